@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Settings shared by every target: Swift 6 mode with strict concurrency, plus the upcoming
+/// features that make dependencies and existentials explicit.
+let swiftSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "PolicyFlow",
+  products: [
+    .library(name: "PolicyFlowCore", targets: ["PolicyFlowCore"]),
+    .executable(name: "policyflow", targets: ["policyflow"]),
+  ],
+  targets: [
+    .target(name: "PolicyFlowCore", swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "policyflow",
+      dependencies: ["PolicyFlowCore"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "PolicyFlowCoreTests",
+      dependencies: ["PolicyFlowCore"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "policyflowTests",
+      dependencies: ["policyflow"],
+      swiftSettings: swiftSettings
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,64 @@
+/// An ordered list of process steps a policy goes through.
+public struct ProcessFlow: Sendable {
+  public var code: String
+  public var description: String
+  /// Default for its line of business, or the catalog default when it has none.
+  public var isDefault: Bool
+  public var isActive: Bool
+  public var lineOfBusiness: String?
+  /// Sorted by sequence; never empty in a loaded catalog.
+  public var steps: [ProcessStep]
+
+  public init(
+    code: String, description: String, isDefault: Bool, isActive: Bool, lineOfBusiness: String?,
+    steps: [ProcessStep]
+  ) {
+    self.code = code
+    self.description = description
+    self.isDefault = isDefault
+    self.isActive = isActive
+    self.lineOfBusiness = lineOfBusiness
+    self.steps = steps
+  }
+}
+
+/// One step of a flow: its rules, and who may resolve pends attached in it.
+public struct ProcessStep: Sendable {
+  public var sequence: Int
+  public var name: String
+  public var displayName: String
+  public var resolvers: PendResolvers
+  /// Validation rules in rule-step sequence order.
+  public var validationRules: [ValidationRule]
+  /// Pend rules in rule-step sequence order; they run after every validation rule of the step.
+  public var pendRules: [PendRule]
+
+  public init(
+    sequence: Int, name: String, displayName: String, resolvers: PendResolvers,
+    validationRules: [ValidationRule], pendRules: [PendRule]
+  ) {
+    self.sequence = sequence
+    self.name = name
+    self.displayName = displayName
+    self.resolvers = resolvers
+    self.validationRules = validationRules
+    self.pendRules = pendRules
+  }
+}
+
+/// Who may resolve a pend reason attached in a step.
+public struct PendResolvers: Sendable {
+  /// Any one of these roles suffices.
+  public var roles: [String]
+  /// Optional limit of authority over the policy data (e.g. a junior underwriter up to a sum
+  /// assured); the resolver may act only when it is truthy.
+  public var authority: LogicExpression?
+  /// When true, the resolver may not be the user who last edited or submitted the policy.
+  public var makerChecker: Bool
+
+  public init(roles: [String], authority: LogicExpression? = nil, makerChecker: Bool = false) {
+    self.roles = roles
+    self.authority = authority
+    self.makerChecker = makerChecker
+  }
+}
