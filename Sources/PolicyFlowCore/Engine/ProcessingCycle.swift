@@ -1,0 +1,171 @@
+/// One processing cycle: a pure function of (policy data, catalog, reference time) to an outcome.
+///
+/// No clock, no store, no global state: the same inputs always give the same outcome, which makes
+/// a worker's retry safe and lets `explain` replay a past cycle.
+///
+/// For each step of the chosen flow, in sequence: validation rules run in rule-step order and
+/// attach messages (applying their derived fields as they go, so later rules see them); then
+/// pend rules run and attach pend reasons. At the end of a step a fatal message sends the policy
+/// back to Edit (pend reasons of the cycle are dropped); otherwise any pend reason pends it. A
+/// policy that passes every step is approved.
+public struct ProcessingCycle: Sendable {
+  public let catalog: Catalog
+
+  public init(catalog: Catalog) {
+    self.catalog = catalog
+  }
+
+  /// Runs the cycle.
+  ///
+  /// - Parameters:
+  ///   - data: the policy document (engine fields and business data).
+  ///   - time: the reference time (`today`, `age_at` and pend timestamps use it).
+  ///   - resolvedReasons: pend reasons resolved before on this policy, in any version; their rules
+  ///     do not fire again unless the reason says `reattach`.
+  public func run(_ data: JSON, at time: Timestamp, resolvedReasons: Set<String> = []) -> CycleOutcome {
+    var run = Run(catalog: catalog, data: data, time: time, resolvedReasons: resolvedReasons)
+    return run.execute()
+  }
+}
+
+/// The mutable state of one cycle while it runs.
+private struct Run {
+  let catalog: Catalog
+  var data: JSON
+  let time: Timestamp
+  let resolvedReasons: Set<String>
+  let facts: PolicyFacts
+  var context: LogicContext
+  var messages: [AttachedMessage] = []
+  var pendReasons: [AttachedPendReason] = []
+  var stepsRun: [String] = []
+
+  init(catalog: Catalog, data: JSON, time: Timestamp, resolvedReasons: Set<String>) {
+    self.catalog = catalog
+    self.data = data
+    self.time = time
+    self.resolvedReasons = resolvedReasons
+    facts = PolicyFacts(data)
+    context = LogicContext(now: time)
+  }
+
+  mutating func execute() -> CycleOutcome {
+    guard let flow = selectFlow() else { return finish(.fatal, flowCode: facts.processFlow) }
+    for step in flow.steps {
+      stepsRun.append(step.name)
+      let reference = StepReference(name: step.name, displayName: step.displayName, sequence: step.sequence)
+      let firstMessageOfStep = messages.count
+      for rule in step.validationRules where facts.admits(rule.filter, flowCode: flow.code) {
+        apply(rule, in: reference)
+      }
+      for rule in step.pendRules where facts.admits(rule.filter, flowCode: flow.code) {
+        apply(rule, in: reference)
+      }
+      if messages[firstMessageOfStep...].contains(where: { $0.severity == .fatal }) {
+        pendReasons.removeAll()
+        return finish(.fatal, flowCode: flow.code)
+      }
+      if !pendReasons.isEmpty { return finish(.pended, flowCode: flow.code) }
+    }
+    return finish(.approved, flowCode: flow.code)
+  }
+
+  private func finish(_ disposition: CycleOutcome.Disposition, flowCode: String?) -> CycleOutcome {
+    CycleOutcome(
+      disposition: disposition, flowCode: flowCode, catalogHash: catalog.hash, at: time,
+      messages: messages, pendReasons: pendReasons, stepsRun: stepsRun, data: data)
+  }
+
+  /// The flow to run, or nil after attaching a fatal message that says why there is none.
+  private mutating func selectFlow() -> ProcessFlow? {
+    guard let code = catalog.flowCode(explicit: facts.processFlow, lineOfBusiness: facts.lineOfBusiness) else {
+      attachEngineProblem(
+        code: "FLOW_NOT_CHOSEN",
+        text: "No process flow applies: the policy names no processFlow, and there is no default flow for line of business "
+          + "'\(facts.lineOfBusiness ?? "(none)")' and no catalog default.")
+      return nil
+    }
+    guard let flow = catalog.flows[code] else {
+      let known = catalog.flows.keys.sorted()
+      attachEngineProblem(
+        code: "FLOW_NOT_FOUND",
+        text: "The process flow '\(code)' does not exist in the catalog.\(Suggestion.didYouMean(code, among: known)) "
+          + "Known flows: \(known.joined(separator: ", ")).")
+      return nil
+    }
+    guard flow.isActive else {
+      attachEngineProblem(
+        code: "FLOW_INACTIVE", text: "The process flow '\(code)' is inactive; policies cannot be processed through it.")
+      return nil
+    }
+    return flow
+  }
+
+  private mutating func attachEngineProblem(code: String, text: String) {
+    messages.append(
+      AttachedMessage(
+        code: code, severity: .fatal, text: text, rule: "(flow)", step: nil, condition: nil, trace: LogicTrace()))
+  }
+
+  /// Runs a validation rule. An evaluation error becomes a fatal message naming the rule: rule
+  /// errors are not transient, retrying would fail the same way.
+  private mutating func apply(_ rule: ValidationRule, in step: StepReference) {
+    do {
+      guard try rule.condition.evaluate(data, in: context).isTruthy else { return }
+      // Replay with a trace only for rules that fire: the common case stays cheap.
+      var trace = LogicTrace()
+      _ = try rule.condition.evaluate(data, in: context, trace: &trace)
+      var placeholders = [rule.code, rule.description, rule.level]
+      for value in rule.values {
+        placeholders.append(MessageText.display(try value.evaluate(data, in: context, trace: &trace)))
+      }
+      for derivation in rule.derivations {
+        data.set(path: derivation.path, to: try derivation.value.evaluate(data, in: context))
+      }
+      let message = rule.message
+      messages.append(
+        AttachedMessage(
+          code: message.code, severity: message.severity, text: MessageText.fill(message.text, with: placeholders),
+          rule: rule.code, step: step, condition: rule.condition.source, trace: trace))
+      context.messageCodes.insert(message.code)
+    } catch {
+      attachRuleError(error, rule: rule.code, description: rule.description, step: step, condition: rule.condition)
+    }
+  }
+
+  private mutating func attachRuleError(
+    _ error: LogicError, rule: String, description: String, step: StepReference, condition: LogicExpression?
+  ) {
+    messages.append(
+      AttachedMessage(
+        code: "RULE_ERROR", severity: .fatal,
+        text: "Rule \(rule) (\(description)) could not be evaluated: \(error.message)",
+        rule: rule, step: step, condition: condition?.source, trace: LogicTrace()))
+  }
+
+  private mutating func apply(_ rule: PendRule, in step: StepReference) {
+    let reason = rule.reason
+    if resolvedReasons.contains(reason.code), !reason.reattach { return }
+    if pendReasons.contains(where: { $0.code == reason.code }) { return }
+    if let required = rule.requiredMessages, required.isDisjoint(with: context.messageCodes) { return }
+    var trace = LogicTrace()
+    if let condition = rule.condition {
+      do {
+        guard try condition.evaluate(data, in: context).isTruthy else { return }
+        _ = try condition.evaluate(data, in: context, trace: &trace)
+      } catch {
+        attachRuleError(error, rule: rule.code, description: rule.description, step: step, condition: condition)
+        return
+      }
+    }
+    if let required = rule.requiredMessages {
+      for code in required.sorted() where context.messageCodes.contains(code) {
+        trace.reads.append(LogicTrace.Read(path: "has_message \(code)", value: true))
+      }
+    }
+    pendReasons.append(
+      AttachedPendReason(
+        code: reason.code, description: reason.description, rule: rule.code, step: step,
+        condition: rule.condition?.source, trace: trace))
+  }
+}

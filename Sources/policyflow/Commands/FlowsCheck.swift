@@ -1,0 +1,65 @@
+import PolicyFlowCore
+
+/// `policyflow flows check`: load and validate the whole catalog, report every finding.
+enum FlowsCheck {
+  static let command = Command(
+    name: "check",
+    abstract: "Validate every flow and rule file and report all problems at once.",
+    discussion: """
+      Each problem is printed as FILE:LINE:COLUMN: error: SENTENCE on stderr. Unused definitions are \
+      warnings. Exit status: 0 when the catalog is valid (warnings allowed), 65 when it has errors.
+      """,
+    options: [CommonOptions.catalog, CommonOptions.json],
+    run: run)
+
+  static func run(_ invocation: Invocation) throws -> Int32 {
+    let directory = CommonOptions.catalogDirectory(invocation)
+    let result = CatalogLoader.load(directory: directory)
+    let errors = result.findings.errors.count
+    let warnings = result.findings.warnings.count
+    if invocation.flag("--json") {
+      var report: JSON = [
+        "valid": .bool(result.catalog != nil),
+        "errors": .int(errors),
+        "warnings": .int(warnings),
+        "findings": .array(result.findings.map(FindingOutput.json)),
+      ]
+      if let catalog = result.catalog {
+        report.set(path: "hash", to: .string(catalog.hash))
+        report.set(path: "flows", to: .array(catalog.flows.keys.sorted().map { .string($0) }))
+      }
+      Terminal.out(report.serialized(pretty: true))
+    } else {
+      for finding in result.findings { Terminal.error(finding.description) }
+      if let catalog = result.catalog {
+        let rules = catalog.validationRules.count + catalog.pendRules.count
+        Terminal.out(
+          "Catalog \(directory) is valid: \(catalog.flows.count) flows, \(rules) rules, "
+            + "\(catalog.messages.count) messages, \(catalog.pendReasons.count) pend reasons"
+            + (warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "") + ".")
+        Terminal.out("Catalog hash: \(catalog.hash)")
+      } else {
+        Terminal.error(
+          "Error: the catalog in \(directory) has \(errors) error\(errors == 1 ? "" : "s")"
+            + (warnings > 0 ? " and \(warnings) warning\(warnings == 1 ? "" : "s")" : "") + ".")
+      }
+    }
+    return result.catalog == nil ? ExitCode.invalidInput : 0
+  }
+}
+
+/// Findings as scripts read them.
+enum FindingOutput {
+  static func json(_ finding: Finding) -> JSON {
+    [
+      "file": .string(finding.file), "line": .int(finding.location.line), "column": .int(finding.location.column),
+      "severity": .string(finding.severity.rawValue), "message": .string(finding.message),
+    ]
+  }
+}
+
+/// Exit codes beyond 0, 1 and 64 (sysexits.h).
+enum ExitCode {
+  /// Input data was invalid: a broken catalog, a malformed policy file.
+  static let invalidInput: Int32 = 65
+}

@@ -1,0 +1,57 @@
+import PolicyFlowCore
+
+/// `policyflow logic eval`: evaluate JsonLogic, one expression or a stream of them.
+enum LogicEval {
+  static let command = Command(
+    name: "eval",
+    abstract: "Evaluate a JsonLogic rule against data and print the result as JSON.",
+    discussion: """
+      With --jsonl, reads one {"rule": R, "data": D} object per line of stdin (a missing data means null) \
+      and writes exactly one line per input line, in order: {"result": V} or {"error": {"type": T, "message": M}}. \
+      The domain operators (today, now, age_at, …) use --at as the reference time.
+      """,
+    options: [
+      .value("--rule", "json", "The JsonLogic rule."),
+      .value("--data", "json", "The data the rule reads.", default: "null"),
+      .flag("--jsonl", "Read rule/data pairs from stdin, one JSON object per line."),
+      .value("--at", "time", "The reference time, ISO 8601.", default: "now"),
+    ],
+    run: run)
+
+  static func run(_ invocation: Invocation) throws -> Int32 {
+    let path = invocation.commandPath
+    let context = LogicContext(now: try PoliciesValidate.referenceTime(invocation.value("--at")))
+    if invocation.flag("--jsonl") {
+      if invocation.value("--rule") != nil || invocation.value("--data") != nil {
+        throw UsageError(message: "--jsonl reads rules from stdin; it cannot be combined with --rule or --data.", commandPath: path)
+      }
+      while let line = readLine(strippingNewline: true) {
+        Terminal.out(LogicEvaluation.evaluateLine(line, context: context))
+      }
+      return 0
+    }
+    guard let ruleText = invocation.value("--rule") else {
+      throw UsageError(message: "Missing expected argument '--rule <json>' (or --jsonl to read from stdin).", commandPath: path)
+    }
+    let rule = try parse(ruleText, option: "--rule", path: path)
+    let data = try invocation.value("--data").map { try parse($0, option: "--data", path: path) } ?? .null
+    switch LogicEvaluation.evaluate(rule: rule, data: data, context: context) {
+    case .success(let value):
+      Terminal.out(value.serialized())
+      return 0
+    case .failure(let error):
+      Terminal.error("Error: \(error.type): \(error.message)")
+      return 1
+    }
+  }
+
+  private static func parse(_ text: String, option: String, path: [String]) throws -> JSON {
+    do {
+      return try JSON(parsing: text)
+    } catch {
+      throw UsageError(
+        message: "Invalid JSON for '\(option) <json>' at column \(error.location.column): \(error.message).",
+        commandPath: path)
+    }
+  }
+}

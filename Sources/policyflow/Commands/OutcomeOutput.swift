@@ -1,0 +1,45 @@
+import PolicyFlowCore
+
+/// How a cycle outcome reads for a person and for a script.
+enum OutcomeOutput {
+  /// The shape `policies validate --json` promises: status, messages and pend reasons with the
+  /// rule and step, plus the flow, the catalog hash and the values each condition read.
+  static func json(_ outcome: CycleOutcome) -> JSON {
+    outcome.json
+  }
+
+  static func text(_ outcome: CycleOutcome, file: String, code: String?) -> String {
+    var lines: [String] = []
+    let flow = outcome.flowCode.map { " in flow \($0)" } ?? ""
+    let stopped = outcome.disposition == .approved ? "" : (outcome.stepsRun.last.map { ", stopped at step \($0)" } ?? "")
+    lines.append("\(file): \(code ?? "(no code)") → \(outcome.status)\(flow)\(stopped)")
+    if !outcome.messages.isEmpty {
+      lines.append("  Messages:")
+      for message in outcome.messages {
+        let step = message.step.map { " in step \($0.name)" } ?? ""
+        lines.append("    \(message.severity.rawValue.uppercased()) \(message.code): \(message.text)")
+        lines.append("      rule \(message.rule)\(step)\(because(message.trace))")
+      }
+    }
+    if !outcome.pendReasons.isEmpty {
+      lines.append("  Pend reasons:")
+      for reason in outcome.pendReasons {
+        lines.append("    \(reason.code): \(reason.description)")
+        lines.append("      rule \(reason.rule) in step \(reason.step.name)\(because(reason.trace))")
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// `, because sumAssured = 75000000, policyholder.country is missing`.
+  static func because(_ trace: LogicTrace) -> String {
+    guard !trace.reads.isEmpty else { return "" }
+    var seen = Set<String>()
+    let parts = trace.reads.compactMap { read -> String? in
+      guard seen.insert(read.path).inserted else { return nil }
+      guard let value = read.value else { return "\(read.path) is missing" }
+      return "\(read.path) = \(value.serialized())"
+    }
+    return ", because " + parts.joined(separator: ", ")
+  }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import PolicyFlowCore
+
+/// A problem in an input file, reported as `file:line:col: error: …`.
+struct FindingError: Error {
+  var finding: Finding
+}
+
+/// Reading policy documents from files named on the command line.
+enum PolicyFiles {
+  /// Files as given, with each directory replaced by its `.json` files in name order.
+  static func expand(_ paths: [String]) throws -> [String] {
+    var files: [String] = []
+    for path in paths {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw CommandFailure(message: "No such file or directory: '\(path)'.")
+      }
+      if isDirectory.boolValue {
+        let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") }.sorted()
+        if names.isEmpty { throw CommandFailure(message: "The directory '\(path)' holds no .json files.") }
+        files += names.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
+      } else {
+        files.append(path)
+      }
+    }
+    return files
+  }
+
+  /// One policy document; malformed JSON or a non-object is a finding at its location.
+  static func read(_ file: String) throws -> JSON {
+    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+      throw CommandFailure(message: "Cannot read '\(file)': it is missing, unreadable or not UTF-8 text.")
+    }
+    do {
+      let data = try JSON(parsing: text)
+      guard case .object = data else {
+        throw FindingError(
+          finding: Finding(
+            file: file, location: SourceLocation(line: 1, column: 1),
+            message: "a policy must be a JSON object, found \(data.typeName)"))
+      }
+      return data
+    } catch let error as JSONParseError {
+      throw FindingError(finding: Finding(file: file, location: error.location, message: error.message))
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/// The command tree of `policyflow`.
+enum PolicyFlowCommand {
+  static let root = Command(
+    name: "policyflow",
+    abstract: "A process-flow rules engine for insurance policies.",
+    discussion: """
+      Flows and rules are JSON files in a catalog directory (flows/ and rules/). Policies run through \
+      their flow; rules attach messages and pend reasons; every outcome can be explained.
+      """,
+    subcommands: [
+      Command(
+        name: "flows", abstract: "Check and draw the catalog of process flows and rules.",
+        subcommands: [FlowsCheck.command, FlowsDraw.command]),
+      Command(
+        name: "policies", abstract: "Dry-run policies against the catalog.",
+        subcommands: [PoliciesValidate.command]),
+      Command(
+        name: "logic", abstract: "Evaluate JsonLogic expressions.",
+        subcommands: [LogicEval.command]),
+    ])
+}
+
+/// Options several commands share.
+enum CommonOptions {
+  static let catalog = Option.value(
+    "--catalog", "dir", "The catalog directory, holding flows/ and rules/.",
+    default: "$POLICYFLOW_CATALOG, else the current directory")
+  static let json = Option.flag("--json", "Print JSON for scripts instead of text.")
+
+  static func catalogDirectory(_ invocation: Invocation) -> String {
+    invocation.value("--catalog") ?? Terminal.environment("POLICYFLOW_CATALOG") ?? "."
+  }
+}

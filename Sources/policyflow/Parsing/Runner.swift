@@ -1,0 +1,40 @@
+/// Parses the arguments, runs the command, and turns every way it can end into output and an
+/// exit code: 0 success, 1 failure, 64 usage error (findings in input use their own codes).
+enum Runner {
+  static let usageExitCode: Int32 = 64
+
+  static func main(_ root: Command, arguments: [String]) -> Int32 {
+    let parser = ArgumentParser(root: root)
+    do {
+      switch try parser.parse(arguments) {
+      case .help(let command, let path):
+        Terminal.out(HelpFormatter.help(for: command, path: path))
+        return 0
+      case .run(let command, let invocation):
+        guard let run = command.run else { return 0 }
+        return try run(invocation)
+      }
+    } catch let error as UsageError {
+      return reportUsage(error, root: root)
+    } catch let failure as CommandFailure {
+      Terminal.error("Error: \(failure.message)")
+      return failure.exitCode
+    } catch {
+      Terminal.error("Error: \(error)")
+      return 1
+    }
+  }
+
+  static func reportUsage(_ error: UsageError, root: Command) -> Int32 {
+    var command = root
+    for name in error.commandPath.dropFirst() {
+      guard let next = command.subcommand(named: name) else { break }
+      command = next
+    }
+    let path = error.commandPath.joined(separator: " ")
+    Terminal.error("Error: \(error.message)")
+    Terminal.error("Usage: \(HelpFormatter.usage(for: command, path: error.commandPath))")
+    Terminal.error("  See '\(path) --help' for more information.")
+    return usageExitCode
+  }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+/// Help, usage errors and exit codes, following swift-argument-parser's conventions.
+struct CommandLineTests {
+  @Test(arguments: [["--help"], ["help"], ["flows", "--help"], ["help", "flows", "check"], ["flows", "check", "-h"],
+    ["policies", "validate", "--help"], ["logic", "eval", "--help"]])
+  func helpGoesToStdoutWithTheStandardSections(arguments: [String]) throws {
+    let result = try PolicyFlowBinary.run(arguments)
+    #expect(result.exitCode == 0)
+    #expect(result.stderr.isEmpty)
+    #expect(result.stdout.hasPrefix("OVERVIEW: "))
+    #expect(result.stdout.contains("\nUSAGE: policyflow"))
+    #expect(result.stdout.contains("\nOPTIONS:\n"))
+    #expect(result.stdout.contains("-h, --help"))
+  }
+
+  @Test func rootHelpListsSubcommands() throws {
+    let result = try PolicyFlowBinary.run([])
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.contains("SUBCOMMANDS:"))
+    for name in ["flows", "policies", "logic"] { #expect(result.stdout.contains("\n  \(name) ")) }
+  }
+
+  @Test func unknownOptionSuggestsTheClosestAndExits64() throws {
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalgo", "."])
+    #expect(result.exitCode == 64)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.hasPrefix("Error: Unknown option '--catalgo'. Did you mean '--catalog'?\n"))
+    #expect(result.stderr.contains("Usage: policyflow flows check"))
+    #expect(result.stderr.contains("See 'policyflow flows check --help'"))
+  }
+
+  @Test func unknownSubcommandSuggestsTheClosest() throws {
+    let result = try PolicyFlowBinary.run(["flws", "check"])
+    #expect(result.exitCode == 64)
+    #expect(result.stderr.hasPrefix("Error: Unknown subcommand 'flws'. Did you mean 'flows'?"))
+  }
+
+  @Test func missingRequiredOptionIsAUsageError() throws {
+    let result = try PolicyFlowBinary.run(["policies", "validate"])
+    #expect(result.exitCode == 64)
+    #expect(result.stderr.hasPrefix("Error: Missing expected argument '--file <path>'."))
+  }
+
+  @Test func missingOptionValueIsAUsageError() throws {
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog"])
+    #expect(result.exitCode == 64)
+    #expect(result.stderr.hasPrefix("Error: Missing value for '--catalog <dir>'."))
+  }
+
+  @Test func optionValueMayFollowAnEqualsSign() throws {
+    let result = try PolicyFlowBinary.run(["logic", "eval", "--rule={\"+\":[1,2]}"])
+    #expect(result.exitCode == 0)
+    #expect(result.stdout == "3\n")
+  }
+}
