@@ -71,13 +71,12 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
   /// The sentence for the user.
   public var message: String {
     let verb = event.pastParticiple
-    guard let status else {
-      return "Policy \(code) does not exist, so it cannot be \(verb). Create or import it first."
-    }
+    let missing = "Policy \(code) does not exist, so it cannot be \(verb). Create or import it first."
+    guard let status else { return missing }
     let subject = "Policy \(code) version \(version) is \(status)"
     switch reason {
     case .noSuchPolicy:
-      return "Policy \(code) does not exist, so it cannot be \(verb). Create or import it first."
+      return missing
     case .alreadyExists:
       return "Policy \(code) already exists (version \(version) is \(status)), so it cannot be \(verb) again. "
         + "Edit it instead."
