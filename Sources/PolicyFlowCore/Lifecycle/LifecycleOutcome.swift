@@ -1,0 +1,71 @@
+/// What an accepted event requires; the store carries it out in one transaction.
+///
+/// The machine decides, the store acts: it never reads a clock or a database, so the same
+/// question always gets the same answer.
+public struct LifecycleOutcome: Sendable, Hashable {
+  /// The status the policy has afterwards (of the version named by ``versionEffect``).
+  public var status: PolicyStatus
+  /// Which version the event touches, and whether one is made or removed.
+  public var versionEffect: VersionEffect
+  /// Put the policy on the queue for a worker.
+  public var enqueuesForWorker: Bool
+  /// Withdraw the open pend reasons of this version; they stay in pend history, marked withdrawn.
+  public var withdrawsOpenPendReasons: Bool
+  /// Reverse the calculation results in force (cancellation). Whether a new result is then
+  /// computed up to the cancellation date depends on the flow's `calculateOnCancellation`.
+  public var reversesCalculationResults: Bool
+  /// The event changed nothing: a submit of a policy already In Process. It is still recorded.
+  public var isIgnoredAsAlreadySubmitted: Bool
+  /// The status-history row to append, with the time and actor the store knows.
+  public var statusHistory: StatusHistoryRow
+
+  public init(
+    status: PolicyStatus, versionEffect: VersionEffect, enqueuesForWorker: Bool = false,
+    withdrawsOpenPendReasons: Bool = false, reversesCalculationResults: Bool = false,
+    isIgnoredAsAlreadySubmitted: Bool = false, statusHistory: StatusHistoryRow
+  ) {
+    self.status = status
+    self.versionEffect = versionEffect
+    self.enqueuesForWorker = enqueuesForWorker
+    self.withdrawsOpenPendReasons = withdrawsOpenPendReasons
+    self.reversesCalculationResults = reversesCalculationResults
+    self.isIgnoredAsAlreadySubmitted = isIgnoredAsAlreadySubmitted
+    self.statusHistory = statusHistory
+  }
+}
+
+/// Which version an event leaves current.
+public enum VersionEffect: Sendable, Hashable {
+  /// Make version 1 with a new gid (create / import).
+  case firstVersion
+  /// Change the status (and for an edit, the data) of the version in hand.
+  case sameVersion
+  /// Make version `number` (the current one + 1): same code and gid, data copied, the new version
+  /// takes the status. The version in hand keeps its own status.
+  case newVersion(number: Int)
+  /// Delete the version in hand (an edit version) with its messages and pend reasons; version
+  /// `restoring` (the current one - 1) is current again with its own status, unchanged.
+  case removeEditVersion(restoring: Int)
+}
+
+/// A status-history row the store appends: status, plus the time and actor it knows.
+///
+/// Every accepted event appends exactly one row, to the version that is current afterwards, so
+/// history shows who edited, who submitted twice and who resolved, not only status changes.
+public struct StatusHistoryRow: Sendable, Hashable {
+  /// The status the row records.
+  public var status: PolicyStatus
+  /// True when the row starts a new status for the policy (it differs from the status before the
+  /// event, or the policy is new); false when it records an event within the same status (an edit
+  /// in Edit, a submit already In Process, a resolve that leaves reasons open). Tables of status
+  /// periods show only these rows.
+  public var isNewStatus: Bool
+  /// A short remark for the row, e.g. `already submitted`.
+  public var note: String?
+
+  public init(status: PolicyStatus, isNewStatus: Bool, note: String? = nil) {
+    self.status = status
+    self.isNewStatus = isNewStatus
+    self.note = note
+  }
+}
