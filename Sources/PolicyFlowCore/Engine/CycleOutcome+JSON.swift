@@ -4,7 +4,7 @@ extension CycleOutcome {
   /// values its condition read.
   public var json: JSON {
     [
-      "status": .string(status),
+      "status": .string(status.rawValue),
       "flow": flowCode.map(JSON.string) ?? .null,
       "catalogHash": .string(catalogHash),
       "at": .string(at.iso8601),

@@ -1,17 +1,8 @@
 /// What one processing cycle decided about a policy version, with everything needed to record
 /// and later explain it. Nothing here has been saved: the store carries it out.
 public struct CycleOutcome: Sendable, Hashable {
-  /// How the cycle ended.
-  public enum Disposition: String, Sendable, Hashable {
-    /// A fatal message: back to Edit for a person to fix.
-    case fatal
-    /// Pend reasons attached: waiting for a person.
-    case pended
-    /// Every step passed.
-    case approved
-  }
-
-  public var disposition: Disposition
+  /// How the cycle ended; the lifecycle's `processed` event takes it as is.
+  public var disposition: ProcessingOutcome
   /// The flow the policy ran through; nil when none could be chosen.
   public var flowCode: String?
   /// The catalog the outcome was computed with.
@@ -28,11 +19,11 @@ public struct CycleOutcome: Sendable, Hashable {
   public var data: JSON
 
   /// The status the policy reaches.
-  public var status: String {
+  public var status: PolicyStatus {
     switch disposition {
-    case .fatal: "Edit"
-    case .pended: "Pended"
-    case .approved: "Approved"
+    case .fatal: .edit
+    case .pends: .pended
+    case .clean: .approved
     }
   }
 }

@@ -65,12 +65,12 @@ private struct Run {
         pendReasons.removeAll()
         return finish(.fatal, flowCode: flow.code)
       }
-      if !pendReasons.isEmpty { return finish(.pended, flowCode: flow.code) }
+      if !pendReasons.isEmpty { return finish(.pends, flowCode: flow.code) }
     }
-    return finish(.approved, flowCode: flow.code)
+    return finish(.clean, flowCode: flow.code)
   }
 
-  private func finish(_ disposition: CycleOutcome.Disposition, flowCode: String?) -> CycleOutcome {
+  private func finish(_ disposition: ProcessingOutcome, flowCode: String?) -> CycleOutcome {
     CycleOutcome(
       disposition: disposition, flowCode: flowCode, catalogHash: catalog.hash, at: time,
       messages: messages, pendReasons: pendReasons, stepsRun: stepsRun, data: data)

@@ -11,8 +11,8 @@ enum OutcomeOutput {
   static func text(_ outcome: CycleOutcome, file: String, code: String?) -> String {
     var lines: [String] = []
     let flow = outcome.flowCode.map { " in flow \($0)" } ?? ""
-    let stopped = outcome.disposition == .approved ? "" : (outcome.stepsRun.last.map { ", stopped at step \($0)" } ?? "")
-    lines.append("\(file): \(code ?? "(no code)") → \(outcome.status)\(flow)\(stopped)")
+    let stopped = outcome.disposition == .clean ? "" : (outcome.stepsRun.last.map { ", stopped at step \($0)" } ?? "")
+    lines.append("\(file): \(code ?? "(no code)") → \(outcome.status.rawValue)\(flow)\(stopped)")
     if !outcome.messages.isEmpty {
       lines.append("  Messages:")
       for message in outcome.messages {

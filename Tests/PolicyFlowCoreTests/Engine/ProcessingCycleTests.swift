@@ -38,8 +38,8 @@ struct ProcessingCycleTests {
 
   @Test func cleanPolicyIsApprovedAfterEveryStep() {
     let outcome = run(standard, #"{"country": "NL", "email": "a@b.nl", "sum": 10}"#)
-    #expect(outcome.disposition == .approved)
-    #expect(outcome.status == "Approved")
+    #expect(outcome.disposition == .clean)
+    #expect(outcome.status == .approved)
     #expect(outcome.stepsRun == ["intake", "underwriting", "final"])
     #expect(outcome.messages.isEmpty && outcome.pendReasons.isEmpty)
     #expect(outcome.flowCode == "STANDARD")
@@ -48,7 +48,7 @@ struct ProcessingCycleTests {
 
   @Test func fatalMessageReturnsToEditAndStopsAtThatStep() {
     let outcome = run(standard, #"{"email": "a@b.nl", "sum": 5000, "name": "test"}"#)
-    #expect(outcome.status == "Edit")
+    #expect(outcome.status == .edit)
     #expect(outcome.stepsRun == ["intake"])
     #expect(outcome.messages.map(\.code) == ["M_COUNTRY"])
     #expect(outcome.messages.first?.text == "R_COUNTRY: country is required")
@@ -57,7 +57,7 @@ struct ProcessingCycleTests {
 
   @Test func pendReasonPendsAndStopsBeforeLaterSteps() {
     let outcome = run(standard, #"{"country": "NL", "sum": 5000, "name": "test"}"#)
-    #expect(outcome.status == "Pended")
+    #expect(outcome.status == .pended)
     #expect(outcome.stepsRun == ["intake", "underwriting"])
     #expect(outcome.messages.map(\.code) == ["M_EMAIL"], "the informative message stays; the final step never ran")
     let reason = try! #require(outcome.pendReasons.first)
@@ -69,7 +69,7 @@ struct ProcessingCycleTests {
 
   @Test func informativeMessagesDoNotStopTheFlow() {
     let outcome = run(standard, #"{"country": "NL", "sum": 1}"#)
-    #expect(outcome.status == "Approved")
+    #expect(outcome.status == .approved)
     #expect(outcome.messages.map(\.severity) == [.informative])
   }
 
@@ -83,7 +83,7 @@ struct ProcessingCycleTests {
             pends: [B.pend("P", when: "true", reason: "REASON")])
         ], isDefault: true))
     let outcome = run(catalog, "{}")
-    #expect(outcome.status == "Edit")
+    #expect(outcome.status == .edit)
     #expect(outcome.pendReasons.isEmpty)
     #expect(outcome.messages.map(\.code) == ["M"])
   }
@@ -108,7 +108,7 @@ struct ProcessingCycleTests {
     let outcome = run(catalog, #"{"born": "2010-06-15"}"#)
     #expect(outcome.messages.map(\.text) == ["Age 15", "Minor: 15"])
     #expect(outcome.data[path: "derived.age"] == 15)
-    #expect(outcome.status == "Edit")
+    #expect(outcome.status == .edit)
   }
 
   @Test func placeholdersNameTheRuleItsDescriptionLevelAndComputedValues() {
@@ -130,8 +130,8 @@ struct ProcessingCycleTests {
 
   @Test func resolvedReasonDoesNotFireAgainUnlessItReattaches() {
     let once = B.catalog(B.flow("F", [B.step(1, "s", pends: [B.pend("P", when: "true", reason: "ONCE")])], isDefault: true))
-    #expect(run(once, "{}", resolved: ["ONCE"]).status == "Approved")
-    #expect(run(once, "{}", resolved: ["OTHER"]).status == "Pended")
+    #expect(run(once, "{}", resolved: ["ONCE"]).status == .approved)
+    #expect(run(once, "{}", resolved: ["OTHER"]).status == .pended)
     let again = B.catalog(
       B.flow("F", [B.step(1, "s", pends: [B.pend("P", when: "true", reason: "AGAIN", reattach: true)])], isDefault: true))
     #expect(run(again, "{}", resolved: ["AGAIN"]).pendReasons.map(\.code) == ["AGAIN"])
@@ -174,9 +174,9 @@ struct ProcessingCycleTests {
             validations: [B.validation("R", when: #"{"var": "flag"}"#, message: B.message("M_FLAG", .informative))],
             pends: [B.pend("P", reason: "REVIEW", requiredMessages: ["M_FLAG", "M_OTHER"])])
         ], isDefault: true))
-    #expect(run(catalog, #"{"flag": false}"#).status == "Approved")
+    #expect(run(catalog, #"{"flag": false}"#).status == .approved)
     let pended = run(catalog, #"{"flag": true}"#)
-    #expect(pended.status == "Pended")
+    #expect(pended.status == .pended)
     #expect(pended.pendReasons.first?.trace.reads == [LogicTrace.Read(path: "has_message M_FLAG", value: true)])
   }
 
@@ -198,7 +198,7 @@ struct ProcessingCycleTests {
         [B.step(1, "s", validations: [B.validation("R_DATES", when: #"{"date_before": [{"var": "start"}, "2026-01-01"]}"#, message: B.message("M"))])],
         isDefault: true))
     let outcome = run(catalog, #"{"start": "not a date"}"#)
-    #expect(outcome.status == "Edit")
+    #expect(outcome.status == .edit)
     let message = try! #require(outcome.messages.first)
     #expect(message.code == "RULE_ERROR")
     #expect(message.rule == "R_DATES")
@@ -225,7 +225,7 @@ struct ProcessingCycleTests {
   func flowIsExplicitElseLineOfBusinessDefaultElseCatalogDefault(data: String, flow: String) {
     let outcome = run(flows, data)
     #expect(outcome.flowCode == flow)
-    #expect(outcome.status == "Approved")
+    #expect(outcome.status == .approved)
   }
 
   @Test(arguments: [
@@ -234,7 +234,7 @@ struct ProcessingCycleTests {
   ])
   func missingOrInactiveFlowIsAFatalMessage(data: String, code: String, phrase: String) {
     let outcome = run(flows, data)
-    #expect(outcome.status == "Edit")
+    #expect(outcome.status == .edit)
     #expect(outcome.stepsRun.isEmpty)
     #expect(outcome.messages.map(\.code) == [code])
     #expect(outcome.messages.first?.text.contains(phrase) == true)
