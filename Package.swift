@@ -16,6 +16,17 @@ let package = Package(
   ],
   targets: [
     .target(name: "PolicyFlowCore", swiftSettings: swiftSettings),
+    // The system sqlite3 C library; `.ci/run` installs libsqlite3-dev when the header is missing.
+    .systemLibrary(
+      name: "CSQLite",
+      pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]
+    ),
+    .target(
+      name: "PolicyFlowStore",
+      dependencies: ["PolicyFlowCore", "CSQLite"],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "policyflow",
       dependencies: ["PolicyFlowCore"],
@@ -24,6 +35,11 @@ let package = Package(
     .testTarget(
       name: "PolicyFlowCoreTests",
       dependencies: ["PolicyFlowCore"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "PolicyFlowStoreTests",
+      dependencies: ["PolicyFlowStore"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

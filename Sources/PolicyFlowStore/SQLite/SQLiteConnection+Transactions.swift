@@ -1,0 +1,65 @@
+import CSQLite
+
+extension SQLiteConnection {
+  /// When a transaction takes the database's write lock.
+  public enum TransactionKind: Hashable, Sendable {
+    /// At the first write. A read-then-write transaction may then fail with a busy error that
+    /// waiting cannot fix; use it for read-only work.
+    case deferred
+    /// At BEGIN, waiting up to the busy timeout. The default for writes.
+    case immediate
+    /// At BEGIN, like `immediate`; in WAL mode readers are not kept out.
+    case exclusive
+
+    var beginSQL: String {
+      switch self {
+      case .deferred: "BEGIN DEFERRED TRANSACTION"
+      case .immediate: "BEGIN IMMEDIATE TRANSACTION"
+      case .exclusive: "BEGIN EXCLUSIVE TRANSACTION"
+      }
+    }
+  }
+
+  /// Whether a transaction is open on this connection.
+  public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+  /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
+  ///
+  /// The first error wins: the error `body` threw (or the one COMMIT failed with) is rethrown even
+  /// if the rollback fails too, and nothing `body` wrote is kept.
+  ///
+  /// Transactions do not nest. Calling this inside another transaction is a programmer mistake and
+  /// stops the program: a unit of work that must be all-or-nothing should be visible as one
+  /// closure, not assembled from savepoints whose outcome the caller cannot see.
+  ///
+  /// - Throws: ``SQLiteError`` when BEGIN or COMMIT fails (`isBusy` when another connection kept
+  ///   the write lock past the busy timeout), or whatever `body` throws.
+  @discardableResult
+  public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+    precondition(!isInTransaction, "SQLiteConnection.transaction cannot be nested inside another transaction")
+    try execute(kind.beginSQL, [])
+    do {
+      let result = try body()
+      guard isInTransaction else {
+        throw SQLiteError(
+          code: SQLITE_ABORT,
+          message: "SQLite rolled the transaction back after an error inside it; nothing was committed",
+          sql: "COMMIT TRANSACTION"
+        )
+      }
+      try execute("COMMIT TRANSACTION", [])
+      return result
+    } catch {
+      rollbackKeepingFirstError()
+      throw error
+    }
+  }
+
+  private func rollbackKeepingFirstError() {
+    // SQLite rolls back on its own after some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM…).
+    guard isInTransaction else { return }
+    // A failed rollback is dropped: the caller must see the error that caused it. SQLite then
+    // rolls back when the connection closes.
+    try? execute("ROLLBACK TRANSACTION", [])
+  }
+}

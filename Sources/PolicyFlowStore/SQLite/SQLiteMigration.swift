@@ -1,0 +1,28 @@
+/// One numbered step of the schema: SQL or Swift code run once, in its own transaction.
+///
+/// A migration must not open or close transactions itself, and must never change once released:
+/// databases in the field record that they ran it.
+public struct SQLiteMigration: Sendable {
+  /// The schema version the database reaches once this migration ran; 1 for the first.
+  public let version: Int
+
+  /// A short description recorded next to the version, such as "create the activity queue".
+  public let name: String
+
+  let apply: @Sendable (SQLiteConnection) throws -> Void
+
+  /// A migration that runs an SQL script of one or more statements.
+  public init(version: Int, name: String, sql: String) {
+    self.init(version: version, name: name) { connection in
+      try connection.execute(sql)
+    }
+  }
+
+  /// A migration that runs Swift code, for changes SQL alone cannot express (such as rewriting
+  /// stored JSON).
+  public init(version: Int, name: String, apply: @escaping @Sendable (SQLiteConnection) throws -> Void) {
+    self.version = version
+    self.name = name
+    self.apply = apply
+  }
+}
