@@ -34,6 +34,8 @@ public struct ValidationRule: Sendable {
   public var values: [LogicExpression]
   /// Fields set on the policy data when the condition holds: dotted path → value.
   public var derivations: [Derivation]
+  /// Where the rule's code is written, for diagnostics; nil for rules built in code.
+  public var definedAt: DefinitionLocation? = nil
 
   public init(
     code: String, description: String, level: String, filter: RuleFilter, condition: LogicExpression,
@@ -72,6 +74,8 @@ public struct PendRule: Sendable {
   /// Nil: the filters alone decide.
   public var condition: LogicExpression?
   public var reason: PendReason
+  /// Where the rule's code is written, for diagnostics; nil for rules built in code.
+  public var definedAt: DefinitionLocation? = nil
 
   public init(
     code: String, description: String, filter: RuleFilter, requiredMessages: Set<String>?,
