@@ -53,8 +53,10 @@ extension CatalogAssembler {
       checkSteps(of: flow, ruleCodes: Set(ruleCodes.keys))
       for step in flow.steps { usedRules.formUnion(step.rules.compactMap(\.rule?.value)) }
     }
-    checkDefaults(flows)
+    // A flow whose code is a duplicate is already reported; it does not compete as a default.
+    checkDefaults(flows.filter { flowDrafts[$0.code.value]?.code.site == $0.code.site })
 
+    if hasUnreadableFile { return nil }
     for message in messages where !usedMessages.contains(message.code.value) {
       warning(message.code.site, "message '\(message.code.value)' is not used by any validation rule")
     }

@@ -19,7 +19,7 @@ extension CatalogAssembler {
   mutating func checkReference(
     _ reference: Located<String>, kind: String, in known: some Collection<String>, context: String
   ) {
-    guard !known.contains(reference.value) else { return }
+    guard !hasUnreadableFile, !known.contains(reference.value) else { return }
     var message = "unknown \(kind) '\(reference.value)' in \(context)"
     if let close = Suggestion.closest(to: reference.value, among: known) { message += "; did you mean '\(close)'?" }
     error(reference.site, message)

@@ -9,6 +9,9 @@ struct CatalogAssembler {
   var validationRules: [ValidationRuleDraft] = []
   var pendRules: [PendRuleDraft] = []
   var flows: [FlowDraft] = []
+  /// Set when a file is not valid JSON: its definitions are unknown, so references to them and
+  /// unused-definition warnings would only be noise.
+  var hasUnreadableFile = false
 
   mutating func error(_ site: DefinitionLocation, _ message: String) {
     findings.append(Finding(file: site.file, location: site.location, message: message))

@@ -23,7 +23,8 @@ public enum CatalogLoader {
       files += readFolder(folder, in: directory, findings: &findings)
     }
     let loaded = load(files: files, directory: directory)
-    return CatalogLoadResult(catalog: loaded.catalog, findings: (findings + loaded.findings).sorted())
+    findings += loaded.findings
+    return CatalogLoadResult(catalog: findings.errors.isEmpty ? loaded.catalog : nil, findings: findings.sorted())
   }
 
   /// Loads a catalog from files already read (`flows/…` and `rules/…` relative paths), reporting
@@ -38,6 +39,7 @@ public enum CatalogLoader {
         document = try JSONDocument(parsing: file.contents)
       } catch {
         assembler.findings.append(Finding(file: path, location: error.location, message: error.message))
+        assembler.hasUnreadableFile = true
         continue
       }
       let source = SourceDocument(path: path, document: document)

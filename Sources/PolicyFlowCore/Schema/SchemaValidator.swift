@@ -85,7 +85,11 @@ struct SchemaValidator {
   private mutating func checkObject(_ object: JSONObject, _ schema: JSONObject, at pointer: String) {
     let properties = schema["properties"]?.objectValue ?? JSONObject()
     let noun = schema["title"]?.stringValue?.lowercased() ?? "object"
-    for case .string(let name) in schema["required"]?.arrayValue ?? [] where object[name] == nil {
+    // A missing key that an unknown key is a typo of is reported once, as the typo.
+    let unknownKeys = object.names.filter { properties[$0] == nil }
+    let meant = schema["additionalProperties"] == .bool(false)
+      ? Set(unknownKeys.compactMap { Suggestion.closest(to: $0, among: properties.names) }) : []
+    for case .string(let name) in schema["required"]?.arrayValue ?? [] where object[name] == nil && !meant.contains(name) {
       report(pointer, "missing required key '\(name)' in \(noun)")
     }
     for (name, member) in object {

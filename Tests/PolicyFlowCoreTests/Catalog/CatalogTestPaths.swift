@@ -29,7 +29,8 @@ enum CatalogTestPaths {
     findings.map { finding in
       var finding = finding
       if finding.file.hasPrefix(directory + "/") { finding.file.removeFirst(directory.count + 1) }
-      return finding.description
+      return finding.description.split(separator: directory + "/", omittingEmptySubsequences: false)
+        .joined()
     }
   }
 }
