@@ -102,7 +102,11 @@ struct SchemaValidator {
       case .bool(false)?:
         let allowed = properties.names
         var message = "unknown key '\(name)' in \(noun)"
-        if let close = Suggestion.closest(to: name, among: allowed) { message += "; did you mean '\(close)'?" }
+        if let close = Suggestion.closest(to: name, among: allowed) {
+          message += "; did you mean '\(close)'?"
+        } else {
+          message += "."
+        }
         message += " Allowed keys: \(allowed.joined(separator: ", "))"
         violations.append(SchemaViolation(pointer: memberPointer, atKey: true, message: message))
       case .object?:
@@ -130,7 +134,7 @@ struct SchemaValidator {
     }
     // Report the alternative meant by the value's type, when only one admits it.
     let typed = alternatives.indices.filter { index in
-      guard let types = resolve(alternatives[index])?.objectValue?["type"].map(Self.typeNames) else { return true }
+      guard let types = resolve(alternatives[index])?.objectValue?["type"].map(Self.typeNames) else { return false }
       return types.contains { Self.value(value, hasType: $0) }
     }
     if typed.count == 1 {
