@@ -26,7 +26,8 @@ extension CatalogAssembler {
   }
 
   /// Text placeholders `{n}` whose value the rule does not give ({3} is the first value).
-  mutating func checkPlaceholders(of rule: ValidationRuleDraft, message: MessageDefinition, at site: DefinitionLocation) {
+  mutating func checkPlaceholders(of rule: ValidationRuleDraft, message: MessageDefinition, at site: DefinitionLocation)
+  {
     guard let highest = Self.placeholders(in: message.text).max(), highest >= 3 + rule.values.count else { return }
     let given =
       switch rule.values.count {

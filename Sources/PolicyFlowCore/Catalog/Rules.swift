@@ -7,7 +7,9 @@ public struct RuleFilter: Sendable {
   /// Nil: any flow.
   public var flows: Set<String>?
 
-  public init(enabled: Bool = true, source: SourceFilter = .either, brands: Set<String>? = nil, flows: Set<String>? = nil) {
+  public init(
+    enabled: Bool = true, source: SourceFilter = .either, brands: Set<String>? = nil, flows: Set<String>? = nil
+  ) {
     self.enabled = enabled
     self.source = source
     self.brands = brands

@@ -87,9 +87,11 @@ struct SchemaValidator {
     let noun = schema["title"]?.stringValue?.lowercased() ?? "object"
     // A missing key that an unknown key is a typo of is reported once, as the typo.
     let unknownKeys = object.names.filter { properties[$0] == nil }
-    let meant = schema["additionalProperties"] == .bool(false)
+    let meant =
+      schema["additionalProperties"] == .bool(false)
       ? Set(unknownKeys.compactMap { Suggestion.closest(to: $0, among: properties.names) }) : []
-    for case .string(let name) in schema["required"]?.arrayValue ?? [] where object[name] == nil && !meant.contains(name) {
+    for case .string(let name) in schema["required"]?.arrayValue ?? []
+    where object[name] == nil && !meant.contains(name) {
       report(pointer, "missing required key '\(name)' in \(noun)")
     }
     for (name, member) in object {

@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import PolicyFlowCore
+import Testing
 
 struct CatalogHashTests {
   let files = [

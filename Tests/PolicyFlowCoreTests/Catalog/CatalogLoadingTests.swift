@@ -9,19 +9,19 @@ struct CatalogLoadingTests {
     (
       "both-message-filters",
       [
-        "rules/rules.json:25:7: error: pend rule 'HIGH_SUM' gives both 'whenMessages' and 'whenMessageGroup'; give one of them",
+        "rules/rules.json:25:7: error: pend rule 'HIGH_SUM' gives both 'whenMessages' and 'whenMessageGroup'; give one of them"
       ]
     ),
     (
       "duplicate-code",
       [
-        "rules/rules.json:3:15: error: duplicate message code 'MSG_START_REQUIRED'; first defined at rules/more.json:3:15",
+        "rules/rules.json:3:15: error: duplicate message code 'MSG_START_REQUIRED'; first defined at rules/more.json:3:15"
       ]
     ),
     (
       "duplicate-json-key",
       [
-        "flows/main.json:6:3: error: duplicate key 'default'; a key may appear only once in an object (the later value would win)",
+        "flows/main.json:6:3: error: duplicate key 'default'; a key may appear only once in an object (the later value would win)"
       ]
     ),
     (
@@ -34,19 +34,19 @@ struct CatalogLoadingTests {
     (
       "duplicate-rule-in-step",
       [
-        "flows/main.json:15:35: error: rule 'START_REQUIRED' appears twice in step 'checks'; first at 13:35",
+        "flows/main.json:15:35: error: rule 'START_REQUIRED' appears twice in step 'checks'; first at 13:35"
       ]
     ),
     (
       "duplicate-rule-sequence",
       [
-        "flows/main.json:14:23: error: duplicate rule sequence 10 in step 'checks'; already used at 13:23",
+        "flows/main.json:14:23: error: duplicate rule sequence 10 in step 'checks'; already used at 13:23"
       ]
     ),
     (
       "duplicate-step-sequence",
       [
-        "flows/main.json:18:19: error: duplicate step sequence 10 in flow 'MAIN'; step 'checks' at 7:5 already uses it",
+        "flows/main.json:18:19: error: duplicate step sequence 10 in flow 'MAIN'; step 'checks' at 7:5 already uses it"
       ]
     ),
     (
@@ -60,7 +60,7 @@ struct CatalogLoadingTests {
     (
       "enum-value",
       [
-        "rules/rules.json:3:49: error: 'severity' must be one of \"fatal\", \"informative\", found string \"fatl\"; did you mean \"fatal\"?",
+        "rules/rules.json:3:49: error: 'severity' must be one of \"fatal\", \"informative\", found string \"fatl\"; did you mean \"fatal\"?"
       ]
     ),
     (
@@ -96,43 +96,43 @@ struct CatalogLoadingTests {
     (
       "missing-placeholder-value",
       [
-        "rules/rules.json:14:18: error: message 'MSG_START_REQUIRED' uses placeholder {4} but rule 'START_REQUIRED' gives only 1 value ({3}); add a value for each placeholder from {3} in 'values'",
+        "rules/rules.json:14:18: error: message 'MSG_START_REQUIRED' uses placeholder {4} but rule 'START_REQUIRED' gives only 1 value ({3}); add a value for each placeholder from {3} in 'values'"
       ]
     ),
     (
       "missing-required-key",
       [
-        "flows/main.json:7:5: error: missing required key 'displayName' in step",
+        "flows/main.json:7:5: error: missing required key 'displayName' in step"
       ]
     ),
     (
       "two-catalog-defaults",
       [
-        "flows/second.json:4:14: error: flow 'SECOND' is a second catalog default (a default flow without lineOfBusiness); flow 'MAIN' (flows/main.json:4:14) is already the catalog default",
+        "flows/second.json:4:14: error: flow 'SECOND' is a second catalog default (a default flow without lineOfBusiness); flow 'MAIN' (flows/main.json:4:14) is already the catalog default"
       ]
     ),
     (
       "two-default-flows",
       [
-        "flows/second.json:5:14: error: flow 'SECOND' is a second default flow for line of business 'health'; flow 'MAIN' (flows/main.json:5:14) is already its default",
+        "flows/second.json:5:14: error: flow 'SECOND' is a second default flow for line of business 'health'; flow 'MAIN' (flows/main.json:5:14) is already its default"
       ]
     ),
     (
       "unknown-flow-filter",
       [
-        "rules/rules.json:13:25: error: unknown flow 'MIAN' in the flows filter of rule 'START_REQUIRED'; did you mean 'MAIN'?",
+        "rules/rules.json:13:25: error: unknown flow 'MIAN' in the flows filter of rule 'START_REQUIRED'; did you mean 'MAIN'?"
       ]
     ),
     (
       "unknown-group-message",
       [
-        "rules/rules.json:6:98: error: unknown message 'MSG_GONE' in message group 'NEEDS_REVIEW'",
+        "rules/rules.json:6:98: error: unknown message 'MSG_GONE' in message group 'NEEDS_REVIEW'"
       ]
     ),
     (
       "unknown-key",
       [
-        "flows/main.json:8:7: error: unknown key 'sequnce' in step; did you mean 'sequence'? Allowed keys: sequence, name, displayName, resolvers, rules",
+        "flows/main.json:8:7: error: unknown key 'sequnce' in step; did you mean 'sequence'? Allowed keys: sequence, name, displayName, resolvers, rules"
       ]
     ),
     (
@@ -145,7 +145,7 @@ struct CatalogLoadingTests {
     (
       "unknown-message-group",
       [
-        "rules/rules.json:21:27: error: unknown message group 'NEEDS_REVIEW' in pend rule 'HIGH_SUM'",
+        "rules/rules.json:21:27: error: unknown message group 'NEEDS_REVIEW' in pend rule 'HIGH_SUM'"
       ]
     ),
     (
@@ -165,7 +165,7 @@ struct CatalogLoadingTests {
     (
       "wrong-type",
       [
-        "flows/main.json:14:23: error: 'sequence' must be an integer, found string \"20\"",
+        "flows/main.json:14:23: error: 'sequence' must be an integer, found string \"20\""
       ]
     ),
   ]
@@ -268,8 +268,9 @@ struct CatalogLoadingTests {
   @Test func reportsAMissingCatalogDirectory() {
     let result = CatalogLoader.load(directory: CatalogTestPaths.fixture("no-such-catalog"))
     #expect(result.catalog == nil)
-    #expect(result.findings.map(\.message) == [
-      "catalog directory '\(CatalogTestPaths.fixture("no-such-catalog"))' does not exist or is not a directory"
-    ])
+    #expect(
+      result.findings.map(\.message) == [
+        "catalog directory '\(CatalogTestPaths.fixture("no-such-catalog"))' does not exist or is not a directory"
+      ])
   }
 }

@@ -1,6 +1,5 @@
-import Testing
-
 import PolicyFlowCore
+import Testing
 
 struct CatalogSHA256Tests {
   @Test(arguments: [

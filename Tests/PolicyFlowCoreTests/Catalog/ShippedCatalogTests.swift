@@ -9,10 +9,11 @@ struct ShippedCatalogTests {
     #expect(CatalogTestPaths.describe(result.findings, under: CatalogTestPaths.packageRoot) == [])
     let catalog = try #require(result.catalog)
     #expect(catalog.hash.hasPrefix("sha256:") && catalog.hash.count == 71)
-    #expect(catalog.files.map(\.path) == [
-      "flows/employer-group.json", "flows/individual-health.json", "rules/group.json", "rules/policy-data.json",
-      "rules/underwriting.json",
-    ])
+    #expect(
+      catalog.files.map(\.path) == [
+        "flows/employer-group.json", "flows/individual-health.json", "rules/group.json", "rules/policy-data.json",
+        "rules/underwriting.json",
+      ])
   }
 
   @Test func hasTheTwoDefaultFlows() throws {
@@ -32,9 +33,11 @@ struct ShippedCatalogTests {
     #expect(underwriting.resolvers.roles == ["underwriter", "senior-underwriter"])
     #expect(underwriting.resolvers.authority != nil)
     #expect(underwriting.resolvers.makerChecker)
-    #expect(underwriting.validationRules.map(\.code) == [
-      "POLICYHOLDER_AGE_OUT_OF_RANGE", "AGE_AT_START_RECORDED", "SENIOR_APPLICANT", "PRE_EXISTING_CONDITIONS_DECLARED",
-    ])
+    #expect(
+      underwriting.validationRules.map(\.code) == [
+        "POLICYHOLDER_AGE_OUT_OF_RANGE", "AGE_AT_START_RECORDED", "SENIOR_APPLICANT",
+        "PRE_EXISTING_CONDITIONS_DECLARED",
+      ])
     #expect(underwriting.pendRules.map(\.code) == ["SUM_ASSURED_ABOVE_LIMIT", "UNDERWRITER_REFERRAL"])
   }
 
