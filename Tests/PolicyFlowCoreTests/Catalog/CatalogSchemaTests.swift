@@ -13,6 +13,28 @@ struct CatalogSchemaTests {
     #expect(try CatalogTestPaths.read(path) == embedded)
   }
 
+  /// Editors show these descriptions while completing a file, so none may be missing.
+  @Test(arguments: [JSONSchema.flow, JSONSchema.rules, JSONSchema.policy])
+  func describesEveryProperty(schema: JSONSchema) {
+    func resolved(_ node: JSON) -> JSON {
+      guard let reference = node.objectValue?["$ref"]?.stringValue else { return node }
+      let name = String(reference.split(separator: "/").last ?? "")
+      return schema.root[path: "$defs.\(name)"] ?? node
+    }
+    var undescribed: [String] = []
+    func visit(_ node: JSON, at path: String) {
+      guard let object = node.objectValue else { return }
+      for (name, property) in object["properties"]?.objectValue ?? JSONObject() {
+        if property.objectValue?["description"] == nil && resolved(property).objectValue?["description"] == nil {
+          undescribed.append("\(path).\(name)")
+        }
+      }
+      for (name, definition) in object["$defs"]?.objectValue ?? JSONObject() { visit(definition, at: name) }
+    }
+    visit(schema.root, at: "")
+    #expect(undescribed == [])
+  }
+
   static let shippedFiles: [String] = {
     let folders = ["flows", "rules", "examples/policies"]
     return folders.flatMap { (try? CatalogTestPaths.jsonFiles(in: $0)) ?? [] }
