@@ -8,6 +8,8 @@ public struct ProcessFlow: Sendable {
   public var lineOfBusiness: String?
   /// Sorted by sequence; never empty in a loaded catalog.
   public var steps: [ProcessStep]
+  /// Where the flow's code is written, for diagnostics; nil for flows built in code.
+  public var definedAt: DefinitionLocation? = nil
 
   public init(
     code: String, description: String, isDefault: Bool, isActive: Bool, lineOfBusiness: String?,
@@ -32,6 +34,8 @@ public struct ProcessStep: Sendable {
   public var validationRules: [ValidationRule]
   /// Pend rules in rule-step sequence order; they run after every validation rule of the step.
   public var pendRules: [PendRule]
+  /// Where the step starts, for diagnostics; nil for steps built in code.
+  public var definedAt: DefinitionLocation? = nil
 
   public init(
     sequence: Int, name: String, displayName: String, resolvers: PendResolvers,

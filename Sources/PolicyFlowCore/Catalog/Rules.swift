@@ -7,7 +7,9 @@ public struct RuleFilter: Sendable {
   /// Nil: any flow.
   public var flows: Set<String>?
 
-  public init(enabled: Bool = true, source: SourceFilter = .either, brands: Set<String>? = nil, flows: Set<String>? = nil) {
+  public init(
+    enabled: Bool = true, source: SourceFilter = .either, brands: Set<String>? = nil, flows: Set<String>? = nil
+  ) {
     self.enabled = enabled
     self.source = source
     self.brands = brands
@@ -34,6 +36,8 @@ public struct ValidationRule: Sendable {
   public var values: [LogicExpression]
   /// Fields set on the policy data when the condition holds: dotted path → value.
   public var derivations: [Derivation]
+  /// Where the rule's code is written, for diagnostics; nil for rules built in code.
+  public var definedAt: DefinitionLocation? = nil
 
   public init(
     code: String, description: String, level: String, filter: RuleFilter, condition: LogicExpression,
@@ -72,6 +76,8 @@ public struct PendRule: Sendable {
   /// Nil: the filters alone decide.
   public var condition: LogicExpression?
   public var reason: PendReason
+  /// Where the rule's code is written, for diagnostics; nil for rules built in code.
+  public var definedAt: DefinitionLocation? = nil
 
   public init(
     code: String, description: String, filter: RuleFilter, requiredMessages: Set<String>?,
