@@ -29,7 +29,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "policyflow",
-      dependencies: ["PolicyFlowCore"],
+      dependencies: ["PolicyFlowCore", "PolicyFlowStore"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -44,7 +44,7 @@ let package = Package(
     ),
     .testTarget(
       name: "policyflowTests",
-      dependencies: ["policyflow"],
+      dependencies: ["policyflow", "PolicyFlowCore", "PolicyFlowStore"],
       swiftSettings: swiftSettings
     ),
   ],

@@ -12,11 +12,15 @@ enum PolicyFlowCommand {
         name: "flows", abstract: "Check and draw the catalog of process flows and rules.",
         subcommands: [FlowsCheck.command, FlowsDraw.command]),
       Command(
-        name: "policies", abstract: "Dry-run policies against the catalog.",
-        subcommands: [PoliciesValidate.command]),
+        name: "policies", abstract: "Import, submit and dry-run policies.",
+        subcommands: [PoliciesImport.command, PoliciesSubmit.command, PoliciesValidate.command]),
       Command(
         name: "logic", abstract: "Evaluate JsonLogic expressions.",
         subcommands: [LogicEval.command]),
+      Init.command,
+      WorkerCommand.command,
+      QueueCommand.command,
+      Demo.command,
     ])
 }
 

@@ -1,6 +1,6 @@
 /// A command or command group of the `policyflow` tool: its help text, what it accepts, and
 /// what it runs.
-struct Command {
+struct Command: Sendable {
   var name: String
   /// One line, shown after `OVERVIEW:` and in the parent's `SUBCOMMANDS:` list.
   var abstract: String
@@ -11,7 +11,7 @@ struct Command {
   var subcommands: [Command] = []
   /// Runs the command and returns the process exit code. Nil for a group that only holds
   /// subcommands (it prints its help).
-  var run: ((Invocation) throws -> Int32)?
+  var run: (@Sendable (Invocation) throws -> Int32)?
 
   func subcommand(named name: String) -> Command? {
     subcommands.first { $0.name == name }
@@ -19,8 +19,8 @@ struct Command {
 }
 
 /// A named option: `--catalog <dir>`, or a flag such as `--json`.
-struct Option {
-  enum Kind {
+struct Option: Sendable {
+  enum Kind: Sendable {
     /// Takes one value; given twice, the last one wins.
     case value(placeholder: String)
     /// Takes one value each time it is given, collecting them all.
@@ -65,7 +65,7 @@ struct Option {
 }
 
 /// A positional argument such as `<code>`.
-struct Positional {
+struct Positional: Sendable {
   var name: String
   var help: String
   var isRepeating = false
@@ -73,7 +73,7 @@ struct Positional {
 }
 
 /// What the user typed, sorted out by the parser.
-struct Invocation {
+struct Invocation: Sendable {
   /// `policyflow flows check`.
   var commandPath: [String]
   var values: [String: [String]] = [:]

@@ -10,11 +10,27 @@
 /// findings and progress.
 enum Terminal {
   static func out(_ text: String) {
-    fputs(text.hasSuffix("\n") ? text : text + "\n", stdout)
+    write(text.hasSuffix("\n") ? text : text + "\n", to: 1)
   }
 
   static func error(_ text: String) {
-    fputs(text.hasSuffix("\n") ? text : text + "\n", stderr)
+    write(text.hasSuffix("\n") ? text : text + "\n", to: 2)
+  }
+
+  /// Writes all of `text`, resuming after partial writes and interrupts.
+  static func write(_ text: String, to descriptor: Int32) {
+    var text = text
+    text.withUTF8 { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          return
+        }
+        offset += written
+      }
+    }
   }
 
   static func environment(_ name: String) -> String? {

@@ -1,0 +1,114 @@
+public import PolicyFlowCore
+
+/// A claimed activity and the outcome its cycle computed, ready to commit.
+public struct ProcessedActivity: Sendable {
+  public var claimed: ClaimedActivity
+  public var outcome: CycleOutcome
+
+  public init(claimed: ClaimedActivity, outcome: CycleOutcome) {
+    self.claimed = claimed
+    self.outcome = outcome
+  }
+}
+
+/// What a commit applied.
+public struct CommitReport: Sendable, Hashable {
+  /// Activities whose outcome is now recorded and whose queue entry is acknowledged.
+  public var committed: [Int64] = []
+  /// Activities whose lease was taken over by another worker: nothing of theirs was applied.
+  public var lostLease: [Int64] = []
+}
+
+extension PolicyStore {
+  /// Stores the catalog's files under its hash (once), so any outcome computed with it can be
+  /// explained later with the exact rules that produced it.
+  public func snapshot(_ catalog: Catalog) throws {
+    let files = JSON.array(catalog.files.map { ["path": .string($0.path), "contents": .string($0.contents)] })
+    try db.transaction {
+      try db.execute(
+        "INSERT OR IGNORE INTO catalog_snapshot (hash, files, stored_at) VALUES (?, ?, ?)",
+        [.text(catalog.hash), .text(files.serialized()), .text(clock().iso8601)])
+    }
+  }
+
+  /// The catalog files stored under `hash`, or nil when no snapshot has that hash.
+  public func snapshotFiles(_ hash: String) throws -> [CatalogFile]? {
+    guard let text = try db.queryOne("SELECT files FROM catalog_snapshot WHERE hash = ?", [.text(hash)], row: { $0.string(at: 0) })
+    else { return nil }
+    return (try JSON(parsing: text).arrayValue ?? []).compactMap { file in
+      guard let path = file[path: "path"]?.stringValue, let contents = file[path: "contents"]?.stringValue else { return nil }
+      return CatalogFile(path: path, contents: contents)
+    }
+  }
+
+  /// Commits the outcomes of a batch in one transaction (group commit: one disk sync for all),
+  /// each policy all-or-nothing: its status, data, messages, pend reasons, history rows and the
+  /// acknowledgement of its activity. An activity whose lease was taken over is skipped whole.
+  public func commit(_ results: [ProcessedActivity], lease: Lease) throws -> CommitReport {
+    try db.transaction {
+      var report = CommitReport()
+      let now = clock()
+      for result in results {
+        try db.execute(
+          "DELETE FROM activity WHERE id = ? AND lease_token = ?", [.integer(result.claimed.activityID), .text(lease.token)])
+        guard db.changes == 1 else {
+          report.lostLease.append(result.claimed.activityID)
+          continue
+        }
+        try apply(result, worker: lease.owner, at: now)
+        report.committed.append(result.claimed.activityID)
+      }
+      return report
+    }
+  }
+
+  private func apply(_ result: ProcessedActivity, worker: String, at now: StoreTime) throws {
+    let stored = result.claimed.policy
+    let outcome = result.outcome
+    let transition: LifecycleOutcome
+    do {
+      transition = try stored.policy.lifecycle(isLatest: true).outcome(of: .processed(outcome.disposition))
+    } catch {
+      // Only a worker moves a policy out of In Process, and this worker holds its activity.
+      preconditionFailure("a claimed policy was not In Process: \(error.message)")
+    }
+    let policyID = Int64(stored.id)
+    try db.execute("UPDATE message SET is_current = 0 WHERE policy_id = ? AND is_current = 1", [.integer(policyID)])
+    try db.execute(
+      "INSERT INTO cycle (policy_id, catalog_hash, at, status, flow, worker, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      [
+        .integer(policyID), .text(outcome.catalogHash), .text(now.iso8601), .text(outcome.status.rawValue),
+        SQLiteValue(outcome.flowCode), .text(worker), .text(outcome.json.serialized()),
+      ])
+    let cycleID = db.lastInsertRowID
+    for message in outcome.messages {
+      try db.execute(
+        """
+        INSERT INTO message (policy_id, cycle_id, code, severity, text, rule, step, step_sequence)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+          .integer(policyID), .integer(cycleID), .text(message.code), .text(message.severity.rawValue),
+          .text(message.text), .text(message.rule), SQLiteValue(message.step?.name),
+          SQLiteValue(message.step.map { Int64($0.sequence) }),
+        ])
+    }
+    for reason in outcome.pendReasons {
+      try db.execute(
+        """
+        INSERT INTO pend_history (policy_id, gid, cycle_id, reason, description, rule, step, step_display_name,
+          step_sequence, pended_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+          .integer(policyID), .text(stored.policy.gid), .integer(cycleID), .text(reason.code), .text(reason.description),
+          .text(reason.rule), .text(reason.step.name), .text(reason.step.displayName),
+          .integer(Int64(reason.step.sequence)), .text(now.iso8601),
+        ])
+    }
+    try db.execute(
+      "UPDATE policy SET status = ?, data = ?, updated_at = ? WHERE id = ?",
+      [.text(transition.status.rawValue), .text(outcome.data.serialized()), .text(now.iso8601), .integer(policyID)])
+    try recordStatus(policyID: policyID, transition.statusHistory, actor: worker, at: now)
+  }
+}

@@ -1,0 +1,113 @@
+public import PolicyFlowCore
+
+extension PolicyStore {
+  /// What a submit did.
+  public enum SubmitResult: Sendable, Hashable {
+    /// The policy is In Process and an activity is queued for a worker.
+    case queued
+    /// It was already In Process: recorded in its history as "already submitted", nothing queued.
+    case alreadySubmitted
+  }
+
+  /// The current version of the policy `code`, or nil when there is none.
+  public func currentPolicy(_ code: String) throws -> StoredPolicy? {
+    try db.queryOne("SELECT \(StoredPolicy.columns) FROM policy WHERE code = ? AND is_current = 1", [.text(code)]) {
+      try StoredPolicy(row: $0)
+    }
+  }
+
+  /// Creates version 1 of a policy in Edit, with a new gid and a status-history row.
+  ///
+  /// `data` is the whole document; its `code` names the policy, and `processFlow` and
+  /// `accessGroup`, when present, are kept in their own columns too.
+  @discardableResult
+  public func createPolicy(_ data: JSON, source: PolicySource, actor: String) throws -> StoredPolicy {
+    try db.transaction { try insertNewPolicy(data, source: source, actor: actor) }
+  }
+
+  /// Creates many policies in one transaction, and with `submit` queues them too: all of
+  /// them, or none when any is refused.
+  public func createPolicies(_ documents: [JSON], source: PolicySource, actor: String, submit: Bool = false) throws -> Int {
+    try db.transaction {
+      for data in documents {
+        let stored = try insertNewPolicy(data, source: source, actor: actor)
+        if submit { try submitCurrent(stored.policy.code, actor: actor) }
+      }
+      return documents.count
+    }
+  }
+
+  @discardableResult
+  func insertNewPolicy(_ data: JSON, source: PolicySource, actor: String) throws -> StoredPolicy {
+    guard case .string(let code)? = data[path: "code"] else {
+      throw StoreError(.invalidInput, "A policy needs a 'code' string, e.g. \"code\": \"HP-000123\".")
+    }
+    if let existing = try db.queryOne("SELECT 1 FROM policy WHERE code = ? LIMIT 1", [.text(code)], row: { _ in true }),
+      existing
+    {
+      throw StoreError(.alreadyExists, "A policy with code '\(code)' already exists; edit it instead of importing it again.")
+    }
+    let outcome: LifecycleOutcome
+    do {
+      outcome = try PolicyLifecycle.newPolicy(code: code).outcome(of: .create)
+    } catch {
+      throw StoreError(error)
+    }
+    let now = clock()
+    let gid = UUIDv4.random()
+    let row: [SQLiteValue] = [
+        .text(code), .text(gid), .text(outcome.status.rawValue), .text(source.rawValue),
+        SQLiteValue(data[path: "processFlow"]?.stringValue), SQLiteValue(data[path: "accessGroup"]?.stringValue),
+        .text(data.serialized()), .text(actor), .text(now.iso8601), .text(now.iso8601),
+      ]
+    try db.execute(
+      """
+      INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, data, is_current,
+        last_changed_by, created_at, updated_at)
+      VALUES (?, 1, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+      """, row)
+    let id = db.lastInsertRowID
+    try recordStatus(policyID: id, outcome.statusHistory, actor: actor, at: now)
+    return StoredPolicy(
+      id: id,
+      policy: PolicyVersion(
+        code: code, version: 1, gid: gid, status: outcome.status, source: source,
+        processFlow: data[path: "processFlow"]?.stringValue, data: data),
+      isCurrent: true, accessGroup: data[path: "accessGroup"]?.stringValue, lastChangedBy: actor)
+  }
+
+  /// Submits the current version of `code` for processing: In Process and queued, in one
+  /// transaction. A policy already In Process is recorded as "already submitted".
+  @discardableResult
+  public func submit(_ code: String, actor: String) throws -> SubmitResult {
+    try db.transaction { try submitCurrent(code, actor: actor) }
+  }
+
+  @discardableResult
+  func submitCurrent(_ code: String, actor: String) throws -> SubmitResult {
+      guard let stored = try currentPolicy(code) else {
+        throw StoreError(.notFound, "No policy with code '\(code)'.")
+      }
+      let outcome: LifecycleOutcome
+      do {
+        outcome = try stored.policy.lifecycle(isLatest: true).outcome(of: .submit)
+      } catch let refusal as LifecycleRefusal {
+        throw StoreError(refusal)
+      }
+      let now = clock()
+      try recordStatus(policyID: stored.id, outcome.statusHistory, actor: actor, at: now)
+      if outcome.isIgnoredAsAlreadySubmitted { return .alreadySubmitted }
+      try db.execute(
+        "UPDATE policy SET status = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
+        [.text(outcome.status.rawValue), .text(actor), .text(now.iso8601), .integer(stored.id)])
+      try enqueue(policyID: stored.id, actor: actor, at: now)
+      return .queued
+  }
+
+  /// Appends one status-history row.
+  func recordStatus(policyID: Int64, _ row: StatusHistoryRow, actor: String, at time: StoreTime) throws {
+    try db.execute(
+      "INSERT INTO status_history (policy_id, status, at, actor, note) VALUES (?, ?, ?, ?, ?)",
+      [.integer(policyID), .text(row.status.rawValue), .text(time.iso8601), .text(actor), SQLiteValue(row.note)])
+  }
+}

@@ -1,0 +1,164 @@
+public import PolicyFlowCore
+
+/// One claimed activity: the policy version to process and what the cycle needs beyond it.
+public struct ClaimedActivity: Sendable {
+  public var activityID: Int64
+  /// How many times it has been claimed, this claim included.
+  public var attempts: Int
+  public var policy: StoredPolicy
+  /// Pend reasons resolved before on this policy, in any version.
+  public var resolvedReasons: Set<String>
+}
+
+/// A lease on a batch of activities: only its holder may commit them, and only until another
+/// worker has taken them over after expiry.
+public struct Lease: Sendable, Hashable {
+  public var owner: String
+  public var token: String
+  public var expires: StoreTime
+}
+
+/// The queue's state for `policyflow queue`.
+public struct QueueStatus: Sendable, Hashable {
+  public struct FailedActivity: Sendable, Hashable {
+    public var id: Int64
+    public var policy: String
+    public var attempts: Int
+    public var error: String
+  }
+
+  /// Waiting for a worker (leases that expired count here: any worker may take them).
+  public var queued: Int
+  /// Held by a live lease.
+  public var leased: Int
+  public var failed: [FailedActivity]
+
+  /// Work not yet done that is not parked.
+  public var pending: Int { queued + leased }
+}
+
+extension PolicyStore {
+  func enqueue(policyID: Int64, actor: String, at time: StoreTime) throws {
+    try db.execute(
+      """
+      INSERT INTO activity (policy_id, state, attempts, available_ms, enqueued_at, enqueued_by)
+      VALUES (?, 'queued', 0, ?, ?, ?)
+      """,
+      [.integer(policyID), .integer(time.milliseconds), .text(time.iso8601), .text(actor)])
+  }
+
+  /// Claims up to `limit` activities that are queued and due, or whose lease expired, under a
+  /// new lease. Claiming counts an attempt.
+  public func claim(owner: String, limit: Int, leaseMilliseconds: Int64) throws -> (Lease, [ClaimedActivity]) {
+    let now = clock()
+    let lease = Lease(owner: owner, token: UUIDv4.random(), expires: now.adding(milliseconds: leaseMilliseconds))
+    let claimed = try db.transaction { () throws -> [ClaimedActivity] in
+      let rows = try db.query(
+        """
+        UPDATE activity SET state = 'leased', lease_owner = ?1, lease_token = ?2, lease_expires_ms = ?3,
+          attempts = attempts + 1
+        WHERE id IN (
+          SELECT id FROM activity
+          WHERE (state = 'queued' AND available_ms <= ?4) OR (state = 'leased' AND lease_expires_ms <= ?4)
+          ORDER BY id LIMIT ?5)
+        RETURNING id, policy_id, attempts
+        """,
+        [.text(owner), .text(lease.token), .integer(lease.expires.milliseconds), .integer(now.milliseconds), .integer(Int64(limit))]
+      ) { (id: $0.int64(at: 0), policyID: $0.int64(at: 1), attempts: $0.int(at: 2)) }
+      return try rows.sorted { $0.id < $1.id }.map { row in
+        guard
+          let policy = try db.queryOne(
+            "SELECT \(StoredPolicy.columns) FROM policy WHERE id = ?", [.integer(row.policyID)], row: { try StoredPolicy(row: $0) })
+        else {
+          preconditionFailure("activity \(row.id) points at a missing policy despite the foreign key")
+        }
+        return ClaimedActivity(
+          activityID: row.id, attempts: row.attempts, policy: policy,
+          resolvedReasons: try resolvedReasons(gid: policy.policy.gid))
+      }
+    }
+    return (lease, claimed)
+  }
+
+  func resolvedReasons(gid: String) throws -> Set<String> {
+    Set(
+      try db.query("SELECT DISTINCT reason FROM pend_history WHERE gid = ? AND resolved_at IS NOT NULL", [.text(gid)]) {
+        $0.string(at: 0)
+      })
+  }
+
+  /// Puts activities of `lease` back on the queue, due at `availableAt` (now by default), with
+  /// the error that sent them back. Activities whose lease was taken over are left alone.
+  public func release(_ activityIDs: [Int64], lease: Lease, availableAt: StoreTime? = nil, error: String? = nil) throws {
+    guard !activityIDs.isEmpty else { return }
+    let due = availableAt ?? clock()
+    try db.transaction {
+      for id in activityIDs {
+        try db.execute(
+          """
+          UPDATE activity SET state = 'queued', lease_owner = NULL, lease_token = NULL, lease_expires_ms = NULL,
+            available_ms = ?, last_error = coalesce(?, last_error)
+          WHERE id = ? AND lease_token = ?
+          """,
+          [.integer(due.milliseconds), SQLiteValue(error), .integer(id), .text(lease.token)])
+      }
+    }
+  }
+
+  /// Parks an activity as failed with its error: visible in `policyflow queue`, retried only
+  /// when a person says so.
+  public func park(_ activityID: Int64, lease: Lease, error: String) throws {
+    try db.transaction {
+      try db.execute(
+        """
+        UPDATE activity SET state = 'failed', lease_owner = NULL, lease_token = NULL, lease_expires_ms = NULL,
+          last_error = ?
+        WHERE id = ? AND lease_token = ?
+        """,
+        [.text(error), .integer(activityID), .text(lease.token)])
+    }
+  }
+
+  public func queueStatus() throws -> QueueStatus {
+    let now = clock().milliseconds
+    let counts = try db.queryOne(
+      """
+      SELECT
+        count(*) FILTER (WHERE state = 'queued' OR (state = 'leased' AND lease_expires_ms <= ?1)),
+        count(*) FILTER (WHERE state = 'leased' AND lease_expires_ms > ?1)
+      FROM activity
+      """, [.integer(now)]
+    ) { ($0.int(at: 0), $0.int(at: 1)) }
+    let failed = try db.query(
+      """
+      SELECT a.id, p.code, a.attempts, coalesce(a.last_error, '') FROM activity a JOIN policy p ON p.id = a.policy_id
+      WHERE a.state = 'failed' ORDER BY a.id
+      """
+    ) { QueueStatus.FailedActivity(id: $0.int64(at: 0), policy: $0.string(at: 1), attempts: $0.int(at: 2), error: $0.string(at: 3)) }
+    return QueueStatus(queued: counts?.0 ?? 0, leased: counts?.1 ?? 0, failed: failed)
+  }
+
+  /// Re-queues parked activities (all of them when `ids` is nil), resetting their attempts.
+  /// Returns how many were re-queued; an id that is not a failed activity is an error and
+  /// nothing is changed.
+  @discardableResult
+  public func retryFailed(_ ids: [Int64]?) throws -> Int {
+    try db.transaction {
+      let now = clock().milliseconds
+      guard let ids else {
+        try db.execute(
+          "UPDATE activity SET state = 'queued', attempts = 0, available_ms = ? WHERE state = 'failed'", [.integer(now)])
+        return db.changes
+      }
+      for id in ids {
+        try db.execute(
+          "UPDATE activity SET state = 'queued', attempts = 0, available_ms = ? WHERE id = ? AND state = 'failed'",
+          [.integer(now), .integer(id)])
+        if db.changes != 1 {
+          throw StoreError(.notFound, "No failed activity with id \(id); 'policyflow queue' lists the failed ones.")
+        }
+      }
+      return ids.count
+    }
+  }
+}

@@ -1,0 +1,73 @@
+public import PolicyFlowCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The durable home of policies, their history, the work queue, users and catalog snapshots:
+/// one SQLite file in WAL mode, shared safely by several worker processes and CLI users.
+///
+/// A `PolicyStore` owns one connection and is used from one thread at a time (it is not
+/// `Sendable`); each process or thread opens its own. Every change is one `BEGIN IMMEDIATE`
+/// transaction: a refused command changes nothing.
+public final class PolicyStore {
+  public let path: String
+  let db: SQLiteConnection
+  /// The current time; replaced in tests that need a fixed clock.
+  public var clock: @Sendable () -> StoreTime = StoreTime.now
+
+  /// Opens (creating when missing) and migrates the store at `path`. A store written by a
+  /// newer PolicyFlow is refused and left untouched.
+  public init(path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000) throws {
+    self.path = path
+    db = try SQLiteConnection(
+      path: path,
+      configuration: .init(
+        busyTimeout: .milliseconds(busyTimeoutMilliseconds), synchronous: durability == .full ? .full : .normal))
+    try SQLiteMigrator(StoreSchema.migrations).migrate(db)
+  }
+
+  /// How hard a commit waits for the disk.
+  public enum Durability: Sendable {
+    /// `synchronous=FULL`: a commit that returned survives a power cut.
+    case full
+    /// `synchronous=NORMAL`: survives a crash of the process, not of the machine.
+    case normal
+  }
+
+  /// The schema version of the open store.
+  public var schemaVersion: Int {
+    get throws { try SQLiteMigrator(StoreSchema.migrations).currentVersion(of: db) }
+  }
+}
+
+/// A point in time as the store records it: Unix milliseconds, written as ISO 8601 UTC text.
+public struct StoreTime: Sendable, Hashable, Comparable {
+  public var milliseconds: Int64
+
+  public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+
+  @Sendable public static func now() -> StoreTime {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return StoreTime(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+  }
+
+  /// The reference time a processing cycle runs at.
+  public var timestamp: Timestamp { Timestamp(secondsSinceEpoch: milliseconds / 1000) }
+
+  /// `2026-11-22T03:12:00.123Z`.
+  public var iso8601: String {
+    let seconds = timestamp.iso8601
+    let millis = Int(milliseconds % 1000)
+    let fraction = ".\(millis < 100 ? "0" : "")\(millis < 10 ? "0" : "")\(millis)"
+    guard seconds.hasSuffix("Z") else { return seconds }
+    return String(seconds.dropLast()) + fraction + "Z"
+  }
+
+  public static func < (lhs: StoreTime, rhs: StoreTime) -> Bool { lhs.milliseconds < rhs.milliseconds }
+
+  public func adding(milliseconds delta: Int64) -> StoreTime { StoreTime(milliseconds: milliseconds + delta) }
+}

@@ -1,0 +1,128 @@
+/// The store's numbered migrations. Append new ones; never edit one that has shipped.
+enum StoreSchema {
+  static let migrations: [SQLiteMigration] = [
+    SQLiteMigration(version: 1, name: "policies, history, queue, users and catalog snapshots", sql: version1)
+  ]
+
+  /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker
+  /// compares (`*_ms`) are Unix milliseconds.
+  private static let version1 = """
+    CREATE TABLE catalog_snapshot (
+      hash TEXT PRIMARY KEY,
+      files TEXT NOT NULL,
+      stored_at TEXT NOT NULL
+    );
+
+    CREATE TABLE policy (
+      id INTEGER PRIMARY KEY,
+      code TEXT NOT NULL,
+      version INTEGER NOT NULL CHECK (version >= 1),
+      gid TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('Edit', 'In Process', 'Pended', 'Approved', 'Canceled')),
+      source TEXT NOT NULL CHECK (source IN ('integration', 'manual')),
+      process_flow TEXT,
+      access_group TEXT,
+      data TEXT NOT NULL,
+      is_current INTEGER NOT NULL DEFAULT 1,
+      last_changed_by TEXT,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      UNIQUE (code, version),
+      UNIQUE (gid, version)
+    );
+    CREATE UNIQUE INDEX policy_current_code ON policy (code) WHERE is_current = 1;
+    CREATE INDEX policy_current_status ON policy (status) WHERE is_current = 1;
+
+    CREATE TABLE status_history (
+      id INTEGER PRIMARY KEY,
+      policy_id INTEGER NOT NULL REFERENCES policy (id) ON DELETE CASCADE,
+      status TEXT NOT NULL,
+      at TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      note TEXT
+    );
+    CREATE INDEX status_history_policy ON status_history (policy_id);
+
+    CREATE TABLE cycle (
+      id INTEGER PRIMARY KEY,
+      policy_id INTEGER NOT NULL REFERENCES policy (id) ON DELETE CASCADE,
+      catalog_hash TEXT NOT NULL REFERENCES catalog_snapshot (hash),
+      at TEXT NOT NULL,
+      status TEXT NOT NULL,
+      flow TEXT,
+      worker TEXT NOT NULL,
+      outcome TEXT NOT NULL
+    );
+    CREATE INDEX cycle_policy ON cycle (policy_id);
+
+    CREATE TABLE message (
+      id INTEGER PRIMARY KEY,
+      policy_id INTEGER NOT NULL REFERENCES policy (id) ON DELETE CASCADE,
+      cycle_id INTEGER NOT NULL REFERENCES cycle (id) ON DELETE CASCADE,
+      code TEXT NOT NULL,
+      severity TEXT NOT NULL CHECK (severity IN ('fatal', 'informative')),
+      text TEXT NOT NULL,
+      rule TEXT NOT NULL,
+      step TEXT,
+      step_sequence INTEGER,
+      is_current INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX message_policy ON message (policy_id, is_current);
+
+    CREATE TABLE pend_history (
+      id INTEGER PRIMARY KEY,
+      policy_id INTEGER NOT NULL REFERENCES policy (id) ON DELETE CASCADE,
+      gid TEXT NOT NULL,
+      cycle_id INTEGER REFERENCES cycle (id) ON DELETE SET NULL,
+      reason TEXT NOT NULL,
+      description TEXT NOT NULL,
+      rule TEXT NOT NULL,
+      step TEXT NOT NULL,
+      step_display_name TEXT NOT NULL,
+      step_sequence INTEGER NOT NULL,
+      pended_at TEXT NOT NULL,
+      is_open INTEGER NOT NULL DEFAULT 1,
+      resolved_by TEXT,
+      resolved_at TEXT,
+      note TEXT,
+      withdrawn_at TEXT
+    );
+    CREATE INDEX pend_history_policy ON pend_history (policy_id, is_open);
+    CREATE INDEX pend_history_gid ON pend_history (gid, reason);
+    CREATE INDEX pend_history_open ON pend_history (reason) WHERE is_open = 1;
+
+    CREATE TABLE calculation (
+      id INTEGER PRIMARY KEY,
+      policy_id INTEGER NOT NULL REFERENCES policy (id) ON DELETE CASCADE,
+      kind TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      total INTEGER NOT NULL,
+      at TEXT NOT NULL,
+      reverses INTEGER REFERENCES calculation (id),
+      lines TEXT NOT NULL
+    );
+
+    CREATE TABLE app_user (
+      name TEXT PRIMARY KEY,
+      roles TEXT NOT NULL DEFAULT '[]',
+      groups TEXT NOT NULL DEFAULT '[]',
+      is_admin INTEGER NOT NULL DEFAULT 0,
+      created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE activity (
+      id INTEGER PRIMARY KEY,
+      policy_id INTEGER NOT NULL UNIQUE REFERENCES policy (id) ON DELETE CASCADE,
+      state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'failed')),
+      attempts INTEGER NOT NULL DEFAULT 0,
+      available_ms INTEGER NOT NULL,
+      lease_owner TEXT,
+      lease_token TEXT,
+      lease_expires_ms INTEGER,
+      last_error TEXT,
+      enqueued_at TEXT NOT NULL,
+      enqueued_by TEXT NOT NULL
+    );
+    CREATE INDEX activity_ready ON activity (state, available_ms);
+    """
+}

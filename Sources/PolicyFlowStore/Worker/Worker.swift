@@ -1,0 +1,153 @@
+public import PolicyFlowCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The worker loop: claim a batch under a lease, run each policy's cycle (pure, in memory),
+/// commit the batch in one transaction, repeat.
+///
+/// Crash safety comes from the store: a crashed worker's leases expire and another worker takes
+/// the work; a commit from a lease that was taken over is rejected; each policy's outcome and
+/// the acknowledgement of its activity are written together. Transient database failures retry
+/// with backoff and jitter; after `maxAttempts` claims an activity is parked as failed.
+public final class Worker {
+  public let store: PolicyStore
+  public let configuration: WorkerConfiguration
+  public private(set) var totals = WorkerTotals()
+  let cycle: ProcessingCycle
+  let onEvent: (WorkerEvent) -> Void
+  let shouldStop: () -> Bool
+  let sleep: (Int64) -> Void
+
+  /// - Parameters:
+  ///   - shouldStop: polled between batches and while idle; when it turns true the worker
+  ///     finishes the batch in hand and returns.
+  ///   - sleep: waits the given milliseconds (tests shorten it).
+  public init(
+    store: PolicyStore, catalog: Catalog, configuration: WorkerConfiguration,
+    onEvent: @escaping (WorkerEvent) -> Void = { _ in }, shouldStop: @escaping () -> Bool = { false },
+    sleep: @escaping (Int64) -> Void = Worker.sleep
+  ) {
+    self.store = store
+    self.configuration = configuration
+    self.cycle = ProcessingCycle(catalog: catalog)
+    self.onEvent = onEvent
+    self.shouldStop = shouldStop
+    self.sleep = sleep
+  }
+
+  /// Runs until stopped (or, with `drain`, until nothing is due). Throws only for failures
+  /// that are not transient, such as a corrupt database.
+  public func run() throws {
+    try retrying { try store.snapshot(cycle.catalog) }
+    onEvent(.started(owner: configuration.owner, catalogHash: cycle.catalog.hash))
+    while !shouldStop() {
+      let (lease, batch) = try retrying {
+        try store.claim(
+          owner: configuration.owner, limit: configuration.batchSize, leaseMilliseconds: configuration.leaseMilliseconds)
+      }
+      if batch.isEmpty {
+        // Draining ends when nothing is left but parked failures; work leased by another
+        // worker (maybe a crashed one whose lease will expire) is waited for.
+        if configuration.drain, try retrying({ try store.queueStatus() }).pending == 0 {
+          onEvent(.drained)
+          return
+        }
+        idle()
+        continue
+      }
+      onEvent(.claimed(count: batch.count, leaseExpires: lease.expires))
+      try process(batch, lease: lease)
+    }
+    onEvent(.stopping)
+  }
+
+  /// Waits one poll interval in small slices so a stop request is seen promptly.
+  private func idle() {
+    var waited = 0
+    while waited < configuration.pollIntervalMilliseconds, !shouldStop() {
+      let slice = min(50, configuration.pollIntervalMilliseconds - waited)
+      sleep(Int64(slice))
+      waited += slice
+    }
+  }
+
+  private func process(_ batch: [ClaimedActivity], lease: Lease) throws {
+    let started = StoreTime.now()
+    let reference = store.clock().timestamp
+    let results = batch.map { claimed in
+      ProcessedActivity(
+        claimed: claimed,
+        outcome: cycle.run(claimed.policy.policy.data, at: reference, resolvedReasons: claimed.resolvedReasons))
+    }
+    if configuration.commitDelayMilliseconds > 0 { sleep(configuration.commitDelayMilliseconds) }
+    let report: CommitReport
+    do {
+      report = try retrying { try store.commit(results, lease: lease) }
+    } catch let error as SQLiteError where Worker.isTransient(error) {
+      try giveBack(batch, lease: lease, error: error.message)
+      return
+    }
+    var byStatus: [String: Int] = [:]
+    let committed = Set(report.committed)
+    for result in results where committed.contains(result.claimed.activityID) {
+      byStatus[result.outcome.status.rawValue, default: 0] += 1
+    }
+    for (status, count) in byStatus { totals.processedByStatus[status, default: 0] += count }
+    let elapsed = StoreTime.now().milliseconds - started.milliseconds
+    totals.latency.record(seconds: Double(elapsed) / 1000, times: report.committed.count)
+    if !report.lostLease.isEmpty {
+      totals.leasesLost += report.lostLease.count
+      onEvent(.leaseLost(activityIDs: report.lostLease))
+    }
+    onEvent(.committed(count: report.committed.count, byStatus: byStatus, milliseconds: Int(elapsed)))
+  }
+
+  /// After the commit kept failing: park what has had its attempts, queue the rest again later.
+  private func giveBack(_ batch: [ClaimedActivity], lease: Lease, error: String) throws {
+    totals.failures += batch.count
+    var released: [Int64] = []
+    for claimed in batch {
+      if claimed.attempts >= configuration.maxAttempts {
+        try? store.park(claimed.activityID, lease: lease, error: error)
+        onEvent(.parked(activityID: claimed.activityID, policy: claimed.policy.policy.code, error: error))
+      } else {
+        let due = store.clock().adding(milliseconds: configuration.backoff(attempt: claimed.attempts))
+        // If this fails too, the lease expires and another worker takes the activity.
+        try? store.release([claimed.activityID], lease: lease, availableAt: due, error: error)
+        released.append(claimed.activityID)
+      }
+    }
+    if !released.isEmpty { onEvent(.released(activityIDs: released, error: error)) }
+  }
+
+  /// Runs `body`, retrying transient failures with backoff up to `maxAttempts` times.
+  private func retrying<T>(_ body: () throws -> T) throws -> T {
+    var attempt = 1
+    while true {
+      do {
+        return try body()
+      } catch let error as SQLiteError where Worker.isTransient(error) && attempt < configuration.maxAttempts {
+        let delay = configuration.backoff(attempt: attempt)
+        totals.retries += 1
+        onEvent(.retrying(attempt: attempt, delayMilliseconds: delay, error: error.message))
+        sleep(delay)
+        attempt += 1
+      }
+    }
+  }
+
+  /// Busy and locked databases, and I/O errors, may pass; everything else will not.
+  static func isTransient(_ error: SQLiteError) -> Bool {
+    error.isBusy || error.primaryCode == 10 /* SQLITE_IOERR */ || error.primaryCode == 13 /* SQLITE_FULL */
+  }
+
+  public static func sleep(_ milliseconds: Int64) {
+    var request = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) != 0 { request = remaining }
+  }
+}

@@ -1,0 +1,63 @@
+import PolicyFlowCore
+import PolicyFlowStore
+
+/// `policyflow queue` and `policyflow queue retry`.
+enum QueueCommand {
+  static let command = Command(
+    name: "queue",
+    abstract: "Show the work queue: queued, leased and failed activities.",
+    options: [StoreOptions.db, CommonOptions.json],
+    subcommands: [retry],
+    run: show)
+
+  static let retry = Command(
+    name: "retry",
+    abstract: "Queue failed activities again.",
+    arguments: [Positional(name: "id", help: "Failed activity ids, as 'policyflow queue' lists them.", isRepeating: true, isOptional: true)],
+    options: [StoreOptions.db, .flag("--all-failed", "Retry every failed activity.")],
+    run: runRetry)
+
+  static func show(_ invocation: Invocation) throws -> Int32 {
+    let status = try StoreOptions.open(invocation).queueStatus()
+    if invocation.flag("--json") {
+      let failed = status.failed.map { item -> JSON in
+        ["id": .int(Int(item.id)), "policy": .string(item.policy), "attempts": .int(item.attempts), "error": .string(item.error)]
+      }
+      let report: JSON = [
+        "queued": .int(status.queued), "leased": .int(status.leased), "failed": .int(status.failed.count),
+        "failedActivities": .array(failed),
+      ]
+      Terminal.out(report.serialized(pretty: true))
+      return 0
+    }
+    Terminal.out("queued \(status.queued), leased \(status.leased), failed \(status.failed.count)")
+    if !status.failed.isEmpty {
+      Terminal.out("\nFailed activities (retry with 'policyflow queue retry ID...' or '--all-failed'):")
+      for item in status.failed {
+        Terminal.out("  \(item.id)  policy \(item.policy)  attempts \(item.attempts)  \(item.error)")
+      }
+    }
+    return 0
+  }
+
+  static func runRetry(_ invocation: Invocation) throws -> Int32 {
+    let all = invocation.flag("--all-failed")
+    guard all != !invocation.positionals.isEmpty else {
+      throw UsageError(message: "Give failed activity ids or --all-failed (one of them).", commandPath: invocation.commandPath)
+    }
+    var ids: [Int64] = []
+    for text in invocation.positionals {
+      guard let id = Int64(text), id > 0 else {
+        throw UsageError(message: "Invalid activity id '\(text)': expected a whole number.", commandPath: invocation.commandPath)
+      }
+      ids.append(id)
+    }
+    do {
+      let count = try StoreOptions.open(invocation).retryFailed(all ? nil : ids)
+      Terminal.out("Queued \(count) failed activit\(count == 1 ? "y" : "ies") again.")
+      return 0
+    } catch let error as StoreError {
+      throw CommandFailure(message: error.message, exitCode: StoreFailure.exitCode(error))
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import Dispatch
+import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
+import Synchronization
+
+/// Set by SIGTERM/SIGINT; the worker finishes the batch in hand and exits 0.
+private let stopRequested = Atomic<Bool>(false)
+
+/// `policyflow worker`: the daemon that processes submitted policies.
+enum WorkerCommand {
+  static let command = Command(
+    name: "worker",
+    abstract: "Process submitted policies from the queue until stopped.",
+    discussion: """
+      Claims batches under a lease, runs each policy's cycle against the catalog (snapshotted in the store \
+      by hash), and commits each batch in one transaction. SIGTERM or SIGINT: the batch in hand is \
+      committed, then the worker exits 0. Several workers may share one store.
+      """,
+    options: [
+      StoreOptions.db, CommonOptions.catalog,
+      .value("--batch", "n", "Activities per claim and commit.", default: "100"),
+      .value("--lease", "seconds", "How long a claim is held before another worker may take it.", default: "30"),
+      .value("--poll-interval", "ms", "Wait between looks at an empty queue.", default: "500"),
+      .value("--max-attempts", "n", "Claims after which a transient failure parks an activity.", default: "5"),
+      .flag("--drain", "Exit 0 once nothing is left to process."),
+      .value("--metrics-file", "path", "Write Prometheus metrics here (textfile collector format)."),
+      .value("--log-format", "format", "human or json.", default: "human"),
+    ],
+    run: run)
+
+  static func run(_ invocation: Invocation) throws -> Int32 {
+    var configuration = WorkerConfiguration(owner: "\(ProcessInfo.processInfo.hostName):\(getpid())")
+    configuration.batchSize = try positive(invocation, "--batch", "n") ?? configuration.batchSize
+    configuration.leaseMilliseconds = Int64(try positive(invocation, "--lease", "seconds") ?? 30) * 1000
+    configuration.pollIntervalMilliseconds =
+      try positive(invocation, "--poll-interval", "ms") ?? configuration.pollIntervalMilliseconds
+    configuration.maxAttempts = try positive(invocation, "--max-attempts", "n") ?? configuration.maxAttempts
+    configuration.drain = invocation.flag("--drain")
+    // Test-only hook, see WorkerConfiguration.commitDelayMilliseconds.
+    if let delay = Terminal.environment("POLICYFLOW_TEST_COMMIT_DELAY_MS").flatMap(Int64.init) {
+      configuration.commitDelayMilliseconds = delay
+    }
+    let format = invocation.value("--log-format") ?? "human"
+    guard let log = WorkerLog(format: format) else {
+      throw UsageError(
+        message: "Invalid value '\(format)' for '--log-format <format>': expected human or json.",
+        commandPath: invocation.commandPath)
+    }
+    let catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
+    let store = try StoreOptions.open(invocation)
+    installSignalHandlers()
+    let metricsFile = invocation.value("--metrics-file")
+    var lastMetrics = 0 as Int64
+    var worker: Worker!
+    func writeMetrics(force: Bool) {
+      guard let metricsFile else { return }
+      let now = StoreTime.now().milliseconds
+      guard force || now - lastMetrics >= 1000 else { return }
+      lastMetrics = now
+      let text = WorkerMetrics.render(worker.totals, queue: try? store.queueStatus(), owner: configuration.owner)
+      do {
+        try AtomicFile.write(text, to: metricsFile)
+      } catch {
+        log.line("cannot write metrics to \(metricsFile): \(error)", fields: ["event": "metrics-error"])
+      }
+    }
+    worker = Worker(
+      store: store, catalog: catalog, configuration: configuration,
+      onEvent: { event in
+        log.record(event)
+        if case .committed = event { writeMetrics(force: false) }
+      },
+      shouldStop: { stopRequested.load(ordering: .relaxed) })
+    do {
+      try worker.run()
+    } catch {
+      writeMetrics(force: true)
+      throw CommandFailure(message: "the worker stopped: \(error)")
+    }
+    writeMetrics(force: true)
+    log.summary(worker.totals)
+    return 0
+  }
+
+  private static func positive(_ invocation: Invocation, _ name: String, _ placeholder: String) throws -> Int? {
+    guard let text = invocation.value(name) else { return nil }
+    guard let value = Int(text), value > 0 else {
+      throw UsageError(
+        message: "Invalid value '\(text)' for '\(name) <\(placeholder)>': expected a whole number above zero.",
+        commandPath: invocation.commandPath)
+    }
+    return value
+  }
+
+  nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
+
+  private static func installSignalHandlers() {
+    for number in [SIGTERM, SIGINT] {
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler { stopRequested.store(true, ordering: .relaxed) }
+      source.resume()
+      signalSources.append(source)
+    }
+  }
+}
+
+/// Writes a file so readers see the old or the new contents, never a partial one.
+enum AtomicFile {
+  static func write(_ text: String, to path: String) throws {
+    let temporary = "\(path).tmp.\(getpid())"
+    try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+    guard rename(temporary, path) == 0 else {
+      unlink(temporary)
+      throw CommandFailure(message: "cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))")
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
+
+/// The worker's log on stderr: one line per event, human or JSON; on a terminal, also a live
+/// line with the processing rate.
+final class WorkerLog {
+  let json: Bool
+  let live = isatty(2) == 1
+  let start = StoreTime.now()
+  var processed = 0
+
+  init?(format: String) {
+    switch format {
+    case "human": json = false
+    case "json": json = true
+    default: return nil
+    }
+  }
+
+  func record(_ event: WorkerEvent) {
+    switch event {
+    case .started(let owner, let hash):
+      line("worker \(owner) started with catalog \(hash)", fields: ["event": "started", "owner": .string(owner), "catalog": .string(hash)])
+    case .claimed(let count, let expires):
+      line(
+        "claimed \(count) activit\(count == 1 ? "y" : "ies"), lease until \(expires.iso8601)",
+        fields: ["event": "claimed", "count": .int(count), "leaseExpires": .string(expires.iso8601)])
+    case .committed(let count, let byStatus, let milliseconds):
+      processed += count
+      let mix = byStatus.keys.sorted().map { "\($0) \(byStatus[$0]!)" }.joined(separator: ", ")
+      var fields: JSON = ["event": "committed", "count": .int(count), "milliseconds": .int(milliseconds)]
+      for (status, n) in byStatus { fields.set(path: "byStatus.\(status)", to: .int(n)) }
+      line("committed \(count) in \(milliseconds) ms (\(mix))", fields: fields)
+      showRate()
+    case .leaseLost(let ids):
+      line(
+        "lease lost on \(ids.count) activit\(ids.count == 1 ? "y" : "ies") (\(ids.map(String.init).joined(separator: ", "))): "
+          + "another worker took them over; nothing of them was applied",
+        fields: ["event": "lease-lost", "activities": .array(ids.map { .int(Int($0)) })])
+    case .retrying(let attempt, let delay, let error):
+      line(
+        "transient failure (attempt \(attempt)), retrying in \(delay) ms: \(error)",
+        fields: ["event": "retrying", "attempt": .int(attempt), "delayMilliseconds": .int(Int(delay)), "error": .string(error)])
+    case .released(let ids, let error):
+      line(
+        "gave back \(ids.count) activit\(ids.count == 1 ? "y" : "ies") for a later retry: \(error)",
+        fields: ["event": "released", "activities": .array(ids.map { .int(Int($0)) }), "error": .string(error)])
+    case .parked(let id, let policy, let error):
+      line(
+        "parked activity \(id) (policy \(policy)) as failed: \(error); 'policyflow queue retry \(id)' queues it again",
+        fields: ["event": "parked", "activity": .int(Int(id)), "policy": .string(policy), "error": .string(error)])
+    case .drained:
+      line("queue drained; exiting", fields: ["event": "drained"])
+    case .stopping:
+      line("stop requested; the batch in hand is committed; exiting", fields: ["event": "stopping"])
+    }
+  }
+
+  func summary(_ totals: WorkerTotals) {
+    let mix = totals.processedByStatus.keys.sorted().map { "\($0) \(totals.processedByStatus[$0]!)" }.joined(separator: ", ")
+    var fields: JSON = ["event": "summary", "processed": .int(totals.processed), "retries": .int(totals.retries)]
+    for (status, n) in totals.processedByStatus { fields.set(path: "byStatus.\(status)", to: .int(n)) }
+    line("processed \(totals.processed)\(mix.isEmpty ? "" : " (\(mix))"), \(totals.retries) retries", fields: fields)
+  }
+
+  func line(_ text: String, fields: JSON) {
+    let time = StoreTime.now().iso8601
+    if json {
+      var object = fields
+      object.set(path: "time", to: .string(time))
+      object.set(path: "message", to: .string(text))
+      Terminal.error(object.serialized())
+    } else {
+      Terminal.error((live ? "\r\u{1B}[K" : "") + "\(time) \(text)")
+    }
+  }
+
+  private func showRate() {
+    guard live, !json else { return }
+    let seconds = max(Double(StoreTime.now().milliseconds - start.milliseconds) / 1000, 0.001)
+    Terminal.write("processed \(processed) (\(Int(Double(processed) / seconds))/s)", to: 2)
+  }
+}
