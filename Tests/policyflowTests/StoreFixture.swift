@@ -1,0 +1,123 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A fresh temporary directory with a store path, plus helpers to start worker processes and
+/// read the store afterwards.
+final class StoreFixture {
+  let directory: URL
+  var db: String { directory.appendingPathComponent("policyflow.sqlite").path }
+
+  init() throws {
+    directory = try PolicyFlowBinary.temporaryDirectory()
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  /// Runs `policyflow` with `--db` pointing at this store (appended to the arguments).
+  func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> PolicyFlowBinary.Result {
+    try PolicyFlowBinary.run(arguments + ["--db", db], stdin: stdin, environment: environment)
+  }
+
+  /// Writes `count` approvable health policies as JSON Lines and imports them with --submit.
+  func importGenerated(_ count: Int, prefix: String = "GEN") throws {
+    let template = try JSON(
+      parsing: String(
+        contentsOf: PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies/health-approved.json"),
+        encoding: .utf8))
+    var lines: [String] = []
+    lines.reserveCapacity(count)
+    for index in 0..<count {
+      var policy = template
+      policy.set(path: "code", to: .string("\(prefix)-\(index)"))
+      lines.append(policy.serialized())
+    }
+    let file = directory.appendingPathComponent("\(prefix).jsonl")
+    try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    let result = try run(["policies", "import", file.path, "--submit", "--as", "tester"])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+  }
+
+  /// Starts a worker process without waiting for it.
+  func startWorker(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> WorkerProcess {
+    try WorkerProcess(arguments: ["worker", "--db", db] + arguments, environment: environment)
+  }
+
+  /// Reads the store directly.
+  func query<T>(_ sql: String, row: (SQLiteRow) throws -> T) throws -> [T] {
+    let connection = try SQLiteConnection(path: db)
+    return try connection.query(sql, row: row)
+  }
+
+  func count(_ sql: String) throws -> Int {
+    try query(sql) { $0.int(at: 0) }.first ?? 0
+  }
+
+  /// Asserts every policy went through exactly one cycle: three status rows (Edit at import,
+  /// In Process at submit, the outcome), one cycle row, and nothing left in the queue.
+  func expectEveryPolicyProcessedExactlyOnce(_ expected: Int) throws {
+    #expect(try count("SELECT count(*) FROM policy") == expected)
+    #expect(try count("SELECT count(*) FROM policy WHERE status = 'In Process'") == 0)
+    #expect(try count("SELECT count(*) FROM activity") == 0, "every activity acknowledged")
+    #expect(try count("SELECT count(*) FROM cycle") == expected, "one cycle per policy")
+    #expect(
+      try count("SELECT count(*) FROM (SELECT policy_id FROM cycle GROUP BY policy_id HAVING count(*) != 1)") == 0)
+    #expect(
+      try count("SELECT count(*) FROM (SELECT policy_id FROM status_history GROUP BY policy_id HAVING count(*) != 3)") == 0,
+      "one status-history row per transition")
+  }
+}
+
+/// A `policyflow` process running in the background, its stderr collected to a file.
+final class WorkerProcess {
+  let process = Process()
+  let stderrFile: URL
+
+  init(arguments: [String], environment: [String: String]) throws {
+    stderrFile = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log")
+    FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+    process.executableURL = PolicyFlowBinary.executable
+    process.arguments = arguments
+    process.currentDirectoryURL = PolicyFlowBinary.packageRoot
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    process.standardError = try FileHandle(forWritingTo: stderrFile)
+    process.standardOutput = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+  }
+
+  deinit {
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    try? FileManager.default.removeItem(at: stderrFile)
+  }
+
+  var log: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
+
+  func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+  /// Waits for the process to exit and returns its exit status (killed: 128 + signal).
+  @discardableResult
+  func wait() -> Int32 {
+    process.waitUntilExit()
+    return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+  }
+
+  /// Polls until the log contains `text` or `seconds` pass.
+  func waitForLog(_ text: String, seconds: Double = 60) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if log.contains(text) { return true }
+      usleep(10_000)
+    }
+    return false
+  }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The durable runtime end to end: the built binary on a fresh store per test.
+@Suite(.serialized) struct WorkerTests {
+  @Test func initCreatesTheStoreAndIsHarmlessToRepeat() throws {
+    let store = try StoreFixture()
+    let first = try store.run(["init", "--admin", "alice"])
+    #expect(first.exitCode == 0)
+    #expect(first.stdout.contains("schema version 1"))
+    let second = try store.run(["init", "--admin", "alice"])
+    #expect(second.exitCode == 0, "\(second.stderr)")
+    #expect(try store.count("SELECT count(*) FROM app_user WHERE name = 'alice' AND is_admin = 1") == 1)
+    #expect(try store.count("SELECT max(version) FROM schema_migrations") == 1)
+  }
+
+  @Test func storeFromANewerVersionIsRefusedAndLeftUntouched() throws {
+    let store = try StoreFixture()
+    #expect(try store.run(["init"]).exitCode == 0)
+    let connection = try SQLiteConnection(path: store.db)
+    try connection.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')")
+    try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    let before = try Data(contentsOf: URL(fileURLWithPath: store.db))
+    let result = try store.run(["init"])
+    #expect(result.exitCode == 1)
+    #expect(result.stderr.contains("newer"))
+    #expect(result.stderr.hasPrefix("Error: "))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: store.db)) == before)
+  }
+
+  @Test func eachExampleReachesItsOutcomeWithItsRows() throws {
+    let store = try StoreFixture()
+    let examples = PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies")
+    let files = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".json") }.sorted()
+    let imported = try store.run(["policies", "import", "--submit", "--as", "tester"] + files.map { examples.appendingPathComponent($0).path })
+    #expect(imported.exitCode == 0, "\(imported.stderr)")
+    #expect(try store.count("SELECT count(*) FROM activity WHERE state = 'queued'") == files.count)
+    #expect(try store.count("SELECT count(*) FROM policy WHERE status = 'In Process'") == files.count)
+    let worker = try store.run(["worker", "--drain", "--log-format", "json"])
+    #expect(worker.exitCode == 0, "\(worker.stderr)")
+    #expect(worker.stderr.contains(#""event":"drained""#))
+    try store.expectEveryPolicyProcessedExactlyOnce(files.count)
+    // The file name says the outcome: health-approved, group-pended-…, health-fatal-….
+    let statuses = try store.query("SELECT code, status FROM policy") { ($0.string(at: 0), $0.string(at: 1)) }
+    #expect(statuses.count == files.count)
+    let byStatus = Dictionary(grouping: statuses, by: \.1).mapValues(\.count)
+    #expect(byStatus["Approved"] == files.filter { $0.contains("-approved") }.count)
+    #expect(byStatus["Pended"] == files.filter { $0.contains("-pended-") }.count)
+    #expect(byStatus["Edit"] == files.filter { $0.contains("-fatal-") }.count)
+    #expect(try store.count("SELECT count(*) FROM pend_history WHERE is_open = 1") >= byStatus["Pended"] ?? 0)
+    #expect(try store.count("SELECT count(*) FROM message WHERE severity = 'fatal' AND is_current = 1") >= byStatus["Edit"] ?? 0)
+    #expect(try store.count("SELECT count(*) FROM catalog_snapshot") == 1)
+    #expect(try store.count("SELECT count(*) FROM cycle c LEFT JOIN catalog_snapshot s ON s.hash = c.catalog_hash WHERE s.hash IS NULL") == 0)
+    #expect(try store.count("SELECT count(*) FROM status_history WHERE status = 'In Process' AND actor = 'tester'") == files.count)
+  }
+
+  @Test func secondSubmitIsRecordedAsAlreadySubmittedWithoutASecondActivity() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(1)
+    let again = try store.run(["policies", "submit", "GEN-0", "--as", "tester"])
+    #expect(again.exitCode == 0)
+    #expect(again.stdout.contains("already submitted"))
+    #expect(try store.count("SELECT count(*) FROM activity") == 1)
+    #expect(try store.count("SELECT count(*) FROM status_history WHERE note = 'already submitted'") == 1)
+  }
+
+  @Test func workerKilledMidQueueAndRestartedProcessesEveryPolicyExactlyOnce() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(10_000)
+    for delay in [300_000, 700_000, 1_200_000] as [useconds_t] {
+      let worker = try store.startWorker(["--batch", "50", "--lease", "1"])
+      usleep(delay)
+      worker.signal(SIGKILL)
+      #expect(worker.wait() == 128 + SIGKILL)
+    }
+    let final = try store.startWorker(["--drain", "--batch", "200", "--lease", "1"])
+    #expect(final.wait() == 0, "\(final.log.suffix(2000))")
+    try store.expectEveryPolicyProcessedExactlyOnce(10_000)
+  }
+
+  @Test func twoWorkerProcessesOnOneFileProcessEachPolicyExactlyOnce() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(3_000)
+    let first = try store.startWorker(["--drain", "--batch", "25"])
+    let second = try store.startWorker(["--drain", "--batch", "25"])
+    #expect(first.wait() == 0, "\(first.log.suffix(2000))")
+    #expect(second.wait() == 0, "\(second.log.suffix(2000))")
+    try store.expectEveryPolicyProcessedExactlyOnce(3_000)
+    let workers = try store.query("SELECT DISTINCT worker FROM cycle") { $0.string(at: 0) }
+    #expect(workers.count == 2, "both workers took part")
+  }
+
+  @Test func stoppedWorkerLosesItsLeaseAndItsLateCommitIsRejected() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(20)
+    let stalled = try store.startWorker(
+      ["--batch", "100", "--lease", "1", "--poll-interval", "50"], environment: ["POLICYFLOW_TEST_COMMIT_DELAY_MS": "300"])
+    #expect(stalled.waitForLog("claimed 20 activities"))
+    stalled.signal(SIGSTOP)
+    let rescuer = try store.startWorker(["--drain", "--lease", "1"])
+    #expect(rescuer.wait() == 0, "\(rescuer.log)")
+    #expect(rescuer.log.contains("committed 20"))
+    stalled.signal(SIGCONT)
+    #expect(stalled.waitForLog("lease lost on 20 activities"), "\(stalled.log)")
+    stalled.signal(SIGTERM)
+    #expect(stalled.wait() == 0)
+    try store.expectEveryPolicyProcessedExactlyOnce(20)
+  }
+
+  @Test func writerHoldingTheDatabaseDelaysTheWorkerWithoutErrors() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(500)
+    let worker = try store.startWorker(["--drain", "--batch", "20"])
+    // A CLI user's long write transaction while the worker runs.
+    let connection = try SQLiteConnection(path: store.db)
+    try connection.transaction {
+      try connection.execute("UPDATE app_user SET roles = '[]'")
+      usleep(1_500_000)
+    }
+    // Meanwhile submits from the CLI keep working.
+    let submit = try store.run(["policies", "submit", "GEN-499", "--as", "tester"])
+    #expect(submit.exitCode == 0, "\(submit.stderr)")
+    #expect(worker.wait() == 0, "\(worker.log.suffix(2000))")
+    #expect(!worker.log.contains("parked"))
+    #expect(try store.count("SELECT count(*) FROM policy WHERE status = 'In Process'") == 0)
+    #expect(try store.count("SELECT count(*) FROM activity") == 0)
+  }
+
+  @Test func sigtermCommitsTheBatchInHandAndExitsZero() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(200)
+    let worker = try store.startWorker(
+      ["--batch", "50", "--poll-interval", "50"], environment: ["POLICYFLOW_TEST_COMMIT_DELAY_MS": "500"])
+    #expect(worker.waitForLog("claimed 50 activities"))
+    worker.signal(SIGTERM)
+    #expect(worker.wait() == 0, "\(worker.log)")
+    #expect(worker.log.contains("committed 50"))
+    #expect(worker.log.contains("stop requested"))
+    #expect(try store.count("SELECT count(*) FROM cycle") == 50)
+    #expect(try store.count("SELECT count(*) FROM activity WHERE state = 'leased'") == 0, "no lease left behind")
+  }
+
+  @Test func metricsFileIsPrometheusText() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(30)
+    let metrics = store.directory.appendingPathComponent("worker.prom").path
+    let worker = try store.run(["worker", "--drain", "--metrics-file", metrics])
+    #expect(worker.exitCode == 0)
+    let text = try String(contentsOfFile: metrics, encoding: .utf8)
+    #expect(text.contains("# TYPE policyflow_processed_total counter"))
+    #expect(text.contains(#"status="Approved"} 30"#))
+    #expect(text.contains(#"policyflow_queue_depth{state="queued"} 0"#))
+    #expect(text.contains("policyflow_cycle_latency_seconds_count"))
+  }
+
+  @Test func queueShowsAndRetriesFailedActivities() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(2)
+    let connection = try SQLiteConnection(path: store.db)
+    try connection.execute("UPDATE activity SET state = 'failed', attempts = 5, last_error = 'disk I/O error'")
+    let shown = try store.run(["queue", "--json"])
+    let report = try JSON(parsing: shown.stdout)
+    #expect(report[path: "failed"] == 2)
+    #expect(report[path: "failedActivities.0.error"] == "disk I/O error")
+    let bad = try store.run(["queue", "retry", "999"])
+    #expect(bad.exitCode == 1)
+    #expect(bad.stderr.contains("No failed activity with id 999"))
+    let retried = try store.run(["queue", "retry", "--all-failed"])
+    #expect(retried.exitCode == 0)
+    #expect(try store.count("SELECT count(*) FROM activity WHERE state = 'queued' AND attempts = 0") == 2)
+  }
+
+  @Test func demoRunsTheExamplesEndToEnd() throws {
+    let store = try StoreFixture()
+    let result = try PolicyFlowBinary.run(["demo", "--dir", store.directory.path, "--json"])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let report = try JSON(parsing: result.stdout)
+    let policies = report[path: "policies"]?.arrayValue ?? []
+    #expect(policies.count == report[path: "imported"]?.number.map(Int.init))
+    #expect(!policies.contains { $0[path: "status"] == "In Process" })
+    #expect((report[path: "openPends"]?.arrayValue ?? []).count > 0)
+  }
+}
