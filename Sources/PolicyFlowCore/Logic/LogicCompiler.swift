@@ -17,11 +17,11 @@ struct LogicCompiler {
       nodes.reserveCapacity(elements.count)
       for (i, element) in elements.enumerated() { nodes.append(compile(element, at: "\(pointer)/\(i)")) }
       let constants = nodes.compactMap(\.constantValue)
-      return constants.count == nodes.count ? .constant(.array(constants)) : .array(nodes)
+      return constants.count == nodes.count ? ConstantNode(.array(constants)) : ArrayNode(nodes)
     case .object(let object) where object.count == 1:
       return compileOperation(named: object.keys[0].name, operand: object.values[0], at: pointer)
     default:
-      return .constant(rule)
+      return ConstantNode(rule)
     }
   }
 
@@ -34,9 +34,9 @@ struct LogicCompiler {
     guard let op = LogicOperator.byName[name] else {
       let suggestion = Suggestion.didYouMean(name, among: LogicOperator.allCases.map(\.rawValue))
       problem(memberPointer, "unknown operator '\(name)'.\(suggestion)")
-      return .constant(.null)
+      return ConstantNode(.null)
     }
-    if op == .preserve { return .constant(operand) }
+    if op == .preserve { return ConstantNode(operand) }
     let operands: [JSON]
     let pointers: [String]
     if case .array(let elements) = operand {
@@ -89,18 +89,16 @@ struct LogicCompiler {
   private func specialise(_ op: LogicOperator, _ args: [LogicNode]) -> LogicNode {
     switch op {
     case .variable:
-      guard let first = args.first else { return .path(LogicPath(dotted: "")) }
+      guard let first = args.first else { return PathNode(LogicPath(dotted: "")) }
       guard let key = first.constantValue, let path = LogicCompiler.varPath(key) else { break }
-      if args.count == 2 { return .pathOr(path, args[1]) }
-      return .path(path)
+      return PathNode(path, fallback: args.count == 2 ? args[1] : nil)
     case .val:
       let constants = args.compactMap(\.constantValue)
-      if constants.count == args.count, let scoped = LogicScopedPath(arguments: constants) { return .scoped(scoped) }
-    case .and: return .and(args)
-    case .or: return .or(args)
-    case .ifThenElse, .ternary: return .conditional(args)
-    case .not where args.count == 1: return .not(args[0])
-    case .truthy where args.count == 1: return .truthy(args[0])
+      if constants.count == args.count, let scoped = LogicScopedPath(arguments: constants) { return ScopedPathNode(scoped) }
+    case .and: return JunctionNode(args, isAnd: true)
+    case .or: return JunctionNode(args, isAnd: false)
+    case .not where args.count == 1: return TruthNode(args[0], negated: true)
+    case .truthy where args.count == 1: return TruthNode(args[0], negated: false)
     case .less, .lessOrEqual, .greater, .greaterOrEqual:
       let comparison: LogicComparison =
         switch op {
@@ -109,9 +107,9 @@ struct LogicCompiler {
         case .greater: .greater
         default: .greaterOrEqual
         }
-      if args.count == 2 { return .compare(comparison, args[0], args[1]) }
+      if args.count == 2 { return CompareNode(comparison, args[0], args[1]) }
       if args.count == 3, comparison == .less || comparison == .lessOrEqual {
-        return .between(comparison, args[0], args[1], args[2])
+        return CompareNode(comparison, args[0], args[1], upper: args[2])
       }
     case .equal, .strictEqual, .notEqual, .strictNotEqual:
       guard args.count == 2 else { break }
@@ -122,17 +120,17 @@ struct LogicCompiler {
         case .notEqual: .looseNot
         default: .strictNot
         }
-      return .equality(kind, args[0], args[1])
+      return EqualityNode(kind, args[0], args[1])
     case .contains:
-      if args.count == 2, case .array(let list)? = args[1].constantValue { return .memberOf(args[0], list) }
+      if args.count == 2, case .array(let list)? = args[1].constantValue { return MemberNode(args[0], list) }
     case .matches:
       if args.count == 2, case .string(let source)? = args[1].constantValue, let pattern = try? LogicPattern(source) {
-        return .matches(args[0], pattern)
+        return MatchesNode(args[0], pattern)
       }
     default:
       break
     }
-    return .call(op, args)
+    return CallNode(op, args)
   }
 
   /// The path of a `var` key: `null` and `""` are the whole data; numbers read as JavaScript

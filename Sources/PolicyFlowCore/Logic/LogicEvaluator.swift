@@ -4,67 +4,9 @@ struct LogicEvaluator {
   let context: LogicContext
   let recorder: LogicTraceRecorder?
 
+  @inline(__always)
   func evaluate(_ node: LogicNode, _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
-    switch node {
-    case .constant(let value):
-      return value
-    case .path(let path):
-      return read(path, data) ?? .null
-    case .pathOr(let path, let fallback):
-      if let value = read(path, data) { return value }
-      return try evaluate(fallback, data, scope)
-    case .scoped(let scoped):
-      return readScoped(scoped, data, scope) ?? .null
-    case .and(let nodes):
-      var last = JSON.null
-      for node in nodes {
-        last = try evaluate(node, data, scope)
-        if !last.isTruthy { return last }
-      }
-      return last
-    case .or(let nodes):
-      var last = JSON.null
-      for node in nodes {
-        last = try evaluate(node, data, scope)
-        if last.isTruthy { return last }
-      }
-      return last
-    case .not(let operand):
-      return .bool(!(try evaluate(operand, data, scope).isTruthy))
-    case .truthy(let operand):
-      return .bool(try evaluate(operand, data, scope).isTruthy)
-    case .compare(let comparison, let lhs, let rhs):
-      let a = try evaluate(lhs, data, scope)
-      let b = try evaluate(rhs, data, scope)
-      return .bool(JSON.jsCompare(a, b, comparison))
-    case .between(let comparison, let low, let middle, let high):
-      let a = try evaluate(low, data, scope)
-      let b = try evaluate(middle, data, scope)
-      let c = try evaluate(high, data, scope)
-      return .bool(JSON.jsCompare(a, b, comparison) && JSON.jsCompare(b, c, comparison))
-    case .equality(let kind, let lhs, let rhs):
-      let a = try evaluate(lhs, data, scope)
-      let b = try evaluate(rhs, data, scope)
-      switch kind {
-      case .loose: return .bool(JSON.jsLooseEquals(a, b))
-      case .strict: return .bool(JSON.jsStrictEquals(a, b))
-      case .looseNot: return .bool(!JSON.jsLooseEquals(a, b))
-      case .strictNot: return .bool(!JSON.jsStrictEquals(a, b))
-      }
-    case .memberOf(let needle, let list):
-      let value = try evaluate(needle, data, scope)
-      for candidate in list where JSON.jsStrictEquals(candidate, value) { return true }
-      return false
-    case .conditional(let nodes):
-      return try conditional(nodes, data, scope)
-    case .array(let nodes):
-      return .array(try values(nodes, data, scope))
-    case .matches(let subject, let pattern):
-      guard case .string(let s) = try evaluate(subject, data, scope) else { return false }
-      return .bool(pattern.matches(s))
-    case .call(let op, let args):
-      return try call(op, args, data, scope)
-    }
+    try node.evaluate(data, self, scope)
   }
 
   /// Evaluates every node, in order.
@@ -89,7 +31,7 @@ struct LogicEvaluator {
   }
 
   /// `if`: condition/consequent pairs, then the alternative; with one argument, that argument.
-  private func conditional(_ nodes: [LogicNode], _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
+  func conditional(_ nodes: [LogicNode], _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
     var i = 0
     while i + 1 < nodes.count {
       if try evaluate(nodes[i], data, scope).isTruthy { return try evaluate(nodes[i + 1], data, scope) }
@@ -100,7 +42,7 @@ struct LogicEvaluator {
   }
 
   /// The operators without a specialised node.
-  private func call(_ op: LogicOperator, _ args: [LogicNode], _ data: JSON, _ scope: LogicScope?)
+  func call(_ op: LogicOperator, _ args: [LogicNode], _ data: JSON, _ scope: LogicScope?)
     throws(LogicError) -> JSON
   {
     switch op {
