@@ -71,7 +71,8 @@ struct LogicCompiler {
       guard let unit = args[2].constantValue else { return }
       if unit.stringValue.flatMap(LogicDateUnit.init(rawValue:)) == nil {
         let suggestion = unit.stringValue.map { Suggestion.didYouMean($0, among: LogicDateUnit.names) } ?? ""
-        problem(pointers[2], "unknown date unit \(unit.serialized()); use \"days\", \"months\" or \"years\".\(suggestion)")
+        problem(
+          pointers[2], "unknown date unit \(unit.serialized()); use \"days\", \"months\" or \"years\".\(suggestion)")
       }
     case .hasMessage:
       for (i, arg) in args.enumerated() {
@@ -94,7 +95,9 @@ struct LogicCompiler {
       return PathNode(path, fallback: args.count == 2 ? args[1] : nil)
     case .val:
       let constants = args.compactMap(\.constantValue)
-      if constants.count == args.count, let scoped = LogicScopedPath(arguments: constants) { return ScopedPathNode(scoped) }
+      if constants.count == args.count, let scoped = LogicScopedPath(arguments: constants) {
+        return ScopedPathNode(scoped)
+      }
     case .and: return JunctionNode(args, isAnd: true)
     case .or: return JunctionNode(args, isAnd: false)
     case .not where args.count == 1: return TruthNode(args[0], negated: true)

@@ -28,7 +28,9 @@ public enum LogicEvaluation {
       return errorLine(LogicError(type: "Invalid JSON", message: error.description))
     }
     guard case .object(let object) = input else {
-      return errorLine(LogicError(type: "Invalid Input", message: "expected an object with \"rule\" and \"data\", found \(input.typeName)"))
+      return errorLine(
+        LogicError(
+          type: "Invalid Input", message: "expected an object with \"rule\" and \"data\", found \(input.typeName)"))
     }
     guard let rule = object[ruleKey] else {
       return errorLine(LogicError(type: "Invalid Input", message: "missing \"rule\""))

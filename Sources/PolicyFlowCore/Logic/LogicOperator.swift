@@ -2,20 +2,51 @@
 /// by the json-logic project, and PolicyFlow's domain operators.
 enum LogicOperator: String, CaseIterable, Sendable {
   // Data access.
-  case variable = "var", missing, missingSome = "missing_some", val, exists
+  case variable = "var"
+  case missing
+  case missingSome = "missing_some"
+  case val, exists
   // Logic and control.
-  case ifThenElse = "if", ternary = "?:", equal = "==", strictEqual = "===", notEqual = "!="
-  case strictNotEqual = "!==", not = "!", truthy = "!!", or, and, coalesce = "??"
-  case throwError = "throw", tryEach = "try", preserve, log
+  case ifThenElse = "if"
+  case ternary = "?:"
+  case equal = "=="
+  case strictEqual = "==="
+  case notEqual = "!="
+  case strictNotEqual = "!=="
+  case not = "!"
+  case truthy = "!!"
+  case or, and
+  case coalesce = "??"
+  case throwError = "throw"
+  case tryEach = "try"
+  case preserve, log
   // Numbers.
-  case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", max, min
-  case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+  case less = "<"
+  case lessOrEqual = "<="
+  case greater = ">"
+  case greaterOrEqual = ">="
+  case max, min
+  case add = "+"
+  case subtract = "-"
+  case multiply = "*"
+  case divide = "/"
+  case remainder = "%"
   // Arrays and strings.
-  case map, filter, reduce, all, none, some, merge, contains = "in", cat, substr
+  case map, filter, reduce, all, none, some, merge
+  case contains = "in"
+  case cat, substr
   // Domain.
-  case today, now, isDate = "is_date", dateBefore = "date_before", dateAfter = "date_after"
-  case dateAdd = "date_add", daysBetween = "days_between", ageAt = "age_at", matches
-  case hasMessage = "has_message", isCountry = "is_country", isCurrency = "is_currency"
+  case today, now
+  case isDate = "is_date"
+  case dateBefore = "date_before"
+  case dateAfter = "date_after"
+  case dateAdd = "date_add"
+  case daysBetween = "days_between"
+  case ageAt = "age_at"
+  case matches
+  case hasMessage = "has_message"
+  case isCountry = "is_country"
+  case isCurrency = "is_currency"
 
   static let byName: [String: LogicOperator] = Dictionary(
     uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
@@ -42,7 +73,9 @@ enum LogicOperator: String, CaseIterable, Sendable {
   var arityDescription: String {
     let range = arity
     let noun = { (n: Int) in n == 1 ? "argument" : "arguments" }
-    if range.upperBound == Int.max { return "'\(rawValue)' takes at least \(range.lowerBound) \(noun(range.lowerBound))" }
+    if range.upperBound == Int.max {
+      return "'\(rawValue)' takes at least \(range.lowerBound) \(noun(range.lowerBound))"
+    }
     if range.lowerBound == range.upperBound {
       if range.lowerBound == 0 { return "'\(rawValue)' takes no arguments" }
       return "'\(rawValue)' takes \(range.lowerBound) \(noun(range.lowerBound))"

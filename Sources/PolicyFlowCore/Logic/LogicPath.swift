@@ -20,9 +20,12 @@ struct LogicPath: Sendable {
   /// A `var` path: dotted (`policy.state`, `items.0.qty`); `""` is the whole data.
   init(dotted text: String) {
     self.text = text
-    segments = text.isEmpty ? [] : text.split(separator: ".", omittingEmptySubsequences: false).map {
-      Segment(String($0))
-    }
+    segments =
+      text.isEmpty
+      ? []
+      : text.split(separator: ".", omittingEmptySubsequences: false).map {
+        Segment(String($0))
+      }
   }
 
   /// A `val` path: one segment per element, no splitting on dots.

@@ -10,8 +10,10 @@ struct LogicCommunityOperatorTests {
     (#"{"val": []}"#, "5", "5"),
     (#"{"val": null}"#, "5", "5"),
     (#"{"val": "missing"}"#, "{}", "null"),
-    (#"{"map": [{"val": "numbers"}, {"+": [{"val": []}, {"val": [[2], "adder"]}]}]}"#,
-      #"{"numbers": [1, 2, 3], "adder": 10}"#, "[11, 12, 13]"),
+    (
+      #"{"map": [{"val": "numbers"}, {"+": [{"val": []}, {"val": [[2], "adder"]}]}]}"#,
+      #"{"numbers": [1, 2, 3], "adder": 10}"#, "[11, 12, 13]"
+    ),
     (#"{"map": [{"val": "numbers"}, {"val": [[1], "index"]}]}"#, #"{"numbers": [5, 6]}"#, "[0, 1]"),
     (#"{"map": [[1], {"map": [[2], {"val": [[4], "x"]}]}]}"#, #"{"x": "outer"}"#, #"[["outer"]]"#),
     (#"{"val": [[2], "x"]}"#, #"{"x": 1}"#, "null"),

@@ -8,7 +8,8 @@ struct LogicCompileTests {
     let problems = try compileProblems(#"{"and": [true, {"sbustr": [1]}]}"#)
     #expect(
       problems == [
-        LogicCompileFailure.Problem(pointer: "/and/1/sbustr", message: "unknown operator 'sbustr'. Did you mean 'substr'?")
+        LogicCompileFailure.Problem(
+          pointer: "/and/1/sbustr", message: "unknown operator 'sbustr'. Did you mean 'substr'?")
       ])
   }
 

@@ -16,7 +16,8 @@ struct LogicConformanceTests {
   static let cases: [Case] = {
     let url = #filePath.split(separator: "/").dropLast(2).joined(separator: "/")
     let path = "/" + url + "/Fixtures/jsonlogic-tests.json"
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8), case .array(let entries) = try? JSON(parsing: text)
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+      case .array(let entries) = try? JSON(parsing: text)
     else { return [] }
     var section = ""
     var cases: [Case] = []

@@ -75,9 +75,10 @@ struct LogicDateTests {
   }
 
   @Test func nonDatesAreInvalidArguments() throws {
-    for rule in [#"{"date_after": [1, "2024-01-01"]}"#, #"{"days_between": ["2024-02-30", "2024-03-01"]}"#,
-      #"{"age_at": [null, "2024-01-01"]}"#, #"{"date_add": ["2024-01-01", 1.5, "days"]}"#]
-    {
+    for rule in [
+      #"{"date_after": [1, "2024-01-01"]}"#, #"{"days_between": ["2024-02-30", "2024-03-01"]}"#,
+      #"{"age_at": [null, "2024-01-01"]}"#, #"{"date_add": ["2024-01-01", 1.5, "days"]}"#,
+    ] {
       #expect(try evaluationError(rule)?.type == "Invalid Arguments", "\(rule)")
     }
   }

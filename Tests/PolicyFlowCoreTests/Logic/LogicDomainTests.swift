@@ -33,7 +33,8 @@ struct LogicDomainTests {
     #expect(try evaluate(#"{"has_message": "UW-001"}"#, context: context) == true)
     #expect(try evaluate(#"{"has_message": "UW-002"}"#, context: context) == false)
     #expect(try evaluate(#"{"has_message": ["X", "DOC-7"]}"#, context: context) == true)
-    #expect(try evaluate(#"{"has_message": {"var": "codes"}}"#, #"{"codes": ["Y", "DOC-7"]}"#, context: context) == true)
+    #expect(
+      try evaluate(#"{"has_message": {"var": "codes"}}"#, #"{"codes": ["Y", "DOC-7"]}"#, context: context) == true)
     #expect(try evaluate(#"{"has_message": ["X", "Y"]}"#, context: context) == false)
   }
 

@@ -13,7 +13,10 @@ struct LogicEvaluationTests {
       #"{"rule": {"sbustr": ["a", 1]}}"#,
       #"{"error":{"type":"Invalid Rule","message":"/sbustr: unknown operator 'sbustr'. Did you mean 'substr'?"}}"#
     ),
-    (#"[1, 2]"#, #"{"error":{"type":"Invalid Input","message":"expected an object with \"rule\" and \"data\", found array"}}"#),
+    (
+      #"[1, 2]"#,
+      #"{"error":{"type":"Invalid Input","message":"expected an object with \"rule\" and \"data\", found array"}}"#
+    ),
     (#"{"data": 1}"#, #"{"error":{"type":"Invalid Input","message":"missing \"rule\""}}"#),
   ])
   func answersOneLine(_ line: String, _ expected: String) {

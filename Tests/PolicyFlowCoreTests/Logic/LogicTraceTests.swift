@@ -5,8 +5,9 @@ import Testing
 struct LogicTraceTests {
   @Test func recordsEveryReadInOrderWithMissingAsNil() throws {
     let expression = try LogicExpression.compile(
-      try JSON(parsing:
-        #"{"and": [{">=": [{"var": "applicant.age"}, 18]}, {"==": [{"var": ["policy.missing", "x"]}, "x"]}, {"val": ["policy", "state"]}, {"has_message": ["A", "B"]}]}"#
+      try JSON(
+        parsing:
+          #"{"and": [{">=": [{"var": "applicant.age"}, 18]}, {"==": [{"var": ["policy.missing", "x"]}, "x"]}, {"val": ["policy", "state"]}, {"has_message": ["A", "B"]}]}"#
       ))
     let data = try JSON(parsing: #"{"applicant": {"age": 42}, "policy": {"state": "NY"}}"#)
     var trace = LogicTrace()
