@@ -1,0 +1,22 @@
+/// Every problem found compiling one expression.
+public struct LogicCompileFailure: Error, Sendable, CustomStringConvertible {
+  public struct Problem: Sendable, Hashable, CustomStringConvertible {
+    /// JSON Pointer relative to the compiled expression (`/and/2/in/1`).
+    public var pointer: String
+    public var message: String
+
+    public init(pointer: String, message: String) {
+      self.pointer = pointer
+      self.message = message
+    }
+
+    /// `/and/1/sbustr: unknown operator 'sbustr'. Did you mean 'substr'?`
+    public var description: String { "\(pointer.isEmpty ? "/" : pointer): \(message)" }
+  }
+
+  public var problems: [Problem]
+
+  public init(problems: [Problem]) { self.problems = problems }
+
+  public var description: String { problems.map(\.description).joined(separator: "; ") }
+}

@@ -1,0 +1,150 @@
+/// Turns rule JSON into a ``LogicNode`` tree, collecting every problem instead of stopping at
+/// the first.
+///
+/// Decisions:
+/// - An object with exactly one member is an operation; an unknown operator name is a problem
+///   (catalog authors must hear about typos), never data.
+/// - An object with no member or several members is a literal, returned as written, as
+///   json-logic-js does (`is_logic` requires exactly one key).
+/// - A non-array operand is one argument: `{"!": true}` is `{"!": [true]}`.
+struct LogicCompiler {
+  private(set) var problems: [LogicCompileFailure.Problem] = []
+
+  mutating func compile(_ rule: JSON, at pointer: String) -> LogicNode {
+    switch rule {
+    case .array(let elements):
+      var nodes: [LogicNode] = []
+      nodes.reserveCapacity(elements.count)
+      for (i, element) in elements.enumerated() { nodes.append(compile(element, at: "\(pointer)/\(i)")) }
+      let constants = nodes.compactMap(\.constantValue)
+      return constants.count == nodes.count ? ConstantNode(.array(constants)) : ArrayNode(nodes)
+    case .object(let object) where object.count == 1:
+      return compileOperation(named: object.keys[0].name, operand: object.values[0], at: pointer)
+    default:
+      return ConstantNode(rule)
+    }
+  }
+
+  private mutating func problem(_ pointer: String, _ message: String) {
+    problems.append(LogicCompileFailure.Problem(pointer: pointer, message: message))
+  }
+
+  private mutating func compileOperation(named name: String, operand: JSON, at pointer: String) -> LogicNode {
+    let memberPointer = "\(pointer)/\(JSONDocument.escape(name))"
+    guard let op = LogicOperator.byName[name] else {
+      let suggestion = Suggestion.didYouMean(name, among: LogicOperator.allCases.map(\.rawValue))
+      problem(memberPointer, "unknown operator '\(name)'.\(suggestion)")
+      return ConstantNode(.null)
+    }
+    if op == .preserve { return ConstantNode(operand) }
+    let operands: [JSON]
+    let pointers: [String]
+    if case .array(let elements) = operand {
+      operands = elements
+      pointers = elements.indices.map { "\(memberPointer)/\($0)" }
+    } else {
+      operands = [operand]
+      pointers = [memberPointer]
+    }
+    if !op.arity.contains(operands.count) {
+      problem(memberPointer, "\(op.arityDescription), found \(operands.count)")
+    }
+    var args: [LogicNode] = []
+    args.reserveCapacity(operands.count)
+    for (i, operand) in operands.enumerated() { args.append(compile(operand, at: pointers[i])) }
+    checkDomainConstants(op, args, pointers)
+    return specialise(op, args)
+  }
+
+  /// Constant arguments of domain operators are checked now, so a typo fails the catalog load.
+  private mutating func checkDomainConstants(_ op: LogicOperator, _ args: [LogicNode], _ pointers: [String]) {
+    switch op {
+    case .matches where args.count == 2:
+      guard let pattern = args[1].constantValue else { return }
+      guard case .string(let source) = pattern else {
+        return problem(pointers[1], "'matches' needs a pattern string, found \(pattern.serialized())")
+      }
+      do { _ = try LogicPattern(source) } catch {
+        problem(pointers[1], "invalid regular expression \(pattern.serialized()): \(error)")
+      }
+    case .dateAdd where args.count == 3:
+      guard let unit = args[2].constantValue else { return }
+      if unit.stringValue.flatMap(LogicDateUnit.init(rawValue:)) == nil {
+        let suggestion = unit.stringValue.map { Suggestion.didYouMean($0, among: LogicDateUnit.names) } ?? ""
+        problem(
+          pointers[2], "unknown date unit \(unit.serialized()); use \"days\", \"months\" or \"years\".\(suggestion)")
+      }
+    case .hasMessage:
+      for (i, arg) in args.enumerated() {
+        guard let value = arg.constantValue else { continue }
+        if value.stringValue == nil {
+          problem(pointers[i], "'has_message' needs message codes (strings), found \(value.serialized())")
+        }
+      }
+    default:
+      break
+    }
+  }
+
+  /// Picks the specialised node for the shapes policy rules use most.
+  private func specialise(_ op: LogicOperator, _ args: [LogicNode]) -> LogicNode {
+    switch op {
+    case .variable:
+      guard let first = args.first else { return PathNode(LogicPath(dotted: "")) }
+      guard let key = first.constantValue, let path = LogicCompiler.varPath(key) else { break }
+      return PathNode(path, fallback: args.count == 2 ? args[1] : nil)
+    case .val:
+      let constants = args.compactMap(\.constantValue)
+      if constants.count == args.count, let scoped = LogicScopedPath(arguments: constants) {
+        return ScopedPathNode(scoped)
+      }
+    case .and: return JunctionNode(args, isAnd: true)
+    case .or: return JunctionNode(args, isAnd: false)
+    case .not where args.count == 1: return TruthNode(args[0], negated: true)
+    case .truthy where args.count == 1: return TruthNode(args[0], negated: false)
+    case .less, .lessOrEqual, .greater, .greaterOrEqual:
+      let comparison: LogicComparison =
+        switch op {
+        case .less: .less
+        case .lessOrEqual: .lessOrEqual
+        case .greater: .greater
+        default: .greaterOrEqual
+        }
+      if args.count == 2 { return CompareNode(comparison, args[0], args[1]) }
+      if args.count == 3, comparison == .less || comparison == .lessOrEqual {
+        return CompareNode(comparison, args[0], args[1], upper: args[2])
+      }
+    case .equal, .strictEqual, .notEqual, .strictNotEqual:
+      guard args.count == 2 else { break }
+      let kind: LogicEquality =
+        switch op {
+        case .equal: .loose
+        case .strictEqual: .strict
+        case .notEqual: .looseNot
+        default: .strictNot
+        }
+      return EqualityNode(kind, args[0], args[1])
+    case .contains:
+      if args.count == 2, case .array(let list)? = args[1].constantValue { return MemberNode(args[0], list) }
+    case .matches:
+      if args.count == 2, case .string(let source)? = args[1].constantValue, let pattern = try? LogicPattern(source) {
+        return MatchesNode(args[0], pattern)
+      }
+    default:
+      break
+    }
+    return CallNode(op, args)
+  }
+
+  /// The path of a `var` key: `null` and `""` are the whole data; numbers read as JavaScript
+  /// prints them (`1` is `"1"`). Nil for keys that must be computed at evaluation.
+  static func varPath(_ key: JSON) -> LogicPath? {
+    switch key {
+    case .null: LogicPath(dotted: "")
+    case .string(let s): LogicPath(dotted: s)
+    case .int, .double, .bool: LogicPath(dotted: key.jsString)
+    case .array(let a) where a.isEmpty: LogicPath(dotted: "")
+    default: nil
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/// Entry points for evaluating one rule against one data value from the command line
+/// (`policyflow logic eval`): nothing here throws or prints.
+public enum LogicEvaluation {
+  /// Compiles and evaluates. A compile failure is an `Invalid Rule` error whose message lists
+  /// every problem with its JSON Pointer.
+  public static func evaluate(rule: JSON, data: JSON, context: LogicContext) -> Result<JSON, LogicError> {
+    let expression: LogicExpression
+    do {
+      expression = try LogicExpression.compile(rule)
+    } catch {
+      return .failure(LogicError(type: "Invalid Rule", message: error.description))
+    }
+    do {
+      return .success(try expression.evaluate(data, in: context))
+    } catch {
+      return .failure(error)
+    }
+  }
+
+  /// One line of `--jsonl` input, `{"rule": R, "data": D}` (`data` defaults to null), to exactly
+  /// one line of output: `{"result": V}` or `{"error": {"type": T, "message": M}}`.
+  /// A line that is not such an object gives an `Invalid JSON` or `Invalid Input` error line.
+  public static func evaluateLine(_ line: String, context: LogicContext) -> String {
+    let input: JSON
+    do {
+      input = try JSON(parsing: line)
+    } catch {
+      return errorLine(LogicError(type: "Invalid JSON", message: error.description))
+    }
+    guard case .object(let object) = input else {
+      return errorLine(
+        LogicError(
+          type: "Invalid Input", message: "expected an object with \"rule\" and \"data\", found \(input.typeName)"))
+    }
+    guard let rule = object[ruleKey] else {
+      return errorLine(LogicError(type: "Invalid Input", message: "missing \"rule\""))
+    }
+    switch evaluate(rule: rule, data: object[dataKey] ?? .null, context: context) {
+    case .success(let value):
+      var output = JSONObject()
+      output.set(resultKey, value)
+      return JSON.object(output).serialized()
+    case .failure(let error):
+      return errorLine(error)
+    }
+  }
+
+  private static let ruleKey = JSONKey("rule")
+  private static let dataKey = JSONKey("data")
+  private static let resultKey = JSONKey("result")
+
+  private static func errorLine(_ error: LogicError) -> String {
+    let line: JSON = ["error": ["type": .string(error.type), "message": .string(error.message)]]
+    return line.serialized()
+  }
+}

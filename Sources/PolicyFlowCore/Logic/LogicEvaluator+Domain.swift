@@ -1,0 +1,51 @@
+/// `matches` with a computed pattern, `has_message`, `is_country` and `is_currency`.
+extension LogicEvaluator {
+  func domain(_ op: LogicOperator, _ values: [JSON]) throws(LogicError) -> JSON {
+    switch op {
+    case .matches:
+      guard case .string(let pattern) = values[1] else {
+        throw LogicError.invalidArguments("'matches' needs a pattern string, found \(values[1].serialized())")
+      }
+      guard case .string(let subject) = values[0] else { return false }
+      do {
+        return .bool(try LogicPattern(pattern).matches(subject))
+      } catch {
+        throw LogicError.invalidArguments("invalid regular expression \(values[1].serialized()): \(error)")
+      }
+    case .hasMessage:
+      return .bool(try hasMessage(values))
+    case .isCountry:
+      guard case .string(let code) = values[0] else { return false }
+      return .bool(ISOCodes.countries.contains(code))
+    default:
+      guard case .string(let code) = values[0] else { return false }
+      return .bool(ISOCodes.currencies.contains(code))
+    }
+  }
+
+  /// True when any of the codes is attached; each code looked at is traced as a read of
+  /// `has_message CODE`.
+  private func hasMessage(_ values: [JSON]) throws(LogicError) -> Bool {
+    var codes: [String] = []
+    for value in values {
+      switch value {
+      case .string(let code): codes.append(code)
+      case .array(let list):
+        for element in list {
+          guard case .string(let code) = element else {
+            throw LogicError.invalidArguments("'has_message' needs message codes, found \(element.serialized())")
+          }
+          codes.append(code)
+        }
+      default:
+        throw LogicError.invalidArguments("'has_message' needs message codes, found \(value.serialized())")
+      }
+    }
+    for code in codes {
+      let present = context.messageCodes.contains(code)
+      if let recorder { recorder.record("has_message \(code)", .bool(present)) }
+      if present { return true }
+    }
+    return false
+  }
+}

@@ -1,0 +1,59 @@
+/// `map`, `filter`, `all`, `none`, `some` and `reduce`: the second argument runs once per element
+/// with the element as its data (`reduce`: `{"current": …, "accumulator": …}`).
+///
+/// As json-logic-js: a first argument that is not an array counts as an empty one, so `map` and
+/// `filter` give `[]`, `all` gives false (also for an empty array), `none` true, `some` false,
+/// and `reduce` its initial value (null when omitted).
+extension LogicEvaluator {
+  static let currentKey = JSONKey("current")
+  static let accumulatorKey = JSONKey("accumulator")
+
+  func iterate(_ op: LogicOperator, _ args: [LogicNode], _ data: JSON, _ scope: LogicScope?)
+    throws(LogicError) -> JSON
+  {
+    let source = try evaluate(args[0], data, scope)
+    let items = source.arrayValue ?? []
+    let body = args[1]
+    let inner = LogicScope(parentData: data, parent: scope, index: 0)
+    switch op {
+    case .map:
+      var result: [JSON] = []
+      result.reserveCapacity(items.count)
+      for (i, item) in items.enumerated() {
+        inner.index = i
+        result.append(try evaluate(body, item, inner))
+      }
+      return .array(result)
+    case .filter:
+      var result: [JSON] = []
+      for (i, item) in items.enumerated() {
+        inner.index = i
+        if try evaluate(body, item, inner).isTruthy { result.append(item) }
+      }
+      return .array(result)
+    case .all, .none, .some:
+      if items.isEmpty { return .bool(op == .none) }
+      for (i, item) in items.enumerated() {
+        inner.index = i
+        let truthy = try evaluate(body, item, inner).isTruthy
+        switch op {
+        case .all where !truthy: return false
+        case .some where truthy: return true
+        case .none where truthy: return false
+        default: continue
+        }
+      }
+      return .bool(op != .some)
+    default:
+      var accumulator = args.count == 3 ? try evaluate(args[2], data, scope) : .null
+      for (i, item) in items.enumerated() {
+        inner.index = i
+        var step = JSONObject()
+        step.set(Self.currentKey, item)
+        step.set(Self.accumulatorKey, accumulator)
+        accumulator = try evaluate(body, .object(step), inner)
+      }
+      return accumulator
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/// Walks a compiled ``LogicNode`` tree. One evaluator serves traced and untraced evaluation:
+/// the recorder is optional and checked once per read.
+struct LogicEvaluator {
+  let context: LogicContext
+  let recorder: LogicTraceRecorder?
+
+  @inline(__always)
+  func evaluate(_ node: LogicNode, _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    try node.evaluate(data, self, scope)
+  }
+
+  /// Evaluates every node, in order.
+  func values(_ nodes: [LogicNode], _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> [JSON] {
+    var result: [JSON] = []
+    result.reserveCapacity(nodes.count)
+    for node in nodes { result.append(try evaluate(node, data, scope)) }
+    return result
+  }
+
+  @inline(__always)
+  func read(_ path: LogicPath, _ data: JSON) -> JSON? {
+    let found = path.lookup(in: data)
+    if let recorder { recorder.record(path.text, found) }
+    return found
+  }
+
+  func readScoped(_ scoped: LogicScopedPath, _ data: JSON, _ scope: LogicScope?) -> JSON? {
+    let found = LogicScope.climb(scoped.climb, from: data, scope: scope).flatMap { scoped.path.lookup(in: $0) }
+    if let recorder { recorder.record(scoped.path.text, found) }
+    return found
+  }
+
+  /// `if`: condition/consequent pairs, then the alternative; with one argument, that argument.
+  func conditional(_ nodes: [LogicNode], _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    var i = 0
+    while i + 1 < nodes.count {
+      if try evaluate(nodes[i], data, scope).isTruthy { return try evaluate(nodes[i + 1], data, scope) }
+      i += 2
+    }
+    if i < nodes.count { return try evaluate(nodes[i], data, scope) }
+    return .null
+  }
+
+  /// The operators without a specialised node.
+  func call(_ op: LogicOperator, _ args: [LogicNode], _ data: JSON, _ scope: LogicScope?)
+    throws(LogicError) -> JSON
+  {
+    switch op {
+    case .variable: return try dynamicVar(args, data, scope)
+    case .val, .exists: return try dynamicVal(op, args, data, scope)
+    case .missing: return missing(try values(args, data, scope), data)
+    case .missingSome: return try missingSome(try values(args, data, scope), data)
+    case .coalesce:
+      for node in args {
+        let value = try evaluate(node, data, scope)
+        if value != .null { return value }
+      }
+      return .null
+    case .tryEach: return try attempt(args, data, scope)
+    case .throwError: throw thrown(try evaluate(args[0], data, scope))
+    case .log: return try evaluate(args[0], data, scope)
+    case .map, .filter, .all, .none, .some, .reduce: return try iterate(op, args, data, scope)
+    case .add, .subtract, .multiply, .divide, .remainder, .max, .min:
+      return try arithmetic(op, try values(args, data, scope))
+    case .merge, .contains, .cat, .substr:
+      return try strings(op, try values(args, data, scope))
+    case .today, .now, .isDate, .dateBefore, .dateAfter, .dateAdd, .daysBetween, .ageAt:
+      return try dates(op, try values(args, data, scope))
+    case .matches, .hasMessage, .isCountry, .isCurrency:
+      return try domain(op, try values(args, data, scope))
+    case .ifThenElse, .ternary: return try conditional(args, data, scope)
+    case .and, .or, .not, .truthy, .less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .strictEqual, .notEqual,
+      .strictNotEqual, .preserve:
+      // Reached only when the compiler could not specialise (a wrong argument count it reported).
+      throw LogicError.invalidArguments("'\(op.rawValue)' was given the wrong number of arguments")
+    }
+  }
+
+  /// `try`: the first argument that does not fail; each fallback sees the previous error as its
+  /// data (`{"val": "type"}`), with the data outside the `try` two levels up.
+  private func attempt(_ args: [LogicNode], _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    var lastError: LogicError?
+    for node in args {
+      do {
+        if let error = lastError {
+          return try evaluate(node, error.value, LogicScope(parentData: data, parent: scope, index: nil))
+        }
+        return try evaluate(node, data, scope)
+      } catch {
+        lastError = error
+      }
+    }
+    throw lastError ?? LogicError.invalidArguments("'try' takes at least 1 argument")
+  }
+
+  /// `throw`: a string becomes `{"type": string}`; an object is thrown as it is.
+  private func thrown(_ value: JSON) -> LogicError {
+    switch value {
+    case .string(let type): return LogicError(type: type, message: type)
+    case .object(let object):
+      let type = object["type"]?.stringValue ?? "Error"
+      let message = object["message"]?.stringValue ?? type
+      return LogicError(type: type, message: message, value: value)
+    default:
+      return LogicError(type: value.jsString, message: value.jsString)
+    }
+  }
+}

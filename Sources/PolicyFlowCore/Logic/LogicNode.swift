@@ -1,0 +1,205 @@
+/// A compiled JsonLogic expression: the tree the evaluator walks.
+///
+/// Nodes are classes with immutable children: reading a child from a node the caller already
+/// holds needs no reference counting, which an indirect enum's payload copies did (they were most
+/// of the evaluation time). The common shapes of policy rules get their own node (a `var` with a
+/// constant path, a comparison, `in` against a constant list), so evaluating them neither
+/// allocates an argument array nor looks an operator up; everything else is a ``CallNode``.
+///
+/// `@unchecked Sendable`: a tree is built once by the compiler and never mutated afterwards.
+class LogicNode: @unchecked Sendable {
+  /// The value when the node is a constant.
+  var constantValue: JSON? { nil }
+
+  func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    preconditionFailure("LogicNode subclasses override evaluate")
+  }
+}
+
+/// A literal, or a subtree with no operator in it.
+final class ConstantNode: LogicNode {
+  let value: JSON
+  init(_ value: JSON) { self.value = value }
+  override var constantValue: JSON? { value }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    value
+  }
+}
+
+/// An array literal holding at least one operation.
+final class ArrayNode: LogicNode {
+  let elements: [LogicNode]
+  init(_ elements: [LogicNode]) { self.elements = elements }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    .array(try evaluator.values(elements, data, scope))
+  }
+}
+
+/// `{"var": "a.b"}` with a constant path, and an optional default.
+final class PathNode: LogicNode {
+  let path: LogicPath
+  let fallback: LogicNode?
+  init(_ path: LogicPath, fallback: LogicNode? = nil) {
+    self.path = path
+    self.fallback = fallback
+  }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    if let value = evaluator.read(path, data) { return value }
+    guard let fallback else { return .null }
+    return try fallback.evaluate(data, evaluator, scope)
+  }
+}
+
+/// `{"val": …}` with constant segments, possibly climbing out of an iteration.
+final class ScopedPathNode: LogicNode {
+  let scoped: LogicScopedPath
+  init(_ scoped: LogicScopedPath) { self.scoped = scoped }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    evaluator.readScoped(scoped, data, scope) ?? .null
+  }
+}
+
+/// `and` / `or`: the first deciding value, or the last one.
+final class JunctionNode: LogicNode {
+  let operands: [LogicNode]
+  let isAnd: Bool
+  init(_ operands: [LogicNode], isAnd: Bool) {
+    self.operands = operands
+    self.isAnd = isAnd
+  }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    var last = JSON.null
+    for i in operands.indices {
+      last = try operands[i].evaluate(data, evaluator, scope)
+      if last.isTruthy != isAnd { return last }
+    }
+    return last
+  }
+}
+
+/// `!` (negated) and `!!`.
+final class TruthNode: LogicNode {
+  let operand: LogicNode
+  let negated: Bool
+  init(_ operand: LogicNode, negated: Bool) {
+    self.operand = operand
+    self.negated = negated
+  }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    .bool(try operand.evaluate(data, evaluator, scope).isTruthy != negated)
+  }
+}
+
+/// `<`, `<=`, `>`, `>=` with two operands, or `<`/`<=` with three (between).
+final class CompareNode: LogicNode {
+  let comparison: LogicComparison
+  let lhs: LogicNode
+  let rhs: LogicNode
+  let upper: LogicNode?
+  init(_ comparison: LogicComparison, _ lhs: LogicNode, _ rhs: LogicNode, upper: LogicNode? = nil) {
+    self.comparison = comparison
+    self.lhs = lhs
+    self.rhs = rhs
+    self.upper = upper
+  }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    let a = try lhs.evaluate(data, evaluator, scope)
+    let b = try rhs.evaluate(data, evaluator, scope)
+    guard let upper else { return .bool(JSON.jsCompare(a, b, comparison)) }
+    let c = try upper.evaluate(data, evaluator, scope)
+    return .bool(JSON.jsCompare(a, b, comparison) && JSON.jsCompare(b, c, comparison))
+  }
+}
+
+/// `==`, `===`, `!=`, `!==`.
+final class EqualityNode: LogicNode {
+  let kind: LogicEquality
+  let lhs: LogicNode
+  let rhs: LogicNode
+  init(_ kind: LogicEquality, _ lhs: LogicNode, _ rhs: LogicNode) {
+    self.kind = kind
+    self.lhs = lhs
+    self.rhs = rhs
+  }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    let a = try lhs.evaluate(data, evaluator, scope)
+    let b = try rhs.evaluate(data, evaluator, scope)
+    switch kind {
+    case .loose: return .bool(JSON.jsLooseEquals(a, b))
+    case .strict: return .bool(JSON.jsStrictEquals(a, b))
+    case .looseNot: return .bool(!JSON.jsLooseEquals(a, b))
+    case .strictNot: return .bool(!JSON.jsStrictEquals(a, b))
+    }
+  }
+}
+
+/// `{"in": [x, [constants…]]}`: strict membership, as `Array.prototype.indexOf`.
+final class MemberNode: LogicNode {
+  let needle: LogicNode
+  let list: [JSON]
+  init(_ needle: LogicNode, _ list: [JSON]) {
+    self.needle = needle
+    self.list = list
+  }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    let value = try needle.evaluate(data, evaluator, scope)
+    return list.withUnsafeBufferPointer { candidates in
+      for candidate in candidates where JSON.jsStrictEquals(candidate, value) { return true }
+      return false
+    }
+  }
+}
+
+/// `{"matches": [x, "constant pattern"]}` with the pattern compiled once.
+final class MatchesNode: LogicNode {
+  let subject: LogicNode
+  let pattern: LogicPattern
+  init(_ subject: LogicNode, _ pattern: LogicPattern) {
+    self.subject = subject
+    self.pattern = pattern
+  }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    guard case .string(let s) = try subject.evaluate(data, evaluator, scope) else { return false }
+    return .bool(pattern.matches(s))
+  }
+}
+
+/// Any other operator, with its unevaluated arguments (some operators are lazy).
+final class CallNode: LogicNode {
+  let op: LogicOperator
+  let args: [LogicNode]
+  init(_ op: LogicOperator, _ args: [LogicNode]) {
+    self.op = op
+    self.args = args
+  }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    try evaluator.call(op, args, data, scope)
+  }
+}
+
+/// The four relational operators.
+enum LogicComparison: Sendable {
+  case less, lessOrEqual, greater, greaterOrEqual
+}
+
+/// `==`, `===`, `!=` and `!==`.
+enum LogicEquality: Sendable {
+  case loose, strict, looseNot, strictNot
+}
+
+/// A regular expression compiled from a rule. A class, so that the node enum keeps a fixed
+/// layout (`Regex` is a resilient type). `@unchecked Sendable`: a compiled regex is immutable and
+/// the standard library documents `Regex` as safe to share between threads.
+final class LogicPattern: @unchecked Sendable {
+  let source: String
+  let regex: Regex<AnyRegexOutput>
+
+  init(_ source: String) throws {
+    self.source = source
+    self.regex = try Regex(source)
+  }
+
+  func matches(_ subject: String) -> Bool {
+    subject.contains(regex)
+  }
+}

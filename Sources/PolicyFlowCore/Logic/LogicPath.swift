@@ -1,0 +1,138 @@
+/// A data path split into interned keys at compile time, so that a lookup compares small
+/// integers instead of hashing strings.
+struct LogicPath: Sendable {
+  struct Segment: Sendable {
+    /// The member name, for objects.
+    let key: JSONKey
+    /// The element index, for arrays, when the segment reads as a non-negative integer.
+    let index: Int?
+
+    init(_ name: String) {
+      key = JSONKey(name)
+      index = Int(name).flatMap { $0 >= 0 ? $0 : nil }
+    }
+  }
+
+  /// The path as written, for traces.
+  let text: String
+  let segments: [Segment]
+
+  /// A `var` path: dotted (`policy.state`, `items.0.qty`); `""` is the whole data.
+  init(dotted text: String) {
+    self.text = text
+    segments =
+      text.isEmpty
+      ? []
+      : text.split(separator: ".", omittingEmptySubsequences: false).map {
+        Segment(String($0))
+      }
+  }
+
+  /// A `val` path: one segment per element, no splitting on dots.
+  init(segments names: [String], text: String) {
+    self.text = text
+    segments = names.map(Segment.init)
+  }
+
+  /// The value at the path, or nil when a step is missing (a null on the way counts as missing).
+  ///
+  /// Walks the data through pointers so that no intermediate object is copied (a copy costs
+  /// atomic reference counting, which dominated evaluation time); only the result is copied.
+  @inline(__always)
+  func lookup(in data: borrowing JSON) -> JSON? {
+    if segments.isEmpty { return copy data }
+    return segments.withUnsafeBufferPointer { segments in LogicPath.find(segments, 0, in: data) }
+  }
+
+  private static func find(_ segments: UnsafeBufferPointer<Segment>, _ position: Int, in value: borrowing JSON)
+    -> JSON?
+  {
+    switch value {
+    case .object(let object):
+      guard let index = object.index(of: segments[position].key) else { return nil }
+      return object.values.withUnsafeBufferPointer { values in
+        position + 1 == segments.count ? values[index] : find(segments, position + 1, in: values[index])
+      }
+    case .array(let array):
+      guard let index = segments[position].index, index < array.count else { return nil }
+      return array.withUnsafeBufferPointer { elements in
+        position + 1 == segments.count ? elements[index] : find(segments, position + 1, in: elements[index])
+      }
+    default:
+      return nil
+    }
+  }
+}
+
+/// A `val` path: how many scope levels to climb, then the segments to follow.
+///
+/// Inside `map`, `filter`, `all`, `some`, `none` and `reduce` the data is the current element;
+/// climbing one level reaches the iteration (`{"val": [[1], "index"]}` is the element's index),
+/// two levels the data the iteration started from, and so on, as in json-logic-engine. Inside the
+/// fallback of `try`, one level up is null and two levels up is the data outside the `try`.
+struct LogicScopedPath: Sendable {
+  let climb: Int
+  let path: LogicPath
+
+  /// Reads `[[n], "a", 1]`-style arguments; nil when an element is not a string, number or null.
+  init?(arguments: [JSON]) {
+    var elements = arguments[...]
+    var climb = 0
+    if let first = elements.first, case .array(let marker) = first, marker.count == 1, let n = marker[0].number {
+      climb = Int(abs(n))
+      elements = elements.dropFirst()
+    }
+    var names: [String] = []
+    for element in elements {
+      switch element {
+      case .null: continue
+      case .string(let s): names.append(s)
+      case .int, .double: names.append(element.jsString)
+      default: return nil
+      }
+    }
+    self.climb = climb
+    let prefix = String(repeating: "../", count: climb)
+    path = LogicPath(segments: names, text: prefix + names.joined(separator: "."))
+  }
+}
+
+/// The iterations an evaluation is inside, innermost first; only `val` climbing looks at it.
+final class LogicScope {
+  /// The data the iteration (or `try`) started from.
+  let parentData: JSON
+  let parent: LogicScope?
+  /// The index of the current element, or nil for `try`.
+  var index: Int?
+
+  init(parentData: JSON, parent: LogicScope?, index: Int?) {
+    self.parentData = parentData
+    self.parent = parent
+    self.index = index
+  }
+
+  static let indexKey = JSONKey("index")
+
+  /// What climbing `levels` levels from `data` reaches; nil when it leaves the outermost data.
+  static func climb(_ levels: Int, from data: JSON, scope: LogicScope?) -> JSON? {
+    var frame = scope
+    var result = data
+    if levels == 0 { return data }
+    for level in 1...levels {
+      guard let current = frame else { return nil }
+      if level % 2 == 1 {
+        if let index = current.index {
+          var meta = JSONObject()
+          meta.set(indexKey, .int(index))
+          result = .object(meta)
+        } else {
+          result = .null
+        }
+      } else {
+        result = current.parentData
+        frame = current.parent
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,29 @@
+/// The values an evaluation read, in the order it read them.
+public struct LogicTrace: Sendable, Hashable {
+  public struct Read: Sendable, Hashable {
+    /// The path as written in the rule (`policyholder.country`), or the operator for context
+    /// reads (`has_message CODE`).
+    public var path: String
+    /// What was found; nil when the path was missing.
+    public var value: JSON?
+
+    public init(path: String, value: JSON?) {
+      self.path = path
+      self.value = value
+    }
+  }
+
+  public var reads: [Read] = []
+
+  public init(reads: [Read] = []) { self.reads = reads }
+}
+
+/// Collects reads during one traced evaluation. The evaluator holds an optional recorder and
+/// checks it once per read, so untraced evaluation pays a single nil test.
+final class LogicTraceRecorder {
+  var reads: [LogicTrace.Read] = []
+
+  func record(_ path: String, _ value: JSON?) {
+    reads.append(LogicTrace.Read(path: path, value: value))
+  }
+}
