@@ -35,6 +35,7 @@ let package = Package(
     .testTarget(
       name: "PolicyFlowCoreTests",
       dependencies: ["PolicyFlowCore"],
+      exclude: ["Fixtures"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

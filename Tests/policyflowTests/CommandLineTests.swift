@@ -3,8 +3,10 @@ import Testing
 
 /// Help, usage errors and exit codes, following swift-argument-parser's conventions.
 struct CommandLineTests {
-  @Test(arguments: [["--help"], ["help"], ["flows", "--help"], ["help", "flows", "check"], ["flows", "check", "-h"],
-    ["policies", "validate", "--help"], ["logic", "eval", "--help"]])
+  @Test(arguments: [
+    ["--help"], ["help"], ["flows", "--help"], ["help", "flows", "check"], ["flows", "check", "-h"],
+    ["policies", "validate", "--help"], ["logic", "eval", "--help"],
+  ])
   func helpGoesToStdoutWithTheStandardSections(arguments: [String]) throws {
     let result = try PolicyFlowBinary.run(arguments)
     #expect(result.exitCode == 0)

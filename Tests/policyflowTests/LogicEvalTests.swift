@@ -6,7 +6,8 @@ import Testing
 struct LogicEvalTests {
   @Test func evaluatesARuleAgainstData() throws {
     let result = try PolicyFlowBinary.run([
-      "logic", "eval", "--rule", #"{"if": [{">": [{"var": "sum"}, 1000]}, "review", "ok"]}"#, "--data", #"{"sum": 5000}"#,
+      "logic", "eval", "--rule", #"{"if": [{">": [{"var": "sum"}, 1000]}, "review", "ok"]}"#, "--data",
+      #"{"sum": 5000}"#,
     ])
     #expect(result.exitCode == 0)
     #expect(result.stdout == "\"review\"\n")
@@ -50,7 +51,8 @@ struct LogicEvalTests {
 
   /// The jsonlogic.com suite, fed through the binary line by line, must agree case by case.
   @Test func jsonlAgreesWithTheJsonLogicSuite() throws {
-    let suiteURL = PolicyFlowBinary.packageRoot.appendingPathComponent("Tests/PolicyFlowCoreTests/Fixtures/jsonlogic-tests.json")
+    let suiteURL = PolicyFlowBinary.packageRoot.appendingPathComponent(
+      "Tests/PolicyFlowCoreTests/Fixtures/jsonlogic-tests.json")
     let suite = try JSON(parsing: String(contentsOf: suiteURL, encoding: .utf8))
     let cases = (suite.arrayValue ?? []).compactMap { $0.arrayValue }.filter { $0.count == 3 }
     try #require(cases.count > 250)

@@ -22,7 +22,9 @@ final class StoreFixture {
   }
 
   /// Runs `policyflow` with `--db` pointing at this store (appended to the arguments).
-  func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> PolicyFlowBinary.Result {
+  func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws
+    -> PolicyFlowBinary.Result
+  {
     try PolicyFlowBinary.run(arguments + ["--db", db], stdin: stdin, environment: environment)
   }
 
@@ -70,7 +72,8 @@ final class StoreFixture {
     #expect(
       try count("SELECT count(*) FROM (SELECT policy_id FROM cycle GROUP BY policy_id HAVING count(*) != 1)") == 0)
     #expect(
-      try count("SELECT count(*) FROM (SELECT policy_id FROM status_history GROUP BY policy_id HAVING count(*) != 3)") == 0,
+      try count("SELECT count(*) FROM (SELECT policy_id FROM status_history GROUP BY policy_id HAVING count(*) != 3)")
+        == 0,
       "one status-history row per transition")
   }
 }
@@ -82,7 +85,7 @@ final class WorkerProcess {
 
   init(arguments: [String], environment: [String: String]) throws {
     stderrFile = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log")
-    FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
     process.executableURL = PolicyFlowBinary.executable
     process.arguments = arguments
     process.currentDirectoryURL = PolicyFlowBinary.packageRoot

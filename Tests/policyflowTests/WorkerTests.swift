@@ -37,8 +37,10 @@ import Testing
   @Test func eachExampleReachesItsOutcomeWithItsRows() throws {
     let store = try StoreFixture()
     let examples = PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies")
-    let files = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".json") }.sorted()
-    let imported = try store.run(["policies", "import", "--submit", "--as", "tester"] + files.map { examples.appendingPathComponent($0).path })
+    let files = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".json") }
+      .sorted()
+    let imported = try store.run(
+      ["policies", "import", "--submit", "--as", "tester"] + files.map { examples.appendingPathComponent($0).path })
     #expect(imported.exitCode == 0, "\(imported.stderr)")
     #expect(try store.count("SELECT count(*) FROM activity WHERE state = 'queued'") == files.count)
     #expect(try store.count("SELECT count(*) FROM policy WHERE status = 'In Process'") == files.count)
@@ -54,10 +56,17 @@ import Testing
     #expect(byStatus["Pended"] == files.filter { $0.contains("-pended-") }.count)
     #expect(byStatus["Edit"] == files.filter { $0.contains("-fatal-") }.count)
     #expect(try store.count("SELECT count(*) FROM pend_history WHERE is_open = 1") >= byStatus["Pended"] ?? 0)
-    #expect(try store.count("SELECT count(*) FROM message WHERE severity = 'fatal' AND is_current = 1") >= byStatus["Edit"] ?? 0)
+    #expect(
+      try store.count("SELECT count(*) FROM message WHERE severity = 'fatal' AND is_current = 1") >= byStatus["Edit"]
+        ?? 0)
     #expect(try store.count("SELECT count(*) FROM catalog_snapshot") == 1)
-    #expect(try store.count("SELECT count(*) FROM cycle c LEFT JOIN catalog_snapshot s ON s.hash = c.catalog_hash WHERE s.hash IS NULL") == 0)
-    #expect(try store.count("SELECT count(*) FROM status_history WHERE status = 'In Process' AND actor = 'tester'") == files.count)
+    #expect(
+      try store.count(
+        "SELECT count(*) FROM cycle c LEFT JOIN catalog_snapshot s ON s.hash = c.catalog_hash WHERE s.hash IS NULL")
+        == 0)
+    #expect(
+      try store.count("SELECT count(*) FROM status_history WHERE status = 'In Process' AND actor = 'tester'")
+        == files.count)
   }
 
   @Test func secondSubmitIsRecordedAsAlreadySubmittedWithoutASecondActivity() throws {
@@ -79,6 +88,8 @@ import Testing
       worker.signal(SIGKILL)
       #expect(worker.wait() == 128 + SIGKILL)
     }
+    let before = try store.count("SELECT count(*) FROM cycle")
+    #expect(before > 0 && before < 10_000, "the kills landed mid-queue (\(before) processed before the restart)")
     let final = try store.startWorker(["--drain", "--batch", "200", "--lease", "1"])
     #expect(final.wait() == 0, "\(final.log.suffix(2000))")
     try store.expectEveryPolicyProcessedExactlyOnce(10_000)
@@ -100,7 +111,8 @@ import Testing
     let store = try StoreFixture()
     try store.importGenerated(20)
     let stalled = try store.startWorker(
-      ["--batch", "100", "--lease", "1", "--poll-interval", "50"], environment: ["POLICYFLOW_TEST_COMMIT_DELAY_MS": "300"])
+      ["--batch", "100", "--lease", "1", "--poll-interval", "50"],
+      environment: ["POLICYFLOW_TEST_COMMIT_DELAY_MS": "300"])
     #expect(stalled.waitForLog("claimed 20 activities"))
     stalled.signal(SIGSTOP)
     let rescuer = try store.startWorker(["--drain", "--lease", "1"])

@@ -81,7 +81,8 @@ private struct Run {
     guard let code = catalog.flowCode(explicit: facts.processFlow, lineOfBusiness: facts.lineOfBusiness) else {
       attachEngineProblem(
         code: "FLOW_NOT_CHOSEN",
-        text: "No process flow applies: the policy names no processFlow, and there is no default flow for line of business "
+        text:
+          "No process flow applies: the policy names no processFlow, and there is no default flow for line of business "
           + "'\(facts.lineOfBusiness ?? "(none)")' and no catalog default.")
       return nil
     }

@@ -15,13 +15,16 @@ public enum PolicyImport {
 
   /// Parses `text` read from `file`; the format follows the file's extension.
   public static func parse(_ text: String, file: String) -> Result {
-    var result = file.hasSuffix(".jsonl") || file.hasSuffix(".ndjson") ? parseLines(text, file: file) : parseJSON(text, file: file)
+    var result =
+      file.hasSuffix(".jsonl") || file.hasSuffix(".ndjson") ? parseLines(text, file: file) : parseJSON(text, file: file)
     var firstLine: [String: Int] = [:]
     for document in result.documents {
       guard case .string(let code)? = document.data[path: "code"] else { continue }
       if let first = firstLine[code] {
         result.findings.append(
-          finding(file, document.line, "code: '\(code)' appears twice in this file (first on line \(first)); codes are unique"))
+          finding(
+            file, document.line, "code: '\(code)' appears twice in this file (first on line \(first)); codes are unique"
+          ))
       } else {
         firstLine[code] = document.line
       }
@@ -60,7 +63,9 @@ public enum PolicyImport {
         check(try JSON(parsing: String(line)), file: file, line: index + 1, into: &result)
       } catch {
         result.findings.append(
-          Finding(file: file, location: SourceLocation(line: index + 1, column: error.location.column), message: error.message))
+          Finding(
+            file: file, location: SourceLocation(line: index + 1, column: error.location.column), message: error.message
+          ))
       }
     }
     return result
@@ -71,6 +76,11 @@ public enum PolicyImport {
       result.findings.append(finding(file, line, "a policy must be a JSON object, found \(data.typeName)"))
       return
     }
+    if let source = data[path: "source"], source != "integration", source != "manual" {
+      result.findings.append(
+        finding(file, line, "source: must be \"integration\" or \"manual\", found \(source.serialized())"))
+      return
+    }
     switch data[path: "code"] {
     case .string(let code)? where isValidCode(code):
       result.documents.append(Document(data: data, line: line))
@@ -78,9 +88,11 @@ public enum PolicyImport {
       result.findings.append(
         finding(
           file, line,
-          "code: '\(code)' is not a valid policy code; use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"))
+          "code: '\(code)' is not a valid policy code; use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        ))
     case let other?:
-      result.findings.append(finding(file, line, "code: must be a string such as \"HP-000123\", found \(other.typeName)"))
+      result.findings.append(
+        finding(file, line, "code: must be a string such as \"HP-000123\", found \(other.typeName)"))
     case nil:
       result.findings.append(finding(file, line, "code: missing; every policy needs a code such as \"HP-000123\""))
     }
@@ -92,7 +104,8 @@ public enum PolicyImport {
     func alphanumeric(_ s: Unicode.Scalar) -> Bool {
       (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9")
     }
-    return alphanumeric(first) && code.unicodeScalars.allSatisfy { alphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" }
+    return alphanumeric(first)
+      && code.unicodeScalars.allSatisfy { alphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" }
   }
 
   private static func finding(_ file: String, _ line: Int, _ message: String) -> Finding {

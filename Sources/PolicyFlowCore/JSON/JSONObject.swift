@@ -32,7 +32,9 @@ public struct JSONObject: Sendable, Sequence {
     set {
       let key = JSONKey(name)
       if let index = index(of: key) {
-        if let newValue { values[index] = newValue } else {
+        if let newValue {
+          values[index] = newValue
+        } else {
           keys.remove(at: index)
           values.remove(at: index)
         }

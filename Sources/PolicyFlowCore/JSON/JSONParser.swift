@@ -75,12 +75,19 @@ struct JSONParser {
     case UInt8(ascii: "{"): return try parseObject()
     case UInt8(ascii: "["): return try parseArray()
     case UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-    case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-    case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+    case UInt8(ascii: "t"):
+      try expectLiteral("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try expectLiteral("false")
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try expectLiteral("null")
+      return .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
     default:
-      throw error("expected a JSON value (object, array, string, number, true, false or null), found \(describeCurrent())")
+      throw error(
+        "expected a JSON value (object, array, string, number, true, false or null), found \(describeCurrent())")
     }
   }
 
@@ -231,7 +238,9 @@ struct JSONParser {
           scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
         default:
           index -= 1
-          throw error("invalid escape '\\\(Character(Unicode.Scalar(escape)))'; use one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")
+          throw error(
+            "invalid escape '\\\(Character(Unicode.Scalar(escape)))'; use one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"
+          )
         }
       default:
         if byte < 0x20 { throw error("control characters must be escaped in strings, found \(describeCurrent())") }

@@ -26,7 +26,9 @@ extension PolicyStore {
       FROM policy p WHERE p.is_current = 1 ORDER BY p.code
       """
     ) {
-      PolicySummary(code: $0.string(at: 0), version: $0.int(at: 1), status: $0.string(at: 2), flow: $0.isNull(at: 3) ? nil : $0.string(at: 3))
+      PolicySummary(
+        code: $0.string(at: 0), version: $0.int(at: 1), status: $0.string(at: 2),
+        flow: $0.isNull(at: 3) ? nil : $0.string(at: 3))
     }
   }
 

@@ -33,10 +33,14 @@ extension PolicyStore {
 
   /// The catalog files stored under `hash`, or nil when no snapshot has that hash.
   public func snapshotFiles(_ hash: String) throws -> [CatalogFile]? {
-    guard let text = try db.queryOne("SELECT files FROM catalog_snapshot WHERE hash = ?", [.text(hash)], row: { $0.string(at: 0) })
+    guard
+      let text = try db.queryOne(
+        "SELECT files FROM catalog_snapshot WHERE hash = ?", [.text(hash)], row: { $0.string(at: 0) })
     else { return nil }
     return (try JSON(parsing: text).arrayValue ?? []).compactMap { file in
-      guard let path = file[path: "path"]?.stringValue, let contents = file[path: "contents"]?.stringValue else { return nil }
+      guard let path = file[path: "path"]?.stringValue, let contents = file[path: "contents"]?.stringValue else {
+        return nil
+      }
       return CatalogFile(path: path, contents: contents)
     }
   }
@@ -50,7 +54,8 @@ extension PolicyStore {
       let now = clock()
       for result in results {
         try db.execute(
-          "DELETE FROM activity WHERE id = ? AND lease_token = ?", [.integer(result.claimed.activityID), .text(lease.token)])
+          "DELETE FROM activity WHERE id = ? AND lease_token = ?",
+          [.integer(result.claimed.activityID), .text(lease.token)])
         guard db.changes == 1 else {
           report.lostLease.append(result.claimed.activityID)
           continue
@@ -101,7 +106,8 @@ extension PolicyStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
-          .integer(policyID), .text(stored.policy.gid), .integer(cycleID), .text(reason.code), .text(reason.description),
+          .integer(policyID), .text(stored.policy.gid), .integer(cycleID), .text(reason.code),
+          .text(reason.description),
           .text(reason.rule), .text(reason.step.name), .text(reason.step.displayName),
           .integer(Int64(reason.step.sequence)), .text(now.iso8601),
         ])

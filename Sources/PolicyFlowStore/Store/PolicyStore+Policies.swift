@@ -27,7 +27,9 @@ extension PolicyStore {
 
   /// Creates many policies in one transaction, and with `submit` queues them too: all of
   /// them, or none when any is refused.
-  public func createPolicies(_ documents: [JSON], source: PolicySource, actor: String, submit: Bool = false) throws -> Int {
+  public func createPolicies(_ documents: [JSON], source: PolicySource, actor: String, submit: Bool = false) throws
+    -> Int
+  {
     try db.transaction {
       for data in documents {
         let stored = try insertNewPolicy(data, source: source, actor: actor)
@@ -38,14 +40,20 @@ extension PolicyStore {
   }
 
   @discardableResult
-  func insertNewPolicy(_ data: JSON, source: PolicySource, actor: String) throws -> StoredPolicy {
+  func insertNewPolicy(_ document: JSON, source defaultSource: PolicySource, actor: String) throws -> StoredPolicy {
+    // The document's own `source` wins; either way the data carries it, so the rules' source
+    // filter and the store's column always agree.
+    var data = document
+    let source = data[path: "source"]?.stringValue.flatMap(PolicySource.init(rawValue:)) ?? defaultSource
+    data.set(path: "source", to: .string(source.rawValue))
     guard case .string(let code)? = data[path: "code"] else {
       throw StoreError(.invalidInput, "A policy needs a 'code' string, e.g. \"code\": \"HP-000123\".")
     }
     if let existing = try db.queryOne("SELECT 1 FROM policy WHERE code = ? LIMIT 1", [.text(code)], row: { _ in true }),
       existing
     {
-      throw StoreError(.alreadyExists, "A policy with code '\(code)' already exists; edit it instead of importing it again.")
+      throw StoreError(
+        .alreadyExists, "A policy with code '\(code)' already exists; edit it instead of importing it again.")
     }
     let outcome: LifecycleOutcome
     do {
@@ -56,10 +64,10 @@ extension PolicyStore {
     let now = clock()
     let gid = UUIDv4.random()
     let row: [SQLiteValue] = [
-        .text(code), .text(gid), .text(outcome.status.rawValue), .text(source.rawValue),
-        SQLiteValue(data[path: "processFlow"]?.stringValue), SQLiteValue(data[path: "accessGroup"]?.stringValue),
-        .text(data.serialized()), .text(actor), .text(now.iso8601), .text(now.iso8601),
-      ]
+      .text(code), .text(gid), .text(outcome.status.rawValue), .text(source.rawValue),
+      SQLiteValue(data[path: "processFlow"]?.stringValue), SQLiteValue(data[path: "accessGroup"]?.stringValue),
+      .text(data.serialized()), .text(actor), .text(now.iso8601), .text(now.iso8601),
+    ]
     try db.execute(
       """
       INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, data, is_current,
@@ -85,23 +93,23 @@ extension PolicyStore {
 
   @discardableResult
   func submitCurrent(_ code: String, actor: String) throws -> SubmitResult {
-      guard let stored = try currentPolicy(code) else {
-        throw StoreError(.notFound, "No policy with code '\(code)'.")
-      }
-      let outcome: LifecycleOutcome
-      do {
-        outcome = try stored.policy.lifecycle(isLatest: true).outcome(of: .submit)
-      } catch let refusal as LifecycleRefusal {
-        throw StoreError(refusal)
-      }
-      let now = clock()
-      try recordStatus(policyID: stored.id, outcome.statusHistory, actor: actor, at: now)
-      if outcome.isIgnoredAsAlreadySubmitted { return .alreadySubmitted }
-      try db.execute(
-        "UPDATE policy SET status = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
-        [.text(outcome.status.rawValue), .text(actor), .text(now.iso8601), .integer(stored.id)])
-      try enqueue(policyID: stored.id, actor: actor, at: now)
-      return .queued
+    guard let stored = try currentPolicy(code) else {
+      throw StoreError(.notFound, "No policy with code '\(code)'.")
+    }
+    let outcome: LifecycleOutcome
+    do {
+      outcome = try stored.policy.lifecycle(isLatest: true).outcome(of: .submit)
+    } catch {
+      throw StoreError(error)
+    }
+    let now = clock()
+    try recordStatus(policyID: stored.id, outcome.statusHistory, actor: actor, at: now)
+    if outcome.isIgnoredAsAlreadySubmitted { return .alreadySubmitted }
+    try db.execute(
+      "UPDATE policy SET status = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
+      [.text(outcome.status.rawValue), .text(actor), .text(now.iso8601), .integer(stored.id)])
+    try enqueue(policyID: stored.id, actor: actor, at: now)
+    return .queued
   }
 
   /// Appends one status-history row.

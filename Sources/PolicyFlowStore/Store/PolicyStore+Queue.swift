@@ -63,12 +63,16 @@ extension PolicyStore {
           ORDER BY id LIMIT ?5)
         RETURNING id, policy_id, attempts
         """,
-        [.text(owner), .text(lease.token), .integer(lease.expires.milliseconds), .integer(now.milliseconds), .integer(Int64(limit))]
+        [
+          .text(owner), .text(lease.token), .integer(lease.expires.milliseconds), .integer(now.milliseconds),
+          .integer(Int64(limit)),
+        ]
       ) { (id: $0.int64(at: 0), policyID: $0.int64(at: 1), attempts: $0.int(at: 2)) }
       return try rows.sorted { $0.id < $1.id }.map { row in
         guard
           let policy = try db.queryOne(
-            "SELECT \(StoredPolicy.columns) FROM policy WHERE id = ?", [.integer(row.policyID)], row: { try StoredPolicy(row: $0) })
+            "SELECT \(StoredPolicy.columns) FROM policy WHERE id = ?", [.integer(row.policyID)],
+            row: { try StoredPolicy(row: $0) })
         else {
           preconditionFailure("activity \(row.id) points at a missing policy despite the foreign key")
         }
@@ -89,7 +93,8 @@ extension PolicyStore {
 
   /// Puts activities of `lease` back on the queue, due at `availableAt` (now by default), with
   /// the error that sent them back. Activities whose lease was taken over are left alone.
-  public func release(_ activityIDs: [Int64], lease: Lease, availableAt: StoreTime? = nil, error: String? = nil) throws {
+  public func release(_ activityIDs: [Int64], lease: Lease, availableAt: StoreTime? = nil, error: String? = nil) throws
+  {
     guard !activityIDs.isEmpty else { return }
     let due = availableAt ?? clock()
     try db.transaction {
@@ -134,7 +139,10 @@ extension PolicyStore {
       SELECT a.id, p.code, a.attempts, coalesce(a.last_error, '') FROM activity a JOIN policy p ON p.id = a.policy_id
       WHERE a.state = 'failed' ORDER BY a.id
       """
-    ) { QueueStatus.FailedActivity(id: $0.int64(at: 0), policy: $0.string(at: 1), attempts: $0.int(at: 2), error: $0.string(at: 3)) }
+    ) {
+      QueueStatus.FailedActivity(
+        id: $0.int64(at: 0), policy: $0.string(at: 1), attempts: $0.int(at: 2), error: $0.string(at: 3))
+    }
     return QueueStatus(queued: counts?.0 ?? 0, leased: counts?.1 ?? 0, failed: failed)
   }
 
@@ -147,7 +155,8 @@ extension PolicyStore {
       let now = clock().milliseconds
       guard let ids else {
         try db.execute(
-          "UPDATE activity SET state = 'queued', attempts = 0, available_ms = ? WHERE state = 'failed'", [.integer(now)])
+          "UPDATE activity SET state = 'queued', attempts = 0, available_ms = ? WHERE state = 'failed'", [.integer(now)]
+        )
         return db.changes
       }
       for id in ids {

@@ -20,7 +20,8 @@ public struct StoredPolicy: Sendable, Hashable {
     self.lastChangedBy = lastChangedBy
   }
 
-  static let columns = "id, code, version, gid, status, source, process_flow, data, is_current, access_group, last_changed_by"
+  static let columns =
+    "id, code, version, gid, status, source, process_flow, data, is_current, access_group, last_changed_by"
 
   init(row: SQLiteRow) throws {
     id = row.int64(at: 0)

@@ -47,7 +47,8 @@ public final class Worker {
     while !shouldStop() {
       let (lease, batch) = try retrying {
         try store.claim(
-          owner: configuration.owner, limit: configuration.batchSize, leaseMilliseconds: configuration.leaseMilliseconds)
+          owner: configuration.owner, limit: configuration.batchSize, leaseMilliseconds: configuration.leaseMilliseconds
+        )
       }
       if batch.isEmpty {
         // Draining ends when nothing is left but parked failures; work leased by another
@@ -142,7 +143,8 @@ public final class Worker {
 
   /// Busy and locked databases, and I/O errors, may pass; everything else will not.
   static func isTransient(_ error: SQLiteError) -> Bool {
-    error.isBusy || error.primaryCode == 10 /* SQLITE_IOERR */ || error.primaryCode == 13 /* SQLITE_FULL */
+    // 10 is SQLITE_IOERR, 13 SQLITE_FULL: a disk that may recover.
+    error.isBusy || error.primaryCode == 10 || error.primaryCode == 13
   }
 
   public static func sleep(_ milliseconds: Int64) {

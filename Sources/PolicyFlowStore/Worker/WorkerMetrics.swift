@@ -16,7 +16,8 @@ public enum WorkerMetrics {
       "policyflow_failures_total", "counter", "Activities given back or parked after transient failures.",
       [(worker, String(totals.failures))])
     metric(
-      "policyflow_retries_total", "counter", "Retries of transient database failures.", [(worker, String(totals.retries))])
+      "policyflow_retries_total", "counter", "Retries of transient database failures.",
+      [(worker, String(totals.retries))])
     metric(
       "policyflow_leases_lost_total", "counter", "Activities whose lease another worker took over before commit.",
       [(worker, String(totals.leasesLost))])

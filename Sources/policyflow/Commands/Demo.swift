@@ -40,9 +40,19 @@ enum Demo {
       let report: JSON = [
         "store": .string(path), "catalogHash": .string(catalog.hash), "imported": .int(imported),
         "policies": .array(
-          policies.map { ["code": .string($0.code), "version": .int($0.version), "status": .string($0.status), "flow": $0.flow.map(JSON.string) ?? .null] }),
+          policies.map {
+            [
+              "code": .string($0.code), "version": .int($0.version), "status": .string($0.status),
+              "flow": $0.flow.map(JSON.string) ?? .null,
+            ]
+          }),
         "openPends": .array(
-          pends.map { ["policy": .string($0.policy), "reason": .string($0.reason), "description": .string($0.description), "step": .string($0.step)] }),
+          pends.map {
+            [
+              "policy": .string($0.policy), "reason": .string($0.reason), "description": .string($0.description),
+              "step": .string($0.step),
+            ]
+          }),
       ]
       Terminal.out(report.serialized(pretty: true))
       return 0
@@ -68,12 +78,14 @@ enum Demo {
   private static func prepareDirectory(_ requested: String?) throws -> String {
     let manager = FileManager.default
     guard let requested else {
-      let url = manager.temporaryDirectory.appendingPathComponent("policyflow-demo-\(getpid())-\(Int(Date().timeIntervalSince1970))")
+      let url = manager.temporaryDirectory.appendingPathComponent(
+        "policyflow-demo-\(getpid())-\(Int(Date().timeIntervalSince1970))")
       try manager.createDirectory(at: url, withIntermediateDirectories: true)
       return url.path
     }
     if manager.fileExists(atPath: requested + "/policyflow.sqlite") {
-      throw CommandFailure(message: "\(requested)/policyflow.sqlite already exists; give --dir a new or empty directory.")
+      throw CommandFailure(
+        message: "\(requested)/policyflow.sqlite already exists; give --dir a new or empty directory.")
     }
     try manager.createDirectory(atPath: requested, withIntermediateDirectories: true)
     return requested

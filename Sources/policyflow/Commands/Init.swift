@@ -13,7 +13,8 @@ enum Init {
     let store = try StoreOptions.open(invocation)
     if let admin = invocation.value("--admin") {
       guard !admin.isEmpty else {
-        throw UsageError(message: "The value of '--admin <user>' must not be empty.", commandPath: invocation.commandPath)
+        throw UsageError(
+          message: "The value of '--admin <user>' must not be empty.", commandPath: invocation.commandPath)
       }
       try store.ensureAdministrator(admin)
     }

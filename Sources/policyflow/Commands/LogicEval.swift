@@ -23,7 +23,8 @@ enum LogicEval {
     let context = LogicContext(now: try PoliciesValidate.referenceTime(invocation.value("--at")))
     if invocation.flag("--jsonl") {
       if invocation.value("--rule") != nil || invocation.value("--data") != nil {
-        throw UsageError(message: "--jsonl reads rules from stdin; it cannot be combined with --rule or --data.", commandPath: path)
+        throw UsageError(
+          message: "--jsonl reads rules from stdin; it cannot be combined with --rule or --data.", commandPath: path)
       }
       while let line = readLine(strippingNewline: true) {
         Terminal.out(LogicEvaluation.evaluateLine(line, context: context))
@@ -31,7 +32,8 @@ enum LogicEval {
       return 0
     }
     guard let ruleText = invocation.value("--rule") else {
-      throw UsageError(message: "Missing expected argument '--rule <json>' (or --jsonl to read from stdin).", commandPath: path)
+      throw UsageError(
+        message: "Missing expected argument '--rule <json>' (or --jsonl to read from stdin).", commandPath: path)
     }
     let rule = try parse(ruleText, option: "--rule", path: path)
     let data = try invocation.value("--data").map { try parse($0, option: "--data", path: path) } ?? .null

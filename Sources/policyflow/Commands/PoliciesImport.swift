@@ -44,7 +44,8 @@ enum PoliciesImport {
     let store = try StoreOptions.open(invocation)
     let submit = invocation.flag("--submit")
     do {
-      let count = try store.createPolicies(documents, source: source, actor: StoreOptions.actor(invocation), submit: submit)
+      let count = try store.createPolicies(
+        documents, source: source, actor: StoreOptions.actor(invocation), submit: submit)
       Terminal.out("Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? " and submitted them" : "").")
       return 0
     } catch let error as StoreError {

@@ -13,7 +13,10 @@ enum QueueCommand {
   static let retry = Command(
     name: "retry",
     abstract: "Queue failed activities again.",
-    arguments: [Positional(name: "id", help: "Failed activity ids, as 'policyflow queue' lists them.", isRepeating: true, isOptional: true)],
+    arguments: [
+      Positional(
+        name: "id", help: "Failed activity ids, as 'policyflow queue' lists them.", isRepeating: true, isOptional: true)
+    ],
     options: [StoreOptions.db, .flag("--all-failed", "Retry every failed activity.")],
     run: runRetry)
 
@@ -21,7 +24,10 @@ enum QueueCommand {
     let status = try StoreOptions.open(invocation).queueStatus()
     if invocation.flag("--json") {
       let failed = status.failed.map { item -> JSON in
-        ["id": .int(Int(item.id)), "policy": .string(item.policy), "attempts": .int(item.attempts), "error": .string(item.error)]
+        [
+          "id": .int(Int(item.id)), "policy": .string(item.policy), "attempts": .int(item.attempts),
+          "error": .string(item.error),
+        ]
       }
       let report: JSON = [
         "queued": .int(status.queued), "leased": .int(status.leased), "failed": .int(status.failed.count),
@@ -43,12 +49,14 @@ enum QueueCommand {
   static func runRetry(_ invocation: Invocation) throws -> Int32 {
     let all = invocation.flag("--all-failed")
     guard all != !invocation.positionals.isEmpty else {
-      throw UsageError(message: "Give failed activity ids or --all-failed (one of them).", commandPath: invocation.commandPath)
+      throw UsageError(
+        message: "Give failed activity ids or --all-failed (one of them).", commandPath: invocation.commandPath)
     }
     var ids: [Int64] = []
     for text in invocation.positionals {
       guard let id = Int64(text), id > 0 else {
-        throw UsageError(message: "Invalid activity id '\(text)': expected a whole number.", commandPath: invocation.commandPath)
+        throw UsageError(
+          message: "Invalid activity id '\(text)': expected a whole number.", commandPath: invocation.commandPath)
       }
       ids.append(id)
     }

@@ -21,7 +21,9 @@ final class WorkerLog {
   func record(_ event: WorkerEvent) {
     switch event {
     case .started(let owner, let hash):
-      line("worker \(owner) started with catalog \(hash)", fields: ["event": "started", "owner": .string(owner), "catalog": .string(hash)])
+      line(
+        "worker \(owner) started with catalog \(hash)",
+        fields: ["event": "started", "owner": .string(owner), "catalog": .string(hash)])
     case .claimed(let count, let expires):
       line(
         "claimed \(count) activit\(count == 1 ? "y" : "ies"), lease until \(expires.iso8601)",
@@ -41,7 +43,9 @@ final class WorkerLog {
     case .retrying(let attempt, let delay, let error):
       line(
         "transient failure (attempt \(attempt)), retrying in \(delay) ms: \(error)",
-        fields: ["event": "retrying", "attempt": .int(attempt), "delayMilliseconds": .int(Int(delay)), "error": .string(error)])
+        fields: [
+          "event": "retrying", "attempt": .int(attempt), "delayMilliseconds": .int(Int(delay)), "error": .string(error),
+        ])
     case .released(let ids, let error):
       line(
         "gave back \(ids.count) activit\(ids.count == 1 ? "y" : "ies") for a later retry: \(error)",
@@ -58,7 +62,8 @@ final class WorkerLog {
   }
 
   func summary(_ totals: WorkerTotals) {
-    let mix = totals.processedByStatus.keys.sorted().map { "\($0) \(totals.processedByStatus[$0]!)" }.joined(separator: ", ")
+    let mix = totals.processedByStatus.keys.sorted().map { "\($0) \(totals.processedByStatus[$0]!)" }.joined(
+      separator: ", ")
     var fields: JSON = ["event": "summary", "processed": .int(totals.processed), "retries": .int(totals.retries)]
     for (status, n) in totals.processedByStatus { fields.set(path: "byStatus.\(status)", to: .int(n)) }
     line("processed \(totals.processed)\(mix.isEmpty ? "" : " (\(mix))"), \(totals.retries) retries", fields: fields)

@@ -36,10 +36,14 @@ struct Option: Sendable {
   /// Shown as `(default: …)` in help.
   var defaultDescription: String?
 
-  static func value(_ name: String, _ placeholder: String, _ help: String, required: Bool = false, default: String? = nil)
+  static func value(
+    _ name: String, _ placeholder: String, _ help: String, required: Bool = false, default: String? = nil
+  )
     -> Option
   {
-    Option(name: name, kind: .value(placeholder: placeholder), help: help, isRequired: required, defaultDescription: `default`)
+    Option(
+      name: name, kind: .value(placeholder: placeholder), help: help, isRequired: required,
+      defaultDescription: `default`)
   }
 
   static func repeating(_ name: String, _ placeholder: String, _ help: String, required: Bool = false) -> Option {

@@ -31,7 +31,8 @@ struct CatalogBuilder {
   ) -> PendRule {
     PendRule(
       code: code, description: "\(code) description", filter: filter, requiredMessages: requiredMessages,
-      condition: condition.map(logic), reason: PendReason(code: reason, description: "\(reason) description", reattach: reattach))
+      condition: condition.map(logic),
+      reason: PendReason(code: reason, description: "\(reason) description", reattach: reattach))
   }
 
   static func step(
@@ -46,7 +47,8 @@ struct CatalogBuilder {
     _ code: String, _ steps: [ProcessStep], lineOfBusiness: String? = nil, isDefault: Bool = false, active: Bool = true
   ) -> ProcessFlow {
     ProcessFlow(
-      code: code, description: code, isDefault: isDefault, isActive: active, lineOfBusiness: lineOfBusiness, steps: steps)
+      code: code, description: code, isDefault: isDefault, isActive: active, lineOfBusiness: lineOfBusiness,
+      steps: steps)
   }
 
   static func catalog(_ flows: ProcessFlow...) -> Catalog {

@@ -23,9 +23,11 @@ struct ProcessingCycleTests {
             10, "intake",
             validations: [
               B.validation(
-                "R_COUNTRY", when: #"{"missing": ["country"]}"#, message: B.message("M_COUNTRY", .fatal, "{0}: country is required")),
+                "R_COUNTRY", when: #"{"missing": ["country"]}"#,
+                message: B.message("M_COUNTRY", .fatal, "{0}: country is required")),
               B.validation(
-                "R_EMAIL", when: #"{"missing": ["email"]}"#, message: B.message("M_EMAIL", .informative, "No email on file")),
+                "R_EMAIL", when: #"{"missing": ["email"]}"#,
+                message: B.message("M_EMAIL", .informative, "No email on file")),
             ]),
           B.step(20, "underwriting", pends: [B.pend("P_SUM", when: #"{">": [{"var": "sum"}, 1000]}"#, reason: "UW")]),
           B.step(
@@ -101,7 +103,8 @@ struct ProcessingCycleTests {
                 values: [#"{"age_at": [{"var": "born"}, "2026-01-01"]}"#],
                 derive: [("derived.age", #"{"age_at": [{"var": "born"}, "2026-01-01"]}"#)]),
               B.validation(
-                "R_ADULT", when: #"{"<": [{"var": "derived.age"}, 18]}"#, message: B.message("M_MINOR", .fatal, "Minor: {3}"),
+                "R_ADULT", when: #"{"<": [{"var": "derived.age"}, 18]}"#,
+                message: B.message("M_MINOR", .fatal, "Minor: {3}"),
                 values: [#"{"var": "derived.age"}"#]),
             ])
         ], isDefault: true))
@@ -129,11 +132,13 @@ struct ProcessingCycleTests {
   }
 
   @Test func resolvedReasonDoesNotFireAgainUnlessItReattaches() {
-    let once = B.catalog(B.flow("F", [B.step(1, "s", pends: [B.pend("P", when: "true", reason: "ONCE")])], isDefault: true))
+    let once = B.catalog(
+      B.flow("F", [B.step(1, "s", pends: [B.pend("P", when: "true", reason: "ONCE")])], isDefault: true))
     #expect(run(once, "{}", resolved: ["ONCE"]).status == .approved)
     #expect(run(once, "{}", resolved: ["OTHER"]).status == .pended)
     let again = B.catalog(
-      B.flow("F", [B.step(1, "s", pends: [B.pend("P", when: "true", reason: "AGAIN", reattach: true)])], isDefault: true))
+      B.flow(
+        "F", [B.step(1, "s", pends: [B.pend("P", when: "true", reason: "AGAIN", reattach: true)])], isDefault: true))
     #expect(run(again, "{}", resolved: ["AGAIN"]).pendReasons.map(\.code) == ["AGAIN"])
   }
 
@@ -156,7 +161,8 @@ struct ProcessingCycleTests {
         "F",
         [
           B.step(
-            1, "s", validations: [B.validation("R", when: "true", message: B.message("M", .informative), filter: filter)],
+            1, "s",
+            validations: [B.validation("R", when: "true", message: B.message("M", .informative), filter: filter)],
             pends: [B.pend("P", when: "true", reason: "R", filter: filter)])
         ], isDefault: true))
     let outcome = run(catalog, data)
@@ -195,7 +201,14 @@ struct ProcessingCycleTests {
     let catalog = B.catalog(
       B.flow(
         "F",
-        [B.step(1, "s", validations: [B.validation("R_DATES", when: #"{"date_before": [{"var": "start"}, "2026-01-01"]}"#, message: B.message("M"))])],
+        [
+          B.step(
+            1, "s",
+            validations: [
+              B.validation(
+                "R_DATES", when: #"{"date_before": [{"var": "start"}, "2026-01-01"]}"#, message: B.message("M"))
+            ])
+        ],
         isDefault: true))
     let outcome = run(catalog, #"{"start": "not a date"}"#)
     #expect(outcome.status == .edit)
