@@ -13,8 +13,11 @@ final class StoreFixture {
   let directory: URL
   var db: String { directory.appendingPathComponent("policyflow.sqlite").path }
 
+  /// A fresh store whose administrator is `tester`, the actor the tests act as.
   init() throws {
     directory = try PolicyFlowBinary.temporaryDirectory()
+    let created = try run(["init", "--admin", "tester"])
+    precondition(created.exitCode == 0, "policyflow init failed: \(created.stderr)")
   }
 
   deinit {

@@ -118,7 +118,7 @@ private struct Run {
       _ = try rule.condition.evaluate(data, in: context, trace: &trace)
       var placeholders = [rule.code, rule.description, rule.level]
       for value in rule.values {
-        placeholders.append(MessageText.display(try value.evaluate(data, in: context, trace: &trace)))
+        placeholders.append(MessageText.display(try value.evaluate(data, in: context)))
       }
       for derivation in rule.derivations {
         data.set(path: derivation.path, to: try derivation.value.evaluate(data, in: context))

@@ -13,8 +13,11 @@ extension PolicyStore {
     public var version: Int
     public var reason: String
     public var description: String
+    /// The step's display name.
     public var step: String
     public var pendedAt: String
+    public var flow: String? = nil
+    public var stepName: String? = nil
   }
 
   /// Current versions, by code.
@@ -32,18 +35,4 @@ extension PolicyStore {
     }
   }
 
-  /// Open pend reasons of current versions, oldest first.
-  public func openPends() throws -> [OpenPend] {
-    try db.query(
-      """
-      SELECT p.code, p.version, h.reason, h.description, h.step_display_name, h.pended_at
-      FROM pend_history h JOIN policy p ON p.id = h.policy_id
-      WHERE h.is_open = 1 AND p.is_current = 1 ORDER BY h.pended_at, p.code, h.id
-      """
-    ) {
-      OpenPend(
-        policy: $0.string(at: 0), version: $0.int(at: 1), reason: $0.string(at: 2), description: $0.string(at: 3),
-        step: $0.string(at: 4), pendedAt: $0.string(at: 5))
-    }
-  }
 }

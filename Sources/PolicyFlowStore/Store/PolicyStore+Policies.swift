@@ -22,7 +22,12 @@ extension PolicyStore {
   /// `accessGroup`, when present, are kept in their own columns too.
   @discardableResult
   public func createPolicy(_ data: JSON, source: PolicySource, actor: String) throws -> StoredPolicy {
-    try db.transaction { try insertNewPolicy(data, source: source, actor: actor) }
+    try db.transaction {
+      let user = try knownUser(actor)
+      let stored = try insertNewPolicy(data, source: source, actor: actor)
+      try requireAccess(user, to: stored)
+      return stored
+    }
   }
 
   /// Creates many policies in one transaction, and with `submit` queues them too: all of
@@ -31,8 +36,10 @@ extension PolicyStore {
     -> Int
   {
     try db.transaction {
+      let user = try knownUser(actor)
       for data in documents {
         let stored = try insertNewPolicy(data, source: source, actor: actor)
+        try requireAccess(user, to: stored)
         if submit { try submitCurrent(stored.policy.code, actor: actor) }
       }
       return documents.count
@@ -55,12 +62,7 @@ extension PolicyStore {
       throw StoreError(
         .alreadyExists, "A policy with code '\(code)' already exists; edit it instead of importing it again.")
     }
-    let outcome: LifecycleOutcome
-    do {
-      outcome = try PolicyLifecycle.newPolicy(code: code).outcome(of: .create)
-    } catch {
-      throw StoreError(error)
-    }
+    let outcome = try decide(PolicyLifecycle.newPolicy(code: code), .create)
     let now = clock()
     let gid = UUIDv4.random()
     let row: [SQLiteValue] = [
@@ -93,15 +95,8 @@ extension PolicyStore {
 
   @discardableResult
   func submitCurrent(_ code: String, actor: String) throws -> SubmitResult {
-    guard let stored = try currentPolicy(code) else {
-      throw StoreError(.notFound, "No policy with code '\(code)'.")
-    }
-    let outcome: LifecycleOutcome
-    do {
-      outcome = try stored.policy.lifecycle(isLatest: true).outcome(of: .submit)
-    } catch {
-      throw StoreError(error)
-    }
+    let stored = try currentPolicy(code, for: try knownUser(actor))
+    let outcome = try decide(stored.policy.lifecycle(isLatest: true), .submit)
     let now = clock()
     try recordStatus(policyID: stored.id, outcome.statusHistory, actor: actor, at: now)
     if outcome.isIgnoredAsAlreadySubmitted { return .alreadySubmitted }

@@ -1,7 +1,8 @@
 import PolicyFlowCore
 
 extension PolicyStore {
-  /// A person who may act on policies.
+  /// A person who may act on policies: roles say which pends they may resolve, groups which
+  /// policies they may see and change.
   public struct User: Sendable, Hashable {
     public var name: String
     public var roles: [String]
@@ -28,11 +29,49 @@ extension PolicyStore {
   }
 
   public func user(_ name: String) throws -> User? {
-    try db.queryOne("SELECT name, roles, groups, is_admin FROM app_user WHERE name = ?", [.text(name)]) { row in
-      func list(_ index: Int) throws -> [String] {
-        (try JSON(parsing: row.string(at: index)).arrayValue ?? []).compactMap(\.stringValue)
+    try db.queryOne(
+      "SELECT name, roles, groups, is_admin FROM app_user WHERE name = ?", [.text(name)], row: PolicyStore.user)
+  }
+
+  public func users() throws -> [User] {
+    try db.query("SELECT name, roles, groups, is_admin FROM app_user ORDER BY name", row: PolicyStore.user)
+  }
+
+  private static func user(_ row: SQLiteRow) throws -> User {
+    func list(_ index: Int) throws -> [String] {
+      (try JSON(parsing: row.string(at: index)).arrayValue ?? []).compactMap(\.stringValue)
+    }
+    return User(name: row.string(at: 0), roles: try list(1), groups: try list(2), isAdmin: row.int(at: 3) != 0)
+  }
+
+  /// Adds a user; only administrators may.
+  public func addUser(_ user: User, by actor: String) throws {
+    try db.transaction {
+      try requireAdministrator(try knownUser(actor), toDo: "add users")
+      guard try self.user(user.name) == nil else {
+        throw StoreError(.alreadyExists, "User '\(user.name)' already exists.")
       }
-      return User(name: row.string(at: 0), roles: try list(1), groups: try list(2), isAdmin: row.int(at: 3) != 0)
+      try db.execute(
+        "INSERT INTO app_user (name, roles, groups, is_admin, created_at) VALUES (?, ?, ?, ?, ?)",
+        [
+          .text(user.name), .text(JSON.array(user.roles.map(JSON.string)).serialized()),
+          .text(JSON.array(user.groups.map(JSON.string)).serialized()), .integer(user.isAdmin ? 1 : 0),
+          .text(clock().iso8601),
+        ])
+    }
+  }
+
+  /// Removes a user; only administrators may, and the last administrator stays.
+  public func removeUser(_ name: String, by actor: String) throws {
+    try db.transaction {
+      try requireAdministrator(try knownUser(actor), toDo: "remove users")
+      guard let user = try self.user(name) else { throw StoreError(.notFound, "No user '\(name)'.") }
+      if user.isAdmin,
+        try db.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1", row: { $0.int(at: 0) }) == 1
+      {
+        throw StoreError(.refused, "User '\(name)' is the last administrator; add another administrator first.")
+      }
+      try db.execute("DELETE FROM app_user WHERE name = ?", [.text(name)])
     }
   }
 }

@@ -1,4 +1,5 @@
 public import PolicyFlowCore
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -17,6 +18,8 @@ public final class PolicyStore {
   let db: SQLiteConnection
   /// The current time; replaced in tests that need a fixed clock.
   public var clock: @Sendable () -> StoreTime = StoreTime.now
+  /// Catalogs loaded from snapshots, by hash.
+  let catalogCache = Mutex<[String: Catalog]>([:])
 
   /// Opens (creating when missing) and migrates the store at `path`. A store written by a
   /// newer PolicyFlow is refused and left untouched.

@@ -31,3 +31,14 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
   public var description: String { message }
 }
+
+extension PolicyStore {
+  /// The lifecycle's decision on `event`, its refusal turned into a store error.
+  func decide(_ lifecycle: PolicyLifecycle, _ event: LifecycleEvent) throws -> LifecycleOutcome {
+    do {
+      return try lifecycle.outcome(of: event)
+    } catch {
+      throw StoreError(error)
+    }
+  }
+}

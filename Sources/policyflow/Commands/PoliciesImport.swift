@@ -46,7 +46,9 @@ enum PoliciesImport {
     do {
       let count = try store.createPolicies(
         documents, source: source, actor: StoreOptions.actor(invocation), submit: submit)
-      Terminal.out("Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? " and submitted them" : "").")
+      Terminal.out(
+        "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? (count == 1 ? " and submitted it" : " and submitted them") : "")."
+      )
       return 0
     } catch let error as StoreError {
       throw CommandFailure(message: "\(error.message) Nothing was imported.", exitCode: StoreFailure.exitCode(error))

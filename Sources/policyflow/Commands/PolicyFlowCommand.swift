@@ -12,8 +12,13 @@ enum PolicyFlowCommand {
         name: "flows", abstract: "Check and draw the catalog of process flows and rules.",
         subcommands: [FlowsCheck.command, FlowsDraw.command]),
       Command(
-        name: "policies", abstract: "Import, submit and dry-run policies.",
-        subcommands: [PoliciesImport.command, PoliciesSubmit.command, PoliciesValidate.command]),
+        name: "policies", abstract: "Import, inspect, change, explain and dry-run policies.",
+        subcommands: [
+          PoliciesImport.command, PoliciesList.list, PoliciesList.show, PoliciesSubmit.command, PoliciesChange.edit,
+          PoliciesChange.revert, PoliciesChange.cancel, PoliciesExplain.command, PoliciesValidate.command,
+        ]),
+      Pends.command,
+      Users.command,
       Command(
         name: "logic", abstract: "Evaluate JsonLogic expressions.",
         subcommands: [LogicEval.command]),

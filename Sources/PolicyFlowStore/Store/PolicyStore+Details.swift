@@ -1,0 +1,124 @@
+public import PolicyFlowCore
+
+/// Everything the store knows about one policy version, for `policies show` and `explain`.
+public struct PolicyDetails: Sendable {
+  public var stored: StoredPolicy
+  /// The flow of its last cycle, else the one it names.
+  public var processFlow: String?
+  public var messages: [JSON]
+  public var pendReasons: [JSON]
+  public var statusHistory: [JSON]
+  public var pendHistory: [JSON]
+  public var calculations: [StoredCalculation]
+  /// The last processing cycle: its outcome as computed (rules, catalog hash, the values each
+  /// condition read), or nil when the version was never processed.
+  public var lastCycle: JSON?
+
+  /// The keys `policies show --json` promises.
+  public var json: JSON {
+    let policy = stored.policy
+    return [
+      "code": .string(policy.code), "version": .int(policy.version), "gid": .string(policy.gid),
+      "status": .string(policy.status.rawValue), "source": .string(policy.source.rawValue),
+      "processFlow": processFlow.map(JSON.string) ?? .null, "accessGroup": stored.accessGroup.map(JSON.string) ?? .null,
+      "data": policy.data, "messages": .array(messages), "pendReasons": .array(pendReasons),
+      "statusHistory": .array(statusHistory), "pendHistory": .array(pendHistory),
+      "calculations": .array(calculations.map(\.json)),
+    ]
+  }
+}
+
+extension PolicyStore {
+  /// Current versions the reader may see, optionally of one status or flow, by code.
+  public func policySummaries(status: String? = nil, flow: String? = nil, readBy reader: String? = nil) throws
+    -> [PolicySummary]
+  {
+    let user: User? = try reader.map { try self.user($0) } ?? nil
+    let rows: [PolicySummary?] = try db.query(
+      """
+      SELECT code, version, status, flow, access_group FROM (
+        SELECT p.code, p.version, p.status, p.access_group,
+          coalesce((SELECT flow FROM cycle c WHERE c.policy_id = p.id ORDER BY c.id DESC LIMIT 1), p.process_flow) AS flow
+        FROM policy p WHERE p.is_current = 1)
+      WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR flow = ?2)
+      ORDER BY code
+      """, [SQLiteValue(status), SQLiteValue(flow)]
+    ) { row in
+      guard PolicyStore.mayAccess(user, accessGroup: row.isNull(at: 4) ? nil : row.string(at: 4)) else { return nil }
+      return PolicySummary(
+        code: row.string(at: 0), version: row.int(at: 1), status: row.string(at: 2),
+        flow: row.isNull(at: 3) ? nil : row.string(at: 3))
+    }
+    return rows.compactMap { $0 }
+  }
+
+  /// The details of `code` (the current version, or `version`), for a reader who may see it.
+  public func details(_ code: String, version: Int? = nil, readBy reader: String? = nil) throws -> PolicyDetails {
+    let stored: StoredPolicy?
+    if let version {
+      stored = try db.queryOne(
+        "SELECT \(StoredPolicy.columns) FROM policy WHERE code = ? AND version = ?",
+        [.text(code), .integer(Int64(version))],
+        row: { try StoredPolicy(row: $0) })
+    } else {
+      stored = try currentPolicy(code)
+    }
+    guard let stored else {
+      throw StoreError(.notFound, "No policy with code '\(code)'" + (version.map { " and version \($0)" } ?? "") + ".")
+    }
+    let user: User? = try reader.map { try self.user($0) } ?? nil
+    guard PolicyStore.mayAccess(user, accessGroup: stored.accessGroup) else {
+      throw StoreError(
+        .notPermitted,
+        "User '\(reader ?? "")' may not see policy \(code): it belongs to data access group '\(stored.accessGroup ?? "")'."
+      )
+    }
+    let id = SQLiteValue.integer(stored.id)
+    let lastCycle = try db.queryOne(
+      "SELECT outcome, flow FROM cycle WHERE policy_id = ? ORDER BY id DESC LIMIT 1", [id]
+    ) { (outcome: try JSON(parsing: $0.string(at: 0)), flow: $0.isNull(at: 1) ? nil : $0.string(at: 1)) }
+    return PolicyDetails(
+      stored: stored, processFlow: lastCycle?.flow ?? stored.policy.processFlow,
+      messages: try db.query(
+        "SELECT code, severity, text, rule, step FROM message WHERE policy_id = ? AND is_current = 1 ORDER BY id", [id]
+      ) {
+        [
+          "code": .string($0.string(at: 0)), "severity": .string($0.string(at: 1)), "text": .string($0.string(at: 2)),
+          "rule": .string($0.string(at: 3)), "step": $0.isNull(at: 4) ? .null : .string($0.string(at: 4)),
+        ]
+      },
+      pendReasons: try db.query(
+        "SELECT reason, description, rule, step, pended_at FROM pend_history WHERE policy_id = ? AND is_open = 1 ORDER BY id",
+        [id]
+      ) {
+        [
+          "code": .string($0.string(at: 0)), "description": .string($0.string(at: 1)),
+          "rule": .string($0.string(at: 2)),
+          "step": .string($0.string(at: 3)), "pendedAt": .string($0.string(at: 4)),
+        ]
+      },
+      statusHistory: try db.query(
+        "SELECT status, at, actor, note FROM status_history WHERE policy_id = ? ORDER BY id", [id]
+      ) {
+        var row: JSON = [
+          "status": .string($0.string(at: 0)), "at": .string($0.string(at: 1)), "actor": .string($0.string(at: 2)),
+        ]
+        if !$0.isNull(at: 3) { row.set(path: "note", to: .string($0.string(at: 3))) }
+        return row
+      },
+      pendHistory: try db.query(
+        """
+        SELECT reason, description, step_display_name, step_sequence, pended_at, resolved_by, resolved_at, note, withdrawn_at
+        FROM pend_history WHERE gid = ? ORDER BY id
+        """, [.text(stored.policy.gid)]
+      ) { row in
+        func text(_ index: Int) -> JSON { row.isNull(at: index) ? .null : .string(row.string(at: index)) }
+        return [
+          "reason": text(0), "description": text(1), "step": text(2), "stepSequence": .int(row.int(at: 3)),
+          "pendedAt": text(4), "resolvedBy": text(5), "resolvedAt": text(6), "note": text(7), "withdrawnAt": text(8),
+        ]
+      },
+      calculations: try calculations(policyID: stored.id),
+      lastCycle: lastCycle?.outcome)
+  }
+}

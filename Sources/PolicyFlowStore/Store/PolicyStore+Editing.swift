@@ -1,0 +1,147 @@
+public import PolicyFlowCore
+
+extension PolicyStore {
+  /// What an edit did to the policy's versions.
+  public struct EditResult: Sendable, Hashable {
+    public var version: Int
+    /// True when the edit made a new version (of an Approved or Canceled policy).
+    public var isNewVersion: Bool
+    /// Open pend reasons the edit withdrew (kept in pend history).
+    public var withdrawnPendReasons: Int
+  }
+
+  /// Changes a policy's data: `changes` maps dotted paths to values (`--set`), or `replacement`
+  /// replaces the whole document (`--data`). Engine fields `code` and `gid` cannot change.
+  /// An edit is a person's change, so the policy's source becomes `manual`.
+  public func edit(_ code: String, changes: [(path: String, value: JSON)] = [], replacement: JSON? = nil, actor: String)
+    throws -> EditResult
+  {
+    try db.transaction {
+      let user = try knownUser(actor)
+      let stored = try currentPolicy(code, for: user)
+      let transition = try decide(stored.policy.lifecycle(isLatest: true), .edit)
+      var data = replacement ?? stored.policy.data
+      for change in changes {
+        guard change.path != "code" else {
+          throw StoreError(.invalidInput, "The code of a policy cannot be edited; import a new policy instead.")
+        }
+        data.set(path: change.path, to: change.value)
+      }
+      if let newCode = data[path: "code"], newCode != .string(code) {
+        throw StoreError(
+          .invalidInput,
+          "The data's code \(newCode.serialized()) differs from '\(code)'; the code of a policy cannot change.")
+      }
+      data.set(path: "source", to: .string(PolicySource.manual.rawValue))
+      let now = clock()
+      var policyID = stored.id
+      var version = stored.policy.version
+      switch transition.versionEffect {
+      case .newVersion(let number):
+        try db.execute("UPDATE policy SET is_current = 0 WHERE id = ?", [.integer(stored.id)])
+        let row: [SQLiteValue] = [
+          .text(code), .integer(Int64(number)), .text(stored.policy.gid), .text(transition.status.rawValue),
+          SQLiteValue(data[path: "processFlow"]?.stringValue), SQLiteValue(data[path: "accessGroup"]?.stringValue),
+          .text(data.serialized()), .text(actor), .text(now.iso8601), .text(now.iso8601),
+        ]
+        try db.execute(
+          """
+          INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, data, is_current,
+            last_changed_by, created_at, updated_at)
+          VALUES (?, ?, ?, ?, 'manual', ?, ?, ?, 1, ?, ?, ?)
+          """, row)
+        policyID = db.lastInsertRowID
+        version = number
+      default:
+        try db.execute(
+          """
+          UPDATE policy SET status = ?, source = 'manual', process_flow = ?, access_group = ?, data = ?,
+            last_changed_by = ?, updated_at = ?
+          WHERE id = ?
+          """,
+          [
+            .text(transition.status.rawValue), SQLiteValue(data[path: "processFlow"]?.stringValue),
+            SQLiteValue(data[path: "accessGroup"]?.stringValue), .text(data.serialized()), .text(actor),
+            .text(now.iso8601), .integer(stored.id),
+          ])
+      }
+      // The new data must still be the user's to change: moving a policy into a group the
+      // user does not hold would lock them out mid-edit.
+      if let group = data[path: "accessGroup"]?.stringValue {
+        try requireAccess(
+          user,
+          to: StoredPolicy(
+            id: policyID, policy: stored.policy, isCurrent: true, accessGroup: group, lastChangedBy: actor))
+      }
+      let withdrawn = transition.withdrawsOpenPendReasons ? try withdrawOpenPends(stored.id, at: now) : 0
+      try recordStatus(policyID: policyID, transition.statusHistory, actor: actor, at: now)
+      return EditResult(version: version, isNewVersion: policyID != stored.id, withdrawnPendReasons: withdrawn)
+    }
+  }
+
+  /// Removes the edit version and makes the previous version current again.
+  public func revert(_ code: String, actor: String) throws -> StoredPolicy {
+    try db.transaction {
+      let user = try knownUser(actor)
+      let stored = try currentPolicy(code, for: user)
+      let previous = try db.queryOne(
+        "SELECT \(StoredPolicy.columns) FROM policy WHERE gid = ? AND version = ?",
+        [.text(stored.policy.gid), .integer(Int64(stored.policy.version - 1))], row: { try StoredPolicy(row: $0) })
+      let transition = try decide(
+        stored.policy.lifecycle(isLatest: true, previousVersionStatus: previous?.policy.status), .revert)
+      guard case .removeEditVersion = transition.versionEffect, let previous else {
+        preconditionFailure("revert must remove the edit version and restore the previous one")
+      }
+      try db.execute("DELETE FROM activity WHERE policy_id = ?", [.integer(stored.id)])
+      try db.execute("DELETE FROM policy WHERE id = ?", [.integer(stored.id)])
+      let now = clock()
+      try db.execute(
+        "UPDATE policy SET is_current = 1, last_changed_by = ?, updated_at = ? WHERE id = ?",
+        [.text(actor), .text(now.iso8601), .integer(previous.id)])
+      var row = transition.statusHistory
+      row.note = row.note ?? "reverted: version \(stored.policy.version) removed"
+      try recordStatus(policyID: previous.id, row, actor: actor, at: now)
+      return try currentPolicy(code)!
+    }
+  }
+
+  /// Cancels the policy as of `effectiveDate` (YYYY-MM-DD). Open pend reasons are withdrawn;
+  /// calculation results are handled by `cancellationCalculation`, computed by the caller from
+  /// the flow (the store has no catalog) and stored here in the same transaction.
+  public func cancel(
+    _ code: String, effectiveDate: String, reason: String?, actor: String,
+    calculation: (_ policy: StoredPolicy, _ earlier: StoredCalculation?) throws -> [StoredCalculation] = { _, _ in [] }
+  ) throws -> StoredPolicy {
+    try db.transaction {
+      let user = try knownUser(actor)
+      let stored = try currentPolicy(code, for: user)
+      let transition = try decide(stored.policy.lifecycle(isLatest: true), .cancel)
+      let now = clock()
+      var data = stored.policy.data
+      data.set(path: "cancellation", to: ["date": .string(effectiveDate), "reason": reason.map(JSON.string) ?? .null])
+      try db.execute(
+        "UPDATE policy SET status = ?, data = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
+        [
+          .text(transition.status.rawValue), .text(data.serialized()), .text(actor), .text(now.iso8601),
+          .integer(stored.id),
+        ])
+      if transition.withdrawsOpenPendReasons { _ = try withdrawOpenPends(stored.id, at: now) }
+      if transition.reversesCalculationResults {
+        for result in try calculation(stored, try latestCalculation(gid: stored.policy.gid)) {
+          try insertCalculation(result, policyID: stored.id, at: now)
+        }
+      }
+      var row = transition.statusHistory
+      row.note = "cancelled as of \(effectiveDate)" + (reason.map { ": \($0)" } ?? "")
+      try recordStatus(policyID: stored.id, row, actor: actor, at: now)
+      return try currentPolicy(code)!
+    }
+  }
+
+  func withdrawOpenPends(_ policyID: Int64, at time: StoreTime) throws -> Int {
+    try db.execute(
+      "UPDATE pend_history SET is_open = 0, withdrawn_at = ? WHERE policy_id = ? AND is_open = 1",
+      [.text(time.iso8601), .integer(policyID)])
+    return db.changes
+  }
+}

@@ -1,0 +1,177 @@
+public import PolicyFlowCore
+
+extension PolicyStore {
+  /// Which open pend reasons to list.
+  public struct PendFilter: Sendable {
+    public var reason: String?
+    /// A step name or display name.
+    public var step: String?
+    public var flow: String?
+    /// Only pends older than this many milliseconds.
+    public var olderThanMilliseconds: Int64?
+
+    public init(reason: String? = nil, step: String? = nil, flow: String? = nil, olderThanMilliseconds: Int64? = nil) {
+      self.reason = reason
+      self.step = step
+      self.flow = flow
+      self.olderThanMilliseconds = olderThanMilliseconds
+    }
+  }
+
+  /// Open pend reasons of current versions the reader may see, oldest first.
+  public func openPends(_ filter: PendFilter = PendFilter(), readBy reader: String? = nil) throws -> [OpenPend] {
+    let user: User? = try reader.map { try self.user($0) } ?? nil
+    var conditions = ["h.is_open = 1", "p.is_current = 1"]
+    var arguments: [SQLiteValue] = []
+    if let reason = filter.reason {
+      conditions.append("h.reason = ?")
+      arguments.append(.text(reason))
+    }
+    if let step = filter.step {
+      conditions.append("(h.step = ? OR h.step_display_name = ?)")
+      arguments += [.text(step), .text(step)]
+    }
+    if let flow = filter.flow {
+      conditions.append("c.flow = ?")
+      arguments.append(.text(flow))
+    }
+    if let age = filter.olderThanMilliseconds {
+      conditions.append("h.pended_at < ?")
+      arguments.append(.text(clock().adding(milliseconds: -age).iso8601))
+    }
+    let rows: [OpenPend?] = try db.query(
+      """
+      SELECT p.code, p.version, h.reason, h.description, h.step_display_name, h.pended_at, p.access_group, c.flow, h.step
+      FROM pend_history h JOIN policy p ON p.id = h.policy_id LEFT JOIN cycle c ON c.id = h.cycle_id
+      WHERE \(conditions.joined(separator: " AND ")) ORDER BY h.pended_at, p.code, h.id
+      """, arguments
+    ) { row -> OpenPend? in
+      guard PolicyStore.mayAccess(user, accessGroup: row.isNull(at: 6) ? nil : row.string(at: 6)) else { return nil }
+      return OpenPend(
+        policy: row.string(at: 0), version: row.int(at: 1), reason: row.string(at: 2), description: row.string(at: 3),
+        step: row.string(at: 4), pendedAt: row.string(at: 5), flow: row.isNull(at: 7) ? nil : row.string(at: 7),
+        stepName: row.string(at: 8))
+    }
+    return rows.compactMap { $0 }
+  }
+
+  /// What a resolution did.
+  public struct Resolution: Sendable, Hashable {
+    public var resolved: [String]
+    /// Reasons still open (the user may not resolve them, or did not ask to).
+    public var remaining: [String]
+    /// True when no reason remains and the policy was resubmitted.
+    public var resubmitted: Bool
+  }
+
+  /// Resolves pend reasons of `code` with a note. `reasons` nil means every open reason the
+  /// user may resolve. The user needs, for each reason, a role of the step it was attached in,
+  /// that step's authority over the policy data, and, under maker-checker, not to be the user
+  /// who last edited or submitted the policy. Resolving the last open reason resubmits it.
+  public func resolve(_ code: String, reasons: [String]?, note: String, actor: String, at time: Timestamp? = nil) throws
+    -> Resolution
+  {
+    try db.transaction {
+      let user = try knownUser(actor)
+      let stored = try currentPolicy(code, for: user)
+      let open = try db.query(
+        """
+        SELECT h.id, h.reason, h.step, c.catalog_hash, c.flow FROM pend_history h LEFT JOIN cycle c ON c.id = h.cycle_id
+        WHERE h.policy_id = ? AND h.is_open = 1 ORDER BY h.id
+        """, [.integer(stored.id)]
+      ) {
+        (
+          id: $0.int64(at: 0), reason: $0.string(at: 1), step: $0.string(at: 2),
+          hash: $0.isNull(at: 3) ? nil : $0.string(at: 3), flow: $0.isNull(at: 4) ? nil : $0.string(at: 4)
+        )
+      }
+      guard stored.policy.status == .pended, !open.isEmpty else {
+        _ = try decide(stored.policy.lifecycle(isLatest: true), .resolve(openPendReasonsRemaining: 0))
+        throw StoreError(.refused, "Policy \(code) has no open pend reasons.")
+      }
+      let openCodes = open.map(\.reason)
+      for reason in reasons ?? [] where !openCodes.contains(reason) {
+        throw StoreError(
+          .invalidInput,
+          "Pend reason '\(reason)' is not open on policy \(code).\(Suggestion.didYouMean(reason, among: openCodes)) "
+            + "Open: \(openCodes.joined(separator: ", ")).")
+      }
+      var chosen: [Int64] = []
+      var refusals: [String] = []
+      for pend in open where reasons?.contains(pend.reason) ?? true {
+        if let refusal = try refusal(of: user, for: pend, policy: stored, time: time ?? clock().timestamp) {
+          refusals.append(refusal)
+        } else {
+          chosen.append(pend.id)
+        }
+      }
+      if reasons != nil, let refusal = refusals.first { throw StoreError(.notPermitted, refusal) }
+      if chosen.isEmpty {
+        throw StoreError(.notPermitted, refusals.first ?? "User '\(actor)' may resolve none of the open pend reasons.")
+      }
+      let now = clock()
+      for id in chosen {
+        try db.execute(
+          "UPDATE pend_history SET is_open = 0, resolved_by = ?, resolved_at = ?, note = ? WHERE id = ?",
+          [.text(actor), .text(now.iso8601), .text(note), .integer(id)])
+      }
+      let remaining = open.filter { !chosen.contains($0.id) }.map(\.reason)
+      let transition = try decide(
+        stored.policy.lifecycle(isLatest: true), .resolve(openPendReasonsRemaining: remaining.count))
+      try recordStatus(policyID: stored.id, transition.statusHistory, actor: actor, at: now)
+      if transition.enqueuesForWorker {
+        try db.execute(
+          "UPDATE policy SET status = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
+          [.text(transition.status.rawValue), .text(actor), .text(now.iso8601), .integer(stored.id)])
+        try enqueue(policyID: stored.id, actor: actor, at: now)
+      }
+      return Resolution(
+        resolved: open.filter { chosen.contains($0.id) }.map(\.reason), remaining: remaining,
+        resubmitted: transition.enqueuesForWorker)
+    }
+  }
+
+  /// Why `user` may not resolve `pend`, or nil when they may.
+  private func refusal(
+    of user: User, for pend: (id: Int64, reason: String, step: String, hash: String?, flow: String?),
+    policy: StoredPolicy,
+    time: Timestamp
+  ) throws -> String? {
+    guard let hash = pend.hash, let flow = pend.flow, let catalog = try snapshotCatalog(hash),
+      let step = catalog.flows[flow]?.steps.first(where: { $0.name == pend.step })
+    else {
+      return
+        "The rights for pend reason '\(pend.reason)' cannot be read: the catalog that attached it is not in the store."
+    }
+    let resolvers = step.resolvers
+    guard !Set(resolvers.roles).isDisjoint(with: user.roles) else {
+      return
+        "User '\(user.name)' may not resolve '\(pend.reason)' on policy \(policy.policy.code): step '\(step.displayName)' "
+        + "needs one of the roles \(resolvers.roles.joined(separator: ", ")); the user has "
+        + (user.roles.isEmpty ? "none" : user.roles.joined(separator: ", ")) + "."
+    }
+    if let authority = resolvers.authority {
+      let allowed = (try? authority.evaluate(policy.policy.data, in: LogicContext(now: time)).isTruthy) ?? false
+      if !allowed {
+        return "User '\(user.name)' may not resolve '\(pend.reason)' on policy \(policy.policy.code): it is beyond the "
+          + "authority of step '\(step.displayName)' (\(authority.source.serialized()))."
+      }
+    }
+    if resolvers.makerChecker, policy.lastChangedBy == user.name {
+      return
+        "User '\(user.name)' may not resolve '\(pend.reason)' on policy \(policy.policy.code): step '\(step.displayName)' "
+        + "requires a second person (maker-checker), and '\(user.name)' last edited or submitted the policy."
+    }
+    return nil
+  }
+
+  /// The catalog a snapshot holds, loaded once per store.
+  public func snapshotCatalog(_ hash: String) throws -> Catalog? {
+    if let cached = catalogCache.withLock({ $0[hash] }) { return cached }
+    guard let files = try snapshotFiles(hash), let catalog = CatalogLoader.load(files: files).catalog else {
+      return nil
+    }
+    catalogCache.withLock { $0[hash] = catalog }
+    return catalog
+  }
+}

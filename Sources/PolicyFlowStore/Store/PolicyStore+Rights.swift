@@ -1,0 +1,49 @@
+public import PolicyFlowCore
+
+extension PolicyStore {
+  /// The user acting, who must be known to the store to change anything.
+  public func knownUser(_ name: String) throws -> User {
+    guard let user = try user(name) else {
+      let hasUsers = try db.queryOne("SELECT 1 FROM app_user LIMIT 1", row: { _ in true }) ?? false
+      let hint =
+        hasUsers
+        ? "an administrator adds users with 'policyflow users add \(name) --roles ROLE,…'"
+        : "this store has no users yet; record the first administrator with 'policyflow init --admin \(name)'"
+      throw StoreError(
+        .notPermitted, "User '\(name)' is not known to this store, so it may not change anything; \(hint).")
+    }
+    return user
+  }
+
+  /// Whether `user` may see and change a policy of `accessGroup` (nil when reading as an
+  /// unknown user, who sees only policies without a group).
+  public static func mayAccess(_ user: User?, accessGroup: String?) -> Bool {
+    guard let accessGroup else { return true }
+    guard let user else { return false }
+    return user.isAdmin || user.groups.contains(accessGroup)
+  }
+
+  /// Refuses unless `user` holds the policy's data access group (or is an administrator).
+  func requireAccess(_ user: User, to stored: StoredPolicy) throws {
+    guard PolicyStore.mayAccess(user, accessGroup: stored.accessGroup) else {
+      throw StoreError(
+        .notPermitted,
+        "User '\(user.name)' may not access policy \(stored.policy.code): it belongs to data access group "
+          + "'\(stored.accessGroup ?? "")', which the user does not hold.")
+    }
+  }
+
+  /// Refuses unless `user` is an administrator.
+  func requireAdministrator(_ user: User, toDo action: String) throws {
+    guard user.isAdmin else {
+      throw StoreError(.notPermitted, "User '\(user.name)' may not \(action): only administrators may.")
+    }
+  }
+
+  /// The current version of `code` for a user who may change it.
+  func currentPolicy(_ code: String, for user: User) throws -> StoredPolicy {
+    guard let stored = try currentPolicy(code) else { throw StoreError(.notFound, "No policy with code '\(code)'.") }
+    try requireAccess(user, to: stored)
+    return stored
+  }
+}

@@ -1,0 +1,111 @@
+import PolicyFlowCore
+import PolicyFlowStore
+
+/// `policyflow pends list` and `pends resolve`.
+enum Pends {
+  static let command = Command(
+    name: "pends", abstract: "List and resolve pend reasons.", subcommands: [list, resolve])
+
+  static let list = Command(
+    name: "list",
+    abstract: "List open pend reasons, oldest first.",
+    options: [
+      StoreOptions.db, StoreOptions.actor,
+      .value("--reason", "code", "Only this pend reason."),
+      .value("--step", "step", "Only pends attached in this step (name or display name)."),
+      .value("--flow", "flow", "Only policies processed through this flow."),
+      .value("--older-than", "duration", "Only pends older than this: 30m, 12h, 2d or 1w."),
+      CommonOptions.json,
+    ],
+    run: runList)
+
+  static let resolve = Command(
+    name: "resolve",
+    abstract: "Resolve pend reasons of a policy, within your rights; the last one resubmits it.",
+    discussion: """
+      You need a role of the step each reason was attached in, that step's authority over the policy, and \
+      under maker-checker you may not be the one who last edited or submitted the policy. Exit 77 when a \
+      right is missing; nothing changes then.
+      """,
+    arguments: [Positional(name: "code", help: "The policy code.")],
+    options: [
+      StoreOptions.db, StoreOptions.actor,
+      .repeating("--reason", "code", "A pend reason to resolve."),
+      .flag("--all", "Resolve every open reason you may resolve."),
+      .value("--note", "text", "Why it is resolved, kept in the pend history.", required: true),
+    ],
+    run: runResolve)
+
+  static func runList(_ invocation: Invocation) throws -> Int32 {
+    var filter = PolicyStore.PendFilter(
+      reason: invocation.value("--reason"), step: invocation.value("--step"), flow: invocation.value("--flow"))
+    if let text = invocation.value("--older-than") {
+      guard let milliseconds = DurationText.milliseconds(text) else {
+        throw UsageError(
+          message:
+            "Invalid value '\(text)' for '--older-than <duration>': expected a number and a unit, e.g. 30m, 12h, 2d or 1w.",
+          commandPath: invocation.commandPath)
+      }
+      filter.olderThanMilliseconds = milliseconds
+    }
+    let pends = try StoreOptions.open(invocation).openPends(filter, readBy: StoreOptions.actor(invocation))
+    if invocation.flag("--json") {
+      Terminal.out(
+        JSON.array(
+          pends.map {
+            [
+              "policy": .string($0.policy), "version": .int($0.version), "reason": .string($0.reason),
+              "description": .string($0.description), "step": .string($0.step), "pendedAt": .string($0.pendedAt),
+            ]
+          }
+        ).serialized(pretty: true))
+      return 0
+    }
+    Table.print(
+      ["POLICY", "VERSION", "REASON", "STEP", "PENDED AT", "DESCRIPTION"],
+      pends.map { [$0.policy, String($0.version), $0.reason, $0.step, $0.pendedAt, $0.description] },
+      empty: "No open pend reasons.")
+    return 0
+  }
+
+  static func runResolve(_ invocation: Invocation) throws -> Int32 {
+    let reasons = invocation.all("--reason")
+    let all = invocation.flag("--all")
+    guard reasons.isEmpty == all else {
+      throw UsageError(message: "Give --reason CODE (one or more) or --all.", commandPath: invocation.commandPath)
+    }
+    let note = invocation.value("--note")!
+    guard !note.trimmingTrailingSpaces().isEmpty else {
+      throw UsageError(message: "The --note must say why the pend is resolved.", commandPath: invocation.commandPath)
+    }
+    let store = try StoreOptions.open(invocation)
+    let code = invocation.positionals[0]
+    let result = try StoreCommand.run {
+      try store.resolve(code, reasons: all ? nil : reasons, note: note, actor: StoreOptions.actor(invocation))
+    }
+    var line = "\(code): resolved \(result.resolved.joined(separator: ", "))"
+    line +=
+      result.resubmitted
+      ? "; no pend reason remains, so the policy is In Process again and queued."
+      : "; still Pended on \(result.remaining.joined(separator: ", "))."
+    Terminal.out(line)
+    return 0
+  }
+}
+
+/// Durations such as `30m`, `12h`, `2d`, `1w`.
+enum DurationText {
+  static func milliseconds(_ text: String) -> Int64? {
+    guard let unit = text.last, let number = Int64(text.dropLast()), number >= 0 else { return nil }
+    let scale: Int64
+    switch unit {
+    case "s": scale = 1000
+    case "m": scale = 60_000
+    case "h": scale = 3_600_000
+    case "d": scale = 86_400_000
+    case "w": scale = 604_800_000
+    default: return nil
+    }
+    return number * scale
+  }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
+
+/// `policyflow policies edit`, `revert` and `cancel`.
+enum PoliciesChange {
+  static let edit = Command(
+    name: "edit",
+    abstract: "Change a policy's data (Approved or Canceled policies get a new version in Edit).",
+    discussion: """
+      --set PATH=JSON_VALUE sets one field (dotted path; the value is JSON, so quote strings: \
+      --set 'policyholder.country="NL"'). --data FILE replaces the whole document. A Pended policy returns \
+      to Edit and its open pend reasons are withdrawn (kept in pend history).
+      """,
+    arguments: [Positional(name: "code", help: "The policy code.")],
+    options: [
+      StoreOptions.db, StoreOptions.actor,
+      .repeating("--set", "path=json", "Set the field at a dotted path to a JSON value."),
+      .value("--data", "file", "A JSON file with the whole new document."),
+    ],
+    run: runEdit)
+
+  static let revert = Command(
+    name: "revert",
+    abstract: "Remove the edit version of a policy and make the previous version current again.",
+    arguments: [Positional(name: "code", help: "The policy code.")],
+    options: [StoreOptions.db, StoreOptions.actor],
+    run: runRevert)
+
+  static let cancel = Command(
+    name: "cancel",
+    abstract: "Cancel a policy as of a date, reversing its premium and recalculating when the flow says so.",
+    arguments: [Positional(name: "code", help: "The policy code.")],
+    options: [
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
+      .value("--date", "yyyy-mm-dd", "The effective date of the cancellation.", required: true),
+      .value("--reason", "text", "Why it is cancelled, for the history."),
+    ],
+    run: runCancel)
+
+  static func runEdit(_ invocation: Invocation) throws -> Int32 {
+    let sets = invocation.all("--set")
+    let dataFile = invocation.value("--data")
+    guard sets.isEmpty != (dataFile == nil) else {
+      throw UsageError(
+        message: "Give either --set PATH=JSON_VALUE (one or more) or --data FILE.", commandPath: invocation.commandPath)
+    }
+    var changes: [(path: String, value: JSON)] = []
+    for assignment in sets {
+      guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+        throw UsageError(
+          message:
+            "Invalid value '\(assignment)' for '--set <path=json>': expected PATH=JSON_VALUE, e.g. maxUsers=25 or 'brand=\"acme\"'.",
+          commandPath: invocation.commandPath)
+      }
+      let path = String(assignment[..<equals])
+      let text = String(assignment[assignment.index(after: equals)...])
+      do {
+        changes.append((path, try JSON(parsing: text)))
+      } catch {
+        throw UsageError(
+          message: "The value for '\(path)' is not JSON (\(error.message)); quote strings, e.g. \(path)='\"\(text)\"'.",
+          commandPath: invocation.commandPath)
+      }
+    }
+    let replacement = try dataFile.map { try PolicyFiles.read($0) }
+    let store = try StoreOptions.open(invocation)
+    let code = invocation.positionals[0]
+    let result = try StoreCommand.run {
+      try store.edit(code, changes: changes, replacement: replacement, actor: StoreOptions.actor(invocation))
+    }
+    var line = "\(code): Edit, version \(result.version)" + (result.isNewVersion ? " (new version)" : "")
+    if result.withdrawnPendReasons > 0 { line += "; \(result.withdrawnPendReasons) open pend reason(s) withdrawn" }
+    Terminal.out(line + ".")
+    return 0
+  }
+
+  static func runRevert(_ invocation: Invocation) throws -> Int32 {
+    let store = try StoreOptions.open(invocation)
+    let code = invocation.positionals[0]
+    let restored = try StoreCommand.run { try store.revert(code, actor: StoreOptions.actor(invocation)) }
+    Terminal.out("\(code): version \(restored.policy.version) is current again (\(restored.policy.status.rawValue)).")
+    return 0
+  }
+
+  static func runCancel(_ invocation: Invocation) throws -> Int32 {
+    let date = invocation.value("--date")!
+    guard date.count == 10, let time = Timestamp(iso8601: date) else {
+      throw UsageError(
+        message: "Invalid value '\(date)' for '--date <yyyy-mm-dd>': expected a calendar date such as 2026-04-01.",
+        commandPath: invocation.commandPath)
+    }
+    _ = time
+    let store = try StoreOptions.open(invocation)
+    let code = invocation.positionals[0]
+    let cancelled = try StoreCommand.run {
+      try store.cancel(
+        code, effectiveDate: date, reason: invocation.value("--reason"), actor: StoreOptions.actor(invocation))
+    }
+    Terminal.out("\(code): Canceled as of \(date) (version \(cancelled.policy.version)).")
+    return 0
+  }
+}

@@ -1,0 +1,104 @@
+import PolicyFlowCore
+import PolicyFlowStore
+
+/// `policyflow policies explain`: why a policy is where it is.
+enum PoliciesExplain {
+  static let command = Command(
+    name: "explain",
+    abstract:
+      "Explain a policy's status: each message and pend reason with its rule, step, catalog and the values it read.",
+    discussion: """
+      The explanation comes from the last processing cycle as it was recorded, with the rules of the \
+      catalog snapshot that produced it (not today's files).
+      """,
+    arguments: [Positional(name: "code", help: "The policy code.")],
+    options: [
+      StoreOptions.db, StoreOptions.actor, .value("--version", "n", "A version other than the current one."),
+      CommonOptions.json,
+    ],
+    run: run)
+
+  static func run(_ invocation: Invocation) throws -> Int32 {
+    let version = invocation.value("--version").flatMap(Int.init)
+    let store = try StoreOptions.open(invocation)
+    let code = invocation.positionals[0]
+    let details = try StoreCommand.run {
+      try store.details(code, version: version, readBy: StoreOptions.actor(invocation))
+    }
+    let policy = details.stored.policy
+    guard var cycle = details.lastCycle else {
+      let why = "\(code) version \(policy.version) is \(policy.status.rawValue) and has never been processed"
+      if invocation.flag("--json") {
+        Terminal.out(
+          ([
+            "code": .string(code), "version": .int(policy.version), "status": .string(policy.status.rawValue),
+            "cycle": .null,
+          ] as JSON)
+          .serialized(pretty: true))
+      } else {
+        Terminal.out(why + "; submit it to run its flow.")
+      }
+      return 0
+    }
+    let hash = cycle[path: "catalogHash"]?.stringValue ?? ""
+    let catalog = try store.snapshotCatalog(hash)
+    for key in ["messages", "pendReasons"] {
+      let items = (cycle[path: key]?.arrayValue ?? []).map { item -> JSON in
+        var item = item
+        let rule = item[path: "rule"]?.stringValue ?? ""
+        let description = catalog?.validationRules[rule]?.description ?? catalog?.pendRules[rule]?.description
+        item.set(path: "ruleDescription", to: description.map(JSON.string) ?? .null)
+        return item
+      }
+      cycle.set(path: key, to: .array(items))
+    }
+    if invocation.flag("--json") {
+      var report: JSON = [
+        "code": .string(code), "version": .int(policy.version), "status": .string(policy.status.rawValue),
+      ]
+      report.set(path: "snapshotAvailable", to: .bool(catalog != nil))
+      report.set(path: "cycle", to: cycle)
+      Terminal.out(report.serialized(pretty: true))
+      return 0
+    }
+    var lines = [
+      "\(code) version \(policy.version) is \(policy.status.rawValue).",
+      "Last cycle at \(text(cycle, "at")) reached \(text(cycle, "status")) in flow \(text(cycle, "flow")) "
+        + "(steps run: \((cycle[path: "stepsRun"]?.arrayValue ?? []).map(MessageTextDisplay.plain).joined(separator: ", "))).",
+      "Catalog \(hash)" + (catalog == nil ? " (snapshot missing from the store)" : " (snapshot in the store)") + ".",
+    ]
+    if policy.status.rawValue != text(cycle, "status") {
+      lines.append("Since then the policy moved on; its status history says how (policyflow policies show \(code)).")
+    }
+    for (key, title) in [("messages", "Messages"), ("pendReasons", "Pend reasons")] {
+      let items = cycle[path: key]?.arrayValue ?? []
+      guard !items.isEmpty else { continue }
+      lines.append("\n\(title):")
+      for item in items {
+        let head =
+          key == "messages"
+          ? "\(text(item, "severity").uppercased()) \(text(item, "code")): \(text(item, "text"))"
+          : "\(text(item, "code")): \(text(item, "description"))"
+        lines.append("  \(head)")
+        lines.append(
+          "    rule \(text(item, "rule"))" + (item[path: "ruleDescription"]?.stringValue.map { " — \($0)" } ?? ""))
+        lines.append(
+          "    step \(text(item, "stepDisplayName")) (\(text(item, "step")), sequence \(text(item, "stepSequence")))")
+        if let condition = item[path: "condition"], condition != .null {
+          lines.append("    condition \(condition.serialized())")
+        }
+        for read in item[path: "reads"]?.arrayValue ?? [] {
+          let value = read[path: "value"].map { $0.serialized() } ?? "(missing)"
+          lines.append("    read \(text(read, "path")) = \(value)")
+        }
+      }
+    }
+    if (cycle[path: "messages"]?.arrayValue ?? []).isEmpty && (cycle[path: "pendReasons"]?.arrayValue ?? []).isEmpty {
+      lines.append("\nNo rule attached a message or pend reason: every step passed.")
+    }
+    Terminal.out(lines.joined(separator: "\n"))
+    return 0
+  }
+
+  static func text(_ object: JSON, _ key: String) -> String { PoliciesList.text(object, key) }
+}
