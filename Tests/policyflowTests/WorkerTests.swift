@@ -190,7 +190,9 @@ import Testing
 
   @Test func demoRunsTheExamplesEndToEnd() throws {
     let store = try StoreFixture()
-    let result = try PolicyFlowBinary.run(["demo", "--dir", store.directory.appendingPathComponent("demo").path, "--json"])
+    let result = try PolicyFlowBinary.run([
+      "demo", "--dir", store.directory.appendingPathComponent("demo").path, "--json",
+    ])
     #expect(result.exitCode == 0, "\(result.stderr)")
     let report = try JSON(parsing: result.stdout)
     let policies = report[path: "policies"]?.arrayValue ?? []
