@@ -13,7 +13,8 @@ enum PoliciesExplain {
       """,
     arguments: [Positional(name: "code", help: "The policy code.")],
     options: [
-      StoreOptions.db, StoreOptions.actor, .value("--version", "n", "A version other than the current one."),
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
+      .value("--version", "n", "A version other than the current one."),
       CommonOptions.json,
     ],
     run: run)
@@ -42,6 +43,8 @@ enum PoliciesExplain {
     }
     let hash = cycle[path: "catalogHash"]?.stringValue ?? ""
     let catalog = try store.snapshotCatalog(hash)
+    // Today's catalog only tells whether the rules changed since; the explanation never uses it.
+    let current = CatalogLoader.load(directory: CommonOptions.catalogDirectory(invocation)).catalog?.hash
     for key in ["messages", "pendReasons"] {
       let items = (cycle[path: key]?.arrayValue ?? []).map { item -> JSON in
         var item = item
@@ -57,6 +60,7 @@ enum PoliciesExplain {
         "code": .string(code), "version": .int(policy.version), "status": .string(policy.status.rawValue),
       ]
       report.set(path: "snapshotAvailable", to: .bool(catalog != nil))
+      report.set(path: "currentCatalogDiffers", to: current.map { .bool($0 != hash) } ?? .null)
       report.set(path: "cycle", to: cycle)
       Terminal.out(report.serialized(pretty: true))
       return 0
@@ -67,6 +71,11 @@ enum PoliciesExplain {
         + "(steps run: \((cycle[path: "stepsRun"]?.arrayValue ?? []).map(MessageTextDisplay.plain).joined(separator: ", "))).",
       "Catalog \(hash)" + (catalog == nil ? " (snapshot missing from the store)" : " (snapshot in the store)") + ".",
     ]
+    if let current, current != hash {
+      lines.append(
+        "The catalog in \(CommonOptions.catalogDirectory(invocation)) has changed since (\(current)); this explains the rules as they were."
+      )
+    }
     if policy.status.rawValue != text(cycle, "status") {
       lines.append("Since then the policy moved on; its status history says how (policyflow policies show \(code)).")
     }

@@ -1,0 +1,299 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
+import Testing
+
+/// The operator commands end to end: import to outcome, pends within rights, edit, revert,
+/// cancel, show and explain, through the built binary on a fresh store per test.
+@Suite(.serialized) struct OperatorTests {
+  static let examples = PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies")
+
+  /// Every row of the tables a command could touch, to prove a refusal changed nothing.
+  func dump(_ store: StoreFixture) throws -> String {
+    try ["policy", "status_history", "pend_history", "message", "cycle", "activity", "app_user", "calculation"].map {
+      table in
+      try store.query("SELECT * FROM \(table) ORDER BY rowid") { row in
+        (0..<row.columnCount).map { "\(row.value(at: $0))" }.joined(separator: "|")
+      }.joined(separator: "\n")
+    }.joined(separator: "\n--\n")
+  }
+
+  /// A store with users: `uw` an underwriter, `admin1` a data-quality administrator, `outsider`
+  /// with no roles, `north` an underwriter of data access group north.
+  func storeWithUsers() throws -> StoreFixture {
+    let store = try StoreFixture()
+    for (name, options) in [
+      ("uw", ["--roles", "underwriter"]), ("clerk", ["--roles", "policy-administrator"]), ("outsider", []),
+      ("north", ["--roles", "underwriter", "--groups", "north"]),
+    ] {
+      let added = try store.run(["users", "add", name, "--as", "tester"] + options)
+      #expect(added.exitCode == 0, "\(added.stderr)")
+    }
+    return store
+  }
+
+  /// Imports one example (optionally changed) as `actor`, submits it and runs the worker.
+  func process(
+    _ store: StoreFixture, _ example: String, as actor: String = "tester", change: (inout JSON) -> Void = { _ in }
+  )
+    throws -> String
+  {
+    var policy = try JSON(parsing: String(contentsOf: Self.examples.appendingPathComponent(example), encoding: .utf8))
+    change(&policy)
+    let file = store.directory.appendingPathComponent(example)
+    try policy.serialized().write(to: file, atomically: true, encoding: .utf8)
+    let imported = try store.run(["policies", "import", file.path, "--submit", "--as", actor])
+    #expect(imported.exitCode == 0, "\(imported.stderr)")
+    #expect(try store.run(["worker", "--drain"]).exitCode == 0)
+    return policy[path: "code"]!.stringValue!
+  }
+
+  func status(_ store: StoreFixture, _ code: String) throws -> String {
+    try store.query("SELECT status FROM policy WHERE code = '\(code)' AND is_current = 1") { $0.string(at: 0) }.first
+      ?? ""
+  }
+
+  @Test func pendIsResolvedByAnUnderwriterAndTheResubmittedPolicyIsApproved() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-pended-sum-assured.json")
+    #expect(try status(store, code) == "Pended")
+    let listed = try JSON(parsing: try store.run(["pends", "list", "--json"]).stdout)
+    #expect(listed[path: "0.policy"] == .string(code))
+    #expect(listed[path: "0.reason"] == "SUM_ASSURED_REVIEW")
+    #expect(listed[path: "0.step"] == "Underwriting review")
+    #expect(listed[path: "0.version"] == 1)
+    #expect(listed[path: "0.pendedAt"]?.stringValue != nil)
+    let resolved = try store.run([
+      "pends", "resolve", code, "--reason", "SUM_ASSURED_REVIEW", "--note", "medicals fine", "--as", "uw",
+    ])
+    #expect(resolved.exitCode == 0, "\(resolved.stderr)")
+    #expect(resolved.stdout.contains("In Process again"))
+    #expect(try status(store, code) == "In Process")
+    #expect(try store.run(["worker", "--drain"]).exitCode == 0)
+    #expect(try status(store, code) == "Approved", "a resolved reason without reattach does not fire again")
+    let shown = try JSON(parsing: try store.run(["policies", "show", code, "--json"]).stdout)
+    #expect(shown[path: "pendHistory.0.resolvedBy"] == "uw")
+    #expect(shown[path: "pendHistory.0.note"] == "medicals fine")
+    #expect(shown[path: "pendHistory.0.stepSequence"] == 20)
+    #expect(
+      shown[path: "statusHistory"]?.arrayValue?.map { $0[path: "status"]!.stringValue! } == [
+        "Edit", "In Process", "Pended", "In Process", "Approved",
+      ])
+    for key in [
+      "code", "version", "gid", "status", "processFlow", "data", "messages", "pendReasons", "statusHistory",
+      "pendHistory", "calculations",
+    ] {
+      #expect(shown[path: key] != nil, "show --json has \(key)")
+    }
+  }
+
+  @Test(arguments: [
+    (["--as", "ghost"], "not known to this store"),
+    (["--as", "outsider"], "needs one of the roles underwriter, senior-underwriter"),
+    (["--as", "clerk"], "needs one of the roles underwriter"),
+  ])
+  func resolveWithoutTheRightIsRefusedWith77AndChangesNothing(actor: [String], phrase: String) throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-pended-sum-assured.json")
+    let before = try dump(store)
+    let refused = try store.run(["pends", "resolve", code, "--all", "--note", "x"] + actor)
+    #expect(refused.exitCode == 77)
+    #expect(refused.stderr.hasPrefix("Error: "))
+    #expect(refused.stderr.contains(phrase), "\(refused.stderr)")
+    #expect(try dump(store) == before)
+  }
+
+  @Test func authorityLimitsWhatAnUnderwriterMayResolve() throws {
+    let store = try storeWithUsers()
+    // The underwriting step's authority goes up to a sum assured of 2,000,000.00.
+    let code = try process(store, "health-pended-sum-assured.json") { $0.set(path: "sumAssured", to: 300_000_000) }
+    let before = try dump(store)
+    let refused = try store.run(["pends", "resolve", code, "--all", "--note", "x", "--as", "uw"])
+    #expect(refused.exitCode == 77)
+    #expect(refused.stderr.contains("beyond the authority"), "\(refused.stderr)")
+    #expect(try dump(store) == before)
+  }
+
+  @Test func makerCheckerRefusesTheUserWhoSubmittedThePolicy() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-pended-sum-assured.json", as: "uw")
+    let before = try dump(store)
+    let refused = try store.run(["pends", "resolve", code, "--all", "--note", "x", "--as", "uw"])
+    #expect(refused.exitCode == 77)
+    #expect(refused.stderr.contains("maker-checker"), "\(refused.stderr)")
+    #expect(try dump(store) == before)
+  }
+
+  @Test func dataAccessGroupHidesAndProtectsAPolicy() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-pended-sum-assured.json") { $0.set(path: "accessGroup", to: "north") }
+    #expect(try JSON(parsing: try store.run(["policies", "list", "--json", "--as", "uw"]).stdout) == [])
+    #expect(try JSON(parsing: try store.run(["pends", "list", "--json", "--as", "uw"]).stdout) == [])
+    let hidden = try store.run(["policies", "show", code, "--as", "uw"])
+    #expect(hidden.exitCode == 77)
+    #expect(hidden.stderr.contains("data access group 'north'"))
+    let before = try dump(store)
+    let refused = try store.run(["pends", "resolve", code, "--all", "--note", "x", "--as", "uw"])
+    #expect(refused.exitCode == 77)
+    #expect(try dump(store) == before)
+    let allowed = try store.run(["pends", "resolve", code, "--all", "--note", "ok", "--as", "north"])
+    #expect(allowed.exitCode == 0, "\(allowed.stderr)")
+  }
+
+  @Test func unknownUserMayNotImportOrEdit() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-approved.json")
+    let before = try dump(store)
+    let file = Self.examples.appendingPathComponent("group-approved.json").path
+    for arguments in [
+      ["policies", "import", file], ["policies", "edit", code, "--set", "maxUsers=2"], ["policies", "submit", code],
+    ] {
+      let refused = try store.run(arguments + ["--as", "ghost"])
+      #expect(refused.exitCode == 77, "\(arguments)")
+      #expect(refused.stderr.contains("User 'ghost' is not known"))
+    }
+    #expect(try dump(store) == before)
+  }
+
+  @Test func editOfAnApprovedPolicyMakesVersionTwoAndRevertRestoresVersionOne() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-approved.json")
+    let edited = try store.run([
+      "policies", "edit", code, "--set", #"policyholder.email="new@example.org""#, "--as", "clerk",
+    ])
+    #expect(edited.exitCode == 0, "\(edited.stderr)")
+    #expect(edited.stdout.contains("version 2 (new version)"))
+    let v2 = try JSON(parsing: try store.run(["policies", "show", code, "--json"]).stdout)
+    #expect(v2[path: "version"] == 2)
+    #expect(v2[path: "status"] == "Edit")
+    #expect(v2[path: "data.policyholder.email"] == "new@example.org")
+    #expect(v2[path: "data.source"] == "manual", "an edit by a person makes the source manual")
+    let v1 = try JSON(parsing: try store.run(["policies", "show", code, "--version", "1", "--json"]).stdout)
+    #expect(v1[path: "status"] == "Approved")
+    #expect(v1[path: "gid"] == v2[path: "gid"])
+    let reverted = try store.run(["policies", "revert", code, "--as", "clerk"])
+    #expect(reverted.exitCode == 0, "\(reverted.stderr)")
+    let current = try JSON(parsing: try store.run(["policies", "show", code, "--json"]).stdout)
+    #expect(current[path: "version"] == 1)
+    #expect(current[path: "status"] == "Approved")
+    #expect(try store.count("SELECT count(*) FROM policy WHERE code = '\(code)'") == 1)
+  }
+
+  @Test func editOfAPendedPolicyWithdrawsItsPendsAndKeepsTheVersion() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-pended-sum-assured.json")
+    let edited = try store.run(["policies", "edit", code, "--set", "sumAssured=10000000", "--as", "clerk"])
+    #expect(edited.exitCode == 0, "\(edited.stderr)")
+    #expect(edited.stdout.contains("1 open pend reason(s) withdrawn"))
+    #expect(try status(store, code) == "Edit")
+    #expect(try store.count("SELECT count(*) FROM pend_history WHERE is_open = 0 AND withdrawn_at IS NOT NULL") == 1)
+    #expect(try store.count("SELECT count(*) FROM policy") == 1)
+  }
+
+  @Test(arguments: [
+    (["policies", "revert", "CODE"], "revert"),
+    (["policies", "cancel", "CODE", "--date", "2026-04-01"], "cancel"),
+    (["pends", "resolve", "CODE", "--all", "--note", "x"], "no open pend reasons"),
+  ])
+  func refusedTransitionsChangeNothing(arguments: [String], phrase: String) throws {
+    let store = try storeWithUsers()
+    let file = Self.examples.appendingPathComponent("health-approved.json").path
+    #expect(try store.run(["policies", "import", file, "--as", "tester"]).exitCode == 0)
+    let code = "HP-2026-000101"
+    let before = try dump(store)
+    let refused = try store.run(arguments.map { $0 == "CODE" ? code : $0 } + ["--as", "tester"])
+    #expect(refused.exitCode == 1, "\(refused.stderr)")
+    #expect(refused.stderr.hasPrefix("Error: "))
+    #expect(refused.stderr.lowercased().contains(phrase), "\(refused.stderr)")
+    #expect(try dump(store) == before)
+  }
+
+  @Test func editWhileInProcessIsRefused() throws {
+    let store = try storeWithUsers()
+    let file = Self.examples.appendingPathComponent("health-approved.json").path
+    #expect(try store.run(["policies", "import", file, "--submit", "--as", "tester"]).exitCode == 0)
+    let before = try dump(store)
+    let refused = try store.run(["policies", "edit", "HP-2026-000101", "--set", "maxUsers=1", "--as", "tester"])
+    #expect(refused.exitCode == 1)
+    #expect(refused.stderr.contains("In Process"))
+    #expect(try dump(store) == before)
+  }
+
+  @Test func cancelOfAnApprovedPolicyRecordsTheDateAndReason() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-approved.json")
+    let cancelled = try store.run([
+      "policies", "cancel", code, "--date", "2026-04-01", "--reason", "customer request", "--as", "clerk",
+    ])
+    #expect(cancelled.exitCode == 0, "\(cancelled.stderr)")
+    let shown = try JSON(parsing: try store.run(["policies", "show", code, "--json"]).stdout)
+    #expect(shown[path: "status"] == "Canceled")
+    #expect(shown[path: "data.cancellation.date"] == "2026-04-01")
+    #expect(
+      shown[path: "statusHistory"]?.arrayValue?.last?[path: "note"] == "cancelled as of 2026-04-01: customer request")
+    let badDate = try store.run(["policies", "cancel", code, "--date", "2026-02-30", "--as", "clerk"])
+    #expect(badDate.exitCode == 64)
+  }
+
+  @Test func explainUsesTheSnapshotNotTodaysFiles() throws {
+    let store = try storeWithUsers()
+    // Process with a copy of the catalog, then change the rule's description in the copy.
+    let catalog = store.directory.appendingPathComponent("catalog")
+    for folder in ["flows", "rules"] {
+      try FileManager.default.copyItem(
+        at: PolicyFlowBinary.packageRoot.appendingPathComponent(folder), to: catalog.appendingPathComponent(folder))
+    }
+    let file = Self.examples.appendingPathComponent("health-pended-sum-assured.json").path
+    #expect(try store.run(["policies", "import", file, "--submit", "--as", "tester"]).exitCode == 0)
+    #expect(try store.run(["worker", "--drain", "--catalog", catalog.path]).exitCode == 0)
+    let rules = catalog.appendingPathComponent("rules/underwriting.json")
+    let original = try String(contentsOf: rules, encoding: .utf8)
+    try original.replacingOccurrences(
+      of: "Sums assured above 500,000.00 are beyond automatic acceptance.", with: "CHANGED"
+    )
+    .write(to: rules, atomically: true, encoding: .utf8)
+    let explained = try store.run(["policies", "explain", "HP-2026-000102", "--json", "--catalog", catalog.path])
+    #expect(explained.exitCode == 0, "\(explained.stderr)")
+    let report = try JSON(parsing: explained.stdout)
+    #expect(report[path: "snapshotAvailable"] == true)
+    #expect(report[path: "cycle.pendReasons.0.rule"] == "SUM_ASSURED_ABOVE_LIMIT")
+    #expect(
+      report[path: "cycle.pendReasons.0.ruleDescription"]
+        == "Sums assured above 500,000.00 are beyond automatic acceptance.")
+    #expect(report[path: "cycle.pendReasons.0.reads.0"] == ["path": "sumAssured", "value": 75_000_000])
+    #expect(report[path: "cycle.catalogHash"]?.stringValue?.hasPrefix("sha256:") == true)
+    #expect(report[path: "currentCatalogDiffers"] == true)
+    let text = try store.run(["policies", "explain", "HP-2026-000102"])
+    #expect(text.stdout.contains("read sumAssured = 75000000"))
+  }
+
+  @Test func pendsListFiltersByReasonStepFlowAndAge() throws {
+    let store = try storeWithUsers()
+    _ = try process(store, "health-pended-sum-assured.json")
+    _ = try process(store, "group-pended-large-group.json")
+    func count(_ filters: [String]) throws -> Int {
+      try JSON(parsing: try store.run(["pends", "list", "--json", "--as", "tester"] + filters).stdout).arrayValue?.count
+        ?? -1
+    }
+    #expect(try count([]) == 2)
+    #expect(try count(["--reason", "SUM_ASSURED_REVIEW"]) == 1)
+    #expect(try count(["--flow", "EMPLOYER_GROUP"]) == 1)
+    #expect(try count(["--step", "Underwriting review"]) == 1)
+    #expect(try count(["--older-than", "1d"]) == 0)
+    #expect(try count(["--older-than", "0s"]) == 2)
+    #expect(try store.run(["pends", "list", "--older-than", "soon"]).exitCode == 64)
+  }
+
+  @Test func usersAreManagedByAdministratorsOnly() throws {
+    let store = try storeWithUsers()
+    let refused = try store.run(["users", "add", "eve", "--as", "uw"])
+    #expect(refused.exitCode == 77)
+    #expect(refused.stderr.contains("only administrators"))
+    let listed = try JSON(parsing: try store.run(["users", "list", "--json"]).stdout)
+    #expect(
+      listed.arrayValue?.map { $0[path: "name"]!.stringValue! } == ["clerk", "north", "outsider", "tester", "uw"])
+    #expect(try store.run(["users", "remove", "outsider", "--as", "tester"]).exitCode == 0)
+    #expect(
+      try store.run(["users", "remove", "tester", "--as", "tester"]).exitCode == 1, "the last administrator stays")
+  }
+}
