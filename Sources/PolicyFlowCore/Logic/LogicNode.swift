@@ -60,20 +60,36 @@ final class ScopedPathNode: LogicNode {
 }
 
 /// `and` / `or`: the first deciding value, or the last one.
+///
+/// A chain rather than an array of operands: each link reads its operand and the next link
+/// from immutable properties, which needs no reference counting, where loading each element of
+/// an array retained and released it.
 final class JunctionNode: LogicNode {
-  let operands: [LogicNode]
+  let operand: LogicNode
+  /// The rest of the chain; unused on the last link. Not optional: unwrapping an optional
+  /// property copies the reference, a plain one is borrowed.
+  let next: LogicNode
+  let isLast: Bool
   let isAnd: Bool
-  init(_ operands: [LogicNode], isAnd: Bool) {
-    self.operands = operands
+
+  private init(_ operand: LogicNode, next: JunctionNode?, isAnd: Bool) {
+    self.operand = operand
+    self.next = next ?? operand
+    self.isLast = next == nil
     self.isAnd = isAnd
   }
+
+  /// The node for `and` (or `or`) over `operands`; `null` when there are none, as json-logic-js.
+  static func make(_ operands: [LogicNode], isAnd: Bool) -> LogicNode {
+    var chain: JunctionNode?
+    for operand in operands.reversed() { chain = JunctionNode(operand, next: chain, isAnd: isAnd) }
+    return chain ?? ConstantNode(.null)
+  }
+
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
-    var last = JSON.null
-    for i in operands.indices {
-      last = try operands[i].evaluate(data, evaluator, scope)
-      if last.isTruthy != isAnd { return last }
-    }
-    return last
+    let value = try operand.evaluate(data, evaluator, scope)
+    if isLast || value.isTruthy != isAnd { return value }
+    return try next.evaluate(data, evaluator, scope)
   }
 }
 

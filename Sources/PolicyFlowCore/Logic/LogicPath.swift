@@ -41,7 +41,28 @@ struct LogicPath: Sendable {
   @inline(__always)
   func lookup(in data: borrowing JSON) -> JSON? {
     if segments.isEmpty { return copy data }
-    return segments.withUnsafeBufferPointer { segments in LogicPath.find(segments, 0, in: data) }
+    return segments.withUnsafeBufferPointer { segments in
+      // Two levels in one frame: the intermediate value never crosses a call, so the optimizer
+      // can drop its retain and release (the parent keeps it alive).
+      guard segments.count >= 2 else { return LogicPath.child(of: data, segments[0]) }
+      guard let middle = LogicPath.child(of: data, segments[0]) else { return nil }
+      if segments.count == 2 { return LogicPath.child(of: middle, segments[1]) }
+      return LogicPath.find(segments, 1, in: middle)
+    }
+  }
+
+  @inline(__always)
+  private static func child(of value: borrowing JSON, _ segment: Segment) -> JSON? {
+    switch value {
+    case .object(let object):
+      guard let index = object.index(of: segment.key) else { return nil }
+      return object.values[index]
+    case .array(let array):
+      guard let index = segment.index, index < array.count else { return nil }
+      return array[index]
+    default:
+      return nil
+    }
   }
 
   private static func find(_ segments: UnsafeBufferPointer<Segment>, _ position: Int, in value: borrowing JSON)
