@@ -58,7 +58,10 @@ struct LogicEvaluator {
       return .null
     case .tryEach: return try attempt(args, data, scope)
     case .throwError: throw thrown(try evaluate(args[0], data, scope))
-    case .log: return try evaluate(args[0], data, scope)
+    case .log:
+      // Returns its argument and writes nothing: the core does no I/O, and the CLI's stdout is
+      // machine-read. A traced evaluation shows what the argument read.
+      return try evaluate(args[0], data, scope)
     case .map, .filter, .all, .none, .some, .reduce: return try iterate(op, args, data, scope)
     case .add, .subtract, .multiply, .divide, .remainder, .max, .min:
       return try arithmetic(op, try values(args, data, scope))
@@ -77,7 +80,12 @@ struct LogicEvaluator {
   }
 
   /// `try`: the first argument that does not fail; each fallback sees the previous error as its
-  /// data (`{"val": "type"}`), with the data outside the `try` two levels up.
+  /// data (`{"val": "type"}`), with the data outside the `try` two levels up. When every argument
+  /// fails, the last error is thrown.
+  ///
+  /// Decision: the fallback's data is the whole error value (`{"type": "NaN"}`, or the object
+  /// `throw` was given with all its members); json-logic-engine passes only `{"type": …}`, which
+  /// this extends.
   private func attempt(_ args: [LogicNode], _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
     var lastError: LogicError?
     for node in args {
@@ -93,7 +101,9 @@ struct LogicEvaluator {
     throw lastError ?? LogicError.invalidArguments("'try' takes at least 1 argument")
   }
 
-  /// `throw`: a string becomes `{"type": string}`; an object is thrown as it is.
+  /// `throw`: a string becomes `{"type": string}`; an object is thrown as it is. A one-member
+  /// object literal such as `{"type": "X"}` reads as an operator, so rules write
+  /// `{"throw": "X"}` or `{"throw": {"preserve": {"type": "X", …}}}`.
   private func thrown(_ value: JSON) -> LogicError {
     switch value {
     case .string(let type): return LogicError(type: type, message: type)
