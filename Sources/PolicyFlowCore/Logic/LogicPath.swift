@@ -36,8 +36,8 @@ struct LogicPath: Sendable {
 
   /// The value at the path, or nil when a step is missing (a null on the way counts as missing).
   ///
-  /// Walks the data through pointers so that no intermediate object is copied (a copy costs
-  /// atomic reference counting, which dominated evaluation time); only the result is copied.
+  /// Copying an intermediate object costs atomic reference counting (two arrays per object),
+  /// which once dominated evaluation time; the first two levels are read without such a copy.
   @inline(__always)
   func lookup(in data: borrowing JSON) -> JSON? {
     if segments.isEmpty { return copy data }
@@ -65,23 +65,12 @@ struct LogicPath: Sendable {
     }
   }
 
+  /// Levels beyond the second, one call per level.
   private static func find(_ segments: UnsafeBufferPointer<Segment>, _ position: Int, in value: borrowing JSON)
     -> JSON?
   {
-    switch value {
-    case .object(let object):
-      guard let index = object.index(of: segments[position].key) else { return nil }
-      return object.values.withUnsafeBufferPointer { values in
-        position + 1 == segments.count ? values[index] : find(segments, position + 1, in: values[index])
-      }
-    case .array(let array):
-      guard let index = segments[position].index, index < array.count else { return nil }
-      return array.withUnsafeBufferPointer { elements in
-        position + 1 == segments.count ? elements[index] : find(segments, position + 1, in: elements[index])
-      }
-    default:
-      return nil
-    }
+    guard let next = child(of: value, segments[position]) else { return nil }
+    return position + 1 == segments.count ? next : find(segments, position + 1, in: next)
   }
 }
 
