@@ -89,7 +89,7 @@ struct LogicScopedPath: Sendable {
     var elements = arguments[...]
     var climb = 0
     if let first = elements.first, case .array(let marker) = first, marker.count == 1, let n = marker[0].number {
-      climb = Int(abs(n))
+      climb = Int(Swift.min(abs(n), 1_000))  // deeper than any rule nests; keeps Int() from trapping
       elements = elements.dropFirst()
     }
     var names: [String] = []
