@@ -1,8 +1,22 @@
 /// Walks a compiled ``LogicNode`` tree. One evaluator serves traced and untraced evaluation:
 /// the recorder is optional and checked once per read.
 struct LogicEvaluator {
-  let context: LogicContext
+  /// The caller's context, borrowed for the evaluation: holding a copy would retain and release
+  /// its set of message codes on every evaluation.
+  let contextPointer: UnsafePointer<LogicContext>
   let recorder: LogicTraceRecorder?
+
+  /// Runs `body` with an evaluator over `context`; the evaluator must not outlive it.
+  static func with<Result>(
+    _ context: borrowing LogicContext, recorder: LogicTraceRecorder?,
+    _ body: (LogicEvaluator) throws(LogicError) -> Result
+  ) throws(LogicError) -> Result {
+    try withUnsafePointer(to: context) { (pointer) throws(LogicError) -> Result in
+      try body(LogicEvaluator(contextPointer: pointer, recorder: recorder))
+    }
+  }
+
+  var context: LogicContext { contextPointer.pointee }
 
   @inline(__always)
   func evaluate(_ node: LogicNode, _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
