@@ -98,8 +98,8 @@ struct LogicCompiler {
       if constants.count == args.count, let scoped = LogicScopedPath(arguments: constants) {
         return ScopedPathNode(scoped)
       }
-    case .and: return JunctionNode(args, isAnd: true)
-    case .or: return JunctionNode(args, isAnd: false)
+    case .and: return JunctionNode.make(args, isAnd: true)
+    case .or: return JunctionNode.make(args, isAnd: false)
     case .not where args.count == 1: return TruthNode(args[0], negated: true)
     case .truthy where args.count == 1: return TruthNode(args[0], negated: false)
     case .less, .lessOrEqual, .greater, .greaterOrEqual:

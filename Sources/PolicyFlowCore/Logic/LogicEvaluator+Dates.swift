@@ -48,12 +48,15 @@ extension LogicEvaluator {
       throw LogicError.invalidArguments(
         "'date_add' unit must be \"days\", \"months\" or \"years\", found \(values[2].serialized())")
     }
+    // Bounded so that no calendar arithmetic can overflow: ±10,000 years of days is plenty.
+    let limit = 3_652_500
     let amount: Int
     switch values[1].jsNumber {
-    case .int(let i): amount = i
-    case .double(let d) where d == d.rounded() && abs(d) < 1e9: amount = Int(d)
+    case .int(let i) where abs(i) <= limit: amount = i
+    case .double(let d) where d == d.rounded() && abs(d) <= Double(limit): amount = Int(d)
     default:
-      throw LogicError.invalidArguments("'date_add' needs a whole number to add, found \(values[1].serialized())")
+      throw LogicError.invalidArguments(
+        "'date_add' needs a whole number between -\(limit) and \(limit), found \(values[1].serialized())")
     }
     let months = unit == .years ? amount * 12 : amount
     switch start {

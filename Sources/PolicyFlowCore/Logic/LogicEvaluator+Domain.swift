@@ -42,7 +42,7 @@ extension LogicEvaluator {
       }
     }
     for code in codes {
-      let present = context.messageCodes.contains(code)
+      let present = contextPointer.pointee.messageCodes.contains(code)
       if let recorder { recorder.record("has_message \(code)", .bool(present)) }
       if present { return true }
     }

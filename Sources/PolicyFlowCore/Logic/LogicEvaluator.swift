@@ -1,8 +1,22 @@
 /// Walks a compiled ``LogicNode`` tree. One evaluator serves traced and untraced evaluation:
 /// the recorder is optional and checked once per read.
 struct LogicEvaluator {
-  let context: LogicContext
+  /// The caller's context, borrowed for the evaluation: holding a copy would retain and release
+  /// its set of message codes on every evaluation.
+  let contextPointer: UnsafePointer<LogicContext>
   let recorder: LogicTraceRecorder?
+
+  /// Runs `body` with an evaluator over `context`; the evaluator must not outlive it.
+  static func with<Result>(
+    _ context: borrowing LogicContext, recorder: LogicTraceRecorder?,
+    _ body: (LogicEvaluator) throws(LogicError) -> Result
+  ) throws(LogicError) -> Result {
+    try withUnsafePointer(to: context) { (pointer) throws(LogicError) -> Result in
+      try body(LogicEvaluator(contextPointer: pointer, recorder: recorder))
+    }
+  }
+
+  var context: LogicContext { contextPointer.pointee }
 
   @inline(__always)
   func evaluate(_ node: LogicNode, _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
@@ -58,7 +72,10 @@ struct LogicEvaluator {
       return .null
     case .tryEach: return try attempt(args, data, scope)
     case .throwError: throw thrown(try evaluate(args[0], data, scope))
-    case .log: return try evaluate(args[0], data, scope)
+    case .log:
+      // Returns its argument and writes nothing: the core does no I/O, and the CLI's stdout is
+      // machine-read. A traced evaluation shows what the argument read.
+      return try evaluate(args[0], data, scope)
     case .map, .filter, .all, .none, .some, .reduce: return try iterate(op, args, data, scope)
     case .add, .subtract, .multiply, .divide, .remainder, .max, .min:
       return try arithmetic(op, try values(args, data, scope))
@@ -77,7 +94,12 @@ struct LogicEvaluator {
   }
 
   /// `try`: the first argument that does not fail; each fallback sees the previous error as its
-  /// data (`{"val": "type"}`), with the data outside the `try` two levels up.
+  /// data (`{"val": "type"}`), with the data outside the `try` two levels up. When every argument
+  /// fails, the last error is thrown.
+  ///
+  /// Decision: the fallback's data is the whole error value (`{"type": "NaN"}`, or the object
+  /// `throw` was given with all its members); json-logic-engine passes only `{"type": …}`, which
+  /// this extends.
   private func attempt(_ args: [LogicNode], _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
     var lastError: LogicError?
     for node in args {
@@ -93,7 +115,9 @@ struct LogicEvaluator {
     throw lastError ?? LogicError.invalidArguments("'try' takes at least 1 argument")
   }
 
-  /// `throw`: a string becomes `{"type": string}`; an object is thrown as it is.
+  /// `throw`: a string becomes `{"type": string}`; an object is thrown as it is. A one-member
+  /// object literal such as `{"type": "X"}` reads as an operator, so rules write
+  /// `{"throw": "X"}` or `{"throw": {"preserve": {"type": "X", …}}}`.
   private func thrown(_ value: JSON) -> LogicError {
     switch value {
     case .string(let type): return LogicError(type: type, message: type)

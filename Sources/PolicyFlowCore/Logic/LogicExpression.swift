@@ -24,7 +24,9 @@ public struct LogicExpression: Sendable {
 
   /// Evaluates against `data`. Errors are JsonLogic errors (`{"type": "NaN"}`, thrown values…).
   public func evaluate(_ data: JSON, in context: LogicContext = LogicContext()) throws(LogicError) -> JSON {
-    try LogicEvaluator(context: context, recorder: nil).evaluate(root, data, nil)
+    try LogicEvaluator.with(context, recorder: nil) { (evaluator) throws(LogicError) in
+      try evaluator.evaluate(root, data, nil)
+    }
   }
 
   /// Evaluates and records every value the expression read (each `var`/`val` path and what it
@@ -37,7 +39,9 @@ public struct LogicExpression: Sendable {
   {
     let recorder = LogicTraceRecorder()
     defer { trace.reads.append(contentsOf: recorder.reads) }
-    return try LogicEvaluator(context: context, recorder: recorder).evaluate(root, data, nil)
+    return try LogicEvaluator.with(context, recorder: recorder) { (evaluator) throws(LogicError) in
+      try evaluator.evaluate(root, data, nil)
+    }
   }
 }
 

@@ -59,30 +59,73 @@ final class ScopedPathNode: LogicNode {
   }
 }
 
+/// An operand of a specialised node, with the two commonest shapes (a constant `var` path and a
+/// literal) read in place instead of through another node's virtual call.
+enum LogicOperand: Sendable {
+  case path(LogicPath)
+  case constant(JSON)
+  case node(LogicNode)
+
+  init(_ node: LogicNode) {
+    if let value = node.constantValue {
+      self = .constant(value)
+    } else if let pathNode = node as? PathNode, pathNode.fallback == nil {
+      self = .path(pathNode.path)
+    } else {
+      self = .node(node)
+    }
+  }
+
+  @inline(__always)
+  func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    switch self {
+    case .path(let path): return evaluator.read(path, data) ?? .null
+    case .constant(let value): return value
+    case .node(let node): return try node.evaluate(data, evaluator, scope)
+    }
+  }
+}
+
 /// `and` / `or`: the first deciding value, or the last one.
+///
+/// A chain rather than an array of operands: each link reads its operand and the next link
+/// from immutable properties, which needs no reference counting, where loading each element of
+/// an array retained and released it.
 final class JunctionNode: LogicNode {
-  let operands: [LogicNode]
+  let operand: LogicOperand
+  /// The rest of the chain; unused on the last link. Not optional: unwrapping an optional
+  /// property copies the reference, a plain one is borrowed.
+  let next: LogicNode
+  let isLast: Bool
   let isAnd: Bool
-  init(_ operands: [LogicNode], isAnd: Bool) {
-    self.operands = operands
+
+  private init(_ operand: LogicNode, next: JunctionNode?, isAnd: Bool) {
+    self.operand = LogicOperand(operand)
+    self.next = next ?? operand
+    self.isLast = next == nil
     self.isAnd = isAnd
   }
+
+  /// The node for `and` (or `or`) over `operands`; `null` when there are none, as json-logic-js.
+  static func make(_ operands: [LogicNode], isAnd: Bool) -> LogicNode {
+    var chain: JunctionNode?
+    for operand in operands.reversed() { chain = JunctionNode(operand, next: chain, isAnd: isAnd) }
+    return chain ?? ConstantNode(.null)
+  }
+
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
-    var last = JSON.null
-    for i in operands.indices {
-      last = try operands[i].evaluate(data, evaluator, scope)
-      if last.isTruthy != isAnd { return last }
-    }
-    return last
+    let value = try operand.evaluate(data, evaluator, scope)
+    if isLast || value.isTruthy != isAnd { return value }
+    return try next.evaluate(data, evaluator, scope)
   }
 }
 
 /// `!` (negated) and `!!`.
 final class TruthNode: LogicNode {
-  let operand: LogicNode
+  let operand: LogicOperand
   let negated: Bool
   init(_ operand: LogicNode, negated: Bool) {
-    self.operand = operand
+    self.operand = LogicOperand(operand)
     self.negated = negated
   }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
@@ -93,14 +136,14 @@ final class TruthNode: LogicNode {
 /// `<`, `<=`, `>`, `>=` with two operands, or `<`/`<=` with three (between).
 final class CompareNode: LogicNode {
   let comparison: LogicComparison
-  let lhs: LogicNode
-  let rhs: LogicNode
-  let upper: LogicNode?
+  let lhs: LogicOperand
+  let rhs: LogicOperand
+  let upper: LogicOperand?
   init(_ comparison: LogicComparison, _ lhs: LogicNode, _ rhs: LogicNode, upper: LogicNode? = nil) {
     self.comparison = comparison
-    self.lhs = lhs
-    self.rhs = rhs
-    self.upper = upper
+    self.lhs = LogicOperand(lhs)
+    self.rhs = LogicOperand(rhs)
+    self.upper = upper.map(LogicOperand.init)
   }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
     let a = try lhs.evaluate(data, evaluator, scope)
@@ -114,12 +157,12 @@ final class CompareNode: LogicNode {
 /// `==`, `===`, `!=`, `!==`.
 final class EqualityNode: LogicNode {
   let kind: LogicEquality
-  let lhs: LogicNode
-  let rhs: LogicNode
+  let lhs: LogicOperand
+  let rhs: LogicOperand
   init(_ kind: LogicEquality, _ lhs: LogicNode, _ rhs: LogicNode) {
     self.kind = kind
-    self.lhs = lhs
-    self.rhs = rhs
+    self.lhs = LogicOperand(lhs)
+    self.rhs = LogicOperand(rhs)
   }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
     let a = try lhs.evaluate(data, evaluator, scope)
@@ -135,10 +178,10 @@ final class EqualityNode: LogicNode {
 
 /// `{"in": [x, [constants…]]}`: strict membership, as `Array.prototype.indexOf`.
 final class MemberNode: LogicNode {
-  let needle: LogicNode
+  let needle: LogicOperand
   let list: [JSON]
   init(_ needle: LogicNode, _ list: [JSON]) {
-    self.needle = needle
+    self.needle = LogicOperand(needle)
     self.list = list
   }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {

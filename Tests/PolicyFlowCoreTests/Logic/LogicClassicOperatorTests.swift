@@ -93,3 +93,14 @@ struct LogicClassicOperatorTests {
     #expect(result == (try JSON(parsing: #"{"a": {"var": "x"}, "b": 2}"#)))
   }
 }
+
+extension LogicClassicOperatorTests {
+  @Test(arguments: [
+    ("a", "1"), ("b.c", "2"), ("b.d.e", "3"), ("b.d.f.0", "4"), ("b.d.f.1.g", "5"), ("b.d.f.2", "null"),
+    ("b.x.e", "null"), ("b.d.e.z", "null"),
+  ])
+  func readsPathsOfEveryDepth(_ path: String, _ expected: String) throws {
+    let data = #"{"a": 1, "b": {"c": 2, "d": {"e": 3, "f": [4, {"g": 5}]}}}"#
+    #expect(try evaluate("{\"var\": \"\(path)\"}", data) == (try JSON(parsing: expected)))
+  }
+}

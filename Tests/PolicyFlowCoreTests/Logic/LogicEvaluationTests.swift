@@ -25,6 +25,23 @@ struct LogicEvaluationTests {
     #expect(!output.contains("\n"))
   }
 
+  @Test(arguments: [
+    #"{"rule": {"date_add": ["2024-01-01", 9223372036854775807, "days"]}}"#,
+    #"{"rule": {"date_add": ["2024-01-01", -1e300, "months"]}}"#,
+    #"{"rule": {"val": [[1e300], "x"]}}"#,
+    #"{"rule": {"substr": ["abc", -9223372036854775808, 9223372036854775807]}}"#,
+    #"{"rule": {"%": [-9223372036854775808, -1]}}"#,
+    #"{"rule": {"/": [-9223372036854775808, -1]}}"#,
+    #"{"rule": {"-": [-9223372036854775808]}}"#,
+    #"{"rule": {"matches": ["a", {"cat": ["[", ""]}]}}"#,
+    #"{"rule": {"var": 1e300}}"#,
+  ])
+  func hostileInputGivesALineNotACrash(_ line: String) throws {
+    let output = LogicEvaluation.evaluateLine(line, context: LogicContext())
+    let parsed = try JSON(parsing: output)
+    #expect(parsed["result"] != nil || parsed["error"] != nil, "\(output)")
+  }
+
   @Test func malformedJSONIsAnErrorLine() throws {
     let output = LogicEvaluation.evaluateLine(#"{"rule": "#, context: LogicContext())
     let parsed = try JSON(parsing: output)
