@@ -88,7 +88,8 @@ public enum PremiumCalculator {
     let nonRefundable = Set(calculation.lines.filter { !$0.refundable }.map(\.code))
     var lines = earlier.lines.map { line in
       if nonRefundable.contains(line.code) {
-        return CalculationLine(code: line.code, description: "\(line.description) (not refundable)", amount: line.amount)
+        return CalculationLine(
+          code: line.code, description: "\(line.description) (not refundable)", amount: line.amount)
       }
       return CalculationLine(
         code: line.code, description: "\(line.description), earned \(period.daysCovered) of \(period.daysInTerm) days",

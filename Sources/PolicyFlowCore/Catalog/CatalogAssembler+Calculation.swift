@@ -61,7 +61,8 @@ extension CatalogAssembler {
           code.site,
           "line code '\(code.value)' is reserved for the premium paid in a cancellation; choose another code")
       } else if let earlier = seen[code.value] {
-        error(code.site, "duplicate calculation line code '\(code.value)' in flow '\(flow)'; first at \(earlier.location)")
+        error(
+          code.site, "duplicate calculation line code '\(code.value)' in flow '\(flow)'; first at \(earlier.location)")
       }
       checkReads(of: line, code: code.value, readable: Set(seen.keys), isFee: index >= lines.count)
       if seen[code.value] == nil { seen[code.value] = code.site }
@@ -81,8 +82,9 @@ extension CatalogAssembler {
 
   /// Reports `lines.X` reads of lines not computed before `line`, and `cancellation.x` reads that
   /// do not exist (or appear in a premium line, which has no cancellation).
-  private mutating func checkReads(of draft: CalculationLineDraft, code line: String, readable: Set<String>, isFee: Bool)
-  {
+  private mutating func checkReads(
+    of draft: CalculationLineDraft, code line: String, readable: Set<String>, isFee: Bool
+  ) {
     for read in draft.reads {
       let parts = read.value.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
       guard parts.count >= 2 else { continue }

@@ -5,7 +5,8 @@ import Testing
 struct CalculationLoadingTests {
   /// The rules of the `valid` fixture, so only the flow varies.
   static let rules: CatalogFile = CatalogFile(
-    path: "rules/rules.json", contents: try! CatalogTestPaths.read("Tests/PolicyFlowCoreTests/Fixtures/catalogs/valid/rules/rules.json"))
+    path: "rules/rules.json",
+    contents: try! CatalogTestPaths.read("Tests/PolicyFlowCoreTests/Fixtures/catalogs/valid/rules/rules.json"))
 
   func load(calculation: String) -> CatalogLoadResult {
     let flow = """
@@ -92,7 +93,9 @@ struct CalculationLoadingTests {
 
   @Test func warnsAboutCancellationLinesThatNeverApply() throws {
     let result = load(
-      calculation: #"{"currency": "EUR", "lines": [{"code": "BASE", "description": "Base", "amount": 1}], "cancellation": {"lines": [{"code": "FEE", "description": "Fee", "amount": 2}]}}"#)
+      calculation:
+        #"{"currency": "EUR", "lines": [{"code": "BASE", "description": "Base", "amount": 1}], "cancellation": {"lines": [{"code": "FEE", "description": "Fee", "amount": 2}]}}"#
+    )
     #expect(result.catalog != nil)
     #expect(
       result.findings.map(\.description) == [

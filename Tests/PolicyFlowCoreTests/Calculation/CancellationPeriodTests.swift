@@ -32,10 +32,13 @@ struct CancellationPeriodTests {
 
   @Test(arguments: [
     (year2026, "2026-02-30", "the cancellation date '2026-02-30' is not a calendar date; give it as YYYY-MM-DD"),
-    (year2026, "2026-04-01T00:00:00Z", "the cancellation date '2026-04-01T00:00:00Z' is not a calendar date; give it as YYYY-MM-DD"),
+    (
+      year2026, "2026-04-01T00:00:00Z",
+      "the cancellation date '2026-04-01T00:00:00Z' is not a calendar date; give it as YYYY-MM-DD"
+    ),
     (["endDate": "2026-12-31"] as JSON, "2026-04-01", "the policy has no startDate; pro-rating the premium needs it"),
     (
-      ["startDate": "2026-01-01", "endDate": 20261231] as JSON, "2026-04-01",
+      ["startDate": "2026-01-01", "endDate": 20_261_231] as JSON, "2026-04-01",
       "the policy's endDate 20261231 is not a date; give it as YYYY-MM-DD"
     ),
     (

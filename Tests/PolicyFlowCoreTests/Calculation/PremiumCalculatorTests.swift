@@ -83,7 +83,8 @@ struct PremiumCalculatorTests {
       [Self.line("BASE", "36500"), Self.line("FEE", "1000", refundable: false)],
       fees: [
         Self.line(
-          "ADMIN", #"{"+": [{"var": "cancellation.daysCovered"}, {"var": "cancellation.daysInTerm"}, {"var": "lines.BASE"}]}"#),
+          "ADMIN",
+          #"{"+": [{"var": "cancellation.daysCovered"}, {"var": "cancellation.daysInTerm"}, {"var": "lines.BASE"}]}"#),
         Self.line("CHECK", #"{"-": [{"var": "cancellation.premiumPaid"}, {"var": "cancellation.earned"}]}"#),
       ])
     let earlier = try #require(try PremiumCalculator.premium(for: policy, flow: priced, at: noon))
@@ -102,7 +103,9 @@ struct PremiumCalculatorTests {
   @Test func roundTripsThroughJSON() throws {
     let result = CalculationResult(
       kind: .cancellation, currency: "EUR", lines: [CalculationLine(code: "A", description: "a", amount: -5)])
-    #expect(result.json.serialized() == #"{"kind":"cancellation","currency":"EUR","lines":[{"code":"A","description":"a","amount":-5}],"total":-5}"#)
+    #expect(
+      result.json.serialized()
+        == #"{"kind":"cancellation","currency":"EUR","lines":[{"code":"A","description":"a","amount":-5}],"total":-5}"#)
     #expect(CalculationResult(json: result.json) == result)
     #expect(CalculationResult(json: ["kind": "premium"]) == nil)
   }
