@@ -142,6 +142,7 @@ extension CatalogAssembler {
         code: draft.code.value, description: description, isDefault: isDefault, isActive: isActive,
         lineOfBusiness: draft.lineOfBusiness, steps: steps.sorted { $0.sequence < $1.sequence })
       flow.definedAt = draft.code.site
+      flow.calculation = draft.calculation?.definition
       return flow
     }
     return Catalog(

@@ -82,11 +82,15 @@ extension CatalogAssembler {
           roles: resolvers?.strings("roles")?.map(\.value), hasAuthority: resolvers?.object["authority"] != nil,
           authority: authority, makerChecker: resolvers?.bool("makerChecker") ?? false, rules: rules))
     }
+    // Read before the code check so a flow without a code still gets its calculation checked.
+    let calculation = file.child("calculation").map {
+      collectCalculation($0, flow: file.string("code") ?? "(no code)")
+    }
     guard let code = file.located("code") else { return }
     flows.append(
       FlowDraft(
         code: code, description: file.string("description"), lineOfBusiness: file.string("lineOfBusiness"),
         isDefault: file.bool("default").map { Located(value: $0, site: file.site("default")) },
-        isActive: file.bool("active"), steps: steps))
+        isActive: file.bool("active"), steps: steps, calculation: calculation))
   }
 }

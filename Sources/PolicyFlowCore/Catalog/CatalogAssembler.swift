@@ -98,6 +98,7 @@ struct FlowDraft {
   var isDefault: Located<Bool>?
   var isActive: Bool?
   var steps: [StepDraft]
+  var calculation: CalculationDraft?
 }
 
 struct StepDraft {

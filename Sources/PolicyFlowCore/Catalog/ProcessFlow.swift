@@ -8,6 +8,8 @@ public struct ProcessFlow: Sendable {
   public var lineOfBusiness: String?
   /// Sorted by sequence; never empty in a loaded catalog.
   public var steps: [ProcessStep]
+  /// The premium calculation stored when a policy is approved; nil when the flow declares none.
+  public var calculation: CalculationDefinition? = nil
   /// Where the flow's code is written, for diagnostics; nil for flows built in code.
   public var definedAt: DefinitionLocation? = nil
 

@@ -1,7 +1,7 @@
 extension CycleOutcome {
   /// The outcome as scripts read it: `status`, `flow`, `catalogHash`, `at`, `stepsRun`,
-  /// `messages` and `pendReasons`, each message and pend reason with its rule, step and the
-  /// values its condition read.
+  /// `messages`, `pendReasons` and `calculation` (the premium result when approved, else null),
+  /// each message and pend reason with its rule, step and the values its condition read.
   public var json: JSON {
     [
       "status": .string(status.rawValue),
@@ -11,6 +11,7 @@ extension CycleOutcome {
       "stepsRun": .array(stepsRun.map(JSON.string)),
       "messages": .array(messages.map(\.json)),
       "pendReasons": .array(pendReasons.map(\.json)),
+      "calculation": calculation?.json ?? .null,
     ]
   }
 }

@@ -17,6 +17,9 @@ public struct CycleOutcome: Sendable, Hashable {
   public var stepsRun: [String]
   /// The policy data after derivations (validation rules that set derived fields).
   public var data: JSON
+  /// The premium, when the cycle approved the policy and its flow declares a calculation; nil
+  /// otherwise. The store keeps it with the approved version.
+  public var calculation: CalculationResult? = nil
 
   /// The status the policy reaches.
   public var status: PolicyStatus {
@@ -48,7 +51,7 @@ public struct AttachedMessage: Sendable, Hashable {
   public var text: String
   /// The rule that attached it (engine problems such as a missing flow name `(flow)`).
   public var rule: String
-  /// Nil for problems found before any step ran (flow selection).
+  /// Nil for problems found outside a step (flow selection, the premium calculation).
   public var step: StepReference?
   /// The condition's source and the values it read, for `explain`.
   public var condition: JSON?

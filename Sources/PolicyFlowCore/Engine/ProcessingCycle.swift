@@ -7,7 +7,9 @@
 /// attach messages (applying their derived fields as they go, so later rules see them); then
 /// pend rules run and attach pend reasons. At the end of a step a fatal message sends the policy
 /// back to Edit (pend reasons of the cycle are dropped); otherwise any pend reason pends it. A
-/// policy that passes every step is approved.
+/// policy that passes every step is approved, and its premium is calculated when the flow
+/// declares a calculation (from the data after derivations); a line that cannot be evaluated
+/// attaches a fatal `CALCULATION_ERROR` naming the line, and the policy goes back to Edit.
 public struct ProcessingCycle: Sendable {
   public let catalog: Catalog
 
@@ -67,13 +69,32 @@ private struct Run {
       }
       if !pendReasons.isEmpty { return finish(.pends, flowCode: flow.code) }
     }
-    return finish(.clean, flowCode: flow.code)
+    return approve(flow)
   }
 
-  private func finish(_ disposition: ProcessingOutcome, flowCode: String?) -> CycleOutcome {
+  private func finish(
+    _ disposition: ProcessingOutcome, flowCode: String?, calculation: CalculationResult? = nil
+  ) -> CycleOutcome {
     CycleOutcome(
       disposition: disposition, flowCode: flowCode, catalogHash: catalog.hash, at: time,
-      messages: messages, pendReasons: pendReasons, stepsRun: stepsRun, data: data)
+      messages: messages, pendReasons: pendReasons, stepsRun: stepsRun, data: data, calculation: calculation)
+  }
+
+  /// Every step passed: calculate the premium. A calculation error is not transient (the same
+  /// data would fail the same way), so it sends the policy back to Edit like a rule error.
+  private mutating func approve(_ flow: ProcessFlow) -> CycleOutcome {
+    do {
+      let calculation = try PremiumCalculator.computePremium(for: data, flow: flow, at: time)
+      return finish(.clean, flowCode: flow.code, calculation: calculation)
+    } catch {
+      messages.append(
+        AttachedMessage(
+          code: "CALCULATION_ERROR", severity: .fatal,
+          text: "The premium of flow \(flow.code) could not be calculated: \(error.message)",
+          rule: error.line.map { "(calculation \($0.code))" } ?? "(calculation)", step: nil, condition: error.source,
+          trace: LogicTrace()))
+      return finish(.fatal, flowCode: flow.code)
+    }
   }
 
   /// The flow to run, or nil after attaching a fatal message that says why there is none.

@@ -44,7 +44,8 @@ enum EmbeddedSchemas {
           "type": "array",
           "minItems": 1,
           "items": { "$ref": "#/$defs/step" }
-        }
+        },
+        "calculation": { "$ref": "#/$defs/calculation" }
       },
       "$defs": {
         "code": {
@@ -54,6 +55,70 @@ enum EmbeddedSchemas {
         },
         "logic": {
           "description": "A JsonLogic expression (jsonlogic.com) with PolicyFlow's domain operators: today, now, is_date, date_before, date_after, date_add, days_between, age_at, matches, has_message, is_country, is_currency."
+        },
+        "calculation": {
+          "title": "Calculation",
+          "description": "The premium calculated when a policy is approved, and the settlement when it is canceled. Amounts are integers in minor units (12345 is 123.45 EUR); a line whose expression gives a non-integer is rounded half to even to a whole minor unit. Omit for a flow that calculates nothing.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["currency", "lines"],
+          "properties": {
+            "currency": {
+              "description": "JsonLogic giving the ISO 4217 currency code of every amount: {\"var\": \"currency\"} for the policy's own, or a constant such as \"EUR\".",
+              "$ref": "#/$defs/logic"
+            },
+            "lines": {
+              "description": "The premium lines, computed and shown in this order. Each line reads the policy data (after the flow's derivations) and the lines above it as {\"var\": \"lines.CODE\"}; the total is their sum.",
+              "type": "array",
+              "minItems": 1,
+              "items": { "$ref": "#/$defs/calculationLine" }
+            },
+            "calculateOnCancellation": {
+              "description": "True to settle a cancellation: every premium line earned pro rata by days up to the cancellation date (refundable: false lines in full), then the cancellation lines, then PREMIUM_PAID (minus the premium total), so the total is the refund (negative) or the amount owed (positive). False (default): canceling only reverses the premium.",
+              "type": "boolean",
+              "default": false
+            },
+            "cancellation": {
+              "description": "What a cancellation adds when calculateOnCancellation is true.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["lines"],
+              "properties": {
+                "lines": {
+                  "description": "Fees charged on cancellation (a cancellation fee). Besides the policy data they read lines.CODE (the earned premium lines and the fees above), cancellation.date (YYYY-MM-DD, the first day no longer covered), cancellation.daysCovered, cancellation.daysInTerm, cancellation.earned and cancellation.premiumPaid.",
+                  "type": "array",
+                  "items": { "$ref": "#/$defs/calculationLine" }
+                }
+              }
+            }
+          }
+        },
+        "calculationLine": {
+          "title": "Calculation line",
+          "description": "One amount of a calculation.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["code", "description", "amount"],
+          "properties": {
+            "code": {
+              "description": "Unique within the calculation, premium and cancellation lines together; other lines read the amount as lines.CODE. PREMIUM_PAID is reserved.",
+              "$ref": "#/$defs/code"
+            },
+            "description": {
+              "description": "What the line is, as shown on the policy (Base premium, Insurance premium tax 21%).",
+              "type": "string",
+              "minLength": 1
+            },
+            "amount": {
+              "description": "JsonLogic giving the amount in minor units (or a constant integer). A non-integer result is rounded half to even; null, text or booleans are an error that sends the policy back to Edit with CALCULATION_ERROR.",
+              "$ref": "#/$defs/logic"
+            },
+            "refundable": {
+              "description": "Premium lines only. False for an amount fully earned on approval (a policy fee): a cancellation keeps all of it instead of pro-rating it. Default true.",
+              "type": "boolean",
+              "default": true
+            }
+          }
         },
         "step": {
           "title": "Step",

@@ -205,7 +205,7 @@ struct CatalogLoadingTests {
     #expect(
       CatalogTestPaths.describe(result.findings, under: directory) == [
         "flows/main.json:6:3: error: unknown key 'actve' in process flow; did you mean 'active'? Allowed keys: "
-          + "$schema, code, description, lineOfBusiness, default, active, steps",
+          + "$schema, code, description, lineOfBusiness, default, active, steps, calculation",
         "flows/main.json:9:19: error: 'sequence' must be an integer, found string \"10\"",
         "flows/main.json:15:35: error: unknown rule 'HIGH_SUMS' in step 'checks' of flow 'MAIN'; did you mean 'HIGH_SUM'?",
         "flows/other.json:2:11: error: duplicate flow code 'MAIN'; first defined at flows/main.json:2:11",

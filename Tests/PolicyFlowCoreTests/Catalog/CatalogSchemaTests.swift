@@ -83,7 +83,7 @@ struct CatalogSchemaTests {
         "f.json:1:59: error: missing required key 'rules' in step",
         "f.json:1:72: error: 'sequence' must be at least 1, found 0",
         "f.json:1:77: error: unknown key 'extra' in process flow. Allowed keys: $schema, code, description, "
-          + "lineOfBusiness, default, active, steps",
+          + "lineOfBusiness, default, active, steps, calculation",
       ]
     ),
     (

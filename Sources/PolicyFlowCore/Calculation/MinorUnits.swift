@@ -1,0 +1,55 @@
+/// Exact arithmetic on amounts in minor units (cents), with the one rounding rule of the
+/// calculation: **round half to even** to a whole minor unit (banker's rounding: 0.5 → 0,
+/// 1.5 → 2, 2.5 → 2, −2.5 → −2), so rounding errors do not drift one way over many policies.
+public enum MinorUnits {
+  /// The amount a line's JsonLogic result stands for.
+  ///
+  /// An integer is taken as is. A non-integer number (JsonLogic gives one when a division does
+  /// not come out even, or an operand is fractional) is rounded half to even with
+  /// `Double.rounded(.toNearestOrEven)`; this is exact while the amount is below 2^52 minor units.
+  /// Anything else (null, a string, a boolean…) is an error: an amount is never guessed.
+  public static func amount(_ value: JSON) throws(LogicError) -> Int {
+    switch value {
+    case .int(let amount):
+      return amount
+    case .double(let number):
+      let rounded = number.rounded(.toNearestOrEven)
+      guard rounded.isFinite, abs(rounded) < 9.0e15 else {
+        throw LogicError.notANumber("\(value.serialized()) is too large to be an amount in minor units")
+      }
+      return Int(rounded)
+    default:
+      throw LogicError(
+        type: "Invalid Arguments",
+        message: "gave \(value.typeName) \(value.serialized()); an amount must be a number of minor units")
+    }
+  }
+
+  /// `amount × numerator ÷ denominator`, rounded half to even, in exact integer arithmetic (the
+  /// product is held in 128 bits, so it cannot overflow). Used to pro-rate a premium by days.
+  ///
+  /// - Precondition: `denominator > 0`.
+  public static func prorate(_ amount: Int, _ numerator: Int, _ denominator: Int) -> Int {
+    precondition(denominator > 0, "pro-rating needs a positive denominator")
+    let product = Int128(amount) * Int128(numerator)
+    let divisor = Int128(denominator)
+    // Truncating division, then settle the remainder by comparing twice it with the divisor.
+    var quotient = product / divisor
+    let remainder = product % divisor
+    let twice = 2 * (remainder < 0 ? -remainder : remainder)
+    let away: Int128 = product < 0 ? -1 : 1
+    if twice > divisor || (twice == divisor && quotient % 2 != 0) { quotient += away }
+    return Int(quotient)
+  }
+
+  /// `12345` as `123.45` for a two-decimal currency; for messages and examples.
+  public static func format(_ amount: Int, decimals: Int = 2) -> String {
+    guard decimals > 0 else { return String(amount) }
+    var scale = 1
+    for _ in 0..<decimals { scale *= 10 }
+    let magnitude = amount.magnitude
+    let fraction = String(magnitude % UInt(scale))
+    let padded = String(repeating: "0", count: decimals - fraction.count) + fraction
+    return (amount < 0 ? "-" : "") + String(magnitude / UInt(scale)) + "." + padded
+  }
+}

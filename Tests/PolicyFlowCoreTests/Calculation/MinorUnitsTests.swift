@@ -1,0 +1,36 @@
+import PolicyFlowCore
+import Testing
+
+/// The rounding rule: half to even, to a whole minor unit.
+struct MinorUnitsTests {
+  @Test(arguments: [
+    (JSON.int(12345), 12345), (.double(0.5), 0), (.double(1.5), 2), (.double(2.5), 2), (.double(3.5), 4),
+    (.double(-2.5), -2), (.double(-3.5), -4), (.double(31237.5), 31238), (.double(1.4999), 1), (.double(2.5001), 3),
+    (.double(-0.4), 0),
+  ])
+  func roundsLineResultsHalfToEven(value: JSON, expected: Int) throws {
+    #expect(try MinorUnits.amount(value) == expected)
+  }
+
+  @Test(arguments: [JSON.null, "12", true, [1], .double(1e300)])
+  func refusesResultsThatAreNotAmounts(value: JSON) {
+    #expect(throws: LogicError.self) { try MinorUnits.amount(value) }
+  }
+
+  @Test(arguments: [
+    // amount, numerator, denominator, expected
+    (100, 1, 2, 50), (1, 1, 2, 0), (3, 1, 2, 2), (5, 1, 2, 2), (-5, 1, 2, -2), (-7, 1, 2, -4),
+    (146_250, 90, 365, 36_062), (31_238, 90, 365, 7_703), (10_000, 0, 365, 0), (10_000, 365, 365, 10_000),
+    (1, 2, 3, 1), (-1, 2, 3, -1), (Int.max, 364, 365, 9_198_102_524_425_036_695),
+  ])
+  func proratesExactly(amount: Int, numerator: Int, denominator: Int, expected: Int) {
+    #expect(MinorUnits.prorate(amount, numerator, denominator) == expected)
+  }
+
+  @Test func formatsMinorUnits() {
+    #expect(MinorUnits.format(179_988) == "1799.88")
+    #expect(MinorUnits.format(-128_723) == "-1287.23")
+    #expect(MinorUnits.format(5) == "0.05")
+    #expect(MinorUnits.format(-5) == "-0.05")
+  }
+}
