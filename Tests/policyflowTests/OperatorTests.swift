@@ -235,6 +235,37 @@ import Testing
     #expect(badDate.exitCode == 64)
   }
 
+  /// The worked example of examples/README.md: premium 1,799.88 EUR on approval; cancelled as
+  /// of 2026-04-01 (90 of 365 days), the premium is reversed and the settlement is a refund of
+  /// 1,287.23.
+  @Test func cancellationReversesThePremiumAndRecalculatesToTheCent() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-approved.json")
+    let approved = try JSON(parsing: try store.run(["policies", "show", code, "--json"]).stdout)
+    #expect(approved[path: "calculations.0.kind"] == "premium")
+    #expect(approved[path: "calculations.0.total"] == 179_988)
+    #expect(approved[path: "calculations.0.currency"] == "EUR")
+    let cancelled = try store.run(["policies", "cancel", code, "--date", "2026-04-01", "--as", "clerk"])
+    #expect(cancelled.exitCode == 0, "\(cancelled.stderr)")
+    let shown = try JSON(parsing: try store.run(["policies", "show", code, "--json"]).stdout)
+    let calculations = shown[path: "calculations"]?.arrayValue ?? []
+    try #require(calculations.count == 3)
+    #expect(calculations[1][path: "kind"] == "reversal")
+    #expect(calculations[1][path: "total"] == -179_988)
+    #expect(calculations[2][path: "kind"] == "cancellation")
+    #expect(calculations[2][path: "total"] == -128_723)
+    let lines = Dictionary(
+      uniqueKeysWithValues: (calculations[2][path: "lines"]?.arrayValue ?? []).map {
+        ($0[path: "code"]!.stringValue!, $0[path: "amount"]!)
+      })
+    #expect(lines["BASE"] == 36_062)
+    #expect(lines["POLICY_FEE"] == 2_500)
+    #expect(lines["PREMIUM_TAX"] == 7_703)
+    #expect(lines["CANCELLATION_FEE"] == 5_000)
+    #expect(lines["PREMIUM_PAID"] == -179_988)
+    #expect(try store.run(["policies", "show", code]).stdout.contains("cancellation  total -1287.23 EUR"))
+  }
+
   @Test func explainUsesTheSnapshotNotTodaysFiles() throws {
     let store = try storeWithUsers()
     // Process with a copy of the catalog, then change the rule's description in the copy.

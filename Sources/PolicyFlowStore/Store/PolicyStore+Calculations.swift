@@ -1,66 +1,74 @@
 public import PolicyFlowCore
 
-/// A calculation result as the store keeps it: amounts in integer minor units.
+/// A calculation result as stored, with when it was stored.
 public struct StoredCalculation: Sendable, Hashable {
-  /// `premium`, `reversal` or `cancellation`.
-  public var kind: String
-  public var currency: String
-  public var total: Int
-  /// The result's lines as JSON (`[{"code", "description", "amount"}]`).
-  public var lines: JSON
-  /// When it was stored; nil before it is.
-  public var at: String?
+  public var result: CalculationResult
+  public var at: String
 
-  public init(kind: String, currency: String, total: Int, lines: JSON, at: String? = nil) {
-    self.kind = kind
-    self.currency = currency
-    self.total = total
-    self.lines = lines
-    self.at = at
-  }
-
+  /// `{"kind", "currency", "total", "lines": [{"code", "description", "amount"}], "at"}`.
   public var json: JSON {
-    [
-      "kind": .string(kind), "currency": .string(currency), "total": .int(total), "lines": lines,
-      "at": at.map(JSON.string) ?? .null,
-    ]
+    var object = result.json
+    object.set(path: "at", to: .string(at))
+    return object
   }
 }
 
 extension PolicyStore {
-  func insertCalculation(_ calculation: StoredCalculation, policyID: Int64, at time: StoreTime) throws {
+  func insertCalculation(_ result: CalculationResult, policyID: Int64, at time: StoreTime) throws {
     try db.execute(
       "INSERT INTO calculation (policy_id, kind, currency, total, at, lines) VALUES (?, ?, ?, ?, ?, ?)",
       [
-        .integer(policyID), .text(calculation.kind), .text(calculation.currency), .integer(Int64(calculation.total)),
-        .text(time.iso8601), .text(calculation.lines.serialized()),
+        .integer(policyID), .text(result.kind.rawValue), .text(result.currency), .integer(Int64(result.total)),
+        .text(time.iso8601), .text(result.json.serialized()),
       ])
+  }
+
+  private static func calculation(_ row: SQLiteRow) throws -> StoredCalculation {
+    guard let result = CalculationResult(json: try JSON(parsing: row.string(at: 0))) else {
+      throw StoreError(.invalidInput, "The store holds a calculation result it cannot read.")
+    }
+    return StoredCalculation(result: result, at: row.string(at: 1))
   }
 
   /// The calculation results of one policy version, oldest first.
   public func calculations(policyID: Int64) throws -> [StoredCalculation] {
     try db.query(
-      "SELECT kind, currency, total, lines, at FROM calculation WHERE policy_id = ? ORDER BY id", [.integer(policyID)]
-    ) {
-      StoredCalculation(
-        kind: $0.string(at: 0), currency: $0.string(at: 1), total: $0.int(at: 2),
-        lines: try JSON(parsing: $0.string(at: 3)),
-        at: $0.string(at: 4))
-    }
+      "SELECT lines, at FROM calculation WHERE policy_id = ? ORDER BY id", [.integer(policyID)],
+      row: PolicyStore.calculation)
   }
 
-  /// The premium result in force for the policy (any version), or nil when none was computed.
-  func latestCalculation(gid: String) throws -> StoredCalculation? {
-    try db.queryOne(
-      """
-      SELECT c.kind, c.currency, c.total, c.lines, c.at FROM calculation c JOIN policy p ON p.id = c.policy_id
-      WHERE p.gid = ? AND c.kind = 'premium' ORDER BY c.id DESC LIMIT 1
-      """, [.text(gid)]
-    ) {
-      StoredCalculation(
-        kind: $0.string(at: 0), currency: $0.string(at: 1), total: $0.int(at: 2),
-        lines: try JSON(parsing: $0.string(at: 3)),
-        at: $0.string(at: 4))
+  /// Reverses the premium in force and, when the flow that computed it says
+  /// `calculateOnCancellation`, stores the settlement up to `effectiveDate`. The flow comes from
+  /// the catalog snapshot of the cycle that approved the premium: the terms in force, not
+  /// today's files.
+  func recalculateOnCancellation(gid: String, cancelledPolicyID: Int64, effectiveDate: String, at now: StoreTime) throws
+  {
+    guard
+      let premium = try db.queryOne(
+        """
+        SELECT c.lines, c.at, c.policy_id, p.data FROM calculation c JOIN policy p ON p.id = c.policy_id
+        WHERE p.gid = ? AND c.kind = 'premium' ORDER BY c.id DESC LIMIT 1
+        """, [.text(gid)],
+        row: { (try PolicyStore.calculation($0), $0.int64(at: 2), try JSON(parsing: $0.string(at: 3))) })
+    else { return }
+    let (earlier, premiumPolicyID, data) = premium
+    guard
+      let cycle = try db.queryOne(
+        "SELECT catalog_hash, flow FROM cycle WHERE policy_id = ? AND status = 'Approved' ORDER BY id DESC LIMIT 1",
+        [.integer(premiumPolicyID)], row: { ($0.string(at: 0), $0.isNull(at: 1) ? nil : $0.string(at: 1)) }),
+      let flowCode = cycle.1, let flow = try snapshotCatalog(cycle.0)?.flows[flowCode]
+    else {
+      throw StoreError(.refused, "The premium cannot be reversed: the catalog that computed it is not in the store.")
+    }
+    do {
+      let settlement = try PremiumCalculator.cancellation(
+        of: data, flow: flow, earlier: earlier.result, effectiveDate: effectiveDate, at: now.timestamp)
+      try insertCalculation(settlement.reversal, policyID: cancelledPolicyID, at: now)
+      if let recalculated = settlement.recalculated {
+        try insertCalculation(recalculated, policyID: cancelledPolicyID, at: now)
+      }
+    } catch let error as LogicError {
+      throw StoreError(.invalidInput, "The cancellation as of \(effectiveDate) cannot be calculated: \(error.message)")
     }
   }
 }

@@ -105,13 +105,10 @@ extension PolicyStore {
     }
   }
 
-  /// Cancels the policy as of `effectiveDate` (YYYY-MM-DD). Open pend reasons are withdrawn;
-  /// calculation results are handled by `cancellationCalculation`, computed by the caller from
-  /// the flow (the store has no catalog) and stored here in the same transaction.
-  public func cancel(
-    _ code: String, effectiveDate: String, reason: String?, actor: String,
-    calculation: (_ policy: StoredPolicy, _ earlier: StoredCalculation?) throws -> [StoredCalculation] = { _, _ in [] }
-  ) throws -> StoredPolicy {
+  /// Cancels the policy as of `effectiveDate` (YYYY-MM-DD): open pend reasons are withdrawn,
+  /// the premium in force is reversed and, when its flow says so, recalculated up to that date,
+  /// all in one transaction.
+  public func cancel(_ code: String, effectiveDate: String, reason: String?, actor: String) throws -> StoredPolicy {
     try db.transaction {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
@@ -127,9 +124,8 @@ extension PolicyStore {
         ])
       if transition.withdrawsOpenPendReasons { _ = try withdrawOpenPends(stored.id, at: now) }
       if transition.reversesCalculationResults {
-        for result in try calculation(stored, try latestCalculation(gid: stored.policy.gid)) {
-          try insertCalculation(result, policyID: stored.id, at: now)
-        }
+        try recalculateOnCancellation(
+          gid: stored.policy.gid, cancelledPolicyID: stored.id, effectiveDate: effectiveDate, at: now)
       }
       var row = transition.statusHistory
       row.note = "cancelled as of \(effectiveDate)" + (reason.map { ": \($0)" } ?? "")

@@ -115,6 +115,9 @@ extension PolicyStore {
     try db.execute(
       "UPDATE policy SET status = ?, data = ?, updated_at = ? WHERE id = ?",
       [.text(transition.status.rawValue), .text(outcome.data.serialized()), .text(now.iso8601), .integer(policyID)])
+    if let calculation = outcome.calculation {
+      try insertCalculation(calculation, policyID: policyID, at: now)
+    }
     try recordStatus(policyID: policyID, transition.statusHistory, actor: worker, at: now)
   }
 }

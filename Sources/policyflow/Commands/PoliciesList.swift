@@ -113,12 +113,14 @@ enum PoliciesList {
     }
     if !details.calculations.isEmpty {
       lines.append("\nCalculations:")
-      for c in details.calculations {
-        lines.append("  \(c.at ?? "")  \(c.kind)  total \(Money.format(c.total)) \(c.currency)")
-        for line in c.lines.arrayValue ?? [] {
+      for stored in details.calculations {
+        let result = stored.result
+        lines.append(
+          "  \(stored.at)  \(result.kind.rawValue)  total \(MinorUnits.format(result.total)) \(result.currency)")
+        for line in result.lines {
           lines.append(
-            "    \(text(line, "code").padding(24)) \(Money.format(line[path: "amount"]?.number.map(Int.init) ?? 0).leftPadded(14))  \(text(line, "description"))"
-          )
+            "    " + line.code.padding(24) + " " + MinorUnits.format(line.amount).leftPadded(14) + "  "
+              + line.description)
         }
       }
     }
@@ -137,16 +139,6 @@ enum MessageTextDisplay {
   static func plain(_ value: JSON) -> String {
     if case .string(let s) = value { return s }
     return value.serialized()
-  }
-}
-
-/// Minor units as a decimal amount with two digits: 123456 → "1234.56".
-enum Money {
-  static func format(_ minor: Int) -> String {
-    let sign = minor < 0 ? "-" : ""
-    let magnitude = minor.magnitude
-    let cents = magnitude % 100
-    return "\(sign)\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
   }
 }
 
