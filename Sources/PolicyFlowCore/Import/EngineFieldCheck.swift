@@ -1,0 +1,111 @@
+/// Checks the fields the engine itself relies on, so that a bad policy is refused at import
+/// with a sentence instead of failing later inside a processing cycle.
+///
+/// Types, required fields, `source` and the `processFlow` pattern come from the embedded
+/// policy schema (``JSONSchema/policy``); the checks a schema cannot express are here: the
+/// code's format, ISO 8601 dates with start ≤ end, ISO 4217 currency and the sum assured in
+/// integer minor units. `source` may be left out: the import command supplies it.
+enum EngineFieldCheck {
+  /// One problem: the dotted path of the field and a sentence.
+  struct Problem: Equatable {
+    var field: String
+    var sentence: String
+  }
+
+  /// Fields that hold an ISO 8601 date or date-time: `startDate`, `endDate` and any property
+  /// the policy schema declares with `"format": "date"` or `"date-time"`.
+  static let dateFields: Set<String> = {
+    var fields: Set<String> = ["startDate", "endDate"]
+    for (name, schema) in JSONSchema.policy.root[path: "properties"]?.objectValue ?? JSONObject() {
+      if let format = schema[path: "format"]?.stringValue, format == "date" || format == "date-time" {
+        fields.insert(name)
+      }
+    }
+    return fields
+  }()
+
+  private static let orderedDateFields = dateFields.sorted()
+
+  /// Every problem with `data`'s engine fields, in field order.
+  static func check(_ data: JSON) -> [Problem] {
+    guard case .object(let object) = data else {
+      return [Problem(field: "record", sentence: "a policy must be a JSON object, found \(data.typeName)")]
+    }
+    var problems = schemaProblems(data)
+
+    if case .string(let code)? = object["code"], !code.isEmpty, !PolicyImport.isValidCode(code) {
+      problems.append(
+        Problem(
+          field: "code",
+          sentence:
+            "'\(code)' is not a valid policy code; use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        ))
+    }
+
+    var dates: [String: LogicDate] = [:]
+    for field in orderedDateFields {
+      guard let value = object[field] else { continue }
+      if case .string(let text) = value, let date = LogicDate(parsing: text) {
+        dates[field] = date
+      } else {
+        let found = value.stringValue.map { "'\($0)'" } ?? "\(value.typeName) \(value.serialized())"
+        problems.append(
+          Problem(
+            field: field,
+            sentence:
+              "\(found) is not an ISO 8601 date (2026-02-01) or date-time with an offset (2026-02-01T00:00:00+01:00)"
+          ))
+      }
+    }
+    if let start = dates["startDate"], let end = dates["endDate"], end.instant < start.instant {
+      problems.append(
+        Problem(
+          field: "endDate",
+          sentence: "'\(end.iso8601)' is before startDate '\(start.iso8601)'; a policy cannot end before it starts"))
+    }
+
+    if let currency = object["currency"] {
+      if case .string(let code) = currency, ISOCodes.currencies.contains(code) {
+      } else {
+        let found = currency.stringValue.map { "'\($0)'" } ?? "\(currency.typeName) \(currency.serialized())"
+        var sentence = "\(found) is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP"
+        if let text = currency.stringValue, ISOCodes.currencies.contains(text.uppercased()) {
+          sentence += "; did you mean '\(text.uppercased())'?"
+        }
+        problems.append(Problem(field: "currency", sentence: sentence))
+      }
+    }
+
+    if let sum = object["sumAssured"] {
+      if case .int(let amount) = sum, amount >= 0 {
+      } else {
+        let found = sum.stringValue.map { "'\($0)'" } ?? "\(sum.typeName) \(sum.serialized())"
+        problems.append(
+          Problem(
+            field: "sumAssured",
+            sentence: "\(found) is not an amount in minor units; write a whole number of cents, e.g. 150000 for 1500.00"
+          ))
+      }
+    }
+    return problems
+  }
+
+  /// The policy schema's violations as field problems. A missing `source` is not one: the
+  /// import command's `--source` fills it in.
+  private static func schemaProblems(_ data: JSON) -> [Problem] {
+    JSONSchema.policy.violations(of: data).compactMap { violation in
+      let tokens = violation.pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+      if tokens.isEmpty, violation.message.hasPrefix("missing required key '") {
+        let name = violation.message.dropFirst("missing required key '".count).prefix { $0 != "'" }
+        guard name != "source" else { return nil }
+        return Problem(field: String(name), sentence: "missing; every policy needs a \(name)")
+      }
+      let field = tokens.map { SchemaValidator.unescape($0) }.joined(separator: ".")
+      var sentence = Substring(violation.message)
+      if let last = tokens.last, sentence.hasPrefix("'\(SchemaValidator.unescape(last))' ") {
+        sentence = sentence.dropFirst(SchemaValidator.unescape(last).count + 3)
+      }
+      return Problem(field: field.isEmpty ? "record" : field, sentence: String(sentence))
+    }
+  }
+}
