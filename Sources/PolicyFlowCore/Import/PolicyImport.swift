@@ -83,11 +83,12 @@ public enum PolicyImport {
     let file: String
     var result = Result()
     private var firstLine: [String: Int] = [:]
+    private let engineFields = EngineFieldCheck()
 
     init(file: String) { self.file = file }
 
     mutating func add(_ data: JSON, line: Int) {
-      let problems = EngineFieldCheck.check(data)
+      let problems = engineFields.check(data)
       for problem in problems {
         result.rowFindings.append(ImportFinding(file: file, line: line, field: problem.field, sentence: problem.sentence))
       }
