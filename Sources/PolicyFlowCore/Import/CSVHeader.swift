@@ -36,7 +36,9 @@ struct CSVHeader {
   static let textFields: Set<String> = {
     var fields = EngineFieldCheck.dateFields.union(["currency"])
     for (name, schema) in JSONSchema.policy.root[path: "properties"]?.objectValue ?? JSONObject() {
-      if schema[path: "type"] == "string" || schema[path: "enum"]?.arrayValue?.allSatisfy({ $0.stringValue != nil }) == true {
+      if schema[path: "type"] == "string"
+        || schema[path: "enum"]?.arrayValue?.allSatisfy({ $0.stringValue != nil }) == true
+      {
         fields.insert(name)
       }
     }
@@ -62,7 +64,8 @@ struct CSVHeader {
       paths.append(pathText)
       let components = path.split(separator: ".", omittingEmptySubsequences: false)
       if let first = firstColumn[pathText] {
-        problems.append((name, "appears twice in the header (columns \(first + 1) and \(column + 1)); name each field once"))
+        problems.append(
+          (name, "appears twice in the header (columns \(first + 1) and \(column + 1)); name each field once"))
         continue
       }
       firstColumn[pathText] = column

@@ -88,7 +88,8 @@ extension PolicyImport {
     }
     switch problem {
     case .unterminatedQuote(let cell):
-      return "\(name(cell)) opens a quote that is never closed; end a quoted cell with \" and write a quote inside it as \"\""
+      return
+        "\(name(cell)) opens a quote that is never closed; end a quoted cell with \" and write a quote inside it as \"\""
     case .textAfterClosingQuote(let cell):
       return "\(name(cell)) has text after its closing quote; quote the whole cell and write a quote inside it as \"\""
     }

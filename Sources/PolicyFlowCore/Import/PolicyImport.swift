@@ -61,8 +61,10 @@ public enum PolicyImport {
           combined.documents.append(document)
         }
       }
-      combined.rowFindings += findings.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
-        .map(\.element)
+      combined.rowFindings += findings.enumerated().sorted {
+        ($0.element.line, $0.offset) < ($1.element.line, $1.offset)
+      }
+      .map(\.element)
     }
     return combined
   }
@@ -90,7 +92,8 @@ public enum PolicyImport {
     mutating func add(_ data: JSON, line: Int) {
       let problems = engineFields.check(data)
       for problem in problems {
-        result.rowFindings.append(ImportFinding(file: file, line: line, field: problem.field, sentence: problem.sentence))
+        result.rowFindings.append(
+          ImportFinding(file: file, line: line, field: problem.field, sentence: problem.sentence))
       }
       if case .string(let code)? = data[path: "code"] {
         if let first = firstLine[code] {
@@ -107,7 +110,9 @@ public enum PolicyImport {
     }
   }
 
-  private static func duplicate(_ code: String, _ file: String, _ line: Int, firstIn firstFile: String, _ firstLine: Int)
+  private static func duplicate(
+    _ code: String, _ file: String, _ line: Int, firstIn firstFile: String, _ firstLine: Int
+  )
     -> ImportFinding
   {
     let place = firstFile == file ? "line \(firstLine)" : "\(firstFile) line \(firstLine)"

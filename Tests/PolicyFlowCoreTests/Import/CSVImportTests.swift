@@ -10,7 +10,8 @@ struct CSVImportTests {
   }
 
   @Test func readsQuotedCellsWithCommasDoubledQuotesAndLineBreaks() throws {
-    let text = "\(Self.header),note\nHP-1,health,vitalis,\"Smith, \"\"Jo\"\"\nsecond line\"\nHP-2,health,vitalis,plain\n"
+    let text =
+      "\(Self.header),note\nHP-1,health,vitalis,\"Smith, \"\"Jo\"\"\nsecond line\"\nHP-2,health,vitalis,plain\n"
     let result = parse(text)
     #expect(result.rowFindings.map(\.description) == [])
     try #require(result.documents.count == 2)
