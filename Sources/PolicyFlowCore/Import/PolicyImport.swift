@@ -1,101 +1,72 @@
-/// Reads policy documents from import files: `.json` (one policy or an array of them) and
-/// `.jsonl` (one policy per line; blank lines are skipped). Every bad document is a finding at
-/// its line, so a user fixes the whole file in one pass.
+/// Reads policy documents from import files and checks their engine fields, so that a user
+/// fixes a whole file in one pass.
+///
+/// The format follows the file's extension: `.csv` (see ``CSVHeader`` and ``CSVCellTyping``),
+/// `.jsonl` / `.ndjson` (one policy per line; blank lines are skipped), anything else JSON (one
+/// policy or an array of them). Every bad record is reported as an ``ImportFinding`` at the
+/// line where it starts; codes must be unique within the import.
 public enum PolicyImport {
-  /// A document and the line it starts on.
+  /// A policy that passed every check, the file it came from and the line it starts on.
   public struct Document: Sendable {
     public var data: JSON
     public var line: Int
+    public var file: String
   }
 
   public struct Result: Sendable {
+    /// The records without problems, in file order.
     public var documents: [Document] = []
-    public var findings: [Finding] = []
+    /// Every problem, in file and line order; an import with any should import nothing.
+    public var rowFindings: [ImportFinding] = []
+
+    public init() {}
+
+    /// The problems as catalog-style findings (`file:line:1: error: field: sentence`).
+    public var findings: [Finding] { rowFindings.map(\.finding) }
   }
 
   /// Parses `text` read from `file`; the format follows the file's extension.
   public static func parse(_ text: String, file: String) -> Result {
-    var result =
-      file.hasSuffix(".jsonl") || file.hasSuffix(".ndjson") ? parseLines(text, file: file) : parseJSON(text, file: file)
-    var firstLine: [String: Int] = [:]
-    for document in result.documents {
-      guard case .string(let code)? = document.data[path: "code"] else { continue }
-      if let first = firstLine[code] {
-        result.findings.append(
-          finding(
-            file, document.line, "code: '\(code)' appears twice in this file (first on line \(first)); codes are unique"
-          ))
-      } else {
-        firstLine[code] = document.line
+    parse(text, file: file, progress: nil)
+  }
+
+  /// Parses `text` read from `file`, calling `progress` now and then with the fraction of the
+  /// text read so far (0…1), for a progress bar.
+  public static func parse(_ text: String, file: String, progress: ((Double) -> Void)?) -> Result {
+    var result: Result
+    if file.hasSuffix(".csv") {
+      result = parseCSV(text, file: file, progress: progress)
+    } else if file.hasSuffix(".jsonl") || file.hasSuffix(".ndjson") {
+      result = parseLines(text, file: file)
+    } else {
+      result = parseJSON(text, file: file)
+    }
+    progress?(1)
+    return result
+  }
+
+  /// The results of several files as one import: findings in file order, and a code that
+  /// appears in two files reported at its later occurrence.
+  public static func combine(_ results: [Result]) -> Result {
+    var combined = Result()
+    var first: [String: Document] = [:]
+    for result in results {
+      var findings = result.rowFindings
+      for document in result.documents {
+        guard case .string(let code)? = document.data[path: "code"] else { continue }
+        if let earlier = first[code] {
+          findings.append(duplicate(code, document.file, document.line, firstIn: earlier.file, earlier.line))
+        } else {
+          first[code] = document
+          combined.documents.append(document)
+        }
       }
-    }
-    result.findings.sort()
-    return result
-  }
-
-  private static func parseJSON(_ text: String, file: String) -> Result {
-    var result = Result()
-    let document: JSONDocument
-    do {
-      document = try JSONDocument(parsing: text)
-    } catch {
-      result.findings.append(Finding(file: file, location: error.location, message: error.message))
-      return result
-    }
-    let items: [(JSON, String)]
-    switch document.root {
-    case .array(let array): items = array.enumerated().map { ($1, "/\($0)") }
-    default: items = [(document.root, "")]
-    }
-    for (data, pointer) in items {
-      let line = document.location(of: pointer).line
-      check(data, file: file, line: line, into: &result)
-    }
-    return result
-  }
-
-  private static func parseLines(_ text: String, file: String) -> Result {
-    var result = Result()
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let trimmed = line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
-      guard !trimmed.isEmpty else { continue }
-      do {
-        check(try JSON(parsing: String(line)), file: file, line: index + 1, into: &result)
-      } catch {
-        result.findings.append(
-          Finding(
-            file: file, location: SourceLocation(line: index + 1, column: error.location.column), message: error.message
-          ))
+      combined.rowFindings += findings.enumerated().sorted {
+        ($0.element.line, $0.offset) < ($1.element.line, $1.offset)
       }
+      .map(\.element)
     }
-    return result
-  }
-
-  private static func check(_ data: JSON, file: String, line: Int, into result: inout Result) {
-    guard case .object = data else {
-      result.findings.append(finding(file, line, "a policy must be a JSON object, found \(data.typeName)"))
-      return
-    }
-    if let source = data[path: "source"], source != "integration", source != "manual" {
-      result.findings.append(
-        finding(file, line, "source: must be \"integration\" or \"manual\", found \(source.serialized())"))
-      return
-    }
-    switch data[path: "code"] {
-    case .string(let code)? where isValidCode(code):
-      result.documents.append(Document(data: data, line: line))
-    case .string(let code)?:
-      result.findings.append(
-        finding(
-          file, line,
-          "code: '\(code)' is not a valid policy code; use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
-        ))
-    case let other?:
-      result.findings.append(
-        finding(file, line, "code: must be a string such as \"HP-000123\", found \(other.typeName)"))
-    case nil:
-      result.findings.append(finding(file, line, "code: missing; every policy needs a code such as \"HP-000123\""))
-    }
+    return combined
   }
 
   /// 1 to 64 characters: letters, digits, `.`, `_`, `-`, starting with a letter or digit.
@@ -108,7 +79,45 @@ public enum PolicyImport {
       && code.unicodeScalars.allSatisfy { alphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" }
   }
 
-  private static func finding(_ file: String, _ line: Int, _ message: String) -> Finding {
-    Finding(file: file, location: SourceLocation(line: line, column: 1), message: message)
+  /// Collects the records of one file: checks each, keeps the good ones, and refuses a code
+  /// seen earlier in the file.
+  struct Collector {
+    let file: String
+    var result = Result()
+    private var firstLine: [String: Int] = [:]
+    private let engineFields = EngineFieldCheck()
+
+    init(file: String) { self.file = file }
+
+    mutating func add(_ data: JSON, line: Int) {
+      let problems = engineFields.check(data)
+      for problem in problems {
+        result.rowFindings.append(
+          ImportFinding(file: file, line: line, field: problem.field, sentence: problem.sentence))
+      }
+      if case .string(let code)? = data[path: "code"] {
+        if let first = firstLine[code] {
+          result.rowFindings.append(duplicate(code, file, line, firstIn: file, first))
+          return
+        }
+        firstLine[code] = line
+      }
+      if problems.isEmpty { result.documents.append(Document(data: data, line: line, file: file)) }
+    }
+
+    mutating func report(line: Int, field: String, _ sentence: String) {
+      result.rowFindings.append(ImportFinding(file: file, line: line, field: field, sentence: sentence))
+    }
+  }
+
+  private static func duplicate(
+    _ code: String, _ file: String, _ line: Int, firstIn firstFile: String, _ firstLine: Int
+  )
+    -> ImportFinding
+  {
+    let place = firstFile == file ? "line \(firstLine)" : "\(firstFile) line \(firstLine)"
+    return ImportFinding(
+      file: file, line: line, field: "code",
+      sentence: "'\(code)' appears twice in this import (first on \(place)); policy codes are unique")
   }
 }

@@ -6,12 +6,14 @@ import PolicyFlowStore
 enum PoliciesImport {
   static let command = Command(
     name: "import",
-    abstract: "Import policies from .json (one policy or an array) or .jsonl files.",
+    abstract: "Import policies from .json (one policy or an array), .jsonl or .csv files.",
     discussion: """
-      Every bad document is reported as FILE:LINE:COLUMN: error: FIELD: SENTENCE, and then nothing is \
-      imported. Imported policies start in Edit as version 1 with a new gid; --submit queues them for a worker.
+      Every bad record is reported as FILE:LINE: FIELD: SENTENCE, and then nothing is imported. \
+      CSV: a header row names fields by dotted path (policyholder.country, enrollments.0.role); canonical \
+      integers become numbers, other cells stay text, empty cells are absent; a header ending in :json \
+      reads JSON cells, :string keeps digits as text. Imported policies start in Edit as version 1 with a new gid; --submit queues them for a worker.
       """,
-    arguments: [Positional(name: "file", help: "A .json or .jsonl file.", isRepeating: true)],
+    arguments: [Positional(name: "file", help: "A .json, .jsonl or .csv file.", isRepeating: true)],
     options: [
       StoreOptions.db, StoreOptions.actor,
       .flag("--submit", "Submit the imported policies for processing."),
@@ -26,21 +28,26 @@ enum PoliciesImport {
         message: "Invalid value '\(sourceText)' for '--source <source>': expected integration or manual.",
         commandPath: invocation.commandPath)
     }
-    var documents: [JSON] = []
-    var findings: [Finding] = []
+    var results: [PolicyImport.Result] = []
     for file in invocation.positionals {
       guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
         throw CommandFailure(message: "Cannot read '\(file)': it is missing, unreadable or not UTF-8 text.")
       }
-      let parsed = PolicyImport.parse(text, file: file)
-      documents += parsed.documents.map(\.data)
-      findings += parsed.findings
+      let bar = ProgressBar(label: file, size: text.utf8.count)
+      results.append(PolicyImport.parse(text, file: file, progress: bar.map { bar in { bar.show($0) } }))
+      bar?.finish()
     }
+    let parsed = PolicyImport.combine(results)
+    let findings = parsed.rowFindings
     guard findings.isEmpty else {
       for finding in findings { Terminal.error(finding.description) }
-      Terminal.error("Error: \(findings.count) bad document\(findings.count == 1 ? "" : "s"); nothing was imported.")
+      let records = Set(findings.map { "\($0.file):\($0.line)" }).count
+      Terminal.error(
+        "Error: \(findings.count) problem\(findings.count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s"); "
+          + "nothing was imported.")
       return ExitCode.invalidInput
     }
+    let documents = parsed.documents.map(\.data)
     let store = try StoreOptions.open(invocation)
     let submit = invocation.flag("--submit")
     do {
@@ -53,6 +60,34 @@ enum PoliciesImport {
     } catch let error as StoreError {
       throw CommandFailure(message: "\(error.message) Nothing was imported.", exitCode: StoreFailure.exitCode(error))
     }
+  }
+}
+
+/// A progress bar on stderr for reading a large file (over 5 MB), drawn only when stderr is a
+/// terminal so that logs and pipes stay clean.
+final class ProgressBar {
+  private let label: String
+  private var shown = -1
+
+  /// Nil when no bar should be drawn.
+  init?(label: String, size: Int) {
+    guard size > 5_000_000, isatty(2) == 1 else { return nil }
+    self.label = label
+  }
+
+  /// Redraws the bar at `fraction` (0…1) when the percentage changed.
+  func show(_ fraction: Double) {
+    let percent = Int((min(max(fraction, 0), 1) * 100).rounded(.down))
+    guard percent != shown else { return }
+    shown = percent
+    let filled = percent * 30 / 100
+    let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: 30 - filled)
+    Terminal.write("\rReading \(label) [\(bar)] \(percent)%", to: 2)
+  }
+
+  /// Clears the bar's line.
+  func finish() {
+    Terminal.write("\r\u{1B}[2K", to: 2)
   }
 }
 

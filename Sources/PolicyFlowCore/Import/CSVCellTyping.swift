@@ -1,0 +1,55 @@
+/// How a CSV cell becomes a JSON value, chosen so that no cell ever loses information.
+///
+/// - An empty cell (also `""`) means the field is absent.
+/// - A canonical integer becomes a JSON integer: an optional `-`, then `0` or digits without a
+///   leading zero, fitting in Int64. `00123`, `+5`, `-0` and `99999999999999999999` stay text,
+///   so codes, postcodes and account numbers keep their exact characters.
+/// - Everything else stays text, including decimals (`12.50`: amounts are integer minor units,
+///   and a decimal cell kept as text can be fixed later instead of rounded now) and
+///   `true`/`false` (the policy schema types no field as boolean; a `:json` column gives real
+///   booleans, decimals and null).
+/// - Engine text fields (`code`, `brand`, `currency`, dates…) and `:string` columns always stay
+///   text.
+enum CSVCellTyping {
+  /// The integer the bytes spell canonically, or nil.
+  static func canonicalInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    var index = 0
+    let negative = bytes.first == UInt8(ascii: "-")
+    if negative { index = 1 }
+    let digitCount = bytes.count - index
+    guard digitCount >= 1, digitCount <= 19 else { return nil }
+    if bytes[index] == UInt8(ascii: "0") && (digitCount > 1 || negative) { return nil }
+    var value: Int64 = 0
+    while index < bytes.count {
+      let digit = bytes[index] &- UInt8(ascii: "0")
+      guard digit < 10 else { return nil }
+      // Accumulate on the negative side so that Int64.min fits.
+      let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+      let (next, overflowB) = shifted.subtractingReportingOverflow(Int64(digit))
+      guard !overflowA, !overflowB else { return nil }
+      value = next
+      index += 1
+    }
+    if negative { return Int(value) }
+    guard value != .min else { return nil }
+    return Int(-value)
+  }
+
+  /// The JSON value of a non-empty cell read with `typing`; a `:json` cell that does not parse
+  /// returns the parser's sentence.
+  static func value(_ bytes: UnsafeBufferPointer<UInt8>, typing: CSVHeader.Typing) -> Result<JSON, JSONParseError> {
+    switch typing {
+    case .inferred:
+      if let integer = canonicalInteger(bytes) { return .success(.int(integer)) }
+      return .success(.string(String(decoding: bytes, as: UTF8.self)))
+    case .string:
+      return .success(.string(String(decoding: bytes, as: UTF8.self)))
+    case .json:
+      do {
+        return .success(try JSON(parsing: Array(bytes)))
+      } catch {
+        return .failure(error)
+      }
+    }
+  }
+}

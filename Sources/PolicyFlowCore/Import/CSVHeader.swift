@@ -1,0 +1,136 @@
+/// The header row of a CSV import, turned into the shape of the policy each row builds.
+///
+/// A header names a field by its dotted path: `policyholder.country` builds a nested object,
+/// `enrollments.0.role` an array element (a component of digits is an index). A suffix says
+/// how the cells are read: `:json` for JSON values (`true`, `12.5`, `["a"]`), `:string` for
+/// text that must never become a number; without one, ``CSVCellTyping`` decides.
+struct CSVHeader {
+  /// How one column's cells become JSON.
+  enum Typing: Equatable {
+    /// ``CSVCellTyping``: canonical Int64 integers become numbers, anything else stays text.
+    case inferred
+    /// Always text.
+    case string
+    /// A JSON value.
+    case json
+  }
+
+  /// What a row builds: an object, an array (elements in index order) or one column's cell.
+  indirect enum Node {
+    case object([(key: JSONKey, node: Node)])
+    case array([Node])
+    case cell(column: Int, path: String, typing: Typing)
+  }
+
+  /// The policy's shape; always an object.
+  let root: Node
+  /// Problems with the header itself, each as (column name, sentence).
+  let problems: [(name: String, sentence: String)]
+  let columnCount: Int
+  /// The dotted path each column fills, without its suffix.
+  let paths: [String]
+
+  /// Top-level fields that hold text whatever their cells look like: the policy schema's
+  /// string fields and the engine's currency and date fields. A code such as `123456` stays
+  /// the string the engine expects.
+  static let textFields: Set<String> = {
+    var fields = EngineFieldCheck.dateFields.union(["currency"])
+    for (name, schema) in JSONSchema.policy.root[path: "properties"]?.objectValue ?? JSONObject() {
+      if schema[path: "type"] == "string"
+        || schema[path: "enum"]?.arrayValue?.allSatisfy({ $0.stringValue != nil }) == true
+      {
+        fields.insert(name)
+      }
+    }
+    return fields
+  }()
+
+  init(names: [String]) {
+    let tree = Builder()
+    var problems: [(String, String)] = []
+    var paths: [String] = []
+    var firstColumn: [String: Int] = [:]
+    for (column, name) in names.enumerated() {
+      var path = Substring(name)
+      var typing = Typing.inferred
+      if path.hasSuffix(":json") {
+        path = path.dropLast(5)
+        typing = .json
+      } else if path.hasSuffix(":string") {
+        path = path.dropLast(7)
+        typing = .string
+      }
+      let pathText = String(path)
+      paths.append(pathText)
+      let components = path.split(separator: ".", omittingEmptySubsequences: false)
+      if let first = firstColumn[pathText] {
+        problems.append(
+          (name, "appears twice in the header (columns \(first + 1) and \(column + 1)); name each field once"))
+        continue
+      }
+      firstColumn[pathText] = column
+      if components.contains(where: \.isEmpty) {
+        problems.append(
+          (
+            name.isEmpty ? "column \(column + 1)" : name,
+            "is not a field path; name the field, with dots between levels (policyholder.country)"
+          ))
+        continue
+      }
+      if typing == .inferred, components.count == 1, Self.textFields.contains(pathText) { typing = .string }
+      if let conflict = tree.insert(components[...], column: column, path: pathText, typing: typing) {
+        problems.append((name, conflict))
+      }
+    }
+    self.root = tree.freeze()
+    self.problems = problems
+    self.columnCount = names.count
+    self.paths = paths
+  }
+
+  /// The mutable tree the header is assembled in before it is frozen into ``Node``s.
+  private final class Builder {
+    var cell: (column: Int, path: String, typing: Typing)?
+    var members: [(name: Substring, node: Builder)] = []
+    var isArray = false
+    var path = ""
+
+    /// Adds one column; returns a sentence when it clashes with an earlier one.
+    func insert(_ components: ArraySlice<Substring>, column: Int, path: String, typing: Typing) -> String? {
+      guard let first = components.first else {
+        if cell != nil || !members.isEmpty {
+          return "clashes with another column under '\(self.path)'; a field is either a value or has fields of its own"
+        }
+        cell = (column, path, typing)
+        return nil
+      }
+      if let cell { return "clashes with column '\(cell.path)', which holds a value, not fields" }
+      let isIndex = self.path.isEmpty ? false : first.allSatisfy { $0 >= "0" && $0 <= "9" }
+      if isIndex, (first.count > 1 && first.first == "0") || first.count > 6 {
+        return "has the array index '\(first)'; write indexes from 0 to 999999 without leading zeros"
+      }
+      if members.isEmpty {
+        isArray = isIndex
+      } else if isArray != isIndex {
+        return "mixes array indexes and field names under '\(self.path)'; use one or the other"
+      }
+      let child: Builder
+      if let existing = members.first(where: { $0.name == first }) {
+        child = existing.node
+      } else {
+        child = Builder()
+        child.path = self.path.isEmpty ? String(first) : "\(self.path).\(first)"
+        members.append((first, child))
+      }
+      return child.insert(components.dropFirst(), column: column, path: path, typing: typing)
+    }
+
+    func freeze() -> Node {
+      if let cell { return .cell(column: cell.column, path: cell.path, typing: cell.typing) }
+      if isArray {
+        return .array(members.sorted { Int($0.name)! < Int($1.name)! }.map { $0.node.freeze() })
+      }
+      return .object(members.map { (JSONKey(String($0.name)), $0.node.freeze()) })
+    }
+  }
+}

@@ -1,0 +1,182 @@
+/// Checks the fields the engine itself relies on, so that a bad policy is refused at import
+/// with a sentence instead of failing later inside a processing cycle.
+///
+/// Types, required fields, `source` and the `processFlow` pattern come from the embedded
+/// policy schema (``JSONSchema/policy``); the checks a schema cannot express are here: the
+/// code's format, ISO 8601 dates with start ≤ end, ISO 4217 currency and the sum assured in
+/// integer minor units. `source` may be left out: the import command supplies it.
+struct EngineFieldCheck {
+  /// One problem: the dotted path of the field and a sentence.
+  struct Problem: Equatable {
+    var field: String
+    var sentence: String
+  }
+
+  /// Fields that hold an ISO 8601 date or date-time: `startDate`, `endDate` and any property
+  /// the policy schema declares with `"format": "date"` or `"date-time"`.
+  static let dateFields: Set<String> = {
+    var fields: Set<String> = ["startDate", "endDate"]
+    for (name, schema) in JSONSchema.policy.root[path: "properties"]?.objectValue ?? JSONObject() {
+      if let format = schema[path: "format"]?.stringValue, format == "date" || format == "date-time" {
+        fields.insert(name)
+      }
+    }
+    return fields
+  }()
+
+  private static let orderedDateFields = dateFields.sorted()
+
+  /// What the policy schema asks of each top-level string field, when it asks only for a type,
+  /// a minimum length, an enumeration or a pattern. The validator spends about 35 µs a row
+  /// building pointers and sentences, so a row that plainly meets these is passed without it;
+  /// any other row, and any field the schema describes with other keywords, goes through the
+  /// validator, which writes the sentences.
+  private struct FastRule: Sendable {
+    var field: String
+    var minLength = 0
+    var allowed: Set<String>?
+    var pattern: String?
+  }
+
+  private static let (required, fastRules, fastPathUsable): ([String], [FastRule], Bool) = {
+    let root = JSONSchema.policy.root
+    let simple: Set<String> = ["description", "type", "minLength", "enum", "pattern", "title", "examples"]
+    var rules: [FastRule] = []
+    var usable = root[path: "additionalProperties"] == nil
+    for (name, property) in root[path: "properties"]?.objectValue ?? JSONObject() {
+      guard let keywords = property.objectValue?.names, keywords.allSatisfy(simple.contains) else {
+        usable = false
+        continue
+      }
+      let allowed = property[path: "enum"]?.arrayValue?.compactMap(\.stringValue)
+      guard property[path: "type"] == "string" || (allowed != nil && property[path: "type"] == nil) else {
+        usable = false
+        continue
+      }
+      var rule = FastRule(field: name)
+      if case .int(let minimum)? = property[path: "minLength"] { rule.minLength = minimum }
+      rule.allowed = allowed.map(Set.init)
+      rule.pattern = property[path: "pattern"]?.stringValue
+      rules.append(rule)
+    }
+    let required = root[path: "required"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    return (required.filter { $0 != "source" }, rules, usable)
+  }()
+
+  /// `Regex` is not `Sendable`, so each checker (one per file) compiles its own, and remembers
+  /// the values it has matched (a file repeats a handful of flow codes).
+  private final class Patterns {
+    var regexes: [String: Regex<AnyRegexOutput>] = [:]
+    var matched: Set<String> = []
+
+    func matches(_ text: String, _ pattern: String) -> Bool {
+      let key = pattern + "\u{0}" + text
+      if matched.contains(key) { return true }
+      if regexes[pattern] == nil { regexes[pattern] = try? Regex(pattern) }
+      guard let regex = regexes[pattern], (try? regex.firstMatch(in: text)) != nil else { return false }
+      if matched.count < 1024 { matched.insert(key) }
+      return true
+    }
+  }
+
+  private let patterns = Patterns()
+
+  init() {}
+
+  /// Whether `object` plainly meets the schema's simple rules.
+  private func passesFastPath(_ object: JSONObject) -> Bool {
+    guard Self.fastPathUsable else { return false }
+    for name in Self.required where object[name] == nil { return false }
+    for rule in Self.fastRules {
+      guard let value = object[rule.field] else { continue }
+      guard case .string(let text) = value else { return false }
+      if rule.minLength > 0, text.count < rule.minLength { return false }
+      if let allowed = rule.allowed, !allowed.contains(text) { return false }
+      if let pattern = rule.pattern, !patterns.matches(text, pattern) { return false }
+    }
+    return true
+  }
+
+  /// Every problem with `data`'s engine fields, in field order.
+  func check(_ data: JSON) -> [Problem] {
+    guard case .object(let object) = data else {
+      return [Problem(field: "record", sentence: "a policy must be a JSON object, found \(data.typeName)")]
+    }
+    var problems = passesFastPath(object) ? [] : schemaProblems(data)
+
+    if case .string(let code)? = object["code"], !code.isEmpty, !PolicyImport.isValidCode(code) {
+      problems.append(
+        Problem(
+          field: "code",
+          sentence:
+            "'\(code)' is not a valid policy code; use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        ))
+    }
+
+    var dates: [String: LogicDate] = [:]
+    for field in Self.orderedDateFields {
+      guard let value = object[field] else { continue }
+      if case .string(let text) = value, let date = LogicDate(parsing: text) {
+        dates[field] = date
+      } else {
+        let found = value.stringValue.map { "'\($0)'" } ?? "\(value.typeName) \(value.serialized())"
+        problems.append(
+          Problem(
+            field: field,
+            sentence:
+              "\(found) is not an ISO 8601 date (2026-02-01) or date-time with an offset (2026-02-01T00:00:00+01:00)"
+          ))
+      }
+    }
+    if let start = dates["startDate"], let end = dates["endDate"], end.instant < start.instant {
+      problems.append(
+        Problem(
+          field: "endDate",
+          sentence: "'\(end.iso8601)' is before startDate '\(start.iso8601)'; a policy cannot end before it starts"))
+    }
+
+    if let currency = object["currency"] {
+      if case .string(let code) = currency, ISOCodes.currencies.contains(code) {
+      } else {
+        let found = currency.stringValue.map { "'\($0)'" } ?? "\(currency.typeName) \(currency.serialized())"
+        var sentence = "\(found) is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP"
+        if let text = currency.stringValue, ISOCodes.currencies.contains(text.uppercased()) {
+          sentence += "; did you mean '\(text.uppercased())'?"
+        }
+        problems.append(Problem(field: "currency", sentence: sentence))
+      }
+    }
+
+    if let sum = object["sumAssured"] {
+      if case .int(let amount) = sum, amount >= 0 {
+      } else {
+        let found = sum.stringValue.map { "'\($0)'" } ?? "\(sum.typeName) \(sum.serialized())"
+        problems.append(
+          Problem(
+            field: "sumAssured",
+            sentence: "\(found) is not an amount in minor units; write a whole number of cents, e.g. 150000 for 1500.00"
+          ))
+      }
+    }
+    return problems
+  }
+
+  /// The policy schema's violations as field problems. A missing `source` is not one: the
+  /// import command's `--source` fills it in.
+  private func schemaProblems(_ data: JSON) -> [Problem] {
+    JSONSchema.policy.violations(of: data).compactMap { violation in
+      let tokens = violation.pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+      if tokens.isEmpty, violation.message.hasPrefix("missing required key '") {
+        let name = violation.message.dropFirst("missing required key '".count).prefix { $0 != "'" }
+        guard name != "source" else { return nil }
+        return Problem(field: String(name), sentence: "missing; every policy needs a \(name)")
+      }
+      let field = tokens.map { SchemaValidator.unescape($0) }.joined(separator: ".")
+      var sentence = Substring(violation.message)
+      if let last = tokens.last, sentence.hasPrefix("'\(SchemaValidator.unescape(last))' ") {
+        sentence = sentence.dropFirst(SchemaValidator.unescape(last).count + 3)
+      }
+      return Problem(field: field.isEmpty ? "record" : field, sentence: String(sentence))
+    }
+  }
+}

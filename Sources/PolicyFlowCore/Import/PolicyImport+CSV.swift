@@ -1,0 +1,97 @@
+extension PolicyImport {
+  /// A `.csv` file: a header row naming fields by dotted path, then one policy per record.
+  /// Records whose cells are all empty are skipped (spreadsheets leave them at the end).
+  static func parseCSV(_ text: String, file: String, progress: ((Double) -> Void)?) -> Result {
+    var text = text
+    return text.withUTF8 { bytes in
+      var collector = Collector(file: file)
+      var scanner = CSVScanner(bytes: bytes)
+      guard let headerRecord = scanner.nextRecord() else {
+        collector.report(line: 1, field: "header", "the file is empty; the first row must name the fields")
+        return collector.result
+      }
+      let header = CSVHeader(names: scanner.cells.map(scanner.string))
+      if let problem = headerRecord.problem {
+        collector.report(line: headerRecord.line, field: "header", describe(problem, header: header))
+      }
+      for problem in header.problems {
+        collector.report(line: headerRecord.line, field: problem.name, problem.sentence)
+      }
+      guard collector.result.rowFindings.isEmpty else { return collector.result }
+
+      var rows = 0
+      while let record = scanner.nextRecord() {
+        rows += 1
+        if rows & 4095 == 0, let progress { progress(Double(scanner.position) / Double(max(bytes.count, 1))) }
+        if let problem = record.problem {
+          collector.report(line: record.line, field: "record", describe(problem, header: header))
+          continue
+        }
+        if scanner.cells.allSatisfy(scanner.isEmpty) { continue }
+        guard scanner.cells.count == header.columnCount else {
+          collector.report(
+            line: record.line, field: "record",
+            "has \(scanner.cells.count) cells but the header has \(header.columnCount) columns; quote cells that contain commas"
+          )
+          continue
+        }
+        var cellProblems: [(field: String, sentence: String)] = []
+        let data = build(header.root, scanner, &cellProblems) ?? .object(JSONObject())
+        guard cellProblems.isEmpty else {
+          for problem in cellProblems { collector.report(line: record.line, field: problem.field, problem.sentence) }
+          continue
+        }
+        collector.add(data, line: record.line)
+      }
+      return collector.result
+    }
+  }
+
+  /// The value a header node builds from the current record; nil when every cell under it is
+  /// empty, so an absent object or array element leaves no trace.
+  private static func build(
+    _ node: CSVHeader.Node, _ scanner: CSVScanner, _ problems: inout [(field: String, sentence: String)]
+  ) -> JSON? {
+    switch node {
+    case .cell(let column, let path, let typing):
+      let cell = scanner.cells[column]
+      guard !scanner.isEmpty(cell) else { return nil }
+      switch scanner.withBytes(of: cell, { CSVCellTyping.value($0, typing: typing) }) {
+      case .success(let value):
+        return value
+      case .failure(let error):
+        problems.append(
+          (
+            path,
+            "'\(scanner.string(cell))' is not a JSON value (\(error.message)); a ':json' column holds JSON such as true, 12.5 or \"text\""
+          ))
+        return nil
+      }
+    case .object(let members):
+      var object = JSONObject()
+      for member in members {
+        if let value = build(member.node, scanner, &problems) { object.set(member.key, value) }
+      }
+      return object.isEmpty ? nil : .object(object)
+    case .array(let elements):
+      var array: [JSON] = []
+      for element in elements {
+        if let value = build(element, scanner, &problems) { array.append(value) }
+      }
+      return array.isEmpty ? nil : .array(array)
+    }
+  }
+
+  private static func describe(_ problem: CSVScanner.Problem, header: CSVHeader) -> String {
+    func name(_ cell: Int) -> String {
+      cell < header.paths.count ? "the cell under '\(header.paths[cell])'" : "cell \(cell + 1)"
+    }
+    switch problem {
+    case .unterminatedQuote(let cell):
+      return
+        "\(name(cell)) opens a quote that is never closed; end a quoted cell with \" and write a quote inside it as \"\""
+    case .textAfterClosingQuote(let cell):
+      return "\(name(cell)) has text after its closing quote; quote the whole cell and write a quote inside it as \"\""
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import PolicyFlowCore
+import Testing
+
+/// Every engine-field check, each as the exact `FILE:LINE: field: sentence` a user reads.
+struct EngineFieldFindingTests {
+  private static let header =
+    "code,lineOfBusiness,brand,source,processFlow,startDate,endDate,currency,sumAssured,policyholder.country"
+  private static let good: [String: String] = [
+    "code": "HP-1", "lineOfBusiness": "health", "brand": "vitalis", "source": "integration",
+    "processFlow": "INDIVIDUAL_HEALTH", "startDate": "2026-01-01", "endDate": "2026-12-31T23:59:59+01:00",
+    "currency": "EUR", "sumAssured": "50000000", "policyholder.country": "NL",
+  ]
+
+  private func row(_ changes: [String: String]) -> String {
+    Self.header.split(separator: ",").map { changes[String($0)] ?? Self.good[String($0)]! }.joined(separator: ",")
+  }
+
+  @Test func aGoodRowHasNoFindings() {
+    let result = PolicyImport.parse("\(Self.header)\n\(row([:]))\n", file: "p.csv")
+    #expect(result.rowFindings.isEmpty)
+    #expect(result.documents.count == 1)
+  }
+
+  @Test(arguments: [
+    (
+      ["code": "HP 1"],
+      "p.csv:2: code: 'HP 1' is not a valid policy code; use 1 to 64 letters, digits, '.', '_' or '-', "
+        + "starting with a letter or digit"
+    ),
+    (["code": ""], "p.csv:2: code: missing; every policy needs a code"),
+    (["lineOfBusiness": ""], "p.csv:2: lineOfBusiness: missing; every policy needs a lineOfBusiness"),
+    (["brand": ""], "p.csv:2: brand: missing; every policy needs a brand"),
+    (
+      ["source": "Manual"],
+      "p.csv:2: source: must be one of \"integration\", \"manual\", found string \"Manual\"; did you mean \"manual\"?"
+    ),
+    (
+      ["processFlow": "health"],
+      "p.csv:2: processFlow: must match the pattern ^[A-Z][A-Z0-9_]*$, found string \"health\""
+    ),
+    (
+      ["startDate": "2026-02-30"],
+      "p.csv:2: startDate: '2026-02-30' is not an ISO 8601 date (2026-02-01) or date-time with an offset "
+        + "(2026-02-01T00:00:00+01:00)"
+    ),
+    (
+      ["endDate": "2026-12-31T10:00"],
+      "p.csv:2: endDate: '2026-12-31T10:00' is not an ISO 8601 date (2026-02-01) or date-time with an offset "
+        + "(2026-02-01T00:00:00+01:00)"
+    ),
+    (
+      ["endDate": "2025-12-31"],
+      "p.csv:2: endDate: '2025-12-31' is before startDate '2026-01-01'; a policy cannot end before it starts"
+    ),
+    (
+      ["currency": "EURO"],
+      "p.csv:2: currency: 'EURO' is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP"
+    ),
+    (
+      ["currency": "eur"],
+      "p.csv:2: currency: 'eur' is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP; "
+        + "did you mean 'EUR'?"
+    ),
+    (
+      ["sumAssured": "1500.00"],
+      "p.csv:2: sumAssured: '1500.00' is not an amount in minor units; write a whole number of cents, "
+        + "e.g. 150000 for 1500.00"
+    ),
+    (
+      ["sumAssured": "-5"],
+      "p.csv:2: sumAssured: integer -5 is not an amount in minor units; write a whole number of cents, "
+        + "e.g. 150000 for 1500.00"
+    ),
+  ])
+  func reportsTheFieldAndASentence(changes: [String: String], expected: String) {
+    let result = PolicyImport.parse("\(Self.header)\n\(row(changes))\n", file: "p.csv")
+    #expect(result.rowFindings.map(\.description) == [expected])
+    #expect(result.documents.isEmpty)
+  }
+
+  @Test func aMissingSourceIsLeftToTheCommand() {
+    let result = PolicyImport.parse("\(Self.header)\n\(row(["source": ""]))\n", file: "p.csv")
+    #expect(result.rowFindings.isEmpty)
+  }
+
+  @Test func reportsEveryBadRowAtOnce() {
+    let text = [
+      Self.header, row(["currency": "XXY"]), row(["code": "HP-2"]), row(["code": "HP-3", "startDate": "tomorrow"]),
+      row(["code": "HP-1"]),
+    ].joined(separator: "\n")
+    let result = PolicyImport.parse(text, file: "p.csv")
+    #expect(
+      result.rowFindings.map(\.description) == [
+        "p.csv:2: currency: 'XXY' is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP",
+        "p.csv:4: startDate: 'tomorrow' is not an ISO 8601 date (2026-02-01) or date-time with an offset "
+          + "(2026-02-01T00:00:00+01:00)",
+        "p.csv:5: code: 'HP-1' appears twice in this import (first on line 2); policy codes are unique",
+      ])
+    #expect(result.documents.map(\.line) == [3])
+  }
+
+  @Test func reportsWrongTypesFromThePolicySchema() {
+    let text = #"{"code": 5, "lineOfBusiness": "", "brand": "b", "sumAssured": 12.5, "startDate": 20260101}"#
+    #expect(
+      PolicyImport.parse(text, file: "p.jsonl").rowFindings.map(\.description) == [
+        "p.jsonl:1: code: must be a string, found integer 5",
+        "p.jsonl:1: lineOfBusiness: must not be empty",
+        "p.jsonl:1: startDate: integer 20260101 is not an ISO 8601 date (2026-02-01) or date-time with an offset "
+          + "(2026-02-01T00:00:00+01:00)",
+        "p.jsonl:1: sumAssured: number 12.5 is not an amount in minor units; write a whole number of cents, "
+          + "e.g. 150000 for 1500.00",
+      ])
+  }
+
+  @Test func reportsACodeRepeatedInAnotherFile() {
+    let first = PolicyImport.parse("\(Self.header)\n\(row([:]))\n", file: "a.csv")
+    let second = PolicyImport.parse(#"{"code": "HP-1", "lineOfBusiness": "health", "brand": "b"}"#, file: "b.json")
+    let combined = PolicyImport.combine([first, second])
+    #expect(
+      combined.rowFindings.map(\.description) == [
+        "b.json:1: code: 'HP-1' appears twice in this import (first on a.csv line 2); policy codes are unique"
+      ])
+    #expect(combined.documents.map(\.file) == ["a.csv"])
+  }
+}

@@ -1,0 +1,49 @@
+import PolicyFlowCore
+import Testing
+
+/// `.json` and `.jsonl` imports report each policy at the line it starts on.
+struct JSONImportTests {
+  @Test func reportsEachArrayElementAtItsLine() {
+    let text = """
+      [
+        {"code": "HP-1", "lineOfBusiness": "health", "brand": "b"},
+
+        {"code": "HP-2", "lineOfBusiness": "health",
+         "brand": "b", "currency": "EURO"},
+        7
+      ]
+      """
+    let result = PolicyImport.parse(text, file: "p.json")
+    #expect(
+      result.rowFindings.map(\.description) == [
+        "p.json:4: currency: 'EURO' is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP",
+        "p.json:6: record: a policy must be a JSON object, found integer",
+      ])
+    #expect(result.documents.map(\.line) == [2])
+  }
+
+  @Test func readsOnePolicyObject() {
+    let result = PolicyImport.parse(#"{"code": "HP-1", "lineOfBusiness": "health", "brand": "b"}"#, file: "p.json")
+    #expect(result.documents.count == 1)
+    #expect(result.rowFindings.isEmpty)
+  }
+
+  @Test func reportsJSONLinesAtTheirPhysicalLineAndSkipsBlankOnes() {
+    let text = """
+      {"code": "HP-1", "lineOfBusiness": "health", "brand": "b"}
+
+      {"code": "HP-2", "lineOfBusiness": "health", "brand": "b", "endDate": "2026-13-01"}
+      {"code": "HP-3",
+      """
+    let result = PolicyImport.parse(text, file: "p.jsonl")
+    #expect(result.documents.map(\.line) == [1])
+    #expect(result.rowFindings.map(\.line) == [3, 4])
+    #expect(result.rowFindings.map(\.field) == ["endDate", "record"])
+  }
+
+  @Test func reportsMalformedJSONAsOneFinding() {
+    let result = PolicyImport.parse("[\n  {\"code\": }\n]", file: "p.json")
+    #expect(result.rowFindings.count == 1)
+    #expect(result.rowFindings.first?.description.hasPrefix("p.json:2: record: not valid JSON: ") == true)
+  }
+}
