@@ -1,0 +1,63 @@
+import Foundation
+import PolicyFlowCore
+import Testing
+
+/// `policyflow policies import` end to end.
+@Suite(.serialized) struct ImportTests {
+  static let header =
+    "code,lineOfBusiness,brand,source,policyholder.name,policyholder.dateOfBirth,policyholder.country,"
+    + "startDate,endDate,sumAssured,currency,enrollments.0.role,enrollments.0.name,postcode"
+
+  static func row(_ index: Int) -> String {
+    "CSV-\(index),health,northstar,integration,\"Holder, \(index)\",1986-04-12,DE,2026-01-01,2026-12-31,25000000,EUR,"
+      + "primary,\"Holder, \(index)\",00123"
+  }
+
+  @Test func importsOneHundredThousandCSVRows() throws {
+    let store = try StoreFixture()
+    let file = store.directory.appendingPathComponent("policies.csv")
+    let rows = (0..<100_000).map(ImportTests.row)
+    try ([ImportTests.header] + rows).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    let result = try store.run(["policies", "import", file.path, "--as", "tester"])
+    #expect(result.exitCode == 0, "\(result.stderr.prefix(2000))")
+    #expect(result.stdout == "Imported 100000 policies.\n")
+    #expect(try store.count("SELECT count(*) FROM policy WHERE status = 'Edit' AND version = 1") == 100_000)
+    #expect(
+      try store.count("SELECT count(*) FROM status_history WHERE status = 'Edit' AND actor = 'tester'") == 100_000)
+    #expect(try store.count("SELECT count(DISTINCT gid) FROM policy") == 100_000)
+    let sample = try store.query("SELECT data FROM policy WHERE code = 'CSV-99999'") {
+      try JSON(parsing: $0.string(at: 0))
+    }
+    #expect(sample.first?[path: "postcode"] == "00123", "leading zeros stay a string")
+    #expect(sample.first?[path: "sumAssured"] == 25_000_000)
+    #expect(sample.first?[path: "enrollments.0.name"] == "Holder, 99999")
+  }
+
+  @Test func oneBadRowImportsNothingAndNamesFileLineAndField() throws {
+    let store = try StoreFixture()
+    let file = store.directory.appendingPathComponent("bad.csv")
+    let rows = [
+      ImportTests.header, ImportTests.row(1), ImportTests.row(2).replacingOccurrences(of: ",EUR,", with: ",EURO,"),
+    ]
+    try rows.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    let result = try store.run(["policies", "import", file.path, "--as", "tester"])
+    #expect(result.exitCode == 65)
+    #expect(result.stderr.hasPrefix("\(file.path):3: currency: 'EURO' is not an ISO 4217 currency code"))
+    #expect(result.stderr.contains("nothing was imported"))
+    #expect(try store.count("SELECT count(*) FROM policy") == 0)
+  }
+
+  @Test func existingCodeRefusesTheWholeImport() throws {
+    let store = try StoreFixture()
+    let file = store.directory.appendingPathComponent("one.csv")
+    try [ImportTests.header, ImportTests.row(1)].joined(separator: "\n").write(
+      to: file, atomically: true, encoding: .utf8)
+    #expect(try store.run(["policies", "import", file.path, "--as", "tester"]).exitCode == 0)
+    try [ImportTests.header, ImportTests.row(2), ImportTests.row(1)].joined(separator: "\n")
+      .write(to: file, atomically: true, encoding: .utf8)
+    let again = try store.run(["policies", "import", file.path, "--as", "tester"])
+    #expect(again.exitCode == 65)
+    #expect(again.stderr.contains("'CSV-1' already exists"))
+    #expect(try store.count("SELECT count(*) FROM policy") == 1, "CSV-2 was not imported either")
+  }
+}
