@@ -25,7 +25,7 @@ enum Demo {
     let directory = try prepareDirectory(invocation.value("--dir"))
     let path = directory + "/policyflow.sqlite"
     let files = try PolicyFiles.expand([invocation.value("--examples") ?? "examples/policies"])
-    let documents = try files.map { try PolicyFiles.read($0) }
+    let documents = try ImportFiles.read(files, showProgress: false)
     let store = try PolicyStore(path: path)
     let actor = "demo"
     try store.ensureAdministrator(actor)

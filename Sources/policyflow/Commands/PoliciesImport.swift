@@ -28,26 +28,7 @@ enum PoliciesImport {
         message: "Invalid value '\(sourceText)' for '--source <source>': expected integration or manual.",
         commandPath: invocation.commandPath)
     }
-    var results: [PolicyImport.Result] = []
-    for file in invocation.positionals {
-      guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-        throw CommandFailure(message: "Cannot read '\(file)': it is missing, unreadable or not UTF-8 text.")
-      }
-      let bar = ProgressBar(label: file, size: text.utf8.count)
-      results.append(PolicyImport.parse(text, file: file, progress: bar.map { bar in { bar.show($0) } }))
-      bar?.finish()
-    }
-    let parsed = PolicyImport.combine(results)
-    let findings = parsed.rowFindings
-    guard findings.isEmpty else {
-      for finding in findings { Terminal.error(finding.description) }
-      let records = Set(findings.map { "\($0.file):\($0.line)" }).count
-      Terminal.error(
-        "Error: \(findings.count) problem\(findings.count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s"); "
-          + "nothing was imported.")
-      return ExitCode.invalidInput
-    }
-    let documents = parsed.documents.map(\.data)
+    let documents = try ImportFiles.read(invocation.positionals, showProgress: true)
     let store = try StoreOptions.open(invocation)
     let submit = invocation.flag("--submit")
     do {
@@ -99,5 +80,32 @@ enum StoreFailure {
     case .notPermitted: 77
     case .notFound, .refused: 1
     }
+  }
+}
+
+/// Reading import files for commands: every bad row printed as `FILE:LINE: field: sentence`,
+/// then one failure (exit 65), so nothing is imported from a file with a bad row.
+enum ImportFiles {
+  static func read(_ files: [String], showProgress: Bool) throws -> [JSON] {
+    var results: [PolicyImport.Result] = []
+    for file in files {
+      guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+        throw CommandFailure(message: "Cannot read '\(file)': it is missing, unreadable or not UTF-8 text.")
+      }
+      let bar = showProgress ? ProgressBar(label: file, size: text.utf8.count) : nil
+      results.append(PolicyImport.parse(text, file: file, progress: bar.map { bar in { bar.show($0) } }))
+      bar?.finish()
+    }
+    let parsed = PolicyImport.combine(results)
+    let findings = parsed.rowFindings
+    guard findings.isEmpty else {
+      for finding in findings { Terminal.error(finding.description) }
+      let records = Set(findings.map { "\($0.file):\($0.line)" }).count
+      throw CommandFailure(
+        message:
+          "\(findings.count) problem\(findings.count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s"); "
+          + "nothing was imported.", exitCode: ExitCode.invalidInput)
+    }
+    return parsed.documents.map(\.data)
   }
 }
