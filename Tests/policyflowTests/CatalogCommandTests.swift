@@ -1,0 +1,105 @@
+import Foundation
+import PolicyFlowCore
+import Testing
+
+/// `flows check`, `flows draw` and `policies validate` through the binary.
+struct CatalogCommandTests {
+  static let fixtures = PolicyFlowBinary.packageRoot.appendingPathComponent(
+    "Tests/PolicyFlowCoreTests/Fixtures/catalogs")
+
+  @Test func shippedCatalogIsValid() throws {
+    let result = try PolicyFlowBinary.run(["flows", "check"])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("is valid: 2 flows"))
+    #expect(result.stdout.contains("Catalog hash: sha256:"))
+    let json = try JSON(parsing: try PolicyFlowBinary.run(["flows", "check", "--json"]).stdout)
+    #expect(json[path: "valid"] == true)
+    #expect(json[path: "errors"] == 0)
+    #expect(json[path: "flows"] == ["EMPLOYER_GROUP", "INDIVIDUAL_HEALTH"])
+  }
+
+  @Test func brokenCatalogReportsEveryProblemWithItsLocationAndExits65() throws {
+    let directory = CatalogCommandTests.fixtures.appendingPathComponent("many-problems").path
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory])
+    #expect(result.exitCode == 65)
+    #expect(result.stdout.isEmpty)
+    let lines = result.stderr.split(separator: "\n").map(String.init)
+    #expect(
+      lines.contains("\(directory)/flows/main.json:9:19: error: 'sequence' must be an integer, found string \"10\""))
+    #expect(lines.contains { $0.hasPrefix("\(directory)/flows/main.json:6:3: error: unknown key 'actve'") })
+    #expect(lines.contains { $0.hasPrefix("\(directory)/rules/rules.json:23:21: error: unknown pend reason 'REVEIW'") })
+    #expect(lines.filter { $0.contains(": error: ") }.count == 8)
+    #expect(lines.last == "Error: the catalog in \(directory) has 8 errors and 2 warnings.")
+  }
+
+  @Test func catalogDirectoryComesFromTheEnvironment() throws {
+    let directory = CatalogCommandTests.fixtures.appendingPathComponent("unknown-operator").path
+    let result = try PolicyFlowBinary.run(["flows", "check", "--json"], environment: ["POLICYFLOW_CATALOG": directory])
+    #expect(result.exitCode == 65)
+    let report = try JSON(parsing: result.stdout)
+    #expect(report[path: "valid"] == false)
+    #expect(report[path: "findings.0.message"]?.stringValue?.contains("sbustr") == true)
+    #expect(report[path: "findings.0.line"] == 13)
+  }
+
+  @Test func drawShowsStepsAndRules() throws {
+    let text = try PolicyFlowBinary.run(["flows", "draw", "INDIVIDUAL_HEALTH"])
+    #expect(text.exitCode == 0)
+    #expect(text.stdout.contains("20 underwriting \"Underwriting review\""))
+    #expect(text.stdout.contains("pend  SUM_ASSURED_ABOVE_LIMIT"))
+    let mermaid = try PolicyFlowBinary.run(["flows", "draw", "EMPLOYER_GROUP", "--format", "mermaid"])
+    #expect(mermaid.stdout.hasPrefix("flowchart TD\n"))
+    let unknown = try PolicyFlowBinary.run(["flows", "draw", "INDIVIDUAL_HELATH"])
+    #expect(unknown.exitCode == 1)
+    #expect(unknown.stderr.contains("Did you mean 'INDIVIDUAL_HEALTH'?"))
+  }
+
+  /// Every example reaches the outcome its name says, in the JSON shape the issue promises.
+  @Test(
+    arguments: try FileManager.default.contentsOfDirectory(
+      atPath: PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies").path
+    ).filter { $0.hasSuffix(".json") }.sorted())
+  func validateShowsEachExamplesOutcome(file: String) throws {
+    let path = "examples/policies/\(file)"
+    let result = try PolicyFlowBinary.run(["policies", "validate", "--file", path, "--at", "2026-11-22", "--json"])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let outcome = try JSON(parsing: result.stdout)
+    let expected = file.contains("-approved") ? "Approved" : file.contains("-pended-") ? "Pended" : "Edit"
+    #expect(outcome[path: "status"] == .string(expected))
+    for message in outcome[path: "messages"]?.arrayValue ?? [] {
+      for key in ["code", "severity", "text", "rule", "step"] { #expect(message[path: key] != nil) }
+    }
+    let reasons = outcome[path: "pendReasons"]?.arrayValue ?? []
+    #expect(reasons.isEmpty == (expected != "Pended"))
+    for reason in reasons {
+      for key in ["code", "description", "rule", "step"] { #expect(reason[path: key] != nil) }
+    }
+    if expected == "Edit" {
+      #expect(outcome[path: "messages"]?.arrayValue?.contains { $0[path: "severity"] == "fatal" } == true)
+    }
+  }
+
+  @Test func validateTellsWhyInText() throws {
+    let result = try PolicyFlowBinary.run([
+      "policies", "validate", "--file", "examples/policies/health-pended-sum-assured.json", "--at", "2026-11-22",
+    ])
+    #expect(result.stdout.hasPrefix("examples/policies/health-pended-sum-assured.json: HP-2026-000102 → Pended"))
+    #expect(result.stdout.contains("rule SUM_ASSURED_ABOVE_LIMIT in step underwriting, because sumAssured = 75000000"))
+  }
+
+  @Test func malformedPolicyFileIsAFindingWithItsLocation() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("bad.json")
+    try "{\n  \"code\": \"X\",\n  \"sum\": 12,,\n}".write(to: file, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["policies", "validate", "--file", file.path])
+    #expect(result.exitCode == 65)
+    #expect(result.stderr.hasPrefix("\(file.path):3:13: error: expected a member name in double quotes, found ','"))
+  }
+
+  @Test func invalidReferenceTimeIsAUsageError() throws {
+    let result = try PolicyFlowBinary.run(["policies", "validate", "--file", "examples/policies", "--at", "yesterday"])
+    #expect(result.exitCode == 64)
+    #expect(result.stderr.contains("Invalid value 'yesterday' for '--at <time>'"))
+  }
+}
