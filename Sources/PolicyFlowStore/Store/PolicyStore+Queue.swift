@@ -150,8 +150,9 @@ extension PolicyStore {
   /// Returns how many were re-queued; an id that is not a failed activity is an error and
   /// nothing is changed.
   @discardableResult
-  public func retryFailed(_ ids: [Int64]?) throws -> Int {
+  public func retryFailed(_ ids: [Int64]?, by actor: String) throws -> Int {
     try db.transaction {
+      _ = try knownUser(actor)
       let now = clock().milliseconds
       guard let ids else {
         try db.execute(

@@ -10,7 +10,7 @@ enum Pends {
     name: "list",
     abstract: "List open pend reasons, oldest first.",
     options: [
-      StoreOptions.db, StoreOptions.actor,
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .value("--reason", "code", "Only this pend reason."),
       .value("--step", "step", "Only pends attached in this step (name or display name)."),
       .value("--flow", "flow", "Only policies processed through this flow."),
@@ -29,7 +29,7 @@ enum Pends {
       """,
     arguments: [Positional(name: "code", help: "The policy code.")],
     options: [
-      StoreOptions.db, StoreOptions.actor,
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .repeating("--reason", "code", "A pend reason to resolve."),
       .flag("--all", "Resolve every open reason you may resolve."),
       .value("--note", "text", "Why it is resolved, kept in the pend history.", required: true),

@@ -14,7 +14,7 @@ enum PoliciesChange {
       """,
     arguments: [Positional(name: "code", help: "The policy code.")],
     options: [
-      StoreOptions.db, StoreOptions.actor,
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .repeating("--set", "path=json", "Set the field at a dotted path to a JSON value."),
       .value("--data", "file", "A JSON file with the whole new document."),
     ],
@@ -24,7 +24,7 @@ enum PoliciesChange {
     name: "revert",
     abstract: "Remove the edit version of a policy and make the previous version current again.",
     arguments: [Positional(name: "code", help: "The policy code.")],
-    options: [StoreOptions.db, StoreOptions.actor],
+    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog],
     run: runRevert)
 
   static let cancel = Command(

@@ -15,7 +15,7 @@ enum PoliciesImport {
       """,
     arguments: [Positional(name: "file", help: "A .json, .jsonl or .csv file.", isRepeating: true)],
     options: [
-      StoreOptions.db, StoreOptions.actor,
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .flag("--submit", "Submit the imported policies for processing."),
       .value("--source", "source", "How they entered: integration or manual.", default: "integration"),
     ],

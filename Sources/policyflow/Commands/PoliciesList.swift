@@ -7,7 +7,7 @@ enum PoliciesList {
     name: "list",
     abstract: "List current policy versions, optionally of one status or flow.",
     options: [
-      StoreOptions.db, StoreOptions.actor,
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .value("--status", "status", "Edit, \"In Process\", Pended, Approved or Canceled."),
       .value("--flow", "flow", "A flow code."), CommonOptions.json,
     ],
@@ -18,7 +18,8 @@ enum PoliciesList {
     abstract: "Show a policy: data, status, messages, pend reasons, status and pend history, calculations.",
     arguments: [Positional(name: "code", help: "The policy code.")],
     options: [
-      StoreOptions.db, StoreOptions.actor, .value("--version", "n", "A version other than the current one."),
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
+      .value("--version", "n", "A version other than the current one."),
       CommonOptions.json,
     ],
     run: runShow)

@@ -7,7 +7,7 @@ enum PoliciesSubmit {
     abstract: "Submit policies for processing: they become In Process and are queued for a worker.",
     discussion: "A policy already In Process is recorded as \"already submitted\" and not queued twice.",
     arguments: [Positional(name: "code", help: "Policy codes.", isRepeating: true)],
-    options: [StoreOptions.db, StoreOptions.actor],
+    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog],
     run: run)
 
   static func run(_ invocation: Invocation) throws -> Int32 {

@@ -6,7 +6,7 @@ enum QueueCommand {
   static let command = Command(
     name: "queue",
     abstract: "Show the work queue: queued, leased and failed activities.",
-    options: [StoreOptions.db, CommonOptions.json],
+    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog, CommonOptions.json],
     subcommands: [retry],
     run: show)
 
@@ -17,7 +17,9 @@ enum QueueCommand {
       Positional(
         name: "id", help: "Failed activity ids, as 'policyflow queue' lists them.", isRepeating: true, isOptional: true)
     ],
-    options: [StoreOptions.db, .flag("--all-failed", "Retry every failed activity.")],
+    options: [
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog, .flag("--all-failed", "Retry every failed activity."),
+    ],
     run: runRetry)
 
   static func show(_ invocation: Invocation) throws -> Int32 {
@@ -61,7 +63,7 @@ enum QueueCommand {
       ids.append(id)
     }
     do {
-      let count = try StoreOptions.open(invocation).retryFailed(all ? nil : ids)
+      let count = try StoreOptions.open(invocation).retryFailed(all ? nil : ids, by: StoreOptions.actor(invocation))
       Terminal.out("Queued \(count) failed activit\(count == 1 ? "y" : "ies") again.")
       return 0
     } catch let error as StoreError {

@@ -11,7 +11,7 @@ enum Users {
     abstract: "Add a user with roles (which pends they may resolve) and data access groups.",
     arguments: [Positional(name: "name", help: "The user's login name.")],
     options: [
-      StoreOptions.db, StoreOptions.actor,
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .value("--roles", "r1,r2", "Roles, comma-separated."),
       .value("--groups", "g1,g2", "Data access groups, comma-separated."),
       .flag("--admin", "Make the user an administrator."),
@@ -19,12 +19,13 @@ enum Users {
     run: runAdd)
 
   static let list = Command(
-    name: "list", abstract: "List users, their roles and groups.", options: [StoreOptions.db, CommonOptions.json],
+    name: "list", abstract: "List users, their roles and groups.",
+    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog, CommonOptions.json],
     run: runList)
 
   static let remove = Command(
     name: "remove", abstract: "Remove a user.", arguments: [Positional(name: "name", help: "The user's login name.")],
-    options: [StoreOptions.db, StoreOptions.actor], run: runRemove)
+    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog], run: runRemove)
 
   static func runAdd(_ invocation: Invocation) throws -> Int32 {
     func split(_ name: String) -> [String] {

@@ -49,6 +49,7 @@ enum WorkerCommand {
     }
     let catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
     let store = try StoreOptions.open(invocation)
+    log.queueDepth = { try? store.queueStatus().pending }
     installSignalHandlers()
     let metricsFile = invocation.value("--metrics-file")
     var lastMetrics = 0 as Int64

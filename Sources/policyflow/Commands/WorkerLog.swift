@@ -9,6 +9,9 @@ final class WorkerLog {
   let live = isatty(2) == 1
   let start = StoreTime.now()
   var processed = 0
+  /// Reads the queue depth for the live line; asked at most once a second.
+  var queueDepth: () -> Int? = { nil }
+  private var lastDepth: (at: Int64, value: Int?) = (0, nil)
 
   init?(format: String) {
     switch format {
@@ -83,7 +86,10 @@ final class WorkerLog {
 
   private func showRate() {
     guard live, !json else { return }
-    let seconds = max(Double(StoreTime.now().milliseconds - start.milliseconds) / 1000, 0.001)
-    Terminal.write("processed \(processed) (\(Int(Double(processed) / seconds))/s)", to: 2)
+    let now = StoreTime.now().milliseconds
+    let seconds = max(Double(now - start.milliseconds) / 1000, 0.001)
+    if now - lastDepth.at >= 1000 { lastDepth = (now, queueDepth()) }
+    let depth = lastDepth.value.map { ", queue depth \($0)" } ?? ""
+    Terminal.write("processed \(processed) (\(Int(Double(processed) / seconds))/s)\(depth)", to: 2)
   }
 }
