@@ -45,15 +45,19 @@ public final class Worker {
     try retrying { try store.snapshot(cycle.catalog) }
     onEvent(.started(owner: configuration.owner, catalogHash: cycle.catalog.hash))
     while !shouldStop() {
-      let (lease, batch) = try retrying {
-        try store.claim(
-          owner: configuration.owner, limit: configuration.batchSize, leaseMilliseconds: configuration.leaseMilliseconds
-        )
-      }
+      // A busy or briefly failing database is waited out here: nothing is held yet, and a
+      // daemon that exits on a busy database would need a person to restart it.
+      guard
+        let (lease, batch) = try untilStopped({
+          try store.claim(
+            owner: configuration.owner, limit: configuration.batchSize,
+            leaseMilliseconds: configuration.leaseMilliseconds)
+        })
+      else { break }
       if batch.isEmpty {
         // Draining ends when nothing is left but parked failures; work leased by another
         // worker (maybe a crashed one whose lease will expire) is waited for.
-        if configuration.drain, try retrying({ try store.queueStatus() }).pending == 0 {
+        if configuration.drain, try untilStopped({ try store.queueStatus() })?.pending == 0 {
           onEvent(.drained)
           return
         }
@@ -112,17 +116,39 @@ public final class Worker {
     totals.failures += batch.count
     var released: [Int64] = []
     for claimed in batch {
+      // If these fail too, the lease expires and another claim takes the activity.
       if claimed.attempts >= configuration.maxAttempts {
-        try? store.park(claimed.activityID, lease: lease, error: error)
-        onEvent(.parked(activityID: claimed.activityID, policy: claimed.policy.policy.code, error: error))
+        if (try? retrying({ try store.park(claimed.activityID, lease: lease, error: error) })) != nil {
+          onEvent(.parked(activityID: claimed.activityID, policy: claimed.policy.policy.code, error: error))
+        }
       } else {
         let due = store.clock().adding(milliseconds: configuration.backoff(attempt: claimed.attempts))
-        // If this fails too, the lease expires and another worker takes the activity.
-        try? store.release([claimed.activityID], lease: lease, availableAt: due, error: error)
-        released.append(claimed.activityID)
+        if (try? retrying({ try store.release([claimed.activityID], lease: lease, availableAt: due, error: error) }))
+          != nil
+        {
+          released.append(claimed.activityID)
+        }
       }
     }
     if !released.isEmpty { onEvent(.released(activityIDs: released, error: error)) }
+  }
+
+  /// Runs `body` until it succeeds, backing off on transient failures, or returns nil once a
+  /// stop is requested.
+  private func untilStopped<T>(_ body: () throws -> T) throws -> T? {
+    var attempt = 1
+    while !shouldStop() {
+      do {
+        return try body()
+      } catch let error as SQLiteError where Worker.isTransient(error) {
+        let delay = configuration.backoff(attempt: attempt)
+        totals.retries += 1
+        onEvent(.retrying(attempt: attempt, delayMilliseconds: delay, error: error.message))
+        sleep(delay)
+        attempt += 1
+      }
+    }
+    return nil
   }
 
   /// Runs `body`, retrying transient failures with backoff up to `maxAttempts` times.
