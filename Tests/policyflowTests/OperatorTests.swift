@@ -179,6 +179,45 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM policy WHERE code = '\(code)'") == 1)
   }
 
+  @Test func editWithADataFileReplacesTheDocumentAndBadValuesAreUsageErrors() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-fatal-invalid-data.json")
+    #expect(try status(store, code) == "Edit")
+    var fixed = try JSON(parsing: try store.run(["policies", "show", code, "--json"]).stdout)[path: "data"]!
+    fixed.set(path: "policyholder.country", to: "NL")
+    fixed.set(path: "endDate", to: "2027-06-30")
+    let file = store.directory.appendingPathComponent("fixed.json")
+    try fixed.serialized().write(to: file, atomically: true, encoding: .utf8)
+    let edited = try store.run(["policies", "edit", code, "--data", file.path, "--as", "clerk"])
+    #expect(edited.exitCode == 0, "\(edited.stderr)")
+    #expect(edited.stdout.contains("Edit, version 1."))
+    #expect(try store.run(["policies", "submit", code, "--as", "clerk"]).exitCode == 0)
+    #expect(try store.run(["worker", "--drain"]).exitCode == 0)
+    #expect(try status(store, code) == "Approved", "the fixed policy passes its flow")
+    let notJSON = try store.run(["policies", "edit", code, "--set", "brand=acme", "--as", "clerk"])
+    #expect(notJSON.exitCode == 64)
+    #expect(notJSON.stderr.contains("quote strings"))
+    let both = try store.run(["policies", "edit", code, "--set", "a=1", "--data", file.path, "--as", "clerk"])
+    #expect(both.exitCode == 64)
+  }
+
+  @Test func listFiltersByStatusAndFlow() throws {
+    let store = try storeWithUsers()
+    _ = try process(store, "health-approved.json")
+    _ = try process(store, "health-pended-sum-assured.json")
+    _ = try process(store, "group-approved.json")
+    func codes(_ filters: [String]) throws -> [String] {
+      let listed = try JSON(parsing: try store.run(["policies", "list", "--json", "--as", "tester"] + filters).stdout)
+      return (listed.arrayValue ?? []).compactMap { $0[path: "code"]?.stringValue }
+    }
+    #expect(try codes(["--status", "Approved"]) == ["GP-2026-000201", "HP-2026-000101"])
+    #expect(try codes(["--status", "Pended", "--flow", "INDIVIDUAL_HEALTH"]) == ["HP-2026-000102"])
+    #expect(try codes(["--flow", "EMPLOYER_GROUP"]) == ["GP-2026-000201"])
+    let bad = try store.run(["policies", "list", "--status", "Aproved"])
+    #expect(bad.exitCode == 64)
+    #expect(bad.stderr.contains("Did you mean 'Approved'?"))
+  }
+
   @Test func editOfAPendedPolicyWithdrawsItsPendsAndKeepsTheVersion() throws {
     let store = try storeWithUsers()
     let code = try process(store, "health-pended-sum-assured.json")
