@@ -179,6 +179,24 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM policy WHERE code = '\(code)'") == 1)
   }
 
+  /// MANUAL_ENTRY_REVIEW reattaches: resolving it lets the policy through on that data, and an
+  /// edit brings it back.
+  @Test func reattachingReasonHoldsForTheDataItWasResolvedOnAndReturnsAfterAnEdit() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-pended-manual-entry.json")
+    #expect(try status(store, code) == "Pended")
+    let resolved = try store.run(["pends", "resolve", code, "--all", "--note", "entry checked", "--as", "clerk"])
+    #expect(resolved.exitCode == 0, "\(resolved.stderr)")
+    #expect(try store.run(["worker", "--drain"]).exitCode == 0)
+    #expect(try status(store, code) == "Approved")
+    #expect(try store.run(["policies", "edit", code, "--set", "maxUsers=1", "--as", "clerk"]).exitCode == 0)
+    #expect(try store.run(["policies", "submit", code, "--as", "clerk"]).exitCode == 0)
+    #expect(try store.run(["worker", "--drain"]).exitCode == 0)
+    #expect(try status(store, code) == "Pended", "after the edit the reason is attached again")
+    let reasons = try store.query("SELECT reason FROM pend_history WHERE is_open = 1") { $0.string(at: 0) }
+    #expect(reasons == ["MANUAL_ENTRY_REVIEW"])
+  }
+
   @Test func editWithADataFileReplacesTheDocumentAndBadValuesAreUsageErrors() throws {
     let store = try storeWithUsers()
     let code = try process(store, "health-fatal-invalid-data.json")

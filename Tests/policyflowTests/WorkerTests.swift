@@ -10,14 +10,39 @@ import Testing
 /// The durable runtime end to end: the built binary on a fresh store per test.
 @Suite(.serialized) struct WorkerTests {
   @Test func initCreatesTheStoreAndIsHarmlessToRepeat() throws {
-    let store = try StoreFixture()
-    let first = try store.run(["init", "--admin", "alice"])
-    #expect(first.exitCode == 0)
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let db = directory.appendingPathComponent("new.sqlite").path
+    let first = try PolicyFlowBinary.run(["init", "--db", db, "--admin", "alice"])
+    #expect(first.exitCode == 0, "\(first.stderr)")
     #expect(first.stdout.contains("schema version 1"))
-    let second = try store.run(["init", "--admin", "alice"])
+    let second = try PolicyFlowBinary.run(["init", "--db", db, "--admin", "alice", "--as", "alice"])
     #expect(second.exitCode == 0, "\(second.stderr)")
-    #expect(try store.count("SELECT count(*) FROM app_user WHERE name = 'alice' AND is_admin = 1") == 1)
-    #expect(try store.count("SELECT max(version) FROM schema_migrations") == 1)
+    let connection = try SQLiteConnection(path: db)
+    #expect(try connection.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1") { $0.int(at: 0) } == 1)
+    #expect(try connection.queryOne("SELECT max(version) FROM schema_migrations") { $0.int(at: 0) } == 1)
+  }
+
+  @Test func initDoesNotLetAnyoneBecomeAnAdministratorOfAnExistingStore() throws {
+    let store = try StoreFixture()
+    let refused = try store.run(["init", "--admin", "mallory", "--as", "mallory"])
+    #expect(refused.exitCode == 77)
+    #expect(refused.stderr.contains("already has administrators (tester)"))
+    #expect(try store.count("SELECT count(*) FROM app_user WHERE name = 'mallory'") == 0)
+    #expect(try store.run(["init", "--admin", "bob", "--as", "tester"]).exitCode == 0)
+    #expect(try store.count("SELECT count(*) FROM app_user WHERE name = 'bob' AND is_admin = 1") == 1)
+  }
+
+  @Test func onlyInitCreatesAStore() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let typo = directory.appendingPathComponent("typo.sqlite").path
+    for arguments in [["pends", "list"], ["policies", "list"], ["queue"], ["worker", "--drain"]] {
+      let result = try PolicyFlowBinary.run(arguments + ["--db", typo])
+      #expect(result.exitCode == 1, "\(arguments)")
+      #expect(result.stderr.hasPrefix("Error: There is no store at \(typo)"))
+    }
+    #expect(!FileManager.default.fileExists(atPath: typo))
   }
 
   @Test func storeFromANewerVersionIsRefusedAndLeftUntouched() throws {

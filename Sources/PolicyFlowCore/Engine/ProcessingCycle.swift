@@ -24,8 +24,14 @@ public struct ProcessingCycle: Sendable {
   ///   - time: the reference time (`today`, `age_at` and pend timestamps use it).
   ///   - resolvedReasons: pend reasons resolved before on this policy, in any version; their rules
   ///     do not fire again unless the reason says `reattach`.
-  public func run(_ data: JSON, at time: Timestamp, resolvedReasons: Set<String> = []) -> CycleOutcome {
-    var run = Run(catalog: catalog, data: data, time: time, resolvedReasons: resolvedReasons)
+  ///   - resolvedSinceEdit: pend reasons resolved since the policy's data last changed; they do
+  ///     not fire again even with `reattach`, which brings a reason back once the policy is
+  ///     edited (a resolution holds for the data it was made on).
+  public func run(
+    _ data: JSON, at time: Timestamp, resolvedReasons: Set<String> = [], resolvedSinceEdit: Set<String> = []
+  ) -> CycleOutcome {
+    var run = Run(
+      catalog: catalog, data: data, time: time, resolvedReasons: resolvedReasons, resolvedSinceEdit: resolvedSinceEdit)
     return run.execute()
   }
 }
@@ -36,17 +42,19 @@ private struct Run {
   var data: JSON
   let time: Timestamp
   let resolvedReasons: Set<String>
+  let resolvedSinceEdit: Set<String>
   let facts: PolicyFacts
   var context: LogicContext
   var messages: [AttachedMessage] = []
   var pendReasons: [AttachedPendReason] = []
   var stepsRun: [String] = []
 
-  init(catalog: Catalog, data: JSON, time: Timestamp, resolvedReasons: Set<String>) {
+  init(catalog: Catalog, data: JSON, time: Timestamp, resolvedReasons: Set<String>, resolvedSinceEdit: Set<String>) {
     self.catalog = catalog
     self.data = data
     self.time = time
     self.resolvedReasons = resolvedReasons
+    self.resolvedSinceEdit = resolvedSinceEdit
     facts = PolicyFacts(data)
     context = LogicContext(now: time)
   }
@@ -167,6 +175,7 @@ private struct Run {
 
   private mutating func apply(_ rule: PendRule, in step: StepReference) {
     let reason = rule.reason
+    if resolvedSinceEdit.contains(reason.code) { return }
     if resolvedReasons.contains(reason.code), !reason.reattach { return }
     if pendReasons.contains(where: { $0.code == reason.code }) { return }
     if let required = rule.requiredMessages, required.isDisjoint(with: context.messageCodes) { return }

@@ -321,7 +321,7 @@ enum EmbeddedSchemas {
             "code": { "description": "Unique code of the pend reason.", "$ref": "#/$defs/code" },
             "description": { "$ref": "#/$defs/description" },
             "reattach": {
-              "description": "True to attach the reason again on every submission even after a person resolved it on this policy; false to attach it at most once per policy.",
+              "description": "True to attach the reason again after the policy is edited, even though a person resolved it before (a resolution holds for the data it was made on); false to attach it at most once per policy, in any version.",
               "type": "boolean"
             }
           }

@@ -42,13 +42,13 @@ extension PolicyStore {
         let row: [SQLiteValue] = [
           .text(code), .integer(Int64(number)), .text(stored.policy.gid), .text(transition.status.rawValue),
           SQLiteValue(data[path: "processFlow"]?.stringValue), SQLiteValue(data[path: "accessGroup"]?.stringValue),
-          .text(data.serialized()), .text(actor), .text(now.iso8601), .text(now.iso8601),
+          .text(data.serialized()), .text(actor), .text(now.iso8601), .text(now.iso8601), .text(now.iso8601),
         ]
         try db.execute(
           """
           INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, data, is_current,
-            last_changed_by, created_at, updated_at)
-          VALUES (?, ?, ?, ?, 'manual', ?, ?, ?, 1, ?, ?, ?)
+            last_changed_by, data_changed_at, created_at, updated_at)
+          VALUES (?, ?, ?, ?, 'manual', ?, ?, ?, 1, ?, ?, ?, ?)
           """, row)
         policyID = db.lastInsertRowID
         version = number
@@ -56,13 +56,13 @@ extension PolicyStore {
         try db.execute(
           """
           UPDATE policy SET status = ?, source = 'manual', process_flow = ?, access_group = ?, data = ?,
-            last_changed_by = ?, updated_at = ?
+            last_changed_by = ?, data_changed_at = ?, updated_at = ?
           WHERE id = ?
           """,
           [
             .text(transition.status.rawValue), SQLiteValue(data[path: "processFlow"]?.stringValue),
             SQLiteValue(data[path: "accessGroup"]?.stringValue), .text(data.serialized()), .text(actor),
-            .text(now.iso8601), .integer(stored.id),
+            .text(now.iso8601), .text(now.iso8601), .integer(stored.id),
           ])
       }
       // The new data must still be the user's to change: moving a policy into a group the

@@ -68,13 +68,13 @@ extension PolicyStore {
     let row: [SQLiteValue] = [
       .text(code), .text(gid), .text(outcome.status.rawValue), .text(source.rawValue),
       SQLiteValue(data[path: "processFlow"]?.stringValue), SQLiteValue(data[path: "accessGroup"]?.stringValue),
-      .text(data.serialized()), .text(actor), .text(now.iso8601), .text(now.iso8601),
+      .text(data.serialized()), .text(actor), .text(now.iso8601), .text(now.iso8601), .text(now.iso8601),
     ]
     try db.execute(
       """
       INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, data, is_current,
-        last_changed_by, created_at, updated_at)
-      VALUES (?, 1, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+        last_changed_by, data_changed_at, created_at, updated_at)
+      VALUES (?, 1, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
       """, row)
     let id = db.lastInsertRowID
     try recordStatus(policyID: id, outcome.statusHistory, actor: actor, at: now)

@@ -8,6 +8,8 @@ public struct ClaimedActivity: Sendable {
   public var policy: StoredPolicy
   /// Pend reasons resolved before on this policy, in any version.
   public var resolvedReasons: Set<String>
+  /// Pend reasons resolved since the policy's data last changed.
+  public var resolvedSinceEdit: Set<String>
 }
 
 /// A lease on a batch of activities: only its holder may commit them, and only until another
@@ -78,10 +80,21 @@ extension PolicyStore {
         }
         return ClaimedActivity(
           activityID: row.id, attempts: row.attempts, policy: policy,
-          resolvedReasons: try resolvedReasons(gid: policy.policy.gid))
+          resolvedReasons: try resolvedReasons(gid: policy.policy.gid),
+          resolvedSinceEdit: try resolvedSinceEdit(policyID: policy.id))
       }
     }
     return (lease, claimed)
+  }
+
+  func resolvedSinceEdit(policyID: Int64) throws -> Set<String> {
+    Set(
+      try db.query(
+        """
+        SELECT DISTINCT h.reason FROM pend_history h JOIN policy p ON p.id = h.policy_id
+        WHERE h.policy_id = ? AND h.resolved_at IS NOT NULL AND h.resolved_at >= p.data_changed_at
+        """, [.integer(policyID)]
+      ) { $0.string(at: 0) })
   }
 
   func resolvedReasons(gid: String) throws -> Set<String> {

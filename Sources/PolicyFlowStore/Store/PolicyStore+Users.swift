@@ -17,9 +17,18 @@ extension PolicyStore {
     }
   }
 
-  /// Records `name` as an administrator, creating the user when missing. Harmless to repeat.
-  public func ensureAdministrator(_ name: String) throws {
+  /// Records `name` as an administrator. The first administrator of a store may name
+  /// themselves; after that only an administrator (`actor`) may add another. Harmless to repeat.
+  public func ensureAdministrator(_ name: String, by actor: String? = nil) throws {
     try db.transaction {
+      if try user(name)?.isAdmin == true { return }
+      let admins = try db.query("SELECT name FROM app_user WHERE is_admin = 1 ORDER BY name") { $0.string(at: 0) }
+      if let first = admins.first, !(try actor.flatMap { try user($0) }?.isAdmin ?? false) {
+        throw StoreError(
+          .notPermitted,
+          "This store already has administrators (\(admins.joined(separator: ", "))); only one of them may add "
+            + "another: 'policyflow users add \(name) --admin --as \(first)'.")
+      }
       try db.execute(
         """
         INSERT INTO app_user (name, is_admin, created_at) VALUES (?, 1, ?)

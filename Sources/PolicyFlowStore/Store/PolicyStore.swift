@@ -23,8 +23,16 @@ public final class PolicyStore {
 
   /// Opens (creating when missing) and migrates the store at `path`. A store written by a
   /// newer PolicyFlow is refused and left untouched.
-  public init(path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000) throws {
+  public init(path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true)
+    throws
+  {
     self.path = path
+    if !create, access(path, F_OK) != 0 {
+      throw StoreError(
+        .notFound,
+        "There is no store at \(path); create one with 'policyflow init --db \(path) --admin YOUR_NAME', "
+          + "or point --db (or POLICYFLOW_DB) at an existing store.")
+    }
     db = try SQLiteConnection(
       path: path,
       configuration: .init(

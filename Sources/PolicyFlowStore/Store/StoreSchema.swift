@@ -25,6 +25,7 @@ enum StoreSchema {
       data TEXT NOT NULL,
       is_current INTEGER NOT NULL DEFAULT 1,
       last_changed_by TEXT,
+      data_changed_at TEXT NOT NULL,
       created_at TEXT NOT NULL,
       updated_at TEXT NOT NULL,
       UNIQUE (code, version),

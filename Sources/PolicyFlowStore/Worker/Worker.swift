@@ -86,7 +86,9 @@ public final class Worker {
     let results = batch.map { claimed in
       ProcessedActivity(
         claimed: claimed,
-        outcome: cycle.run(claimed.policy.policy.data, at: reference, resolvedReasons: claimed.resolvedReasons))
+        outcome: cycle.run(
+          claimed.policy.policy.data, at: reference, resolvedReasons: claimed.resolvedReasons,
+          resolvedSinceEdit: claimed.resolvedSinceEdit))
     }
     if configuration.commitDelayMilliseconds > 0 { sleep(configuration.commitDelayMilliseconds) }
     let report: CommitReport

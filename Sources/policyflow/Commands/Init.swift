@@ -5,18 +5,25 @@ enum Init {
   static let command = Command(
     name: "init",
     abstract: "Create or upgrade the store and record the first administrator.",
-    discussion: "Running it again is harmless: it applies only migrations the store does not have yet.",
-    options: [StoreOptions.db, .value("--admin", "user", "Record this user as an administrator.")],
+    discussion: """
+      Running it again is harmless: it applies only migrations the store does not have yet. The first \
+      administrator of a new store names themselves with --admin; after that only an administrator may add \
+      another (--as).
+      """,
+    options: [
+      StoreOptions.db, StoreOptions.actor,
+      .value("--admin", "user", "Record this user as an administrator."),
+    ],
     run: run)
 
   static func run(_ invocation: Invocation) throws -> Int32 {
-    let store = try StoreOptions.open(invocation)
+    let store = try StoreOptions.open(invocation, create: true)
     if let admin = invocation.value("--admin") {
       guard !admin.isEmpty else {
         throw UsageError(
           message: "The value of '--admin <user>' must not be empty.", commandPath: invocation.commandPath)
       }
-      try store.ensureAdministrator(admin)
+      try StoreCommand.run { try store.ensureAdministrator(admin, by: StoreOptions.actor(invocation)) }
     }
     let admin = invocation.value("--admin").map { "; administrator: \($0)" } ?? ""
     Terminal.out("Store \(store.path) is ready (schema version \(try store.schemaVersion))\(admin).")

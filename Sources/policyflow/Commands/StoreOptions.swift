@@ -20,14 +20,20 @@ enum StoreOptions {
   static func actor(_ invocation: Invocation) -> String {
     if let name = invocation.value("--as") ?? Terminal.environment("POLICYFLOW_USER"), !name.isEmpty { return name }
     if let login = getlogin() { return String(cString: login) }
-    return Terminal.environment("USER") ?? "unknown"
+    if let user = Terminal.environment("USER"), !user.isEmpty { return user }
+    if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+    return "uid\(geteuid())"
   }
 
   /// Opens the store; failures (a newer schema, an unreadable file) become `Error: …`, exit 1.
-  static func open(_ invocation: Invocation, durability: PolicyStore.Durability = .full) throws -> PolicyStore {
+  /// Opens the store; only `init` creates one (`create`), so a mistyped --db is an error, not a
+  /// new empty store.
+  static func open(_ invocation: Invocation, create: Bool = false) throws -> PolicyStore {
     let path = path(invocation)
     do {
-      return try PolicyStore(path: path, durability: durability)
+      return try PolicyStore(path: path, create: create)
+    } catch let error as StoreError {
+      throw CommandFailure(message: error.message)
     } catch {
       throw CommandFailure(message: "Cannot open the store at \(path): \(error)")
     }

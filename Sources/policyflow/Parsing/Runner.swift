@@ -16,6 +16,9 @@ enum Runner {
       }
     } catch let error as UsageError {
       return reportUsage(error, root: root)
+    } catch let error as FindingError {
+      Terminal.error(error.finding.description)
+      return ExitCode.invalidInput
     } catch let failure as CommandFailure {
       Terminal.error("Error: \(failure.message)")
       return failure.exitCode

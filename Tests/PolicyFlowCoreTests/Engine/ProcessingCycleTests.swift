@@ -140,6 +140,9 @@ struct ProcessingCycleTests {
       B.flow(
         "F", [B.step(1, "s", pends: [B.pend("P", when: "true", reason: "AGAIN", reattach: true)])], isDefault: true))
     #expect(run(again, "{}", resolved: ["AGAIN"]).pendReasons.map(\.code) == ["AGAIN"])
+    let sinceEdit = ProcessingCycle(catalog: again).run(
+      policy("{}"), at: noon, resolvedReasons: ["AGAIN"], resolvedSinceEdit: ["AGAIN"])
+    #expect(sinceEdit.status == .approved, "a resolution holds for the data it was made on, even with reattach")
   }
 
   @Test(arguments: [
