@@ -219,6 +219,33 @@ import Testing
     #expect(both.exitCode == 64)
   }
 
+  @Test func editThatWouldBreakEngineFieldsIsRefusedLikeAnImport() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-fatal-invalid-data.json")
+    let before = try dump(store)
+    let refused = try store.run([
+      "policies", "edit", code, "--set", "sumAssured=12.5", "--set", #"currency="EURO""#, "--as", "clerk",
+    ])
+    #expect(refused.exitCode == 65)
+    #expect(refused.stderr.contains("currency: 'EURO' is not an ISO 4217 currency code"))
+    #expect(refused.stderr.contains("sumAssured: number 12.5 is not an amount in minor units"))
+    #expect(try dump(store) == before)
+  }
+
+  @Test func submittingSeveralPoliciesIsAllOrNothing() throws {
+    let store = try storeWithUsers()
+    let files = ["health-approved.json", "group-approved.json"].map { Self.examples.appendingPathComponent($0).path }
+    #expect(try store.run(["policies", "import"] + files + ["--as", "tester"]).exitCode == 0)
+    let before = try dump(store)
+    let refused = try store.run(["policies", "submit", "HP-2026-000101", "GP-2026-000201", "NOPE", "--as", "tester"])
+    #expect(refused.exitCode == 1)
+    #expect(refused.stderr.contains("No policy with code 'NOPE'"))
+    #expect(try dump(store) == before)
+    let submitted = try store.run(["policies", "submit", "HP-2026-000101", "GP-2026-000201", "--as", "tester"])
+    #expect(submitted.exitCode == 0)
+    #expect(try store.count("SELECT count(*) FROM activity") == 2)
+  }
+
   @Test func listFiltersByStatusAndFlow() throws {
     let store = try storeWithUsers()
     _ = try process(store, "health-approved.json")

@@ -121,3 +121,11 @@ public enum PolicyImport {
       sentence: "'\(code)' appears twice in this import (first on \(place)); policy codes are unique")
   }
 }
+
+extension PolicyImport {
+  /// The engine-field problems of one policy document, as `field: sentence`, in field order:
+  /// what import refuses, for commands that change a stored policy (edit) to refuse alike.
+  public static func fieldProblems(in data: JSON) -> [String] {
+    EngineFieldCheck().check(data).map { "\($0.field): \($0.sentence)" }
+  }
+}

@@ -23,7 +23,10 @@ public struct LogicTrace: Sendable, Hashable {
 final class LogicTraceRecorder {
   var reads: [LogicTrace.Read] = []
 
+  /// Records a read once: the same path read again with the same value adds nothing to an
+  /// explanation.
   func record(_ path: String, _ value: JSON?) {
-    reads.append(LogicTrace.Read(path: path, value: value))
+    let read = LogicTrace.Read(path: path, value: value)
+    if !reads.contains(read) { reads.append(read) }
   }
 }

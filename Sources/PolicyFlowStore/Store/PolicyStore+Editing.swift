@@ -21,6 +21,8 @@ extension PolicyStore {
       let stored = try currentPolicy(code, for: user)
       let transition = try decide(stored.policy.lifecycle(isLatest: true), .edit)
       var data = replacement ?? stored.policy.data
+      // A replacement document may leave the code out: it cannot change anyway.
+      if data[path: "code"] == nil { data.set(path: "code", to: .string(code)) }
       for change in changes {
         guard change.path != "code" else {
           throw StoreError(.invalidInput, "The code of a policy cannot be edited; import a new policy instead.")
@@ -33,6 +35,13 @@ extension PolicyStore {
           "The data's code \(newCode.serialized()) differs from '\(code)'; the code of a policy cannot change.")
       }
       data.set(path: "source", to: .string(PolicySource.manual.rawValue))
+      let problems = PolicyImport.fieldProblems(in: data)
+      if !problems.isEmpty {
+        throw StoreError(
+          .invalidInput,
+          "The edit would leave policy \(code) invalid, so nothing was changed:\n  "
+            + problems.joined(separator: "\n  "))
+      }
       let now = clock()
       var policyID = stored.id
       var version = stored.policy.version

@@ -151,10 +151,14 @@ extension PolicyStore {
         + (user.roles.isEmpty ? "none" : user.roles.joined(separator: ", ")) + "."
     }
     if let authority = resolvers.authority {
-      let allowed = (try? authority.evaluate(policy.policy.data, in: LogicContext(now: time)).isTruthy) ?? false
+      var trace = LogicTrace()
+      let allowed =
+        (try? authority.evaluate(policy.policy.data, in: LogicContext(now: time), trace: &trace).isTruthy) ?? false
       if !allowed {
+        let values = trace.reads.map { "\($0.path) = \($0.value?.serialized() ?? "(missing)")" }
         return "User '\(user.name)' may not resolve '\(pend.reason)' on policy \(policy.policy.code): it is beyond the "
-          + "authority of step '\(step.displayName)' (\(authority.source.serialized()))."
+          + "authority of step '\(step.displayName)', which allows \(authority.source.serialized())"
+          + (values.isEmpty ? "" : "; the policy has \(values.joined(separator: ", "))") + "."
       }
     }
     if resolvers.makerChecker, policy.lastChangedBy == user.name {

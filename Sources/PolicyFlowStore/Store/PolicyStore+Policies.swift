@@ -93,6 +93,11 @@ extension PolicyStore {
     try db.transaction { try submitCurrent(code, actor: actor) }
   }
 
+  /// Submits several policies in one transaction: all of them, or none when one is refused.
+  public func submit(_ codes: [String], actor: String) throws -> [SubmitResult] {
+    try db.transaction { try codes.map { try submitCurrent($0, actor: actor) } }
+  }
+
   @discardableResult
   func submitCurrent(_ code: String, actor: String) throws -> SubmitResult {
     let stored = try currentPolicy(code, for: try knownUser(actor))

@@ -57,6 +57,11 @@ extension PolicyStore {
   public func addUser(_ user: User, by actor: String) throws {
     try db.transaction {
       try requireAdministrator(try knownUser(actor), toDo: "add users")
+      let allowed = user.name.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0 != "," }
+      guard !user.name.isEmpty, allowed else {
+        throw StoreError(
+          .invalidInput, "The user name '\(user.name)' is not valid: give a login name without spaces or commas.")
+      }
       guard try self.user(user.name) == nil else {
         throw StoreError(.alreadyExists, "User '\(user.name)' already exists.")
       }

@@ -34,8 +34,8 @@ enum Demo {
     configuration.drain = true
     let worker = Worker(store: store, catalog: catalog, configuration: configuration)
     try worker.run()
-    let policies = try store.policySummaries()
-    let pends = try store.openPends()
+    let policies = try store.policySummaries(readBy: actor)
+    let pends = try store.openPends(readBy: actor)
     if invocation.flag("--json") {
       let report: JSON = [
         "store": .string(path), "catalogHash": .string(catalog.hash), "imported": .int(imported),

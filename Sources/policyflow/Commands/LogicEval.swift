@@ -42,7 +42,7 @@ enum LogicEval {
       Terminal.out(value.serialized())
       return 0
     case .failure(let error):
-      Terminal.error("Error: \(error.type): \(error.message)")
+      Terminal.error("Error: " + (error.message == error.type ? error.type : "\(error.type): \(error.message)"))
       return 1
     }
   }

@@ -1,5 +1,7 @@
 /// The command tree of `policyflow`.
 enum PolicyFlowCommand {
+  static let version = "0.1.0"
+
   static let root = Command(
     name: "policyflow",
     abstract: "A process-flow rules engine for insurance policies.",
@@ -7,6 +9,7 @@ enum PolicyFlowCommand {
       Flows and rules are JSON files in a catalog directory (flows/ and rules/). Policies run through \
       their flow; rules attach messages and pend reasons; every outcome can be explained.
       """,
+    options: [.flag("--version", "Show the version.")],
     subcommands: [
       Command(
         name: "flows", abstract: "Check and draw the catalog of process flows and rules.",

@@ -39,6 +39,7 @@ enum Users {
     let store = try StoreOptions.open(invocation)
     try StoreCommand.run { try store.addUser(user, by: StoreOptions.actor(invocation)) }
     Terminal.out("Added user \(user.name).")
+    warnAboutUnknownRoles(user.roles, catalog: CommonOptions.catalogDirectory(invocation))
     return 0
   }
 
@@ -70,5 +71,16 @@ enum Users {
     try StoreCommand.run { try store.removeUser(invocation.positionals[0], by: StoreOptions.actor(invocation)) }
     Terminal.out("Removed user \(invocation.positionals[0]).")
     return 0
+  }
+
+  /// A role no step names is usually a typo; it is kept (a later flow may name it), with a warning.
+  private static func warnAboutUnknownRoles(_ roles: [String], catalog directory: String) {
+    guard let catalog = CatalogLoader.load(directory: directory).catalog else { return }
+    let known = Set(catalog.flows.values.flatMap { $0.steps.flatMap(\.resolvers.roles) })
+    for role in roles where !known.contains(role) {
+      Terminal.error(
+        "Warning: no step of the catalog in \(directory) names the role '\(role)'."
+          + Suggestion.didYouMean(role, among: known.sorted()))
+    }
   }
 }

@@ -52,6 +52,15 @@ enum WorkerCommand {
     log.queueDepth = { try? store.queueStatus().pending }
     installSignalHandlers()
     let metricsFile = invocation.value("--metrics-file")
+    if let metricsFile {
+      // Fail now rather than log the same error after every batch.
+      do {
+        try AtomicFile.write("", to: metricsFile)
+      } catch {
+        throw CommandFailure(
+          message: "Cannot write the metrics file: \((error as? CommandFailure)?.message ?? "\(error)").")
+      }
+    }
     var lastMetrics = 0 as Int64
     var worker: Worker!
     func writeMetrics(force: Bool) {
@@ -63,7 +72,9 @@ enum WorkerCommand {
       do {
         try AtomicFile.write(text, to: metricsFile)
       } catch {
-        log.line("cannot write metrics to \(metricsFile): \(error)", fields: ["event": "metrics-error"])
+        log.line(
+          "cannot write metrics: \((error as? CommandFailure)?.message ?? "\(error)")",
+          fields: ["event": "metrics-error"])
       }
     }
     worker = Worker(
@@ -111,10 +122,15 @@ enum WorkerCommand {
 enum AtomicFile {
   static func write(_ text: String, to path: String) throws {
     let temporary = "\(path).tmp.\(getpid())"
-    try text.write(toFile: temporary, atomically: false, encoding: .utf8)
-    guard rename(temporary, path) == 0 else {
+    guard let file = fopen(temporary, "w") else {
+      throw CommandFailure(message: "\(temporary): \(String(cString: strerror(errno)))")
+    }
+    let written = fputs(text, file) >= 0
+    let closed = fclose(file) == 0
+    guard written, closed, rename(temporary, path) == 0 else {
+      let reason = String(cString: strerror(errno))
       unlink(temporary)
-      throw CommandFailure(message: "cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))")
+      throw CommandFailure(message: "\(path): \(reason)")
     }
   }
 }

@@ -4,6 +4,10 @@ enum Runner {
   static let usageExitCode: Int32 = 64
 
   static func main(_ root: Command, arguments: [String]) -> Int32 {
+    if arguments == ["--version"] {
+      Terminal.out("\(root.name) \(PolicyFlowCommand.version)")
+      return 0
+    }
     let parser = ArgumentParser(root: root)
     do {
       switch try parser.parse(arguments) {
