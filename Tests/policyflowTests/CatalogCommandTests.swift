@@ -94,7 +94,28 @@ struct CatalogCommandTests {
     try "{\n  \"code\": \"X\",\n  \"sum\": 12,,\n}".write(to: file, atomically: true, encoding: .utf8)
     let result = try PolicyFlowBinary.run(["policies", "validate", "--file", file.path])
     #expect(result.exitCode == 65)
-    #expect(result.stderr.hasPrefix("\(file.path):3:13: error: expected a member name in double quotes, found ','"))
+    #expect(
+      result.stderr.hasPrefix(
+        "\(file.path):3: record: not valid JSON at column 13: expected a member name in double quotes, found ','"))
+  }
+
+  @Test func validateReadsWhatImportReadsAndReportsItsFieldProblems() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let csv = directory.appendingPathComponent("two.csv")
+    try
+      "code,lineOfBusiness,brand,startDate,endDate\nC-1,health,northstar,2026-01-01,2026-12-31\nC 2,health,x,2026-01-01,2026-12-31\n"
+      .write(to: csv, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run([
+      "policies", "validate", csv.path, "examples/policies/health-approved.json", "--at", "2026-11-22", "--json",
+    ])
+    #expect(result.exitCode == 65)
+    #expect(result.stderr.hasPrefix("\(csv.path):3: code: 'C 2' is not a valid policy code"))
+    let reports = try JSON(parsing: result.stdout).arrayValue ?? []
+    #expect(
+      reports.map { $0[path: "file"]?.stringValue ?? "" } == [csv.path, "examples/policies/health-approved.json"])
+    #expect(reports.first?[path: "line"] == 2)
+    #expect(reports.last?[path: "status"] == "Approved")
   }
 
   @Test func invalidReferenceTimeIsAUsageError() throws {

@@ -6,7 +6,9 @@ extension PolicyImport {
     do {
       document = try JSONDocument(parsing: text)
     } catch {
-      collector.report(line: error.location.line, field: "record", "not valid JSON: \(error.message)")
+      collector.report(
+        line: error.location.line, field: "record",
+        "not valid JSON at column \(error.location.column): \(error.message)")
       return collector.result
     }
     if case .array(let items) = document.root {

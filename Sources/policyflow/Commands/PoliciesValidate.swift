@@ -8,10 +8,16 @@ enum PoliciesValidate {
     abstract: "Dry-run a processing cycle on policy files and show the outcome; nothing is saved.",
     discussion: """
       Prints the status each policy would reach, every message and pend reason with the rule that \
-      attached it, and the values the rule's condition read. A directory stands for every .json file in it.
+      attached it, and the values the rule's condition read. Files are read as 'policies import' reads them \
+      (.json with one policy or an array, .jsonl, .csv) with the same field checks; a directory stands for \
+      its .json, .jsonl and .csv files. With --json: one policy gives one object, several give an array \
+      whose objects also carry "file" and "line".
       """,
+    arguments: [
+      Positional(name: "path", help: "More policy files or directories.", isRepeating: true, isOptional: true)
+    ],
     options: [
-      .repeating("--file", "path", "A policy JSON file, or a directory of them.", required: true),
+      .repeating("--file", "path", "A policy file, or a directory of them."),
       CommonOptions.catalog,
       .value("--at", "time", "The reference time, ISO 8601 (2026-11-22 or 2026-11-22T09:00:00+01:00).", default: "now"),
       CommonOptions.json,
@@ -19,34 +25,43 @@ enum PoliciesValidate {
     run: run)
 
   static func run(_ invocation: Invocation) throws -> Int32 {
+    let paths = invocation.all("--file") + invocation.positionals
+    guard !paths.isEmpty else {
+      throw UsageError(message: "Missing expected argument '--file <path>'.", commandPath: invocation.commandPath)
+    }
     let time = try referenceTime(invocation.value("--at"))
     let catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
-    let files = try PolicyFiles.expand(invocation.all("--file"))
-    let cycle = ProcessingCycle(catalog: catalog)
-    var reports: [JSON] = []
-    var failed = false
+    let files = try PolicyFiles.expand(paths, extensions: [".json", ".jsonl", ".ndjson", ".csv"])
+    var results: [PolicyImport.Result] = []
     for file in files {
-      let data: JSON
-      do {
-        data = try PolicyFiles.read(file)
-      } catch let finding as FindingError {
-        Terminal.error(finding.finding.description)
-        failed = true
-        continue
+      guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+        throw CommandFailure(message: "Cannot read '\(file)': it is missing, unreadable or not UTF-8 text.")
       }
-      let outcome = cycle.run(data, at: time)
+      results.append(PolicyImport.parse(text, file: file))
+    }
+    let parsed = PolicyImport.combine(results)
+    for finding in parsed.rowFindings { Terminal.error(finding.description) }
+    let cycle = ProcessingCycle(catalog: catalog)
+    let several = parsed.documents.count + parsed.rowFindings.count > 1
+    var reports: [JSON] = []
+    for document in parsed.documents {
+      let outcome = cycle.run(document.data, at: time)
+      let label = several && !document.file.hasSuffix(".json") ? "\(document.file):\(document.line)" : document.file
       if invocation.flag("--json") {
         var report = OutcomeOutput.json(outcome)
-        if files.count > 1 { report.set(path: "file", to: .string(file)) }
+        if several {
+          report.set(path: "file", to: .string(document.file))
+          report.set(path: "line", to: .int(document.line))
+        }
         reports.append(report)
       } else {
-        Terminal.out(OutcomeOutput.text(outcome, file: file, code: data[path: "code"]?.stringValue))
+        Terminal.out(OutcomeOutput.text(outcome, file: label, code: document.data[path: "code"]?.stringValue))
       }
     }
     if invocation.flag("--json") {
-      Terminal.out((files.count == 1 ? reports.first ?? .null : .array(reports)).serialized(pretty: true))
+      Terminal.out((several ? .array(reports) : reports.first ?? .null).serialized(pretty: true))
     }
-    return failed ? ExitCode.invalidInput : 0
+    return parsed.rowFindings.isEmpty ? 0 : ExitCode.invalidInput
   }
 
   static func referenceTime(_ text: String?) throws -> Timestamp {

@@ -8,8 +8,8 @@ struct FindingError: Error {
 
 /// Reading policy documents from files named on the command line.
 enum PolicyFiles {
-  /// Files as given, with each directory replaced by its `.json` files in name order.
-  static func expand(_ paths: [String]) throws -> [String] {
+  /// Files as given, with each directory replaced by its files of these extensions, in name order.
+  static func expand(_ paths: [String], extensions: [String] = [".json"]) throws -> [String] {
     var files: [String] = []
     for path in paths {
       var isDirectory: ObjCBool = false
@@ -17,8 +17,11 @@ enum PolicyFiles {
         throw CommandFailure(message: "No such file or directory: '\(path)'.")
       }
       if isDirectory.boolValue {
-        let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") }.sorted()
-        if names.isEmpty { throw CommandFailure(message: "The directory '\(path)' holds no .json files.") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+          .filter { name in extensions.contains { name.hasSuffix($0) } }.sorted()
+        if names.isEmpty {
+          throw CommandFailure(message: "The directory '\(path)' holds no \(extensions.joined(separator: ", ")) files.")
+        }
         files += names.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
       } else {
         files.append(path)

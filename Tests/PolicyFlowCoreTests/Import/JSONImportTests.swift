@@ -44,6 +44,6 @@ struct JSONImportTests {
   @Test func reportsMalformedJSONAsOneFinding() {
     let result = PolicyImport.parse("[\n  {\"code\": }\n]", file: "p.json")
     #expect(result.rowFindings.count == 1)
-    #expect(result.rowFindings.first?.description.hasPrefix("p.json:2: record: not valid JSON: ") == true)
+    #expect(result.rowFindings.first?.description.hasPrefix("p.json:2: record: not valid JSON at column 12: ") == true)
   }
 }
