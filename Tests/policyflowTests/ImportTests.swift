@@ -57,7 +57,7 @@ import Testing
       .write(to: file, atomically: true, encoding: .utf8)
     let again = try store.run(["policies", "import", file.path, "--as", "tester"])
     #expect(again.exitCode == 65)
-    #expect(again.stderr.contains("'CSV-1' already exists"))
+    #expect(again.stderr.hasPrefix("\(file.path):3: code: 'CSV-1' already exists in the store"))
     #expect(try store.count("SELECT count(*) FROM policy") == 1, "CSV-2 was not imported either")
   }
 }

@@ -16,6 +16,16 @@ extension PolicyStore {
     }
   }
 
+  /// Which of `codes` the store already has (any version).
+  public func existingCodes(among codes: [String]) throws -> Set<String> {
+    var found = Set<String>()
+    for code in codes
+    where try db.queryOne("SELECT 1 FROM policy WHERE code = ? LIMIT 1", [.text(code)], row: { _ in true }) != nil {
+      found.insert(code)
+    }
+    return found
+  }
+
   /// Creates version 1 of a policy in Edit, with a new gid and a status-history row.
   ///
   /// `data` is the whole document; its `code` names the policy, and `processFlow` and

@@ -28,8 +28,8 @@ enum PoliciesImport {
         message: "Invalid value '\(sourceText)' for '--source <source>': expected integration or manual.",
         commandPath: invocation.commandPath)
     }
-    let documents = try ImportFiles.read(invocation.positionals, showProgress: true)
     let store = try StoreOptions.open(invocation)
+    let documents = try ImportFiles.read(invocation.positionals, showProgress: true, store: store)
     let submit = invocation.flag("--submit")
     do {
       let count = try store.createPolicies(
@@ -86,7 +86,8 @@ enum StoreFailure {
 /// Reading import files for commands: every bad row printed as `FILE:LINE: field: sentence`,
 /// then one failure (exit 65), so nothing is imported from a file with a bad row.
 enum ImportFiles {
-  static func read(_ files: [String], showProgress: Bool) throws -> [JSON] {
+  /// With `store`, a code the store already has is a bad row too.
+  static func read(_ files: [String], showProgress: Bool, store: PolicyStore? = nil) throws -> [JSON] {
     var results: [PolicyImport.Result] = []
     for file in files {
       guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
@@ -97,7 +98,17 @@ enum ImportFiles {
       bar?.finish()
     }
     let parsed = PolicyImport.combine(results)
-    let findings = parsed.rowFindings
+    var findings = parsed.rowFindings
+    if let store {
+      let existing = try store.existingCodes(among: parsed.documents.compactMap { $0.data[path: "code"]?.stringValue })
+      for document in parsed.documents {
+        guard let code = document.data[path: "code"]?.stringValue, existing.contains(code) else { continue }
+        findings.append(
+          ImportFinding(
+            file: document.file, line: document.line, field: "code",
+            sentence: "'\(code)' already exists in the store; edit it instead of importing it again"))
+      }
+    }
     guard findings.isEmpty else {
       for finding in findings { Terminal.error(finding.description) }
       let records = Set(findings.map { "\($0.file):\($0.line)" }).count
