@@ -8,7 +8,8 @@ enum LogicEval {
     discussion: """
       With --jsonl, reads one {"rule": R, "data": D} object per line of stdin (a missing data means null) \
       and writes exactly one line per input line, in order: {"result": V} or {"error": {"type": T, "message": M}}. \
-      The domain operators (today, now, age_at, …) use --at as the reference time.
+      With --jsonl the exit status is 0 once every line is answered, error lines included. The domain \
+      operators (today, now, age_at, …) use --at as the reference time.
       """,
     options: [
       .value("--rule", "json", "The JsonLogic rule."),

@@ -71,6 +71,11 @@ enum PoliciesExplain {
         + "(steps run: \((cycle[path: "stepsRun"]?.arrayValue ?? []).map(MessageTextDisplay.plain).joined(separator: ", "))).",
       "Catalog \(hash)" + (catalog == nil ? " (snapshot missing from the store)" : " (snapshot in the store)") + ".",
     ]
+    if current == nil {
+      lines.append(
+        "(The catalog in \(CommonOptions.catalogDirectory(invocation)) does not load, so it was not compared; "
+          + "'policyflow flows check' says why.)")
+    }
     if let current, current != hash {
       lines.append(
         "The catalog in \(CommonOptions.catalogDirectory(invocation)) has changed since (\(current)); this explains the rules as they were."
