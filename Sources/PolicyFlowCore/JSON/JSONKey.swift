@@ -19,6 +19,9 @@ public struct JSONKey: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// A key by its number, for placeholders that are overwritten before they are read.
+  init(id: UInt32) { self.id = id }
+
   /// The key's string.
   public var name: String {
     JSONKey.table.withLock { $0.names[Int(id)] }

@@ -15,6 +15,18 @@ struct JSONParser {
   private(set) var duplicateKeys: [String] = []
   private var depth = 0
   private static let maximumDepth = 512
+  /// Member names seen in this document, by a hash of their bytes: a name that repeats (the
+  /// same fields in every element of an array) is interned once per document instead of once
+  /// per occurrence, which made a `String` and took the global interning lock every time.
+  private var keyCache = [KeyCacheEntry](repeating: KeyCacheEntry(), count: JSONParser.keyCacheSize)
+  private static let keyCacheSize = 128
+
+  /// A member name earlier in `bytes` (by offset and length) and its interned key.
+  private struct KeyCacheEntry {
+    var start = 0
+    var count = -1
+    var key = JSONKey(id: 0)
+  }
 
   init(bytes: [UInt8], recordLocations: Bool = false) {
     self.bytes = bytes
@@ -114,34 +126,45 @@ struct JSONParser {
     try enter()
     defer { depth -= 1 }
     index += 1
-    var object = JSONObject()
     skipWhitespace()
     if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
       index += 1
-      return .object(object)
+      return .object(JSONObject())
     }
+    // Members are collected here and the object built once: appending through the object's
+    // own arrays checked their uniqueness for every member.
+    var keys: [JSONKey] = []
+    var values: [JSON] = []
     while true {
       skipWhitespace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
         throw error("expected a member name in double quotes, found \(describeCurrent())")
       }
       let keyLocation = location
-      let name = try parseString()
-      let key = JSONKey(name)
+      let key = try parseKey()
       skipWhitespace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-        throw error("expected ':' after the member name \"\(name)\", found \(describeCurrent())")
+        throw error("expected ':' after the member name \"\(key.name)\", found \(describeCurrent())")
       }
       index += 1
       skipWhitespace()
+      let existing = keys.withUnsafeBufferPointer { buffer in
+        (0..<buffer.count).first { buffer[$0] == key }
+      }
       if recordLocations {
-        path.append(JSONDocument.escape(name))
+        path.append(JSONDocument.escape(key.name))
         keyLocations[pointer] = keyLocation
-        if object.index(of: key) != nil { duplicateKeys.append(pointer) }
+        if existing != nil { duplicateKeys.append(pointer) }
       }
       let value = try parseValue()
       if recordLocations { path.removeLast() }
-      object.set(key, value)
+      // A repeated name keeps its first position and takes the last value.
+      if let existing {
+        values[existing] = value
+      } else {
+        keys.append(key)
+        values.append(value)
+      }
       skipWhitespace()
       guard index < bytes.count else { throw error("expected ',' or '}' after an object member, found end of input") }
       if bytes[index] == UInt8(ascii: ",") {
@@ -150,9 +173,41 @@ struct JSONParser {
       }
       if bytes[index] == UInt8(ascii: "}") {
         index += 1
-        return .object(object)
+        return .object(JSONObject(uniqueKeys: keys, values: values))
       }
       throw error("expected ',' or '}' after an object member, found \(describeCurrent())")
+    }
+  }
+
+  /// A member name, interned; names without escapes are looked up in the document's key cache
+  /// by their bytes.
+  private mutating func parseKey() throws(JSONParseError) -> JSONKey {
+    let start = index + 1
+    var end = start
+    var hash: UInt32 = 2_166_136_261
+    while end < bytes.count {
+      let byte = bytes[end]
+      if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+      hash = (hash ^ UInt32(byte)) &* 16_777_619
+      end += 1
+    }
+    guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return JSONKey(try parseString()) }
+    let count = end - start
+    let slot = Int(hash % UInt32(JSONParser.keyCacheSize))
+    let cached = keyCache[slot]
+    if cached.count == count, sameBytes(cached.start, start, count) {
+      index = end + 1
+      return cached.key
+    }
+    let key = JSONKey(try parseString())
+    keyCache[slot] = KeyCacheEntry(start: start, count: count, key: key)
+    return key
+  }
+
+  private func sameBytes(_ a: Int, _ b: Int, _ count: Int) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer in
+      for offset in 0..<count where buffer[a + offset] != buffer[b + offset] { return false }
+      return true
     }
   }
 
