@@ -26,6 +26,15 @@ enum Bench {
     return Int(usage.ru_maxrss)
   }
 
+  /// User and system CPU time of this process so far.
+  static func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    return user + system
+  }
+
   /// The largest peak resident set of any waited-for child, in kilobytes.
   static func childrenPeakRSSKilobytes() -> Int {
     var usage = rusage()

@@ -70,7 +70,11 @@ enum WorkerBench {
     var latencies: [(milliseconds: Double, count: Int)] = []
     var peak = 0
     var mix: [String: Int] = [:]
+    var claimSeconds = 0.0
+    var cpuSeconds = 0.0
     for report in reports {
+      claimSeconds += report[path: "claim_seconds"]?.number ?? 0
+      cpuSeconds += report[path: "cpu_seconds"]?.number ?? 0
       processed += report[path: "processed"]?.number.map(Int.init) ?? 0
       first = min(first, UInt64(report[path: "first_claim_ns"]?.number ?? 0))
       last = max(last, UInt64(report[path: "last_commit_ns"]?.number ?? 0))
@@ -97,6 +101,8 @@ enum WorkerBench {
         "p50": Bench.rounded(percentile(latencies, 0.50), 2), "p99": Bench.rounded(percentile(latencies, 0.99), 2),
       ],
       "peak_rss_mb": Bench.rounded(Double(max(peak, Bench.childrenPeakRSSKilobytes())) / 1024),
+      "worker_cpu_seconds": Bench.rounded(cpuSeconds, 3),
+      "claim_seconds": Bench.rounded(claimSeconds, 3),
       "setup_seconds": Bench.rounded(setup, 1),
       "outcomes": .object(CycleBench.mixObject(mix)),
       "machine": Bench.machine(),

@@ -17,6 +17,7 @@ enum WorkerChild {
 
     var first: UInt64?
     var claimedAt: UInt64 = 0
+    var claimNanoseconds: UInt64 = 0
     var lastCommit: UInt64 = 0
     var batches: [JSON] = []
     var mix: [String: Int] = [:]
@@ -26,8 +27,8 @@ enum WorkerChild {
         let now = Bench.nanoseconds()
         switch event {
         case .claimed:
+          if first == nil { first = now } else { claimNanoseconds += now - lastCommit }
           claimedAt = now
-          if first == nil { first = now }
         case .committed(let count, let byStatus, _):
           lastCommit = now
           batches.append([Bench.rounded(Double(now - claimedAt) / 1e6, 3), .int(count)])
@@ -44,6 +45,8 @@ enum WorkerChild {
       "batches": .array(batches),
       "outcomes": .object(CycleBench.mixObject(mix)),
       "peak_rss_kb": .int(Bench.peakRSSKilobytes()),
+      "claim_seconds": Bench.rounded(Double(claimNanoseconds) / 1e9, 3),
+      "cpu_seconds": Bench.rounded(Bench.cpuSeconds(), 3),
     ]
   }
 }
