@@ -7,15 +7,16 @@ extension JSON {
   public func serialized(pretty: Bool = false) -> String {
     var output: [UInt8] = []
     output.reserveCapacity(256)
-    write(to: &output, pretty: pretty, indent: 0)
+    let names = JSONKey.allNames
+    write(to: &output, names: names, pretty: pretty, indent: 0)
     return String(decoding: output, as: UTF8.self)
   }
 
-  private func write(to output: inout [UInt8], pretty: Bool, indent: Int) {
+  private func write(to output: inout [UInt8], names: [String], pretty: Bool, indent: Int) {
     switch self {
     case .null: JSON.append("null", to: &output)
     case .bool(let b): JSON.append(b ? "true" : "false", to: &output)
-    case .int(let i): JSON.append(String(i), to: &output)
+    case .int(let i): JSON.writeInteger(i, to: &output)
     case .double(let d): JSON.append(JSON.format(d), to: &output)
     case .string(let s): JSON.writeString(s, to: &output)
     case .array(let array):
@@ -27,7 +28,7 @@ extension JSON {
       for (i, element) in array.enumerated() {
         if i > 0 { output.append(UInt8(ascii: ",")) }
         if pretty { JSON.newline(&output, indent + 1) }
-        element.write(to: &output, pretty: pretty, indent: indent + 1)
+        element.write(to: &output, names: names, pretty: pretty, indent: indent + 1)
       }
       if pretty { JSON.newline(&output, indent) }
       output.append(UInt8(ascii: "]"))
@@ -40,9 +41,9 @@ extension JSON {
       for i in 0..<object.count {
         if i > 0 { output.append(UInt8(ascii: ",")) }
         if pretty { JSON.newline(&output, indent + 1) }
-        JSON.writeString(object.keys[i].name, to: &output)
+        JSON.writeString(names[Int(object.keys[i].id)], to: &output)
         JSON.append(pretty ? ": " : ":", to: &output)
-        object.values[i].write(to: &output, pretty: pretty, indent: indent + 1)
+        object.values[i].write(to: &output, names: names, pretty: pretty, indent: indent + 1)
       }
       if pretty { JSON.newline(&output, indent) }
       output.append(UInt8(ascii: "}"))
@@ -52,6 +53,22 @@ extension JSON {
   private static func append(_ text: String, to output: inout [UInt8]) {
     var text = text
     text.withUTF8 { output.append(contentsOf: $0) }
+  }
+
+  /// Decimal digits of `value`, written without making a `String`.
+  private static func writeInteger(_ value: Int, to output: inout [UInt8]) {
+    if value < 0 { output.append(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for 20 digits
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        count += 1
+      } while magnitude > 0
+      for i in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[i]) }
+    }
   }
 
   private static func newline(_ output: inout [UInt8], _ indent: Int) {

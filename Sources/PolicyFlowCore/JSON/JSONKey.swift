@@ -29,6 +29,12 @@ public struct JSONKey: Hashable, Sendable, CustomStringConvertible {
 
   public var description: String { name }
 
+  /// Every interned name, indexed by key id: a copy taken once (under the lock) lets a caller
+  /// that reads many names, such as the serializer, skip the lock for each of them.
+  static var allNames: [String] {
+    JSONKey.table.withLock { $0.names }
+  }
+
   private struct Table {
     var ids: [String: UInt32] = [:]
     var names: [String] = []
