@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A strict RFC 8259 JSON parser over UTF-8 bytes.
 ///
 /// Integers without a fraction or exponent that fit in `Int` stay exact; every other number is
@@ -15,22 +17,26 @@ struct JSONParser {
   private(set) var duplicateKeys: [String] = []
   private var depth = 0
   private static let maximumDepth = 512
-  /// Member names seen in this document, by a hash of their bytes: a name that repeats (the
-  /// same fields in every element of an array) is interned once per document instead of once
-  /// per occurrence, which made a `String` and took the global interning lock every time.
-  private var keyCache = [KeyCacheEntry](repeating: KeyCacheEntry(), count: JSONParser.keyCacheSize)
-  private static let keyCacheSize = 128
+  /// Member names already interned, by a hash of their bytes: a name that repeats (the same
+  /// fields in every element of an array, in every policy) is found by comparing bytes instead
+  /// of making a `String` and taking the global interning lock each time. The cache starts as
+  /// a copy of the process-wide one and is handed back when the document parsed.
+  private var keyCache: [KeyCacheEntry]
+  private var keyCacheChanged = false
+  private static let keyCacheSize = 1024
+  private static let sharedKeyCache = Mutex(
+    [KeyCacheEntry](repeating: KeyCacheEntry(name: [], key: JSONKey(id: 0)), count: keyCacheSize))
 
-  /// A member name earlier in `bytes` (by offset and length) and its interned key.
-  private struct KeyCacheEntry {
-    var start = 0
-    var count = -1
-    var key = JSONKey(id: 0)
+  /// A member name's UTF-8 bytes and its interned key.
+  private struct KeyCacheEntry: Sendable {
+    var name: [UInt8]
+    var key: JSONKey
   }
 
   init(bytes: [UInt8], recordLocations: Bool = false) {
     self.bytes = bytes
     self.recordLocations = recordLocations
+    keyCache = JSONParser.sharedKeyCache.withLock { $0 }
   }
 
   /// Parses one value that must fill the whole input (surrounding white space aside).
@@ -43,6 +49,7 @@ struct JSONParser {
     if index < bytes.count {
       throw error("unexpected \(describeCurrent()) after the end of the JSON value")
     }
+    if keyCacheChanged { JSONParser.sharedKeyCache.withLock { [keyCache] in $0 = keyCache } }
     return value
   }
 
@@ -179,8 +186,8 @@ struct JSONParser {
     }
   }
 
-  /// A member name, interned; names without escapes are looked up in the document's key cache
-  /// by their bytes.
+  /// A member name, interned; names without escapes are looked up in the key cache by their
+  /// bytes.
   private mutating func parseKey() throws(JSONParseError) -> JSONKey {
     let start = index + 1
     var end = start
@@ -193,21 +200,35 @@ struct JSONParser {
     }
     guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return JSONKey(try parseString()) }
     let count = end - start
-    let slot = Int(hash % UInt32(JSONParser.keyCacheSize))
-    let cached = keyCache[slot]
-    if cached.count == count, sameBytes(cached.start, start, count) {
+    // Two candidate slots, so two names that share one do not evict each other on every
+    // document. An empty name never matches: unused slots hold an empty name.
+    let first = Int(hash % UInt32(JSONParser.keyCacheSize))
+    let second = Int((hash >> 16) % UInt32(JSONParser.keyCacheSize))
+    let found = keyCache.withUnsafeBufferPointer { cache -> JSONKey? in
+      guard count > 0 else { return nil }
+      if cache[first].name.count == count && sameBytes(cache[first].name, start) { return cache[first].key }
+      if cache[second].name.count == count && sameBytes(cache[second].name, start) { return cache[second].key }
+      return nil
+    }
+    if let found {
       index = end + 1
-      return cached.key
+      return found
     }
     let key = JSONKey(try parseString())
-    keyCache[slot] = KeyCacheEntry(start: start, count: count, key: key)
+    guard count > 0 else { return key }
+    let slot = keyCache[first].name.isEmpty || !keyCache[second].name.isEmpty ? first : second
+    keyCache[slot] = KeyCacheEntry(name: Array(bytes[start..<end]), key: key)
+    keyCacheChanged = true
     return key
   }
 
-  private func sameBytes(_ a: Int, _ b: Int, _ count: Int) -> Bool {
-    bytes.withUnsafeBufferPointer { buffer in
-      for offset in 0..<count where buffer[a + offset] != buffer[b + offset] { return false }
-      return true
+  /// Whether `name` equals the bytes at `start` (the caller checked the length).
+  private func sameBytes(_ name: [UInt8], _ start: Int) -> Bool {
+    name.withUnsafeBufferPointer { name in
+      bytes.withUnsafeBufferPointer { buffer in
+        for offset in 0..<name.count where name[offset] != buffer[start + offset] { return false }
+        return true
+      }
     }
   }
 
