@@ -13,6 +13,7 @@ let package = Package(
   products: [
     .library(name: "PolicyFlowCore", targets: ["PolicyFlowCore"]),
     .executable(name: "policyflow", targets: ["policyflow"]),
+    .executable(name: "policyflow-bench", targets: ["policyflow-bench"]),
   ],
   targets: [
     .target(name: "PolicyFlowCore", swiftSettings: swiftSettings),
@@ -30,6 +31,13 @@ let package = Package(
     .executableTarget(
       name: "policyflow",
       dependencies: ["PolicyFlowCore", "PolicyFlowStore"],
+      swiftSettings: swiftSettings
+    ),
+    // Benchmarks (BENCHMARKS.md): run with `swift run -c release policyflow-bench <scenario>`.
+    .executableTarget(
+      name: "policyflow-bench",
+      dependencies: ["PolicyFlowCore", "PolicyFlowStore"],
+      exclude: ["cases"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

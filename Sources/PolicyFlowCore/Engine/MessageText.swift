@@ -3,6 +3,8 @@ enum MessageText {
   /// Replaces each `{n}` with `values[n]`; a placeholder without a value is left as written (the
   /// catalog loader rejects such messages, so this only happens for engine-built texts).
   static func fill(_ template: String, with values: [String]) -> String {
+    var template = template
+    if let filled = template.withUTF8({ fillASCII($0, with: values) }) { return filled }
     guard template.contains("{") else { return template }
     var result = ""
     result.reserveCapacity(template.utf8.count + 16)
@@ -23,6 +25,34 @@ enum MessageText {
     }
     result += characters
     return result
+  }
+
+  /// The same filling over the bytes of an all-ASCII template (nil for any other), where every
+  /// byte is one `Character`: walking `Character`s was most of the cost of attaching a message.
+  private static func fillASCII(_ template: UnsafeBufferPointer<UInt8>, with values: [String]) -> String? {
+    var hasPlaceholder = false
+    for byte in template {
+      if byte >= 0x80 { return nil }
+      if byte == UInt8(ascii: "{") { hasPlaceholder = true }
+    }
+    guard hasPlaceholder else { return String(decoding: template, as: UTF8.self) }
+    var result: [UInt8] = []
+    result.reserveCapacity(template.count + 16)
+    var i = 0
+    while i < template.count {
+      let byte = template[i]
+      if byte == UInt8(ascii: "{"), i + 2 < template.count, template[i + 2] == UInt8(ascii: "}"),
+        template[i + 1] >= UInt8(ascii: "0"), template[i + 1] <= UInt8(ascii: "9"),
+        Int(template[i + 1] - UInt8(ascii: "0")) < values.count
+      {
+        result.append(contentsOf: values[Int(template[i + 1] - UInt8(ascii: "0"))].utf8)
+        i += 3
+      } else {
+        result.append(byte)
+        i += 1
+      }
+    }
+    return String(decoding: result, as: UTF8.self)
   }
 
   /// How a computed value reads inside a sentence: strings without quotes, the rest as JSON.

@@ -24,15 +24,31 @@ extension PolicyImport {
   /// A `.jsonl` file: one policy per line; blank lines are skipped.
   static func parseLines(_ text: String, file: String) -> Result {
     var collector = Collector(file: file)
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      guard line.contains(where: { $0 != " " && $0 != "\t" && $0 != "\r" }) else { continue }
+    for (index, line) in lines(text).enumerated() {
+      guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") })
+      else { continue }
       do {
-        collector.add(try JSON(parsing: Array(line.utf8)), line: index + 1)
+        collector.add(try JSON(parsing: Array(line)), line: index + 1)
       } catch {
         collector.report(
           line: index + 1, field: "record", "not valid JSON at column \(error.location.column): \(error.message)")
       }
     }
     return collector.result
+  }
+
+  /// The lines of `text` as UTF-8 bytes, split at every line feed; a "\r" before it stays on the
+  /// line and parses as white space, so files with Windows line endings split too. Working on
+  /// bytes avoids walking the text `Character` by `Character`.
+  static func lines(_ text: String) -> [ArraySlice<UInt8>] {
+    let bytes = Array(text.utf8)
+    var lines: [ArraySlice<UInt8>] = []
+    var start = 0
+    for i in 0..<bytes.count where bytes[i] == 0x0A {
+      lines.append(bytes[start..<i])
+      start = i + 1
+    }
+    lines.append(bytes[start..<bytes.count])
+    return lines
   }
 }

@@ -37,3 +37,27 @@ extension JSON {
     self = .object(object)
   }
 }
+
+extension JSON {
+  /// True when both values are written alike: the same cases (`1` and `1.0` differ), the same
+  /// strings, arrays element by element, and objects with the same members in the same order.
+  /// Stricter than `==`, so a value identical to another serializes to the same text.
+  public func isIdentical(to other: JSON) -> Bool {
+    switch (self, other) {
+    case (.null, .null): return true
+    case (.bool(let a), .bool(let b)): return a == b
+    case (.int(let a), .int(let b)): return a == b
+    case (.double(let a), .double(let b)): return a.bitPattern == b.bitPattern
+    case (.string(let a), .string(let b)): return a == b
+    case (.array(let a), .array(let b)):
+      guard a.count == b.count else { return false }
+      for i in a.indices where !a[i].isIdentical(to: b[i]) { return false }
+      return true
+    case (.object(let a), .object(let b)):
+      guard a.keys == b.keys else { return false }
+      for i in a.values.indices where !a.values[i].isIdentical(to: b.values[i]) { return false }
+      return true
+    default: return false
+    }
+  }
+}

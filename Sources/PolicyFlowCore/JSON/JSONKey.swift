@@ -19,12 +19,21 @@ public struct JSONKey: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// A key by its number, for placeholders that are overwritten before they are read.
+  init(id: UInt32) { self.id = id }
+
   /// The key's string.
   public var name: String {
     JSONKey.table.withLock { $0.names[Int(id)] }
   }
 
   public var description: String { name }
+
+  /// Every interned name, indexed by key id: a copy taken once (under the lock) lets a caller
+  /// that reads many names, such as the serializer, skip the lock for each of them.
+  static var allNames: [String] {
+    JSONKey.table.withLock { $0.names }
+  }
 
   private struct Table {
     var ids: [String: UInt32] = [:]

@@ -8,6 +8,12 @@ public struct JSONObject: Sendable, Sequence {
 
   public init() {}
 
+  /// An object with these members; `keys` must not repeat (the parser checks as it reads).
+  init(uniqueKeys keys: [JSONKey], values: [JSON]) {
+    self.keys = keys
+    self.values = values
+  }
+
   public var count: Int { keys.count }
   public var isEmpty: Bool { keys.isEmpty }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A strict RFC 8259 JSON parser over UTF-8 bytes.
 ///
 /// Integers without a fraction or exponent that fit in `Int` stay exact; every other number is
@@ -15,10 +17,26 @@ struct JSONParser {
   private(set) var duplicateKeys: [String] = []
   private var depth = 0
   private static let maximumDepth = 512
+  /// Member names already interned, by a hash of their bytes: a name that repeats (the same
+  /// fields in every element of an array, in every policy) is found by comparing bytes instead
+  /// of making a `String` and taking the global interning lock each time. The cache starts as
+  /// a copy of the process-wide one and is handed back when the document parsed.
+  private var keyCache: [KeyCacheEntry]
+  private var keyCacheChanged = false
+  private static let keyCacheSize = 1024
+  private static let sharedKeyCache = Mutex(
+    [KeyCacheEntry](repeating: KeyCacheEntry(name: [], key: JSONKey(id: 0)), count: keyCacheSize))
+
+  /// A member name's UTF-8 bytes and its interned key.
+  private struct KeyCacheEntry: Sendable {
+    var name: [UInt8]
+    var key: JSONKey
+  }
 
   init(bytes: [UInt8], recordLocations: Bool = false) {
     self.bytes = bytes
     self.recordLocations = recordLocations
+    keyCache = JSONParser.sharedKeyCache.withLock { $0 }
   }
 
   /// Parses one value that must fill the whole input (surrounding white space aside).
@@ -31,6 +49,7 @@ struct JSONParser {
     if index < bytes.count {
       throw error("unexpected \(describeCurrent()) after the end of the JSON value")
     }
+    if keyCacheChanged { JSONParser.sharedKeyCache.withLock { [keyCache] in $0 = keyCache } }
     return value
   }
 
@@ -114,34 +133,45 @@ struct JSONParser {
     try enter()
     defer { depth -= 1 }
     index += 1
-    var object = JSONObject()
     skipWhitespace()
     if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
       index += 1
-      return .object(object)
+      return .object(JSONObject())
     }
+    // Members are collected here and the object built once: appending through the object's
+    // own arrays checked their uniqueness for every member.
+    var keys: [JSONKey] = []
+    var values: [JSON] = []
     while true {
       skipWhitespace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
         throw error("expected a member name in double quotes, found \(describeCurrent())")
       }
       let keyLocation = location
-      let name = try parseString()
-      let key = JSONKey(name)
+      let key = try parseKey()
       skipWhitespace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-        throw error("expected ':' after the member name \"\(name)\", found \(describeCurrent())")
+        throw error("expected ':' after the member name \"\(key.name)\", found \(describeCurrent())")
       }
       index += 1
       skipWhitespace()
+      let existing = keys.withUnsafeBufferPointer { buffer in
+        (0..<buffer.count).first { buffer[$0] == key }
+      }
       if recordLocations {
-        path.append(JSONDocument.escape(name))
+        path.append(JSONDocument.escape(key.name))
         keyLocations[pointer] = keyLocation
-        if object.index(of: key) != nil { duplicateKeys.append(pointer) }
+        if existing != nil { duplicateKeys.append(pointer) }
       }
       let value = try parseValue()
       if recordLocations { path.removeLast() }
-      object.set(key, value)
+      // A repeated name keeps its first position and takes the last value.
+      if let existing {
+        values[existing] = value
+      } else {
+        keys.append(key)
+        values.append(value)
+      }
       skipWhitespace()
       guard index < bytes.count else { throw error("expected ',' or '}' after an object member, found end of input") }
       if bytes[index] == UInt8(ascii: ",") {
@@ -150,9 +180,55 @@ struct JSONParser {
       }
       if bytes[index] == UInt8(ascii: "}") {
         index += 1
-        return .object(object)
+        return .object(JSONObject(uniqueKeys: keys, values: values))
       }
       throw error("expected ',' or '}' after an object member, found \(describeCurrent())")
+    }
+  }
+
+  /// A member name, interned; names without escapes are looked up in the key cache by their
+  /// bytes.
+  private mutating func parseKey() throws(JSONParseError) -> JSONKey {
+    let start = index + 1
+    var end = start
+    var hash: UInt32 = 2_166_136_261
+    while end < bytes.count {
+      let byte = bytes[end]
+      if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+      hash = (hash ^ UInt32(byte)) &* 16_777_619
+      end += 1
+    }
+    guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return JSONKey(try parseString()) }
+    let count = end - start
+    // Two candidate slots, so two names that share one do not evict each other on every
+    // document. An empty name never matches: unused slots hold an empty name.
+    let first = Int(hash % UInt32(JSONParser.keyCacheSize))
+    let second = Int((hash >> 16) % UInt32(JSONParser.keyCacheSize))
+    let found = keyCache.withUnsafeBufferPointer { cache -> JSONKey? in
+      guard count > 0 else { return nil }
+      if cache[first].name.count == count && sameBytes(cache[first].name, start) { return cache[first].key }
+      if cache[second].name.count == count && sameBytes(cache[second].name, start) { return cache[second].key }
+      return nil
+    }
+    if let found {
+      index = end + 1
+      return found
+    }
+    let key = JSONKey(try parseString())
+    guard count > 0 else { return key }
+    let slot = keyCache[first].name.isEmpty || !keyCache[second].name.isEmpty ? first : second
+    keyCache[slot] = KeyCacheEntry(name: Array(bytes[start..<end]), key: key)
+    keyCacheChanged = true
+    return key
+  }
+
+  /// Whether `name` equals the bytes at `start` (the caller checked the length).
+  private func sameBytes(_ name: [UInt8], _ start: Int) -> Bool {
+    name.withUnsafeBufferPointer { name in
+      bytes.withUnsafeBufferPointer { buffer in
+        for offset in 0..<name.count where name[offset] != buffer[start + offset] { return false }
+        return true
+      }
     }
   }
 

@@ -124,6 +124,9 @@ struct LogicCompiler {
         default: .strictNot
         }
       return EqualityNode(kind, args[0], args[1])
+    case .missing:
+      let constants = args.compactMap(\.constantValue)
+      if constants.count == args.count, let node = MissingNode(constants) { return node }
     case .contains:
       if args.count == 2, case .array(let list)? = args[1].constantValue { return MemberNode(args[0], list) }
     case .matches:

@@ -41,6 +41,14 @@ struct JSONImportTests {
     #expect(result.rowFindings.map(\.field) == ["endDate", "record"])
   }
 
+  @Test func splitsJSONLinesWithWindowsLineEndings() {
+    let result = PolicyImport.parse(
+      "{\"code\": \"A\", \"lineOfBusiness\": \"health\", \"brand\": \"b\"}\r\n"
+        + "{\"code\": \"B\", \"lineOfBusiness\": \"health\", \"brand\": \"b\"}\r\n", file: "w.jsonl")
+    #expect(result.rowFindings.isEmpty)
+    #expect(result.documents.map(\.line) == [1, 2])
+  }
+
   @Test func reportsMalformedJSONAsOneFinding() {
     let result = PolicyImport.parse("[\n  {\"code\": }\n]", file: "p.json")
     #expect(result.rowFindings.count == 1)

@@ -1,0 +1,53 @@
+import PolicyFlowCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `policyflow-bench <scenario> [options]`: one JSON object on stdout per run, progress on
+/// stderr. Scenarios and their targets are described in BENCHMARKS.md.
+let usage = """
+  OVERVIEW: PolicyFlow benchmarks (build with -c release).
+
+  USAGE: policyflow-bench <scenario> [options]
+
+  SUBCOMMANDS:
+    logic --case FILE [--seconds S]          Evaluate a compiled JsonLogic rule repeatedly.
+    cycle [--policies N] [--catalog DIR]     Parse and process generated policies in memory.
+    worker [--policies N] [--workers K] [--batch B] [--catalog DIR] [--keep]
+                                             Drain a fresh durable store with K worker processes.
+    import [--policies N] [--batch B]        Parse JSONL and create policies in a fresh store.
+
+  """
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let scenario = arguments.first else {
+  Bench.printError(usage)
+  exit(64)
+}
+if scenario == "--help" || scenario == "-h" || scenario == "help" {
+  print(usage, terminator: "")
+  exit(0)
+}
+do {
+  let options = try BenchOptions(Array(arguments.dropFirst()))
+  let result: JSON
+  switch scenario {
+  case "logic": result = try LogicBench.run(options)
+  case "cycle": result = try CycleBench.run(options)
+  case "worker": result = try WorkerBench.run(options)
+  case "import": result = try ImportBench.run(options)
+  case WorkerChild.name: result = try WorkerChild.run(options)
+  default: throw BenchUsageError("Unknown scenario '\(scenario)': expected logic, cycle, worker or import.")
+  }
+  print(result.serialized())
+  exit(0)
+} catch let error as BenchUsageError {
+  Bench.printError("Error: \(error.message)\n\(usage)")
+  exit(64)
+} catch {
+  Bench.printError("Error: \(error)")
+  exit(1)
+}
