@@ -31,10 +31,14 @@ struct LogicEvaluator {
     return result
   }
 
+  /// Reads `path` from `data`. Traced only outside iterations: inside `map`, `filter`,
+  /// `reduce`, `all`, `some` and `none` the data is the current element (or `current` and
+  /// `accumulator`), which says nothing about the policy on its own; the iterated array itself
+  /// was traced when it was read.
   @inline(__always)
-  func read(_ path: LogicPath, _ data: JSON) -> JSON? {
+  func read(_ path: LogicPath, _ data: JSON, _ scope: LogicScope?) -> JSON? {
     let found = path.lookup(in: data)
-    if let recorder { recorder.record(path.text, found) }
+    if let recorder, scope == nil { recorder.record(path.text, found) }
     return found
   }
 
@@ -62,8 +66,8 @@ struct LogicEvaluator {
     switch op {
     case .variable: return try dynamicVar(args, data, scope)
     case .val, .exists: return try dynamicVal(op, args, data, scope)
-    case .missing: return missing(try values(args, data, scope), data)
-    case .missingSome: return try missingSome(try values(args, data, scope), data)
+    case .missing: return missing(try values(args, data, scope), data, scope)
+    case .missingSome: return try missingSome(try values(args, data, scope), data, scope)
     case .coalesce:
       for node in args {
         let value = try evaluate(node, data, scope)

@@ -44,7 +44,7 @@ final class PathNode: LogicNode {
     self.fallback = fallback
   }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
-    if let value = evaluator.read(path, data) { return value }
+    if let value = evaluator.read(path, data, scope) { return value }
     guard let fallback else { return .null }
     return try fallback.evaluate(data, evaluator, scope)
   }
@@ -79,7 +79,7 @@ enum LogicOperand: Sendable {
   @inline(__always)
   func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
     switch self {
-    case .path(let path): return evaluator.read(path, data) ?? .null
+    case .path(let path): return evaluator.read(path, data, scope) ?? .null
     case .constant(let value): return value
     case .node(let node): return try node.evaluate(data, evaluator, scope)
     }

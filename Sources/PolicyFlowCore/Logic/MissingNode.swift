@@ -20,7 +20,7 @@ final class MissingNode: LogicNode {
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
     var absent: [JSON] = []
     for i in 0..<paths.count {
-      switch evaluator.read(paths[i], data) {
+      switch evaluator.read(paths[i], data, scope) {
       case nil, .null?: absent.append(keys[i])
       case .string(let s)? where s.isEmpty: absent.append(keys[i])
       default: break
