@@ -350,6 +350,63 @@ import Testing
     #expect(try store.run(["policies", "show", code]).stdout.contains("cancellation  total -1287.23 EUR"))
   }
 
+  @Test func cancellingAgainAfterAnEditDoesNotRefundThePremiumTwice() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-approved.json")
+    #expect(try store.run(["policies", "cancel", code, "--date", "2026-04-01", "--as", "clerk"]).exitCode == 0)
+    #expect(try store.run(["policies", "edit", code, "--set", "maxUsers=1", "--as", "clerk"]).exitCode == 0)
+    let again = try store.run(["policies", "cancel", code, "--date", "2026-05-01", "--as", "clerk"])
+    #expect(again.exitCode == 0, "\(again.stderr)")
+    #expect(try store.count("SELECT count(*) FROM calculation WHERE kind = 'reversal'") == 1)
+    #expect(try store.count("SELECT count(*) FROM calculation WHERE kind = 'cancellation'") == 1)
+  }
+
+  @Test func revertKeepsTheRemovedVersionsHistory() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-approved.json")
+    #expect(try store.run(["policies", "edit", code, "--set", "maxUsers=1", "--as", "clerk"]).exitCode == 0)
+    #expect(try store.run(["policies", "revert", code, "--as", "clerk"]).exitCode == 0)
+    #expect(try store.count("SELECT count(*) FROM status_history WHERE note LIKE '%version 2, reverted%'") == 1)
+    let shown = try JSON(parsing: try store.run(["policies", "show", code, "--json"]).stdout)
+    #expect(shown[path: "version"] == 1)
+    #expect(shown[path: "statusHistory"]?.arrayValue?.count == 5, "import, submit, approve, the v2 edit, the revert")
+    let explained = try JSON(parsing: try store.run(["policies", "explain", code, "--json"]).stdout)
+    #expect(explained[path: "cycle.status"] == "Approved", "explain shows version 1's own cycle")
+  }
+
+  @Test func resolvingKeepsTheMakerForMakerChecker() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-pended-sum-assured.json", as: "clerk")
+    #expect(try store.run(["pends", "resolve", code, "--all", "--note", "ok", "--as", "uw"]).exitCode == 0)
+    #expect(try store.query("SELECT last_changed_by FROM policy") { $0.string(at: 0) } == ["clerk"])
+  }
+
+  @Test func accessGroupMustBeANameAndOnlyAnAdministratorMayClearIt() throws {
+    let store = try storeWithUsers()
+    let file = store.directory.appendingPathComponent("grouped.json")
+    var policy = try JSON(
+      parsing: String(contentsOf: Self.examples.appendingPathComponent("health-approved.json"), encoding: .utf8))
+    policy.set(path: "accessGroup", to: ["north"])
+    try policy.serialized().write(to: file, atomically: true, encoding: .utf8)
+    let refused = try store.run(["policies", "import", file.path, "--as", "tester"])
+    #expect(refused.exitCode == 65)
+    #expect(refused.stderr.contains("accessGroup: must be the name of a data access group"))
+    policy.set(path: "accessGroup", to: "north")
+    try policy.serialized().write(to: file, atomically: true, encoding: .utf8)
+    #expect(try store.run(["policies", "import", file.path, "--as", "tester"]).exitCode == 0)
+    let before = try dump(store)
+    let nulled = try store.run(["policies", "edit", "HP-2026-000101", "--set", "accessGroup=null", "--as", "north"])
+    #expect(nulled.exitCode == 65, "\(nulled.stderr)")
+    policy.set(path: "accessGroup", to: nil)
+    var withoutGroup = policy.objectValue!
+    withoutGroup["accessGroup"] = nil
+    try JSON.object(withoutGroup).serialized().write(to: file, atomically: true, encoding: .utf8)
+    let cleared = try store.run(["policies", "edit", "HP-2026-000101", "--data", file.path, "--as", "north"])
+    #expect(cleared.exitCode == 77, "\(cleared.stderr)")
+    #expect(cleared.stderr.contains("only administrators"))
+    #expect(try dump(store) == before)
+  }
+
   @Test func explainUsesTheSnapshotNotTodaysFiles() throws {
     let store = try storeWithUsers()
     // Process with a copy of the catalog, then change the rule's description in the copy.

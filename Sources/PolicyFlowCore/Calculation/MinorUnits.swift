@@ -11,6 +11,11 @@ public enum MinorUnits {
   public static func amount(_ value: JSON) throws(LogicError) -> Int {
     switch value {
     case .int(let amount):
+      // The same bound as for doubles: far above any premium, and low enough that a result's
+      // lines can be summed and negated without overflowing.
+      guard amount.magnitude < 9_000_000_000_000_000 else {
+        throw LogicError.notANumber("\(amount) is too large to be an amount in minor units")
+      }
       return amount
     case .double(let number):
       let rounded = number.rounded(.toNearestOrEven)

@@ -113,6 +113,16 @@ struct EngineFieldCheck {
         ))
     }
 
+    // A group that is not a non-empty string would be stored as no group: visible to everyone.
+    if let group = object["accessGroup"], group.stringValue?.isEmpty != false {
+      problems.append(
+        Problem(
+          field: "accessGroup",
+          sentence:
+            "must be the name of a data access group, such as \"north\", found \(group.typeName) \(group.serialized())")
+      )
+    }
+
     var dates: [String: LogicDate] = [:]
     for field in Self.orderedDateFields {
       guard let value = object[field] else { continue }

@@ -14,12 +14,15 @@ public struct StoredCalculation: Sendable, Hashable {
 }
 
 extension PolicyStore {
-  func insertCalculation(_ result: CalculationResult, policyID: Int64, at time: StoreTime) throws {
+  /// Stores a result; a reversal names the premium row it reverses.
+  func insertCalculation(_ result: CalculationResult, policyID: Int64, at time: StoreTime, reverses: Int64? = nil)
+    throws
+  {
     try db.execute(
-      "INSERT INTO calculation (policy_id, kind, currency, total, at, lines) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO calculation (policy_id, kind, currency, total, at, reverses, lines) VALUES (?, ?, ?, ?, ?, ?, ?)",
       [
         .integer(policyID), .text(result.kind.rawValue), .text(result.currency), .integer(Int64(result.total)),
-        .text(time.iso8601), .text(result.json.serialized()),
+        .text(time.iso8601), SQLiteValue(reverses), .text(result.json.serialized()),
       ])
   }
 
@@ -46,12 +49,18 @@ extension PolicyStore {
     guard
       let premium = try db.queryOne(
         """
-        SELECT c.lines, c.at, c.policy_id, p.data FROM calculation c JOIN policy p ON p.id = c.policy_id
-        WHERE p.gid = ? AND c.kind = 'premium' ORDER BY c.id DESC LIMIT 1
+        SELECT c.lines, c.at, c.policy_id, p.data, c.id FROM calculation c JOIN policy p ON p.id = c.policy_id
+        WHERE p.gid = ? AND c.kind = 'premium'
+          AND NOT EXISTS (SELECT 1 FROM calculation r WHERE r.reverses = c.id)
+        ORDER BY c.id DESC LIMIT 1
         """, [.text(gid)],
-        row: { (try PolicyStore.calculation($0), $0.int64(at: 2), try JSON(parsing: $0.string(at: 3))) })
+        row: {
+          (try PolicyStore.calculation($0), $0.int64(at: 2), try JSON(parsing: $0.string(at: 3)), $0.int64(at: 4))
+        })
     else { return }
-    let (earlier, premiumPolicyID, data) = premium
+    // Only a premium not reversed yet is reversed: cancelling again (after an edit) must not
+    // refund the same premium twice.
+    let (earlier, premiumPolicyID, data, premiumID) = premium
     guard
       let cycle = try db.queryOne(
         "SELECT catalog_hash, flow FROM cycle WHERE policy_id = ? AND status = 'Approved' ORDER BY id DESC LIMIT 1",
@@ -63,7 +72,7 @@ extension PolicyStore {
     do {
       let settlement = try PremiumCalculator.cancellation(
         of: data, flow: flow, earlier: earlier.result, effectiveDate: effectiveDate, at: now.timestamp)
-      try insertCalculation(settlement.reversal, policyID: cancelledPolicyID, at: now)
+      try insertCalculation(settlement.reversal, policyID: cancelledPolicyID, at: now, reverses: premiumID)
       if let recalculated = settlement.recalculated {
         try insertCalculation(recalculated, policyID: cancelledPolicyID, at: now)
       }

@@ -38,7 +38,7 @@ extension PolicyStore {
       """
       SELECT code, version, status, flow, access_group FROM (
         SELECT p.code, p.version, p.status, p.access_group,
-          coalesce((SELECT flow FROM cycle c WHERE c.policy_id = p.id ORDER BY c.id DESC LIMIT 1), p.process_flow) AS flow
+          coalesce((SELECT flow FROM cycle c WHERE c.policy_id = p.id AND c.version = p.version ORDER BY c.id DESC LIMIT 1), p.process_flow) AS flow
         FROM policy p WHERE p.is_current = 1)
       WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR flow = ?2)
       ORDER BY code
@@ -75,7 +75,8 @@ extension PolicyStore {
     }
     let id = SQLiteValue.integer(stored.id)
     let lastCycle = try db.queryOne(
-      "SELECT outcome, flow FROM cycle WHERE policy_id = ? ORDER BY id DESC LIMIT 1", [id]
+      "SELECT outcome, flow FROM cycle WHERE policy_id = ? AND version = ? ORDER BY id DESC LIMIT 1",
+      [id, .integer(Int64(stored.policy.version))]
     ) { (outcome: try JSON(parsing: $0.string(at: 0)), flow: $0.isNull(at: 1) ? nil : $0.string(at: 1)) }
     return PolicyDetails(
       stored: stored, processFlow: lastCycle?.flow ?? stored.policy.processFlow,

@@ -74,13 +74,22 @@ extension PolicyStore {
             .text(now.iso8601), .text(now.iso8601), .integer(stored.id),
           ])
       }
-      // The new data must still be the user's to change: moving a policy into a group the
-      // user does not hold would lock them out mid-edit.
-      if let group = data[path: "accessGroup"]?.stringValue {
-        try requireAccess(
-          user,
-          to: StoredPolicy(
-            id: policyID, policy: stored.policy, isCurrent: true, accessGroup: group, lastChangedBy: actor))
+      // Moving a policy between groups needs both groups; clearing its group opens it to every
+      // user, so only an administrator may.
+      let newGroup = data[path: "accessGroup"]?.stringValue
+      if newGroup != stored.accessGroup, !user.isAdmin {
+        guard let newGroup else {
+          throw StoreError(
+            .notPermitted,
+            "User '\(actor)' may not remove policy \(code) from data access group '\(stored.accessGroup ?? "")': that "
+              + "makes it visible to everyone, which only administrators may do.")
+        }
+        guard user.groups.contains(newGroup) else {
+          throw StoreError(
+            .notPermitted,
+            "User '\(actor)' may not move policy \(code) to data access group '\(newGroup)', which the user does not hold."
+          )
+        }
       }
       let withdrawn = transition.withdrawsOpenPendReasons ? try withdrawOpenPends(stored.id, at: now) : 0
       try recordStatus(policyID: policyID, transition.statusHistory, actor: actor, at: now)
@@ -101,8 +110,24 @@ extension PolicyStore {
       guard case .removeEditVersion = transition.versionEffect, let previous else {
         preconditionFailure("revert must remove the edit version and restore the previous one")
       }
-      try db.execute("DELETE FROM activity WHERE policy_id = ?", [.integer(stored.id)])
-      try db.execute("DELETE FROM policy WHERE id = ?", [.integer(stored.id)])
+      try requireAccess(user, to: previous)
+      // The edit version goes, its history stays: every row moves to the restored version,
+      // marked with the version it was written for.
+      let removed = SQLiteValue.integer(stored.id)
+      let restored = SQLiteValue.integer(previous.id)
+      let mark = SQLiteValue.text("version \(stored.policy.version), reverted")
+      try db.execute(
+        "UPDATE status_history SET policy_id = ?, note = coalesce(note || '; ', '') || ? WHERE policy_id = ?",
+        [restored, mark, removed])
+      try db.execute(
+        "UPDATE pend_history SET policy_id = ?, note = coalesce(note || '; ', '') || ? WHERE policy_id = ?",
+        [restored, mark, removed])
+      try db.execute("UPDATE message SET policy_id = ?, is_current = 0 WHERE policy_id = ?", [restored, removed])
+      for table in ["cycle", "calculation"] {
+        try db.execute("UPDATE \(table) SET policy_id = ? WHERE policy_id = ?", [restored, removed])
+      }
+      try db.execute("DELETE FROM activity WHERE policy_id = ?", [removed])
+      try db.execute("DELETE FROM policy WHERE id = ?", [removed])
       let now = clock()
       try db.execute(
         "UPDATE policy SET is_current = 1, last_changed_by = ?, updated_at = ? WHERE id = ?",

@@ -25,7 +25,7 @@ extension PolicyStore {
     try db.query(
       """
       SELECT p.code, p.version, p.status,
-        coalesce((SELECT flow FROM cycle c WHERE c.policy_id = p.id ORDER BY c.id DESC LIMIT 1), p.process_flow)
+        coalesce((SELECT flow FROM cycle c WHERE c.policy_id = p.id AND c.version = p.version ORDER BY c.id DESC LIMIT 1), p.process_flow)
       FROM policy p WHERE p.is_current = 1 ORDER BY p.code
       """
     ) {

@@ -53,9 +53,11 @@ extension PolicyStore {
       var report = CommitReport()
       let now = clock()
       for result in results {
+        // Rejected when another worker took the activity over, and also when the lease merely
+        // expired: the outcome was computed at a reference time nobody vouches for any more.
         try db.execute(
-          "DELETE FROM activity WHERE id = ? AND lease_token = ?",
-          [.integer(result.claimed.activityID), .text(lease.token)])
+          "DELETE FROM activity WHERE id = ? AND lease_token = ? AND lease_expires_ms > ?",
+          [.integer(result.claimed.activityID), .text(lease.token), .integer(now.milliseconds)])
         guard db.changes == 1 else {
           report.lostLease.append(result.claimed.activityID)
           continue
@@ -80,9 +82,10 @@ extension PolicyStore {
     let policyID = Int64(stored.id)
     try db.execute("UPDATE message SET is_current = 0 WHERE policy_id = ? AND is_current = 1", [.integer(policyID)])
     try db.execute(
-      "INSERT INTO cycle (policy_id, catalog_hash, at, status, flow, worker, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO cycle (policy_id, version, catalog_hash, at, status, flow, worker, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [
-        .integer(policyID), .text(outcome.catalogHash), .text(now.iso8601), .text(outcome.status.rawValue),
+        .integer(policyID), .integer(Int64(stored.policy.version)), .text(outcome.catalogHash), .text(now.iso8601),
+        .text(outcome.status.rawValue),
         SQLiteValue(outcome.flowCode), .text(worker), .text(outcome.json.serialized()),
       ])
     let cycleID = db.lastInsertRowID

@@ -120,9 +120,11 @@ extension PolicyStore {
         stored.policy.lifecycle(isLatest: true), .resolve(openPendReasonsRemaining: remaining.count))
       try recordStatus(policyID: stored.id, transition.statusHistory, actor: actor, at: now)
       if transition.enqueuesForWorker {
+        // last_changed_by stays: it names who last edited or submitted the policy, the maker
+        // that maker-checker compares resolvers with, not the checker who resolved.
         try db.execute(
-          "UPDATE policy SET status = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
-          [.text(transition.status.rawValue), .text(actor), .text(now.iso8601), .integer(stored.id)])
+          "UPDATE policy SET status = ?, updated_at = ? WHERE id = ?",
+          [.text(transition.status.rawValue), .text(now.iso8601), .integer(stored.id)])
         try enqueue(policyID: stored.id, actor: actor, at: now)
       }
       return Resolution(

@@ -172,7 +172,7 @@ extension PolicyStore {
   @discardableResult
   public func retryFailed(_ ids: [Int64]?, by actor: String) throws -> Int {
     try db.transaction {
-      _ = try knownUser(actor)
+      try requireAdministrator(try knownUser(actor), toDo: "queue failed activities again")
       let now = clock().milliseconds
       guard let ids else {
         try db.execute(

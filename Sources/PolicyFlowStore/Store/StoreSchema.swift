@@ -47,6 +47,8 @@ enum StoreSchema {
     CREATE TABLE cycle (
       id INTEGER PRIMARY KEY,
       policy_id INTEGER NOT NULL REFERENCES policy (id) ON DELETE CASCADE,
+      -- The version processed; a reverted version's cycles move to the restored one.
+      version INTEGER NOT NULL,
       catalog_hash TEXT NOT NULL REFERENCES catalog_snapshot (hash),
       at TEXT NOT NULL,
       status TEXT NOT NULL,

@@ -65,7 +65,19 @@ public final class Worker {
         continue
       }
       onEvent(.claimed(count: batch.count, leaseExpires: lease.expires))
-      try process(batch, lease: lease)
+      // An activity claimed more often than allowed without a commit killed or stalled every
+      // worker that held it (a crash in its cycle, say): park it rather than fall over again.
+      let exhausted = batch.filter { $0.attempts > configuration.maxAttempts }
+      for claimed in exhausted {
+        let error =
+          "claimed \(claimed.attempts) times without a commit: each worker holding it stopped or lost its lease"
+        if (try? retrying({ try store.park(claimed.activityID, lease: lease, error: error) })) != nil {
+          totals.failures += 1
+          onEvent(.parked(activityID: claimed.activityID, policy: claimed.policy.policy.code, error: error))
+        }
+      }
+      let runnable = exhausted.isEmpty ? batch : batch.filter { $0.attempts <= configuration.maxAttempts }
+      if !runnable.isEmpty { try process(runnable, lease: lease) }
     }
     onEvent(.stopping)
   }

@@ -32,7 +32,13 @@ enum WorkerCommand {
   static func run(_ invocation: Invocation) throws -> Int32 {
     var configuration = WorkerConfiguration(owner: "\(ProcessInfo.processInfo.hostName):\(getpid())")
     configuration.batchSize = try positive(invocation, "--batch", "n") ?? configuration.batchSize
-    configuration.leaseMilliseconds = Int64(try positive(invocation, "--lease", "seconds") ?? 30) * 1000
+    let lease = try positive(invocation, "--lease", "seconds") ?? 30
+    guard lease <= 86_400 else {
+      throw UsageError(
+        message: "Invalid value '\(lease)' for '--lease <seconds>': at most 86400 (a day); a lease is how long a "
+          + "crashed worker's work waits before another worker takes it.", commandPath: invocation.commandPath)
+    }
+    configuration.leaseMilliseconds = Int64(lease) * 1000
     configuration.pollIntervalMilliseconds =
       try positive(invocation, "--poll-interval", "ms") ?? configuration.pollIntervalMilliseconds
     configuration.maxAttempts = try positive(invocation, "--max-attempts", "n") ?? configuration.maxAttempts

@@ -110,4 +110,28 @@ struct WorkerRetryTests {
     #expect(
       scenario.events.contains { if case .drained = $0 { true } else { false } }, "parked work does not block draining")
   }
+
+  @Test func activityClaimedTooOftenWithoutACommitIsParkedNotProcessed() throws {
+    let scenario = try Scenario(policies: 2)
+    try scenario.blocker.execute("UPDATE activity SET attempts = 3 WHERE id = 1")
+    let worker = try scenario.run(maxAttempts: 3, retriesPerLock: 0, locks: 0)
+    #expect(worker.totals.processed == 1)
+    #expect(try scenario.count("SELECT count(*) FROM activity WHERE id = 1 AND state = 'failed'") == 1)
+    #expect(try scenario.count("SELECT count(*) FROM activity WHERE last_error LIKE 'claimed 4 times%'") == 1)
+  }
+
+  @Test func commitAfterTheLeaseExpiredIsRejectedEvenIfNobodyTookTheWork() throws {
+    let scenario = try Scenario(policies: 1)
+    let (lease, batch) = try scenario.store.claim(owner: "slow", limit: 10, leaseMilliseconds: 1)
+    Worker.sleep(5)
+    let cycle = ProcessingCycle(catalog: scenario.catalog)
+    let results = batch.map {
+      ProcessedActivity(claimed: $0, outcome: cycle.run($0.policy.policy.data, at: StoreTime.now().timestamp))
+    }
+    let report = try scenario.store.commit(results, lease: lease)
+    #expect(report.committed.isEmpty)
+    #expect(report.lostLease == batch.map(\.activityID))
+    #expect(try scenario.count("SELECT count(*) FROM cycle") == 0)
+    #expect(try scenario.count("SELECT count(*) FROM activity") == 1, "the work is still there for the next claim")
+  }
 }
