@@ -29,29 +29,6 @@ public struct PolicyDetails: Sendable {
 }
 
 extension PolicyStore {
-  /// Current versions the reader may see, optionally of one status or flow, by code.
-  public func policySummaries(status: String? = nil, flow: String? = nil, readBy reader: String? = nil) throws
-    -> [PolicySummary]
-  {
-    let user: User? = try reader.map { try self.user($0) } ?? nil
-    let rows: [PolicySummary?] = try db.query(
-      """
-      SELECT code, version, status, flow, access_group FROM (
-        SELECT p.code, p.version, p.status, p.access_group,
-          coalesce((SELECT flow FROM cycle c WHERE c.policy_id = p.id AND c.version = p.version ORDER BY c.id DESC LIMIT 1), p.process_flow) AS flow
-        FROM policy p WHERE p.is_current = 1)
-      WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR flow = ?2)
-      ORDER BY code
-      """, [SQLiteValue(status), SQLiteValue(flow)]
-    ) { row in
-      guard PolicyStore.mayAccess(user, accessGroup: row.isNull(at: 4) ? nil : row.string(at: 4)) else { return nil }
-      return PolicySummary(
-        code: row.string(at: 0), version: row.int(at: 1), status: row.string(at: 2),
-        flow: row.isNull(at: 3) ? nil : row.string(at: 3))
-    }
-    return rows.compactMap { $0 }
-  }
-
   /// The details of `code` (the current version, or `version`), for a reader who may see it.
   public func details(_ code: String, version: Int? = nil, readBy reader: String? = nil) throws -> PolicyDetails {
     let stored: StoredPolicy?

@@ -20,19 +20,26 @@ extension PolicyStore {
     public var stepName: String? = nil
   }
 
-  /// Current versions, by code.
-  public func policySummaries() throws -> [PolicySummary] {
-    try db.query(
+  /// Current versions the reader may see, optionally of one status or flow, by code.
+  public func policySummaries(status: String? = nil, flow: String? = nil, readBy reader: String? = nil) throws
+    -> [PolicySummary]
+  {
+    let user: User? = try reader.map { try self.user($0) } ?? nil
+    let rows: [PolicySummary?] = try db.query(
       """
-      SELECT p.code, p.version, p.status,
-        coalesce((SELECT flow FROM cycle c WHERE c.policy_id = p.id AND c.version = p.version ORDER BY c.id DESC LIMIT 1), p.process_flow)
-      FROM policy p WHERE p.is_current = 1 ORDER BY p.code
-      """
-    ) {
-      PolicySummary(
-        code: $0.string(at: 0), version: $0.int(at: 1), status: $0.string(at: 2),
-        flow: $0.isNull(at: 3) ? nil : $0.string(at: 3))
+      SELECT code, version, status, flow, access_group FROM (
+        SELECT p.code, p.version, p.status, p.access_group,
+          coalesce((SELECT flow FROM cycle c WHERE c.policy_id = p.id AND c.version = p.version ORDER BY c.id DESC LIMIT 1), p.process_flow) AS flow
+        FROM policy p WHERE p.is_current = 1)
+      WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR flow = ?2)
+      ORDER BY code
+      """, [SQLiteValue(status), SQLiteValue(flow)]
+    ) { row in
+      guard PolicyStore.mayAccess(user, accessGroup: row.isNull(at: 4) ? nil : row.string(at: 4)) else { return nil }
+      return PolicySummary(
+        code: row.string(at: 0), version: row.int(at: 1), status: row.string(at: 2),
+        flow: row.isNull(at: 3) ? nil : row.string(at: 3))
     }
+    return rows.compactMap { $0 }
   }
-
 }

@@ -2,12 +2,6 @@ import PolicyFlowCore
 
 /// How a cycle outcome reads for a person and for a script.
 enum OutcomeOutput {
-  /// The shape `policies validate --json` promises: status, messages and pend reasons with the
-  /// rule and step, plus the flow, the catalog hash and the values each condition read.
-  static func json(_ outcome: CycleOutcome) -> JSON {
-    outcome.json
-  }
-
   static func text(_ outcome: CycleOutcome, file: String, code: String?) -> String {
     var lines: [String] = []
     let flow = outcome.flowCode.map { " in flow \($0)" } ?? ""

@@ -48,7 +48,7 @@ enum PoliciesValidate {
       let outcome = cycle.run(document.data, at: time)
       let label = several && !document.file.hasSuffix(".json") ? "\(document.file):\(document.line)" : document.file
       if invocation.flag("--json") {
-        var report = OutcomeOutput.json(outcome)
+        var report = outcome.json
         if several {
           report.set(path: "file", to: .string(document.file))
           report.set(path: "line", to: .int(document.line))
