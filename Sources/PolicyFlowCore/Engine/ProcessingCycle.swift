@@ -141,7 +141,7 @@ private struct Run {
   /// errors are not transient, retrying would fail the same way.
   private mutating func apply(_ rule: ValidationRule, in step: StepReference) {
     do {
-      guard try rule.condition.evaluate(data, in: context).isTruthy else { return }
+      guard try rule.condition.isTrue(for: data, in: context) else { return }
       // Replay with a trace only for rules that fire: the common case stays cheap.
       var trace = LogicTrace()
       _ = try rule.condition.evaluate(data, in: context, trace: &trace)
@@ -182,7 +182,7 @@ private struct Run {
     var trace = LogicTrace()
     if let condition = rule.condition {
       do {
-        guard try condition.evaluate(data, in: context).isTruthy else { return }
+        guard try condition.isTrue(for: data, in: context) else { return }
         _ = try condition.evaluate(data, in: context, trace: &trace)
       } catch {
         attachRuleError(error, rule: rule.code, description: rule.description, step: step, condition: condition)

@@ -54,8 +54,10 @@ extension JSON {
       for i in a.indices where !a[i].isIdentical(to: b[i]) { return false }
       return true
     case (.object(let a), .object(let b)):
-      guard a.keys == b.keys else { return false }
-      for i in a.values.indices where !a.values[i].isIdentical(to: b.values[i]) { return false }
+      guard a.count == b.count else { return false }
+      for i in 0..<a.count where a.key(at: i) != b.key(at: i) || !a.value(at: i).isIdentical(to: b.value(at: i)) {
+        return false
+      }
       return true
     default: return false
     }

@@ -41,9 +41,9 @@ extension JSON {
       for i in 0..<object.count {
         if i > 0 { output.append(UInt8(ascii: ",")) }
         if pretty { JSON.newline(&output, indent + 1) }
-        JSON.writeString(names[Int(object.keys[i].id)], to: &output)
+        JSON.writeString(names[Int(object.key(at: i).id)], to: &output)
         JSON.append(pretty ? ": " : ":", to: &output)
-        object.values[i].write(to: &output, names: names, pretty: pretty, indent: indent + 1)
+        object.value(at: i).write(to: &output, names: names, pretty: pretty, indent: indent + 1)
       }
       if pretty { JSON.newline(&output, indent) }
       output.append(UInt8(ascii: "}"))

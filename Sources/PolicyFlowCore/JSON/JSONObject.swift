@@ -1,52 +1,67 @@
 /// A JSON object that keeps its members in document order.
 ///
-/// Keys and values live in parallel arrays: finding a member scans a contiguous run of small
-/// integers, which beats hashing for the handful of fields a policy object usually has.
-public struct JSONObject: Sendable, Sequence {
-  public private(set) var keys: [JSONKey] = []
-  public private(set) var values: [JSON] = []
+/// The members live in one allocation (``JSONObjectStorage``), key and value side by side: finding
+/// a member scans a contiguous run of small integers, which beats hashing for the handful of fields
+/// a policy object usually has, and copying an object costs one reference count instead of one
+/// per array. Mutation copies the storage first when it is shared.
+///
+/// `@unchecked Sendable`: the storage (a `ManagedBuffer`, which the standard library does not mark
+/// Sendable) is written only through an object holding its sole reference (copy on write), so
+/// storage shared between objects, and so between threads, is never mutated.
+public struct JSONObject: @unchecked Sendable, Sequence {
+  @usableFromInline var storage: JSONObjectStorage
 
-  public init() {}
+  public init() { storage = JSONObjectStorage.empty }
 
-  /// An object with these members; `keys` must not repeat (the parser checks as it reads).
-  init(uniqueKeys keys: [JSONKey], values: [JSON]) {
-    self.keys = keys
-    self.values = values
+  /// An object with these members, moved out of `members`; keys must not repeat (the parser
+  /// checks as it reads).
+  init(movingUniqueMembers members: UnsafeMutableBufferPointer<JSONObjectStorage.Member>) {
+    storage = JSONObjectStorage.make(moving: members)
   }
 
-  public var count: Int { keys.count }
-  public var isEmpty: Bool { keys.isEmpty }
+  @inlinable public var count: Int { storage.header.count }
+  @inlinable public var isEmpty: Bool { storage.header.count == 0 }
+
+  /// The key of the member at `index` (document order).
+  @inlinable public func key(at index: Int) -> JSONKey {
+    precondition(index >= 0 && index < count, "member index out of range")
+    return storage.withUnsafeMutablePointerToElements { $0[index].key }
+  }
+
+  /// The value of the member at `index` (document order).
+  @inlinable public func value(at index: Int) -> JSON {
+    precondition(index >= 0 && index < count, "member index out of range")
+    return storage.withUnsafeMutablePointerToElements { $0[index].value }
+  }
 
   /// The member named by an interned key.
-  @inlinable public subscript(key: JSONKey) -> JSON? {
-    get {
-      guard let index = index(of: key) else { return nil }
-      return values[index]
-    }
-  }
-
-  @inlinable public func index(of key: JSONKey) -> Int? {
-    keys.withUnsafeBufferPointer { buffer in
-      for i in 0..<buffer.count where buffer[i] == key { return i }
+  @inlinable @inline(__always) public subscript(key: JSONKey) -> JSON? {
+    storage.withUnsafeMutablePointers { header, members in
+      for i in 0..<header.pointee.count where members[i].key == key { return members[i].value }
       return nil
     }
   }
+
+  @inlinable @inline(__always) public func index(of key: JSONKey) -> Int? {
+    storage.withUnsafeMutablePointers { header, members in
+      for i in 0..<header.pointee.count where members[i].key == key { return i }
+      return nil
+    }
+  }
+
+  /// Member keys in document order.
+  public var keys: [JSONKey] { (0..<count).map(key(at:)) }
 
   /// The member named by a string; setting nil removes it.
   public subscript(name: String) -> JSON? {
     get { self[JSONKey(name)] }
     set {
       let key = JSONKey(name)
-      if let index = index(of: key) {
-        if let newValue {
-          values[index] = newValue
-        } else {
-          keys.remove(at: index)
-          values.remove(at: index)
-        }
-      } else if let newValue {
-        keys.append(key)
-        values.append(newValue)
+      if let newValue {
+        set(key, newValue)
+      } else if let index = index(of: key) {
+        makeUnique(extra: 0)
+        storage.remove(at: index)
       }
     }
   }
@@ -54,11 +69,19 @@ public struct JSONObject: Sendable, Sequence {
   /// Sets a member by interned key, replacing an existing one in place.
   public mutating func set(_ key: JSONKey, _ value: JSON) {
     if let index = index(of: key) {
-      values[index] = value
+      makeUnique(extra: 0)
+      storage.withUnsafeMutablePointerToElements { $0[index].value = value }
     } else {
-      keys.append(key)
-      values.append(value)
+      makeUnique(extra: 1)
+      storage.append(JSONObjectStorage.Member(key: key, value: value))
     }
+  }
+
+  /// Gives this object storage of its own with room for `extra` more members.
+  private mutating func makeUnique(extra: Int) {
+    let needed = count + extra
+    if isKnownUniquelyReferenced(&storage) && storage.header.capacity >= needed { return }
+    storage = storage.copy(capacity: Swift.max(needed, extra > 0 ? count * 2 : needed))
   }
 
   /// Member names in document order.
@@ -67,10 +90,74 @@ public struct JSONObject: Sendable, Sequence {
   public func makeIterator() -> AnyIterator<(key: String, value: JSON)> {
     var index = 0
     return AnyIterator {
-      guard index < keys.count else { return nil }
+      guard index < count else { return nil }
       defer { index += 1 }
-      return (keys[index].name, values[index])
+      return (key(at: index).name, value(at: index))
     }
+  }
+}
+
+/// The members of one ``JSONObject``, in a single allocation.
+public final class JSONObjectStorage: ManagedBuffer<JSONObjectStorage.Header, JSONObjectStorage.Member> {
+  public struct Header {
+    @usableFromInline var count: Int
+    @usableFromInline var capacity: Int
+  }
+
+  public struct Member {
+    @usableFromInline var key: JSONKey
+    @usableFromInline var value: JSON
+  }
+
+  /// The storage every empty object shares until it is first written.
+  /// `nonisolated(unsafe)`: never written (an object copies it before its first member).
+  nonisolated(unsafe) static let empty = make(capacity: 0)
+
+  static func make(capacity: Int) -> JSONObjectStorage {
+    let buffer = create(minimumCapacity: capacity) { _ in Header(count: 0, capacity: capacity) }
+    // `create` returns the base class type; the dynamic type is this subclass.
+    return unsafeDowncast(buffer, to: JSONObjectStorage.self)
+  }
+
+  static func make(moving members: UnsafeMutableBufferPointer<Member>) -> JSONObjectStorage {
+    let storage = make(capacity: members.count)
+    storage.withUnsafeMutablePointers { header, elements in
+      if let base = members.baseAddress { elements.moveInitialize(from: base, count: members.count) }
+      header.pointee.count = members.count
+    }
+    return storage
+  }
+
+  func copy(capacity: Int) -> JSONObjectStorage {
+    let copy = JSONObjectStorage.make(capacity: capacity)
+    withUnsafeMutablePointers { header, elements in
+      copy.withUnsafeMutablePointers { copyHeader, copyElements in
+        copyElements.initialize(from: elements, count: header.pointee.count)
+        copyHeader.pointee.count = header.pointee.count
+      }
+    }
+    return copy
+  }
+
+  /// Appends a member; the caller made sure there is room.
+  func append(_ member: Member) {
+    withUnsafeMutablePointers { header, elements in
+      (elements + header.pointee.count).initialize(to: member)
+      header.pointee.count += 1
+    }
+  }
+
+  func remove(at index: Int) {
+    withUnsafeMutablePointers { header, elements in
+      let count = header.pointee.count
+      (elements + index).deinitialize(count: 1)
+      (elements + index).moveInitialize(from: elements + index + 1, count: count - index - 1)
+      header.pointee.count = count - 1
+    }
+  }
+
+  deinit {
+    _ = withUnsafeMutablePointers { header, elements in elements.deinitialize(count: header.pointee.count) }
   }
 }
 
@@ -78,8 +165,8 @@ extension JSONObject: Hashable {
   /// Objects are equal when they have the same members, in any order.
   public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
     guard lhs.count == rhs.count else { return false }
-    for (i, key) in lhs.keys.enumerated() {
-      guard let other = rhs[key], other == lhs.values[i] else { return false }
+    for i in 0..<lhs.count {
+      guard let other = rhs[lhs.key(at: i)], other == lhs.value(at: i) else { return false }
     }
     return true
   }
@@ -87,10 +174,10 @@ extension JSONObject: Hashable {
   public func hash(into hasher: inout Hasher) {
     // Order-independent: combine per-member hashes commutatively.
     var sum = 0
-    for (i, key) in keys.enumerated() {
+    for i in 0..<count {
       var member = Hasher()
-      member.combine(key)
-      member.combine(values[i])
+      member.combine(key(at: i))
+      member.combine(value(at: i))
       sum = sum &+ member.finalize()
     }
     hasher.combine(count)

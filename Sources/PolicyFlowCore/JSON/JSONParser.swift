@@ -16,6 +16,11 @@ struct JSONParser {
   private(set) var keyLocations: [String: SourceLocation] = [:]
   private(set) var duplicateKeys: [String] = []
   private var depth = 0
+  /// Members and elements of the objects and arrays being read, innermost last: each container
+  /// is built once, at its exact size, from the top of these stacks, instead of growing arrays
+  /// of its own element by element.
+  private var memberStack: [JSONObjectStorage.Member] = []
+  private var elementStack: [JSON] = []
   private static let maximumDepth = 512
   /// Member names already interned, by a hash of their bytes: a name that repeats (the same
   /// fields in every element of an array, in every policy) is found by comparing bytes instead
@@ -138,10 +143,7 @@ struct JSONParser {
       index += 1
       return .object(JSONObject())
     }
-    // Members are collected here and the object built once: appending through the object's
-    // own arrays checked their uniqueness for every member.
-    var keys: [JSONKey] = []
-    var values: [JSON] = []
+    let start = memberStack.count
     while true {
       skipWhitespace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -155,8 +157,8 @@ struct JSONParser {
       }
       index += 1
       skipWhitespace()
-      let existing = keys.withUnsafeBufferPointer { buffer in
-        (0..<buffer.count).first { buffer[$0] == key }
+      let existing = memberStack.withUnsafeBufferPointer { members in
+        (start..<members.count).first { members[$0].key == key }
       }
       if recordLocations {
         path.append(JSONDocument.escape(key.name))
@@ -167,10 +169,9 @@ struct JSONParser {
       if recordLocations { path.removeLast() }
       // A repeated name keeps its first position and takes the last value.
       if let existing {
-        values[existing] = value
+        memberStack[existing].value = value
       } else {
-        keys.append(key)
-        values.append(value)
+        memberStack.append(JSONObjectStorage.Member(key: key, value: value))
       }
       skipWhitespace()
       guard index < bytes.count else { throw error("expected ',' or '}' after an object member, found end of input") }
@@ -180,7 +181,15 @@ struct JSONParser {
       }
       if bytes[index] == UInt8(ascii: "}") {
         index += 1
-        return .object(JSONObject(uniqueKeys: keys, values: values))
+        let object = memberStack.withUnsafeMutableBufferPointer { members in
+          let top = UnsafeMutableBufferPointer(rebasing: members[start...])
+          let object = JSONObject(movingUniqueMembers: top)
+          // The moved-out slots get trivial values, so that removing them releases nothing twice.
+          _ = top.initialize(repeating: JSONObjectStorage.Member(key: JSONKey(id: 0), value: .null))
+          return object
+        }
+        memberStack.removeSubrange(start...)
+        return .object(object)
       }
       throw error("expected ',' or '}' after an object member, found \(describeCurrent())")
     }
@@ -236,16 +245,17 @@ struct JSONParser {
     try enter()
     defer { depth -= 1 }
     index += 1
-    var array: [JSON] = []
     skipWhitespace()
     if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
       index += 1
-      return .array(array)
+      return .array([])
     }
+    let start = elementStack.count
     while true {
       skipWhitespace()
-      if recordLocations { path.append(String(array.count)) }
-      array.append(try parseValue())
+      if recordLocations { path.append(String(elementStack.count - start)) }
+      let element = try parseValue()
+      elementStack.append(element)
       if recordLocations { path.removeLast() }
       skipWhitespace()
       guard index < bytes.count else { throw error("expected ',' or ']' after an array element, found end of input") }
@@ -255,6 +265,16 @@ struct JSONParser {
       }
       if bytes[index] == UInt8(ascii: "]") {
         index += 1
+        let array = elementStack.withUnsafeMutableBufferPointer { elements in
+          let top = UnsafeMutableBufferPointer(rebasing: elements[start...])
+          let array = [JSON](unsafeUninitializedCapacity: top.count) { buffer, initialized in
+            if let base = top.baseAddress { buffer.baseAddress?.moveInitialize(from: base, count: top.count) }
+            initialized = top.count
+          }
+          _ = top.initialize(repeating: .null)
+          return array
+        }
+        elementStack.removeSubrange(start...)
         return .array(array)
       }
       throw error("expected ',' or ']' after an array element, found \(describeCurrent())")

@@ -19,7 +19,7 @@ struct LogicCompiler {
       let constants = nodes.compactMap(\.constantValue)
       return constants.count == nodes.count ? ConstantNode(.array(constants)) : ArrayNode(nodes)
     case .object(let object) where object.count == 1:
-      return compileOperation(named: object.keys[0].name, operand: object.values[0], at: pointer)
+      return compileOperation(named: object.key(at: 0).name, operand: object.value(at: 0), at: pointer)
     default:
       return ConstantNode(rule)
     }

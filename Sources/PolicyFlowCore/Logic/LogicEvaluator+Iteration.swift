@@ -28,14 +28,14 @@ extension LogicEvaluator {
       var result: [JSON] = []
       for (i, item) in items.enumerated() {
         inner.index = i
-        if try evaluate(body, item, inner).isTruthy { result.append(item) }
+        if try body.test(item, self, inner) { result.append(item) }
       }
       return .array(result)
     case .all, .none, .some:
       if items.isEmpty { return .bool(op == .none) }
       for (i, item) in items.enumerated() {
         inner.index = i
-        let truthy = try evaluate(body, item, inner).isTruthy
+        let truthy = try body.test(item, self, inner)
         switch op {
         case .all where !truthy: return false
         case .some where truthy: return true

@@ -52,7 +52,7 @@ struct LogicEvaluator {
   func conditional(_ nodes: [LogicNode], _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
     var i = 0
     while i + 1 < nodes.count {
-      if try evaluate(nodes[i], data, scope).isTruthy { return try evaluate(nodes[i + 1], data, scope) }
+      if try nodes[i].test(data, self, scope) { return try evaluate(nodes[i + 1], data, scope) }
       i += 2
     }
     if i < nodes.count { return try evaluate(nodes[i], data, scope) }

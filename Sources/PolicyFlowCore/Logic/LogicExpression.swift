@@ -29,6 +29,14 @@ public struct LogicExpression: Sendable {
     }
   }
 
+  /// Whether the expression holds for `data`: the JsonLogic truthiness of ``evaluate(_:in:)``'s
+  /// result, decided without building the intermediate results of comparisons and `and`/`or`.
+  public func isTrue(for data: JSON, in context: LogicContext = LogicContext()) throws(LogicError) -> Bool {
+    try LogicEvaluator.with(context, recorder: nil) { (evaluator) throws(LogicError) in
+      try root.test(data, evaluator, nil)
+    }
+  }
+
   /// Evaluates and records every value the expression read (each `var`/`val` path and what it
   /// found), for explaining an outcome.
   ///

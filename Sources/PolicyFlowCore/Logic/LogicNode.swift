@@ -14,6 +14,17 @@ class LogicNode: @unchecked Sendable {
   func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
     preconditionFailure("LogicNode subclasses override evaluate")
   }
+
+  /// True when every value the node evaluates to is a boolean (comparisons, `!`, `in`…), so
+  /// that an `and`/`or` over such nodes is a boolean too.
+  var isBoolean: Bool { false }
+
+  /// The truthiness of what ``evaluate(_:_:_:)`` returns. Nodes that decide a truth value
+  /// directly override it, so that a condition is tested without building and releasing a
+  /// `JSON` result at every level.
+  func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    try evaluate(data, evaluator, scope).isTruthy
+  }
 }
 
 /// A literal, or a subtree with no operator in it.
@@ -21,6 +32,10 @@ final class ConstantNode: LogicNode {
   let value: JSON
   init(_ value: JSON) { self.value = value }
   override var constantValue: JSON? { value }
+  override var isBoolean: Bool {
+    if case .bool = value { return true }
+    return false
+  }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
     value
   }
@@ -84,6 +99,23 @@ enum LogicOperand: Sendable {
     case .node(let node): return try node.evaluate(data, evaluator, scope)
     }
   }
+
+  @inline(__always)
+  func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    switch self {
+    case .path(let path): return evaluator.read(path, data, scope)?.isTruthy ?? false
+    case .constant(let value): return value.isTruthy
+    case .node(let node): return try node.test(data, evaluator, scope)
+    }
+  }
+
+  var isBoolean: Bool {
+    switch self {
+    case .path: false
+    case .constant(let value): if case .bool = value { true } else { false }
+    case .node(let node): node.isBoolean
+    }
+  }
 }
 
 /// `and` / `or`: the first deciding value, or the last one.
@@ -98,13 +130,19 @@ final class JunctionNode: LogicNode {
   let next: LogicNode
   let isLast: Bool
   let isAnd: Bool
+  /// Whether this link's operand and every later one are boolean: then the chain's value is
+  /// the boolean its test gives.
+  let allBoolean: Bool
 
   private init(_ operand: LogicNode, next: JunctionNode?, isAnd: Bool) {
     self.operand = LogicOperand(operand)
     self.next = next ?? operand
     self.isLast = next == nil
     self.isAnd = isAnd
+    self.allBoolean = self.operand.isBoolean && (next?.allBoolean ?? true)
   }
+
+  override var isBoolean: Bool { allBoolean }
 
   /// The node for `and` (or `or`) over `operands`; `null` when there are none, as json-logic-js.
   static func make(_ operands: [LogicNode], isAnd: Bool) -> LogicNode {
@@ -114,9 +152,16 @@ final class JunctionNode: LogicNode {
   }
 
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    if allBoolean { return .bool(try test(data, evaluator, scope)) }
     let value = try operand.evaluate(data, evaluator, scope)
     if isLast || value.isTruthy != isAnd { return value }
     return try next.evaluate(data, evaluator, scope)
+  }
+
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    let truth = try operand.test(data, evaluator, scope)
+    if isLast || truth != isAnd { return truth }
+    return try next.test(data, evaluator, scope)
   }
 }
 
@@ -128,8 +173,12 @@ final class TruthNode: LogicNode {
     self.operand = LogicOperand(operand)
     self.negated = negated
   }
+  override var isBoolean: Bool { true }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
-    .bool(try operand.evaluate(data, evaluator, scope).isTruthy != negated)
+    .bool(try test(data, evaluator, scope))
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    try operand.test(data, evaluator, scope) != negated
   }
 }
 
@@ -138,19 +187,27 @@ final class CompareNode: LogicNode {
   let comparison: LogicComparison
   let lhs: LogicOperand
   let rhs: LogicOperand
-  let upper: LogicOperand?
+  /// The third operand of a between; unused (a copy of `rhs`) when `hasUpper` is false. Not
+  /// optional, for the reason given on ``JunctionNode/next``.
+  let upper: LogicOperand
+  let hasUpper: Bool
   init(_ comparison: LogicComparison, _ lhs: LogicNode, _ rhs: LogicNode, upper: LogicNode? = nil) {
     self.comparison = comparison
     self.lhs = LogicOperand(lhs)
     self.rhs = LogicOperand(rhs)
-    self.upper = upper.map(LogicOperand.init)
+    self.upper = LogicOperand(upper ?? rhs)
+    self.hasUpper = upper != nil
   }
+  override var isBoolean: Bool { true }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    .bool(try test(data, evaluator, scope))
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     let a = try lhs.evaluate(data, evaluator, scope)
     let b = try rhs.evaluate(data, evaluator, scope)
-    guard let upper else { return .bool(JSON.jsCompare(a, b, comparison)) }
+    guard hasUpper else { return JSON.jsCompare(a, b, comparison) }
     let c = try upper.evaluate(data, evaluator, scope)
-    return .bool(JSON.jsCompare(a, b, comparison) && JSON.jsCompare(b, c, comparison))
+    return JSON.jsCompare(a, b, comparison) && JSON.jsCompare(b, c, comparison)
   }
 }
 
@@ -164,14 +221,18 @@ final class EqualityNode: LogicNode {
     self.lhs = LogicOperand(lhs)
     self.rhs = LogicOperand(rhs)
   }
+  override var isBoolean: Bool { true }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    .bool(try test(data, evaluator, scope))
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     let a = try lhs.evaluate(data, evaluator, scope)
     let b = try rhs.evaluate(data, evaluator, scope)
     switch kind {
-    case .loose: return .bool(JSON.jsLooseEquals(a, b))
-    case .strict: return .bool(JSON.jsStrictEquals(a, b))
-    case .looseNot: return .bool(!JSON.jsLooseEquals(a, b))
-    case .strictNot: return .bool(!JSON.jsStrictEquals(a, b))
+    case .loose: return JSON.jsLooseEquals(a, b)
+    case .strict: return JSON.jsStrictEquals(a, b)
+    case .looseNot: return !JSON.jsLooseEquals(a, b)
+    case .strictNot: return !JSON.jsStrictEquals(a, b)
     }
   }
 }
@@ -184,7 +245,11 @@ final class MemberNode: LogicNode {
     self.needle = LogicOperand(needle)
     self.list = list
   }
+  override var isBoolean: Bool { true }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    .bool(try test(data, evaluator, scope))
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     let value = try needle.evaluate(data, evaluator, scope)
     return list.withUnsafeBufferPointer { candidates in
       for candidate in candidates where JSON.jsStrictEquals(candidate, value) { return true }
@@ -201,9 +266,13 @@ final class MatchesNode: LogicNode {
     self.subject = subject
     self.pattern = pattern
   }
+  override var isBoolean: Bool { true }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    .bool(try test(data, evaluator, scope))
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     guard case .string(let s) = try subject.evaluate(data, evaluator, scope) else { return false }
-    return .bool(pattern.matches(s))
+    return pattern.matches(s)
   }
 }
 

@@ -1,0 +1,50 @@
+import Testing
+
+@testable import PolicyFlowCore
+
+/// The object type every policy is read into: members in document order, copies independent of
+/// each other (copy on write over one shared storage).
+struct JSONObjectTests {
+  @Test func aCopyIsUnchangedWhenTheOriginalIsWritten() throws {
+    var original = try #require(try JSON(parsing: #"{"a": 1, "b": {"c": "x"}}"#).objectValue)
+    let copy = original
+    original["a"] = 2
+    original["d"] = "new"
+    original["b"] = nil
+    #expect(copy.names == ["a", "b"])
+    #expect(copy["a"] == 1)
+    #expect(copy["b"]?[path: "c"] == "x")
+    #expect(original.names == ["a", "d"])
+    #expect(original["a"] == 2)
+  }
+
+  @Test func membersKeepDocumentOrderThroughEdits() {
+    var object = JSONObject()
+    for (i, name) in ["z", "a", "m", "b"].enumerated() { object[name] = .int(i) }
+    object["a"] = nil
+    object["z"] = "again"
+    object["q"] = true
+    #expect(object.names == ["z", "m", "b", "q"])
+    #expect(JSON.object(object).serialized() == #"{"z":"again","m":2,"b":3,"q":true}"#)
+  }
+
+  @Test func emptyObjectsDoNotShareWrites() {
+    var first = JSONObject()
+    let second = JSONObject()
+    first["a"] = 1
+    #expect(second.isEmpty)
+    #expect(first.count == 1)
+  }
+
+  @Test func parsingKeepsTheFirstPositionAndTheLastValueOfARepeatedName() throws {
+    let value = try JSON(parsing: #"{"a": 1, "b": [1, {"x": 2, "y": [3, 4]}], "a": 5}"#)
+    #expect(value.serialized() == #"{"a":5,"b":[1,{"x":2,"y":[3,4]}]}"#)
+  }
+
+  @Test func deeplyNestedDocumentsSurviveTheParsersSharedStacks() throws {
+    let text = #"{"l": [{"m": [{"n": [1, {"o": {}}, []]}, 2]}, {"p": "q"}], "r": {"s": [[], [[]]]}}"#
+    let value = try JSON(parsing: text)
+    #expect(value.serialized() == text.replacingOccurrences(of: " ", with: ""))
+    #expect(try JSON(parsing: value.serialized()) == value)
+  }
+}
