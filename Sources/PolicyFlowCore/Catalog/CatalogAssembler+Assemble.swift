@@ -99,15 +99,13 @@ extension CatalogAssembler {
       guard let description = draft.description, let level = draft.level, let condition = draft.condition,
         let message = draft.message.flatMap({ messageDefinitions[$0.value] })
       else { return nil }
-      var rule = ValidationRule(
+      return ValidationRule(
         code: draft.code.value, description: description, level: level, filter: draft.filter.filter,
         condition: condition, message: message, values: draft.values.compactMap { $0 },
         derivations: draft.derivations.compactMap { derivation in
           guard let path = derivation.path, let value = derivation.value else { return nil }
           return Derivation(path: path, value: value)
-        })
-      rule.definedAt = draft.code.site
-      return rule
+        }, definedAt: draft.code.site)
     }
     let pend = pendRules.compactMapValues { draft -> PendRule? in
       guard let description = draft.description, let reason = draft.reason.flatMap({ reasonDefinitions[$0.value] })
@@ -115,11 +113,9 @@ extension CatalogAssembler {
       let required =
         draft.whenMessages.map { Set($0.map(\.value)) }
         ?? draft.whenMessageGroup.flatMap { groupDefinitions[$0.value]?.messages }
-      var rule = PendRule(
+      return PendRule(
         code: draft.code.value, description: description, filter: draft.filter.filter, requiredMessages: required,
-        condition: draft.condition, reason: reason)
-      rule.definedAt = draft.code.site
-      return rule
+        condition: draft.condition, reason: reason, definedAt: draft.code.site)
     }
     let processFlows = flows.compactMapValues { draft -> ProcessFlow? in
       guard let description = draft.description, let isDefault = draft.isDefault?.value,

@@ -23,25 +23,29 @@ public enum SourceFilter: String, Sendable, CaseIterable {
 }
 
 /// Condition → attach a message, and optionally set derived fields.
-public struct ValidationRule: Sendable {
-  public var code: String
-  public var description: String
+///
+/// A class, immutable once built: the cycle reads each rule of a step in place, where copying a
+/// struct of this size retained and released every string, set and expression in it.
+public final class ValidationRule: Sendable {
+  public let code: String
+  public let description: String
   /// The data level the rule checks (`policy`, `policyholder`, `enrollment`…), placeholder {2}.
-  public var level: String
-  public var filter: RuleFilter
+  public let level: String
+  public let filter: RuleFilter
   /// When truthy, the message is attached.
-  public var condition: LogicExpression
-  public var message: MessageDefinition
+  public let condition: LogicExpression
+  public let message: MessageDefinition
   /// Placeholders {3}, {4}… of the message text, in order.
-  public var values: [LogicExpression]
+  public let values: [LogicExpression]
   /// Fields set on the policy data when the condition holds: dotted path → value.
-  public var derivations: [Derivation]
+  public let derivations: [Derivation]
   /// Where the rule's code is written, for diagnostics; nil for rules built in code.
-  public var definedAt: DefinitionLocation? = nil
+  public let definedAt: DefinitionLocation?
 
   public init(
     code: String, description: String, level: String, filter: RuleFilter, condition: LogicExpression,
-    message: MessageDefinition, values: [LogicExpression], derivations: [Derivation]
+    message: MessageDefinition, values: [LogicExpression], derivations: [Derivation],
+    definedAt: DefinitionLocation? = nil
   ) {
     self.code = code
     self.description = description
@@ -51,6 +55,7 @@ public struct ValidationRule: Sendable {
     self.message = message
     self.values = values
     self.derivations = derivations
+    self.definedAt = definedAt
   }
 }
 
@@ -66,22 +71,24 @@ public struct Derivation: Sendable {
 }
 
 /// Filters AND condition → attach a pend reason.
-public struct PendRule: Sendable {
-  public var code: String
-  public var description: String
-  public var filter: RuleFilter
+///
+/// A class, immutable once built, for the reason given on ``ValidationRule``.
+public final class PendRule: Sendable {
+  public let code: String
+  public let description: String
+  public let filter: RuleFilter
   /// The rule fires only when at least one of these message codes is attached to the policy in
   /// this cycle (a message filter, or a message group expanded). Nil: no message filter.
-  public var requiredMessages: Set<String>?
+  public let requiredMessages: Set<String>?
   /// Nil: the filters alone decide.
-  public var condition: LogicExpression?
-  public var reason: PendReason
+  public let condition: LogicExpression?
+  public let reason: PendReason
   /// Where the rule's code is written, for diagnostics; nil for rules built in code.
-  public var definedAt: DefinitionLocation? = nil
+  public let definedAt: DefinitionLocation?
 
   public init(
     code: String, description: String, filter: RuleFilter, requiredMessages: Set<String>?,
-    condition: LogicExpression?, reason: PendReason
+    condition: LogicExpression?, reason: PendReason, definedAt: DefinitionLocation? = nil
   ) {
     self.code = code
     self.description = description
@@ -89,6 +96,7 @@ public struct PendRule: Sendable {
     self.requiredMessages = requiredMessages
     self.condition = condition
     self.reason = reason
+    self.definedAt = definedAt
   }
 }
 

@@ -3,17 +3,27 @@ extension JSONParser {
   mutating func parseString() throws(JSONParseError) -> String {
     index += 1  // opening quote
     let start = index
-    // Fast path: no escapes.
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte == UInt8(ascii: "\"") {
-        let s = String(decoding: bytes[start..<index], as: UTF8.self)
-        index += 1
-        return s
+    // Fast path: no escapes, scanned and decoded straight from the buffer (slicing the array
+    // retained and released it for every string).
+    let (end, string) = bytes.withUnsafeBufferPointer { buffer -> (Int, String?) in
+      var end = start
+      while end < buffer.count {
+        let byte = buffer[end]
+        if byte == UInt8(ascii: "\"") {
+          return (end, String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self))
+        }
+        if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+        end += 1
       }
-      if byte == UInt8(ascii: "\\") { break }
-      if byte < 0x20 { throw error("control characters must be escaped in strings, found \(describeCurrent())") }
+      return (end, nil)
+    }
+    index = end
+    if let string {
       index += 1
+      return string
+    }
+    if index < bytes.count && bytes[index] < 0x20 {
+      throw error("control characters must be escaped in strings, found \(describeCurrent())")
     }
     var scalars = Array(bytes[start..<index])
     while index < bytes.count {

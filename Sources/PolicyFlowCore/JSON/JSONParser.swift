@@ -78,6 +78,8 @@ struct JSONParser {
   }
 
   private mutating func skipWhitespace() {
+    // Most calls find no white space at all (compact JSON between tokens).
+    guard index < bytes.count, bytes[index] <= UInt8(ascii: " ") else { return }
     while index < bytes.count {
       switch bytes[index] {
       case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
@@ -199,13 +201,16 @@ struct JSONParser {
   /// bytes.
   private mutating func parseKey() throws(JSONParseError) -> JSONKey {
     let start = index + 1
-    var end = start
-    var hash: UInt32 = 2_166_136_261
-    while end < bytes.count {
-      let byte = bytes[end]
-      if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-      hash = (hash ^ UInt32(byte)) &* 16_777_619
-      end += 1
+    let (end, hash) = bytes.withUnsafeBufferPointer { buffer -> (Int, UInt32) in
+      var end = start
+      var hash: UInt32 = 2_166_136_261
+      while end < buffer.count {
+        let byte = buffer[end]
+        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+        hash = (hash ^ UInt32(byte)) &* 16_777_619
+        end += 1
+      }
+      return (end, hash)
     }
     guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return JSONKey(try parseString()) }
     let count = end - start
