@@ -13,6 +13,11 @@ public struct JSONObject: @unchecked Sendable, Sequence {
 
   public init() { storage = JSONObjectStorage.empty }
 
+  /// An empty object with room for `minimumCapacity` members before it reallocates.
+  public init(minimumCapacity: Int) {
+    storage = minimumCapacity > 0 ? JSONObjectStorage.make(capacity: minimumCapacity) : JSONObjectStorage.empty
+  }
+
   /// An object with these members, moved out of `members`; keys must not repeat (the parser
   /// checks as it reads).
   init(movingUniqueMembers members: UnsafeMutableBufferPointer<JSONObjectStorage.Member>) {
@@ -81,7 +86,8 @@ public struct JSONObject: @unchecked Sendable, Sequence {
   private mutating func makeUnique(extra: Int) {
     let needed = count + extra
     if isKnownUniquelyReferenced(&storage) && storage.header.capacity >= needed { return }
-    storage = storage.copy(capacity: Swift.max(needed, extra > 0 ? count * 2 : needed))
+    // Growing doubles, from room for four members (objects built member by member).
+    storage = storage.copy(capacity: Swift.max(needed, extra > 0 ? Swift.max(count * 2, 4) : needed))
   }
 
   /// Member names in document order.

@@ -124,6 +124,8 @@ struct LogicCompiler {
         default: .strictNot
         }
       return EqualityNode(kind, args[0], args[1])
+    case .add, .subtract, .multiply, .divide, .remainder:
+      if args.count == 2 { return ArithmeticNode(op, args[0], args[1]) }
     case .missing:
       let constants = args.compactMap(\.constantValue)
       if constants.count == args.count, let node = MissingNode(constants) { return node }

@@ -39,6 +39,16 @@ extension LogicEvaluator {
     }
   }
 
+  /// `+`, `-`, `*`, `/` or `%` of exactly two operands: what ``arithmetic(_:_:)`` gives for
+  /// `[a, b]`, without an argument array.
+  static func arithmetic(_ op: LogicOperator, _ a: JSON, _ b: JSON) throws(LogicError) -> JSON {
+    let x = try number(a, for: op)
+    let y = try number(b, for: op)
+    // `+` folds from 0 as the general case does (0 + -0.0 is 0.0 in floating point).
+    if op == .add { return try combine(try combine(.int(0), x, op), y, op) }
+    return try combine(x, y, op)
+  }
+
   /// The operand as a number (`.int` or a finite `.double`), or a NaN error naming it.
   static func number(_ value: JSON, for op: LogicOperator) throws(LogicError) -> JSON {
     switch value {

@@ -48,7 +48,7 @@ extension LogicEvaluator {
       var accumulator = args.count == 3 ? try evaluate(args[2], data, scope) : .null
       for (i, item) in items.enumerated() {
         inner.index = i
-        var step = JSONObject()
+        var step = JSONObject(minimumCapacity: 2)
         step.set(Self.currentKey, item)
         step.set(Self.accumulatorKey, accumulator)
         accumulator = try evaluate(body, .object(step), inner)

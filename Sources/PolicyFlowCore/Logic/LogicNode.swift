@@ -237,6 +237,24 @@ final class EqualityNode: LogicNode {
   }
 }
 
+/// `+`, `-`, `*`, `/` and `%` with two operands, the shape of premium calculations and of
+/// counting in `reduce`: no argument array is built for each evaluation.
+final class ArithmeticNode: LogicNode {
+  let op: LogicOperator
+  let lhs: LogicOperand
+  let rhs: LogicOperand
+  init(_ op: LogicOperator, _ lhs: LogicNode, _ rhs: LogicNode) {
+    self.op = op
+    self.lhs = LogicOperand(lhs)
+    self.rhs = LogicOperand(rhs)
+  }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    let a = try lhs.evaluate(data, evaluator, scope)
+    let b = try rhs.evaluate(data, evaluator, scope)
+    return try LogicEvaluator.arithmetic(op, a, b)
+  }
+}
+
 /// `{"in": [x, [constants…]]}`: strict membership, as `Array.prototype.indexOf`.
 final class MemberNode: LogicNode {
   let needle: LogicOperand
@@ -305,13 +323,17 @@ enum LogicEquality: Sendable {
 final class LogicPattern: @unchecked Sendable {
   let source: String
   let regex: Regex<AnyRegexOutput>
+  /// The same pattern for the fast matcher, when it is in its subset.
+  let simple: SimplePattern?
 
   init(_ source: String) throws {
     self.source = source
     self.regex = try Regex(source)
+    self.simple = SimplePattern(source)
   }
 
   func matches(_ subject: String) -> Bool {
-    subject.contains(regex)
+    if let simple, let matched = simple.matches(subject) { return matched }
+    return subject.contains(regex)
   }
 }
