@@ -15,6 +15,8 @@ public enum PremiumCalculator {
   /// The code of the settlement line that takes back the premium paid.
   public static let premiumPaidCode = "PREMIUM_PAID"
 
+  static let linesSegment = LogicPath.Segment("lines")
+
   /// The premium of `data` by the flow's calculation, in declaration order; nil when the flow
   /// declares no calculation.
   ///
@@ -114,7 +116,9 @@ public enum PremiumCalculator {
     _ definitions: [CalculationLineDefinition], on input: inout JSON, in context: LogicContext
   ) throws(CalculationFailure) -> [CalculationLine] {
     var lines: [CalculationLine] = []
-    if input[path: "lines"]?.objectValue == nil { input.set(path: "lines", to: .object(JSONObject())) }
+    if input.objectValue?[linesSegment.key]?.objectValue == nil {
+      input.set([linesSegment], to: .object(JSONObject(minimumCapacity: definitions.count)))
+    }
     for definition in definitions {
       let amount: Int
       do {
@@ -123,7 +127,7 @@ public enum PremiumCalculator {
         throw CalculationFailure(line: definition, source: definition.amount.source, error: error)
       }
       lines.append(CalculationLine(code: definition.code, description: definition.description, amount: amount))
-      input.set(path: "lines.\(definition.code)", to: .int(amount))
+      input.set(definition.linePath[...], to: .int(amount))
     }
     return lines
   }

@@ -28,10 +28,12 @@ public struct CalculationDefinition: Sendable {
 /// One declared line of a calculation.
 public struct CalculationLineDefinition: Sendable {
   /// Unique within the calculation (premium and cancellation lines together).
-  public var code: String
+  public let code: String
   public var description: String
   /// JsonLogic giving the amount in minor units; a non-integer result is rounded half to even.
   public var amount: LogicExpression
+  /// Where later lines read this line's amount (`lines.CODE`), interned once.
+  let linePath: [LogicPath.Segment]
   /// False for a premium line that is fully earned once the policy is approved (a policy fee):
   /// a cancellation keeps all of it instead of pro-rating it by days. Ignored on cancellation lines.
   public var refundable: Bool
@@ -43,5 +45,6 @@ public struct CalculationLineDefinition: Sendable {
     self.description = description
     self.amount = amount
     self.refundable = refundable
+    linePath = [PremiumCalculator.linesSegment, LogicPath.Segment(code)]
   }
 }

@@ -61,12 +61,15 @@ public final class ValidationRule: Sendable {
 
 /// A derived field a validation rule sets: `path` is dotted (`derived.ageAtStart`).
 public struct Derivation: Sendable {
-  public var path: String
-  public var value: LogicExpression
+  public let path: String
+  public let value: LogicExpression
+  /// `path` split and interned once.
+  let target: [LogicPath.Segment]
 
   public init(path: String, value: LogicExpression) {
     self.path = path
     self.value = value
+    target = path.split(separator: ".", omittingEmptySubsequences: false).map { LogicPath.Segment(String($0)) }
   }
 }
 

@@ -150,7 +150,7 @@ private struct Run {
         placeholders.append(MessageText.display(try value.evaluate(data, in: context)))
       }
       for derivation in rule.derivations {
-        data.set(path: derivation.path, to: try derivation.value.evaluate(data, in: context))
+        data.set(derivation.target[...], to: try derivation.value.evaluate(data, in: context))
       }
       let message = rule.message
       messages.append(

@@ -3,37 +3,41 @@ extension JSON {
   /// A step that lands on a non-object value replaces it with an object; array elements are
   /// addressed by index and must exist.
   public mutating func set(path: String, to value: JSON) {
-    var components = path.split(separator: ".", omittingEmptySubsequences: false)[...]
-    set(&components, value)
+    let segments = path.split(separator: ".", omittingEmptySubsequences: false).map { LogicPath.Segment(String($0)) }
+    set(segments[...], to: value)
   }
 
-  private mutating func set(_ components: inout ArraySlice<Substring>, _ value: JSON) {
-    guard let first = components.popFirst() else {
+  /// ``set(path:to:)`` along a path split and interned beforehand, for paths set on every
+  /// cycle (derived fields, calculation lines): splitting and interning were most of its cost.
+  mutating func set(_ segments: ArraySlice<LogicPath.Segment>, to value: JSON) {
+    guard let first = segments.first else {
       self = value
       return
     }
+    let rest = segments.dropFirst()
     switch self {
     case .array(var array):
-      if let index = Int(first), array.indices.contains(index) {
+      if let index = first.index, array.indices.contains(index) {
         self = .null  // drop the reference so the array is mutated in place
-        array[index].set(&components, value)
+        array[index].set(rest, to: value)
         self = .array(array)
         return
       }
     case .object(var object):
       self = .null
-      var child = object[String(first)] ?? .null
-      child.set(&components, value)
-      object[String(first)] = child
+      var child = object[first.key] ?? .null
+      object.set(first.key, .null)  // the same for the child: one reference while it changes
+      child.set(rest, to: value)
+      object.set(first.key, child)
       self = .object(object)
       return
     default:
       break
     }
-    var object = JSONObject()
+    var object = JSONObject(minimumCapacity: 4)
     var child = JSON.null
-    child.set(&components, value)
-    object[String(first)] = child
+    child.set(rest, to: value)
+    object.set(first.key, child)
     self = .object(object)
   }
 }

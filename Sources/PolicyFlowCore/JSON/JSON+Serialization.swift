@@ -5,6 +5,13 @@ extension JSON {
   /// The text is written as UTF-8 bytes and made a `String` once: appending to a `String`
   /// scalar by scalar was most of the cost of storing a policy.
   public func serialized(pretty: Bool = false) -> String {
+    switch self {
+    // Scalars without a buffer: message placeholders serialize numbers on every cycle.
+    case .null: return "null"
+    case .bool(let b): return b ? "true" : "false"
+    case .int(let i): return String(i)
+    default: break
+    }
     var output: [UInt8] = []
     output.reserveCapacity(256)
     let names = JSONKey.allNames

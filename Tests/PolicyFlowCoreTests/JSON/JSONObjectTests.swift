@@ -47,4 +47,22 @@ struct JSONObjectTests {
     #expect(value.serialized() == text.replacingOccurrences(of: " ", with: ""))
     #expect(try JSON(parsing: value.serialized()) == value)
   }
+
+  @Test func settingAPathCreatesObjectsAndLeavesCopiesAlone() throws {
+    let original = try JSON(parsing: #"{"a": {"b": 1}, "items": [{"q": 1}, {"q": 2}], "s": "text"}"#)
+    var changed = original
+    changed.set(path: "a.c", to: 2)
+    changed.set(path: "items.1.q", to: 3)
+    changed.set(path: "items.5.q", to: 4)  // no such element: the array is replaced by an object
+    changed.set(path: "s.t", to: true)  // a string on the way becomes an object
+    changed.set(path: "new.deep.leaf", to: "x")
+    #expect(
+      changed.serialized()
+        == #"{"a":{"b":1,"c":2},"items":{"5":{"q":4}},"s":{"t":true},"new":{"deep":{"leaf":"x"}}}"#)
+    #expect(original.serialized() == #"{"a":{"b":1},"items":[{"q":1},{"q":2}],"s":"text"}"#)
+    var inArray = original
+    inArray.set(path: "items.1.q", to: 3)
+    #expect(inArray[path: "items.1.q"] == 3)
+    #expect(original[path: "items.1.q"] == 2)
+  }
 }
