@@ -14,11 +14,12 @@ public struct JSONDocument: Sendable {
 
   /// Parses `text`, recording locations.
   public init(parsing text: String) throws(JSONParseError) {
-    var parser = JSONParser(bytes: Array(text.utf8), recordLocations: true)
-    root = try parser.parseDocument()
-    valueLocations = parser.valueLocations
-    keyLocations = parser.keyLocations
-    duplicateKeys = parser.duplicateKeys
+    var text = text
+    let parsed = try text.withUTF8 { JSONParser.parse($0, recordLocations: true) }.get()
+    root = parsed.root
+    valueLocations = parsed.valueLocations
+    keyLocations = parsed.keyLocations
+    duplicateKeys = parsed.duplicateKeys
   }
 
   /// Where the value at `pointer` starts, or the nearest enclosing value that was recorded.

@@ -3,20 +3,12 @@ extension JSONParser {
   mutating func parseString() throws(JSONParseError) -> String {
     index += 1  // opening quote
     let start = index
-    // Fast path: no escapes, scanned and decoded straight from the buffer (slicing the array
+    // Fast path: no escapes, scanned and decoded straight from the buffer (slicing an array
     // retained and released it for every string).
-    let (end, string) = bytes.withUnsafeBufferPointer { buffer -> (Int, String?) in
-      var end = start
-      while end < buffer.count {
-        let byte = buffer[end]
-        if byte == UInt8(ascii: "\"") {
-          return (end, String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self))
-        }
-        if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-        end += 1
-      }
-      return (end, nil)
-    }
+    let end = simpleStringEnd(from: start)
+    let string: String? =
+      end < bytes.count && bytes[end] == UInt8(ascii: "\"")
+      ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) : nil
     index = end
     if let string {
       index += 1

@@ -1,12 +1,13 @@
 import Synchronization
 
-/// A strict RFC 8259 JSON parser over UTF-8 bytes.
+/// A strict RFC 8259 JSON parser over UTF-8 bytes, read in place: the caller keeps the bytes
+/// alive and unchanged while the parser runs.
 ///
 /// Integers without a fraction or exponent that fit in `Int` stay exact; every other number is
 /// a `Double`. With `recordLocations` it also records where each value and key starts (for
 /// catalog findings); without it, it does no bookkeeping beyond the value itself.
 struct JSONParser {
-  let bytes: [UInt8]
+  let bytes: UnsafeBufferPointer<UInt8>
   var index = 0
   var line = 1
   var lineStart = 0
@@ -38,7 +39,7 @@ struct JSONParser {
     var key: JSONKey
   }
 
-  init(bytes: [UInt8], recordLocations: Bool = false) {
+  init(bytes: UnsafeBufferPointer<UInt8>, recordLocations: Bool = false) {
     self.bytes = bytes
     self.recordLocations = recordLocations
     keyCache = JSONParser.sharedKeyCache.withLock { $0 }
@@ -201,23 +202,14 @@ struct JSONParser {
   /// bytes.
   private mutating func parseKey() throws(JSONParseError) -> JSONKey {
     let start = index + 1
-    let (end, hash) = bytes.withUnsafeBufferPointer { buffer -> (Int, UInt32) in
-      var end = start
-      var hash: UInt32 = 2_166_136_261
-      while end < buffer.count {
-        let byte = buffer[end]
-        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-        hash = (hash ^ UInt32(byte)) &* 16_777_619
-        end += 1
-      }
-      return (end, hash)
-    }
+    let end = simpleStringEnd(from: start)
     guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return JSONKey(try parseString()) }
     let count = end - start
+    let hash = nameHash(start, count)
     // Two candidate slots, so two names that share one do not evict each other on every
     // document. An empty name never matches: unused slots hold an empty name.
-    let first = Int(hash % UInt32(JSONParser.keyCacheSize))
-    let second = Int((hash >> 16) % UInt32(JSONParser.keyCacheSize))
+    let first = Int(truncatingIfNeeded: hash % UInt64(JSONParser.keyCacheSize))
+    let second = Int(truncatingIfNeeded: (hash >> 32) % UInt64(JSONParser.keyCacheSize))
     let found = keyCache.withUnsafeBufferPointer { cache -> JSONKey? in
       guard count > 0 else { return nil }
       if cache[first].name.count == count && sameBytes(cache[first].name, start) { return cache[first].key }
@@ -236,14 +228,71 @@ struct JSONParser {
     return key
   }
 
-  /// Whether `name` equals the bytes at `start` (the caller checked the length).
+  /// Whether `name` equals the bytes at `start` (the caller checked the length), eight bytes
+  /// at a time.
   private func sameBytes(_ name: [UInt8], _ start: Int) -> Bool {
-    name.withUnsafeBufferPointer { name in
-      bytes.withUnsafeBufferPointer { buffer in
-        for offset in 0..<name.count where name[offset] != buffer[start + offset] { return false }
-        return true
+    name.withUnsafeBytes { name in
+      let text = UnsafeRawPointer(bytes.baseAddress! + start)
+      var offset = 0
+      while offset + 8 <= name.count {
+        if name.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+          != text.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        {
+          return false
+        }
+        offset += 8
+      }
+      while offset < name.count {
+        if name[offset] != text.load(fromByteOffset: offset, as: UInt8.self) { return false }
+        offset += 1
+      }
+      return true
+    }
+  }
+
+  /// A hash of the `count` bytes at `start` for the key cache: the length and the first and
+  /// last eight bytes (member names differ early or late), without a pass over every byte.
+  private func nameHash(_ start: Int, _ count: Int) -> UInt64 {
+    let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var hash = UInt64(count) &* multiplier
+    if count >= 8 {
+      let text = UnsafeRawPointer(bytes.baseAddress! + start)
+      hash = (hash ^ text.loadUnaligned(as: UInt64.self)) &* multiplier
+      hash = (hash ^ text.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* multiplier
+    } else {
+      var word: UInt64 = 0
+      for i in 0..<count { word |= UInt64(bytes[start + i]) << UInt64(8 * i) }
+      hash = (hash ^ word) &* multiplier
+    }
+    return hash ^ (hash >> 29)
+  }
+
+  /// The first index at or after `start` holding a byte that ends the plain part of a string
+  /// (`"`, `\` or a control character), or the end of the input. Eight bytes are tested at a
+  /// time: a byte is flagged when `byte - k` borrows into its high bit while the byte's own
+  /// high bit is clear; a borrow can only flag bytes above an earlier flagged one, so the
+  /// lowest flag is exact.
+  func simpleStringEnd(from start: Int) -> Int {
+    var i = start
+    if let base = bytes.baseAddress {
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      while i + 8 <= bytes.count {
+        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let flags =
+          ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
+        if flags != 0 { return i + flags.trailingZeroBitCount / 8 }
+        i += 8
       }
     }
+    while i < bytes.count {
+      let byte = bytes[i]
+      if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return i }
+      i += 1
+    }
+    return i
   }
 
   private mutating func parseArray() throws(JSONParseError) -> JSON {
@@ -289,15 +338,39 @@ struct JSONParser {
 }
 
 extension JSON {
-  /// Parses JSON text (no location bookkeeping).
+  /// Parses JSON text (no location bookkeeping), reading the string's own UTF-8 storage.
   public init(parsing text: String) throws(JSONParseError) {
-    var parser = JSONParser(bytes: Array(text.utf8))
-    self = try parser.parseDocument()
+    var text = text
+    self = try text.withUTF8 { JSONParser.parse($0, recordLocations: false) }.get().root
   }
 
   /// Parses JSON from UTF-8 bytes (no location bookkeeping).
   public init(parsing bytes: [UInt8]) throws(JSONParseError) {
-    var parser = JSONParser(bytes: bytes)
-    self = try parser.parseDocument()
+    self = try bytes.withUnsafeBufferPointer { JSONParser.parse($0, recordLocations: false) }.get().root
+  }
+}
+
+extension JSONParser {
+  /// A parsed value, with the locations the parser recorded (empty unless asked for).
+  struct Parsed {
+    var root: JSON
+    var valueLocations: [String: SourceLocation]
+    var keyLocations: [String: SourceLocation]
+    var duplicateKeys: [String]
+  }
+
+  /// Parses `bytes` as one JSON document. A `Result` rather than a throwing closure, so that the
+  /// error keeps its type through `withUTF8`.
+  static func parse(_ bytes: UnsafeBufferPointer<UInt8>, recordLocations: Bool) -> Result<Parsed, JSONParseError> {
+    var parser = JSONParser(bytes: bytes, recordLocations: recordLocations)
+    do throws(JSONParseError) {
+      let root = try parser.parseDocument()
+      return .success(
+        Parsed(
+          root: root, valueLocations: parser.valueLocations, keyLocations: parser.keyLocations,
+          duplicateKeys: parser.duplicateKeys))
+    } catch {
+      return .failure(error)
+    }
   }
 }

@@ -45,17 +45,21 @@ enum LogicDate: Sendable, Hashable {
 
   /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)`, strictly; nil otherwise.
   init?(parsing text: String) {
-    let bytes = Array(text.utf8)
+    // Read in place: rules parse the same few dates many times per cycle, and copying each
+    // into an array was most of the cost.
+    var text = text
+    guard let parsed = text.withUTF8(LogicDate.parse) else { return nil }
+    self = parsed
+  }
+
+  private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> LogicDate? {
     var reader = Reader(bytes: bytes)
     guard let year = reader.digits(4), reader.skip("-"), let month = reader.digits(2), reader.skip("-"),
       let day = reader.digits(2)
     else { return nil }
     let date = CivilDate(year: year, month: month, day: day)
     guard date.isValid else { return nil }
-    if reader.atEnd {
-      self = .date(date)
-      return
-    }
+    if reader.atEnd { return .date(date) }
     guard reader.skip("T"), let hour = reader.digits(2), hour < 24, reader.skip(":"), let minute = reader.digits(2),
       minute < 60
     else { return nil }
@@ -70,8 +74,9 @@ enum LogicDate: Sendable, Hashable {
         while let byte = reader.peek, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") { reader.position += 1 }
         let count = reader.position - start
         guard count > 0, count <= 9 else { return nil }
-        fraction = "." + String(decoding: bytes[start..<reader.position], as: UTF8.self)
-        nanoseconds = Int(String(decoding: bytes[start..<reader.position], as: UTF8.self))!
+        let digits = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<reader.position]), as: UTF8.self)
+        fraction = "." + digits
+        nanoseconds = Int(digits)!
         for _ in count..<9 { nanoseconds *= 10 }
       }
     }
@@ -88,11 +93,11 @@ enum LogicDate: Sendable, Hashable {
     guard reader.atEnd else { return nil }
     let local = date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second
     let timestamp = Timestamp(secondsSinceEpoch: Int64(local - offset), utcOffsetSeconds: offset)
-    self = .dateTime(timestamp, fraction: fraction, nanoseconds: nanoseconds)
+    return .dateTime(timestamp, fraction: fraction, nanoseconds: nanoseconds)
   }
 
   private struct Reader {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
 
     var atEnd: Bool { position == bytes.count }

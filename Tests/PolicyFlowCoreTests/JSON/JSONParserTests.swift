@@ -1,0 +1,43 @@
+import Testing
+
+@testable import PolicyFlowCore
+
+/// The parser scans strings and member names eight bytes at a time; every position of a quote,
+/// an escape or a control character relative to those eight-byte steps must read the same.
+struct JSONParserTests {
+  @Test(arguments: 0..<20)
+  func escapesAndQuotesAreFoundAtEveryOffset(_ offset: Int) throws {
+    let prefix = String(repeating: "a", count: offset)
+    let text = "{\"\(prefix)k\": \"\(prefix)\\\"q\\\\\(prefix)\", \"\(prefix)\": \"é\(prefix)\"}"
+    let value = try JSON(parsing: text)
+    #expect(value[path: prefix + "k"] == .string(prefix + "\"q\\" + prefix))
+    #expect(value.objectValue?[prefix] == .string("é" + prefix))
+  }
+
+  @Test(arguments: 0..<20)
+  func aControlCharacterIsRefusedAtEveryOffset(_ offset: Int) {
+    let text = "[\"" + String(repeating: "b", count: offset) + "\t\"]"
+    #expect(throws: JSONParseError.self) { try JSON(parsing: text) }
+  }
+
+  @Test func namesThatShareLengthsAndEndsStayApart() throws {
+    // Names whose first and last eight bytes agree, and names of every length up to 40.
+    var object = JSONObject()
+    for length in 1...40 { object[String(repeating: "n", count: length)] = .int(length) }
+    object["abcdefgh-1-stuvwxyz"] = 1
+    object["abcdefgh-2-stuvwxyz"] = 2
+    let text = JSON.object(object).serialized()
+    for _ in 0..<3 {  // again with the names cached from the earlier documents
+      let parsed = try #require(try JSON(parsing: text).objectValue)
+      #expect(parsed == object)
+      #expect(parsed["abcdefgh-2-stuvwxyz"] == 2)
+      #expect(parsed[String(repeating: "n", count: 17)] == 17)
+    }
+  }
+
+  @Test func anUnterminatedStringNearTheEndIsAnError() {
+    for text in [#"{"abc"#, #"{"abcdefghijklmnop"#, #"["abc"#, #"{"a": "bcdefghijk"#] {
+      #expect(throws: JSONParseError.self) { try JSON(parsing: text) }
+    }
+  }
+}
