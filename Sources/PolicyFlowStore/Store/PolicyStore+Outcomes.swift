@@ -52,13 +52,18 @@ extension PolicyStore {
     try db.transaction {
       var report = CommitReport()
       let now = clock()
+      // Acknowledged in one statement for the batch. An activity is rejected when another worker
+      // took it over, and also when the lease merely expired: the outcome was computed at a
+      // reference time nobody vouches for any more.
+      let ids = JSON.array(results.map { .int(Int($0.claimed.activityID)) }).serialized()
+      let acknowledged = Set(
+        try db.query(
+          """
+          DELETE FROM activity WHERE id IN (SELECT value FROM json_each(?)) AND lease_token = ? AND lease_expires_ms > ?
+          RETURNING id
+          """, [.text(ids), .text(lease.token), .integer(now.milliseconds)], row: { $0.int64(at: 0) }))
       for result in results {
-        // Rejected when another worker took the activity over, and also when the lease merely
-        // expired: the outcome was computed at a reference time nobody vouches for any more.
-        try db.execute(
-          "DELETE FROM activity WHERE id = ? AND lease_token = ? AND lease_expires_ms > ?",
-          [.integer(result.claimed.activityID), .text(lease.token), .integer(now.milliseconds)])
-        guard db.changes == 1 else {
+        guard acknowledged.contains(result.claimed.activityID) else {
           report.lostLease.append(result.claimed.activityID)
           continue
         }

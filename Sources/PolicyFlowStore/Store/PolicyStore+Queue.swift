@@ -77,38 +77,56 @@ extension PolicyStore {
           .integer(Int64(limit)),
         ]
       ) { (id: $0.int64(at: 0), policyID: $0.int64(at: 1), attempts: $0.int(at: 2)) }
-      return try rows.sorted { $0.id < $1.id }.map { row in
-        guard
-          let policy = try db.queryOne(
-            "SELECT \(StoredPolicy.columns) FROM policy WHERE id = ?", [.integer(row.policyID)],
-            row: { try StoredPolicy(row: $0) })
-        else {
-          preconditionFailure("activity \(row.id) points at a missing policy despite the foreign key")
-        }
-        return ClaimedActivity(
-          activityID: row.id, attempts: row.attempts, policy: policy,
-          resolvedReasons: try resolvedReasons(gid: policy.policy.gid),
-          resolvedSinceEdit: try resolvedSinceEdit(policyID: policy.id))
-      }
+      return try claimedActivities(rows.sorted { $0.id < $1.id })
     }
     return (lease, claimed)
   }
 
-  func resolvedSinceEdit(policyID: Int64) throws -> Set<String> {
-    Set(
-      try db.query(
-        """
-        SELECT DISTINCT h.reason FROM pend_history h JOIN policy p ON p.id = h.policy_id
-        WHERE h.policy_id = ? AND h.resolved_at IS NOT NULL AND h.resolved_at >= p.data_changed_at
-        """, [.integer(policyID)]
-      ) { $0.string(at: 0) })
-  }
-
-  func resolvedReasons(gid: String) throws -> Set<String> {
-    Set(
-      try db.query("SELECT DISTINCT reason FROM pend_history WHERE gid = ? AND resolved_at IS NOT NULL", [.text(gid)]) {
-        $0.string(at: 0)
-      })
+  /// The policies of claimed activities with the resolutions their cycles need: three reads
+  /// for the whole batch (the ids passed as one JSON array), where three statements per policy
+  /// were a third of a worker's time.
+  private func claimedActivities(_ rows: [(id: Int64, policyID: Int64, attempts: Int)]) throws
+    -> [ClaimedActivity]
+  {
+    guard !rows.isEmpty else { return [] }
+    let ids = SQLiteValue.text(JSON.array(rows.map { .int(Int($0.policyID)) }).serialized())
+    var policies: [Int64: StoredPolicy] = [:]
+    for policy in try db.query(
+      "SELECT \(StoredPolicy.columns) FROM policy WHERE id IN (SELECT value FROM json_each(?))", [ids],
+      row: { try StoredPolicy(row: $0) })
+    {
+      policies[policy.id] = policy
+    }
+    // Reasons resolved on any version (by gid), and those resolved since the data last changed.
+    var resolvedByGID: [String: Set<String>] = [:]
+    for (gid, reason) in try db.query(
+      """
+      SELECT DISTINCT h.gid, h.reason FROM pend_history h
+      WHERE h.resolved_at IS NOT NULL
+        AND h.gid IN (SELECT p.gid FROM policy p WHERE p.id IN (SELECT value FROM json_each(?)))
+      """, [ids], row: { ($0.string(at: 0), $0.string(at: 1)) })
+    {
+      resolvedByGID[gid, default: []].insert(reason)
+    }
+    var resolvedSinceEdit: [Int64: Set<String>] = [:]
+    for (policyID, reason) in try db.query(
+      """
+      SELECT DISTINCT h.policy_id, h.reason FROM pend_history h JOIN policy p ON p.id = h.policy_id
+      WHERE h.policy_id IN (SELECT value FROM json_each(?))
+        AND h.resolved_at IS NOT NULL AND h.resolved_at >= p.data_changed_at
+      """, [ids], row: { ($0.int64(at: 0), $0.string(at: 1)) })
+    {
+      resolvedSinceEdit[policyID, default: []].insert(reason)
+    }
+    return rows.map { row in
+      guard let policy = policies[row.policyID] else {
+        preconditionFailure("activity \(row.id) points at a missing policy despite the foreign key")
+      }
+      return ClaimedActivity(
+        activityID: row.id, attempts: row.attempts, policy: policy,
+        resolvedReasons: resolvedByGID[policy.policy.gid] ?? [],
+        resolvedSinceEdit: resolvedSinceEdit[policy.id] ?? [])
+    }
   }
 
   /// Puts activities of `lease` back on the queue, due at `availableAt` (now by default), with
