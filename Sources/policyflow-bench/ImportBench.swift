@@ -23,7 +23,7 @@ enum ImportBench {
     let parsed = PolicyImport.parse(text, file: "bench.jsonl")
     guard parsed.findings.isEmpty else { throw BenchFailure("the generated JSONL has findings: \(parsed.findings[0])") }
     let parseSeconds = Bench.seconds(since: start)
-    let documents = parsed.documents.map(\.data)
+    let documents = parsed.documents
     var created = 0
     while created < documents.count {
       let chunk = Array(documents[created..<min(created + batch, documents.count)])

@@ -60,4 +60,24 @@ import Testing
     #expect(again.stderr.hasPrefix("\(file.path):3: code: 'CSV-1' already exists in the store"))
     #expect(try store.count("SELECT count(*) FROM policy") == 1, "CSV-2 was not imported either")
   }
+
+  @Test func jsonLinesKeepTheirTextAndGainASourceOnlyWhenTheyHaveNone() throws {
+    let store = try StoreFixture()
+    let file = store.directory.appendingPathComponent("two.jsonl")
+    let written =
+      #"{"code": "L-1",  "source": "manual", "lineOfBusiness": "health", "brand": "northstar", "n": "as  is"}"#
+    let bare = #"{"code": "L-2", "lineOfBusiness": "health", "brand": "northstar"}"#
+    try (written + "\r\n" + bare + "\n").write(to: file, atomically: true, encoding: .utf8)
+    let result = try store.run(["policies", "import", file.path, "--as", "tester"])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(result.stdout == "Imported 2 policies.\n")
+    let data = try store.query("SELECT code, source, data FROM policy ORDER BY code") {
+      [$0.string(at: 0), $0.string(at: 1), $0.string(at: 2)]
+    }
+    #expect(data[0] == ["L-1", "manual", written], "stored as written, without the line's \\r")
+    #expect(data[1][1] == "integration")
+    #expect(
+      try JSON(parsing: data[1][2])
+        == ["code": "L-2", "lineOfBusiness": "health", "brand": "northstar", "source": "integration"])
+  }
 }

@@ -27,8 +27,12 @@ extension PolicyImport {
     for (index, line) in lines(text).enumerated() {
       guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") })
       else { continue }
+      // The text without the line's trailing white space (a "\r" of a Windows line ending).
+      var end = line.endIndex
+      while end > line.startIndex, [0x20, 0x09, 0x0D].contains(line[end - 1]) { end -= 1 }
+      let text = String(decoding: line[..<end], as: UTF8.self)
       do {
-        collector.add(try JSON(parsing: Array(line)), line: index + 1)
+        collector.add(try JSON(parsing: text), line: index + 1, text: text)
       } catch {
         collector.report(
           line: index + 1, field: "record", "not valid JSON at column \(error.location.column): \(error.message)")

@@ -11,6 +11,16 @@ public enum PolicyImport {
     public var data: JSON
     public var line: Int
     public var file: String
+    /// The record's JSON text as written, when it was a whole line of a `.jsonl` file: a store
+    /// can keep it as the policy's data instead of serializing `data` again.
+    public var text: String?
+
+    public init(data: JSON, line: Int, file: String, text: String? = nil) {
+      self.data = data
+      self.line = line
+      self.file = file
+      self.text = text
+    }
   }
 
   public struct Result: Sendable {
@@ -89,7 +99,7 @@ public enum PolicyImport {
 
     init(file: String) { self.file = file }
 
-    mutating func add(_ data: JSON, line: Int) {
+    mutating func add(_ data: JSON, line: Int, text: String? = nil) {
       let problems = engineFields.check(data)
       for problem in problems {
         result.rowFindings.append(
@@ -102,7 +112,7 @@ public enum PolicyImport {
         }
         firstLine[code] = line
       }
-      if problems.isEmpty { result.documents.append(Document(data: data, line: line, file: file)) }
+      if problems.isEmpty { result.documents.append(Document(data: data, line: line, file: file, text: text)) }
     }
 
     mutating func report(line: Int, field: String, _ sentence: String) {

@@ -87,7 +87,7 @@ enum StoreFailure {
 /// then one failure (exit 65), so nothing is imported from a file with a bad row.
 enum ImportFiles {
   /// With `store`, a code the store already has is a bad row too.
-  static func read(_ files: [String], showProgress: Bool, store: PolicyStore? = nil) throws -> [JSON] {
+  static func read(_ files: [String], showProgress: Bool, store: PolicyStore? = nil) throws -> [PolicyImport.Document] {
     var results: [PolicyImport.Result] = []
     for file in files {
       guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
@@ -117,6 +117,6 @@ enum ImportFiles {
           "\(findings.count) problem\(findings.count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s"); "
           + "nothing was imported.", exitCode: ExitCode.invalidInput)
     }
-    return parsed.documents.map(\.data)
+    return parsed.documents
   }
 }
