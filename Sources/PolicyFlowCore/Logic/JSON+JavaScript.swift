@@ -152,7 +152,15 @@ extension JSON {
   ///
   /// Decision: JavaScript compares arrays and objects by reference, which a JSON value has not;
   /// PolicyFlow compares them structurally, for `==` as well.
+  @inline(__always)
   static func jsStrictEquals(_ a: JSON, _ b: JSON) -> Bool {
+    // The shapes rules compare most, decided without building a tuple of both values.
+    if case .int(let x) = a, case .int(let y) = b { return x == y }
+    if case .string(let x) = a, case .string(let y) = b { return x == y }
+    return jsStrictEqualsSlow(a, b)
+  }
+
+  static func jsStrictEqualsSlow(_ a: JSON, _ b: JSON) -> Bool {
     switch (a, b) {
     case (.int(let x), .int(let y)): return x == y
     // Swift compares strings by canonical equivalence, JavaScript by code units; they differ
@@ -165,7 +173,15 @@ extension JSON {
   }
 
   /// `==`: the abstract equality algorithm restricted to JSON values (no `undefined`).
+  @inline(__always)
   static func jsLooseEquals(_ a: JSON, _ b: JSON) -> Bool {
+    if case .int(let x) = a, case .int(let y) = b { return x == y }
+    if case .string(let x) = a, case .string(let y) = b { return x == y }
+    if case .bool(let x) = a, case .bool(let y) = b { return x == y }
+    return jsLooseEqualsSlow(a, b)
+  }
+
+  static func jsLooseEqualsSlow(_ a: JSON, _ b: JSON) -> Bool {
     switch (a, b) {
     case (.null, .null): return true
     case (.null, _), (_, .null): return false
