@@ -423,6 +423,7 @@ import Testing
     try original.replacingOccurrences(
       of: "Sums assured above 500,000.00 are beyond automatic acceptance.", with: "CHANGED"
     )
+    .replacingOccurrences(of: "50000000", with: "1")
     .write(to: rules, atomically: true, encoding: .utf8)
     let explained = try store.run(["policies", "explain", "HP-2026-000102", "--json", "--catalog", catalog.path])
     #expect(explained.exitCode == 0, "\(explained.stderr)")
@@ -433,10 +434,18 @@ import Testing
       report[path: "cycle.pendReasons.0.ruleDescription"]
         == "Sums assured above 500,000.00 are beyond automatic acceptance.")
     #expect(report[path: "cycle.pendReasons.0.reads.0"] == ["path": "sumAssured", "value": 75_000_000])
+    // The stored outcome leaves the rule's condition to the snapshot, which explain reads.
+    let condition: JSON = [">": [["var": "sumAssured"], 50_000_000]]
+    #expect(report[path: "cycle.pendReasons.0.condition"] == condition)
+    let stored = try store.query("SELECT outcome FROM cycle") { try JSON(parsing: $0.string(at: 0)) }
+    #expect(stored.count == 1)
+    #expect(stored.first?[path: "pendReasons.0.rule"] == "SUM_ASSURED_ABOVE_LIMIT")
+    #expect(stored.first?[path: "pendReasons.0.condition"] == nil)
     #expect(report[path: "cycle.catalogHash"]?.stringValue?.hasPrefix("sha256:") == true)
     #expect(report[path: "currentCatalogDiffers"] == true)
     let text = try store.run(["policies", "explain", "HP-2026-000102"])
     #expect(text.stdout.contains("read sumAssured = 75000000"))
+    #expect(text.stdout.contains(#"condition {">":[{"var":"sumAssured"},50000000]}"#))
   }
 
   @Test func pendsListFiltersByReasonStepFlowAndAge() throws {

@@ -1,53 +1,110 @@
 extension CycleOutcome {
   /// The outcome as scripts read it: `status`, `flow`, `catalogHash`, `at`, `stepsRun`,
   /// `messages`, `pendReasons` and `calculation` (the premium result when approved, else null),
-  /// each message and pend reason with its rule, step and the values its condition read.
-  public var json: JSON {
-    [
-      "status": .string(status.rawValue),
-      "flow": flowCode.map(JSON.string) ?? .null,
-      "catalogHash": .string(catalogHash),
-      "at": .string(at.iso8601),
-      "stepsRun": .array(stepsRun.map(JSON.string)),
-      "messages": .array(messages.map(\.json)),
-      "pendReasons": .array(pendReasons.map(\.json)),
-      "calculation": calculation?.json ?? .null,
-    ]
+  /// each message and pend reason with its rule, step, its condition and the values it read.
+  public var json: JSON { json(conditionsOfCatalogRules: true) }
+
+  /// The outcome as a store records it: ``json`` without the `condition` of a message or pend
+  /// reason attached by a catalog rule. That condition is the rule's own, which the catalog
+  /// snapshot named by `catalogHash` holds; copying it into every outcome was most of a stored
+  /// outcome's size. Engine messages (rules named in parentheses, such as `(calculation TAX)`)
+  /// keep theirs. ``condition(ofRule:in:)`` gives the omitted ones back.
+  public var storedJSON: JSON { json(conditionsOfCatalogRules: false) }
+
+  /// The condition a stored outcome omitted for `rule`: the catalog rule's own, or nil.
+  public static func condition(ofRule rule: String, in catalog: Catalog) -> JSON? {
+    catalog.validationRules[rule]?.condition.source ?? catalog.pendRules[rule]?.condition?.source
+  }
+
+  /// Whether `rule` names a catalog rule (whose condition a stored outcome leaves out).
+  static func isCatalogRule(_ rule: String) -> Bool { !rule.hasPrefix("(") }
+
+  private func json(conditionsOfCatalogRules: Bool) -> JSON {
+    // Keys interned once: interning each key of each outcome (a lock and a hash) was a
+    // measurable part of a worker's commit.
+    JSON.object(
+      JSONObject(members: [
+        (Key.status, .string(status.rawValue)),
+        (Key.flow, flowCode.map(JSON.string) ?? .null),
+        (Key.catalogHash, .string(catalogHash)),
+        (Key.at, .string(at.iso8601)),
+        (Key.stepsRun, .array(stepsRun.map(JSON.string))),
+        (Key.messages, .array(messages.map { $0.json(withCondition: conditionsOfCatalogRules) })),
+        (Key.pendReasons, .array(pendReasons.map { $0.json(withCondition: conditionsOfCatalogRules) })),
+        (Key.calculation, calculation?.json ?? .null),
+      ]))
+  }
+
+  enum Key {
+    static let status = JSONKey("status")
+    static let flow = JSONKey("flow")
+    static let catalogHash = JSONKey("catalogHash")
+    static let at = JSONKey("at")
+    static let stepsRun = JSONKey("stepsRun")
+    static let messages = JSONKey("messages")
+    static let pendReasons = JSONKey("pendReasons")
+    static let calculation = JSONKey("calculation")
+    static let code = JSONKey("code")
+    static let severity = JSONKey("severity")
+    static let text = JSONKey("text")
+    static let description = JSONKey("description")
+    static let rule = JSONKey("rule")
+    static let step = JSONKey("step")
+    static let stepDisplayName = JSONKey("stepDisplayName")
+    static let stepSequence = JSONKey("stepSequence")
+    static let condition = JSONKey("condition")
+    static let reads = JSONKey("reads")
+    static let path = JSONKey("path")
+    static let value = JSONKey("value")
+    static let missing = JSONKey("missing")
   }
 }
 
 extension AttachedMessage {
-  public var json: JSON {
-    [
-      "code": .string(code), "severity": .string(severity.rawValue), "text": .string(text), "rule": .string(rule),
-      "step": step.map { .string($0.name) } ?? .null,
-      "stepDisplayName": step.map { .string($0.displayName) } ?? .null,
-      "stepSequence": step.map { .int($0.sequence) } ?? .null,
-      "condition": condition ?? .null,
-      "reads": trace.json,
+  public var json: JSON { json(withCondition: true) }
+
+  /// Without `withCondition`, the condition is left out when the rule is a catalog rule.
+  func json(withCondition: Bool) -> JSON {
+    typealias Key = CycleOutcome.Key
+    var members: [(JSONKey, JSON)] = [
+      (Key.code, .string(code)), (Key.severity, .string(severity.rawValue)), (Key.text, .string(text)),
+      (Key.rule, .string(rule)), (Key.step, step.map { .string($0.name) } ?? .null),
+      (Key.stepDisplayName, step.map { .string($0.displayName) } ?? .null),
+      (Key.stepSequence, step.map { .int($0.sequence) } ?? .null),
     ]
+    if withCondition || !CycleOutcome.isCatalogRule(rule) { members.append((Key.condition, condition ?? .null)) }
+    members.append((Key.reads, trace.json))
+    return .object(JSONObject(members: members))
   }
 }
 
 extension AttachedPendReason {
-  public var json: JSON {
-    [
-      "code": .string(code), "description": .string(description), "rule": .string(rule),
-      "step": .string(step.name), "stepDisplayName": .string(step.displayName), "stepSequence": .int(step.sequence),
-      "condition": condition ?? .null,
-      "reads": trace.json,
+  public var json: JSON { json(withCondition: true) }
+
+  /// Without `withCondition`, the condition is left out when the rule is a catalog rule.
+  func json(withCondition: Bool) -> JSON {
+    typealias Key = CycleOutcome.Key
+    var members: [(JSONKey, JSON)] = [
+      (Key.code, .string(code)), (Key.description, .string(description)), (Key.rule, .string(rule)),
+      (Key.step, .string(step.name)), (Key.stepDisplayName, .string(step.displayName)),
+      (Key.stepSequence, .int(step.sequence)),
     ]
+    if withCondition || !CycleOutcome.isCatalogRule(rule) { members.append((Key.condition, condition ?? .null)) }
+    members.append((Key.reads, trace.json))
+    return .object(JSONObject(members: members))
   }
 }
 
 extension LogicTrace {
   /// `[{"path": "policyholder.country", "value": "NL"}, …]`; a missing value has no `value`.
   public var json: JSON {
-    .array(
+    typealias Key = CycleOutcome.Key
+    return .array(
       reads.map { read in
-        var entry: JSON = ["path": .string(read.path)]
-        if let value = read.value { entry.set(path: "value", to: value) } else { entry.set(path: "missing", to: true) }
-        return entry
+        .object(
+          JSONObject(members: [
+            (Key.path, .string(read.path)), read.value.map { (Key.value, $0) } ?? (Key.missing, true),
+          ]))
       })
   }
 }

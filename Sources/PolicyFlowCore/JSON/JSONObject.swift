@@ -13,6 +13,13 @@ public struct JSONObject: @unchecked Sendable, Sequence {
 
   public init() { storage = JSONObjectStorage.empty }
 
+  /// An object with these members, in order (a repeated key keeps its first place and takes its
+  /// last value).
+  public init(members: [(JSONKey, JSON)]) {
+    self.init(minimumCapacity: members.count)
+    for (key, value) in members { set(key, value) }
+  }
+
   /// An empty object with room for `minimumCapacity` members before it reallocates.
   public init(minimumCapacity: Int) {
     storage = minimumCapacity > 0 ? JSONObjectStorage.make(capacity: minimumCapacity) : JSONObjectStorage.empty

@@ -91,7 +91,7 @@ extension PolicyStore {
       [
         .integer(policyID), .integer(Int64(stored.policy.version)), .text(outcome.catalogHash), .text(now.iso8601),
         .text(outcome.status.rawValue),
-        SQLiteValue(outcome.flowCode), .text(worker), .text(outcome.json.serialized()),
+        SQLiteValue(outcome.flowCode), .text(worker), .text(outcome.storedJSON.serialized()),
       ])
     let cycleID = db.lastInsertRowID
     for message in outcome.messages {

@@ -51,6 +51,12 @@ enum PoliciesExplain {
         let rule = item[path: "rule"]?.stringValue ?? ""
         let description = catalog?.validationRules[rule]?.description ?? catalog?.pendRules[rule]?.description
         item.set(path: "ruleDescription", to: description.map(JSON.string) ?? .null)
+        // A stored outcome leaves a catalog rule's condition to the snapshot (outcomes stored
+        // before that carry it themselves).
+        if item[path: "condition"] == nil {
+          let condition = catalog.flatMap { CycleOutcome.condition(ofRule: rule, in: $0) }
+          item.set(path: "condition", to: condition ?? .null)
+        }
         return item
       }
       cycle.set(path: key, to: .array(items))
