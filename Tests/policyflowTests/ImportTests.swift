@@ -80,4 +80,34 @@ import Testing
       try JSON(parsing: data[1][2])
         == ["code": "L-2", "lineOfBusiness": "health", "brand": "northstar", "source": "integration"])
   }
+
+  @Test func aBadRecordAfterTheFirstBatchesStillImportsNothing() throws {
+    let store = try StoreFixture()
+    let file = store.directory.appendingPathComponent("many.jsonl")
+    // Three batches of a thousand are created before the bad records are read; the import
+    // is still all or nothing, and every problem is reported.
+    let records = (1...3_500).map { index -> String in
+      let code = index == 3_400 ? "J-12" : "J-\(index)"
+      let currency = index == 3_200 ? "EURO" : "EUR"
+      return #"{"code": "\#(code)", "lineOfBusiness": "health", "brand": "b", "currency": "\#(currency)"}"#
+    }
+    try records.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    let result = try store.run(["policies", "import", file.path, "--as", "tester"])
+    #expect(result.exitCode == 65)
+    #expect(
+      result.stderr.components(separatedBy: "\n").prefix(2) == [
+        "\(file.path):3200: currency: 'EURO' is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP",
+        "\(file.path):3400: code: 'J-12' appears twice in this import (first on line 12); policy codes are unique",
+      ])
+    #expect(result.stderr.contains("2 problems in 2 records; nothing was imported."))
+    #expect(try store.count("SELECT count(*) FROM policy") == 0)
+    #expect(try store.count("SELECT count(*) FROM status_history") == 0)
+
+    let fixed = records.enumerated().map { $0.offset == 3_199 || $0.offset == 3_399 ? "" : $0.element }
+    try fixed.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    let again = try store.run(["policies", "import", file.path, "--as", "tester"])
+    #expect(again.exitCode == 0, "\(again.stderr)")
+    #expect(again.stdout == "Imported 3498 policies.\n")
+    #expect(try store.count("SELECT count(*) FROM policy") == 3_498)
+  }
 }

@@ -1,10 +1,10 @@
 extension PolicyImport {
   /// A `.csv` file: a header row naming fields by dotted path, then one policy per record.
   /// Records whose cells are all empty are skipped (spreadsheets leave them at the end).
-  static func parseCSV(_ text: String, file: String, progress: ((Double) -> Void)?) -> Result {
+  static func parseCSV(_ text: String, file: String, progress: ((Double) -> Void)?, collector: Collector) -> Result {
     var text = text
     return text.withUTF8 { bytes in
-      var collector = Collector(file: file)
+      var collector = collector
       var scanner = CSVScanner(bytes: bytes)
       guard let headerRecord = scanner.nextRecord() else {
         collector.report(line: 1, field: "header", "the file is empty; the first row must name the fields")

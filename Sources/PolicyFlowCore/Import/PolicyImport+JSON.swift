@@ -1,7 +1,7 @@
 extension PolicyImport {
   /// A `.json` file: one policy, or an array of them each reported at the line it starts on.
-  static func parseJSON(_ text: String, file: String) -> Result {
-    var collector = Collector(file: file)
+  static func parseJSON(_ text: String, file: String, collector: Collector) -> Result {
+    var collector = collector
     let document: JSONDocument
     do {
       document = try JSONDocument(parsing: text)
@@ -22,37 +22,35 @@ extension PolicyImport {
   }
 
   /// A `.jsonl` file: one policy per line; blank lines are skipped.
-  static func parseLines(_ text: String, file: String) -> Result {
-    var collector = Collector(file: file)
-    for (index, line) in lines(text).enumerated() {
-      guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") })
-      else { continue }
-      // The text without the line's trailing white space (a "\r" of a Windows line ending).
-      var end = line.endIndex
-      while end > line.startIndex, [0x20, 0x09, 0x0D].contains(line[end - 1]) { end -= 1 }
-      let text = String(decoding: line[..<end], as: UTF8.self)
-      do {
-        collector.add(try JSON(parsing: text), line: index + 1, text: text)
-      } catch {
-        collector.report(
-          line: index + 1, field: "record", "not valid JSON at column \(error.location.column): \(error.message)")
+  ///
+  /// Lines are split at every line feed, on the text's own UTF-8 bytes (no copy of the file); a
+  /// "\r" before the feed stays on the line as white space, so files with Windows line endings
+  /// split too, and is left out of the record's text.
+  static func parseLines(_ text: String, file: String, progress: ((Double) -> Void)?, collector: Collector) -> Result {
+    var collector = collector
+    var text = text
+    text.withUTF8 { bytes in
+      var start = 0
+      var number = 0
+      while start <= bytes.count {
+        let feed = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+        number += 1
+        if number & 4095 == 0, let progress { progress(Double(start) / Double(max(bytes.count, 1))) }
+        // The record without the line's white space at its end (a "\r" of a Windows line ending).
+        var end = feed
+        while end > start, [0x20, 0x09, 0x0D].contains(bytes[end - 1]) { end -= 1 }
+        if bytes[start..<end].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+          let record = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+          do throws(JSONParseError) {
+            collector.add(try JSON(parsing: record), line: number, text: record)
+          } catch {
+            collector.report(
+              line: number, field: "record", "not valid JSON at column \(error.location.column): \(error.message)")
+          }
+        }
+        start = feed + 1
       }
     }
     return collector.result
-  }
-
-  /// The lines of `text` as UTF-8 bytes, split at every line feed; a "\r" before it stays on the
-  /// line and parses as white space, so files with Windows line endings split too. Working on
-  /// bytes avoids walking the text `Character` by `Character`.
-  static func lines(_ text: String) -> [ArraySlice<UInt8>] {
-    let bytes = Array(text.utf8)
-    var lines: [ArraySlice<UInt8>] = []
-    var start = 0
-    for i in 0..<bytes.count where bytes[i] == 0x0A {
-      lines.append(bytes[start..<i])
-      start = i + 1
-    }
-    lines.append(bytes[start..<bytes.count])
-    return lines
   }
 }

@@ -43,13 +43,38 @@ public enum PolicyImport {
   /// Parses `text` read from `file`, calling `progress` now and then with the fraction of the
   /// text read so far (0…1), for a progress bar.
   public static func parse(_ text: String, file: String, progress: ((Double) -> Void)?) -> Result {
+    parse(text, file: file, progress: progress, collector: Collector(file: file))
+  }
+
+  /// Parses `text` read from `file` like ``parse(_:file:progress:)``, but hands the good
+  /// documents to `deliver` in file order, `batchSize` at a time, as they are read instead of
+  /// keeping them: an importer holds one batch of parsed documents, not the whole file. The
+  /// result has every finding and no documents.
+  public static func parse(
+    _ text: String, file: String, batchSize: Int, progress: ((Double) -> Void)?,
+    documents deliver: ([Document]) -> Void
+  ) -> Result {
+    // The collector holds the function only while this call runs.
+    withoutActuallyEscaping(deliver) { deliver in
+      var result = parse(
+        text, file: file, progress: progress,
+        collector: Collector(file: file, batchSize: batchSize, deliver: deliver))
+      if !result.documents.isEmpty { deliver(result.documents) }
+      result.documents = []
+      return result
+    }
+  }
+
+  private static func parse(_ text: String, file: String, progress: ((Double) -> Void)?, collector: Collector)
+    -> Result
+  {
     var result: Result
     if file.hasSuffix(".csv") {
-      result = parseCSV(text, file: file, progress: progress)
+      result = parseCSV(text, file: file, progress: progress, collector: collector)
     } else if file.hasSuffix(".jsonl") || file.hasSuffix(".ndjson") {
-      result = parseLines(text, file: file)
+      result = parseLines(text, file: file, progress: progress, collector: collector)
     } else {
-      result = parseJSON(text, file: file)
+      result = parseJSON(text, file: file, collector: collector)
     }
     progress?(1)
     return result
@@ -59,24 +84,42 @@ public enum PolicyImport {
   /// appears in two files reported at its later occurrence.
   public static func combine(_ results: [Result]) -> Result {
     var combined = Result()
-    var first: [String: Document] = [:]
+    var codes = CodeRegistry()
     for result in results {
       var findings = result.rowFindings
       for document in result.documents {
-        guard case .string(let code)? = document.data[path: "code"] else { continue }
-        if let earlier = first[code] {
-          findings.append(duplicate(code, document.file, document.line, firstIn: earlier.file, earlier.line))
+        if let duplicate = codes.register(document) {
+          findings.append(duplicate)
         } else {
-          first[code] = document
           combined.documents.append(document)
         }
       }
-      combined.rowFindings += findings.enumerated().sorted {
-        ($0.element.line, $0.offset) < ($1.element.line, $1.offset)
-      }
-      .map(\.element)
+      combined.rowFindings += inLineOrder(findings)
     }
     return combined
+  }
+
+  /// Findings sorted by line, keeping the order of findings on the same line.
+  public static func inLineOrder(_ findings: [ImportFinding]) -> [ImportFinding] {
+    findings.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+  }
+
+  /// The codes of an import that spans files: the first document with a code is kept, a later
+  /// one is a finding at its own line.
+  public struct CodeRegistry: Sendable {
+    private var first: [String: (file: String, line: Int)] = [:]
+
+    public init() {}
+
+    /// Records `document`'s code; the finding when an earlier document had the same code.
+    public mutating func register(_ document: Document) -> ImportFinding? {
+      guard case .string(let code)? = document.data[path: "code"] else { return nil }
+      if let earlier = first[code] {
+        return duplicate(code, document.file, document.line, firstIn: earlier.file, earlier.line)
+      }
+      first[code] = (document.file, document.line)
+      return nil
+    }
   }
 
   /// 1 to 64 characters: letters, digits, `.`, `_`, `-`, starting with a letter or digit.
@@ -96,8 +139,15 @@ public enum PolicyImport {
     var result = Result()
     private var firstLine: [String: Int] = [:]
     private let engineFields = EngineFieldCheck()
+    /// Takes the good documents, `batchSize` at a time; nil: they stay in `result`.
+    private let deliver: (([Document]) -> Void)?
+    private let batchSize: Int
 
-    init(file: String) { self.file = file }
+    init(file: String, batchSize: Int = 0, deliver: (([Document]) -> Void)? = nil) {
+      self.file = file
+      self.batchSize = batchSize
+      self.deliver = deliver
+    }
 
     mutating func add(_ data: JSON, line: Int, text: String? = nil) {
       let problems = engineFields.check(data)
@@ -112,7 +162,12 @@ public enum PolicyImport {
         }
         firstLine[code] = line
       }
-      if problems.isEmpty { result.documents.append(Document(data: data, line: line, file: file, text: text)) }
+      guard problems.isEmpty else { return }
+      result.documents.append(Document(data: data, line: line, file: file, text: text))
+      if let deliver, result.documents.count >= batchSize {
+        deliver(result.documents)
+        result.documents.removeAll(keepingCapacity: true)
+      }
     }
 
     mutating func report(line: Int, field: String, _ sentence: String) {

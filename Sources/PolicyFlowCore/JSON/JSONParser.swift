@@ -188,7 +188,7 @@ struct JSONParser {
           let top = UnsafeMutableBufferPointer(rebasing: members[start...])
           let object = JSONObject(movingUniqueMembers: top)
           // The moved-out slots get trivial values, so that removing them releases nothing twice.
-          _ = top.initialize(repeating: JSONObjectStorage.Member(key: JSONKey(id: 0), value: .null))
+          top.initialize(repeating: JSONObjectStorage.Member(key: JSONKey(id: 0), value: .null))
           return object
         }
         memberStack.removeSubrange(start...)
@@ -325,7 +325,7 @@ struct JSONParser {
             if let base = top.baseAddress { buffer.baseAddress?.moveInitialize(from: base, count: top.count) }
             initialized = top.count
           }
-          _ = top.initialize(repeating: .null)
+          top.initialize(repeating: .null)
           return array
         }
         elementStack.removeSubrange(start...)

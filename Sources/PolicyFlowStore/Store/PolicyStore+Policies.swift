@@ -56,17 +56,35 @@ extension PolicyStore {
   public func createPolicies(
     _ documents: [PolicyImport.Document], source: PolicySource, actor: String, submit: Bool = false
   ) throws -> Int {
+    try createPolicies(source: source, actor: actor, submit: submit) { create in try create(documents) }
+  }
+
+  /// Creates policies batch by batch in one transaction: `feed` is given a `create` function
+  /// and calls it for each batch as it reads them. When `feed` (or a batch) throws, nothing
+  /// is kept. Returns how many were created.
+  ///
+  /// An importer holds one batch of parsed documents at a time this way, and can still refuse
+  /// the whole import when a later record turns out bad. ``existingCodes(among:)`` may be
+  /// called from `feed`.
+  public func createPolicies(
+    source: PolicySource, actor: String, submit: Bool = false,
+    _ feed: (_ create: ([PolicyImport.Document]) throws -> Void) throws -> Void
+  ) throws -> Int {
     try db.transaction {
       let user = try knownUser(actor)
       // One time for the whole transaction: formatting it per row was a measurable part of an
       // import.
       let now = clock()
-      for document in documents {
-        let stored = try insertNewPolicy(document.data, text: document.text, source: source, actor: actor, at: now)
-        try requireAccess(user, to: stored)
-        if submit { try submitCurrent(stored.policy.code, actor: actor) }
+      var created = 0
+      try feed { documents in
+        for document in documents {
+          let stored = try insertNewPolicy(document.data, text: document.text, source: source, actor: actor, at: now)
+          try requireAccess(user, to: stored)
+          if submit { try submitCurrent(stored.policy.code, actor: actor) }
+        }
+        created += documents.count
       }
-      return documents.count
+      return created
     }
   }
 

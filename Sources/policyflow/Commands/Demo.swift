@@ -25,11 +25,11 @@ enum Demo {
     let directory = try prepareDirectory(invocation.value("--dir"))
     let path = directory + "/policyflow.sqlite"
     let files = try PolicyFiles.expand([invocation.value("--examples") ?? "examples/policies"])
-    let documents = try ImportFiles.read(files, showProgress: false)
     let store = try PolicyStore(path: path)
     let actor = "demo"
     try store.ensureAdministrator(actor)
-    let imported = try store.createPolicies(documents, source: .integration, actor: actor, submit: true)
+    let imported = try ImportFiles.importAll(
+      files, into: store, source: .integration, actor: actor, submit: true, showProgress: false)
     var configuration = WorkerConfiguration(owner: "demo-worker")
     configuration.drain = true
     let worker = Worker(store: store, catalog: catalog, configuration: configuration)

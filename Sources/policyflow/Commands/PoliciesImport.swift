@@ -29,11 +29,11 @@ enum PoliciesImport {
         commandPath: invocation.commandPath)
     }
     let store = try StoreOptions.open(invocation)
-    let documents = try ImportFiles.read(invocation.positionals, showProgress: true, store: store)
     let submit = invocation.flag("--submit")
     do {
-      let count = try store.createPolicies(
-        documents, source: source, actor: StoreOptions.actor(invocation), submit: submit)
+      let count = try ImportFiles.importAll(
+        invocation.positionals, into: store, source: source, actor: StoreOptions.actor(invocation), submit: submit,
+        showProgress: true)
       Terminal.out(
         "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? (count == 1 ? " and submitted it" : " and submitted them") : "")."
       )
@@ -83,40 +83,40 @@ enum StoreFailure {
   }
 }
 
-/// Reading import files for commands: every bad row printed as `FILE:LINE: field: sentence`,
-/// then one failure (exit 65), so nothing is imported from a file with a bad row.
+/// Importing files for commands: every bad row printed as `FILE:LINE: field: sentence`, then one
+/// failure (exit 65), and nothing imported from files with a bad row.
 enum ImportFiles {
-  /// With `store`, a code the store already has is a bad row too.
-  static func read(_ files: [String], showProgress: Bool, store: PolicyStore? = nil) throws -> [PolicyImport.Document] {
-    var results: [PolicyImport.Result] = []
-    for file in files {
-      guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-        throw CommandFailure(message: "Cannot read '\(file)': it is missing, unreadable or not UTF-8 text.")
-      }
-      let bar = showProgress ? ProgressBar(label: file, size: text.utf8.count) : nil
-      results.append(PolicyImport.parse(text, file: file, progress: bar.map { bar in { bar.show($0) } }))
-      bar?.finish()
+  /// Reads `files` and creates their policies in `store`, all or none (see
+  /// ``PolicyStore/importPolicies(_:source:actor:submit:progress:)``).
+  static func importAll(
+    _ files: [String], into store: PolicyStore, source: PolicySource, actor: String, submit: Bool,
+    showProgress: Bool
+  ) throws -> Int {
+    let texts = try files.map { (name: $0, text: try readText($0)) }
+    var bars: [String: ProgressBar] = [:]
+    if showProgress {
+      for (name, text) in texts { bars[name] = ProgressBar(label: name, size: text.utf8.count) }
     }
-    let parsed = PolicyImport.combine(results)
-    var findings = parsed.rowFindings
-    if let store {
-      let existing = try store.existingCodes(among: parsed.documents.compactMap { $0.data[path: "code"]?.stringValue })
-      for document in parsed.documents {
-        guard let code = document.data[path: "code"]?.stringValue, existing.contains(code) else { continue }
-        findings.append(
-          ImportFinding(
-            file: document.file, line: document.line, field: "code",
-            sentence: "'\(code)' already exists in the store; edit it instead of importing it again"))
+    defer { for bar in bars.values { bar.finish() } }
+    do {
+      return try store.importPolicies(texts, source: source, actor: actor, submit: submit) { name, fraction in
+        bars[name]?.show(fraction)
       }
-    }
-    guard findings.isEmpty else {
-      for finding in findings { Terminal.error(finding.description) }
-      let records = Set(findings.map { "\($0.file):\($0.line)" }).count
+    } catch let refusal as ImportRefusal {
+      for finding in refusal.findings { Terminal.error(finding.description) }
+      let records = Set(refusal.findings.map { "\($0.file):\($0.line)" }).count
+      let count = refusal.findings.count
       throw CommandFailure(
-        message:
-          "\(findings.count) problem\(findings.count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s"); "
+        message: "\(count) problem\(count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s"); "
           + "nothing was imported.", exitCode: ExitCode.invalidInput)
     }
-    return parsed.documents
+  }
+
+  /// The file's text, or the failure that names it.
+  static func readText(_ file: String) throws -> String {
+    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+      throw CommandFailure(message: "Cannot read '\(file)': it is missing, unreadable or not UTF-8 text.")
+    }
+    return text
   }
 }

@@ -32,14 +32,7 @@ enum PoliciesValidate {
     let time = try referenceTime(invocation.value("--at"))
     let catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
     let files = try PolicyFiles.expand(paths, extensions: [".json", ".jsonl", ".ndjson", ".csv"])
-    var results: [PolicyImport.Result] = []
-    for file in files {
-      guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-        throw CommandFailure(message: "Cannot read '\(file)': it is missing, unreadable or not UTF-8 text.")
-      }
-      results.append(PolicyImport.parse(text, file: file))
-    }
-    let parsed = PolicyImport.combine(results)
+    let parsed = PolicyImport.combine(try files.map { PolicyImport.parse(try ImportFiles.readText($0), file: $0) })
     for finding in parsed.rowFindings { Terminal.error(finding.description) }
     let cycle = ProcessingCycle(catalog: catalog)
     let several = parsed.documents.count + parsed.rowFindings.count > 1

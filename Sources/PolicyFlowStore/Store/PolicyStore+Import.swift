@@ -1,0 +1,74 @@
+public import PolicyFlowCore
+
+/// Why an import created nothing: every bad record, in file and line order.
+public struct ImportRefusal: Error, Sendable {
+  public var findings: [ImportFinding]
+}
+
+extension PolicyStore {
+  /// How many parsed documents an import holds at a time.
+  public static let importBatchSize = 1_000
+
+  /// Imports policy files, all or nothing: each file is parsed and its policies are created
+  /// batch by batch inside one transaction, so memory holds one batch of parsed documents, not
+  /// the whole import. A bad record (see ``PolicyImport``), a code that appears twice in the
+  /// import, or a code the store already has makes the whole import fail with every such
+  /// finding, and the transaction is rolled back.
+  ///
+  /// - Parameters:
+  ///   - files: each file's name (its extension picks the format) and text, in import order.
+  ///   - progress: called now and then with the file being read and the fraction read (0…1).
+  /// - Returns: how many policies were created.
+  /// - Throws: ``ImportRefusal`` with the findings, or a ``StoreError``.
+  public func importPolicies(
+    _ files: [(name: String, text: String)], source: PolicySource, actor: String, submit: Bool = false,
+    progress: ((_ file: String, _ fraction: Double) -> Void)? = nil
+  ) throws -> Int {
+    var findings: [ImportFinding] = []
+    return try createPolicies(source: source, actor: actor, submit: submit) { create in
+      var codes = PolicyImport.CodeRegistry()
+      for (name, text) in files {
+        var fileFindings: [ImportFinding] = []
+        // Batches arrive while the file is parsed; a store error stops creating and is
+        // thrown once parsing returns.
+        var failure: (any Error)?
+        let parsed = PolicyImport.parse(
+          text, file: name, batchSize: Self.importBatchSize, progress: progress.map { report in { report(name, $0) } }
+        ) { batch in
+          guard failure == nil else { return }
+          do {
+            let fresh = try newDocuments(batch, codes: &codes, findings: &fileFindings)
+            // Once anything is wrong the import is refused: reading on only finds the rest.
+            if findings.isEmpty && fileFindings.isEmpty { try create(fresh) }
+          } catch {
+            failure = error
+          }
+        }
+        if let failure { throw failure }
+        findings += PolicyImport.inLineOrder(parsed.rowFindings + fileFindings)
+      }
+      guard findings.isEmpty else { throw ImportRefusal(findings: findings) }
+    }
+  }
+
+  /// The documents of `batch` whose codes are new to the import and to the store; the others
+  /// become findings.
+  private func newDocuments(
+    _ batch: [PolicyImport.Document], codes: inout PolicyImport.CodeRegistry, findings: inout [ImportFinding]
+  ) throws -> [PolicyImport.Document] {
+    var fresh: [PolicyImport.Document] = []
+    for document in batch {
+      if let duplicate = codes.register(document) { findings.append(duplicate) } else { fresh.append(document) }
+    }
+    let existing = try existingCodes(among: fresh.compactMap { $0.data[path: "code"]?.stringValue })
+    guard !existing.isEmpty else { return fresh }
+    return fresh.filter { document in
+      guard let code = document.data[path: "code"]?.stringValue, existing.contains(code) else { return true }
+      findings.append(
+        ImportFinding(
+          file: document.file, line: document.line, field: "code",
+          sentence: "'\(code)' already exists in the store; edit it instead of importing it again"))
+      return false
+    }
+  }
+}
