@@ -28,7 +28,7 @@ class LogicNode: @unchecked Sendable {
 }
 
 /// A literal, or a subtree with no operator in it.
-final class ConstantNode: LogicNode {
+final class ConstantNode: LogicNode, @unchecked Sendable {
   let value: JSON
   init(_ value: JSON) { self.value = value }
   override var constantValue: JSON? { value }
@@ -42,7 +42,7 @@ final class ConstantNode: LogicNode {
 }
 
 /// An array literal holding at least one operation.
-final class ArrayNode: LogicNode {
+final class ArrayNode: LogicNode, @unchecked Sendable {
   let elements: [LogicNode]
   init(_ elements: [LogicNode]) { self.elements = elements }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
@@ -51,7 +51,7 @@ final class ArrayNode: LogicNode {
 }
 
 /// `{"var": "a.b"}` with a constant path, and an optional default.
-final class PathNode: LogicNode {
+final class PathNode: LogicNode, @unchecked Sendable {
   let path: LogicPath
   let fallback: LogicNode?
   init(_ path: LogicPath, fallback: LogicNode? = nil) {
@@ -66,7 +66,7 @@ final class PathNode: LogicNode {
 }
 
 /// `{"val": …}` with constant segments, possibly climbing out of an iteration.
-final class ScopedPathNode: LogicNode {
+final class ScopedPathNode: LogicNode, @unchecked Sendable {
   let scoped: LogicScopedPath
   init(_ scoped: LogicScopedPath) { self.scoped = scoped }
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
@@ -123,7 +123,7 @@ enum LogicOperand: Sendable {
 /// A chain rather than an array of operands: each link reads its operand and the next link
 /// from immutable properties, which needs no reference counting, where loading each element of
 /// an array retained and released it.
-final class JunctionNode: LogicNode {
+final class JunctionNode: LogicNode, @unchecked Sendable {
   let operand: LogicOperand
   /// The rest of the chain; unused on the last link. Not optional: unwrapping an optional
   /// property copies the reference, a plain one is borrowed.
@@ -166,7 +166,7 @@ final class JunctionNode: LogicNode {
 }
 
 /// `!` (negated) and `!!`.
-final class TruthNode: LogicNode {
+final class TruthNode: LogicNode, @unchecked Sendable {
   let operand: LogicOperand
   let negated: Bool
   init(_ operand: LogicNode, negated: Bool) {
@@ -183,7 +183,7 @@ final class TruthNode: LogicNode {
 }
 
 /// `<`, `<=`, `>`, `>=` with two operands, or `<`/`<=` with three (between).
-final class CompareNode: LogicNode {
+final class CompareNode: LogicNode, @unchecked Sendable {
   let comparison: LogicComparison
   let lhs: LogicOperand
   let rhs: LogicOperand
@@ -212,7 +212,7 @@ final class CompareNode: LogicNode {
 }
 
 /// `==`, `===`, `!=`, `!==`.
-final class EqualityNode: LogicNode {
+final class EqualityNode: LogicNode, @unchecked Sendable {
   let kind: LogicEquality
   let lhs: LogicOperand
   let rhs: LogicOperand
@@ -239,7 +239,7 @@ final class EqualityNode: LogicNode {
 
 /// `+`, `-`, `*`, `/` and `%` with two operands, the shape of premium calculations and of
 /// counting in `reduce`: no argument array is built for each evaluation.
-final class ArithmeticNode: LogicNode {
+final class ArithmeticNode: LogicNode, @unchecked Sendable {
   let op: LogicOperator
   let lhs: LogicOperand
   let rhs: LogicOperand
@@ -256,7 +256,7 @@ final class ArithmeticNode: LogicNode {
 }
 
 /// `{"in": [x, [constants…]]}`: strict membership, as `Array.prototype.indexOf`.
-final class MemberNode: LogicNode {
+final class MemberNode: LogicNode, @unchecked Sendable {
   let needle: LogicOperand
   let list: [JSON]
   init(_ needle: LogicNode, _ list: [JSON]) {
@@ -277,7 +277,7 @@ final class MemberNode: LogicNode {
 }
 
 /// `{"matches": [x, "constant pattern"]}` with the pattern compiled once.
-final class MatchesNode: LogicNode {
+final class MatchesNode: LogicNode, @unchecked Sendable {
   let subject: LogicNode
   let pattern: LogicPattern
   init(_ subject: LogicNode, _ pattern: LogicPattern) {
@@ -295,7 +295,7 @@ final class MatchesNode: LogicNode {
 }
 
 /// Any other operator, with its unevaluated arguments (some operators are lazy).
-final class CallNode: LogicNode {
+final class CallNode: LogicNode, @unchecked Sendable {
   let op: LogicOperator
   let args: [LogicNode]
   init(_ op: LogicOperator, _ args: [LogicNode]) {

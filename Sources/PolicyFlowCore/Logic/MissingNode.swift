@@ -1,7 +1,7 @@
 /// `{"missing": [constant keys…]}` with every key's path split and interned once, at compile
 /// time. Rebuilding the paths on each evaluation (splitting the text and interning each
 /// segment under the global key lock) was the largest single cost of a processing cycle.
-final class MissingNode: LogicNode {
+final class MissingNode: LogicNode, @unchecked Sendable {
   let keys: [JSON]
   let paths: [LogicPath]
 

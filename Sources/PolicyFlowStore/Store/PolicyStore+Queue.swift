@@ -1,4 +1,4 @@
-public import PolicyFlowCore
+import PolicyFlowCore
 
 /// One claimed activity: the policy version to process and what the cycle needs beyond it.
 public struct ClaimedActivity: Sendable {

@@ -1,4 +1,4 @@
-public import PolicyFlowCore
+import PolicyFlowCore
 
 extension PolicyStore {
   /// The user acting, who must be known to the store to change anything.
