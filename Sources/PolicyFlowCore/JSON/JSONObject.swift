@@ -31,8 +31,10 @@ public struct JSONObject: @unchecked Sendable, Sequence {
     storage = JSONObjectStorage.make(moving: members)
   }
 
-  @inlinable public var count: Int { storage.header.count }
-  @inlinable public var isEmpty: Bool { storage.header.count == 0 }
+  // The header is read through a pointer: `storage.header` is a class property, which Swift
+  // checks for exclusive access at run time on every read.
+  @inlinable public var count: Int { storage.withUnsafeMutablePointerToHeader { $0.pointee.count } }
+  @inlinable public var isEmpty: Bool { count == 0 }
 
   /// The key of the member at `index` (document order).
   @inlinable public func key(at index: Int) -> JSONKey {
@@ -92,7 +94,11 @@ public struct JSONObject: @unchecked Sendable, Sequence {
   /// Gives this object storage of its own with room for `extra` more members.
   private mutating func makeUnique(extra: Int) {
     let needed = count + extra
-    if isKnownUniquelyReferenced(&storage) && storage.header.capacity >= needed { return }
+    if isKnownUniquelyReferenced(&storage)
+      && storage.withUnsafeMutablePointerToHeader({ $0.pointee.capacity }) >= needed
+    {
+      return
+    }
     // Growing doubles, from room for four members (objects built member by member).
     storage = storage.copy(capacity: Swift.max(needed, extra > 0 ? Swift.max(count * 2, 4) : needed))
   }
