@@ -24,6 +24,15 @@ struct BenchOptions {
     }
   }
 
+  /// Refuses an option `scenario` does not take, naming the ones it does.
+  func allow(_ names: [String], for scenario: String) throws {
+    for name in Set(values.keys).union(flags).sorted() where !names.contains(name) {
+      throw BenchUsageError(
+        "Unknown option '\(name)' for '\(scenario)'; it takes \(names.isEmpty ? "no options" : names.joined(separator: ", "))."
+      )
+    }
+  }
+
   func string(_ name: String) -> String? { values[name] }
 
   func flag(_ name: String) -> Bool { flags.contains(name) }

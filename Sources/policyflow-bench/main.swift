@@ -18,7 +18,7 @@ let usage = """
     cycle [--policies N] [--catalog DIR]     Parse and process generated policies in memory.
     worker [--policies N] [--workers K] [--batch B] [--catalog DIR] [--keep]
                                              Drain a fresh durable store with K worker processes.
-    import [--policies N] [--batch B]        Parse JSONL and create policies in a fresh store.
+    import [--policies N]                    Import generated JSONL into a fresh store.
 
   """
 
@@ -35,11 +35,21 @@ do {
   let options = try BenchOptions(Array(arguments.dropFirst()))
   let result: JSON
   switch scenario {
-  case "logic": result = try LogicBench.run(options)
-  case "cycle": result = try CycleBench.run(options)
-  case "worker": result = try WorkerBench.run(options)
-  case "import": result = try ImportBench.run(options)
-  case WorkerChild.name: result = try WorkerChild.run(options)
+  case "logic":
+    try options.allow(["--case", "--seconds"], for: scenario)
+    result = try LogicBench.run(options)
+  case "cycle":
+    try options.allow(["--policies", "--catalog"], for: scenario)
+    result = try CycleBench.run(options)
+  case "worker":
+    try options.allow(["--policies", "--workers", "--batch", "--catalog", "--keep"], for: scenario)
+    result = try WorkerBench.run(options)
+  case "import":
+    try options.allow(["--policies"], for: scenario)
+    result = try ImportBench.run(options)
+  case WorkerChild.name:
+    try options.allow(["--db", "--catalog", "--owner", "--batch"], for: scenario)
+    result = try WorkerChild.run(options)
   default: throw BenchUsageError("Unknown scenario '\(scenario)': expected logic, cycle, worker or import.")
   }
   print(result.serialized())
