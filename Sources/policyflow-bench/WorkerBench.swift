@@ -75,9 +75,13 @@ enum WorkerBench {
     for report in reports {
       claimSeconds += report[path: "claim_seconds"]?.number ?? 0
       cpuSeconds += report[path: "cpu_seconds"]?.number ?? 0
-      processed += report[path: "processed"]?.number.map(Int.init) ?? 0
-      first = min(first, UInt64(report[path: "first_claim_ns"]?.number ?? 0))
-      last = max(last, UInt64(report[path: "last_commit_ns"]?.number ?? 0))
+      let done = report[path: "processed"]?.number.map(Int.init) ?? 0
+      processed += done
+      // A worker that found the queue empty (the others took it all) has no claim to count.
+      if done > 0 {
+        first = min(first, UInt64(report[path: "first_claim_ns"]?.number ?? 0))
+        last = max(last, UInt64(report[path: "last_commit_ns"]?.number ?? 0))
+      }
       peak = max(peak, Int(report[path: "peak_rss_kb"]?.number ?? 0))
       for entry in report[path: "batches"]?.arrayValue ?? [] {
         latencies.append((entry.child("0")?.number ?? 0, Int(entry.child("1")?.number ?? 0)))
