@@ -1,0 +1,164 @@
+// The specialised nodes for the operators policy rules use most: truth, comparison, equality,
+// arithmetic on two operands, membership in a constant list and matching a constant pattern.
+// Each reads its operands in place (see ``LogicOperand``) and, where its value is a boolean,
+// decides it directly in `test`.
+
+/// `!` (negated) and `!!`.
+final class TruthNode: LogicNode, @unchecked Sendable {
+  let operand: LogicOperand
+  let negated: Bool
+  init(_ operand: LogicNode, negated: Bool) {
+    self.operand = LogicOperand(operand)
+    self.negated = negated
+  }
+  override var isBoolean: Bool { true }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    .bool(try test(data, evaluator, scope))
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    try operand.test(data, evaluator, scope) != negated
+  }
+}
+
+/// `<`, `<=`, `>`, `>=` with two operands, or `<`/`<=` with three (between).
+final class CompareNode: LogicNode, @unchecked Sendable {
+  let comparison: LogicComparison
+  let lhs: LogicOperand
+  let rhs: LogicOperand
+  /// The third operand of a between; unused (a copy of `rhs`) when `hasUpper` is false. Not
+  /// optional, for the reason given on ``JunctionNode/next``.
+  let upper: LogicOperand
+  let hasUpper: Bool
+  init(_ comparison: LogicComparison, _ lhs: LogicNode, _ rhs: LogicNode, upper: LogicNode? = nil) {
+    self.comparison = comparison
+    self.lhs = LogicOperand(lhs)
+    self.rhs = LogicOperand(rhs)
+    self.upper = LogicOperand(upper ?? rhs)
+    self.hasUpper = upper != nil
+  }
+  override var isBoolean: Bool { true }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    .bool(try test(data, evaluator, scope))
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    let a = try lhs.evaluate(data, evaluator, scope)
+    let b = try rhs.evaluate(data, evaluator, scope)
+    guard hasUpper else { return JSON.jsCompare(a, b, comparison) }
+    let c = try upper.evaluate(data, evaluator, scope)
+    return JSON.jsCompare(a, b, comparison) && JSON.jsCompare(b, c, comparison)
+  }
+}
+
+/// `==`, `===`, `!=`, `!==`.
+final class EqualityNode: LogicNode, @unchecked Sendable {
+  let kind: LogicEquality
+  let lhs: LogicOperand
+  let rhs: LogicOperand
+  init(_ kind: LogicEquality, _ lhs: LogicNode, _ rhs: LogicNode) {
+    self.kind = kind
+    self.lhs = LogicOperand(lhs)
+    self.rhs = LogicOperand(rhs)
+  }
+  override var isBoolean: Bool { true }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    .bool(try test(data, evaluator, scope))
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    let a = try lhs.evaluate(data, evaluator, scope)
+    let b = try rhs.evaluate(data, evaluator, scope)
+    switch kind {
+    case .loose: return JSON.jsLooseEquals(a, b)
+    case .strict: return JSON.jsStrictEquals(a, b)
+    case .looseNot: return !JSON.jsLooseEquals(a, b)
+    case .strictNot: return !JSON.jsStrictEquals(a, b)
+    }
+  }
+}
+
+/// `+`, `-`, `*`, `/` and `%` with two operands, the shape of premium calculations and of
+/// counting in `reduce`: no argument array is built for each evaluation.
+final class ArithmeticNode: LogicNode, @unchecked Sendable {
+  let op: LogicOperator
+  let lhs: LogicOperand
+  let rhs: LogicOperand
+  init(_ op: LogicOperator, _ lhs: LogicNode, _ rhs: LogicNode) {
+    self.op = op
+    self.lhs = LogicOperand(lhs)
+    self.rhs = LogicOperand(rhs)
+  }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    let a = try lhs.evaluate(data, evaluator, scope)
+    let b = try rhs.evaluate(data, evaluator, scope)
+    return try LogicEvaluator.arithmetic(op, a, b)
+  }
+}
+
+/// `{"in": [x, [constants…]]}`: strict membership, as `Array.prototype.indexOf`.
+final class MemberNode: LogicNode, @unchecked Sendable {
+  let needle: LogicOperand
+  let list: [JSON]
+  init(_ needle: LogicNode, _ list: [JSON]) {
+    self.needle = LogicOperand(needle)
+    self.list = list
+  }
+  override var isBoolean: Bool { true }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    .bool(try test(data, evaluator, scope))
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    let value = try needle.evaluate(data, evaluator, scope)
+    return list.withUnsafeBufferPointer { candidates in
+      for candidate in candidates where JSON.jsStrictEquals(candidate, value) { return true }
+      return false
+    }
+  }
+}
+
+/// `{"matches": [x, "constant pattern"]}` with the pattern compiled once.
+final class MatchesNode: LogicNode, @unchecked Sendable {
+  let subject: LogicNode
+  let pattern: LogicPattern
+  init(_ subject: LogicNode, _ pattern: LogicPattern) {
+    self.subject = subject
+    self.pattern = pattern
+  }
+  override var isBoolean: Bool { true }
+  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    .bool(try test(data, evaluator, scope))
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    guard case .string(let s) = try subject.evaluate(data, evaluator, scope) else { return false }
+    return pattern.matches(s)
+  }
+}
+
+/// The four relational operators.
+enum LogicComparison: Sendable {
+  case less, lessOrEqual, greater, greaterOrEqual
+}
+
+/// `==`, `===`, `!=` and `!==`.
+enum LogicEquality: Sendable {
+  case loose, strict, looseNot, strictNot
+}
+
+/// A regular expression compiled from a rule. A class, so that the node enum keeps a fixed
+/// layout (`Regex` is a resilient type). `@unchecked Sendable`: a compiled regex is immutable and
+/// the standard library documents `Regex` as safe to share between threads.
+final class LogicPattern: @unchecked Sendable {
+  let source: String
+  let regex: Regex<AnyRegexOutput>
+  /// The same pattern for the fast matcher, when it is in its subset.
+  let simple: SimplePattern?
+
+  init(_ source: String) throws {
+    self.source = source
+    self.regex = try Regex(source)
+    self.simple = SimplePattern(source)
+  }
+
+  func matches(_ subject: String) -> Bool {
+    if let simple, let matched = simple.matches(subject) { return matched }
+    return subject.contains(regex)
+  }
+}
