@@ -56,16 +56,18 @@ extension PolicyStore {
     let lease = Lease(owner: owner, token: UUIDv4.random(), expires: now.adding(milliseconds: leaseMilliseconds))
     let claimed = try db.transaction { () throws -> [ClaimedActivity] in
       // The lowest ids among due queued work and expired leases, taken as the lowest of each
-      // kind first. Queued work is read in id order, which stops after `limit` rows (`+state`
-      // keeps SQLite off the state index); one OR over both kinds made SQLite collect and sort
-      // every queued row on each claim, so a claim slowed down as the queue grew.
+      // kind first. Queued work is read in id order through the index of queued activities
+      // (named, so that SQLite never prefers the state index and sorts): it stops after
+      // `limit` rows and never steps over parked or in-flight activities. One OR over both
+      // kinds made SQLite collect and sort every queued row on each claim.
       let rows = try db.query(
         """
         UPDATE activity SET state = 'leased', lease_owner = ?1, lease_token = ?2, lease_expires_ms = ?3,
           attempts = attempts + 1
         WHERE id IN (
           SELECT id FROM (
-            SELECT id FROM activity WHERE +state = 'queued' AND available_ms <= ?4 ORDER BY id LIMIT ?5)
+            SELECT id FROM activity INDEXED BY activity_queued
+            WHERE state = 'queued' AND available_ms <= ?4 ORDER BY id LIMIT ?5)
           UNION ALL
           SELECT id FROM (
             SELECT id FROM activity WHERE state = 'leased' AND lease_expires_ms <= ?4 ORDER BY id LIMIT ?5)

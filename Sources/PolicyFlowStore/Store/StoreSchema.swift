@@ -1,7 +1,8 @@
 /// The store's numbered migrations. Append new ones; never edit one that has shipped.
 enum StoreSchema {
   static let migrations: [SQLiteMigration] = [
-    SQLiteMigration(version: 1, name: "policies, history, queue, users and catalog snapshots", sql: version1)
+    SQLiteMigration(version: 1, name: "policies, history, queue, users and catalog snapshots", sql: version1),
+    SQLiteMigration(version: 2, name: "an index of queued activities in id order, for claims", sql: version2),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker
@@ -127,5 +128,12 @@ enum StoreSchema {
       enqueued_by TEXT NOT NULL
     );
     CREATE INDEX activity_ready ON activity (state, available_ms);
+    """
+
+  /// Claims take the lowest ids among queued activities. Read in id order over the whole table,
+  /// every claim stepped over parked (failed) activities and the ones in flight; this index
+  /// holds only the queued ones.
+  private static let version2 = """
+    CREATE INDEX activity_queued ON activity (id) WHERE state = 'queued';
     """
 }

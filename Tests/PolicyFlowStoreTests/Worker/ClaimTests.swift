@@ -1,0 +1,59 @@
+import Foundation
+import PolicyFlowCore
+import Testing
+
+@testable import PolicyFlowStore
+
+/// Which activities a claim takes: the lowest queued ids, whatever sits before them.
+struct ClaimTests {
+  static func document(_ index: Int) -> JSON {
+    ["code": .string("C-\(index)"), "lineOfBusiness": "health", "brand": "b"]
+  }
+
+  @Test func claimsTheLowestQueuedActivitiesPastParkedAndLeasedOnes() throws {
+    try withTemporaryDatabase { path in
+      let store = try PolicyStore(path: path)
+      try store.ensureAdministrator("tester")
+      _ = try store.createPolicies((0..<60).map(Self.document), source: .integration, actor: "tester", submit: true)
+      // The first 30 are parked as failed, the next 10 are held by a live lease.
+      let (parking, parked) = try store.claim(owner: "a", limit: 30, leaseMilliseconds: 60_000)
+      for activity in parked { try store.park(activity.activityID, lease: parking, error: "test") }
+      let (_, held) = try store.claim(owner: "b", limit: 10, leaseMilliseconds: 60_000)
+      #expect(held.map(\.policy.policy.code) == (30..<40).map { "C-\($0)" })
+
+      let (_, next) = try store.claim(owner: "c", limit: 5, leaseMilliseconds: 60_000)
+      #expect(next.map(\.policy.policy.code) == (40..<45).map { "C-\($0)" })
+      let status = try store.queueStatus()
+      #expect(status.failed.count == 30)
+      #expect(status.leased == 15)
+      #expect(status.queued == 15)
+    }
+  }
+
+  @Test func aStoreFromSchemaVersionOneIsUpgradedAndItsQueueStillClaims() throws {
+    try withTemporaryDatabase { path in
+      // A store as the first release wrote it, with three policies queued.
+      do {
+        let connection = try SQLiteConnection(path: path)
+        try SQLiteMigrator(Array(StoreSchema.migrations.prefix(1))).migrate(connection)
+        for index in 0..<3 {
+          try connection.execute(
+            """
+            INSERT INTO policy (code, version, gid, status, source, data, is_current, data_changed_at, created_at,
+              updated_at)
+            VALUES (?, 1, ?, 'In Process', 'integration', ?, 1, 'x', 'x', 'x')
+            """, [.text("C-\(index)"), .text(UUIDv4.random()), .text(Self.document(index).serialized())])
+          try connection.execute(
+            """
+            INSERT INTO activity (policy_id, state, attempts, available_ms, enqueued_at, enqueued_by)
+            VALUES (?, 'queued', 0, 0, 'x', 'tester')
+            """, [.integer(connection.lastInsertRowID)])
+        }
+      }
+      let store = try PolicyStore(path: path)
+      #expect(try store.schemaVersion == StoreSchema.migrations.last?.version)
+      let (_, claimed) = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
+      #expect(claimed.map(\.policy.policy.code) == ["C-0", "C-1", "C-2"])
+    }
+  }
+}
