@@ -446,6 +446,14 @@ import Testing
     let text = try store.run(["policies", "explain", "HP-2026-000102"])
     #expect(text.stdout.contains("read sumAssured = 75000000"))
     #expect(text.stdout.contains(#"condition {">":[{"var":"sumAssured"},50000000]}"#))
+
+    // An outcome stored before conditions were left to the snapshot carries its own, and
+    // explain shows that one.
+    let connection = try SQLiteConnection(path: store.db)
+    try connection.execute(
+      "UPDATE cycle SET outcome = json_set(outcome, '$.pendReasons[0].condition', json(?))", [.text(#"{"old":1}"#)])
+    let older = try JSON(parsing: try store.run(["policies", "explain", "HP-2026-000102", "--json"]).stdout)
+    #expect(older[path: "cycle.pendReasons.0.condition"] == ["old": 1])
   }
 
   @Test func pendsListFiltersByReasonStepFlowAndAge() throws {
