@@ -437,6 +437,8 @@ import Testing
     // The stored outcome leaves the rule's condition to the snapshot, which explain reads.
     let condition: JSON = [">": [["var": "sumAssured"], 50_000_000]]
     #expect(report[path: "cycle.pendReasons.0.condition"] == condition)
+    let names = report[path: "cycle.pendReasons.0"]?.objectValue?.names ?? []
+    #expect(names.firstIndex(of: "condition")! < names.firstIndex(of: "reads")!, "\(names)")
     let stored = try store.query("SELECT outcome FROM cycle") { try JSON(parsing: $0.string(at: 0)) }
     #expect(stored.count == 1)
     #expect(stored.first?[path: "pendReasons.0.rule"] == "SUM_ASSURED_ABOVE_LIMIT")

@@ -5,8 +5,9 @@
 /// (`[a-z_.]`, negated `[^…]`), `.`, the greedy quantifiers `?`, `*`, `+`, `{n}`, `{n,}` and
 /// `{n,m}`, and `^` / `$` at the ends of the pattern. Anything else (groups, alternation, `\d`
 /// and other classes whose meaning depends on Unicode, lazy quantifiers) is not compiled here and
-/// the pattern goes to `Regex`. Subjects that are not ASCII, or contain a line break, go to
-/// `Regex` as well, so that grapheme and anchor rules never differ from it.
+/// the pattern goes to `Regex`. Subjects that are not ASCII, or contain a line-breaking character
+/// (line feed, vertical tab, form feed, carriage return), go to `Regex` as well, so that grapheme,
+/// `.` and anchor rules never differ from it.
 struct SimplePattern: Sendable {
   /// One pattern element: which bytes it accepts, and how many times in a row.
   struct Item: Sendable {
@@ -62,11 +63,13 @@ struct SimplePattern: Sendable {
   }
 
   /// Whether the pattern matches somewhere in `subject`; nil when the subject is outside what
-  /// this matcher decides exactly like `Regex` (not ASCII, or holding a line break).
+  /// this matcher decides exactly like `Regex` (not ASCII, or holding a line-breaking character).
   func matches(_ subject: String) -> Bool? {
     var subject = subject
     return subject.withUTF8 { bytes -> Bool? in
-      for byte in bytes where byte >= 128 || byte == 0x0A || byte == 0x0D { return nil }
+      // Line feed, vertical tab, form feed and carriage return: `.` and the anchors treat them
+      // as line breaks in `Regex`.
+      for byte in bytes where byte >= 128 || (0x0A...0x0D).contains(byte) { return nil }
       let lastStart = anchoredStart ? 0 : bytes.count
       for start in 0...lastStart where match(0, start, bytes) { return true }
       return false

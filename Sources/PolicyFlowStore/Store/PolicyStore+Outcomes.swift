@@ -56,14 +56,16 @@ extension PolicyStore {
       // took it over, and also when the lease merely expired: the outcome was computed at a
       // reference time nobody vouches for any more.
       let ids = JSON.array(results.map { .int(Int($0.claimed.activityID)) }).serialized()
-      let acknowledged = Set(
+      var acknowledged = Set(
         try db.query(
           """
           DELETE FROM activity WHERE id IN (SELECT value FROM json_each(?)) AND lease_token = ? AND lease_expires_ms > ?
           RETURNING id
           """, [.text(ids), .text(lease.token), .integer(now.milliseconds)], row: { $0.int64(at: 0) }))
       for result in results {
-        guard acknowledged.contains(result.claimed.activityID) else {
+        // `remove` as well as test: an activity given twice is applied once, and its second
+        // copy reported like a lost lease.
+        guard acknowledged.remove(result.claimed.activityID) != nil else {
           report.lostLease.append(result.claimed.activityID)
           continue
         }

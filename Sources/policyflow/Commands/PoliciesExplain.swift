@@ -53,9 +53,16 @@ enum PoliciesExplain {
         item.set(path: "ruleDescription", to: description.map(JSON.string) ?? .null)
         // A stored outcome leaves a catalog rule's condition to the snapshot (outcomes stored
         // before that carry it themselves).
-        if item[path: "condition"] == nil {
-          let condition = catalog.flatMap { CycleOutcome.condition(ofRule: rule, in: $0) }
-          item.set(path: "condition", to: condition ?? .null)
+        if item[path: "condition"] == nil, let members = item.objectValue {
+          let condition = catalog.flatMap { CycleOutcome.condition(ofRule: rule, in: $0) } ?? .null
+          // In its place before `reads`, as outcomes that carry their conditions have it.
+          var object = JSONObject(minimumCapacity: members.count + 1)
+          for index in 0..<members.count {
+            if members.key(at: index).name == "reads" { object["condition"] = condition }
+            object.set(members.key(at: index), members.value(at: index))
+          }
+          if object["condition"] == nil { object["condition"] = condition }
+          item = .object(object)
         }
         return item
       }

@@ -8,12 +8,13 @@ struct SimplePatternTests {
   static let patterns = [
     "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
     "^[A-Z]{2}[0-9]+$", "[0-9]{3,5}", "^a*b?c+$", "x{2,}", "^.+@.+\\..+$", "^[^ ]+$", "ab", "^$",
-    "^HP-[0-9]{6}$", "[-_.]", "^[a-c-]+$", "\\$[0-9]", "a.c", "^a{0,2}$", "[^0-9]",
+    "^HP-[0-9]{6}$", "[-_.]", "^[a-c-]+$", "\\$[0-9]", "a.c", "^a{0,2}$", "[^0-9]", "^a.b$", "^.*$",
   ]
   static let subjects = [
     "", "a", "ab", "abc", "aab", "acccc", "xx", "xxx", "12", "123", "123456", "NL123", "nl123", "HP-000123",
     "HP-00012", "3f2a9c1e-4b7d-4e8a-9f00-1a2b3c4d5e6f", "3f2a9c1e-4b7d-4e8a-9f00-1a2b3c4d5e6", "ann@example.org",
-    "ann@example", "two words", "-", "b-a", "$5", "5$", "a-c", "abc ", "é", "ab\n", "a\nb",
+    "ann@example", "two words", "-", "b-a", "$5", "5$", "a-c", "abc ", "é", "ab\n", "a\nb", "a\u{0B}b", "a\u{0C}c",
+    "a\tc",
   ]
 
   @Test(arguments: patterns)
@@ -35,6 +36,8 @@ struct SimplePatternTests {
     let simple = try #require(SimplePattern("^a.c$"))
     #expect(simple.matches("aéc") == nil)
     #expect(simple.matches("a\nc") == nil)
+    #expect(simple.matches("a\u{0B}c") == nil)
+    #expect(simple.matches("a\u{0C}c") == nil)
     #expect(simple.matches("abc") == true)
   }
 

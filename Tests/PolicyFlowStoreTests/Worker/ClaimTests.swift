@@ -30,6 +30,25 @@ struct ClaimTests {
     }
   }
 
+  @Test func anActivityCommittedTwiceInOneBatchIsAppliedOnce() throws {
+    try withTemporaryDatabase { path in
+      let store = try PolicyStore(path: path)
+      try store.ensureAdministrator("tester")
+      let catalog = try #require(CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog)
+      try store.snapshot(catalog)
+      _ = try store.createPolicies([Self.document(1)], source: .integration, actor: "tester", submit: true)
+      let (lease, claimed) = try store.claim(owner: "a", limit: 1, leaseMilliseconds: 60_000)
+      let activity = try #require(claimed.first)
+      let outcome = ProcessingCycle(catalog: catalog).run(activity.policy.policy.data, at: lease.expires.timestamp)
+      let processed = ProcessedActivity(claimed: activity, outcome: outcome)
+      let report = try store.commit([processed, processed], lease: lease)
+      #expect(report.committed == [activity.activityID])
+      #expect(report.lostLease == [activity.activityID])
+      let connection = try SQLiteConnection(path: path)
+      #expect(try connection.queryOne("SELECT count(*) FROM cycle") { $0.int(at: 0) } == 1)
+    }
+  }
+
   @Test func aStoreFromSchemaVersionOneIsUpgradedAndItsQueueStillClaims() throws {
     try withTemporaryDatabase { path in
       // A store as the first release wrote it, with three policies queued.
