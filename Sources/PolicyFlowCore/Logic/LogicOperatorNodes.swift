@@ -3,17 +3,23 @@
 // Each reads its operands in place (see ``LogicOperand``) and, where its value is a boolean,
 // decides it directly in `test`.
 
+/// A node whose value is always a boolean: it decides `test`, and its value is that truth.
+class BooleanNode: LogicNode, @unchecked Sendable {
+  override final var isBoolean: Bool { true }
+  override final func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError)
+    -> JSON
+  {
+    .bool(try test(data, evaluator, scope))
+  }
+}
+
 /// `!` (negated) and `!!`.
-final class TruthNode: LogicNode, @unchecked Sendable {
+final class TruthNode: BooleanNode, @unchecked Sendable {
   let operand: LogicOperand
   let negated: Bool
   init(_ operand: LogicNode, negated: Bool) {
     self.operand = LogicOperand(operand)
     self.negated = negated
-  }
-  override var isBoolean: Bool { true }
-  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
-    .bool(try test(data, evaluator, scope))
   }
   override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     try operand.test(data, evaluator, scope) != negated
@@ -21,7 +27,7 @@ final class TruthNode: LogicNode, @unchecked Sendable {
 }
 
 /// `<`, `<=`, `>`, `>=` with two operands, or `<`/`<=` with three (between).
-final class CompareNode: LogicNode, @unchecked Sendable {
+final class CompareNode: BooleanNode, @unchecked Sendable {
   let comparison: LogicComparison
   let lhs: LogicOperand
   let rhs: LogicOperand
@@ -36,10 +42,6 @@ final class CompareNode: LogicNode, @unchecked Sendable {
     self.upper = LogicOperand(upper ?? rhs)
     self.hasUpper = upper != nil
   }
-  override var isBoolean: Bool { true }
-  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
-    .bool(try test(data, evaluator, scope))
-  }
   override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     let a = try lhs.evaluate(data, evaluator, scope)
     let b = try rhs.evaluate(data, evaluator, scope)
@@ -50,7 +52,7 @@ final class CompareNode: LogicNode, @unchecked Sendable {
 }
 
 /// `==`, `===`, `!=`, `!==`.
-final class EqualityNode: LogicNode, @unchecked Sendable {
+final class EqualityNode: BooleanNode, @unchecked Sendable {
   let kind: LogicEquality
   let lhs: LogicOperand
   let rhs: LogicOperand
@@ -58,10 +60,6 @@ final class EqualityNode: LogicNode, @unchecked Sendable {
     self.kind = kind
     self.lhs = LogicOperand(lhs)
     self.rhs = LogicOperand(rhs)
-  }
-  override var isBoolean: Bool { true }
-  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
-    .bool(try test(data, evaluator, scope))
   }
   override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     let a = try lhs.evaluate(data, evaluator, scope)
@@ -94,16 +92,12 @@ final class ArithmeticNode: LogicNode, @unchecked Sendable {
 }
 
 /// `{"in": [x, [constants…]]}`: strict membership, as `Array.prototype.indexOf`.
-final class MemberNode: LogicNode, @unchecked Sendable {
+final class MemberNode: BooleanNode, @unchecked Sendable {
   let needle: LogicOperand
   let list: [JSON]
   init(_ needle: LogicNode, _ list: [JSON]) {
     self.needle = LogicOperand(needle)
     self.list = list
-  }
-  override var isBoolean: Bool { true }
-  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
-    .bool(try test(data, evaluator, scope))
   }
   override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     let value = try needle.evaluate(data, evaluator, scope)
@@ -115,16 +109,12 @@ final class MemberNode: LogicNode, @unchecked Sendable {
 }
 
 /// `{"matches": [x, "constant pattern"]}` with the pattern compiled once.
-final class MatchesNode: LogicNode, @unchecked Sendable {
+final class MatchesNode: BooleanNode, @unchecked Sendable {
   let subject: LogicNode
   let pattern: LogicPattern
   init(_ subject: LogicNode, _ pattern: LogicPattern) {
     self.subject = subject
     self.pattern = pattern
-  }
-  override var isBoolean: Bool { true }
-  override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
-    .bool(try test(data, evaluator, scope))
   }
   override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     guard case .string(let s) = try subject.evaluate(data, evaluator, scope) else { return false }
