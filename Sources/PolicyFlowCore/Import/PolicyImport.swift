@@ -48,18 +48,19 @@ public enum PolicyImport {
 
   /// Parses `text` read from `file` like ``parse(_:file:progress:)``, but hands the good
   /// documents to `deliver` in file order, `batchSize` at a time, as they are read instead of
-  /// keeping them: an importer holds one batch of parsed documents, not the whole file. The
-  /// result has every finding and no documents.
+  /// keeping them: an importer holds one batch of parsed documents, not the whole file. With
+  /// each batch `deliver` learns whether the file has had a bad record so far (an all-or-nothing
+  /// importer can stop creating). The result has every finding and no documents.
   public static func parse(
     _ text: String, file: String, batchSize: Int, progress: ((Double) -> Void)?,
-    documents deliver: ([Document]) -> Void
+    documents deliver: (_ batch: [Document], _ badRecordsSoFar: Bool) -> Void
   ) -> Result {
     // The collector holds the function only while this call runs.
     withoutActuallyEscaping(deliver) { deliver in
       var result = parse(
         text, file: file, progress: progress,
         collector: Collector(file: file, batchSize: batchSize, deliver: deliver))
-      if !result.documents.isEmpty { deliver(result.documents) }
+      if !result.documents.isEmpty { deliver(result.documents, !result.rowFindings.isEmpty) }
       result.documents = []
       return result
     }
@@ -140,10 +141,10 @@ public enum PolicyImport {
     private var firstLine: [String: Int] = [:]
     private let engineFields = EngineFieldCheck()
     /// Takes the good documents, `batchSize` at a time; nil: they stay in `result`.
-    private let deliver: (([Document]) -> Void)?
+    private let deliver: (([Document], Bool) -> Void)?
     private let batchSize: Int
 
-    init(file: String, batchSize: Int = 0, deliver: (([Document]) -> Void)? = nil) {
+    init(file: String, batchSize: Int = 0, deliver: (([Document], Bool) -> Void)? = nil) {
       self.file = file
       self.batchSize = batchSize
       self.deliver = deliver
@@ -165,7 +166,7 @@ public enum PolicyImport {
       guard problems.isEmpty else { return }
       result.documents.append(Document(data: data, line: line, file: file, text: text))
       if let deliver, result.documents.count >= batchSize {
-        deliver(result.documents)
+        deliver(result.documents, !result.rowFindings.isEmpty)
         result.documents.removeAll(keepingCapacity: true)
       }
     }

@@ -34,12 +34,12 @@ extension PolicyStore {
         var failure: (any Error)?
         let parsed = PolicyImport.parse(
           text, file: name, batchSize: Self.importBatchSize, progress: progress.map { report in { report(name, $0) } }
-        ) { batch in
+        ) { batch, badRecordsSoFar in
           guard failure == nil else { return }
           do {
             let fresh = try newDocuments(batch, codes: &codes, findings: &fileFindings)
             // Once anything is wrong the import is refused: reading on only finds the rest.
-            if findings.isEmpty && fileFindings.isEmpty { try create(fresh) }
+            if findings.isEmpty && fileFindings.isEmpty && !badRecordsSoFar { try create(fresh) }
           } catch {
             failure = error
           }
