@@ -69,7 +69,7 @@ public struct Derivation: Sendable {
   public init(path: String, value: LogicExpression) {
     self.path = path
     self.value = value
-    target = path.split(separator: ".", omittingEmptySubsequences: false).map { LogicPath.Segment(String($0)) }
+    target = LogicPath.Segment.dotted(path)
   }
 }
 

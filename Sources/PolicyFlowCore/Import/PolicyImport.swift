@@ -115,10 +115,13 @@ public enum PolicyImport {
     /// Records `document`'s code; the finding when an earlier document had the same code.
     public mutating func register(_ document: Document) -> ImportFinding? {
       guard case .string(let code)? = document.data[path: "code"] else { return nil }
-      if let earlier = first[code] {
-        return duplicate(code, document.file, document.line, firstIn: earlier.file, earlier.line)
-      }
-      first[code] = (document.file, document.line)
+      return register(code, file: document.file, line: document.line)
+    }
+
+    /// Records `code` as read at `file`:`line`; the finding when it was read before.
+    mutating func register(_ code: String, file: String, line: Int) -> ImportFinding? {
+      if let earlier = first[code] { return duplicate(code, file, line, firstIn: earlier.file, earlier.line) }
+      first[code] = (file, line)
       return nil
     }
   }
@@ -138,7 +141,7 @@ public enum PolicyImport {
   struct Collector {
     let file: String
     var result = Result()
-    private var firstLine: [String: Int] = [:]
+    private var codes = CodeRegistry()
     private let engineFields = EngineFieldCheck()
     /// Takes the good documents, `batchSize` at a time; nil: they stay in `result`.
     private let deliver: (([Document], Bool) -> Void)?
@@ -156,12 +159,9 @@ public enum PolicyImport {
         result.rowFindings.append(
           ImportFinding(file: file, line: line, field: problem.field, sentence: problem.sentence))
       }
-      if case .string(let code)? = data[path: "code"] {
-        if let first = firstLine[code] {
-          result.rowFindings.append(duplicate(code, file, line, firstIn: file, first))
-          return
-        }
-        firstLine[code] = line
+      if case .string(let code)? = data[path: "code"], let duplicate = codes.register(code, file: file, line: line) {
+        result.rowFindings.append(duplicate)
+        return
       }
       guard problems.isEmpty else { return }
       result.documents.append(Document(data: data, line: line, file: file, text: text))

@@ -3,8 +3,7 @@ extension JSON {
   /// A step that lands on a non-object value replaces it with an object; array elements are
   /// addressed by index and must exist.
   public mutating func set(path: String, to value: JSON) {
-    let segments = path.split(separator: ".", omittingEmptySubsequences: false).map { LogicPath.Segment(String($0)) }
-    set(segments[...], to: value)
+    set(LogicPath.Segment.dotted(path)[...], to: value)
   }
 
   /// ``set(path:to:)`` along a path split and interned beforehand, for paths set on every

@@ -11,6 +11,11 @@ struct LogicPath: Sendable {
       key = JSONKey(name)
       index = Int(name).flatMap { $0 >= 0 ? $0 : nil }
     }
+
+    /// A dotted path's segments, one per component, empty ones included (`a..b`, `""`).
+    static func dotted(_ path: String) -> [Segment] {
+      path.split(separator: ".", omittingEmptySubsequences: false).map { Segment(String($0)) }
+    }
   }
 
   /// The path as written, for traces.
@@ -20,12 +25,7 @@ struct LogicPath: Sendable {
   /// A `var` path: dotted (`policy.state`, `items.0.qty`); `""` is the whole data.
   init(dotted text: String) {
     self.text = text
-    segments =
-      text.isEmpty
-      ? []
-      : text.split(separator: ".", omittingEmptySubsequences: false).map {
-        Segment(String($0))
-      }
+    segments = text.isEmpty ? [] : Segment.dotted(text)
   }
 
   /// A `val` path: one segment per element, no splitting on dots.
