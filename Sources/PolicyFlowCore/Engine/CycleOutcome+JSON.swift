@@ -8,12 +8,37 @@ extension CycleOutcome {
   /// reason attached by a catalog rule. That condition is the rule's own, which the catalog
   /// snapshot named by `catalogHash` holds; copying it into every outcome was most of a stored
   /// outcome's size. Engine messages (rules named in parentheses, such as `(calculation TAX)`)
-  /// keep theirs. ``condition(ofRule:in:)`` gives the omitted ones back.
+  /// keep theirs. ``restoringConditions(in:from:)`` gives the omitted ones back.
   public var storedJSON: JSON { json(conditionsOfCatalogRules: false) }
 
-  /// The condition a stored outcome omitted for `rule`: the catalog rule's own, or nil.
-  public static func condition(ofRule rule: String, in catalog: Catalog) -> JSON? {
-    catalog.validationRules[rule]?.condition.source ?? catalog.pendRules[rule]?.condition?.source
+  /// A stored outcome (``storedJSON``) with the conditions it left out put back from `catalog`,
+  /// the snapshot its `catalogHash` names, each in its place before `reads`: what ``json`` gave
+  /// when it was computed. Items that carry a condition (outcomes stored before conditions were
+  /// left out) keep it; without the catalog a missing condition reads as null.
+  public static func restoringConditions(in stored: JSON, from catalog: Catalog?) -> JSON {
+    var outcome = stored
+    for key in [Key.messages, Key.pendReasons] {
+      guard case .array(let items)? = stored.objectValue?[key] else { continue }
+      let restored = items.map { item -> JSON in
+        guard let members = item.objectValue, members[Key.condition] == nil else { return item }
+        let rule = members[Key.rule]?.stringValue ?? ""
+        let condition =
+          catalog.flatMap { $0.validationRules[rule]?.condition.source ?? $0.pendRules[rule]?.condition?.source }
+          ?? .null
+        var object = JSONObject(minimumCapacity: members.count + 1)
+        for index in 0..<members.count {
+          if members.key(at: index) == Key.reads { object.set(Key.condition, condition) }
+          object.set(members.key(at: index), members.value(at: index))
+        }
+        if object[Key.condition] == nil { object.set(Key.condition, condition) }
+        return .object(object)
+      }
+      if case .object(var object) = outcome {
+        object.set(key, .array(restored))
+        outcome = .object(object)
+      }
+    }
+    return outcome
   }
 
   /// Whether `rule` names a catalog rule (whose condition a stored outcome leaves out).

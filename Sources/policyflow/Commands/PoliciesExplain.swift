@@ -45,25 +45,13 @@ enum PoliciesExplain {
     let catalog = try store.snapshotCatalog(hash)
     // Today's catalog only tells whether the rules changed since; the explanation never uses it.
     let current = CatalogLoader.load(directory: CommonOptions.catalogDirectory(invocation)).catalog?.hash
+    cycle = CycleOutcome.restoringConditions(in: cycle, from: catalog)
     for key in ["messages", "pendReasons"] {
       let items = (cycle[path: key]?.arrayValue ?? []).map { item -> JSON in
         var item = item
         let rule = item[path: "rule"]?.stringValue ?? ""
         let description = catalog?.validationRules[rule]?.description ?? catalog?.pendRules[rule]?.description
         item.set(path: "ruleDescription", to: description.map(JSON.string) ?? .null)
-        // A stored outcome leaves a catalog rule's condition to the snapshot (outcomes stored
-        // before that carry it themselves).
-        if item[path: "condition"] == nil, let members = item.objectValue {
-          let condition = catalog.flatMap { CycleOutcome.condition(ofRule: rule, in: $0) } ?? .null
-          // In its place before `reads`, as outcomes that carry their conditions have it.
-          var object = JSONObject(minimumCapacity: members.count + 1)
-          for index in 0..<members.count {
-            if members.key(at: index).name == "reads" { object["condition"] = condition }
-            object.set(members.key(at: index), members.value(at: index))
-          }
-          if object["condition"] == nil { object["condition"] = condition }
-          item = .object(object)
-        }
         return item
       }
       cycle.set(path: key, to: .array(items))
