@@ -56,6 +56,18 @@ public struct JSONObject: @unchecked Sendable, Sequence {
     }
   }
 
+  /// Where the value of the member named by `key` lies in this object's storage; nil when there
+  /// is no such member. Valid only while this object's storage is alive and unmodified: read it
+  /// at once.
+  @inlinable @inline(__always) func memberPointer(_ key: JSONKey) -> UnsafePointer<JSON>? {
+    storage.withUnsafeMutablePointers { header, members in
+      for i in 0..<header.pointee.count where members[i].key == key {
+        return UnsafePointer((members + i).pointer(to: \.value)!)
+      }
+      return nil
+    }
+  }
+
   @inlinable @inline(__always) public func index(of key: JSONKey) -> Int? {
     storage.withUnsafeMutablePointers { header, members in
       for i in 0..<header.pointee.count where members[i].key == key { return i }

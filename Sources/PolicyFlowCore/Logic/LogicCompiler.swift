@@ -53,7 +53,7 @@ struct LogicCompiler {
     args.reserveCapacity(operands.count)
     for (i, operand) in operands.enumerated() { args.append(compile(operand, at: pointers[i])) }
     checkDomainConstants(op, args, pointers)
-    return specialise(op, args)
+    return PathTestNode.specialise(specialise(op, args))
   }
 
   /// Constant arguments of domain operators are checked now, so a typo fails the catalog load.

@@ -124,7 +124,9 @@ enum LogicOperand: Sendable {
 /// from immutable properties, which needs no reference counting, where loading each element of
 /// an array retained and released it.
 final class JunctionNode: LogicNode, @unchecked Sendable {
-  let operand: LogicOperand
+  /// This link's operand. A node rather than a ``LogicOperand``: a node held in an enum payload
+  /// is retained and released when it is read, a plain property is borrowed.
+  let operand: LogicNode
   /// The rest of the chain; unused on the last link. Not optional: unwrapping an optional
   /// property copies the reference, a plain one is borrowed.
   let next: LogicNode
@@ -135,17 +137,18 @@ final class JunctionNode: LogicNode, @unchecked Sendable {
   let allBoolean: Bool
 
   private init(_ operand: LogicNode, next: JunctionNode?, isAnd: Bool) {
-    self.operand = LogicOperand(operand)
+    self.operand = operand
     self.next = next ?? operand
     self.isLast = next == nil
     self.isAnd = isAnd
-    self.allBoolean = self.operand.isBoolean && (next?.allBoolean ?? true)
+    self.allBoolean = operand.isBoolean && (next?.allBoolean ?? true)
   }
 
   override var isBoolean: Bool { allBoolean }
 
   /// The node for `and` (or `or`) over `operands`; `null` when there are none, as json-logic-js.
   static func make(_ operands: [LogicNode], isAnd: Bool) -> LogicNode {
+    if !operands.isEmpty, operands.allSatisfy(\.isBoolean) { return BooleanJunctionNode(operands, isAnd: isAnd) }
     var chain: JunctionNode?
     for operand in operands.reversed() { chain = JunctionNode(operand, next: chain, isAnd: isAnd) }
     return chain ?? ConstantNode(.null)
@@ -162,6 +165,42 @@ final class JunctionNode: LogicNode, @unchecked Sendable {
     let truth = try operand.test(data, evaluator, scope)
     if isLast || truth != isAnd { return truth }
     return try next.test(data, evaluator, scope)
+  }
+}
+
+/// `and` / `or` over operands that are all boolean (comparisons, `!`, `in`…), the shape of most
+/// conditions: its value is the truth its test decides, in one loop over the operands instead
+/// of a call per link.
+final class BooleanJunctionNode: BooleanNode, @unchecked Sendable {
+  /// Holds the operands alive; ``references`` is what the loop reads.
+  let operands: [LogicNode]
+  /// The same operands unretained: reading a class reference out of an array retains and
+  /// releases it around each call, an unmanaged one is borrowed.
+  let references: [Unmanaged<LogicNode>]
+  let isAnd: Bool
+
+  fileprivate init(_ operands: [LogicNode], isAnd: Bool) {
+    self.operands = operands
+    self.references = operands.map { Unmanaged.passUnretained($0) }
+    self.isAnd = isAnd
+  }
+
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    var failure: LogicError?
+    let truth = references.withUnsafeBufferPointer { references in
+      for reference in references {
+        let decided = reference._withUnsafeGuaranteedRef { operand in
+          do throws(LogicError) { return try operand.test(data, evaluator, scope) } catch {
+            failure = error
+            return !isAnd
+          }
+        }
+        if decided != isAnd { return !isAnd }
+      }
+      return isAnd
+    }
+    if let failure { throw failure }
+    return truth
   }
 }
 

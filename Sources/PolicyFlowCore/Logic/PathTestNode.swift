@@ -1,0 +1,221 @@
+/// A test of one constant `var` path against a constant, decided on the value where it lies in
+/// the data: `{">=": [{"var": "applicant.age"}, 18]}`, `{"==": [{"var": "policy.product"},
+/// "TERM"]}`, `{"in": [{"var": "policy.state"}, ["CA", "NY"]]}`, `{"!": {"var": "a.smoker"}}`.
+///
+/// Most conditions in a catalog have this shape. The general nodes copy the value out of the
+/// document (a reference count up and down for a string or object on the way) and compare it with
+/// a constant they inspect again on every evaluation; this node decodes the constant once and
+/// reads the value in place.
+///
+/// It decides only the common typed case (an integer against an integer, a string against a
+/// string, a boolean against a boolean, any value's truth). For any other value, and whenever
+/// reads are traced, it defers to the general node it was made from, so the two never disagree.
+class PathTestNode: BooleanNode, @unchecked Sendable {
+  let path: LogicPath
+  /// The node this one specialises: evaluated when the fast check does not decide.
+  let general: LogicNode
+
+  fileprivate init(_ path: LogicPath, general: LogicNode) {
+    self.path = path
+    self.general = general
+  }
+
+  /// The specialised node for `node`, or `node` itself when it is not of a shape this handles.
+  static func specialise(_ node: LogicNode) -> LogicNode {
+    switch node {
+    case let node as CompareNode where !node.hasUpper:
+      if case .path(let path) = node.lhs, let constant = node.rhs.constantInt {
+        return make(path, node) { PathCompareIntNode($0, node.comparison, constant, general: $1) }
+      }
+      if case .path(let path) = node.rhs, let constant = node.lhs.constantInt {
+        return make(path, node) { PathCompareIntNode($0, node.comparison.flipped, constant, general: $1) }
+      }
+    case let node as EqualityNode:
+      let expected = node.kind == .loose || node.kind == .strict
+      if case .path(let path) = node.lhs, case .constant(let constant) = node.rhs {
+        return makeEquals(path, constant, expected: expected, node)
+      }
+      if case .path(let path) = node.rhs, case .constant(let constant) = node.lhs {
+        return makeEquals(path, constant, expected: expected, node)
+      }
+    case let node as MemberNode:
+      let strings = node.list.compactMap(\.stringValue)
+      if case .path(let path) = node.needle, strings.count == node.list.count {
+        return make(path, node) { PathMemberNode($0, strings, general: $1) }
+      }
+    case let node as TruthNode:
+      if case .path(let path) = node.operand {
+        return make(path, node) { PathTruthNode($0, expected: !node.negated, general: $1) }
+      }
+    default:
+      break
+    }
+    return node
+  }
+
+  private static func makeEquals(_ path: LogicPath, _ constant: JSON, expected: Bool, _ node: LogicNode)
+    -> LogicNode
+  {
+    switch constant {
+    case .int(let i): make(path, node) { PathEqualsIntNode($0, i, expected: expected, general: $1) }
+    case .string(let s): make(path, node) { PathEqualsStringNode($0, s, expected: expected, general: $1) }
+    case .bool(let b):
+      make(path, node) { PathEqualsIntNode($0, b ? 1 : 0, isBool: true, expected: expected, general: $1) }
+    default: node
+    }
+  }
+
+  private static func make(
+    _ path: LogicPath, _ general: LogicNode, _ specialised: (LogicPath, LogicNode) -> PathTestNode
+  ) -> LogicNode {
+    // The whole data (`{"var": ""}`) is not a member read; the general node serves it.
+    path.segments.isEmpty ? general : specialised(path, general)
+  }
+}
+
+/// `value <op> constant` for an integer value.
+final class PathCompareIntNode: PathTestNode, @unchecked Sendable {
+  let comparison: LogicComparison
+  let constant: Int
+  init(_ path: LogicPath, _ comparison: LogicComparison, _ constant: Int, general: LogicNode) {
+    self.comparison = comparison
+    self.constant = constant
+    super.init(path, general: general)
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    if evaluator.recorder == nil, let value = path.locate(in: data), case .int(let v) = value.pointee {
+      switch comparison {
+      case .less: return v < constant
+      case .lessOrEqual: return v <= constant
+      case .greater: return v > constant
+      case .greaterOrEqual: return v >= constant
+      }
+    }
+    return try general.test(data, evaluator, scope)
+  }
+}
+
+/// `==`/`===` (expected true) or `!=`/`!==` (expected false) against an integer or boolean
+/// constant, for a value of the same type.
+final class PathEqualsIntNode: PathTestNode, @unchecked Sendable {
+  let constant: Int
+  let isBool: Bool
+  let expected: Bool
+  init(_ path: LogicPath, _ constant: Int, isBool: Bool = false, expected: Bool, general: LogicNode) {
+    self.constant = constant
+    self.isBool = isBool
+    self.expected = expected
+    super.init(path, general: general)
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    if evaluator.recorder == nil, let value = path.locate(in: data) {
+      switch value.pointee {
+      case .int(let v) where !isBool: return (v == constant) == expected
+      case .bool(let b) where isBool: return (b == (constant != 0)) == expected
+      default: break
+      }
+    }
+    return try general.test(data, evaluator, scope)
+  }
+}
+
+/// `==`/`===` or `!=`/`!==` against a string constant, for a string value.
+final class PathEqualsStringNode: PathTestNode, @unchecked Sendable {
+  let constant: String
+  let expected: Bool
+  init(_ path: LogicPath, _ constant: String, expected: Bool, general: LogicNode) {
+    self.constant = constant
+    self.expected = expected
+    super.init(path, general: general)
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    if evaluator.recorder == nil, let value = path.locate(in: data), case .string(let s) = value.pointee {
+      return (s == constant) == expected
+    }
+    return try general.test(data, evaluator, scope)
+  }
+}
+
+/// `in` a list of constant strings, for a string value.
+final class PathMemberNode: PathTestNode, @unchecked Sendable {
+  let strings: [String]
+  init(_ path: LogicPath, _ strings: [String], general: LogicNode) {
+    self.strings = strings
+    super.init(path, general: general)
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    if evaluator.recorder == nil, let value = path.locate(in: data), case .string(let s) = value.pointee {
+      return strings.withUnsafeBufferPointer { candidates in
+        for candidate in candidates where candidate == s { return true }
+        return false
+      }
+    }
+    return try general.test(data, evaluator, scope)
+  }
+}
+
+/// `!!` (expected true) or `!` (expected false): decided for every value, a missing one too.
+final class PathTruthNode: PathTestNode, @unchecked Sendable {
+  let expected: Bool
+  init(_ path: LogicPath, expected: Bool, general: LogicNode) {
+    self.expected = expected
+    super.init(path, general: general)
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    guard evaluator.recorder == nil else { return try general.test(data, evaluator, scope) }
+    guard let value = path.locate(in: data) else { return !expected }
+    return value.pointee.isTruthy == expected
+  }
+}
+
+extension LogicComparison {
+  /// The comparison with its operands swapped: `k < x` is `x > k`.
+  var flipped: LogicComparison {
+    switch self {
+    case .less: .greater
+    case .lessOrEqual: .greaterOrEqual
+    case .greater: .less
+    case .greaterOrEqual: .lessOrEqual
+    }
+  }
+}
+
+extension LogicOperand {
+  /// The operand's value when it is an integer constant.
+  var constantInt: Int? {
+    if case .constant(.int(let i)) = self { return i }
+    return nil
+  }
+}
+
+extension LogicPath {
+  /// Where the value at the path lies inside `data`, or nil when a step is missing.
+  ///
+  /// The pointer is into the storage of an object or array that `data` holds, so it is valid
+  /// only while `data` is: callers read it at once, within the call that borrowed `data`.
+  /// Nothing is copied on the way down, so no reference is counted.
+  @inline(__always)
+  func locate(in data: JSON) -> UnsafePointer<JSON>? {
+    segments.withUnsafeBufferPointer { segments in
+      guard var current = LogicPath.locate(segments[0], in: data) else { return nil }
+      for level in 1..<segments.count {
+        guard let next = LogicPath.locate(segments[level], in: current.pointee) else { return nil }
+        current = next
+      }
+      return current
+    }
+  }
+
+  @inline(__always)
+  private static func locate(_ segment: Segment, in parent: JSON) -> UnsafePointer<JSON>? {
+    switch parent {
+    case .object(let object):
+      return object.memberPointer(segment.key)
+    case .array(let array):
+      guard let index = segment.index, index < array.count else { return nil }
+      return array.withUnsafeBufferPointer { $0.baseAddress! + index }
+    default:
+      return nil
+    }
+  }
+}
