@@ -25,7 +25,8 @@ import Testing
     #expect(
       try store.count("SELECT count(*) FROM status_history WHERE status = 'Edit' AND actor = 'tester'") == 100_000)
     #expect(try store.count("SELECT count(DISTINCT gid) FROM policy") == 100_000)
-    let sample = try store.query("SELECT data FROM policy WHERE code = 'CSV-99999'") {
+    let sample = try store.query("SELECT data FROM policy JOIN policy_data ON policy_id = id WHERE code = 'CSV-99999'")
+    {
       try JSON(parsing: $0.string(at: 0))
     }
     #expect(sample.first?[path: "postcode"] == "00123", "leading zeros stay a string")
@@ -71,7 +72,8 @@ import Testing
     let result = try store.run(["policies", "import", file.path, "--as", "tester"])
     #expect(result.exitCode == 0, "\(result.stderr)")
     #expect(result.stdout == "Imported 2 policies.\n")
-    let data = try store.query("SELECT code, source, data FROM policy ORDER BY code") {
+    let data = try store.query("SELECT code, source, data FROM policy JOIN policy_data ON policy_id = id ORDER BY code")
+    {
       [$0.string(at: 0), $0.string(at: 1), $0.string(at: 2)]
     }
     #expect(data[0] == ["L-1", "manual", written], "stored as written, without the line's \\r")

@@ -49,7 +49,8 @@ extension PolicyStore {
     guard
       let premium = try db.queryOne(
         """
-        SELECT c.lines, c.at, c.policy_id, p.data, c.id FROM calculation c JOIN policy p ON p.id = c.policy_id
+        SELECT c.lines, c.at, c.policy_id, d.data, c.id
+        FROM calculation c JOIN policy p ON p.id = c.policy_id JOIN policy_data d ON d.policy_id = p.id
         WHERE p.gid = ? AND c.kind = 'premium'
           AND NOT EXISTS (SELECT 1 FROM calculation r WHERE r.reverses = c.id)
         ORDER BY c.id DESC LIMIT 1

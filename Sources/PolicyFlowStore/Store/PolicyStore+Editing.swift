@@ -51,28 +51,30 @@ extension PolicyStore {
         let row: [SQLiteValue] = [
           .text(code), .integer(Int64(number)), .text(stored.policy.gid), .text(transition.status.rawValue),
           SQLiteValue(data[path: "processFlow"]?.stringValue), SQLiteValue(data[path: "accessGroup"]?.stringValue),
-          .text(data.serialized()), .text(actor), .text(now.iso8601), .text(now.iso8601), .text(now.iso8601),
+          .text(actor), .text(now.iso8601), .text(now.iso8601), .text(now.iso8601),
         ]
         try db.execute(
           """
-          INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, data, is_current,
+          INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, is_current,
             last_changed_by, data_changed_at, created_at, updated_at)
-          VALUES (?, ?, ?, ?, 'manual', ?, ?, ?, 1, ?, ?, ?, ?)
+          VALUES (?, ?, ?, ?, 'manual', ?, ?, 1, ?, ?, ?, ?)
           """, row)
         policyID = db.lastInsertRowID
+        try storeData(policyID: policyID, data.serialized())
         version = number
       default:
         try db.execute(
           """
-          UPDATE policy SET status = ?, source = 'manual', process_flow = ?, access_group = ?, data = ?,
+          UPDATE policy SET status = ?, source = 'manual', process_flow = ?, access_group = ?,
             last_changed_by = ?, data_changed_at = ?, updated_at = ?
           WHERE id = ?
           """,
           [
             .text(transition.status.rawValue), SQLiteValue(data[path: "processFlow"]?.stringValue),
-            SQLiteValue(data[path: "accessGroup"]?.stringValue), .text(data.serialized()), .text(actor),
+            SQLiteValue(data[path: "accessGroup"]?.stringValue), .text(actor),
             .text(now.iso8601), .text(now.iso8601), .integer(stored.id),
           ])
+        try storeData(policyID: stored.id, data.serialized())
       }
       // Moving a policy between groups needs both groups; clearing its group opens it to every
       // user, so only an administrator may.
@@ -103,7 +105,7 @@ extension PolicyStore {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
       let previous = try db.queryOne(
-        "SELECT \(StoredPolicy.columns) FROM policy WHERE gid = ? AND version = ?",
+        "SELECT \(StoredPolicy.columns) FROM \(StoredPolicy.tables) WHERE gid = ? AND version = ?",
         [.text(stored.policy.gid), .integer(Int64(stored.policy.version - 1))], row: { try StoredPolicy(row: $0) })
       let transition = try decide(
         stored.policy.lifecycle(isLatest: true, previousVersionStatus: previous?.policy.status), .revert)
@@ -151,11 +153,9 @@ extension PolicyStore {
       var data = stored.policy.data
       data.set(path: "cancellation", to: ["date": .string(effectiveDate), "reason": reason.map(JSON.string) ?? .null])
       try db.execute(
-        "UPDATE policy SET status = ?, data = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
-        [
-          .text(transition.status.rawValue), .text(data.serialized()), .text(actor), .text(now.iso8601),
-          .integer(stored.id),
-        ])
+        "UPDATE policy SET status = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
+        [.text(transition.status.rawValue), .text(actor), .text(now.iso8601), .integer(stored.id)])
+      try storeData(policyID: stored.id, data.serialized())
       if transition.withdrawsOpenPendReasons { _ = try withdrawOpenPends(stored.id, at: now) }
       if transition.reversesCalculationResults {
         try recalculateOnCancellation(

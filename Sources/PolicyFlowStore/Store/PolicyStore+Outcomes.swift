@@ -124,14 +124,11 @@ extension PolicyStore {
     }
     // Most cycles derive nothing: the stored text is then already the data, and serializing a
     // policy of a few KB again was a large part of a commit.
-    if outcome.data.isIdentical(to: stored.policy.data) {
-      try db.execute(
-        "UPDATE policy SET status = ?, updated_at = ? WHERE id = ?",
-        [.text(transition.status.rawValue), .text(now.iso8601), .integer(policyID)])
-    } else {
-      try db.execute(
-        "UPDATE policy SET status = ?, data = ?, updated_at = ? WHERE id = ?",
-        [.text(transition.status.rawValue), .text(outcome.data.serialized()), .text(now.iso8601), .integer(policyID)])
+    try db.execute(
+      "UPDATE policy SET status = ?, updated_at = ? WHERE id = ?",
+      [.text(transition.status.rawValue), .text(now.iso8601), .integer(policyID)])
+    if !outcome.data.isIdentical(to: stored.policy.data) {
+      try storeData(policyID: policyID, outcome.data.serialized())
     }
     if let calculation = outcome.calculation {
       try insertCalculation(calculation, policyID: policyID, at: now)

@@ -11,7 +11,9 @@ extension PolicyStore {
 
   /// The current version of the policy `code`, or nil when there is none.
   public func currentPolicy(_ code: String) throws -> StoredPolicy? {
-    try db.queryOne("SELECT \(StoredPolicy.columns) FROM policy WHERE code = ? AND is_current = 1", [.text(code)]) {
+    try db.queryOne(
+      "SELECT \(StoredPolicy.columns) FROM \(StoredPolicy.tables) WHERE code = ? AND is_current = 1", [.text(code)]
+    ) {
       try StoredPolicy(row: $0)
     }
   }
@@ -94,6 +96,15 @@ extension PolicyStore {
   static let processFlowKey = JSONKey("processFlow")
   static let accessGroupKey = JSONKey("accessGroup")
 
+  /// Writes the document of the policy row `policyID`, replacing the one it had.
+  func storeData(policyID: Int64, _ text: String) throws {
+    try db.execute(
+      """
+      INSERT INTO policy_data (policy_id, data) VALUES (?, ?)
+      ON CONFLICT (policy_id) DO UPDATE SET data = excluded.data
+      """, [.integer(policyID), .text(text)])
+  }
+
   @discardableResult
   func insertNewPolicy(
     _ document: JSON, text: String? = nil, source defaultSource: PolicySource, actor: String, at time: StoreTime? = nil
@@ -125,15 +136,16 @@ extension PolicyStore {
     let dataText = given != nil ? text ?? data.serialized() : data.serialized()
     let row: [SQLiteValue] = [
       .text(code), .text(gid), .text(outcome.status.rawValue), .text(source.rawValue), SQLiteValue(processFlow),
-      SQLiteValue(accessGroup), .text(dataText), .text(actor), stamp, stamp, stamp,
+      SQLiteValue(accessGroup), .text(actor), stamp, stamp, stamp,
     ]
     try db.execute(
       """
-      INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, data, is_current,
+      INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, is_current,
         last_changed_by, data_changed_at, created_at, updated_at)
-      VALUES (?, 1, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+      VALUES (?, 1, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
       """, row)
     let id = db.lastInsertRowID
+    try storeData(policyID: id, dataText)
     try recordStatus(policyID: id, outcome.statusHistory, actor: actor, at: now)
     return StoredPolicy(
       id: id,

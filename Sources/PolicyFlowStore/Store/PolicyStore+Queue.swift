@@ -94,7 +94,7 @@ extension PolicyStore {
     let ids = SQLiteValue.text(JSON.array(rows.map { .int(Int($0.policyID)) }).serialized())
     var policies: [Int64: StoredPolicy] = [:]
     for policy in try db.query(
-      "SELECT \(StoredPolicy.columns) FROM policy WHERE id IN (SELECT value FROM json_each(?))", [ids],
+      "SELECT \(StoredPolicy.columns) FROM \(StoredPolicy.tables) WHERE id IN (SELECT value FROM json_each(?))", [ids],
       row: { try StoredPolicy(row: $0) })
     {
       policies[policy.id] = policy

@@ -23,6 +23,9 @@ public struct StoredPolicy: Sendable, Hashable {
   static let columns =
     "id, code, version, gid, status, source, process_flow, data, is_current, access_group, last_changed_by"
 
+  /// The tables ``columns`` are read from: a policy's row and its document.
+  static let tables = "policy JOIN policy_data ON policy_data.policy_id = policy.id"
+
   init(row: SQLiteRow) throws {
     id = row.int64(at: 0)
     let statusText = row.string(at: 4)

@@ -73,6 +73,8 @@ struct ClaimTests {
       #expect(try store.schemaVersion == StoreSchema.migrations.last?.version)
       let (_, claimed) = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
       #expect(claimed.map(\.policy.policy.code) == ["C-0", "C-1", "C-2"])
+      // Schema version 3 moved each document to a table of its own; the claim reads it there.
+      #expect(claimed.map(\.policy.policy.data) == (0..<3).map(Self.document))
     }
   }
 }
