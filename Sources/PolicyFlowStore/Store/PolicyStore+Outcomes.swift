@@ -49,34 +49,53 @@ extension PolicyStore {
   /// each policy all-or-nothing: its status, data, messages, pend reasons, history rows and the
   /// acknowledgement of its activity. An activity whose lease was taken over is skipped whole.
   public func commit(_ results: [ProcessedActivity], lease: Lease) throws -> CommitReport {
-    try db.transaction {
+    // Serialized before the transaction: other workers wait for the write lock while it is held.
+    let texts = results.map(SerializedOutcome.init)
+    let ids = JSON.array(results.map { .int(Int($0.claimed.activityID)) }).serialized()
+    return try db.transaction {
       var report = CommitReport()
       let now = clock()
       // Acknowledged in one statement for the batch. An activity is rejected when another worker
       // took it over, and also when the lease merely expired: the outcome was computed at a
       // reference time nobody vouches for any more.
-      let ids = JSON.array(results.map { .int(Int($0.claimed.activityID)) }).serialized()
       var acknowledged = Set(
         try db.query(
           """
           DELETE FROM activity WHERE id IN (SELECT value FROM json_each(?)) AND lease_token = ? AND lease_expires_ms > ?
           RETURNING id
           """, [.text(ids), .text(lease.token), .integer(now.milliseconds)], row: { $0.int64(at: 0) }))
-      for result in results {
+      for (result, text) in zip(results, texts) {
         // `remove` as well as test: an activity given twice is applied once, and its second
         // copy reported like a lost lease.
         guard acknowledged.remove(result.claimed.activityID) != nil else {
           report.lostLease.append(result.claimed.activityID)
           continue
         }
-        try apply(result, worker: lease.owner, at: now)
+        try apply(result, text, worker: lease.owner, at: now)
         report.committed.append(result.claimed.activityID)
       }
       return report
     }
   }
 
-  private func apply(_ result: ProcessedActivity, worker: String, at now: StoreTime) throws {
+  /// The text a commit stores for one outcome.
+  private struct SerializedOutcome {
+    /// The outcome as stored in its cycle row.
+    var outcome: String
+    /// The policy's data, when the cycle changed it (derived fields).
+    var changedData: String?
+
+    init(_ result: ProcessedActivity) {
+      outcome = result.outcome.storedJSON.serialized()
+      // Most cycles derive nothing: the stored text is then already the data, and serializing
+      // a policy of a few KB again was a large part of a commit.
+      changedData =
+        result.outcome.data.isIdentical(to: result.claimed.policy.policy.data)
+        ? nil : result.outcome.data.serialized()
+    }
+  }
+
+  private func apply(_ result: ProcessedActivity, _ text: SerializedOutcome, worker: String, at now: StoreTime) throws {
     let stored = result.claimed.policy
     let outcome = result.outcome
     let transition: LifecycleOutcome
@@ -93,7 +112,7 @@ extension PolicyStore {
       [
         .integer(policyID), .integer(Int64(stored.policy.version)), .text(outcome.catalogHash), .text(now.iso8601),
         .text(outcome.status.rawValue),
-        SQLiteValue(outcome.flowCode), .text(worker), .text(outcome.storedJSON.serialized()),
+        SQLiteValue(outcome.flowCode), .text(worker), .text(text.outcome),
       ])
     let cycleID = db.lastInsertRowID
     for message in outcome.messages {
@@ -122,14 +141,10 @@ extension PolicyStore {
           .integer(Int64(reason.step.sequence)), .text(now.iso8601),
         ])
     }
-    // Most cycles derive nothing: the stored text is then already the data, and serializing a
-    // policy of a few KB again was a large part of a commit.
     try db.execute(
       "UPDATE policy SET status = ?, updated_at = ? WHERE id = ?",
       [.text(transition.status.rawValue), .text(now.iso8601), .integer(policyID)])
-    if !outcome.data.isIdentical(to: stored.policy.data) {
-      try storeData(policyID: policyID, outcome.data.serialized())
-    }
+    if let changedData = text.changedData { try storeData(policyID: policyID, changedData) }
     if let calculation = outcome.calculation {
       try insertCalculation(calculation, policyID: policyID, at: now)
     }

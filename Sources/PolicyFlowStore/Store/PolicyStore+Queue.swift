@@ -51,10 +51,15 @@ extension PolicyStore {
 
   /// Claims up to `limit` activities that are queued and due, or whose lease expired, under a
   /// new lease. Claiming counts an attempt.
+  ///
+  /// The policies' documents are parsed after the claiming transaction, so that the write lock
+  /// other workers wait for is not held while JSON is parsed. A document that does not parse
+  /// (the store was changed by hand) parks its own activity with the reason, and the rest of the
+  /// batch goes on.
   public func claim(owner: String, limit: Int, leaseMilliseconds: Int64) throws -> (Lease, [ClaimedActivity]) {
     let now = clock()
     let lease = Lease(owner: owner, token: UUIDv4.random(), expires: now.adding(milliseconds: leaseMilliseconds))
-    let claimed = try db.transaction { () throws -> [ClaimedActivity] in
+    let read = try db.transaction { () throws -> [UnparsedClaim] in
       // The lowest ids among due queued work and expired leases, taken as the lowest of each
       // kind first. Queued work is read in id order through the index of queued activities
       // (named, so that SQLite never prefers the state index and sorts): it stops after
@@ -81,21 +86,43 @@ extension PolicyStore {
       ) { (id: $0.int64(at: 0), policyID: $0.int64(at: 1), attempts: $0.int(at: 2)) }
       return try claimedActivities(rows.sorted { $0.id < $1.id })
     }
+    var claimed: [ClaimedActivity] = []
+    claimed.reserveCapacity(read.count)
+    for entry in read {
+      do {
+        claimed.append(
+          ClaimedActivity(
+            activityID: entry.activityID, attempts: entry.attempts, policy: try entry.policy.parsed(),
+            resolvedReasons: entry.resolvedReasons, resolvedSinceEdit: entry.resolvedSinceEdit))
+      } catch {
+        try park(
+          entry.activityID, lease: lease, error: "the stored policy \(entry.policy.code) cannot be read: \(error)")
+      }
+    }
     return (lease, claimed)
+  }
+
+  /// A claimed activity whose policy document is still text.
+  private struct UnparsedClaim {
+    var activityID: Int64
+    var attempts: Int
+    var policy: StoredPolicy.Unparsed
+    var resolvedReasons: Set<String>
+    var resolvedSinceEdit: Set<String>
   }
 
   /// The policies of claimed activities with the resolutions their cycles need: three reads
   /// for the whole batch (the ids passed as one JSON array), where three statements per policy
   /// were a third of a worker's time.
   private func claimedActivities(_ rows: [(id: Int64, policyID: Int64, attempts: Int)]) throws
-    -> [ClaimedActivity]
+    -> [UnparsedClaim]
   {
     guard !rows.isEmpty else { return [] }
     let ids = SQLiteValue.text(JSON.array(rows.map { .int(Int($0.policyID)) }).serialized())
-    var policies: [Int64: StoredPolicy] = [:]
+    var policies: [Int64: StoredPolicy.Unparsed] = [:]
     for policy in try db.query(
       "SELECT \(StoredPolicy.columns) FROM \(StoredPolicy.tables) WHERE id IN (SELECT value FROM json_each(?))", [ids],
-      row: { try StoredPolicy(row: $0) })
+      row: { StoredPolicy.Unparsed(row: $0) })
     {
       policies[policy.id] = policy
     }
@@ -124,9 +151,9 @@ extension PolicyStore {
       guard let policy = policies[row.policyID] else {
         preconditionFailure("activity \(row.id) points at a missing policy despite the foreign key")
       }
-      return ClaimedActivity(
+      return UnparsedClaim(
         activityID: row.id, attempts: row.attempts, policy: policy,
-        resolvedReasons: resolvedByGID[policy.policy.gid] ?? [],
+        resolvedReasons: resolvedByGID[policy.gid] ?? [],
         resolvedSinceEdit: resolvedSinceEdit[policy.id] ?? [])
     }
   }

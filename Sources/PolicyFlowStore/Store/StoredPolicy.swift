@@ -27,17 +27,48 @@ public struct StoredPolicy: Sendable, Hashable {
   static let tables = "policy JOIN policy_data ON policy_data.policy_id = policy.id"
 
   init(row: SQLiteRow) throws {
-    id = row.int64(at: 0)
-    let statusText = row.string(at: 4)
-    let sourceText = row.string(at: 5)
-    guard let status = PolicyStatus(rawValue: statusText), let source = PolicySource(rawValue: sourceText) else {
-      throw StoreError(.invalidInput, "The store holds an unknown status '\(statusText)' or source '\(sourceText)'.")
+    self = try StoredPolicy.Unparsed(row: row).parsed()
+  }
+
+  /// A policy row read from ``columns`` with its document still text: read inside a
+  /// transaction, parsed after it, so that a write lock is not held while JSON is parsed.
+  struct Unparsed {
+    var id: Int64
+    var code: String
+    var version: Int
+    var gid: String
+    var status: String
+    var source: String
+    var processFlow: String?
+    var dataText: String
+    var isCurrent: Bool
+    var accessGroup: String?
+    var lastChangedBy: String?
+
+    init(row: SQLiteRow) {
+      id = row.int64(at: 0)
+      code = row.string(at: 1)
+      version = row.int(at: 2)
+      gid = row.string(at: 3)
+      status = row.string(at: 4)
+      source = row.string(at: 5)
+      processFlow = row.isNull(at: 6) ? nil : row.string(at: 6)
+      dataText = row.string(at: 7)
+      isCurrent = row.int(at: 8) != 0
+      accessGroup = row.isNull(at: 9) ? nil : row.string(at: 9)
+      lastChangedBy = row.isNull(at: 10) ? nil : row.string(at: 10)
     }
-    policy = PolicyVersion(
-      code: row.string(at: 1), version: row.int(at: 2), gid: row.string(at: 3), status: status, source: source,
-      processFlow: row.isNull(at: 6) ? nil : row.string(at: 6), data: try JSON(parsing: row.string(at: 7)))
-    isCurrent = row.int(at: 8) != 0
-    accessGroup = row.isNull(at: 9) ? nil : row.string(at: 9)
-    lastChangedBy = row.isNull(at: 10) ? nil : row.string(at: 10)
+
+    func parsed() throws -> StoredPolicy {
+      guard let status = PolicyStatus(rawValue: status), let source = PolicySource(rawValue: source) else {
+        throw StoreError(.invalidInput, "The store holds an unknown status '\(status)' or source '\(source)'.")
+      }
+      return StoredPolicy(
+        id: id,
+        policy: PolicyVersion(
+          code: code, version: version, gid: gid, status: status, source: source, processFlow: processFlow,
+          data: try JSON(parsing: dataText)),
+        isCurrent: isCurrent, accessGroup: accessGroup, lastChangedBy: lastChangedBy)
+    }
   }
 }

@@ -30,6 +30,25 @@ struct ClaimTests {
     }
   }
 
+  @Test func aStoredDocumentThatNoLongerParsesParksOnlyItsOwnActivity() throws {
+    try withTemporaryDatabase { path in
+      let store = try PolicyStore(path: path)
+      try store.ensureAdministrator("tester")
+      _ = try store.createPolicies((0..<3).map(Self.document), source: .integration, actor: "tester", submit: true)
+      // Someone edited the store by hand and broke one document.
+      let connection = try SQLiteConnection(path: path)
+      try connection.execute(
+        "UPDATE policy_data SET data = '{\"code\": ' WHERE policy_id = (SELECT id FROM policy WHERE code = 'C-1')")
+
+      let (_, claimed) = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
+      #expect(claimed.map(\.policy.policy.code) == ["C-0", "C-2"])
+      let status = try store.queueStatus()
+      #expect(status.failed.map(\.policy) == ["C-1"])
+      #expect(status.failed.first?.error.contains("the stored policy C-1 cannot be read") == true)
+      #expect(status.leased == 2)
+    }
+  }
+
   @Test func anActivityCommittedTwiceInOneBatchIsAppliedOnce() throws {
     try withTemporaryDatabase { path in
       let store = try PolicyStore(path: path)
