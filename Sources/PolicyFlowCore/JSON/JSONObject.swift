@@ -50,10 +50,7 @@ public struct JSONObject: @unchecked Sendable, Sequence {
 
   /// The member named by an interned key.
   @inlinable @inline(__always) public subscript(key: JSONKey) -> JSON? {
-    storage.withUnsafeMutablePointers { header, members in
-      for i in 0..<header.pointee.count where members[i].key == key { return members[i].value }
-      return nil
-    }
+    memberPointer(key)?.pointee
   }
 
   /// Where the value of the member named by `key` lies in this object's storage; nil when there

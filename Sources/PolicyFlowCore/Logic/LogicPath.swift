@@ -53,7 +53,7 @@ struct LogicPath: Sendable {
   }
 
   @inline(__always)
-  static func child(of value: borrowing JSON, _ segment: Segment) -> JSON? {
+  private static func child(of value: borrowing JSON, _ segment: Segment) -> JSON? {
     switch value {
     case .object(let object):
       return object[segment.key]
