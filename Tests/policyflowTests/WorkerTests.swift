@@ -94,6 +94,27 @@ import Testing
         == files.count)
   }
 
+  @Test func aPolicyWhoseStoredDocumentWasBrokenByHandIsParkedAndTheRestProcessed() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(3)
+    let connection = try SQLiteConnection(path: store.db)
+    try connection.execute(
+      "UPDATE policy_data SET data = '{\"code\": ' WHERE policy_id = (SELECT id FROM policy WHERE code = 'GEN-1')")
+    let worker = try store.run(["worker", "--drain"])
+    #expect(worker.exitCode == 0, "\(worker.stderr)")
+    #expect(
+      worker.stderr.contains(
+        "(policy GEN-1) as failed: the stored policy GEN-1 cannot be read: 1:10: expected a JSON value"),
+      "\(worker.stderr)")
+    #expect(worker.stderr.contains("processed 2 (Approved 2), 0 retries, 1 failure"), "\(worker.stderr)")
+    let statuses = try store.query("SELECT code, status FROM policy ORDER BY code") {
+      [$0.string(at: 0), $0.string(at: 1)]
+    }
+    #expect(statuses == [["GEN-0", "Approved"], ["GEN-1", "In Process"], ["GEN-2", "Approved"]])
+    let queue = try store.run(["queue", "--as", "tester"])
+    #expect(queue.stdout.hasPrefix("queued 0, leased 0, failed 1"), "\(queue.stdout)")
+  }
+
   @Test func secondSubmitIsRecordedAsAlreadySubmittedWithoutASecondActivity() throws {
     let store = try StoreFixture()
     try store.importGenerated(1)

@@ -12,6 +12,21 @@ public struct ClaimedActivity: Sendable {
   public var resolvedSinceEdit: Set<String>
 }
 
+/// A claimed activity whose stored policy cannot be read (its document no longer parses, the
+/// store having been changed by hand): the worker parks it with ``error`` instead of processing it.
+public struct UnreadableActivity: Sendable, Hashable {
+  public var activityID: Int64
+  public var policy: String
+  public var error: String
+}
+
+/// What one claim took: the lease, the activities to process and any whose policy cannot be read.
+public struct ClaimedBatch: Sendable {
+  public var lease: Lease
+  public var activities: [ClaimedActivity]
+  public var unreadable: [UnreadableActivity]
+}
+
 /// A lease on a batch of activities: only its holder may commit them, and only until another
 /// worker has taken them over after expiry.
 public struct Lease: Sendable, Hashable {
@@ -53,10 +68,10 @@ extension PolicyStore {
   /// new lease. Claiming counts an attempt.
   ///
   /// The policies' documents are parsed after the claiming transaction, so that the write lock
-  /// other workers wait for is not held while JSON is parsed. A document that does not parse
-  /// (the store was changed by hand) parks its own activity with the reason, and the rest of the
-  /// batch goes on.
-  public func claim(owner: String, limit: Int, leaseMilliseconds: Int64) throws -> (Lease, [ClaimedActivity]) {
+  /// other workers wait for is not held while JSON is parsed. An activity whose document does not
+  /// parse (the store was changed by hand) is returned as unreadable, for the caller to park, and
+  /// the rest of the batch goes on.
+  public func claim(owner: String, limit: Int, leaseMilliseconds: Int64) throws -> ClaimedBatch {
     let now = clock()
     let lease = Lease(owner: owner, token: UUIDv4.random(), expires: now.adding(milliseconds: leaseMilliseconds))
     let read = try db.transaction { () throws -> [UnparsedClaim] in
@@ -86,20 +101,22 @@ extension PolicyStore {
       ) { (id: $0.int64(at: 0), policyID: $0.int64(at: 1), attempts: $0.int(at: 2)) }
       return try claimedActivities(rows.sorted { $0.id < $1.id })
     }
-    var claimed: [ClaimedActivity] = []
-    claimed.reserveCapacity(read.count)
+    var batch = ClaimedBatch(lease: lease, activities: [], unreadable: [])
+    batch.activities.reserveCapacity(read.count)
     for entry in read {
       do {
-        claimed.append(
+        batch.activities.append(
           ClaimedActivity(
             activityID: entry.activityID, attempts: entry.attempts, policy: try entry.policy.parsed(),
             resolvedReasons: entry.resolvedReasons, resolvedSinceEdit: entry.resolvedSinceEdit))
       } catch {
-        try park(
-          entry.activityID, lease: lease, error: "the stored policy \(entry.policy.code) cannot be read: \(error)")
+        batch.unreadable.append(
+          UnreadableActivity(
+            activityID: entry.activityID, policy: entry.policy.code,
+            error: "the stored policy \(entry.policy.code) cannot be read: \(error)"))
       }
     }
-    return (lease, claimed)
+    return batch
   }
 
   /// A claimed activity whose policy document is still text.

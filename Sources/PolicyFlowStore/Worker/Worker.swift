@@ -48,13 +48,14 @@ public final class Worker {
       // A busy or briefly failing database is waited out here: nothing is held yet, and a
       // daemon that exits on a busy database would need a person to restart it.
       guard
-        let (lease, batch) = try untilStopped({
+        let claim = try untilStopped({
           try store.claim(
             owner: configuration.owner, limit: configuration.batchSize,
             leaseMilliseconds: configuration.leaseMilliseconds)
         })
       else { break }
-      if batch.isEmpty {
+      let (lease, batch) = (claim.lease, claim.activities)
+      if batch.isEmpty && claim.unreadable.isEmpty {
         // Draining ends when nothing is left but parked failures; work leased by another
         // worker (maybe a crashed one whose lease will expire) is waited for.
         if configuration.drain, try untilStopped({ try store.queueStatus() })?.pending == 0 {
@@ -64,22 +65,32 @@ public final class Worker {
         idle()
         continue
       }
-      onEvent(.claimed(count: batch.count, leaseExpires: lease.expires))
+      onEvent(.claimed(count: batch.count + claim.unreadable.count, leaseExpires: lease.expires))
+      // A policy whose stored document cannot be read would fail every time: parked at once.
+      for unreadable in claim.unreadable {
+        park(unreadable.activityID, policy: unreadable.policy, error: unreadable.error, lease: lease)
+      }
       // An activity claimed more often than allowed without a commit killed or stalled every
       // worker that held it (a crash in its cycle, say): park it rather than fall over again.
       let exhausted = batch.filter { $0.attempts > configuration.maxAttempts }
       for claimed in exhausted {
         let error =
           "claimed \(claimed.attempts) times without a commit: each worker holding it stopped or lost its lease"
-        if (try? retrying({ try store.park(claimed.activityID, lease: lease, error: error) })) != nil {
-          totals.failures += 1
-          onEvent(.parked(activityID: claimed.activityID, policy: claimed.policy.policy.code, error: error))
-        }
+        park(claimed.activityID, policy: claimed.policy.policy.code, error: error, lease: lease)
       }
       let runnable = exhausted.isEmpty ? batch : batch.filter { $0.attempts <= configuration.maxAttempts }
       if !runnable.isEmpty { try process(runnable, lease: lease) }
     }
     onEvent(.stopping)
+  }
+
+  /// Parks an activity as failed, counted and reported. If the store keeps refusing, the lease
+  /// expires and a later claim meets the activity again.
+  private func park(_ activityID: Int64, policy: String, error: String, lease: Lease) {
+    if (try? retrying({ try store.park(activityID, lease: lease, error: error) })) != nil {
+      totals.failures += 1
+      onEvent(.parked(activityID: activityID, policy: policy, error: error))
+    }
   }
 
   /// Waits one poll interval in small slices so a stop request is seen promptly.

@@ -13,7 +13,7 @@ public enum WorkerMetrics {
       "policyflow_processed_total", "counter", "Policies processed, by the status the cycle reached.",
       statuses.map { ("\(worker),status=\"\($0)\"", String(totals.processedByStatus[$0] ?? 0)) })
     metric(
-      "policyflow_failures_total", "counter", "Activities given back or parked after transient failures.",
+      "policyflow_failures_total", "counter", "Activities parked as failed or given back after failures.",
       [(worker, String(totals.failures))])
     metric(
       "policyflow_retries_total", "counter", "Retries of transient database failures.",

@@ -67,9 +67,16 @@ final class WorkerLog {
   func summary(_ totals: WorkerTotals) {
     let mix = totals.processedByStatus.keys.sorted().map { "\($0) \(totals.processedByStatus[$0]!)" }.joined(
       separator: ", ")
-    var fields: JSON = ["event": "summary", "processed": .int(totals.processed), "retries": .int(totals.retries)]
+    var fields: JSON = [
+      "event": "summary", "processed": .int(totals.processed), "retries": .int(totals.retries),
+      "failures": .int(totals.failures),
+    ]
     for (status, n) in totals.processedByStatus { fields.set(path: "byStatus.\(status)", to: .int(n)) }
-    line("processed \(totals.processed)\(mix.isEmpty ? "" : " (\(mix))"), \(totals.retries) retries", fields: fields)
+    // Failures (activities parked or given back) are named only when there were any.
+    let failures = totals.failures == 0 ? "" : ", \(totals.failures) failure\(totals.failures == 1 ? "" : "s")"
+    line(
+      "processed \(totals.processed)\(mix.isEmpty ? "" : " (\(mix))"), \(totals.retries) retries\(failures)",
+      fields: fields)
   }
 
   func line(_ text: String, fields: JSON) {

@@ -16,12 +16,12 @@ struct ClaimTests {
       try store.ensureAdministrator("tester")
       _ = try store.createPolicies((0..<60).map(Self.document), source: .integration, actor: "tester", submit: true)
       // The first 30 are parked as failed, the next 10 are held by a live lease.
-      let (parking, parked) = try store.claim(owner: "a", limit: 30, leaseMilliseconds: 60_000)
-      for activity in parked { try store.park(activity.activityID, lease: parking, error: "test") }
-      let (_, held) = try store.claim(owner: "b", limit: 10, leaseMilliseconds: 60_000)
+      let parking = try store.claim(owner: "a", limit: 30, leaseMilliseconds: 60_000)
+      for activity in parking.activities { try store.park(activity.activityID, lease: parking.lease, error: "test") }
+      let held = try store.claim(owner: "b", limit: 10, leaseMilliseconds: 60_000).activities
       #expect(held.map(\.policy.policy.code) == (30..<40).map { "C-\($0)" })
 
-      let (_, next) = try store.claim(owner: "c", limit: 5, leaseMilliseconds: 60_000)
+      let next = try store.claim(owner: "c", limit: 5, leaseMilliseconds: 60_000).activities
       #expect(next.map(\.policy.policy.code) == (40..<45).map { "C-\($0)" })
       let status = try store.queueStatus()
       #expect(status.failed.count == 30)
@@ -30,7 +30,7 @@ struct ClaimTests {
     }
   }
 
-  @Test func aStoredDocumentThatNoLongerParsesParksOnlyItsOwnActivity() throws {
+  @Test func aStoredDocumentThatNoLongerParsesIsSetAsideFromItsBatch() throws {
     try withTemporaryDatabase { path in
       let store = try PolicyStore(path: path)
       try store.ensureAdministrator("tester")
@@ -40,12 +40,11 @@ struct ClaimTests {
       try connection.execute(
         "UPDATE policy_data SET data = '{\"code\": ' WHERE policy_id = (SELECT id FROM policy WHERE code = 'C-1')")
 
-      let (_, claimed) = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
-      #expect(claimed.map(\.policy.policy.code) == ["C-0", "C-2"])
-      let status = try store.queueStatus()
-      #expect(status.failed.map(\.policy) == ["C-1"])
-      #expect(status.failed.first?.error.contains("the stored policy C-1 cannot be read") == true)
-      #expect(status.leased == 2)
+      let claim = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
+      #expect(claim.activities.map(\.policy.policy.code) == ["C-0", "C-2"])
+      #expect(claim.unreadable.map(\.policy) == ["C-1"])
+      #expect(claim.unreadable.first?.error.hasPrefix("the stored policy C-1 cannot be read: 1:10:") == true)
+      #expect(try store.queueStatus().leased == 3, "the unreadable one is leased too, for the worker to park")
     }
   }
 
@@ -56,7 +55,8 @@ struct ClaimTests {
       let catalog = try #require(CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog)
       try store.snapshot(catalog)
       _ = try store.createPolicies([Self.document(1)], source: .integration, actor: "tester", submit: true)
-      let (lease, claimed) = try store.claim(owner: "a", limit: 1, leaseMilliseconds: 60_000)
+      let claim = try store.claim(owner: "a", limit: 1, leaseMilliseconds: 60_000)
+      let (lease, claimed) = (claim.lease, claim.activities)
       let activity = try #require(claimed.first)
       let outcome = ProcessingCycle(catalog: catalog).run(activity.policy.policy.data, at: lease.expires.timestamp)
       let processed = ProcessedActivity(claimed: activity, outcome: outcome)
@@ -90,7 +90,7 @@ struct ClaimTests {
       }
       let store = try PolicyStore(path: path)
       #expect(try store.schemaVersion == StoreSchema.migrations.last?.version)
-      let (_, claimed) = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
+      let claimed = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000).activities
       #expect(claimed.map(\.policy.policy.code) == ["C-0", "C-1", "C-2"])
       // Schema version 3 moved each document to a table of its own; the claim reads it there.
       #expect(claimed.map(\.policy.policy.data) == (0..<3).map(Self.document))

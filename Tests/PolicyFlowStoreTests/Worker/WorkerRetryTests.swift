@@ -122,7 +122,8 @@ struct WorkerRetryTests {
 
   @Test func commitAfterTheLeaseExpiredIsRejectedEvenIfNobodyTookTheWork() throws {
     let scenario = try Scenario(policies: 1)
-    let (lease, batch) = try scenario.store.claim(owner: "slow", limit: 10, leaseMilliseconds: 1)
+    let claim = try scenario.store.claim(owner: "slow", limit: 10, leaseMilliseconds: 1)
+    let (lease, batch) = (claim.lease, claim.activities)
     Worker.sleep(5)
     let cycle = ProcessingCycle(catalog: scenario.catalog)
     let results = batch.map {
