@@ -104,7 +104,8 @@ import Testing
     #expect(worker.exitCode == 0, "\(worker.stderr)")
     #expect(
       worker.stderr.contains(
-        "(policy GEN-1) as failed: the stored policy GEN-1 cannot be read: 1:10: expected a JSON value"),
+        "(policy GEN-1) as failed: The stored document of policy GEN-1 version 1 cannot be read (1:10: expected a JSON value"
+      ),
       "\(worker.stderr)")
     #expect(worker.stderr.contains("processed 2 (Approved 2), 0 retries, 1 failure"), "\(worker.stderr)")
     let statuses = try store.query("SELECT code, status FROM policy ORDER BY code") {
@@ -113,6 +114,13 @@ import Testing
     #expect(statuses == [["GEN-0", "Approved"], ["GEN-1", "In Process"], ["GEN-2", "Approved"]])
     let queue = try store.run(["queue", "--as", "tester"])
     #expect(queue.stdout.hasPrefix("queued 0, leased 0, failed 1"), "\(queue.stdout)")
+    // Commands that read the policy name it and say what happened, instead of a bare parse error.
+    let show = try store.run(["policies", "show", "GEN-1", "--as", "tester"])
+    #expect(show.exitCode == 1)
+    #expect(
+      show.stderr.hasPrefix("Error: The stored document of policy GEN-1 version 1 cannot be read (1:10:"),
+      "\(show.stderr)")
+    #expect(show.stderr.contains("changed outside PolicyFlow. Restore the policy from a backup of the store."))
   }
 
   @Test func secondSubmitIsRecordedAsAlreadySubmittedWithoutASecondActivity() throws {

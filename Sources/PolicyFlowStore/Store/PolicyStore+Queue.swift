@@ -111,9 +111,7 @@ extension PolicyStore {
             resolvedReasons: entry.resolvedReasons, resolvedSinceEdit: entry.resolvedSinceEdit))
       } catch {
         batch.unreadable.append(
-          UnreadableActivity(
-            activityID: entry.activityID, policy: entry.policy.code,
-            error: "the stored policy \(entry.policy.code) cannot be read: \(error)"))
+          UnreadableActivity(activityID: entry.activityID, policy: entry.policy.code, error: "\(error)"))
       }
     }
     return batch

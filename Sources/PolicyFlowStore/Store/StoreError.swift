@@ -13,6 +13,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     case invalidInput
     /// The user lacks a right.
     case notPermitted
+    /// The store holds something PolicyFlow did not write (it was changed by other means).
+    case damaged
   }
 
   public var kind: Kind

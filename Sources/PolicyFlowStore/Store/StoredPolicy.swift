@@ -61,13 +61,23 @@ public struct StoredPolicy: Sendable, Hashable {
 
     func parsed() throws -> StoredPolicy {
       guard let status = PolicyStatus(rawValue: status), let source = PolicySource(rawValue: source) else {
-        throw StoreError(.invalidInput, "The store holds an unknown status '\(status)' or source '\(source)'.")
+        throw StoreError(
+          .damaged,
+          "The store holds policy \(code) version \(version) with an unknown status '\(status)' or source "
+            + "'\(source)'; it was changed outside PolicyFlow.")
+      }
+      let data: JSON
+      do { data = try JSON(parsing: dataText) } catch {
+        throw StoreError(
+          .damaged,
+          "The stored document of policy \(code) version \(version) cannot be read (\(error)); the store was "
+            + "changed outside PolicyFlow. Restore the policy from a backup of the store.")
       }
       return StoredPolicy(
         id: id,
         policy: PolicyVersion(
           code: code, version: version, gid: gid, status: status, source: source, processFlow: processFlow,
-          data: try JSON(parsing: dataText)),
+          data: data),
         isCurrent: isCurrent, accessGroup: accessGroup, lastChangedBy: lastChangedBy)
     }
   }

@@ -78,7 +78,7 @@ enum StoreFailure {
     switch error.kind {
     case .invalidInput, .alreadyExists: ExitCode.invalidInput
     case .notPermitted: 77
-    case .notFound, .refused: 1
+    case .notFound, .refused, .damaged: 1
     }
   }
 }

@@ -55,7 +55,7 @@ final class WorkerLog {
         fields: ["event": "released", "activities": .array(ids.map { .int(Int($0)) }), "error": .string(error)])
     case .parked(let id, let policy, let error):
       line(
-        "parked activity \(id) (policy \(policy)) as failed: \(error); 'policyflow queue retry \(id)' queues it again",
+        "parked activity \(id) (policy \(policy)) as failed: \(error); 'policyflow queue retry \(id) --as <administrator>' queues it again",
         fields: ["event": "parked", "activity": .int(Int(id)), "policy": .string(policy), "error": .string(error)])
     case .drained:
       line("queue drained; exiting", fields: ["event": "drained"])

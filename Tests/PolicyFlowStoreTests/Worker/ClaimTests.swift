@@ -43,7 +43,9 @@ struct ClaimTests {
       let claim = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
       #expect(claim.activities.map(\.policy.policy.code) == ["C-0", "C-2"])
       #expect(claim.unreadable.map(\.policy) == ["C-1"])
-      #expect(claim.unreadable.first?.error.hasPrefix("the stored policy C-1 cannot be read: 1:10:") == true)
+      #expect(
+        claim.unreadable.first?.error.hasPrefix("The stored document of policy C-1 version 1 cannot be read (1:10:")
+          == true)
       #expect(try store.queueStatus().leased == 3, "the unreadable one is leased too, for the worker to park")
     }
   }
