@@ -2,6 +2,9 @@
 struct BenchOptions {
   private var values: [String: String] = [:]
   private var flags: Set<String> = []
+  /// A last option with no value after it: reported by ``allow(_:for:)``, after an unknown name,
+  /// so that a mistyped trailing option is called unknown rather than missing its value.
+  private var dangling: String?
 
   /// Names of options that are switches, taking no value.
   static let switches: Set<String> = ["--keep"]
@@ -17,7 +20,10 @@ struct BenchOptions {
       } else if BenchOptions.switches.contains(argument) {
         flags.insert(argument)
       } else {
-        guard index < arguments.count else { throw BenchUsageError("Missing value for '\(argument)'.") }
+        guard index < arguments.count else {
+          dangling = argument
+          break
+        }
         values[argument] = arguments[index]
         index += 1
       }
@@ -26,11 +32,12 @@ struct BenchOptions {
 
   /// Refuses an option `scenario` does not take, naming the ones it does.
   func allow(_ names: [String], for scenario: String) throws {
-    for name in Set(values.keys).union(flags).sorted() where !names.contains(name) {
+    for name in Set(values.keys).union(flags).union(dangling.map { [$0] } ?? []).sorted() where !names.contains(name) {
       throw BenchUsageError(
         "Unknown option '\(name)' for '\(scenario)'; it takes \(names.isEmpty ? "no options" : names.joined(separator: ", "))."
       )
     }
+    if let dangling { throw BenchUsageError("Missing value for '\(dangling)'.") }
   }
 
   func string(_ name: String) -> String? { values[name] }
