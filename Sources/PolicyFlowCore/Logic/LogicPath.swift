@@ -36,41 +36,44 @@ struct LogicPath: Sendable {
 
   /// The value at the path, or nil when a step is missing (a null on the way counts as missing).
   ///
-  /// Copying an intermediate object out of its parent costs an atomic reference count up and
-  /// down, which once dominated evaluation time; the first two levels are read without such a
-  /// copy.
+  /// Only the value found is copied: the objects on the way are read in place (``locate(in:)``),
+  /// since copying each out of its parent cost an atomic reference count up and down, which once
+  /// dominated evaluation time.
   @inline(__always)
   func lookup(in data: borrowing JSON) -> JSON? {
     if segments.isEmpty { return copy data }
-    return segments.withUnsafeBufferPointer { segments in
-      // Two levels in one frame: the intermediate value never crosses a call, so the optimizer
-      // can drop its retain and release (the parent keeps it alive).
-      guard segments.count >= 2 else { return LogicPath.child(of: data, segments[0]) }
-      guard let middle = LogicPath.child(of: data, segments[0]) else { return nil }
-      if segments.count == 2 { return LogicPath.child(of: middle, segments[1]) }
-      return LogicPath.find(segments, 1, in: middle)
+    return locate(in: data)?.pointee
+  }
+
+  /// Where the value at the path lies inside `data`, or nil when a step is missing; the path
+  /// must have at least one segment.
+  ///
+  /// The pointer is into the storage of an object or array that `data` holds, so it is valid
+  /// only while `data` is: callers read it at once, within the call that borrowed `data`.
+  /// Nothing is copied on the way down, so no reference is counted.
+  @inline(__always)
+  func locate(in data: borrowing JSON) -> UnsafePointer<JSON>? {
+    segments.withUnsafeBufferPointer { segments in
+      guard var current = LogicPath.locate(segments[0], in: data) else { return nil }
+      for level in 1..<segments.count {
+        guard let next = LogicPath.locate(segments[level], in: current.pointee) else { return nil }
+        current = next
+      }
+      return current
     }
   }
 
   @inline(__always)
-  private static func child(of value: borrowing JSON, _ segment: Segment) -> JSON? {
-    switch value {
+  private static func locate(_ segment: Segment, in parent: borrowing JSON) -> UnsafePointer<JSON>? {
+    switch parent {
     case .object(let object):
-      return object[segment.key]
+      return object.memberPointer(segment.key)
     case .array(let array):
       guard let index = segment.index, index < array.count else { return nil }
-      return array[index]
+      return array.withUnsafeBufferPointer { $0.baseAddress! + index }
     default:
       return nil
     }
-  }
-
-  /// Levels beyond the second, one call per level.
-  private static func find(_ segments: UnsafeBufferPointer<Segment>, _ position: Int, in value: borrowing JSON)
-    -> JSON?
-  {
-    guard let next = child(of: value, segments[position]) else { return nil }
-    return position + 1 == segments.count ? next : find(segments, position + 1, in: next)
   }
 }
 

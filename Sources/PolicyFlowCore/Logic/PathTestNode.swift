@@ -187,35 +187,3 @@ extension LogicOperand {
     return nil
   }
 }
-
-extension LogicPath {
-  /// Where the value at the path lies inside `data`, or nil when a step is missing.
-  ///
-  /// The pointer is into the storage of an object or array that `data` holds, so it is valid
-  /// only while `data` is: callers read it at once, within the call that borrowed `data`.
-  /// Nothing is copied on the way down, so no reference is counted.
-  @inline(__always)
-  func locate(in data: JSON) -> UnsafePointer<JSON>? {
-    segments.withUnsafeBufferPointer { segments in
-      guard var current = LogicPath.locate(segments[0], in: data) else { return nil }
-      for level in 1..<segments.count {
-        guard let next = LogicPath.locate(segments[level], in: current.pointee) else { return nil }
-        current = next
-      }
-      return current
-    }
-  }
-
-  @inline(__always)
-  private static func locate(_ segment: Segment, in parent: JSON) -> UnsafePointer<JSON>? {
-    switch parent {
-    case .object(let object):
-      return object.memberPointer(segment.key)
-    case .array(let array):
-      guard let index = segment.index, index < array.count else { return nil }
-      return array.withUnsafeBufferPointer { $0.baseAddress! + index }
-    default:
-      return nil
-    }
-  }
-}
