@@ -24,52 +24,40 @@ class PathTestNode: BooleanNode, @unchecked Sendable {
   static func specialise(_ node: LogicNode) -> LogicNode {
     switch node {
     case let node as CompareNode where !node.hasUpper:
-      if case .path(let path) = node.lhs, let constant = node.rhs.constantInt {
-        return make(path, node) { PathCompareIntNode($0, node.comparison, constant, general: $1) }
+      if let path = node.lhs.memberPath, let constant = node.rhs.constantInt {
+        return PathCompareIntNode(path, node.comparison, constant, general: node)
       }
-      if case .path(let path) = node.rhs, let constant = node.lhs.constantInt {
-        return make(path, node) { PathCompareIntNode($0, node.comparison.flipped, constant, general: $1) }
+      if let path = node.rhs.memberPath, let constant = node.lhs.constantInt {
+        return PathCompareIntNode(path, node.comparison.flipped, constant, general: node)
       }
     case let node as EqualityNode:
       let expected = node.kind == .loose || node.kind == .strict
-      if case .path(let path) = node.lhs, case .constant(let constant) = node.rhs {
-        return makeEquals(path, constant, expected: expected, node)
+      if let path = node.lhs.memberPath, case .constant(let constant) = node.rhs {
+        return equals(path, constant, expected: expected, node)
       }
-      if case .path(let path) = node.rhs, case .constant(let constant) = node.lhs {
-        return makeEquals(path, constant, expected: expected, node)
+      if let path = node.rhs.memberPath, case .constant(let constant) = node.lhs {
+        return equals(path, constant, expected: expected, node)
       }
     case let node as MemberNode:
       let strings = node.list.compactMap(\.stringValue)
-      if case .path(let path) = node.needle, strings.count == node.list.count {
-        return make(path, node) { PathMemberNode($0, strings, general: $1) }
+      if let path = node.needle.memberPath, strings.count == node.list.count {
+        return PathMemberNode(path, strings, general: node)
       }
     case let node as TruthNode:
-      if case .path(let path) = node.operand {
-        return make(path, node) { PathTruthNode($0, expected: !node.negated, general: $1) }
-      }
+      if let path = node.operand.memberPath { return PathTruthNode(path, expected: !node.negated, general: node) }
     default:
       break
     }
     return node
   }
 
-  private static func makeEquals(_ path: LogicPath, _ constant: JSON, expected: Bool, _ node: LogicNode)
-    -> LogicNode
-  {
+  private static func equals(_ path: LogicPath, _ constant: JSON, expected: Bool, _ node: LogicNode) -> LogicNode {
     switch constant {
-    case .int(let i): make(path, node) { PathEqualsIntNode($0, i, expected: expected, general: $1) }
-    case .string(let s): make(path, node) { PathEqualsStringNode($0, s, expected: expected, general: $1) }
-    case .bool(let b):
-      make(path, node) { PathEqualsIntNode($0, b ? 1 : 0, isBool: true, expected: expected, general: $1) }
+    case .int(let i): PathEqualsIntNode(path, i, expected: expected, general: node)
+    case .string(let s): PathEqualsStringNode(path, s, expected: expected, general: node)
+    case .bool(let b): PathEqualsIntNode(path, b ? 1 : 0, isBool: true, expected: expected, general: node)
     default: node
     }
-  }
-
-  private static func make(
-    _ path: LogicPath, _ general: LogicNode, _ specialised: (LogicPath, LogicNode) -> PathTestNode
-  ) -> LogicNode {
-    // The whole data (`{"var": ""}`) is not a member read; the general node serves it.
-    path.segments.isEmpty ? general : specialised(path, general)
   }
 }
 
@@ -181,6 +169,13 @@ extension LogicComparison {
 }
 
 extension LogicOperand {
+  /// The operand's path when it reads a member (or element) of the data: a `var` with a
+  /// constant, non-empty path. The whole data (`{"var": ""}`) is no member read.
+  var memberPath: LogicPath? {
+    if case .path(let path) = self, !path.segments.isEmpty { return path }
+    return nil
+  }
+
   /// The operand's value when it is an integer constant.
   var constantInt: Int? {
     if case .constant(.int(let i)) = self { return i }

@@ -34,7 +34,7 @@ extension PolicyStore {
     let stored: StoredPolicy?
     if let version {
       stored = try db.queryOne(
-        "SELECT \(StoredPolicy.columns) FROM \(StoredPolicy.tables) WHERE code = ? AND version = ?",
+        "\(StoredPolicy.select) WHERE code = ? AND version = ?",
         [.text(code), .integer(Int64(version))],
         row: { try StoredPolicy(row: $0) })
     } else {

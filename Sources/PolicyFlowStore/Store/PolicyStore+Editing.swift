@@ -105,7 +105,7 @@ extension PolicyStore {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
       let previous = try db.queryOne(
-        "SELECT \(StoredPolicy.columns) FROM \(StoredPolicy.tables) WHERE gid = ? AND version = ?",
+        "\(StoredPolicy.select) WHERE gid = ? AND version = ?",
         [.text(stored.policy.gid), .integer(Int64(stored.policy.version - 1))], row: { try StoredPolicy(row: $0) })
       let transition = try decide(
         stored.policy.lifecycle(isLatest: true, previousVersionStatus: previous?.policy.status), .revert)

@@ -12,7 +12,7 @@ extension PolicyStore {
   /// The current version of the policy `code`, or nil when there is none.
   public func currentPolicy(_ code: String) throws -> StoredPolicy? {
     try db.queryOne(
-      "SELECT \(StoredPolicy.columns) FROM \(StoredPolicy.tables) WHERE code = ? AND is_current = 1", [.text(code)]
+      "\(StoredPolicy.select) WHERE code = ? AND is_current = 1", [.text(code)]
     ) {
       try StoredPolicy(row: $0)
     }

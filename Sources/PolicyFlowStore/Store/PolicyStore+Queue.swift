@@ -136,7 +136,7 @@ extension PolicyStore {
     let ids = SQLiteValue.text(JSON.array(rows.map { .int(Int($0.policyID)) }).serialized())
     var policies: [Int64: StoredPolicy.Unparsed] = [:]
     for policy in try db.query(
-      "SELECT \(StoredPolicy.columns) FROM \(StoredPolicy.tables) WHERE id IN (SELECT value FROM json_each(?))", [ids],
+      "\(StoredPolicy.select) WHERE id IN (SELECT value FROM json_each(?))", [ids],
       row: { StoredPolicy.Unparsed(row: $0) })
     {
       policies[policy.id] = policy

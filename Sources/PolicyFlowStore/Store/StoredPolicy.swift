@@ -20,17 +20,18 @@ public struct StoredPolicy: Sendable, Hashable {
     self.lastChangedBy = lastChangedBy
   }
 
-  static let columns =
-    "id, code, version, gid, status, source, process_flow, data, is_current, access_group, last_changed_by"
-
-  /// The tables ``columns`` are read from: a policy's row and its document.
-  static let tables = "policy JOIN policy_data ON policy_data.policy_id = policy.id"
+  /// The start of a query for policy versions, which ``init(row:)`` reads: each version's row
+  /// with its document (a `WHERE` on `policy`'s columns follows).
+  static let select = """
+    SELECT id, code, version, gid, status, source, process_flow, data, is_current, access_group, last_changed_by
+    FROM policy JOIN policy_data ON policy_data.policy_id = policy.id
+    """
 
   init(row: SQLiteRow) throws {
     self = try StoredPolicy.Unparsed(row: row).parsed()
   }
 
-  /// A policy row read from ``columns`` with its document still text: read inside a
+  /// A policy row read by ``select`` with its document still text: read inside a
   /// transaction, parsed after it, so that a write lock is not held while JSON is parsed.
   struct Unparsed {
     var id: Int64
