@@ -53,7 +53,7 @@ let package = Package(
     ),
     .testTarget(
       name: "policyflowTests",
-      dependencies: ["policyflow", "PolicyFlowCore", "PolicyFlowStore"],
+      dependencies: ["policyflow", "policyflow-bench", "PolicyFlowCore", "PolicyFlowStore"],
       swiftSettings: swiftSettings
     ),
   ],

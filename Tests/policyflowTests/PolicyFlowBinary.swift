@@ -15,23 +15,29 @@ struct PolicyFlowBinary {
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
   /// The executable beside the test bundle (`swift build` puts every product in one folder).
-  static let executable: URL = {
+  static let executable = product("policyflow")
+
+  /// The benchmark executable, built beside it.
+  static let benchExecutable = product("policyflow-bench")
+
+  private static func product(_ name: String) -> URL {
     var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     for _ in 0..<4 {
-      let candidate = directory.appendingPathComponent("policyflow")
+      let candidate = directory.appendingPathComponent(name)
       if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
       directory.deleteLastPathComponent()
     }
-    return packageRoot.appendingPathComponent(".build/debug/policyflow")
-  }()
+    return packageRoot.appendingPathComponent(".build/debug/\(name)")
+  }
 
-  /// Runs `policyflow arguments…` in `directory` (default: the package root, where the shipped
-  /// catalog is) with `stdin` as standard input.
+  /// Runs `policyflow arguments…` (or another `program`) in `directory` (default: the package
+  /// root, where the shipped catalog is) with `stdin` as standard input.
   static func run(
-    _ arguments: [String], stdin: String? = nil, in directory: URL = packageRoot, environment: [String: String] = [:]
+    _ arguments: [String], stdin: String? = nil, in directory: URL = packageRoot, environment: [String: String] = [:],
+    program: URL = executable
   ) throws -> Result {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = program
     process.arguments = arguments
     process.currentDirectoryURL = directory
     var env = ProcessInfo.processInfo.environment
