@@ -45,6 +45,10 @@ extension JSON {
   /// True when both values are written alike: the same cases (`1` and `1.0` differ), the same
   /// strings, arrays element by element, and objects with the same members in the same order.
   /// Stricter than `==`, so a value identical to another serializes to the same text.
+  ///
+  /// Arrays and objects that share their storage (one is a copy of the other, or of a part of
+  /// it, not written since) are identical without a look inside: a cycle that changes one
+  /// member of a policy copies the top object, and its other members still share storage.
   public func isIdentical(to other: JSON) -> Bool {
     switch (self, other) {
     case (.null, .null): return true
@@ -54,10 +58,14 @@ extension JSON {
     case (.string(let a), .string(let b)): return a == b
     case (.array(let a), .array(let b)):
       guard a.count == b.count else { return false }
+      if a.withUnsafeBufferPointer({ $0.baseAddress }) == b.withUnsafeBufferPointer({ $0.baseAddress }) {
+        return true
+      }
       for i in a.indices where !a[i].isIdentical(to: b[i]) { return false }
       return true
     case (.object(let a), .object(let b)):
       guard a.count == b.count else { return false }
+      if a.storage === b.storage { return true }
       for i in 0..<a.count where a.key(at: i) != b.key(at: i) || !a.value(at: i).isIdentical(to: b.value(at: i)) {
         return false
       }

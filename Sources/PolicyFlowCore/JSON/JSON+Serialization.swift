@@ -12,58 +12,18 @@ extension JSON {
     case .int(let i): return String(i)
     default: break
     }
-    var output: [UInt8] = []
-    output.reserveCapacity(256)
-    let names = JSONKey.allNames
-    write(to: &output, names: names, pretty: pretty, indent: 0)
-    return String(decoding: output, as: UTF8.self)
+    var writer = JSONWriter(pretty: pretty)
+    writer.write(self, indent: 0)
+    return String(decoding: writer.output, as: UTF8.self)
   }
 
-  private func write(to output: inout [UInt8], names: [String], pretty: Bool, indent: Int) {
-    switch self {
-    case .null: JSON.append("null", to: &output)
-    case .bool(let b): JSON.append(b ? "true" : "false", to: &output)
-    case .int(let i): JSON.writeInteger(i, to: &output)
-    case .double(let d): JSON.append(JSON.format(d), to: &output)
-    case .string(let s): JSON.writeString(s, to: &output)
-    case .array(let array):
-      if array.isEmpty {
-        JSON.append("[]", to: &output)
-        return
-      }
-      output.append(UInt8(ascii: "["))
-      for (i, element) in array.enumerated() {
-        if i > 0 { output.append(UInt8(ascii: ",")) }
-        if pretty { JSON.newline(&output, indent + 1) }
-        element.write(to: &output, names: names, pretty: pretty, indent: indent + 1)
-      }
-      if pretty { JSON.newline(&output, indent) }
-      output.append(UInt8(ascii: "]"))
-    case .object(let object):
-      if object.isEmpty {
-        JSON.append("{}", to: &output)
-        return
-      }
-      output.append(UInt8(ascii: "{"))
-      for i in 0..<object.count {
-        if i > 0 { output.append(UInt8(ascii: ",")) }
-        if pretty { JSON.newline(&output, indent + 1) }
-        JSON.writeString(names[Int(object.key(at: i).id)], to: &output)
-        JSON.append(pretty ? ": " : ":", to: &output)
-        object.value(at: i).write(to: &output, names: names, pretty: pretty, indent: indent + 1)
-      }
-      if pretty { JSON.newline(&output, indent) }
-      output.append(UInt8(ascii: "}"))
-    }
-  }
-
-  private static func append(_ text: String, to output: inout [UInt8]) {
+  static func append(_ text: String, to output: inout [UInt8]) {
     var text = text
     text.withUTF8 { output.append(contentsOf: $0) }
   }
 
   /// Decimal digits of `value`, written without making a `String`.
-  private static func writeInteger(_ value: Int, to output: inout [UInt8]) {
+  static func writeInteger(_ value: Int, to output: inout [UInt8]) {
     if value < 0 { output.append(UInt8(ascii: "-")) }
     var magnitude = value.magnitude
     var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for 20 digits
@@ -78,11 +38,6 @@ extension JSON {
     }
   }
 
-  private static func newline(_ output: inout [UInt8], _ indent: Int) {
-    output.append(UInt8(ascii: "\n"))
-    output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
-  }
-
   /// Formats a double as JavaScript would print it in JSON: integral values without a fraction.
   static func format(_ d: Double) -> String {
     guard d.isFinite else { return "null" }
@@ -91,36 +46,107 @@ extension JSON {
   }
 
   /// A string literal: `"`, `\\` and control characters escaped, everything else (non-ASCII
-  /// included) copied as its UTF-8 bytes.
+  /// included) copied as its UTF-8 bytes, in runs found eight bytes at a time.
   static func writeString(_ s: String, to output: inout [UInt8]) {
-    output.append(UInt8(ascii: "\""))
     var s = s
-    s.withUTF8 { bytes in
-      var runStart = 0
-      for i in 0..<bytes.count {
-        let byte = bytes[i]
-        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-        runStart = i + 1
-        output.append(UInt8(ascii: "\\"))
-        switch byte {
-        case UInt8(ascii: "\""): output.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\"))
-        case 0x0A: output.append(UInt8(ascii: "n"))
-        case 0x0D: output.append(UInt8(ascii: "r"))
-        case 0x09: output.append(UInt8(ascii: "t"))
-        case 0x08: output.append(UInt8(ascii: "b"))
-        case 0x0C: output.append(UInt8(ascii: "f"))
-        default:
-          let hex = Array("0123456789abcdef".utf8)
-          output.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-          output.append(hex[Int(byte >> 4)])
-          output.append(hex[Int(byte & 0x0F)])
+    s.withUTF8 { writeString($0, to: &output) }
+  }
+
+  static func writeString(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+    output.append(UInt8(ascii: "\""))
+    var runStart = 0
+    while true {
+      let end = JSONText.plainRunEnd(bytes, from: runStart)
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end]))
+      guard end < bytes.count else { break }
+      let byte = bytes[end]
+      output.append(UInt8(ascii: "\\"))
+      switch byte {
+      case UInt8(ascii: "\""): output.append(UInt8(ascii: "\""))
+      case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\"))
+      case 0x0A: output.append(UInt8(ascii: "n"))
+      case 0x0D: output.append(UInt8(ascii: "r"))
+      case 0x09: output.append(UInt8(ascii: "t"))
+      case 0x08: output.append(UInt8(ascii: "b"))
+      case 0x0C: output.append(UInt8(ascii: "f"))
+      default:
+        let hex: StaticString = "0123456789abcdef"
+        output.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+        hex.withUTF8Buffer { digits in
+          output.append(digits[Int(byte >> 4)])
+          output.append(digits[Int(byte & 0x0F)])
         }
       }
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+      runStart = end + 1
     }
     output.append(UInt8(ascii: "\""))
+  }
+}
+
+/// Writes a value as JSON text into one growing byte buffer.
+///
+/// Object members are read where they lie in their object's storage and member names are
+/// copied from their interned, already quoted and escaped bytes: copying each value out of its
+/// object (a reference count up and down) and escaping each name again were most of the cost of
+/// storing an outcome.
+struct JSONWriter {
+  private(set) var output: [UInt8] = []
+  let pretty: Bool
+  /// Every interned key's string literal (quotes included), by key id.
+  private let names: [[UInt8]]
+
+  init(pretty: Bool) {
+    self.pretty = pretty
+    names = JSONKey.allQuotedNames
+    output.reserveCapacity(1024)
+  }
+
+  mutating func write(_ value: JSON, indent: Int) {
+    switch value {
+    case .null: JSON.append("null", to: &output)
+    case .bool(let b): JSON.append(b ? "true" : "false", to: &output)
+    case .int(let i): JSON.writeInteger(i, to: &output)
+    case .double(let d): JSON.append(JSON.format(d), to: &output)
+    case .string(let s): JSON.writeString(s, to: &output)
+    case .array(let array):
+      if array.isEmpty {
+        JSON.append("[]", to: &output)
+        return
+      }
+      output.append(UInt8(ascii: "["))
+      array.withUnsafeBufferPointer { elements in
+        for i in elements.indices {
+          if i > 0 { output.append(UInt8(ascii: ",")) }
+          if pretty { newline(indent + 1) }
+          write(elements[i], indent: indent + 1)
+        }
+      }
+      if pretty { newline(indent) }
+      output.append(UInt8(ascii: "]"))
+    case .object(let object):
+      if object.isEmpty {
+        JSON.append("{}", to: &output)
+        return
+      }
+      output.append(UInt8(ascii: "{"))
+      object.storage.withUnsafeMutablePointers { header, members in
+        for i in 0..<header.pointee.count {
+          if i > 0 { output.append(UInt8(ascii: ",")) }
+          if pretty { newline(indent + 1) }
+          names[Int(members[i].key.id)].withUnsafeBufferPointer { output.append(contentsOf: $0) }
+          output.append(UInt8(ascii: ":"))
+          if pretty { output.append(UInt8(ascii: " ")) }
+          write(members[i].value, indent: indent + 1)
+        }
+      }
+      if pretty { newline(indent) }
+      output.append(UInt8(ascii: "}"))
+    }
+  }
+
+  private mutating func newline(_ indent: Int) {
+    output.append(UInt8(ascii: "\n"))
+    output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
   }
 }
 

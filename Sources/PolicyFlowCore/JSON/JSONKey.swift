@@ -15,6 +15,9 @@ public struct JSONKey: Hashable, Sendable, CustomStringConvertible {
       let id = UInt32(table.names.count)
       table.ids[name] = id
       table.names.append(name)
+      var quoted: [UInt8] = []
+      JSON.writeString(name, to: &quoted)
+      table.quotedNames.append(quoted)
       return id
     }
   }
@@ -29,15 +32,17 @@ public struct JSONKey: Hashable, Sendable, CustomStringConvertible {
 
   public var description: String { name }
 
-  /// Every interned name, indexed by key id: a copy taken once (under the lock) lets a caller
-  /// that reads many names, such as the serializer, skip the lock for each of them.
-  static var allNames: [String] {
-    JSONKey.table.withLock { $0.names }
+  /// Every interned name as a JSON string literal (quotes included, escaped), indexed by key
+  /// id: a copy taken once (under the lock) lets the serializer skip the lock, and the escaping,
+  /// for each member it writes.
+  static var allQuotedNames: [[UInt8]] {
+    JSONKey.table.withLock { $0.quotedNames }
   }
 
   private struct Table {
     var ids: [String: UInt32] = [:]
     var names: [String] = []
+    var quotedNames: [[UInt8]] = []
   }
 
   private static let table = Mutex(Table())

@@ -70,11 +70,20 @@ extension JSONParser {
   }
 
   /// The first index at or after `start` holding a byte that ends the plain part of a string
-  /// (`"`, `\` or a control character), or the end of the input. Eight bytes are tested at a
-  /// time: a byte is flagged when `byte - k` borrows into its high bit while the byte's own
+  /// (`"`, `\` or a control character), or the end of the input.
+  func simpleStringEnd(from start: Int) -> Int {
+    JSONText.plainRunEnd(bytes, from: start)
+  }
+}
+
+/// Byte-level facts about JSON text that the parser and the writer share.
+enum JSONText {
+  /// The first index at or after `start` holding a byte that cannot stand for itself inside a
+  /// JSON string (`"`, `\` or a control character), or `bytes.count`. Eight bytes are tested
+  /// at a time: a byte is flagged when `byte - k` borrows into its high bit while the byte's own
   /// high bit is clear; a borrow can only flag bytes above an earlier flagged one, so the
   /// lowest flag is exact.
-  func simpleStringEnd(from start: Int) -> Int {
+  static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
     var i = start
     if let base = bytes.baseAddress {
       let ones: UInt64 = 0x0101_0101_0101_0101

@@ -65,4 +65,26 @@ struct JSONObjectTests {
     #expect(inArray[path: "items.1.q"] == 3)
     #expect(original[path: "items.1.q"] == 2)
   }
+
+  /// What a commit decides with `isIdentical`: whether a cycle changed the policy's data and it
+  /// must be stored again. Shared storage answers at once; anything written answers no.
+  @Test func identicalMeansWrittenAlikeWhetherOrNotStorageIsShared() throws {
+    let text = #"{"a": {"b": 1, "c": [1, 2.5, "x"]}, "items": [{"q": 1}, {"q": null}], "s": "text", "t": true}"#
+    let original = try JSON(parsing: text)
+    #expect(original.isIdentical(to: original))
+    #expect(original.isIdentical(to: try JSON(parsing: text)))
+
+    var sameValueAgain = original
+    sameValueAgain.set(path: "a.b", to: 1)  // written, but to what it was
+    #expect(sameValueAgain.isIdentical(to: original))
+
+    for (path, value) in [("a.b", JSON.double(1)), ("items.1.q", 0), ("a.c.2", "y"), ("t", false), ("new", 1)] {
+      var changed = original
+      changed.set(path: path, to: value)
+      #expect(!changed.isIdentical(to: original), "after setting \(path)")
+      #expect(!original.isIdentical(to: changed), "after setting \(path)")
+    }
+    #expect(try !JSON(parsing: #"{"a": 1, "b": 2}"#).isIdentical(to: try JSON(parsing: #"{"b": 2, "a": 1}"#)))
+    #expect(try !JSON(parsing: "[1, 2]").isIdentical(to: try JSON(parsing: "[1, 2, 3]")))
+  }
 }
