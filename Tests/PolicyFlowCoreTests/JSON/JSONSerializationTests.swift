@@ -52,7 +52,8 @@ struct JSONSerializationTests {
   }
 
   @Test func numbersAreWrittenAsJavaScriptWouldWriteThem() {
-    #expect(JSON.array([.int(-42), .int(Int.min), .double(3), .double(0.1), .double(.infinity)]).serialized()
-      == "[-42,\(Int.min),3,0.1,null]")
+    #expect(
+      JSON.array([.int(-42), .int(Int.min), .double(3), .double(0.1), .double(.infinity)]).serialized()
+        == "[-42,\(Int.min),3,0.1,null]")
   }
 }
