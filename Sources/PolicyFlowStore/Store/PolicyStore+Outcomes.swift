@@ -64,6 +64,7 @@ extension PolicyStore {
           DELETE FROM activity WHERE id IN (SELECT value FROM json_each(?)) AND lease_token = ? AND lease_expires_ms > ?
           RETURNING id
           """, [.text(ids), .text(lease.token), .integer(now.milliseconds)], row: { $0.int64(at: 0) }))
+      var applied: [(ProcessedActivity, SerializedOutcome)] = []
       for (result, text) in zip(results, texts) {
         // `remove` as well as test: an activity given twice is applied once, and its second
         // copy reported like a lost lease.
@@ -71,9 +72,17 @@ extension PolicyStore {
           report.lostLease.append(result.claimed.activityID)
           continue
         }
-        try apply(result, text, worker: lease.owner, at: now)
+        applied.append((result, text))
         report.committed.append(result.claimed.activityID)
       }
+      // The messages of earlier cycles stop being current, for the whole batch at once: SQLite
+      // updates a column of the index it searches through a temporary table, and one per
+      // policy was a tenth of a commit.
+      let policyIDs = JSON.array(applied.map { .int(Int($0.0.claimed.policy.id)) }).serialized()
+      try db.execute(
+        "UPDATE message SET is_current = 0 WHERE is_current = 1 AND policy_id IN (SELECT value FROM json_each(?))",
+        [.text(policyIDs)])
+      for (result, text) in applied { try apply(result, text, worker: lease.owner, at: now) }
       return report
     }
   }
@@ -106,7 +115,6 @@ extension PolicyStore {
       preconditionFailure("a claimed policy was not In Process: \(error.message)")
     }
     let policyID = Int64(stored.id)
-    try db.execute("UPDATE message SET is_current = 0 WHERE policy_id = ? AND is_current = 1", [.integer(policyID)])
     try db.execute(
       "INSERT INTO cycle (policy_id, version, catalog_hash, at, status, flow, worker, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [

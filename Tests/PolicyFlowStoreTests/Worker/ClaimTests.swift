@@ -70,6 +70,50 @@ struct ClaimTests {
     }
   }
 
+  /// A commit marks the messages of a policy's earlier cycles as no longer current (one
+  /// statement for the batch), and only for the policies it applies.
+  @Test func onlyTheLatestCycleMessagesAreCurrent() throws {
+    try withTemporaryDatabase { path in
+      let store = try PolicyStore(path: path)
+      try store.ensureAdministrator("tester")
+      let catalog = try #require(CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog)
+      try store.snapshot(catalog)
+      let cycle = ProcessingCycle(catalog: catalog)
+      _ = try store.createPolicies((1...3).map(Self.document), source: .integration, actor: "tester", submit: true)
+      let connection = try SQLiteConnection(path: path)
+      func messages(_ code: String, current: Bool) throws -> Int {
+        try connection.queryOne(
+          """
+          SELECT count(*) FROM message JOIN policy ON policy.id = message.policy_id
+          WHERE policy.code = ? AND (message.is_current = 1 OR ? = 0)
+          """, [.text(code), .integer(current ? 1 : 0)]
+        ) { $0.int(at: 0) } ?? -1
+      }
+      func processAll() throws -> [String] {
+        let claim = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
+        let processed = claim.activities.map {
+          ProcessedActivity(claimed: $0, outcome: cycle.run($0.policy.policy.data, at: claim.lease.expires.timestamp))
+        }
+        _ = try store.commit(processed, lease: claim.lease)
+        return claim.activities.map(\.policy.policy.code)
+      }
+
+      #expect(try processAll() == ["C-1", "C-2", "C-3"])
+      // The bare documents fail the data-quality rules: fatal messages, back to Edit.
+      let perCycle = try messages("C-1", current: true)
+      #expect(perCycle > 0)
+      #expect(try messages("C-2", current: true) == perCycle)
+
+      _ = try store.submit(["C-1", "C-3"], actor: "tester")
+      #expect(try processAll() == ["C-1", "C-3"])
+      for code in ["C-1", "C-3"] {
+        #expect(try messages(code, current: true) == perCycle, "\(code): only the second cycle's")
+        #expect(try messages(code, current: false) == 2 * perCycle, "\(code): both cycles kept")
+      }
+      #expect(try messages("C-2", current: true) == perCycle, "not processed again: its messages stay current")
+    }
+  }
+
   @Test func aStoreFromSchemaVersionOneIsUpgradedAndItsQueueStillClaims() throws {
     try withTemporaryDatabase { path in
       // A store as the first release wrote it, with three policies queued.
