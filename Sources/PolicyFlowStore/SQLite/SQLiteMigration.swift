@@ -9,20 +9,31 @@ public struct SQLiteMigration: Sendable {
   /// A short description recorded next to the version, such as "create the activity queue".
   public let name: String
 
+  /// Whether the migration rebuilds tables that other tables reference (create a new table,
+  /// copy, drop the old one, rename), which SQLite allows only with foreign keys off: dropping a
+  /// referenced table with them on deletes every row that refers to it (`ON DELETE CASCADE`).
+  /// The migrator turns them off around the migration's transaction and checks every reference
+  /// before it commits.
+  public let rebuildsReferencedTables: Bool
+
   let apply: @Sendable (SQLiteConnection) throws -> Void
 
   /// A migration that runs an SQL script of one or more statements.
-  public init(version: Int, name: String, sql: String) {
-    self.init(version: version, name: name) { connection in
+  public init(version: Int, name: String, rebuildsReferencedTables: Bool = false, sql: String) {
+    self.init(version: version, name: name, rebuildsReferencedTables: rebuildsReferencedTables) { connection in
       try connection.execute(sql)
     }
   }
 
   /// A migration that runs Swift code, for changes SQL alone cannot express (such as rewriting
   /// stored JSON).
-  public init(version: Int, name: String, apply: @escaping @Sendable (SQLiteConnection) throws -> Void) {
+  public init(
+    version: Int, name: String, rebuildsReferencedTables: Bool = false,
+    apply: @escaping @Sendable (SQLiteConnection) throws -> Void
+  ) {
     self.version = version
     self.name = name
+    self.rebuildsReferencedTables = rebuildsReferencedTables
     self.apply = apply
   }
 }

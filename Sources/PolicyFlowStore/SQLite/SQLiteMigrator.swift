@@ -1,3 +1,5 @@
+import CSQLite
+
 /// Brings a database to the latest schema by running the numbered migrations it has not run yet.
 ///
 /// Applied migrations are recorded in `schema_migrations(version, name, applied_at)`. Each
@@ -51,6 +53,9 @@ public struct SQLiteMigrator: Sendable {
     var applied: [Int] = []
     // An up-to-date database is only read, never locked for writing.
     for migration in migrations where migration.version > initialVersion {
+      // Outside the transaction: SQLite ignores this pragma inside one.
+      if migration.rebuildsReferencedTables { try connection.execute("PRAGMA foreign_keys = OFF") }
+      defer { if migration.rebuildsReferencedTables { try? connection.execute("PRAGMA foreign_keys = ON") } }
       let didApply = try connection.transaction(.immediate) {
         // Read again under the write lock: another process may have migrated meanwhile.
         let current = try currentVersion(of: connection)
@@ -67,6 +72,7 @@ public struct SQLiteMigrator: Sendable {
         )
         do {
           try migration.apply(connection)
+          if migration.rebuildsReferencedTables { try checkReferences(connection) }
         } catch {
           throw SQLiteMigrationError.migrationFailed(
             path: connection.path,
@@ -86,6 +92,19 @@ public struct SQLiteMigrator: Sendable {
       if didApply { applied.append(migration.version) }
     }
     return applied
+  }
+
+  /// Fails when a row refers to a row that does not exist, as foreign keys would have prevented.
+  private func checkReferences(_ connection: SQLiteConnection) throws {
+    let broken = try connection.query("PRAGMA foreign_key_check") { row in
+      "\(row.string(at: 0)) row \(row.int(at: 1)) refers to a missing row of \(row.string(at: 2))"
+    }
+    guard broken.isEmpty else {
+      throw SQLiteError(
+        code: SQLITE_CONSTRAINT,
+        message: "the rebuilt tables break references: " + broken.prefix(3).joined(separator: "; "),
+        sql: "PRAGMA foreign_key_check")
+    }
   }
 
   private func refuseNewer(_ databaseVersion: Int, _ connection: SQLiteConnection) throws {

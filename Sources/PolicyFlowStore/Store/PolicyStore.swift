@@ -23,9 +23,20 @@ public final class PolicyStore {
 
   /// Opens (creating when missing) and migrates the store at `path`. A store written by a
   /// newer PolicyFlow is refused and left untouched.
-  public init(path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true)
-    throws
-  {
+  public convenience init(
+    path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true
+  ) throws {
+    try self.init(
+      path: path, durability: durability, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: create,
+      migrations: StoreSchema.migrations)
+  }
+
+  /// Opens the store migrated only as far as `migrations` go: for tests of upgrades from an
+  /// older schema.
+  init(
+    path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true,
+    migrations: [SQLiteMigration]
+  ) throws {
     self.path = path
     if !create, access(path, F_OK) != 0 {
       throw StoreError(
@@ -37,7 +48,7 @@ public final class PolicyStore {
       path: path,
       configuration: .init(
         busyTimeout: .milliseconds(busyTimeoutMilliseconds), synchronous: durability == .full ? .full : .normal))
-    try SQLiteMigrator(StoreSchema.migrations).migrate(db)
+    try SQLiteMigrator(migrations).migrate(db)
   }
 
   /// How hard a commit waits for the disk.

@@ -71,6 +71,58 @@ struct SQLiteMigratorTests {
     }
   }
 
+  /// A table that others refer to with `ON DELETE CASCADE`, rebuilt the way SQLite documents
+  /// (new table, copy, drop, rename): with foreign keys on, the drop would delete every row that
+  /// refers to it.
+  private static let cascadingChild = SQLiteMigration(
+    version: 2, name: "history that cascades",
+    sql: """
+      CREATE TABLE status_history (
+        policy_code TEXT NOT NULL REFERENCES policy (code) ON DELETE CASCADE, status TEXT NOT NULL);
+      INSERT INTO policy (code) VALUES ('P-1'), ('P-2');
+      INSERT INTO status_history VALUES ('P-1', 'Edit'), ('P-2', 'Edit'), ('P-2', 'Approved');
+      """)
+
+  private static func rebuildPolicy(version: Int, keeping condition: String) -> SQLiteMigration {
+    SQLiteMigration(
+      version: version, name: "rebuild policy", rebuildsReferencedTables: true,
+      sql: """
+        CREATE TABLE policy_new (code TEXT PRIMARY KEY, note TEXT);
+        INSERT INTO policy_new (code) SELECT code FROM policy WHERE \(condition);
+        DROP TABLE policy;
+        ALTER TABLE policy_new RENAME TO policy;
+        """)
+  }
+
+  @Test func aRebuiltTableKeepsTheRowsThatReferToIt() throws {
+    try withTemporaryDatabase { path in
+      let connection = try SQLiteConnection(path: path)
+      let migrator = SQLiteMigrator([migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "1")])
+      #expect(try migrator.migrate(connection) == [1, 2, 3])
+      #expect(try connection.queryOne("SELECT count(*) FROM status_history") { $0.int(at: 0) } == 3)
+      #expect(try connection.queryOne("SELECT count(*) FROM policy WHERE note IS NULL") { $0.int(at: 0) } == 2)
+      // Foreign keys are on again, and refer to the new table.
+      #expect(try connection.queryOne("PRAGMA foreign_keys") { $0.int(at: 0) } == 1)
+      try connection.execute("DELETE FROM policy WHERE code = 'P-2'")
+      #expect(try connection.query("SELECT policy_code FROM status_history") { $0.string(at: 0) } == ["P-1"])
+    }
+  }
+
+  @Test func aRebuildThatLosesReferencedRowsIsRolledBack() throws {
+    try withTemporaryDatabase { path in
+      let connection = try SQLiteConnection(path: path)
+      let losing = SQLiteMigrator([
+        migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "code = 'P-1'"),
+      ])
+      let error = try #require(throws: SQLiteMigrationError.self) { try losing.migrate(connection) }
+      #expect(String(describing: error).contains("Migration 3 (rebuild policy) failed"))
+      #expect(String(describing: error).contains("status_history row 2 refers to a missing row of policy"))
+      #expect(try losing.currentVersion(of: connection) == 2)
+      #expect(try connection.queryOne("SELECT count(*) FROM policy") { $0.int(at: 0) } == 2)
+      #expect(try connection.queryOne("PRAGMA foreign_keys") { $0.int(at: 0) } == 1)
+    }
+  }
+
   @Test func aDatabaseFromANewerBuildIsRefusedAndLeftByteForByteUnchanged() throws {
     try withTemporaryDatabase { path in
       do {

@@ -142,4 +142,74 @@ struct ClaimTests {
       #expect(claimed.map(\.policy.policy.data) == (0..<3).map(Self.document))
     }
   }
+
+  /// Log lines name activities by id: an id is never given to a second activity, even once the
+  /// queue has emptied (schema version 4).
+  @Test func activityIdsAreNotReusedOnceTheQueueEmpties() throws {
+    try withTemporaryDatabase { path in
+      let store = try PolicyStore(path: path)
+      try store.ensureAdministrator("tester")
+      let catalog = try #require(CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog)
+      try store.snapshot(catalog)
+      let cycle = ProcessingCycle(catalog: catalog)
+      var seen: [Int64] = []
+      for round in 0..<3 {
+        _ = try store.createPolicies(
+          [Self.document(2 * round), Self.document(2 * round + 1)], source: .integration, actor: "tester", submit: true)
+        let claim = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
+        let processed = claim.activities.map {
+          ProcessedActivity(claimed: $0, outcome: cycle.run($0.policy.policy.data, at: claim.lease.expires.timestamp))
+        }
+        #expect(try store.commit(processed, lease: claim.lease).committed.count == 2)
+        #expect(try store.queueStatus().queued == 0)
+        seen += claim.activities.map(\.activityID)
+      }
+      #expect(Set(seen).count == 6, "ids \(seen)")
+    }
+  }
+
+  /// Schema version 4 rebuilds `policy` and `activity`: everything that refers to them stays,
+  /// and the rebuilt tables still refuse what the old ones refused.
+  @Test func aStoreFromSchemaVersionThreeKeepsItsHistoryThroughTheRebuild() throws {
+    try withTemporaryDatabase { path in
+      do {
+        let store = try PolicyStore(path: path, migrations: Array(StoreSchema.migrations.prefix(3)))
+        try store.ensureAdministrator("tester")
+        let catalog = try #require(CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog)
+        try store.snapshot(catalog)
+        _ = try store.createPolicies((0..<4).map(Self.document), source: .integration, actor: "tester", submit: true)
+        let claim = try store.claim(owner: "a", limit: 2, leaseMilliseconds: 60_000)
+        let processed = claim.activities.map {
+          ProcessedActivity(
+            claimed: $0,
+            outcome: ProcessingCycle(catalog: catalog).run($0.policy.policy.data, at: claim.lease.expires.timestamp))
+        }
+        _ = try store.commit(processed, lease: claim.lease)
+        #expect(try store.schemaVersion == 3)
+      }
+      let tables = ["policy", "policy_data", "status_history", "cycle", "message", "activity"]
+      func counts() throws -> [Int] {
+        let connection = try SQLiteConnection(path: path)
+        return try tables.map { table in
+          try connection.queryOne("SELECT count(*) FROM \(table)") { $0.int(at: 0) } ?? -1
+        }
+      }
+      let before = try counts()
+
+      let store = try PolicyStore(path: path)
+      #expect(try store.schemaVersion == 4)
+      #expect(try counts() == before)
+      let connection = try SQLiteConnection(path: path)
+      #expect(try connection.query("PRAGMA foreign_key_check") { $0.string(at: 0) }.isEmpty)
+      #expect(try connection.query("PRAGMA integrity_check") { $0.string(at: 0) } == ["ok"])
+      #expect(throws: SQLiteError.self) { try connection.execute("UPDATE policy SET status = 'Lost' WHERE id = 1") }
+      #expect(throws: SQLiteError.self) { try connection.execute("UPDATE activity SET state = 'gone'") }
+      // The two policies still queued are claimed from the rebuilt queue.
+      let claimed = try store.claim(owner: "b", limit: 10, leaseMilliseconds: 60_000).activities
+      #expect(claimed.map(\.policy.policy.code) == ["C-2", "C-3"])
+      // Deleting a policy still takes its history with it: the references point at the new table.
+      try connection.execute("DELETE FROM policy WHERE code = 'C-0'")
+      #expect(try counts()[2] < before[2])
+    }
+  }
 }
