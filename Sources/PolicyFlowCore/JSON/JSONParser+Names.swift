@@ -4,18 +4,23 @@ extension JSONParser {
   /// bytes.
   mutating func parseKey() throws(JSONParseError) -> JSONKey {
     let start = index + 1
-    let end = simpleStringEnd(from: start)
-    guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return JSONKey(try parseString()) }
-    let count = end - start
-    let hash = nameHash(start, count)
+    let name: CachedName
+    if let short = CachedName(shortNameIn: bytes, at: start) {
+      name = short
+    } else {
+      let end = simpleStringEnd(from: start)
+      guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), end > start else { return JSONKey(try parseString()) }
+      name = CachedName(bytes, start: start, count: end - start)
+    }
+    let end = start + name.count
     // Two candidate slots, so two names that share one do not evict each other on every
-    // document. An empty name never matches: unused slots hold an empty name.
+    // document. An empty name never matches: unused slots have a count of 0.
+    let hash = name.hash
     let first = Int(truncatingIfNeeded: hash % UInt64(JSONParser.keyCacheSize))
     let second = Int(truncatingIfNeeded: (hash >> 32) % UInt64(JSONParser.keyCacheSize))
     let found = keyCache.withUnsafeBufferPointer { cache -> JSONKey? in
-      guard count > 0 else { return nil }
-      if cache[first].name.count == count && sameBytes(cache[first].name, start) { return cache[first].key }
-      if cache[second].name.count == count && sameBytes(cache[second].name, start) { return cache[second].key }
+      if cache[first].name.matches(name, bytes) { return cache[first].key }
+      if cache[second].name.matches(name, bytes) { return cache[second].key }
       return nil
     }
     if let found {
@@ -23,52 +28,94 @@ extension JSONParser {
       return found
     }
     let key = JSONKey(try parseString())
-    guard count > 0 else { return key }
-    let slot = keyCache[first].name.isEmpty || !keyCache[second].name.isEmpty ? first : second
-    keyCache[slot] = KeyCacheEntry(name: Array(bytes[start..<end]), key: key)
+    let slot = keyCache[first].name.count == 0 || keyCache[second].name.count != 0 ? first : second
+    keyCache[slot] = KeyCacheEntry(name: name.stored(bytes), key: key)
     keyCacheChanged = true
     return key
   }
+}
 
-  /// Whether `name` equals the bytes at `start` (the caller checked the length), eight bytes
-  /// at a time.
-  private func sameBytes(_ name: [UInt8], _ start: Int) -> Bool {
-    name.withUnsafeBytes { name in
-      let text = UnsafeRawPointer(bytes.baseAddress! + start)
-      var offset = 0
-      while offset + 8 <= name.count {
-        if name.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-          != text.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        {
-          return false
-        }
-        offset += 8
-      }
-      while offset < name.count {
-        if name[offset] != text.load(fromByteOffset: offset, as: UInt8.self) { return false }
-        offset += 1
-      }
-      return true
-    }
+/// A member name as the key cache compares it: its length and first sixteen bytes in two words
+/// (most names are shorter), and any further bytes in an array. Two words compare in two
+/// instructions where a byte loop took one per byte, and reading them retains nothing.
+struct CachedName: Sendable {
+  var count = 0
+  var head: UInt64 = 0
+  var next: UInt64 = 0
+  /// Bytes after the first sixteen; kept only in the cache, empty while parsing.
+  var rest: [UInt8] = []
+  /// Where the name starts in the text being parsed (not kept in the cache).
+  private var start = 0
+
+  static let empty = CachedName()
+
+  private init() {}
+
+  /// The name of `count` bytes at `start` in `bytes`.
+  init(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, count: Int) {
+    self.count = count
+    self.start = start
+    head = CachedName.word(bytes, start, Swift.min(count, 8))
+    next = count > 8 ? CachedName.word(bytes, start + 8, Swift.min(count - 8, 8)) : 0
   }
 
-  /// A hash of the `count` bytes at `start` for the key cache: the length and the first and
-  /// last eight bytes (member names differ early or late), without a pass over every byte.
-  private func nameHash(_ start: Int, _ count: Int) -> UInt64 {
-    let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-    var hash = UInt64(count) &* multiplier
-    if count >= 8 {
-      let text = UnsafeRawPointer(bytes.baseAddress! + start)
-      hash = (hash ^ text.loadUnaligned(as: UInt64.self)) &* multiplier
-      hash = (hash ^ text.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* multiplier
+  /// The name at `start` when it is a plain name of 1 to 16 bytes closed by a quote, read
+  /// in two words that give both its bytes and where it ends; nil otherwise (longer, escaped,
+  /// empty, or too near the end of the text to read sixteen bytes at once).
+  @inline(__always) init?(shortNameIn bytes: UnsafeBufferPointer<UInt8>, at start: Int) {
+    guard start + 16 <= bytes.count, let base = bytes.baseAddress else { return nil }
+    let first = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+    let second = UnsafeRawPointer(base + start + 8).loadUnaligned(as: UInt64.self)
+    let count: Int
+    if let end = JSONText.firstSpecialByte(in: first) {
+      count = end
+      head = end == 0 ? 0 : first & ((1 << UInt64(8 * end)) - 1)
+      next = 0
+    } else if let end = JSONText.firstSpecialByte(in: second) {
+      count = 8 + end
+      head = first
+      next = end == 0 ? 0 : second & ((1 << UInt64(8 * end)) - 1)
     } else {
-      var word: UInt64 = 0
-      for i in 0..<count { word |= UInt64(bytes[start + i]) << UInt64(8 * i) }
-      hash = (hash ^ word) &* multiplier
+      return nil
     }
+    guard count > 0, bytes[start + count] == UInt8(ascii: "\"") else { return nil }
+    self.count = count
+    self.start = start
+  }
+
+  /// This name as the cache keeps it, with its bytes after the sixteenth.
+  func stored(_ bytes: UnsafeBufferPointer<UInt8>) -> CachedName {
+    var copy = self
+    if count > 16 { copy.rest = Array(bytes[(start + 16)..<(start + count)]) }
+    return copy
+  }
+
+  var hash: UInt64 {
+    let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var hash = (UInt64(count) ^ head) &* multiplier
+    hash = (hash ^ next) &* multiplier
     return hash ^ (hash >> 29)
   }
 
+  /// Whether this cached name is `name`, read from `bytes`.
+  @inline(__always) func matches(_ name: CachedName, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard count == name.count, head == name.head, next == name.next else { return false }
+    return count <= 16 || rest.elementsEqual(bytes[(name.start + 16)..<(name.start + name.count)])
+  }
+
+  /// The `count` (at most eight) bytes at `offset` as a little-endian word, upper bytes zero.
+  private static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ count: Int) -> UInt64 {
+    if offset + 8 <= bytes.count, let base = bytes.baseAddress {
+      let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+      return count == 8 ? word : word & ((1 << UInt64(8 * count)) - 1)
+    }
+    var word: UInt64 = 0
+    for i in 0..<count { word |= UInt64(bytes[offset + i]) << UInt64(8 * i) }
+    return word
+  }
+}
+
+extension JSONParser {
   /// The first index at or after `start` holding a byte that ends the plain part of a string
   /// (`"`, `\` or a control character), or the end of the input.
   func simpleStringEnd(from start: Int) -> Int {
@@ -86,15 +133,8 @@ enum JSONText {
   static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
     var i = start
     if let base = bytes.baseAddress {
-      let ones: UInt64 = 0x0101_0101_0101_0101
-      let highs: UInt64 = 0x8080_8080_8080_8080
       while i + 8 <= bytes.count {
-        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let flags =
-          ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
-        if flags != 0 { return i + flags.trailingZeroBitCount / 8 }
+        if let end = firstSpecialByte(in: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return i + end }
         i += 8
       }
     }
@@ -104,5 +144,17 @@ enum JSONText {
       i += 1
     }
     return i
+  }
+
+  /// The position (0–7) of the first byte of `word` (eight bytes of text, little-endian) that
+  /// cannot stand for itself in a string, or nil when all eight can.
+  @inline(__always) static func firstSpecialByte(in word: UInt64) -> Int? {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let quote = word ^ (ones &* 0x22)
+    let backslash = word ^ (ones &* 0x5C)
+    let flags =
+      ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word)
+      & 0x8080_8080_8080_8080
+    return flags == 0 ? nil : flags.trailingZeroBitCount / 8
   }
 }

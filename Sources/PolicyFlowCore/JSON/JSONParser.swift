@@ -31,11 +31,11 @@ struct JSONParser {
   var keyCacheChanged = false
   static let keyCacheSize = 1024
   private static let sharedKeyCache = Mutex(
-    [KeyCacheEntry](repeating: KeyCacheEntry(name: [], key: JSONKey(id: 0)), count: keyCacheSize))
+    [KeyCacheEntry](repeating: KeyCacheEntry(name: .empty, key: JSONKey(id: 0)), count: keyCacheSize))
 
-  /// A member name's UTF-8 bytes and its interned key.
+  /// A member name's bytes and its interned key.
   struct KeyCacheEntry: Sendable {
-    var name: [UInt8]
+    var name: CachedName
     var key: JSONKey
   }
 
@@ -43,6 +43,10 @@ struct JSONParser {
     self.bytes = bytes
     self.recordLocations = recordLocations
     keyCache = JSONParser.sharedKeyCache.withLock { $0 }
+    // Room for a policy's usual nesting from the start: grown from empty, the stacks were
+    // reallocated and copied a dozen times per document.
+    memberStack.reserveCapacity(64)
+    elementStack.reserveCapacity(32)
   }
 
   /// Parses one value that must fill the whole input (surrounding white space aside).
@@ -172,9 +176,9 @@ struct JSONParser {
       if recordLocations { path.removeLast() }
       // A repeated name keeps its first position and takes the last value.
       if let existing {
-        memberStack[existing].value = value
+        memberStack[existing].value = consume value
       } else {
-        memberStack.append(JSONObjectStorage.Member(key: key, value: value))
+        memberStack.append(JSONObjectStorage.Member(key: key, value: consume value))
       }
       skipWhitespace()
       guard index < bytes.count else { throw error("expected ',' or '}' after an object member, found end of input") }
@@ -212,7 +216,7 @@ struct JSONParser {
       skipWhitespace()
       if recordLocations { path.append(String(elementStack.count - start)) }
       let element = try parseValue()
-      elementStack.append(element)
+      elementStack.append(consume element)
       if recordLocations { path.removeLast() }
       skipWhitespace()
       guard index < bytes.count else { throw error("expected ',' or ']' after an array element, found end of input") }

@@ -35,6 +35,28 @@ struct JSONParserTests {
     }
   }
 
+  @Test func namesThatShareTheirFirstSixteenBytesStayApart() throws {
+    let head = "employerContribu"  // sixteen bytes
+    let names = [head, head + "tion", head + "tionPercent", head + "ting", head + "tionPercenT"]
+    var object = JSONObject()
+    for (i, name) in names.enumerated() { object[name] = .int(i) }
+    let text = JSON.object(object).serialized()
+    for _ in 0..<3 {
+      let parsed = try #require(try JSON(parsing: text).objectValue)
+      #expect(parsed.names == names)
+      for (i, name) in names.enumerated() { #expect(parsed[name] == .int(i), "\(name)") }
+    }
+  }
+
+  @Test func namesRightAtTheEndOfTheTextAreRead() throws {
+    // Fewer than eight bytes follow the name's start: read byte by byte, not as a word.
+    for text in [#"{"a":1}"#, #"{"ab":1}"#, #"{"abcdefg":1}"#, #"{"x":{"abcdefghi":2}}"#] {
+      let once = try JSON(parsing: text)
+      #expect(try JSON(parsing: text) == once)
+      #expect(once.serialized() == text)
+    }
+  }
+
   @Test func anUnterminatedStringNearTheEndIsAnError() {
     for text in [#"{"abc"#, #"{"abcdefghijklmnop"#, #"["abc"#, #"{"a": "bcdefghijk"#] {
       #expect(throws: JSONParseError.self) { try JSON(parsing: text) }
