@@ -31,13 +31,7 @@ struct JSONParser {
   var keyCacheChanged = false
   static let keyCacheSize = 1024
   private static let sharedKeyCache = Mutex(
-    [KeyCacheEntry](repeating: KeyCacheEntry(name: .empty, key: JSONKey(id: 0)), count: keyCacheSize))
-
-  /// A member name's bytes and its interned key.
-  struct KeyCacheEntry: Sendable {
-    var name: CachedName
-    var key: JSONKey
-  }
+    [KeyCacheEntry](repeating: .empty, count: keyCacheSize))
 
   init(bytes: UnsafeBufferPointer<UInt8>, recordLocations: Bool = false) {
     self.bytes = bytes
