@@ -122,7 +122,9 @@ struct KeyCacheEntry: Sendable {
   @inline(__always) static func holds(
     _ name: NameWords, at entry: UnsafePointer<KeyCacheEntry>, _ bytes: UnsafeBufferPointer<UInt8>
   ) -> Bool {
-    guard entry.pointee.count == Int32(clamping: name.count), entry.pointee.head == name.head, entry.pointee.next == name.next else {
+    guard entry.pointee.count == Int32(clamping: name.count), entry.pointee.head == name.head,
+      entry.pointee.next == name.next
+    else {
       return false
     }
     return name.count <= 16 || entry.pointee.rest.elementsEqual(bytes[(name.start + 16)..<(name.start + name.count)])
