@@ -119,12 +119,6 @@ extension PolicyStore {
     guard case .string(let code)? = fields[Self.codeKey] else {
       throw StoreError(.invalidInput, "A policy needs a 'code' string, e.g. \"code\": \"HP-000123\".")
     }
-    if let existing = try db.queryOne("SELECT 1 FROM policy WHERE code = ? LIMIT 1", [.text(code)], row: { _ in true }),
-      existing
-    {
-      throw StoreError(
-        .alreadyExists, "A policy with code '\(code)' already exists; edit it instead of importing it again.")
-    }
     let outcome = try decide(PolicyLifecycle.newPolicy(code: code), .create)
     let now = time ?? clock()
     let stamp = SQLiteValue.text(now.iso8601)
@@ -138,12 +132,19 @@ extension PolicyStore {
       .text(code), .text(gid), .text(outcome.status.rawValue), .text(source.rawValue), SQLiteValue(processFlow),
       SQLiteValue(accessGroup), .text(actor), stamp, stamp, stamp,
     ]
-    try db.execute(
-      """
-      INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, is_current,
-        last_changed_by, data_changed_at, created_at, updated_at)
-      VALUES (?, 1, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
-      """, row)
+    do {
+      try db.execute(
+        """
+        INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, is_current,
+          last_changed_by, data_changed_at, created_at, updated_at)
+        VALUES (?, 1, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+        """, row)
+    } catch let error as SQLiteError where error.isConstraintViolation && error.message.contains("policy.code") {
+      // Every policy has a version 1, so UNIQUE (code, version) refuses a code that exists:
+      // one index probe, where a SELECT first made two.
+      throw StoreError(
+        .alreadyExists, "A policy with code '\(code)' already exists; edit it instead of importing it again.")
+    }
     let id = db.lastInsertRowID
     try storeData(policyID: id, dataText)
     try recordStatus(policyID: id, outcome.statusHistory, actor: actor, at: now)

@@ -49,6 +49,21 @@ struct JSONImportTests {
     #expect(result.documents.map(\.line) == [1, 2])
   }
 
+  /// Each record keeps its text exactly as written (it is stored as the policy's data), for
+  /// lines of every length around the eight-byte steps the line split takes, with non-ASCII
+  /// text, Windows line endings and no feed after the last line.
+  @Test func eachRecordKeepsItsLineAsWritten() {
+    let lines = (0..<20).map { index in
+      #"{"code": "HP-\#(index)", "lineOfBusiness": "health", "brand": "b", "note": "é\#(String(repeating: "x", count: index))✓"}"#
+    }
+    let text = lines.enumerated().map { $0.offset % 3 == 0 ? $0.element + "\r" : $0.element }.joined(separator: "\n")
+    let result = PolicyImport.parse(text, file: "u.jsonl")
+    #expect(result.rowFindings.isEmpty)
+    #expect(result.documents.map(\.text) == lines)
+    #expect(result.documents.map(\.line) == Array(1...20))
+    #expect(result.documents.last?.data[path: "note"] == .string("é" + String(repeating: "x", count: 19) + "✓"))
+  }
+
   @Test func reportsMalformedJSONAsOneFinding() {
     let result = PolicyImport.parse("[\n  {\"code\": }\n]", file: "p.json")
     #expect(result.rowFindings.count == 1)
