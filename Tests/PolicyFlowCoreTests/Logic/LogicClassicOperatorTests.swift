@@ -59,6 +59,12 @@ struct LogicClassicOperatorTests {
     (#"{"log": "hello"}"#, #""hello""#),
     (#"{"if": [{"var": "a"}, "yes", "no"]}"#, #""no""#),
     (#"{"reduce": [[1, 2, 3], {"+": [{"var": "accumulator"}, {"var": "current"}]}]}"#, "6"),
+    // A body that keeps each step's data: every step stays as it was (the step object is reused).
+    (
+      #"{"reduce": [[1, 2, 3], {"var": ""}, 0]}"#,
+      #"{"current":3,"accumulator":{"current":2,"accumulator":{"current":1,"accumulator":0}}}"#
+    ),
+    (#"{"reduce": [["a", "b"], {"cat": [{"var": "accumulator"}, {"var": "current"}]}, ""]}"#, #""ab""#),
     (#"{"map": [{"var": "x"}, 1]}"#, "[]"),
     (#"{"all": [5, true]}"#, "false"),
     (#"{"x": 1, "y": {"var": "a"}}"#, #"{"x":1,"y":{"var":"a"}}"#),
