@@ -17,7 +17,15 @@ public struct JSONObject: @unchecked Sendable, Sequence {
   /// last value).
   public init(members: [(JSONKey, JSON)]) {
     self.init(minimumCapacity: members.count)
-    for (key, value) in members { set(key, value) }
+    // Written straight into the new storage, which nothing else shares and which has room for
+    // every member: `set` checked both for each member (outcomes are built this way).
+    for (key, value) in members {
+      if let index = index(of: key) {
+        storage.withUnsafeMutablePointerToElements { $0[index].value = value }
+      } else {
+        storage.append(JSONObjectStorage.Member(key: key, value: value))
+      }
+    }
   }
 
   /// An empty object with room for `minimumCapacity` members before it reallocates.

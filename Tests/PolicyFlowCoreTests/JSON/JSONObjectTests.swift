@@ -28,6 +28,14 @@ struct JSONObjectTests {
     #expect(JSON.object(object).serialized() == #"{"z":"again","m":2,"b":3,"q":true}"#)
   }
 
+  @Test func membersGivenTwiceKeepTheirFirstPlaceAndLastValue() {
+    let (a, b) = (JSONKey("a"), JSONKey("b"))
+    let object = JSONObject(members: [(a, 1), (b, 2), (a, 3)])
+    #expect(object.names == ["a", "b"])
+    #expect(object[a] == 3)
+    #expect(JSONObject(members: []).isEmpty)
+  }
+
   @Test func emptyObjectsDoNotShareWrites() {
     var first = JSONObject()
     let second = JSONObject()
