@@ -201,4 +201,20 @@ struct SQLiteConnectionTests {
       #expect(first.changes == 1)
     }
   }
+
+  /// The statement cache hashes a text by its length and ends only; texts alike there are still
+  /// different statements.
+  @Test func statementsAlikeInLengthAndEndsAreKeptApart() throws {
+    try withTemporaryDatabase { path in
+      let connection = try SQLiteConnection(path: path)
+      let texts = [
+        "SELECT 'first value is here', 1 AS result", "SELECT 'first value is near', 2 AS result", "SELECT 3",
+      ]
+      for _ in 0..<2 {
+        for (index, sql) in texts.enumerated() {
+          #expect(try connection.queryOne(sql) { $0.int(at: $0.columnCount - 1) } == index + 1, "\(sql)")
+        }
+      }
+    }
+  }
 }
