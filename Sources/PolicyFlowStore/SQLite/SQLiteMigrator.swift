@@ -45,8 +45,11 @@ public struct SQLiteMigrator: Sendable {
   /// - Throws: ``SQLiteMigrationError/databaseIsNewer(path:databaseVersion:latestKnownVersion:)``
   ///   without changing the database, ``SQLiteMigrationError/migrationFailed(path:version:name:currentVersion:underlying:)``
   ///   when a migration fails (earlier ones stay applied), or ``SQLiteError`` (such as busy).
+  /// - Parameter willApply: called with each migration about to run on a database that already
+  ///   had a schema (not while a new database is created), once its write lock is held: an
+  ///   upgrade of a large store can take a while, and a caller can say so.
   @discardableResult
-  public func migrate(_ connection: SQLiteConnection) throws -> [Int] {
+  public func migrate(_ connection: SQLiteConnection, willApply: ((SQLiteMigration) -> Void)? = nil) throws -> [Int] {
     // Checked before the first write, so a newer database is refused untouched.
     let initialVersion = try currentVersion(of: connection)
     try refuseNewer(initialVersion, connection)
@@ -61,6 +64,7 @@ public struct SQLiteMigrator: Sendable {
         let current = try currentVersion(of: connection)
         try refuseNewer(current, connection)
         guard current < migration.version else { return false }
+        if initialVersion > 0 { willApply?(migration) }
         try connection.execute(
           """
           CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -23,19 +23,23 @@ public final class PolicyStore {
 
   /// Opens (creating when missing) and migrates the store at `path`. A store written by a
   /// newer PolicyFlow is refused and left untouched.
+  ///
+  /// `upgradeProgress` is told, in sentences, when an existing store is upgraded to a newer
+  /// schema (before each step, and when it is done): on a large store that takes a while.
   public convenience init(
-    path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true
+    path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true,
+    upgradeProgress: ((String) -> Void)? = nil
   ) throws {
     try self.init(
       path: path, durability: durability, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: create,
-      migrations: StoreSchema.migrations)
+      migrations: StoreSchema.migrations, upgradeProgress: upgradeProgress)
   }
 
   /// Opens the store migrated only as far as `migrations` go: for tests of upgrades from an
   /// older schema.
   init(
     path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true,
-    migrations: [SQLiteMigration]
+    migrations: [SQLiteMigration], upgradeProgress: ((String) -> Void)? = nil
   ) throws {
     self.path = path
     if !create, access(path, F_OK) != 0 {
@@ -48,7 +52,16 @@ public final class PolicyStore {
       path: path,
       configuration: .init(
         busyTimeout: .milliseconds(busyTimeoutMilliseconds), synchronous: durability == .full ? .full : .normal))
-    try SQLiteMigrator(migrations).migrate(db)
+    let started = StoreTime.now()
+    let applied = try SQLiteMigrator(migrations).migrate(db) { migration in
+      upgradeProgress?(
+        "Upgrading the store at \(path) to schema version \(migration.version) (\(migration.name)); "
+          + "on a large store this takes a while, and stopping it leaves the store as it was.")
+    }
+    if let upgradeProgress, let last = applied.last, applied.count < migrations.count {
+      let tenths = (StoreTime.now().milliseconds - started.milliseconds + 50) / 100
+      upgradeProgress("Upgraded the store to schema version \(last) in \(tenths / 10).\(tenths % 10) s.")
+    }
   }
 
   /// How hard a commit waits for the disk.

@@ -31,7 +31,7 @@ enum StoreOptions {
   static func open(_ invocation: Invocation, create: Bool = false) throws -> PolicyStore {
     let path = path(invocation)
     do {
-      return try PolicyStore(path: path, create: create)
+      return try PolicyStore(path: path, create: create, upgradeProgress: { Terminal.error($0) })
     } catch let error as StoreError {
       throw CommandFailure(message: error.message)
     } catch {

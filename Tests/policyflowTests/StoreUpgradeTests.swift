@@ -1,0 +1,40 @@
+import Foundation
+import PolicyFlowCore
+import Testing
+
+@testable import PolicyFlowStore
+
+/// Opening a store written by an earlier release upgrades it, and says so on stderr: the
+/// upgrade of a large store takes seconds to minutes.
+@Suite(.serialized) struct StoreUpgradeTests {
+  @Test func anUpgradeIsAnnouncedOnceAndTheStoreWorksAfterIt() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let db = directory.appendingPathComponent("old.sqlite").path
+    do {
+      // A store as schema version 3 left it, with two policies queued.
+      let old = try PolicyStore(path: db, migrations: Array(StoreSchema.migrations.prefix(3)))
+      try old.ensureAdministrator("alice")
+      let documents: [JSON] = (1...2).map { ["code": .string("OLD-\($0)"), "lineOfBusiness": "health", "brand": "b"] }
+      _ = try old.createPolicies(documents, source: .integration, actor: "alice", submit: true)
+    }
+
+    let first = try PolicyFlowBinary.run(["queue", "--db", db, "--as", "alice"])
+    #expect(first.exitCode == 0, "\(first.stderr)")
+    #expect(first.stdout == "queued 2, leased 0, failed 0\n")
+    #expect(first.stderr.hasPrefix("Upgrading the store at \(db) to schema version 4 ("))
+    #expect(first.stderr.contains("\nUpgraded the store to schema version 4 in "))
+
+    let second = try PolicyFlowBinary.run(["queue", "--db", db, "--as", "alice"])
+    #expect(second.exitCode == 0)
+    #expect(second.stderr.isEmpty, "an up-to-date store is opened silently")
+    let connection = try SQLiteConnection(path: db)
+    #expect(try connection.queryOne("SELECT max(version) FROM schema_migrations") { $0.int(at: 0) } == 4)
+
+    // A new store is created, not upgraded: nothing on stderr.
+    let fresh = try PolicyFlowBinary.run(
+      ["init", "--db", directory.appendingPathComponent("new.sqlite").path, "--admin", "bob"])
+    #expect(fresh.exitCode == 0)
+    #expect(fresh.stderr.isEmpty)
+  }
+}
