@@ -76,9 +76,14 @@ struct JSONParser {
     path.isEmpty ? "" : "/" + path.joined(separator: "/")
   }
 
-  private mutating func skipWhitespace() {
-    // Most calls find no white space at all (compact JSON between tokens).
+  /// Inlined for its first test: most calls find no white space at all (compact JSON between
+  /// tokens), and the call itself cost more than that test.
+  @inline(__always) private mutating func skipWhitespace() {
     guard index < bytes.count, bytes[index] <= UInt8(ascii: " ") else { return }
+    skipWhitespaceRun()
+  }
+
+  private mutating func skipWhitespaceRun() {
     while index < bytes.count {
       switch bytes[index] {
       case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
