@@ -28,8 +28,10 @@ extension PolicyImport {
   /// split too, and is left out of the record's text.
   static func parseLines(_ text: String, file: String, progress: ((Double) -> Void)?, collector: Collector) -> Result {
     var collector = collector
-    let original = text
-    var text = text
+    // Native UTF-8, so that cutting records at byte offsets below is constant time per record.
+    var original = text
+    original.makeContiguousUTF8()
+    var text = original
     text.withUTF8 { bytes in
       var start = 0
       var number = 0

@@ -38,9 +38,12 @@ struct JSONParser {
     self.recordLocations = recordLocations
     keyCache = JSONParser.sharedKeyCache.withLock { $0 }
     // Room for a policy's usual nesting from the start: grown from empty, the stacks were
-    // reallocated and copied a dozen times per document.
-    memberStack.reserveCapacity(64)
-    elementStack.reserveCapacity(32)
+    // reallocated and copied a dozen times per document. Small values (logic constants, CLI
+    // arguments) need none.
+    if bytes.count > 256 {
+      memberStack.reserveCapacity(64)
+      elementStack.reserveCapacity(32)
+    }
   }
 
   /// Parses one value that must fill the whole input (surrounding white space aside).

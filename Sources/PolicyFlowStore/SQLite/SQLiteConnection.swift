@@ -24,12 +24,18 @@ public final class SQLiteConnection {
 
   /// SQL text as a cache key, hashed by its length and its first and last sixteen bytes. Hashing
   /// the whole text (statements run to hundreds of bytes) on every execute was 1% of a worker;
-  /// two keys are still told apart by comparing the whole text, which is one pointer comparison
-  /// when both are the same string literal.
+  /// two keys are still told apart by comparing all their bytes (as SQLite sees them: `String`'s
+  /// `==` would take canonically equivalent texts for one), which is one pointer comparison when
+  /// both are the same string literal.
   private struct StatementKey: Hashable {
     let sql: String
 
-    static func == (lhs: StatementKey, rhs: StatementKey) -> Bool { lhs.sql == rhs.sql }
+    static func == (lhs: StatementKey, rhs: StatementKey) -> Bool {
+      var (left, right) = (lhs.sql, rhs.sql)
+      return left.withUTF8 { a in
+        right.withUTF8 { b in a.count == b.count && (a.baseAddress == b.baseAddress || a.elementsEqual(b)) }
+      }
+    }
 
     func hash(into hasher: inout Hasher) {
       var sql = sql

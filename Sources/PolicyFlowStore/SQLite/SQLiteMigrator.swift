@@ -56,8 +56,17 @@ public struct SQLiteMigrator: Sendable {
     var applied: [Int] = []
     // An up-to-date database is only read, never locked for writing.
     for migration in migrations where migration.version > initialVersion {
-      // Outside the transaction: SQLite ignores this pragma inside one.
-      if migration.rebuildsReferencedTables { try connection.execute("PRAGMA foreign_keys = OFF") }
+      // Outside the transaction: SQLite ignores this pragma inside one. Read back, because a
+      // rebuild with foreign keys still on would delete every row referring to a dropped table.
+      if migration.rebuildsReferencedTables {
+        try connection.execute("PRAGMA foreign_keys = OFF")
+        guard try connection.queryOne("PRAGMA foreign_keys", row: { $0.int(at: 0) }) == 0 else {
+          throw SQLiteMigrationError.migrationFailed(
+            path: connection.path, version: migration.version, name: migration.name, currentVersion: initialVersion,
+            underlying: SQLiteError(
+              code: SQLITE_MISUSE, message: "foreign keys could not be turned off (a transaction is open)"))
+        }
+      }
       defer { if migration.rebuildsReferencedTables { try? connection.execute("PRAGMA foreign_keys = ON") } }
       let didApply = try connection.transaction(.immediate) {
         // Read again under the write lock: another process may have migrated meanwhile.
@@ -75,8 +84,11 @@ public struct SQLiteMigrator: Sendable {
           """
         )
         do {
+          // References broken before (rows deleted by hand with foreign keys off) are the
+          // store's own; the migration answers only for the ones it breaks.
+          let brokenBefore = migration.rebuildsReferencedTables ? try brokenReferences(connection) : []
           try migration.apply(connection)
-          if migration.rebuildsReferencedTables { try checkReferences(connection) }
+          if migration.rebuildsReferencedTables { try checkReferences(connection, brokenBefore: brokenBefore) }
         } catch {
           throw SQLiteMigrationError.migrationFailed(
             path: connection.path,
@@ -98,11 +110,18 @@ public struct SQLiteMigrator: Sendable {
     return applied
   }
 
-  /// Fails when a row refers to a row that does not exist, as foreign keys would have prevented.
-  private func checkReferences(_ connection: SQLiteConnection) throws {
-    let broken = try connection.query("PRAGMA foreign_key_check") { row in
-      "\(row.string(at: 0)) row \(row.int(at: 1)) refers to a missing row of \(row.string(at: 2))"
-    }
+  /// Every row that refers to a row that does not exist, as sentences.
+  private func brokenReferences(_ connection: SQLiteConnection) throws -> Set<String> {
+    Set(
+      try connection.query("PRAGMA foreign_key_check") { row in
+        "\(row.string(at: 0)) row \(row.int(at: 1)) refers to a missing row of \(row.string(at: 2))"
+      })
+  }
+
+  /// Fails when a row refers to a row that does not exist, as foreign keys would have prevented,
+  /// unless it did before the migration.
+  private func checkReferences(_ connection: SQLiteConnection, brokenBefore: Set<String>) throws {
+    let broken = try brokenReferences(connection).subtracting(brokenBefore).sorted()
     guard broken.isEmpty else {
       throw SQLiteError(
         code: SQLITE_CONSTRAINT,

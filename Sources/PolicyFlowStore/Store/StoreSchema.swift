@@ -161,7 +161,7 @@ enum StoreSchema {
   ///   chain of `=` costs a few comparisons. `policy` is rebuilt with it; `activity` too.
   /// - Activity ids were plain rowids, so once the queue emptied the next ids started again
   ///   from 1 and the ids in older log lines named two activities. `AUTOINCREMENT` never gives
-  ///   an id twice.
+  ///   an id twice; its counter starts above every id the store can have given before.
   /// - Calculations are read by policy (show, cancellation) and had no index for it.
   private static let version4 = """
     CREATE TABLE policy_v4 (
@@ -214,6 +214,15 @@ enum StoreSchema {
     ALTER TABLE activity_v4 RENAME TO activity;
     CREATE INDEX activity_ready ON activity (state, available_ms);
     CREATE INDEX activity_queued ON activity (id) WHERE state = 'queued';
+    -- AUTOINCREMENT counts from the highest id in the table, but ids above it may have been
+    -- given before and their activities since acknowledged. Every activity was queued with a
+    -- status-history row 'In Process' (history rows are never deleted, a revert moves them),
+    -- and a plain rowid grows by at most one per insert, so their count is at least the
+    -- highest id ever given.
+    DELETE FROM sqlite_sequence WHERE name = 'activity';
+    INSERT INTO sqlite_sequence (name, seq) VALUES ('activity', max(
+      (SELECT count(*) FROM status_history WHERE status = 'In Process'),
+      (SELECT coalesce(max(id), 0) FROM activity)));
 
     CREATE INDEX calculation_policy ON calculation (policy_id);
     """

@@ -202,19 +202,29 @@ struct SQLiteConnectionTests {
     }
   }
 
-  /// The statement cache hashes a text by its length and ends only; texts alike there are still
-  /// different statements.
+  /// The statement cache hashes a text by its length and ends only; texts alike there, and texts
+  /// that are canonically equivalent but different bytes, are still different statements.
   @Test func statementsAlikeInLengthAndEndsAreKeptApart() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      let texts = [
-        "SELECT 'first value is here', 1 AS result", "SELECT 'first value is near', 2 AS result", "SELECT 3",
+      // The same length, first sixteen and last sixteen bytes: the same hash.
+      let texts =
+        (1...3).map { "SELECT 0 + 0 + 0 + \($0) + 0 + 0 AS value_of_the_row" } + [
+          // Canonically equivalent (the same marks in the other order), different bytes.
+          "SELECT 'padding padding a\u{301}\u{323} padding padding'",
+          "SELECT 'padding padding a\u{323}\u{301} padding padding'",
+        ]
+      let expected = [
+        "1", "2", "3", "padding padding a\u{301}\u{323} padding padding",
+        "padding padding a\u{323}\u{301} padding padding",
       ]
       for _ in 0..<2 {
-        for (index, sql) in texts.enumerated() {
-          #expect(try connection.queryOne(sql) { $0.int(at: $0.columnCount - 1) } == index + 1, "\(sql)")
+        for (sql, value) in zip(texts, expected) {
+          let result = try connection.queryOne(sql) { $0.string(at: 0) }
+          #expect(result.map { Array($0.utf8) } == Array(value.utf8), "\(sql)")
         }
       }
     }
   }
+
 }

@@ -123,6 +123,36 @@ struct SQLiteMigratorTests {
     }
   }
 
+  /// A row that referred to a missing row before the migration (deleted by hand with foreign
+  /// keys off) is the store's own matter: it does not block a rebuild that breaks nothing new.
+  @Test func aReferenceBrokenBeforeTheRebuildDoesNotBlockIt() throws {
+    try withTemporaryDatabase { path in
+      let connection = try SQLiteConnection(path: path)
+      try SQLiteMigrator([migrations[0], Self.cascadingChild]).migrate(connection)
+      try connection.execute("PRAGMA foreign_keys = OFF")
+      try connection.execute("INSERT INTO status_history VALUES ('P-9', 'Edit')")
+      try connection.execute("PRAGMA foreign_keys = ON")
+
+      let rebuild = SQLiteMigrator([migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "1")])
+      #expect(try rebuild.migrate(connection) == [3])
+      #expect(try connection.queryOne("SELECT count(*) FROM status_history") { $0.int(at: 0) } == 4)
+      // A rebuild that loses a row still fails, the old break notwithstanding.
+      try withTemporaryDatabase { other in
+        let second = try SQLiteConnection(path: other)
+        try SQLiteMigrator([migrations[0], Self.cascadingChild]).migrate(second)
+        try second.execute("PRAGMA foreign_keys = OFF")
+        try second.execute("INSERT INTO status_history VALUES ('P-9', 'Edit')")
+        try second.execute("PRAGMA foreign_keys = ON")
+        let losing = SQLiteMigrator([
+          migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "code = 'P-1'"),
+        ])
+        let error = try #require(throws: SQLiteMigrationError.self) { try losing.migrate(second) }
+        #expect(String(describing: error).contains("status_history row 3 refers to a missing row of policy"))
+        #expect(!String(describing: error).contains("row 4"), "the old break is not reported as the migration's")
+      }
+    }
+  }
+
   @Test func aDatabaseFromANewerBuildIsRefusedAndLeftByteForByteUnchanged() throws {
     try withTemporaryDatabase { path in
       do {

@@ -172,19 +172,28 @@ struct ClaimTests {
   /// and the rebuilt tables still refuse what the old ones refused.
   @Test func aStoreFromSchemaVersionThreeKeepsItsHistoryThroughTheRebuild() throws {
     try withTemporaryDatabase { path in
-      do {
-        let store = try PolicyStore(path: path, migrations: Array(StoreSchema.migrations.prefix(3)))
-        try store.ensureAdministrator("tester")
-        let catalog = try #require(CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog)
-        try store.snapshot(catalog)
-        _ = try store.createPolicies((0..<4).map(Self.document), source: .integration, actor: "tester", submit: true)
-        let claim = try store.claim(owner: "a", limit: 2, leaseMilliseconds: 60_000)
-        let processed = claim.activities.map {
+      let catalog = try #require(CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog)
+      func process(_ store: PolicyStore, _ claim: ClaimedBatch, _ activities: [ClaimedActivity]) throws {
+        let processed = activities.map {
           ProcessedActivity(
             claimed: $0,
             outcome: ProcessingCycle(catalog: catalog).run($0.policy.policy.data, at: claim.lease.expires.timestamp))
         }
         _ = try store.commit(processed, lease: claim.lease)
+      }
+      do {
+        // Activities 1 to 4: the first two parked, the last two processed and gone, so the
+        // highest id left in the queue (2) is below the highest ever given (4).
+        let store = try PolicyStore(path: path, migrations: Array(StoreSchema.migrations.prefix(3)))
+        try store.ensureAdministrator("tester")
+        try store.snapshot(catalog)
+        _ = try store.createPolicies((0..<4).map(Self.document), source: .integration, actor: "tester", submit: true)
+        let claim = try store.claim(owner: "a", limit: 4, leaseMilliseconds: 60_000)
+        #expect(claim.activities.map(\.activityID) == [1, 2, 3, 4])
+        for activity in claim.activities.prefix(2) {
+          try store.park(activity.activityID, lease: claim.lease, error: "x")
+        }
+        try process(store, claim, Array(claim.activities.suffix(2)))
         #expect(try store.schemaVersion == 3)
       }
       let tables = ["policy", "policy_data", "status_history", "cycle", "message", "activity"]
@@ -204,12 +213,21 @@ struct ClaimTests {
       #expect(try connection.query("PRAGMA integrity_check") { $0.string(at: 0) } == ["ok"])
       #expect(throws: SQLiteError.self) { try connection.execute("UPDATE policy SET status = 'Lost' WHERE id = 1") }
       #expect(throws: SQLiteError.self) { try connection.execute("UPDATE activity SET state = 'gone'") }
-      // The two policies still queued are claimed from the rebuilt queue.
-      let claimed = try store.claim(owner: "b", limit: 10, leaseMilliseconds: 60_000).activities
-      #expect(claimed.map(\.policy.policy.code) == ["C-2", "C-3"])
+      #expect(try store.queueStatus().failed.map(\.policy) == ["C-0", "C-1"])
+
+      // A new activity gets an id that no activity had before the upgrade, and the rebuilt
+      // queue claims it.
+      _ = try store.createPolicies([Self.document(9)], source: .integration, actor: "tester", submit: true)
+      let claim = try store.claim(owner: "b", limit: 10, leaseMilliseconds: 60_000)
+      #expect(claim.activities.map(\.policy.policy.code) == ["C-9"])
+      #expect(claim.activities.map(\.activityID).allSatisfy { $0 > 4 }, "ids \(claim.activities.map(\.activityID))")
+      try process(store, claim, claim.activities)
+
       // Deleting a policy still takes its history with it: the references point at the new table.
+      let historyBefore = try counts()[2]
       try connection.execute("DELETE FROM policy WHERE code = 'C-0'")
-      #expect(try counts()[2] < before[2])
+      #expect(try counts()[2] < historyBefore)
     }
   }
+
 }
