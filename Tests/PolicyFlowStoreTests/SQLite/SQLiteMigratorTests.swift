@@ -127,22 +127,23 @@ struct SQLiteMigratorTests {
   /// keys off) is the store's own matter: it does not block a rebuild that breaks nothing new.
   @Test func aReferenceBrokenBeforeTheRebuildDoesNotBlockIt() throws {
     try withTemporaryDatabase { path in
-      let connection = try SQLiteConnection(path: path)
-      try SQLiteMigrator([migrations[0], Self.cascadingChild]).migrate(connection)
-      try connection.execute("PRAGMA foreign_keys = OFF")
-      try connection.execute("INSERT INTO status_history VALUES ('P-9', 'Edit')")
-      try connection.execute("PRAGMA foreign_keys = ON")
+      /// A database at `path` with a history row of a policy someone deleted by hand.
+      func brokenBefore(_ path: String) throws -> SQLiteConnection {
+        let connection = try SQLiteConnection(path: path)
+        try SQLiteMigrator([migrations[0], Self.cascadingChild]).migrate(connection)
+        try connection.execute("PRAGMA foreign_keys = OFF")
+        try connection.execute("INSERT INTO status_history VALUES ('P-9', 'Edit')")
+        try connection.execute("PRAGMA foreign_keys = ON")
+        return connection
+      }
+      let connection = try brokenBefore(path)
 
       let rebuild = SQLiteMigrator([migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "1")])
       #expect(try rebuild.migrate(connection) == [3])
       #expect(try connection.queryOne("SELECT count(*) FROM status_history") { $0.int(at: 0) } == 4)
       // A rebuild that loses a row still fails, the old break notwithstanding.
       try withTemporaryDatabase { other in
-        let second = try SQLiteConnection(path: other)
-        try SQLiteMigrator([migrations[0], Self.cascadingChild]).migrate(second)
-        try second.execute("PRAGMA foreign_keys = OFF")
-        try second.execute("INSERT INTO status_history VALUES ('P-9', 'Edit')")
-        try second.execute("PRAGMA foreign_keys = ON")
+        let second = try brokenBefore(other)
         let losing = SQLiteMigrator([
           migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "code = 'P-1'"),
         ])

@@ -10,6 +10,32 @@ struct ClaimTests {
     ["code": .string("C-\(index)"), "lineOfBusiness": "health", "brand": "b"]
   }
 
+  static let catalog = CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog
+
+  /// A store at `path` (migrated as far as `migrations` go) with the administrator "tester" and
+  /// the shipped catalog's snapshot.
+  static func catalogStore(_ path: String, migrations: [SQLiteMigration] = StoreSchema.migrations) throws
+    -> (PolicyStore, Catalog)
+  {
+    let store = try PolicyStore(path: path, migrations: migrations)
+    try store.ensureAdministrator("tester")
+    let catalog = try #require(Self.catalog)
+    try store.snapshot(catalog)
+    return (store, catalog)
+  }
+
+  /// Runs the cycle of each of `activities` (of `claim`) and commits the outcomes.
+  @discardableResult
+  static func process(
+    _ activities: [ClaimedActivity], of claim: ClaimedBatch, in store: PolicyStore, with catalog: Catalog
+  ) throws -> CommitReport {
+    let cycle = ProcessingCycle(catalog: catalog)
+    let processed = activities.map {
+      ProcessedActivity(claimed: $0, outcome: cycle.run($0.policy.policy.data, at: claim.lease.expires.timestamp))
+    }
+    return try store.commit(processed, lease: claim.lease)
+  }
+
   @Test func claimsTheLowestQueuedActivitiesPastParkedAndLeasedOnes() throws {
     try withTemporaryDatabase { path in
       let store = try PolicyStore(path: path)
@@ -52,10 +78,7 @@ struct ClaimTests {
 
   @Test func anActivityCommittedTwiceInOneBatchIsAppliedOnce() throws {
     try withTemporaryDatabase { path in
-      let store = try PolicyStore(path: path)
-      try store.ensureAdministrator("tester")
-      let catalog = try #require(CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog)
-      try store.snapshot(catalog)
+      let (store, catalog) = try Self.catalogStore(path)
       _ = try store.createPolicies([Self.document(1)], source: .integration, actor: "tester", submit: true)
       let claim = try store.claim(owner: "a", limit: 1, leaseMilliseconds: 60_000)
       let (lease, claimed) = (claim.lease, claim.activities)
@@ -74,11 +97,7 @@ struct ClaimTests {
   /// statement for the batch), and only for the policies it applies.
   @Test func onlyTheLatestCycleMessagesAreCurrent() throws {
     try withTemporaryDatabase { path in
-      let store = try PolicyStore(path: path)
-      try store.ensureAdministrator("tester")
-      let catalog = try #require(CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog)
-      try store.snapshot(catalog)
-      let cycle = ProcessingCycle(catalog: catalog)
+      let (store, catalog) = try Self.catalogStore(path)
       _ = try store.createPolicies((1...3).map(Self.document), source: .integration, actor: "tester", submit: true)
       let connection = try SQLiteConnection(path: path)
       func messages(_ code: String, current: Bool) throws -> Int {
@@ -91,10 +110,7 @@ struct ClaimTests {
       }
       func processAll() throws -> [String] {
         let claim = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
-        let processed = claim.activities.map {
-          ProcessedActivity(claimed: $0, outcome: cycle.run($0.policy.policy.data, at: claim.lease.expires.timestamp))
-        }
-        _ = try store.commit(processed, lease: claim.lease)
+        try Self.process(claim.activities, of: claim, in: store, with: catalog)
         return claim.activities.map(\.policy.policy.code)
       }
 
@@ -147,20 +163,13 @@ struct ClaimTests {
   /// queue has emptied (schema version 4).
   @Test func activityIdsAreNotReusedOnceTheQueueEmpties() throws {
     try withTemporaryDatabase { path in
-      let store = try PolicyStore(path: path)
-      try store.ensureAdministrator("tester")
-      let catalog = try #require(CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog)
-      try store.snapshot(catalog)
-      let cycle = ProcessingCycle(catalog: catalog)
+      let (store, catalog) = try Self.catalogStore(path)
       var seen: [Int64] = []
       for round in 0..<3 {
         _ = try store.createPolicies(
           [Self.document(2 * round), Self.document(2 * round + 1)], source: .integration, actor: "tester", submit: true)
         let claim = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
-        let processed = claim.activities.map {
-          ProcessedActivity(claimed: $0, outcome: cycle.run($0.policy.policy.data, at: claim.lease.expires.timestamp))
-        }
-        #expect(try store.commit(processed, lease: claim.lease).committed.count == 2)
+        #expect(try Self.process(claim.activities, of: claim, in: store, with: catalog).committed.count == 2)
         #expect(try store.queueStatus().queued == 0)
         seen += claim.activities.map(\.activityID)
       }
@@ -172,28 +181,18 @@ struct ClaimTests {
   /// and the rebuilt tables still refuse what the old ones refused.
   @Test func aStoreFromSchemaVersionThreeKeepsItsHistoryThroughTheRebuild() throws {
     try withTemporaryDatabase { path in
-      let catalog = try #require(CatalogLoader.load(directory: WorkerRetryTests.packageRoot.path).catalog)
-      func process(_ store: PolicyStore, _ claim: ClaimedBatch, _ activities: [ClaimedActivity]) throws {
-        let processed = activities.map {
-          ProcessedActivity(
-            claimed: $0,
-            outcome: ProcessingCycle(catalog: catalog).run($0.policy.policy.data, at: claim.lease.expires.timestamp))
-        }
-        _ = try store.commit(processed, lease: claim.lease)
-      }
+      let catalog = try #require(Self.catalog)
       do {
         // Activities 1 to 4: the first two parked, the last two processed and gone, so the
         // highest id left in the queue (2) is below the highest ever given (4).
-        let store = try PolicyStore(path: path, migrations: Array(StoreSchema.migrations.prefix(3)))
-        try store.ensureAdministrator("tester")
-        try store.snapshot(catalog)
+        let (store, _) = try Self.catalogStore(path, migrations: Array(StoreSchema.migrations.prefix(3)))
         _ = try store.createPolicies((0..<4).map(Self.document), source: .integration, actor: "tester", submit: true)
         let claim = try store.claim(owner: "a", limit: 4, leaseMilliseconds: 60_000)
         #expect(claim.activities.map(\.activityID) == [1, 2, 3, 4])
         for activity in claim.activities.prefix(2) {
           try store.park(activity.activityID, lease: claim.lease, error: "x")
         }
-        try process(store, claim, Array(claim.activities.suffix(2)))
+        try Self.process(Array(claim.activities.suffix(2)), of: claim, in: store, with: catalog)
         #expect(try store.schemaVersion == 3)
       }
       let tables = ["policy", "policy_data", "status_history", "cycle", "message", "activity"]
@@ -221,7 +220,7 @@ struct ClaimTests {
       let claim = try store.claim(owner: "b", limit: 10, leaseMilliseconds: 60_000)
       #expect(claim.activities.map(\.policy.policy.code) == ["C-9"])
       #expect(claim.activities.map(\.activityID).allSatisfy { $0 > 4 }, "ids \(claim.activities.map(\.activityID))")
-      try process(store, claim, claim.activities)
+      try Self.process(claim.activities, of: claim, in: store, with: catalog)
 
       // Deleting a policy still takes its history with it: the references point at the new table.
       let historyBefore = try counts()[2]
