@@ -55,13 +55,36 @@ extension CalculationResult {
   /// `{"kind", "currency", "lines": [{"code", "description", "amount"}], "total"}`, amounts as
   /// integers in minor units; what the store keeps and `--json` prints.
   public var json: JSON {
-    [
-      "kind": .string(kind.rawValue),
-      "currency": .string(currency),
-      "lines": .array(
-        lines.map { ["code": .string($0.code), "description": .string($0.description), "amount": .int($0.amount)] }),
-      "total": .int(total),
-    ]
+    // Keys interned once: a literal interns each of its keys under a lock, and a worker writes
+    // a result with every approval.
+    typealias Key = CalculationResult.Key
+    return .object(
+      JSONObject(members: [
+        (Key.kind, .string(kind.rawValue)),
+        (Key.currency, .string(currency)),
+        (
+          Key.lines,
+          .array(
+            lines.map {
+              .object(
+                JSONObject(members: [
+                  (Key.code, .string($0.code)), (Key.description, .string($0.description)),
+                  (Key.amount, .int($0.amount)),
+                ]))
+            })
+        ),
+        (Key.total, .int(total)),
+      ]))
+  }
+
+  private enum Key {
+    static let kind = JSONKey("kind")
+    static let currency = JSONKey("currency")
+    static let lines = JSONKey("lines")
+    static let total = JSONKey("total")
+    static let code = JSONKey("code")
+    static let description = JSONKey("description")
+    static let amount = JSONKey("amount")
   }
 
   /// Reads back what ``json`` wrote; nil when `json` is not such a result.

@@ -92,8 +92,8 @@ extension JSON {
 struct JSONWriter {
   private(set) var output: [UInt8] = []
   let pretty: Bool
-  /// Every interned key's string literal (quotes included), by key id.
-  private let names: [[UInt8]]
+  /// Every interned key's string literal (quotes included), by key id, as of the last look.
+  private var names: [[UInt8]]
 
   init(pretty: Bool) {
     self.pretty = pretty
@@ -133,8 +133,7 @@ struct JSONWriter {
         for i in 0..<header.pointee.count {
           if i > 0 { output.append(UInt8(ascii: ",")) }
           if pretty { newline(indent + 1) }
-          names[Int(members[i].key.id)].withUnsafeBufferPointer { output.append(contentsOf: $0) }
-          output.append(UInt8(ascii: ":"))
+          write(key: members[i].key)
           if pretty { output.append(UInt8(ascii: " ")) }
           write(members[i].value, indent: indent + 1)
         }
@@ -144,9 +143,80 @@ struct JSONWriter {
     }
   }
 
+  /// A member name and its colon (compact). A key interned since the writer was made (a value
+  /// streamed later may bring one) is looked up again.
+  mutating func write(key: JSONKey) {
+    if Int(key.id) >= names.count { names = JSONKey.allQuotedNames }
+    names[Int(key.id)].withUnsafeBufferPointer { output.append(contentsOf: $0) }
+    output.append(UInt8(ascii: ":"))
+  }
+
+  mutating func append(_ byte: UInt8) { output.append(byte) }
+
   private mutating func newline(_ indent: Int) {
     output.append(UInt8(ascii: "\n"))
     output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+  }
+}
+
+/// Compact JSON text written member by member, for values made only to be stored: building a
+/// tree of objects first, to serialize it and free it at once, cost more than the writing.
+struct JSONStreamWriter {
+  private var writer = JSONWriter(pretty: false)
+  /// No comma is due before the next member or element: the container has none yet.
+  private var atStart = true
+
+  /// The text written so far.
+  var text: String { String(decoding: writer.output, as: UTF8.self) }
+
+  mutating func object(_ body: (inout JSONStreamWriter) -> Void) {
+    container(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), body)
+  }
+
+  mutating func array(_ body: (inout JSONStreamWriter) -> Void) {
+    container(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), body)
+  }
+
+  /// A member of the object being written, holding `value`.
+  mutating func member(_ key: JSONKey, _ value: JSON) {
+    self.key(key)
+    writer.write(value, indent: 0)
+  }
+
+  /// A member of the object being written, holding what `body` writes (an object or array).
+  mutating func member(_ key: JSONKey, _ body: (inout JSONStreamWriter) -> Void) {
+    self.key(key)
+    body(&self)
+  }
+
+  /// An element of the array being written.
+  mutating func element(_ value: JSON) {
+    separate()
+    writer.write(value, indent: 0)
+  }
+
+  /// An element of the array being written, holding what `body` writes.
+  mutating func element(_ body: (inout JSONStreamWriter) -> Void) {
+    separate()
+    body(&self)
+  }
+
+  private mutating func key(_ key: JSONKey) {
+    separate()
+    writer.write(key: key)
+  }
+
+  private mutating func separate() {
+    if !atStart { writer.append(UInt8(ascii: ",")) }
+    atStart = false
+  }
+
+  private mutating func container(open: UInt8, close: UInt8, _ body: (inout JSONStreamWriter) -> Void) {
+    writer.append(open)
+    atStart = true
+    body(&self)
+    writer.append(close)
+    atStart = false
   }
 }
 

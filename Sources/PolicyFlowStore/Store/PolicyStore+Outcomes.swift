@@ -95,7 +95,7 @@ extension PolicyStore {
     var changedData: String?
 
     init(_ result: ProcessedActivity) {
-      outcome = result.outcome.storedJSON.serialized()
+      outcome = result.outcome.storedText
       // Most cycles derive nothing: the stored text is then already the data, and serializing
       // a policy of a few KB again was a large part of a commit.
       changedData =

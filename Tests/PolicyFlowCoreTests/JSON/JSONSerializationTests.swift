@@ -56,4 +56,28 @@ struct JSONSerializationTests {
       JSON.array([.int(-42), .int(Int.min), .double(3), .double(0.1), .double(.infinity)]).serialized()
         == "[-42,\(Int.min),3,0.1,null]")
   }
+
+  /// Outcomes are streamed member by member; the text must be what serializing the same tree
+  /// gives, commas and empty containers included, also for a key interned after the writer
+  /// was made.
+  @Test func streamedTextIsWhatTheTreeSerializesTo() throws {
+    var writer = JSONStreamWriter()
+    let late = "made after the writer \(UInt64.random(in: 0...UInt64.max))"
+    writer.object { object in
+      object.member(JSONKey("a"), 1)
+      object.member(JSONKey("empty")) { $0.array { _ in } }
+      object.member(JSONKey("list")) { list in
+        list.array { items in
+          items.element(.null)
+          items.element { $0.object { $0.member(JSONKey("x"), ["y": [1, 2]]) } }
+          items.element(true)
+        }
+      }
+      object.member(JSONKey("none")) { $0.object { _ in } }
+      object.member(JSONKey(late), "\"quoted\"")
+    }
+    let expected = #"{"a":1,"empty":[],"list":[null,{"x":{"y":[1,2]}},true],"none":{},""# + late + #"":"\"quoted\""}"#
+    #expect(writer.text == expected)
+    #expect(try JSON(parsing: writer.text).serialized() == expected)
+  }
 }
