@@ -64,15 +64,61 @@ struct CivilDate: Hashable, Comparable, Sendable {
 
   /// `2024-02-29`.
   var iso8601: String {
-    "\(CivilDate.pad(year, 4))-\(CivilDate.pad(month, 2))-\(CivilDate.pad(day, 2))"
+    ISOText.make { text in write(to: &text) }
   }
 
-  static func pad(_ value: Int, _ width: Int) -> String {
-    let digits = String(abs(value))
-    return (value < 0 ? "-" : "") + String(repeating: "0", count: Swift.max(0, width - digits.count)) + digits
+  /// `2024-02-29` into `text`.
+  func write(to text: inout ISOText) {
+    text.number(year, 4)
+    text.byte(UInt8(ascii: "-"))
+    text.number(month, 2)
+    text.byte(UInt8(ascii: "-"))
+    text.number(day, 2)
   }
 
   static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
     (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+  }
+}
+
+/// ISO 8601 text written digit by digit into one buffer. Dates and times are formatted for
+/// every outcome, message and history row; padding each field as a `String` of its own and
+/// joining them took thousands of instructions per date.
+struct ISOText {
+  private let buffer: UnsafeMutableBufferPointer<UInt8>
+  private(set) var count = 0
+
+  /// The text `body` writes (at most 64 bytes).
+  static func make(_ body: (inout ISOText) -> Void) -> String {
+    String(unsafeUninitializedCapacity: 64) { buffer in
+      var text = ISOText(buffer: buffer)
+      body(&text)
+      return text.count
+    }
+  }
+
+  private init(buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+  mutating func byte(_ byte: UInt8) {
+    buffer[count] = byte
+    count += 1
+  }
+
+  /// `value` in decimal, zero-padded to `width` digits, after a minus sign when negative.
+  mutating func number(_ value: Int, _ width: Int) {
+    if value < 0 { byte(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    var digits = 1
+    var rest = magnitude / 10
+    while rest > 0 {
+      digits += 1
+      rest /= 10
+    }
+    let written = Swift.max(width, digits)
+    for position in stride(from: count + written - 1, through: count, by: -1) {
+      buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+      magnitude /= 10
+    }
+    count += written
   }
 }

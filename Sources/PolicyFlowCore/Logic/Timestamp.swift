@@ -21,9 +21,16 @@ public struct Timestamp: Sendable, Hashable {
     let local = Int(secondsSinceEpoch) + utcOffsetSeconds
     let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
     let seconds = local - days * 86_400
-    let time =
-      "\(CivilDate.pad(seconds / 3600, 2)):\(CivilDate.pad(seconds / 60 % 60, 2)):\(CivilDate.pad(seconds % 60, 2))"
-    return "\(CivilDate(daysSinceEpoch: days).iso8601)T\(time)\(Timestamp.offsetText(utcOffsetSeconds))"
+    return ISOText.make { text in
+      CivilDate(daysSinceEpoch: days).write(to: &text)
+      text.byte(UInt8(ascii: "T"))
+      text.number(seconds / 3600, 2)
+      text.byte(UInt8(ascii: ":"))
+      text.number(seconds / 60 % 60, 2)
+      text.byte(UInt8(ascii: ":"))
+      text.number(seconds % 60, 2)
+      Timestamp.writeOffset(utcOffsetSeconds, to: &text)
+    }
   }
 
   /// The calendar day at this instant in its own offset.
@@ -34,8 +41,15 @@ public struct Timestamp: Sendable, Hashable {
 
   /// `Z`, or `+01:00` / `-05:30`.
   static func offsetText(_ offset: Int) -> String {
-    if offset == 0 { return "Z" }
+    ISOText.make { writeOffset(offset, to: &$0) }
+  }
+
+  static func writeOffset(_ offset: Int, to text: inout ISOText) {
+    if offset == 0 { return text.byte(UInt8(ascii: "Z")) }
     let magnitude = abs(offset) / 60
-    return (offset < 0 ? "-" : "+") + CivilDate.pad(magnitude / 60, 2) + ":" + CivilDate.pad(magnitude % 60, 2)
+    text.byte(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+    text.number(magnitude / 60, 2)
+    text.byte(UInt8(ascii: ":"))
+    text.number(magnitude % 60, 2)
   }
 }

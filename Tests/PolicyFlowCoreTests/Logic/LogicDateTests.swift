@@ -17,6 +17,17 @@ struct LogicDateTests {
     #expect(timestamp.iso8601 == formatted)
   }
 
+  /// Years outside 0…9999 and offsets of every sign are written as they always were: the
+  /// year zero-padded to four digits after any minus sign, never cut.
+  @Test func timestampsAtTheEdgesOfFourDigitYears() {
+    #expect(Timestamp(secondsSinceEpoch: 253_402_300_799).iso8601 == "9999-12-31T23:59:59Z")
+    #expect(Timestamp(secondsSinceEpoch: 253_402_300_800).iso8601 == "10000-01-01T00:00:00Z")
+    #expect(Timestamp(secondsSinceEpoch: -62_167_219_200).iso8601 == "0000-01-01T00:00:00Z")
+    #expect(Timestamp(secondsSinceEpoch: -62_198_755_200).iso8601 == "-0001-01-01T00:00:00Z")
+    #expect(Timestamp(secondsSinceEpoch: 0, utcOffsetSeconds: -34_200).iso8601 == "1969-12-31T14:30:00-09:30")
+    #expect(Timestamp(secondsSinceEpoch: 0, utcOffsetSeconds: 50_400).iso8601 == "1970-01-01T14:00:00+14:00")
+  }
+
   @Test func timestampCountsSecondsFromTheEpoch() throws {
     #expect(Timestamp(iso8601: "1970-01-02T01:00:00+01:00")?.secondsSinceEpoch == 86_400)
     #expect(Timestamp(iso8601: "1969-12-31")?.secondsSinceEpoch == -86_400)
