@@ -153,6 +153,7 @@ struct JSONParser {
       return .object(JSONObject())
     }
     let start = memberStack.count
+    var seenKeys: UInt64 = 0
     while true {
       skipWhitespace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -166,9 +167,14 @@ struct JSONParser {
       }
       index += 1
       skipWhitespace()
-      let existing = memberStack.withUnsafeBufferPointer { members in
-        (start..<members.count).first { members[$0].key == key }
-      }
+      // Repeated names are rare: a bit per key id (modulo 64) says when this object may already
+      // have the name, and only then are its members searched.
+      let bit: UInt64 = 1 << UInt64(key.id & 63)
+      let existing =
+        seenKeys & bit == 0
+        ? nil
+        : memberStack.withUnsafeBufferPointer { members in (start..<members.count).first { members[$0].key == key } }
+      seenKeys |= bit
       if recordLocations {
         path.append(JSONDocument.escape(key.name))
         keyLocations[pointer] = keyLocation

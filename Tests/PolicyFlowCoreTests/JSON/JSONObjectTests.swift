@@ -28,6 +28,21 @@ struct JSONObjectTests {
     #expect(JSON.object(object).serialized() == #"{"z":"again","m":2,"b":3,"q":true}"#)
   }
 
+  /// The parser looks for a repeated name only when a bit per key id (modulo 64) says the
+  /// object may have it: names that share the bit are still told apart, and repeats still found.
+  @Test func namesThatShareABitAreToldApartAndRepeatsStillFound() throws {
+    let names = (0..<65).map { "bit-test-\($0)-\(UInt32.random(in: 0...UInt32.max))" }
+    let keys = names.map(JSONKey.init)
+    let (a, b) = try #require(
+      keys.indices.lazy.flatMap { i in keys.indices.lazy.map { j in (i, j) } }
+        .first { $0.0 < $0.1 && keys[$0.0].id & 63 == keys[$0.1].id & 63 })
+    let text = #"{"\#(names[a])": 1, "\#(names[b])": 2, "x": {"\#(names[a])": 3}, "\#(names[b])": 4}"#
+    let object = try #require(try JSON(parsing: text).objectValue)
+    #expect(object.names == [names[a], names[b], "x"])
+    #expect(object[keys[a]] == 1)
+    #expect(object[keys[b]] == 4)
+  }
+
   @Test func membersGivenTwiceKeepTheirFirstPlaceAndLastValue() {
     let (a, b) = (JSONKey("a"), JSONKey("b"))
     let object = JSONObject(members: [(a, 1), (b, 2), (a, 3)])
