@@ -34,6 +34,27 @@ import Testing
     #expect(sample.first?[path: "enrollments.0.name"] == "Holder, 99999")
   }
 
+  /// A directory stands for its policy files, as for `validate` and `demo`; a missing path is
+  /// named.
+  @Test func aDirectoryImportsItsPolicyFilesInNameOrder() throws {
+    let store = try StoreFixture()
+    let folder = store.directory.appendingPathComponent("incoming")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try [ImportTests.header, ImportTests.row(1)].joined(separator: "\n").write(
+      to: folder.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+    try #"{"code": "J-1", "lineOfBusiness": "health", "brand": "b"}"#.write(
+      to: folder.appendingPathComponent("a.json"), atomically: true, encoding: .utf8)
+    try "not a policy file".write(to: folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+    let result = try store.run(["policies", "import", folder.path, "--as", "tester", "--submit"])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(result.stdout == "Imported 2 policies and submitted them.\n")
+    #expect(try store.query("SELECT code FROM policy ORDER BY id") { $0.string(at: 0) } == ["J-1", "CSV-1"])
+
+    let missing = try store.run(["policies", "import", folder.path + "/nowhere", "--as", "tester"])
+    #expect(missing.exitCode == 1)
+    #expect(missing.stderr == "Error: No such file or directory: '\(folder.path)/nowhere'.\n")
+  }
+
   @Test func oneBadRowImportsNothingAndNamesFileLineAndField() throws {
     let store = try StoreFixture()
     let file = store.directory.appendingPathComponent("bad.csv")

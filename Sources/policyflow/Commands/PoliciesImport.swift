@@ -13,7 +13,11 @@ enum PoliciesImport {
       integers become numbers, other cells stay text, empty cells are absent; a header ending in :json \
       reads JSON cells, :string keeps digits as text. Imported policies start in Edit as version 1 with a new gid; --submit queues them for a worker.
       """,
-    arguments: [Positional(name: "file", help: "A .json, .jsonl or .csv file.", isRepeating: true)],
+    arguments: [
+      Positional(
+        name: "file", help: "A .json, .jsonl or .csv file, or a directory of them (its files in name order).",
+        isRepeating: true)
+    ],
     options: [
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .flag("--submit", "Submit the imported policies for processing."),
@@ -32,7 +36,7 @@ enum PoliciesImport {
     let submit = invocation.flag("--submit")
     do {
       let count = try ImportFiles.importAll(
-        invocation.positionals, into: store, source: source, actor: StoreOptions.actor(invocation), submit: submit,
+        try PolicyFiles.expand(invocation.positionals), into: store, source: source, actor: StoreOptions.actor(invocation), submit: submit,
         showProgress: true)
       Terminal.out(
         "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? (count == 1 ? " and submitted it" : " and submitted them") : "")."

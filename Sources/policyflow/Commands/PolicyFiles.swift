@@ -8,8 +8,11 @@ struct FindingError: Error {
 
 /// Reading policy documents from files named on the command line.
 enum PolicyFiles {
+  /// The files that hold policies: what `validate`, `import` and `demo` read from a directory.
+  static let extensions = [".json", ".jsonl", ".ndjson", ".csv"]
+
   /// Files as given, with each directory replaced by its files of these extensions, in name order.
-  static func expand(_ paths: [String], extensions: [String] = [".json"]) throws -> [String] {
+  static func expand(_ paths: [String], extensions: [String] = PolicyFiles.extensions) throws -> [String] {
     var files: [String] = []
     for path in paths {
       var isDirectory: ObjCBool = false
