@@ -36,7 +36,8 @@ enum PoliciesImport {
     let submit = invocation.flag("--submit")
     do {
       let count = try ImportFiles.importAll(
-        try PolicyFiles.expand(invocation.positionals), into: store, source: source, actor: StoreOptions.actor(invocation), submit: submit,
+        try PolicyFiles.expand(invocation.positionals), into: store, source: source,
+        actor: StoreOptions.actor(invocation), submit: submit,
         showProgress: true)
       Terminal.out(
         "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? (count == 1 ? " and submitted it" : " and submitted them") : "")."
