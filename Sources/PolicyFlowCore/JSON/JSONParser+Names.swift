@@ -42,6 +42,10 @@ struct NameWords {
   var count: Int
   var head: UInt64
   var next: UInt64
+  /// The last eight bytes of a name longer than sixteen, for the hash only: names that share
+  /// their start and length (`addressLine1`, `addressLine2` after a long prefix) then still
+  /// land in different cache slots. Zero for shorter names.
+  var tail: UInt64 = 0
   /// Where the name starts in the text being parsed.
   var start: Int
 
@@ -51,6 +55,7 @@ struct NameWords {
     self.start = start
     head = NameWords.word(bytes, start, Swift.min(count, 8))
     next = count > 8 ? NameWords.word(bytes, start + 8, Swift.min(count - 8, 8)) : 0
+    if count > 16 { tail = NameWords.word(bytes, start + count - 8, 8) }
   }
 
   /// The name at `start` when it is a plain name of 1 to 16 bytes closed by a quote, read
@@ -79,6 +84,7 @@ struct NameWords {
     let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
     var hash = (UInt64(count) ^ head) &* multiplier
     hash = (hash ^ next) &* multiplier
+    if count > 16 { hash = (hash ^ tail) &* multiplier }
     return hash ^ (hash >> 29)
   }
 
