@@ -13,7 +13,7 @@ extension LogicEvaluator {
       return .string(context.now.iso8601)
     case .isDate:
       guard case .string(let text) = values[0] else { return false }
-      return .bool(LogicDate(parsing: text) != nil)
+      return .bool(Self.isValid(text, .isDate))
     case .dateBefore, .dateAfter:
       let a = try Self.date(values[0], op)
       let b = try Self.date(values[1], op)

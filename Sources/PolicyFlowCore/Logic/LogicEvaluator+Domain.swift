@@ -14,12 +14,19 @@ extension LogicEvaluator {
       }
     case .hasMessage:
       return .bool(try hasMessage(values))
-    case .isCountry:
-      guard case .string(let code) = values[0] else { return false }
-      return .bool(ISOCodes.countries.contains(code))
     default:
       guard case .string(let code) = values[0] else { return false }
-      return .bool(ISOCodes.currencies.contains(code))
+      return .bool(Self.isValid(code, op))
+    }
+  }
+
+  /// `is_date`, `is_country` and `is_currency` of a string (any other value answers false). One
+  /// answer for the general call and for ``PathPredicateNode``, which reads the string in place.
+  static func isValid(_ text: String, _ op: LogicOperator) -> Bool {
+    switch op {
+    case .isDate: LogicDate(parsing: text) != nil
+    case .isCountry: ISOCodes.countries.contains(text)
+    default: ISOCodes.currencies.contains(text)
     }
   }
 

@@ -45,6 +45,8 @@ class PathTestNode: BooleanNode, @unchecked Sendable {
       }
     case let node as TruthNode:
       if let path = node.operand.memberPath { return PathTruthNode(path, expected: !node.negated, general: node) }
+    case let node as CallNode where [.isDate, .isCountry, .isCurrency].contains(node.op) && node.args.count == 1:
+      if let path = LogicOperand(node.args[0]).memberPath { return PathPredicateNode(path, node.op, general: node) }
     default:
       break
     }
@@ -180,5 +182,21 @@ extension LogicOperand {
   var constantInt: Int? {
     if case .constant(.int(let i)) = self { return i }
     return nil
+  }
+}
+
+/// `is_date`, `is_country` or `is_currency` of a path, for a string value: the string is read
+/// in place, where the general call built an argument array and copied the value into it.
+final class PathPredicateNode: PathTestNode, @unchecked Sendable {
+  let op: LogicOperator
+  init(_ path: LogicPath, _ op: LogicOperator, general: LogicNode) {
+    self.op = op
+    super.init(path, general: general)
+  }
+  override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
+    if evaluator.recorder == nil, let value = path.locate(in: data), case .string(let text) = value.pointee {
+      return LogicEvaluator.isValid(text, op)
+    }
+    return try general.test(data, evaluator, scope)
   }
 }

@@ -22,11 +22,15 @@ struct PathTestNodeTests {
     #"{"!!": [{"var": "PATH"}]}"#,
     #"{"and": [{"!": {"var": "PATH"}}, {"<": [{"var": "PATH"}, 100]}]}"#,
     #"{"or": [{"==": [{"var": "PATH"}, "NY"]}, {">": [{"var": "PATH"}, 17]}]}"#,
+    #"{"is_date": {"var": "PATH"}}"#,
+    #"{"!": {"is_country": {"var": "PATH"}}}"#,
+    #"{"and": [{"var": "PATH"}, {"!": {"is_currency": [{"var": "PATH"}]}}]}"#,
   ]
 
   static let values = [
     "18", "17", "19", "0", "-5", "18.0", "17.5", "9007199254740993", #""18""#, #""TERM""#, #""term""#,
     #""NY""#, #""""#, #""\u212A""#, "true", "false", "null", "[18]", #"["TERM"]"#, "[]", #"{"a": 1}"#,
+    #""2026-02-28""#, #""2026-02-30""#, #""2026-02-28T10:00:00+01:00""#, #""NL""#, #""nl""#, #""EUR""#,
   ]
 
   /// Paths of one, two and three levels and through an array index.
