@@ -24,6 +24,10 @@ struct SimplePattern: Sendable {
   let items: [Item]
   let anchoredStart: Bool
   let anchoredEnd: Bool
+  /// The one length a subject can have when the pattern is anchored at both ends and every
+  /// item repeats a fixed number of times (`^[0-9a-fA-F]{8}-…-[0-9a-fA-F]{12}$`, a UUID): such
+  /// a subject is checked byte by byte in one pass, with no backtracking to try.
+  let fixedLength: Int?
 
   /// The compiled pattern, or nil when `source` uses anything outside the subset.
   init?(_ source: String) {
@@ -60,6 +64,9 @@ struct SimplePattern: Sendable {
       items.append(item)
     }
     self.items = items
+    fixedLength =
+      anchoredStart && anchoredEnd && items.allSatisfy({ $0.minimum == $0.maximum })
+      ? items.reduce(0) { $0 + $1.minimum } : nil
   }
 
   /// Whether the pattern matches somewhere in `subject`; nil when the subject is outside what
@@ -70,10 +77,23 @@ struct SimplePattern: Sendable {
       // Line feed, vertical tab, form feed and carriage return: `.` and the anchors treat them
       // as line breaks in `Regex`.
       for byte in bytes where byte >= 128 || (0x0A...0x0D).contains(byte) { return nil }
+      if let fixedLength { return bytes.count == fixedLength && matchesInOnePass(bytes) }
       let lastStart = anchoredStart ? 0 : bytes.count
       for start in 0...lastStart where match(0, start, bytes) { return true }
       return false
     }
+  }
+
+  /// Each item's bytes in turn, for a pattern of fixed repetitions (``fixedLength``).
+  private func matchesInOnePass(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var position = 0
+    for item in items {
+      for _ in 0..<item.minimum {
+        guard item.matches(bytes[position]) else { return false }
+        position += 1
+      }
+    }
+    return true
   }
 
   /// Greedy with backtracking: the most repetitions first, then fewer.

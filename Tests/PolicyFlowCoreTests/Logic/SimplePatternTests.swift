@@ -9,12 +9,15 @@ struct SimplePatternTests {
     "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
     "^[A-Z]{2}[0-9]+$", "[0-9]{3,5}", "^a*b?c+$", "x{2,}", "^.+@.+\\..+$", "^[^ ]+$", "ab", "^$",
     "^HP-[0-9]{6}$", "[-_.]", "^[a-c-]+$", "\\$[0-9]", "a.c", "^a{0,2}$", "[^0-9]", "^a.b$", "^.*$",
+    // Anchored at both ends with fixed repetitions: checked in one pass.
+    "^ab{2}c$", "^[a-c]{3}$", "^x$",
   ]
   static let subjects = [
     "", "a", "ab", "abc", "aab", "acccc", "xx", "xxx", "12", "123", "123456", "NL123", "nl123", "HP-000123",
     "HP-00012", "3f2a9c1e-4b7d-4e8a-9f00-1a2b3c4d5e6f", "3f2a9c1e-4b7d-4e8a-9f00-1a2b3c4d5e6", "ann@example.org",
     "ann@example", "two words", "-", "b-a", "$5", "5$", "a-c", "abc ", "é", "ab\n", "a\nb", "a\u{0B}b", "a\u{0C}c",
-    "a\tc",
+    "a\tc", "3F2A9C1E-4B7D-4E8A-9F00-1A2B3C4D5E6F", "3f2a9c1e-4b7d-4e8a-9f00-1a2b3c4d5e6g",
+    "3f2a9c1e-4b7d-4e8a-9f00-1a2b3c4d5e6fa", "3f2a9c1e4b7d-4e8a-9f00-1a2b3c4d5e6f0", "HP-1234567", "abbc", "abbbc", "x",
   ]
 
   @Test(arguments: patterns)
