@@ -37,6 +37,8 @@ struct LogicDateTests {
   @Test(arguments: [
     "2023-02-29", "2024-13-01", "2024-04-31", "24-01-01", "2024-1-01", "2024-01-01T24:00Z", "2024-01-01T10:00",
     "2024-01-01T10:00:00.Z", "2024-01-01T10:00+1:00", "2024-01-01 10:00Z", "2024-01-01Z", "", "today",
+    // Ten bytes, the length of a day, but not one.
+    "2024-1-011", "+024-01-01", "2024/01/01", "2024-01-0a", "2024-00-10", "2024-01-00", "2024-01- 1", "2024--1-01",
   ])
   func rejectsMalformedDates(_ text: String) throws {
     #expect(Timestamp(iso8601: text) == nil)
