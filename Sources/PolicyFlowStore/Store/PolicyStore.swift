@@ -53,12 +53,15 @@ public final class PolicyStore {
       configuration: .init(
         busyTimeout: .milliseconds(busyTimeoutMilliseconds), synchronous: durability == .full ? .full : .normal))
     let started = StoreTime.now()
+    // The migrator says which migrations upgrade an existing store (not the ones creating one).
+    var upgraded = false
     let applied = try SQLiteMigrator(migrations).migrate(db) { migration in
+      upgraded = true
       upgradeProgress?(
         "Upgrading the store at \(path) to schema version \(migration.version) (\(migration.name)); "
           + "on a large store this takes a while, and stopping it leaves the store as it was.")
     }
-    if let upgradeProgress, let last = applied.last, applied.count < migrations.count {
+    if let upgradeProgress, upgraded, let last = applied.last {
       let tenths = (StoreTime.now().milliseconds - started.milliseconds + 50) / 100
       upgradeProgress("Upgraded the store to schema version \(last) in \(tenths / 10).\(tenths % 10) s.")
     }

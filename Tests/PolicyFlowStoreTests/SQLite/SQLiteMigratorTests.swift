@@ -123,6 +123,22 @@ struct SQLiteMigratorTests {
     }
   }
 
+  /// Inside an open transaction SQLite ignores `PRAGMA foreign_keys = OFF`; a rebuild then would
+  /// cascade-delete every row referring to the dropped table, so the migrator refuses first.
+  @Test func aRebuildIsRefusedWhenForeignKeysCannotBeTurnedOff() throws {
+    try withTemporaryDatabase { path in
+      let connection = try SQLiteConnection(path: path)
+      try SQLiteMigrator([migrations[0], Self.cascadingChild]).migrate(connection)
+      try connection.execute("BEGIN")
+      let rebuild = SQLiteMigrator([migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "1")])
+      let error = try #require(throws: SQLiteMigrationError.self) { try rebuild.migrate(connection) }
+      #expect(String(describing: error).contains("foreign keys could not be turned off"))
+      try connection.execute("ROLLBACK")
+      #expect(try connection.queryOne("SELECT count(*) FROM status_history") { $0.int(at: 0) } == 3)
+      #expect(try rebuild.currentVersion(of: connection) == 2)
+    }
+  }
+
   /// A row that referred to a missing row before the migration (deleted by hand with foreign
   /// keys off) is the store's own matter: it does not block a rebuild that breaks nothing new.
   @Test func aReferenceBrokenBeforeTheRebuildDoesNotBlockIt() throws {
