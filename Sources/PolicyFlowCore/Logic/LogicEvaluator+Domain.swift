@@ -26,7 +26,8 @@ extension LogicEvaluator {
     switch op {
     case .isDate: LogicDate(parsing: text) != nil
     case .isCountry: ISOCodes.countries.contains(text)
-    default: ISOCodes.currencies.contains(text)
+    case .isCurrency: ISOCodes.currencies.contains(text)
+    default: preconditionFailure("isValid answers is_date, is_country and is_currency, not \(op.rawValue)")
     }
   }
 
