@@ -108,8 +108,24 @@ struct EngineFieldCheck {
     guard case .object(let object) = data else {
       return [Problem(field: "record", sentence: "a policy must be a JSON object, found \(data.typeName)")]
     }
-    var problems = passesFastPath(object) ? [] : schemaProblems(data)
+    return (passesFastPath(object) ? [] : schemaProblems(data)) + fieldProblems(object)
+  }
 
+  /// Whether a policy whose top level is `topLevel` plainly has no problem, where the objects
+  /// and arrays inside `topLevel` may stand in empty (``JSON/topLevel(parsing:)``). True only
+  /// when ``check(_:)`` of the whole document finds nothing: neither the fast path nor the field
+  /// checks read inside an object or array, and every field they check refuses one (the fast
+  /// path's fields must be strings; a date, currency, amount or access group that is an object
+  /// or array is a problem). False asks for the whole document and ``check(_:)``, which also
+  /// writes the sentences.
+  func plainlyPasses(_ topLevel: JSON) -> Bool {
+    guard case .object(let object) = topLevel else { return false }
+    return passesFastPath(object) && fieldProblems(object).isEmpty
+  }
+
+  /// The problems of the checks a schema cannot express, in field order.
+  private func fieldProblems(_ object: JSONObject) -> [Problem] {
+    var problems: [Problem] = []
     if case .string(let code)? = object[Self.codeKey], !code.isEmpty, !PolicyImport.isValidCode(code) {
       problems.append(
         Problem(

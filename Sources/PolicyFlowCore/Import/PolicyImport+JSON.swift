@@ -50,7 +50,7 @@ extension PolicyImport {
           let record = String(
             original[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
           do throws(JSONParseError) {
-            collector.add(try JSON(parsing: record), line: number, text: record)
+            try collector.add(record: record, line: number)
           } catch {
             collector.report(
               line: number, field: "record", "not valid JSON at column \(error.location.column): \(error.message)")

@@ -8,20 +8,55 @@
 public enum PolicyImport {
   /// A policy that passed every check, the file it came from and the line it starts on.
   public struct Document: Sendable {
-    public var data: JSON
     public var line: Int
     public var file: String
     /// The record's JSON text as written, when it was a whole line of a `.jsonl` file: a store
     /// can keep it as the policy's data instead of serializing `data` again.
-    public var text: String?
+    public private(set) var text: String?
+    /// The whole document, or, when `isTopLevelOnly`, its top level with the objects and arrays
+    /// inside standing empty: a `.jsonl` record that plainly passes the checks is not built in
+    /// full, as an import needs only a few of its top-level fields.
+    private let content: JSON
+    private let isTopLevelOnly: Bool
 
     public init(data: JSON, line: Int, file: String, text: String? = nil) {
-      self.data = data
+      self.init(content: data, isTopLevelOnly: false, line: line, file: file, text: text)
+    }
+
+    /// A record of `text` of which only the top level was built.
+    init(topLevel: JSON, text: String, line: Int, file: String) {
+      self.init(content: topLevel, isTopLevelOnly: true, line: line, file: file, text: text)
+    }
+
+    private init(content: JSON, isTopLevelOnly: Bool, line: Int, file: String, text: String?) {
+      self.content = content
+      self.isTopLevelOnly = isTopLevelOnly
       self.line = line
       self.file = file
       self.text = text
     }
+
+    /// The whole policy document; parsed here from `text` when only its top level was built.
+    public var data: JSON {
+      guard isTopLevelOnly, let text else { return content }
+      do {
+        return try JSON(parsing: text)
+      } catch {
+        preconditionFailure("an import record that was checked no longer parses: \(error.message)")
+      }
+    }
+
+    /// A top-level member of the document when it is a string (`code`, `source`,
+    /// `processFlow`, `accessGroup`), read without building the rest.
+    public func string(_ key: JSONKey) -> String? {
+      content.objectValue?[key]?.stringValue
+    }
+
+    /// The policy's code, when the document has one.
+    public var code: String? { string(PolicyImport.codeKey) }
   }
+
+  static let codeKey = JSONKey("code")
 
   public struct Result: Sendable {
     /// The records without problems, in file order.
@@ -114,7 +149,7 @@ public enum PolicyImport {
 
     /// Records `document`'s code; the finding when an earlier document had the same code.
     public mutating func register(_ document: Document) -> ImportFinding? {
-      guard case .string(let code)? = document.data[path: "code"] else { return nil }
+      guard let code = document.code else { return nil }
       return register(code, file: document.file, line: document.line)
     }
 
@@ -159,12 +194,26 @@ public enum PolicyImport {
         result.rowFindings.append(
           ImportFinding(file: file, line: line, field: problem.field, sentence: problem.sentence))
       }
-      if case .string(let code)? = data[path: "code"], let duplicate = codes.register(code, file: file, line: line) {
+      accept(Document(data: data, line: line, file: file, text: text), hasProblems: !problems.isEmpty)
+    }
+
+    /// Adds the record `text`, one whole JSON value: when it plainly passes the checks, only its
+    /// top level is built; otherwise it is parsed and checked in full, for the sentences.
+    mutating func add(record text: String, line: Int) throws(JSONParseError) {
+      let topLevel = try JSON.topLevel(parsing: text)
+      guard engineFields.plainlyPasses(topLevel) else { return add(try JSON(parsing: text), line: line, text: text) }
+      accept(Document(topLevel: topLevel, text: text, line: line, file: file), hasProblems: false)
+    }
+
+    /// Keeps `document` unless it has problems or its code was seen earlier in the file (a
+    /// finding either way).
+    private mutating func accept(_ document: Document, hasProblems: Bool) {
+      if let duplicate = codes.register(document) {
         result.rowFindings.append(duplicate)
         return
       }
-      guard problems.isEmpty else { return }
-      result.documents.append(Document(data: data, line: line, file: file, text: text))
+      guard !hasProblems else { return }
+      result.documents.append(document)
       if let deliver, result.documents.count >= batchSize {
         deliver(result.documents, !result.rowFindings.isEmpty)
         result.documents.removeAll(keepingCapacity: true)

@@ -16,7 +16,10 @@ struct JSONParser {
   private(set) var valueLocations: [String: SourceLocation] = [:]
   private(set) var keyLocations: [String: SourceLocation] = [:]
   private(set) var duplicateKeys: [String] = []
-  private var depth = 0
+  var depth = 0
+  /// Objects and arrays inside the top-level value are checked, not built (see
+  /// ``JSONParser/parseTopLevel(_:)``).
+  private var skipsNested = false
   /// Members and elements of the objects and arrays being read, innermost last: each container
   /// is built once, at its exact size, from the top of these stacks, instead of growing arrays
   /// of its own element by element.
@@ -33,9 +36,10 @@ struct JSONParser {
   private static let sharedKeyCache = Mutex(
     [KeyCacheEntry](repeating: .empty, count: keyCacheSize))
 
-  init(bytes: UnsafeBufferPointer<UInt8>, recordLocations: Bool = false) {
+  init(bytes: UnsafeBufferPointer<UInt8>, recordLocations: Bool = false, skipsNested: Bool = false) {
     self.bytes = bytes
     self.recordLocations = recordLocations
+    self.skipsNested = skipsNested
     keyCache = JSONParser.sharedKeyCache.withLock { $0 }
     // Room for a policy's usual nesting from the start: grown from empty, the stacks were
     // reallocated and copied a dozen times per document. Small values (logic constants, CLI
@@ -81,7 +85,7 @@ struct JSONParser {
 
   /// Inlined for its first test: most calls find no white space at all (compact JSON between
   /// tokens), and the call itself cost more than that test.
-  @inline(__always) private mutating func skipWhitespace() {
+  @inline(__always) mutating func skipWhitespace() {
     guard index < bytes.count, bytes[index] <= UInt8(ascii: " ") else { return }
     skipWhitespaceRun()
   }
@@ -105,8 +109,12 @@ struct JSONParser {
     guard index < bytes.count else { throw error("expected a JSON value, found end of input") }
     if recordLocations { valueLocations[pointer] = location }
     switch bytes[index] {
-    case UInt8(ascii: "{"): return try parseObject()
-    case UInt8(ascii: "["): return try parseArray()
+    case UInt8(ascii: "{"):
+      if skipsNested && depth > 0 { return try skipNested(.object(JSONObject())) }
+      return try parseObject()
+    case UInt8(ascii: "["):
+      if skipsNested && depth > 0 { return try skipNested(.array([])) }
+      return try parseArray()
     case UInt8(ascii: "\""): return .string(try parseString())
     case UInt8(ascii: "t"):
       try expectLiteral("true")
@@ -124,7 +132,7 @@ struct JSONParser {
     }
   }
 
-  private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+  mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
     let start = index
     let count = literal.utf8CodeUnitCount
     let matches = literal.withUTF8Buffer { expected in
@@ -136,7 +144,7 @@ struct JSONParser {
     index = start + count
   }
 
-  private mutating func enter() throws(JSONParseError) {
+  mutating func enter() throws(JSONParseError) {
     depth += 1
     if depth > JSONParser.maximumDepth {
       throw error("values are nested more than \(JSONParser.maximumDepth) deep")

@@ -60,10 +60,10 @@ extension PolicyStore {
     for document in batch {
       if let duplicate = codes.register(document) { findings.append(duplicate) } else { fresh.append(document) }
     }
-    let existing = try existingCodes(among: fresh.compactMap { $0.data[path: "code"]?.stringValue })
+    let existing = try existingCodes(among: fresh.compactMap(\.code))
     guard !existing.isEmpty else { return fresh }
     return fresh.filter { document in
-      guard let code = document.data[path: "code"]?.stringValue, existing.contains(code) else { return true }
+      guard let code = document.code, existing.contains(code) else { return true }
       findings.append(
         ImportFinding(
           file: document.file, line: document.line, field: "code",

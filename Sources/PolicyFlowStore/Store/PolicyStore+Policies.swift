@@ -37,8 +37,12 @@ extension PolicyStore {
   public func createPolicy(_ data: JSON, source: PolicySource, actor: String) throws -> StoredPolicy {
     try db.transaction {
       let user = try knownUser(actor)
-      let stored = try insertNewPolicy(data, source: source, actor: actor)
-      try requireAccess(user, to: stored)
+      let created = try insertNewPolicy(
+        PolicyImport.Document(data: data, line: 0, file: ""), source: source, actor: actor)
+      try requireAccess(user, toPolicy: created.code, accessGroup: created.accessGroup)
+      guard let stored = try currentPolicy(created.code) else {
+        preconditionFailure("policy \(created.code), created in this transaction, cannot be read back")
+      }
       return stored
     }
   }
@@ -81,9 +85,9 @@ extension PolicyStore {
       var created = 0
       try feed { documents in
         for document in documents {
-          let stored = try insertNewPolicy(document.data, text: document.text, source: source, actor: actor, at: now)
-          try requireAccess(user, to: stored)
-          if submit { try submitCurrent(stored.policy.code, actor: actor) }
+          let created = try insertNewPolicy(document, source: source, actor: actor, at: now)
+          try requireAccess(user, toPolicy: created.code, accessGroup: created.accessGroup)
+          if submit { try submitCurrent(created.code, actor: actor) }
         }
         created += documents.count
       }
@@ -105,29 +109,34 @@ extension PolicyStore {
       """, [.integer(policyID), .text(text)])
   }
 
-  @discardableResult
+  /// Inserts version 1 of `document`'s policy, with a new gid and a status-history row. A
+  /// `.jsonl` record that is stored as written is never built in full.
   func insertNewPolicy(
-    _ document: JSON, text: String? = nil, source defaultSource: PolicySource, actor: String, at time: StoreTime? = nil
-  ) throws -> StoredPolicy {
-    let fields = document.objectValue ?? JSONObject()
+    _ document: PolicyImport.Document, source defaultSource: PolicySource, actor: String, at time: StoreTime? = nil
+  ) throws -> CreatedPolicy {
     // The document's own `source` wins; either way the data carries it, so the rules' source
     // filter and the store's column always agree.
-    let given = fields[Self.sourceKey]?.stringValue.flatMap(PolicySource.init(rawValue:))
+    let given = document.string(Self.sourceKey).flatMap(PolicySource.init(rawValue:))
     let source = given ?? defaultSource
-    var data = document
-    if given == nil { data.set(path: "source", to: .string(source.rawValue)) }
-    guard case .string(let code)? = fields[Self.codeKey] else {
+    guard let code = document.code else {
       throw StoreError(.invalidInput, "A policy needs a 'code' string, e.g. \"code\": \"HP-000123\".")
     }
     let outcome = try decide(PolicyLifecycle.newPolicy(code: code), .create)
     let now = time ?? clock()
     let stamp = SQLiteValue.text(now.iso8601)
     let gid = UUIDv4.random()
-    let processFlow = fields[Self.processFlowKey]?.stringValue
-    let accessGroup = fields[Self.accessGroupKey]?.stringValue
+    let processFlow = document.string(Self.processFlowKey)
+    let accessGroup = document.string(Self.accessGroupKey)
     // The text as written when nothing was added to it; serializing a policy of a few KB again
     // was the largest cost of an import.
-    let dataText = given != nil ? text ?? data.serialized() : data.serialized()
+    let dataText: String
+    if given != nil, let text = document.text {
+      dataText = text
+    } else {
+      var data = document.data
+      if given == nil { data.set(path: "source", to: .string(source.rawValue)) }
+      dataText = data.serialized()
+    }
     let row: [SQLiteValue] = [
       .text(code), .text(gid), .text(outcome.status.rawValue), .text(source.rawValue), SQLiteValue(processFlow),
       SQLiteValue(accessGroup), .text(actor), stamp, stamp, stamp,
@@ -148,11 +157,15 @@ extension PolicyStore {
     let id = db.lastInsertRowID
     try storeData(policyID: id, dataText)
     try recordStatus(policyID: id, outcome.statusHistory, actor: actor, at: now)
-    return StoredPolicy(
-      id: id,
-      policy: PolicyVersion(
-        code: code, version: 1, gid: gid, status: outcome.status, source: source, processFlow: processFlow, data: data),
-      isCurrent: true, accessGroup: accessGroup, lastChangedBy: actor)
+    return CreatedPolicy(id: id, code: code, accessGroup: accessGroup)
+  }
+
+  /// A policy ``insertNewPolicy(_:source:actor:at:)`` created: what checking access and
+  /// submitting it need, without its document.
+  struct CreatedPolicy {
+    var id: Int64
+    var code: String
+    var accessGroup: String?
   }
 
   /// Submits the current version of `code` for processing: In Process and queued, in one

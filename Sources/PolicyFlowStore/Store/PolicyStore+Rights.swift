@@ -25,11 +25,16 @@ extension PolicyStore {
 
   /// Refuses unless `user` holds the policy's data access group (or is an administrator).
   func requireAccess(_ user: User, to stored: StoredPolicy) throws {
-    guard PolicyStore.mayAccess(user, accessGroup: stored.accessGroup) else {
+    try requireAccess(user, toPolicy: stored.policy.code, accessGroup: stored.accessGroup)
+  }
+
+  /// Refuses unless `user` may access the policy `code` in `accessGroup`.
+  func requireAccess(_ user: User, toPolicy code: String, accessGroup: String?) throws {
+    guard PolicyStore.mayAccess(user, accessGroup: accessGroup) else {
       throw StoreError(
         .notPermitted,
-        "User '\(user.name)' may not access policy \(stored.policy.code): it belongs to data access group "
-          + "'\(stored.accessGroup ?? "")', which the user does not hold.")
+        "User '\(user.name)' may not access policy \(code): it belongs to data access group "
+          + "'\(accessGroup ?? "")', which the user does not hold.")
     }
   }
 

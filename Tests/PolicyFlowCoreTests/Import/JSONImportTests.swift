@@ -64,6 +64,30 @@ struct JSONImportTests {
     #expect(result.documents.last?.data[path: "note"] == .string("é" + String(repeating: "x", count: 19) + "✓"))
   }
 
+  /// A `.jsonl` record that plainly passes is checked without building what is inside it;
+  /// every record must still read exactly as the same record in a `.json` file: the same
+  /// findings (an engine field that is an object or array, a fault deep inside) and the same data.
+  @Test(arguments: [
+    #"{"code": "HP-1", "lineOfBusiness": "health", "brand": "b", "holder": {"name": "Ann", "tags": [1, {"k": "\u00e9"}]}}"#,
+    #"{"code": "HP-1", "lineOfBusiness": "health", "brand": "b", "currency": {"code": "EUR"}}"#,
+    #"{"code": "HP-1", "lineOfBusiness": "health", "brand": "b", "accessGroup": ["north"]}"#,
+    #"{"code": "HP-1", "lineOfBusiness": "health", "brand": "b", "startDate": {}, "sumAssured": []}"#,
+    #"{"code": ["HP-1"], "lineOfBusiness": "health", "brand": "b"}"#,
+    #"{"code": "HP-1", "lineOfBusiness": {"x": 1}, "brand": "b"}"#,
+    #"{"code": "HP-1", "lineOfBusiness": "health", "brand": "b", "holder": {"name": "Ann",}}"#,
+    #"{"code": "HP-1", "lineOfBusiness": "health", "brand": "b", "holder": [01]}"#,
+    #""HP-1""#,
+  ])
+  func aJSONLinesRecordReadsAsTheSameRecordInAJSONFile(_ record: String) throws {
+    let lines = PolicyImport.parse(record, file: "p.jsonl")
+    let file = PolicyImport.parse(record, file: "p.jsonl.json")
+    #expect(
+      lines.rowFindings.map(\.description)
+        == file.rowFindings.map { $0.description.replacing(".jsonl.json", with: ".jsonl") })
+    #expect(lines.documents.map(\.data) == file.documents.map(\.data))
+    #expect(lines.documents.map(\.code) == file.documents.map(\.code))
+  }
+
   @Test func reportsMalformedJSONAsOneFinding() {
     let result = PolicyImport.parse("[\n  {\"code\": }\n]", file: "p.json")
     #expect(result.rowFindings.count == 1)

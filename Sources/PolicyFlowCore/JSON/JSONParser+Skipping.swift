@@ -1,0 +1,125 @@
+/// Checking values without building them. An import needs a policy's top-level fields and the
+/// certainty that the whole record is valid JSON; building the tree of everything inside it,
+/// and freeing it again, was most of what an import spent per policy.
+extension JSONParser {
+  /// Parses `bytes` as one JSON document but builds only its top level: every object and array
+  /// inside the top-level value is checked as the full parser checks it, and stands in the
+  /// result as an empty object or array. Accepts exactly what ``parse(_:recordLocations:)``
+  /// accepts; a document it refuses is parsed in full for the error, so the message and its
+  /// location are the full parser's too.
+  static func parseTopLevel(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSON, JSONParseError> {
+    var parser = JSONParser(bytes: bytes, skipsNested: true)
+    do throws(JSONParseError) {
+      return .success(try parser.parseDocument())
+    } catch {
+      return parse(bytes, recordLocations: false).map(\.root)
+    }
+  }
+
+  /// Checks the object or array at the current byte and returns `standIn` for it.
+  mutating func skipNested(_ standIn: JSON) throws(JSONParseError) -> JSON {
+    try skipValue()
+    return standIn
+  }
+
+  /// Checks one value, of any kind, and steps over it. Refuses what the full parser refuses;
+  /// the messages are not its own (see ``parseTopLevel(_:)``).
+  private mutating func skipValue() throws(JSONParseError) {
+    guard index < bytes.count else { throw error("expected a JSON value, found end of input") }
+    switch bytes[index] {
+    case UInt8(ascii: "{"): try skipContainer(closedBy: UInt8(ascii: "}"), membersNamed: true)
+    case UInt8(ascii: "["): try skipContainer(closedBy: UInt8(ascii: "]"), membersNamed: false)
+    case UInt8(ascii: "\""): try skipString()
+    case UInt8(ascii: "t"): try expectLiteral("true")
+    case UInt8(ascii: "f"): try expectLiteral("false")
+    case UInt8(ascii: "n"): try expectLiteral("null")
+    // Numbers are read as the full parser reads them: an integer or a double costs no allocation.
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+    default: throw error("expected a JSON value, found \(describeCurrent())")
+    }
+  }
+
+  /// An object (members `"name": value`) or an array (values), separated by commas, up to
+  /// `closer`. Repeated member names are allowed, as in the full parser (the last one wins).
+  private mutating func skipContainer(closedBy closer: UInt8, membersNamed: Bool) throws(JSONParseError) {
+    try enter()
+    defer { depth -= 1 }
+    index += 1
+    skipWhitespace()
+    if index < bytes.count && bytes[index] == closer {
+      index += 1
+      return
+    }
+    while true {
+      skipWhitespace()
+      if membersNamed {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+          throw error("expected a member name in double quotes, found \(describeCurrent())")
+        }
+        try skipString()
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+          throw error("expected ':' after a member name, found \(describeCurrent())")
+        }
+        index += 1
+        skipWhitespace()
+      }
+      try skipValue()
+      skipWhitespace()
+      guard index < bytes.count else { throw error("expected ',' or the end of the value, found end of input") }
+      if bytes[index] == UInt8(ascii: ",") {
+        index += 1
+        continue
+      }
+      if bytes[index] == closer {
+        index += 1
+        return
+      }
+      throw error("expected ',' or the end of the value, found \(describeCurrent())")
+    }
+  }
+
+  /// A string, with the checks of ``parseString()``: a closing quote, escapes from the JSON set,
+  /// four hex digits after `\u`, a low surrogate escaped after a high one, no control characters.
+  private mutating func skipString() throws(JSONParseError) {
+    index += 1  // opening quote
+    while true {
+      index = simpleStringEnd(from: index)
+      guard index < bytes.count else { throw error("unterminated string") }
+      let byte = bytes[index]
+      index += 1
+      if byte == UInt8(ascii: "\"") { return }
+      guard byte == UInt8(ascii: "\\") else { throw error("control characters must be escaped in strings") }
+      guard index < bytes.count else { throw error("unterminated string") }
+      let escape = bytes[index]
+      index += 1
+      switch escape {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+        UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+        continue
+      case UInt8(ascii: "u"):
+        let code = try parseHex4()
+        if (0xD800..<0xDC00).contains(code), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+          bytes[index + 1] == UInt8(ascii: "u")
+        {
+          index += 2
+          guard (0xDC00..<0xE000).contains(try parseHex4()) else {
+            throw error("a high surrogate \\u escape must be followed by a low surrogate")
+          }
+        }
+      default:
+        throw error("invalid escape")
+      }
+    }
+  }
+}
+
+extension JSON {
+  /// Parses JSON text, reading the string's own UTF-8, but builds only the top level: objects
+  /// and arrays inside the top-level value are checked and stand in the result empty. Refuses
+  /// exactly what ``init(parsing:)-(String)`` refuses, with the same error.
+  static func topLevel(parsing text: String) throws(JSONParseError) -> JSON {
+    var text = text
+    return try text.withUTF8 { JSONParser.parseTopLevel($0) }.get()
+  }
+}

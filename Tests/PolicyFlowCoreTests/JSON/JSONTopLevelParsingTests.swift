@@ -1,0 +1,105 @@
+import Testing
+
+@testable import PolicyFlowCore
+
+/// `JSON.topLevel(parsing:)` checks the objects and arrays inside a document without building
+/// them. It must accept exactly what the full parser accepts, with the same error, and build the
+/// same top level; these tests hold the two against each other on damaged documents.
+struct JSONTopLevelParsingTests {
+  /// The top level of `value` as `topLevel(parsing:)` promises it: objects and arrays inside
+  /// stand empty.
+  static func standIn(_ value: JSON) -> JSON {
+    func empty(_ value: JSON) -> JSON {
+      switch value {
+      case .object: return .object(JSONObject())
+      case .array: return .array([])
+      default: return value
+      }
+    }
+    switch value {
+    case .object(let object):
+      var members = JSONObject()
+      for (name, member) in object { members[name] = empty(member) }
+      return .object(members)
+    case .array(let elements): return .array(elements.map(empty))
+    default: return value
+    }
+  }
+
+  /// Both parsers on `text`: the same verdict, the same error, and the promised top level.
+  static func expectAgreement(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    let full = Result { () throws(JSONParseError) in try JSON(parsing: text) }
+    let topLevel = Result { () throws(JSONParseError) in try JSON.topLevel(parsing: text) }
+    switch (full, topLevel) {
+    case (.success(let full), .success(let topLevel)):
+      #expect(topLevel == standIn(full), "top level of \(text)", sourceLocation: sourceLocation)
+    case (.failure(let full), .failure(let topLevel)):
+      #expect(topLevel.message == full.message, "\(text)", sourceLocation: sourceLocation)
+      #expect(topLevel.location == full.location, "\(text)", sourceLocation: sourceLocation)
+    case (.success, .failure(let error)):
+      Issue.record("refused what the full parser accepts: \(text): \(error.message)", sourceLocation: sourceLocation)
+    case (.failure(let error), .success):
+      Issue.record("accepted what the full parser refuses (\(error.message)): \(text)", sourceLocation: sourceLocation)
+    }
+  }
+
+  @Test(arguments: [
+    // Accepted inside: repeated names, a lone surrogate, white space everywhere, every literal.
+    #"{"a":{"k":1,"k":2},"b":2}"#,
+    #"{"a":["\uD800","\uDC00x","\uD83D\uDE00"]}"#,
+    "{ \"a\" : [ 1 , -0.5e+3 , true , false , null , { } , [ ] ] , \"b\" : \"x\" }",
+    #"{"a":[1E5,0,-0,123456789012345678901234567890,1e999]}"#,
+    #"[{"a":1},[2],"s",3]"#,
+    // Refused inside, each in its own way.
+    #"{"a":{"b":"\uD800\u0041"}}"#,
+    #"{"a":[01]}"#, #"{"a":[1.]}"#, #"{"a":[-]}"#, #"{"a":[1e]}"#, #"{"a":[.5]}"#,
+    #"{"a":{"x":1,}}"#, #"{"a":[1,]}"#, #"{"a":{"x" 1}}"#, #"{"a":{x:1}}"#, #"{"a":[1 2]}"#,
+    #"{"a":[tru]}"#, #"{"a":[nul]}"#, #"{"a":["\x"]}"#, #"{"a":["\u12G4"]}"#, #"{"a":["\u12"]}"#,
+    "{\"a\":[\"x\ny\"]}", "{\"a\":{\"k\u{01}\":1}}", #"{"a":["abc"#, #"{"a":["abc\"#, #"{"a":{"#, #"{"a":[}"#,
+    #"{"a":{"b":1]}"#, #"{"a":[1}]"#, #"{"a":[1]]"#, #"{"a":[] x}"#, #"{"a":[+1]}"#,
+  ])
+  func agreesOnDocumentsWithTrapsInside(_ text: String) {
+    Self.expectAgreement(text)
+  }
+
+  @Test func agreesOnNestingDepthLimit() {
+    for depth in [510, 511, 512, 513, 600] {
+      Self.expectAgreement(
+        "{\"a\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}")
+    }
+  }
+
+  /// Random documents, each damaged a few ways: a byte dropped, a significant byte inserted or
+  /// written over another, the text cut short.
+  @Test func agreesOnRandomDamagedDocuments() {
+    var rng = JSONRoundTripTests.RNG(state: 7)
+    let inserts: [String] = [
+      "{", "}", "[", "]", ",", ":", "\"", "\\", "0", "-", ".", "e", "t", "n", "u", "D", "8", " ", "\u{01}", "\\u",
+    ]
+    var checked = 0
+    for _ in 0..<1500 {
+      var object = JSONObject()
+      for index in 0..<Int(rng.next() % 5 + 1) {
+        object["m\(index)"] = JSONRoundTripTests.randomValue(&rng, depth: 0)
+      }
+      let text = JSON.object(object).serialized(pretty: rng.next() % 3 == 0)
+      Self.expectAgreement(text)
+      let scalars = Array(text.unicodeScalars)
+      for _ in 0..<6 {
+        var damaged = scalars
+        let at = Int(rng.next() % UInt64(damaged.count))
+        switch rng.next() % 4 {
+        case 0: damaged.remove(at: at)
+        case 1: damaged.insert(contentsOf: inserts[Int(rng.next() % UInt64(inserts.count))].unicodeScalars, at: at)
+        case 2: damaged[at] = inserts[Int(rng.next() % UInt64(inserts.count))].unicodeScalars.first!
+        default: damaged.removeSubrange(at...)
+        }
+        var result = ""
+        result.unicodeScalars.append(contentsOf: damaged)
+        Self.expectAgreement(result)
+        checked += 1
+      }
+    }
+    #expect(checked == 9000)
+  }
+}
