@@ -145,11 +145,13 @@ struct EngineFieldCheck {
       )
     }
 
-    var dates: [String: LogicDate] = [:]
+    // The two dates compared below; a dictionary of every date field cost more than the checks.
+    var start: LogicDate?
+    var end: LogicDate?
     for (field, key) in Self.orderedDateFields {
       guard let value = object[key] else { continue }
       if case .string(let text) = value, let date = LogicDate(parsing: text) {
-        dates[field] = date
+        if field == "startDate" { start = date } else if field == "endDate" { end = date }
       } else {
         let found = value.stringValue.map { "'\($0)'" } ?? "\(value.typeName) \(value.serialized())"
         problems.append(
@@ -160,7 +162,7 @@ struct EngineFieldCheck {
           ))
       }
     }
-    if let start = dates["startDate"], let end = dates["endDate"], end.instant < start.instant {
+    if let start, let end, end.instant < start.instant {
       problems.append(
         Problem(
           field: "endDate",
