@@ -10,8 +10,10 @@ import Testing
 
   /// Every row of the tables a command could touch, to prove a refusal changed nothing.
   func dump(_ store: StoreFixture) throws -> String {
-    try ["policy", "status_history", "pend_history", "message", "cycle", "activity", "app_user", "calculation"].map {
-      table in
+    let tables = [
+      "policy", "policy_data", "status_history", "pend_history", "cycle", "activity", "app_user", "calculation",
+    ]
+    return try tables.map { table in
       try store.query("SELECT * FROM \(table) ORDER BY rowid") { row in
         (0..<row.columnCount).map { "\(row.value(at: $0))" }.joined(separator: "|")
       }.joined(separator: "\n")
@@ -85,6 +87,48 @@ import Testing
     ] {
       #expect(shown[path: key] != nil, "show --json has \(key)")
     }
+  }
+
+  /// `show` lists the messages of the last cycle, from its stored outcome: a cycle replaces
+  /// them, and the earlier cycles keep theirs for `explain`.
+  @Test func showListsTheMessagesOfTheLastCycleOnly() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-fatal-under-age.json")
+    #expect(try status(store, code) == "Edit")
+    func messages() throws -> [JSON] {
+      try JSON(parsing: try store.run(["policies", "show", code, "--json"]).stdout)[path: "messages"]?.arrayValue ?? []
+    }
+    let fatal: JSON = [
+      "code": "MSG_AGE_OUT_OF_RANGE", "severity": "fatal",
+      "text":
+        "The policyholder is 15 on the start date 2026-01-01; individual health cover is available from age 18 up to and including age 75.",
+      "rule": "POLICYHOLDER_AGE_OUT_OF_RANGE", "step": "underwriting",
+    ]
+    let age15: JSON = [
+      "code": "MSG_AGE_AT_START", "severity": "informative",
+      "text": "The policyholder is 15 on the start date; the age is recorded for underwriting and pricing.",
+      "rule": "AGE_AT_START_RECORDED", "step": "underwriting",
+    ]
+    #expect(try messages() == [fatal, age15])
+    let text = try store.run(["policies", "show", code])
+    #expect(text.stdout.contains("FATAL MSG_AGE_OUT_OF_RANGE: The policyholder is 15"))
+
+    // Processed again unchanged: the same two, not four.
+    #expect(try store.run(["policies", "submit", code, "--as", "tester"]).exitCode == 0)
+    #expect(try store.run(["worker", "--drain"]).exitCode == 0)
+    #expect(try messages() == [fatal, age15])
+
+    // Fixed and processed again: only the new cycle's message is current.
+    let edited = try store.run([
+      "policies", "edit", code, "--set", #"policyholder.dateOfBirth="1990-05-20""#, "--as", "tester",
+    ])
+    #expect(edited.exitCode == 0, "\(edited.stderr)")
+    #expect(try store.run(["policies", "submit", code, "--as", "tester"]).exitCode == 0)
+    #expect(try store.run(["worker", "--drain"]).exitCode == 0)
+    #expect(try status(store, code) == "Approved")
+    #expect(try messages().map { $0[path: "code"] } == ["MSG_AGE_AT_START"])
+    #expect(try messages().first?[path: "text"]?.stringValue?.hasPrefix("The policyholder is 35 ") == true)
+    #expect(try store.query("SELECT count(*) FROM cycle") { $0.int(at: 0) } == [3])
   }
 
   @Test(arguments: [

@@ -5,6 +5,7 @@ public struct PolicyDetails: Sendable {
   public var stored: StoredPolicy
   /// The flow of its last cycle, else the one it names.
   public var processFlow: String?
+  /// The messages of its last cycle (code, severity, text, rule, step); a cycle replaces them.
   public var messages: [JSON]
   public var pendReasons: [JSON]
   public var statusHistory: [JSON]
@@ -57,14 +58,7 @@ extension PolicyStore {
     ) { (outcome: try JSON(parsing: $0.string(at: 0)), flow: $0.isNull(at: 1) ? nil : $0.string(at: 1)) }
     return PolicyDetails(
       stored: stored, processFlow: lastCycle?.flow ?? stored.policy.processFlow,
-      messages: try db.query(
-        "SELECT code, severity, text, rule, step FROM message WHERE policy_id = ? AND is_current = 1 ORDER BY id", [id]
-      ) {
-        [
-          "code": .string($0.string(at: 0)), "severity": .string($0.string(at: 1)), "text": .string($0.string(at: 2)),
-          "rule": .string($0.string(at: 3)), "step": $0.isNull(at: 4) ? .null : .string($0.string(at: 4)),
-        ]
-      },
+      messages: Self.currentMessages(lastCycle?.outcome),
       pendReasons: try db.query(
         "SELECT reason, description, rule, step, pended_at FROM pend_history WHERE policy_id = ? AND is_open = 1 ORDER BY id",
         [id]
@@ -98,5 +92,17 @@ extension PolicyStore {
       },
       calculations: try calculations(policyID: stored.id),
       lastCycle: lastCycle?.outcome)
+  }
+
+  /// The messages of a version's last cycle, which stay until its next cycle: each one's code,
+  /// severity, text, rule and step, read from the stored outcome (the only place they are kept).
+  static func currentMessages(_ lastOutcome: JSON?) -> [JSON] {
+    (lastOutcome?[path: "messages"]?.arrayValue ?? []).map { message in
+      [
+        "code": message[path: "code"] ?? .null, "severity": message[path: "severity"] ?? .null,
+        "text": message[path: "text"] ?? .null, "rule": message[path: "rule"] ?? .null,
+        "step": message[path: "step"] ?? .null,
+      ]
+    }
   }
 }

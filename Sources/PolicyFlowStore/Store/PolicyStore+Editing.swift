@@ -124,7 +124,6 @@ extension PolicyStore {
       try db.execute(
         "UPDATE pend_history SET policy_id = ?, note = coalesce(note || '; ', '') || ? WHERE policy_id = ?",
         [restored, mark, removed])
-      try db.execute("UPDATE message SET policy_id = ?, is_current = 0 WHERE policy_id = ?", [restored, removed])
       for table in ["cycle", "calculation"] {
         try db.execute("UPDATE \(table) SET policy_id = ? WHERE policy_id = ?", [restored, removed])
       }

@@ -46,8 +46,9 @@ extension PolicyStore {
   }
 
   /// Commits the outcomes of a batch in one transaction (group commit: one disk sync for all),
-  /// each policy all-or-nothing: its status, data, messages, pend reasons, history rows and the
-  /// acknowledgement of its activity. An activity whose lease was taken over is skipped whole.
+  /// each policy all-or-nothing: its status, data, cycle (the outcome, with its messages), pend
+  /// reasons, history rows and the acknowledgement of its activity. An activity whose lease was
+  /// taken over is skipped whole.
   public func commit(_ results: [ProcessedActivity], lease: Lease) throws -> CommitReport {
     // Serialized before the transaction: other workers wait for the write lock while it is held.
     let texts = results.map(SerializedOutcome.init)
@@ -64,7 +65,6 @@ extension PolicyStore {
           DELETE FROM activity WHERE id IN (SELECT value FROM json_each(?)) AND lease_token = ? AND lease_expires_ms > ?
           RETURNING id
           """, [.text(ids), .text(lease.token), .integer(now.milliseconds)], row: { $0.int64(at: 0) }))
-      var applied: [(ProcessedActivity, SerializedOutcome)] = []
       for (result, text) in zip(results, texts) {
         // `remove` as well as test: an activity given twice is applied once, and its second
         // copy reported like a lost lease.
@@ -72,17 +72,9 @@ extension PolicyStore {
           report.lostLease.append(result.claimed.activityID)
           continue
         }
-        applied.append((result, text))
+        try apply(result, text, worker: lease.owner, at: now)
         report.committed.append(result.claimed.activityID)
       }
-      // The messages of earlier cycles stop being current, for the whole batch at once: SQLite
-      // updates a column of the index it searches through a temporary table, and one per
-      // policy was a tenth of a commit.
-      let policyIDs = JSON.array(applied.map { .int(Int($0.0.claimed.policy.id)) }).serialized()
-      try db.execute(
-        "UPDATE message SET is_current = 0 WHERE is_current = 1 AND policy_id IN (SELECT value FROM json_each(?))",
-        [.text(policyIDs)])
-      for (result, text) in applied { try apply(result, text, worker: lease.owner, at: now) }
       return report
     }
   }
@@ -123,18 +115,6 @@ extension PolicyStore {
         SQLiteValue(outcome.flowCode), .text(worker), .text(text.outcome),
       ])
     let cycleID = db.lastInsertRowID
-    for message in outcome.messages {
-      try db.execute(
-        """
-        INSERT INTO message (policy_id, cycle_id, code, severity, text, rule, step, step_sequence)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-          .integer(policyID), .integer(cycleID), .text(message.code), .text(message.severity.rawValue),
-          .text(message.text), .text(message.rule), SQLiteValue(message.step?.name),
-          SQLiteValue(message.step.map { Int64($0.sequence) }),
-        ])
-    }
     for reason in outcome.pendReasons {
       try db.execute(
         """

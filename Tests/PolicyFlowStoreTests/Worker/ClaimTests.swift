@@ -93,19 +93,20 @@ struct ClaimTests {
     }
   }
 
-  /// A commit marks the messages of a policy's earlier cycles as no longer current (one
-  /// statement for the batch), and only for the policies it applies.
+  /// A policy's current messages are those of its last cycle (what `show` lists); the messages
+  /// of earlier cycles stay in their outcomes, and a policy not processed again keeps its own.
   @Test func onlyTheLatestCycleMessagesAreCurrent() throws {
     try withTemporaryDatabase { path in
       let (store, catalog) = try Self.catalogStore(path)
       _ = try store.createPolicies((1...3).map(Self.document), source: .integration, actor: "tester", submit: true)
       let connection = try SQLiteConnection(path: path)
       func messages(_ code: String, current: Bool) throws -> Int {
-        try connection.queryOne(
+        if current { return try store.details(code).messages.count }
+        return try connection.queryOne(
           """
-          SELECT count(*) FROM message JOIN policy ON policy.id = message.policy_id
-          WHERE policy.code = ? AND (message.is_current = 1 OR ? = 0)
-          """, [.text(code), .integer(current ? 1 : 0)]
+          SELECT count(*) FROM cycle JOIN policy ON policy.id = cycle.policy_id, json_each(cycle.outcome, '$.messages')
+          WHERE policy.code = ?
+          """, [.text(code)]
         ) { $0.int(at: 0) } ?? -1
       }
       func processAll() throws -> [String] {
@@ -195,7 +196,7 @@ struct ClaimTests {
         try Self.process(Array(claim.activities.suffix(2)), of: claim, in: store, with: catalog)
         #expect(try store.schemaVersion == 3)
       }
-      let tables = ["policy", "policy_data", "status_history", "cycle", "message", "activity"]
+      let tables = ["policy", "policy_data", "status_history", "cycle", "pend_history", "activity"]
       func counts() throws -> [Int] {
         let connection = try SQLiteConnection(path: path)
         return try tables.map { table in
@@ -205,7 +206,7 @@ struct ClaimTests {
       let before = try counts()
 
       let store = try PolicyStore(path: path)
-      #expect(try store.schemaVersion == 4)
+      #expect(try store.schemaVersion == StoreSchema.migrations.last?.version)
       #expect(try counts() == before)
       let connection = try SQLiteConnection(path: path)
       #expect(try connection.query("PRAGMA foreign_key_check") { $0.string(at: 0) }.isEmpty)
