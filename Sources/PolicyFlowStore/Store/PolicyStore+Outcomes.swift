@@ -11,6 +11,22 @@ public struct ProcessedActivity: Sendable {
   }
 }
 
+/// The outcomes of a batch with the text a commit stores for them, serialized before the commit:
+/// other workers wait for the write lock while a commit holds it, and a worker can serialize one
+/// batch on another thread while it commits the one before. Needs no store.
+public struct PreparedCommit: Sendable {
+  public let results: [ProcessedActivity]
+  let texts: [PolicyStore.SerializedOutcome]
+  /// The activities' ids as a JSON array, for the acknowledging statement.
+  let activityIDs: String
+
+  public init(_ results: [ProcessedActivity]) {
+    self.results = results
+    texts = results.map(PolicyStore.SerializedOutcome.init)
+    activityIDs = JSON.array(results.map { .int(Int($0.claimed.activityID)) }).serialized()
+  }
+}
+
 /// What a commit applied.
 public struct CommitReport: Sendable, Hashable {
   /// Activities whose outcome is now recorded and whose queue entry is acknowledged.
@@ -50,9 +66,12 @@ extension PolicyStore {
   /// reasons, history rows and the acknowledgement of its activity. An activity whose lease was
   /// taken over is skipped whole.
   public func commit(_ results: [ProcessedActivity], lease: Lease) throws -> CommitReport {
-    // Serialized before the transaction: other workers wait for the write lock while it is held.
-    let texts = results.map(SerializedOutcome.init)
-    let ids = JSON.array(results.map { .int(Int($0.claimed.activityID)) }).serialized()
+    try commit(PreparedCommit(results), lease: lease)
+  }
+
+  /// Commits outcomes serialized beforehand, like ``commit(_:lease:)``.
+  public func commit(_ prepared: PreparedCommit, lease: Lease) throws -> CommitReport {
+    let (results, texts, ids) = (prepared.results, prepared.texts, prepared.activityIDs)
     return try db.transaction {
       var report = CommitReport()
       let now = clock()
@@ -80,7 +99,7 @@ extension PolicyStore {
   }
 
   /// The text a commit stores for one outcome.
-  private struct SerializedOutcome {
+  struct SerializedOutcome {
     /// The outcome as stored in its cycle row.
     var outcome: String
     /// The policy's data, when the cycle changed it (derived fields).

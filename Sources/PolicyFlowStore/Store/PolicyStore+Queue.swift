@@ -27,6 +27,44 @@ public struct ClaimedBatch: Sendable {
   public var unreadable: [UnreadableActivity]
 }
 
+/// A claim whose policies' documents are still text (``PolicyStore/claimUnparsed(owner:limit:leaseMilliseconds:)``).
+public struct UnparsedClaim: Sendable {
+  public var lease: Lease
+  var activities: [Activity]
+
+  /// A claimed activity whose policy document is still text.
+  struct Activity {
+    var activityID: Int64
+    var attempts: Int
+    var policy: StoredPolicy.Unparsed
+    var resolvedReasons: Set<String>
+    var resolvedSinceEdit: Set<String>
+  }
+
+  /// How many activities were claimed.
+  public var count: Int { activities.count }
+
+  /// The claim with its policies parsed. An activity whose document does not parse (the store
+  /// was changed by hand) is returned as unreadable, for the caller to park, and the rest of
+  /// the batch goes on. Reads no store, so it may run on any thread.
+  public func parsed() -> ClaimedBatch {
+    var batch = ClaimedBatch(lease: lease, activities: [], unreadable: [])
+    batch.activities.reserveCapacity(activities.count)
+    for entry in activities {
+      do {
+        batch.activities.append(
+          ClaimedActivity(
+            activityID: entry.activityID, attempts: entry.attempts, policy: try entry.policy.parsed(),
+            resolvedReasons: entry.resolvedReasons, resolvedSinceEdit: entry.resolvedSinceEdit))
+      } catch {
+        batch.unreadable.append(
+          UnreadableActivity(activityID: entry.activityID, policy: entry.policy.code, error: "\(error)"))
+      }
+    }
+    return batch
+  }
+}
+
 /// A lease on a batch of activities: only its holder may commit them, and only until another
 /// worker has taken them over after expiry.
 public struct Lease: Sendable, Hashable {
@@ -65,16 +103,20 @@ extension PolicyStore {
   }
 
   /// Claims up to `limit` activities that are queued and due, or whose lease expired, under a
-  /// new lease. Claiming counts an attempt.
-  ///
-  /// The policies' documents are parsed after the claiming transaction, so that the write lock
-  /// other workers wait for is not held while JSON is parsed. An activity whose document does not
-  /// parse (the store was changed by hand) is returned as unreadable, for the caller to park, and
-  /// the rest of the batch goes on.
+  /// new lease, and parses their policies (see ``claimUnparsed(owner:limit:leaseMilliseconds:)``
+  /// and ``UnparsedClaim/parsed()``). Claiming counts an attempt.
   public func claim(owner: String, limit: Int, leaseMilliseconds: Int64) throws -> ClaimedBatch {
+    try claimUnparsed(owner: owner, limit: limit, leaseMilliseconds: leaseMilliseconds).parsed()
+  }
+
+  /// Claims like ``claim(owner:limit:leaseMilliseconds:)`` but leaves the policies' documents as
+  /// text, to be parsed by ``UnparsedClaim/parsed()``, which needs no store: after the
+  /// claiming transaction, so that the write lock other workers wait for is not held while JSON
+  /// is parsed, and on any thread.
+  public func claimUnparsed(owner: String, limit: Int, leaseMilliseconds: Int64) throws -> UnparsedClaim {
     let now = clock()
     let lease = Lease(owner: owner, token: UUIDv4.random(), expires: now.adding(milliseconds: leaseMilliseconds))
-    let read = try db.transaction { () throws -> [UnparsedClaim] in
+    let read = try db.transaction { () throws -> [UnparsedClaim.Activity] in
       // The lowest ids among due queued work and expired leases, taken as the lowest of each
       // kind first. Queued work is read in id order through the index of queued activities
       // (named, so that SQLite never prefers the state index and sorts): it stops after
@@ -101,36 +143,14 @@ extension PolicyStore {
       ) { (id: $0.int64(at: 0), policyID: $0.int64(at: 1), attempts: $0.int(at: 2)) }
       return try claimedActivities(rows.sorted { $0.id < $1.id })
     }
-    var batch = ClaimedBatch(lease: lease, activities: [], unreadable: [])
-    batch.activities.reserveCapacity(read.count)
-    for entry in read {
-      do {
-        batch.activities.append(
-          ClaimedActivity(
-            activityID: entry.activityID, attempts: entry.attempts, policy: try entry.policy.parsed(),
-            resolvedReasons: entry.resolvedReasons, resolvedSinceEdit: entry.resolvedSinceEdit))
-      } catch {
-        batch.unreadable.append(
-          UnreadableActivity(activityID: entry.activityID, policy: entry.policy.code, error: "\(error)"))
-      }
-    }
-    return batch
-  }
-
-  /// A claimed activity whose policy document is still text.
-  private struct UnparsedClaim {
-    var activityID: Int64
-    var attempts: Int
-    var policy: StoredPolicy.Unparsed
-    var resolvedReasons: Set<String>
-    var resolvedSinceEdit: Set<String>
+    return UnparsedClaim(lease: lease, activities: read)
   }
 
   /// The policies of claimed activities with the resolutions their cycles need: three reads
   /// for the whole batch (the ids passed as one JSON array), where three statements per policy
   /// were a third of a worker's time.
   private func claimedActivities(_ rows: [(id: Int64, policyID: Int64, attempts: Int)]) throws
-    -> [UnparsedClaim]
+    -> [UnparsedClaim.Activity]
   {
     guard !rows.isEmpty else { return [] }
     let ids = SQLiteValue.text(JSON.array(rows.map { .int(Int($0.policyID)) }).serialized())
@@ -166,7 +186,7 @@ extension PolicyStore {
       guard let policy = policies[row.policyID] else {
         preconditionFailure("activity \(row.id) points at a missing policy despite the foreign key")
       }
-      return UnparsedClaim(
+      return UnparsedClaim.Activity(
         activityID: row.id, attempts: row.attempts, policy: policy,
         resolvedReasons: resolvedByGID[policy.gid] ?? [],
         resolvedSinceEdit: resolvedSinceEdit[policy.id] ?? [])

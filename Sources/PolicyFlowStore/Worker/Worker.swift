@@ -7,7 +7,8 @@ public import PolicyFlowCore
 #endif
 
 /// The worker loop: claim a batch under a lease, run each policy's cycle (pure, in memory),
-/// commit the batch in one transaction, repeat.
+/// commit the batch in one transaction, repeat; the next batch's cycles run while the one
+/// before it commits (see ``run()``).
 ///
 /// Crash safety comes from the store: a crashed worker's leases expire and another worker takes
 /// the work; a commit from a lease that was taken over is rejected; each policy's outcome and
@@ -24,7 +25,7 @@ public final class Worker {
 
   /// - Parameters:
   ///   - shouldStop: polled between batches and while idle; when it turns true the worker
-  ///     finishes the batch in hand and returns.
+  ///     claims nothing more, commits the batches in hand and returns.
   ///   - sleep: waits the given milliseconds (tests shorten it).
   public init(
     store: PolicyStore, catalog: Catalog, configuration: WorkerConfiguration,
@@ -41,21 +42,30 @@ public final class Worker {
 
   /// Runs until stopped (or, with `drain`, until nothing is due). Throws only for failures
   /// that are not transient, such as a corrupt database.
+  ///
+  /// Two batches are in hand at a time: while one is committed, the next, already claimed, is
+  /// parsed and run through its cycles on another thread. Claims and commits both need the
+  /// store's one connection and go in turn on this thread; the parsing, cycles and
+  /// serialization need no store and were more than half of a batch's time.
   public func run() throws {
     try retrying { try store.snapshot(cycle.catalog) }
     onEvent(.started(owner: configuration.owner, catalogHash: cycle.catalog.hash))
-    while !shouldStop() {
-      // A busy or briefly failing database is waited out here: nothing is held yet, and a
-      // daemon that exits on a busy database would need a person to restart it.
-      guard
-        let claim = try untilStopped({
-          try store.claim(
+    // The batch computed and waiting for its commit.
+    var computed: ComputedBatch?
+    while true {
+      // A busy or briefly failing database is waited out here: nothing new is held yet, and a
+      // daemon that exits on a busy database would need a person to restart it. Once a stop is
+      // requested nothing more is claimed, and the batch in hand is committed.
+      let claim =
+        shouldStop()
+        ? nil
+        : try untilStopped({
+          try store.claimUnparsed(
             owner: configuration.owner, limit: configuration.batchSize,
             leaseMilliseconds: configuration.leaseMilliseconds)
         })
-      else { break }
-      let (lease, batch) = (claim.lease, claim.activities)
-      if batch.isEmpty && claim.unreadable.isEmpty {
+      guard claim != nil || computed != nil else { break }
+      if let claim, claim.count == 0, computed == nil {
         // Draining ends when nothing is left but parked failures; work leased by another
         // worker (maybe a crashed one whose lease will expire) is waited for.
         if configuration.drain, try untilStopped({ try store.queueStatus() })?.pending == 0 {
@@ -65,23 +75,71 @@ public final class Worker {
         idle()
         continue
       }
-      onEvent(.claimed(count: batch.count + claim.unreadable.count, leaseExpires: lease.expires))
-      // A policy whose stored document cannot be read would fail every time: parked at once.
-      for unreadable in claim.unreadable {
-        park(unreadable.activityID, policy: unreadable.policy, error: unreadable.error, lease: lease)
+      var next: BackgroundJob<ComputedBatch>?
+      if let claim, claim.count > 0 {
+        onEvent(.claimed(count: claim.count, leaseExpires: claim.lease.expires))
+        let (cycle, reference, maxAttempts) = (cycle, store.clock().timestamp, configuration.maxAttempts)
+        let claimed = StoreTime.now()
+        next = BackgroundJob {
+          Worker.compute(claim, claimedAt: claimed, cycle: cycle, at: reference, maxAttempts: maxAttempts)
+        }
       }
-      // An activity claimed more often than allowed without a commit killed or stalled every
-      // worker that held it (a crash in its cycle, say): park it rather than fall over again.
-      let exhausted = batch.filter { $0.attempts > configuration.maxAttempts }
-      for claimed in exhausted {
-        let error =
-          "claimed \(claimed.attempts) times without a commit: each worker holding it stopped or lost its lease"
-        park(claimed.activityID, policy: claimed.policy.policy.code, error: error, lease: lease)
+      do {
+        if let computed { try commit(computed) }
+      } catch {
+        _ = next?.wait()
+        throw error
       }
-      let runnable = exhausted.isEmpty ? batch : batch.filter { $0.attempts <= configuration.maxAttempts }
-      if !runnable.isEmpty { try process(runnable, lease: lease) }
+      computed = next?.wait()
+      if let batch = computed { parkUnrunnable(batch) }
     }
     onEvent(.stopping)
+  }
+
+  /// A claimed batch after its parsing and cycles: ready to commit.
+  struct ComputedBatch: Sendable {
+    var lease: Lease
+    var claimedAt: StoreTime
+    /// The outcomes of the activities that ran, serialized.
+    var outcomes: PreparedCommit
+    /// Activities whose policy's document does not parse.
+    var unreadable: [UnreadableActivity]
+    /// Activities claimed more often than allowed without a commit.
+    var exhausted: [ClaimedActivity]
+  }
+
+  /// Parses a claim and runs each policy's cycle: pure, so it runs beside a commit.
+  static func compute(
+    _ claim: UnparsedClaim, claimedAt: StoreTime, cycle: ProcessingCycle, at reference: Timestamp, maxAttempts: Int
+  ) -> ComputedBatch {
+    let batch = claim.parsed()
+    // An activity claimed more often than allowed without a commit killed or stalled every
+    // worker that held it (a crash in its cycle, say): it is parked rather than run again.
+    let exhausted = batch.activities.filter { $0.attempts > maxAttempts }
+    let runnable = exhausted.isEmpty ? batch.activities : batch.activities.filter { $0.attempts <= maxAttempts }
+    let results = runnable.map { claimed in
+      ProcessedActivity(
+        claimed: claimed,
+        outcome: cycle.run(
+          claimed.policy.policy.data, at: reference, resolvedReasons: claimed.resolvedReasons,
+          resolvedSinceEdit: claimed.resolvedSinceEdit))
+    }
+    return ComputedBatch(
+      lease: claim.lease, claimedAt: claimedAt, outcomes: PreparedCommit(results), unreadable: batch.unreadable,
+      exhausted: exhausted)
+  }
+
+  /// Parks what a batch could not run: a policy whose stored document cannot be read would fail
+  /// every time, and an exhausted activity has had its attempts.
+  private func parkUnrunnable(_ batch: ComputedBatch) {
+    for unreadable in batch.unreadable {
+      park(unreadable.activityID, policy: unreadable.policy, error: unreadable.error, lease: batch.lease)
+    }
+    for claimed in batch.exhausted {
+      let error =
+        "claimed \(claimed.attempts) times without a commit: each worker holding it stopped or lost its lease"
+      park(claimed.activityID, policy: claimed.policy.policy.code, error: error, lease: batch.lease)
+    }
   }
 
   /// Parks an activity as failed, counted and reported. If the store keeps refusing, the lease
@@ -103,22 +161,17 @@ public final class Worker {
     }
   }
 
-  private func process(_ batch: [ClaimedActivity], lease: Lease) throws {
-    let started = StoreTime.now()
-    let reference = store.clock().timestamp
-    let results = batch.map { claimed in
-      ProcessedActivity(
-        claimed: claimed,
-        outcome: cycle.run(
-          claimed.policy.policy.data, at: reference, resolvedReasons: claimed.resolvedReasons,
-          resolvedSinceEdit: claimed.resolvedSinceEdit))
-    }
+  /// Commits a computed batch; after transient failures that outlast the retries, its
+  /// activities go back to the queue (or are parked once they have had their attempts).
+  private func commit(_ batch: ComputedBatch) throws {
+    let results = batch.outcomes.results
+    guard !results.isEmpty else { return }
     if configuration.commitDelayMilliseconds > 0 { sleep(configuration.commitDelayMilliseconds) }
     let report: CommitReport
     do {
-      report = try retrying { try store.commit(results, lease: lease) }
+      report = try retrying { try store.commit(batch.outcomes, lease: batch.lease) }
     } catch let error as SQLiteError where Worker.isTransient(error) {
-      try giveBack(batch, lease: lease, error: error.message)
+      try giveBack(results.map(\.claimed), lease: batch.lease, error: error.message)
       return
     }
     var byStatus: [String: Int] = [:]
@@ -127,7 +180,7 @@ public final class Worker {
       byStatus[result.outcome.status.rawValue, default: 0] += 1
     }
     for (status, count) in byStatus { totals.processedByStatus[status, default: 0] += count }
-    let elapsed = StoreTime.now().milliseconds - started.milliseconds
+    let elapsed = StoreTime.now().milliseconds - batch.claimedAt.milliseconds
     totals.latency.record(seconds: Double(elapsed) / 1000, times: report.committed.count)
     if !report.lostLease.isEmpty {
       totals.leasesLost += report.lostLease.count

@@ -4,7 +4,7 @@ import PolicyFlowCore
 import PolicyFlowStore
 import Synchronization
 
-/// Set by SIGTERM/SIGINT; the worker finishes the batch in hand and exits 0.
+/// Set by SIGTERM/SIGINT; the worker commits the batches in hand and exits 0.
 private let stopRequested = Atomic<Bool>(false)
 
 /// `policyflow worker`: the daemon that processes submitted policies.
@@ -14,7 +14,8 @@ enum WorkerCommand {
     abstract: "Process submitted policies from the queue until stopped.",
     discussion: """
       Claims batches under a lease, runs each policy's cycle against the catalog (snapshotted in the store \
-      by hash), and commits each batch in one transaction. SIGTERM or SIGINT: the batch in hand is \
+      by hash), and commits each batch in one transaction; the next batch's cycles run on a second \
+      thread while one commits. SIGTERM or SIGINT: nothing more is claimed, the batches in hand are \
       committed, then the worker exits 0. Several workers may share one store.
       """,
     options: [

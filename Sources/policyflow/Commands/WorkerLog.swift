@@ -60,7 +60,7 @@ final class WorkerLog {
     case .drained:
       line("queue drained; exiting", fields: ["event": "drained"])
     case .stopping:
-      line("stop requested; the batch in hand is committed; exiting", fields: ["event": "stopping"])
+      line("stop requested; the batches in hand are committed; exiting", fields: ["event": "stopping"])
     }
   }
 
