@@ -70,10 +70,8 @@ enum WorkerBench {
     var latencies: [(milliseconds: Double, count: Int)] = []
     var peak = 0
     var mix: [String: Int] = [:]
-    var claimSeconds = 0.0
     var cpuSeconds = 0.0
     for report in reports {
-      claimSeconds += report[path: "claim_seconds"]?.number ?? 0
       cpuSeconds += report[path: "cpu_seconds"]?.number ?? 0
       let done = report[path: "processed"]?.number.map(Int.init) ?? 0
       processed += done
@@ -106,7 +104,6 @@ enum WorkerBench {
       ],
       "peak_rss_mb": Bench.rounded(Double(max(peak, Bench.childrenPeakRSSKilobytes())) / 1024),
       "worker_cpu_seconds": Bench.rounded(cpuSeconds, 3),
-      "claim_seconds": Bench.rounded(claimSeconds, 3),
       "setup_seconds": Bench.rounded(setup, 1),
       "outcomes": .object(CycleBench.mixObject(mix)),
       "machine": Bench.machine(),

@@ -16,8 +16,6 @@ enum WorkerChild {
     configuration.pollIntervalMilliseconds = 10
 
     var first: UInt64?
-    var claimedAt: UInt64 = 0
-    var claimNanoseconds: UInt64 = 0
     var lastCommit: UInt64 = 0
     var batches: [JSON] = []
     var mix: [String: Int] = [:]
@@ -27,11 +25,12 @@ enum WorkerChild {
         let now = Bench.nanoseconds()
         switch event {
         case .claimed:
-          if first == nil { first = now } else { claimNanoseconds += now - lastCommit }
-          claimedAt = now
-        case .committed(let count, let byStatus, _):
+          if first == nil { first = now }
+        case .committed(let count, let byStatus, let milliseconds):
+          // The worker's own claim-to-commit time: the next batch is claimed before this one
+          // commits, so the last claim seen is not this batch's.
           lastCommit = now
-          batches.append([Bench.rounded(Double(now - claimedAt) / 1e6, 3), .int(count)])
+          batches.append([.int(milliseconds), .int(count)])
           for (status, n) in byStatus { mix[status, default: 0] += n }
         default:
           break
@@ -45,7 +44,6 @@ enum WorkerChild {
       "batches": .array(batches),
       "outcomes": .object(CycleBench.mixObject(mix)),
       "peak_rss_kb": .int(Bench.peakRSSKilobytes()),
-      "claim_seconds": Bench.rounded(Double(claimNanoseconds) / 1e9, 3),
       "cpu_seconds": Bench.rounded(Bench.cpuSeconds(), 3),
     ]
   }
