@@ -10,14 +10,18 @@ extension PolicyStore {
   public static let importBatchSize = 1_000
 
   /// Imports policy files, all or nothing: each file is parsed and its policies are created
-  /// batch by batch inside one transaction, so memory holds one batch of parsed documents, not
-  /// the whole import. A bad record (see ``PolicyImport``), a code that appears twice in the
+  /// batch by batch inside one transaction, so memory holds a few batches of parsed documents,
+  /// not the whole import. A bad record (see ``PolicyImport``), a code that appears twice in the
   /// import, or a code the store already has makes the whole import fail with every such
   /// finding, and the transaction is rolled back.
   ///
+  /// A file is read and checked on a second thread while the batches read before are created
+  /// on this one, which alone uses the store.
+  ///
   /// - Parameters:
   ///   - files: each file's name (its extension picks the format) and text, in import order.
-  ///   - progress: called now and then with the file being read and the fraction read (0…1).
+  ///   - progress: called now and then, on this thread, with the file being read and the
+  ///     fraction read (0…1).
   /// - Returns: how many policies were created.
   /// - Throws: ``ImportRefusal`` with the findings, or a ``StoreError``.
   public func importPolicies(
@@ -29,26 +33,56 @@ extension PolicyStore {
       var codes = PolicyImport.CodeRegistry()
       for (name, text) in files {
         var fileFindings: [ImportFinding] = []
-        // Batches arrive while the file is parsed; a store error stops creating and is
-        // thrown once parsing returns.
+        let read = Self.read(name, text)
+        // A store error stops creating; the batches still coming are taken and dropped, so
+        // that the reading thread can finish, and the error is thrown once it has.
         var failure: (any Error)?
-        let parsed = PolicyImport.parse(
-          text, file: name, batchSize: Self.importBatchSize, progress: progress.map { report in { report(name, $0) } }
-        ) { batch, badRecordsSoFar in
-          guard failure == nil else { return }
+        while let batch = read.batches.receive() {
+          progress?(name, batch.fraction)
+          guard failure == nil else { continue }
           do {
-            let fresh = try newDocuments(batch, codes: &codes, findings: &fileFindings)
+            let fresh = try newDocuments(batch.documents, codes: &codes, findings: &fileFindings)
             // Once anything is wrong the import is refused: reading on only finds the rest.
-            if findings.isEmpty && fileFindings.isEmpty && !badRecordsSoFar { try create(fresh) }
+            if findings.isEmpty && fileFindings.isEmpty && !batch.badRecordsSoFar { try create(fresh) }
           } catch {
             failure = error
           }
         }
+        let parsed = read.job.wait()
+        progress?(name, 1)
         if let failure { throw failure }
         findings += PolicyImport.inLineOrder(parsed.rowFindings + fileFindings)
       }
       guard findings.isEmpty else { throw ImportRefusal(findings: findings) }
     }
+  }
+
+  /// A batch of checked documents read from an import file.
+  private struct ReadBatch: Sendable {
+    var documents: [PolicyImport.Document]
+    var badRecordsSoFar: Bool
+    /// How much of the file had been read.
+    var fraction: Double
+  }
+
+  /// Starts reading and checking `text` on another thread: its good documents arrive on
+  /// `batches`, one batch waiting at most, and the job's result has every finding.
+  private static func read(_ name: String, _ text: String) -> (
+    batches: HandOff<ReadBatch>, job: BackgroundJob<PolicyImport.Result>
+  ) {
+    let batches = HandOff<ReadBatch>(capacity: 1)
+    let job = BackgroundJob {
+      // Both closures run here, on the reading thread, while `parse` runs.
+      var fraction = 0.0
+      let result = PolicyImport.parse(
+        text, file: name, batchSize: importBatchSize, progress: { fraction = $0 }
+      ) { documents, badRecordsSoFar in
+        batches.send(ReadBatch(documents: documents, badRecordsSoFar: badRecordsSoFar, fraction: fraction))
+      }
+      batches.finish()
+      return result
+    }
+    return (batches, job)
   }
 
   /// The documents of `batch` whose codes are new to the import and to the store; the others

@@ -32,4 +32,38 @@ struct PolicyCreationTests {
       #expect(try store.currentPolicy("P-1")?.policy.data[path: "brand"] == "b")
     }
   }
+
+  /// An import reads its file on a second thread while this one creates the batches read
+  /// before. A store error in a later batch (a policy in a data access group the importer does
+  /// not hold) is the import's error: nothing is kept, and the reading ends instead of waiting
+  /// forever for room to hand over its next batch.
+  @Test(arguments: [1_500, 2_500, 4_999])
+  func aStoreErrorInALaterBatchOfAnImportKeepsNothing(_ line: Int) throws {
+    try withTemporaryDatabase { path in
+      let store = try PolicyStore(path: path)
+      try store.ensureAdministrator("admin")
+      try store.addUser(PolicyStore.User(name: "clerk"), by: "admin")
+      let text = (1...5_000).map { index in
+        let group = index == line ? #", "accessGroup": "north""# : ""
+        return #"{"code": "I-\#(index)", "lineOfBusiness": "health", "brand": "b"\#(group)}"#
+      }.joined(separator: "\n")
+      var fractions: [Double] = []
+      let error = try #require(throws: StoreError.self) {
+        try store.importPolicies([(name: "p.jsonl", text: text)], source: .integration, actor: "clerk") {
+          fractions.append($1)
+        }
+      }
+      #expect(error.kind == .notPermitted)
+      #expect(error.message.contains("I-\(line)"))
+      #expect(try store.existingCodes(among: ["I-1", "I-\(line - 1)", "I-5000"]).isEmpty)
+      // Progress came for every batch of the file, in order, ending with all of it.
+      #expect(fractions.count == 6)
+      #expect(fractions == fractions.sorted())
+      #expect(fractions.last == 1)
+
+      let imported = try store.importPolicies(
+        [(name: "p.jsonl", text: text)], source: .integration, actor: "admin")
+      #expect(imported == 5_000)
+    }
+  }
 }
