@@ -39,7 +39,7 @@ extension PolicyStore {
         var failure: (any Error)?
         while let batch = read.batches.receive() {
           progress?(name, batch.fraction)
-          guard failure == nil else { continue }
+          guard failure == nil, !batch.documents.isEmpty else { continue }
           do {
             let fresh = try newDocuments(batch.documents, codes: &codes, findings: &fileFindings)
             // Once anything is wrong the import is refused: reading on only finds the rest.
@@ -72,10 +72,16 @@ extension PolicyStore {
   ) {
     let batches = HandOff<ReadBatch>(capacity: 1)
     let job = BackgroundJob {
-      // Both closures run here, on the reading thread, while `parse` runs.
+      // Both closures run here, on the reading thread, while `parse` runs. Progress travels
+      // as a batch of no documents too, so that a file whose records are all bad still shows
+      // it.
       var fraction = 0.0
       let result = PolicyImport.parse(
-        text, file: name, batchSize: importBatchSize, progress: { fraction = $0 }
+        text, file: name, batchSize: importBatchSize,
+        progress: { read in
+          fraction = read
+          batches.send(ReadBatch(documents: [], badRecordsSoFar: false, fraction: read))
+        }
       ) { documents, badRecordsSoFar in
         batches.send(ReadBatch(documents: documents, badRecordsSoFar: badRecordsSoFar, fraction: fraction))
       }
