@@ -19,8 +19,17 @@ enum Bench {
     Double(nanoseconds() - start) / 1e9
   }
 
-  /// This process's peak resident set, in kilobytes.
+  /// This process's peak resident set, in kilobytes: `VmHWM` of /proc/self/status where there is
+  /// one. getrusage's `ru_maxrss` is wrong for a process the bench spawns: Linux starts it at the
+  /// peak of its parent (exec records the address space it replaces, and a spawned child
+  /// replaces a view of the parent's), so every worker child reported the bench's own peak.
   static func peakRSSKilobytes() -> Int {
+    if let status = try? readFile("/proc/self/status"),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+      let kilobytes = Int(line.filter(\.isNumber))
+    {
+      return kilobytes
+    }
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Int(usage.ru_maxrss)
@@ -33,13 +42,6 @@ enum Bench {
     let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
     let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     return user + system
-  }
-
-  /// The largest peak resident set of any waited-for child, in kilobytes.
-  static func childrenPeakRSSKilobytes() -> Int {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-    return Int(usage.ru_maxrss)
   }
 
   static func printError(_ text: String) {

@@ -102,7 +102,8 @@ enum WorkerBench {
       "claim_to_commit_ms": [
         "p50": Bench.rounded(percentile(latencies, 0.50), 2), "p99": Bench.rounded(percentile(latencies, 0.99), 2),
       ],
-      "peak_rss_mb": Bench.rounded(Double(max(peak, Bench.childrenPeakRSSKilobytes())) / 1024),
+      // Each worker's own peak, as it measured it (see Bench.peakRSSKilobytes).
+      "peak_rss_mb": Bench.rounded(Double(peak) / 1024),
       "worker_cpu_seconds": Bench.rounded(cpuSeconds, 3),
       "setup_seconds": Bench.rounded(setup, 1),
       "outcomes": .object(CycleBench.mixObject(mix)),
