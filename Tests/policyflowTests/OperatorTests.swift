@@ -239,6 +239,18 @@ import Testing
     #expect(try status(store, code) == "Pended", "after the edit the reason is attached again")
     let reasons = try store.query("SELECT reason FROM pend_history WHERE is_open = 1") { $0.string(at: 0) }
     #expect(reasons == ["MANUAL_ENTRY_REVIEW"])
+
+    // The review is a second person's: whoever last changed the entry may not resolve it.
+    let own = try store.run(["pends", "resolve", code, "--all", "--note", "my own entry is fine", "--as", "clerk"])
+    #expect(own.exitCode == 77)
+    #expect(own.stderr.contains("requires a second person (maker-checker), and 'clerk' last edited or submitted"))
+    #expect(try status(store, code) == "Pended")
+    #expect(
+      try store.run(["users", "add", "clerk2", "--roles", "policy-administrator", "--as", "tester"]).exitCode == 0)
+    let second = try store.run([
+      "pends", "resolve", code, "--all", "--note", "checked by a second person", "--as", "clerk2",
+    ])
+    #expect(second.exitCode == 0, "\(second.stderr)")
   }
 
   @Test func editWithADataFileReplacesTheDocumentAndBadValuesAreUsageErrors() throws {
