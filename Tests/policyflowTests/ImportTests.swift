@@ -55,6 +55,26 @@ import Testing
     #expect(missing.stderr == "Error: No such file or directory: '\(folder.path)/nowhere'.\n")
   }
 
+  /// The extension picks the format, so a file with another one is refused by name (it was
+  /// read as JSON and failed at its first byte), and nothing of the import is kept.
+  @Test func aFileOfAnotherKindIsRefusedByNameBeforeAnythingIsImported() throws {
+    let store = try StoreFixture()
+    let good = store.directory.appendingPathComponent("good.jsonl")
+    try #"{"code": "T-1", "lineOfBusiness": "health", "brand": "b"}"#.write(to: good, atomically: true, encoding: .utf8)
+    let notes = store.directory.appendingPathComponent("notes.txt")
+    try "code,lineOfBusiness,brand\nT-2,health,b\n".write(to: notes, atomically: true, encoding: .utf8)
+    let imported = try store.run(["policies", "import", good.path, notes.path, "--as", "tester"])
+    let validated = try PolicyFlowBinary.run(["policies", "validate", "--file", notes.path])
+    for result in [imported, validated] {
+      #expect(result.exitCode == 65)
+      #expect(
+        result.stderr
+          == "Error: '\(notes.path)' is not a policy file: the extension says the format, one of .json, .jsonl, "
+          + ".ndjson, .csv (a .jsonl or .ndjson file holds one policy per line).\n")
+    }
+    #expect(try store.count("SELECT count(*) FROM policy") == 0)
+  }
+
   @Test func oneBadRowImportsNothingAndNamesFileLineAndField() throws {
     let store = try StoreFixture()
     let file = store.directory.appendingPathComponent("bad.csv")

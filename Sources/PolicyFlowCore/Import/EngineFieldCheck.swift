@@ -182,8 +182,13 @@ struct EngineFieldCheck {
     }
 
     if let sum = object[Self.sumAssuredKey] {
-      if case .int(let amount) = sum, amount >= 0 {
-      } else {
+      switch sum {
+      case .int(let amount) where amount >= 0:
+        break
+      case .int(let amount):
+        problems.append(
+          Problem(field: "sumAssured", sentence: "\(amount) is negative; a sum assured is 0 or more, in minor units"))
+      default:
         let found = sum.stringValue.map { "'\($0)'" } ?? "\(sum.typeName) \(sum.serialized())"
         problems.append(
           Problem(

@@ -11,7 +11,8 @@ enum PolicyFiles {
   /// The files that hold policies: what `validate`, `import` and `demo` read from a directory.
   static let extensions = [".json", ".jsonl", ".ndjson", ".csv"]
 
-  /// Files as given, with each directory replaced by its files of these extensions, in name order.
+  /// Files as given, with each directory replaced by its files of these extensions, in name
+  /// order. A file named on its own must have one of them too.
   static func expand(_ paths: [String], extensions: [String] = PolicyFiles.extensions) throws -> [String] {
     var files: [String] = []
     for path in paths {
@@ -27,6 +28,15 @@ enum PolicyFiles {
         }
         files += names.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
       } else {
+        // The extension picks the format; any other file used to be read as JSON and failed
+        // at its first byte with a message about JSON.
+        guard extensions.contains(where: { path.hasSuffix($0) }) else {
+          throw CommandFailure(
+            message:
+              "'\(path)' is not a policy file: the extension says the format, one of "
+              + "\(extensions.joined(separator: ", ")) (a .jsonl or .ndjson file holds one policy per line).",
+            exitCode: ExitCode.invalidInput)
+        }
         files.append(path)
       }
     }

@@ -68,8 +68,7 @@ struct EngineFieldFindingTests {
     ),
     (
       ["sumAssured": "-5"],
-      "p.csv:2: sumAssured: integer -5 is not an amount in minor units; write a whole number of cents, "
-        + "e.g. 150000 for 1500.00"
+      "p.csv:2: sumAssured: -5 is negative; a sum assured is 0 or more, in minor units"
     ),
   ])
   func reportsTheFieldAndASentence(changes: [String: String], expected: String) {
