@@ -36,7 +36,8 @@ public enum PolicyImport {
       self.text = text
     }
 
-    /// The whole policy document; parsed here from `text` when only its top level was built.
+    /// The whole policy document. When only its top level was built, each read parses `text`
+    /// again: read it once and keep it.
     public var data: JSON {
       guard isTopLevelOnly, let text else { return content }
       do {

@@ -70,7 +70,13 @@ extension PolicyStore {
   }
 
   /// Commits outcomes serialized beforehand, like ``commit(_:lease:)``.
-  public func commit(_ prepared: PreparedCommit, lease: Lease) throws -> CommitReport {
+  ///
+  /// - Parameter renewing: another batch the caller holds, whose lease the same transaction
+  ///   extends to `until` (only for activities it still holds): a worker that claims its next
+  ///   batch before committing this one keeps that batch through a slow commit.
+  public func commit(
+    _ prepared: PreparedCommit, lease: Lease, renewing: (lease: Lease, activityIDs: [Int64], until: StoreTime)? = nil
+  ) throws -> CommitReport {
     let (results, texts, ids) = (prepared.results, prepared.texts, prepared.activityIDs)
     return try db.transaction {
       var report = CommitReport()
@@ -93,6 +99,18 @@ extension PolicyStore {
         }
         try apply(result, text, worker: lease.owner, at: now)
         report.committed.append(result.claimed.activityID)
+      }
+      if let renewing {
+        try db.execute(
+          """
+          UPDATE activity SET lease_expires_ms = ?1
+          WHERE id IN (SELECT value FROM json_each(?2)) AND lease_token = ?3 AND lease_expires_ms > ?4
+          """,
+          [
+            .integer(renewing.until.milliseconds),
+            .text(JSON.array(renewing.activityIDs.map { .int(Int($0)) }).serialized()), .text(renewing.lease.token),
+            .integer(now.milliseconds),
+          ])
       }
       return report
     }

@@ -44,6 +44,9 @@ public struct UnparsedClaim: Sendable {
   /// How many activities were claimed.
   public var count: Int { activities.count }
 
+  /// The claimed activities' ids, in claim order.
+  public var activityIDs: [Int64] { activities.map(\.activityID) }
+
   /// The claim with its policies parsed. An activity whose document does not parse (the store
   /// was changed by hand) is returned as unreadable, for the caller to park, and the rest of
   /// the batch goes on. Reads no store, so it may run on any thread.

@@ -53,17 +53,8 @@ public final class Worker {
     // The batch computed and waiting for its commit.
     var computed: ComputedBatch?
     while true {
-      // A busy or briefly failing database is waited out here: nothing new is held yet, and a
-      // daemon that exits on a busy database would need a person to restart it. Once a stop is
-      // requested nothing more is claimed, and the batch in hand is committed.
-      let claim =
-        shouldStop()
-        ? nil
-        : try untilStopped({
-          try store.claimUnparsed(
-            owner: configuration.owner, limit: configuration.batchSize,
-            leaseMilliseconds: configuration.leaseMilliseconds)
-        })
+      // Once a stop is requested nothing more is claimed, and the batch in hand is committed.
+      let claim = shouldStop() ? nil : try claimNext(holding: computed != nil)
       guard claim != nil || computed != nil else { break }
       if let claim, claim.count == 0, computed == nil {
         // Draining ends when nothing is left but parked failures; work leased by another
@@ -85,7 +76,7 @@ public final class Worker {
         }
       }
       do {
-        if let computed { try commit(computed) }
+        if let computed { try commit(computed, holding: claim.flatMap { $0.count > 0 ? $0 : nil }) }
       } catch {
         _ = next?.wait()
         throw error
@@ -94,6 +85,33 @@ public final class Worker {
       if let batch = computed { parkUnrunnable(batch) }
     }
     onEvent(.stopping)
+  }
+
+  /// Claims the next batch. With nothing in hand, a busy or briefly failing database is waited
+  /// out (a daemon that exits on a busy database would need a person to restart it); with a
+  /// batch in hand, one attempt only: its commit goes first, and its lease keeps running.
+  private func claimNext(holding: Bool) throws -> UnparsedClaim? {
+    let claim = {
+      try self.store.claimUnparsed(
+        owner: self.configuration.owner, limit: self.configuration.batchSize,
+        leaseMilliseconds: self.configuration.leaseMilliseconds)
+    }
+    guard holding else { return try untilStopped(claim) }
+    do {
+      return try claim()
+    } catch let error as SQLiteError where Worker.isTransient(error) {
+      return nil
+    }
+  }
+
+  /// The lease of `held` (the batch claimed before the one being committed) to renew in the
+  /// commit, once half of it has passed: normally that batch commits long before, but a commit
+  /// that waits out a busy database would otherwise let it expire and lose it too.
+  private func renewal(of held: UnparsedClaim?) -> (lease: Lease, activityIDs: [Int64], until: StoreTime)? {
+    guard let held else { return nil }
+    let now = store.clock()
+    guard held.lease.expires.milliseconds - now.milliseconds < configuration.leaseMilliseconds / 2 else { return nil }
+    return (held.lease, held.activityIDs, now.adding(milliseconds: configuration.leaseMilliseconds))
   }
 
   /// A claimed batch after its parsing and cycles: ready to commit.
@@ -161,15 +179,18 @@ public final class Worker {
     }
   }
 
-  /// Commits a computed batch; after transient failures that outlast the retries, its
-  /// activities go back to the queue (or are parked once they have had their attempts).
-  private func commit(_ batch: ComputedBatch) throws {
+  /// Commits a computed batch, renewing the lease of `held` when it runs short; after transient
+  /// failures that outlast the retries, the batch's activities go back to the queue (or are
+  /// parked once they have had their attempts).
+  private func commit(_ batch: ComputedBatch, holding held: UnparsedClaim?) throws {
     let results = batch.outcomes.results
     guard !results.isEmpty else { return }
     if configuration.commitDelayMilliseconds > 0 { sleep(configuration.commitDelayMilliseconds) }
     let report: CommitReport
     do {
-      report = try retrying { try store.commit(batch.outcomes, lease: batch.lease) }
+      report = try retrying {
+        try store.commit(batch.outcomes, lease: batch.lease, renewing: renewal(of: held))
+      }
     } catch let error as SQLiteError where Worker.isTransient(error) {
       try giveBack(results.map(\.claimed), lease: batch.lease, error: error.message)
       return

@@ -38,7 +38,9 @@ enum PoliciesValidate {
     let several = parsed.documents.count + parsed.rowFindings.count > 1
     var reports: [JSON] = []
     for document in parsed.documents {
-      let outcome = cycle.run(document.data, at: time)
+      // Parsed here for a .jsonl record, which import checks without building: read it once.
+      let data = document.data
+      let outcome = cycle.run(data, at: time)
       let label = several && !document.file.hasSuffix(".json") ? "\(document.file):\(document.line)" : document.file
       if invocation.flag("--json") {
         var report = outcome.json
@@ -48,7 +50,7 @@ enum PoliciesValidate {
         }
         reports.append(report)
       } else {
-        Terminal.out(OutcomeOutput.text(outcome, file: label, code: document.data[path: "code"]?.stringValue))
+        Terminal.out(OutcomeOutput.text(outcome, file: label, code: data[path: "code"]?.stringValue))
       }
     }
     if invocation.flag("--json") {

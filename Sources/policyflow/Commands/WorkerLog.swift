@@ -41,7 +41,8 @@ final class WorkerLog {
     case .leaseLost(let ids):
       line(
         "lease lost on \(ids.count) activit\(ids.count == 1 ? "y" : "ies") (\(ids.map(String.init).joined(separator: ", "))): "
-          + "another worker took them over; nothing of them was applied",
+          + "their lease expired before the commit (a stall, or another worker took them over); "
+          + "nothing of them was applied",
         fields: ["event": "lease-lost", "activities": .array(ids.map { .int(Int($0)) })])
     case .retrying(let attempt, let delay, let error):
       line(

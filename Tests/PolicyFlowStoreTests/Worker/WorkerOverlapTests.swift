@@ -17,9 +17,13 @@ struct WorkerOverlapTests {
     }
   }
 
-  static func worker(_ scenario: WorkerRetryTests.Scenario, stopAfterClaims: Int? = nil) -> Worker {
+  static func worker(
+    _ scenario: WorkerRetryTests.Scenario, stopAfterClaims: Int? = nil,
+    configure: (inout WorkerConfiguration) -> Void = { _ in }
+  ) -> Worker {
     var configuration = WorkerConfiguration(owner: "overlap-test")
     configuration.batchSize = 2
+    configure(&configuration)
     configuration.drain = true
     configuration.pollIntervalMilliseconds = 5
     var claims = 0
@@ -59,5 +63,62 @@ struct WorkerOverlapTests {
     #expect(try scenario.count("SELECT count(*) FROM cycle") == 4)
     #expect(try scenario.count("SELECT count(*) FROM activity WHERE state = 'queued'") == 3)
     #expect(try scenario.count("SELECT count(*) FROM activity WHERE state <> 'queued'") == 0)
+  }
+
+  /// The batch claimed next waits for the commit of the one before: a slow commit (here each
+  /// takes 1.8 s against leases of 3 s) would let its lease run out, and its work would be lost
+  /// and claimed again. The commit renews the waiting batch's lease once half has passed. (The
+  /// margins are wide, a second or more, so that a busy machine does not decide the test.)
+  @Test func aSlowCommitRenewsTheLeaseOfTheBatchWaitingBehindIt() throws {
+    let scenario = try WorkerRetryTests.Scenario(policies: 4)
+    let worker = Self.worker(scenario) { configuration in
+      configuration.leaseMilliseconds = 3_000
+      configuration.commitDelayMilliseconds = 1_800
+    }
+    try worker.run()
+    #expect(worker.totals.leasesLost == 0)
+    #expect(Self.claimsAndCommits(scenario.events) == ["claimed 2", "claimed 2", "committed 2", "committed 2"])
+    #expect(try scenario.count("SELECT count(*) FROM cycle") == 4)
+    #expect(try scenario.count("SELECT count(*) FROM activity") == 0)
+  }
+
+  /// The renewal itself: in the commit's transaction, for the activities the held lease still
+  /// has, and not for a lease that already ran out (another worker may hold them by now).
+  @Test func aCommitRenewsOnlyALeaseStillHeld() throws {
+    let scenario = try WorkerRetryTests.Scenario(policies: 5)
+    let store = scenario.store
+    try store.snapshot(scenario.catalog)
+    let start = StoreTime.now()
+    store.clock = { start }
+    let first = try store.claimUnparsed(owner: "w", limit: 2, leaseMilliseconds: 1_000)
+    let held = try store.claimUnparsed(owner: "w", limit: 2, leaseMilliseconds: 1_000)
+    let expired = try store.claimUnparsed(owner: "w", limit: 1, leaseMilliseconds: 100)
+    store.clock = { start.adding(milliseconds: 800) }
+    let cycle = ProcessingCycle(catalog: scenario.catalog)
+    let results = first.parsed().activities.map {
+      ProcessedActivity(claimed: $0, outcome: cycle.run($0.policy.policy.data, at: start.timestamp))
+    }
+    let renewedUntil = start.adding(milliseconds: 1_800)
+    _ = try store.commit(
+      PreparedCommit(results), lease: first.lease, renewing: (held.lease, held.activityIDs, renewedUntil))
+    _ = try store.commit(
+      PreparedCommit([]), lease: first.lease, renewing: (expired.lease, expired.activityIDs, renewedUntil))
+    func expiries(_ claim: UnparsedClaim) throws -> [Int64] {
+      try scenario.blocker.query(
+        "SELECT lease_expires_ms FROM activity WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        [.text(JSON.array(claim.activityIDs.map { .int(Int($0)) }).serialized())]
+      ) { $0.int64(at: 0) }
+    }
+    #expect(try expiries(held) == [renewedUntil.milliseconds, renewedUntil.milliseconds])
+    #expect(try expiries(expired) == [start.adding(milliseconds: 100).milliseconds])
+
+    // Past its first expiry, within the renewed one, the held batch still commits.
+    store.clock = { start.adding(milliseconds: 1_500) }
+    let late = held.parsed().activities.map {
+      ProcessedActivity(claimed: $0, outcome: cycle.run($0.policy.policy.data, at: start.timestamp))
+    }
+    let report = try store.commit(late, lease: held.lease)
+    #expect(report.committed == held.activityIDs)
+    #expect(report.lostLease.isEmpty)
   }
 }
