@@ -78,7 +78,11 @@ public final class Worker {
       do {
         if let computed { try commit(computed, holding: claim.flatMap { $0.count > 0 ? $0 : nil }) }
       } catch {
-        _ = next?.wait()
+        // The batch claimed next is given back rather than left leased until its lease runs
+        // out; if the store refuses that too, the lease still expires.
+        if let held = next?.wait() {
+          try? store.release(held.outcomes.results.map(\.claimed.activityID), lease: held.lease)
+        }
         throw error
       }
       computed = next?.wait()

@@ -121,4 +121,26 @@ struct WorkerOverlapTests {
     #expect(report.committed == held.activityIDs)
     #expect(report.lostLease.isEmpty)
   }
+
+  /// A commit that fails for good (here a trigger refuses every cycle row) stops the worker;
+  /// the batch it had claimed next goes back to the queue instead of staying leased until its
+  /// lease runs out.
+  @Test func aCommitThatFailsForGoodGivesBackTheBatchClaimedNext() throws {
+    let scenario = try WorkerRetryTests.Scenario(policies: 4)
+    var configuration = WorkerConfiguration(owner: "overlap-test")
+    configuration.batchSize = 2
+    configuration.drain = true
+    configuration.commitDelayMilliseconds = 7
+    let worker = Worker(
+      store: scenario.store, catalog: scenario.catalog, configuration: configuration,
+      sleep: { _ in
+        try? scenario.blocker.execute(
+          "CREATE TRIGGER refuse_cycles BEFORE INSERT ON cycle BEGIN SELECT RAISE(ABORT, 'cycles refused'); END")
+      })
+    let error = try #require(throws: SQLiteError.self) { try worker.run() }
+    #expect(error.message.contains("cycles refused"))
+    #expect(try scenario.count("SELECT count(*) FROM activity WHERE state = 'queued' AND id IN (3, 4)") == 2)
+    #expect(try scenario.count("SELECT count(*) FROM activity WHERE state = 'leased' AND id IN (1, 2)") == 2)
+    #expect(try scenario.count("SELECT count(*) FROM cycle") == 0)
+  }
 }
