@@ -89,6 +89,28 @@ import Testing
     }
   }
 
+  /// An import may create policies only in data access groups its user holds; every record
+  /// outside them is named with its file and line, and nothing is imported.
+  @Test func anImportIntoGroupsTheUserDoesNotHoldNamesEveryRecordAndKeepsNothing() throws {
+    let store = try storeWithUsers()
+    let file = store.directory.appendingPathComponent("groups.jsonl")
+    let lines = [("G-1", "north"), ("G-2", "south"), ("G-3", nil), ("G-4", "west")].map { code, group in
+      let member = group.map { #", "accessGroup": "\#($0)""# } ?? ""
+      return #"{"code": "\#(code)", "lineOfBusiness": "health", "brand": "b"\#(member)}"#
+    }
+    try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    let refused = try store.run(["policies", "import", file.path, "--as", "north"])
+    #expect(refused.exitCode == 77)
+    #expect(
+      refused.stderr
+        == "Error: User 'north' may not create policies in data access groups the user does not hold; 2 records:\n"
+        + "  \(file.path):2: G-2 in group 'south'\n  \(file.path):4: G-4 in group 'west'\nNothing was imported.\n")
+    #expect(try store.count("SELECT count(*) FROM policy") == 0)
+    let admin = try store.run(["policies", "import", file.path, "--as", "tester"])
+    #expect(admin.exitCode == 0, "\(admin.stderr)")
+    #expect(try store.count("SELECT count(*) FROM policy") == 4)
+  }
+
   /// `show` lists the messages of the last cycle, from its stored outcome: a cycle replaces
   /// them, and the earlier cycles keep theirs for `explain`.
   @Test func showListsTheMessagesOfTheLastCycleOnly() throws {

@@ -29,7 +29,11 @@ extension PolicyStore {
     progress: ((_ file: String, _ fraction: Double) -> Void)? = nil
   ) throws -> Int {
     var findings: [ImportFinding] = []
+    // Records in data access groups the user does not hold: a matter of rights, not of the
+    // input, so reported apart from the findings, all of them with their place.
+    var outsideGroups: [String] = []
     return try createPolicies(source: source, actor: actor, submit: submit) { create in
+      let user = try knownUser(actor)
       var codes = PolicyImport.CodeRegistry()
       for (name, text) in files {
         var fileFindings: [ImportFinding] = []
@@ -41,9 +45,17 @@ extension PolicyStore {
           progress?(name, batch.fraction)
           guard failure == nil, !batch.documents.isEmpty else { continue }
           do {
-            let fresh = try newDocuments(batch.documents, codes: &codes, findings: &fileFindings)
+            let fresh = try newDocuments(batch.documents, codes: &codes, findings: &fileFindings).filter { document in
+              guard let group = document.string(Self.accessGroupKey), !Self.mayAccess(user, accessGroup: group) else {
+                return true
+              }
+              outsideGroups.append("\(document.file):\(document.line): \(document.code ?? "") in group '\(group)'")
+              return false
+            }
             // Once anything is wrong the import is refused: reading on only finds the rest.
-            if findings.isEmpty && fileFindings.isEmpty && !batch.badRecordsSoFar { try create(fresh) }
+            if findings.isEmpty && fileFindings.isEmpty && outsideGroups.isEmpty && !batch.badRecordsSoFar {
+              try create(fresh)
+            }
           } catch {
             failure = error
           }
@@ -54,6 +66,13 @@ extension PolicyStore {
         findings += PolicyImport.inLineOrder(parsed.rowFindings + fileFindings)
       }
       guard findings.isEmpty else { throw ImportRefusal(findings: findings) }
+      guard outsideGroups.isEmpty else {
+        let count = outsideGroups.count
+        throw StoreError(
+          .notPermitted,
+          "User '\(actor)' may not create policies in data access groups the user does not hold; "
+            + "\(count) record\(count == 1 ? "" : "s"):\n  " + outsideGroups.joined(separator: "\n  ") + "\n")
+      }
     }
   }
 

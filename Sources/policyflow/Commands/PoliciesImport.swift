@@ -44,7 +44,10 @@ enum PoliciesImport {
       )
       return 0
     } catch let error as StoreError {
-      throw CommandFailure(message: "\(error.message) Nothing was imported.", exitCode: StoreFailure.exitCode(error))
+      // A message that lists records ends with its last line.
+      let separator = error.message.hasSuffix("\n") ? "" : " "
+      throw CommandFailure(
+        message: "\(error.message)\(separator)Nothing was imported.", exitCode: StoreFailure.exitCode(error))
     }
   }
 }
