@@ -565,4 +565,33 @@ import Testing
     #expect(
       try store.run(["users", "remove", "tester", "--as", "tester"]).exitCode == 1, "the last administrator stays")
   }
+
+  /// An administrator changes a user's rights in place (they used to be removed and added
+  /// again), and the new rights count from the next command on.
+  @Test func usersUpdateChangesRightsInPlace() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-pended-sum-assured.json")
+    let before = try store.run(["pends", "resolve", code, "--all", "--note", "x", "--as", "outsider"])
+    #expect(before.exitCode == 77)
+
+    let updated = try store.run(["users", "update", "outsider", "--roles", "underwriter", "--as", "tester"])
+    #expect(updated.exitCode == 0, "\(updated.stderr)")
+    #expect(updated.stdout == "Updated user outsider: roles underwriter; groups none.\n")
+    let after = try store.run(["pends", "resolve", code, "--all", "--note", "evidence seen", "--as", "outsider"])
+    #expect(after.exitCode == 0, "\(after.stderr)")
+
+    let listed = try JSON(parsing: try store.run(["users", "list", "--json"]).stdout)
+    let north = listed.arrayValue?.first { $0[path: "name"] == "north" }
+    #expect(north?[path: "groups"] == ["north"], "a user not updated keeps what it had")
+
+    let notAdmin = try store.run(["users", "update", "north", "--admin", "--as", "uw"])
+    #expect(notAdmin.exitCode == 77)
+    let lastAdmin = try store.run(["users", "update", "tester", "--no-admin", "--as", "tester"])
+    #expect(lastAdmin.exitCode == 1)
+    #expect(lastAdmin.stderr.contains("'tester' is the last administrator"))
+    let nothing = try store.run(["users", "update", "north", "--as", "tester"])
+    #expect(nothing.exitCode == 64)
+    let again = try store.run(["users", "add", "north", "--as", "tester"])
+    #expect(again.stderr.contains("'policyflow users update' changes roles and groups"))
+  }
 }

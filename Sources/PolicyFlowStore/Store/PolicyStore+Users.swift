@@ -63,7 +63,8 @@ extension PolicyStore {
           .invalidInput, "The user name '\(user.name)' is not valid: give a login name without spaces or commas.")
       }
       guard try self.user(user.name) == nil else {
-        throw StoreError(.alreadyExists, "User '\(user.name)' already exists.")
+        throw StoreError(
+          .alreadyExists, "User '\(user.name)' already exists; 'policyflow users update' changes roles and groups.")
       }
       try db.execute(
         "INSERT INTO app_user (name, roles, groups, is_admin, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -72,6 +73,36 @@ extension PolicyStore {
           .text(JSON.array(user.groups.map(JSON.string)).serialized()), .integer(user.isAdmin ? 1 : 0),
           .text(clock().iso8601),
         ])
+    }
+  }
+
+  /// Changes a user's roles, data access groups or administrator right (each only when given),
+  /// and returns the user as now stored; only administrators may, and the last administrator
+  /// stays one. Pends already resolved stay resolved; the new rights count from now on.
+  @discardableResult
+  public func updateUser(
+    _ name: String, roles: [String]? = nil, groups: [String]? = nil, isAdmin: Bool? = nil, by actor: String
+  ) throws -> User {
+    try db.transaction {
+      try requireAdministrator(try knownUser(actor), toDo: "change users")
+      guard var user = try self.user(name) else {
+        throw StoreError(.notFound, "No user '\(name)'; 'policyflow users add \(name)' adds one.")
+      }
+      if isAdmin == false, user.isAdmin,
+        try db.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1", row: { $0.int(at: 0) }) == 1
+      {
+        throw StoreError(.refused, "User '\(name)' is the last administrator; make another user one first.")
+      }
+      user.roles = roles ?? user.roles
+      user.groups = groups ?? user.groups
+      user.isAdmin = isAdmin ?? user.isAdmin
+      try db.execute(
+        "UPDATE app_user SET roles = ?, groups = ?, is_admin = ? WHERE name = ?",
+        [
+          .text(JSON.array(user.roles.map(JSON.string)).serialized()),
+          .text(JSON.array(user.groups.map(JSON.string)).serialized()), .integer(user.isAdmin ? 1 : 0), .text(name),
+        ])
+      return user
     }
   }
 

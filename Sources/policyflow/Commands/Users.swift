@@ -1,10 +1,11 @@
 import PolicyFlowCore
 import PolicyFlowStore
 
-/// `policyflow users add|list|remove`.
+/// `policyflow users add|update|list|remove`.
 enum Users {
   static let command = Command(
-    name: "users", abstract: "Manage who may act on policies (administrators only).", subcommands: [add, list, remove])
+    name: "users", abstract: "Manage who may act on policies (administrators only).",
+    subcommands: [add, update, list, remove])
 
   static let add = Command(
     name: "add",
@@ -18,6 +19,23 @@ enum Users {
     ],
     run: runAdd)
 
+  static let update = Command(
+    name: "update",
+    abstract: "Change a user's roles, data access groups or administrator right.",
+    discussion: """
+      Each option given replaces what the user had (--roles and --groups take the whole new list; an empty \
+      value clears it); what is not given stays. Pends already resolved stay resolved.
+      """,
+    arguments: [Positional(name: "name", help: "The user's login name.")],
+    options: [
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
+      .value("--roles", "r1,r2", "The user's roles from now on, comma-separated."),
+      .value("--groups", "g1,g2", "The user's data access groups from now on, comma-separated."),
+      .flag("--admin", "Make the user an administrator."),
+      .flag("--no-admin", "Take the administrator right away (not from the last administrator)."),
+    ],
+    run: runUpdate)
+
   static let list = Command(
     name: "list", abstract: "List users, their roles and groups.",
     options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog, CommonOptions.json],
@@ -27,19 +45,46 @@ enum Users {
     name: "remove", abstract: "Remove a user.", arguments: [Positional(name: "name", help: "The user's login name.")],
     options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog], run: runRemove)
 
-  static func runAdd(_ invocation: Invocation) throws -> Int32 {
-    func split(_ name: String) -> [String] {
-      (invocation.value(name) ?? "").split(separator: ",").map { String($0).trimmingTrailingSpaces() }.filter {
-        !$0.isEmpty
-      }
+  /// A comma-separated list option, without blanks; nil when the option is not given.
+  private static func list(_ invocation: Invocation, _ name: String) -> [String]? {
+    invocation.value(name).map { value in
+      value.split(separator: ",").map { String($0).trimmingTrailingSpaces() }.filter { !$0.isEmpty }
     }
+  }
+
+  static func runAdd(_ invocation: Invocation) throws -> Int32 {
     let user = PolicyStore.User(
-      name: invocation.positionals[0], roles: split("--roles"), groups: split("--groups"),
-      isAdmin: invocation.flag("--admin"))
+      name: invocation.positionals[0], roles: list(invocation, "--roles") ?? [],
+      groups: list(invocation, "--groups") ?? [], isAdmin: invocation.flag("--admin"))
     let store = try StoreOptions.open(invocation)
     try StoreCommand.run { try store.addUser(user, by: StoreOptions.actor(invocation)) }
     Terminal.out("Added user \(user.name).")
     warnAboutUnknownRoles(user.roles, catalog: CommonOptions.catalogDirectory(invocation))
+    return 0
+  }
+
+  static func runUpdate(_ invocation: Invocation) throws -> Int32 {
+    let name = invocation.positionals[0]
+    if invocation.flag("--admin") && invocation.flag("--no-admin") {
+      throw UsageError(message: "Give '--admin' or '--no-admin', not both.", commandPath: invocation.commandPath)
+    }
+    let roles = list(invocation, "--roles")
+    let groups = list(invocation, "--groups")
+    let isAdmin: Bool? = invocation.flag("--admin") ? true : invocation.flag("--no-admin") ? false : nil
+    guard roles != nil || groups != nil || isAdmin != nil else {
+      throw UsageError(
+        message: "Nothing to change: give '--roles', '--groups', '--admin' or '--no-admin'.",
+        commandPath: invocation.commandPath)
+    }
+    let store = try StoreOptions.open(invocation)
+    let user = try StoreCommand.run {
+      try store.updateUser(name, roles: roles, groups: groups, isAdmin: isAdmin, by: StoreOptions.actor(invocation))
+    }
+    func shown(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ",") }
+    Terminal.out(
+      "Updated user \(user.name): roles \(shown(user.roles)); groups \(shown(user.groups))"
+        + (user.isAdmin ? "; administrator." : "."))
+    if let roles { warnAboutUnknownRoles(roles, catalog: CommonOptions.catalogDirectory(invocation)) }
     return 0
   }
 
