@@ -45,50 +45,58 @@ public final class Worker {
   ///
   /// Two batches are in hand at a time: while one is committed, the next, already claimed, is
   /// parsed and run through its cycles on another thread. Claims and commits both need the
-  /// store's one connection and go in turn on this thread; the parsing, cycles and
-  /// serialization need no store and were more than half of a batch's time.
+  /// store's one connection and go in turn on this thread, and the next claim is made while
+  /// the other thread still computes, so that thread starts on it as soon as it is done; the
+  /// parsing, cycles and serialization need no store and were more than half of a batch's time.
   public func run() throws {
     try retrying { try store.snapshot(cycle.catalog) }
     onEvent(.started(owner: configuration.owner, catalogHash: cycle.catalog.hash))
-    // The batch computed and waiting for its commit.
-    var computed: ComputedBatch?
+    // The batch being computed on the other thread, with its claim.
+    var computing: (claim: UnparsedClaim, job: BackgroundJob<ComputedBatch>)?
     while true {
       // Once a stop is requested nothing more is claimed, and the batch in hand is committed.
-      let claim = shouldStop() ? nil : try claimNext(holding: computed != nil)
-      guard claim != nil || computed != nil else { break }
-      if let claim, claim.count == 0, computed == nil {
-        // Draining ends when nothing is left but parked failures; work leased by another
-        // worker (maybe a crashed one whose lease will expire) is waited for.
-        if configuration.drain, try untilStopped({ try store.queueStatus() })?.pending == 0 {
-          onEvent(.drained)
-          return
+      let claim = shouldStop() ? nil : try claimNext(holding: computing != nil)
+      let next = claim.flatMap { $0.count > 0 ? $0 : nil }
+      guard let current = computing else {
+        guard claim != nil else { break }
+        guard let next else {
+          // Draining ends when nothing is left but parked failures; work leased by another
+          // worker (maybe a crashed one whose lease will expire) is waited for.
+          if configuration.drain, try untilStopped({ try store.queueStatus() })?.pending == 0 {
+            onEvent(.drained)
+            return
+          }
+          idle()
+          continue
         }
-        idle()
+        computing = (next, start(next))
         continue
       }
-      var next: BackgroundJob<ComputedBatch>?
-      if let claim, claim.count > 0 {
-        onEvent(.claimed(count: claim.count, leaseExpires: claim.lease.expires))
-        let (cycle, reference, maxAttempts) = (cycle, store.clock().timestamp, configuration.maxAttempts)
-        let claimed = StoreTime.now()
-        next = BackgroundJob {
-          Worker.compute(claim, claimedAt: claimed, cycle: cycle, at: reference, maxAttempts: maxAttempts)
-        }
-      }
+      let batch = current.job.wait()
+      computing = next.map { ($0, start($0)) }
+      parkUnrunnable(batch)
       do {
-        if let computed { try commit(computed, holding: claim.flatMap { $0.count > 0 ? $0 : nil }) }
+        try commit(batch, holding: next)
       } catch {
         // The batch claimed next is given back rather than left leased until its lease runs
         // out; if the store refuses that too, the lease still expires.
-        if let held = next?.wait() {
+        if let held = computing?.job.wait() {
           try? store.release(held.outcomes.results.map(\.claimed.activityID), lease: held.lease)
         }
         throw error
       }
-      computed = next?.wait()
-      if let batch = computed { parkUnrunnable(batch) }
     }
     onEvent(.stopping)
+  }
+
+  /// Starts computing `claim` on the other thread.
+  private func start(_ claim: UnparsedClaim) -> BackgroundJob<ComputedBatch> {
+    onEvent(.claimed(count: claim.count, leaseExpires: claim.lease.expires))
+    let (cycle, reference, maxAttempts) = (cycle, store.clock().timestamp, configuration.maxAttempts)
+    let claimed = StoreTime.now()
+    return BackgroundJob {
+      Worker.compute(claim, claimedAt: claimed, cycle: cycle, at: reference, maxAttempts: maxAttempts)
+    }
   }
 
   /// Claims the next batch. With nothing in hand, a busy or briefly failing database is waited
