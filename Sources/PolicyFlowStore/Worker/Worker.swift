@@ -56,7 +56,9 @@ public final class Worker {
     while true {
       // Once a stop is requested nothing more is claimed, and the batch in hand is committed.
       let claim = shouldStop() ? nil : try claimNext(holding: computing != nil)
+      let claimedAt = StoreTime.now()
       let next = claim.flatMap { $0.count > 0 ? $0 : nil }
+      if let next { onEvent(.claimed(count: next.count, leaseExpires: next.lease.expires)) }
       guard let current = computing else {
         guard claim != nil else { break }
         guard let next else {
@@ -69,11 +71,11 @@ public final class Worker {
           idle()
           continue
         }
-        computing = (next, start(next))
+        computing = (next, start(next, claimedAt: claimedAt))
         continue
       }
       let batch = current.job.wait()
-      computing = next.map { ($0, start($0)) }
+      computing = next.map { ($0, start($0, claimedAt: claimedAt)) }
       parkUnrunnable(batch)
       do {
         try commit(batch, holding: next)
@@ -90,12 +92,10 @@ public final class Worker {
   }
 
   /// Starts computing `claim` on the other thread.
-  private func start(_ claim: UnparsedClaim) -> BackgroundJob<ComputedBatch> {
-    onEvent(.claimed(count: claim.count, leaseExpires: claim.lease.expires))
+  private func start(_ claim: UnparsedClaim, claimedAt: StoreTime) -> BackgroundJob<ComputedBatch> {
     let (cycle, reference, maxAttempts) = (cycle, store.clock().timestamp, configuration.maxAttempts)
-    let claimed = StoreTime.now()
     return BackgroundJob {
-      Worker.compute(claim, claimedAt: claimed, cycle: cycle, at: reference, maxAttempts: maxAttempts)
+      Worker.compute(claim, claimedAt: claimedAt, cycle: cycle, at: reference, maxAttempts: maxAttempts)
     }
   }
 
