@@ -594,4 +594,19 @@ import Testing
     let again = try store.run(["users", "add", "north", "--as", "tester"])
     #expect(again.stderr.contains("'policyflow users update' changes roles and groups"))
   }
+
+  /// A filter that lists nothing because it names no pend reason, step or flow of the catalog
+  /// (a typo, usually) says so on stderr, with the nearest name; the list itself stays empty.
+  @Test func pendsListWarnsAboutAFilterTheCatalogDoesNotKnow() throws {
+    let store = try storeWithUsers()
+    _ = try process(store, "health-pended-sum-assured.json")
+    let typo = try store.run(["pends", "list", "--reason", "SUM_ASURED_REVIEW", "--json"])
+    #expect(typo.exitCode == 0)
+    #expect(try JSON(parsing: typo.stdout) == [])
+    #expect(typo.stderr.hasPrefix("Warning: the catalog in '"))
+    #expect(typo.stderr.hasSuffix("' has no pend reason 'SUM_ASURED_REVIEW'. Did you mean 'SUM_ASSURED_REVIEW'?\n"))
+    let known = try store.run(["pends", "list", "--reason", "UNDERWRITER_REFERRAL"])
+    #expect(known.stdout == "No open pend reasons.\n")
+    #expect(known.stderr.isEmpty, "a known reason with no open pends is no mistake")
+  }
 }

@@ -49,6 +49,7 @@ enum Pends {
       filter.olderThanMilliseconds = milliseconds
     }
     let pends = try StoreOptions.open(invocation).openPends(filter, readBy: StoreOptions.actor(invocation))
+    if pends.isEmpty { warnAboutUnknownFilters(filter, catalog: CommonOptions.catalogDirectory(invocation)) }
     if invocation.flag("--json") {
       Terminal.out(
         JSON.array(
@@ -66,6 +67,24 @@ enum Pends {
       pends.map { [$0.policy, String($0.version), $0.reason, $0.step, $0.pendedAt, $0.description] },
       empty: "No open pend reasons.")
     return 0
+  }
+
+  /// An empty list for a filter the catalog does not know is usually a typo: said on stderr,
+  /// with the nearest name. (Pends attached under an older catalog may still name it.)
+  private static func warnAboutUnknownFilters(_ filter: PolicyStore.PendFilter, catalog directory: String) {
+    guard let catalog = CatalogLoader.load(directory: directory).catalog else { return }
+    let steps = catalog.flows.values.flatMap { $0.steps.flatMap { [$0.name, $0.displayName] } }
+    let known: [(kind: String, value: String?, names: [String])] = [
+      ("pend reason", filter.reason, catalog.pendReasons.keys.sorted()),
+      ("step", filter.step, Array(Set(steps)).sorted()),
+      ("flow", filter.flow, catalog.flows.keys.sorted()),
+    ]
+    for (kind, value, names) in known {
+      guard let value, !names.contains(value) else { continue }
+      Terminal.error(
+        "Warning: the catalog in '\(directory)' has no \(kind) '\(value)'." + Suggestion.didYouMean(value, among: names)
+      )
+    }
   }
 
   static func runResolve(_ invocation: Invocation) throws -> Int32 {
