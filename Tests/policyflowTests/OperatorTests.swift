@@ -609,4 +609,47 @@ import Testing
     #expect(known.stdout == "No open pend reasons.\n")
     #expect(known.stderr.isEmpty, "a known reason with no open pends is no mistake")
   }
+
+  /// The commands that change policies print, with --json, what a script needs to go on: what
+  /// was imported (or every finding, exit 65), what was queued, and the version left current.
+  @Test func changingCommandsPrintJSONForScripts() throws {
+    let store = try storeWithUsers()
+    let file = store.directory.appendingPathComponent("two.jsonl")
+    try [
+      #"{"code": "S-1", "lineOfBusiness": "health", "brand": "b"}"#,
+      #"{"code": "S-2", "lineOfBusiness": "health", "brand": "b", "currency": "EURO"}"#,
+    ].joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    let refused = try store.run(["policies", "import", file.path, "--json", "--as", "tester"])
+    #expect(refused.exitCode == 65)
+    let findings = try JSON(parsing: refused.stdout)
+    #expect(findings[path: "imported"] == 0)
+    #expect(findings[path: "findings.0.line"] == 2)
+    #expect(findings[path: "findings.0.field"] == "currency")
+    #expect(findings[path: "findings.0.file"] == .string(file.path))
+    #expect(refused.stderr == "Error: 1 problem in 1 record; nothing was imported.\n")
+
+    let approved = Self.examples.appendingPathComponent("health-approved.json").path
+    let imported = try store.run(["policies", "import", approved, "--json", "--as", "tester"])
+    #expect(try JSON(parsing: imported.stdout) == ["imported": 1, "submitted": false])
+    let code = "HP-2026-000101"
+    let submitted = try store.run(["policies", "submit", code, "--json", "--as", "tester"])
+    #expect(try JSON(parsing: submitted.stdout) == [["code": .string(code), "result": "queued"]])
+    let again = try store.run(["policies", "submit", code, "--json", "--as", "tester"])
+    #expect(try JSON(parsing: again.stdout) == [["code": .string(code), "result": "alreadySubmitted"]])
+    #expect(try store.run(["worker", "--drain"]).exitCode == 0)
+    #expect(try status(store, code) == "Approved")
+
+    let edited = try store.run([
+      "policies", "edit", code, "--set", #"policyholder.email="a@example.org""#, "--json", "--as", "tester",
+    ])
+    #expect(
+      try JSON(parsing: edited.stdout)
+        == ["code": .string(code), "status": "Edit", "version": 2, "newVersion": true, "withdrawnPendReasons": 0])
+    let reverted = try store.run(["policies", "revert", code, "--json", "--as", "tester"])
+    #expect(try JSON(parsing: reverted.stdout) == ["code": .string(code), "status": "Approved", "version": 1])
+    let cancelled = try store.run(["policies", "cancel", code, "--date", "2026-04-01", "--json", "--as", "tester"])
+    #expect(
+      try JSON(parsing: cancelled.stdout)
+        == ["code": .string(code), "status": "Canceled", "version": 1, "effectiveDate": "2026-04-01"])
+  }
 }

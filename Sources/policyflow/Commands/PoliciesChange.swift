@@ -17,6 +17,7 @@ enum PoliciesChange {
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .repeating("--set", "path=json", "Set the field at a dotted path to a JSON value."),
       .value("--data", "file", "A JSON file with the whole new document."),
+      CommonOptions.json,
     ],
     run: runEdit)
 
@@ -24,7 +25,7 @@ enum PoliciesChange {
     name: "revert",
     abstract: "Remove the edit version of a policy and make the previous version current again.",
     arguments: [Positional(name: "code", help: "The policy code.")],
-    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog],
+    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog, CommonOptions.json],
     run: runRevert)
 
   static let cancel = Command(
@@ -35,6 +36,7 @@ enum PoliciesChange {
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .value("--date", "yyyy-mm-dd", "The effective date of the cancellation.", required: true),
       .value("--reason", "text", "Why it is cancelled, for the history."),
+      CommonOptions.json,
     ],
     run: runCancel)
 
@@ -69,6 +71,12 @@ enum PoliciesChange {
     let result = try StoreCommand.run {
       try store.edit(code, changes: changes, replacement: replacement, actor: StoreOptions.actor(invocation))
     }
+    if invocation.flag("--json") {
+      printJSON(
+        code, status: "Edit", version: result.version,
+        ["newVersion": .bool(result.isNewVersion), "withdrawnPendReasons": .int(result.withdrawnPendReasons)])
+      return 0
+    }
     var line = "\(code): Edit, version \(result.version)" + (result.isNewVersion ? " (new version)" : "")
     if result.withdrawnPendReasons > 0 { line += "; \(result.withdrawnPendReasons) open pend reason(s) withdrawn" }
     Terminal.out(line + ".")
@@ -79,6 +87,10 @@ enum PoliciesChange {
     let store = try StoreOptions.open(invocation)
     let code = invocation.positionals[0]
     let restored = try StoreCommand.run { try store.revert(code, actor: StoreOptions.actor(invocation)) }
+    if invocation.flag("--json") {
+      printJSON(code, status: restored.policy.status.rawValue, version: restored.policy.version)
+      return 0
+    }
     Terminal.out("\(code): version \(restored.policy.version) is current again (\(restored.policy.status.rawValue)).")
     return 0
   }
@@ -97,7 +109,21 @@ enum PoliciesChange {
       try store.cancel(
         code, effectiveDate: date, reason: invocation.value("--reason"), actor: StoreOptions.actor(invocation))
     }
+    if invocation.flag("--json") {
+      printJSON(
+        code, status: cancelled.policy.status.rawValue, version: cancelled.policy.version,
+        ["effectiveDate": .string(date)])
+      return 0
+    }
     Terminal.out("\(code): Canceled as of \(date) (version \(cancelled.policy.version)).")
     return 0
+  }
+
+  /// The policy a change left current, for scripts: its code, status and version, and what
+  /// else the change says.
+  private static func printJSON(_ code: String, status: String, version: Int, _ extra: JSON = [:]) {
+    var object: JSON = ["code": .string(code), "status": .string(status), "version": .int(version)]
+    for (name, value) in extra.objectValue ?? JSONObject() { object.set(path: name, to: value) }
+    Terminal.out(object.serialized(pretty: true))
   }
 }

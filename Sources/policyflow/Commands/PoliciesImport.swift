@@ -22,6 +22,7 @@ enum PoliciesImport {
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .flag("--submit", "Submit the imported policies for processing."),
       .value("--source", "source", "How they entered: integration or manual.", default: "integration"),
+      CommonOptions.json,
     ],
     run: run)
 
@@ -34,14 +35,20 @@ enum PoliciesImport {
     }
     let store = try StoreOptions.open(invocation)
     let submit = invocation.flag("--submit")
+    let json = invocation.flag("--json")
     do {
       let count = try ImportFiles.importAll(
         try PolicyFiles.expand(invocation.positionals), into: store, source: source,
         actor: StoreOptions.actor(invocation), submit: submit,
-        showProgress: true)
-      Terminal.out(
-        "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? (count == 1 ? " and submitted it" : " and submitted them") : "")."
-      )
+        showProgress: true, findingsAsJSON: json)
+      if json {
+        let summary: JSON = ["imported": .int(count), "submitted": .bool(submit)]
+        Terminal.out(summary.serialized(pretty: true))
+      } else {
+        Terminal.out(
+          "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? (count == 1 ? " and submitted it" : " and submitted them") : "")."
+        )
+      }
       return 0
     } catch let error as StoreError {
       // A message that lists records ends with its last line.
@@ -98,7 +105,7 @@ enum ImportFiles {
   /// ``PolicyStore/importPolicies(_:source:actor:submit:progress:)``).
   static func importAll(
     _ files: [String], into store: PolicyStore, source: PolicySource, actor: String, submit: Bool,
-    showProgress: Bool
+    showProgress: Bool, findingsAsJSON: Bool = false
   ) throws -> Int {
     let texts = try files.map { (name: $0, text: try readText($0)) }
     var bars: [String: ProgressBar] = [:]
@@ -111,7 +118,19 @@ enum ImportFiles {
         bars[name]?.show(fraction)
       }
     } catch let refusal as ImportRefusal {
-      for finding in refusal.findings { Terminal.error(finding.description) }
+      if findingsAsJSON {
+        // For scripts: every finding on stdout, the summary below on stderr as always.
+        let findings = refusal.findings.map { finding -> JSON in
+          [
+            "file": .string(finding.file), "line": .int(finding.line), "field": .string(finding.field),
+            "message": .string(finding.sentence),
+          ]
+        }
+        let report: JSON = ["imported": 0, "findings": .array(findings)]
+        Terminal.out(report.serialized(pretty: true))
+      } else {
+        for finding in refusal.findings { Terminal.error(finding.description) }
+      }
       let records = Set(refusal.findings.map { "\($0.file):\($0.line)" }).count
       let count = refusal.findings.count
       throw CommandFailure(
