@@ -64,6 +64,9 @@ struct CatalogCommandTests {
     let result = try PolicyFlowBinary.run(["policies", "validate", "--file", path, "--at", "2026-11-22", "--json"])
     #expect(result.exitCode == 0, "\(result.stderr)")
     let outcome = try JSON(parsing: result.stdout)
+    let document = try JSON(
+      parsing: String(contentsOfFile: PolicyFlowBinary.packageRoot.appendingPathComponent(path).path, encoding: .utf8))
+    #expect(outcome[path: "code"] == document[path: "code"])
     let expected = file.contains("-approved") ? "Approved" : file.contains("-pended-") ? "Pended" : "Edit"
     #expect(outcome[path: "status"] == .string(expected))
     for message in outcome[path: "messages"]?.arrayValue ?? [] {

@@ -44,6 +44,8 @@ enum PoliciesValidate {
       let label = several && !document.file.hasSuffix(".json") ? "\(document.file):\(document.line)" : document.file
       if invocation.flag("--json") {
         var report = outcome.json
+        // The text output names the policy; so does the JSON.
+        if let code = data[path: "code"] { report.set(path: "code", to: code) }
         if several {
           report.set(path: "file", to: .string(document.file))
           report.set(path: "line", to: .int(document.line))
