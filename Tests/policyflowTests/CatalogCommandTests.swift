@@ -82,6 +82,27 @@ struct CatalogCommandTests {
     }
   }
 
+  /// A date of birth that is not a date stops an individual health policy in its data-quality
+  /// step: without a date the age rules would not run and the premium would take the lowest band.
+  @Test(arguments: ["12/03/1985", "1980-02-30", "1981-02-29"])
+  func aDateOfBirthThatIsNotADateIsFatal(dateOfBirth: String) throws {
+    var policy = try JSON(
+      parsing: String(
+        contentsOf: PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies/health-approved.json"),
+        encoding: .utf8))
+    policy.set(path: "policyholder.dateOfBirth", to: .string(dateOfBirth))
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("p.json")
+    try policy.serialized().write(to: file, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["policies", "validate", "--file", file.path, "--at", "2026-11-22", "--json"])
+    let outcome = try JSON(parsing: result.stdout)
+    #expect(outcome[path: "status"] == "Edit")
+    #expect(outcome[path: "messages.0.code"] == "MSG_DATE_OF_BIRTH_INVALID")
+    #expect(outcome[path: "messages.0.step"] == "data-quality")
+    #expect(outcome[path: "messages.0.text"]?.stringValue?.contains("'\(dateOfBirth)' is not a date") == true)
+  }
+
   @Test func validateTellsWhyInText() throws {
     let result = try PolicyFlowBinary.run([
       "policies", "validate", "--file", "examples/policies/health-pended-sum-assured.json", "--at", "2026-11-22",

@@ -73,6 +73,13 @@ import Testing
           + ".ndjson, .csv (a .jsonl or .ndjson file holds one policy per line).\n")
     }
     #expect(try store.count("SELECT count(*) FROM policy") == 0)
+
+    // Extensions count in any case.
+    let upper = store.directory.appendingPathComponent("GOOD.JSONL")
+    try FileManager.default.moveItem(at: good, to: upper)
+    let uppercase = try store.run(["policies", "import", upper.path, "--as", "tester"])
+    #expect(uppercase.exitCode == 0, "\(uppercase.stderr)")
+    #expect(try store.count("SELECT count(*) FROM policy") == 1)
   }
 
   @Test func oneBadRowImportsNothingAndNamesFileLineAndField() throws {

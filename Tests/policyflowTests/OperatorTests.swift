@@ -106,6 +106,14 @@ import Testing
         == "Error: User 'north' may not create policies in data access groups the user does not hold; 2 records:\n"
         + "  \(file.path):2: G-2 in group 'south'\n  \(file.path):4: G-4 in group 'west'\nNothing was imported.\n")
     #expect(try store.count("SELECT count(*) FROM policy") == 0)
+    let json = try store.run(["policies", "import", file.path, "--json", "--as", "north"])
+    #expect(json.exitCode == 77)
+    #expect(
+      try JSON(parsing: json.stdout)[path: "outsideAccessGroups"]
+        == [
+          ["file": .string(file.path), "line": 2, "code": "G-2", "group": "south"],
+          ["file": .string(file.path), "line": 4, "code": "G-4", "group": "west"],
+        ])
     let admin = try store.run(["policies", "import", file.path, "--as", "tester"])
     #expect(admin.exitCode == 0, "\(admin.stderr)")
     #expect(try store.count("SELECT count(*) FROM policy") == 4)
@@ -583,6 +591,11 @@ import Testing
     let listed = try JSON(parsing: try store.run(["users", "list", "--json"]).stdout)
     let north = listed.arrayValue?.first { $0[path: "name"] == "north" }
     #expect(north?[path: "groups"] == ["north"], "a user not updated keeps what it had")
+    // Lists as people type them, with spaces after the commas.
+    let spaced = try store.run(["users", "update", "north", "--groups", "north, south ", "--as", "tester"])
+    #expect(spaced.exitCode == 0, "\(spaced.stderr)")
+    let relisted = try JSON(parsing: try store.run(["users", "list", "--json"]).stdout)
+    #expect(relisted.arrayValue?.first { $0[path: "name"] == "north" }?[path: "groups"] == ["north", "south"])
 
     let notAdmin = try store.run(["users", "update", "north", "--admin", "--as", "uw"])
     #expect(notAdmin.exitCode == 77)

@@ -106,9 +106,11 @@ public enum PolicyImport {
     -> Result
   {
     var result: Result
-    if file.hasSuffix(".csv") {
+    // Extensions in any case: files from some systems arrive as POLICIES.CSV.
+    let name = file.lowercased()
+    if name.hasSuffix(".csv") {
       result = parseCSV(text, file: file, progress: progress, collector: collector)
-    } else if file.hasSuffix(".jsonl") || file.hasSuffix(".ndjson") {
+    } else if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") {
       result = parseLines(text, file: file, progress: progress, collector: collector)
     } else {
       result = parseJSON(text, file: file, collector: collector)

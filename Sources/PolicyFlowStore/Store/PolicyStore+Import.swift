@@ -5,6 +5,27 @@ public struct ImportRefusal: Error, Sendable {
   public var findings: [ImportFinding]
 }
 
+/// Why an import created nothing although every record was good: records in data access
+/// groups the importing user does not hold, each with its place.
+public struct ImportAccessRefusal: Error, Sendable {
+  public struct Record: Sendable, Hashable {
+    public var file: String
+    public var line: Int
+    public var code: String
+    public var group: String
+  }
+
+  public var actor: String
+  public var records: [Record]
+
+  /// One sentence and a line per record.
+  public var message: String {
+    "User '\(actor)' may not create policies in data access groups the user does not hold; "
+      + "\(records.count) record\(records.count == 1 ? "" : "s"):\n"
+      + records.map { "  \($0.file):\($0.line): \($0.code) in group '\($0.group)'\n" }.joined()
+  }
+}
+
 extension PolicyStore {
   /// How many parsed documents an import holds at a time.
   public static let importBatchSize = 1_000
@@ -23,7 +44,8 @@ extension PolicyStore {
   ///   - progress: called now and then, on this thread, with the file being read and the
   ///     fraction read (0…1).
   /// - Returns: how many policies were created.
-  /// - Throws: ``ImportRefusal`` with the findings, or a ``StoreError``.
+  /// - Throws: ``ImportRefusal`` with the findings; when there are none, ``ImportAccessRefusal``
+  ///   with the records outside the user's data access groups; or a ``StoreError``.
   public func importPolicies(
     _ files: [(name: String, text: String)], source: PolicySource, actor: String, submit: Bool = false,
     progress: ((_ file: String, _ fraction: Double) -> Void)? = nil
@@ -31,7 +53,7 @@ extension PolicyStore {
     var findings: [ImportFinding] = []
     // Records in data access groups the user does not hold: a matter of rights, not of the
     // input, so reported apart from the findings, all of them with their place.
-    var outsideGroups: [String] = []
+    var outsideGroups: [ImportAccessRefusal.Record] = []
     return try createPolicies(source: source, actor: actor, submit: submit) { create in
       let user = try knownUser(actor)
       var codes = PolicyImport.CodeRegistry()
@@ -49,7 +71,9 @@ extension PolicyStore {
               guard let group = document.string(Self.accessGroupKey), !Self.mayAccess(user, accessGroup: group) else {
                 return true
               }
-              outsideGroups.append("\(document.file):\(document.line): \(document.code ?? "") in group '\(group)'")
+              outsideGroups.append(
+                ImportAccessRefusal.Record(
+                  file: document.file, line: document.line, code: document.code ?? "", group: group))
               return false
             }
             // Once anything is wrong the import is refused: reading on only finds the rest.
@@ -66,13 +90,7 @@ extension PolicyStore {
         findings += PolicyImport.inLineOrder(parsed.rowFindings + fileFindings)
       }
       guard findings.isEmpty else { throw ImportRefusal(findings: findings) }
-      guard outsideGroups.isEmpty else {
-        let count = outsideGroups.count
-        throw StoreError(
-          .notPermitted,
-          "User '\(actor)' may not create policies in data access groups the user does not hold; "
-            + "\(count) record\(count == 1 ? "" : "s"):\n  " + outsideGroups.joined(separator: "\n  ") + "\n")
-      }
+      guard outsideGroups.isEmpty else { throw ImportAccessRefusal(actor: actor, records: outsideGroups) }
     }
   }
 

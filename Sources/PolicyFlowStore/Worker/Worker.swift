@@ -55,7 +55,13 @@ public final class Worker {
     var computing: (claim: UnparsedClaim, job: BackgroundJob<ComputedBatch>)?
     while true {
       // Once a stop is requested nothing more is claimed, and the batch in hand is committed.
-      let claim = shouldStop() ? nil : try claimNext(holding: computing != nil)
+      let claim: UnparsedClaim?
+      do {
+        claim = shouldStop() ? nil : try claimNext(holding: computing != nil)
+      } catch {
+        giveBack(computing?.claim)
+        throw error
+      }
       let claimedAt = StoreTime.now()
       let next = claim.flatMap { $0.count > 0 ? $0 : nil }
       if let next { onEvent(.claimed(count: next.count, leaseExpires: next.lease.expires)) }
@@ -80,15 +86,20 @@ public final class Worker {
       do {
         try commit(batch, holding: next)
       } catch {
-        // The batch claimed next is given back rather than left leased until its lease runs
-        // out; if the store refuses that too, the lease still expires.
-        if let held = computing?.job.wait() {
-          try? store.release(held.outcomes.results.map(\.claimed.activityID), lease: held.lease)
-        }
+        giveBack(computing?.claim)
         throw error
       }
     }
     onEvent(.stopping)
+  }
+
+  /// Before the worker stops on an error that is not transient: the batch it claimed next goes
+  /// back to the queue rather than staying leased until its lease runs out (its computation,
+  /// which touches no store, is left to finish). If the store refuses that too, the lease
+  /// still expires.
+  private func giveBack(_ claim: UnparsedClaim?) {
+    guard let claim else { return }
+    try? store.release(claim.activityIDs, lease: claim.lease)
   }
 
   /// Starts computing `claim` on the other thread.
@@ -101,7 +112,8 @@ public final class Worker {
 
   /// Claims the next batch. With nothing in hand, a busy or briefly failing database is waited
   /// out (a daemon that exits on a busy database would need a person to restart it); with a
-  /// batch in hand, one attempt only: its commit goes first, and its lease keeps running.
+  /// batch in hand, one attempt only (SQLite's busy timeout aside): its commit goes first, and
+  /// its lease keeps running.
   private func claimNext(holding: Bool) throws -> UnparsedClaim? {
     let claim = {
       try self.store.claimUnparsed(

@@ -62,4 +62,6 @@ enum FindingOutput {
 enum ExitCode {
   /// Input data was invalid: a broken catalog, a malformed policy file.
   static let invalidInput: Int32 = 65
+  /// The user lacks a right: a role, a data access group, administrator.
+  static let notPermitted: Int32 = 77
 }

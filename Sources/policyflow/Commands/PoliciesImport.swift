@@ -6,7 +6,7 @@ import PolicyFlowStore
 enum PoliciesImport {
   static let command = Command(
     name: "import",
-    abstract: "Import policies from .json (one policy or an array), .jsonl or .csv files.",
+    abstract: "Import policies from .json (one policy or an array), .jsonl / .ndjson or .csv files.",
     discussion: """
       Every bad record is reported as FILE:LINE: FIELD: SENTENCE, and then nothing is imported. \
       CSV: a header row names fields by dotted path (policyholder.country, enrollments.0.role); canonical \
@@ -15,7 +15,7 @@ enum PoliciesImport {
       """,
     arguments: [
       Positional(
-        name: "file", help: "A .json, .jsonl or .csv file, or a directory of them (its files in name order).",
+        name: "file", help: "A .json, .jsonl, .ndjson or .csv file, or a directory of them (its files in name order).",
         isRepeating: true)
     ],
     options: [
@@ -50,11 +50,20 @@ enum PoliciesImport {
         )
       }
       return 0
+    } catch let refusal as ImportAccessRefusal {
+      if json {
+        let records = refusal.records.map { record -> JSON in
+          [
+            "file": .string(record.file), "line": .int(record.line), "code": .string(record.code),
+            "group": .string(record.group),
+          ]
+        }
+        let report: JSON = ["imported": 0, "outsideAccessGroups": .array(records)]
+        Terminal.out(report.serialized(pretty: true))
+      }
+      throw CommandFailure(message: refusal.message + "Nothing was imported.", exitCode: ExitCode.notPermitted)
     } catch let error as StoreError {
-      // A message that lists records ends with its last line.
-      let separator = error.message.hasSuffix("\n") ? "" : " "
-      throw CommandFailure(
-        message: "\(error.message)\(separator)Nothing was imported.", exitCode: StoreFailure.exitCode(error))
+      throw CommandFailure(message: "\(error.message) Nothing was imported.", exitCode: StoreFailure.exitCode(error))
     }
   }
 }
@@ -92,7 +101,7 @@ enum StoreFailure {
   static func exitCode(_ error: StoreError) -> Int32 {
     switch error.kind {
     case .invalidInput, .alreadyExists: ExitCode.invalidInput
-    case .notPermitted: 77
+    case .notPermitted: ExitCode.notPermitted
     case .notFound, .refused, .damaged: 1
     }
   }

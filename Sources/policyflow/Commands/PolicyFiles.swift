@@ -22,15 +22,16 @@ enum PolicyFiles {
       }
       if isDirectory.boolValue {
         let names = try FileManager.default.contentsOfDirectory(atPath: path)
-          .filter { name in extensions.contains { name.hasSuffix($0) } }.sorted()
+          .filter { name in hasPolicyExtension(name, extensions) }.sorted()
         if names.isEmpty {
           throw CommandFailure(message: "The directory '\(path)' holds no \(extensions.joined(separator: ", ")) files.")
         }
         files += names.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
       } else {
         // The extension picks the format; any other file used to be read as JSON and failed
-        // at its first byte with a message about JSON.
-        guard extensions.contains(where: { path.hasSuffix($0) }) else {
+        // at its first byte with a message about JSON. A pipe or device (validate --file
+        // <(…)) has no extension to go by and is still read as JSON.
+        guard hasPolicyExtension(path, extensions) || !isRegularFile(path) else {
           throw CommandFailure(
             message:
               "'\(path)' is not a policy file: the extension says the format, one of "
@@ -41,6 +42,16 @@ enum PolicyFiles {
       }
     }
     return files
+  }
+
+  /// Whether `name` ends in one of `extensions`, in any case.
+  static func hasPolicyExtension(_ name: String, _ extensions: [String]) -> Bool {
+    let lowercased = name.lowercased()
+    return extensions.contains { lowercased.hasSuffix($0) }
+  }
+
+  private static func isRegularFile(_ path: String) -> Bool {
+    (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
   }
 
   /// One policy document; malformed JSON or a non-object is a finding at its location.

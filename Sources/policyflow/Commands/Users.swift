@@ -1,3 +1,4 @@
+import Foundation
 import PolicyFlowCore
 import PolicyFlowStore
 
@@ -48,7 +49,7 @@ enum Users {
   /// A comma-separated list option, without blanks; nil when the option is not given.
   private static func list(_ invocation: Invocation, _ name: String) -> [String]? {
     invocation.value(name).map { value in
-      value.split(separator: ",").map { String($0).trimmingTrailingSpaces() }.filter { !$0.isEmpty }
+      value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
   }
 

@@ -34,36 +34,59 @@ struct PolicyCreationTests {
   }
 
   /// An import reads its file on a second thread while this one creates the batches read
-  /// before. A store error in a later batch (a policy in a data access group the importer does
-  /// not hold) is the import's error: nothing is kept, and the reading ends instead of waiting
-  /// forever for room to hand over its next batch.
+  /// before. A store error in a later batch (here a trigger refuses one policy's row) is the
+  /// import's error: nothing is kept, and the reading ends instead of waiting forever for room
+  /// to hand over its next batch.
   @Test(arguments: [1_500, 2_500, 4_999])
   func aStoreErrorInALaterBatchOfAnImportKeepsNothing(_ line: Int) throws {
     try withTemporaryDatabase { path in
       let store = try PolicyStore(path: path)
       try store.ensureAdministrator("admin")
-      try store.addUser(PolicyStore.User(name: "clerk"), by: "admin")
-      let text = (1...5_000).map { index in
-        let group = index == line ? #", "accessGroup": "north""# : ""
-        return #"{"code": "I-\#(index)", "lineOfBusiness": "health", "brand": "b"\#(group)}"#
-      }.joined(separator: "\n")
+      let other = try SQLiteConnection(path: path)
+      try other.execute(
+        """
+        CREATE TRIGGER refuse_one BEFORE INSERT ON policy WHEN NEW.code = 'I-\(line)'
+        BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+        """, [])
+      let text = (1...5_000).map { #"{"code": "I-\#($0)", "lineOfBusiness": "health", "brand": "b"}"# }
+        .joined(separator: "\n")
       var fractions: [Double] = []
-      let error = try #require(throws: StoreError.self) {
-        try store.importPolicies([(name: "p.jsonl", text: text)], source: .integration, actor: "clerk") {
+      let error = try #require(throws: SQLiteError.self) {
+        try store.importPolicies([(name: "p.jsonl", text: text)], source: .integration, actor: "admin") {
           fractions.append($1)
         }
       }
-      #expect(error.kind == .notPermitted)
-      #expect(error.message.contains("I-\(line)"))
+      #expect(error.message.contains("refused by the test"))
       #expect(try store.existingCodes(among: ["I-1", "I-\(line - 1)", "I-5000"]).isEmpty)
       // Progress came at least once a batch, in order, ending with all of it.
       #expect(fractions.count >= 6)
       #expect(fractions == fractions.sorted())
       #expect(fractions.last == 1)
 
+      try other.execute("DROP TRIGGER refuse_one", [])
       let imported = try store.importPolicies(
         [(name: "p.jsonl", text: text)], source: .integration, actor: "admin")
       #expect(imported == 5_000)
+    }
+  }
+
+  /// Records in data access groups the importing user does not hold are all named, with file
+  /// and line, and nothing is kept.
+  @Test func anImportOutsideTheUsersGroupsNamesEveryRecord() throws {
+    try withTemporaryDatabase { path in
+      let store = try PolicyStore(path: path)
+      try store.ensureAdministrator("admin")
+      try store.addUser(PolicyStore.User(name: "clerk", groups: ["north"]), by: "admin")
+      let text = (1...3_000).map { index in
+        let group = index % 1_000 == 0 ? #", "accessGroup": "south""# : #", "accessGroup": "north""#
+        return #"{"code": "I-\#(index)", "lineOfBusiness": "health", "brand": "b"\#(group)}"#
+      }.joined(separator: "\n")
+      let refusal = try #require(throws: ImportAccessRefusal.self) {
+        try store.importPolicies([(name: "p.jsonl", text: text)], source: .integration, actor: "clerk")
+      }
+      #expect(refusal.records.map(\.line) == [1_000, 2_000, 3_000])
+      #expect(refusal.records.map(\.group) == ["south", "south", "south"])
+      #expect(try store.existingCodes(among: ["I-1", "I-999"]).isEmpty)
     }
   }
 

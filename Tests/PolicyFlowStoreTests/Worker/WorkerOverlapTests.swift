@@ -120,6 +120,16 @@ struct WorkerOverlapTests {
     let report = try store.commit(late, lease: held.lease)
     #expect(report.committed == held.activityIDs)
     #expect(report.lostLease.isEmpty)
+
+    // The expired activity is taken over by another worker: a renewal under the old lease,
+    // even with a time it would not have reached, leaves the new holder's lease alone.
+    let takenOver = try store.claimUnparsed(owner: "other", limit: 1, leaseMilliseconds: 10_000)
+    #expect(takenOver.activityIDs == expired.activityIDs)
+    _ = try store.commit(
+      PreparedCommit([]), lease: first.lease,
+      renewing: (expired.lease, expired.activityIDs, start.adding(milliseconds: 99_000)))
+    #expect(try expiries(expired) == [start.adding(milliseconds: 11_500).milliseconds])
+    #expect(try scenario.count("SELECT count(*) FROM activity WHERE lease_owner = 'other'") == 1)
   }
 
   /// A commit that fails for good (here a trigger refuses every cycle row) stops the worker;
