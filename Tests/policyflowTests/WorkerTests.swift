@@ -171,11 +171,10 @@ import Testing
     let stalled = try store.startWorker(
       ["--batch", "100", "--lease", "1", "--poll-interval", "50"],
       environment: ["POLICYFLOW_TEST_COMMIT_DELAY_MS": "1000"])
-    #expect(stalled.waitForLog("claimed 20 activities"))
     // Stopped in its commit delay, holding its lease but no transaction: right after the
     // claim it claims again (nothing is left), and a process stopped inside a transaction
     // would hold the write lock, which no lease can take over.
-    usleep(200_000)
+    #expect(stalled.waitForLog("test hook: holding the commit"))
     stalled.signal(SIGSTOP)
     let rescuer = try store.startWorker(["--drain", "--lease", "1"])
     #expect(rescuer.wait() == 0, "\(rescuer.log)")

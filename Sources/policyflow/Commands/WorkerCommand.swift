@@ -90,7 +90,15 @@ enum WorkerCommand {
         log.record(event)
         if case .committed = event { writeMetrics(force: false) }
       },
-      shouldStop: { stopRequested.load(ordering: .relaxed) })
+      shouldStop: { stopRequested.load(ordering: .relaxed) },
+      sleep: { milliseconds in
+        // The test hook says when it holds a commit, so that a test can stop the worker there
+        // (between transactions) rather than guess the moment.
+        if configuration.commitDelayMilliseconds > 0, milliseconds == configuration.commitDelayMilliseconds {
+          log.line("test hook: holding the commit \(milliseconds) ms", fields: ["event": "test-commit-delay"])
+        }
+        Worker.sleep(milliseconds)
+      })
     do {
       try worker.run()
     } catch {
