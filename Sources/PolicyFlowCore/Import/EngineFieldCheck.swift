@@ -27,7 +27,6 @@ struct EngineFieldCheck {
   /// Keys interned once: looking a member up by its `String` name interns it again, under a
   /// lock, for every row (a sixth of an import's checks).
   private static let orderedDateFields = dateFields.sorted().map { (name: $0, key: JSONKey($0)) }
-  private static let codeKey = JSONKey("code")
   private static let accessGroupKey = JSONKey("accessGroup")
   private static let currencyKey = JSONKey("currency")
   private static let sumAssuredKey = JSONKey("sumAssured")
@@ -126,7 +125,7 @@ struct EngineFieldCheck {
   /// The problems of the checks a schema cannot express, in field order.
   private func fieldProblems(_ object: JSONObject) -> [Problem] {
     var problems: [Problem] = []
-    if case .string(let code)? = object[Self.codeKey], !code.isEmpty, !PolicyImport.isValidCode(code) {
+    if case .string(let code)? = object[PolicyImport.codeKey], !code.isEmpty, !PolicyImport.isValidCode(code) {
       problems.append(
         Problem(
           field: "code",

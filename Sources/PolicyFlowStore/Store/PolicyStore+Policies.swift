@@ -95,7 +95,6 @@ extension PolicyStore {
     }
   }
 
-  static let codeKey = JSONKey("code")
   static let sourceKey = JSONKey("source")
   static let processFlowKey = JSONKey("processFlow")
   static let accessGroupKey = JSONKey("accessGroup")
