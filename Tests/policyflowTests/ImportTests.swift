@@ -74,6 +74,14 @@ import Testing
     }
     #expect(try store.count("SELECT count(*) FROM policy") == 0)
 
+    // A pipe has no extension: it is read as JSON (validate --file <(...), or stdin).
+    let piped = try PolicyFlowBinary.run(
+      ["policies", "validate", "--file", "/dev/stdin", "--at", "2026-11-22", "--json"],
+      stdin: try String(
+        contentsOf: OperatorTests.examples.appendingPathComponent("health-approved.json"), encoding: .utf8))
+    #expect(piped.exitCode == 0, "\(piped.stderr)")
+    #expect(try JSON(parsing: piped.stdout)[path: "status"] == "Approved")
+
     // Extensions count in any case.
     let upper = store.directory.appendingPathComponent("GOOD.JSONL")
     try FileManager.default.moveItem(at: good, to: upper)

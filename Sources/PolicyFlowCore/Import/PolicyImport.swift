@@ -1,11 +1,42 @@
 /// Reads policy documents from import files and checks their engine fields, so that a user
 /// fixes a whole file in one pass.
 ///
-/// The format follows the file's extension: `.csv` (see ``CSVHeader`` and ``CSVCellTyping``),
-/// `.jsonl` / `.ndjson` (one policy per line; blank lines are skipped), anything else JSON (one
-/// policy or an array of them). Every bad record is reported as an ``ImportFinding`` at the
+/// The format follows the file's extension (``Format``): `.csv` (see ``CSVHeader`` and
+/// ``CSVCellTyping``), `.jsonl` / `.ndjson` (one policy per line; blank lines are skipped),
+/// anything else JSON (one policy or an array of them). Every bad record is reported as an ``ImportFinding`` at the
 /// line where it starts; codes must be unique within the import.
 public enum PolicyImport {
+  /// How a file's records are read, from its extension (in any case: files from some systems
+  /// arrive as POLICIES.CSV).
+  public enum Format: Sendable, CaseIterable {
+    /// `.json`: one policy or an array of them.
+    case json
+    /// `.jsonl` or `.ndjson`: a policy per line.
+    case lines
+    /// `.csv`: a header row of dotted paths, a policy per row.
+    case csv
+
+    public var extensions: [String] {
+      switch self {
+      case .json: [".json"]
+      case .lines: [".jsonl", ".ndjson"]
+      case .csv: [".csv"]
+      }
+    }
+
+    /// The format `fileName`'s extension names, or nil when it names none.
+    public init?(fileName: String) {
+      let name = fileName.lowercased()
+      guard let format = Format.allCases.first(where: { $0.extensions.contains(where: name.hasSuffix) }) else {
+        return nil
+      }
+      self = format
+    }
+
+    /// Every extension an import reads.
+    public static var allExtensions: [String] { allCases.flatMap(\.extensions) }
+  }
+
   /// A policy that passed every check, the file it came from and the line it starts on.
   public struct Document: Sendable {
     public var line: Int
@@ -106,14 +137,11 @@ public enum PolicyImport {
     -> Result
   {
     var result: Result
-    // Extensions in any case: files from some systems arrive as POLICIES.CSV.
-    let name = file.lowercased()
-    if name.hasSuffix(".csv") {
-      result = parseCSV(text, file: file, progress: progress, collector: collector)
-    } else if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") {
-      result = parseLines(text, file: file, progress: progress, collector: collector)
-    } else {
-      result = parseJSON(text, file: file, collector: collector)
+    // A name without a known extension (a pipe, say) is read as JSON.
+    switch Format(fileName: file) ?? .json {
+    case .csv: result = parseCSV(text, file: file, progress: progress, collector: collector)
+    case .lines: result = parseLines(text, file: file, progress: progress, collector: collector)
+    case .json: result = parseJSON(text, file: file, collector: collector)
     }
     progress?(1)
     return result

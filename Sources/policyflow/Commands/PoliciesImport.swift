@@ -116,7 +116,7 @@ enum ImportFiles {
     _ files: [String], into store: PolicyStore, source: PolicySource, actor: String, submit: Bool,
     showProgress: Bool, findingsAsJSON: Bool = false
   ) throws -> Int {
-    let texts = try files.map { (name: $0, text: try readText($0)) }
+    let texts = try files.map { (name: $0, text: try PolicyFiles.readText($0)) }
     var bars: [String: ProgressBar] = [:]
     if showProgress {
       for (name, text) in texts { bars[name] = ProgressBar(label: name, size: text.utf8.count) }
@@ -146,13 +146,5 @@ enum ImportFiles {
         message: "\(count) problem\(count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s"); "
           + "nothing was imported.", exitCode: ExitCode.invalidInput)
     }
-  }
-
-  /// The file's text, or the failure that names it.
-  static func readText(_ file: String) throws -> String {
-    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-      throw CommandFailure(message: "Cannot read '\(file)': it is missing, unreadable or not UTF-8 text.")
-    }
-    return text
   }
 }

@@ -32,7 +32,7 @@ enum PoliciesValidate {
     let time = try referenceTime(invocation.value("--at"))
     let catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
     let files = try PolicyFiles.expand(paths)
-    let parsed = PolicyImport.combine(try files.map { PolicyImport.parse(try ImportFiles.readText($0), file: $0) })
+    let parsed = PolicyImport.combine(try files.map { PolicyImport.parse(try PolicyFiles.readText($0), file: $0) })
     for finding in parsed.rowFindings { Terminal.error(finding.description) }
     let cycle = ProcessingCycle(catalog: catalog)
     let several = parsed.documents.count + parsed.rowFindings.count > 1

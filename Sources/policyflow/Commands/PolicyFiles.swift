@@ -8,12 +8,11 @@ struct FindingError: Error {
 
 /// Reading policy documents from files named on the command line.
 enum PolicyFiles {
-  /// The files that hold policies: what `validate`, `import` and `demo` read from a directory.
-  static let extensions = [".json", ".jsonl", ".ndjson", ".csv"]
-
-  /// Files as given, with each directory replaced by its files of these extensions, in name
-  /// order. A file named on its own must have one of them too.
-  static func expand(_ paths: [String], extensions: [String] = PolicyFiles.extensions) throws -> [String] {
+  /// Files as given, with each directory replaced by its policy files (an extension of
+  /// ``PolicyImport/Format``), in name order. A file named on its own must have one of them
+  /// too, unless it is a pipe or device (`validate --file <(…)`), which is read as JSON.
+  static func expand(_ paths: [String]) throws -> [String] {
+    let extensions = PolicyImport.Format.allExtensions
     var files: [String] = []
     for path in paths {
       var isDirectory: ObjCBool = false
@@ -22,16 +21,15 @@ enum PolicyFiles {
       }
       if isDirectory.boolValue {
         let names = try FileManager.default.contentsOfDirectory(atPath: path)
-          .filter { name in hasPolicyExtension(name, extensions) }.sorted()
+          .filter { PolicyImport.Format(fileName: $0) != nil }.sorted()
         if names.isEmpty {
           throw CommandFailure(message: "The directory '\(path)' holds no \(extensions.joined(separator: ", ")) files.")
         }
         files += names.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
       } else {
         // The extension picks the format; any other file used to be read as JSON and failed
-        // at its first byte with a message about JSON. A pipe or device (validate --file
-        // <(…)) has no extension to go by and is still read as JSON.
-        guard hasPolicyExtension(path, extensions) || !isRegularFile(path) else {
+        // at its first byte with a message about JSON.
+        guard PolicyImport.Format(fileName: path) != nil || !isRegularFile(path) else {
           throw CommandFailure(
             message:
               "'\(path)' is not a policy file: the extension says the format, one of "
@@ -44,21 +42,24 @@ enum PolicyFiles {
     return files
   }
 
-  /// Whether `name` ends in one of `extensions`, in any case.
-  static func hasPolicyExtension(_ name: String, _ extensions: [String]) -> Bool {
-    let lowercased = name.lowercased()
-    return extensions.contains { lowercased.hasSuffix($0) }
-  }
-
   private static func isRegularFile(_ path: String) -> Bool {
     (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
   }
 
-  /// One policy document; malformed JSON or a non-object is a finding at its location.
-  static func read(_ file: String) throws -> JSON {
-    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+  /// The file's text, or the failure that names it. Read through a handle, to its end, so that
+  /// a pipe (`--file <(…)`, `/dev/stdin`) reads as well as a file.
+  static func readText(_ file: String) throws -> String {
+    guard let handle = FileHandle(forReadingAtPath: file), let data = try? handle.readToEnd() ?? Data(),
+      let text = String(data: data, encoding: .utf8)
+    else {
       throw CommandFailure(message: "Cannot read '\(file)': it is missing, unreadable or not UTF-8 text.")
     }
+    return text
+  }
+
+  /// One policy document; malformed JSON or a non-object is a finding at its location.
+  static func read(_ file: String) throws -> JSON {
+    let text = try readText(file)
     do {
       let data = try JSON(parsing: text)
       guard case .object = data else {
