@@ -21,6 +21,11 @@ public struct ImportFinding: Sendable, Hashable, CustomStringConvertible {
   /// `policies.csv:12: currency: 'EURO' is not an ISO 4217 currency code; …`
   public var description: String { "\(file):\(line): \(field): \(sentence)" }
 
+  /// `{"file", "line", "field", "message"}`, for `--json`.
+  public var json: JSON {
+    ["file": .string(file), "line": .int(line), "field": .string(field), "message": .string(sentence)]
+  }
+
   /// The same problem as a catalog-style ``Finding`` at column 1, message `field: sentence`,
   /// for code that collects findings of every kind.
   public var finding: Finding {

@@ -13,6 +13,11 @@ public struct ImportAccessRefusal: Error, Sendable {
     public var line: Int
     public var code: String
     public var group: String
+
+    /// `{"file", "line", "code", "group"}`, for `--json`.
+    public var json: JSON {
+      ["file": .string(file), "line": .int(line), "code": .string(code), "group": .string(group)]
+    }
   }
 
   public var actor: String

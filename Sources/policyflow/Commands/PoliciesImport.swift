@@ -52,13 +52,7 @@ enum PoliciesImport {
       return 0
     } catch let refusal as ImportAccessRefusal {
       if json {
-        let records = refusal.records.map { record -> JSON in
-          [
-            "file": .string(record.file), "line": .int(record.line), "code": .string(record.code),
-            "group": .string(record.group),
-          ]
-        }
-        let report: JSON = ["imported": 0, "outsideAccessGroups": .array(records)]
+        let report: JSON = ["imported": 0, "outsideAccessGroups": .array(refusal.records.map(\.json))]
         Terminal.out(report.serialized(pretty: true))
       }
       throw CommandFailure(message: refusal.message + "Nothing was imported.", exitCode: ExitCode.notPermitted)
@@ -129,13 +123,7 @@ enum ImportFiles {
     } catch let refusal as ImportRefusal {
       if findingsAsJSON {
         // For scripts: every finding on stdout, the summary below on stderr as always.
-        let findings = refusal.findings.map { finding -> JSON in
-          [
-            "file": .string(finding.file), "line": .int(finding.line), "field": .string(finding.field),
-            "message": .string(finding.sentence),
-          ]
-        }
-        let report: JSON = ["imported": 0, "findings": .array(findings)]
+        let report: JSON = ["imported": 0, "findings": .array(refusal.findings.map(\.json))]
         Terminal.out(report.serialized(pretty: true))
       } else {
         for finding in refusal.findings { Terminal.error(finding.description) }
