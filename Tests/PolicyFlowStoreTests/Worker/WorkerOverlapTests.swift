@@ -153,4 +153,38 @@ struct WorkerOverlapTests {
     #expect(try scenario.count("SELECT count(*) FROM activity WHERE state = 'leased' AND id IN (1, 2)") == 2)
     #expect(try scenario.count("SELECT count(*) FROM cycle") == 0)
   }
+
+  /// With a batch in hand, a claim that meets a busy database is not waited out: the batch in
+  /// hand commits first (its lease is running), and the claim is made again after. Here a
+  /// second connection holds the write lock from the first claim until the worker's first
+  /// wait for a retry.
+  @Test func aClaimWithABatchInHandDoesNotWaitOutABusyDatabase() throws {
+    let scenario = try WorkerRetryTests.Scenario(policies: 4)
+    var configuration = WorkerConfiguration(owner: "overlap-test")
+    configuration.batchSize = 2
+    configuration.drain = true
+    configuration.backoffBaseMilliseconds = 2
+    configuration.backoffCapMilliseconds = 4
+    var locked = false
+    let worker = Worker(
+      store: scenario.store, catalog: scenario.catalog, configuration: configuration,
+      onEvent: { event in
+        scenario.events.append(event)
+        if case .claimed = event, !locked, scenario.events.count < 3 {
+          try? scenario.blocker.execute("BEGIN EXCLUSIVE")
+          locked = true
+        }
+      },
+      sleep: { milliseconds in
+        if locked {
+          try? scenario.blocker.execute("COMMIT")
+          locked = false
+        }
+        Worker.sleep(milliseconds)
+      })
+    try worker.run()
+    // Waited out, the second claim would come before the first commit.
+    #expect(Self.claimsAndCommits(scenario.events) == ["claimed 2", "committed 2", "claimed 2", "committed 2"])
+    #expect(try scenario.count("SELECT count(*) FROM cycle") == 4)
+  }
 }
