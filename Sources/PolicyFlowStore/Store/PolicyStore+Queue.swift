@@ -198,8 +198,14 @@ extension PolicyStore {
 
   /// Puts activities of `lease` back on the queue, due at `availableAt` (now by default), with
   /// the error that sent them back. Activities whose lease was taken over are left alone.
-  public func release(_ activityIDs: [Int64], lease: Lease, availableAt: StoreTime? = nil, error: String? = nil) throws
-  {
+  ///
+  /// - Parameter unattempted: the activities were never run (a worker stopping gives back the
+  ///   batch it had claimed next): their claim's attempt is taken back, so that they are not
+  ///   parked early as work that stalls every worker holding it.
+  public func release(
+    _ activityIDs: [Int64], lease: Lease, availableAt: StoreTime? = nil, error: String? = nil,
+    unattempted: Bool = false
+  ) throws {
     guard !activityIDs.isEmpty else { return }
     let due = availableAt ?? clock()
     try db.transaction {
@@ -207,10 +213,13 @@ extension PolicyStore {
         try db.execute(
           """
           UPDATE activity SET state = 'queued', lease_owner = NULL, lease_token = NULL, lease_expires_ms = NULL,
-            available_ms = ?, last_error = coalesce(?, last_error)
+            available_ms = ?, last_error = coalesce(?, last_error), attempts = max(attempts - ?, 0)
           WHERE id = ? AND lease_token = ?
           """,
-          [.integer(due.milliseconds), SQLiteValue(error), .integer(id), .text(lease.token)])
+          [
+            .integer(due.milliseconds), SQLiteValue(error), .integer(unattempted ? 1 : 0), .integer(id),
+            .text(lease.token),
+          ])
       }
     }
   }

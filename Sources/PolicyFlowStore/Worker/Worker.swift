@@ -95,11 +95,12 @@ public final class Worker {
 
   /// Before the worker stops on an error that is not transient: the batch it claimed next goes
   /// back to the queue rather than staying leased until its lease runs out (its computation,
-  /// which touches no store, is left to finish). If the store refuses that too, the lease
-  /// still expires.
+  /// which touches no store, is left to finish), without the attempt its claim counted: its
+  /// policies played no part in the error. If the store refuses that too, the lease still
+  /// expires.
   private func giveBack(_ claim: UnparsedClaim?) {
     guard let claim else { return }
-    try? store.release(claim.activityIDs, lease: claim.lease)
+    try? store.release(claim.activityIDs, lease: claim.lease, unattempted: true)
   }
 
   /// Starts computing `claim` on the other thread.

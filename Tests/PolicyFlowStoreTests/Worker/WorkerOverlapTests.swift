@@ -151,6 +151,9 @@ struct WorkerOverlapTests {
     #expect(error.message.contains("cycles refused"))
     #expect(try scenario.count("SELECT count(*) FROM activity WHERE state = 'queued' AND id IN (3, 4)") == 2)
     #expect(try scenario.count("SELECT count(*) FROM activity WHERE state = 'leased' AND id IN (1, 2)") == 2)
+    // Given back unrun, the next batch keeps no attempt; the batch whose commit failed keeps its.
+    #expect(try scenario.count("SELECT count(*) FROM activity WHERE id IN (3, 4) AND attempts = 0") == 2)
+    #expect(try scenario.count("SELECT count(*) FROM activity WHERE id IN (1, 2) AND attempts = 1") == 2)
     #expect(try scenario.count("SELECT count(*) FROM cycle") == 0)
   }
 
