@@ -119,6 +119,33 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM policy") == 4)
   }
 
+  /// An import with bad records and records outside the user's groups names both in one run
+  /// (the bad records decide the exit code), so that the user mends everything at once.
+  @Test func anImportWithBadRecordsAlsoNamesTheRecordsOutsideTheUsersGroups() throws {
+    let store = try storeWithUsers()
+    let file = store.directory.appendingPathComponent("mixed.jsonl")
+    try [
+      #"{"code": "M-1", "lineOfBusiness": "health", "brand": "b", "accessGroup": "north"}"#,
+      #"{"code": "M-2", "lineOfBusiness": "health", "accessGroup": "north"}"#,
+      #"{"code": "M-3", "lineOfBusiness": "health", "brand": "b", "accessGroup": "south"}"#,
+    ].joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    let refused = try store.run(["policies", "import", file.path, "--as", "north"])
+    #expect(refused.exitCode == 65)
+    #expect(
+      refused.stderr
+        == "\(file.path):2: brand: missing; every policy needs a brand\n"
+        + "User 'north' may not create policies in data access groups the user does not hold; 1 record:\n"
+        + "  \(file.path):3: M-3 in group 'south'\n"
+        + "Error: 1 problem in 1 record and 1 record outside your data access groups; nothing was imported.\n")
+    let json = try store.run(["policies", "import", file.path, "--json", "--as", "north"])
+    #expect(json.exitCode == 65)
+    let report = try JSON(parsing: json.stdout)
+    #expect(report[path: "findings"]?.arrayValue?.map { $0[path: "line"] } == [2])
+    #expect(
+      report[path: "outsideAccessGroups"] == [["file": .string(file.path), "line": 3, "code": "M-3", "group": "south"]])
+    #expect(try store.count("SELECT count(*) FROM policy") == 0)
+  }
+
   /// `show` lists the messages of the last cycle, from its stored outcome: a cycle replaces
   /// them, and the earlier cycles keep theirs for `explain`.
   @Test func showListsTheMessagesOfTheLastCycleOnly() throws {

@@ -1,8 +1,16 @@
 public import PolicyFlowCore
 
-/// Why an import created nothing: every bad record, in file and line order.
+/// Why an import created nothing: every bad record, in file and line order, and any good
+/// records in data access groups the importing user does not hold (which alone would have been
+/// an ``ImportAccessRefusal``), so that one run names everything to mend.
 public struct ImportRefusal: Error, Sendable {
   public var findings: [ImportFinding]
+  public var outsideAccessGroups: ImportAccessRefusal?
+
+  public init(findings: [ImportFinding], outsideAccessGroups: ImportAccessRefusal? = nil) {
+    self.findings = findings
+    self.outsideAccessGroups = outsideAccessGroups
+  }
 }
 
 /// Why an import created nothing although every record was good: records in data access
@@ -49,8 +57,9 @@ extension PolicyStore {
   ///   - progress: called now and then, on this thread, with the file being read and the
   ///     fraction read (0…1).
   /// - Returns: how many policies were created.
-  /// - Throws: ``ImportRefusal`` with the findings; when there are none, ``ImportAccessRefusal``
-  ///   with the records outside the user's data access groups; or a ``StoreError``.
+  /// - Throws: ``ImportRefusal`` with the findings (and the records outside the user's data
+  ///   access groups, if any); when there are no findings, ``ImportAccessRefusal`` with those
+  ///   records; or a ``StoreError``.
   public func importPolicies(
     _ files: [(name: String, text: String)], source: PolicySource, actor: String, submit: Bool = false,
     progress: ((_ file: String, _ fraction: Double) -> Void)? = nil
@@ -94,8 +103,9 @@ extension PolicyStore {
         if let failure { throw failure }
         findings += PolicyImport.inLineOrder(parsed.rowFindings + fileFindings)
       }
-      guard findings.isEmpty else { throw ImportRefusal(findings: findings) }
-      guard outsideGroups.isEmpty else { throw ImportAccessRefusal(actor: actor, records: outsideGroups) }
+      let access = outsideGroups.isEmpty ? nil : ImportAccessRefusal(actor: actor, records: outsideGroups)
+      guard findings.isEmpty else { throw ImportRefusal(findings: findings, outsideAccessGroups: access) }
+      if let access { throw access }
     }
   }
 

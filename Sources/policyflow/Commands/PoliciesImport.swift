@@ -121,18 +121,25 @@ enum ImportFiles {
         bars[name]?.show(fraction)
       }
     } catch let refusal as ImportRefusal {
+      let access = refusal.outsideAccessGroups
       if findingsAsJSON {
         // For scripts: every finding on stdout, the summary below on stderr as always.
-        let report: JSON = ["imported": 0, "findings": .array(refusal.findings.map(\.json))]
+        var report: JSON = ["imported": 0, "findings": .array(refusal.findings.map(\.json))]
+        if let access { report.set(path: "outsideAccessGroups", to: .array(access.records.map(\.json))) }
         Terminal.out(report.serialized(pretty: true))
       } else {
         for finding in refusal.findings { Terminal.error(finding.description) }
+        if let access { Terminal.error(access.message) }
       }
       let records = Set(refusal.findings.map { "\($0.file):\($0.line)" }).count
       let count = refusal.findings.count
+      let alsoOutside = access.map { access in
+        let count = access.records.count
+        return " and \(count) record\(count == 1 ? "" : "s") outside your data access groups"
+      }
       throw CommandFailure(
-        message: "\(count) problem\(count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s"); "
-          + "nothing was imported.", exitCode: ExitCode.invalidInput)
+        message: "\(count) problem\(count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s")"
+          + "\(alsoOutside ?? ""); nothing was imported.", exitCode: ExitCode.invalidInput)
     }
   }
 }
