@@ -45,9 +45,18 @@ import Testing
     try #"{"code": "J-1", "lineOfBusiness": "health", "brand": "b"}"#.write(
       to: folder.appendingPathComponent("a.json"), atomically: true, encoding: .utf8)
     try "not a policy file".write(to: folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+    try "".write(to: folder.appendingPathComponent(".hidden"), atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("later"), withIntermediateDirectories: true)
     let result = try store.run(["policies", "import", folder.path, "--as", "tester", "--submit"])
     #expect(result.exitCode == 0, "\(result.stderr)")
     #expect(result.stdout == "Imported 2 policies and submitted them.\n")
+    // What is not read is said, so that a folder of policies is not left out without a word.
+    #expect(
+      result.stderr
+        == "Note: skipped 2 entries of '\(folder.path)' that are not policy files: later/, notes.txt. Only the "
+        + ".json, .jsonl, .ndjson, .csv files directly in a directory are read; name a subdirectory to read its "
+        + "files too.\n")
     #expect(try store.query("SELECT code FROM policy ORDER BY id") { $0.string(at: 0) } == ["J-1", "CSV-1"])
 
     let missing = try store.run(["policies", "import", folder.path + "/nowhere", "--as", "tester"])

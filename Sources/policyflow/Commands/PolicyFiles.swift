@@ -20,12 +20,14 @@ enum PolicyFiles {
         throw CommandFailure(message: "No such file or directory: '\(path)'.")
       }
       if isDirectory.boolValue {
-        let names = try FileManager.default.contentsOfDirectory(atPath: path)
-          .filter { PolicyImport.Format(fileName: $0) != nil }.sorted()
+        let entries = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+        let names = entries.filter { PolicyImport.Format(fileName: $0) != nil }
         if names.isEmpty {
           throw CommandFailure(message: "The directory '\(path)' holds no \(extensions.joined(separator: ", ")) files.")
         }
-        files += names.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
+        let inside = { (name: String) in path.hasSuffix("/") ? path + name : path + "/" + name }
+        noteSkipped(entries.filter { !$0.hasPrefix(".") && PolicyImport.Format(fileName: $0) == nil }, of: path, inside)
+        files += names.map(inside)
       } else {
         // The extension picks the format; any other file used to be read as JSON and failed
         // at its first byte with a message about JSON.
@@ -40,6 +42,22 @@ enum PolicyFiles {
       }
     }
     return files
+  }
+
+  /// Says on stderr which entries of a directory are not read (hidden ones aside): a
+  /// subdirectory of policies skipped without a word would be policies missing from the store.
+  private static func noteSkipped(_ skipped: [String], of directory: String, _ path: (String) -> String) {
+    guard !skipped.isEmpty else { return }
+    let named = skipped.map { name in
+      var isDirectory: ObjCBool = false
+      return FileManager.default.fileExists(atPath: path(name), isDirectory: &isDirectory) && isDirectory.boolValue
+        ? name + "/" : name
+    }
+    Terminal.error(
+      "Note: skipped \(named.count) entr\(named.count == 1 ? "y" : "ies") of '\(directory)' that "
+        + "\(named.count == 1 ? "is" : "are") not policy files: \(named.joined(separator: ", ")). Only the "
+        + "\(PolicyImport.Format.allExtensions.joined(separator: ", ")) files directly in a directory are read; "
+        + "name a subdirectory to read its files too.")
   }
 
   private static func isRegularFile(_ path: String) -> Bool {
