@@ -20,7 +20,7 @@ extension PolicyImport {
       guard collector.result.rowFindings.isEmpty else { return collector.result }
 
       var rows = 0
-      while let record = scanner.nextRecord() {
+      while !collector.isStopped, let record = scanner.nextRecord() {
         rows += 1
         if rows & 4095 == 0, let progress { progress(Double(scanner.position) / Double(max(bytes.count, 1))) }
         if let problem = record.problem {

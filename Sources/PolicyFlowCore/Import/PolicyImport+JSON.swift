@@ -13,6 +13,7 @@ extension PolicyImport {
     }
     if case .array(let items) = document.root {
       for (index, data) in items.enumerated() {
+        if collector.isStopped { break }
         collector.add(data, line: document.location(of: "/\(index)").line)
       }
     } else {
@@ -35,7 +36,7 @@ extension PolicyImport {
     text.withUTF8 { bytes in
       var start = 0
       var number = 0
-      while start <= bytes.count {
+      while start <= bytes.count, !collector.isStopped {
         let feed = lineFeed(in: bytes, from: start)
         number += 1
         if number & 4095 == 0, let progress { progress(Double(start) / Double(max(bytes.count, 1))) }

@@ -118,16 +118,19 @@ public enum PolicyImport {
   /// keeping them: an importer holds one batch of parsed documents, not the whole file. With
   /// each batch `deliver` learns whether the file has had a bad record so far (an all-or-nothing
   /// importer can stop creating). The result has every finding and no documents.
+  ///
+  /// Reading ends early, after the record being read, once `stop` says so (an importer whose
+  /// store failed wants no more): the result then has the findings of what was read.
   public static func parse(
-    _ text: String, file: String, batchSize: Int, progress: ((Double) -> Void)?,
+    _ text: String, file: String, batchSize: Int, progress: ((Double) -> Void)?, stop: @escaping () -> Bool = { false },
     documents deliver: (_ batch: [Document], _ badRecordsSoFar: Bool) -> Void
   ) -> Result {
     // The collector holds the function only while this call runs.
     withoutActuallyEscaping(deliver) { deliver in
       var result = parse(
         text, file: file, progress: progress,
-        collector: Collector(file: file, batchSize: batchSize, deliver: deliver))
-      if !result.documents.isEmpty { deliver(result.documents, !result.rowFindings.isEmpty) }
+        collector: Collector(file: file, batchSize: batchSize, deliver: deliver, stop: stop))
+      if !result.documents.isEmpty, !stop() { deliver(result.documents, !result.rowFindings.isEmpty) }
       result.documents = []
       return result
     }
@@ -212,12 +215,22 @@ public enum PolicyImport {
     /// Takes the good documents, `batchSize` at a time; nil: they stay in `result`.
     private let deliver: (([Document], Bool) -> Void)?
     private let batchSize: Int
+    private let stop: () -> Bool
 
-    init(file: String, batchSize: Int = 0, deliver: (([Document], Bool) -> Void)? = nil) {
+    init(
+      file: String, batchSize: Int = 0, deliver: (([Document], Bool) -> Void)? = nil,
+      stop: @escaping () -> Bool = {
+        false
+      }
+    ) {
       self.file = file
       self.batchSize = batchSize
       self.deliver = deliver
+      self.stop = stop
     }
+
+    /// Whether reading should end before the next record.
+    var isStopped: Bool { stop() }
 
     mutating func add(_ data: JSON, line: Int, text: String? = nil) {
       let problems = engineFields.check(data)

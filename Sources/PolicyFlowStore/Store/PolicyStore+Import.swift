@@ -74,12 +74,13 @@ extension PolicyStore {
       for (name, text) in files {
         var fileFindings: [ImportFinding] = []
         let read = Self.read(name, text)
-        // A store error stops creating; the batches still coming are taken and dropped, so
-        // that the reading thread can finish, and the error is thrown once it has.
+        // A store error ends the import: the reading thread is told to stop (it ends after the
+        // record it is reading, rather than read the rest of the file while this import holds
+        // the write lock), and the error is thrown once it has.
         var failure: (any Error)?
-        while let batch = read.batches.receive() {
+        while failure == nil, let batch = read.batches.receive() {
           progress?(name, batch.fraction)
-          guard failure == nil, !batch.documents.isEmpty else { continue }
+          guard !batch.documents.isEmpty else { continue }
           do {
             let fresh = try newDocuments(batch.documents, codes: &codes, findings: &fileFindings).filter { document in
               guard let group = document.string(Self.accessGroupKey), !Self.mayAccess(user, accessGroup: group) else {
@@ -96,11 +97,12 @@ extension PolicyStore {
             }
           } catch {
             failure = error
+            read.batches.cancel()
           }
         }
         let parsed = read.job.wait()
-        progress?(name, 1)
         if let failure { throw failure }
+        progress?(name, 1)
         findings += PolicyImport.inLineOrder(parsed.rowFindings + fileFindings)
       }
       let access = outsideGroups.isEmpty ? nil : ImportAccessRefusal(actor: actor, records: outsideGroups)
@@ -133,7 +135,8 @@ extension PolicyStore {
         progress: { read in
           fraction = read
           batches.send(ReadBatch(documents: [], badRecordsSoFar: false, fraction: read))
-        }
+        },
+        stop: { batches.isCancelled }
       ) { documents, badRecordsSoFar in
         batches.send(ReadBatch(documents: documents, badRecordsSoFar: badRecordsSoFar, fraction: fraction))
       }

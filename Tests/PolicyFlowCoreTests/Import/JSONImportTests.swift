@@ -123,4 +123,32 @@ struct JSONImportTests {
     #expect(result.rowFindings.count == 2)
     #expect(result.rowFindings.allSatisfy { $0.field == "currency" })
   }
+
+  /// Reading stops after the record being read once the reader is told to stop (an importer
+  /// whose store failed): nothing more is delivered, and the bad record at the end is never
+  /// reached. Unstopped, the same text has that finding.
+  @Test(arguments: ["p.jsonl", "p.csv", "p.json"])
+  func batchedParsingEndsEarlyWhenToldToStop(_ file: String) {
+    let currency = { (n: Int) in n == 25 ? "EURO" : "EUR" }
+    let text: String
+    switch file {
+    case "p.csv":
+      text =
+        (["code,lineOfBusiness,brand,currency"] + (1...25).map { "HP-\($0),health,b,\(currency($0))" })
+        .joined(separator: "\n")
+    default:
+      let records = (1...25).map {
+        #"{"code": "HP-\#($0)", "lineOfBusiness": "health", "brand": "b", "currency": "\#(currency($0))"}"#
+      }
+      text = file == "p.json" ? "[\n" + records.joined(separator: ",\n") + "\n]" : records.joined(separator: "\n")
+    }
+    var delivered = 0
+    let stopped = PolicyImport.parse(text, file: file, batchSize: 10, progress: nil, stop: { delivered > 0 }) { _, _ in
+      delivered += 1
+    }
+    #expect(delivered == 1)
+    #expect(stopped.rowFindings.isEmpty)
+    let whole = PolicyImport.parse(text, file: file, batchSize: 10, progress: nil) { _, _ in }
+    #expect(whole.rowFindings.map(\.line) == [file == "p.jsonl" ? 25 : 26])
+  }
 }
