@@ -143,9 +143,8 @@ struct JSONImportTests {
       text = file == "p.json" ? "[\n" + records.joined(separator: ",\n") + "\n]" : records.joined(separator: "\n")
     }
     var delivered = 0
-    let stopped = PolicyImport.parse(text, file: file, batchSize: 10, progress: nil, stop: { delivered > 0 }) { _, _ in
-      delivered += 1
-    }
+    let stopped = PolicyImport.parse(
+      text, file: file, batchSize: 10, progress: nil, stop: { delivered > 0 }, documents: { _, _ in delivered += 1 })
     #expect(delivered == 1)
     #expect(stopped.rowFindings.isEmpty)
     let whole = PolicyImport.parse(text, file: file, batchSize: 10, progress: nil) { _, _ in }
