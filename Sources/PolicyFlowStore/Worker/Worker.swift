@@ -22,6 +22,8 @@ public final class Worker {
   let onEvent: (WorkerEvent) -> Void
   let shouldStop: () -> Bool
   let sleep: (Int64) -> Void
+  /// Frees committed batches off this thread; two may wait (a few MB each).
+  private let disposal = Disposal<ComputedBatch>(limit: 2)
 
   /// - Parameters:
   ///   - shouldStop: polled between batches and while idle; when it turns true the worker
@@ -89,6 +91,8 @@ public final class Worker {
         giveBack(computing?.claim)
         throw error
       }
+      // This thread's claims and commits are what the other thread waits for.
+      disposal.drop(consume batch)
     }
     onEvent(.stopping)
   }
