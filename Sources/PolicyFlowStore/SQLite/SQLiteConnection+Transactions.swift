@@ -36,7 +36,26 @@ extension SQLiteConnection {
   ///   the write lock past the busy timeout), or whatever `body` throws.
   @discardableResult
   public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+    try transaction(kind, synchronous: configuration.synchronous, body)
+  }
+
+  /// Runs `body` in a transaction like ``transaction(_:_:)``, committed with the `synchronous`
+  /// setting `synchronous` instead of the connection's.
+  ///
+  /// `.normal` is for changes a power cut may take back without harm, such as a worker's claim
+  /// (the work stays queued): the commit does not wait for the disk, and the next commit that
+  /// does (on any connection: it syncs the whole write-ahead log) makes it durable with its
+  /// own. Checkpoints still sync, so the file is never corrupt. Every transaction sets the
+  /// setting it needs before `BEGIN`, so one that asked for less never weakens the next.
+  @discardableResult
+  public func transaction<T>(_ kind: TransactionKind = .immediate, synchronous: Synchronous, _ body: () throws -> T)
+    throws -> T
+  {
     precondition(!isInTransaction, "SQLiteConnection.transaction cannot be nested inside another transaction")
+    if synchronous != synchronousInForce {
+      try execute("PRAGMA synchronous = \(synchronous.pragmaValue)", [])
+      synchronousInForce = synchronous
+    }
     try execute(kind.beginSQL, [])
     do {
       let result = try body()

@@ -19,6 +19,11 @@ public final class SQLiteConnection {
 
   let handle: OpaquePointer
 
+  /// The `synchronous` setting in force: the configuration's, except after a transaction
+  /// that asked for less (see ``transaction(_:synchronous:_:)``) and until the next one asks
+  /// for it again.
+  var synchronousInForce: Synchronous
+
   /// Prepared statements by SQL text; see ``prepare(_:)``.
   private var statementCache: [StatementKey: SQLiteStatement] = [:]
 
@@ -75,6 +80,7 @@ public final class SQLiteConnection {
     }
     self.path = path
     self.configuration = configuration
+    synchronousInForce = configuration.synchronous
     self.handle = connection
     // From here on a thrown error releases self, and deinit closes the handle.
     try check(sqlite3_extended_result_codes(connection, 1))

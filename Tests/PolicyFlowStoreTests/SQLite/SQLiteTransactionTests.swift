@@ -28,6 +28,30 @@ struct SQLiteTransactionTests {
     }
   }
 
+  /// A transaction may commit without waiting for the disk (a worker's claim); the next one
+  /// that does not ask for that commits with the connection's own setting again, also after
+  /// the relaxed one failed.
+  @Test func aTransactionThatAsksForLessSyncingDoesNotWeakenTheNext() throws {
+    try withTemporaryDatabase { path in
+      let connection = try SQLiteConnection(path: path)
+      try connection.execute("CREATE TABLE t (x INTEGER)")
+      // SQLite's numbers: 1 is NORMAL, 2 is FULL.
+      let setting = { try connection.queryOne("PRAGMA synchronous") { $0.int(at: 0) } }
+      #expect(try setting() == 2)
+      let relaxed = try connection.transaction(synchronous: .normal) {
+        try connection.execute("INSERT INTO t VALUES (?)", [1])
+        return try setting()
+      }
+      #expect(relaxed == 1)
+      #expect(try connection.transaction { try setting() } == 2)
+      #expect(throws: RuleFailure()) {
+        try connection.transaction(synchronous: .normal) { throw RuleFailure() }
+      }
+      #expect(try connection.transaction { try setting() } == 2)
+      #expect(try count(connection) == 1)
+    }
+  }
+
   @Test func aThrowingBodyRollsBackAndRethrowsItsError() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
