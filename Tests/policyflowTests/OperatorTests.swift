@@ -640,14 +640,35 @@ import Testing
   @Test func pendsListWarnsAboutAFilterTheCatalogDoesNotKnow() throws {
     let store = try storeWithUsers()
     _ = try process(store, "health-pended-sum-assured.json")
-    let typo = try store.run(["pends", "list", "--reason", "SUM_ASURED_REVIEW", "--json"])
+    let typo = try store.run(["pends", "list", "--reason", "SUM_ASURED_REVIEW", "--json", "--as", "tester"])
     #expect(typo.exitCode == 0)
     #expect(try JSON(parsing: typo.stdout) == [])
     #expect(typo.stderr.hasPrefix("Warning: the catalog in '"))
     #expect(typo.stderr.hasSuffix("' has no pend reason 'SUM_ASURED_REVIEW'. Did you mean 'SUM_ASSURED_REVIEW'?\n"))
-    let known = try store.run(["pends", "list", "--reason", "UNDERWRITER_REFERRAL"])
+    let known = try store.run(["pends", "list", "--reason", "UNDERWRITER_REFERRAL", "--as", "tester"])
     #expect(known.stdout == "No open pend reasons.\n")
     #expect(known.stderr.isEmpty, "a known reason with no open pends is no mistake")
+  }
+
+  /// Listing as a name the store does not know (the login name, when neither --as nor
+  /// POLICYFLOW_USER is given) shows only policies outside data access groups, and says so:
+  /// such a list is not everything there is.
+  @Test func listingAsANameTheStoreDoesNotKnowSaysWhatIsLeftOut() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-pended-sum-assured.json") { $0.set(path: "accessGroup", to: "north") }
+    let note =
+      "Note: 'stranger' is not a user of this store, so only policies outside data access groups are listed; "
+      + "act as a user with --as NAME or POLICYFLOW_USER ('policyflow users list' names them).\n"
+    for command in [["policies", "list"], ["pends", "list"]] {
+      let stranger = try store.run(command + ["--json"], environment: ["POLICYFLOW_USER": "stranger"])
+      #expect(stranger.exitCode == 0)
+      #expect(try JSON(parsing: stranger.stdout) == [], "\(command)")
+      #expect(stranger.stderr == note, "\(command)")
+      let user = try store.run(command + ["--json", "--as", "north"], environment: ["POLICYFLOW_USER": "stranger"])
+      #expect(try JSON(parsing: user.stdout).arrayValue?.count == 1, "\(command)")
+      #expect(user.stderr.isEmpty, "\(command)")
+    }
+    #expect(try store.run(["policies", "show", code, "--as", "north"]).exitCode == 0)
   }
 
   /// The commands that change policies print, with --json, what a script needs to go on: what

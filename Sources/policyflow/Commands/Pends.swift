@@ -48,7 +48,8 @@ enum Pends {
       }
       filter.olderThanMilliseconds = milliseconds
     }
-    let pends = try StoreOptions.open(invocation).openPends(filter, readBy: StoreOptions.actor(invocation))
+    let store = try StoreOptions.open(invocation)
+    let pends = try store.openPends(filter, readBy: StoreOptions.reader(invocation, of: store))
     if pends.isEmpty { warnAboutUnknownFilters(filter, catalog: CommonOptions.catalogDirectory(invocation)) }
     if invocation.flag("--json") {
       Terminal.out(

@@ -34,7 +34,7 @@ enum PoliciesList {
     }
     let store = try StoreOptions.open(invocation)
     let policies = try store.policySummaries(
-      status: status, flow: invocation.value("--flow"), readBy: StoreOptions.actor(invocation))
+      status: status, flow: invocation.value("--flow"), readBy: StoreOptions.reader(invocation, of: store))
     if invocation.flag("--json") {
       Terminal.out(
         JSON.array(
