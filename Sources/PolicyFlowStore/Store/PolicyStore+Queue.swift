@@ -124,10 +124,12 @@ extension PolicyStore {
     // in it. Waiting for the disk here too cost a batch about as much as its claim.
     let read = try db.transaction(synchronous: .normal) { () throws -> [UnparsedClaim.Activity] in
       // The lowest ids among due queued work and expired leases, taken as the lowest of each
-      // kind first. Queued work is read in id order through the index of queued activities
-      // (named, so that SQLite never prefers the state index and sorts): it stops after
-      // `limit` rows and never steps over parked or in-flight activities. One OR over both
-      // kinds made SQLite collect and sort every queued row on each claim.
+      // kind first. Queued work is read in id order through the index of queued activities:
+      // it stops after `limit` rows and never steps over parked or in-flight activities.
+      // Expired leases are read by expiry from the index of leased activities, so only the
+      // expired ones are read. Both indexes are named: SQLite would rather read the whole
+      // table in id order than sort, and one OR over both kinds made it collect and sort
+      // every queued row on each claim.
       let rows = try db.query(
         """
         UPDATE activity SET state = 'leased', lease_owner = ?1, lease_token = ?2, lease_expires_ms = ?3,
@@ -138,7 +140,8 @@ extension PolicyStore {
             WHERE state = 'queued' AND available_ms <= ?4 ORDER BY id LIMIT ?5)
           UNION ALL
           SELECT id FROM (
-            SELECT id FROM activity WHERE state = 'leased' AND lease_expires_ms <= ?4 ORDER BY id LIMIT ?5)
+            SELECT id FROM activity INDEXED BY activity_leased
+            WHERE state = 'leased' AND lease_expires_ms <= ?4 ORDER BY id LIMIT ?5)
           ORDER BY id LIMIT ?5)
         RETURNING id, policy_id, attempts
         """,
@@ -152,8 +155,8 @@ extension PolicyStore {
     return UnparsedClaim(lease: lease, activities: read)
   }
 
-  /// The policies of claimed activities with the resolutions their cycles need: three reads
-  /// for the whole batch (the ids passed as one JSON array), where three statements per policy
+  /// The policies of claimed activities with the resolutions their cycles need: two reads for
+  /// the whole batch (the ids passed as one JSON array), where three statements per policy
   /// were a third of a worker's time.
   private func claimedActivities(_ rows: [(id: Int64, policyID: Int64, attempts: Int)]) throws
     -> [UnparsedClaim.Activity]
@@ -167,26 +170,20 @@ extension PolicyStore {
     {
       policies[policy.id] = policy
     }
-    // Reasons resolved on any version (by gid), and those resolved since the data last changed.
-    var resolvedByGID: [String: Set<String>] = [:]
-    for (gid, reason) in try db.query(
-      """
-      SELECT DISTINCT h.gid, h.reason FROM pend_history h
-      WHERE h.resolved_at IS NOT NULL
-        AND h.gid IN (SELECT p.gid FROM policy p WHERE p.id IN (SELECT value FROM json_each(?)))
-      """, [ids], row: { ($0.string(at: 0), $0.string(at: 1)) })
-    {
-      resolvedByGID[gid, default: []].insert(reason)
-    }
+    // Reasons resolved on any version of each policy (by gid), and those resolved on this very
+    // version since its data last changed; read from the index of resolved reasons alone.
+    var resolved: [Int64: Set<String>] = [:]
     var resolvedSinceEdit: [Int64: Set<String>] = [:]
-    for (policyID, reason) in try db.query(
+    for (policyID, reason, sinceEdit) in try db.query(
       """
-      SELECT DISTINCT h.policy_id, h.reason FROM pend_history h JOIN policy p ON p.id = h.policy_id
-      WHERE h.policy_id IN (SELECT value FROM json_each(?))
-        AND h.resolved_at IS NOT NULL AND h.resolved_at >= p.data_changed_at
-      """, [ids], row: { ($0.int64(at: 0), $0.string(at: 1)) })
+      SELECT p.id, h.reason, h.policy_id = p.id AND h.resolved_at >= p.data_changed_at
+      FROM policy p JOIN pend_history h INDEXED BY pend_history_resolved
+        ON h.gid = p.gid AND h.resolved_at IS NOT NULL
+      WHERE p.id IN (SELECT value FROM json_each(?))
+      """, [ids], row: { ($0.int64(at: 0), $0.string(at: 1), $0.int(at: 2) != 0) })
     {
-      resolvedSinceEdit[policyID, default: []].insert(reason)
+      resolved[policyID, default: []].insert(reason)
+      if sinceEdit { resolvedSinceEdit[policyID, default: []].insert(reason) }
     }
     return rows.map { row in
       guard let policy = policies[row.policyID] else {
@@ -194,7 +191,7 @@ extension PolicyStore {
       }
       return UnparsedClaim.Activity(
         activityID: row.id, attempts: row.attempts, policy: policy,
-        resolvedReasons: resolvedByGID[policy.gid] ?? [],
+        resolvedReasons: resolved[policy.id] ?? [],
         resolvedSinceEdit: resolvedSinceEdit[policy.id] ?? [])
     }
   }

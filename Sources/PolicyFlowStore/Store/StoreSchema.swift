@@ -8,6 +8,7 @@ enum StoreSchema {
       version: 4, name: "status checks without temporary tables, activity ids never reused, calculations by policy",
       rebuildsReferencedTables: true, sql: version4),
     SQLiteMigration(version: 5, name: "messages kept once, in the outcome of their cycle", sql: version5),
+    SQLiteMigration(version: 6, name: "indexes for what a claim reads and writes", sql: version6),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker
@@ -236,5 +237,25 @@ enum StoreSchema {
   /// step.
   private static let version5 = """
     DROP TABLE message;
+    """
+
+  /// A claim reads the pend reasons resolved on each claimed policy, and moves each activity
+  /// from queued to leased. Both were dearer than they need be:
+  ///
+  /// - The reasons were two reads per batch through `pend_history_gid`, each row then looked
+  ///   up in the table for its resolution: a fifth of a claim. Resolved rows are few and never
+  ///   change again; an index of them alone, with every column the claim reads, answers both
+  ///   in one read from the index.
+  /// - `activity_ready (state, available_ms)` changed twice per policy (a claim moves the entry
+  ///   from queued to leased, the commit removes it), and nothing reads `available_ms` through
+  ///   it: claims of queued work go by `activity_queued`. Expired leases are found by their
+  ///   expiry in an index of leased activities only, and failed ones (listed and retried by
+  ///   people) in an index of their own.
+  private static let version6 = """
+    CREATE INDEX pend_history_resolved ON pend_history (gid, reason, policy_id, resolved_at)
+      WHERE resolved_at IS NOT NULL;
+    DROP INDEX activity_ready;
+    CREATE INDEX activity_leased ON activity (lease_expires_ms) WHERE state = 'leased';
+    CREATE INDEX activity_failed ON activity (id) WHERE state = 'failed';
     """
 }

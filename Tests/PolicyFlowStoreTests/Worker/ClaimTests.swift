@@ -178,6 +178,39 @@ struct ClaimTests {
     }
   }
 
+  /// A claim hands each policy the pend reasons resolved on any of its versions (same gid), and
+  /// apart those resolved on this version since its data last changed; open ones are neither.
+  @Test func aClaimReadsTheReasonsResolvedOnThePolicyAndSinceItsLastEdit() throws {
+    try withTemporaryDatabase { path in
+      let (store, _) = try Self.catalogStore(path)
+      _ = try store.createPolicies((0..<2).map(Self.document), source: .integration, actor: "tester", submit: true)
+      let connection = try SQLiteConnection(path: path)
+      let ids = try connection.query("SELECT id, gid FROM policy ORDER BY code") { ($0.int64(at: 0), $0.string(at: 1)) }
+      let ((first, gid), (second, _)) = (ids[0], ids[1])
+      // (policy row, reason, resolved at): before and after C-0's data last changed, open, and
+      // one resolved on another row under C-0's gid (as an earlier version would be).
+      let rows: [(Int64, String, String?)] = [
+        (first, "BEFORE_EDIT", "2000-01-01T00:00:00Z"), (first, "SINCE_EDIT", "2999-01-01T00:00:00Z"),
+        (first, "STILL_OPEN", nil), (second, "OTHER_VERSION", "2999-01-01T00:00:00Z"),
+      ]
+      for (policy, reason, resolvedAt) in rows {
+        try connection.execute(
+          """
+          INSERT INTO pend_history (policy_id, gid, reason, description, rule, step, step_display_name,
+            step_sequence, pended_at, is_open, resolved_at)
+          VALUES (?, ?, ?, 'd', 'r', 's', 'S', 1, '2000-01-01T00:00:00Z', ?, ?)
+          """,
+          [.integer(policy), .text(gid), .text(reason), .integer(resolvedAt == nil ? 1 : 0), SQLiteValue(resolvedAt)])
+      }
+      let claim = try store.claim(owner: "a", limit: 2, leaseMilliseconds: 60_000)
+      let byCode = Dictionary(uniqueKeysWithValues: claim.activities.map { ($0.policy.policy.code, $0) })
+      #expect(byCode["C-0"]?.resolvedReasons == ["BEFORE_EDIT", "SINCE_EDIT", "OTHER_VERSION"])
+      #expect(byCode["C-0"]?.resolvedSinceEdit == ["SINCE_EDIT"])
+      #expect(byCode["C-1"]?.resolvedReasons == [])
+      #expect(byCode["C-1"]?.resolvedSinceEdit == [])
+    }
+  }
+
   /// Schema version 4 rebuilds `policy` and `activity`: everything that refers to them stays,
   /// and the rebuilt tables still refuse what the old ones refused.
   @Test func aStoreFromSchemaVersionThreeKeepsItsHistoryThroughTheRebuild() throws {
@@ -187,6 +220,15 @@ struct ClaimTests {
         // Activities 1 to 4: the first two parked, the last two processed and gone, so the
         // highest id left in the queue (2) is below the highest ever given (4).
         let (store, _) = try Self.catalogStore(path, migrations: Array(StoreSchema.migrations.prefix(3)))
+        // Today's claim names indexes of schema version 6: the setup borrows them, and they are
+        // gone again before the upgrade.
+        let scaffold = try SQLiteConnection(path: path)
+        try scaffold.execute(
+          """
+          CREATE INDEX activity_leased ON activity (lease_expires_ms) WHERE state = 'leased';
+          CREATE INDEX pend_history_resolved ON pend_history (gid, reason, policy_id, resolved_at)
+            WHERE resolved_at IS NOT NULL;
+          """)
         _ = try store.createPolicies((0..<4).map(Self.document), source: .integration, actor: "tester", submit: true)
         let claim = try store.claim(owner: "a", limit: 4, leaseMilliseconds: 60_000)
         #expect(claim.activities.map(\.activityID) == [1, 2, 3, 4])
@@ -195,6 +237,7 @@ struct ClaimTests {
         }
         try Self.process(Array(claim.activities.suffix(2)), of: claim, in: store, with: catalog)
         #expect(try store.schemaVersion == 3)
+        try scaffold.execute("DROP INDEX activity_leased; DROP INDEX pend_history_resolved;")
       }
       let tables = ["policy", "policy_data", "status_history", "cycle", "pend_history", "activity"]
       func counts() throws -> [Int] {
