@@ -17,10 +17,13 @@ final class BackgroundJob<Result: Sendable>: @unchecked Sendable {
     }
   }
 
-  /// Waits for the work to finish and returns what it made.
+  /// Waits for the work to finish and returns what it made, handing it over: the job keeps no
+  /// copy (so that the caller decides where it is freed), and is waited for once.
   func wait() -> Result {
     group.wait()
-    guard let result else { preconditionFailure("a background job finished without a result") }
+    guard let result = result.take() else {
+      preconditionFailure("a background job finished without a result, or was waited for twice")
+    }
     return result
   }
 }
