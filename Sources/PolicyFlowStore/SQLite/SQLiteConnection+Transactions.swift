@@ -45,17 +45,18 @@ extension SQLiteConnection {
   /// `.normal` is for changes a power cut may take back without harm, such as a worker's claim
   /// (the work stays queued): the commit does not wait for the disk, and the next commit that
   /// does (on any connection: it syncs the whole write-ahead log) makes it durable with its
-  /// own. Checkpoints still sync, so the file is never corrupt. Every transaction sets the
-  /// setting it needs before `BEGIN`, so one that asked for less never weakens the next.
+  /// own. Checkpoints still sync, so the file is never corrupt. The connection's own setting is
+  /// put back as soon as the transaction ends, and every transaction sets the one it needs
+  /// before `BEGIN` too (in case putting it back failed), so one that asked for less never
+  /// weakens what follows.
   @discardableResult
   public func transaction<T>(_ kind: TransactionKind = .immediate, synchronous: Synchronous, _ body: () throws -> T)
     throws -> T
   {
     precondition(!isInTransaction, "SQLiteConnection.transaction cannot be nested inside another transaction")
-    if synchronous != synchronousInForce {
-      try execute("PRAGMA synchronous = \(synchronous.pragmaValue)", [])
-      synchronousInForce = synchronous
-    }
+    try setSynchronous(synchronous)
+    // A statement run outside any transaction (autocommit) also gets the connection's own.
+    defer { try? setSynchronous(configuration.synchronous) }
     try execute(kind.beginSQL, [])
     do {
       let result = try body()
@@ -72,6 +73,12 @@ extension SQLiteConnection {
       rollbackKeepingFirstError()
       throw error
     }
+  }
+
+  private func setSynchronous(_ synchronous: Synchronous) throws {
+    guard synchronous != synchronousInForce else { return }
+    try execute("PRAGMA synchronous = \(synchronous.pragmaValue)", [])
+    synchronousInForce = synchronous
   }
 
   private func rollbackKeepingFirstError() {

@@ -43,6 +43,7 @@ struct SQLiteTransactionTests {
         return try setting()
       }
       #expect(relaxed == 1)
+      #expect(try setting() == 2, "put back at once, also for statements outside a transaction")
       #expect(try connection.transaction { try setting() } == 2)
       #expect(throws: RuleFailure()) {
         try connection.transaction(synchronous: .normal) { throw RuleFailure() }
