@@ -46,6 +46,8 @@ import Testing
       to: folder.appendingPathComponent("a.json"), atomically: true, encoding: .utf8)
     try "not a policy file".write(to: folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
     try "".write(to: folder.appendingPathComponent(".hidden"), atomically: true, encoding: .utf8)
+    // What some systems leave beside a file copied onto them: not a policy, and not read.
+    try "\u{0}\u{5}".write(to: folder.appendingPathComponent("._a.json"), atomically: true, encoding: .utf8)
     try FileManager.default.createDirectory(
       at: folder.appendingPathComponent("later"), withIntermediateDirectories: true)
     let result = try store.run(["policies", "import", folder.path, "--as", "tester", "--submit"])

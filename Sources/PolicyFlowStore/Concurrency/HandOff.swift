@@ -35,7 +35,8 @@ final class HandOff<Element: Sendable>: Sendable {
   }
 
   /// For the receiver: takes nothing more. A sender waiting for room goes on at once, and every
-  /// later ``send(_:)`` returns without waiting (``finish()`` too).
+  /// later ``send(_:)`` returns without waiting (``finish()`` too). Do not ``receive()`` after
+  /// cancelling: no `nil` comes to end it.
   func cancel() {
     cancelled.store(true, ordering: .releasing)
     // The one sender waits for room at most once more: this room is for that wait.

@@ -112,7 +112,7 @@ extension PolicyStore {
   }
 
   /// A batch of checked documents read from an import file.
-  private struct ReadBatch: Sendable {
+  struct ReadBatch: Sendable {
     var documents: [PolicyImport.Document]
     var badRecordsSoFar: Bool
     /// How much of the file had been read.
@@ -121,7 +121,7 @@ extension PolicyStore {
 
   /// Starts reading and checking `text` on another thread: its good documents arrive on
   /// `batches`, one batch waiting at most, and the job's result has every finding.
-  private static func read(_ name: String, _ text: String) -> (
+  static func read(_ name: String, _ text: String) -> (
     batches: HandOff<ReadBatch>, job: BackgroundJob<PolicyImport.Result>
   ) {
     let batches = HandOff<ReadBatch>(capacity: 1)

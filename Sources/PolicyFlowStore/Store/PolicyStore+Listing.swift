@@ -20,6 +20,14 @@ extension PolicyStore {
     public var stepName: String? = nil
   }
 
+  /// Whether any current policy is in a data access group: what a reader the store does not
+  /// know cannot see.
+  public func hasPoliciesInAccessGroups() throws -> Bool {
+    try db.queryOne(
+      "SELECT EXISTS (SELECT 1 FROM policy WHERE is_current = 1 AND access_group IS NOT NULL)", row: { $0.int(at: 0) })
+      == 1
+  }
+
   /// Current versions the reader may see, optionally of one status or flow, by code.
   public func policySummaries(status: String? = nil, flow: String? = nil, readBy reader: String? = nil) throws
     -> [PolicySummary]

@@ -9,7 +9,7 @@ struct FindingError: Error {
 /// Reading policy documents from files named on the command line.
 enum PolicyFiles {
   /// Files as given, with each directory replaced by its policy files (an extension of
-  /// ``PolicyImport/Format``), in name order. A file named on its own must have one of them
+  /// ``PolicyImport/Format``, not hidden), in name order. A file named on its own must have one of them
   /// too, unless it is a pipe or device (`validate --file <(…)`), which is read as JSON.
   static func expand(_ paths: [String]) throws -> [String] {
     let extensions = PolicyImport.Format.allExtensions
@@ -20,13 +20,14 @@ enum PolicyFiles {
         throw CommandFailure(message: "No such file or directory: '\(path)'.")
       }
       if isDirectory.boolValue {
-        let entries = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+        // Hidden entries are not read nor mentioned (`.DS_Store`, or `._x.json` beside `x.json`).
+        let entries = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
         let names = entries.filter { PolicyImport.Format(fileName: $0) != nil }
         if names.isEmpty {
           throw CommandFailure(message: "The directory '\(path)' holds no \(extensions.joined(separator: ", ")) files.")
         }
         let inside = { (name: String) in path.hasSuffix("/") ? path + name : path + "/" + name }
-        noteSkipped(entries.filter { !$0.hasPrefix(".") && PolicyImport.Format(fileName: $0) == nil }, of: path, inside)
+        noteSkipped(entries.filter { PolicyImport.Format(fileName: $0) == nil }, of: path, inside)
         files += names.map(inside)
       } else {
         // The extension picks the format; any other file used to be read as JSON and failed
@@ -44,7 +45,7 @@ enum PolicyFiles {
     return files
   }
 
-  /// Says on stderr which entries of a directory are not read (hidden ones aside): a
+  /// Says on stderr which entries of a directory are not read: a
   /// subdirectory of policies skipped without a word would be policies missing from the store.
   private static func noteSkipped(_ skipped: [String], of directory: String, _ path: (String) -> String) {
     guard !skipped.isEmpty else { return }

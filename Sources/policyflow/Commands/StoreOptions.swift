@@ -27,11 +27,11 @@ enum StoreOptions {
 
   /// The acting user's name for a command that lists policies. A name the store does not know
   /// (the login name, when neither --as nor POLICYFLOW_USER is set) sees only policies outside
-  /// data access groups: said on stderr, since a list that silently leaves policies out reads
-  /// as complete.
+  /// data access groups: said on stderr when the store has any in a group, since a list that
+  /// silently leaves policies out reads as complete.
   static func reader(_ invocation: Invocation, of store: PolicyStore) throws -> String {
     let name = actor(invocation)
-    if try store.user(name) == nil {
+    if try store.user(name) == nil, try store.hasPoliciesInAccessGroups() {
       Terminal.error(
         "Note: '\(name)' is not a user of this store, so only policies outside data access groups are listed; "
           + "act as a user with --as NAME or POLICYFLOW_USER ('policyflow users list' names them).")

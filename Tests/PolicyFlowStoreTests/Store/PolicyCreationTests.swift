@@ -37,7 +37,7 @@ struct PolicyCreationTests {
   /// before. A store error in a later batch (here a trigger refuses one policy's row) is the
   /// import's error: nothing is kept, and the reading ends instead of waiting forever for room
   /// to hand over its next batch (or reading the rest of the file).
-  @Test(arguments: [1_500, 2_500, 4_999])
+  @Test(.timeLimit(.minutes(1)), arguments: [1_500, 2_500, 4_999])
   func aStoreErrorInALaterBatchOfAnImportKeepsNothing(_ line: Int) throws {
     try withTemporaryDatabase { path in
       let store = try PolicyStore(path: path)
@@ -68,6 +68,21 @@ struct PolicyCreationTests {
         [(name: "p.jsonl", text: text)], source: .integration, actor: "admin")
       #expect(imported == 5_000)
     }
+  }
+
+  /// When the importing thread cancels (its store failed), the reading thread stops after the
+  /// record it is reading instead of reading the rest of the file: the bad record at the end
+  /// of this one is never reached.
+  @Test(.timeLimit(.minutes(1))) func aCancelledImportStopsReadingItsFile() {
+    var lines = (1...5_000).map { #"{"code": "R-\#($0)", "lineOfBusiness": "health", "brand": "b"}"# }
+    lines.append(#"{"code": "R-LAST", "lineOfBusiness": "health"}"#)
+    let read = PolicyStore.read("r.jsonl", lines.joined(separator: "\n"))
+    while let batch = read.batches.receive(), batch.documents.isEmpty {}
+    read.batches.cancel()
+    #expect(read.job.wait().rowFindings.isEmpty)
+    let whole = PolicyStore.read("r.jsonl", lines.joined(separator: "\n"))
+    while whole.batches.receive() != nil {}
+    #expect(whole.job.wait().rowFindings.map(\.line) == [5_001])
   }
 
   /// Records in data access groups the importing user does not hold are all named, with file
