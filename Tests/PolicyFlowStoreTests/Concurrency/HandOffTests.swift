@@ -5,51 +5,58 @@ import Testing
 
 /// The bounded hand-off between an import's reading thread and its creating thread.
 struct HandOffTests {
-  /// Values arrive in order, and at most `capacity` wait: the sender is held while it is full.
-  @Test func valuesArriveInOrderAndTheSenderWaitsForRoom() {
-    let handOff = HandOff<Int>(capacity: 1)
-    let sent = Atomic<Int>(0)
-    let sender = BackgroundJob {
-      for value in 1...3 {
+  /// How many sends have returned, counted on the sending thread.
+  final class Sends: Sendable {
+    private let count = Atomic<Int>(0)
+
+    var value: Int { count.load(ordering: .relaxed) }
+
+    func add() { count.add(1, ordering: .relaxed) }
+
+    /// Waits until at least `sends` sends have returned.
+    func waitFor(_ sends: Int) {
+      while value < sends { Worker.sleep(1) }
+    }
+  }
+
+  /// Sends `1...values` on another thread, counting each send, then finishes.
+  static func send(_ values: Int, to handOff: HandOff<Int>, counting sends: Sends) -> BackgroundJob<Void> {
+    BackgroundJob {
+      for value in 1...values {
         handOff.send(value)
-        sent.add(1, ordering: .relaxed)
+        sends.add()
       }
       handOff.finish()
-      return true
     }
+  }
+
+  /// Values arrive in order, and at most `capacity` wait: the sender is held while it is full.
+  @Test(.timeLimit(.minutes(1))) func valuesArriveInOrderAndTheSenderWaitsForRoom() {
+    let handOff = HandOff<Int>(capacity: 1)
+    let sends = Sends()
+    let sender = Self.send(3, to: handOff, counting: sends)
     // One value fits; the second send waits until the first is taken.
-    while sent.load(ordering: .relaxed) < 1 { pause() }
-    pause(milliseconds: 50)
-    #expect(sent.load(ordering: .relaxed) == 1)
+    sends.waitFor(1)
+    Worker.sleep(50)
+    #expect(sends.value == 1)
     var received: [Int] = []
     while let value = handOff.receive() { received.append(value) }
     #expect(received == [1, 2, 3])
-    #expect(sender.wait())
+    sender.wait()
   }
 
   /// A receiver that wants no more cancels: the sender waiting for room goes on at once, and
   /// its later sends and its finish return without waiting for a receiver that never comes.
   @Test(.timeLimit(.minutes(1))) func aCancelReleasesTheWaitingSenderAndDropsWhatFollows() {
     let handOff = HandOff<Int>(capacity: 1)
-    let sent = Atomic<Int>(0)
-    let sender = BackgroundJob {
-      for value in 1...100 {
-        handOff.send(value)
-        sent.add(1, ordering: .relaxed)
-      }
-      handOff.finish()
-      return handOff.isCancelled
-    }
+    let sends = Sends()
+    let sender = Self.send(100, to: handOff, counting: sends)
     #expect(handOff.receive() == 1)
-    while sent.load(ordering: .relaxed) < 2 { pause() }
-    #expect(sent.load(ordering: .relaxed) == 2)
+    sends.waitFor(2)
+    #expect(sends.value == 2)
     handOff.cancel()
-    #expect(sender.wait())
-    #expect(sent.load(ordering: .relaxed) == 100)
+    sender.wait()
+    #expect(sends.value == 100)
+    #expect(handOff.isCancelled)
   }
-}
-
-/// Sleeps a little, for a test waiting on another thread.
-private func pause(milliseconds: Int64 = 1) {
-  Worker.sleep(milliseconds)
 }
