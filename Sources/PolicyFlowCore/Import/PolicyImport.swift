@@ -215,13 +215,11 @@ public enum PolicyImport {
     /// Takes the good documents, `batchSize` at a time; nil: they stay in `result`.
     private let deliver: (([Document], Bool) -> Void)?
     private let batchSize: Int
-    private let stop: () -> Bool
+    /// Says when to end reading before the next record; nil: read to the end.
+    private let stop: (() -> Bool)?
 
     init(
-      file: String, batchSize: Int = 0, deliver: (([Document], Bool) -> Void)? = nil,
-      stop: @escaping () -> Bool = {
-        false
-      }
+      file: String, batchSize: Int = 0, deliver: (([Document], Bool) -> Void)? = nil, stop: (() -> Bool)? = nil
     ) {
       self.file = file
       self.batchSize = batchSize
@@ -230,7 +228,7 @@ public enum PolicyImport {
     }
 
     /// Whether reading should end before the next record.
-    var isStopped: Bool { stop() }
+    var isStopped: Bool { stop?() ?? false }
 
     mutating func add(_ data: JSON, line: Int, text: String? = nil) {
       let problems = engineFields.check(data)
