@@ -40,7 +40,12 @@ public enum PremiumCalculator {
   /// cancellation lines (fees), and `PREMIUM_PAID` = −`earlier.total`; its total is the refund
   /// (negative) or the amount owed (positive). Otherwise `recalculated` is nil.
   ///
-  /// - Parameter effectiveDate: the first day no longer covered, `YYYY-MM-DD`.
+  /// - Parameters:
+  ///   - data: the policy's document (its `startDate` and `endDate` bound the cover).
+  ///   - flow: the policy's flow, with the calculation's cancellation lines.
+  ///   - earlier: the calculation result being reversed.
+  ///   - effectiveDate: the first day no longer covered, `YYYY-MM-DD`.
+  ///   - time: the reference time the lines' JsonLogic sees.
   /// - Throws: when the policy's `startDate`/`endDate` or `effectiveDate` are not dates, or a
   ///   cancellation line cannot be evaluated.
   public static func cancellation(

@@ -1,8 +1,8 @@
 /// Reads policy documents from import files and checks their engine fields, so that a user
 /// fixes a whole file in one pass.
 ///
-/// The format follows the file's extension (``Format``): `.csv` (see ``CSVHeader`` and
-/// ``CSVCellTyping``), `.jsonl` / `.ndjson` (one policy per line; blank lines are skipped),
+/// The format follows the file's extension (``Format``): `.csv` (a header row of dotted paths,
+/// cells typed as `CSVHeader` and `CSVCellTyping` say), `.jsonl` / `.ndjson` (one policy per line; blank lines are skipped),
 /// anything else JSON (one policy or an array of them). Every bad record is reported as an ``ImportFinding`` at the
 /// line where it starts; codes must be unique within the import.
 public enum PolicyImport {
