@@ -660,7 +660,7 @@ import Testing
     #expect(ungrouped.stderr.isEmpty, "nothing is left out while no policy is in a group")
     let code = try process(store, "health-pended-sum-assured.json") { $0.set(path: "accessGroup", to: "north") }
     let note =
-      "Note: 'stranger' is not a user of this store, so only policies outside data access groups are listed; "
+      "Note: 'stranger' is not a user of this store, so only policies outside data access groups are shown; "
       + "act as a user with --as NAME or POLICYFLOW_USER ('policyflow users list' names them).\n"
     // (command, what the stranger sees, what north sees): the approved policy has no group.
     for (command, seen, seenByNorth) in [(["policies", "list"], 1, 2), (["pends", "list"], 0, 1)] {
@@ -673,6 +673,13 @@ import Testing
       #expect(user.stderr.isEmpty, "\(command)")
     }
     #expect(try store.run(["policies", "show", code, "--as", "north"]).exitCode == 0)
+    // Refused to a stranger, with the reason that is most likely the real one.
+    let shown = try store.run(["policies", "show", code], environment: ["POLICYFLOW_USER": "stranger"])
+    #expect(shown.exitCode == 77)
+    #expect(
+      shown.stderr
+        == "Error: 'stranger' is not a user of this store, and policy \(code) belongs to data access group 'north'; "
+        + "act as a user who holds that group (--as NAME or POLICYFLOW_USER).\n")
   }
 
   /// The commands that change policies print, with --json, what a script needs to go on: what

@@ -106,7 +106,7 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
           : "Edit it to make version \(version + 1) instead.")
     case .neverApproved:
       return "\(subject): it has never been approved, so nothing is in force and it cannot be \(verb). "
-        + "Leave it unsubmitted, or edit it."
+        + (status == .pended ? "Leave its pend reasons open, or edit it." : "Leave it unsubmitted, or edit it.")
     case .alreadyCanceled:
       return "\(subject): it is already canceled, so it cannot be \(verb) again. "
         + "Edit it to make version \(version + 1) if it should be in force again."

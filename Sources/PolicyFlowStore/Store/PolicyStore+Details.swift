@@ -46,10 +46,16 @@ extension PolicyStore {
     }
     let user: User? = try reader.map { try self.user($0) } ?? nil
     guard PolicyStore.mayAccess(user, accessGroup: stored.accessGroup) else {
+      let group = stored.accessGroup ?? ""
+      guard user != nil || reader == nil else {
+        // Most often the login name, acting because neither --as nor POLICYFLOW_USER was given.
+        throw StoreError(
+          .notPermitted,
+          "'\(reader ?? "")' is not a user of this store, and policy \(code) belongs to data access group "
+            + "'\(group)'; act as a user who holds that group (--as NAME or POLICYFLOW_USER).")
+      }
       throw StoreError(
-        .notPermitted,
-        "User '\(reader ?? "")' may not see policy \(code): it belongs to data access group '\(stored.accessGroup ?? "")'."
-      )
+        .notPermitted, "User '\(reader ?? "")' may not see policy \(code): it belongs to data access group '\(group)'.")
     }
     let id = SQLiteValue.integer(stored.id)
     let lastCycle = try db.queryOne(

@@ -33,7 +33,7 @@ enum StoreOptions {
     let name = actor(invocation)
     if try store.user(name) == nil, try store.hasPoliciesInAccessGroups() {
       Terminal.error(
-        "Note: '\(name)' is not a user of this store, so only policies outside data access groups are listed; "
+        "Note: '\(name)' is not a user of this store, so only policies outside data access groups are shown; "
           + "act as a user with --as NAME or POLICYFLOW_USER ('policyflow users list' names them).")
     }
     return name

@@ -77,6 +77,11 @@ struct PolicyLifecycleTests {
         + "canceled. Leave it unsubmitted, or edit it."
     ),
     (
+      .pendedV1, .cancel,
+      "Policy P-1 version 1 is Pended: it has never been approved, so nothing is in force and it cannot be "
+        + "canceled. Leave its pend reasons open, or edit it."
+    ),
+    (
       .pendedV3, .submit,
       "Policy P-1 version 3 is Pended: it goes back to processing when its last open pend reason is resolved, "
         + "so it cannot be submitted. Resolve its pend reasons, or edit it and submit it again."
