@@ -17,8 +17,11 @@ struct WorkerOverlapTests {
     }
   }
 
+  /// A draining worker over `scenario` with batches of two that records its events; `observe`
+  /// sees each event after it is recorded, and `sleep` stands for the worker's waits.
   static func worker(
     _ scenario: WorkerRetryTests.Scenario, stopAfterClaims: Int? = nil,
+    observe: @escaping (WorkerEvent) -> Void = { _ in }, sleep: @escaping (Int64) -> Void = Worker.sleep,
     configure: (inout WorkerConfiguration) -> Void = { _ in }
   ) -> Worker {
     var configuration = WorkerConfiguration(owner: "overlap-test")
@@ -32,8 +35,9 @@ struct WorkerOverlapTests {
       onEvent: { event in
         scenario.events.append(event)
         if case .claimed = event { claims += 1 }
+        observe(event)
       },
-      shouldStop: { stopAfterClaims.map { claims >= $0 } ?? false })
+      shouldStop: { stopAfterClaims.map { claims >= $0 } ?? false }, sleep: sleep)
   }
 
   @Test func theNextBatchIsClaimedBeforeTheOneInHandCommits() throws {
@@ -71,10 +75,12 @@ struct WorkerOverlapTests {
   /// margins are wide, a second or more, so that a busy machine does not decide the test.)
   @Test func aSlowCommitRenewsTheLeaseOfTheBatchWaitingBehindIt() throws {
     let scenario = try WorkerRetryTests.Scenario(policies: 4)
-    let worker = Self.worker(scenario) { configuration in
-      configuration.leaseMilliseconds = 3_000
-      configuration.commitDelayMilliseconds = 1_800
-    }
+    let worker = Self.worker(
+      scenario,
+      configure: { configuration in
+        configuration.leaseMilliseconds = 3_000
+        configuration.commitDelayMilliseconds = 1_800
+      })
     try worker.run()
     #expect(worker.totals.leasesLost == 0)
     #expect(Self.claimsAndCommits(scenario.events) == ["claimed 2", "claimed 2", "committed 2", "committed 2"])
@@ -137,16 +143,13 @@ struct WorkerOverlapTests {
   /// lease runs out.
   @Test func aCommitThatFailsForGoodGivesBackTheBatchClaimedNext() throws {
     let scenario = try WorkerRetryTests.Scenario(policies: 4)
-    var configuration = WorkerConfiguration(owner: "overlap-test")
-    configuration.batchSize = 2
-    configuration.drain = true
-    configuration.commitDelayMilliseconds = 7
-    let worker = Worker(
-      store: scenario.store, catalog: scenario.catalog, configuration: configuration,
+    let worker = Self.worker(
+      scenario,
       sleep: { _ in
         try? scenario.blocker.execute(
           "CREATE TRIGGER refuse_cycles BEFORE INSERT ON cycle BEGIN SELECT RAISE(ABORT, 'cycles refused'); END")
-      })
+      },
+      configure: { $0.commitDelayMilliseconds = 7 })
     let error = try #require(throws: SQLiteError.self) { try worker.run() }
     #expect(error.message.contains("cycles refused"))
     #expect(try scenario.count("SELECT count(*) FROM activity WHERE state = 'queued' AND id IN (3, 4)") == 2)
@@ -163,16 +166,10 @@ struct WorkerOverlapTests {
   /// wait for a retry.
   @Test func aClaimWithABatchInHandDoesNotWaitOutABusyDatabase() throws {
     let scenario = try WorkerRetryTests.Scenario(policies: 4)
-    var configuration = WorkerConfiguration(owner: "overlap-test")
-    configuration.batchSize = 2
-    configuration.drain = true
-    configuration.backoffBaseMilliseconds = 2
-    configuration.backoffCapMilliseconds = 4
     var locked = false
-    let worker = Worker(
-      store: scenario.store, catalog: scenario.catalog, configuration: configuration,
-      onEvent: { event in
-        scenario.events.append(event)
+    let worker = Self.worker(
+      scenario,
+      observe: { event in
         if case .claimed = event, !locked, scenario.events.count < 3 {
           try? scenario.blocker.execute("BEGIN EXCLUSIVE")
           locked = true
@@ -184,6 +181,10 @@ struct WorkerOverlapTests {
           locked = false
         }
         Worker.sleep(milliseconds)
+      },
+      configure: { configuration in
+        configuration.backoffBaseMilliseconds = 2
+        configuration.backoffCapMilliseconds = 4
       })
     try worker.run()
     // Waited out, the second claim would come before the first commit.
