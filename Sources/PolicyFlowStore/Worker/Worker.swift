@@ -61,7 +61,7 @@ public final class Worker {
       do {
         claim = shouldStop() ? nil : try claimNext(holding: computing != nil)
       } catch {
-        giveBack(computing?.claim)
+        giveBackUnrun(computing?.claim)
         throw error
       }
       let claimedAt = StoreTime.now()
@@ -88,7 +88,7 @@ public final class Worker {
       do {
         try commit(batch, holding: next)
       } catch {
-        giveBack(computing?.claim)
+        giveBackUnrun(computing?.claim)
         throw error
       }
       // This thread's claims and commits are what the other thread waits for.
@@ -102,7 +102,7 @@ public final class Worker {
   /// which touches no store, is left to finish), without the attempt its claim counted: its
   /// policies played no part in the error. If the store refuses that too, the lease still
   /// expires.
-  private func giveBack(_ claim: UnparsedClaim?) {
+  private func giveBackUnrun(_ claim: UnparsedClaim?) {
     guard let claim else { return }
     try? store.release(claim.activityIDs, lease: claim.lease, unattempted: true)
   }
