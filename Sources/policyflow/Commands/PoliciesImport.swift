@@ -40,7 +40,7 @@ enum PoliciesImport {
       let count = try ImportFiles.importAll(
         try PolicyFiles.expand(invocation.positionals), into: store, source: source,
         actor: StoreOptions.actor(invocation), submit: submit,
-        showProgress: true, findingsAsJSON: json)
+        showProgress: true, refusalsAsJSON: json)
       if json {
         let summary: JSON = ["imported": .int(count), "submitted": .bool(submit)]
         Terminal.out(summary.serialized(pretty: true))
@@ -50,12 +50,6 @@ enum PoliciesImport {
         )
       }
       return 0
-    } catch let refusal as ImportAccessRefusal {
-      if json {
-        let report: JSON = ["imported": 0, "outsideAccessGroups": .array(refusal.records.map(\.json))]
-        Terminal.out(report.serialized(pretty: true))
-      }
-      throw CommandFailure(message: refusal.message + "Nothing was imported.", exitCode: ExitCode.notPermitted)
     } catch let error as StoreError {
       throw CommandFailure(message: "\(error.message) Nothing was imported.", exitCode: StoreFailure.exitCode(error))
     }
@@ -102,13 +96,14 @@ enum StoreFailure {
 }
 
 /// Importing files for commands: every bad row printed as `FILE:LINE: field: sentence`, then one
-/// failure (exit 65), and nothing imported from files with a bad row.
+/// failure (exit 65), and nothing imported from files with a bad row; records in data access
+/// groups the user does not hold are named too (alone: exit 77).
 enum ImportFiles {
   /// Reads `files` and creates their policies in `store`, all or none (see
   /// ``PolicyStore/importPolicies(_:source:actor:submit:progress:)``).
   static func importAll(
     _ files: [String], into store: PolicyStore, source: PolicySource, actor: String, submit: Bool,
-    showProgress: Bool, findingsAsJSON: Bool = false
+    showProgress: Bool, refusalsAsJSON: Bool = false
   ) throws -> Int {
     let texts = try files.map { (name: $0, text: try PolicyFiles.readText($0)) }
     var bars: [String: ProgressBar] = [:]
@@ -120,13 +115,14 @@ enum ImportFiles {
       return try store.importPolicies(texts, source: source, actor: actor, submit: submit) { name, fraction in
         bars[name]?.show(fraction)
       }
+    } catch let refusal as ImportAccessRefusal {
+      if refusalsAsJSON { Terminal.out(report(findings: nil, outside: refusal).serialized(pretty: true)) }
+      throw CommandFailure(message: refusal.message + "Nothing was imported.", exitCode: ExitCode.notPermitted)
     } catch let refusal as ImportRefusal {
       let access = refusal.outsideAccessGroups
-      if findingsAsJSON {
+      if refusalsAsJSON {
         // For scripts: every finding on stdout, the summary below on stderr as always.
-        var report: JSON = ["imported": 0, "findings": .array(refusal.findings.map(\.json))]
-        if let access { report.set(path: "outsideAccessGroups", to: .array(access.records.map(\.json))) }
-        Terminal.out(report.serialized(pretty: true))
+        Terminal.out(report(findings: refusal.findings, outside: access).serialized(pretty: true))
       } else {
         for finding in refusal.findings { Terminal.error(finding.description) }
         if let access { Terminal.error(access.message) }
@@ -141,5 +137,14 @@ enum ImportFiles {
         message: "\(count) problem\(count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s")"
           + "\(alsoOutside ?? ""); nothing was imported.", exitCode: ExitCode.invalidInput)
     }
+  }
+
+  /// `--json` for a refused import: nothing imported, the findings, and the records outside
+  /// the user's data access groups, each when there are any.
+  private static func report(findings: [ImportFinding]?, outside access: ImportAccessRefusal?) -> JSON {
+    var report: JSON = ["imported": 0]
+    if let findings { report.set(path: "findings", to: .array(findings.map(\.json))) }
+    if let access { report.set(path: "outsideAccessGroups", to: .array(access.records.map(\.json))) }
+    return report
   }
 }
