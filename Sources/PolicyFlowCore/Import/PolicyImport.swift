@@ -2,9 +2,10 @@
 /// fixes a whole file in one pass.
 ///
 /// The format follows the file's extension (``Format``): `.csv` (a header row of dotted paths,
-/// cells typed as `CSVHeader` and `CSVCellTyping` say), `.jsonl` / `.ndjson` (one policy per line; blank lines are skipped),
-/// anything else JSON (one policy or an array of them). Every bad record is reported as an ``ImportFinding`` at the
-/// line where it starts; codes must be unique within the import.
+/// cells typed as `CSVHeader` and `CSVCellTyping` say), `.jsonl` / `.ndjson` (one policy per
+/// line; blank lines are skipped), anything else JSON (one policy or an array of them). Every
+/// bad record is reported as an ``ImportFinding`` at the line where it starts; codes must be
+/// unique within the import.
 public enum PolicyImport {
   /// How a file's records are read, from its extension (in any case: files from some systems
   /// arrive as POLICIES.CSV).
@@ -122,7 +123,7 @@ public enum PolicyImport {
   /// Reading ends early, after the record being read, once `stop` says so (an importer whose
   /// store failed wants no more): the result then has the findings of what was read.
   public static func parse(
-    _ text: String, file: String, batchSize: Int, progress: ((Double) -> Void)?, stop: @escaping () -> Bool = { false },
+    _ text: String, file: String, batchSize: Int, progress: ((Double) -> Void)?, stop: (() -> Bool)? = nil,
     documents deliver: (_ batch: [Document], _ badRecordsSoFar: Bool) -> Void
   ) -> Result {
     // The collector holds the function only while this call runs.
@@ -130,7 +131,7 @@ public enum PolicyImport {
       var result = parse(
         text, file: file, progress: progress,
         collector: Collector(file: file, batchSize: batchSize, deliver: deliver, stop: stop))
-      if !result.documents.isEmpty, !stop() { deliver(result.documents, !result.rowFindings.isEmpty) }
+      if !result.documents.isEmpty, stop?() != true { deliver(result.documents, !result.rowFindings.isEmpty) }
       result.documents = []
       return result
     }
