@@ -15,8 +15,22 @@ import Testing
       // A store as schema version 3 left it, with two policies queued.
       let old = try PolicyStore(path: db, migrations: Array(StoreSchema.migrations.prefix(3)))
       try old.ensureAdministrator("alice")
-      let documents: [JSON] = (1...2).map { ["code": .string("OLD-\($0)"), "lineOfBusiness": "health", "brand": "b"] }
-      _ = try old.createPolicies(documents, source: .integration, actor: "alice", submit: true)
+      // Written as that release wrote them: today's code writes columns it did not have.
+      let connection = try SQLiteConnection(path: db)
+      for number in 1...2 {
+        try connection.execute(
+          """
+          INSERT INTO policy (id, code, version, gid, status, source, is_current, last_changed_by, data_changed_at,
+            created_at, updated_at)
+          VALUES (\(number), 'OLD-\(number)', 1, 'gid-\(number)', 'In Process', 'integration', 1, 'alice',
+            '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+          INSERT INTO policy_data (policy_id, data)
+          VALUES (\(number), '{"code":"OLD-\(number)","lineOfBusiness":"health","brand":"b","source":"integration"}');
+          INSERT INTO status_history (policy_id, status, at, actor) VALUES (\(number), 'In Process', '2026-01-01T00:00:00Z', 'alice');
+          INSERT INTO activity (policy_id, state, attempts, available_ms, enqueued_at, enqueued_by)
+          VALUES (\(number), 'queued', 0, 0, '2026-01-01T00:00:00Z', 'alice');
+          """)
+      }
     }
 
     let first = try PolicyFlowBinary.run(["queue", "--db", db, "--as", "alice"])
@@ -26,13 +40,14 @@ import Testing
     #expect(first.stderr.hasPrefix("Upgrading the store at \(db) to schema version 4 ("))
     #expect(first.stderr.contains("\nUpgrading the store at \(db) to schema version 5 (messages kept once"))
     #expect(first.stderr.contains("\nUpgrading the store at \(db) to schema version 6 (indexes for what a claim"))
-    #expect(first.stderr.contains("\nUpgraded the store to schema version 6 in "))
+    #expect(first.stderr.contains("\nUpgrading the store at \(db) to schema version 7 (results in force per gid"))
+    #expect(first.stderr.contains("\nUpgraded the store to schema version 7 in "))
 
     let second = try PolicyFlowBinary.run(["queue", "--db", db, "--as", "alice"])
     #expect(second.exitCode == 0)
     #expect(second.stderr.isEmpty, "an up-to-date store is opened silently")
     let connection = try SQLiteConnection(path: db)
-    #expect(try connection.queryOne("SELECT max(version) FROM schema_migrations") { $0.int(at: 0) } == 6)
+    #expect(try connection.queryOne("SELECT max(version) FROM schema_migrations") { $0.int(at: 0) } == 7)
 
     // A new store is created, not upgraded: nothing on stderr.
     let fresh = try PolicyFlowBinary.run(

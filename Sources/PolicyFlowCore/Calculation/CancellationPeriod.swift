@@ -2,15 +2,17 @@
 ///
 /// Cover runs from the start of `startDate` to the end of `endDate` (both days included), so a
 /// 2026-01-01 … 2026-12-31 policy has 365 days in its term. The effective date of a cancellation
-/// is the first day no longer covered: canceling on the start date covers 0 days (all refundable
-/// premium comes back), canceling on the end date covers every day but the last. An effective
-/// date before the start counts as the start, one after the end as the day after the end. Date-
-/// times (`2026-01-01T00:00:00+01:00`) count by their calendar day in their own offset.
+/// is the first day no longer covered: canceling on the end date covers every day but the last,
+/// and a date after the end is refused (the cover has ended; there is nothing to cancel). A
+/// date on or before the start is a cancellation from inception: no day of cover was used.
+/// Date-times (`2026-01-01T00:00:00+01:00`) count by their calendar day in their own offset.
 public struct CancellationPeriod: Sendable, Hashable {
   /// `YYYY-MM-DD`.
   public var effectiveDate: String
   public var daysCovered: Int
   public var daysInTerm: Int
+  /// No day of cover was used: the effective date is on or before the start.
+  public var isFromInception: Bool { daysCovered == 0 }
 
   /// Reads `startDate` and `endDate` from the policy data.
   public init(policy data: JSON, effectiveDate: String) throws(LogicError) {
@@ -24,6 +26,11 @@ public struct CancellationPeriod: Sendable, Hashable {
     guard term > 0 else {
       throw LogicError.invalidArguments(
         "the policy ends (\(end.iso8601)) before it starts (\(start.iso8601)); its premium cannot be pro-rated")
+    }
+    guard effective.daysSinceEpoch <= end.daysSinceEpoch else {
+      throw LogicError.invalidArguments(
+        "the cancellation date \(effective.iso8601) is after the cover's end (\(end.iso8601)); give a date from "
+          + "\(start.iso8601) to \(end.iso8601), or one before \(start.iso8601) to cancel from inception")
     }
     self.effectiveDate = effective.iso8601
     daysInTerm = term

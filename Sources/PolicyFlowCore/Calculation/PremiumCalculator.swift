@@ -7,12 +7,13 @@
 /// - `lines.CODE`: the amount of a line computed before this one (premium lines see the premium
 ///   lines above them; cancellation lines see the earned premium lines and the fees above them);
 /// - `cancellation.*` (cancellation lines only): `date` (the effective date, `YYYY-MM-DD`),
-///   `daysCovered`, `daysInTerm`, `earned` (the earned premium, all premium lines together) and
-///   `premiumPaid` (the total of the earlier premium result).
+///   `daysCovered`, `daysInTerm`, `fromInception` (no day of cover used), `earned` (the premium
+///   lines of the settlement together) and `premiumPaid` (the total of the results in force).
 ///
 /// Rounding: see ``MinorUnits`` — half to even, per line, at the end of the line's expression.
 public enum PremiumCalculator {
-  /// The code of the settlement line that takes back the premium paid.
+  /// A line code no catalog may use: settlements before schema 7 ended with a line of this code
+  /// taking back the premium paid, and stored results still show it.
   public static let premiumPaidCode = "PREMIUM_PAID"
 
   static let linesSegment = LogicPath.Segment("lines")
@@ -32,38 +33,107 @@ public enum PremiumCalculator {
     }
   }
 
-  /// What canceling a policy with premium result `earlier` gives.
+  /// The settlement of a cancellation: the flow's lines computed again for the cover up to the
+  /// cancellation date, then its cancellation lines (fees). Nil when the flow declares no
+  /// calculation. Its total is what the policyholder is charged for the cover; the refund is
+  /// what was in force minus that.
   ///
-  /// The reversal negates every line of `earlier`. When the flow says `calculateOnCancellation`,
-  /// the settlement has, in order: each earlier line earned up to `effectiveDate` (pro rata by
-  /// ``CancellationPeriod`` days, or in full for a line declared `refundable: false`), the flow's
-  /// cancellation lines (fees), and `PREMIUM_PAID` = −`earlier.total`; its total is the refund
-  /// (negative) or the amount owed (positive). Otherwise `recalculated` is nil.
+  /// The premium lines are computed in declaration order, each seeing the earned amounts above
+  /// it as `lines.CODE`:
+  /// - a line that reads lines above it (a tax, a discount) is computed again from their earned
+  ///   amounts, so tax is charged on what is actually charged;
+  /// - a line declared `refundable: false` (a policy fee) is earned in full;
+  /// - any other line is a term amount, earned pro rata by ``CancellationPeriod`` days.
+  ///
+  /// A cancellation from inception (no day of cover used) earns nothing, and charges the fees
+  /// (`refundable: false` and cancellation lines) only when the flow says `feesFromInception`.
   ///
   /// - Parameters:
-  ///   - data: the policy's document (its `startDate` and `endDate` bound the cover).
-  ///   - flow: the policy's flow, with the calculation's cancellation lines.
-  ///   - earlier: the calculation result being reversed.
-  ///   - effectiveDate: the first day no longer covered, `YYYY-MM-DD`.
+  ///   - data: the document of the version whose results were in force (its dates bound the cover).
+  ///   - flow: that version's flow, as the catalog that approved it has it.
+  ///   - premiumPaid: the total of the results in force, which cancellation lines read as
+  ///     `cancellation.premiumPaid`.
+  ///   - period: the cover up to the cancellation date.
   ///   - time: the reference time the lines' JsonLogic sees.
-  /// - Throws: when the policy's `startDate`/`endDate` or `effectiveDate` are not dates, or a
-  ///   cancellation line cannot be evaluated.
-  public static func cancellation(
-    of data: JSON, flow: ProcessFlow, earlier: CalculationResult, effectiveDate: String, at time: Timestamp
-  ) throws(LogicError) -> (reversal: CalculationResult, recalculated: CalculationResult?) {
+  /// - Throws: a line that cannot be evaluated, with its code and description.
+  public static func settlement(
+    of data: JSON, flow: ProcessFlow, premiumPaid: Int, period: CancellationPeriod, at time: Timestamp
+  ) throws(LogicError) -> CalculationResult? {
     do {
-      return try computeCancellation(
-        of: data, flow: flow, earlier: earlier, effectiveDate: effectiveDate, at: time)
+      return try computeSettlement(of: data, flow: flow, premiumPaid: premiumPaid, period: period, at: time)
     } catch {
       throw error.logicError
     }
   }
+
+  /// Whether canceling `data` computes a settlement: the policy's own `calculateOnCancellation`,
+  /// else its flow's; and which of the two said so. Nil when the flow declares no calculation.
+  public static func calculatesOnCancellation(_ data: JSON, flow: ProcessFlow?) -> (applies: Bool, setBy: String)? {
+    if case .bool(let own)? = data[path: calculateOnCancellationField] { return (own, "policy") }
+    guard let calculation = flow?.calculation else { return nil }
+    return (calculation.calculateOnCancellation, "flow")
+  }
+
+  /// The policy attribute that overrides the flow's default.
+  public static let calculateOnCancellationField = "calculateOnCancellation"
 
   static func computePremium(for data: JSON, flow: ProcessFlow, at time: Timestamp) throws(CalculationFailure)
     -> CalculationResult?
   {
     guard let calculation = flow.calculation else { return nil }
     let context = LogicContext(now: time)
+    let currency = try currency(of: calculation, for: data, in: context)
+    var input = data
+    let lines = try evaluate(calculation.lines, on: &input, in: context)
+    return CalculationResult(kind: .premium, currency: currency, lines: lines)
+  }
+
+  static func computeSettlement(
+    of data: JSON, flow: ProcessFlow, premiumPaid: Int, period: CancellationPeriod, at time: Timestamp
+  ) throws(CalculationFailure) -> CalculationResult? {
+    guard let calculation = flow.calculation else { return nil }
+    let context = LogicContext(now: time)
+    let currency = try currency(of: calculation, for: data, in: context)
+    let chargesFees = !period.isFromInception || calculation.feesFromInception
+    var input = data
+    input.set([linesSegment], to: .object(JSONObject(minimumCapacity: calculation.lines.count)))
+    var lines: [CalculationLine] = []
+    for definition in calculation.lines {
+      let full = try amount(of: definition, on: input, in: context)
+      let (amount, description): (Int, String)
+      if definition.readsEarlierLines {
+        (amount, description) = (full, "\(definition.description), on the amounts charged")
+      } else if !definition.refundable {
+        (amount, description) =
+          chargesFees
+          ? (full, "\(definition.description) (not refundable)")
+          : (0, "\(definition.description) (not charged from inception)")
+      } else {
+        (amount, description) = (
+          MinorUnits.prorate(full, period.daysCovered, period.daysInTerm),
+          "\(definition.description), earned \(period.daysCovered) of \(period.daysInTerm) days"
+        )
+      }
+      lines.append(CalculationLine(code: definition.code, description: description, amount: amount))
+      input.set(definition.linePath[...], to: .int(amount))
+    }
+    if chargesFees {
+      input.set(
+        path: "cancellation",
+        to: [
+          "date": .string(period.effectiveDate), "daysCovered": .int(period.daysCovered),
+          "daysInTerm": .int(period.daysInTerm), "fromInception": .bool(period.isFromInception),
+          "earned": .int(lines.reduce(0) { $0 + $1.amount }), "premiumPaid": .int(premiumPaid),
+        ])
+      lines += try evaluate(calculation.cancellationLines, on: &input, in: context)
+    }
+    return CalculationResult(kind: .cancellation, currency: currency, lines: lines)
+  }
+
+  /// The calculation's ISO 4217 currency for `data`.
+  private static func currency(of calculation: CalculationDefinition, for data: JSON, in context: LogicContext)
+    throws(CalculationFailure) -> String
+  {
     let currencyValue: JSON
     do {
       currencyValue = try calculation.currency.evaluate(data, in: context)
@@ -76,44 +146,18 @@ public enum PremiumCalculator {
         error: LogicError.invalidArguments(
           "the currency gave \(currencyValue.serialized()); it must be an ISO 4217 code such as \"EUR\""))
     }
-    var input = data
-    let lines = try evaluate(calculation.lines, on: &input, in: context)
-    return CalculationResult(kind: .premium, currency: currency, lines: lines)
+    return currency
   }
 
-  static func computeCancellation(
-    of data: JSON, flow: ProcessFlow, earlier: CalculationResult, effectiveDate: String, at time: Timestamp
-  ) throws(CalculationFailure) -> (reversal: CalculationResult, recalculated: CalculationResult?) {
-    let reversal = earlier.reversed
-    guard let calculation = flow.calculation, calculation.calculateOnCancellation else { return (reversal, nil) }
-    let period: CancellationPeriod
+  /// One line's amount on `input`, rounded to a whole minor unit.
+  private static func amount(of definition: CalculationLineDefinition, on input: JSON, in context: LogicContext)
+    throws(CalculationFailure) -> Int
+  {
     do {
-      period = try CancellationPeriod(policy: data, effectiveDate: effectiveDate)
+      return try MinorUnits.amount(definition.amount.evaluate(input, in: context))
     } catch {
-      throw CalculationFailure(line: nil, source: nil, error: error)
+      throw CalculationFailure(line: definition, source: definition.amount.source, error: error)
     }
-    let nonRefundable = Set(calculation.lines.filter { !$0.refundable }.map(\.code))
-    var lines = earlier.lines.map { line in
-      if nonRefundable.contains(line.code) {
-        return CalculationLine(
-          code: line.code, description: "\(line.description) (not refundable)", amount: line.amount)
-      }
-      return CalculationLine(
-        code: line.code, description: "\(line.description), earned \(period.daysCovered) of \(period.daysInTerm) days",
-        amount: MinorUnits.prorate(line.amount, period.daysCovered, period.daysInTerm))
-    }
-    var input = data
-    input.set(
-      path: "cancellation",
-      to: [
-        "date": .string(period.effectiveDate), "daysCovered": .int(period.daysCovered),
-        "daysInTerm": .int(period.daysInTerm), "earned": .int(lines.reduce(0) { $0 + $1.amount }),
-        "premiumPaid": .int(earlier.total),
-      ])
-    for line in lines { input.set(path: "lines.\(line.code)", to: .int(line.amount)) }
-    lines += try evaluate(calculation.cancellationLines, on: &input, in: LogicContext(now: time))
-    lines.append(CalculationLine(code: premiumPaidCode, description: "Premium paid", amount: -earlier.total))
-    return (reversal, CalculationResult(kind: .cancellation, currency: earlier.currency, lines: lines))
   }
 
   /// Evaluates `definitions` in order, each one seeing the ones before it under `lines.CODE`.
@@ -125,12 +169,7 @@ public enum PremiumCalculator {
       input.set([linesSegment], to: .object(JSONObject(minimumCapacity: definitions.count)))
     }
     for definition in definitions {
-      let amount: Int
-      do {
-        amount = try MinorUnits.amount(definition.amount.evaluate(input, in: context))
-      } catch {
-        throw CalculationFailure(line: definition, source: definition.amount.source, error: error)
-      }
+      let amount = try amount(of: definition, on: input, in: context)
       lines.append(CalculationLine(code: definition.code, description: definition.description, amount: amount))
       input.set(definition.linePath[...], to: .int(amount))
     }

@@ -8,20 +8,26 @@ public struct CalculationDefinition: Sendable {
   public var currency: LogicExpression
   /// The premium lines, in the order they are computed and shown.
   public var lines: [CalculationLineDefinition]
-  /// When true, canceling recomputes the premium earned up to the cancellation date, adds the
-  /// cancellation lines and settles against the premium paid; when false, canceling only reverses.
+  /// The default of a policy's `calculateOnCancellation`: when it applies, canceling computes
+  /// the lines again for the cover up to the cancellation date and adds the cancellation lines;
+  /// otherwise canceling only reverses.
   public var calculateOnCancellation: Bool
   /// Fees charged on cancellation (a cancellation fee), computed after the earned premium.
   public var cancellationLines: [CalculationLineDefinition]
+  /// Whether a cancellation from inception (no day of cover used) still charges the fees: the
+  /// lines declared `refundable: false` and the cancellation lines. Default false: such a
+  /// cancellation charges nothing.
+  public var feesFromInception: Bool
 
   public init(
     currency: LogicExpression, lines: [CalculationLineDefinition], calculateOnCancellation: Bool = false,
-    cancellationLines: [CalculationLineDefinition] = []
+    cancellationLines: [CalculationLineDefinition] = [], feesFromInception: Bool = false
   ) {
     self.currency = currency
     self.lines = lines
     self.calculateOnCancellation = calculateOnCancellation
     self.cancellationLines = cancellationLines
+    self.feesFromInception = feesFromInception
   }
 }
 
@@ -37,6 +43,9 @@ public struct CalculationLineDefinition: Sendable {
   /// False for a premium line that is fully earned once the policy is approved (a policy fee):
   /// a cancellation keeps all of it instead of pro-rating it by days. Ignored on cancellation lines.
   public var refundable: Bool
+  /// True for a line computed from lines above it (a tax, a discount): on cancellation it is
+  /// computed again from their earned amounts instead of being pro-rated itself.
+  public var readsEarlierLines: Bool
   /// Where the line's code is written, for diagnostics; nil for lines built in code.
   public var definedAt: DefinitionLocation? = nil
 
@@ -45,6 +54,7 @@ public struct CalculationLineDefinition: Sendable {
     self.description = description
     self.amount = amount
     self.refundable = refundable
+    readsEarlierLines = CatalogAssembler.varReads(in: amount.source, at: "").contains { $0.path.hasPrefix("lines.") }
     linePath = [PremiumCalculator.linesSegment, LogicPath.Segment(code)]
   }
 }

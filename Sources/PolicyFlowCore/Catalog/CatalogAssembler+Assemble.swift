@@ -51,6 +51,7 @@ extension CatalogAssembler {
     }
     for flow in flows {
       checkSteps(of: flow, ruleCodes: Set(ruleCodes.keys))
+      checkAuthorityRoles(of: flow)
       for step in flow.steps { usedRules.formUnion(step.rules.compactMap(\.rule?.value)) }
     }
     // A flow whose code is a duplicate is already reported; it does not compete as a default.
@@ -69,6 +70,8 @@ extension CatalogAssembler {
     for code in validationRules.map(\.code) + pendRules.map(\.code) where !usedRules.contains(code.value) {
       warning(code.site, "rule '\(code.value)' is not used by any step of any flow")
     }
+
+    checkReattach(flows: flows, pendRules: pendDrafts, reasons: reasonDrafts)
 
     guard findings.errors.isEmpty else { return nil }
     return build(
@@ -128,7 +131,10 @@ extension CatalogAssembler {
         let ordered = step.rules.sorted { ($0.sequence?.value ?? 0) < ($1.sequence?.value ?? 0) }
         var built = ProcessStep(
           sequence: sequence, name: name, displayName: displayName,
-          resolvers: PendResolvers(roles: roles, authority: step.authority, makerChecker: step.makerChecker),
+          resolvers: PendResolvers(
+            roles: roles, authority: step.authority,
+            authorityByRole: Dictionary(step.authorityByRole.map { ($0.role.value, $0.limit) }) { first, _ in first },
+            makerChecker: step.makerChecker),
           validationRules: ordered.compactMap { $0.rule.flatMap { validation[$0.value] } },
           pendRules: ordered.compactMap { $0.rule.flatMap { pend[$0.value] } })
         built.definedAt = step.site

@@ -4,6 +4,7 @@ struct CalculationDraft {
   var lines: [CalculationLineDraft]
   var calculateOnCancellation: Bool
   var cancellationLines: [CalculationLineDraft]
+  var feesFromInception: Bool
 
   /// The definition, or nil when a part is missing or did not compile (already reported).
   var definition: CalculationDefinition? {
@@ -12,7 +13,8 @@ struct CalculationDraft {
     let fees = cancellationLines.compactMap(\.definition)
     guard premium.count == lines.count, fees.count == cancellationLines.count else { return nil }
     return CalculationDefinition(
-      currency: currency, lines: premium, calculateOnCancellation: calculateOnCancellation, cancellationLines: fees)
+      currency: currency, lines: premium, calculateOnCancellation: calculateOnCancellation, cancellationLines: fees,
+      feesFromInception: feesFromInception)
   }
 }
 
@@ -35,7 +37,7 @@ struct CalculationLineDraft {
 
 extension CatalogAssembler {
   /// The names under `cancellation.` a cancellation line may read.
-  static let cancellationInputs = ["date", "daysCovered", "daysInTerm", "earned", "premiumPaid"]
+  static let cancellationInputs = ["date", "daysCovered", "daysInTerm", "fromInception", "earned", "premiumPaid"]
 
   /// Reads a flow's `calculation` and checks it on its own: line codes unique (and not the
   /// reserved `PREMIUM_PAID`), and every `lines.CODE` a line reads computed before it, because a
@@ -47,11 +49,6 @@ extension CatalogAssembler {
     var fees: [CalculationLineDraft] = []
     for item in cancellation?.objects("lines") ?? [] { fees.append(collectLine(item)) }
     let calculateOnCancellation = reader.bool("calculateOnCancellation") ?? false
-    if !calculateOnCancellation, let cancellation, !fees.isEmpty {
-      warning(
-        cancellation.keySite("lines"),
-        "flow '\(flow)' declares cancellation lines but not 'calculateOnCancellation': true, so they never apply")
-    }
 
     var seen: [String: DefinitionLocation] = [:]
     for (index, line) in (lines + fees).enumerated() {
@@ -69,7 +66,7 @@ extension CatalogAssembler {
     }
     return CalculationDraft(
       currency: compile(reader, "currency"), lines: lines, calculateOnCancellation: calculateOnCancellation,
-      cancellationLines: fees)
+      cancellationLines: fees, feesFromInception: cancellation?.bool("feesFromInception") ?? false)
   }
 
   private mutating func collectLine(_ item: ObjectReader) -> CalculationLineDraft {

@@ -115,4 +115,60 @@ extension CatalogAssembler {
       }
     }
   }
+
+  /// Every role given its own limit in `authorityByRole` must be one of the step's roles.
+  mutating func checkAuthorityRoles(of flow: FlowDraft) {
+    for step in flow.steps {
+      guard let roles = step.roles else { continue }
+      for (role, _) in step.authorityByRole where !roles.contains(role.value) {
+        var message =
+          "authorityByRole names role '\(role.value)', which is not one of the step's roles (\(roles.joined(separator: ", ")))"
+        if let close = Suggestion.closest(to: role.value, among: roles) { message += "; did you mean '\(close)'?" }
+        error(role.site, message)
+      }
+    }
+  }
+
+  /// A pend reason with `reattach: false` that a rule attaches on what the policy data says is
+  /// resolved once for good: an edit that changes the data it read does not bring it back. Steps
+  /// with a limit of authority re-check such reasons anyway; elsewhere it is likely a mistake.
+  mutating func checkReattach(
+    flows: [FlowDraft], pendRules: [String: PendRuleDraft], reasons: [String: ReasonDraft]
+  ) {
+    var warned = Set<String>()
+    for flow in flows {
+      for step in flow.steps where step.authority == nil && step.authorityByRole.isEmpty {
+        for ruleStep in step.rules {
+          guard let code = ruleStep.rule, let rule = pendRules[code.value], let reasonCode = rule.reason,
+            let reason = reasons[reasonCode.value]?.definition, !reason.reattach,
+            rule.condition?.source.readsData == true, warned.insert(code.value).inserted
+          else { continue }
+          warning(
+            code.site,
+            "pend rule '\(code.value)' reads the policy data, but its pend reason '\(reason.code)' says "
+              + "\"reattach\": false: once resolved it never fires again on this policy, even after an edit "
+              + "changes what it read; set \"reattach\": true, or give the step an authority limit")
+        }
+      }
+    }
+  }
+}
+
+extension JSON {
+  /// Whether this JsonLogic reads the data it is applied to (`var`, `val`, `missing`,
+  /// `missing_some`, `exists`), anywhere within it.
+  var readsData: Bool {
+    var pending: [JSON] = [self]
+    while let next = pending.popLast() {
+      if let object = next.objectValue {
+        for (name, value) in object {
+          if ["var", "val", "missing", "missing_some", "exists"].contains(name) { return true }
+          pending.append(value)
+        }
+      } else if let items = next.arrayValue {
+        pending += items
+      }
+    }
+    return false
+  }
 }

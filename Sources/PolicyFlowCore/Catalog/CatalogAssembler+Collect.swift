@@ -70,6 +70,14 @@ extension CatalogAssembler {
     for step in file.objects("steps") {
       let resolvers = step.child("resolvers")
       let authority = resolvers.flatMap { compile($0, "authority") }
+      var authorityByRole: [(role: Located<String>, limit: LogicExpression)] = []
+      if let byRole = resolvers?.child("authorityByRole") {
+        for role in byRole.object.names {
+          if let limit = compile(byRole, role) {
+            authorityByRole.append((Located(value: role, site: byRole.keySite(role)), limit))
+          }
+        }
+      }
       let rules = step.objects("rules").map { ruleStep in
         RuleStepDraft(
           sequence: ruleStep.int("sequence").map { Located(value: $0, site: ruleStep.site("sequence")) },
@@ -79,8 +87,8 @@ extension CatalogAssembler {
         StepDraft(
           site: step.site, sequence: step.int("sequence").map { Located(value: $0, site: step.site("sequence")) },
           name: step.string("name"), displayName: step.string("displayName"),
-          roles: resolvers?.strings("roles")?.map(\.value), hasAuthority: resolvers?.object["authority"] != nil,
-          authority: authority, makerChecker: resolvers?.bool("makerChecker") ?? false, rules: rules))
+          roles: resolvers?.strings("roles")?.map(\.value), authority: authority, authorityByRole: authorityByRole,
+          makerChecker: resolvers?.bool("makerChecker") ?? false, rules: rules))
     }
     // Read before the code check so a flow without a code still gets its calculation checked.
     let calculation = file.child("calculation").map {

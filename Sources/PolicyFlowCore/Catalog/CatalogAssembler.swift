@@ -107,8 +107,9 @@ struct StepDraft {
   var name: String?
   var displayName: String?
   var roles: [String]?
-  var hasAuthority: Bool
   var authority: LogicExpression?
+  /// Each role with its limit, located at its key in `authorityByRole`.
+  var authorityByRole: [(role: Located<String>, limit: LogicExpression)]
   var makerChecker: Bool
   var rules: [RuleStepDraft]
 }

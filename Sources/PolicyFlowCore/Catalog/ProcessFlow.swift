@@ -57,14 +57,32 @@ public struct PendResolvers: Sendable {
   /// Any one of these roles suffices.
   public var roles: [String]
   /// Optional limit of authority over the policy data (e.g. a junior underwriter up to a sum
-  /// assured); the resolver may act only when it is truthy.
+  /// assured) for the roles ``authorityByRole`` does not name; the resolver may act only when it
+  /// is truthy.
   public var authority: LogicExpression?
-  /// When true, the resolver may not be the user who last edited or submitted the policy.
+  /// A limit of authority per role, where roles differ (an underwriter up to a sum, a senior
+  /// underwriter beyond); a role named here is not bound by ``authority``.
+  public var authorityByRole: [String: LogicExpression]
+  /// When true, the resolver may be none of the users who created, imported, edited or
+  /// submitted the data of the version being decided.
   public var makerChecker: Bool
 
-  public init(roles: [String], authority: LogicExpression? = nil, makerChecker: Bool = false) {
+  public init(
+    roles: [String], authority: LogicExpression? = nil, authorityByRole: [String: LogicExpression] = [:],
+    makerChecker: Bool = false
+  ) {
     self.roles = roles
     self.authority = authority
+    self.authorityByRole = authorityByRole
     self.makerChecker = makerChecker
+  }
+
+  /// Whether a resolution in this step depends on the data it was given on: true when any
+  /// role's authority is limited. Such a resolution holds only while the data stays the same.
+  public var hasAuthority: Bool { authority != nil || !authorityByRole.isEmpty }
+
+  /// The limit that binds `role`, nil when the role's authority is unlimited.
+  public func authority(of role: String) -> LogicExpression? {
+    authorityByRole[role] ?? authority
   }
 }

@@ -23,7 +23,8 @@ public struct ProcessingCycle: Sendable {
   ///   - data: the policy document (engine fields and business data).
   ///   - time: the reference time (`today`, `age_at` and pend timestamps use it).
   ///   - resolvedReasons: pend reasons resolved before on this policy, in any version; their rules
-  ///     do not fire again unless the reason says `reattach`.
+  ///     do not fire again unless the reason says `reattach` or its step limits the resolvers'
+  ///     authority (a resolution then holds only for the data it was given on).
   ///   - resolvedSinceEdit: pend reasons resolved since the policy's data last changed; they do
   ///     not fire again even with `reattach`, which brings a reason back once the policy is
   ///     edited (a resolution holds for the data it was made on).
@@ -69,7 +70,7 @@ private struct Run {
         apply(rule, in: reference)
       }
       for rule in step.pendRules where facts.admits(rule.filter, flowCode: flow.code) {
-        apply(rule, in: reference)
+        apply(rule, in: reference, holdsForDataOnly: step.resolvers.hasAuthority)
       }
       if messages[firstMessageOfStep...].contains(where: { $0.severity == .fatal }) {
         pendReasons.removeAll()
@@ -173,10 +174,12 @@ private struct Run {
         rule: rule, step: step, condition: condition?.source, trace: LogicTrace()))
   }
 
-  private mutating func apply(_ rule: PendRule, in step: StepReference) {
+  private mutating func apply(_ rule: PendRule, in step: StepReference, holdsForDataOnly: Bool) {
     let reason = rule.reason
     if resolvedSinceEdit.contains(reason.code) { return }
-    if resolvedReasons.contains(reason.code), !reason.reattach { return }
+    // A resolution within a limit of authority holds for the data it was given on, whatever the
+    // reason's `reattach` says: a changed sum must be looked at again.
+    if resolvedReasons.contains(reason.code), !reason.reattach, !holdsForDataOnly { return }
     if pendReasons.contains(where: { $0.code == reason.code }) { return }
     if let required = rule.requiredMessages, required.isDisjoint(with: context.messageCodes) { return }
     var trace = LogicTrace()

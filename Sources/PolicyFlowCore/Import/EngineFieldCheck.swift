@@ -30,6 +30,16 @@ struct EngineFieldCheck {
   private static let accessGroupKey = JSONKey("accessGroup")
   private static let currencyKey = JSONKey("currency")
   private static let sumAssuredKey = JSONKey("sumAssured")
+  private static let calculateOnCancellationKey = JSONKey(PremiumCalculator.calculateOnCancellationField)
+
+  /// Names the engine keeps outside the document, so a document may not hold them: the gid,
+  /// version and status are the store's columns, and a cancellation is engine data.
+  static let reservedFields: [(name: String, key: JSONKey, sentence: String)] = [
+    ("gid", "the engine issues it when the policy is created"),
+    ("version", "the engine numbers versions as the policy is edited"),
+    ("status", "the engine sets it as the policy moves through its lifecycle"),
+    ("cancellation", "a cancellation is recorded by 'policyflow policies cancel', not written into the data"),
+  ].map { (name: $0.0, key: JSONKey($0.0), sentence: "is reserved for the engine (\($0.1)); remove it") }
 
   /// What the policy schema asks of each top-level string field, when it asks only for a type,
   /// a minimum length, an enumeration or a pattern. The validator spends about 35 µs a row
@@ -125,6 +135,15 @@ struct EngineFieldCheck {
   /// The problems of the checks a schema cannot express, in field order.
   private func fieldProblems(_ object: JSONObject) -> [Problem] {
     var problems: [Problem] = []
+    for reserved in Self.reservedFields where object[reserved.key] != nil {
+      problems.append(Problem(field: reserved.name, sentence: reserved.sentence))
+    }
+    if let value = object[Self.calculateOnCancellationKey], !value.isBool {
+      problems.append(
+        Problem(
+          field: PremiumCalculator.calculateOnCancellationField,
+          sentence: "must be true or false, found \(value.typeName) \(value.serialized())"))
+    }
     if case .string(let code)? = object[PolicyImport.codeKey], !code.isEmpty, !PolicyImport.isValidCode(code) {
       problems.append(
         Problem(
@@ -216,5 +235,12 @@ struct EngineFieldCheck {
       }
       return Problem(field: field.isEmpty ? "record" : field, sentence: String(sentence))
     }
+  }
+}
+
+extension JSON {
+  fileprivate var isBool: Bool {
+    if case .bool = self { return true }
+    return false
   }
 }

@@ -16,6 +16,9 @@ public enum LifecycleEvent: Sendable, Hashable {
   case revert
   /// The policy is canceled (with an effective date and actor, which the store records).
   case cancel
+  /// An application (version 1, never approved) is closed: a risk declined or an application
+  /// withdrawn. Nothing is in force, so nothing is reversed.
+  case decline
 }
 
 /// How a processing cycle ended (DESIGN.md, "One processing cycle").
@@ -39,6 +42,16 @@ extension LifecycleEvent: CustomStringConvertible {
     case .resolve(let remaining): "resolve (\(remaining) open pend reasons remaining)"
     case .revert: "revert"
     case .cancel: "cancel"
+    case .decline: "decline"
+    }
+  }
+
+  /// The event's name without its details, as status history records it.
+  public var name: String {
+    switch self {
+    case .processed: "processed"
+    case .resolve: "resolve"
+    default: description
     }
   }
 
@@ -52,6 +65,7 @@ extension LifecycleEvent: CustomStringConvertible {
     case .resolve: "resolved"
     case .revert: "reverted"
     case .cancel: "canceled"
+    case .decline: "declined"
     }
   }
 }

@@ -11,8 +11,9 @@ public struct LifecycleOutcome: Sendable, Hashable {
   public var enqueuesForWorker: Bool
   /// Withdraw the open pend reasons of this version; they stay in pend history, marked withdrawn.
   public var withdrawsOpenPendReasons: Bool
-  /// Reverse the calculation results in force (cancellation). Whether a new result is then
-  /// computed up to the cancellation date depends on the flow's `calculateOnCancellation`.
+  /// Reverse the calculation results in force (cancellation). Whether a settlement is then
+  /// computed up to the cancellation date depends on the policy's `calculateOnCancellation`,
+  /// defaulting to its flow's.
   public var reversesCalculationResults: Bool
   /// The event changed nothing: a submit of a policy already In Process. It is still recorded.
   public var isIgnoredAsAlreadySubmitted: Bool
@@ -53,6 +54,9 @@ public enum VersionEffect: Sendable, Hashable {
 /// Every accepted event appends exactly one row, to the version that is current afterwards, so
 /// history shows who edited, who submitted twice and who resolved, not only status changes.
 public struct StatusHistoryRow: Sendable, Hashable {
+  /// The event the row records (``LifecycleEvent/name``): `create`, `edit`, `submit`,
+  /// `processed`, `resolve`, `revert`, `cancel` or `decline`.
+  public var event: String
   /// The status the row records.
   public var status: PolicyStatus
   /// True when the row starts a new status for the policy (it differs from the status before the
@@ -63,7 +67,8 @@ public struct StatusHistoryRow: Sendable, Hashable {
   /// A short remark for the row, e.g. `already submitted`.
   public var note: String?
 
-  public init(status: PolicyStatus, isNewStatus: Bool, note: String? = nil) {
+  public init(event: String, status: PolicyStatus, isNewStatus: Bool, note: String? = nil) {
+    self.event = event
     self.status = status
     self.isNewStatus = isNewStatus
     self.note = note

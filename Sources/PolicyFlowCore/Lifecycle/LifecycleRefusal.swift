@@ -28,8 +28,12 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
     case notAnEditVersion
     /// Cancel of a version 1 in Edit or Pended: it was never approved, nothing is in force.
     case neverApproved
-    /// Cancel of a Canceled policy.
+    /// Cancel or decline of a Canceled policy.
     case alreadyCanceled
+    /// Cancel of an edit of a Canceled version: nothing is in force to cancel.
+    case nothingInForce
+    /// Decline of a policy that was approved once (a version > 1, or Approved): it is canceled.
+    case notAnApplication
   }
 
   public let code: String
@@ -54,15 +58,18 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
     if case .create = event { return .alreadyExists }
     if !state.isLatest { return .notLatestVersion }
     switch (status, event) {
-    case (.inProcess, .edit), (.inProcess, .revert), (.inProcess, .cancel): return .workerMayHoldIt
+    case (.inProcess, .edit), (.inProcess, .revert), (.inProcess, .cancel), (.inProcess, .decline):
+      return .workerMayHoldIt
     case (_, .processed): return .notInProcess
     case (_, .resolve): return .noOpenPendReasons
     case (.pended, .submit): return .awaitsResolution
     case (_, .submit): return .alreadyProcessed
     case (.edit, .revert): return .noPreviousVersion
     case (_, .revert): return .notAnEditVersion
-    case (.canceled, .cancel): return .alreadyCanceled
+    case (.canceled, .cancel), (.canceled, .decline): return .alreadyCanceled
+    case (_, .cancel) where state.version > 1: return .nothingInForce
     case (_, .cancel): return .neverApproved
+    case (_, .decline): return .notAnApplication
     case (_, .create), (_, .edit):
       preconditionFailure("the lifecycle table refused \(event) on a latest \(status) version")
     }
@@ -106,10 +113,17 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
           : "Edit it to make version \(version + 1) instead.")
     case .neverApproved:
       return "\(subject): it has never been approved, so nothing is in force and it cannot be \(verb). "
-        + (status == .pended ? "Leave its pend reasons open, or edit it." : "Leave it unsubmitted, or edit it.")
+        + "To close the application, decline it: 'policyflow policies decline \(code) --reason TEXT'."
     case .alreadyCanceled:
       return "\(subject): it is already canceled, so it cannot be \(verb) again. "
         + "Edit it to make version \(version + 1) if it should be in force again."
+    case .nothingInForce:
+      return "\(subject) and edits a Canceled version, so nothing is in force and it cannot be \(verb). "
+        + "Throw the edit away with 'policyflow policies revert \(code)'."
+    case .notAnApplication:
+      return "\(subject): only an application (version 1, never approved) is declined, so it cannot be \(verb). "
+        + (status == .approved || version > 1
+          ? "Cancel it instead: 'policyflow policies cancel \(code) --date YYYY-MM-DD'." : "")
     }
   }
 }

@@ -11,9 +11,13 @@
 ///
 /// Where the table is terse, this is how it is read:
 /// - `Edit, Pended (version > 1), Approved (latest) | cancel`: "(version > 1)" applies to Edit and
-///   Pended alike. Version 1 that was never approved has nothing in force, so it cannot be canceled.
+///   Pended alike. Version 1 that was never approved has nothing in force, so it cannot be canceled
+///   (it is declined instead), and neither can an edit of a Canceled version: to know that, the
+///   machine needs ``previousVersionStatus`` for a cancel of a version > 1 in Edit or Pended.
 ///   Canceling a Pended version also withdraws its open pend reasons (kept in history): nobody
 ///   should work a pend on a canceled policy.
+/// - `Edit, Pended (version 1) | decline`: the application is closed as Canceled; a later version
+///   cannot be declined (it is canceled instead).
 /// - `Edit (version > 1) | revert | Approved`: the previous version is current again with its own
 ///   status: Approved, or Canceled when the edit was of a Canceled version.
 /// - `In Process | submit again`: accepted, changes nothing, recorded as "already submitted".
@@ -86,39 +90,39 @@ public struct PolicyLifecycle: Sendable, Hashable {
     // (none) | create / import | Edit | version 1, new gid
     case (nil, .create):
       return LifecycleOutcome(
-        status: .edit, versionEffect: .firstVersion, statusHistory: row(.edit))
+        status: .edit, versionEffect: .firstVersion, statusHistory: row(event, .edit))
 
     // Edit | edit | Edit | same version, data changed
     case (.edit?, .edit):
       return LifecycleOutcome(
-        status: .edit, versionEffect: .sameVersion, statusHistory: row(.edit))
+        status: .edit, versionEffect: .sameVersion, statusHistory: row(event, .edit))
 
     // Edit | submit | In Process | queued for a worker
     case (.edit?, .submit):
       return LifecycleOutcome(
         status: .inProcess, versionEffect: .sameVersion, enqueuesForWorker: true,
-        statusHistory: row(.inProcess))
+        statusHistory: row(event, .inProcess))
 
     // In Process | processed, a fatal message | Edit | messages kept for the user to fix
     case (.inProcess?, .processed(.fatal)):
       return LifecycleOutcome(
-        status: .edit, versionEffect: .sameVersion, statusHistory: row(.edit))
+        status: .edit, versionEffect: .sameVersion, statusHistory: row(event, .edit))
 
     // In Process | processed, pend reasons | Pended
     case (.inProcess?, .processed(.pends)):
       return LifecycleOutcome(
-        status: .pended, versionEffect: .sameVersion, statusHistory: row(.pended))
+        status: .pended, versionEffect: .sameVersion, statusHistory: row(event, .pended))
 
     // In Process | processed, clean | Approved
     case (.inProcess?, .processed(.clean)):
       return LifecycleOutcome(
-        status: .approved, versionEffect: .sameVersion, statusHistory: row(.approved))
+        status: .approved, versionEffect: .sameVersion, statusHistory: row(event, .approved))
 
     // In Process | submit again | In Process | ignored and recorded ("already submitted")
     case (.inProcess?, .submit):
       return LifecycleOutcome(
         status: .inProcess, versionEffect: .sameVersion, isIgnoredAsAlreadySubmitted: true,
-        statusHistory: row(.inProcess, note: "already submitted"))
+        statusHistory: row(event, .inProcess, note: "already submitted"))
 
     // In Process | edit, revert, cancel | — | refused while a worker may hold it: `default` below.
 
@@ -127,22 +131,22 @@ public struct PolicyLifecycle: Sendable, Hashable {
       precondition(remaining >= 0, "open pend reasons cannot be negative, got \(remaining)")
       if remaining > 0 {
         return LifecycleOutcome(
-          status: .pended, versionEffect: .sameVersion, statusHistory: row(.pended))
+          status: .pended, versionEffect: .sameVersion, statusHistory: row(event, .pended))
       }
       return LifecycleOutcome(
         status: .inProcess, versionEffect: .sameVersion, enqueuesForWorker: true,
-        statusHistory: row(.inProcess))
+        statusHistory: row(event, .inProcess))
 
     // Pended | edit | Edit | same version; open pend reasons are withdrawn (kept in pend history)
     case (.pended?, .edit):
       return LifecycleOutcome(
         status: .edit, versionEffect: .sameVersion, withdrawsOpenPendReasons: true,
-        statusHistory: row(.edit))
+        statusHistory: row(event, .edit))
 
     // Approved, Canceled | edit | Edit | new version: same code and gid, version + 1, data copied
     case (.approved?, .edit) where isLatest, (.canceled?, .edit) where isLatest:
       return LifecycleOutcome(
-        status: .edit, versionEffect: .newVersion(number: version + 1), statusHistory: row(.edit))
+        status: .edit, versionEffect: .newVersion(number: version + 1), statusHistory: row(event, .edit))
 
     // Edit (version > 1) | revert | Approved | the edit version is removed, the previous version
     // is current again (with its own status: Approved, or Canceled)
@@ -152,22 +156,27 @@ public struct PolicyLifecycle: Sendable, Hashable {
       }
       return LifecycleOutcome(
         status: restored, versionEffect: .removeEditVersion(restoring: version - 1),
-        statusHistory: row(restored))
+        statusHistory: row(event, restored))
 
-    // Edit, Pended (version > 1), Approved (latest) | cancel | Canceled | reverses calculation
-    // results; recalculates when `calculateOnCancellation`
-    case (.edit?, .cancel) where version > 1:
+    // Edit, Pended (version > 1), Approved (latest) | cancel | Canceled | reverses the results in
+    // force; recalculates when calculation on cancellation applies; refused for an edit of a
+    // Canceled version (nothing in force: revert it)
+    case (.edit?, .cancel) where version > 1 && previousVersionStatus != .canceled,
+      (.pended?, .cancel) where version > 1 && previousVersionStatus != .canceled:
       return LifecycleOutcome(
-        status: .canceled, versionEffect: .sameVersion, reversesCalculationResults: true,
-        statusHistory: row(.canceled))
-    case (.pended?, .cancel) where version > 1:
-      return LifecycleOutcome(
-        status: .canceled, versionEffect: .sameVersion, withdrawsOpenPendReasons: true,
-        reversesCalculationResults: true, statusHistory: row(.canceled))
+        status: .canceled, versionEffect: .sameVersion, withdrawsOpenPendReasons: status == .pended,
+        reversesCalculationResults: true, statusHistory: row(event, .canceled))
     case (.approved?, .cancel) where isLatest:
       return LifecycleOutcome(
         status: .canceled, versionEffect: .sameVersion, reversesCalculationResults: true,
-        statusHistory: row(.canceled))
+        statusHistory: row(event, .canceled))
+
+    // Edit, Pended (version 1) | decline | Canceled | an application declined or withdrawn; open
+    // pend reasons withdrawn; nothing to reverse
+    case (.edit?, .decline) where version == 1, (.pended?, .decline) where version == 1:
+      return LifecycleOutcome(
+        status: .canceled, versionEffect: .sameVersion, withdrawsOpenPendReasons: status == .pended,
+        statusHistory: row(event, .canceled))
 
     // Anything not in this table is refused with a clear error and changes nothing.
     default:
@@ -176,7 +185,7 @@ public struct PolicyLifecycle: Sendable, Hashable {
   }
 
   /// The history row for a move to `newStatus`; it starts a new status unless the status stays.
-  private func row(_ newStatus: PolicyStatus, note: String? = nil) -> StatusHistoryRow {
-    StatusHistoryRow(status: newStatus, isNewStatus: newStatus != status, note: note)
+  private func row(_ event: LifecycleEvent, _ newStatus: PolicyStatus, note: String? = nil) -> StatusHistoryRow {
+    StatusHistoryRow(event: event.name, status: newStatus, isNewStatus: newStatus != status, note: note)
   }
 }

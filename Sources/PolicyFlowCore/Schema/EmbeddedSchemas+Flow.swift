@@ -73,7 +73,7 @@ extension EmbeddedSchemas {
               "items": { "$ref": "#/$defs/calculationLine" }
             },
             "calculateOnCancellation": {
-              "description": "True to settle a cancellation: every premium line earned pro rata by days up to the cancellation date (refundable: false lines in full), then the cancellation lines, then PREMIUM_PAID (minus the premium total), so the total is the refund (negative) or the amount owed (positive). False (default): canceling only reverses the premium.",
+              "description": "The default of the policy attribute calculateOnCancellation (a policy's own true or false wins). When it applies, a cancellation reverses the results in force and computes the lines again for the cover up to the cancellation date: lines that read lines above them (taxes) from the earned amounts, refundable: false lines in full, every other line pro rata by days; then the cancellation lines. The settlement's total is what is charged for the cover used. Otherwise (default false) canceling only reverses.",
               "type": "boolean",
               "default": false
             },
@@ -83,8 +83,13 @@ extension EmbeddedSchemas {
               "additionalProperties": false,
               "required": ["lines"],
               "properties": {
+                "feesFromInception": {
+                  "description": "Whether a cancellation from inception (dated on or before the start: no day of cover used) still charges the fees: refundable: false lines and the cancellation lines. Default false: it charges nothing.",
+                  "type": "boolean",
+                  "default": false
+                },
                 "lines": {
-                  "description": "Fees charged on cancellation (a cancellation fee). Besides the policy data they read lines.CODE (the earned premium lines and the fees above), cancellation.date (YYYY-MM-DD, the first day no longer covered), cancellation.daysCovered, cancellation.daysInTerm, cancellation.earned and cancellation.premiumPaid.",
+                  "description": "Fees charged on cancellation (a cancellation fee). Besides the policy data they read lines.CODE (the earned premium lines and the fees above), cancellation.date (YYYY-MM-DD, the first day no longer covered), cancellation.daysCovered, cancellation.daysInTerm, cancellation.fromInception, cancellation.earned (the settlement's premium lines together) and cancellation.premiumPaid (the total of the results in force).",
                   "type": "array",
                   "items": { "$ref": "#/$defs/calculationLine" }
                 }
@@ -164,11 +169,16 @@ extension EmbeddedSchemas {
               "items": { "type": "string", "minLength": 1 }
             },
             "authority": {
-              "description": "Optional JsonLogic limit of authority over the policy data; the resolver may act only when it is truthy (e.g. sum assured up to a junior underwriter's limit).",
+              "description": "Optional JsonLogic limit of authority over the policy data for every role not named in 'authorityByRole'; the resolver may act only when it is truthy (e.g. sum assured up to a junior underwriter's limit).",
               "$ref": "#/$defs/logic"
             },
+            "authorityByRole": {
+              "description": "A limit of authority per role, where roles differ: each key is one of the step's roles, each value JsonLogic over the policy data (true for no limit). A role named here is not bound by 'authority'. A resolution within a limited authority holds only for the data it was given on: the reason fires again once the data changes.",
+              "type": "object",
+              "additionalProperties": { "$ref": "#/$defs/logic" }
+            },
             "makerChecker": {
-              "description": "True when the resolver may not be the user who last edited or submitted the policy (four-eyes principle). Default false.",
+              "description": "True when the resolver may be none of the users who created, imported, edited or submitted the data of the version being decided (four-eyes principle). Default false.",
               "type": "boolean",
               "default": false
             }

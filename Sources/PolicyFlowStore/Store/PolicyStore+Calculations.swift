@@ -1,84 +1,99 @@
 public import PolicyFlowCore
 
-/// A calculation result as stored, with when it was stored.
+/// A calculation result as stored: which version it belongs to, when it was stored, whether it
+/// is in force, and the row it reverses.
 public struct StoredCalculation: Sendable, Hashable {
+  public var id: Int64
   public var result: CalculationResult
+  public var version: Int
   public var at: String
+  /// Part of the one set of results in force for the policy (gid).
+  public var isInForce: Bool
+  /// The id of the result this one reverses.
+  public var reverses: Int64?
 
-  /// `{"kind", "currency", "total", "lines": [{"code", "description", "amount"}], "at"}`.
+  /// `{"id", "kind", "currency", "total", "lines": [{"code", "description", "amount"}], "version",
+  /// "inForce", "reverses", "at"}`.
   public var json: JSON {
     var object = result.json
+    object.set(path: "id", to: .int(Int(id)))
+    object.set(path: "version", to: .int(version))
+    object.set(path: "inForce", to: .bool(isInForce))
+    object.set(path: "reverses", to: reverses.map { .int(Int($0)) } ?? .null)
     object.set(path: "at", to: .string(at))
     return object
   }
 }
 
 extension PolicyStore {
-  /// Stores a result; a reversal names the premium row it reverses.
-  func insertCalculation(_ result: CalculationResult, policyID: Int64, at time: StoreTime, reverses: Int64? = nil)
-    throws
-  {
+  /// Where a new result belongs: the policy row, and its gid and version.
+  struct ResultOwner {
+    var policyID: Int64
+    var gid: String
+    var version: Int
+  }
+
+  /// Stores a result; a reversal names the row it reverses.
+  func insertCalculation(
+    _ result: CalculationResult, for owner: ResultOwner, at time: StoreTime, reverses: Int64? = nil,
+    inForce: Bool = false
+  ) throws {
     try db.execute(
-      "INSERT INTO calculation (policy_id, kind, currency, total, at, reverses, lines) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      """
+      INSERT INTO calculation (policy_id, gid, version, kind, currency, total, at, reverses, in_force, lines)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """,
       [
-        .integer(policyID), .text(result.kind.rawValue), .text(result.currency), .integer(Int64(result.total)),
-        .text(time.iso8601), SQLiteValue(reverses), .text(result.json.serialized()),
+        .integer(owner.policyID), .text(owner.gid), .integer(Int64(owner.version)), .text(result.kind.rawValue),
+        .text(result.currency), .integer(Int64(result.total)), .text(time.iso8601), SQLiteValue(reverses),
+        .integer(inForce ? 1 : 0), .text(result.json.serialized()),
       ])
   }
 
+  private static let calculationColumns = "id, lines, version, at, in_force, reverses"
+
   private static func calculation(_ row: SQLiteRow) throws -> StoredCalculation {
-    guard let result = CalculationResult(json: try JSON(parsing: row.string(at: 0))) else {
+    guard let result = CalculationResult(json: try JSON(parsing: row.string(at: 1))) else {
       throw StoreError(.invalidInput, "The store holds a calculation result it cannot read.")
     }
-    return StoredCalculation(result: result, at: row.string(at: 1))
+    return StoredCalculation(
+      id: row.int64(at: 0), result: result, version: row.isNull(at: 2) ? 0 : row.int(at: 2), at: row.string(at: 3),
+      isInForce: row.int(at: 4) != 0, reverses: row.isNull(at: 5) ? nil : row.int64(at: 5))
   }
 
-  /// The calculation results of one policy version, oldest first.
-  public func calculations(policyID: Int64) throws -> [StoredCalculation] {
+  /// Every calculation row of a policy (all versions), oldest first: the ledger whose sum is the
+  /// settlement of what is in force.
+  public func calculations(gid: String) throws -> [StoredCalculation] {
     try db.query(
-      "SELECT lines, at FROM calculation WHERE policy_id = ? ORDER BY id", [.integer(policyID)],
+      "SELECT \(Self.calculationColumns) FROM calculation WHERE gid = ? ORDER BY id", [.text(gid)],
       row: PolicyStore.calculation)
   }
 
-  /// Reverses the premium in force and, when the flow that computed it says
-  /// `calculateOnCancellation`, stores the settlement up to `effectiveDate`. The flow comes from
-  /// the catalog snapshot of the cycle that approved the premium: the terms in force, not
-  /// today's files.
-  func recalculateOnCancellation(gid: String, cancelledPolicyID: Int64, effectiveDate: String, at now: StoreTime) throws
-  {
-    guard
-      let premium = try db.queryOne(
-        """
-        SELECT c.lines, c.at, c.policy_id, d.data, c.id
-        FROM calculation c JOIN policy p ON p.id = c.policy_id JOIN policy_data d ON d.policy_id = p.id
-        WHERE p.gid = ? AND c.kind = 'premium'
-          AND NOT EXISTS (SELECT 1 FROM calculation r WHERE r.reverses = c.id)
-        ORDER BY c.id DESC LIMIT 1
-        """, [.text(gid)],
-        row: {
-          (try PolicyStore.calculation($0), $0.int64(at: 2), try JSON(parsing: $0.string(at: 3)), $0.int64(at: 4))
-        })
-    else { return }
-    // Only a premium not reversed yet is reversed: cancelling again (after an edit) must not
-    // refund the same premium twice.
-    let (earlier, premiumPolicyID, data, premiumID) = premium
-    guard
-      let cycle = try db.queryOne(
-        "SELECT catalog_hash, flow FROM cycle WHERE policy_id = ? AND status = 'Approved' ORDER BY id DESC LIMIT 1",
-        [.integer(premiumPolicyID)], row: { ($0.string(at: 0), $0.isNull(at: 1) ? nil : $0.string(at: 1)) }),
-      let flowCode = cycle.1, let flow = try snapshotCatalog(cycle.0)?.flows[flowCode]
-    else {
-      throw StoreError(.refused, "The premium cannot be reversed: the catalog that computed it is not in the store.")
+  /// The results in force for `gid`, with the policy row each belongs to.
+  func resultsInForce(gid: String) throws -> [(stored: StoredCalculation, policyID: Int64)] {
+    try db.query(
+      """
+      SELECT \(Self.calculationColumns), policy_id FROM calculation INDEXED BY calculation_in_force
+      WHERE gid = ? AND in_force = 1 ORDER BY id
+      """, [.text(gid)], row: { (try PolicyStore.calculation($0), $0.int64(at: 6)) })
+  }
+
+  /// Reverses every result in force for the owner's gid, each once, on the owner's row; returns
+  /// what was reversed.
+  @discardableResult
+  func reverseResultsInForce(of owner: ResultOwner, at time: StoreTime) throws -> [StoredCalculation] {
+    let inForce = try resultsInForce(gid: owner.gid).map(\.stored)
+    for stored in inForce {
+      try db.execute("UPDATE calculation SET in_force = 0 WHERE id = ?", [.integer(stored.id)])
+      try insertCalculation(stored.result.reversed, for: owner, at: time, reverses: stored.id)
     }
-    do {
-      let settlement = try PremiumCalculator.cancellation(
-        of: data, flow: flow, earlier: earlier.result, effectiveDate: effectiveDate, at: now.timestamp)
-      try insertCalculation(settlement.reversal, policyID: cancelledPolicyID, at: now, reverses: premiumID)
-      if let recalculated = settlement.recalculated {
-        try insertCalculation(recalculated, policyID: cancelledPolicyID, at: now)
-      }
-    } catch let error as LogicError {
-      throw StoreError(.invalidInput, "The cancellation as of \(effectiveDate) cannot be calculated: \(error.message)")
-    }
+    return inForce
+  }
+
+  /// An approved version's results take over: what was in force for its gid is reversed and
+  /// its own premium, when its flow computed one, is in force. A version 1 has nothing before it.
+  func approveResults(_ premium: CalculationResult?, of owner: ResultOwner, at time: StoreTime) throws {
+    if owner.version > 1 { try reverseResultsInForce(of: owner, at: time) }
+    if let premium { try insertCalculation(premium, for: owner, at: time, inForce: true) }
   }
 }

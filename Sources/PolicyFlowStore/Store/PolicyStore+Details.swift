@@ -9,8 +9,12 @@ public struct PolicyDetails: Sendable {
   public var messages: [JSON]
   public var pendReasons: [JSON]
   public var statusHistory: [JSON]
+  /// Every pend reason of the policy (all versions), each with its version.
   public var pendHistory: [JSON]
+  /// Every calculation row of the policy (all versions): their sum is what is in force.
   public var calculations: [StoredCalculation]
+  /// How this version was canceled or declined, if it was.
+  public var cancellation: CancellationRecord?
   /// The last processing cycle: its outcome as computed (rules, catalog hash, the values each
   /// condition read), or nil when the version was never processed.
   public var lastCycle: JSON?
@@ -25,6 +29,7 @@ public struct PolicyDetails: Sendable {
       "data": policy.data, "messages": .array(messages), "pendReasons": .array(pendReasons),
       "statusHistory": .array(statusHistory), "pendHistory": .array(pendHistory),
       "calculations": .array(calculations.map(\.json)),
+      "cancellation": cancellation?.json ?? .null,
     ]
   }
 }
@@ -76,27 +81,33 @@ extension PolicyStore {
         ]
       },
       statusHistory: try db.query(
-        "SELECT status, at, actor, note FROM status_history WHERE policy_id = ? ORDER BY id", [id]
+        "SELECT status, at, actor, note, version, event FROM status_history WHERE policy_id = ? ORDER BY id", [id]
       ) {
         var row: JSON = [
           "status": .string($0.string(at: 0)), "at": .string($0.string(at: 1)), "actor": .string($0.string(at: 2)),
+          "version": $0.isNull(at: 4) ? .null : .int($0.int(at: 4)),
+          "event": $0.isNull(at: 5) ? .null : .string($0.string(at: 5)),
         ]
         if !$0.isNull(at: 3) { row.set(path: "note", to: .string($0.string(at: 3))) }
         return row
       },
       pendHistory: try db.query(
         """
-        SELECT reason, description, step_display_name, step_sequence, pended_at, resolved_by, resolved_at, note, withdrawn_at
-        FROM pend_history WHERE gid = ? ORDER BY id
+        SELECT reason, description, step_display_name, step_sequence, pended_at, resolved_by, resolved_at, note,
+          withdrawn_at, version, status_history_id, resolved_version
+        FROM pend_history WHERE gid = ? ORDER BY version, id
         """, [.text(stored.policy.gid)]
       ) { row in
         func text(_ index: Int) -> JSON { row.isNull(at: index) ? .null : .string(row.string(at: index)) }
         return [
           "reason": text(0), "description": text(1), "step": text(2), "stepSequence": .int(row.int(at: 3)),
           "pendedAt": text(4), "resolvedBy": text(5), "resolvedAt": text(6), "note": text(7), "withdrawnAt": text(8),
+          "version": row.isNull(at: 9) ? .null : .int(row.int(at: 9)),
+          "statusHistoryRow": row.isNull(at: 10) ? .null : .int(row.int(at: 10)),
+          "resolvedOnVersion": row.isNull(at: 11) ? .null : .int(row.int(at: 11)),
         ]
       },
-      calculations: try calculations(policyID: stored.id),
+      calculations: try calculations(gid: stored.policy.gid), cancellation: try cancellation(policyID: stored.id),
       lastCycle: lastCycle?.outcome)
   }
 

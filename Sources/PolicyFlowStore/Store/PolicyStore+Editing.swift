@@ -35,7 +35,7 @@ extension PolicyStore {
           "The data's code \(newCode.serialized()) differs from '\(code)'; the code of a policy cannot change.")
       }
       data.set(path: "source", to: .string(PolicySource.manual.rawValue))
-      let problems = PolicyImport.fieldProblems(in: data)
+      let problems = PolicyImport.fieldProblems(in: data, besides: stored.policy.data)
       if !problems.isEmpty {
         throw StoreError(
           .invalidInput,
@@ -136,33 +136,6 @@ extension PolicyStore {
       var row = transition.statusHistory
       row.note = row.note ?? "reverted: version \(stored.policy.version) removed"
       try recordStatus(policyID: previous.id, row, actor: actor, at: now)
-      return try currentPolicy(code)!
-    }
-  }
-
-  /// Cancels the policy as of `effectiveDate` (YYYY-MM-DD): open pend reasons are withdrawn,
-  /// the premium in force is reversed and, when its flow says so, recalculated up to that date,
-  /// all in one transaction.
-  public func cancel(_ code: String, effectiveDate: String, reason: String?, actor: String) throws -> StoredPolicy {
-    try db.transaction {
-      let user = try knownUser(actor)
-      let stored = try currentPolicy(code, for: user)
-      let transition = try decide(stored.policy.lifecycle(isLatest: true), .cancel)
-      let now = clock()
-      var data = stored.policy.data
-      data.set(path: "cancellation", to: ["date": .string(effectiveDate), "reason": reason.map(JSON.string) ?? .null])
-      try db.execute(
-        "UPDATE policy SET status = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
-        [.text(transition.status.rawValue), .text(actor), .text(now.iso8601), .integer(stored.id)])
-      try storeData(policyID: stored.id, data.serialized())
-      if transition.withdrawsOpenPendReasons { _ = try withdrawOpenPends(stored.id, at: now) }
-      if transition.reversesCalculationResults {
-        try recalculateOnCancellation(
-          gid: stored.policy.gid, cancelledPolicyID: stored.id, effectiveDate: effectiveDate, at: now)
-      }
-      var row = transition.statusHistory
-      row.note = "cancelled as of \(effectiveDate)" + (reason.map { ": \($0)" } ?? "")
-      try recordStatus(policyID: stored.id, row, actor: actor, at: now)
       return try currentPolicy(code)!
     }
   }

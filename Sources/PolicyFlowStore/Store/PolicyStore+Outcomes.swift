@@ -144,35 +144,37 @@ extension PolicyStore {
       preconditionFailure("a claimed policy was not In Process: \(error.message)")
     }
     let policyID = Int64(stored.id)
+    let version = stored.policy.version
     try db.execute(
       "INSERT INTO cycle (policy_id, version, catalog_hash, at, status, flow, worker, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [
-        .integer(policyID), .integer(Int64(stored.policy.version)), .text(outcome.catalogHash), .text(now.iso8601),
+        .integer(policyID), .integer(Int64(version)), .text(outcome.catalogHash), .text(now.iso8601),
         .text(outcome.status.rawValue),
         SQLiteValue(outcome.flowCode), .text(worker), .text(text.outcome),
       ])
     let cycleID = db.lastInsertRowID
-    for reason in outcome.pendReasons {
-      try db.execute(
-        """
-        INSERT INTO pend_history (policy_id, gid, cycle_id, reason, description, rule, step, step_display_name,
-          step_sequence, pended_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-          .integer(policyID), .text(stored.policy.gid), .integer(cycleID), .text(reason.code),
-          .text(reason.description),
-          .text(reason.rule), .text(reason.step.name), .text(reason.step.displayName),
-          .integer(Int64(reason.step.sequence)), .text(now.iso8601),
-        ])
-    }
     try db.execute(
       "UPDATE policy SET status = ?, updated_at = ? WHERE id = ?",
       [.text(transition.status.rawValue), .text(now.iso8601), .integer(policyID)])
-    if let changedData = text.changedData { try storeData(policyID: policyID, changedData) }
-    if let calculation = outcome.calculation {
-      try insertCalculation(calculation, policyID: policyID, at: now)
+    let statusRowID = try recordStatus(policyID: policyID, transition.statusHistory, actor: worker, at: now)
+    for reason in outcome.pendReasons {
+      try db.execute(
+        """
+        INSERT INTO pend_history (policy_id, gid, version, cycle_id, status_history_id, reason, description, rule, step,
+          step_display_name, step_sequence, pended_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+          .integer(policyID), .text(stored.policy.gid), .integer(Int64(version)), .integer(cycleID),
+          .integer(statusRowID), .text(reason.code), .text(reason.description), .text(reason.rule),
+          .text(reason.step.name), .text(reason.step.displayName), .integer(Int64(reason.step.sequence)),
+          .text(now.iso8601),
+        ])
     }
-    try recordStatus(policyID: policyID, transition.statusHistory, actor: worker, at: now)
+    if let changedData = text.changedData { try storeData(policyID: policyID, changedData) }
+    if transition.status == .approved {
+      try approveResults(
+        outcome.calculation, of: ResultOwner(policyID: policyID, gid: stored.policy.gid, version: version), at: now)
+    }
   }
 }

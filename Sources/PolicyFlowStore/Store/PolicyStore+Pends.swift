@@ -66,25 +66,16 @@ extension PolicyStore {
 
   /// Resolves pend reasons of `code` with a note. `reasons` nil means every open reason the
   /// user may resolve. The user needs, for each reason, a role of the step it was attached in,
-  /// that step's authority over the policy data, and, under maker-checker, not to be the user
-  /// who last edited or submitted the policy. Resolving the last open reason resubmits it.
+  /// that role's authority over the policy data, and, under maker-checker, to be none of the
+  /// users who created, imported, edited or submitted the version's data. Resolving the last
+  /// open reason resubmits it.
   public func resolve(_ code: String, reasons: [String]?, note: String, actor: String, at time: Timestamp? = nil) throws
     -> Resolution
   {
     try db.transaction {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
-      let open = try db.query(
-        """
-        SELECT h.id, h.reason, h.step, c.catalog_hash, c.flow FROM pend_history h LEFT JOIN cycle c ON c.id = h.cycle_id
-        WHERE h.policy_id = ? AND h.is_open = 1 ORDER BY h.id
-        """, [.integer(stored.id)]
-      ) {
-        (
-          id: $0.int64(at: 0), reason: $0.string(at: 1), step: $0.string(at: 2),
-          hash: $0.isNull(at: 3) ? nil : $0.string(at: 3), flow: $0.isNull(at: 4) ? nil : $0.string(at: 4)
-        )
-      }
+      let open = try openPendRows(policyID: stored.id)
       guard stored.policy.status == .pended, !open.isEmpty else {
         _ = try decide(stored.policy.lifecycle(isLatest: true), .resolve(openPendReasonsRemaining: 0))
         throw StoreError(.refused, "Policy \(code) has no open pend reasons.")
@@ -110,10 +101,16 @@ extension PolicyStore {
         throw StoreError(.notPermitted, refusals.first ?? "User '\(actor)' may resolve none of the open pend reasons.")
       }
       let now = clock()
+      // A resolution records the data it was given on (the version and when its data last
+      // changed): a reason whose step limits authority fires again once that data changes.
       for id in chosen {
         try db.execute(
-          "UPDATE pend_history SET is_open = 0, resolved_by = ?, resolved_at = ?, note = ? WHERE id = ?",
-          [.text(actor), .text(now.iso8601), .text(note), .integer(id)])
+          """
+          UPDATE pend_history SET is_open = 0, resolved_by = ?, resolved_at = ?, note = ?, resolved_version = ?,
+            resolved_data_at = (SELECT data_changed_at FROM policy WHERE id = pend_history.policy_id)
+          WHERE id = ?
+          """,
+          [.text(actor), .text(now.iso8601), .text(note), .integer(Int64(stored.policy.version)), .integer(id)])
       }
       let remaining = open.filter { !chosen.contains($0.id) }.map(\.reason)
       let transition = try decide(
@@ -133,12 +130,45 @@ extension PolicyStore {
     }
   }
 
+  /// An open pend reason of a policy version, with the catalog and flow that attached it.
+  struct OpenPendRow {
+    var id: Int64
+    var reason: String
+    var step: String
+    var hash: String?
+    var flow: String?
+  }
+
+  /// The open pend reasons of the policy row `policyID`, oldest first.
+  func openPendRows(policyID: Int64) throws -> [OpenPendRow] {
+    try db.query(
+      """
+      SELECT h.id, h.reason, h.step, c.catalog_hash, c.flow FROM pend_history h LEFT JOIN cycle c ON c.id = h.cycle_id
+      WHERE h.policy_id = ? AND h.is_open = 1 ORDER BY h.id
+      """, [.integer(policyID)]
+    ) {
+      OpenPendRow(
+        id: $0.int64(at: 0), reason: $0.string(at: 1), step: $0.string(at: 2),
+        hash: $0.isNull(at: 3) ? nil : $0.string(at: 3), flow: $0.isNull(at: 4) ? nil : $0.string(at: 4))
+    }
+  }
+
+  /// The users who made the data of the version being decided, whom maker-checker keeps from
+  /// deciding it: whoever created or imported, edited or submitted this version, and the last
+  /// user to change it (all that a store written before events were recorded knows).
+  func makers(of policy: StoredPolicy) throws -> Set<String> {
+    var makers = Set(
+      try db.query(
+        """
+        SELECT DISTINCT actor FROM status_history
+        WHERE policy_id = ? AND version = ? AND event IN ('create', 'edit', 'submit')
+        """, [.integer(policy.id), .integer(Int64(policy.policy.version))], row: { $0.string(at: 0) }))
+    if let last = policy.lastChangedBy { makers.insert(last) }
+    return makers
+  }
+
   /// Why `user` may not resolve `pend`, or nil when they may.
-  private func refusal(
-    of user: User, for pend: (id: Int64, reason: String, step: String, hash: String?, flow: String?),
-    policy: StoredPolicy,
-    time: Timestamp
-  ) throws -> String? {
+  func refusal(of user: User, for pend: OpenPendRow, policy: StoredPolicy, time: Timestamp) throws -> String? {
     guard let hash = pend.hash, let flow = pend.flow, let catalog = try snapshotCatalog(hash),
       let step = catalog.flows[flow]?.steps.first(where: { $0.name == pend.step })
     else {
@@ -146,29 +176,45 @@ extension PolicyStore {
         "The rights for pend reason '\(pend.reason)' cannot be read: the catalog that attached it is not in the store."
     }
     let resolvers = step.resolvers
-    guard !Set(resolvers.roles).isDisjoint(with: user.roles) else {
+    let roles = resolvers.roles.filter(user.roles.contains)
+    guard !roles.isEmpty else {
       return
         "User '\(user.name)' may not resolve '\(pend.reason)' on policy \(policy.policy.code): step '\(step.displayName)' "
         + "needs one of the roles \(resolvers.roles.joined(separator: ", ")); the user has "
         + (user.roles.isEmpty ? "none" : user.roles.joined(separator: ", ")) + "."
     }
-    if let authority = resolvers.authority {
-      var trace = LogicTrace()
-      let allowed =
-        (try? authority.evaluate(policy.policy.data, in: LogicContext(now: time), trace: &trace).isTruthy) ?? false
-      if !allowed {
-        let values = trace.reads.map { "\($0.path) = \($0.value?.serialized() ?? "(missing)")" }
-        return "User '\(user.name)' may not resolve '\(pend.reason)' on policy \(policy.policy.code): it is beyond the "
-          + "authority of step '\(step.displayName)', which allows \(authority.source.serialized())"
-          + (values.isEmpty ? "" : "; the policy has \(values.joined(separator: ", "))") + "."
-      }
+    if let beyond = beyondAuthority(of: roles, in: resolvers, over: policy.policy.data, at: time) {
+      let others = resolvers.roles.filter { !roles.contains($0) }
+      return "User '\(user.name)' may not resolve '\(pend.reason)' on policy \(policy.policy.code) in step "
+        + "'\(step.displayName)': \(beyond)"
+        + (others.isEmpty ? "." : "; a user with the role \(others.joined(separator: " or ")) may.")
     }
-    if resolvers.makerChecker, policy.lastChangedBy == user.name {
+    if resolvers.makerChecker, try makers(of: policy).contains(user.name) {
       return
         "User '\(user.name)' may not resolve '\(pend.reason)' on policy \(policy.policy.code): step '\(step.displayName)' "
-        + "requires a second person (maker-checker), and '\(user.name)' last edited or submitted the policy."
+        + "requires a second person (maker-checker), and '\(user.name)' created, imported, edited or submitted the "
+        + "data of version \(policy.policy.version)."
     }
     return nil
+  }
+
+  /// Nil when any of `roles` is within its authority over `data`; else why none is, with the
+  /// values each limit read.
+  private func beyondAuthority(of roles: [String], in resolvers: PendResolvers, over data: JSON, at time: Timestamp)
+    -> String?
+  {
+    var reasons: [String] = []
+    for role in roles {
+      guard let authority = resolvers.authority(of: role) else { return nil }
+      var trace = LogicTrace()
+      let allowed = (try? authority.evaluate(data, in: LogicContext(now: time), trace: &trace).isTruthy) ?? false
+      if allowed { return nil }
+      let values = trace.reads.map { "\($0.path) = \($0.value?.serialized() ?? "(missing)")" }
+      reasons.append(
+        "as \(role) it is beyond the authority \(authority.source.serialized())"
+          + (values.isEmpty ? "" : " (the policy has \(values.joined(separator: ", ")))"))
+    }
+    return reasons.joined(separator: "; ")
   }
 
   /// The catalog a snapshot holds, loaded once per store.

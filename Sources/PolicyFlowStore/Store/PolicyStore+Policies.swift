@@ -193,10 +193,19 @@ extension PolicyStore {
     return .queued
   }
 
-  /// Appends one status-history row.
-  func recordStatus(policyID: Int64, _ row: StatusHistoryRow, actor: String, at time: StoreTime) throws {
+  /// Appends one status-history row, with the gid and version of the policy row it belongs to;
+  /// returns its id.
+  @discardableResult
+  func recordStatus(policyID: Int64, _ row: StatusHistoryRow, actor: String, at time: StoreTime) throws -> Int64 {
     try db.execute(
-      "INSERT INTO status_history (policy_id, status, at, actor, note) VALUES (?, ?, ?, ?, ?)",
-      [.integer(policyID), .text(row.status.rawValue), .text(time.iso8601), .text(actor), SQLiteValue(row.note)])
+      """
+      INSERT INTO status_history (policy_id, gid, version, event, status, at, actor, note)
+      SELECT id, gid, version, ?, ?, ?, ?, ? FROM policy WHERE id = ?
+      """,
+      [
+        .text(row.event), .text(row.status.rawValue), .text(time.iso8601), .text(actor), SQLiteValue(row.note),
+        .integer(policyID),
+      ])
+    return db.lastInsertRowID
   }
 }

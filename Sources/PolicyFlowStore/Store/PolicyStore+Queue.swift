@@ -171,12 +171,14 @@ extension PolicyStore {
       policies[policy.id] = policy
     }
     // Reasons resolved on any version of each policy (by gid), and those resolved on this very
-    // version since its data last changed; read from the index of resolved reasons alone.
+    // version's data as it is now (resolutions before schema 7 recorded no data: for those, since
+    // the data last changed); read from the index of resolved reasons alone.
     var resolved: [Int64: Set<String>] = [:]
     var resolvedSinceEdit: [Int64: Set<String>] = [:]
     for (policyID, reason, sinceEdit) in try db.query(
       """
-      SELECT p.id, h.reason, h.policy_id = p.id AND h.resolved_at >= p.data_changed_at
+      SELECT p.id, h.reason,
+        h.policy_id = p.id AND coalesce(h.resolved_data_at = p.data_changed_at, h.resolved_at >= p.data_changed_at)
       FROM policy p JOIN pend_history h INDEXED BY pend_history_resolved
         ON h.gid = p.gid AND h.resolved_at IS NOT NULL
       WHERE p.id IN (SELECT value FROM json_each(?))

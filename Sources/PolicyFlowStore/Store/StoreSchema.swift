@@ -9,6 +9,9 @@ enum StoreSchema {
       rebuildsReferencedTables: true, sql: version4),
     SQLiteMigration(version: 5, name: "messages kept once, in the outcome of their cycle", sql: version5),
     SQLiteMigration(version: 6, name: "indexes for what a claim reads and writes", sql: version6),
+    SQLiteMigration(
+      version: 7, name: "results in force per gid, cancellations as engine data, history by gid and version",
+      sql: version7),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker
@@ -257,5 +260,78 @@ enum StoreSchema {
     DROP INDEX activity_ready;
     CREATE INDEX activity_leased ON activity (lease_expires_ms) WHERE state = 'leased';
     CREATE INDEX activity_failed ON activity (id) WHERE state = 'failed';
+    """
+
+  /// The money and history model an auditor reads (DESIGN.md, "Cancellation and recalculation"):
+  ///
+  /// - Calculation rows carry the gid and version, and `in_force` marks the one set of results
+  ///   in force per gid; a result is reversed at most once (a unique index on `reverses`). Of the
+  ///   rows written before, every premium not reversed is in force, so the next approval or
+  ///   cancellation reverses each superseded premium that the engine used to leave standing.
+  /// - Cancellations (and declined applications) are rows of their own: the date, reason, actor
+  ///   and time, and whether a settlement was computed on whose say. Before, the date and reason
+  ///   were written into the document as `cancellation`, and the next version's rules read them;
+  ///   they move out of every document here.
+  /// - Status-history rows carry the gid, version and event; pend-history rows the version, the
+  ///   Pended status-history row they were attached under, and the version and data a
+  ///   resolution was given on. Rows written before have the version of the row they belong to
+  ///   and no event.
+  private static let version7 = """
+    ALTER TABLE calculation ADD COLUMN gid TEXT;
+    ALTER TABLE calculation ADD COLUMN version INTEGER;
+    ALTER TABLE calculation ADD COLUMN in_force INTEGER NOT NULL DEFAULT 0;
+    UPDATE calculation SET
+      gid = (SELECT gid FROM policy WHERE policy.id = calculation.policy_id),
+      version = (SELECT version FROM policy WHERE policy.id = calculation.policy_id);
+    UPDATE calculation SET in_force = 1
+    WHERE kind = 'premium' AND NOT EXISTS (SELECT 1 FROM calculation r WHERE r.reverses = calculation.id);
+    CREATE INDEX calculation_gid ON calculation (gid);
+    CREATE INDEX calculation_in_force ON calculation (gid) WHERE in_force = 1;
+    CREATE UNIQUE INDEX calculation_reverses ON calculation (reverses) WHERE reverses IS NOT NULL;
+
+    CREATE TABLE cancellation (
+      id INTEGER PRIMARY KEY,
+      policy_id INTEGER NOT NULL REFERENCES policy (id) ON DELETE CASCADE,
+      gid TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      kind TEXT NOT NULL CHECK (kind = 'cancel' OR kind = 'decline'),
+      effective_date TEXT,
+      reason TEXT,
+      actor TEXT NOT NULL,
+      at TEXT NOT NULL,
+      -- Whether a settlement was computed (null: nothing was in force to settle), and whether the
+      -- policy's calculateOnCancellation or its flow's default decided it.
+      calculated INTEGER,
+      calculation_set_by TEXT,
+      from_inception INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX cancellation_policy ON cancellation (policy_id);
+    INSERT INTO cancellation (policy_id, gid, version, kind, effective_date, reason, actor, at)
+    SELECT p.id, p.gid, p.version, 'cancel', json_extract(d.data, '$.cancellation.date'),
+      json_extract(d.data, '$.cancellation.reason'),
+      coalesce((SELECT s.actor FROM status_history s WHERE s.policy_id = p.id AND s.status = 'Canceled'
+        ORDER BY s.id DESC LIMIT 1), ''),
+      coalesce((SELECT s.at FROM status_history s WHERE s.policy_id = p.id AND s.status = 'Canceled'
+        ORDER BY s.id DESC LIMIT 1), p.updated_at)
+    FROM policy p JOIN policy_data d ON d.policy_id = p.id
+    WHERE p.status = 'Canceled' AND json_valid(d.data) AND json_type(d.data, '$.cancellation.date') = 'text';
+    UPDATE policy_data SET data = json_remove(data, '$.cancellation')
+    WHERE json_valid(data) AND json_type(data, '$.cancellation.date') = 'text';
+
+    ALTER TABLE status_history ADD COLUMN gid TEXT;
+    ALTER TABLE status_history ADD COLUMN version INTEGER;
+    ALTER TABLE status_history ADD COLUMN event TEXT;
+    UPDATE status_history SET
+      gid = (SELECT gid FROM policy WHERE policy.id = status_history.policy_id),
+      version = (SELECT version FROM policy WHERE policy.id = status_history.policy_id);
+
+    ALTER TABLE pend_history ADD COLUMN version INTEGER;
+    ALTER TABLE pend_history ADD COLUMN status_history_id INTEGER REFERENCES status_history (id);
+    ALTER TABLE pend_history ADD COLUMN resolved_version INTEGER;
+    ALTER TABLE pend_history ADD COLUMN resolved_data_at TEXT;
+    UPDATE pend_history SET version = (SELECT version FROM policy WHERE policy.id = pend_history.policy_id);
+    DROP INDEX pend_history_resolved;
+    CREATE INDEX pend_history_resolved ON pend_history (gid, reason, policy_id, resolved_at, resolved_data_at)
+      WHERE resolved_at IS NOT NULL;
     """
 }

@@ -2,7 +2,7 @@ import Foundation
 import PolicyFlowCore
 import PolicyFlowStore
 
-/// `policyflow policies edit`, `revert` and `cancel`.
+/// `policyflow policies edit`, `revert` and `cancel` (`decline` has a file of its own).
 enum PoliciesChange {
   static let edit = Command(
     name: "edit",
@@ -30,12 +30,18 @@ enum PoliciesChange {
 
   static let cancel = Command(
     name: "cancel",
-    abstract: "Cancel a policy as of a date, reversing its premium and recalculating when the flow says so.",
+    abstract: "Cancel a policy as of a date, reversing what is in force and settling the cover used.",
+    discussion: """
+      The date is the first day no longer covered; a date after the cover's end is refused, and one on \
+      or before its start cancels from inception. The results in force are reversed; when \
+      calculateOnCancellation applies (the policy's own, else its flow's), the flow's lines are computed \
+      again for the cover up to the date and stored as the settlement. 'policies show' lists every result.
+      """,
     arguments: [Positional(name: "code", help: "The policy code.")],
     options: [
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .value("--date", "yyyy-mm-dd", "The effective date of the cancellation.", required: true),
-      .value("--reason", "text", "Why it is cancelled, for the history."),
+      .value("--reason", "text", "Why it is canceled, for the history."),
       CommonOptions.json,
     ],
     run: runCancel)
@@ -105,23 +111,45 @@ enum PoliciesChange {
     _ = time
     let store = try StoreOptions.open(invocation)
     let code = invocation.positionals[0]
-    let cancelled = try StoreCommand.run {
+    let outcome = try StoreCommand.run {
       try store.cancel(
         code, effectiveDate: date, reason: invocation.value("--reason"), actor: StoreOptions.actor(invocation))
     }
+    let record = outcome.record
     if invocation.flag("--json") {
       printJSON(
-        code, status: cancelled.policy.status.rawValue, version: cancelled.policy.version,
-        ["effectiveDate": .string(date)])
+        code, status: outcome.policy.policy.status.rawValue, version: outcome.policy.policy.version,
+        [
+          "cancellation": record.json, "currency": outcome.currency.map(JSON.string) ?? .null,
+          "reversed": .int(outcome.reversedTotal), "settlement": outcome.settlement?.json ?? .null,
+          "balance": .int(outcome.balance),
+        ])
       return 0
     }
-    Terminal.out("\(code): Canceled as of \(date) (version \(cancelled.policy.version)).")
+    var text = "\(code): Canceled as of \(date) (version \(outcome.policy.policy.version))"
+    if record.fromInception { text += ", from inception" }
+    text += "."
+    if let currency = outcome.currency {
+      func money(_ amount: Int) -> String { "\(MinorUnits.format(amount)) \(currency)" }
+      text += " Reversed the \(money(outcome.reversedTotal)) in force."
+      if let settlement = outcome.settlement {
+        text += " Settlement for the cover used: \(money(settlement.total))."
+      } else {
+        text +=
+          " No settlement: calculateOnCancellation is false"
+          + (record.calculationSetBy == "policy" ? " on the policy." : " in its flow.")
+      }
+      text +=
+        outcome.balance <= 0
+        ? " Refund: \(money(-outcome.balance))." : " Amount owed: \(money(outcome.balance))."
+    }
+    Terminal.out(text)
     return 0
   }
 
   /// The policy a change left current, for scripts: its code, status and version, and what
   /// else the change says.
-  private static func printJSON(_ code: String, status: String, version: Int, _ extra: JSON = [:]) {
+  static func printJSON(_ code: String, status: String, version: Int, _ extra: JSON = [:]) {
     var object: JSON = ["code": .string(code), "status": .string(status), "version": .int(version)]
     for (name, value) in extra.objectValue ?? JSONObject() { object.set(path: name, to: value) }
     Terminal.out(object.serialized(pretty: true))

@@ -99,9 +99,9 @@ enum PoliciesList {
           + (h[path: "note"].map { "  (\(MessageTextDisplay.plain($0)))" } ?? ""))
     }
     if !details.pendHistory.isEmpty {
-      lines.append("\nPend history:")
+      lines.append("\nPend history (all versions):")
       for p in details.pendHistory {
-        var line = "  \(text(p, "pendedAt"))  \(text(p, "reason")) in \(text(p, "step"))"
+        var line = "  v\(text(p, "version"))  \(text(p, "pendedAt"))  \(text(p, "reason")) in \(text(p, "step"))"
         if let by = p[path: "resolvedBy"]?.stringValue {
           line += "; resolved by \(by) at \(text(p, "resolvedAt")): \(text(p, "note"))"
         } else if let at = p[path: "withdrawnAt"]?.stringValue {
@@ -112,18 +112,39 @@ enum PoliciesList {
         lines.append(line)
       }
     }
+    if let cancellation = details.cancellation {
+      lines.append("\nCancellation:")
+      if let date = cancellation.effectiveDate {
+        lines.append(
+          "  as of \(date)" + (cancellation.fromInception ? " (from inception)" : "")
+            + " by \(cancellation.actor) at \(cancellation.at)" + (cancellation.reason.map { ": \($0)" } ?? ""))
+      } else {
+        lines.append(
+          "  declined by \(cancellation.actor) at \(cancellation.at)" + (cancellation.reason.map { ": \($0)" } ?? ""))
+      }
+      if let calculated = cancellation.calculated {
+        lines.append(
+          "  calculateOnCancellation \(calculated), from the \(cancellation.calculationSetBy ?? "flow")"
+            + (cancellation.calculationSetBy == "policy" ? "'s own data" : "'s default"))
+      }
+    }
     if !details.calculations.isEmpty {
-      lines.append("\nCalculations:")
+      lines.append("\nCalculations (all versions; the rows add up to what is in force):")
       for stored in details.calculations {
         let result = stored.result
         lines.append(
-          "  \(stored.at)  \(result.kind.rawValue)  total \(MinorUnits.format(result.total)) \(result.currency)")
+          "  \(stored.at)  v\(stored.version)  \(result.kind.rawValue)  total \(MinorUnits.format(result.total)) "
+            + "\(result.currency)" + (stored.isInForce ? "  (in force)" : ""))
         for line in result.lines {
           lines.append(
             "    " + line.code.padding(24) + " " + MinorUnits.format(line.amount).leftPadded(14) + "  "
               + line.description)
         }
       }
+    }
+    if let first = details.calculations.first {
+      let inForce = details.calculations.reduce(0) { $0 + $1.result.total }
+      lines.append("  in force: \(MinorUnits.format(inForce)) \(first.result.currency)")
     }
     lines.append("\nData:\n\(policy.data.serialized(pretty: true))")
     Terminal.out(lines.joined(separator: "\n"))

@@ -18,7 +18,8 @@ enum PolicyFlowCommand {
         name: "policies", abstract: "Import, inspect, change, explain and dry-run policies.",
         subcommands: [
           PoliciesImport.command, PoliciesList.list, PoliciesList.show, PoliciesSubmit.command, PoliciesChange.edit,
-          PoliciesChange.revert, PoliciesChange.cancel, PoliciesExplain.command, PoliciesValidate.command,
+          PoliciesChange.revert, PoliciesChange.cancel, PoliciesDecline.command, PoliciesExplain.command,
+          PoliciesHistory.command, PoliciesValidate.command,
         ]),
       Pends.command,
       Users.command,

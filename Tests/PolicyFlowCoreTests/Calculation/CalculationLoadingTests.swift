@@ -74,7 +74,7 @@ struct CalculationLoadingTests {
     ),
     (
       #"{"currency": "EUR", "lines": [{"code": "BASE", "description": "Base", "amount": 1}], "calculateOnCancellation": true, "cancellation": {"lines": [{"code": "FEE", "description": "Fee", "amount": {"var": "cancellation.daysCoverd"}}]}}"#,
-      "flows/main.json:6:219: error: line 'FEE' reads 'cancellation.daysCoverd', which does not exist; a cancellation line can read cancellation.date, cancellation.daysCovered, cancellation.daysInTerm, cancellation.earned, cancellation.premiumPaid; did you mean 'cancellation.daysCovered'?"
+      "flows/main.json:6:219: error: line 'FEE' reads 'cancellation.daysCoverd', which does not exist; a cancellation line can read cancellation.date, cancellation.daysCovered, cancellation.daysInTerm, cancellation.fromInception, cancellation.earned, cancellation.premiumPaid; did you mean 'cancellation.daysCovered'?"
     ),
     (
       #"{"currency": "EUR", "lines": [{"code": "BASE", "description": "Base", "amount": 1, "refund": false}]}"#,
@@ -91,15 +91,15 @@ struct CalculationLoadingTests {
     #expect(result.findings.map(\.description) == [expected])
   }
 
-  @Test func warnsAboutCancellationLinesThatNeverApply() throws {
+  /// A policy may ask for calculation on cancellation when its flow does not, so cancellation
+  /// lines under a flow whose default is false are not dead.
+  @Test func cancellationLinesUnderAFlowThatDefaultsToNoCalculationAreAccepted() throws {
     let result = load(
       calculation:
         #"{"currency": "EUR", "lines": [{"code": "BASE", "description": "Base", "amount": 1}], "cancellation": {"lines": [{"code": "FEE", "description": "Fee", "amount": 2}]}}"#
     )
     #expect(result.catalog != nil)
-    #expect(
-      result.findings.map(\.description) == [
-        "flows/main.json:6:120: warning: flow 'MAIN' declares cancellation lines but not 'calculateOnCancellation': true, so they never apply"
-      ])
+    #expect(result.findings.isEmpty)
+    #expect(result.catalog?.flows["MAIN"]?.calculation?.cancellationLines.map(\.code) == ["FEE"])
   }
 }

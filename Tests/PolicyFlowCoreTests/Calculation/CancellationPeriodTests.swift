@@ -9,9 +9,7 @@ struct CancellationPeriodTests {
   @Test(arguments: [
     (year2026, "2026-01-01", 0, 365),  // canceled on the start date: nothing earned
     (year2026, "2026-12-31", 364, 365),  // on the last day: every day but the last
-    (year2026, "2027-01-01", 365, 365),  // the day after the end: the whole term
-    (year2026, "2027-06-01", 365, 365),  // after the end: capped at the term
-    (year2026, "2025-12-01", 0, 365),  // before the start: nothing earned
+    (year2026, "2025-12-01", 0, 365),  // before the start: from inception, nothing earned
     (year2026, "2026-04-01", 90, 365),
     (leap2028, "2028-03-01", 60, 366),  // 29 February counts
     (leap2028, "2028-12-31", 365, 366),
@@ -21,6 +19,23 @@ struct CancellationPeriodTests {
     #expect(period.daysCovered == covered)
     #expect(period.daysInTerm == term)
     #expect(period.effectiveDate == date)
+  }
+
+  @Test func aDateOnOrBeforeTheStartIsFromInception() throws {
+    #expect(try CancellationPeriod(policy: Self.year2026, effectiveDate: "2025-12-01").isFromInception)
+    #expect(try CancellationPeriod(policy: Self.year2026, effectiveDate: "2026-01-01").isFromInception)
+    #expect(try !CancellationPeriod(policy: Self.year2026, effectiveDate: "2026-01-02").isFromInception)
+  }
+
+  @Test(arguments: ["2027-01-01", "2027-06-01"])
+  func refusesADateAfterTheCoverEnded(date: String) {
+    #expect {
+      try CancellationPeriod(policy: Self.year2026, effectiveDate: date)
+    } throws: { error in
+      (error as? LogicError)?.message
+        == "the cancellation date \(date) is after the cover's end (2026-12-31); give a date from 2026-01-01 to "
+        + "2026-12-31, or one before 2026-01-01 to cancel from inception"
+    }
   }
 
   @Test func countsDateTimesByTheirOwnCalendarDay() throws {

@@ -60,7 +60,7 @@ struct PremiumCalculatorTests {
     }
   }
 
-  @Test func reversalNegatesEveryLineExactly() throws {
+  @Test func reversalNegatesEveryLineExactly() {
     let earlier = CalculationResult(
       kind: .premium, currency: "JPY",
       lines: [
@@ -68,9 +68,7 @@ struct PremiumCalculatorTests {
         CalculationLine(code: "B", description: "b", amount: -3),
         CalculationLine(code: "C", description: "c", amount: 0),
       ])
-    let (reversal, recalculated) = try PremiumCalculator.cancellation(
-      of: policy, flow: flow([], onCancellation: false), earlier: earlier, effectiveDate: "2026-06-01", at: noon)
-    #expect(recalculated == nil)
+    let reversal = earlier.reversed
     #expect(reversal.kind == .reversal)
     #expect(reversal.currency == "JPY")
     #expect(reversal.lines.map(\.code) == ["A", "B", "C"])
@@ -78,26 +76,61 @@ struct PremiumCalculatorTests {
     #expect(reversal.total == -earlier.total)
   }
 
-  @Test func settlesAgainstThePremiumPaid() throws {
+  func period(_ date: String) throws -> CancellationPeriod {
+    try CancellationPeriod(policy: policy, effectiveDate: date)
+  }
+
+  /// Term amounts pro rata, fixed fees in full, a tax computed again on what is charged, then the
+  /// cancellation lines with the `cancellation.*` values.
+  @Test func computesTheLinesAgainForTheCoverUsed() throws {
     let priced = flow(
-      [Self.line("BASE", "36500"), Self.line("FEE", "1000", refundable: false)],
+      [
+        Self.line("BASE", "36500"), Self.line("FEE", "1000", refundable: false),
+        Self.line("TAX", #"{"/": [{"*": [{"+": [{"var": "lines.BASE"}, {"var": "lines.FEE"}]}, 10]}, 100]}"#),
+      ],
       fees: [
         Self.line(
           "ADMIN",
           #"{"+": [{"var": "cancellation.daysCovered"}, {"var": "cancellation.daysInTerm"}, {"var": "lines.BASE"}]}"#),
         Self.line("CHECK", #"{"-": [{"var": "cancellation.premiumPaid"}, {"var": "cancellation.earned"}]}"#),
       ])
-    let earlier = try #require(try PremiumCalculator.premium(for: policy, flow: priced, at: noon))
+    let premium = try #require(try PremiumCalculator.premium(for: policy, flow: priced, at: noon))
+    #expect(premium.total == 36_500 + 1_000 + 3_750)
     let settlement = try #require(
-      try PremiumCalculator.cancellation(
-        of: policy, flow: priced, earlier: earlier, effectiveDate: "2026-01-11", at: noon
-      ).recalculated)
-    // 10 of 365 days: BASE earned 1,000; FEE kept; ADMIN = 10 + 365 + 1,000; CHECK = 37,500 − 2,000.
+      try PremiumCalculator.settlement(
+        of: policy, flow: priced, premiumPaid: premium.total, period: period("2026-01-11"), at: noon))
+    // 10 of 365 days: BASE earned 1,000; FEE kept; TAX 10% of 2,000 (not 10 days of the full tax);
+    // ADMIN = 10 + 365 + 1,000; CHECK = 41,250 − 2,200.
     #expect(
       settlement.lines.map { "\($0.code) \($0.amount)" } == [
-        "BASE 1000", "FEE 1000", "ADMIN 1375", "CHECK 35500", "PREMIUM_PAID -37500",
+        "BASE 1000", "FEE 1000", "TAX 200", "ADMIN 1375", "CHECK 39050",
       ])
-    #expect(settlement.total == 1_000 + 1_000 + 1_375 + 35_500 - 37_500)
+    #expect(settlement.kind == .cancellation)
+    #expect(settlement.total == 1_000 + 1_000 + 200 + 1_375 + 39_050)
+  }
+
+  @Test func aCancellationFromInceptionChargesNothingUnlessTheFlowSaysFeesApply() throws {
+    var priced = flow(
+      [Self.line("BASE", "36500"), Self.line("FEE", "1000", refundable: false)], fees: [Self.line("ADMIN", "500")])
+    let flat = try #require(
+      try PremiumCalculator.settlement(
+        of: policy, flow: priced, premiumPaid: 37_500, period: period("2025-12-01"), at: noon))
+    #expect(flat.lines.map { "\($0.code) \($0.amount)" } == ["BASE 0", "FEE 0"])
+    #expect(flat.total == 0)
+    priced.calculation?.feesFromInception = true
+    let withFees = try #require(
+      try PremiumCalculator.settlement(
+        of: policy, flow: priced, premiumPaid: 37_500, period: period("2026-01-01"), at: noon))
+    #expect(withFees.lines.map { "\($0.code) \($0.amount)" } == ["BASE 0", "FEE 1000", "ADMIN 500"])
+  }
+
+  @Test func thePolicysOwnAttributeOverridesTheFlowsDefault() {
+    let priced = flow([Self.line("BASE", "1")], onCancellation: true)
+    #expect(PremiumCalculator.calculatesOnCancellation(policy, flow: priced)! == (true, "flow"))
+    var own = policy
+    own.set(path: "calculateOnCancellation", to: false)
+    #expect(PremiumCalculator.calculatesOnCancellation(own, flow: priced)! == (false, "policy"))
+    #expect(PremiumCalculator.calculatesOnCancellation(policy, flow: nil) == nil)
   }
 
   @Test func roundTripsThroughJSON() throws {

@@ -27,44 +27,46 @@ struct WorkedExampleTests {
     #expect(premium.total == 179_988)
   }
 
-  @Test func cancelsOnTheFirstOfAprilWithARefund() throws {
+  func settlement(asOf date: String) throws -> CalculationResult {
     let premium = try #require(outcome.calculation)
-    let (reversal, settlement) = try PremiumCalculator.cancellation(
-      of: outcome.data, flow: flow, earlier: premium, effectiveDate: "2026-04-01",
-      at: Timestamp(iso8601: "2026-04-01T09:00:00Z")!)
-    #expect(reversal.lines.map(\.amount) == [-146_250, -2_500, -31_238])
-    #expect(reversal.total == -179_988)
-    let recalculated = try #require(settlement)
+    return try #require(
+      try PremiumCalculator.settlement(
+        of: outcome.data, flow: flow, premiumPaid: premium.total,
+        period: CancellationPeriod(policy: outcome.data, effectiveDate: date),
+        at: Timestamp(iso8601: "\(date)T09:00:00Z")!))
+  }
+
+  @Test func cancelsOnTheFirstOfAprilWithARefund() throws {
+    let recalculated = try settlement(asOf: "2026-04-01")
     #expect(recalculated.kind == .cancellation)
     #expect(recalculated.currency == "EUR")
     #expect(
       recalculated.lines.map { "\($0.code) \($0.amount)" } == [
         "BASE 36062",  // 146,250 × 90 / 365 = 36,061.64
         "POLICY_FEE 2500",  // not refundable
-        "PREMIUM_TAX 7703",  // 31,238 × 90 / 365 = 7,702.52
-        "CANCELLATION_FEE 5000",  // 90 days covered: past the cooling-off period
-        "PREMIUM_PAID -179988",
+        "PREMIUM_TAX 8098",  // 21% of (360.62 + 25.00) = 80.9802: tax on what is charged
+        "CANCELLATION_FEE 5000",  // 90 days covered: past the first 14 days
       ])
-    #expect(recalculated.total == -128_723)  // refund of 1,287.23 EUR
+    #expect(recalculated.total == 51_660)  // charged for the cover used
+    #expect(179_988 - recalculated.total == 128_328)  // refund of 1,283.28 EUR
     #expect(recalculated.lines[0].description.hasSuffix(", earned 90 of 365 days"))
   }
 
-  @Test func waivesTheFeeWithinTheCoolingOffPeriod() throws {
-    let premium = try #require(outcome.calculation)
-    let recalculated = try #require(
-      try PremiumCalculator.cancellation(
-        of: outcome.data, flow: flow, earlier: premium, effectiveDate: "2026-01-01",
-        at: Timestamp(iso8601: "2026-01-01T09:00:00Z")!
-      ).recalculated)
-    // Nothing earned but the policy fee: everything else comes back.
+  @Test func aCancellationFromInceptionRefundsEverything() throws {
+    let recalculated = try settlement(asOf: "2026-01-01")
+    #expect(recalculated.lines.map(\.amount) == [0, 0, 0])
+    #expect(recalculated.total == 0)
+  }
+
+  @Test func noFeeWithinTheFirstFourteenDays() throws {
+    let recalculated = try settlement(asOf: "2026-01-11")
     #expect(recalculated["CANCELLATION_FEE"] == 0)
-    #expect(recalculated["BASE"] == 0)
-    #expect(recalculated.total == 2_500 - 179_988)
+    #expect(recalculated["POLICY_FEE"] == 2_500)
   }
 
   @Test func documentsTheNumbersInTheExamplesReadme() throws {
     let readme = try CatalogTestPaths.read("examples/README.md")
-    for figure in ["1,799.88", "1,462.50", "312.38", "360.62", "77.03", "50.00", "-1,287.23", "1,287.23"] {
+    for figure in ["1,799.88", "1,462.50", "312.38", "360.62", "80.98", "50.00", "516.60", "1,283.28"] {
       #expect(readme.contains(figure), "examples/README.md does not show \(figure)")
     }
   }

@@ -31,7 +31,10 @@ struct ShippedCatalogTests {
     let underwriting = try #require(catalog.flows["INDIVIDUAL_HEALTH"]?.steps.last)
     #expect(underwriting.displayName == "Underwriting review")
     #expect(underwriting.resolvers.roles == ["underwriter", "senior-underwriter"])
-    #expect(underwriting.resolvers.authority != nil)
+    #expect(underwriting.resolvers.authority == nil)
+    #expect(underwriting.resolvers.authority(of: "underwriter") != nil)
+    #expect(underwriting.resolvers.authority(of: "senior-underwriter") != nil)
+    #expect(underwriting.resolvers.hasAuthority)
     #expect(underwriting.resolvers.makerChecker)
     #expect(
       underwriting.validationRules.map(\.code) == [

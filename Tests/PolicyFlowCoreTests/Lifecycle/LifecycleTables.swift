@@ -26,6 +26,7 @@ struct LifecycleState: Sendable, Hashable, CustomStringConvertible {
   static let inProcessV3 = LifecycleState(status: .inProcess, version: 3, isLatest: true, previous: .approved)
   static let pendedV1 = LifecycleState(status: .pended, version: 1, isLatest: true, previous: nil)
   static let pendedV3 = LifecycleState(status: .pended, version: 3, isLatest: true, previous: .approved)
+  static let pendedV3OfCanceled = LifecycleState(status: .pended, version: 3, isLatest: true, previous: .canceled)
   static let approvedV1 = LifecycleState(status: .approved, version: 1, isLatest: true, previous: nil)
   static let approvedV3 = LifecycleState(status: .approved, version: 3, isLatest: true, previous: .canceled)
   static let approvedV2Old = LifecycleState(status: .approved, version: 2, isLatest: false, previous: .approved)
@@ -34,7 +35,7 @@ struct LifecycleState: Sendable, Hashable, CustomStringConvertible {
   static let canceledV2Old = LifecycleState(status: .canceled, version: 2, isLatest: false, previous: .approved)
 
   static let all: [LifecycleState] = [
-    none, editV1, editV3OfApproved, editV3OfCanceled, inProcessV1, inProcessV3, pendedV1, pendedV3,
+    none, editV1, editV3OfApproved, editV3OfCanceled, inProcessV1, inProcessV3, pendedV1, pendedV3, pendedV3OfCanceled,
     approvedV1, approvedV3, approvedV2Old, canceledV1, canceledV3, canceledV2Old,
   ]
 }
@@ -42,7 +43,7 @@ struct LifecycleState: Sendable, Hashable, CustomStringConvertible {
 /// Every event, with each processing outcome and a resolve that clears or leaves reasons.
 let allEvents: [LifecycleEvent] = [
   .create, .edit, .submit, .processed(.fatal), .processed(.pends), .processed(.clean),
-  .resolve(openPendReasonsRemaining: 0), .resolve(openPendReasonsRemaining: 2), .revert, .cancel,
+  .resolve(openPendReasonsRemaining: 0), .resolve(openPendReasonsRemaining: 2), .revert, .cancel, .decline,
 ]
 
 /// One allowed row: a state, an event and the full effect expected.
@@ -64,7 +65,21 @@ private func allow(
     expected: LifecycleOutcome(
       status: status, versionEffect: effect, enqueuesForWorker: enqueue, withdrawsOpenPendReasons: withdraw,
       reversesCalculationResults: reverse, isIgnoredAsAlreadySubmitted: ignored,
-      statusHistory: StatusHistoryRow(status: row.0, isNewStatus: row.new, note: note)))
+      statusHistory: StatusHistoryRow(event: eventName(event), status: row.0, isNewStatus: row.new, note: note)))
+}
+
+/// The name status history records for an event, spelled out independently of the code under test.
+private func eventName(_ event: LifecycleEvent) -> String {
+  switch event {
+  case .create: "create"
+  case .edit: "edit"
+  case .submit: "submit"
+  case .processed: "processed"
+  case .resolve: "resolve"
+  case .revert: "revert"
+  case .cancel: "cancel"
+  case .decline: "decline"
+  }
 }
 
 /// DESIGN.md's table written out by hand, row by row, for every state it applies to.
@@ -102,9 +117,15 @@ let allowedTransitions: [AllowedTransition] = [
     row: (.inProcess, new: true)),
   allow(.pendedV1, .resolve(openPendReasonsRemaining: 2), .pended, .sameVersion, row: (.pended, new: false)),
   allow(.pendedV3, .resolve(openPendReasonsRemaining: 2), .pended, .sameVersion, row: (.pended, new: false)),
+  allow(
+    .pendedV3OfCanceled, .resolve(openPendReasonsRemaining: 0), .inProcess, .sameVersion, enqueue: true,
+    row: (.inProcess, new: true)),
+  allow(
+    .pendedV3OfCanceled, .resolve(openPendReasonsRemaining: 2), .pended, .sameVersion, row: (.pended, new: false)),
   // Pended | edit | Edit | same version; open pend reasons are withdrawn
   allow(.pendedV1, .edit, .edit, .sameVersion, withdraw: true, row: (.edit, new: true)),
   allow(.pendedV3, .edit, .edit, .sameVersion, withdraw: true, row: (.edit, new: true)),
+  allow(.pendedV3OfCanceled, .edit, .edit, .sameVersion, withdraw: true, row: (.edit, new: true)),
   // Approved, Canceled | edit | Edit | new version: version + 1 (latest only)
   allow(.approvedV1, .edit, .edit, .newVersion(number: 2), row: (.edit, new: true)),
   allow(.approvedV3, .edit, .edit, .newVersion(number: 4), row: (.edit, new: true)),
@@ -113,12 +134,15 @@ let allowedTransitions: [AllowedTransition] = [
   // Edit (version > 1) | revert | the previous version is current again, with its own status
   allow(.editV3OfApproved, .revert, .approved, .removeEditVersion(restoring: 2), row: (.approved, new: true)),
   allow(.editV3OfCanceled, .revert, .canceled, .removeEditVersion(restoring: 2), row: (.canceled, new: true)),
-  // Edit, Pended (version > 1), Approved (latest) | cancel | Canceled | reverses calculation results
+  // Edit, Pended (version > 1), Approved (latest) | cancel | Canceled | reverses the results in
+  // force; refused for an edit of a Canceled version
   allow(.editV3OfApproved, .cancel, .canceled, .sameVersion, reverse: true, row: (.canceled, new: true)),
-  allow(.editV3OfCanceled, .cancel, .canceled, .sameVersion, reverse: true, row: (.canceled, new: true)),
   allow(.pendedV3, .cancel, .canceled, .sameVersion, withdraw: true, reverse: true, row: (.canceled, new: true)),
   allow(.approvedV1, .cancel, .canceled, .sameVersion, reverse: true, row: (.canceled, new: true)),
   allow(.approvedV3, .cancel, .canceled, .sameVersion, reverse: true, row: (.canceled, new: true)),
+  // Edit, Pended (version 1) | decline | Canceled | open pend reasons withdrawn; nothing to reverse
+  allow(.editV1, .decline, .canceled, .sameVersion, row: (.canceled, new: true)),
+  allow(.pendedV1, .decline, .canceled, .sameVersion, withdraw: true, row: (.canceled, new: true)),
 ]
 
 private let processedAll: [LifecycleEvent] = [.processed(.fatal), .processed(.pends), .processed(.clean)]
@@ -136,18 +160,21 @@ let refusedTransitions: [(LifecycleState, LifecycleRefusal.Reason, [LifecycleEve
   (.editV1, .noOpenPendReasons, resolveAll),
   (.editV1, .noPreviousVersion, [.revert]),
   (.editV1, .neverApproved, [.cancel]),
+  (.editV3OfApproved, .notAnApplication, [.decline]),
   (.editV3OfApproved, .alreadyExists, [.create]),
   (.editV3OfApproved, .notInProcess, processedAll),
   (.editV3OfApproved, .noOpenPendReasons, resolveAll),
   (.editV3OfCanceled, .alreadyExists, [.create]),
   (.editV3OfCanceled, .notInProcess, processedAll),
   (.editV3OfCanceled, .noOpenPendReasons, resolveAll),
+  (.editV3OfCanceled, .nothingInForce, [.cancel]),
+  (.editV3OfCanceled, .notAnApplication, [.decline]),
 
   (.inProcessV1, .alreadyExists, [.create]),
-  (.inProcessV1, .workerMayHoldIt, [.edit, .revert, .cancel]),
+  (.inProcessV1, .workerMayHoldIt, [.edit, .revert, .cancel, .decline]),
   (.inProcessV1, .noOpenPendReasons, resolveAll),
   (.inProcessV3, .alreadyExists, [.create]),
-  (.inProcessV3, .workerMayHoldIt, [.edit, .revert, .cancel]),
+  (.inProcessV3, .workerMayHoldIt, [.edit, .revert, .cancel, .decline]),
   (.inProcessV3, .noOpenPendReasons, resolveAll),
 
   (.pendedV1, .alreadyExists, [.create]),
@@ -159,17 +186,26 @@ let refusedTransitions: [(LifecycleState, LifecycleRefusal.Reason, [LifecycleEve
   (.pendedV3, .awaitsResolution, [.submit]),
   (.pendedV3, .notInProcess, processedAll),
   (.pendedV3, .notAnEditVersion, [.revert]),
+  (.pendedV3, .notAnApplication, [.decline]),
+  (.pendedV3OfCanceled, .alreadyExists, [.create]),
+  (.pendedV3OfCanceled, .awaitsResolution, [.submit]),
+  (.pendedV3OfCanceled, .notInProcess, processedAll),
+  (.pendedV3OfCanceled, .notAnEditVersion, [.revert]),
+  (.pendedV3OfCanceled, .nothingInForce, [.cancel]),
+  (.pendedV3OfCanceled, .notAnApplication, [.decline]),
 
   (.approvedV1, .alreadyExists, [.create]),
   (.approvedV1, .alreadyProcessed, [.submit]),
   (.approvedV1, .notInProcess, processedAll),
   (.approvedV1, .noOpenPendReasons, resolveAll),
   (.approvedV1, .notAnEditVersion, [.revert]),
+  (.approvedV1, .notAnApplication, [.decline]),
   (.approvedV3, .alreadyExists, [.create]),
   (.approvedV3, .alreadyProcessed, [.submit]),
   (.approvedV3, .notInProcess, processedAll),
   (.approvedV3, .noOpenPendReasons, resolveAll),
   (.approvedV3, .notAnEditVersion, [.revert]),
+  (.approvedV3, .notAnApplication, [.decline]),
   (.approvedV2Old, .alreadyExists, [.create]),
   (.approvedV2Old, .notLatestVersion, allButCreate),
 
@@ -178,13 +214,13 @@ let refusedTransitions: [(LifecycleState, LifecycleRefusal.Reason, [LifecycleEve
   (.canceledV1, .notInProcess, processedAll),
   (.canceledV1, .noOpenPendReasons, resolveAll),
   (.canceledV1, .notAnEditVersion, [.revert]),
-  (.canceledV1, .alreadyCanceled, [.cancel]),
+  (.canceledV1, .alreadyCanceled, [.cancel, .decline]),
   (.canceledV3, .alreadyExists, [.create]),
   (.canceledV3, .alreadyProcessed, [.submit]),
   (.canceledV3, .notInProcess, processedAll),
   (.canceledV3, .noOpenPendReasons, resolveAll),
   (.canceledV3, .notAnEditVersion, [.revert]),
-  (.canceledV3, .alreadyCanceled, [.cancel]),
+  (.canceledV3, .alreadyCanceled, [.cancel, .decline]),
   (.canceledV2Old, .alreadyExists, [.create]),
   (.canceledV2Old, .notLatestVersion, allButCreate),
 ]

@@ -53,7 +53,7 @@ struct PolicyLifecycleTests {
 
   @Test func testTablesCoverTheCrossProductWithoutOverlap() {
     let refusedCount = refusedTransitions.reduce(0) { $0 + $1.2.count }
-    #expect(allowedTransitions.count == 32)
+    #expect(allowedTransitions.count == 36)
     #expect(allowedTransitions.count + refusedCount == crossProduct.count)
     #expect(crossProduct.count == LifecycleState.all.count * allEvents.count)
   }
@@ -74,12 +74,18 @@ struct PolicyLifecycleTests {
     (
       .editV1, .cancel,
       "Policy P-1 version 1 is Edit: it has never been approved, so nothing is in force and it cannot be "
-        + "canceled. Leave it unsubmitted, or edit it."
+        + "canceled. To close the application, decline it: 'policyflow policies decline P-1 --reason TEXT'."
     ),
     (
-      .pendedV1, .cancel,
-      "Policy P-1 version 1 is Pended: it has never been approved, so nothing is in force and it cannot be "
-        + "canceled. Leave its pend reasons open, or edit it."
+      .editV3OfCanceled, .cancel,
+      "Policy P-1 version 3 is Edit and edits a Canceled version, so nothing is in force and it cannot be "
+        + "canceled. Throw the edit away with 'policyflow policies revert P-1'."
+    ),
+    (
+      .approvedV3, .decline,
+      "Policy P-1 version 3 is Approved: only an application (version 1, never approved) is declined, so it "
+        + "cannot be declined. "
+        + "Cancel it instead: 'policyflow policies cancel P-1 --date YYYY-MM-DD'."
     ),
     (
       .pendedV3, .submit,
@@ -153,5 +159,6 @@ private func participle(_ event: LifecycleEvent) -> String {
   case .resolve: "resolved"
   case .revert: "reverted"
   case .cancel: "canceled"
+  case .decline: "declined"
   }
 }

@@ -1,0 +1,54 @@
+public import PolicyFlowCore
+
+extension PolicyStore {
+  /// Every processing cycle and status change of a policy, all versions, oldest first, for
+  /// `policies history`: `{"code", "gid", "statusHistory": [...], "cycles": [...]}`. A cycle has
+  /// its version, time, status, worker, catalog hash and flow, its messages and the pend
+  /// reasons it attached with what became of each.
+  public func history(_ code: String, readBy reader: String? = nil) throws -> JSON {
+    let gid = try details(code, readBy: reader).stored.policy.gid
+    let statusRows = try db.query(
+      "SELECT version, event, status, at, actor, note FROM status_history WHERE gid = ? ORDER BY id", [.text(gid)]
+    ) { row -> JSON in
+      func text(_ index: Int) -> JSON { row.isNull(at: index) ? .null : .string(row.string(at: index)) }
+      return [
+        "version": row.isNull(at: 0) ? .null : .int(row.int(at: 0)), "event": text(1), "status": text(2),
+        "at": text(3), "actor": text(4), "note": text(5),
+      ]
+    }
+    var reasonsByCycle: [Int64: [JSON]] = [:]
+    for (cycle, reason) in try db.query(
+      """
+      SELECT cycle_id, reason, description, step_display_name, resolved_by, resolved_at, withdrawn_at, note
+      FROM pend_history WHERE gid = ? AND cycle_id IS NOT NULL ORDER BY id
+      """, [.text(gid)],
+      row: { row -> (Int64, JSON) in
+        func text(_ index: Int) -> JSON { row.isNull(at: index) ? .null : .string(row.string(at: index)) }
+        return (
+          row.int64(at: 0),
+          [
+            "code": text(1), "description": text(2), "step": text(3), "resolvedBy": text(4), "resolvedAt": text(5),
+            "withdrawnAt": text(6), "note": text(7),
+          ]
+        )
+      })
+    {
+      reasonsByCycle[cycle, default: []].append(reason)
+    }
+    let cycles = try db.query(
+      """
+      SELECT c.id, c.version, c.at, c.status, c.worker, c.catalog_hash, c.flow, c.outcome
+      FROM cycle c JOIN policy p ON p.id = c.policy_id WHERE p.gid = ? ORDER BY c.id
+      """, [.text(gid)]
+    ) { row -> JSON in
+      [
+        "version": .int(row.int(at: 1)), "at": .string(row.string(at: 2)), "status": .string(row.string(at: 3)),
+        "actor": .string(row.string(at: 4)), "catalogHash": .string(row.string(at: 5)),
+        "flow": row.isNull(at: 6) ? .null : .string(row.string(at: 6)),
+        "messages": .array(Self.currentMessages(try JSON(parsing: row.string(at: 7)))),
+        "pendReasons": .array(reasonsByCycle[row.int64(at: 0)] ?? []),
+      ]
+    }
+    return ["code": .string(code), "gid": .string(gid), "statusHistory": .array(statusRows), "cycles": .array(cycles)]
+  }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import PolicyFlowCore
+import Testing
+
+/// Declining applications, maker-checker, authority per role, reserved fields and history,
+/// through the built binary (DESIGN.md, "Resolving pends" and the state table).
+@Suite(.serialized) struct ControlsTests {
+  /// The sum-assured example (750,000.00: above automatic acceptance, within an underwriter's
+  /// authority) imported, submitted and pended in Underwriting review.
+  func pended(_ store: StoreFixture, as actor: String = "tester", change: (inout JSON) -> Void = { _ in }) throws
+    -> String
+  {
+    let (path, code) = try store.writeExample("health-pended-sum-assured.json", change: change)
+    try store.succeed(["policies", "import", path, "--submit", "--as", actor])
+    try store.succeed(["worker", "--drain"])
+    #expect(try store.status(code) == "Pended")
+    return code
+  }
+
+  @Test func aDeclinedApplicationIsClosedAndLeavesThePendList() throws {
+    let store = try StoreFixture()
+    try store.addUsers(["uw": ["--roles", "underwriter"], "outsider": []])
+    let code = try pended(store)
+    let refused = try store.run(["policies", "decline", code, "--reason", "risk declined", "--as", "outsider"])
+    #expect(refused.exitCode == 77)
+    #expect(refused.stderr.contains("User 'outsider' may not decline 'SUM_ASSURED_REVIEW'"))
+    #expect(try store.status(code) == "Pended")
+
+    let declined = try store.succeed(["policies", "decline", code, "--reason", "risk declined", "--as", "uw"])
+    #expect(declined.stdout == "\(code): declined (Canceled, version 1): risk declined.\n")
+    #expect(try store.status(code) == "Canceled")
+    #expect(
+      try store.run(["pends", "list", "--json", "--as", "tester"]).stdout.trimmingCharacters(
+        in: .whitespacesAndNewlines) == "[]")
+    let shown = try store.show(code)
+    #expect(shown[path: "pendHistory.0.withdrawnAt"]?.stringValue != nil, "withdrawn, and kept in history")
+    #expect(shown[path: "cancellation.kind"] == "decline")
+    #expect(shown[path: "cancellation.reason"] == "risk declined")
+    #expect(try store.count("SELECT count(*) FROM calculation") == 0, "nothing was in force")
+
+    // An application in Edit, with no pend reason open, is declined by anyone who may edit it.
+    let (path, other) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", path, "--as", "tester"])
+    try store.succeed(["policies", "decline", other, "--reason", "withdrawn by the applicant", "--as", "uw"])
+    #expect(try store.status(other) == "Canceled")
+
+    // A policy that was approved once is canceled, not declined.
+    let (approvedPath, approved) = try store.writeExample("group-approved.json")
+    try store.succeed(["policies", "import", approvedPath, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    let notAnApplication = try store.run(["policies", "decline", approved, "--reason", "x", "--as", "tester"])
+    #expect(notAnApplication.exitCode == 1)
+    #expect(
+      notAnApplication.stderr.contains("Cancel it instead: 'policyflow policies cancel \(approved) --date YYYY-MM-DD'"))
+  }
+
+  /// Whoever imported, edited or submitted the version's data may not check it. The edit makes
+  /// the entry manual, which Data quality has a second person review (maker-checker).
+  @Test func makerCheckerKeepsEveryMakerOfTheDataFromResolvingIt() throws {
+    let store = try StoreFixture()
+    let underwriter = ["--roles", "policy-administrator,underwriter"]
+    try store.addUsers([
+      "importer": underwriter, "editor": underwriter, "submitter": underwriter, "checker": underwriter,
+    ])
+    let (path, code) = try store.writeExample("health-pended-sum-assured.json")
+    try store.succeed(["policies", "import", path, "--as", "importer"])
+    try store.succeed(["policies", "edit", code, "--set", #"policyholder.email="a@example.org""#, "--as", "editor"])
+    try store.succeed(["policies", "submit", code, "--as", "submitter"])
+    try store.succeed(["worker", "--drain"])
+    #expect(try store.status(code) == "Pended")
+    #expect(try store.show(code)[path: "pendReasons.0.code"] == "MANUAL_ENTRY_REVIEW")
+    for maker in ["importer", "editor", "submitter"] {
+      let refused = try store.run(["pends", "resolve", code, "--all", "--note", "fine", "--as", maker])
+      #expect(refused.exitCode == 77, "\(maker) resolved their own data")
+      #expect(refused.stderr.contains("requires a second person (maker-checker), and '\(maker)' created, imported"))
+    }
+    try store.succeed(["pends", "resolve", code, "--all", "--note", "checked", "--as", "checker"])
+  }
+
+  /// A resolution within an underwriter's authority holds for the sum it was given on: a later
+  /// version with a larger sum pends again, whatever `reattach` says, and goes to the role whose
+  /// authority covers it.
+  @Test func authorityHoldsForTheDataItWasGivenOn() throws {
+    let store = try StoreFixture()
+    try store.addUsers([
+      "uw": ["--roles", "underwriter"], "senior": ["--roles", "senior-underwriter"],
+      "clerk": ["--roles", "policy-administrator"],
+    ])
+    let code = try pended(store)
+    try store.succeed(["pends", "resolve", code, "--all", "--note", "within my limit", "--as", "uw"])
+    try store.succeed(["worker", "--drain"])
+    #expect(try store.status(code) == "Approved")
+
+    try store.succeed(["policies", "edit", code, "--set", "sumAssured=300000000", "--as", "tester"])
+    try store.succeed(["policies", "submit", code, "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    // The manual edit is reviewed in Data quality first.
+    try store.succeed(["pends", "resolve", code, "--reason", "MANUAL_ENTRY_REVIEW", "--note", "ok", "--as", "clerk"])
+    try store.succeed(["worker", "--drain"])
+    #expect(try store.status(code) == "Pended", "3,000,000.00 was never reviewed")
+    #expect(try store.show(code)[path: "pendReasons.0.code"] == "SUM_ASSURED_REVIEW")
+    let beyond = try store.run(["pends", "resolve", code, "--all", "--note", "x", "--as", "uw"])
+    #expect(beyond.exitCode == 77)
+    #expect(beyond.stderr.contains("as underwriter it is beyond the authority"))
+    #expect(beyond.stderr.contains("sumAssured = 300000000"))
+    #expect(beyond.stderr.contains("a user with the role senior-underwriter may"))
+    try store.succeed(["pends", "resolve", code, "--all", "--note", "reviewed", "--as", "senior"])
+    try store.succeed(["worker", "--drain"])
+    #expect(try store.status(code) == "Approved")
+    let resolution = try store.query(
+      "SELECT resolved_version, resolved_data_at IS NOT NULL FROM pend_history WHERE resolved_by = 'senior'"
+    ) { "\($0.int(at: 0)) \($0.int(at: 1))" }
+    #expect(resolution == ["2 1"], "the resolution records the version and data it was given on")
+  }
+
+  @Test func engineFieldsInADocumentAreRefused() throws {
+    let store = try StoreFixture()
+    let (path, code) = try store.writeExample("health-approved.json") {
+      $0.set(path: "status", to: "Approved")
+      $0.set(path: "gid", to: "0b7d5f0e-0000-4000-8000-000000000000")
+    }
+    let refused = try store.run(["policies", "import", path, "--as", "tester"])
+    #expect(refused.exitCode == 65)
+    #expect(
+      refused.stderr.contains(
+        "\(path):1: gid: is reserved for the engine (the engine issues it when the policy is created); remove it"))
+    #expect(refused.stderr.contains("\(path):1: status: is reserved for the engine"))
+    #expect(try store.count("SELECT count(*) FROM policy") == 0, "nothing imported")
+
+    let (cleanPath, _) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", cleanPath, "--as", "tester"])
+    let edit = try store.run(["policies", "edit", code, "--set", "version=7", "--as", "tester"])
+    #expect(edit.exitCode == 65)
+    #expect(edit.stderr.contains("version: is reserved for the engine"))
+    #expect(try store.show(code)[path: "data.version"] == nil)
+  }
+
+  @Test func historyShowsEveryCycleWithItsMessagesAndPendReasons() throws {
+    let store = try StoreFixture()
+    try store.addUsers(["uw": ["--roles", "underwriter"]])
+    let code = try pended(store)
+    try store.succeed(["pends", "resolve", code, "--all", "--note", "fine", "--as", "uw"])
+    try store.succeed(["worker", "--drain"])
+    let history = try JSON(
+      parsing: try store.succeed(["policies", "history", code, "--json", "--as", "tester"]).stdout)
+    let cycles = history[path: "cycles"]?.arrayValue ?? []
+    #expect(cycles.map { $0[path: "status"]!.stringValue! } == ["Pended", "Approved"])
+    #expect(cycles[0][path: "pendReasons.0.code"] == "SUM_ASSURED_REVIEW")
+    #expect(cycles[0][path: "pendReasons.0.resolvedBy"] == "uw")
+    #expect(cycles.allSatisfy { $0[path: "catalogHash"]?.stringValue?.hasPrefix("sha256:") == true })
+    #expect(cycles.allSatisfy { $0[path: "actor"]?.stringValue?.isEmpty == false && $0[path: "at"] != nil })
+    #expect(cycles[1][path: "messages"]?.arrayValue?.isEmpty == false, "the approving cycle's messages stay readable")
+    let events = (history[path: "statusHistory"]?.arrayValue ?? []).map { $0[path: "event"]!.stringValue! }
+    #expect(events == ["create", "submit", "processed", "resolve", "processed"])
+    let linked = try store.query(
+      "SELECT s.status, s.version, h.version FROM pend_history h JOIN status_history s ON s.id = h.status_history_id"
+    ) { "\($0.string(at: 0)) \($0.int(at: 1)) \($0.int(at: 2))" }
+    #expect(linked == ["Pended 1 1"])
+    let text = try store.succeed(["policies", "history", code, "--as", "tester"]).stdout
+    #expect(text.contains("processed → Pended"))
+    #expect(text.contains("pend    SUM_ASSURED_REVIEW in Underwriting review: resolved by uw"))
+  }
+}
