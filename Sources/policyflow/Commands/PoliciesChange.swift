@@ -35,7 +35,7 @@ enum PoliciesChange {
     options: [
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .value("--date", "yyyy-mm-dd", "The effective date of the cancellation.", required: true),
-      .value("--reason", "text", "Why it is cancelled, for the history."),
+      .value("--reason", "text", "Why it is canceled, for the history."),
       CommonOptions.json,
     ],
     run: runCancel)
