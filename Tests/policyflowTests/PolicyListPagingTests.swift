@@ -6,32 +6,13 @@ import Testing
 /// with a hint on stderr while more follow; the filters and data access apply before the page
 /// is cut, so no page comes out short while more follow. Listing changes nothing.
 @Suite(.serialized) struct PolicyListPagingTests {
-  /// Imports copies of the approvable health example, one per code, each in the data access
-  /// group given (nil: none), and submits them.
-  func importPolicies(_ store: StoreFixture, _ policies: [(code: String, group: String?)]) throws {
-    let template = try JSON(
-      parsing: String(
-        contentsOf: PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies/health-approved.json"),
-        encoding: .utf8))
-    let lines = policies.map { code, group in
-      var policy = template
-      policy.set(path: "code", to: .string(code))
-      if let group { policy.set(path: "accessGroup", to: .string(group)) }
-      return policy.serialized()
-    }
-    let file = store.directory.appendingPathComponent("policies.jsonl")
-    try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-    let imported = try store.run(["policies", "import", file.path, "--submit", "--as", "tester"])
-    #expect(imported.exitCode == 0, "\(imported.stderr)")
-  }
-
   func codes(_ result: PolicyFlowBinary.Result) throws -> [String] {
     try JSON(parsing: result.stdout).arrayValue?.compactMap { $0[path: "code"]?.stringValue } ?? []
   }
 
   @Test func pagesInTextSayHowToGetTheNextOne() throws {
     let store = try StoreFixture()
-    try importPolicies(store, (1...5).map { (code: "P-\($0)", group: nil) })
+    try store.importCopies((1...5).map { (code: "P-\($0)", group: nil) }, submit: true)
     #expect(try store.run(["worker", "--drain"]).exitCode == 0)
     let before = try store.snapshot()
 
@@ -64,9 +45,9 @@ import Testing
   /// it names, or none.
   @Test func jsonPagesTogetherAreTheWholeFilteredList() throws {
     let store = try StoreFixture()
-    try importPolicies(store, (1...7).map { (code: "P-\($0)", group: nil) })
+    try store.importCopies((1...7).map { (code: "P-\($0)", group: nil) }, submit: true)
     #expect(try store.run(["worker", "--drain"]).exitCode == 0)
-    try importPolicies(store, [(code: "P-0", group: nil)])
+    try store.importCopies([(code: "P-0", group: nil)], submit: true)
     let whole = try store.run(["policies", "list", "--status", "Approved", "--json", "--as", "tester"])
     #expect(try codes(whole) == (1...7).map { "P-\($0)" })
 
@@ -94,9 +75,9 @@ import Testing
   @Test func pagesOfAReaderInADataAccessGroupAreFull() throws {
     let store = try StoreFixture()
     try store.addUsers([("north", ["--roles", "underwriter", "--groups", "north"])])
-    try importPolicies(
-      store,
-      [("P-1", "south"), ("P-2", "north"), ("P-3", "south"), ("P-4", nil), ("P-5", "south"), ("P-6", "north")])
+    try store.importCopies(
+      [("P-1", "south"), ("P-2", "north"), ("P-3", "south"), ("P-4", nil), ("P-5", "south"), ("P-6", "north")],
+      submit: true)
     let first = try store.run(["policies", "list", "--limit", "2", "--json", "--as", "north"])
     #expect(first.exitCode == 0)
     #expect(try codes(first) == ["P-2", "P-4"])

@@ -13,12 +13,4 @@ extension StoreFixture {
       }.joined(separator: "\n")
     }.joined(separator: "\n--\n")
   }
-
-  /// Adds users as `tester` (the store's administrator): each name with its `users add` options.
-  func addUsers(_ users: [(String, [String])]) throws {
-    for (name, options) in users {
-      let added = try run(["users", "add", name, "--as", "tester"] + options)
-      precondition(added.exitCode == 0, "users add \(name) failed: \(added.stderr)")
-    }
-  }
 }
