@@ -70,6 +70,30 @@ import Testing
     #expect(unprocessed == [["code": "P-0", "version": 1, "status": "In Process", "processFlow": nil]])
   }
 
+  /// A policy no worker has processed yet is listed under the flow it names, filtered or not.
+  @Test func aPolicyNotProcessedYetIsListedUnderTheFlowItNames() throws {
+    let store = try StoreFixture()
+    var policy = try JSON(
+      parsing: String(
+        contentsOf: PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies/health-approved.json"),
+        encoding: .utf8))
+    policy.set(path: "processFlow", to: "INDIVIDUAL_HEALTH")
+    let file = store.directory.appendingPathComponent("named.json")
+    try policy.serialized().write(to: file, atomically: true, encoding: .utf8)
+    #expect(try store.run(["policies", "import", file.path, "--as", "tester"]).exitCode == 0)
+    try store.importCopies([(code: "P-1", group: nil)], submit: false)
+    let all = try store.run(["policies", "list", "--limit", "5", "--json", "--as", "tester"])
+    #expect(
+      try JSON(parsing: all.stdout) == [
+        ["code": "HP-2026-000101", "version": 1, "status": "Edit", "processFlow": "INDIVIDUAL_HEALTH"],
+        ["code": "P-1", "version": 1, "status": "Edit", "processFlow": nil],
+      ])
+    let named = try store.run(["policies", "list", "--flow", "INDIVIDUAL_HEALTH", "--limit", "1", "--as", "tester"])
+    #expect(named.exitCode == 0)
+    #expect(named.stdout.contains("HP-2026-000101  1        Edit    INDIVIDUAL_HEALTH"))
+    #expect(named.stderr == "")
+  }
+
   /// Policies in groups the reader does not hold are left out before the page is cut: a page
   /// is full while more follow, and the hint names the last code the reader sees.
   @Test func pagesOfAReaderInADataAccessGroupAreFull() throws {

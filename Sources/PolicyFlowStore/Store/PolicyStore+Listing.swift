@@ -41,16 +41,17 @@ extension PolicyStore {
     let user: User? = try reader.map { try self.user($0) } ?? nil
     // One statement for the page, walking the current codes in order from `after`: a policy's
     // flow is that of the last cycle of its version (SQLite gives the bare columns of a group
-    // the values of the row where max() is found), else its own processFlow. Data access is
-    // checked here, not on the rows read, so a page is never cut short by policies left out.
+    // the values of the row where max() is found), else its own processFlow; the alias is not
+    // `flow`, which HAVING would read as the cycle's column. Data access is checked here, not on
+    // the rows read, so a page is never cut short by policies left out.
     return try db.query(
       """
-      SELECT p.code, p.version, p.status, coalesce(c.flow, p.process_flow) AS flow, max(c.id)
+      SELECT p.code, p.version, p.status, coalesce(c.flow, p.process_flow) AS listed_flow, max(c.id)
       FROM policy p LEFT JOIN cycle c ON c.policy_id = p.id AND c.version = p.version
       WHERE p.is_current = 1 AND p.code > ?1 AND (?2 IS NULL OR p.status = ?2)
         AND (p.access_group IS NULL OR ?4 OR p.access_group IN (SELECT value FROM json_each(?5)))
       GROUP BY p.code
-      HAVING ?3 IS NULL OR flow = ?3
+      HAVING ?3 IS NULL OR listed_flow = ?3
       ORDER BY p.code LIMIT ?6
       """,
       [
