@@ -31,16 +31,20 @@ import Testing
     #expect(reports.map { $0[path: "file"] } == [.string(Self.pended), .string(Self.approved)])
   }
 
-  /// A file whose only record is bad: the finding on stderr, exit 65, and still an array (it
-  /// used to print `null`), empty.
+  /// A file whose only record has one bad field: the finding on stderr, exit 65, and still an
+  /// array, empty (it used to print `null`).
   @Test func noReadableRecordIsAnEmptyArray() throws {
     let directory = try PolicyFlowBinary.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("bad.jsonl")
-    try #"{"code": "C 1", "lineOfBusiness": "health"}"#.write(to: file, atomically: true, encoding: .utf8)
+    var policy = try JSON(
+      parsing: String(
+        contentsOf: PolicyFlowBinary.packageRoot.appendingPathComponent(Self.approved), encoding: .utf8))
+    policy.set(path: "code", to: "C 1")
+    try policy.serialized().write(to: file, atomically: true, encoding: .utf8)
     let result = try PolicyFlowBinary.run(["policies", "validate", file.path, "--json"])
     #expect(result.exitCode == 65)
-    #expect(result.stderr.contains("\(file.path):1: code: 'C 1' is not a valid policy code"))
+    #expect(result.stderr.hasPrefix("\(file.path):1: code: 'C 1' is not a valid policy code"))
     #expect(try JSON(parsing: result.stdout) == [])
   }
 }

@@ -78,8 +78,9 @@ extension PolicyStore {
 
   /// Changes a user's roles, data access groups or administrator right (each only when given),
   /// and returns the user as now stored; only administrators may, and the last administrator
-  /// stays one. The name is the request's input: an unknown one is invalid input, like an
-  /// existing one for ``addUser(_:by:)``; taking the last administrator's right is refused. Pends already resolved stay resolved; the new rights count from now on.
+  /// stays one (refused). The name is the request's input: an unknown one is invalid input, like
+  /// an existing one for ``addUser(_:by:)``. Pends already resolved stay resolved; the new rights
+  /// count from now on.
   @discardableResult
   public func updateUser(
     _ name: String, roles: [String]? = nil, groups: [String]? = nil, isAdmin: Bool? = nil, by actor: String
