@@ -67,7 +67,7 @@ enum PoliciesSubmit {
       (requests[problem.index].location.map { "\($0): " } ?? "") + problem.error.message
     }
     let exitCodes = Set(refusal.problems.map { StoreFailure.exitCode($0.error) })
-    let exitCode = exitCodes.count == 1 ? exitCodes.first! : 1
+    let exitCode = exitCodes.count == 1 ? exitCodes.first ?? 1 : 1
     guard sentences.count > 1 else {
       return CommandFailure(message: sentences[0] + " Nothing was submitted.", exitCode: exitCode)
     }
