@@ -63,7 +63,7 @@ struct CatalogCommandTests {
     let path = "examples/policies/\(file)"
     let result = try PolicyFlowBinary.run(["policies", "validate", "--file", path, "--at", "2026-11-22", "--json"])
     #expect(result.exitCode == 0, "\(result.stderr)")
-    let outcome = try JSON(parsing: result.stdout)
+    let outcome = try #require(JSON(parsing: result.stdout)[path: "0"])
     let document = try JSON(
       parsing: String(contentsOfFile: PolicyFlowBinary.packageRoot.appendingPathComponent(path).path, encoding: .utf8))
     #expect(outcome[path: "code"] == document[path: "code"])
@@ -96,7 +96,7 @@ struct CatalogCommandTests {
     let file = directory.appendingPathComponent("p.json")
     try policy.serialized().write(to: file, atomically: true, encoding: .utf8)
     let result = try PolicyFlowBinary.run(["policies", "validate", "--file", file.path, "--at", "2026-11-22", "--json"])
-    let outcome = try JSON(parsing: result.stdout)
+    let outcome = try #require(JSON(parsing: result.stdout)[path: "0"])
     #expect(outcome[path: "status"] == "Edit")
     #expect(outcome[path: "messages.0.code"] == "MSG_DATE_OF_BIRTH_INVALID")
     #expect(outcome[path: "messages.0.step"] == "data-quality")

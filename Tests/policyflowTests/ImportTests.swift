@@ -91,7 +91,7 @@ import Testing
       stdin: try String(
         contentsOf: OperatorTests.examples.appendingPathComponent("health-approved.json"), encoding: .utf8))
     #expect(piped.exitCode == 0, "\(piped.stderr)")
-    #expect(try JSON(parsing: piped.stdout)[path: "status"] == "Approved")
+    #expect(try JSON(parsing: piped.stdout)[path: "0.status"] == "Approved")
 
     // Extensions count in any case.
     let upper = store.directory.appendingPathComponent("GOOD.JSONL")

@@ -175,8 +175,24 @@ extension PolicyStore {
   }
 
   /// Submits several policies in one transaction: all of them, or none when one is refused.
+  /// Every code is tried, so that a refusal (``SubmitRefusal``) names each code refused, not
+  /// only the first; an actor the store does not know is refused once, as a ``StoreError``.
   public func submit(_ codes: [String], actor: String) throws -> [SubmitResult] {
-    try db.transaction { try codes.map { try submitCurrent($0, actor: actor) } }
+    try db.transaction {
+      _ = try knownUser(actor)
+      var results: [SubmitResult] = []
+      var problems: [SubmitRefusal.Problem] = []
+      for (index, code) in codes.enumerated() {
+        // A refusal comes before the policy is written to; the transaction is rolled back below.
+        do {
+          results.append(try submitCurrent(code, actor: actor))
+        } catch let error as StoreError {
+          problems.append(SubmitRefusal.Problem(index: index, error: error))
+        }
+      }
+      guard problems.isEmpty else { throw SubmitRefusal(problems: problems) }
+      return results
+    }
   }
 
   @discardableResult

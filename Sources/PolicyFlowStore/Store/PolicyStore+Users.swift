@@ -78,7 +78,9 @@ extension PolicyStore {
 
   /// Changes a user's roles, data access groups or administrator right (each only when given),
   /// and returns the user as now stored; only administrators may, and the last administrator
-  /// stays one. Pends already resolved stay resolved; the new rights count from now on.
+  /// stays one (refused). The name is the request's input: an unknown one is invalid input, like
+  /// an existing one for ``addUser(_:by:)``. Pends already resolved stay resolved; the new rights
+  /// count from now on.
   @discardableResult
   public func updateUser(
     _ name: String, roles: [String]? = nil, groups: [String]? = nil, isAdmin: Bool? = nil, by actor: String
@@ -86,7 +88,7 @@ extension PolicyStore {
     try db.transaction {
       try requireAdministrator(try knownUser(actor), toDo: "change users")
       guard var user = try self.user(name) else {
-        throw StoreError(.notFound, "No user '\(name)'; 'policyflow users add \(name)' adds one.")
+        throw StoreError(.invalidInput, "No user '\(name)'; 'policyflow users add \(name)' adds one.")
       }
       if isAdmin == false, user.isAdmin,
         try db.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1", row: { $0.int(at: 0) }) == 1
@@ -106,11 +108,14 @@ extension PolicyStore {
     }
   }
 
-  /// Removes a user; only administrators may, and the last administrator stays.
+  /// Removes a user; only administrators may, and the last administrator stays (refused, as
+  /// ``updateUser(_:roles:groups:isAdmin:by:)`` refuses it). An unknown name is invalid input.
   public func removeUser(_ name: String, by actor: String) throws {
     try db.transaction {
       try requireAdministrator(try knownUser(actor), toDo: "remove users")
-      guard let user = try self.user(name) else { throw StoreError(.notFound, "No user '\(name)'.") }
+      guard let user = try self.user(name) else {
+        throw StoreError(.invalidInput, "No user '\(name)'; 'policyflow users list' names them.")
+      }
       if user.isAdmin,
         try db.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1", row: { $0.int(at: 0) }) == 1
       {

@@ -6,12 +6,21 @@ enum PoliciesList {
   static let list = Command(
     name: "list",
     abstract: "List current policy versions, optionally of one status or flow.",
+    discussion: """
+      Policies are listed in code order. For a large store, --limit N lists a page of N; when more \
+      follow, stderr says which --after CODE gives the next page (with --json too, whose output stays an \
+      array: a page shorter than the limit is the last).
+      """,
     options: [
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .value("--status", "status", "Edit, \"In Process\", Pended, Approved or Canceled."),
-      .value("--flow", "flow", "A flow code."), CommonOptions.json,
+      .value("--flow", "flow", "A flow code."), limit,
+      .value("--after", "code", "List only policies whose code sorts after this one (the last of the previous page)."),
+      CommonOptions.json,
     ],
     run: runList)
+
+  static let limit = Option.value("--limit", "n", "List at most n policies, a page.", default: "all")
 
   static let show = Command(
     name: "show",
@@ -32,9 +41,18 @@ enum PoliciesList {
         message: "Invalid value '\(status)' for '--status <status>'.\(Suggestion.didYouMean(status, among: names)) "
           + "Expected one of: \(names.joined(separator: ", ")).", commandPath: invocation.commandPath)
     }
+    let limit = try invocation.positiveInteger(Self.limit)
     let store = try StoreOptions.open(invocation)
-    let policies = try store.policySummaries(
-      status: status, flow: invocation.value("--flow"), readBy: StoreOptions.reader(invocation, of: store))
+    // One more than the page, to know whether another page follows.
+    var policies = try store.policySummaries(
+      status: status, flow: invocation.value("--flow"), after: invocation.value("--after"),
+      limit: limit.map { $0 < Int.max ? $0 + 1 : $0 }, readBy: StoreOptions.reader(invocation, of: store))
+    var nextPage: String?
+    if let limit, policies.count > limit {
+      policies.removeLast(policies.count - limit)
+      nextPage = "More policies follow: add --after \(policies[limit - 1].code) for the next page."
+    }
+    defer { if let nextPage { Terminal.error(nextPage) } }
     if invocation.flag("--json") {
       Terminal.out(
         JSON.array(

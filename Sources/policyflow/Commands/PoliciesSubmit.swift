@@ -7,17 +7,41 @@ enum PoliciesSubmit {
     name: "submit",
     abstract: "Submit policies for processing: they become In Process and are queued for a worker.",
     discussion: """
-      All the policies are submitted in one transaction, or none when one is refused. A policy already \
-      In Process is recorded as "already submitted" and not queued twice.
+      All the policies are submitted in one transaction, or none when one is refused: then every refused \
+      code is named (FILE:LINE for a code from --file). A policy already In Process is recorded as \
+      "already submitted" and not queued twice. --file reads codes one a line, skipping blank lines and \
+      lines starting with #; - reads them from stdin. Codes given as arguments come first.
       """,
-    arguments: [Positional(name: "code", help: "Policy codes.", isRepeating: true)],
-    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog, CommonOptions.json],
+    arguments: [Positional(name: "code", help: "Policy codes.", isRepeating: true, isOptional: true)],
+    options: [
+      StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
+      .repeating("--file", "path", "A file of policy codes, one a line; - reads stdin."), CommonOptions.json,
+    ],
     run: run)
 
+  /// A code to submit, and where it was read when it came from a file.
+  private typealias Request = (code: String, location: String?)
+
   static func run(_ invocation: Invocation) throws -> Int32 {
+    let files = invocation.all("--file").map(CodeListFile.init(path:))
+    guard !invocation.positionals.isEmpty || !files.isEmpty else {
+      throw UsageError(
+        message: "Missing expected argument '<code> ...' (or '--file <path>').", commandPath: invocation.commandPath)
+    }
+    var requests: [Request] = invocation.positionals.map { ($0, nil) }
+    for file in files { requests += try file.entries().map { ($0.code, $0.location) } }
+    guard !requests.isEmpty else {
+      Terminal.error("Nothing to submit: \(files.map(\.label).joined(separator: ", ")) holds no policy codes.")
+      return 0
+    }
     let store = try StoreOptions.open(invocation)
-    let codes = invocation.positionals
-    let results = try StoreCommand.run { try store.submit(codes, actor: StoreOptions.actor(invocation)) }
+    let codes = requests.map(\.code)
+    let results: [PolicyStore.SubmitResult]
+    do {
+      results = try StoreCommand.run { try store.submit(codes, actor: StoreOptions.actor(invocation)) }
+    } catch let refusal as SubmitRefusal {
+      throw failure(refusal, requests)
+    }
     if invocation.flag("--json") {
       let entries = zip(codes, results).map { code, result -> JSON in
         ["code": .string(code), "result": .string(result == .queued ? "queued" : "alreadySubmitted")]
@@ -32,5 +56,24 @@ enum PoliciesSubmit {
       }
     }
     return 0
+  }
+
+  /// Every refused code on stderr, prefixed with its FILE:LINE when it came from a file (the
+  /// store's sentence names the code), then one failure. The exit code is that of the
+  /// refusals when they agree (1 for an unknown code or a refused transition, 77 for a policy
+  /// out of reach), else 1.
+  private static func failure(_ refusal: SubmitRefusal, _ requests: [Request]) -> CommandFailure {
+    let sentences = refusal.problems.map { problem in
+      (requests[problem.index].location.map { "\($0): " } ?? "") + problem.error.message
+    }
+    let exitCodes = Set(refusal.problems.map { StoreFailure.exitCode($0.error) })
+    let exitCode = exitCodes.count == 1 ? exitCodes.first ?? 1 : 1
+    guard sentences.count > 1 else {
+      return CommandFailure(message: sentences[0] + " Nothing was submitted.", exitCode: exitCode)
+    }
+    for sentence in sentences { Terminal.error(sentence) }
+    return CommandFailure(
+      message: "\(sentences.count) of \(requests.count) policies cannot be submitted; nothing was submitted.",
+      exitCode: exitCode)
   }
 }

@@ -10,8 +10,8 @@ enum PoliciesValidate {
       Prints the status each policy would reach, every message and pend reason with the rule that \
       attached it, and the values the rule's condition read. Files are read as 'policies import' reads them \
       (.json with one policy or an array, .jsonl, .csv) with the same field checks; a directory stands for \
-      its .json, .jsonl and .csv files. With --json: one policy gives one object, several give an array \
-      whose objects also carry "file" and "line".
+      its .json, .jsonl and .csv files. With --json: an array with one object per policy (also for one), \
+      each carrying its "file" and "line".
       """,
     arguments: [
       Positional(name: "path", help: "More policy files or directories.", isRepeating: true, isOptional: true)
@@ -46,17 +46,16 @@ enum PoliciesValidate {
         var report = outcome.json
         // The text output names the policy; so does the JSON.
         if let code = data[path: "code"] { report.set(path: "code", to: code) }
-        if several {
-          report.set(path: "file", to: .string(document.file))
-          report.set(path: "line", to: .int(document.line))
-        }
+        report.set(path: "file", to: .string(document.file))
+        report.set(path: "line", to: .int(document.line))
         reports.append(report)
       } else {
         Terminal.out(OutcomeOutput.text(outcome, file: label, code: data[path: "code"]?.stringValue))
       }
     }
     if invocation.flag("--json") {
-      Terminal.out((several ? .array(reports) : reports.first ?? .null).serialized(pretty: true))
+      // One shape however many policies the files hold, so a script need not count them first.
+      Terminal.out(JSON.array(reports).serialized(pretty: true))
     }
     return parsed.rowFindings.isEmpty ? 0 : ExitCode.invalidInput
   }

@@ -1,0 +1,61 @@
+import Testing
+
+/// `users add|update|remove` say what went wrong with the same exit codes as the rest of the
+/// tool: a name that cannot be used (already taken, or unknown) is invalid input (65), and
+/// taking the last administrator away is refused like a lifecycle transition (1). Each refusal
+/// changes nothing.
+@Suite(.serialized) struct UserExitCodeTests {
+  @Test func addingAnExistingUserIsInvalidInput() throws {
+    let store = try StoreFixture()
+    try store.addUsers([("uw", ["--roles", "underwriter"])])
+    let before = try store.snapshot()
+    let again = try store.run(["users", "add", "uw", "--roles", "senior-underwriter", "--as", "tester"])
+    #expect(again.exitCode == 65)
+    #expect(again.stdout == "")
+    #expect(
+      again.stderr == "Error: User 'uw' already exists; 'policyflow users update' changes roles and groups.\n")
+    #expect(try store.snapshot() == before)
+  }
+
+  @Test func updatingAnUnknownUserIsInvalidInput() throws {
+    let store = try StoreFixture()
+    let before = try store.snapshot()
+    let updated = try store.run(["users", "update", "ghost", "--roles", "underwriter", "--as", "tester"])
+    #expect(updated.exitCode == 65)
+    #expect(updated.stdout == "")
+    #expect(updated.stderr == "Error: No user 'ghost'; 'policyflow users add ghost' adds one.\n")
+    #expect(try store.snapshot() == before)
+  }
+
+  @Test func removingAnUnknownUserIsInvalidInput() throws {
+    let store = try StoreFixture()
+    let before = try store.snapshot()
+    let removed = try store.run(["users", "remove", "ghost", "--as", "tester"])
+    #expect(removed.exitCode == 65)
+    #expect(removed.stdout == "")
+    #expect(removed.stderr == "Error: No user 'ghost'; 'policyflow users list' names them.\n")
+    #expect(try store.snapshot() == before)
+  }
+
+  /// Removing the last administrator and taking its right away are the same refusal, with the
+  /// same exit code, and either works once another administrator exists.
+  @Test func theLastAdministratorStaysWhicheverWayItIsTakenAway() throws {
+    let store = try StoreFixture()
+    try store.addUsers([("uw", ["--roles", "underwriter"])])
+    let before = try store.snapshot()
+    let removed = try store.run(["users", "remove", "tester", "--as", "tester"])
+    #expect(removed.exitCode == 1)
+    #expect(removed.stdout == "")
+    #expect(removed.stderr == "Error: User 'tester' is the last administrator; add another administrator first.\n")
+    let demoted = try store.run(["users", "update", "tester", "--no-admin", "--as", "tester"])
+    #expect(demoted.exitCode == 1)
+    #expect(demoted.stdout == "")
+    #expect(demoted.stderr == "Error: User 'tester' is the last administrator; make another user one first.\n")
+    #expect(try store.snapshot() == before)
+
+    #expect(try store.run(["users", "update", "uw", "--admin", "--as", "tester"]).exitCode == 0)
+    let removedNow = try store.run(["users", "remove", "tester", "--as", "uw"])
+    #expect(removedNow.exitCode == 0, "\(removedNow.stderr)")
+    #expect(try store.query("SELECT name FROM app_user WHERE is_admin = 1") { $0.string(at: 0) } == ["uw"])
+  }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import PolicyFlowCore
+import Testing
+
+/// `policies validate --json` prints one shape whatever the files hold: an array with an object
+/// per policy, each naming its file and line, so a script reads one policy as it reads many.
+@Suite(.serialized) struct ValidateJSONShapeTests {
+  static let approved = "examples/policies/health-approved.json"
+  static let pended = "examples/policies/health-pended-sum-assured.json"
+
+  @Test func onePolicyIsAnArrayOfOne() throws {
+    let result = try PolicyFlowBinary.run(["policies", "validate", Self.approved, "--at", "2026-11-22", "--json"])
+    #expect(result.exitCode == 0)
+    #expect(result.stderr == "")
+    let reports = try #require(JSON(parsing: result.stdout).arrayValue)
+    #expect(reports.count == 1)
+    #expect(reports.first?[path: "code"] == "HP-2026-000101")
+    #expect(reports.first?[path: "status"] == "Approved")
+    #expect(reports.first?[path: "file"] == .string(Self.approved))
+    #expect(reports.first?[path: "line"] == 1)
+  }
+
+  @Test func severalPoliciesAreAnArrayInTheOrderGiven() throws {
+    let result = try PolicyFlowBinary.run([
+      "policies", "validate", Self.approved, "--file", Self.pended, "--at", "2026-11-22", "--json",
+    ])
+    #expect(result.exitCode == 0)
+    #expect(result.stderr == "")
+    let reports = try #require(JSON(parsing: result.stdout).arrayValue)
+    #expect(reports.map { $0[path: "status"] } == ["Pended", "Approved"], "--file first, then the paths")
+    #expect(reports.map { $0[path: "file"] } == [.string(Self.pended), .string(Self.approved)])
+  }
+
+  /// A file whose only record has one bad field: the finding on stderr, exit 65, and still an
+  /// array, empty (it used to print `null`).
+  @Test func noReadableRecordIsAnEmptyArray() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("bad.jsonl")
+    var policy = try JSON(
+      parsing: String(
+        contentsOf: PolicyFlowBinary.packageRoot.appendingPathComponent(Self.approved), encoding: .utf8))
+    policy.set(path: "code", to: "C 1")
+    try policy.serialized().write(to: file, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["policies", "validate", file.path, "--json"])
+    #expect(result.exitCode == 65)
+    #expect(result.stderr.hasPrefix("\(file.path):1: code: 'C 1' is not a valid policy code"))
+    #expect(try JSON(parsing: result.stdout) == [])
+  }
+}
