@@ -19,7 +19,7 @@ import Testing
 
   @Test func aDeclinedApplicationIsClosedAndLeavesThePendList() throws {
     let store = try StoreFixture()
-    try store.addUsers(["uw": ["--roles", "underwriter"], "outsider": []])
+    try store.addUsers([("uw", ["--roles", "underwriter"]), ("outsider", [])])
     let code = try pended(store)
     let refused = try store.run(["policies", "decline", code, "--reason", "risk declined", "--as", "outsider"])
     #expect(refused.exitCode == 77)
@@ -58,10 +58,8 @@ import Testing
   /// the entry manual, which Data quality has a second person review (maker-checker).
   @Test func makerCheckerKeepsEveryMakerOfTheDataFromResolvingIt() throws {
     let store = try StoreFixture()
-    let underwriter = ["--roles", "policy-administrator,underwriter"]
-    try store.addUsers([
-      "importer": underwriter, "editor": underwriter, "submitter": underwriter, "checker": underwriter,
-    ])
+    let roles = ["--roles", "policy-administrator,underwriter"]
+    try store.addUsers(["importer", "editor", "submitter", "checker"].map { ($0, roles) })
     let (path, code) = try store.writeExample("health-pended-sum-assured.json")
     try store.succeed(["policies", "import", path, "--as", "importer"])
     try store.succeed(["policies", "edit", code, "--set", #"policyholder.email="a@example.org""#, "--as", "editor"])
@@ -83,8 +81,8 @@ import Testing
   @Test func authorityHoldsForTheDataItWasGivenOn() throws {
     let store = try StoreFixture()
     try store.addUsers([
-      "uw": ["--roles", "underwriter"], "senior": ["--roles", "senior-underwriter"],
-      "clerk": ["--roles", "policy-administrator"],
+      ("uw", ["--roles", "underwriter"]), ("senior", ["--roles", "senior-underwriter"]),
+      ("clerk", ["--roles", "policy-administrator"]),
     ])
     let code = try pended(store)
     try store.succeed(["pends", "resolve", code, "--all", "--note", "within my limit", "--as", "uw"])
@@ -137,7 +135,7 @@ import Testing
 
   @Test func historyShowsEveryCycleWithItsMessagesAndPendReasons() throws {
     let store = try StoreFixture()
-    try store.addUsers(["uw": ["--roles", "underwriter"]])
+    try store.addUsers([("uw", ["--roles", "underwriter"])])
     let code = try pended(store)
     try store.succeed(["pends", "resolve", code, "--all", "--note", "fine", "--as", "uw"])
     try store.succeed(["worker", "--drain"])

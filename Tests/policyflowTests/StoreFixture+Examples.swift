@@ -6,14 +6,6 @@ import Testing
 extension StoreFixture {
   static let examples = PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies")
 
-  /// Adds users (each `name: [options]` of `users add`) as the administrator `tester`.
-  func addUsers(_ users: KeyValuePairs<String, [String]>) throws {
-    for (name, options) in users {
-      let added = try run(["users", "add", name, "--as", "tester"] + options)
-      #expect(added.exitCode == 0, "\(added.stderr)")
-    }
-  }
-
   /// Writes an example (optionally changed) into the store's directory and returns its path and code.
   func writeExample(_ example: String, change: (inout JSON) -> Void = { _ in }) throws -> (path: String, code: String) {
     var policy = try JSON(parsing: String(contentsOf: Self.examples.appendingPathComponent(example), encoding: .utf8))
