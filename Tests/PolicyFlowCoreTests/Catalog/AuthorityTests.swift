@@ -1,0 +1,71 @@
+import PolicyFlowCore
+import Testing
+
+/// Limits of authority per role, and the catalog checks around resolutions that depend on data.
+struct AuthorityTests {
+  /// The valid fixture's two files, with `change` applied to their text.
+  func load(flow change: (String) -> String = { $0 }, rules: (String) -> String = { $0 }) throws -> CatalogLoadResult {
+    let directory = "Tests/PolicyFlowCoreTests/Fixtures/catalogs/valid"
+    return CatalogLoader.load(files: [
+      CatalogFile(path: "flows/main.json", contents: change(try CatalogTestPaths.read(directory + "/flows/main.json"))),
+      CatalogFile(
+        path: "rules/rules.json", contents: rules(try CatalogTestPaths.read(directory + "/rules/rules.json"))),
+    ])
+  }
+
+  /// Every sum assured, however large, has a role of the shipped catalog's underwriting step
+  /// whose authority covers it: no pend is left that nobody may resolve.
+  @Test(arguments: [0, 1, 50_000_001, 200_000_000, 200_000_001, 1_000_000_000_000, Int.max / 4])
+  func everyAmountHasSomeoneWhoMayResolveIt(sumAssured: Int) throws {
+    let catalog = try #require(CatalogLoader.load(directory: CatalogTestPaths.packageRoot).catalog)
+    let data: JSON = ["sumAssured": .int(sumAssured)]
+    for flow in catalog.flows.values {
+      for step in flow.steps {
+        let mayResolve = try step.resolvers.roles.filter { role in
+          try step.resolvers.authority(of: role)?.isTrue(for: data) ?? true
+        }
+        #expect(!mayResolve.isEmpty, "nobody may resolve a pend of step \(step.name) at sum \(sumAssured)")
+      }
+    }
+    let underwriting = try #require(catalog.flows["INDIVIDUAL_HEALTH"]?.steps.last?.resolvers)
+    #expect(try underwriting.authority(of: "underwriter")!.isTrue(for: data) == (sumAssured <= 200_000_000))
+    #expect(try underwriting.authority(of: "senior-underwriter")!.isTrue(for: data))
+  }
+
+  @Test func aRoleGivenItsOwnLimitMustBeOneOfTheStepsRoles() throws {
+    let result = try load(flow: {
+      $0.replacingOccurrences(
+        of: #""resolvers": { "roles": ["administrator"] }"#,
+        with: #""resolvers": { "roles": ["administrator"], "authorityByRole": { "adminstrator": true } }"#)
+    })
+    #expect(result.catalog == nil)
+    #expect(
+      result.findings.map(\.message) == [
+        "authorityByRole names role 'adminstrator', which is not one of the step's roles (administrator); "
+          + "did you mean 'administrator'?"
+      ])
+  }
+
+  @Test func warnsAboutADataDependentReasonThatNeverReattaches() throws {
+    let neverReattaches = { (text: String) in
+      text.replacingOccurrences(of: #""reattach": true"#, with: #""reattach": false"#)
+    }
+    let result = try load(rules: neverReattaches)
+    #expect(result.catalog != nil, "a warning, not an error")
+    #expect(
+      result.findings.map(\.description) == [
+        #"flows/main.json:14:35: warning: pend rule 'HIGH_SUM' reads the policy data, but its pend reason 'REVIEW' "#
+          + #"says "reattach": false: once resolved it never fires again on this policy, even after an edit changes "#
+          + #"what it read; set "reattach": true, or give the step an authority limit"#
+      ])
+    // In a step that limits authority, the resolution is checked again anyway: no warning.
+    let limited = try load(
+      flow: {
+        $0.replacingOccurrences(
+          of: #""resolvers": { "roles": ["administrator"] }"#,
+          with: #""resolvers": { "roles": ["administrator"], "authority": { "<": [{ "var": "sumAssured" }, 1000] } }"#)
+      }, rules: neverReattaches)
+    #expect(limited.catalog != nil)
+    #expect(limited.findings.isEmpty)
+  }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import PolicyFlowCore
+import Testing
+
+@testable import PolicyFlowStore
+
+/// DESIGN.md's money invariant over random lives of policies: whatever people do in whatever
+/// order (edit, submit, process, resolve, cancel, revert, decline), the calculation rows of a
+/// gid add up to what is in force, one set at most is in force, and nothing is reversed twice.
+struct LedgerInvariantTests {
+  /// A small, seeded generator: a failing sequence can be replayed from its number.
+  struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+  }
+
+  enum Step: CaseIterable {
+    case edit, submit, process, resolve, cancel, revert, decline
+
+    /// Drawn with these weights: processing and resolving follow submits often enough to reach
+    /// approvals, new versions and their cancellations.
+    static let drawn: [Step] = [
+      .edit, .edit, .submit, .submit, .submit, .process, .process, .process, .resolve, .resolve, .resolve, .cancel,
+      .cancel, .revert, .decline,
+    ]
+  }
+
+  static let sequences = 2_000
+  static let stepsPerSequence = 12
+  static let cancellationDates = ["2025-12-01", "2026-01-01", "2026-01-10", "2026-04-01", "2026-12-31", "2027-02-01"]
+
+  @Test func theRowsOfEveryPolicyAddUpToWhatIsInForce() throws {
+    let catalog = try #require(ClaimTests.catalog)
+    let template = try JSON(
+      parsing: String(
+        contentsOf: WorkerRetryTests.packageRoot.appendingPathComponent(
+          "examples/policies/health-approved.json"),
+        encoding: .utf8))
+    try withTemporaryDatabase { path in
+      let store = try PolicyStore(path: path, durability: .normal)
+      try store.ensureAdministrator("tester")
+      try store.snapshot(catalog)
+      try store.addUser(
+        PolicyStore.User(name: "checker", roles: ["policy-administrator", "underwriter", "senior-underwriter"]),
+        by: "tester")
+      var random = SplitMix64(state: 20_261_206)
+      var steps: [Step: Int] = [:]
+      for sequence in 0..<Self.sequences {
+        let code = "P-\(sequence)"
+        var document = template
+        document.set(path: "code", to: .string(code))
+        document.set(path: "sumAssured", to: .int(Int.random(in: 10...80, using: &random) * 1_000_000))
+        if Bool.random(using: &random) { document.set(path: "calculateOnCancellation", to: false) }
+        try store.createPolicy(document, source: .integration, actor: "tester")
+        var trail: [String] = []
+        for _ in 0..<Self.stepsPerSequence {
+          let step = Step.drawn.randomElement(using: &random)!
+          do {
+            try perform(step, on: code, in: store, with: catalog, random: &random)
+            steps[step, default: 0] += 1
+            trail.append("\(step)")
+          } catch is StoreError {
+            trail.append("\(step) (refused)")
+          } catch is LifecycleRefusal {
+            trail.append("\(step) (refused)")
+          }
+          try expectInvariant(of: code, in: store, after: "sequence \(sequence): \(trail.joined(separator: ", "))")
+        }
+      }
+      // Every kind of step happened many times, so the sequences did reach every state.
+      for step in Step.allCases {
+        #expect(steps[step, default: 0] > 100, "\(step) succeeded \(steps[step] ?? 0) times")
+      }
+      #expect(try store.db.queryOne("SELECT count(*) FROM cancellation WHERE calculated = 1") { $0.int(at: 0) }! > 100)
+    }
+  }
+
+  private func perform(
+    _ step: Step, on code: String, in store: PolicyStore, with catalog: Catalog, random: inout SplitMix64
+  ) throws {
+    switch step {
+    case .edit:
+      _ = try store.edit(
+        code, changes: [("sumAssured", .int(Int.random(in: 10...80, using: &random) * 1_000_000))], actor: "tester")
+    case .submit:
+      try store.submit(code, actor: "tester")
+    case .process:
+      let claim = try store.claim(owner: "w", limit: 10, leaseMilliseconds: 60_000)
+      try ClaimTests.process(claim.activities, of: claim, in: store, with: catalog)
+    case .resolve:
+      _ = try store.resolve(code, reasons: nil, note: "checked", actor: "checker")
+    case .cancel:
+      _ = try store.cancel(
+        code, effectiveDate: Self.cancellationDates.randomElement(using: &random)!, reason: nil, actor: "tester")
+    case .revert:
+      _ = try store.revert(code, actor: "tester")
+    case .decline:
+      _ = try store.decline(code, reason: "declined", actor: "checker")
+    }
+  }
+
+  private func expectInvariant(of code: String, in store: PolicyStore, after trail: String) throws {
+    let gid = try #require(try store.currentPolicy(code)?.policy.gid)
+    let ledger = try #require(
+      try store.db.queryOne(
+        """
+        SELECT coalesce(sum(total), 0), coalesce(sum(total) FILTER (WHERE in_force = 1), 0),
+          count(*) FILTER (WHERE in_force = 1),
+          (SELECT count(*) FROM calculation r WHERE r.gid = ?1 AND r.reverses IS NOT NULL)
+            - (SELECT count(DISTINCT reverses) FROM calculation r WHERE r.gid = ?1),
+          count(*) FILTER (WHERE in_force = 1 AND kind = 'reversal')
+        FROM calculation WHERE gid = ?1
+        """, [.text(gid)]
+      ) { ($0.int(at: 0), $0.int(at: 1), $0.int(at: 2), $0.int(at: 3), $0.int(at: 4)) })
+    #expect(ledger.0 == ledger.1, "the rows add up to \(ledger.0), in force \(ledger.1), after \(trail)")
+    #expect(ledger.2 <= 1, "\(ledger.2) results in force after \(trail)")
+    #expect(ledger.3 == 0, "a result was reversed twice after \(trail)")
+    #expect(ledger.4 == 0, "a reversal is in force after \(trail)")
+  }
+}
