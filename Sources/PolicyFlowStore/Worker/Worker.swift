@@ -17,7 +17,8 @@ public import PolicyFlowCore
 public final class Worker {
   public let store: PolicyStore
   public let configuration: WorkerConfiguration
-  public private(set) var totals = WorkerTotals()
+  /// Set by the worker alone (its files only).
+  public internal(set) var totals = WorkerTotals()
   let cycle: ProcessingCycle
   let onEvent: (WorkerEvent) -> Void
   let shouldStop: () -> Bool
@@ -259,51 +260,5 @@ public final class Worker {
       }
     }
     if !released.isEmpty { onEvent(.released(activityIDs: released, error: error)) }
-  }
-
-  /// Runs `body` until it succeeds, backing off on transient failures, or returns nil once a
-  /// stop is requested.
-  private func untilStopped<T>(_ body: () throws -> T) throws -> T? {
-    var attempt = 1
-    while !shouldStop() {
-      do {
-        return try body()
-      } catch let error as SQLiteError where Worker.isTransient(error) {
-        let delay = configuration.backoff(attempt: attempt)
-        totals.retries += 1
-        onEvent(.retrying(attempt: attempt, delayMilliseconds: delay, error: error.message))
-        sleep(delay)
-        attempt += 1
-      }
-    }
-    return nil
-  }
-
-  /// Runs `body`, retrying transient failures with backoff up to `maxAttempts` times.
-  private func retrying<T>(_ body: () throws -> T) throws -> T {
-    var attempt = 1
-    while true {
-      do {
-        return try body()
-      } catch let error as SQLiteError where Worker.isTransient(error) && attempt < configuration.maxAttempts {
-        let delay = configuration.backoff(attempt: attempt)
-        totals.retries += 1
-        onEvent(.retrying(attempt: attempt, delayMilliseconds: delay, error: error.message))
-        sleep(delay)
-        attempt += 1
-      }
-    }
-  }
-
-  /// Busy and locked databases, and I/O errors, may pass; everything else will not.
-  static func isTransient(_ error: SQLiteError) -> Bool {
-    // 10 is SQLITE_IOERR, 13 SQLITE_FULL: a disk that may recover.
-    error.isBusy || error.primaryCode == 10 || error.primaryCode == 13
-  }
-
-  public static func sleep(_ milliseconds: Int64) {
-    var request = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
-    var remaining = timespec()
-    while nanosleep(&request, &remaining) != 0 { request = remaining }
   }
 }
