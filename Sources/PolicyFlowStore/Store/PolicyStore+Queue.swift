@@ -5,6 +5,9 @@ public struct ClaimedActivity: Sendable {
   public var activityID: Int64
   /// How many times it has been claimed, this claim included.
   public var attempts: Int
+  /// How many of those claims ended with the worker stopping before it committed (its lease
+  /// expired): a crash, a kill or a stall. Attempts counted apart from the others.
+  public var expiredLeases: Int
   public var policy: StoredPolicy
   /// Pend reasons resolved before on this policy, in any version.
   public var resolvedReasons: Set<String>
@@ -25,17 +28,36 @@ public struct ClaimedBatch: Sendable {
   public var lease: Lease
   public var activities: [ClaimedActivity]
   public var unreadable: [UnreadableActivity]
+  /// See ``UnparsedClaim/isApart``.
+  public var isApart = false
+  /// See ``UnparsedClaim/parked``.
+  public var parked: [ParkedActivity] = []
 }
 
-/// A claim whose policies' documents are still text (``PolicyStore/claimUnparsed(owner:limit:leaseMilliseconds:)``).
+/// An activity a claim parked as failed instead of handing it out: the worker processing it
+/// stopped while it was the only activity that worker held.
+public struct ParkedActivity: Sendable, Hashable {
+  public var activityID: Int64
+  public var policy: String
+  public var error: String
+}
+
+/// A claim whose policies' documents are still text
+/// (``PolicyStore/claimUnparsed(owner:limit:leaseMilliseconds:holdingAnother:)``).
 public struct UnparsedClaim: Sendable {
   public var lease: Lease
   var activities: [Activity]
+  /// The claim holds work that came back after its worker stopped before committing: the holder
+  /// must hold nothing else until it has committed it, so that a crash is charged to it alone.
+  public var isApart = false
+  /// Activities the claim parked instead of handing out, for the caller to report.
+  public var parked: [ParkedActivity] = []
 
   /// A claimed activity whose policy document is still text.
   struct Activity {
     var activityID: Int64
     var attempts: Int
+    var expiredLeases: Int
     var policy: StoredPolicy.Unparsed
     var resolvedReasons: Set<String>
     var resolvedSinceEdit: Set<String>
@@ -51,13 +73,14 @@ public struct UnparsedClaim: Sendable {
   /// was changed by hand) is returned as unreadable, for the caller to park, and the rest of
   /// the batch goes on. Reads no store, so it may run on any thread.
   public func parsed() -> ClaimedBatch {
-    var batch = ClaimedBatch(lease: lease, activities: [], unreadable: [])
+    var batch = ClaimedBatch(lease: lease, activities: [], unreadable: [], isApart: isApart, parked: parked)
     batch.activities.reserveCapacity(activities.count)
     for entry in activities {
       do {
         batch.activities.append(
           ClaimedActivity(
-            activityID: entry.activityID, attempts: entry.attempts, policy: try entry.policy.parsed(),
+            activityID: entry.activityID, attempts: entry.attempts, expiredLeases: entry.expiredLeases,
+            policy: try entry.policy.parsed(),
             resolvedReasons: entry.resolvedReasons, resolvedSinceEdit: entry.resolvedSinceEdit))
       } catch {
         batch.unreadable.append(
@@ -122,7 +145,7 @@ extension PolicyStore {
         try db.execute(
           """
           UPDATE activity SET state = 'queued', lease_owner = NULL, lease_token = NULL, lease_expires_ms = NULL,
-            available_ms = ?, last_error = coalesce(?, last_error), attempts = max(attempts - ?, 0)
+            leased_alone = 0, available_ms = ?, last_error = coalesce(?, last_error), attempts = max(attempts - ?, 0)
           WHERE id = ? AND lease_token = ?
           """,
           [
@@ -169,7 +192,8 @@ extension PolicyStore {
     return QueueStatus(queued: counts?.0 ?? 0, leased: counts?.1 ?? 0, failed: failed)
   }
 
-  /// Re-queues parked activities (all of them when `ids` is nil), resetting their attempts.
+  /// Re-queues parked activities (all of them when `ids` is nil), resetting their attempts
+  /// (stopped workers included: a person vouches for them now).
   /// Returns how many were re-queued; an id that is not a failed activity is an error and
   /// nothing is changed.
   @discardableResult
@@ -179,13 +203,13 @@ extension PolicyStore {
       let now = clock().milliseconds
       guard let ids else {
         try db.execute(
-          "UPDATE activity SET state = 'queued', attempts = 0, available_ms = ? WHERE state = 'failed'", [.integer(now)]
+          "UPDATE activity SET \(Self.requeued) WHERE state = 'failed'", [.integer(now)]
         )
         return db.changes
       }
       for id in ids {
         try db.execute(
-          "UPDATE activity SET state = 'queued', attempts = 0, available_ms = ? WHERE id = ? AND state = 'failed'",
+          "UPDATE activity SET \(Self.requeued) WHERE id = ? AND state = 'failed'",
           [.integer(now), .integer(id)])
         if db.changes != 1 {
           throw StoreError(.notFound, "No failed activity with id \(id); 'policyflow queue' lists the failed ones.")
@@ -194,4 +218,8 @@ extension PolicyStore {
       return ids.count
     }
   }
+
+  /// What queuing a parked activity again sets, its due time the one parameter.
+  private static let requeued =
+    "state = 'queued', attempts = 0, expired_leases = 0, leased_alone = 0, available_ms = ?"
 }

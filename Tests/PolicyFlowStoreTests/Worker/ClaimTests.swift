@@ -220,14 +220,16 @@ struct ClaimTests {
         // Activities 1 to 4: the first two parked, the last two processed and gone, so the
         // highest id left in the queue (2) is below the highest ever given (4).
         let (store, _) = try Self.catalogStore(path, migrations: Array(StoreSchema.migrations.prefix(3)))
-        // Today's claim names indexes of schema version 6: the setup borrows them, and they are
-        // gone again before the upgrade.
+        // Today's claim names indexes of schema version 6 and columns of version 8: the setup
+        // borrows them, and they are gone again before the upgrade.
         let scaffold = try SQLiteConnection(path: path)
         try scaffold.execute(
           """
           CREATE INDEX activity_leased ON activity (lease_expires_ms) WHERE state = 'leased';
           CREATE INDEX pend_history_resolved ON pend_history (gid, reason, policy_id, resolved_at)
             WHERE resolved_at IS NOT NULL;
+          ALTER TABLE activity ADD COLUMN expired_leases INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE activity ADD COLUMN leased_alone INTEGER NOT NULL DEFAULT 0;
           """)
         _ = try store.createPolicies((0..<4).map(Self.document), source: .integration, actor: "tester", submit: true)
         let claim = try store.claim(owner: "a", limit: 4, leaseMilliseconds: 60_000)
@@ -237,7 +239,11 @@ struct ClaimTests {
         }
         try Self.process(Array(claim.activities.suffix(2)), of: claim, in: store, with: catalog)
         #expect(try store.schemaVersion == 3)
-        try scaffold.execute("DROP INDEX activity_leased; DROP INDEX pend_history_resolved;")
+        try scaffold.execute(
+          """
+          DROP INDEX activity_leased; DROP INDEX pend_history_resolved;
+          ALTER TABLE activity DROP COLUMN expired_leases; ALTER TABLE activity DROP COLUMN leased_alone;
+          """)
       }
       let tables = ["policy", "policy_data", "status_history", "cycle", "pend_history", "activity"]
       func counts() throws -> [Int] {
