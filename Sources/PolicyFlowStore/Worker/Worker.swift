@@ -172,7 +172,10 @@ public final class Worker {
   ) -> ComputedBatch {
     let batch = claim.parsed()
     let results = batch.activities.map { claimed in
-      ProcessedActivity(
+      #if DEBUG
+        crashIfTestFaultNames(claimed.policy.policy.code)
+      #endif
+      return ProcessedActivity(
         claimed: claimed,
         outcome: cycle.run(
           claimed.policy.policy.data, at: reference, resolvedReasons: claimed.resolvedReasons,
