@@ -8,8 +8,10 @@ public struct WorkerConfiguration: Sendable {
   public var leaseMilliseconds: Int64 = 30_000
   /// How long to wait before looking again when the queue is empty.
   public var pollIntervalMilliseconds = 500
-  /// Claims of one activity after which a transient failure parks it as failed (claims lost to
-  /// a worker that stopped are not counted: see ``PolicyStore/claimUnparsed(owner:limit:leaseMilliseconds:holdingAnother:)``).
+  /// Tries of one database operation before its transient failure counts, and claims of one
+  /// activity ending in a failed commit after which it is parked as failed. Claims lost to a
+  /// worker that stopped are not counted: the claim sets that work apart instead (see
+  /// ``PolicyStore/claimUnparsed(owner:limit:leaseMilliseconds:holdingAnother:)``).
   public var maxAttempts = 5
   /// Exit once the queue has nothing due instead of waiting for more work.
   public var drain = false
