@@ -15,6 +15,7 @@ import Testing
     let environment = ["POLICYFLOW_TEST_CRASH_POLICY": "POISON-0", "SWIFT_BACKTRACE": "enable=no"]
     let deadline = Date().addingTimeInterval(240)
     var crashes = 0
+    var lastCrashLog = ""
     var finalLog: String?
     while finalLog == nil, crashes < 20, Date() < deadline {
       let worker = try store.startWorker(
@@ -27,12 +28,17 @@ import Testing
         #expect(status != nil, "a worker did not exit in time: \(worker.log.suffix(2000))")
         #expect(worker.log.contains("test fault: POLICYFLOW_TEST_CRASH_POLICY names policy POISON-0"))
         crashes += 1
+        lastCrashLog = worker.log
       }
     }
     let log = try #require(finalLog, "the queue was not drained after \(crashes) crashes")
     // Claimed again whole, the batch would crash a worker each time; halving a batch of 32 down
     // to one takes six crashes. Far more would mean the poison is not being narrowed down.
     #expect((2...10).contains(crashes), "\(crashes) crashes")
+    // The last worker to crash held the poison policy alone, and nothing beside it.
+    let lastClaim = lastCrashLog.split(separator: "\n").last { $0.contains("Z claimed ") }
+    #expect(lastClaim?.contains(" claimed 1 activity, lease until ") == true, "\(lastCrashLog)")
+    #expect(lastCrashLog.contains("1 activity came back after the worker holding it stopped"), "\(lastCrashLog)")
     #expect(log.contains("parked activity 151 (policy POISON-0) as failed: the worker processing it stopped"), "\(log)")
 
     let queue = try JSON(parsing: try store.run(["queue", "--json", "--as", "tester"]).stdout)
