@@ -117,6 +117,19 @@ final class WorkerProcess {
     return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
   }
 
+  /// Waits up to `seconds` for the process to exit and returns its exit status like ``wait()``;
+  /// a process still running then is killed, and nil returned.
+  func wait(seconds: Double) -> Int32? {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning, Date() < deadline { usleep(20_000) }
+    guard !process.isRunning else {
+      signal(SIGKILL)
+      process.waitUntilExit()
+      return nil
+    }
+    return wait()
+  }
+
   /// Polls until the log contains `text` or `seconds` pass.
   func waitForLog(_ text: String, seconds: Double = 60) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)

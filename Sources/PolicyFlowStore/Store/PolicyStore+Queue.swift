@@ -5,6 +5,9 @@ public struct ClaimedActivity: Sendable {
   public var activityID: Int64
   /// How many times it has been claimed, this claim included.
   public var attempts: Int
+  /// How many of those claims ended with the worker stopping before it committed (its lease
+  /// expired): a crash, a kill or a stall. Attempts counted apart from the others.
+  public var expiredLeases: Int
   public var policy: StoredPolicy
   /// Pend reasons resolved before on this policy, in any version.
   public var resolvedReasons: Set<String>
@@ -25,17 +28,36 @@ public struct ClaimedBatch: Sendable {
   public var lease: Lease
   public var activities: [ClaimedActivity]
   public var unreadable: [UnreadableActivity]
+  /// See ``UnparsedClaim/isApart``.
+  public var isApart = false
+  /// See ``UnparsedClaim/parked``.
+  public var parked: [ParkedActivity] = []
 }
 
-/// A claim whose policies' documents are still text (``PolicyStore/claimUnparsed(owner:limit:leaseMilliseconds:)``).
+/// An activity a claim parked as failed instead of handing it out: the worker processing it
+/// stopped while it was the only activity that worker held.
+public struct ParkedActivity: Sendable, Hashable {
+  public var activityID: Int64
+  public var policy: String
+  public var error: String
+}
+
+/// A claim whose policies' documents are still text
+/// (``PolicyStore/claimUnparsed(owner:limit:leaseMilliseconds:holdingAnother:)``).
 public struct UnparsedClaim: Sendable {
   public var lease: Lease
   var activities: [Activity]
+  /// The claim holds work that came back after its worker stopped before committing: the holder
+  /// must hold nothing else until it has committed it, so that a crash is charged to it alone.
+  public var isApart = false
+  /// Activities the claim parked instead of handing out, for the caller to report.
+  public var parked: [ParkedActivity] = []
 
   /// A claimed activity whose policy document is still text.
   struct Activity {
     var activityID: Int64
     var attempts: Int
+    var expiredLeases: Int
     var policy: StoredPolicy.Unparsed
     var resolvedReasons: Set<String>
     var resolvedSinceEdit: Set<String>
@@ -51,13 +73,14 @@ public struct UnparsedClaim: Sendable {
   /// was changed by hand) is returned as unreadable, for the caller to park, and the rest of
   /// the batch goes on. Reads no store, so it may run on any thread.
   public func parsed() -> ClaimedBatch {
-    var batch = ClaimedBatch(lease: lease, activities: [], unreadable: [])
+    var batch = ClaimedBatch(lease: lease, activities: [], unreadable: [], isApart: isApart, parked: parked)
     batch.activities.reserveCapacity(activities.count)
     for entry in activities {
       do {
         batch.activities.append(
           ClaimedActivity(
-            activityID: entry.activityID, attempts: entry.attempts, policy: try entry.policy.parsed(),
+            activityID: entry.activityID, attempts: entry.attempts, expiredLeases: entry.expiredLeases,
+            policy: try entry.policy.parsed(),
             resolvedReasons: entry.resolvedReasons, resolvedSinceEdit: entry.resolvedSinceEdit))
       } catch {
         batch.unreadable.append(
@@ -105,99 +128,6 @@ extension PolicyStore {
       [.integer(policyID), .integer(time.milliseconds), .text(time.iso8601), .text(actor)])
   }
 
-  /// Claims up to `limit` activities that are queued and due, or whose lease expired, under a
-  /// new lease, and parses their policies (see ``claimUnparsed(owner:limit:leaseMilliseconds:)``
-  /// and ``UnparsedClaim/parsed()``). Claiming counts an attempt.
-  public func claim(owner: String, limit: Int, leaseMilliseconds: Int64) throws -> ClaimedBatch {
-    try claimUnparsed(owner: owner, limit: limit, leaseMilliseconds: leaseMilliseconds).parsed()
-  }
-
-  /// Claims like ``claim(owner:limit:leaseMilliseconds:)`` but leaves the policies' documents as
-  /// text, to be parsed by ``UnparsedClaim/parsed()``, which needs no store: after the
-  /// claiming transaction, so that the write lock other workers wait for is not held while JSON
-  /// is parsed, and on any thread.
-  public func claimUnparsed(owner: String, limit: Int, leaseMilliseconds: Int64) throws -> UnparsedClaim {
-    let now = clock()
-    let lease = Lease(owner: owner, token: UUIDv4.random(), expires: now.adding(milliseconds: leaseMilliseconds))
-    // Committed without waiting for the disk: a claim lost to a power cut leaves its work queued,
-    // as if it had not been made, and the commit of its outcomes syncs the log with the claim
-    // in it. Waiting for the disk here too cost a batch about as much as its claim.
-    let read = try db.transaction(synchronous: .normal) { () throws -> [UnparsedClaim.Activity] in
-      // The lowest ids among due queued work and expired leases, taken as the lowest of each
-      // kind first. Queued work is read in id order through the index of queued activities:
-      // it stops after `limit` rows and never steps over parked or in-flight activities.
-      // Expired leases are read by expiry from the index of leased activities, so only the
-      // expired ones are read. Both indexes are named: SQLite would rather read the whole
-      // table in id order than sort, and one OR over both kinds made it collect and sort
-      // every queued row on each claim.
-      let rows = try db.query(
-        """
-        UPDATE activity SET state = 'leased', lease_owner = ?1, lease_token = ?2, lease_expires_ms = ?3,
-          attempts = attempts + 1
-        WHERE id IN (
-          SELECT id FROM (
-            SELECT id FROM activity INDEXED BY activity_queued
-            WHERE state = 'queued' AND available_ms <= ?4 ORDER BY id LIMIT ?5)
-          UNION ALL
-          SELECT id FROM (
-            SELECT id FROM activity INDEXED BY activity_leased
-            WHERE state = 'leased' AND lease_expires_ms <= ?4 ORDER BY id LIMIT ?5)
-          ORDER BY id LIMIT ?5)
-        RETURNING id, policy_id, attempts
-        """,
-        [
-          .text(owner), .text(lease.token), .integer(lease.expires.milliseconds), .integer(now.milliseconds),
-          .integer(Int64(limit)),
-        ]
-      ) { (id: $0.int64(at: 0), policyID: $0.int64(at: 1), attempts: $0.int(at: 2)) }
-      return try claimedActivities(rows.sorted { $0.id < $1.id })
-    }
-    return UnparsedClaim(lease: lease, activities: read)
-  }
-
-  /// The policies of claimed activities with the resolutions their cycles need: two reads for
-  /// the whole batch (the ids passed as one JSON array), where three statements per policy
-  /// were a third of a worker's time.
-  private func claimedActivities(_ rows: [(id: Int64, policyID: Int64, attempts: Int)]) throws
-    -> [UnparsedClaim.Activity]
-  {
-    guard !rows.isEmpty else { return [] }
-    let ids = SQLiteValue.text(JSON.array(rows.map { .int(Int($0.policyID)) }).serialized())
-    var policies: [Int64: StoredPolicy.Unparsed] = [:]
-    for policy in try db.query(
-      "\(StoredPolicy.select) WHERE id IN (SELECT value FROM json_each(?))", [ids],
-      row: { StoredPolicy.Unparsed(row: $0) })
-    {
-      policies[policy.id] = policy
-    }
-    // Reasons resolved on any version of each policy (by gid), and those resolved on this very
-    // version's data as it is now (resolutions before schema 7 recorded no data: for those, since
-    // the data last changed); read from the index of resolved reasons alone.
-    var resolved: [Int64: Set<String>] = [:]
-    var resolvedSinceEdit: [Int64: Set<String>] = [:]
-    for (policyID, reason, sinceEdit) in try db.query(
-      """
-      SELECT p.id, h.reason,
-        h.policy_id = p.id AND coalesce(h.resolved_data_at = p.data_changed_at, h.resolved_at >= p.data_changed_at)
-      FROM policy p JOIN pend_history h INDEXED BY pend_history_resolved
-        ON h.gid = p.gid AND h.resolved_at IS NOT NULL
-      WHERE p.id IN (SELECT value FROM json_each(?))
-      """, [ids], row: { ($0.int64(at: 0), $0.string(at: 1), $0.int(at: 2) != 0) })
-    {
-      resolved[policyID, default: []].insert(reason)
-      if sinceEdit { resolvedSinceEdit[policyID, default: []].insert(reason) }
-    }
-    return rows.map { row in
-      guard let policy = policies[row.policyID] else {
-        preconditionFailure("activity \(row.id) points at a missing policy despite the foreign key")
-      }
-      return UnparsedClaim.Activity(
-        activityID: row.id, attempts: row.attempts, policy: policy,
-        resolvedReasons: resolved[policy.id] ?? [],
-        resolvedSinceEdit: resolvedSinceEdit[policy.id] ?? [])
-    }
-  }
-
   /// Puts activities of `lease` back on the queue, due at `availableAt` (now by default), with
   /// the error that sent them back. Activities whose lease was taken over are left alone.
   ///
@@ -215,7 +145,7 @@ extension PolicyStore {
         try db.execute(
           """
           UPDATE activity SET state = 'queued', lease_owner = NULL, lease_token = NULL, lease_expires_ms = NULL,
-            available_ms = ?, last_error = coalesce(?, last_error), attempts = max(attempts - ?, 0)
+            leased_alone = 0, available_ms = ?, last_error = coalesce(?, last_error), attempts = max(attempts - ?, 0)
           WHERE id = ? AND lease_token = ?
           """,
           [
@@ -262,7 +192,8 @@ extension PolicyStore {
     return QueueStatus(queued: counts?.0 ?? 0, leased: counts?.1 ?? 0, failed: failed)
   }
 
-  /// Re-queues parked activities (all of them when `ids` is nil), resetting their attempts.
+  /// Re-queues parked activities (all of them when `ids` is nil), resetting their attempts
+  /// (stopped workers included: a person vouches for them now).
   /// Returns how many were re-queued; an id that is not a failed activity is an error and
   /// nothing is changed.
   @discardableResult
@@ -272,13 +203,13 @@ extension PolicyStore {
       let now = clock().milliseconds
       guard let ids else {
         try db.execute(
-          "UPDATE activity SET state = 'queued', attempts = 0, available_ms = ? WHERE state = 'failed'", [.integer(now)]
+          "UPDATE activity SET \(Self.requeued) WHERE state = 'failed'", [.integer(now)]
         )
         return db.changes
       }
       for id in ids {
         try db.execute(
-          "UPDATE activity SET state = 'queued', attempts = 0, available_ms = ? WHERE id = ? AND state = 'failed'",
+          "UPDATE activity SET \(Self.requeued) WHERE id = ? AND state = 'failed'",
           [.integer(now), .integer(id)])
         if db.changes != 1 {
           throw StoreError(.notFound, "No failed activity with id \(id); 'policyflow queue' lists the failed ones.")
@@ -287,4 +218,8 @@ extension PolicyStore {
       return ids.count
     }
   }
+
+  /// What queuing a parked activity again sets, its due time the one parameter.
+  private static let requeued =
+    "state = 'queued', attempts = 0, expired_leases = 0, leased_alone = 0, available_ms = ?"
 }

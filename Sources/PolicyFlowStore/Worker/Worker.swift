@@ -12,12 +12,17 @@ public import PolicyFlowCore
 ///
 /// Crash safety comes from the store: a crashed worker's leases expire and another worker takes
 /// the work; a commit from a lease that was taken over is rejected; each policy's outcome and
-/// the acknowledgement of its activity are written together. Transient database failures retry
-/// with backoff and jitter; after `maxAttempts` claims an activity is parked as failed.
+/// the acknowledgement of its activity are written together. Work that comes back after its
+/// worker stopped is claimed apart, in smaller and smaller groups, and processed with nothing
+/// else in hand, so that a policy that crashes its worker ends up parked alone (see
+/// ``PolicyStore/claimUnparsed(owner:limit:leaseMilliseconds:holdingAnother:)``). Transient
+/// database failures retry with backoff and jitter; after `maxAttempts` failed commits an
+/// activity is parked as failed.
 public final class Worker {
   public let store: PolicyStore
   public let configuration: WorkerConfiguration
-  public private(set) var totals = WorkerTotals()
+  /// Set by the worker alone (its files only).
+  public internal(set) var totals = WorkerTotals()
   let cycle: ProcessingCycle
   let onEvent: (WorkerEvent) -> Void
   let shouldStop: () -> Bool
@@ -59,17 +64,25 @@ public final class Worker {
       // Once a stop is requested nothing more is claimed, and the batch in hand is committed.
       let claim: UnparsedClaim?
       do {
-        claim = shouldStop() ? nil : try claimNext(holding: computing != nil)
+        claim = shouldStop() ? nil : try claimNext(holding: computing?.claim)
       } catch {
         giveBackUnrun(computing?.claim)
         throw error
       }
       let claimedAt = StoreTime.now()
+      report(claim?.parked ?? [])
       let next = claim.flatMap { $0.count > 0 ? $0 : nil }
-      if let next { onEvent(.claimed(count: next.count, leaseExpires: next.lease.expires)) }
+      if let next {
+        if next.isApart {
+          onEvent(.claimedApart(count: next.count, expiredLeases: next.activities.map(\.expiredLeases).max() ?? 0))
+        }
+        onEvent(.claimed(count: next.count, leaseExpires: next.lease.expires))
+      }
       guard let current = computing else {
-        guard claim != nil else { break }
+        guard let claim else { break }
         guard let next else {
+          // Parking returned work may have left more of it, or fresh work, behind.
+          if !claim.parked.isEmpty { continue }
           // Draining ends when nothing is left but parked failures; work leased by another
           // worker (maybe a crashed one whose lease will expire) is waited for.
           if configuration.drain, try untilStopped({ try store.queueStatus() })?.pending == 0 {
@@ -109,23 +122,23 @@ public final class Worker {
 
   /// Starts computing `claim` on the other thread.
   private func start(_ claim: UnparsedClaim, claimedAt: StoreTime) -> BackgroundJob<ComputedBatch> {
-    let (cycle, reference, maxAttempts) = (cycle, store.clock().timestamp, configuration.maxAttempts)
-    return BackgroundJob {
-      Worker.compute(claim, claimedAt: claimedAt, cycle: cycle, at: reference, maxAttempts: maxAttempts)
-    }
+    let (cycle, reference) = (cycle, store.clock().timestamp)
+    return BackgroundJob { Worker.compute(claim, claimedAt: claimedAt, cycle: cycle, at: reference) }
   }
 
   /// Claims the next batch. With nothing in hand, a busy or briefly failing database is waited
   /// out (a daemon that exits on a busy database would need a person to restart it); with a
   /// batch in hand, one attempt only (SQLite's busy timeout aside): its commit goes first, and
-  /// its lease keeps running.
-  private func claimNext(holding: Bool) throws -> UnparsedClaim? {
+  /// its lease keeps running. Beside work claimed apart, nothing: if it crashes this worker, the
+  /// crash is charged to it alone.
+  private func claimNext(holding: UnparsedClaim?) throws -> UnparsedClaim? {
+    if holding?.isApart == true { return nil }
     let claim = {
       try self.store.claimUnparsed(
         owner: self.configuration.owner, limit: self.configuration.batchSize,
-        leaseMilliseconds: self.configuration.leaseMilliseconds)
+        leaseMilliseconds: self.configuration.leaseMilliseconds, holdingAnother: holding != nil)
     }
-    guard holding else { return try untilStopped(claim) }
+    guard holding != nil else { return try untilStopped(claim) }
     do {
       return try claim()
     } catch let error as SQLiteError where Worker.isTransient(error) {
@@ -151,41 +164,40 @@ public final class Worker {
     var outcomes: PreparedCommit
     /// Activities whose policy's document does not parse.
     var unreadable: [UnreadableActivity]
-    /// Activities claimed more often than allowed without a commit.
-    var exhausted: [ClaimedActivity]
   }
 
   /// Parses a claim and runs each policy's cycle: pure, so it runs beside a commit.
   static func compute(
-    _ claim: UnparsedClaim, claimedAt: StoreTime, cycle: ProcessingCycle, at reference: Timestamp, maxAttempts: Int
+    _ claim: UnparsedClaim, claimedAt: StoreTime, cycle: ProcessingCycle, at reference: Timestamp
   ) -> ComputedBatch {
     let batch = claim.parsed()
-    // An activity claimed more often than allowed without a commit killed or stalled every
-    // worker that held it (a crash in its cycle, say): it is parked rather than run again.
-    let exhausted = batch.activities.filter { $0.attempts > maxAttempts }
-    let runnable = exhausted.isEmpty ? batch.activities : batch.activities.filter { $0.attempts <= maxAttempts }
-    let results = runnable.map { claimed in
-      ProcessedActivity(
+    let results = batch.activities.map { claimed in
+      #if DEBUG
+        crashIfTestFaultNames(claimed.policy.policy.code)
+      #endif
+      return ProcessedActivity(
         claimed: claimed,
         outcome: cycle.run(
           claimed.policy.policy.data, at: reference, resolvedReasons: claimed.resolvedReasons,
           resolvedSinceEdit: claimed.resolvedSinceEdit))
     }
     return ComputedBatch(
-      lease: claim.lease, claimedAt: claimedAt, outcomes: PreparedCommit(results), unreadable: batch.unreadable,
-      exhausted: exhausted)
+      lease: claim.lease, claimedAt: claimedAt, outcomes: PreparedCommit(results), unreadable: batch.unreadable)
   }
 
   /// Parks what a batch could not run: a policy whose stored document cannot be read would fail
-  /// every time, and an exhausted activity has had its attempts.
+  /// every time.
   private func parkUnrunnable(_ batch: ComputedBatch) {
     for unreadable in batch.unreadable {
       park(unreadable.activityID, policy: unreadable.policy, error: unreadable.error, lease: batch.lease)
     }
-    for claimed in batch.exhausted {
-      let error =
-        "claimed \(claimed.attempts) times without a commit: each worker holding it stopped or lost its lease"
-      park(claimed.activityID, policy: claimed.policy.policy.code, error: error, lease: batch.lease)
+  }
+
+  /// Counts and reports what a claim parked.
+  private func report(_ parked: [ParkedActivity]) {
+    for activity in parked {
+      totals.failures += 1
+      onEvent(.parked(activityID: activity.activityID, policy: activity.policy, error: activity.error))
     }
   }
 
@@ -240,12 +252,13 @@ public final class Worker {
   }
 
   /// After the commit kept failing: park what has had its attempts, queue the rest again later.
+  /// Claims lost to a stopped worker are not attempts at this: the claim counts those apart.
   private func giveBack(_ batch: [ClaimedActivity], lease: Lease, error: String) throws {
     totals.failures += batch.count
     var released: [Int64] = []
     for claimed in batch {
       // If these fail too, the lease expires and another claim takes the activity.
-      if claimed.attempts >= configuration.maxAttempts {
+      if claimed.attempts - claimed.expiredLeases >= configuration.maxAttempts {
         if (try? retrying({ try store.park(claimed.activityID, lease: lease, error: error) })) != nil {
           onEvent(.parked(activityID: claimed.activityID, policy: claimed.policy.policy.code, error: error))
         }
@@ -259,51 +272,5 @@ public final class Worker {
       }
     }
     if !released.isEmpty { onEvent(.released(activityIDs: released, error: error)) }
-  }
-
-  /// Runs `body` until it succeeds, backing off on transient failures, or returns nil once a
-  /// stop is requested.
-  private func untilStopped<T>(_ body: () throws -> T) throws -> T? {
-    var attempt = 1
-    while !shouldStop() {
-      do {
-        return try body()
-      } catch let error as SQLiteError where Worker.isTransient(error) {
-        let delay = configuration.backoff(attempt: attempt)
-        totals.retries += 1
-        onEvent(.retrying(attempt: attempt, delayMilliseconds: delay, error: error.message))
-        sleep(delay)
-        attempt += 1
-      }
-    }
-    return nil
-  }
-
-  /// Runs `body`, retrying transient failures with backoff up to `maxAttempts` times.
-  private func retrying<T>(_ body: () throws -> T) throws -> T {
-    var attempt = 1
-    while true {
-      do {
-        return try body()
-      } catch let error as SQLiteError where Worker.isTransient(error) && attempt < configuration.maxAttempts {
-        let delay = configuration.backoff(attempt: attempt)
-        totals.retries += 1
-        onEvent(.retrying(attempt: attempt, delayMilliseconds: delay, error: error.message))
-        sleep(delay)
-        attempt += 1
-      }
-    }
-  }
-
-  /// Busy and locked databases, and I/O errors, may pass; everything else will not.
-  static func isTransient(_ error: SQLiteError) -> Bool {
-    // 10 is SQLITE_IOERR, 13 SQLITE_FULL: a disk that may recover.
-    error.isBusy || error.primaryCode == 10 || error.primaryCode == 13
-  }
-
-  public static func sleep(_ milliseconds: Int64) {
-    var request = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
-    var remaining = timespec()
-    while nanosleep(&request, &remaining) != 0 { request = remaining }
   }
 }

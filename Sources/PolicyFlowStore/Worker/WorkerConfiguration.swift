@@ -8,7 +8,10 @@ public struct WorkerConfiguration: Sendable {
   public var leaseMilliseconds: Int64 = 30_000
   /// How long to wait before looking again when the queue is empty.
   public var pollIntervalMilliseconds = 500
-  /// Claims of one activity after which a transient failure parks it as failed.
+  /// Tries of one database operation before its transient failure counts, and claims of one
+  /// activity ending in a failed commit after which it is parked as failed. Claims lost to a
+  /// worker that stopped are not counted: the claim sets that work apart instead (see
+  /// ``PolicyStore/claimUnparsed(owner:limit:leaseMilliseconds:holdingAnother:)``).
   public var maxAttempts = 5
   /// Exit once the queue has nothing due instead of waiting for more work.
   public var drain = false
@@ -36,6 +39,9 @@ public struct WorkerConfiguration: Sendable {
 public enum WorkerEvent: Sendable {
   case started(owner: String, catalogHash: String)
   case claimed(count: Int, leaseExpires: StoreTime)
+  /// The claim that follows holds work that came back after its worker stopped before committing
+  /// (up to `expiredLeases` times): claimed apart, in a smaller group, with nothing else in hand.
+  case claimedApart(count: Int, expiredLeases: Int)
   case committed(count: Int, byStatus: [String: Int], milliseconds: Int)
   case leaseLost(activityIDs: [Int64])
   case retrying(attempt: Int, delayMilliseconds: Int64, error: String)

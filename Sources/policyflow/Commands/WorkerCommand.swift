@@ -23,7 +23,7 @@ enum WorkerCommand {
       .value("--batch", "n", "Activities per claim and commit.", default: "100"),
       .value("--lease", "seconds", "How long a claim is held before another worker may take it.", default: "30"),
       .value("--poll-interval", "ms", "Wait between looks at an empty queue.", default: "500"),
-      .value("--max-attempts", "n", "Claims after which a transient failure parks an activity.", default: "5"),
+      .value("--max-attempts", "n", "Failed commits after which an activity is parked.", default: "5"),
       .flag("--drain", "Exit 0 once nothing is left to process."),
       .value("--metrics-file", "path", "Write Prometheus metrics here (textfile collector format)."),
       .value("--log-format", "format", "human or json.", default: "human"),

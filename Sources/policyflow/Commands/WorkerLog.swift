@@ -31,6 +31,12 @@ final class WorkerLog {
       line(
         "claimed \(count) activit\(count == 1 ? "y" : "ies"), lease until \(expires.iso8601)",
         fields: ["event": "claimed", "count": .int(count), "leaseExpires": .string(expires.iso8601)])
+    case .claimedApart(let count, let expiredLeases):
+      line(
+        "\(count) activit\(count == 1 ? "y" : "ies") came back after the worker holding \(count == 1 ? "it" : "them") "
+          + "stopped before committing (up to \(expiredLeases) time\(expiredLeases == 1 ? "" : "s")): "
+          + "claimed apart, with nothing else in hand",
+        fields: ["event": "claimed-apart", "count": .int(count), "expiredLeases": .int(expiredLeases)])
     case .committed(let count, let byStatus, let milliseconds):
       processed += count
       let mix = byStatus.keys.sorted().map { "\($0) \(byStatus[$0]!)" }.joined(separator: ", ")

@@ -220,16 +220,15 @@ struct ClaimTests {
         // Activities 1 to 4: the first two parked, the last two processed and gone, so the
         // highest id left in the queue (2) is below the highest ever given (4).
         let (store, _) = try Self.catalogStore(path, migrations: Array(StoreSchema.migrations.prefix(3)))
-        // Today's claim names indexes of schema version 6: the setup borrows them, and they are
-        // gone again before the upgrade.
+        // Today's claim names indexes of schema version 6, and today's writes fill columns of
+        // versions 7 and 8: the setup borrows them, and they are gone again before the upgrade.
         let scaffold = try SQLiteConnection(path: path)
-        // Columns of schema version 7 too, which today's writes fill.
         try scaffold.execute(
           """
           CREATE INDEX activity_leased ON activity (lease_expires_ms) WHERE state = 'leased';
           CREATE INDEX pend_history_resolved ON pend_history (gid, reason, policy_id, resolved_at)
             WHERE resolved_at IS NOT NULL;
-          \(Self.schema7Columns.map { "ALTER TABLE \($0.table) ADD COLUMN \($0.column);" }.joined(separator: "\n"))
+          \(Self.laterColumns.map { "ALTER TABLE \($0.table) ADD COLUMN \($0.column);" }.joined(separator: "\n"))
           """)
         _ = try store.createPolicies((0..<4).map(Self.document), source: .integration, actor: "tester", submit: true)
         let claim = try store.claim(owner: "a", limit: 4, leaseMilliseconds: 60_000)
@@ -241,7 +240,7 @@ struct ClaimTests {
         #expect(try store.schemaVersion == 3)
         try scaffold.execute(
           "DROP INDEX activity_leased; DROP INDEX pend_history_resolved;"
-            + Self.schema7Columns.map { "ALTER TABLE \($0.table) DROP COLUMN \($0.column.prefix { $0 != " " });" }
+            + Self.laterColumns.map { "ALTER TABLE \($0.table) DROP COLUMN \($0.column.prefix { $0 != " " });" }
             .joined())
       }
       let tables = ["policy", "policy_data", "status_history", "cycle", "pend_history", "activity"]
@@ -278,12 +277,13 @@ struct ClaimTests {
     }
   }
 
-  /// The columns schema version 7 adds, which a store of an earlier version borrows while a
-  /// test writes to it with today's code.
-  static let schema7Columns: [(table: String, column: String)] = [
+  /// The columns schema versions 7 and 8 add, which a store of an earlier version borrows while
+  /// a test writes to it with today's code.
+  static let laterColumns: [(table: String, column: String)] = [
     ("status_history", "gid TEXT"), ("status_history", "version INTEGER"), ("status_history", "event TEXT"),
     ("pend_history", "version INTEGER"), ("pend_history", "status_history_id INTEGER"),
     ("pend_history", "resolved_version INTEGER"), ("pend_history", "resolved_data_at TEXT"),
     ("calculation", "gid TEXT"), ("calculation", "version INTEGER"), ("calculation", "in_force INTEGER DEFAULT 0"),
+    ("activity", "expired_leases INTEGER NOT NULL DEFAULT 0"), ("activity", "leased_alone INTEGER NOT NULL DEFAULT 0"),
   ]
 }
