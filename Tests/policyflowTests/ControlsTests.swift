@@ -23,7 +23,10 @@ import Testing
     let code = try pended(store)
     let refused = try store.run(["policies", "decline", code, "--reason", "risk declined", "--as", "outsider"])
     #expect(refused.exitCode == 77)
-    #expect(refused.stderr.contains("User 'outsider' may not decline 'SUM_ASSURED_REVIEW'"))
+    #expect(
+      refused.stderr.hasPrefix(
+        "Error: User 'outsider' may not decline policy \(code): declining takes the rights to resolve its open pend "
+          + "reasons. User 'outsider' may not resolve 'SUM_ASSURED_REVIEW'"))
     #expect(try store.status(code) == "Pended")
 
     let declined = try store.succeed(["policies", "decline", code, "--reason", "risk declined", "--as", "uw"])
@@ -131,6 +134,14 @@ import Testing
     #expect(edit.exitCode == 65)
     #expect(edit.stderr.contains("version: is reserved for the engine"))
     #expect(try store.show(code)[path: "data.version"] == nil)
+    // A whole document given with --data is named by its file and line.
+    var document = try #require(try store.show(code)[path: "data"])
+    document.set(path: "status", to: "Approved")
+    let file = store.directory.appendingPathComponent("replacement.json")
+    try ("\n" + document.serialized(pretty: true)).write(to: file, atomically: true, encoding: .utf8)
+    let replaced = try store.run(["policies", "edit", code, "--data", file.path, "--as", "tester"])
+    #expect(replaced.exitCode == 65)
+    #expect(replaced.stderr.contains("\n  \(file.path):2: status: is reserved for the engine"))
   }
 
   @Test func historyShowsEveryCycleWithItsMessagesAndPendReasons() throws {

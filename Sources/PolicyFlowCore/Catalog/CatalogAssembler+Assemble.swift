@@ -52,6 +52,7 @@ extension CatalogAssembler {
     for flow in flows {
       checkSteps(of: flow, ruleCodes: Set(ruleCodes.keys))
       checkAuthorityRoles(of: flow)
+      checkUnlimitedRoles(of: flow)
       for step in flow.steps { usedRules.formUnion(step.rules.compactMap(\.rule?.value)) }
     }
     // A flow whose code is a duplicate is already reported; it does not compete as a default.
@@ -71,7 +72,7 @@ extension CatalogAssembler {
       warning(code.site, "rule '\(code.value)' is not used by any step of any flow")
     }
 
-    checkReattach(flows: flows, pendRules: pendDrafts, reasons: reasonDrafts)
+    checkReattach(flows: flows, pendRules: pendDrafts, reasons: reasonDrafts, groups: groupDrafts)
 
     guard findings.errors.isEmpty else { return nil }
     return build(

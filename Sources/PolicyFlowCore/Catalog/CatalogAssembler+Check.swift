@@ -130,25 +130,54 @@ extension CatalogAssembler {
   }
 
   /// A pend reason with `reattach: false` that a rule attaches on what the policy data says is
-  /// resolved once for good: an edit that changes the data it read does not bring it back. Steps
-  /// with a limit of authority re-check such reasons anyway; elsewhere it is likely a mistake.
+  /// resolved once for good: an edit that changes the data does not bring it back. Steps with a
+  /// limit of authority re-check such reasons anyway; elsewhere it is likely a mistake. A rule
+  /// depends on the data when its condition reads it, or when it waits for a message that a
+  /// validation rule attaches on what the data says.
   mutating func checkReattach(
-    flows: [FlowDraft], pendRules: [String: PendRuleDraft], reasons: [String: ReasonDraft]
+    flows: [FlowDraft], pendRules: [String: PendRuleDraft], reasons: [String: ReasonDraft],
+    groups: [String: GroupDraft]
   ) {
+    let dataMessages = Set(
+      validationRules.filter { $0.condition?.source.readsData == true }.compactMap { $0.message?.value })
+    func dependsOnData(_ rule: PendRuleDraft) -> Bool {
+      if rule.condition?.source.readsData == true { return true }
+      let awaited =
+        (rule.whenMessages ?? []).map(\.value)
+        + (rule.whenMessageGroup.flatMap { groups[$0.value] }?.messages.map(\.value) ?? [])
+      return !dataMessages.isDisjoint(with: awaited)
+    }
     var warned = Set<String>()
     for flow in flows {
       for step in flow.steps where step.authority == nil && step.authorityByRole.isEmpty {
         for ruleStep in step.rules {
           guard let code = ruleStep.rule, let rule = pendRules[code.value], let reasonCode = rule.reason,
-            let reason = reasons[reasonCode.value]?.definition, !reason.reattach,
-            rule.condition?.source.readsData == true, warned.insert(code.value).inserted
+            let reason = reasons[reasonCode.value]?.definition, !reason.reattach, dependsOnData(rule),
+            warned.insert(code.value).inserted
           else { continue }
           warning(
             code.site,
-            "pend rule '\(code.value)' reads the policy data, but its pend reason '\(reason.code)' says "
-              + "\"reattach\": false: once resolved it never fires again on this policy, even after an edit "
-              + "changes what it read; set \"reattach\": true, or give the step an authority limit")
+            "pend rule '\(code.value)' depends on the policy data (its condition, or the messages it waits for, "
+              + "read it), but its pend reason '\(reason.code)' says \"reattach\": false: once resolved it never "
+              + "fires again on this policy, even after an edit changes that data; set \"reattach\": true, or give "
+              + "the step an authority limit")
         }
+      }
+    }
+  }
+
+  /// A step that gives some roles a limit in `authorityByRole` and no `authority` for the rest
+  /// leaves the rest unlimited: likely an oversight when a role is added to the step.
+  mutating func checkUnlimitedRoles(of flow: FlowDraft) {
+    for step in flow.steps where step.authority == nil {
+      guard let first = step.authorityByRole.first, let roles = step.roles else { continue }
+      let limited = Set(step.authorityByRole.map(\.role.value))
+      for role in roles where !limited.contains(role) {
+        warning(
+          first.role.site,
+          "role '\(role)' of step '\(step.name ?? "")' has no limit of authority: authorityByRole names other roles "
+            + "and the step gives no 'authority', so it may resolve any amount; give it a limit, or true to say "
+            + "it has none")
       }
     }
   }

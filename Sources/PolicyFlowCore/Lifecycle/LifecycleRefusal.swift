@@ -43,6 +43,8 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
   public let status: PolicyStatus?
   public let event: LifecycleEvent
   public let reason: Reason
+  /// The status of the version before, when the machine knew it.
+  let previousVersionStatus: PolicyStatus?
 
   init(refusing event: LifecycleEvent, to state: PolicyLifecycle) {
     self.code = state.code
@@ -50,6 +52,7 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
     self.status = state.status
     self.event = event
     self.reason = Self.reason(refusing: event, to: state)
+    self.previousVersionStatus = state.previousVersionStatus
   }
 
   /// Picks the reason for an event that matched no row of the table, most fundamental first.
@@ -121,9 +124,12 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
       return "\(subject) and edits a Canceled version, so nothing is in force and it cannot be \(verb). "
         + "Throw the edit away with 'policyflow policies revert \(code)'."
     case .notAnApplication:
+      let instead =
+        previousVersionStatus == .canceled && status != .approved
+        ? "Throw the edit away with 'policyflow policies revert \(code)'; the policy stays Canceled."
+        : "Cancel it instead: 'policyflow policies cancel \(code) --date YYYY-MM-DD'."
       return "\(subject): only an application (version 1, never approved) is declined, so it cannot be \(verb). "
-        + (status == .approved || version > 1
-          ? "Cancel it instead: 'policyflow policies cancel \(code) --date YYYY-MM-DD'." : "")
+        + instead
     }
   }
 }

@@ -65,7 +65,10 @@ extension PolicyStore {
   /// settlement of what is in force.
   public func calculations(gid: String) throws -> [StoredCalculation] {
     try db.query(
-      "SELECT \(Self.calculationColumns) FROM calculation WHERE gid = ? ORDER BY id", [.text(gid)],
+      """
+      SELECT \(Self.calculationColumns) FROM calculation
+      WHERE policy_id IN (SELECT id FROM policy WHERE gid = ?) ORDER BY id
+      """, [.text(gid)],
       row: PolicyStore.calculation)
   }
 

@@ -98,7 +98,7 @@ extension PolicyStore {
       try insertCancellation(record, policyID: stored.id, gid: stored.policy.gid)
       var row = transition.statusHistory
       row.note = "canceled as of \(effectiveDate)" + (reason.map { ": \($0)" } ?? "")
-      try recordStatus(policyID: stored.id, row, actor: actor, at: now)
+      try recordStatus(of: stored, row, actor: actor, at: now)
       return CancellationOutcome(
         policy: try currentPolicy(code)!, record: record,
         currency: settlement?.currency ?? reversed.first?.result.currency,
@@ -114,12 +114,15 @@ extension PolicyStore {
     try db.transaction {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
-      let transition = try decide(stored.policy.lifecycle(isLatest: true), .decline)
+      let transition = try decide(
+        stored.policy.lifecycle(isLatest: true, previousVersionStatus: try previousVersionStatus(of: stored)), .decline)
       let now = clock()
       for pend in try openPendRows(policyID: stored.id) {
         if let refusal = try refusal(of: user, for: pend, policy: stored, time: now.timestamp) {
           throw StoreError(
-            .notPermitted, refusal.replacingOccurrences(of: " may not resolve ", with: " may not decline "))
+            .notPermitted,
+            "User '\(actor)' may not decline policy \(code): declining takes the rights to resolve its open pend "
+              + "reasons. \(refusal)")
         }
       }
       try db.execute(
@@ -132,7 +135,7 @@ extension PolicyStore {
       try insertCancellation(record, policyID: stored.id, gid: stored.policy.gid)
       var row = transition.statusHistory
       row.note = "declined: \(reason)"
-      try recordStatus(policyID: stored.id, row, actor: actor, at: now)
+      try recordStatus(of: stored, row, actor: actor, at: now)
       return record
     }
   }

@@ -13,9 +13,12 @@ extension PolicyStore {
   /// Changes a policy's data: `changes` maps dotted paths to values (`--set`), or `replacement`
   /// replaces the whole document (`--data`). Engine fields `code` and `gid` cannot change.
   /// An edit is a person's change, so the policy's source becomes `manual`.
-  public func edit(_ code: String, changes: [(path: String, value: JSON)] = [], replacement: JSON? = nil, actor: String)
-    throws -> EditResult
-  {
+  ///
+  /// - Parameter origin: where `replacement` was read (`FILE:LINE`), which each problem names.
+  public func edit(
+    _ code: String, changes: [(path: String, value: JSON)] = [], replacement: JSON? = nil, origin: String? = nil,
+    actor: String
+  ) throws -> EditResult {
     try db.transaction {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
@@ -40,7 +43,7 @@ extension PolicyStore {
         throw StoreError(
           .invalidInput,
           "The edit would leave policy \(code) invalid, so nothing was changed:\n  "
-            + problems.joined(separator: "\n  "))
+            + problems.map { (origin.map { "\($0): " } ?? "") + $0 }.joined(separator: "\n  "))
       }
       let now = clock()
       var policyID = stored.id
@@ -94,7 +97,8 @@ extension PolicyStore {
         }
       }
       let withdrawn = transition.withdrawsOpenPendReasons ? try withdrawOpenPends(stored.id, at: now) : 0
-      try recordStatus(policyID: policyID, transition.statusHistory, actor: actor, at: now)
+      try recordStatus(
+        policyID: policyID, gid: stored.policy.gid, version: version, transition.statusHistory, actor: actor, at: now)
       return EditResult(version: version, isNewVersion: policyID != stored.id, withdrawnPendReasons: withdrawn)
     }
   }
@@ -135,7 +139,7 @@ extension PolicyStore {
         [.text(actor), .text(now.iso8601), .integer(previous.id)])
       var row = transition.statusHistory
       row.note = row.note ?? "reverted: version \(stored.policy.version) removed"
-      try recordStatus(policyID: previous.id, row, actor: actor, at: now)
+      try recordStatus(of: previous, row, actor: actor, at: now)
       return try currentPolicy(code)!
     }
   }

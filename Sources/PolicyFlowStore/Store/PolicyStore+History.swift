@@ -8,7 +8,10 @@ extension PolicyStore {
   public func history(_ code: String, readBy reader: String? = nil) throws -> JSON {
     let gid = try details(code, readBy: reader).stored.policy.gid
     let statusRows = try db.query(
-      "SELECT version, event, status, at, actor, note FROM status_history WHERE gid = ? ORDER BY id", [.text(gid)]
+      """
+      SELECT version, event, status, at, actor, note FROM status_history
+      WHERE policy_id IN (SELECT id FROM policy WHERE gid = ?) ORDER BY id
+      """, [.text(gid)]
     ) { row -> JSON in
       func text(_ index: Int) -> JSON { row.isNull(at: index) ? .null : .string(row.string(at: index)) }
       return [

@@ -156,7 +156,8 @@ extension PolicyStore {
     try db.execute(
       "UPDATE policy SET status = ?, updated_at = ? WHERE id = ?",
       [.text(transition.status.rawValue), .text(now.iso8601), .integer(policyID)])
-    let statusRowID = try recordStatus(policyID: policyID, transition.statusHistory, actor: worker, at: now)
+    let statusRowID = try recordStatus(
+      policyID: policyID, gid: stored.policy.gid, version: version, transition.statusHistory, actor: worker, at: now)
     for reason in outcome.pendReasons {
       try db.execute(
         """

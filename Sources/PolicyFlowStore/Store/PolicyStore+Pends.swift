@@ -115,7 +115,7 @@ extension PolicyStore {
       let remaining = open.filter { !chosen.contains($0.id) }.map(\.reason)
       let transition = try decide(
         stored.policy.lifecycle(isLatest: true), .resolve(openPendReasonsRemaining: remaining.count))
-      try recordStatus(policyID: stored.id, transition.statusHistory, actor: actor, at: now)
+      try recordStatus(of: stored, transition.statusHistory, actor: actor, at: now)
       if transition.enqueuesForWorker {
         // last_changed_by stays: it names who last edited or submitted the policy, the maker
         // that maker-checker compares resolvers with, not the checker who resolved.

@@ -155,7 +155,7 @@ extension PolicyStore {
     }
     let id = db.lastInsertRowID
     try storeData(policyID: id, dataText)
-    try recordStatus(policyID: id, outcome.statusHistory, actor: actor, at: now)
+    try recordStatus(policyID: id, gid: gid, version: 1, outcome.statusHistory, actor: actor, at: now)
     return CreatedPolicy(id: id, code: code, accessGroup: accessGroup)
   }
 
@@ -200,7 +200,7 @@ extension PolicyStore {
     let stored = try currentPolicy(code, for: try knownUser(actor))
     let outcome = try decide(stored.policy.lifecycle(isLatest: true), .submit)
     let now = clock()
-    try recordStatus(policyID: stored.id, outcome.statusHistory, actor: actor, at: now)
+    try recordStatus(of: stored, outcome.statusHistory, actor: actor, at: now)
     if outcome.isIgnoredAsAlreadySubmitted { return .alreadySubmitted }
     try db.execute(
       "UPDATE policy SET status = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
@@ -209,19 +209,27 @@ extension PolicyStore {
     return .queued
   }
 
-  /// Appends one status-history row, with the gid and version of the policy row it belongs to;
+  /// Appends one status-history row to the version `policyID` (of `gid`, numbered `version`);
   /// returns its id.
   @discardableResult
-  func recordStatus(policyID: Int64, _ row: StatusHistoryRow, actor: String, at time: StoreTime) throws -> Int64 {
+  func recordStatus(
+    policyID: Int64, gid: String, version: Int, _ row: StatusHistoryRow, actor: String, at time: StoreTime
+  ) throws -> Int64 {
     try db.execute(
-      """
-      INSERT INTO status_history (policy_id, gid, version, event, status, at, actor, note)
-      SELECT id, gid, version, ?, ?, ?, ?, ? FROM policy WHERE id = ?
-      """,
+      "INSERT INTO status_history (policy_id, gid, version, event, status, at, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [
-        .text(row.event), .text(row.status.rawValue), .text(time.iso8601), .text(actor), SQLiteValue(row.note),
-        .integer(policyID),
+        .integer(policyID), .text(gid), .integer(Int64(version)), .text(row.event), .text(row.status.rawValue),
+        .text(time.iso8601), .text(actor), SQLiteValue(row.note),
       ])
     return db.lastInsertRowID
+  }
+
+  /// Appends one status-history row to the stored version `stored`.
+  @discardableResult
+  func recordStatus(of stored: StoredPolicy, _ row: StatusHistoryRow, actor: String, at time: StoreTime) throws
+    -> Int64
+  {
+    try recordStatus(
+      policyID: stored.id, gid: stored.policy.gid, version: stored.policy.version, row, actor: actor, at: time)
   }
 }

@@ -75,7 +75,9 @@ enum PoliciesChange {
     let store = try StoreOptions.open(invocation)
     let code = invocation.positionals[0]
     let result = try StoreCommand.run {
-      try store.edit(code, changes: changes, replacement: replacement, actor: StoreOptions.actor(invocation))
+      try store.edit(
+        code, changes: changes, replacement: replacement, origin: try dataFile.map(PolicyFiles.origin),
+        actor: StoreOptions.actor(invocation))
     }
     if invocation.flag("--json") {
       printJSON(

@@ -160,9 +160,11 @@ enum PoliciesList {
         }
       }
     }
-    if let first = details.calculations.first {
-      let inForce = details.calculations.reduce(0) { $0 + $1.result.total }
-      lines.append("  in force: \(MinorUnits.format(inForce)) \(first.result.currency)")
+    if !details.calculations.isEmpty {
+      let inForce = details.calculations.filter(\.isInForce).map {
+        "\(MinorUnits.format($0.result.total)) \($0.result.currency) (\($0.result.kind.rawValue) of version \($0.version))"
+      }
+      lines.append("  in force: " + (inForce.isEmpty ? "nothing" : inForce.joined(separator: ", ")))
     }
     lines.append("\nData:\n\(policy.data.serialized(pretty: true))")
     Terminal.out(lines.joined(separator: "\n"))

@@ -92,4 +92,11 @@ enum PolicyFiles {
       throw FindingError(finding: Finding(file: file, location: error.location, message: error.message))
     }
   }
+
+  /// `FILE:LINE` of the document in `file`: the line where its first value starts.
+  static func origin(_ file: String) throws -> String {
+    let text = try readText(file)
+    let start = text.firstIndex { !$0.isWhitespace } ?? text.endIndex
+    return "\(file):\(text[..<start].filter(\.isNewline).count + 1)"
+  }
 }

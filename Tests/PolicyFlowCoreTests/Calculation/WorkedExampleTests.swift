@@ -64,6 +64,17 @@ struct WorkedExampleTests {
     #expect(recalculated["POLICY_FEE"] == 2_500)
   }
 
+  /// On the last day the fee is held to what is left to refund: a cancellation never charges
+  /// more than the premium.
+  @Test func theFeeNeverMakesACancellationCostMoreThanThePremium() throws {
+    let recalculated = try settlement(asOf: "2026-12-31")
+    #expect(
+      recalculated.lines.map { "\($0.code) \($0.amount)" } == [
+        "BASE 145849", "POLICY_FEE 2500", "PREMIUM_TAX 31153", "CANCELLATION_FEE 486",
+      ])
+    #expect(recalculated.total == 179_988)
+  }
+
   @Test func documentsTheNumbersInTheExamplesReadme() throws {
     let readme = try CatalogTestPaths.read("examples/README.md")
     for figure in ["1,799.88", "1,462.50", "312.38", "360.62", "80.98", "50.00", "516.60", "1,283.28"] {

@@ -40,7 +40,7 @@ struct AuthorityTests {
     })
     #expect(result.catalog == nil)
     #expect(
-      result.findings.map(\.message) == [
+      result.findings.errors.map(\.message) == [
         "authorityByRole names role 'adminstrator', which is not one of the step's roles (administrator); "
           + "did you mean 'administrator'?"
       ])
@@ -54,9 +54,10 @@ struct AuthorityTests {
     #expect(result.catalog != nil, "a warning, not an error")
     #expect(
       result.findings.map(\.description) == [
-        #"flows/main.json:14:35: warning: pend rule 'HIGH_SUM' reads the policy data, but its pend reason 'REVIEW' "#
-          + #"says "reattach": false: once resolved it never fires again on this policy, even after an edit changes "#
-          + #"what it read; set "reattach": true, or give the step an authority limit"#
+        #"flows/main.json:14:35: warning: pend rule 'HIGH_SUM' depends on the policy data (its condition, or the "#
+          + #"messages it waits for, read it), but its pend reason 'REVIEW' says "reattach": false: once resolved it "#
+          + #"never fires again on this policy, even after an edit changes that data; set "reattach": true, or give "#
+          + #"the step an authority limit"#
       ])
     // In a step that limits authority, the resolution is checked again anyway: no warning.
     let limited = try load(
@@ -67,5 +68,34 @@ struct AuthorityTests {
       }, rules: neverReattaches)
     #expect(limited.catalog != nil)
     #expect(limited.findings.isEmpty)
+  }
+
+  @Test func warnsAboutARoleLeftWithoutALimit() throws {
+    let result = try load(flow: {
+      $0.replacingOccurrences(
+        of: #""resolvers": { "roles": ["administrator"] }"#,
+        with: #""resolvers": { "roles": ["administrator", "junior"], "authorityByRole": { "administrator": true } }"#)
+    })
+    #expect(result.catalog != nil)
+    #expect(
+      result.findings.map(\.message) == [
+        "role 'junior' of step 'checks' has no limit of authority: authorityByRole names other roles and the step "
+          + "gives no 'authority', so it may resolve any amount; give it a limit, or true to say it has none"
+      ])
+  }
+
+  /// A pend rule that waits for a message attached on what the data says depends on the data too.
+  @Test func warnsAboutAMessageDrivenReasonThatNeverReattaches() throws {
+    let catalog = try CatalogTestPaths.read("rules/group.json")
+    #expect(catalog.contains(#""GROUP_SETUP_REVIEW""#))
+    let result = CatalogLoader.load(directory: CatalogTestPaths.packageRoot)
+    #expect(result.findings.isEmpty, "the shipped catalog reattaches GROUP_SETUP_REVIEW: \(result.findings)")
+    var files = try #require(result.catalog?.files)
+    for index in files.indices where files[index].path == "rules/group.json" {
+      files[index].contents = files[index].contents.replacingOccurrences(
+        of: #""reattach": true"#, with: #""reattach": false"#)
+    }
+    let changed = CatalogLoader.load(files: files)
+    #expect(changed.findings.map(\.message).contains { $0.hasPrefix("pend rule 'GROUP_SETUP_REFERRAL' depends on") })
   }
 }

@@ -82,6 +82,11 @@ struct PolicyLifecycleTests {
         + "canceled. Throw the edit away with 'policyflow policies revert P-1'."
     ),
     (
+      .editV3OfCanceled, .decline,
+      "Policy P-1 version 3 is Edit: only an application (version 1, never approved) is declined, so it cannot be "
+        + "declined. Throw the edit away with 'policyflow policies revert P-1'; the policy stays Canceled."
+    ),
+    (
       .approvedV3, .decline,
       "Policy P-1 version 3 is Approved: only an application (version 1, never approved) is declined, so it "
         + "cannot be declined. "

@@ -107,7 +107,9 @@ struct LedgerInvariantTests {
   }
 
   private func expectInvariant(of code: String, in store: PolicyStore, after trail: String) throws {
-    let gid = try #require(try store.currentPolicy(code)?.policy.gid)
+    let current = try #require(try store.currentPolicy(code))
+    let gid = current.policy.gid
+    try expectWhatIsInForce(for: current, in: store, after: trail)
     let ledger = try #require(
       try store.db.queryOne(
         """
@@ -123,5 +125,30 @@ struct LedgerInvariantTests {
     #expect(ledger.2 <= 1, "\(ledger.2) results in force after \(trail)")
     #expect(ledger.3 == 0, "a result was reversed twice after \(trail)")
     #expect(ledger.4 == 0, "a reversal is in force after \(trail)")
+  }
+
+  /// What is in force, worked out from the policy's states rather than from the rows: the premium
+  /// of the version last approved; after a cancellation its settlement when one was computed, else
+  /// nothing; nothing for an application never approved or declined.
+  private func expectWhatIsInForce(for current: StoredPolicy, in store: PolicyStore, after trail: String) throws {
+    var settled: StoredPolicy? = current
+    if current.policy.status != .approved && current.policy.status != .canceled {
+      settled = try store.db.queryOne(
+        "\(StoredPolicy.select) WHERE gid = ? AND version = ?",
+        [.text(current.policy.gid), .integer(Int64(current.policy.version - 1))], row: { try StoredPolicy(row: $0) })
+    }
+    var expected: [String] = []
+    if let settled {
+      let version = settled.policy.version
+      if settled.policy.status == .approved {
+        expected = ["premium v\(version)"]
+      } else if try store.cancellation(policyID: settled.id)?.calculated == true {
+        expected = ["cancellation v\(version)"]
+      }
+    }
+    let inForce = try store.calculations(gid: current.policy.gid).filter(\.isInForce).map {
+      "\($0.result.kind.rawValue) v\($0.version)"
+    }
+    #expect(inForce == expected, "in force after \(trail)")
   }
 }
