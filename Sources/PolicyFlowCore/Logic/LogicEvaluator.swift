@@ -85,6 +85,7 @@ struct LogicEvaluator {
       return try arithmetic(op, try values(args, data, scope))
     case .merge, .contains, .cat, .substr:
       return try strings(op, try values(args, data, scope))
+    case .length: return try Self.length(try evaluate(args[0], data, scope))
     case .today, .now, .isDate, .dateBefore, .dateAfter, .dateAdd, .daysBetween, .ageAt:
       return try dates(op, try values(args, data, scope))
     case .matches, .hasMessage, .isCountry, .isCurrency:
