@@ -17,6 +17,9 @@ final class ChainedComparisonNode: BooleanNode, @unchecked Sendable {
     var previous = try operands[0].evaluate(data, evaluator, scope)
     for operand in operands.dropFirst() {
       let next = try operand.evaluate(data, evaluator, scope)
+      if evaluator.recorder != nil, case .equality(let kind) = relation {
+        evaluator.noteNullEquality(previous, next, kind)
+      }
       guard try relation.holds(previous, next) else { return false }
       previous = next
     }

@@ -5,10 +5,12 @@
 /// For `<`, `<=`, `>`, `>=`, `==` and `!=`:
 /// - two strings compare as strings (UTF-16 code units), so ISO dates order correctly;
 /// - an array or object operand is a `NaN` error;
-/// - `null` against a string is neither equal nor ordered (every comparison is false);
-/// - otherwise both operands are numbers: `null` is 0, booleans 0 and 1, a string its numeric
-///   value; a string that is not a number is a `NaN` error (`{"<": [2023, "2024-01-01"]}` fails
-///   rather than letting a policy through).
+/// - `null` is never equal to a string; against a string it orders as 0 does against the
+///   string's number, and not at all (every comparison false, no error) when the string is not a
+///   number, as in JavaScript;
+/// - otherwise both operands are numbers: `null` is 0 (so `null == 0`), booleans 0 and 1, a
+///   string its numeric value; a string that is not a number is a `NaN` error
+///   (`{"<": [2023, "2024-01-01"]}` fails rather than letting a policy through).
 ///
 /// `===` and `!==` never fail: same type and value (numbers by value, arrays and objects by
 /// structure).
@@ -50,12 +52,15 @@ extension JSON {
     if case .int(let x) = a, case .int(let y) = b { return x == y }
     if case .string(let x) = a, case .string(let y) = b { return x == y }
     if case .bool(let x) = a, case .bool(let y) = b { return x == y }
-    if case .null = a, case .null = b { return true }
-    return try comparisonOrder(a, b, symbol) == .orderedSame
+    switch (a, b) {
+    case (.null, .null): return true
+    case (.null, .string), (.string, .null): return false
+    default: return try comparisonOrder(a, b, symbol) == .orderedSame
+    }
   }
 
   /// How `a` and `b` order under the rules above; nil when they are unordered (`null` against a
-  /// string).
+  /// string that is not a number).
   static func comparisonOrder(_ a: JSON, _ b: JSON, _ symbol: String) throws(LogicError) -> NumericOrder? {
     switch (a, b) {
     case (.array, _), (.object, _), (_, .array), (_, .object):
@@ -64,8 +69,10 @@ extension JSON {
     case (.string(let s), .string(let t)):
       if s.utf16.elementsEqual(t.utf16) { return .orderedSame }
       return s.utf16.lexicographicallyPrecedes(t.utf16) ? .orderedAscending : .orderedDescending
-    case (.null, .string), (.string, .null):
-      return nil
+    case (.null, .string(let text)), (.string(let text), .null):
+      let number = JSON.parseJSNumber(text)
+      if case .double(let d) = number, d.isNaN { return nil }
+      return a == .null ? compareNumbers(.int(0), number) : compareNumbers(number, .int(0))
     default:
       let x = a.jsNumber
       let y = b.jsNumber

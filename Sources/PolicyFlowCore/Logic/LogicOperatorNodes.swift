@@ -56,6 +56,7 @@ final class EqualityNode: BooleanNode, @unchecked Sendable {
   override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     let a = try lhs.evaluate(data, evaluator, scope)
     let b = try rhs.evaluate(data, evaluator, scope)
+    if evaluator.recorder != nil { evaluator.noteNullEquality(a, b, kind) }
     return try JSON.logicEquals(a, b, kind)
   }
 }

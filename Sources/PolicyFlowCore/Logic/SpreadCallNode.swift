@@ -17,7 +17,14 @@ final class SpreadCallNode: LogicNode, @unchecked Sendable {
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
     let value = try operand.evaluate(data, evaluator, scope)
     let values: [JSON]
-    if case .array(let elements) = value { values = elements } else { values = [value] }
+    if case .array(let elements) = value {
+      values = elements
+      evaluator.recorder?.noteChange(
+        "'\(op.rawValue)' now takes the elements of the array its operand computes as its arguments "
+          + "(before, the array was one argument)")
+    } else {
+      values = [value]
+    }
     switch op {
     case .cat, .merge: return try evaluator.strings(op, values)
     default: return try evaluator.arithmetic(op, values)
