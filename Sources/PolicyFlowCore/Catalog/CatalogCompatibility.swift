@@ -59,13 +59,14 @@ public enum CatalogCompatibility {
     var problems: [Problem] = []
     /// Whether the expression held (for a condition); false when it failed.
     @discardableResult
-    func check(_ expression: LogicExpression, _ subject: String, at location: DefinitionLocation?, isCondition: Bool)
-      -> Bool
-    {
+    func check(
+      _ expression: LogicExpression, _ subject: String, at location: DefinitionLocation?, isCondition: Bool,
+      whenItFails consequence: String = "a policy like it gets a fatal RULE_ERROR"
+    ) -> Bool {
       let report = expression.compatibilityReport(for: outcome.data, in: context, isCondition: isCondition)
       let at = location ?? fallback
       if case .failure(let error) = report.result {
-        let sentence = "fails with \(error.type): \(error.message); a policy like it gets a fatal RULE_ERROR"
+        let sentence = "fails with \(error.type): \(error.message); \(consequence)"
         problems.append(Problem(location: at, subject: subject, sentence: sentence))
       }
       for change in report.changes {
@@ -90,11 +91,15 @@ public enum CatalogCompatibility {
         guard let condition = rule.condition else { continue }
         check(condition, "condition of pend rule \(rule.code)", at: rule.definedAt ?? step.definedAt, isCondition: true)
       }
+      // A limit of authority that fails refuses the resolver, as one that does not hold.
+      let refused = "no one bound by it may resolve a pend of a policy like it"
       if let authority = step.resolvers.authority {
-        check(authority, "authority of step \(step.name)", at: step.definedAt, isCondition: true)
+        check(authority, "authority of step \(step.name)", at: step.definedAt, isCondition: true, whenItFails: refused)
       }
       for (role, limit) in step.resolvers.authorityByRole.sorted(by: { $0.key < $1.key }) {
-        check(limit, "authority of role \(role) in step \(step.name)", at: step.definedAt, isCondition: true)
+        check(
+          limit, "authority of role \(role) in step \(step.name)", at: step.definedAt, isCondition: true,
+          whenItFails: refused)
       }
     }
     return problems
