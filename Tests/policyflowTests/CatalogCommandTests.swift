@@ -12,9 +12,12 @@ struct CatalogCommandTests {
     #expect(result.exitCode == 0, "\(result.stderr)")
     #expect(result.stdout.contains("is valid: 2 flows"))
     #expect(result.stdout.contains("Catalog hash: sha256:"))
+    // Tried on examples/policies, no expression fails or rests on JsonLogic that changed (#19).
+    #expect(result.stderr.isEmpty, "\(result.stderr)")
     let json = try JSON(parsing: try PolicyFlowBinary.run(["flows", "check", "--json"]).stdout)
     #expect(json[path: "valid"] == true)
     #expect(json[path: "errors"] == 0)
+    #expect(json[path: "warnings"] == 0)
     #expect(json[path: "flows"] == ["EMPLOYER_GROUP", "INDIVIDUAL_HEALTH"])
   }
 

@@ -1,4 +1,5 @@
-/// JavaScript's conversions and comparisons for JSON values, as json-logic-js relies on them.
+/// JavaScript's conversions and strict equality for JSON values, as JsonLogic relies on them
+/// (comparisons, stricter than JavaScript's, are in `JSON+Comparison.swift`).
 ///
 /// Integers stay exact: a string such as `"42"` converts to an `Int`, and two integers compare as
 /// integers, so amounts beyond 2^53 keep their order.
@@ -17,14 +18,6 @@ extension JSON {
         return element.jsString
       }.joined(separator: ",")
     case .object: "[object Object]"
-    }
-  }
-
-  /// `ToPrimitive`: arrays and objects become their string form, other values stay.
-  var jsPrimitive: JSON {
-    switch self {
-    case .array, .object: .string(jsString)
-    default: self
     }
   }
 
@@ -151,7 +144,7 @@ extension JSON {
   /// `===`: same type and value; numbers compare numerically (JavaScript has one number type).
   ///
   /// Decision: JavaScript compares arrays and objects by reference, which a JSON value has not;
-  /// PolicyFlow compares them structurally, for `==` as well.
+  /// PolicyFlow compares them structurally (`==` refuses them: see `JSON+Comparison.swift`).
   @inline(__always)
   static func jsStrictEquals(_ a: JSON, _ b: JSON) -> Bool {
     // The shapes rules compare most, decided without building a tuple of both values.
@@ -169,67 +162,6 @@ extension JSON {
     case (.int, .double), (.double, .int), (.double, .double):
       return JSON.compareNumbers(a, b) == .orderedSame
     default: return a == b
-    }
-  }
-
-  /// `==`: the abstract equality algorithm restricted to JSON values (no `undefined`).
-  @inline(__always)
-  static func jsLooseEquals(_ a: JSON, _ b: JSON) -> Bool {
-    if case .int(let x) = a, case .int(let y) = b { return x == y }
-    if case .string(let x) = a, case .string(let y) = b { return x == y }
-    if case .bool(let x) = a, case .bool(let y) = b { return x == y }
-    return jsLooseEqualsSlow(a, b)
-  }
-
-  static func jsLooseEqualsSlow(_ a: JSON, _ b: JSON) -> Bool {
-    switch (a, b) {
-    case (.null, .null): return true
-    case (.null, _), (_, .null): return false
-    case (.int, .int), (.int, .double), (.double, .int), (.double, .double), (.string, .string), (.bool, .bool):
-      return jsStrictEquals(a, b)
-    case (.array, .array), (.object, .object), (.array, .object), (.object, .array):
-      return a == b
-    case (.bool(let x), _): return jsLooseEquals(.int(x ? 1 : 0), b)
-    case (_, .bool(let y)): return jsLooseEquals(a, .int(y ? 1 : 0))
-    case (.int, .string), (.double, .string): return jsStrictEquals(a, b.jsNumber)
-    case (.string, .int), (.string, .double): return jsStrictEquals(a.jsNumber, b)
-    case (.array, _), (.object, _): return jsLooseEquals(a.jsPrimitive, b)
-    case (_, .array), (_, .object): return jsLooseEquals(a, b.jsPrimitive)
-    }
-  }
-
-  /// `<`, `<=`, `>`, `>=`: two strings compare by UTF-16 code units, anything else as numbers;
-  /// NaN compares false.
-  @inline(__always)
-  static func jsCompare(_ a: JSON, _ b: JSON, _ comparison: LogicComparison) -> Bool {
-    if case .int(let x) = a, case .int(let y) = b {
-      switch comparison {
-      case .less: return x < y
-      case .lessOrEqual: return x <= y
-      case .greater: return x > y
-      case .greaterOrEqual: return x >= y
-      }
-    }
-    return jsCompareSlow(a, b, comparison)
-  }
-
-  static func jsCompareSlow(_ a: JSON, _ b: JSON, _ comparison: LogicComparison) -> Bool {
-    let x = a.jsPrimitive
-    let y = b.jsPrimitive
-    let order: NumericOrder?
-    if case .string(let s) = x, case .string(let t) = y {
-      order =
-        s.utf16.elementsEqual(t.utf16)
-        ? .orderedSame : (s.utf16.lexicographicallyPrecedes(t.utf16) ? .orderedAscending : .orderedDescending)
-    } else {
-      order = compareNumbers(x.jsNumber, y.jsNumber)
-    }
-    guard let order else { return false }
-    switch comparison {
-    case .less: return order == .orderedAscending
-    case .lessOrEqual: return order != .orderedDescending
-    case .greater: return order == .orderedDescending
-    case .greaterOrEqual: return order != .orderedAscending
     }
   }
 }

@@ -4,9 +4,12 @@
 /// Decisions:
 /// - An object with exactly one member is an operation; an unknown operator name is a problem
 ///   (catalog authors must hear about typos), never data.
-/// - An object with no member or several members is a literal, returned as written, as
-///   json-logic-js does (`is_logic` requires exactly one key).
-/// - A non-array operand is one argument: `{"!": true}` is `{"!": [true]}`.
+/// - An object with several members is an `Unknown Operator` problem, as the community suite
+///   has it (json-logic-js took it as a literal): a literal object is written
+///   `{"preserve": {…}}`. The empty object `{}` is a literal.
+/// - A non-array operand is one argument: `{"!": true}` is `{"!": [true]}`, except that an
+///   operation as the operand of a list operator (``LogicOperator/spreadsComputedArguments``)
+///   gives its array's elements as arguments, and `if`, `?:`, `and`, `or` need an array.
 struct LogicCompiler {
   private(set) var problems: [LogicCompileFailure.Problem] = []
 
@@ -20,20 +23,28 @@ struct LogicCompiler {
       return constants.count == nodes.count ? ConstantNode(.array(constants)) : ArrayNode(nodes)
     case .object(let object) where object.count == 1:
       return compileOperation(named: object.key(at: 0).name, operand: object.value(at: 0), at: pointer)
+    case .object(let object) where object.count > 1:
+      problem(
+        pointer,
+        "an operation has one operator, found an object with \(object.count) members; "
+          + "write a literal object as {\"preserve\": {…}}", type: LogicError.unknownOperatorType)
+      return ConstantNode(rule)
     default:
       return ConstantNode(rule)
     }
   }
 
-  private mutating func problem(_ pointer: String, _ message: String) {
-    problems.append(LogicCompileFailure.Problem(pointer: pointer, message: message))
+  private mutating func problem(
+    _ pointer: String, _ message: String, type: String = LogicError.invalidArgumentsType
+  ) {
+    problems.append(LogicCompileFailure.Problem(pointer: pointer, message: message, type: type))
   }
 
   private mutating func compileOperation(named name: String, operand: JSON, at pointer: String) -> LogicNode {
     let memberPointer = "\(pointer)/\(JSONDocument.escape(name))"
     guard let op = LogicOperator.byName[name] else {
       let suggestion = Suggestion.didYouMean(name, among: LogicOperator.allCases.map(\.rawValue))
-      problem(memberPointer, "unknown operator '\(name)'.\(suggestion)")
+      problem(memberPointer, "unknown operator '\(name)'.\(suggestion)", type: LogicError.unknownOperatorType)
       return ConstantNode(.null)
     }
     if op == .preserve { return ConstantNode(operand) }
@@ -45,6 +56,12 @@ struct LogicCompiler {
     } else {
       operands = [operand]
       pointers = [memberPointer]
+      if op.needsArgumentArray {
+        problem(memberPointer, "'\(op.rawValue)' needs an array of arguments, found \(operand.serialized())")
+      } else if op.spreadsComputedArguments, case .object(let object) = operand, object.count == 1 {
+        // The count is known only when the operation has run: ``SpreadCallNode`` checks it.
+        return SpreadCallNode(op, compile(operand, at: memberPointer))
+      }
     }
     if !op.arity.contains(operands.count) {
       problem(memberPointer, "\(op.arityDescription), found \(operands.count)")
@@ -111,11 +128,8 @@ struct LogicCompiler {
         default: .greaterOrEqual
         }
       if args.count == 2 { return CompareNode(comparison, args[0], args[1]) }
-      if args.count == 3, comparison == .less || comparison == .lessOrEqual {
-        return CompareNode(comparison, args[0], args[1], upper: args[2])
-      }
+      if args.count > 2 { return ChainedComparisonNode(.ordering(comparison), args) }
     case .equal, .strictEqual, .notEqual, .strictNotEqual:
-      guard args.count == 2 else { break }
       let kind: LogicEquality =
         switch op {
         case .equal: .loose
@@ -123,7 +137,8 @@ struct LogicCompiler {
         case .notEqual: .looseNot
         default: .strictNot
         }
-      return EqualityNode(kind, args[0], args[1])
+      if args.count == 2 { return EqualityNode(kind, args[0], args[1]) }
+      if args.count > 2 { return ChainedComparisonNode(.equality(kind), args) }
     case .add, .subtract, .multiply, .divide, .remainder:
       if args.count == 2 { return ArithmeticNode(op, args[0], args[1]) }
     case .missing:

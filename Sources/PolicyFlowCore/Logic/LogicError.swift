@@ -15,6 +15,11 @@ public struct LogicError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension LogicError {
+  /// The type of an operator given values or a number of arguments it cannot work with.
+  public static let invalidArgumentsType = "Invalid Arguments"
+  /// The type of an operation whose operator is not known (or an object with several members).
+  public static let unknownOperatorType = "Unknown Operator"
+
   /// Arithmetic on something that is not a number (or a result JSON cannot hold).
   static func notANumber(_ message: String) -> LogicError {
     LogicError(type: "NaN", message: message)
@@ -22,6 +27,6 @@ extension LogicError {
 
   /// An operator given values it cannot work with.
   static func invalidArguments(_ message: String) -> LogicError {
-    LogicError(type: "Invalid Arguments", message: message)
+    LogicError(type: invalidArgumentsType, message: message)
   }
 }

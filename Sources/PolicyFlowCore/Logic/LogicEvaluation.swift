@@ -1,14 +1,16 @@
 /// Entry points for evaluating one rule against one data value from the command line
 /// (`policyflow logic eval`): nothing here throws or prints.
 public enum LogicEvaluation {
-  /// Compiles and evaluates. A compile failure is an `Invalid Rule` error whose message lists
+  /// Compiles and evaluates. A rule that does not compile fails with the error its first problem
+  /// would be at evaluation (`Unknown Operator`, `Invalid Arguments`), with a message that lists
   /// every problem with its JSON Pointer.
   public static func evaluate(rule: JSON, data: JSON, context: LogicContext) -> Result<JSON, LogicError> {
     let expression: LogicExpression
     do {
       expression = try LogicExpression.compile(rule)
     } catch {
-      return .failure(LogicError(type: "Invalid Rule", message: error.description))
+      let type = error.problems.first?.type ?? LogicError.invalidArgumentsType
+      return .failure(LogicError(type: type, message: error.description))
     }
     do {
       return .success(try expression.evaluate(data, in: context))

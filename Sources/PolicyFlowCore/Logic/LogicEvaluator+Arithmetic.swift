@@ -4,12 +4,22 @@
 /// json-logic-engine; json-logic-js's `parseFloat` for `+` and `*` (which reads `"3abc"` as 3) is
 /// not followed. Errors follow the community specification: an array or object operand, a string
 /// that is not a number, or a result JSON cannot hold (NaN, infinity, division by zero) is a
-/// `{"type": "NaN"}` error; `max`/`min` of nothing is `Invalid Arguments`.
+/// `{"type": "NaN"}` error.
+///
+/// Every operator folds left over its arguments (`{"-": [10, 2, 3]}` is 5, `{"/": [8, 2, 2]}` is
+/// 2, `{"%": [8, 6, 3]}` is 2); with one argument `-` negates it and `/` takes its reciprocal;
+/// `+` of nothing is 0 and `*` of nothing 1; `-` and `/` of nothing and `%` of fewer than two are
+/// `Invalid Arguments`. `max` and `min` take numbers only: any other argument, or none, is
+/// `Invalid Arguments`.
 ///
 /// Integers stay exact: `Int` with `Int` gives an `Int` when the result is exact (`/` only when it
 /// divides evenly) and falls back to `Double` on overflow; a `Double` operand gives a `Double`.
 extension LogicEvaluator {
   func arithmetic(_ op: LogicOperator, _ values: [JSON]) throws(LogicError) -> JSON {
+    guard op.arity.contains(values.count) else {
+      throw LogicError.invalidArguments("\(op.arityDescription), found \(values.count)")
+    }
+    if op == .max || op == .min { return try Self.extreme(op, values) }
     var numbers: [JSON] = []
     numbers.reserveCapacity(values.count)
     for value in values { numbers.append(try Self.number(value, for: op)) }
@@ -22,21 +32,33 @@ extension LogicEvaluator {
       guard var product = numbers.first else { return .int(1) }
       for n in numbers.dropFirst() { product = try Self.combine(product, n, op) }
       return product
-    case .subtract:
-      if numbers.count == 1 { return try Self.combine(.int(0), numbers[0], op) }
-      return try Self.combine(numbers[0], numbers[1], op)
-    case .divide, .remainder:
-      return try Self.combine(numbers[0], numbers[1], op)
+    case .subtract where numbers.count == 1:
+      return try Self.combine(.int(0), numbers[0], op)
+    case .divide where numbers.count == 1:
+      return try Self.combine(.int(1), numbers[0], op)
     default:
-      guard var best = numbers.first else {
-        throw LogicError.invalidArguments("'\(op.rawValue)' needs at least one number")
-      }
-      for n in numbers.dropFirst() {
-        let order = JSON.compareNumbers(n, best)
-        if op == .max ? order == .orderedDescending : order == .orderedAscending { best = n }
-      }
-      return best
+      var result = numbers[0]
+      for n in numbers.dropFirst() { result = try Self.combine(result, n, op) }
+      return result
     }
+  }
+
+  /// `max` or `min` of numbers.
+  private static func extreme(_ op: LogicOperator, _ values: [JSON]) throws(LogicError) -> JSON {
+    var best: JSON?
+    for value in values {
+      switch value {
+      case .int, .double: break
+      default: throw LogicError.invalidArguments("'\(op.rawValue)' takes numbers, found \(value.serialized())")
+      }
+      guard let current = best else {
+        best = value
+        continue
+      }
+      let order = JSON.compareNumbers(value, current)
+      if op == .max ? order == .orderedDescending : order == .orderedAscending { best = value }
+    }
+    return best ?? .null
   }
 
   /// `+`, `-`, `*`, `/` or `%` of exactly two operands: what ``arithmetic(_:_:)`` gives for

@@ -46,6 +46,7 @@ extension LogicEvaluator {
       return .bool(op != .some)
     default:
       var accumulator = args.count == 3 ? try evaluate(args[2], data, scope) : .null
+      try Self.checkDepth(accumulator)
       // One object for every step, written in place: the body's data is released when the body
       // returns, so the object is unshared again (a body that keeps it, say by returning
       // `{"var": ""}`, gets a copy on the next write). A new object per element was most of the
@@ -56,8 +57,36 @@ extension LogicEvaluator {
         step.set(Self.currentKey, item)
         step.set(Self.accumulatorKey, accumulator)
         accumulator = try evaluate(body, .object(step), inner)
+        try Self.checkDepth(accumulator)
       }
       return accumulator
+    }
+  }
+
+  /// `reduce`'s accumulator may be an array or object of plain values, never one holding
+  /// another array or object: `Exceeded Allowed Depth`, as the community specification bounds it,
+  /// so that a body cannot grow a nested accumulator exponentially with the array.
+  static func checkDepth(_ accumulator: JSON) throws(LogicError) {
+    let nested: Bool
+    switch accumulator {
+    case .array(let elements): nested = elements.contains(where: \.isContainer)
+    case .object(let object): nested = (0..<object.count).contains { object.value(at: $0).isContainer }
+    default: nested = false
+    }
+    if nested {
+      throw LogicError(
+        type: "Exceeded Allowed Depth",
+        message: "'reduce' cannot accumulate \(accumulator.serialized()): an array or object inside another")
+    }
+  }
+}
+
+extension JSON {
+  /// Whether the value is an array or an object.
+  fileprivate var isContainer: Bool {
+    switch self {
+    case .array, .object: true
+    default: false
     }
   }
 }

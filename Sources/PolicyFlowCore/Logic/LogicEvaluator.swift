@@ -42,6 +42,31 @@ struct LogicEvaluator {
     return found
   }
 
+  /// The truth of `value`, noting under a recorder when it is an empty object: `{}` is false
+  /// since the community semantics (#19) and was true before.
+  @inline(__always)
+  func truth(_ value: JSON) -> Bool {
+    if let recorder, case .object(let object) = value, object.isEmpty {
+      recorder.noteChange("{} is now false (it was true)")
+    }
+    return value.isTruthy
+  }
+
+  /// Notes `null == 0` and `null == false` (true since the community semantics, false in
+  /// JavaScript and before).
+  func noteNullEquality(_ a: JSON, _ b: JSON, _ kind: LogicEquality) {
+    guard kind == .loose || kind == .looseNot else { return }
+    for (x, y) in [(a, b), (b, a)] where x == .null {
+      if y == .int(0) || y == .double(0) || y == .bool(false) {
+        let sentence =
+          kind == .loose
+          ? "null == \(y.serialized()) is now true (it was false)"
+          : "null != \(y.serialized()) is now false (it was true)"
+        recorder?.noteChange(sentence)
+      }
+    }
+  }
+
   func readScoped(_ scoped: LogicScopedPath, _ data: JSON, _ scope: LogicScope?) -> JSON? {
     let found = LogicScope.climb(scoped.climb, from: data, scope: scope).flatMap { scoped.path.lookup(in: $0) }
     if let recorder { recorder.record(scoped.path.text, found) }
@@ -85,6 +110,7 @@ struct LogicEvaluator {
       return try arithmetic(op, try values(args, data, scope))
     case .merge, .contains, .cat, .substr:
       return try strings(op, try values(args, data, scope))
+    case .length: return try Self.length(try evaluate(args[0], data, scope))
     case .today, .now, .isDate, .dateBefore, .dateAfter, .dateAdd, .daysBetween, .ageAt:
       return try dates(op, try values(args, data, scope))
     case .matches, .hasMessage, .isCountry, .isCurrency:

@@ -1,12 +1,13 @@
 /// A JsonLogic expression compiled once, evaluated many times.
 ///
-/// Operators: every jsonlogic.com operator (json-logic-js is the reference and its conformance
-/// suite passes), the community additions of the json-logic project (`val`, `??`, `exists`,
-/// `throw`, `try`, `preserve`, errors as values), and PolicyFlow's domain operators (`today`,
-/// `now`, `is_date`, `date_before`, `date_after`, `date_add`, `days_between`, `age_at`,
-/// `matches`, `has_message`, `is_country`, `is_currency`). Where json-logic-js and the community
-/// specification differ on a jsonlogic.com operator, json-logic-js wins; errors follow the
-/// community specification (JSON has no NaN, so arithmetic that would give one is an error).
+/// Operators: every jsonlogic.com operator, the community additions of the json-logic project
+/// (`val`, `??`, `exists`, `throw`, `try`, `preserve`, `length`, errors as values), and
+/// PolicyFlow's domain operators (`today`, `now`, `is_date`, `date_before`, `date_after`,
+/// `date_add`, `days_between`, `age_at`, `matches`, `has_message`, `is_country`,
+/// `is_currency`). Both the community suite and the jsonlogic.com suite pass; where
+/// json-logic-js and the community specification differ, the community specification wins:
+/// variadic `-` `/` `%`, chained lazy comparisons, `{}` is falsy, and values that cannot be
+/// compared or computed with are errors (`NaN`, `Invalid Arguments`) rather than a quiet `false`.
 public struct LogicExpression: Sendable {
   /// The JSON the expression was compiled from (for display and snapshots).
   public let source: JSON
@@ -54,7 +55,9 @@ public struct LogicExpression: Sendable {
 }
 
 extension JSON {
-  /// JsonLogic truthiness: false, null, 0, NaN, "" and [] are false; everything else is true.
+  /// JsonLogic truthiness as the community specification tables it: false, null, 0, NaN, "",
+  /// [] and {} are false; everything else is true. (json-logic-js took `{}` as true, as
+  /// JavaScript does.)
   public var isTruthy: Bool {
     switch self {
     case .null: false
@@ -63,7 +66,7 @@ extension JSON {
     case .double(let d): d != 0 && !d.isNaN
     case .string(let s): !s.isEmpty
     case .array(let a): !a.isEmpty
-    case .object: true
+    case .object(let o): !o.isEmpty
     }
   }
 }

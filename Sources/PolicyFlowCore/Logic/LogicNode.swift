@@ -23,7 +23,7 @@ class LogicNode: @unchecked Sendable {
   /// directly override it, so that a condition is tested without building and releasing a
   /// `JSON` result at every level.
   func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
-    try evaluate(data, evaluator, scope).isTruthy
+    evaluator.truth(try evaluate(data, evaluator, scope))
   }
 }
 
@@ -103,8 +103,8 @@ enum LogicOperand: Sendable {
   @inline(__always)
   func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     switch self {
-    case .path(let path): return evaluator.read(path, data, scope)?.isTruthy ?? false
-    case .constant(let value): return value.isTruthy
+    case .path(let path): return evaluator.read(path, data, scope).map(evaluator.truth) ?? false
+    case .constant(let value): return evaluator.truth(value)
     case .node(let node): return try node.test(data, evaluator, scope)
     }
   }
@@ -157,7 +157,7 @@ final class JunctionNode: LogicNode, @unchecked Sendable {
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
     if allBoolean { return .bool(try test(data, evaluator, scope)) }
     let value = try operand.evaluate(data, evaluator, scope)
-    if isLast || value.isTruthy != isAnd { return value }
+    if isLast || evaluator.truth(value) != isAnd { return value }
     return try next.evaluate(data, evaluator, scope)
   }
 

@@ -34,7 +34,7 @@ enum LogicOperator: String, CaseIterable, Sendable {
   // Arrays and strings.
   case map, filter, reduce, all, none, some, merge
   case contains = "in"
-  case cat, substr
+  case cat, substr, length
   // Domain.
   case today, now
   case isDate = "is_date"
@@ -55,17 +55,39 @@ enum LogicOperator: String, CaseIterable, Sendable {
   var arity: ClosedRange<Int> {
     switch self {
     case .variable: 0...2
-    case .missingSome, .equal, .strictEqual, .notEqual, .strictNotEqual, .greater, .greaterOrEqual: 2...2
-    case .divide, .remainder, .map, .filter, .all, .none, .some, .contains: 2...2
+    case .missingSome, .map, .filter, .all, .none, .some, .contains: 2...2
     case .dateBefore, .dateAfter, .daysBetween, .ageAt, .matches: 2...2
-    case .less, .lessOrEqual, .reduce, .substr: 2...3
-    case .not, .truthy, .throwError, .log, .isDate, .isCountry, .isCurrency: 1...1
-    case .subtract: 1...2
-    case .tryEach, .exists, .hasMessage, .max, .min: 1...Int.max
+    case .reduce, .substr: 2...3
+    case .not, .truthy, .throwError, .log, .isDate, .isCountry, .isCurrency, .length: 1...1
+    case .tryEach, .exists, .hasMessage, .max, .min, .subtract, .divide: 1...Int.max
+    // Comparisons chain: every neighbouring pair must hold (`{"<": [1, 2, 3]}`).
+    case .equal, .strictEqual, .notEqual, .strictNotEqual, .less, .lessOrEqual, .greater, .greaterOrEqual,
+      .remainder:
+      2...Int.max
     case .today, .now: 0...0
     case .dateAdd: 3...3
     case .missing, .val, .ifThenElse, .ternary, .or, .and, .coalesce, .preserve, .add, .multiply, .merge, .cat:
       0...Int.max
+    }
+  }
+
+  /// Operators whose arguments must be written as an array: they decide which arguments to
+  /// evaluate, so an operand that computes the list (`{"if": {"var": "x"}}`) or a single value
+  /// (`{"and": true}`) is `Invalid Arguments`.
+  var needsArgumentArray: Bool {
+    switch self {
+    case .ifThenElse, .ternary, .and, .or: true
+    default: false
+    }
+  }
+
+  /// Operators that take a list of values: an operand that is an operation (not an array) and
+  /// yields an array gives them that array's elements as arguments (`{"+": {"var": "amounts"}}`,
+  /// `{"max": {"map": …}}`); another value is one argument.
+  var spreadsComputedArguments: Bool {
+    switch self {
+    case .add, .subtract, .multiply, .divide, .remainder, .max, .min, .cat, .merge: true
+    default: false
     }
   }
 

@@ -26,32 +26,24 @@ final class TruthNode: BooleanNode, @unchecked Sendable {
   }
 }
 
-/// `<`, `<=`, `>`, `>=` with two operands, or `<`/`<=` with three (between).
+/// `<`, `<=`, `>`, `>=` with two operands (three or more: ``ChainedComparisonNode``).
 final class CompareNode: BooleanNode, @unchecked Sendable {
   let comparison: LogicComparison
   let lhs: LogicOperand
   let rhs: LogicOperand
-  /// The third operand of a between; unused (a copy of `rhs`) when `hasUpper` is false. Not
-  /// optional, for the reason given on ``JunctionNode/next``.
-  let upper: LogicOperand
-  let hasUpper: Bool
-  init(_ comparison: LogicComparison, _ lhs: LogicNode, _ rhs: LogicNode, upper: LogicNode? = nil) {
+  init(_ comparison: LogicComparison, _ lhs: LogicNode, _ rhs: LogicNode) {
     self.comparison = comparison
     self.lhs = LogicOperand(lhs)
     self.rhs = LogicOperand(rhs)
-    self.upper = LogicOperand(upper ?? rhs)
-    self.hasUpper = upper != nil
   }
   override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     let a = try lhs.evaluate(data, evaluator, scope)
     let b = try rhs.evaluate(data, evaluator, scope)
-    guard hasUpper else { return JSON.jsCompare(a, b, comparison) }
-    let c = try upper.evaluate(data, evaluator, scope)
-    return JSON.jsCompare(a, b, comparison) && JSON.jsCompare(b, c, comparison)
+    return try JSON.logicCompare(a, b, comparison)
   }
 }
 
-/// `==`, `===`, `!=`, `!==`.
+/// `==`, `===`, `!=`, `!==` with two operands.
 final class EqualityNode: BooleanNode, @unchecked Sendable {
   let kind: LogicEquality
   let lhs: LogicOperand
@@ -64,12 +56,8 @@ final class EqualityNode: BooleanNode, @unchecked Sendable {
   override func test(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> Bool {
     let a = try lhs.evaluate(data, evaluator, scope)
     let b = try rhs.evaluate(data, evaluator, scope)
-    switch kind {
-    case .loose: return JSON.jsLooseEquals(a, b)
-    case .strict: return JSON.jsStrictEquals(a, b)
-    case .looseNot: return !JSON.jsLooseEquals(a, b)
-    case .strictNot: return !JSON.jsStrictEquals(a, b)
-    }
+    if evaluator.recorder != nil { evaluator.noteNullEquality(a, b, kind) }
+    return try JSON.logicEquals(a, b, kind)
   }
 }
 

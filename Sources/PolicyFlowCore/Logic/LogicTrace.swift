@@ -22,6 +22,14 @@ public struct LogicTrace: Sendable, Hashable {
 /// checks it once per read, so untraced evaluation pays a single nil test.
 final class LogicTraceRecorder {
   var reads: [LogicTrace.Read] = []
+  /// Where the evaluation relied on a rule of the language whose answer changed with the
+  /// community semantics (#19), one sentence each; read by the catalog's compatibility check.
+  var changes: [String] = []
+
+  /// Notes a changed rule once.
+  func noteChange(_ sentence: String) {
+    if !changes.contains(sentence) { changes.append(sentence) }
+  }
 
   /// Records a read once: the same path read again with the same value adds nothing to an
   /// explanation.

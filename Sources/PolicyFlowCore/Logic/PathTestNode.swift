@@ -23,7 +23,7 @@ class PathTestNode: BooleanNode, @unchecked Sendable {
   /// The specialised node for `node`, or `node` itself when it is not of a shape this handles.
   static func specialise(_ node: LogicNode) -> LogicNode {
     switch node {
-    case let node as CompareNode where !node.hasUpper:
+    case let node as CompareNode:
       if let path = node.lhs.memberPath, let constant = node.rhs.constantInt {
         return PathCompareIntNode(path, node.comparison, constant, general: node)
       }

@@ -7,14 +7,28 @@ enum FlowsCheck {
     abstract: "Validate every flow and rule file and report all problems at once.",
     discussion: """
       Each problem is printed as FILE:LINE:COLUMN: error: SENTENCE on stderr. Unused definitions are \
-      warnings. Exit status: 0 when the catalog is valid (warnings allowed), 65 when it has errors.
+      warnings. A valid catalog is then tried on sample policies (--sample, else the catalog's \
+      examples/policies): every expression of the rules that apply to a sample is evaluated on it, and a \
+      warning names each one that fails (a policy like it would get a fatal RULE_ERROR) or whose answer \
+      rests on JsonLogic that changed with the community semantics (an empty object is false, null == 0, \
+      a computed operand spread as arguments). Exit status: 0 when the catalog is valid (warnings \
+      allowed), 65 when it has errors.
       """,
-    options: [CommonOptions.catalog, CommonOptions.json],
+    options: [
+      CommonOptions.catalog,
+      .repeating("--sample", "path", "A sample policy file, or a directory of them."),
+      CommonOptions.json,
+    ],
     run: run)
 
   static func run(_ invocation: Invocation) throws -> Int32 {
     let directory = CommonOptions.catalogDirectory(invocation)
-    let result = CatalogLoader.load(directory: directory)
+    var result = CatalogLoader.load(directory: directory)
+    if let catalog = result.catalog {
+      let (samples, unread) = try CompatibilitySamples.load(invocation.all("--sample"), catalog: directory)
+      let time = try PoliciesValidate.referenceTime(nil)
+      result.findings += unread + CatalogCompatibility.findings(for: catalog, samples: samples, at: time)
+    }
     let errors = result.findings.errors.count
     let warnings = result.findings.warnings.count
     if invocation.flag("--json") {

@@ -221,6 +221,26 @@ struct ProcessingCycleTests {
     #expect(message.text.contains("R_DATES"))
   }
 
+  /// The stricter comparisons of #19: a date string compared with a number fails loudly instead of
+  /// answering false and letting the policy through, in a validation rule and a pend rule alike.
+  @Test(arguments: [#"{">": [{"var": "start"}, 20250101]}"#, #"{"<": [20250101, {"var": "start"}, 20300101]}"#])
+  func aDateComparedWithANumberIsARuleError(condition: String) {
+    let catalog = B.catalog(
+      B.flow(
+        "F",
+        [
+          B.step(1, "s", validations: [B.validation("R_START", when: condition, message: B.message("M"))]),
+          B.step(2, "t", pends: [B.pend("P_START", when: condition, reason: "LATE")]),
+        ],
+        isDefault: true))
+    let outcome = run(catalog, #"{"start": "2026-03-01"}"#)
+    #expect(outcome.status == .edit)
+    #expect(outcome.messages.map(\.code) == ["RULE_ERROR"])
+    #expect(outcome.messages.first?.rule == "R_START")
+    #expect(outcome.messages.first?.text.contains("Rule R_START") == true)
+    #expect(outcome.messages.first?.text.contains("is not a number") == true)
+  }
+
   // MARK: Flow selection
 
   var flows: Catalog {

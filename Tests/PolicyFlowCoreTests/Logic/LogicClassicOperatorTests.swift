@@ -7,23 +7,27 @@ struct LogicClassicOperatorTests {
   @Test(arguments: [
     // JavaScript loose equality.
     (#"{"==": [0, ""]}"#, "true"),
-    (#"{"==": [null, 0]}"#, "false"),
+    (#"{"==": [null, 0]}"#, "true"),
     (#"{"==": [null, null]}"#, "true"),
     (#"{"==": [true, 1]}"#, "true"),
     (#"{"==": [true, "1"]}"#, "true"),
     (#"{"==": [false, ""]}"#, "true"),
     (#"{"==": ["1.0", 1]}"#, "true"),
-    (#"{"==": [[1, 2], "1,2"]}"#, "true"),
     (#"{"==": [1, 1.0]}"#, "true"),
     (#"{"===": [1, 1.0]}"#, "true"),
-    (#"{"!=": [null, false]}"#, "true"),
+    (#"{"!=": [null, false]}"#, "false"),
+    (#"{"==": [null, ""]}"#, "false"),
+    (#"{"===": [[1, 2], [1, 2]]}"#, "true"),
+    (#"{"!=": [1, 2, 1]}"#, "true"),
+    (#"{"==": [1, "1", true]}"#, "true"),
     // Relational comparisons.
     (#"{"<": ["5", 10]}"#, "true"),
     (#"{"<": ["10", "5"]}"#, "true"),
-    (#"{"<": ["a", 1]}"#, "false"),
-    (#"{">=": ["a", 1]}"#, "false"),
     (#"{"<": [null, 1]}"#, "true"),
     (#"{"<=": [1, 1, 1]}"#, "true"),
+    (#"{">": [3, 2, 1, 0]}"#, "true"),
+    (#"{"<": ["2024-01-01", "2024-06-30", "2025-01-01"]}"#, "true"),
+    (#"{"<": [2, 1, {"throw": "not evaluated"}]}"#, "false"),
     (#"{"<": [9007199254740992, 9007199254740993]}"#, "true"),
     // Number coercion and exact integers.
     (#"{"+": "3.14"}"#, "3.14"),
@@ -38,7 +42,14 @@ struct LogicClassicOperatorTests {
     (#"{"%": [-7, 3]}"#, "-1"),
     (#"{"%": [7.5, 2]}"#, "1.5"),
     (#"{"+": [0.1, 0.2]}"#, "0.30000000000000004"),
-    (#"{"max": [1, "7", 3.5]}"#, "7"),
+    (#"{"max": [1, 7, 3.5]}"#, "7"),
+    (#"{"max": {"var": "amounts"}}"#, "30"),
+    (#"{"+": {"var": "amounts"}}"#, "60"),
+    (#"{"-": [100, 10, 5]}"#, "85"),
+    (#"{"-": {"var": "amounts"}}"#, "-40"),
+    (#"{"/": [120, 2, 3]}"#, "20"),
+    (#"{"/": 4}"#, "0.25"),
+    (#"{"%": [17, 10, 4]}"#, "3"),
     (#"{"min": [1, -2.5]}"#, "-2.5"),
     // Strings.
     (#"{"cat": [1.0, "-", 0.1, "-", 1e21, "-", 1e-7, "-", true, "-", null]}"#, #""1-0.1-1e+21-1e-7-true-null""#),
@@ -59,18 +70,17 @@ struct LogicClassicOperatorTests {
     (#"{"log": "hello"}"#, #""hello""#),
     (#"{"if": [{"var": "a"}, "yes", "no"]}"#, #""no""#),
     (#"{"reduce": [[1, 2, 3], {"+": [{"var": "accumulator"}, {"var": "current"}]}]}"#, "6"),
-    // A body that keeps each step's data: every step stays as it was (the step object is reused).
-    (
-      #"{"reduce": [[1, 2, 3], {"var": ""}, 0]}"#,
-      #"{"current":3,"accumulator":{"current":2,"accumulator":{"current":1,"accumulator":0}}}"#
-    ),
+    (#"{"reduce": [[1, 2, 3], {"merge": [{"var": "accumulator"}, {"var": "current"}]}, []]}"#, "[1,2,3]"),
     (#"{"reduce": [["a", "b"], {"cat": [{"var": "accumulator"}, {"var": "current"}]}, ""]}"#, #""ab""#),
     (#"{"map": [{"var": "x"}, 1]}"#, "[]"),
     (#"{"all": [5, true]}"#, "false"),
-    (#"{"x": 1, "y": {"var": "a"}}"#, #"{"x":1,"y":{"var":"a"}}"#),
+    (#"{"preserve": {"x": 1, "y": {"var": "a"}}}"#, #"{"x":1,"y":{"var":"a"}}"#),
+    (#"{"if": [{}, "empty object", "falsy"]}"#, #""falsy""#),
+    (#"{"length": "héllo"}"#, "5"),
+    (#"{"length": {"var": "amounts"}}"#, "3"),
   ])
   func evaluatesLikeJsonLogicJS(_ rule: String, _ expected: String) throws {
-    let data = #"{"a": null, "b": "", "x": 3}"#
+    let data = #"{"a": null, "b": "", "x": 3, "amounts": [10, 20, 30]}"#
     let actual = try evaluate(rule, data)
     #expect(actual == (try JSON(parsing: expected)), "\(rule) gave \(actual.serialized())")
   }
@@ -94,9 +104,29 @@ struct LogicClassicOperatorTests {
     #expect(d == 3.5)
   }
 
-  @Test func objectWithSeveralMembersIsALiteralAndItsValuesAreNotEvaluated() throws {
-    let result = try evaluate(#"{"a": {"var": "x"}, "b": 2}"#, #"{"x": 1}"#)
-    #expect(result == (try JSON(parsing: #"{"a": {"var": "x"}, "b": 2}"#)))
+  @Test func objectWithSeveralMembersIsAnUnknownOperator() throws {
+    let problems = try compileProblems(#"{"a": {"var": "x"}, "b": 2}"#)
+    #expect(problems.map(\.type) == ["Unknown Operator"])
+  }
+
+  /// Where json-logic-js answered quietly, the community specification fails: the stricter
+  /// errors that a rule comparing a date with a number, or reading the wrong field, now meets.
+  @Test(arguments: [
+    (#"{"<": [2023, "2024-01-01"]}"#, "NaN"),
+    (#"{"<": ["a", 1]}"#, "NaN"),
+    (#"{">=": [{"var": "amounts"}, 1]}"#, "NaN"),
+    (#"{"==": [[1, 2], "1,2"]}"#, "NaN"),
+    (#"{"!=": [{"preserve": {}}, 1]}"#, "NaN"),
+    (#"{"max": [1, "7"]}"#, "Invalid Arguments"),
+    (#"{"min": {"preserve": []}}"#, "Invalid Arguments"),
+    (#"{"-": {"preserve": []}}"#, "Invalid Arguments"),
+    (#"{"%": {"preserve": [1]}}"#, "Invalid Arguments"),
+    (#"{"length": 12}"#, "Invalid Arguments"),
+    (#"{"reduce": [[1, 2, 3], {"var": ""}, 0]}"#, "Exceeded Allowed Depth"),
+  ])
+  func failsWhereJavaScriptAnsweredQuietly(_ rule: String, _ type: String) throws {
+    let error = try #require(try evaluationError(rule, #"{"amounts": [10, 20]}"#))
+    #expect(error.type == type, "\(rule) threw \(error)")
   }
 }
 

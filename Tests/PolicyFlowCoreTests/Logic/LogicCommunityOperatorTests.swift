@@ -28,7 +28,7 @@ struct LogicCommunityOperatorTests {
     (#"{"preserve": [1, {"var": "x"}]}"#, #"{"x": 1}"#, #"[1, {"var": "x"}]"#),
     (#"{"try": [{"throw": "Oops"}, {"val": "type"}]}"#, "null", #""Oops""#),
     (#"{"try": [{"+": ["abc"]}, {"val": "type"}]}"#, "null", #""NaN""#),
-    (#"{"try": [{"throw": {"type": "Custom", "code": 7}}, {"val": "code"}]}"#, "null", "7"),
+    (#"{"try": [{"throw": {"preserve": {"type": "Custom", "code": 7}}}, {"val": "code"}]}"#, "null", "7"),
     (#"{"try": [{"throw": "Oops"}, {"val": [[2], "x"]}]}"#, #"{"x": 42}"#, "42"),
     (#"{"try": [1, {"throw": "never"}]}"#, "null", "1"),
     (#"{"try": [{"throw": "a"}, {"throw": "b"}, 3]}"#, "null", "3"),
@@ -59,7 +59,7 @@ struct LogicCommunityOperatorTests {
   }
 
   @Test func thrownValueIsTheErrorValue() throws {
-    let error = try #require(try evaluationError(#"{"throw": {"type": "Custom", "code": 7}}"#))
+    let error = try #require(try evaluationError(#"{"throw": {"preserve": {"type": "Custom", "code": 7}}}"#))
     #expect(error.value == (try JSON(parsing: #"{"type": "Custom", "code": 7}"#)))
     let nan = try #require(try evaluationError(#"{"+": ["abc"]}"#))
     #expect(nan.value == ["type": "NaN"])

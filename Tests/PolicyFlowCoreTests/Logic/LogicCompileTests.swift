@@ -9,7 +9,8 @@ struct LogicCompileTests {
     #expect(
       problems == [
         LogicCompileFailure.Problem(
-          pointer: "/and/1/sbustr", message: "unknown operator 'sbustr'. Did you mean 'substr'?")
+          pointer: "/and/1/sbustr", message: "unknown operator 'sbustr'. Did you mean 'substr'?",
+          type: "Unknown Operator")
       ])
   }
 
@@ -29,7 +30,10 @@ struct LogicCompileTests {
     (#"{"today": [1]}"#, "/today", "'today' takes no arguments, found 1"),
     (#"{"max": []}"#, "/max", "'max' takes at least 1 argument, found 0"),
     (#"{"var": ["a", 1, 2]}"#, "/var", "'var' takes 0 to 2 arguments, found 3"),
-    (#"{"/": [{"<": [1]}, 2]}"#, "/~1/0/<", "'<' takes 2 or 3 arguments, found 1"),
+    (#"{"/": [{"<": [1]}, 2]}"#, "/~1/0/<", "'<' takes at least 2 arguments, found 1"),
+    (#"{"%": [1]}"#, "/%", "'%' takes at least 2 arguments, found 1"),
+    (#"{"and": true}"#, "/and", "'and' needs an array of arguments, found true"),
+    (#"{"if": {"var": "x"}}"#, "/if", "'if' needs an array of arguments, found {\"var\":\"x\"}"),
     (#"{"has_message": ["A", 3]}"#, "/has_message/1", "'has_message' needs message codes (strings), found 3"),
   ])
   func reportsArgumentProblems(_ rule: String, _ pointer: String, _ message: String) throws {
@@ -41,7 +45,7 @@ struct LogicCompileTests {
     for rule in [
       #"{"if": []}"#, #"{"merge": []}"#, #"{"missing": []}"#, #"{"var": []}"#, #"{"today": []}"#,
       #"{"matches": [{"var": "a"}, {"var": "b"}]}"#, #"{"date_add": [{"var": "d"}, 1, {"var": "unit"}]}"#,
-      #"{"preserve": {"sbustr": 1}}"#, #"{}"#, #"{"a": 1, "b": 2}"#,
+      #"{"preserve": {"sbustr": 1}}"#, #"{}"#, #"{"preserve": {"a": 1, "b": 2}}"#, #"{"+": {"var": "a"}}"#,
     ] {
       #expect(try compileProblems(rule).isEmpty, "\(rule)")
     }

@@ -11,7 +11,7 @@ struct LogicEvaluationTests {
     (#"{"rule": {"throw": "Declined"}}"#, #"{"error":{"type":"Declined","message":"Declined"}}"#),
     (
       #"{"rule": {"sbustr": ["a", 1]}}"#,
-      #"{"error":{"type":"Invalid Rule","message":"/sbustr: unknown operator 'sbustr'. Did you mean 'substr'?"}}"#
+      #"{"error":{"type":"Unknown Operator","message":"/sbustr: unknown operator 'sbustr'. Did you mean 'substr'?"}}"#
     ),
     (
       #"[1, 2]"#,

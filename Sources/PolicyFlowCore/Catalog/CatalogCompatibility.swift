@@ -1,0 +1,107 @@
+/// How a catalog fares under the JsonLogic of issue #19 (the community semantics), tried on
+/// sample policies: the check `flows check` runs so that stricter errors cannot change an
+/// existing rule's outcome unnoticed.
+///
+/// Each sample goes through a processing cycle first, so that expressions see the data and
+/// messages they would see in one (derived fields set, earlier messages attached). Then every
+/// expression of the rules that apply to the sample in its flow (conditions; message values and
+/// derived fields where their condition holds; pend conditions; the steps' limits of authority)
+/// is evaluated on it, whether or not the cycle reached it. A warning is raised where an expression fails (a policy like the
+/// sample would get a fatal `RULE_ERROR`) or where its answer rests on a rule of the language
+/// whose answer changed (see ``LogicExpression/compatibilityReport(for:in:isCondition:)``).
+/// Premium calculation lines are not tried: they run on approval, over data a sample may lack.
+public enum CatalogCompatibility {
+  /// A policy document to try the catalog on, named (by its file) in the warnings.
+  public struct Sample: Sendable {
+    public var name: String
+    public var data: JSON
+
+    public init(name: String, data: JSON) {
+      self.name = name
+      self.data = data
+    }
+  }
+
+  /// One warning per expression and problem, at the rule (or step) that holds the expression,
+  /// naming the samples it showed on; sorted by location.
+  public static func findings(for catalog: Catalog, samples: [Sample], at time: Timestamp) -> [Finding] {
+    var problems: [Problem: [String]] = [:]
+    var order: [Problem] = []
+    for sample in samples {
+      for problem in check(sample, in: catalog, at: time) {
+        if problems[problem] == nil { order.append(problem) }
+        if problems[problem]?.contains(sample.name) != true { problems[problem, default: []].append(sample.name) }
+      }
+    }
+    return order.map { problem in
+      let names = problems[problem] ?? []
+      let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
+      return Finding(
+        file: problem.location.file, location: problem.location.location, severity: .warning,
+        message: "\(problem.subject) \(problem.sentence) (sample \(shown))")
+    }.sorted()
+  }
+
+  /// An expression's problem on a sample, without the sample.
+  private struct Problem: Hashable {
+    var location: DefinitionLocation
+    /// `condition of rule AGE_RANGE`.
+    var subject: String
+    var sentence: String
+  }
+
+  private static func check(_ sample: Sample, in catalog: Catalog, at time: Timestamp) -> [Problem] {
+    let outcome = ProcessingCycle(catalog: catalog).run(sample.data, at: time)
+    guard let code = outcome.flowCode, let flow = catalog.flows[code] else { return [] }
+    let facts = PolicyFacts(sample.data)
+    let context = LogicContext(now: time, messageCodes: Set(outcome.messages.map(\.code)))
+    let fallback = flow.definedAt ?? DefinitionLocation(file: "(catalog)", location: SourceLocation(line: 1, column: 1))
+    var problems: [Problem] = []
+    /// Whether the expression held (for a condition); false when it failed.
+    @discardableResult
+    func check(
+      _ expression: LogicExpression, _ subject: String, at location: DefinitionLocation?, isCondition: Bool,
+      whenItFails consequence: String = "a policy like it gets a fatal RULE_ERROR"
+    ) -> Bool {
+      let report = expression.compatibilityReport(for: outcome.data, in: context, isCondition: isCondition)
+      let at = location ?? fallback
+      if case .failure(let error) = report.result {
+        let sentence = "fails with \(error.type): \(error.message); \(consequence)"
+        problems.append(Problem(location: at, subject: subject, sentence: sentence))
+      }
+      for change in report.changes {
+        let sentence = "rests on JsonLogic whose answer changed (#19): \(change)"
+        problems.append(Problem(location: at, subject: subject, sentence: sentence))
+      }
+      return (try? report.result.get().isTruthy) ?? false
+    }
+    for step in flow.steps {
+      for rule in step.validationRules where facts.admits(rule.filter, flowCode: flow.code) {
+        let at = rule.definedAt ?? step.definedAt
+        // Values and derived fields are computed only when the condition holds, as in a cycle.
+        guard check(rule.condition, "condition of rule \(rule.code)", at: at, isCondition: true) else { continue }
+        for (i, value) in rule.values.enumerated() {
+          check(value, "message value {\(i + 3)} of rule \(rule.code)", at: at, isCondition: false)
+        }
+        for derivation in rule.derivations {
+          check(derivation.value, "derived field \(derivation.path) of rule \(rule.code)", at: at, isCondition: false)
+        }
+      }
+      for rule in step.pendRules where facts.admits(rule.filter, flowCode: flow.code) {
+        guard let condition = rule.condition else { continue }
+        check(condition, "condition of pend rule \(rule.code)", at: rule.definedAt ?? step.definedAt, isCondition: true)
+      }
+      // A limit of authority that fails refuses the resolver, as one that does not hold.
+      let refused = "no one bound by it may resolve a pend of a policy like it"
+      if let authority = step.resolvers.authority {
+        check(authority, "authority of step \(step.name)", at: step.definedAt, isCondition: true, whenItFails: refused)
+      }
+      for (role, limit) in step.resolvers.authorityByRole.sorted(by: { $0.key < $1.key }) {
+        check(
+          limit, "authority of role \(role) in step \(step.name)", at: step.definedAt, isCondition: true,
+          whenItFails: refused)
+      }
+    }
+    return problems
+  }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import PolicyFlowCore
+import Testing
+
+/// `flows check` tries a valid catalog on sample policies and warns where the JsonLogic of #19
+/// (the community semantics) fails or answers differently.
+struct FlowsCheckCompatibilityTests {
+  static let flow = """
+    {
+      "code": "MAIN", "description": "Main flow.", "default": true, "active": true,
+      "steps": [
+        {
+          "sequence": 10, "name": "checks", "displayName": "Checks",
+          "resolvers": { "roles": ["administrator"] },
+          "rules": [
+            { "sequence": 10, "rule": "STARTS_BEFORE_2027" },
+            { "sequence": 20, "rule": "NO_EXTRAS" },
+            { "sequence": 30, "rule": "NO_DISCOUNT" },
+            { "sequence": 40, "rule": "HIGH_SUM" }
+          ]
+        }
+      ]
+    }
+    """
+
+  static let rules = """
+    {
+      "messages": [
+        { "code": "MSG_INFO", "severity": "informative", "text": "Rule {0} holds." }
+      ],
+      "pendReasons": [{ "code": "REVIEW", "description": "Manual review.", "reattach": true }],
+      "validationRules": [
+        {
+          "code": "STARTS_BEFORE_2027", "description": "A date compared with a number.", "level": "policy",
+          "condition": { "<": [{ "var": "startDate" }, 20270101] }, "message": "MSG_INFO"
+        },
+        {
+          "code": "NO_EXTRAS", "description": "No extras chosen.", "level": "policy",
+          "condition": { "!": { "var": "extras" } }, "message": "MSG_INFO"
+        },
+        {
+          "code": "NO_DISCOUNT", "description": "No discount given.", "level": "policy",
+          "condition": { "==": [{ "var": "discount" }, 0] }, "message": "MSG_INFO"
+        }
+      ],
+      "pendRules": [
+        {
+          "code": "HIGH_SUM", "description": "High sums are reviewed.",
+          "condition": { ">": [{ "var": "sumAssured" }, 100] }, "pendReason": "REVIEW"
+        }
+      ]
+    }
+    """
+
+  /// A catalog with the rules above and, in `examples/policies`, one sample that trips them.
+  private func catalog() throws -> URL {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    let manager = FileManager.default
+    for folder in ["flows", "rules", "examples/policies"] {
+      try manager.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
+    }
+    try Self.flow.write(to: directory.appendingPathComponent("flows/main.json"), atomically: true, encoding: .utf8)
+    try Self.rules.write(to: directory.appendingPathComponent("rules/rules.json"), atomically: true, encoding: .utf8)
+    let sample =
+      #"{"code": "P-1", "lineOfBusiness": "health", "brand": "b", "startDate": "2026-01-01", "extras": {}, "discount": null, "sumAssured": 50}"#
+    try sample.write(
+      to: directory.appendingPathComponent("examples/policies/sample.json"), atomically: true, encoding: .utf8)
+    return directory
+  }
+
+  @Test func warnsAboutEveryConditionThatFailsOrChangedOnTheExamples() throws {
+    let directory = try catalog().path
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory])
+    #expect(result.exitCode == 0, "warnings do not fail the check: \(result.stderr)")
+    #expect(result.stdout.contains("is valid: 1 flows, 4 rules, 1 messages, 1 pend reasons, 3 warnings."))
+    let lines = result.stderr.split(separator: "\n").map(String.init)
+    let rules = "\(directory)/rules/rules.json"
+    let sample = "(sample \(directory)/examples/policies/sample.json)"
+    #expect(
+      lines.contains {
+        $0.hasPrefix("\(rules):8:15: warning: condition of rule STARTS_BEFORE_2027 fails with NaN: ")
+          && $0.hasSuffix("a policy like it gets a fatal RULE_ERROR \(sample)")
+      }, "\(lines)")
+    #expect(
+      lines.contains(
+        "\(rules):12:15: warning: condition of rule NO_EXTRAS rests on JsonLogic whose answer changed (#19): "
+          + "{} is now false (it was true) \(sample)"), "\(lines)")
+    #expect(
+      lines.contains(
+        "\(rules):16:15: warning: condition of rule NO_DISCOUNT rests on JsonLogic whose answer changed (#19): "
+          + "null == 0 is now true (it was false) \(sample)"), "\(lines)")
+    #expect(lines.count == 3, "HIGH_SUM compares numbers as before: no warning")
+  }
+
+  @Test func samplesNamedOnTheCommandLineReplaceTheExamples() throws {
+    let directory = try catalog()
+    let clean = directory.appendingPathComponent("clean.json")
+    let policy =
+      #"{"code": "P-2", "lineOfBusiness": "health", "brand": "b", "extras": {"dental": true}, "discount": 5, "sumAssured": 500}"#
+    try policy.write(to: clean, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path, "--sample", clean.path])
+    #expect(result.exitCode == 0)
+    #expect(result.stderr.isEmpty, "\(result.stderr)")
+    let json = try JSON(
+      parsing: try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path, "--json"]).stdout)
+    #expect(json[path: "warnings"] == 3)
+    #expect(json[path: "findings.0.severity"] == "warning")
+  }
+}
