@@ -6,7 +6,8 @@
 /// `minLength`, `minItems`, `uniqueItems`, `$ref` to `#/$defs/…`, `oneOf` and `anyOf`.
 /// Annotations (`title`, `description`, `default`, `examples`, `$schema`, `$id`) are ignored,
 /// except that an object schema's `title` names the object in messages ("unknown key 'x' in step").
-/// The published files under `schemas/` are the same text as ``flow``, ``rules`` and ``policy``.
+/// The published files under `schemas/` are the same text as ``flow``, ``rules``, ``policy`` and
+/// ``test``.
 public struct JSONSchema: Sendable {
   /// The schema document.
   public let root: JSON
@@ -23,6 +24,8 @@ public struct JSONSchema: Sendable {
   public static let rules = embedded(EmbeddedSchemas.rules)
   /// The schema of the engine fields of a policy; business fields are free-form.
   public static let policy = embedded(EmbeddedSchemas.policy)
+  /// The schema of a catalog test file, `tests/*.json`.
+  public static let test = embedded(EmbeddedSchemas.test)
 
   private static func embedded(_ text: String) -> JSONSchema {
     do {

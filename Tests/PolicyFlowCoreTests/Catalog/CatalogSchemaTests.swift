@@ -7,17 +7,17 @@ struct CatalogSchemaTests {
   /// the test log names a case instead of printing a whole schema.
   static let schemas: [String: (text: String, schema: JSONSchema)] = [
     "flow": (EmbeddedSchemas.flow, .flow), "rules": (EmbeddedSchemas.rules, .rules),
-    "policy": (EmbeddedSchemas.policy, .policy),
+    "policy": (EmbeddedSchemas.policy, .policy), "test": (EmbeddedSchemas.test, .test),
   ]
 
-  @Test(arguments: ["flow", "rules", "policy"])
+  @Test(arguments: ["flow", "rules", "policy", "test"])
   func publishedSchemaIsTheEmbeddedOne(name: String) throws {
     // Rerun schemas/embed.sh after editing a schema.
     #expect(try CatalogTestPaths.read("schemas/\(name).schema.json") == Self.schemas[name]?.text)
   }
 
   /// Editors show these descriptions while completing a file, so none may be missing.
-  @Test(arguments: ["flow", "rules", "policy"])
+  @Test(arguments: ["flow", "rules", "policy", "test"])
   func describesEveryProperty(name: String) throws {
     let schema = try #require(Self.schemas[name]?.schema)
     func resolved(_ node: JSON) -> JSON {
