@@ -21,6 +21,7 @@ enum PolicyFlowCommand {
           PoliciesChange.revert, PoliciesChange.cancel, PoliciesDecline.command, PoliciesExplain.command,
           PoliciesHistory.command, PoliciesValidate.command,
         ]),
+      TestCommand.command,
       Pends.command,
       Users.command,
       Command(

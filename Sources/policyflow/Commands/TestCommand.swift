@@ -1,0 +1,106 @@
+import Foundation
+import PolicyFlowCore
+
+/// `policyflow test`: run the catalog's tests (`tests/*.json`) and report the failures.
+enum TestCommand {
+  static let command = Command(
+    name: "test",
+    abstract: "Run the catalog's tests: one processing cycle per test, checked against its expectation.",
+    discussion: """
+      Reads the test files named (default: the catalog's tests/ directory; a directory stands for the \
+      .json files directly in it), runs every test and case in parallel, and prints one line per failing \
+      test, FILE:LINE:COLUMN: FAIL [case] what was expected and what happened, then 'N passed, N failed' \
+      on a line of its own. --coverage adds, per flow and step, the rules no test made fire and the \
+      rules that fired in every test that reached their step. Exit status: 0 when every test passes, 1 \
+      when one fails, 65 when the catalog or a test file is invalid (nothing is run then).
+      """,
+    arguments: [
+      Positional(name: "path", help: "Test files or directories.", isRepeating: true, isOptional: true)
+    ],
+    options: [
+      CommonOptions.catalog,
+      .value("--filter", "text", "Run only the tests whose name (FILE [case]) contains this text, in any case."),
+      .flag("--coverage", "Also report which rules the tests made fire, per flow and step."),
+      .value("--junit", "file", "Also write the results as JUnit XML to this file, for CI systems."),
+      CommonOptions.json,
+    ],
+    run: run)
+
+  static func run(_ invocation: Invocation) throws -> Int32 {
+    let directory = CommonOptions.catalogDirectory(invocation)
+    let catalog = try CatalogCommand.load(directory)
+    let paths = invocation.positionals.isEmpty ? [testsDirectory(of: directory)] : invocation.positionals
+    let (files, missing) = CatalogTestLoader.files(in: paths)
+    let now = try PoliciesValidate.referenceTime(nil)
+    let loaded = CatalogTestLoader.load(files: files, catalog: catalog, now: now)
+    let findings = (missing + loaded.findings).sorted()
+    for finding in findings { Terminal.error(finding.description) }
+    if !findings.errors.isEmpty {
+      let count = findings.errors.count
+      throw CommandFailure(
+        message: "the tests have \(count) problem\(count == 1 ? "" : "s"); nothing was run.",
+        exitCode: ExitCode.invalidInput)
+    }
+    var tests = loaded.tests
+    if let filter = invocation.value("--filter") {
+      tests = tests.filter { $0.name.lowercased().contains(filter.lowercased()) }
+      if tests.isEmpty {
+        throw CommandFailure(
+          message: "no test matches --filter '\(filter)' among the \(loaded.tests.count) tests of \(files.count) "
+            + "file\(files.count == 1 ? "" : "s").")
+      }
+    }
+    let results = CatalogTestRunner(catalog: catalog).run(tests)
+    let coverage = invocation.flag("--coverage") ? RuleCoverage(catalog: catalog, results: results) : nil
+    if let junit = invocation.value("--junit") {
+      do {
+        try CatalogTestJUnit.xml(results).write(toFile: junit, atomically: true, encoding: .utf8)
+      } catch {
+        throw CommandFailure(message: "cannot write the JUnit report to '\(junit)': \(error.localizedDescription)")
+      }
+    }
+    let failed = results.filter { !$0.passed }.count
+    if invocation.flag("--json") {
+      var report: JSON = [
+        "passed": .int(results.count - failed), "failed": .int(failed),
+        "tests": .array(results.map(TestOutput.json)),
+      ]
+      if let coverage { report.set(path: "coverage", to: coverage.json) }
+      Terminal.out(report.serialized(pretty: true))
+    } else {
+      for result in results { if let line = result.failureLine { Terminal.out(line) } }
+      if let coverage { Terminal.out(coverage.text) }
+      Terminal.out("\(results.count - failed) passed, \(failed) failed")
+    }
+    return failed == 0 ? 0 : 1
+  }
+
+  /// `DIR/tests`, written as the user wrote DIR.
+  static func testsDirectory(of catalog: String) -> String {
+    catalog == "." ? "tests" : (catalog.hasSuffix("/") ? catalog + "tests" : catalog + "/tests")
+  }
+}
+
+/// Test results as scripts read them.
+enum TestOutput {
+  static func json(_ result: CatalogTestResult) -> JSON {
+    var object: JSON = [
+      "name": .string(result.test.name), "file": .string(result.test.file),
+      "case": result.test.caseName.map(JSON.string) ?? .null,
+      "line": .int(result.location.line), "column": .int(result.location.column),
+      "passed": .bool(result.passed),
+    ]
+    object.set(
+      path: "differences",
+      to: .array(
+        result.differences.map { difference in
+          [
+            "member": .string(difference.member), "expected": .string(difference.expected),
+            "actual": .string(difference.actual), "missing": .array(difference.missing.map(JSON.string)),
+            "unexpected": .array(difference.unexpected.map(JSON.string)),
+            "line": .int(difference.location.line), "column": .int(difference.location.column),
+          ]
+        }))
+    return object
+  }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import PolicyFlowCore
+import Testing
+
+/// `policyflow test` through the binary: the shipped catalog's tests, a changed threshold, bad
+/// test files, JUnit and coverage.
+struct TestCommandTests {
+  /// A copy of the shipped catalog with its tests and the example policies they name, in a
+  /// fresh directory the test may change.
+  static func catalogCopy() throws -> URL {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    for folder in ["flows", "rules", "tests", "examples"] {
+      try FileManager.default.copyItem(
+        at: PolicyFlowBinary.packageRoot.appendingPathComponent(folder),
+        to: directory.appendingPathComponent(folder))
+    }
+    return directory
+  }
+
+  static func replace(_ old: String, with new: String, in file: URL) throws {
+    let text = try String(contentsOf: file, encoding: .utf8)
+    #expect(text.contains(old))
+    try text.replacingOccurrences(of: old, with: new).write(to: file, atomically: true, encoding: .utf8)
+  }
+
+  @Test func theShippedCatalogsTestsPass() throws {
+    let result = try PolicyFlowBinary.run(["test"])
+    #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.isEmpty)
+    let lines = result.stdout.split(separator: "\n")
+    #expect(lines.count == 1)
+    #expect(lines.last?.wholeMatch(of: /\d+ passed, 0 failed/) != nil)
+  }
+
+  /// The issue's story: a threshold changes, the tests say which case broke and how.
+  @Test func aChangedThresholdFailsTheBoundaryCaseWithADiff() throws {
+    let directory = try Self.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let rules = directory.appendingPathComponent("rules/underwriting.json")
+    try Self.replace(#"{ ">=": [{ "age_at""#, with: #"{ ">": [{ "age_at""#, in: rules)
+    let junit = directory.appendingPathComponent("junit.xml").path
+    let result = try PolicyFlowBinary.run(["test", "--junit", junit], in: directory)
+    #expect(result.exitCode == 1)
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    #expect(
+      lines.first
+        == "tests/individual-health-underwriting.json:26:19: FAIL [65 on the start date] status: expected Pended, "
+        + "got Approved; messages: missing MSG_SENIOR_APPLICANT (got MSG_AGE_AT_START); pendReasons: missing "
+        + "UNDERWRITER_REFERRAL (got none)")
+    #expect(lines.count == 2)
+    #expect(lines.last?.wholeMatch(of: /\d+ passed, 1 failed/) != nil)
+    let xml = try String(contentsOfFile: junit, encoding: .utf8)
+    #expect(xml.contains(#"failures="1""#))
+    #expect(
+      xml.contains(#"<testcase classname="tests/individual-health-underwriting.json" name="65 on the start date""#))
+
+    let json = try JSON(
+      parsing: try PolicyFlowBinary.run(["test", "--json", "--filter", "ON THE START DATE"], in: directory).stdout)
+    #expect(json[path: "failed"] == 1)
+    #expect(json[path: "passed"] == 6)
+    let failing = try #require(json[path: "tests"]?.arrayValue?.first { $0[path: "passed"] == false })
+    #expect(failing[path: "case"] == "65 on the start date")
+    #expect(
+      failing[path: "differences.0"] == [
+        "member": "status", "expected": "Pended", "actual": "Approved", "missing": [], "unexpected": [], "line": 26,
+        "column": 19,
+      ])
+  }
+
+  @Test func invalidTestFilesAreFindingsAndNothingRuns() throws {
+    let directory = try Self.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Self.replace(
+      #""pendReasons": ["GROUP_SETUP_REVIEW"]"#, with: #""pendReasons": ["GROUP_SETUP_REVEIW"]"#,
+      in: directory.appendingPathComponent("tests/employer-group.json"))
+    let result = try PolicyFlowBinary.run(["test"], in: directory)
+    #expect(result.exitCode == 65)
+    #expect(result.stdout.isEmpty)
+    #expect(
+      result.stderr == """
+        tests/employer-group.json:93:25: error: unknown pend reason 'GROUP_SETUP_REVEIW' in the expectation; did \
+        you mean 'GROUP_SETUP_REVIEW'?
+        Error: the tests have 1 problem; nothing was run.
+
+        """)
+    let missing = try PolicyFlowBinary.run(["test", "tests/nothing-here.json"], in: directory)
+    #expect(missing.exitCode == 65)
+    #expect(missing.stderr.hasPrefix("tests/nothing-here.json:1:1: error: no such test file or directory\n"))
+  }
+
+  @Test func coverageListsEveryFlowAndStepInTextAndJSON() throws {
+    let text = try PolicyFlowBinary.run(["test", "--coverage"])
+    #expect(text.exitCode == 0)
+    #expect(text.stdout.contains("INDIVIDUAL_HEALTH\n  10 data-quality: 10 of 10 rules fired"))
+    #expect(
+      text.stdout.contains("    fired in every test: AGE_AT_START_RECORDED (validation rule, rules/underwriting.json:"))
+    #expect(text.stdout.contains("rules fired in some test; 0 never fired in a step"))
+    let json = try JSON(parsing: try PolicyFlowBinary.run(["test", "--coverage", "--json"]).stdout)
+    let steps = try #require(json[path: "coverage.steps"]?.arrayValue)
+    #expect(steps.map { $0[path: "name"] } == ["data-quality", "group-review", "data-quality", "underwriting"])
+    #expect(steps.allSatisfy { $0[path: "neverFired"] == [] })
+    #expect(json[path: "coverage.rules.fired"] == json[path: "coverage.rules.total"])
+  }
+
+  @Test func aFilterThatMatchesNothingAndAMissingValueAreErrors() throws {
+    let none = try PolicyFlowBinary.run(["test", "--filter", "no such case"])
+    #expect(none.exitCode == 1)
+    #expect(none.stderr.hasPrefix("Error: no test matches --filter 'no such case' among the "))
+    let usage = try PolicyFlowBinary.run(["test", "--filter"])
+    #expect(usage.exitCode == 64)
+    #expect(usage.stderr.hasPrefix("Error: Missing value for '--filter <text>'."))
+  }
+}
