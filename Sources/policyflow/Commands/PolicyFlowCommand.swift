@@ -22,6 +22,8 @@ enum PolicyFlowCommand {
           PoliciesHistory.command, PoliciesValidate.command,
         ]),
       TestCommand.command,
+      Command(
+        name: "catalog", abstract: "Compare catalogs before one goes live.", subcommands: [CatalogDiffCommand.command]),
       Pends.command,
       Users.command,
       Command(
