@@ -85,7 +85,7 @@ struct TestCommandTests {
         """)
     let missing = try PolicyFlowBinary.run(["test", "tests/nothing-here.json"], in: directory)
     #expect(missing.exitCode == 65)
-    #expect(missing.stderr.hasPrefix("tests/nothing-here.json:1:1: error: no such test file or directory\n"))
+    #expect(missing.stderr.hasPrefix("tests/nothing-here.json:1:1: error: no such test file or directory; "))
   }
 
   @Test func coverageListsEveryFlowAndStepInTextAndJSON() throws {

@@ -21,7 +21,10 @@ public enum CatalogTestLoader {
     for path in paths {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        findings.append(Finding(file: path, location: start, message: "no such test file or directory"))
+        findings.append(
+          Finding(
+            file: path, location: start,
+            message: "no such test file or directory; a catalog's tests are the .json files in its tests/ directory"))
         continue
       }
       guard isDirectory.boolValue else {
