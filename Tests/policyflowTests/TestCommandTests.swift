@@ -83,6 +83,11 @@ struct TestCommandTests {
         Error: the tests have 1 problem; nothing was run.
 
         """)
+    let broken = CatalogCommandTests.fixtures.appendingPathComponent("unknown-rule").path
+    let invalidCatalog = try PolicyFlowBinary.run(["test", "--catalog", broken], in: directory)
+    #expect(invalidCatalog.exitCode == 65)
+    #expect(invalidCatalog.stderr.contains("error: unknown rule"))
+    #expect(invalidCatalog.stdout.isEmpty)
     let missing = try PolicyFlowBinary.run(["test", "tests/nothing-here.json"], in: directory)
     #expect(missing.exitCode == 65)
     #expect(missing.stderr.hasPrefix("tests/nothing-here.json:1:1: error: no such test file or directory; "))
