@@ -25,7 +25,10 @@ struct JSONParser {
   /// of its own element by element.
   private var memberStack: [JSONObjectStorage.Member] = []
   private var elementStack: [JSON] = []
-  private static let maximumDepth = 512
+  /// The deepest nesting of objects and arrays accepted. Parsing, compiling a rule, validating
+  /// and evaluating recurse once per level; 128 levels (far beyond any policy or rule) keep
+  /// that within a 512 KiB thread stack even under the address sanitizer (scripts/fuzz).
+  static let maximumDepth = 128
   /// Member names already interned, by a hash of their bytes: a name that repeats (the same
   /// fields in every element of an array, in every policy) is found by comparing bytes instead
   /// of making a `String` and taking the global interning lock each time. The cache starts as

@@ -14,7 +14,7 @@ final class LogicPattern: @unchecked Sendable {
   /// The most groups and character classes in one pattern. A count of them all rather than of
   /// those open at once: a `)` or `]` can be a literal (in a `(?x)` comment, in `\Q…\E`), and
   /// a depth counted past it would be lower than the parser's.
-  static let maximumGroups = 100
+  static let maximumGroups = 50
 
   let source: String
   let regex: Regex<AnyRegexOutput>

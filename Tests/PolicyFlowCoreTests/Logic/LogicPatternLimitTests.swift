@@ -16,7 +16,7 @@ struct LogicPatternLimitTests {
     let failure = try #require(throws: LogicCompileFailure.self) { try LogicExpression.compile(rule) }
     let message = failure.description
     #expect(message.contains("/matches/1"))
-    #expect(message.contains("at most 1000 are allowed") || message.contains("more than 100 groups"))
+    #expect(message.contains("at most 1000 are allowed") || message.contains("more than 50 groups"))
     #expect(message.utf8.count < 300, "the finding quotes an excerpt, not the whole pattern")
   }
 
