@@ -63,7 +63,7 @@ extension PolicyImport {
         problems.append(
           (
             path,
-            "'\(scanner.string(cell))' is not a JSON value (\(error.message)); a ':json' column holds JSON such as true, 12.5 or \"text\""
+            "\(Excerpt.name(scanner.string(cell))) is not a JSON value (\(error.message)); a ':json' column holds JSON such as true, 12.5 or \"text\""
           ))
         return nil
       }

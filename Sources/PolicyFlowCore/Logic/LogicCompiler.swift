@@ -33,7 +33,7 @@ struct LogicCompiler {
     let memberPointer = "\(pointer)/\(JSONDocument.escape(name))"
     guard let op = LogicOperator.byName[name] else {
       let suggestion = Suggestion.didYouMean(name, among: LogicOperator.allCases.map(\.rawValue))
-      problem(memberPointer, "unknown operator '\(name)'.\(suggestion)")
+      problem(memberPointer, "unknown operator \(Excerpt.name(name)).\(suggestion)")
       return ConstantNode(.null)
     }
     if op == .preserve { return ConstantNode(operand) }
@@ -76,7 +76,7 @@ struct LogicCompiler {
       if unit.stringValue.flatMap(LogicDateUnit.init(rawValue:)) == nil {
         let suggestion = unit.stringValue.map { Suggestion.didYouMean($0, among: LogicDateUnit.names) } ?? ""
         problem(
-          pointers[2], "unknown date unit \(unit.serialized()); use \"days\", \"months\" or \"years\".\(suggestion)")
+          pointers[2], "unknown date unit \(Excerpt.json(unit)); use \"days\", \"months\" or \"years\".\(suggestion)")
       }
     case .hasMessage:
       for (i, arg) in args.enumerated() {
