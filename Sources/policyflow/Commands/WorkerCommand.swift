@@ -101,6 +101,10 @@ enum WorkerCommand {
       })
     do {
       try worker.run()
+    } catch let error as SQLiteError {
+      // Said in one line by the runner, the SQL only with --verbose.
+      writeMetrics(force: true)
+      throw error
     } catch {
       writeMetrics(force: true)
       throw CommandFailure(message: "the worker stopped: \(error)")
