@@ -59,10 +59,10 @@ extension CatalogAssembler {
   mutating func checkSteps(of flow: FlowDraft, ruleCodes: Set<String>) {
     var stepSequences: [Int: StepDraft] = [:]
     for step in flow.steps {
-      let stepName = step.name.map { "step '\($0)'" } ?? "this step"
+      let stepName = step.name.map { "step \(Excerpt.name($0))" } ?? "this step"
       if let sequence = step.sequence {
         if let earlier = stepSequences[sequence.value] {
-          let earlierName = earlier.name.map { "step '\($0)'" } ?? "another step"
+          let earlierName = earlier.name.map { "step \(Excerpt.name($0))" } ?? "another step"
           error(
             sequence.site,
             "duplicate step sequence \(sequence.value) in flow \(Excerpt.name(flow.code.value)); \(earlierName) at "

@@ -34,6 +34,24 @@ struct LargeValueFindingTests {
     }
   }
 
+  @Test func aHugeStepNameIsQuotedAsAnExcerptInTheFindingsThatNameTheStep() throws {
+    let flow = """
+      {
+        "code": "MAIN", "description": "Main.", "default": true, "active": true,
+        "steps": [
+          {
+            "sequence": 10, "name": "\(String(repeating: "s", count: 100_000))", "displayName": "Checks",
+            "resolvers": { "roles": ["administrator"] }, "rules": [{ "sequence": 10, "rule": "NO_SUCH_RULE" }]
+          }
+        ]
+      }
+      """
+    let result = CatalogLoader.load(files: [CatalogFile(path: "flows/main.json", contents: flow)])
+    let unknown = try #require(result.findings.first { $0.message.hasPrefix("unknown rule") })
+    #expect(unknown.message.contains("in step '\(String(repeating: "s", count: Excerpt.length))…' (100000 bytes)"))
+    for finding in result.findings { #expect(finding.description.utf8.count < 400) }
+  }
+
   @Test func shortCodesAreQuotedWhole() throws {
     let rules = Self.rules(messageCode: "MSG_BAD", reference: "MSG_BDA", ruleCode: "R1")
     let result = CatalogLoader.load(files: [CatalogFile(path: "rules/rules.json", contents: rules)])
