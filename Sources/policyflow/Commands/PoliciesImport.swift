@@ -30,7 +30,7 @@ enum PoliciesImport {
     let sourceText = invocation.value("--source") ?? "integration"
     guard let source = PolicySource(rawValue: sourceText) else {
       throw UsageError(
-        message: "Invalid value '\(sourceText)' for '--source <source>': expected integration or manual.",
+        message: "Invalid value \(Excerpt.name(sourceText)) for '--source <source>': expected integration or manual.",
         commandPath: invocation.commandPath)
     }
     let store = try StoreOptions.open(invocation)
