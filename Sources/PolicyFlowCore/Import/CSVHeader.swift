@@ -72,9 +72,9 @@ struct CSVHeader {
       }
       firstColumn[pathText] = column
       // Each level is a level of nesting in the policy (whose root is one), built recursively.
-      if components.count >= JSONParser.maximumDepth {
+      if components.count > PolicyImport.maximumDepth {
         problems.append(
-          (name, "has \(components.count) levels; a field path has at most \(JSONParser.maximumDepth - 1)"))
+          (name, "has \(components.count) levels; a field path has at most \(PolicyImport.maximumDepth)"))
         continue
       }
       if components.contains(where: \.isEmpty) {

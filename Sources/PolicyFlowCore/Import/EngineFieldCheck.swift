@@ -107,6 +107,15 @@ struct EngineFieldCheck {
     guard case .object(let object) = data else {
       return [Problem(field: "record", sentence: "a policy must be a JSON object, found \(data.typeName)")]
     }
+    let depth = data.nestingDepth
+    guard depth <= PolicyImport.maximumDepth else {
+      return [
+        Problem(
+          field: "record",
+          sentence: "nests objects and arrays \(depth) levels deep; a policy nests at most \(PolicyImport.maximumDepth)"
+        )
+      ]
+    }
     return (passesFastPath(object) ? [] : schemaProblems(data)) + fieldProblems(object)
   }
 

@@ -17,6 +17,8 @@ struct JSONParser {
   private(set) var keyLocations: [String: SourceLocation] = [:]
   private(set) var duplicateKeys: [String] = []
   var depth = 0
+  /// The deepest nesting entered so far, counted as ``depth`` is.
+  private(set) var deepest = 0
   /// Objects and arrays inside the top-level value are checked, not built (see
   /// ``JSONParser/parseTopLevel(_:)``).
   private var skipsNested = false
@@ -149,6 +151,7 @@ struct JSONParser {
 
   mutating func enter() throws(JSONParseError) {
     depth += 1
+    deepest = max(deepest, depth)
     if depth > JSONParser.maximumDepth {
       throw error("values are nested more than \(JSONParser.maximumDepth) deep")
     }

@@ -29,7 +29,7 @@ struct JSONTopLevelParsingTests {
   /// Both parsers on `text`: the same verdict, the same error, and the promised top level.
   static func expectAgreement(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     let full = Result { () throws(JSONParseError) in try JSON(parsing: text) }
-    let topLevel = Result { () throws(JSONParseError) in try JSON.topLevel(parsing: text) }
+    let topLevel = Result { () throws(JSONParseError) in try JSON.topLevel(parsing: text).value }
     switch (full, topLevel) {
     case (.success(let full), .success(let topLevel)):
       #expect(topLevel == standIn(full), "top level of \(text)", sourceLocation: sourceLocation)
