@@ -56,4 +56,14 @@ struct CommandLineTests {
     #expect(result.exitCode == 0)
     #expect(result.stdout == "3\n")
   }
+
+  /// An argument of 100 kB (a rule pasted where `--rule` was forgotten) is quoted short.
+  @Test func aHugeUnexpectedArgumentIsQuotedAsAnExcerpt() throws {
+    let huge = String(repeating: "[", count: 100_000)
+    let result = try PolicyFlowBinary.run(["logic", "eval", huge])
+    #expect(result.exitCode == 64)
+    let first = try #require(result.stderr.split(separator: "\n").first)
+    #expect(first == "Error: Unexpected argument '\(String(repeating: "[", count: 60))…' (100000 bytes).")
+    #expect(result.stderr.utf8.count < 500)
+  }
 }

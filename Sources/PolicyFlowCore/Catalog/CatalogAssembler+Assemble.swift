@@ -22,20 +22,21 @@ extension CatalogAssembler {
 
     for group in groups {
       for message in group.messages {
-        checkReference(message, kind: "message", in: messageDrafts.keys, context: "message group '\(group.code.value)'")
+        checkReference(
+          message, kind: "message", in: messageDrafts.keys, context: "message group \(Excerpt.name(group.code.value))")
       }
     }
     for rule in validationRules {
       checkFlowFilter(rule.filter, rule: rule.code.value, flows: flowDrafts.keys)
       guard let message = rule.message else { continue }
       usedMessages.insert(message.value)
-      checkReference(message, kind: "message", in: messageDrafts.keys, context: "rule '\(rule.code.value)'")
+      checkReference(message, kind: "message", in: messageDrafts.keys, context: "rule \(Excerpt.name(rule.code.value))")
       if let definition = messageDrafts[message.value]?.definition {
         checkPlaceholders(of: rule, message: definition, at: message.site)
       }
     }
     for rule in pendRules {
-      let context = "pend rule '\(rule.code.value)'"
+      let context = "pend rule \(Excerpt.name(rule.code.value))"
       checkFlowFilter(rule.filter, rule: rule.code.value, flows: flowDrafts.keys)
       for message in rule.whenMessages ?? [] {
         checkReference(message, kind: "message", in: messageDrafts.keys, context: context)
@@ -60,16 +61,16 @@ extension CatalogAssembler {
 
     if hasUnreadableFile { return nil }
     for message in messages where !usedMessages.contains(message.code.value) {
-      warning(message.code.site, "message '\(message.code.value)' is not used by any validation rule")
+      warning(message.code.site, "message \(Excerpt.name(message.code.value)) is not used by any validation rule")
     }
     for group in groups where !usedGroups.contains(group.code.value) {
-      warning(group.code.site, "message group '\(group.code.value)' is not used by any pend rule")
+      warning(group.code.site, "message group \(Excerpt.name(group.code.value)) is not used by any pend rule")
     }
     for reason in reasons where !usedReasons.contains(reason.code.value) {
-      warning(reason.code.site, "pend reason '\(reason.code.value)' is not used by any pend rule")
+      warning(reason.code.site, "pend reason \(Excerpt.name(reason.code.value)) is not used by any pend rule")
     }
     for code in validationRules.map(\.code) + pendRules.map(\.code) where !usedRules.contains(code.value) {
-      warning(code.site, "rule '\(code.value)' is not used by any step of any flow")
+      warning(code.site, "rule \(Excerpt.name(code.value)) is not used by any step of any flow")
     }
 
     checkReattach(flows: flows, pendRules: pendDrafts, reasons: reasonDrafts, groups: groupDrafts)
@@ -82,7 +83,7 @@ extension CatalogAssembler {
 
   private mutating func checkFlowFilter(_ filter: FilterDraft, rule: String, flows: some Collection<String>) {
     for flow in filter.flows ?? [] {
-      checkReference(flow, kind: "flow", in: flows, context: "the flows filter of rule '\(rule)'")
+      checkReference(flow, kind: "flow", in: flows, context: "the flows filter of rule \(Excerpt.name(rule))")
     }
   }
 

@@ -56,10 +56,13 @@ extension CatalogAssembler {
       if code.value == PremiumCalculator.premiumPaidCode {
         error(
           code.site,
-          "line code '\(code.value)' is reserved for the premium paid in a cancellation; choose another code")
+          "line code \(Excerpt.name(code.value)) is reserved for the premium paid in a cancellation; choose another code"
+        )
       } else if let earlier = seen[code.value] {
         error(
-          code.site, "duplicate calculation line code '\(code.value)' in flow '\(flow)'; first at \(earlier.location)")
+          code.site,
+          "duplicate calculation line code \(Excerpt.name(code.value)) in flow \(Excerpt.name(flow)); first at \(earlier.location)"
+        )
       }
       checkReads(of: line, code: code.value, readable: Set(seen.keys), isFee: index >= lines.count)
       if seen[code.value] == nil { seen[code.value] = code.site }
@@ -88,7 +91,7 @@ extension CatalogAssembler {
       let site = read.site
       switch parts[0] {
       case "lines" where !readable.contains(parts[1]):
-        var message = "line '\(line)' reads 'lines.\(parts[1])', which is not computed before it; "
+        var message = "line \(Excerpt.name(line)) reads 'lines.\(parts[1])', which is not computed before it; "
         message +=
           readable.isEmpty
           ? "it is the first line, so it can read no other line"
@@ -98,9 +101,11 @@ extension CatalogAssembler {
       case "cancellation" where !isFee:
         error(
           site,
-          "premium line '\(line)' reads '\(read.value)'; cancellation values exist only in the cancellation lines")
+          "premium line \(Excerpt.name(line)) reads \(Excerpt.name(read.value)); cancellation values exist only in the cancellation lines"
+        )
       case "cancellation" where !Self.cancellationInputs.contains(parts[1]):
-        var message = "line '\(line)' reads '\(read.value)', which does not exist; a cancellation line can read "
+        var message =
+          "line \(Excerpt.name(line)) reads \(Excerpt.name(read.value)), which does not exist; a cancellation line can read "
         message += Self.cancellationInputs.map { "cancellation.\($0)" }.joined(separator: ", ")
         if let close = Suggestion.closest(to: parts[1], among: Self.cancellationInputs) {
           message += "; did you mean 'cancellation.\(close)'?"

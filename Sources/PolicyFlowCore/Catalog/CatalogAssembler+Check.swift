@@ -7,7 +7,8 @@ extension CatalogAssembler {
     for draft in drafts {
       let located = code(draft)
       if let earlier = first[located.value] {
-        error(located.site, "duplicate \(kind) code '\(located.value)'; first defined at \(code(earlier).site)")
+        error(
+          located.site, "duplicate \(kind) code \(Excerpt.name(located.value)); first defined at \(code(earlier).site)")
       } else {
         first[located.value] = draft
       }
@@ -20,8 +21,10 @@ extension CatalogAssembler {
     _ reference: Located<String>, kind: String, in known: some Collection<String>, context: String
   ) {
     guard !hasUnreadableFile, !known.contains(reference.value) else { return }
-    var message = "unknown \(kind) '\(reference.value)' in \(context)"
-    if let close = Suggestion.closest(to: reference.value, among: known) { message += "; did you mean '\(close)'?" }
+    var message = "unknown \(kind) \(Excerpt.name(reference.value)) in \(context)"
+    if let close = Suggestion.closest(to: reference.value, among: known) {
+      message += "; did you mean \(Excerpt.name(close))?"
+    }
     error(reference.site, message)
   }
 
@@ -37,7 +40,7 @@ extension CatalogAssembler {
       }
     error(
       site,
-      "message '\(message.code)' uses placeholder {\(highest)} but rule '\(rule.code.value)' gives \(given); "
+      "message \(Excerpt.name(message.code)) uses placeholder {\(highest)} but rule \(Excerpt.name(rule.code.value)) gives \(given); "
         + "add a value for each placeholder from {3} in 'values'")
   }
 
@@ -56,13 +59,13 @@ extension CatalogAssembler {
   mutating func checkSteps(of flow: FlowDraft, ruleCodes: Set<String>) {
     var stepSequences: [Int: StepDraft] = [:]
     for step in flow.steps {
-      let stepName = step.name.map { "step '\($0)'" } ?? "this step"
+      let stepName = step.name.map { "step \(Excerpt.name($0))" } ?? "this step"
       if let sequence = step.sequence {
         if let earlier = stepSequences[sequence.value] {
-          let earlierName = earlier.name.map { "step '\($0)'" } ?? "another step"
+          let earlierName = earlier.name.map { "step \(Excerpt.name($0))" } ?? "another step"
           error(
             sequence.site,
-            "duplicate step sequence \(sequence.value) in flow '\(flow.code.value)'; \(earlierName) at "
+            "duplicate step sequence \(sequence.value) in flow \(Excerpt.name(flow.code.value)); \(earlierName) at "
               + "\(earlier.site.location) already uses it")
         } else {
           stepSequences[sequence.value] = step
@@ -81,9 +84,11 @@ extension CatalogAssembler {
           }
         }
         guard let rule = ruleStep.rule else { continue }
-        checkReference(rule, kind: "rule", in: ruleCodes, context: "\(stepName) of flow '\(flow.code.value)'")
+        checkReference(
+          rule, kind: "rule", in: ruleCodes, context: "\(stepName) of flow \(Excerpt.name(flow.code.value))")
         if let earlier = rulesSeen[rule.value] {
-          error(rule.site, "rule '\(rule.value)' appears twice in \(stepName); first at \(earlier.location)")
+          error(
+            rule.site, "rule \(Excerpt.name(rule.value)) appears twice in \(stepName); first at \(earlier.location)")
         } else {
           rulesSeen[rule.value] = rule.site
         }
@@ -105,13 +110,13 @@ extension CatalogAssembler {
       if let line = flow.lineOfBusiness {
         error(
           isDefault.site,
-          "flow '\(flow.code.value)' is a second default flow for line of business '\(line)'; flow "
-            + "'\(earlier.code.value)' (\(earlierAt)) is already its default")
+          "flow \(Excerpt.name(flow.code.value)) is a second default flow for line of business \(Excerpt.name(line)); flow "
+            + "\(Excerpt.name(earlier.code.value)) (\(earlierAt)) is already its default")
       } else {
         error(
           isDefault.site,
-          "flow '\(flow.code.value)' is a second catalog default (a default flow without lineOfBusiness); flow "
-            + "'\(earlier.code.value)' (\(earlierAt)) is already the catalog default")
+          "flow \(Excerpt.name(flow.code.value)) is a second catalog default (a default flow without lineOfBusiness); flow "
+            + "\(Excerpt.name(earlier.code.value)) (\(earlierAt)) is already the catalog default")
       }
     }
   }

@@ -50,7 +50,7 @@ extension CatalogAssembler {
       if item.object["whenMessages"] != nil && item.object["whenMessageGroup"] != nil {
         error(
           item.keySite("whenMessageGroup"),
-          "pend rule '\(code.value)' gives both 'whenMessages' and 'whenMessageGroup'; give one of them")
+          "pend rule \(Excerpt.name(code.value)) gives both 'whenMessages' and 'whenMessageGroup'; give one of them")
       }
     }
   }

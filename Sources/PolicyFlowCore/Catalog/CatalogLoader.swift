@@ -100,8 +100,8 @@ public enum CatalogLoader {
         continue
       }
       guard let contents = String(validating: Array(data), as: UTF8.self) else {
-        findings.append(
-          Finding(file: "\(folderPath)/\(name)", location: start, message: "the file is not UTF-8 text"))
+        let (location, byte) = UTF8Text.firstInvalidByte(in: data) ?? (start, 0)
+        findings.append(Finding(file: "\(folderPath)/\(name)", location: location, message: UTF8Text.problem(byte)))
         continue
       }
       files.append(CatalogFile(path: "\(folder)/\(name)", contents: contents))

@@ -1,10 +1,15 @@
 /// "Did you mean" suggestions for misspelt names: keys, options, operators, codes.
 public enum Suggestion {
+  /// Words longer than this get no suggestion: nobody mistypes a name that long, and the edit
+  /// distance costs the product of the two lengths.
+  static let maximumWordLength = 100
+
   /// The candidate closest to `word`, if it is close enough to be a plausible typo.
   public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+    guard word.utf8.count <= maximumWordLength else { return nil }
     let lowered = Array(word.lowercased())
     var best: (name: String, distance: Int)?
-    for candidate in candidates {
+    for candidate in candidates where candidate.utf8.count <= maximumWordLength {
       let distance = editDistance(lowered, Array(candidate.lowercased()))
       if distance < (best?.distance ?? .max) { best = (candidate, distance) }
     }

@@ -55,9 +55,23 @@ enum MessageText {
     return String(decoding: result, as: UTF8.self)
   }
 
-  /// How a computed value reads inside a sentence: strings without quotes, the rest as JSON.
+  /// The most characters of one computed value a message shows. A value comes from policy
+  /// data, and a template may use it in every placeholder: uncut, a megabyte field in a
+  /// message of ten placeholders would make ten megabytes of text per message, stored with
+  /// every outcome.
+  static let maximumValueLength = 200
+
+  /// How a computed value reads inside a sentence: strings without quotes, the rest as JSON;
+  /// beyond ``maximumValueLength`` characters, cut with `…`.
   static func display(_ value: JSON) -> String {
-    if case .string(let s) = value { return s }
-    return value.serialized()
+    let text: String
+    if case .string(let s) = value { text = s } else { text = value.serialized() }
+    guard text.utf8.count > maximumValueLength else { return text }
+    var end = text.startIndex
+    for _ in 0..<maximumValueLength {
+      guard end < text.endIndex else { return text }
+      end = text.index(after: end)
+    }
+    return end < text.endIndex ? text[..<end] + "…" : text
   }
 }

@@ -50,8 +50,10 @@ struct CSVHeader {
     var problems: [(String, String)] = []
     var paths: [String] = []
     var firstColumn: [String: Int] = [:]
-    for (column, name) in names.enumerated() {
-      var path = Substring(name)
+    for (column, fullName) in names.enumerated() {
+      // A column name is quoted back in findings: a long one as an excerpt.
+      let name = fullName.utf8.count > Excerpt.length ? Excerpt.name(fullName) : fullName
+      var path = Substring(fullName)
       var typing = Typing.inferred
       if path.hasSuffix(":json") {
         path = path.dropLast(5)
@@ -69,10 +71,16 @@ struct CSVHeader {
         continue
       }
       firstColumn[pathText] = column
+      // Each level is a level of nesting in the policy (whose root is one), built recursively.
+      if components.count > PolicyImport.maximumDepth {
+        problems.append(
+          (name, "has \(components.count) levels; a field path has at most \(PolicyImport.maximumDepth)"))
+        continue
+      }
       if components.contains(where: \.isEmpty) {
         problems.append(
           (
-            name.isEmpty ? "column \(column + 1)" : name,
+            fullName.isEmpty ? "column \(column + 1)" : name,
             "is not a field path; name the field, with dots between levels (policyholder.country)"
           ))
         continue
@@ -92,6 +100,9 @@ struct CSVHeader {
   private final class Builder {
     var cell: (column: Int, path: String, typing: Typing)?
     var members: [(name: Substring, node: Builder)] = []
+    /// Where each member is in ``members``: a header of many columns under one parent would
+    /// otherwise search the members once per column.
+    var memberIndex: [Substring: Int] = [:]
     var isArray = false
     var path = ""
 
@@ -107,7 +118,7 @@ struct CSVHeader {
       if let cell { return "clashes with column '\(cell.path)', which holds a value, not fields" }
       let isIndex = self.path.isEmpty ? false : first.allSatisfy { $0 >= "0" && $0 <= "9" }
       if isIndex, (first.count > 1 && first.first == "0") || first.count > 6 {
-        return "has the array index '\(first)'; write indexes from 0 to 999999 without leading zeros"
+        return "has the array index \(Excerpt.name(first)); write indexes from 0 to 999999 without leading zeros"
       }
       if members.isEmpty {
         isArray = isIndex
@@ -115,11 +126,12 @@ struct CSVHeader {
         return "mixes array indexes and field names under '\(self.path)'; use one or the other"
       }
       let child: Builder
-      if let existing = members.first(where: { $0.name == first }) {
-        child = existing.node
+      if let existing = memberIndex[first] {
+        child = members[existing].node
       } else {
         child = Builder()
         child.path = self.path.isEmpty ? String(first) : "\(self.path).\(first)"
+        memberIndex[first] = members.count
         members.append((first, child))
       }
       return child.insert(components.dropFirst(), column: column, path: path, typing: typing)

@@ -117,6 +117,15 @@ struct EngineFieldCheck {
     guard case .object(let object) = data else {
       return [Problem(field: "record", sentence: "a policy must be a JSON object, found \(data.typeName)")]
     }
+    let depth = data.nestingDepth
+    guard depth <= PolicyImport.maximumDepth else {
+      return [
+        Problem(
+          field: "record",
+          sentence: "nests objects and arrays \(depth) levels deep; a policy nests at most \(PolicyImport.maximumDepth)"
+        )
+      ]
+    }
     return (passesFastPath(object) ? [] : schemaProblems(data)) + fieldProblems(object)
   }
 
@@ -149,7 +158,7 @@ struct EngineFieldCheck {
         Problem(
           field: "code",
           sentence:
-            "'\(code)' is not a valid policy code; use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+            "\(Excerpt.name(code)) is not a valid policy code; use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
         ))
     }
 
@@ -159,7 +168,8 @@ struct EngineFieldCheck {
         Problem(
           field: "accessGroup",
           sentence:
-            "must be the name of a data access group, such as \"north\", found \(group.typeName) \(group.serialized())")
+            "must be the name of a data access group, such as \"north\", found \(group.typeName) \(Excerpt.json(group))"
+        )
       )
     }
 
@@ -171,7 +181,7 @@ struct EngineFieldCheck {
       if case .string(let text) = value, let date = LogicDate(parsing: text) {
         if field == "startDate" { start = date } else if field == "endDate" { end = date }
       } else {
-        let found = value.stringValue.map { "'\($0)'" } ?? "\(value.typeName) \(value.serialized())"
+        let found = value.stringValue.map { Excerpt.name($0) } ?? "\(value.typeName) \(Excerpt.json(value))"
         problems.append(
           Problem(
             field: field,
@@ -190,7 +200,7 @@ struct EngineFieldCheck {
     if let currency = object[Self.currencyKey] {
       if case .string(let code) = currency, ISOCodes.currencies.contains(code) {
       } else {
-        let found = currency.stringValue.map { "'\($0)'" } ?? "\(currency.typeName) \(currency.serialized())"
+        let found = currency.stringValue.map { Excerpt.name($0) } ?? "\(currency.typeName) \(Excerpt.json(currency))"
         var sentence = "\(found) is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP"
         if let text = currency.stringValue, ISOCodes.currencies.contains(text.uppercased()) {
           sentence += "; did you mean '\(text.uppercased())'?"
@@ -207,7 +217,7 @@ struct EngineFieldCheck {
         problems.append(
           Problem(field: "sumAssured", sentence: "\(amount) is negative; a sum assured is 0 or more, in minor units"))
       default:
-        let found = sum.stringValue.map { "'\($0)'" } ?? "\(sum.typeName) \(sum.serialized())"
+        let found = sum.stringValue.map { Excerpt.name($0) } ?? "\(sum.typeName) \(Excerpt.json(sum))"
         problems.append(
           Problem(
             field: "sumAssured",

@@ -18,6 +18,17 @@ extension PolicyImport {
         collector.report(line: headerRecord.line, field: problem.name, problem.sentence)
       }
       guard collector.result.rowFindings.isEmpty else { return collector.result }
+      // A header with no line break after it and nothing more: the file was cut short, or is
+      // not the export it was meant to be. A header row and its line break alone is an empty
+      // import, said as such.
+      if scanner.position >= bytes.count, let last = bytes.last, last != UInt8(ascii: "\n"), last != UInt8(ascii: "\r")
+      {
+        collector.report(
+          line: headerRecord.line, field: "header",
+          "the file ends inside its header row, so it holds no records and may have been cut short; "
+            + "end the header row with a line break")
+        return collector.result
+      }
 
       var rows = 0
       while !collector.isStopped, let record = scanner.nextRecord() {
@@ -63,7 +74,7 @@ extension PolicyImport {
         problems.append(
           (
             path,
-            "'\(scanner.string(cell))' is not a JSON value (\(error.message)); a ':json' column holds JSON such as true, 12.5 or \"text\""
+            "\(Excerpt.name(scanner.string(cell))) is not a JSON value (\(error.message)); a ':json' column holds JSON such as true, 12.5 or \"text\""
           ))
         return nil
       }

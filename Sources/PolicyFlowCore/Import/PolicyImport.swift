@@ -91,6 +91,11 @@ public enum PolicyImport {
 
   static let codeKey = JSONKey("code")
 
+  /// The deepest a policy may nest objects and arrays (its top level is 1). Less than the JSON
+  /// parser's 128: the engine stores values it read from a policy inside records of its own
+  /// (an outcome's message, its reads), which must parse again when they are shown.
+  public static let maximumDepth = 100
+
   public struct Result: Sendable {
     /// The records without problems, in file order.
     public var documents: [Document] = []
@@ -243,8 +248,10 @@ public enum PolicyImport {
     /// Adds the record `text`, one whole JSON value: when it plainly passes the checks, only its
     /// top level is built; otherwise it is parsed and checked in full, for the sentences.
     mutating func add(record text: String, line: Int) throws(JSONParseError) {
-      let topLevel = try JSON.topLevel(parsing: text)
-      guard engineFields.plainlyPasses(topLevel) else { return add(try JSON(parsing: text), line: line, text: text) }
+      let (topLevel, depth) = try JSON.topLevel(parsing: text)
+      guard depth <= PolicyImport.maximumDepth, engineFields.plainlyPasses(topLevel) else {
+        return add(try JSON(parsing: text), line: line, text: text)
+      }
       accept(Document(topLevel: topLevel, text: text, line: line, file: file), hasProblems: false)
     }
 

@@ -7,12 +7,15 @@ extension JSONParser {
   /// result as an empty object or array. Accepts exactly what ``parse(_:recordLocations:)``
   /// accepts; a document it refuses is parsed in full for the error, so the message and its
   /// location are the full parser's too.
-  static func parseTopLevel(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSON, JSONParseError> {
+  /// With the value, the deepest nesting of objects and arrays the document has (its top
+  /// level is 1), which the stand-ins no longer show.
+  static func parseTopLevel(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<(JSON, depth: Int), JSONParseError> {
     var parser = JSONParser(bytes: bytes, skipsNested: true)
     do throws(JSONParseError) {
-      return .success(try parser.parseDocument())
+      let value = try parser.parseDocument()
+      return .success((value, parser.deepest))
     } catch {
-      return parse(bytes, recordLocations: false).map(\.root)
+      return parse(bytes, recordLocations: false).map { ($0.root, JSONParser.maximumDepth) }
     }
   }
 
@@ -118,7 +121,8 @@ extension JSON {
   /// Parses JSON text, reading the string's own UTF-8, but builds only the top level: objects
   /// and arrays inside the top-level value are checked and stand in the result empty. Refuses
   /// exactly what ``init(parsing:)-(String)`` refuses, with the same error.
-  static func topLevel(parsing text: String) throws(JSONParseError) -> JSON {
+  /// `depth` is the deepest nesting of objects and arrays in the whole document.
+  static func topLevel(parsing text: String) throws(JSONParseError) -> (value: JSON, depth: Int) {
     var text = text
     return try text.withUTF8 { JSONParser.parseTopLevel($0) }.get()
   }

@@ -17,6 +17,8 @@ struct JSONParser {
   private(set) var keyLocations: [String: SourceLocation] = [:]
   private(set) var duplicateKeys: [String] = []
   var depth = 0
+  /// The deepest nesting entered so far, counted as ``depth`` is.
+  private(set) var deepest = 0
   /// Objects and arrays inside the top-level value are checked, not built (see
   /// ``JSONParser/parseTopLevel(_:)``).
   private var skipsNested = false
@@ -25,7 +27,10 @@ struct JSONParser {
   /// of its own element by element.
   private var memberStack: [JSONObjectStorage.Member] = []
   private var elementStack: [JSON] = []
-  private static let maximumDepth = 512
+  /// The deepest nesting of objects and arrays accepted. Parsing, compiling a rule, validating
+  /// and evaluating recurse once per level; 128 levels (far beyond any policy or rule) keep
+  /// that within a 512 KiB thread stack even under the address sanitizer (scripts/fuzz).
+  static let maximumDepth = 128
   /// Member names already interned, by a hash of their bytes: a name that repeats (the same
   /// fields in every element of an array, in every policy) is found by comparing bytes instead
   /// of making a `String` and taking the global interning lock each time. The cache starts as
@@ -146,6 +151,7 @@ struct JSONParser {
 
   mutating func enter() throws(JSONParseError) {
     depth += 1
+    deepest = max(deepest, depth)
     if depth > JSONParser.maximumDepth {
       throw error("values are nested more than \(JSONParser.maximumDepth) deep")
     }

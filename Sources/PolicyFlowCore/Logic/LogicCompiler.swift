@@ -44,7 +44,8 @@ struct LogicCompiler {
     let memberPointer = "\(pointer)/\(JSONDocument.escape(name))"
     guard let op = LogicOperator.byName[name] else {
       let suggestion = Suggestion.didYouMean(name, among: LogicOperator.allCases.map(\.rawValue))
-      problem(memberPointer, "unknown operator '\(name)'.\(suggestion)", type: LogicError.unknownOperatorType)
+      problem(
+        memberPointer, "unknown operator \(Excerpt.name(name)).\(suggestion)", type: LogicError.unknownOperatorType)
       return ConstantNode(.null)
     }
     if op == .preserve { return ConstantNode(operand) }
@@ -69,27 +70,31 @@ struct LogicCompiler {
     var args: [LogicNode] = []
     args.reserveCapacity(operands.count)
     for (i, operand) in operands.enumerated() { args.append(compile(operand, at: pointers[i])) }
-    checkDomainConstants(op, args, pointers)
-    return PathTestNode.specialise(specialise(op, args))
+    let pattern = checkDomainConstants(op, args, pointers)
+    return PathTestNode.specialise(specialise(op, args, pattern: pattern))
   }
 
   /// Constant arguments of domain operators are checked now, so a typo fails the catalog load.
-  private mutating func checkDomainConstants(_ op: LogicOperator, _ args: [LogicNode], _ pointers: [String]) {
+  /// Returns the compiled pattern of a `matches` with a constant one, so it is compiled once.
+  private mutating func checkDomainConstants(
+    _ op: LogicOperator, _ args: [LogicNode], _ pointers: [String]
+  ) -> LogicPattern? {
     switch op {
     case .matches where args.count == 2:
-      guard let pattern = args[1].constantValue else { return }
+      guard let pattern = args[1].constantValue else { return nil }
       guard case .string(let source) = pattern else {
-        return problem(pointers[1], "'matches' needs a pattern string, found \(pattern.serialized())")
+        problem(pointers[1], "'matches' needs a pattern string, found \(Excerpt.json(pattern))")
+        return nil
       }
-      do { _ = try LogicPattern(source) } catch {
-        problem(pointers[1], "invalid regular expression \(pattern.serialized()): \(error)")
+      do { return try LogicPattern(source) } catch {
+        problem(pointers[1], "invalid regular expression \(Excerpt.json(pattern)): \(error)")
       }
     case .dateAdd where args.count == 3:
-      guard let unit = args[2].constantValue else { return }
+      guard let unit = args[2].constantValue else { return nil }
       if unit.stringValue.flatMap(LogicDateUnit.init(rawValue:)) == nil {
         let suggestion = unit.stringValue.map { Suggestion.didYouMean($0, among: LogicDateUnit.names) } ?? ""
         problem(
-          pointers[2], "unknown date unit \(unit.serialized()); use \"days\", \"months\" or \"years\".\(suggestion)")
+          pointers[2], "unknown date unit \(Excerpt.json(unit)); use \"days\", \"months\" or \"years\".\(suggestion)")
       }
     case .hasMessage:
       for (i, arg) in args.enumerated() {
@@ -101,10 +106,11 @@ struct LogicCompiler {
     default:
       break
     }
+    return nil
   }
 
   /// Picks the specialised node for the shapes policy rules use most.
-  private func specialise(_ op: LogicOperator, _ args: [LogicNode]) -> LogicNode {
+  private func specialise(_ op: LogicOperator, _ args: [LogicNode], pattern: LogicPattern?) -> LogicNode {
     switch op {
     case .variable:
       guard let first = args.first else { return PathNode(LogicPath(dotted: "")) }
@@ -147,9 +153,7 @@ struct LogicCompiler {
     case .contains:
       if args.count == 2, case .array(let list)? = args[1].constantValue { return MemberNode(args[0], list) }
     case .matches:
-      if args.count == 2, case .string(let source)? = args[1].constantValue, let pattern = try? LogicPattern(source) {
-        return MatchesNode(args[0], pattern)
-      }
+      if args.count == 2, let pattern { return MatchesNode(args[0], pattern) }
     default:
       break
     }

@@ -4,13 +4,13 @@ extension LogicEvaluator {
     switch op {
     case .matches:
       guard case .string(let pattern) = values[1] else {
-        throw LogicError.invalidArguments("'matches' needs a pattern string, found \(values[1].serialized())")
+        throw LogicError.invalidArguments("'matches' needs a pattern string, found \(Excerpt.json(values[1]))")
       }
       guard case .string(let subject) = values[0] else { return false }
       do {
         return .bool(try LogicPattern(pattern).matches(subject))
       } catch {
-        throw LogicError.invalidArguments("invalid regular expression \(values[1].serialized()): \(error)")
+        throw LogicError.invalidArguments("invalid regular expression \(Excerpt.json(values[1])): \(error)")
       }
     case .hasMessage:
       return .bool(try hasMessage(values))

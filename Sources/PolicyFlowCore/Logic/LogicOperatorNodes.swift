@@ -119,24 +119,3 @@ enum LogicComparison: Sendable {
 enum LogicEquality: Sendable {
   case loose, strict, looseNot, strictNot
 }
-
-/// A regular expression compiled from a rule. A class, so that the node enum keeps a fixed
-/// layout (`Regex` is a resilient type). `@unchecked Sendable`: a compiled regex is immutable and
-/// the standard library documents `Regex` as safe to share between threads.
-final class LogicPattern: @unchecked Sendable {
-  let source: String
-  let regex: Regex<AnyRegexOutput>
-  /// The same pattern for the fast matcher, when it is in its subset.
-  let simple: SimplePattern?
-
-  init(_ source: String) throws {
-    self.source = source
-    self.regex = try Regex(source)
-    self.simple = SimplePattern(source)
-  }
-
-  func matches(_ subject: String) -> Bool {
-    if let simple, let matched = simple.matches(subject) { return matched }
-    return subject.contains(regex)
-  }
-}

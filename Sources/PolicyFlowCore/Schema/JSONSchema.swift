@@ -52,7 +52,8 @@ public struct JSONSchema: Sendable {
       findings.append(
         Finding(
           file: file, location: document.keyLocation(of: pointer),
-          message: "duplicate key '\(key)'; a key may appear only once in an object (the later value would win)"))
+          message:
+            "duplicate key \(Excerpt.name(key)); a key may appear only once in an object (the later value would win)"))
     }
     return findings.sorted()
   }

@@ -38,7 +38,7 @@ struct SchemaValidator {
       checkString(string, schema, at: pointer, subject: subject)
     case .int, .double:
       if let minimum = schema["minimum"], let order = JSON.compareNumbers(value, minimum), order == .orderedAscending {
-        report(pointer, "\(subject) must be at least \(minimum.serialized()), found \(value.serialized())")
+        report(pointer, "\(subject) must be at least \(minimum.serialized()), found \(Excerpt.json(value))")
       }
     case .array(let items):
       checkArray(items, schema, at: pointer, subject: subject)
@@ -92,7 +92,7 @@ struct SchemaValidator {
       ? Set(unknownKeys.compactMap { Suggestion.closest(to: $0, among: properties.names) }) : []
     for case .string(let name) in schema["required"]?.arrayValue ?? []
     where object[name] == nil && !meant.contains(name) {
-      report(pointer, "missing required key '\(name)' in \(noun)")
+      report(pointer, "missing required key \(Excerpt.name(name)) in \(noun)")
     }
     for (name, member) in object {
       let memberPointer = "\(pointer)/\(JSONDocument.escape(name))"
@@ -103,7 +103,7 @@ struct SchemaValidator {
       switch schema["additionalProperties"] {
       case .bool(false)?:
         let allowed = properties.names
-        var message = "unknown key '\(name)' in \(noun)"
+        var message = "unknown key \(Excerpt.name(name)) in \(noun)"
         if let close = Suggestion.closest(to: name, among: allowed) {
           message += "; did you mean '\(close)'?"
         } else {
@@ -180,8 +180,8 @@ extension SchemaValidator {
   static func subject(of pointer: String) -> String {
     let tokens = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { unescape($0) }
     guard let last = tokens.last else { return "the file" }
-    guard Int(last) != nil else { return "'\(last)'" }
-    let parent = tokens.dropLast().last.map { "'\($0)'" } ?? "the file"
+    guard Int(last) != nil else { return Excerpt.name(last) }
+    let parent = tokens.dropLast().last.map { Excerpt.name($0) } ?? "the file"
     return "an item of \(parent)"
   }
 

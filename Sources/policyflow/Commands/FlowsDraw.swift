@@ -20,7 +20,7 @@ enum FlowsDraw {
     let format = invocation.value("--format") ?? "text"
     guard format == "text" || format == "mermaid" else {
       throw UsageError(
-        message: "Invalid value '\(format)' for '--format <format>': expected text or mermaid.",
+        message: "Invalid value \(Excerpt.name(format)) for '--format <format>': expected text or mermaid.",
         commandPath: invocation.commandPath)
     }
     let catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))

@@ -43,7 +43,7 @@ enum Pends {
       guard let milliseconds = DurationText.milliseconds(text) else {
         throw UsageError(
           message:
-            "Invalid value '\(text)' for '--older-than <duration>': expected a number and a unit, e.g. 30m, 12h, 2d or 1w.",
+            "Invalid value \(Excerpt.name(text)) for '--older-than <duration>': expected a number and a unit, e.g. 30m, 12h, 2d or 1w.",
           commandPath: invocation.commandPath)
       }
       filter.olderThanMilliseconds = milliseconds

@@ -58,7 +58,7 @@ enum PoliciesChange {
       guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
         throw UsageError(
           message:
-            "Invalid value '\(assignment)' for '--set <path=json>': expected PATH=JSON_VALUE, e.g. maxUsers=25 or 'brand=\"acme\"'.",
+            "Invalid value \(Excerpt.name(assignment)) for '--set <path=json>': expected PATH=JSON_VALUE, e.g. maxUsers=25 or 'brand=\"acme\"'.",
           commandPath: invocation.commandPath)
       }
       let path = String(assignment[..<equals])
@@ -107,7 +107,8 @@ enum PoliciesChange {
     let date = invocation.value("--date")!
     guard date.count == 10, let time = Timestamp(iso8601: date) else {
       throw UsageError(
-        message: "Invalid value '\(date)' for '--date <yyyy-mm-dd>': expected a calendar date such as 2026-04-01.",
+        message:
+          "Invalid value \(Excerpt.name(date)) for '--date <yyyy-mm-dd>': expected a calendar date such as 2026-04-01.",
         commandPath: invocation.commandPath)
     }
     _ = time

@@ -30,17 +30,22 @@ enum PoliciesImport {
     let sourceText = invocation.value("--source") ?? "integration"
     guard let source = PolicySource(rawValue: sourceText) else {
       throw UsageError(
-        message: "Invalid value '\(sourceText)' for '--source <source>': expected integration or manual.",
+        message: "Invalid value \(Excerpt.name(sourceText)) for '--source <source>': expected integration or manual.",
         commandPath: invocation.commandPath)
     }
     let store = try StoreOptions.open(invocation)
     let submit = invocation.flag("--submit")
     let json = invocation.flag("--json")
     do {
+      let files = try PolicyFiles.expand(invocation.positionals)
       let count = try ImportFiles.importAll(
-        try PolicyFiles.expand(invocation.positionals), into: store, source: source,
-        actor: StoreOptions.actor(invocation), submit: submit,
+        files, into: store, source: source, actor: StoreOptions.actor(invocation), submit: submit,
         showProgress: true, refusalsAsJSON: json)
+      // All or nothing: had any file a record, good or bad, the count would not be 0 here.
+      if count == 0 {
+        let named = files.map { "'\($0)'" }.joined(separator: ", ")
+        Terminal.error("Note: \(named) \(files.count == 1 ? "holds" : "hold") no policy records.")
+      }
       if json {
         let summary: JSON = ["imported": .int(count), "submitted": .bool(submit)]
         Terminal.out(summary.serialized(pretty: true))

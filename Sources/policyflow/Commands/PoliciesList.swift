@@ -38,7 +38,8 @@ enum PoliciesList {
     if let status, PolicyStatus(rawValue: status) == nil {
       let names = PolicyStatus.allCases.map(\.rawValue)
       throw UsageError(
-        message: "Invalid value '\(status)' for '--status <status>'.\(Suggestion.didYouMean(status, among: names)) "
+        message:
+          "Invalid value \(Excerpt.name(status)) for '--status <status>'.\(Suggestion.didYouMean(status, among: names)) "
           + "Expected one of: \(names.joined(separator: ", ")).", commandPath: invocation.commandPath)
     }
     let limit = try invocation.positiveInteger(Self.limit)
@@ -75,7 +76,7 @@ enum PoliciesList {
     let version = try invocation.value("--version").map { text -> Int in
       guard let number = Int(text), number > 0 else {
         throw UsageError(
-          message: "Invalid value '\(text)' for '--version <n>': expected a whole number above zero.",
+          message: "Invalid value \(Excerpt.name(text)) for '--version <n>': expected a whole number above zero.",
           commandPath: invocation.commandPath)
       }
       return number

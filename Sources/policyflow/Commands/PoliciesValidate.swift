@@ -64,7 +64,8 @@ enum PoliciesValidate {
     guard let text else { return Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }
     guard let time = Timestamp(iso8601: text) else {
       throw UsageError(
-        message: "Invalid value '\(text)' for '--at <time>': expected an ISO 8601 date (2026-11-22) or date-time "
+        message:
+          "Invalid value \(Excerpt.name(text)) for '--at <time>': expected an ISO 8601 date (2026-11-22) or date-time "
           + "with an offset (2026-11-22T09:00:00+01:00).",
         commandPath: ["policyflow", "policies", "validate"])
     }

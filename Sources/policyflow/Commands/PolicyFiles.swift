@@ -66,14 +66,15 @@ enum PolicyFiles {
   }
 
   /// The file's text, or the failure that names it. Read through a handle, to its end, so that
-  /// a pipe (`--file <(…)`, `/dev/stdin`) reads as well as a file.
+  /// a pipe (`--file <(…)`, `/dev/stdin`) reads as well as a file. Bytes that are not UTF-8 are
+  /// invalid input (exit 65), found at the line where the text stops.
   static func readText(_ file: String) throws -> String {
-    guard let handle = FileHandle(forReadingAtPath: file), let data = try? handle.readToEnd() ?? Data(),
-      let text = String(data: data, encoding: .utf8)
-    else {
-      throw CommandFailure(message: "Cannot read '\(file)': it is missing, unreadable or not UTF-8 text.")
+    guard let handle = FileHandle(forReadingAtPath: file), let data = try? handle.readToEnd() ?? Data() else {
+      throw CommandFailure(message: "Cannot read '\(file)': it is missing or unreadable.")
     }
-    return text
+    if let text = String(data: data, encoding: .utf8) { return text }
+    let (location, byte) = UTF8Text.firstInvalidByte(in: data) ?? (SourceLocation(line: 1, column: 1), 0)
+    throw FindingError(finding: Finding(file: file, location: location, message: UTF8Text.problem(byte)))
   }
 
   /// One policy document; malformed JSON or a non-object is a finding at its location.

@@ -9,7 +9,10 @@ enum PolicyFlowCommand {
       Flows and rules are JSON files in a catalog directory (flows/ and rules/). Policies run through \
       their flow; rules attach messages and pend reasons; every outcome can be explained.
       """,
-    options: [.flag("--version", "Show the version.")],
+    options: [
+      .flag("--version", "Show the version."),
+      .flag("--verbose", "With any command: on a store failure, also print the SQL statement that failed."),
+    ],
     subcommands: [
       Command(
         name: "flows", abstract: "Check and draw the catalog of process flows and rules.",

@@ -44,12 +44,28 @@ enum StoreOptions {
   /// new empty store.
   static func open(_ invocation: Invocation, create: Bool = false) throws -> PolicyStore {
     let path = path(invocation)
+    if let refusal = refusal(path) { throw CommandFailure(message: refusal) }
     do {
       return try PolicyStore(path: path, create: create, upgradeProgress: { Terminal.error($0) })
     } catch let error as StoreError {
       throw CommandFailure(message: error.message)
+    } catch let error as SQLiteError {
+      throw error
     } catch {
       throw CommandFailure(message: "Cannot open the store at \(path): \(error)")
+    }
+  }
+
+  /// Why an existing file at `path` is not a store, checked before SQLite opens it: opening
+  /// would make an empty file, or a database of something else, into a store without a word.
+  static func refusal(_ path: String) -> String? {
+    let remedy = "point --db at a store, or create one at a new path with 'policyflow init --db PATH'."
+    switch SQLiteFile.inspect(path) {
+    case .empty?: return "'\(path)' is an empty file, not a store; \(remedy)"
+    case .notSQLite?: return "'\(path)' is not a store (it is not an SQLite database); \(remedy)"
+    case .database(let tables)? where !tables.isEmpty && !tables.contains("schema_migrations"):
+      return "'\(path)' is an SQLite database but not a store (it has none of the store's tables); \(remedy)"
+    default: return nil
     }
   }
 }

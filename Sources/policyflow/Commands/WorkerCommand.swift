@@ -36,7 +36,8 @@ enum WorkerCommand {
     let lease = try positive(invocation, "--lease", "seconds") ?? 30
     guard lease <= 86_400 else {
       throw UsageError(
-        message: "Invalid value '\(lease)' for '--lease <seconds>': at most 86400 (a day); a lease is how long a "
+        message:
+          "Invalid value \(Excerpt.name(lease)) for '--lease <seconds>': at most 86400 (a day); a lease is how long a "
           + "crashed worker's work waits before another worker takes it.", commandPath: invocation.commandPath)
     }
     configuration.leaseMilliseconds = Int64(lease) * 1000
@@ -51,7 +52,7 @@ enum WorkerCommand {
     let format = invocation.value("--log-format") ?? "human"
     guard let log = WorkerLog(format: format) else {
       throw UsageError(
-        message: "Invalid value '\(format)' for '--log-format <format>': expected human or json.",
+        message: "Invalid value \(Excerpt.name(format)) for '--log-format <format>': expected human or json.",
         commandPath: invocation.commandPath)
     }
     let catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
@@ -101,6 +102,10 @@ enum WorkerCommand {
       })
     do {
       try worker.run()
+    } catch let error as SQLiteError {
+      // Said in one line by the runner, the SQL only with --verbose.
+      writeMetrics(force: true)
+      throw error
     } catch {
       writeMetrics(force: true)
       throw CommandFailure(message: "the worker stopped: \(error)")
@@ -114,7 +119,8 @@ enum WorkerCommand {
     guard let text = invocation.value(name) else { return nil }
     guard let value = Int(text), value > 0 else {
       throw UsageError(
-        message: "Invalid value '\(text)' for '\(name) <\(placeholder)>': expected a whole number above zero.",
+        message:
+          "Invalid value \(Excerpt.name(text)) for '\(name) <\(placeholder)>': expected a whole number above zero.",
         commandPath: invocation.commandPath)
     }
     return value

@@ -40,7 +40,7 @@ struct ArgumentParser {
 
     guard command.run != nil else {
       if let next = remaining.first, next != "-h", next != "--help" {
-        throw UsageError(message: "Unexpected argument '\(next)'.", commandPath: path)
+        throw UsageError(message: "Unexpected argument \(Excerpt.name(next)).", commandPath: path)
       }
       return .help(command, path: path)
     }
@@ -60,7 +60,7 @@ struct ArgumentParser {
       let (name, inlineValue) = split(argument)
       guard let option = command.options.first(where: { $0.name == name }) else {
         let suggestion = Suggestion.didYouMean(name, among: command.options.map(\.name))
-        throw UsageError(message: "Unknown option '\(name)'.\(suggestion)", commandPath: path)
+        throw UsageError(message: "Unknown option \(Excerpt.name(name)).\(suggestion)", commandPath: path)
       }
       if option.takesValue {
         let value: String
@@ -75,7 +75,8 @@ struct ArgumentParser {
         invocation.values[name, default: []].append(value)
       } else {
         if let inlineValue {
-          throw UsageError(message: "The flag '\(name)' takes no value, found '\(inlineValue)'.", commandPath: path)
+          throw UsageError(
+            message: "The flag '\(name)' takes no value, found \(Excerpt.name(inlineValue)).", commandPath: path)
         }
         invocation.flags.insert(name)
       }
@@ -101,7 +102,8 @@ struct ArgumentParser {
       throw UsageError(message: "Missing expected argument '<\(missing.name)>'.", commandPath: path)
     }
     if !acceptsMany, given.count > command.arguments.count {
-      throw UsageError(message: "Unexpected argument '\(given[command.arguments.count])'.", commandPath: path)
+      throw UsageError(
+        message: "Unexpected argument \(Excerpt.name(given[command.arguments.count])).", commandPath: path)
     }
   }
 
@@ -109,6 +111,6 @@ struct ArgumentParser {
     let names = command.subcommands.map(\.name)
     let suggestion = Suggestion.didYouMean(name, among: names)
     let known = names.isEmpty ? "" : " Expected one of: \(names.joined(separator: ", "))."
-    return UsageError(message: "Unknown subcommand '\(name)'.\(suggestion)\(known)", commandPath: path)
+    return UsageError(message: "Unknown subcommand \(Excerpt.name(name)).\(suggestion)\(known)", commandPath: path)
   }
 }

@@ -1,9 +1,15 @@
+import PolicyFlowStore
+
 /// Parses the arguments, runs the command, and turns every way it can end into output and an
 /// exit code: 0 success, 1 failure, 64 usage error (findings in input use their own codes).
 enum Runner {
   static let usageExitCode: Int32 = 64
 
   static func main(_ root: Command, arguments: [String]) -> Int32 {
+    // `--verbose` is global: taken out wherever it stands before `--`, for every command.
+    let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
+    let verbose = arguments[..<end].contains("--verbose")
+    let arguments = arguments[..<end].filter { $0 != "--verbose" } + arguments[end...]
     if arguments == ["--version"] {
       Terminal.out("\(root.name) \(PolicyFlowCommand.version)")
       return 0
@@ -23,6 +29,10 @@ enum Runner {
     } catch let error as FindingError {
       Terminal.error(error.finding.description)
       return ExitCode.invalidInput
+    } catch let error as SQLiteError {
+      Terminal.error("Error: \(SQLiteFailure.message(error))")
+      if verbose, let sql = SQLiteFailure.sqlLine(error) { Terminal.error(sql) }
+      return 1
     } catch let failure as CommandFailure {
       Terminal.error("Error: \(failure.message)")
       return failure.exitCode

@@ -62,4 +62,16 @@ struct JSONParserTests {
       #expect(throws: JSONParseError.self) { try JSON(parsing: text) }
     }
   }
+
+  /// Nesting is bounded so that the recursion of parsing, compiling and evaluating stays within
+  /// a small thread stack; the refusal says where and why.
+  @Test func nestingDeeperThanTheLimitIsRefusedWhereItStarts() throws {
+    let limit = JSONParser.maximumDepth
+    let deepest = String(repeating: "[", count: limit) + String(repeating: "]", count: limit)
+    #expect(try JSON(parsing: deepest) != .null)
+    let tooDeep = "[" + deepest + "]"
+    let error = try #require(throws: JSONParseError.self) { try JSON(parsing: tooDeep) }
+    #expect(error.message == "values are nested more than 128 deep")
+    #expect(error.location == SourceLocation(line: 1, column: 129))
+  }
 }

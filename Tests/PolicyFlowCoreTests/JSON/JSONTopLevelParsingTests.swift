@@ -29,7 +29,7 @@ struct JSONTopLevelParsingTests {
   /// Both parsers on `text`: the same verdict, the same error, and the promised top level.
   static func expectAgreement(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     let full = Result { () throws(JSONParseError) in try JSON(parsing: text) }
-    let topLevel = Result { () throws(JSONParseError) in try JSON.topLevel(parsing: text) }
+    let topLevel = Result { () throws(JSONParseError) in try JSON.topLevel(parsing: text).value }
     switch (full, topLevel) {
     case (.success(let full), .success(let topLevel)):
       #expect(topLevel == standIn(full), "top level of \(text)", sourceLocation: sourceLocation)
@@ -63,7 +63,7 @@ struct JSONTopLevelParsingTests {
   }
 
   @Test func agreesOnNestingDepthLimit() {
-    for depth in [510, 511, 512, 513, 600] {
+    for depth in [126, 127, 128, 129, 600] {
       Self.expectAgreement(
         "{\"a\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}")
     }

@@ -1,0 +1,43 @@
+import PolicyFlowStore
+
+/// An SQLite failure as the user reads it: one line that says what failed and what to do; the
+/// SQL statement only with `--verbose`, since it helps whoever debugs PolicyFlow, not whoever
+/// runs it.
+enum SQLiteFailure {
+  /// `Writing to the store failed: database is locked (SQLite error 5). Another process …`.
+  static func message(_ error: SQLiteError) -> String {
+    "\(action(error.sql)) failed: \(error.message) (SQLite error \(error.code)). \(advice(error))"
+  }
+
+  /// The line `--verbose` adds: the statement that failed, on one line.
+  static func sqlLine(_ error: SQLiteError) -> String? {
+    guard let sql = error.sql else { return nil }
+    let words = sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+    return "  SQL: " + words.joined(separator: " ")
+  }
+
+  private static func action(_ sql: String?) -> String {
+    let verb = sql?.split(whereSeparator: { $0 == " " || $0 == "\n" }).first?.uppercased() ?? ""
+    switch verb {
+    case "SELECT", "WITH": return "Reading the store"
+    case "INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER": return "Writing to the store"
+    case "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE": return "A store transaction"
+    default: return "Opening the store"
+    }
+  }
+
+  private static func advice(_ error: SQLiteError) -> String {
+    // Primary result codes (sqlite3.h): the extended code's low byte.
+    switch error.primaryCode {
+    case 5, 6:
+      return "Another process kept the store locked longer than the busy timeout; try again when it is done."
+    case 8: return "The store, or its folder, is read-only for you; check the permissions of both."
+    case 10: return "A read or write on the disk failed; check the disk, then try again."
+    case 11: return "The store file is damaged; restore it from a backup."
+    case 13: return "The disk is full; free some space, then try again."
+    case 14: return "The file cannot be opened; check the path and the permissions of its folder."
+    case 26: return "The file is not a store; point --db at a store, or create one with 'policyflow init'."
+    default: return "This is unexpected: run the command again with --verbose and report what it prints."
+    }
+  }
+}

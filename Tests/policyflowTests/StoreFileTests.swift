@@ -1,0 +1,63 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
+import Testing
+
+/// What `--db` may name: an existing file that is not a store is refused before SQLite touches
+/// it, and a failing store says in one line what failed and what to do.
+struct StoreFileTests {
+  static func file(_ name: String, _ bytes: [UInt8]) throws -> (directory: URL, path: String) {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    let url = directory.appendingPathComponent(name)
+    try Data(bytes).write(to: url)
+    return (directory, url.path)
+  }
+
+  @Test(arguments: [
+    ("empty.sqlite", [UInt8](), "is an empty file, not a store"),
+    ("notes.sqlite", Array("policy notes, not a database\n".utf8), "is not a store (it is not an SQLite database)"),
+  ])
+  func anExistingFileThatIsNotAStoreIsRefused(_ name: String, _ bytes: [UInt8], _ reason: String) throws {
+    let (directory, path) = try Self.file(name, bytes)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for command in [["policies", "list"], ["init", "--admin", "tester"]] {
+      let result = try PolicyFlowBinary.run(command + ["--db", path])
+      #expect(result.exitCode == 1, "\(command)")
+      #expect(
+        result.stderr
+          == "Error: '\(path)' \(reason); point --db at a store, or create one at a new path with "
+          + "'policyflow init --db PATH'.\n")
+    }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes), "the file is left as it was")
+  }
+
+  @Test func aDatabaseOfSomethingElseIsRefused() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("crm.sqlite").path
+    try SQLiteConnection(path: path).execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT)")
+    let result = try PolicyFlowBinary.run(["init", "--admin", "tester", "--db", path])
+    #expect(result.exitCode == 1)
+    #expect(result.stderr.hasPrefix("Error: '\(path)' is an SQLite database but not a store"))
+    #expect(
+      try SQLiteConnection(path: path).query("SELECT name FROM sqlite_master") { $0.string(at: 0) } == ["customer"])
+  }
+
+  @Test func aDamagedStoreFailsInOneLineAndShowsTheSQLOnlyWhenVerbose() throws {
+    let store = try StoreFixture()
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: store.db))
+    try handle.seek(toOffset: 3 * 4096)
+    try handle.write(contentsOf: Data(repeating: 0xFF, count: 20 * 4096))
+    try handle.close()
+    let quiet = try store.run(["policies", "list", "--as", "tester"])
+    #expect(quiet.exitCode == 1)
+    #expect(quiet.stderr.hasPrefix("Error: "))
+    #expect(quiet.stderr.contains("(SQLite error 11). The store file is damaged; restore it from a backup."))
+    #expect(quiet.stderr.split(separator: "\n").count == 1)
+    let verbose = try store.run(["--verbose", "policies", "list", "--as", "tester"])
+    let lines = verbose.stderr.split(separator: "\n")
+    #expect(lines.count == 2)
+    #expect(lines.first.map(String.init) == quiet.stderr.trimmingCharacters(in: .newlines))
+    #expect(lines.last?.hasPrefix("  SQL: ") == true)
+  }
+}
