@@ -30,6 +30,8 @@ enum PolicyFlowCommand {
       WorkerCommand.command,
       QueueCommand.command,
       Demo.command,
+      Completions.command,
+      ManPages.command,
     ])
 }
 
