@@ -23,6 +23,7 @@ enum PoliciesImport {
       .flag("--submit", "Submit the imported policies for processing."),
       .value("--source", "source", "How they entered: integration or manual.", default: "integration"),
       CommonOptions.json,
+      .flag("--quiet", "Print nothing but errors: no progress bar (shown on a terminal only), no summary line."),
     ],
     run: run)
 
@@ -40,11 +41,11 @@ enum PoliciesImport {
       let count = try ImportFiles.importAll(
         try PolicyFiles.expand(invocation.positionals), into: store, source: source,
         actor: StoreOptions.actor(invocation), submit: submit,
-        showProgress: true, refusalsAsJSON: json)
+        showProgress: !invocation.flag("--quiet"), refusalsAsJSON: json)
       if json {
         let summary: JSON = ["imported": .int(count), "submitted": .bool(submit)]
         Terminal.out(summary.serialized(pretty: true))
-      } else {
+      } else if !invocation.flag("--quiet") {
         Terminal.out(
           "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? (count == 1 ? " and submitted it" : " and submitted them") : "")."
         )

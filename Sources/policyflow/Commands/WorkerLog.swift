@@ -16,7 +16,7 @@ final class WorkerLog {
   var processed = 0
   /// Reads the queue depth for the live line; asked at most once a second.
   var queueDepth: () -> Int? = { nil }
-  private var lastDepth: (at: Int64, value: Int?) = (0, nil)
+  private var lastDepth: (at: Int64, value: Int?, processed: Int) = (0, nil, 0)
 
   init?(format: String) {
     switch format {
@@ -112,9 +112,11 @@ final class WorkerLog {
     guard live, !json else { return }
     let now = StoreTime.now().milliseconds
     let seconds = max(Double(now - start.milliseconds) / 1000, 0.001)
-    if now - lastDepth.at >= 1000 { lastDepth = (now, queueDepth()) }
+    if now - lastDepth.at >= 1000 { lastDepth = (now, queueDepth(), processed) }
     let rate = "\(Int(Double(processed) / seconds))/s"
-    if draining, let left = lastDepth.value {
+    if draining, let depth = lastDepth.value {
+      // The depth is read once a second; what this worker committed since comes off it.
+      let left = max(0, depth - (processed - lastDepth.processed))
       // Draining has an end: how far along, as a share of what this worker has seen.
       let percent = processed + left == 0 ? 100 : processed * 100 / (processed + left)
       Terminal.write("draining: \(processed) processed (\(rate)), \(left) left, \(percent)%", to: 2)
