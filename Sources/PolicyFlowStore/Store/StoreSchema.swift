@@ -13,6 +13,7 @@ enum StoreSchema {
       version: 7, name: "results in force per gid, cancellations as engine data, history by gid and version",
       sql: version7),
     SQLiteMigration(version: 8, name: "what a claim needs to set apart work that stops its worker", sql: version8),
+    SQLiteMigration(version: 9, name: "claims on pended policies for operators working the queue", sql: version9),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker

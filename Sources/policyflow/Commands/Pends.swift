@@ -4,7 +4,7 @@ import PolicyFlowStore
 /// `policyflow pends list` and `pends resolve`.
 enum Pends {
   static let command = Command(
-    name: "pends", abstract: "List and resolve pend reasons.", subcommands: [list, resolve])
+    name: "pends", abstract: "List, resolve and work pend reasons.", subcommands: [list, resolve, PendsWork.command])
 
   static let list = Command(
     name: "list",

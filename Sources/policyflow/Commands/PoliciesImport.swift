@@ -23,6 +23,7 @@ enum PoliciesImport {
       .flag("--submit", "Submit the imported policies for processing."),
       .value("--source", "source", "How they entered: integration or manual.", default: "integration"),
       CommonOptions.json,
+      .flag("--quiet", "Print nothing but errors: no progress bar (shown on a terminal only), no summary line."),
     ],
     run: run)
 
@@ -40,7 +41,7 @@ enum PoliciesImport {
       let files = try PolicyFiles.expand(invocation.positionals)
       let count = try ImportFiles.importAll(
         files, into: store, source: source, actor: StoreOptions.actor(invocation), submit: submit,
-        showProgress: true, refusalsAsJSON: json)
+        showProgress: !invocation.flag("--quiet"), refusalsAsJSON: json)
       // All or nothing: had any file a record, good or bad, the count would not be 0 here.
       if count == 0 {
         let named = files.map { "'\($0)'" }.joined(separator: ", ")
@@ -49,7 +50,7 @@ enum PoliciesImport {
       if json {
         let summary: JSON = ["imported": .int(count), "submitted": .bool(submit)]
         Terminal.out(summary.serialized(pretty: true))
-      } else {
+      } else if !invocation.flag("--quiet") {
         Terminal.out(
           "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? (count == 1 ? " and submitted it" : " and submitted them") : "")."
         )

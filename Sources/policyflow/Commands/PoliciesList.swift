@@ -68,7 +68,8 @@ enum PoliciesList {
     }
     Table.print(
       ["POLICY", "VERSION", "STATUS", "FLOW"],
-      policies.map { [$0.code, String($0.version), $0.status, $0.flow ?? "-"] }, empty: "No policies.")
+      policies.map { [$0.code, String($0.version), $0.status, $0.flow ?? "-"] }, empty: "No policies.",
+      style: { column, cell in column == 2 ? TerminalStyle.of(status: cell) : nil })
     return 0
   }
 
@@ -182,21 +183,6 @@ enum MessageTextDisplay {
   static func plain(_ value: JSON) -> String {
     if case .string(let s) = value { return s }
     return value.serialized()
-  }
-}
-
-/// Left-aligned columns for human output.
-enum Table {
-  static func print(_ header: [String], _ rows: [[String]], empty: String) {
-    guard !rows.isEmpty else {
-      Terminal.out(empty)
-      return
-    }
-    let widths = header.indices.map { column in max(header[column].count, rows.map { $0[column].count }.max() ?? 0) }
-    func line(_ cells: [String]) -> String {
-      cells.enumerated().map { $1.padding(widths[$0]) }.joined(separator: "  ").trimmingTrailingSpaces()
-    }
-    Terminal.out(([line(header)] + rows.map(line)).joined(separator: "\n"))
   }
 }
 

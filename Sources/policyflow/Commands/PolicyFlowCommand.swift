@@ -36,6 +36,8 @@ enum PolicyFlowCommand {
       WorkerCommand.command,
       QueueCommand.command,
       Demo.command,
+      Completions.command,
+      ManPages.command,
     ])
 }
 

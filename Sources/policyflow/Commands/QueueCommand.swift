@@ -41,8 +41,11 @@ enum QueueCommand {
     Terminal.out("queued \(status.queued), leased \(status.leased), failed \(status.failed.count)")
     if !status.failed.isEmpty {
       Terminal.out("\nFailed activities (retry with 'policyflow queue retry ID...' or '--all-failed'):")
+      // On a terminal each line fits its width (the error gives way); pipes get it whole.
+      let columns = TerminalStyle.stdoutColumns
       for item in status.failed {
-        Terminal.out("  \(item.id)  policy \(item.policy)  attempts \(item.attempts)  \(item.error)")
+        let line = "  \(item.id)  policy \(item.policy)  attempts \(item.attempts)  \(item.error)"
+        Terminal.out(columns.map { Table.shortened(line, to: $0) } ?? line)
       }
     }
     return 0

@@ -16,7 +16,10 @@ enum WorkerCommand {
       Claims batches under a lease, runs each policy's cycle against the catalog (snapshotted in the store \
       by hash), and commits each batch in one transaction; the next batch's cycles run on a second \
       thread while one commits. SIGTERM or SIGINT: nothing more is claimed, the batches in hand are \
-      committed, then the worker exits 0. Several workers may share one store.
+      committed, then the worker exits 0. Several workers may share one store. Under systemd \
+      (NOTIFY_SOCKET set) it reports READY=1 once the store and catalog are open, STOPPING=1 when it \
+      stops, and WATCHDOG=1 at half of WATCHDOG_USEC; when stderr is the journal, log lines carry their \
+      priority instead of a time stamp.
       """,
     options: [
       StoreOptions.db, CommonOptions.catalog,
@@ -27,6 +30,7 @@ enum WorkerCommand {
       .flag("--drain", "Exit 0 once nothing is left to process."),
       .value("--metrics-file", "path", "Write Prometheus metrics here (textfile collector format)."),
       .value("--log-format", "format", "human or json.", default: "human"),
+      .flag("--quiet", "Log warnings and errors only: no line per batch, no live rate, no summary."),
     ],
     run: run)
 
@@ -55,6 +59,10 @@ enum WorkerCommand {
         message: "Invalid value \(Excerpt.name(format)) for '--log-format <format>': expected human or json.",
         commandPath: invocation.commandPath)
     }
+    log.quiet = invocation.flag("--quiet")
+    log.draining = configuration.drain
+    let notifier = ServiceNotifier()
+    defer { notifier?.stopping(status: "stopped") }
     let catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
     let store = try StoreOptions.open(invocation)
     log.queueDepth = { try? store.queueStatus().pending }
@@ -82,23 +90,42 @@ enum WorkerCommand {
       } catch {
         log.line(
           "cannot write metrics: \((error as? CommandFailure)?.message ?? "\(error)")",
-          fields: ["event": "metrics-error"])
+          fields: ["event": "metrics-error"], priority: .error)
       }
     }
     worker = Worker(
       store: store, catalog: catalog, configuration: configuration,
       onEvent: { event in
         log.record(event)
-        if case .committed = event { writeMetrics(force: false) }
+        switch event {
+        case .started(let owner, let hash): notifier?.ready(status: "worker \(owner) ready with catalog \(hash)")
+        case .committed: writeMetrics(force: false)
+        case .drained: notifier?.stopping(status: "queue drained")
+        default: break
+        }
+        notifier?.pingIfDue(now: StoreTime.now().milliseconds)
       },
-      shouldStop: { stopRequested.load(ordering: .relaxed) },
+      shouldStop: {
+        // Polled between batches and while idle: the loop's heartbeat for the watchdog.
+        notifier?.pingIfDue(now: StoreTime.now().milliseconds)
+        guard stopRequested.load(ordering: .relaxed) else { return false }
+        notifier?.stopping(status: "stop requested; committing the batches in hand")
+        return true
+      },
       sleep: { milliseconds in
         // The test hook says when it holds a commit, so that a test can stop the worker there
         // (between transactions) rather than guess the moment.
         if configuration.commitDelayMilliseconds > 0, milliseconds == configuration.commitDelayMilliseconds {
           log.line("test hook: holding the commit \(milliseconds) ms", fields: ["event": "test-commit-delay"])
         }
-        Worker.sleep(milliseconds)
+        // A long back-off still pings the watchdog: the loop is waiting, not hung.
+        var left = milliseconds
+        while left > 0 {
+          let slice = min(left, notifier?.watchdogIntervalMilliseconds ?? left)
+          Worker.sleep(slice)
+          left -= slice
+          notifier?.pingIfDue(now: StoreTime.now().milliseconds)
+        }
       })
     do {
       try worker.run()

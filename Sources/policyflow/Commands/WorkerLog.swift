@@ -3,15 +3,20 @@ import PolicyFlowCore
 import PolicyFlowStore
 
 /// The worker's log on stderr: one line per event, human or JSON; on a terminal, also a live
-/// line with the processing rate.
+/// line with the processing rate. When stderr is systemd's journal, human lines carry their
+/// syslog priority (`<4>`) instead of a time stamp. `quiet` keeps warnings and errors only.
 final class WorkerLog {
   let json: Bool
-  let live = isatty(2) == 1
+  let journal = JournalStream.isStandardError
+  var quiet = false
+  /// Counted against the queue depth on the live line (`worker --drain`).
+  var draining = false
+  private(set) lazy var live = isatty(2) == 1 && !quiet
   let start = StoreTime.now()
   var processed = 0
   /// Reads the queue depth for the live line; asked at most once a second.
   var queueDepth: () -> Int? = { nil }
-  private var lastDepth: (at: Int64, value: Int?) = (0, nil)
+  private var lastDepth: (at: Int64, value: Int?, processed: Int) = (0, nil, 0)
 
   init?(format: String) {
     switch format {
@@ -49,21 +54,23 @@ final class WorkerLog {
         "lease lost on \(ids.count) activit\(ids.count == 1 ? "y" : "ies") (\(ids.map(String.init).joined(separator: ", "))): "
           + "their lease expired before the commit (a stall, or another worker took them over); "
           + "nothing of them was applied",
-        fields: ["event": "lease-lost", "activities": .array(ids.map { .int(Int($0)) })])
+        fields: ["event": "lease-lost", "activities": .array(ids.map { .int(Int($0)) })], priority: .warning)
     case .retrying(let attempt, let delay, let error):
       line(
         "transient failure (attempt \(attempt)), retrying in \(delay) ms: \(error)",
         fields: [
           "event": "retrying", "attempt": .int(attempt), "delayMilliseconds": .int(Int(delay)), "error": .string(error),
-        ])
+        ], priority: .notice)
     case .released(let ids, let error):
       line(
         "gave back \(ids.count) activit\(ids.count == 1 ? "y" : "ies") for a later retry: \(error)",
-        fields: ["event": "released", "activities": .array(ids.map { .int(Int($0)) }), "error": .string(error)])
+        fields: ["event": "released", "activities": .array(ids.map { .int(Int($0)) }), "error": .string(error)],
+        priority: .warning)
     case .parked(let id, let policy, let error):
       line(
         "parked activity \(id) (policy \(policy)) as failed: \(error); 'policyflow queue retry \(id) --as <administrator>' queues it again",
-        fields: ["event": "parked", "activity": .int(Int(id)), "policy": .string(policy), "error": .string(error)])
+        fields: ["event": "parked", "activity": .int(Int(id)), "policy": .string(policy), "error": .string(error)],
+        priority: .warning)
     case .drained:
       line("queue drained; exiting", fields: ["event": "drained"])
     case .stopping:
@@ -86,13 +93,16 @@ final class WorkerLog {
       fields: fields)
   }
 
-  func line(_ text: String, fields: JSON) {
+  func line(_ text: String, fields: JSON, priority: JournalStream.Priority = .info) {
+    if quiet, priority == .info || priority == .notice { return }
     let time = StoreTime.now().iso8601
     if json {
       var object = fields
       object.set(path: "time", to: .string(time))
       object.set(path: "message", to: .string(text))
       Terminal.error(object.serialized())
+    } else if journal {
+      Terminal.error(JournalStream.line(text, priority: priority))
     } else {
       Terminal.error((live ? "\r\u{1B}[K" : "") + "\(time) \(text)")
     }
@@ -102,8 +112,17 @@ final class WorkerLog {
     guard live, !json else { return }
     let now = StoreTime.now().milliseconds
     let seconds = max(Double(now - start.milliseconds) / 1000, 0.001)
-    if now - lastDepth.at >= 1000 { lastDepth = (now, queueDepth()) }
+    if now - lastDepth.at >= 1000 { lastDepth = (now, queueDepth(), processed) }
+    let rate = "\(Int(Double(processed) / seconds))/s"
+    if draining, let depth = lastDepth.value {
+      // The depth is read once a second; what this worker committed since comes off it.
+      let left = max(0, depth - (processed - lastDepth.processed))
+      // Draining has an end: how far along, as a share of what this worker has seen.
+      let percent = processed + left == 0 ? 100 : processed * 100 / (processed + left)
+      Terminal.write("draining: \(processed) processed (\(rate)), \(left) left, \(percent)%", to: 2)
+      return
+    }
     let depth = lastDepth.value.map { ", queue depth \($0)" } ?? ""
-    Terminal.write("processed \(processed) (\(Int(Double(processed) / seconds))/s)\(depth)", to: 2)
+    Terminal.write("processed \(processed) (\(rate))\(depth)", to: 2)
   }
 }
