@@ -6,7 +6,7 @@ import PolicyFlowStore
 enum Demo {
   static let command = Command(
     name: "demo",
-    abstract: "Run the example policies through a fresh store and worker, and summarise the outcomes.",
+    abstract: "Run the example policies through a fresh store and worker, and summarize the outcomes.",
     discussion: """
       Creates a store in a new directory, loads the catalog, imports and submits every example policy, runs \
       the worker until the queue is empty, and prints each policy's status and the open pends. The store is \
