@@ -67,6 +67,8 @@ import Testing
     try store.succeed(["policies", "import", path, "--as", "importer"])
     try store.succeed(["policies", "edit", code, "--set", #"policyholder.email="a@example.org""#, "--as", "editor"])
     try store.succeed(["policies", "submit", code, "--as", "submitter"])
+    // A submit that finds the policy In Process already changes nothing, and makes no maker.
+    try store.succeed(["policies", "submit", code, "--as", "checker"])
     try store.succeed(["worker", "--drain"])
     #expect(try store.status(code) == "Pended")
     #expect(try store.show(code)[path: "pendReasons.0.code"] == "MANUAL_ENTRY_REVIEW")

@@ -34,9 +34,17 @@ final class LogicPattern: @unchecked Sendable {
   }
 
   /// Refuses a pattern too long, or with too many groups and classes, for the regex parser to
-  /// be handed safely. Every unescaped `(` and `[` counts, even where the syntax reads it as a
-  /// literal: a pattern this refuses in error is one no rule needs.
+  /// be handed safely, and one that repeats a group which itself repeats or has alternatives
+  /// (`(a+)+`, `([a-z]+)*`, `(a|ab)+`). The regex engine backtracks, and on such a pattern a text
+  /// a few dozen characters long can keep it busy for hours: a policy's data would stall the
+  /// worker that evaluates it. Every unescaped `(` and `[` counts, even where the syntax reads it
+  /// as a literal: a pattern this refuses in error is one no rule needs.
   static func checkLimits(_ source: String) throws(LogicPatternError) {
+    try checkSize(source)
+    try checkRepetition(source)
+  }
+
+  private static func checkSize(_ source: String) throws(LogicPatternError) {
     let length = source.utf8.count
     guard length <= maximumLength else { throw .tooLong(length: length) }
     var groups = 0
@@ -54,10 +62,73 @@ final class LogicPattern: @unchecked Sendable {
   }
 }
 
+extension LogicPattern {
+  /// Refuses a repeated group (`(…)*`, `+`, `{n,}`, `{n,m}` with m > 1) whose contents repeat
+  /// or have alternatives, at any depth. Character classes and escapes are skipped.
+  fileprivate static func checkRepetition(_ source: String) throws(LogicPatternError) {
+    let bytes = Array(source.utf8)
+    // For each open group: whether what it holds so far repeats or has alternatives.
+    var open: [Bool] = []
+    var index = 0
+    func repeats(at position: Int) -> Bool {
+      guard position < bytes.count else { return false }
+      switch bytes[position] {
+      case UInt8(ascii: "*"), UInt8(ascii: "+"): return true
+      case UInt8(ascii: "{"):
+        // `{n}` and `{n,1}` repeat a fixed number of times at most once; `{n,}` and `{n,m}` more.
+        var end = position + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "}") { end += 1 }
+        guard end < bytes.count else { return false }
+        let inside = String(decoding: bytes[(position + 1)..<end], as: UTF8.self)
+        let parts = inside.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        return parts[1].isEmpty || (Int(parts[1]) ?? 0) > 1
+      default: return false
+      }
+    }
+    while index < bytes.count {
+      let byte = bytes[index]
+      switch byte {
+      case UInt8(ascii: "\\"):
+        index += 2
+        if repeats(at: index), !open.isEmpty { open[open.count - 1] = true }
+        continue
+      case UInt8(ascii: "["):
+        // Skip the class: `]` right after `[` or `[^` is a literal.
+        index += 1
+        if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
+        while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
+          index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        index += 1
+        if repeats(at: index), !open.isEmpty { open[open.count - 1] = true }
+        continue
+      case UInt8(ascii: "("):
+        open.append(false)
+      case UInt8(ascii: ")"):
+        guard let inner = open.popLast() else { break }
+        if repeats(at: index + 1) {
+          if inner { throw .nestedRepetition }
+          if !open.isEmpty { open[open.count - 1] = true }
+        } else if inner, !open.isEmpty {
+          open[open.count - 1] = true
+        }
+      case UInt8(ascii: "|"):
+        if !open.isEmpty { open[open.count - 1] = true }
+      default:
+        if repeats(at: index + 1), !open.isEmpty { open[open.count - 1] = true }
+      }
+      index += 1
+    }
+  }
+}
+
 /// A pattern refused before the regex parser saw it.
 enum LogicPatternError: Error, CustomStringConvertible {
   case tooLong(length: Int)
   case tooManyGroups
+  case nestedRepetition
 
   var description: String {
     switch self {
@@ -65,6 +136,10 @@ enum LogicPatternError: Error, CustomStringConvertible {
       "the pattern is \(length) bytes long; at most \(LogicPattern.maximumLength) are allowed"
     case .tooManyGroups:
       "the pattern has more than \(LogicPattern.maximumGroups) groups and character classes"
+    case .nestedRepetition:
+      "the pattern repeats a group that itself repeats or has alternatives, such as (a+)+ or (a|ab)*, "
+        + "which can take the regex engine hours on a text a few dozen characters long; repeat single "
+        + "items instead, such as [a-z.]+"
     }
   }
 }

@@ -29,16 +29,22 @@ public final class Worker {
   let sleep: (Int64) -> Void
   /// Frees committed batches off this thread; two may wait (a few MB each).
   private let disposal = Disposal<ComputedBatch>(limit: 2)
+  /// Stops the process when a cycle runs past the lease (``CycleWatch``); nil when the caller
+  /// runs the worker inside a process it must not end (tests).
+  let cycleWatch: CycleWatch?
 
   /// - Parameters:
   ///   - shouldStop: polled between batches and while idle; when it turns true the worker
   ///     claims nothing more, commits the batches in hand and returns.
   ///   - sleep: waits the given milliseconds (tests shorten it).
+  ///   - watchesCycles: end the process when one policy's cycle runs past the lease
+  ///     (``CycleWatch``), as the `policyflow worker` command does.
   public init(
     store: PolicyStore, catalog: Catalog, configuration: WorkerConfiguration,
     onEvent: @escaping (WorkerEvent) -> Void = { _ in }, shouldStop: @escaping () -> Bool = { false },
-    sleep: @escaping (Int64) -> Void = Worker.sleep
+    sleep: @escaping (Int64) -> Void = Worker.sleep, watchesCycles: Bool = false
   ) {
+    cycleWatch = watchesCycles ? CycleWatch(limitMilliseconds: configuration.leaseMilliseconds) : nil
     self.store = store
     self.configuration = configuration
     self.cycle = ProcessingCycle(catalog: catalog)
@@ -123,7 +129,8 @@ public final class Worker {
   /// Starts computing `claim` on the other thread.
   private func start(_ claim: UnparsedClaim, claimedAt: StoreTime) -> BackgroundJob<ComputedBatch> {
     let (cycle, reference) = (cycle, store.clock().timestamp)
-    return BackgroundJob { Worker.compute(claim, claimedAt: claimedAt, cycle: cycle, at: reference) }
+    let watch = cycleWatch
+    return BackgroundJob { Worker.compute(claim, claimedAt: claimedAt, cycle: cycle, at: reference, watch: watch) }
   }
 
   /// Claims the next batch. With nothing in hand, a busy or briefly failing database is waited
@@ -168,13 +175,16 @@ public final class Worker {
 
   /// Parses a claim and runs each policy's cycle: pure, so it runs beside a commit.
   static func compute(
-    _ claim: UnparsedClaim, claimedAt: StoreTime, cycle: ProcessingCycle, at reference: Timestamp
+    _ claim: UnparsedClaim, claimedAt: StoreTime, cycle: ProcessingCycle, at reference: Timestamp,
+    watch: CycleWatch? = nil
   ) -> ComputedBatch {
     let batch = claim.parsed()
     let results = batch.activities.map { claimed in
       #if DEBUG
         crashIfTestFaultNames(claimed.policy.policy.code)
       #endif
+      watch?.begin(claimed.policy.policy.code)
+      defer { watch?.end() }
       return ProcessedActivity(
         claimed: claimed,
         outcome: cycle.run(

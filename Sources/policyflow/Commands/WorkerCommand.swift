@@ -126,7 +126,7 @@ enum WorkerCommand {
           left -= slice
           notifier?.pingIfDue(now: StoreTime.now().milliseconds)
         }
-      })
+      }, watchesCycles: true)
     do {
       try worker.run()
     } catch let error as SQLiteError {

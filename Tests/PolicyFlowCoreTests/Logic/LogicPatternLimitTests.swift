@@ -66,4 +66,29 @@ struct LogicPatternLimitTests {
     #expect(finding.message.hasSuffix("the pattern is 5000 bytes long; at most 1000 are allowed"))
     #expect(finding.message.utf8.count < 300)
   }
+
+  /// A repeated group that itself repeats or has alternatives makes the backtracking engine take
+  /// exponential time on some texts: refused, in a rule and from data alike.
+  @Test(arguments: [
+    "(a+)+", "^([a-zA-Z0-9_.-]+)+@example\\.com$", "(a|ab)*", "((ab)*c)+", "(a{2,})*", "([a-z]+\\.)*x",
+  ])
+  func aRepeatedGroupThatRepeatsIsRefused(_ pattern: String) throws {
+    let failure = try #require(throws: LogicCompileFailure.self) {
+      try LogicExpression.compile(["matches": ["abc", .string(pattern)]])
+    }
+    #expect(failure.description.contains("repeats a group that itself repeats or has alternatives"))
+    let expression = try LogicExpression.compile(["matches": [["var": "s"], ["var": "p"]]])
+    let error = try #require(throws: LogicError.self) {
+      try expression.evaluate(["s": "abc", "p": .string(pattern)], in: LogicContext())
+    }
+    #expect(error.type == "Invalid Arguments")
+  }
+
+  @Test(arguments: [
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}$", "(ab)+", "^(\\d{3})-\\d+$", "(foo|bar)", "(a+)?", "(a{3})+", "[(]+",
+    "\\(a+\\)+",
+  ])
+  func groupsThatRepeatOnlyFixedTextsAreAccepted(_ pattern: String) throws {
+    _ = try LogicExpression.compile(["matches": ["abc", .string(pattern)]])
+  }
 }
