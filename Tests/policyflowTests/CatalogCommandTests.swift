@@ -139,9 +139,14 @@ struct CatalogCommandTests {
     #expect(result.exitCode == 65)
     #expect(result.stderr.hasPrefix("\(csv.path):3: code: 'C 2' is not a valid policy code"))
     let reports = try JSON(parsing: result.stdout).arrayValue ?? []
+    // One entry per record, in file order; the bad one with its findings and no outcome.
     #expect(
-      reports.map { $0[path: "file"]?.stringValue ?? "" } == [csv.path, "examples/policies/health-approved.json"])
-    #expect(reports.first?[path: "line"] == 2)
+      reports.map { $0[path: "file"]?.stringValue ?? "" } == [
+        csv.path, csv.path, "examples/policies/health-approved.json",
+      ])
+    #expect(reports.map { $0[path: "line"] } == [2, 3, 1])
+    #expect(reports[1][path: "status"] == .null)
+    #expect(reports[1][path: "findings.0.field"] == "code")
     #expect(reports.last?[path: "status"] == "Approved")
   }
 

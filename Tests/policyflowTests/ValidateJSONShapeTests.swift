@@ -31,9 +31,10 @@ import Testing
     #expect(reports.map { $0[path: "file"] } == [.string(Self.pended), .string(Self.approved)])
   }
 
-  /// A file whose only record has one bad field: the finding on stderr, exit 65, and still an
-  /// array, empty (it used to print `null`).
-  @Test func noReadableRecordIsAnEmptyArray() throws {
+  /// A file whose only record has one bad field: the finding on stderr and, so that a script
+  /// reading stdout alone sees it, in the array: one entry for the record, with no outcome and its
+  /// findings; exit 65.
+  @Test func aRecordThatCannotRunIsAnEntryWithItsFindings() throws {
     let directory = try PolicyFlowBinary.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("bad.jsonl")
@@ -45,6 +46,12 @@ import Testing
     let result = try PolicyFlowBinary.run(["policies", "validate", file.path, "--json"])
     #expect(result.exitCode == 65)
     #expect(result.stderr.hasPrefix("\(file.path):1: code: 'C 1' is not a valid policy code"))
-    #expect(try JSON(parsing: result.stdout) == [])
+    let entries = try JSON(parsing: result.stdout).arrayValue ?? []
+    try #require(entries.count == 1)
+    #expect(entries[0][path: "status"] == .null)
+    #expect(entries[0][path: "file"] == .string(file.path))
+    #expect(entries[0][path: "line"] == 1)
+    #expect(entries[0][path: "findings.0.field"] == "code")
+    #expect(entries[0][path: "findings.0.message"]?.stringValue?.hasPrefix("'C 1' is not a valid policy code") == true)
   }
 }

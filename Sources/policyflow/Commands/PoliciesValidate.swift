@@ -54,8 +54,32 @@ enum PoliciesValidate {
       }
     }
     if invocation.flag("--json") {
-      // One shape however many policies the files hold, so a script need not count them first.
-      Terminal.out(JSON.array(reports).serialized(pretty: true))
+      // One entry per record, in file order, however many the files hold: a record that cannot be
+      // run carries its findings instead of an outcome, so a script that reads only stdout still
+      // sees it (the findings are on stderr as well).
+      var invalid: [String: JSON] = [:]
+      var order: [(file: String, line: Int)] = []
+      for finding in parsed.rowFindings {
+        let key = "\(finding.file):\(finding.line)"
+        if invalid[key] == nil {
+          order.append((finding.file, finding.line))
+          invalid[key] = [
+            "file": .string(finding.file), "line": .int(finding.line), "status": .null, "findings": [],
+          ]
+        }
+        var findings = invalid[key]?[path: "findings"]?.arrayValue ?? []
+        findings.append(finding.json)
+        invalid[key]?.set(path: "findings", to: .array(findings))
+      }
+      func position(_ entry: JSON) -> (Int, Int) {
+        let file = entry[path: "file"]?.stringValue ?? ""
+        guard case .int(let line)? = entry[path: "line"] else { return (files.firstIndex(of: file) ?? 0, 0) }
+        return (files.firstIndex(of: file) ?? 0, line)
+      }
+      let entries = (reports + order.compactMap { invalid["\($0.file):\($0.line)"] }).sorted {
+        position($0) < position($1)
+      }
+      Terminal.out(JSON.array(entries).serialized(pretty: true))
     }
     return parsed.rowFindings.isEmpty ? 0 : ExitCode.invalidInput
   }
