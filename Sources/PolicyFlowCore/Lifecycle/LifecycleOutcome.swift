@@ -55,8 +55,13 @@ public enum VersionEffect: Sendable, Hashable {
 /// history shows who edited, who submitted twice and who resolved, not only status changes.
 public struct StatusHistoryRow: Sendable, Hashable {
   /// The event the row records (``LifecycleEvent/name``): `create`, `edit`, `submit`,
-  /// `processed`, `resolve`, `revert`, `cancel` or `decline`.
+  /// `processed`, `resolve`, `revert`, `cancel` or `decline`; ``submitAgain`` for a submit of a
+  /// policy already In Process, which changed nothing (and so makes its user no maker of the
+  /// data under maker-checker).
   public var event: String
+
+  /// DESIGN.md's "In Process | submit again" row.
+  public static let submitAgain = "submit again"
   /// The status the row records.
   public var status: PolicyStatus
   /// True when the row starts a new status for the policy (it differs from the status before the

@@ -122,7 +122,8 @@ public struct PolicyLifecycle: Sendable, Hashable {
     case (.inProcess?, .submit):
       return LifecycleOutcome(
         status: .inProcess, versionEffect: .sameVersion, isIgnoredAsAlreadySubmitted: true,
-        statusHistory: row(event, .inProcess, note: "already submitted"))
+        statusHistory: StatusHistoryRow(
+          event: StatusHistoryRow.submitAgain, status: .inProcess, isNewStatus: false, note: "already submitted"))
 
     // In Process | edit, revert, cancel | — | refused while a worker may hold it: `default` below.
 

@@ -156,14 +156,14 @@ extension PolicyStore {
   /// The users who made the data of the version being decided, whom maker-checker keeps from
   /// deciding it: whoever created or imported, edited or submitted this version, and the last
   /// user to change it (all that a store written before events were recorded knows). A submit of
-  /// a policy already In Process changed nothing, so it makes no maker.
+  /// a policy already In Process is recorded as ``StatusHistoryRow/submitAgain``: it changed
+  /// nothing, so it makes no maker.
   func makers(of policy: StoredPolicy) throws -> Set<String> {
     var makers = Set(
       try db.query(
         """
         SELECT DISTINCT actor FROM status_history
         WHERE policy_id = ? AND version = ? AND event IN ('create', 'edit', 'submit')
-          AND (note IS NULL OR note <> 'already submitted')
         """, [.integer(policy.id), .integer(Int64(policy.policy.version))], row: { $0.string(at: 0) }))
     if let last = policy.lastChangedBy { makers.insert(last) }
     return makers

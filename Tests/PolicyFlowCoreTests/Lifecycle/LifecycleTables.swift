@@ -60,12 +60,14 @@ private func allow(
   enqueue: Bool = false, withdraw: Bool = false, reverse: Bool = false, ignored: Bool = false,
   row: (PolicyStatus, new: Bool), note: String? = nil
 ) -> AllowedTransition {
-  AllowedTransition(
+  // "In Process | submit again" is recorded as an event of its own: it changed nothing.
+  let name = ignored ? "submit again" : eventName(event)
+  return AllowedTransition(
     state: state, event: event,
     expected: LifecycleOutcome(
       status: status, versionEffect: effect, enqueuesForWorker: enqueue, withdrawsOpenPendReasons: withdraw,
       reversesCalculationResults: reverse, isIgnoredAsAlreadySubmitted: ignored,
-      statusHistory: StatusHistoryRow(event: eventName(event), status: row.0, isNewStatus: row.new, note: note)))
+      statusHistory: StatusHistoryRow(event: name, status: row.0, isNewStatus: row.new, note: note)))
 }
 
 /// The name status history records for an event, spelled out independently of the code under test.
