@@ -74,12 +74,13 @@ extension PolicyStore {
         throw StoreError(.invalidInput, "Policy \(code) cannot be canceled as of \(effectiveDate): \(error.message).")
       }
       let reversed = try reverseResultsInForce(of: owner, at: now)
+      let reversedTotal = reversed.reduce(0) { $0 + $1.result.total }
       let decision = reversed.isEmpty ? nil : PremiumCalculator.calculatesOnCancellation(terms.data, flow: terms.flow)
       var settlement: CalculationResult?
       if let decision, decision.applies, let flow = terms.flow, let period {
         do {
           settlement = try PremiumCalculator.settlement(
-            of: terms.data, flow: flow, premiumPaid: reversed.reduce(0) { $0 + $1.result.total }, period: period,
+            of: terms.data, flow: flow, premiumPaid: reversedTotal, period: period,
             at: now.timestamp)
         } catch let error as LogicError {
           throw StoreError(
@@ -102,7 +103,7 @@ extension PolicyStore {
       return CancellationOutcome(
         policy: try currentPolicy(code)!, record: record,
         currency: settlement?.currency ?? reversed.first?.result.currency,
-        reversedTotal: reversed.reduce(0) { $0 + $1.result.total }, settlement: settlement)
+        reversedTotal: reversedTotal, settlement: settlement)
     }
   }
 

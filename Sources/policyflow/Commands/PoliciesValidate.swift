@@ -57,28 +57,20 @@ enum PoliciesValidate {
       // One entry per record, in file order, however many the files hold: a record that cannot be
       // run carries its findings instead of an outcome, so a script that reads only stdout still
       // sees it (the findings are on stderr as well).
-      var invalid: [String: JSON] = [:]
-      var order: [(file: String, line: Int)] = []
-      for finding in parsed.rowFindings {
-        let key = "\(finding.file):\(finding.line)"
-        if invalid[key] == nil {
-          order.append((finding.file, finding.line))
-          invalid[key] = [
-            "file": .string(finding.file), "line": .int(finding.line), "status": .null, "findings": [],
-          ]
-        }
-        var findings = invalid[key]?[path: "findings"]?.arrayValue ?? []
-        findings.append(finding.json)
-        invalid[key]?.set(path: "findings", to: .array(findings))
+      let invalid = Dictionary(grouping: parsed.rowFindings) { Position(file: $0.file, line: $0.line) }.map {
+        (
+          $0.key,
+          [
+            "file": .string($0.key.file), "line": .int($0.key.line), "status": .null,
+            "findings": .array($0.value.map(\.json)),
+          ] as JSON
+        )
       }
-      func position(_ entry: JSON) -> (Int, Int) {
-        let file = entry[path: "file"]?.stringValue ?? ""
-        guard case .int(let line)? = entry[path: "line"] else { return (files.firstIndex(of: file) ?? 0, 0) }
-        return (files.firstIndex(of: file) ?? 0, line)
-      }
-      let entries = (reports + order.compactMap { invalid["\($0.file):\($0.line)"] }).sorted {
-        position($0) < position($1)
-      }
+      let ran = zip(parsed.documents, reports).map { (Position(file: $0.file, line: $0.line), $1) }
+      let fileOrder = Dictionary(files.enumerated().map { ($1, $0) }) { first, _ in first }
+      let entries = (ran + invalid).sorted {
+        (fileOrder[$0.0.file] ?? 0, $0.0.line) < (fileOrder[$1.0.file] ?? 0, $1.0.line)
+      }.map(\.1)
       Terminal.out(JSON.array(entries).serialized(pretty: true))
     }
     return parsed.rowFindings.isEmpty ? 0 : ExitCode.invalidInput
@@ -95,4 +87,10 @@ enum PoliciesValidate {
     }
     return time
   }
+}
+
+/// Where a record stands in the files validated.
+private struct Position: Hashable {
+  var file: String
+  var line: Int
 }
