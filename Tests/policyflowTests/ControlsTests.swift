@@ -170,5 +170,11 @@ import Testing
     let text = try store.succeed(["policies", "history", code, "--as", "tester"]).stdout
     #expect(text.contains("processed → Pended"))
     #expect(text.contains("pend    SUM_ASSURED_REVIEW in Underwriting review: resolved by uw"))
+    // History is read within the reader's rights, like show.
+    let (path, grouped) = try store.writeExample("health-approved.json") { $0.set(path: "accessGroup", to: "north") }
+    try store.succeed(["policies", "import", path, "--as", "tester"])
+    let refused = try store.run(["policies", "history", grouped, "--as", "uw"])
+    #expect(refused.exitCode == 77)
+    #expect(refused.stderr.contains("may not see policy \(grouped)"))
   }
 }

@@ -37,31 +37,7 @@ public struct PolicyDetails: Sendable {
 extension PolicyStore {
   /// The details of `code` (the current version, or `version`), for a reader who may see it.
   public func details(_ code: String, version: Int? = nil, readBy reader: String? = nil) throws -> PolicyDetails {
-    let stored: StoredPolicy?
-    if let version {
-      stored = try db.queryOne(
-        "\(StoredPolicy.select) WHERE code = ? AND version = ?",
-        [.text(code), .integer(Int64(version))],
-        row: { try StoredPolicy(row: $0) })
-    } else {
-      stored = try currentPolicy(code)
-    }
-    guard let stored else {
-      throw StoreError(.notFound, "No policy with code '\(code)'" + (version.map { " and version \($0)" } ?? "") + ".")
-    }
-    let user: User? = try reader.map { try self.user($0) } ?? nil
-    guard PolicyStore.mayAccess(user, accessGroup: stored.accessGroup) else {
-      let group = stored.accessGroup ?? ""
-      guard user != nil || reader == nil else {
-        // Most often the login name, acting because neither --as nor POLICYFLOW_USER was given.
-        throw StoreError(
-          .notPermitted,
-          "'\(reader ?? "")' is not a user of this store, and policy \(code) belongs to data access group "
-            + "'\(group)'; act as a user who holds that group (--as NAME or POLICYFLOW_USER).")
-      }
-      throw StoreError(
-        .notPermitted, "User '\(reader ?? "")' may not see policy \(code): it belongs to data access group '\(group)'.")
-    }
+    let stored = try readablePolicy(code, version: version, readBy: reader)
     let id = SQLiteValue.integer(stored.id)
     let lastCycle = try db.queryOne(
       "SELECT outcome, flow FROM cycle WHERE policy_id = ? AND version = ? ORDER BY id DESC LIMIT 1",
@@ -109,6 +85,36 @@ extension PolicyStore {
       },
       calculations: try calculations(gid: stored.policy.gid), cancellation: try cancellation(policyID: stored.id),
       lastCycle: lastCycle?.outcome)
+  }
+
+  /// The version of `code` (the current one, or `version`) when `reader` may see it.
+  func readablePolicy(_ code: String, version: Int?, readBy reader: String?) throws -> StoredPolicy {
+    let stored: StoredPolicy?
+    if let version {
+      stored = try db.queryOne(
+        "\(StoredPolicy.select) WHERE code = ? AND version = ?",
+        [.text(code), .integer(Int64(version))],
+        row: { try StoredPolicy(row: $0) })
+    } else {
+      stored = try currentPolicy(code)
+    }
+    guard let stored else {
+      throw StoreError(.notFound, "No policy with code '\(code)'" + (version.map { " and version \($0)" } ?? "") + ".")
+    }
+    let user: User? = try reader.map { try self.user($0) } ?? nil
+    guard PolicyStore.mayAccess(user, accessGroup: stored.accessGroup) else {
+      let group = stored.accessGroup ?? ""
+      guard user != nil || reader == nil else {
+        // Most often the login name, acting because neither --as nor POLICYFLOW_USER was given.
+        throw StoreError(
+          .notPermitted,
+          "'\(reader ?? "")' is not a user of this store, and policy \(code) belongs to data access group "
+            + "'\(group)'; act as a user who holds that group (--as NAME or POLICYFLOW_USER).")
+      }
+      throw StoreError(
+        .notPermitted, "User '\(reader ?? "")' may not see policy \(code): it belongs to data access group '\(group)'.")
+    }
+    return stored
   }
 
   /// The messages of a version's last cycle, which stay until its next cycle: each one's code,

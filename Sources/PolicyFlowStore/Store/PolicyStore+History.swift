@@ -6,7 +6,7 @@ extension PolicyStore {
   /// its version, time, status, worker, catalog hash and flow, its messages and the pend
   /// reasons it attached with what became of each.
   public func history(_ code: String, readBy reader: String? = nil) throws -> JSON {
-    let gid = try details(code, readBy: reader).stored.policy.gid
+    let gid = try readablePolicy(code, version: nil, readBy: reader).policy.gid
     let statusRows = try db.query(
       """
       SELECT version, event, status, at, actor, note FROM status_history
