@@ -2,7 +2,7 @@ extension SQLiteConnection {
   /// Runs one statement with `arguments` bound to its parameters in order.
   ///
   /// Use it for INSERT, UPDATE and DELETE; read ``lastInsertRowID`` and ``changes`` afterwards.
-  public func execute(_ sql: String, _ arguments: [SQLiteValue]) throws {
+  public func execute(_ sql: String, _ arguments: [DatabaseValue]) throws {
     let statement = try prepare(sql)
     defer { statement.reset() }
     try statement.bind(arguments)
@@ -14,7 +14,7 @@ extension SQLiteConnection {
   /// The row passed to `row` is valid only during that call.
   public func query<T>(
     _ sql: String,
-    _ arguments: [SQLiteValue] = [],
+    _ arguments: [DatabaseValue] = [],
     row: (SQLiteRow) throws -> T
   ) throws -> [T] {
     let statement = try prepare(sql)
@@ -28,7 +28,7 @@ extension SQLiteConnection {
   /// Runs a query and returns the value `row` makes from its first row, or nil when there is none.
   public func queryOne<T>(
     _ sql: String,
-    _ arguments: [SQLiteValue] = [],
+    _ arguments: [DatabaseValue] = [],
     row: (SQLiteRow) throws -> T
   ) throws -> T? {
     let statement = try prepare(sql)

@@ -53,7 +53,7 @@ public struct SQLiteRow {
   }
 
   /// The column's value in its own storage class.
-  public func value(at index: Int) -> SQLiteValue {
+  public func value(at index: Int) -> DatabaseValue {
     switch sqlite3_column_type(handle, position(index)) {
     case SQLITE_INTEGER: .integer(int64(at: index))
     case SQLITE_FLOAT: .real(double(at: index))

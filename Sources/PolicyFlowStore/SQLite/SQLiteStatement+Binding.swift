@@ -4,7 +4,7 @@ extension SQLiteStatement {
   /// Binds `value` to the parameter at `index`, counted from 1 as in SQLite.
   ///
   /// Text and blobs are copied, so the caller's buffers need not outlive the call.
-  public func bind(_ value: SQLiteValue, at index: Int) throws {
+  public func bind(_ value: DatabaseValue, at index: Int) throws {
     guard index >= 1 && index <= parameterCount else {
       throw SQLiteError(
         code: SQLITE_RANGE,
@@ -52,12 +52,12 @@ extension SQLiteStatement {
   /// Binds `value` to the parameter called `name`.
   ///
   /// Write the name as in the SQL (`:code`, `@code`, `$code`); a bare `code` means `:code`.
-  public func bind(_ value: SQLiteValue, named name: String) throws {
+  public func bind(_ value: DatabaseValue, named name: String) throws {
     try bind(value, at: try parameterIndex(named: name))
   }
 
   /// Binds `arguments` to the parameters in order; their count must equal ``parameterCount``.
-  public func bind(_ arguments: [SQLiteValue]) throws {
+  public func bind(_ arguments: [DatabaseValue]) throws {
     guard arguments.count == parameterCount else {
       throw SQLiteError(
         code: SQLITE_RANGE,
@@ -82,7 +82,7 @@ extension SQLiteStatement {
   }
 }
 
-// Typed conveniences, so call sites need not wrap every value in a `SQLiteValue`.
+// Typed conveniences, so call sites need not wrap every value in a `DatabaseValue`.
 extension SQLiteStatement {
   public func bind(_ value: Int, at index: Int) throws { try bind(.integer(Int64(value)), at: index) }
   public func bind(_ value: Int64, at index: Int) throws { try bind(.integer(value), at: index) }

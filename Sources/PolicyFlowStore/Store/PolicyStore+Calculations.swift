@@ -45,7 +45,7 @@ extension PolicyStore {
       """,
       [
         .integer(owner.policyID), .text(owner.gid), .integer(Int64(owner.version)), .text(result.kind.rawValue),
-        .text(result.currency), .integer(Int64(result.total)), .text(time.iso8601), SQLiteValue(reverses),
+        .text(result.currency), .integer(Int64(result.total)), .text(time.iso8601), DatabaseValue(reverses),
         .integer(inForce ? 1 : 0), .text(result.json.serialized()),
       ])
   }

@@ -166,8 +166,8 @@ extension PolicyStore {
       """,
       [
         .integer(policyID), .text(gid), .integer(Int64(record.version)), .text(record.kind.rawValue),
-        SQLiteValue(record.effectiveDate), SQLiteValue(record.reason), .text(record.actor), .text(record.at),
-        record.calculated.map { .integer($0 ? 1 : 0) } ?? .null, SQLiteValue(record.calculationSetBy),
+        DatabaseValue(record.effectiveDate), DatabaseValue(record.reason), .text(record.actor), .text(record.at),
+        record.calculated.map { .integer($0 ? 1 : 0) } ?? .null, DatabaseValue(record.calculationSetBy),
         .integer(record.fromInception ? 1 : 0),
       ])
   }

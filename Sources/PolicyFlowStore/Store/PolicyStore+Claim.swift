@@ -138,7 +138,7 @@ extension PolicyStore {
   /// were a third of a worker's time.
   private func claimedActivities(_ rows: [ClaimedRow]) throws -> [UnparsedClaim.Activity] {
     guard !rows.isEmpty else { return [] }
-    let ids = SQLiteValue.text(JSON.array(rows.map { .int(Int($0.policyID)) }).serialized())
+    let ids = DatabaseValue.text(JSON.array(rows.map { .int(Int($0.policyID)) }).serialized())
     var policies: [Int64: StoredPolicy.Unparsed] = [:]
     for policy in try db.query(
       "\(StoredPolicy.select) WHERE id IN (SELECT value FROM json_each(?))", [ids],

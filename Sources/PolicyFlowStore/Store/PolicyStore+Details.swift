@@ -38,7 +38,7 @@ extension PolicyStore {
   /// The details of `code` (the current version, or `version`), for a reader who may see it.
   public func details(_ code: String, version: Int? = nil, readBy reader: String? = nil) throws -> PolicyDetails {
     let stored = try readablePolicy(code, version: version, readBy: reader)
-    let id = SQLiteValue.integer(stored.id)
+    let id = DatabaseValue.integer(stored.id)
     let lastCycle = try db.queryOne(
       "SELECT outcome, flow FROM cycle WHERE policy_id = ? AND version = ? ORDER BY id DESC LIMIT 1",
       [id, .integer(Int64(stored.policy.version))]

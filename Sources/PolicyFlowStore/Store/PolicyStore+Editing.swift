@@ -51,9 +51,9 @@ extension PolicyStore {
       switch transition.versionEffect {
       case .newVersion(let number):
         try db.execute("UPDATE policy SET is_current = 0 WHERE id = ?", [.integer(stored.id)])
-        let row: [SQLiteValue] = [
+        let row: [DatabaseValue] = [
           .text(code), .integer(Int64(number)), .text(stored.policy.gid), .text(transition.status.rawValue),
-          SQLiteValue(data[path: "processFlow"]?.stringValue), SQLiteValue(data[path: "accessGroup"]?.stringValue),
+          DatabaseValue(data[path: "processFlow"]?.stringValue), DatabaseValue(data[path: "accessGroup"]?.stringValue),
           .text(actor), .text(now.iso8601), .text(now.iso8601), .text(now.iso8601),
         ]
         try db.execute(
@@ -73,8 +73,8 @@ extension PolicyStore {
           WHERE id = ?
           """,
           [
-            .text(transition.status.rawValue), SQLiteValue(data[path: "processFlow"]?.stringValue),
-            SQLiteValue(data[path: "accessGroup"]?.stringValue), .text(actor),
+            .text(transition.status.rawValue), DatabaseValue(data[path: "processFlow"]?.stringValue),
+            DatabaseValue(data[path: "accessGroup"]?.stringValue), .text(actor),
             .text(now.iso8601), .text(now.iso8601), .integer(stored.id),
           ])
         try storeData(policyID: stored.id, data.serialized())
@@ -119,9 +119,9 @@ extension PolicyStore {
       try requireAccess(user, to: previous)
       // The edit version goes, its history stays: every row moves to the restored version,
       // marked with the version it was written for.
-      let removed = SQLiteValue.integer(stored.id)
-      let restored = SQLiteValue.integer(previous.id)
-      let mark = SQLiteValue.text("version \(stored.policy.version), reverted")
+      let removed = DatabaseValue.integer(stored.id)
+      let restored = DatabaseValue.integer(previous.id)
+      let mark = DatabaseValue.text("version \(stored.policy.version), reverted")
       try db.execute(
         "UPDATE status_history SET policy_id = ?, note = coalesce(note || '; ', '') || ? WHERE policy_id = ?",
         [restored, mark, removed])

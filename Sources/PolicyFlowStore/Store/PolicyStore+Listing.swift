@@ -55,7 +55,7 @@ extension PolicyStore {
       ORDER BY p.code LIMIT ?6
       """,
       [
-        .text(after ?? ""), SQLiteValue(status), SQLiteValue(flow), .integer(user?.isAdmin == true ? 1 : 0),
+        .text(after ?? ""), DatabaseValue(status), DatabaseValue(flow), .integer(user?.isAdmin == true ? 1 : 0),
         .text(JSON.array((user?.groups ?? []).map(JSON.string)).serialized()), .integer(Int64(limit ?? -1)),
       ]
     ) { row in

@@ -150,7 +150,7 @@ extension PolicyStore {
       [
         .integer(policyID), .integer(Int64(version)), .text(outcome.catalogHash), .text(now.iso8601),
         .text(outcome.status.rawValue),
-        SQLiteValue(outcome.flowCode), .text(worker), .text(text.outcome),
+        DatabaseValue(outcome.flowCode), .text(worker), .text(text.outcome),
       ])
     let cycleID = db.lastInsertRowID
     try db.execute(

@@ -22,7 +22,7 @@ extension PolicyStore {
   public func openPends(_ filter: PendFilter = PendFilter(), readBy reader: String? = nil) throws -> [OpenPend] {
     let user: User? = try reader.map { try self.user($0) } ?? nil
     var conditions = ["h.is_open = 1", "p.is_current = 1"]
-    var arguments: [SQLiteValue] = []
+    var arguments: [DatabaseValue] = []
     if let reason = filter.reason {
       conditions.append("h.reason = ?")
       arguments.append(.text(reason))

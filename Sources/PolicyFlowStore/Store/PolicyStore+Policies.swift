@@ -122,7 +122,7 @@ extension PolicyStore {
     }
     let outcome = try decide(PolicyLifecycle.newPolicy(code: code), .create)
     let now = time ?? clock()
-    let stamp = SQLiteValue.text(now.iso8601)
+    let stamp = DatabaseValue.text(now.iso8601)
     let gid = UUIDv4.random()
     let processFlow = document.string(Self.processFlowKey)
     let accessGroup = document.string(Self.accessGroupKey)
@@ -136,9 +136,9 @@ extension PolicyStore {
       if given == nil { data.set(path: "source", to: .string(source.rawValue)) }
       dataText = data.serialized()
     }
-    let row: [SQLiteValue] = [
-      .text(code), .text(gid), .text(outcome.status.rawValue), .text(source.rawValue), SQLiteValue(processFlow),
-      SQLiteValue(accessGroup), .text(actor), stamp, stamp, stamp,
+    let row: [DatabaseValue] = [
+      .text(code), .text(gid), .text(outcome.status.rawValue), .text(source.rawValue), DatabaseValue(processFlow),
+      DatabaseValue(accessGroup), .text(actor), stamp, stamp, stamp,
     ]
     do {
       try db.execute(
@@ -219,7 +219,7 @@ extension PolicyStore {
       "INSERT INTO status_history (policy_id, gid, version, event, status, at, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [
         .integer(policyID), .text(gid), .integer(Int64(version)), .text(row.event), .text(row.status.rawValue),
-        .text(time.iso8601), .text(actor), SQLiteValue(row.note),
+        .text(time.iso8601), .text(actor), DatabaseValue(row.note),
       ])
     return db.lastInsertRowID
   }

@@ -149,7 +149,7 @@ extension PolicyStore {
           WHERE id = ? AND lease_token = ?
           """,
           [
-            .integer(due.milliseconds), SQLiteValue(error), .integer(unattempted ? 1 : 0), .integer(id),
+            .integer(due.milliseconds), DatabaseValue(error), .integer(unattempted ? 1 : 0), .integer(id),
             .text(lease.token),
           ])
       }

@@ -47,12 +47,12 @@ struct SQLiteConnectionTests {
   }
 
   @Test(arguments: [
-    SQLiteValue.integer(Int64.min), .integer(Int64.max), .integer(0), .integer(-1),
+    DatabaseValue.integer(Int64.min), .integer(Int64.max), .integer(0), .integer(-1),
     .real(3.141_592_653_589_793), .real(-0.5), .real(1e300),
     .text("Zürich 東京 🚑 \u{0}after-nul"), .text(""),
     .blob([0, 1, 2, 254, 255]), .blob([]), .null,
   ])
-  func valuesRoundTrip(_ value: SQLiteValue) throws {
+  func valuesRoundTrip(_ value: DatabaseValue) throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
       try connection.execute("CREATE TABLE t (v)")

@@ -200,7 +200,7 @@ struct ClaimTests {
             step_sequence, pended_at, is_open, resolved_at)
           VALUES (?, ?, ?, 'd', 'r', 's', 'S', 1, '2000-01-01T00:00:00Z', ?, ?)
           """,
-          [.integer(policy), .text(gid), .text(reason), .integer(resolvedAt == nil ? 1 : 0), SQLiteValue(resolvedAt)])
+          [.integer(policy), .text(gid), .text(reason), .integer(resolvedAt == nil ? 1 : 0), DatabaseValue(resolvedAt)])
       }
       let claim = try store.claim(owner: "a", limit: 2, leaseMilliseconds: 60_000)
       let byCode = Dictionary(uniqueKeysWithValues: claim.activities.map { ($0.policy.policy.code, $0) })

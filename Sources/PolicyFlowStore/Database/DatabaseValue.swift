@@ -1,9 +1,10 @@
-/// One SQLite value, in the five storage classes SQLite knows.
+/// One value passed to or read from the database, in the five storage classes SQLite knows
+/// (PostgreSQL's types map onto them: booleans are integers 0 and 1, `bytea` is a blob).
 ///
 /// Use it to pass a list of arguments to ``SQLiteConnection/execute(_:_:)`` and
 /// ``SQLiteConnection/query(_:_:row:)``, and to read a column whose type is not known in advance.
 /// Literals work directly: `["POL-1", 3, 2.5, .null]`.
-public enum SQLiteValue: Hashable, Sendable {
+public enum DatabaseValue: Hashable, Sendable {
   case null
   case integer(Int64)
   case real(Double)
@@ -11,7 +12,7 @@ public enum SQLiteValue: Hashable, Sendable {
   case blob([UInt8])
 }
 
-extension SQLiteValue {
+extension DatabaseValue {
   /// An integer, or NULL when `value` is nil.
   public init(_ value: Int?) {
     self = value.map { .integer(Int64($0)) } ?? .null
@@ -38,19 +39,19 @@ extension SQLiteValue {
   }
 }
 
-extension SQLiteValue: ExpressibleByIntegerLiteral {
+extension DatabaseValue: ExpressibleByIntegerLiteral {
   public init(integerLiteral value: Int64) {
     self = .integer(value)
   }
 }
 
-extension SQLiteValue: ExpressibleByFloatLiteral {
+extension DatabaseValue: ExpressibleByFloatLiteral {
   public init(floatLiteral value: Double) {
     self = .real(value)
   }
 }
 
-extension SQLiteValue: ExpressibleByStringLiteral {
+extension DatabaseValue: ExpressibleByStringLiteral {
   public init(stringLiteral value: String) {
     self = .text(value)
   }

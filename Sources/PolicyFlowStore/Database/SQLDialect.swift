@@ -1,0 +1,28 @@
+/// The engines a store runs on, and what each spells its own way.
+///
+/// SQL in the store is written once, in the subset both engines share: `?`/`?NNN` parameters,
+/// `ON CONFLICT … DO NOTHING/UPDATE`, `RETURNING`, `coalesce`, `||`. Index hints (`INDEXED BY
+/// name`) are SQLite's and dropped by the PostgreSQL driver, which plans without them. What has
+/// no common spelling comes from the hooks below.
+public enum SQLDialect: Hashable, Sendable {
+  case sqlite
+  case postgres
+
+  /// A condition that `column` is one of the integers in the JSON array bound to `parameter`
+  /// (`?5`): one parameter for a whole batch of ids, however many there are.
+  public func isOneOfIntegers(_ column: String, jsonArray parameter: String) -> String {
+    switch self {
+    case .sqlite: "\(column) IN (SELECT value FROM json_each(\(parameter)))"
+    case .postgres:
+      "\(column) IN (SELECT CAST(value AS bigint) FROM jsonb_array_elements_text(CAST(\(parameter) AS jsonb)))"
+    }
+  }
+
+  /// A condition that `column` is one of the strings in the JSON array bound to `parameter`.
+  public func isOneOfStrings(_ column: String, jsonArray parameter: String) -> String {
+    switch self {
+    case .sqlite: "\(column) IN (SELECT value FROM json_each(\(parameter)))"
+    case .postgres: "\(column) IN (SELECT value FROM jsonb_array_elements_text(CAST(\(parameter) AS jsonb)))"
+    }
+  }
+}
