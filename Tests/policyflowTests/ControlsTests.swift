@@ -112,7 +112,7 @@ import Testing
     #expect(try store.status(code) == "Approved")
     let resolution = try store.query(
       "SELECT resolved_version, resolved_data_at IS NOT NULL FROM pend_history WHERE resolved_by = 'senior'"
-    ) { "\($0.int(at: 0)) \($0.int(at: 1))" }
+    ) { "\(try $0.int(at: 0)) \(try $0.int(at: 1))" }
     #expect(resolution == ["2 1"], "the resolution records the version and data it was given on")
   }
 
@@ -165,7 +165,7 @@ import Testing
     #expect(events == ["create", "submit", "processed", "resolve", "processed"])
     let linked = try store.query(
       "SELECT s.status, s.version, h.version FROM pend_history h JOIN status_history s ON s.id = h.status_history_id"
-    ) { "\($0.string(at: 0)) \($0.int(at: 1)) \($0.int(at: 2))" }
+    ) { "\(try $0.string(at: 0)) \(try $0.int(at: 1)) \(try $0.int(at: 2))" }
     #expect(linked == ["Pended 1 1"])
     let text = try store.succeed(["policies", "history", code, "--as", "tester"]).stdout
     #expect(text.contains("processed → Pended"))

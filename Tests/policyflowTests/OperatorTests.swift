@@ -51,7 +51,8 @@ import Testing
   }
 
   func status(_ store: StoreFixture, _ code: String) throws -> String {
-    try store.query("SELECT status FROM policy WHERE code = '\(code)' AND is_current = 1") { $0.string(at: 0) }.first
+    try store.query("SELECT status FROM policy WHERE code = '\(code)' AND is_current = 1") { try $0.string(at: 0) }
+      .first
       ?? ""
   }
 
@@ -185,7 +186,7 @@ import Testing
     #expect(try status(store, code) == "Approved")
     #expect(try messages().map { $0[path: "code"] } == ["MSG_AGE_AT_START"])
     #expect(try messages().first?[path: "text"]?.stringValue?.hasPrefix("The policyholder is 35 ") == true)
-    #expect(try store.query("SELECT count(*) FROM cycle") { $0.int(at: 0) } == [3])
+    #expect(try store.query("SELECT count(*) FROM cycle") { try $0.int(at: 0) } == [3])
   }
 
   @Test(arguments: [
@@ -294,7 +295,7 @@ import Testing
     #expect(try store.run(["policies", "submit", code, "--as", "clerk"]).exitCode == 0)
     #expect(try store.run(["worker", "--drain"]).exitCode == 0)
     #expect(try status(store, code) == "Pended", "after the edit the reason is attached again")
-    let reasons = try store.query("SELECT reason FROM pend_history WHERE is_open = 1") { $0.string(at: 0) }
+    let reasons = try store.query("SELECT reason FROM pend_history WHERE is_open = 1") { try $0.string(at: 0) }
     #expect(reasons == ["MANUAL_ENTRY_REVIEW"])
 
     // The review is a second person's: whoever last changed the entry may not resolve it.
@@ -444,7 +445,7 @@ import Testing
     let store = try storeWithUsers()
     let code = try process(store, "health-pended-sum-assured.json", as: "clerk")
     #expect(try store.run(["pends", "resolve", code, "--all", "--note", "ok", "--as", "uw"]).exitCode == 0)
-    #expect(try store.query("SELECT last_changed_by FROM policy") { $0.string(at: 0) } == ["clerk"])
+    #expect(try store.query("SELECT last_changed_by FROM policy") { try $0.string(at: 0) } == ["clerk"])
   }
 
   @Test func accessGroupMustBeANameAndOnlyAnAdministratorMayClearIt() throws {
@@ -505,7 +506,7 @@ import Testing
     #expect(report[path: "cycle.pendReasons.0.condition"] == condition)
     let names = report[path: "cycle.pendReasons.0"]?.objectValue?.names ?? []
     #expect(names.firstIndex(of: "condition")! < names.firstIndex(of: "reads")!, "\(names)")
-    let stored = try store.query("SELECT outcome FROM cycle") { try JSON(parsing: $0.string(at: 0)) }
+    let stored = try store.query("SELECT outcome FROM cycle") { try JSON(parsing: try $0.string(at: 0)) }
     #expect(stored.count == 1)
     #expect(stored.first?[path: "pendReasons.0.rule"] == "SUM_ASSURED_ABOVE_LIMIT")
     #expect(stored.first?[path: "pendReasons.0.condition"] == nil)

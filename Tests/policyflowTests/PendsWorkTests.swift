@@ -54,7 +54,7 @@ struct PendsWorkTests {
       "SELECT h.resolved_by FROM pend_history h JOIN policy p ON p.id = h.policy_id WHERE p.code = ?"
         .replacingOccurrences(
           of: "?", with: "'\(umasPolicy)'")
-    ) { $0.string(at: 0) }
+    ) { try $0.string(at: 0) }
     #expect(resolvedBy == ["uma"])
 
     try sam.send("q")

@@ -42,7 +42,7 @@ import Testing
     #expect(canceled.stdout.contains("Canceled"))
     #expect(canceled.stderr == "")
     for word in Self.britishSpellings { #expect(!canceled.stdout.lowercased().contains(word)) }
-    #expect(try store.query("SELECT status FROM policy WHERE code = 'GEN-0'") { $0.string(at: 0) } == ["Canceled"])
+    #expect(try store.query("SELECT status FROM policy WHERE code = 'GEN-0'") { try $0.string(at: 0) } == ["Canceled"])
   }
 
   /// The README, the examples, the catalog and its schemas.

@@ -35,12 +35,12 @@ struct StoreFileTests {
     let directory = try PolicyFlowBinary.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("crm.sqlite").path
-    try SQLiteConnection(path: path).execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT)")
+    try SQLiteConnection(path: path).executeScript("CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT)")
     let result = try PolicyFlowBinary.run(["init", "--admin", "tester", "--db", path])
     #expect(result.exitCode == 1)
     #expect(result.stderr.hasPrefix("Error: '\(path)' is an SQLite database but not a store"))
     #expect(
-      try SQLiteConnection(path: path).query("SELECT name FROM sqlite_master") { $0.string(at: 0) } == ["customer"])
+      try SQLiteConnection(path: path).query("SELECT name FROM sqlite_master") { try $0.string(at: 0) } == ["customer"])
   }
 
   @Test func aDamagedStoreFailsInOneLineAndShowsTheSQLOnlyWhenVerbose() throws {

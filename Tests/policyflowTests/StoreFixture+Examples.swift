@@ -33,7 +33,8 @@ extension StoreFixture {
 
   /// The status of the current version of `code`.
   func status(_ code: String) throws -> String {
-    try query("SELECT status FROM policy WHERE code = '\(code)' AND is_current = 1") { $0.string(at: 0) }.first ?? ""
+    try query("SELECT status FROM policy WHERE code = '\(code)' AND is_current = 1") { try $0.string(at: 0) }.first
+      ?? ""
   }
 
   /// The sum of every calculation row of `code`'s gid, and of the rows in force.

@@ -56,13 +56,13 @@ final class StoreFixture {
   }
 
   /// Reads the store directly.
-  func query<T>(_ sql: String, row: (SQLiteRow) throws -> T) throws -> [T] {
+  func query<T>(_ sql: String, row: (any DatabaseRow) throws -> T) throws -> [T] {
     let connection = try SQLiteConnection(path: db)
     return try connection.query(sql, row: row)
   }
 
   func count(_ sql: String) throws -> Int {
-    try query(sql) { $0.int(at: 0) }.first ?? 0
+    try query(sql) { try $0.int(at: 0) }.first ?? 0
   }
 
   /// Asserts every policy went through exactly one cycle: three status rows (Edit at import,

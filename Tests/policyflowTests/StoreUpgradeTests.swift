@@ -13,12 +13,12 @@ import Testing
     let db = directory.appendingPathComponent("old.sqlite").path
     do {
       // A store as schema version 3 left it, with two policies queued.
-      let old = try PolicyStore(path: db, migrations: Array(StoreSchema.migrations.prefix(3)))
+      let old = try PolicyStore(path: db, migrations: Array(StoreSchema.sqliteMigrations.prefix(3)))
       try old.ensureAdministrator("alice")
       // Written as that release wrote them: today's code writes columns it did not have.
       let connection = try SQLiteConnection(path: db)
       for number in 1...2 {
-        try connection.execute(
+        try connection.executeScript(
           """
           INSERT INTO policy (id, code, version, gid, status, source, is_current, last_changed_by, data_changed_at,
             created_at, updated_at)
@@ -49,7 +49,7 @@ import Testing
     #expect(second.exitCode == 0)
     #expect(second.stderr.isEmpty, "an up-to-date store is opened silently")
     let connection = try SQLiteConnection(path: db)
-    #expect(try connection.queryOne("SELECT max(version) FROM schema_migrations") { $0.int(at: 0) } == 9)
+    #expect(try connection.queryOne("SELECT max(version) FROM schema_migrations") { try $0.int(at: 0) } == 9)
 
     // A new store is created, not upgraded: nothing on stderr.
     let fresh = try PolicyFlowBinary.run(

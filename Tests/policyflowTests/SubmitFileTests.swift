@@ -12,7 +12,7 @@ import Testing
   }
 
   func statuses(_ store: StoreFixture) throws -> [String] {
-    try store.query("SELECT code || ' ' || status FROM policy ORDER BY code") { $0.string(at: 0) }
+    try store.query("SELECT code || ' ' || status FROM policy ORDER BY code") { try $0.string(at: 0) }
   }
 
   @Test func submitsTheCodesOfAFileAfterThoseGivenAsArguments() throws {

@@ -56,6 +56,6 @@ import Testing
     #expect(try store.run(["users", "update", "uw", "--admin", "--as", "tester"]).exitCode == 0)
     let removedNow = try store.run(["users", "remove", "tester", "--as", "uw"])
     #expect(removedNow.exitCode == 0, "\(removedNow.stderr)")
-    #expect(try store.query("SELECT name FROM app_user WHERE is_admin = 1") { $0.string(at: 0) } == ["uw"])
+    #expect(try store.query("SELECT name FROM app_user WHERE is_admin = 1") { try $0.string(at: 0) } == ["uw"])
   }
 }

@@ -55,7 +55,7 @@ import Testing
 
     // Every other policy went through exactly one cycle, and the poison through none.
     let statuses = try store.query("SELECT status, count(*) FROM policy GROUP BY status") {
-      ($0.string(at: 0), $0.int(at: 1))
+      (try $0.string(at: 0), try $0.int(at: 1))
     }
     #expect(Dictionary(uniqueKeysWithValues: statuses) == ["Approved": 299, "In Process": 1])
     #expect(try store.count("SELECT count(*) FROM policy WHERE code = 'POISON-0' AND status = 'In Process'") == 1)

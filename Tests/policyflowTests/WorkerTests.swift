@@ -19,8 +19,8 @@ import Testing
     let second = try PolicyFlowBinary.run(["init", "--db", db, "--admin", "alice", "--as", "alice"])
     #expect(second.exitCode == 0, "\(second.stderr)")
     let connection = try SQLiteConnection(path: db)
-    #expect(try connection.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1") { $0.int(at: 0) } == 1)
-    #expect(try connection.queryOne("SELECT max(version) FROM schema_migrations") { $0.int(at: 0) } == 9)
+    #expect(try connection.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1") { try $0.int(at: 0) } == 1)
+    #expect(try connection.queryOne("SELECT max(version) FROM schema_migrations") { try $0.int(at: 0) } == 9)
   }
 
   @Test func initDoesNotLetAnyoneBecomeAnAdministratorOfAnExistingStore() throws {
@@ -49,8 +49,8 @@ import Testing
     let store = try StoreFixture()
     #expect(try store.run(["init"]).exitCode == 0)
     let connection = try SQLiteConnection(path: store.db)
-    try connection.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')")
-    try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    try connection.executeScript("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')")
+    try connection.executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
     let before = try Data(contentsOf: URL(fileURLWithPath: store.db))
     let result = try store.run(["init"])
     #expect(result.exitCode == 1)
@@ -74,7 +74,7 @@ import Testing
     #expect(worker.stderr.contains(#""event":"drained""#))
     try store.expectEveryPolicyProcessedExactlyOnce(files.count)
     // The file name says the outcome: health-approved, group-pended-…, health-fatal-….
-    let statuses = try store.query("SELECT code, status FROM policy") { ($0.string(at: 0), $0.string(at: 1)) }
+    let statuses = try store.query("SELECT code, status FROM policy") { (try $0.string(at: 0), try $0.string(at: 1)) }
     #expect(statuses.count == files.count)
     let byStatus = Dictionary(grouping: statuses, by: \.1).mapValues(\.count)
     #expect(byStatus["Approved"] == files.filter { $0.contains("-approved") }.count)
@@ -113,7 +113,7 @@ import Testing
       "\(worker.stderr)")
     #expect(worker.stderr.contains("processed 2 (Approved 2), 0 retries, 1 failure"), "\(worker.stderr)")
     let statuses = try store.query("SELECT code, status FROM policy ORDER BY code") {
-      [$0.string(at: 0), $0.string(at: 1)]
+      [try $0.string(at: 0), try $0.string(at: 1)]
     }
     #expect(statuses == [["GEN-0", "Approved"], ["GEN-1", "In Process"], ["GEN-2", "Approved"]])
     let queue = try store.run(["queue", "--as", "tester"])
@@ -161,7 +161,7 @@ import Testing
     #expect(first.wait() == 0, "\(first.log.suffix(2000))")
     #expect(second.wait() == 0, "\(second.log.suffix(2000))")
     try store.expectEveryPolicyProcessedExactlyOnce(3_000)
-    let workers = try store.query("SELECT DISTINCT worker FROM cycle") { $0.string(at: 0) }
+    let workers = try store.query("SELECT DISTINCT worker FROM cycle") { try $0.string(at: 0) }
     #expect(workers.count == 2, "both workers took part")
   }
 
@@ -193,7 +193,7 @@ import Testing
     // A CLI user's long write transaction while the worker runs.
     let connection = try SQLiteConnection(path: store.db)
     try connection.transaction {
-      try connection.execute("UPDATE app_user SET roles = '[]'")
+      try connection.executeScript("UPDATE app_user SET roles = '[]'")
       usleep(1_500_000)
     }
     // Meanwhile submits from the CLI keep working.
@@ -242,7 +242,7 @@ import Testing
     let store = try StoreFixture()
     try store.importGenerated(2)
     let connection = try SQLiteConnection(path: store.db)
-    try connection.execute("UPDATE activity SET state = 'failed', attempts = 5, last_error = 'disk I/O error'")
+    try connection.executeScript("UPDATE activity SET state = 'failed', attempts = 5, last_error = 'disk I/O error'")
     let shown = try store.run(["queue", "--json"])
     let report = try JSON(parsing: shown.stdout)
     #expect(report[path: "failed"] == 2)

@@ -21,6 +21,10 @@ public protocol DatabaseConnection: AnyObject {
   @discardableResult
   func execute(_ sql: String, _ arguments: [DatabaseValue]) throws -> Int
 
+  /// Runs an INSERT of one row into a table keyed by an integer `id` and returns the new row's
+  /// id (SQLite's rowid; PostgreSQL's identity column, through `RETURNING`).
+  func insert(_ sql: String, _ arguments: [DatabaseValue]) throws -> Int64
+
   /// Runs a query and calls `body` with each row in turn. The row is valid only during the call.
   func forEachRow(_ sql: String, _ arguments: [DatabaseValue], _ body: (any DatabaseRow) throws -> Void) throws
 

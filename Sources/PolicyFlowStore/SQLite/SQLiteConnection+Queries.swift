@@ -1,41 +1,27 @@
 extension SQLiteConnection {
-  /// Runs one statement with `arguments` bound to its parameters in order.
-  ///
-  /// Use it for INSERT, UPDATE and DELETE; read ``lastInsertRowID`` and ``changes`` afterwards.
-  public func execute(_ sql: String, _ arguments: [DatabaseValue]) throws {
+  /// Runs one statement with `arguments` bound to its parameters in order, and returns the number
+  /// of rows it inserted, updated or deleted.
+  @discardableResult
+  public func execute(_ sql: String, _ arguments: [DatabaseValue]) throws -> Int {
     let statement = try prepare(sql)
     defer { statement.reset() }
     try statement.bind(arguments)
     try statement.run()
+    return changes
   }
 
-  /// Runs a query and returns one value per row, made by `row`.
-  ///
-  /// The row passed to `row` is valid only during that call.
-  public func query<T>(
-    _ sql: String,
-    _ arguments: [DatabaseValue] = [],
-    row: (SQLiteRow) throws -> T
-  ) throws -> [T] {
-    let statement = try prepare(sql)
-    defer { statement.reset() }
-    try statement.bind(arguments)
-    var values: [T] = []
-    try statement.forEachRow { values.append(try row($0)) }
-    return values
+  /// Runs an INSERT of one row and returns its rowid.
+  public func insert(_ sql: String, _ arguments: [DatabaseValue]) throws -> Int64 {
+    try execute(sql, arguments)
+    return lastInsertRowID
   }
 
-  /// Runs a query and returns the value `row` makes from its first row, or nil when there is none.
-  public func queryOne<T>(
-    _ sql: String,
-    _ arguments: [DatabaseValue] = [],
-    row: (SQLiteRow) throws -> T
-  ) throws -> T? {
+  /// Runs a query and calls `body` with each row; the row is valid only during that call.
+  public func forEachRow(_ sql: String, _ arguments: [DatabaseValue], _ body: (any DatabaseRow) throws -> Void) throws {
     let statement = try prepare(sql)
     // The reset also ends the read snapshot left open by not stepping to the end.
     defer { statement.reset() }
     try statement.bind(arguments)
-    guard try statement.step() else { return nil }
-    return try row(statement.row)
+    try statement.forEachRow { try body($0) }
   }
 }

@@ -10,9 +10,13 @@ import CSQLite
 /// too long surfaces as a ``SQLiteError`` whose `isBusy` is true.
 ///
 /// The database closes when the connection is released.
-public final class SQLiteConnection {
+public final class SQLiteConnection: DatabaseConnection {
   /// The path of the database file.
   public let path: String
+
+  public var dialect: SQLDialect { .sqlite }
+
+  public var location: String { path }
 
   /// The settings the connection was opened with.
   public let configuration: Configuration
@@ -106,7 +110,7 @@ public final class SQLiteConnection {
         sql: journalMode.sql
       )
     }
-    try execute(
+    try executeScript(
       """
       PRAGMA foreign_keys = ON;
       PRAGMA synchronous = \(configuration.synchronous.pragmaValue);
@@ -135,7 +139,7 @@ extension SQLiteConnection {
   ///
   /// Statements run in order; the first failure stops the script and throws an error carrying the
   /// statement that failed. Statements before it stay applied unless a transaction surrounds them.
-  public func execute(_ sql: String) throws {
+  public func executeScript(_ sql: String) throws {
     try sql.withCString { start in
       var next: UnsafePointer<CChar>? = start
       while let current = next, current.pointee != 0 {

@@ -34,6 +34,14 @@ public struct SQLiteError: Error, Hashable, Sendable {
   public var isConstraintViolation: Bool { primaryCode == SQLITE_CONSTRAINT }
 }
 
+extension SQLiteError: DatabaseFailure {
+  /// Busy and locked databases, and I/O errors and a full disk, may pass; nothing else will.
+  public var isTransient: Bool {
+    // 10 is SQLITE_IOERR, 13 SQLITE_FULL: a disk that may recover.
+    isBusy || primaryCode == 10 || primaryCode == 13
+  }
+}
+
 extension SQLiteError: CustomStringConvertible {
   /// Reads as `SQLite error 2067 (constraint failed): UNIQUE constraint failed: t.id`, followed by
   /// the SQL on its own indented line.

@@ -5,9 +5,9 @@ import CSQLite
 /// A row is a view into its statement: it is valid only inside the closure that received it (or
 /// until the statement steps again). Copy the values out; never keep the row.
 ///
-/// Typed readers follow SQLite's conversions: NULL reads as 0, 0.0, "" or an empty blob. Check
-/// ``isNull(at:)`` or read ``value(at:)`` where NULL means something.
-public struct SQLiteRow {
+/// Values are read as ``DatabaseRow`` reads them: a value of the wrong storage class is a damaged
+/// row, not a silent conversion.
+public struct SQLiteRow: DatabaseRow {
   let statement: SQLiteStatement
 
   private var handle: OpaquePointer { statement.handle }
@@ -20,24 +20,17 @@ public struct SQLiteRow {
     return Int32(index)
   }
 
-  /// Whether the column holds NULL.
-  public func isNull(at index: Int) -> Bool {
-    sqlite3_column_type(handle, position(index)) == SQLITE_NULL
-  }
+  public func columnName(at index: Int) -> String { statement.columnName(at: index) }
 
-  public func int(at index: Int) -> Int {
-    Int(sqlite3_column_int64(handle, position(index)))
-  }
-
-  public func int64(at index: Int) -> Int64 {
+  func int64(at index: Int) -> Int64 {
     sqlite3_column_int64(handle, position(index))
   }
 
-  public func double(at index: Int) -> Double {
+  func double(at index: Int) -> Double {
     sqlite3_column_double(handle, position(index))
   }
 
-  public func string(at index: Int) -> String {
+  func string(at index: Int) -> String {
     let column = position(index)
     // sqlite3_column_bytes must come after sqlite3_column_text, which may convert the value.
     guard let text = sqlite3_column_text(handle, column) else { return "" }
@@ -45,7 +38,7 @@ public struct SQLiteRow {
     return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
   }
 
-  public func blob(at index: Int) -> [UInt8] {
+  func blob(at index: Int) -> [UInt8] {
     let column = position(index)
     guard let bytes = sqlite3_column_blob(handle, column) else { return [] }
     let count = Int(sqlite3_column_bytes(handle, column))

@@ -52,13 +52,14 @@ extension PolicyStore {
 
   private static let calculationColumns = "id, lines, version, at, in_force, reverses"
 
-  private static func calculation(_ row: SQLiteRow) throws -> StoredCalculation {
-    guard let result = CalculationResult(json: try JSON(parsing: row.string(at: 1))) else {
+  private static func calculation(_ row: any DatabaseRow) throws -> StoredCalculation {
+    guard let result = CalculationResult(json: try JSON(parsing: try row.string(at: 1))) else {
       throw StoreError(.invalidInput, "The store holds a calculation result it cannot read.")
     }
     return StoredCalculation(
-      id: row.int64(at: 0), result: result, version: row.isNull(at: 2) ? 0 : row.int(at: 2), at: row.string(at: 3),
-      isInForce: row.int(at: 4) != 0, reverses: row.isNull(at: 5) ? nil : row.int64(at: 5))
+      id: try row.int64(at: 0), result: result, version: row.isNull(at: 2) ? 0 : try row.int(at: 2),
+      at: try row.string(at: 3),
+      isInForce: try row.int(at: 4) != 0, reverses: try row.optionalInt64(at: 5))
   }
 
   /// Every calculation row of a policy (all versions), oldest first: the ledger whose sum is the
@@ -78,7 +79,7 @@ extension PolicyStore {
       """
       SELECT \(Self.calculationColumns), policy_id FROM calculation INDEXED BY calculation_in_force
       WHERE gid = ? AND in_force = 1 ORDER BY id
-      """, [.text(gid)], row: { (try PolicyStore.calculation($0), $0.int64(at: 6)) })
+      """, [.text(gid)], row: { (try PolicyStore.calculation($0), try $0.int64(at: 6)) })
   }
 
   /// Reverses every result in force for the owner's gid, each once, on the owner's row; returns

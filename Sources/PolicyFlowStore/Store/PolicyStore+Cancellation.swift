@@ -150,10 +150,10 @@ extension PolicyStore {
       """, [.integer(policyID)]
     ) { row in
       CancellationRecord(
-        kind: CancellationRecord.Kind(rawValue: row.string(at: 0)) ?? .cancel, version: row.int(at: 1),
-        effectiveDate: row.isNull(at: 2) ? nil : row.string(at: 2), reason: row.isNull(at: 3) ? nil : row.string(at: 3),
-        actor: row.string(at: 4), at: row.string(at: 5), calculated: row.isNull(at: 6) ? nil : row.int(at: 6) != 0,
-        calculationSetBy: row.isNull(at: 7) ? nil : row.string(at: 7), fromInception: row.int(at: 8) != 0)
+        kind: CancellationRecord.Kind(rawValue: try row.string(at: 0)) ?? .cancel, version: try row.int(at: 1),
+        effectiveDate: try row.optionalString(at: 2), reason: try row.optionalString(at: 3),
+        actor: try row.string(at: 4), at: try row.string(at: 5), calculated: try row.optionalInt(at: 6).map { $0 != 0 },
+        calculationSetBy: try row.optionalString(at: 7), fromInception: try row.int(at: 8) != 0)
     }
   }
 
@@ -178,7 +178,7 @@ extension PolicyStore {
     return try db.queryOne(
       "SELECT status FROM policy WHERE gid = ? AND version = ?",
       [.text(stored.policy.gid), .integer(Int64(stored.policy.version - 1))],
-      row: { PolicyStatus(rawValue: $0.string(at: 0)) }) ?? nil
+      row: { PolicyStatus(rawValue: try $0.string(at: 0)) }) ?? nil
   }
 
   /// The terms of the results in force: the document of the version they belong to and its flow,
@@ -189,10 +189,10 @@ extension PolicyStore {
     guard
       let data = try db.queryOne(
         "SELECT data FROM policy_data WHERE policy_id = ?", [.integer(policyID)],
-        row: { try JSON(parsing: $0.string(at: 0)) }),
+        row: { try JSON(parsing: try $0.string(at: 0)) }),
       let cycle = try db.queryOne(
         "SELECT catalog_hash, flow FROM cycle WHERE policy_id = ? AND status = 'Approved' ORDER BY id DESC LIMIT 1",
-        [.integer(policyID)], row: { ($0.string(at: 0), $0.isNull(at: 1) ? nil : $0.string(at: 1)) }),
+        [.integer(policyID)], row: { (try $0.string(at: 0), try $0.optionalString(at: 1)) }),
       let flowCode = cycle.1, let flow = try snapshotCatalog(cycle.0)?.flows[flowCode]
     else {
       throw StoreError(

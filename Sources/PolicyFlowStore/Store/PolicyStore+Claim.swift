@@ -42,7 +42,7 @@ extension PolicyStore {
     // Committed without waiting for the disk: a claim lost to a power cut leaves its work queued,
     // as if it had not been made, and the commit of its outcomes syncs the log with the claim
     // in it. Waiting for the disk here too cost a batch about as much as its claim.
-    return try db.transaction(synchronous: .normal) { () throws -> UnparsedClaim in
+    return try db.transaction(.write, durability: .relaxed) { () throws -> UnparsedClaim in
       // Expired leases are read by expiry from the index of leased activities: only the
       // expired ones are read, and while nothing has stopped, none are.
       let returned = try db.query(
@@ -51,7 +51,7 @@ extension PolicyStore {
         WHERE state = 'leased' AND lease_expires_ms <= ?1
         ORDER BY leased_alone DESC, expired_leases DESC, id LIMIT ?2
         """, [.integer(now.milliseconds), .integer(Int64(holdingAnother ? 1 : limit))]
-      ) { (id: $0.int64(at: 0), expiredLeases: $0.int(at: 1), leasedAlone: $0.int(at: 2) != 0) }
+      ) { (id: try $0.int64(at: 0), expiredLeases: try $0.int(at: 1), leasedAlone: try $0.int(at: 2) != 0) }
       guard returned.isEmpty else {
         guard !holdingAnother else { return UnparsedClaim(lease: lease, activities: [], isApart: true) }
         return try claimReturned(returned, lease: lease, limit: limit, now: now)
@@ -96,7 +96,7 @@ extension PolicyStore {
         """, [.integer(Int64(stops)), .text(error), .integer(culprit.id)])
       let code = try db.queryOne(
         "SELECT p.code FROM activity a JOIN policy p ON p.id = a.policy_id WHERE a.id = ?", [.integer(culprit.id)]
-      ) { $0.string(at: 0) }
+      ) { try $0.string(at: 0) }
       parked.append(ParkedActivity(activityID: culprit.id, policy: code ?? "?", error: error))
     }
     let suspects = returned.filter { !$0.leasedAlone }
@@ -108,7 +108,7 @@ extension PolicyStore {
       """
       UPDATE activity SET lease_owner = ?1, lease_token = ?2, lease_expires_ms = ?3, attempts = attempts + 1,
         expired_leases = expired_leases + 1, leased_alone = ?4
-      WHERE id IN (SELECT value FROM json_each(?5)) AND state = 'leased' AND lease_expires_ms <= ?6
+      WHERE \(db.dialect.isOneOfIntegers("id", jsonArray: "?5")) AND state = 'leased' AND lease_expires_ms <= ?6
       RETURNING id, policy_id, attempts, expired_leases
       """,
       [
@@ -120,9 +120,10 @@ extension PolicyStore {
       lease: lease, activities: try claimedActivities(rows.sorted { $0.id < $1.id }), isApart: true, parked: parked)
   }
 
-  private static func claimedRow(_ row: SQLiteRow) -> ClaimedRow {
+  private static func claimedRow(_ row: any DatabaseRow) throws -> ClaimedRow {
     ClaimedRow(
-      id: row.int64(at: 0), policyID: row.int64(at: 1), attempts: row.int(at: 2), expiredLeases: row.int(at: 3))
+      id: try row.int64(at: 0), policyID: try row.int64(at: 1), attempts: try row.int(at: 2),
+      expiredLeases: try row.int(at: 3))
   }
 
   /// An activity as a claim's UPDATE returns it.
@@ -141,8 +142,8 @@ extension PolicyStore {
     let ids = DatabaseValue.text(JSON.array(rows.map { .int(Int($0.policyID)) }).serialized())
     var policies: [Int64: StoredPolicy.Unparsed] = [:]
     for policy in try db.query(
-      "\(StoredPolicy.select) WHERE id IN (SELECT value FROM json_each(?))", [ids],
-      row: { StoredPolicy.Unparsed(row: $0) })
+      "\(StoredPolicy.select) WHERE \(db.dialect.isOneOfIntegers("id", jsonArray: "?"))", [ids],
+      row: { try StoredPolicy.Unparsed(row: $0) })
     {
       policies[policy.id] = policy
     }
@@ -157,8 +158,8 @@ extension PolicyStore {
         h.policy_id = p.id AND coalesce(h.resolved_data_at = p.data_changed_at, h.resolved_at >= p.data_changed_at)
       FROM policy p JOIN pend_history h INDEXED BY pend_history_resolved
         ON h.gid = p.gid AND h.resolved_at IS NOT NULL
-      WHERE p.id IN (SELECT value FROM json_each(?))
-      """, [ids], row: { ($0.int64(at: 0), $0.string(at: 1), $0.int(at: 2) != 0) })
+      WHERE \(db.dialect.isOneOfIntegers("p.id", jsonArray: "?"))
+      """, [ids], row: { (try $0.int64(at: 0), try $0.string(at: 1), try $0.int(at: 2) != 0) })
     {
       resolved[policyID, default: []].insert(reason)
       if sinceEdit { resolvedSinceEdit[policyID, default: []].insert(reason) }

@@ -42,7 +42,7 @@ extension PolicyStore {
     let lastCycle = try db.queryOne(
       "SELECT outcome, flow FROM cycle WHERE policy_id = ? AND version = ? ORDER BY id DESC LIMIT 1",
       [id, .integer(Int64(stored.policy.version))]
-    ) { (outcome: try JSON(parsing: $0.string(at: 0)), flow: $0.isNull(at: 1) ? nil : $0.string(at: 1)) }
+    ) { (outcome: try JSON(parsing: try $0.string(at: 0)), flow: try $0.optionalString(at: 1)) }
     return PolicyDetails(
       stored: stored, processFlow: lastCycle?.flow ?? stored.policy.processFlow,
       messages: Self.currentMessages(lastCycle?.outcome),
@@ -51,20 +51,21 @@ extension PolicyStore {
         [id]
       ) {
         [
-          "code": .string($0.string(at: 0)), "description": .string($0.string(at: 1)),
-          "rule": .string($0.string(at: 2)),
-          "step": .string($0.string(at: 3)), "pendedAt": .string($0.string(at: 4)),
+          "code": .string(try $0.string(at: 0)), "description": .string(try $0.string(at: 1)),
+          "rule": .string(try $0.string(at: 2)),
+          "step": .string(try $0.string(at: 3)), "pendedAt": .string(try $0.string(at: 4)),
         ]
       },
       statusHistory: try db.query(
         "SELECT status, at, actor, note, version, event FROM status_history WHERE policy_id = ? ORDER BY id", [id]
       ) {
         var row: JSON = [
-          "status": .string($0.string(at: 0)), "at": .string($0.string(at: 1)), "actor": .string($0.string(at: 2)),
-          "version": $0.isNull(at: 4) ? .null : .int($0.int(at: 4)),
-          "event": $0.isNull(at: 5) ? .null : .string($0.string(at: 5)),
+          "status": .string(try $0.string(at: 0)), "at": .string(try $0.string(at: 1)),
+          "actor": .string(try $0.string(at: 2)),
+          "version": $0.isNull(at: 4) ? .null : .int(try $0.int(at: 4)),
+          "event": $0.isNull(at: 5) ? .null : .string(try $0.string(at: 5)),
         ]
-        if !$0.isNull(at: 3) { row.set(path: "note", to: .string($0.string(at: 3))) }
+        if !$0.isNull(at: 3) { row.set(path: "note", to: .string(try $0.string(at: 3))) }
         return row
       },
       pendHistory: try db.query(
@@ -74,13 +75,13 @@ extension PolicyStore {
         FROM pend_history WHERE gid = ? ORDER BY version, id
         """, [.text(stored.policy.gid)]
       ) { row in
-        func text(_ index: Int) -> JSON { row.isNull(at: index) ? .null : .string(row.string(at: index)) }
-        return [
-          "reason": text(0), "description": text(1), "step": text(2), "stepSequence": .int(row.int(at: 3)),
+        func text(_ index: Int) throws -> JSON { try row.optionalString(at: index).map(JSON.string) ?? .null }
+        return try [
+          "reason": text(0), "description": text(1), "step": text(2), "stepSequence": .int(try row.int(at: 3)),
           "pendedAt": text(4), "resolvedBy": text(5), "resolvedAt": text(6), "note": text(7), "withdrawnAt": text(8),
-          "version": row.isNull(at: 9) ? .null : .int(row.int(at: 9)),
-          "statusHistoryRow": row.isNull(at: 10) ? .null : .int(row.int(at: 10)),
-          "resolvedOnVersion": row.isNull(at: 11) ? .null : .int(row.int(at: 11)),
+          "version": row.isNull(at: 9) ? .null : .int(try row.int(at: 9)),
+          "statusHistoryRow": row.isNull(at: 10) ? .null : .int(try row.int(at: 10)),
+          "resolvedOnVersion": row.isNull(at: 11) ? .null : .int(try row.int(at: 11)),
         ]
       },
       calculations: try calculations(gid: stored.policy.gid), cancellation: try cancellation(policyID: stored.id),

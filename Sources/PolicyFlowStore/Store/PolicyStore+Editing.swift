@@ -56,13 +56,12 @@ extension PolicyStore {
           DatabaseValue(data[path: "processFlow"]?.stringValue), DatabaseValue(data[path: "accessGroup"]?.stringValue),
           .text(actor), .text(now.iso8601), .text(now.iso8601), .text(now.iso8601),
         ]
-        try db.execute(
+        policyID = try db.insert(
           """
           INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, is_current,
             last_changed_by, data_changed_at, created_at, updated_at)
           VALUES (?, ?, ?, ?, 'manual', ?, ?, 1, ?, ?, ?, ?)
           """, row)
-        policyID = db.lastInsertRowID
         try storeData(policyID: policyID, data.serialized())
         version = number
       default:
@@ -148,6 +147,5 @@ extension PolicyStore {
     try db.execute(
       "UPDATE pend_history SET is_open = 0, withdrawn_at = ? WHERE policy_id = ? AND is_open = 1",
       [.text(time.iso8601), .integer(policyID)])
-    return db.changes
   }
 }

@@ -13,9 +13,9 @@ extension PolicyStore {
       WHERE policy_id IN (SELECT id FROM policy WHERE gid = ?) ORDER BY id
       """, [.text(gid)]
     ) { row -> JSON in
-      func text(_ index: Int) -> JSON { row.isNull(at: index) ? .null : .string(row.string(at: index)) }
-      return [
-        "version": row.isNull(at: 0) ? .null : .int(row.int(at: 0)), "event": text(1), "status": text(2),
+      func text(_ index: Int) throws -> JSON { try row.optionalString(at: index).map(JSON.string) ?? .null }
+      return try [
+        "version": row.isNull(at: 0) ? .null : .int(try row.int(at: 0)), "event": text(1), "status": text(2),
         "at": text(3), "actor": text(4), "note": text(5),
       ]
     }
@@ -26,10 +26,10 @@ extension PolicyStore {
       FROM pend_history WHERE gid = ? AND cycle_id IS NOT NULL ORDER BY id
       """, [.text(gid)],
       row: { row -> (Int64, JSON) in
-        func text(_ index: Int) -> JSON { row.isNull(at: index) ? .null : .string(row.string(at: index)) }
+        func text(_ index: Int) throws -> JSON { try row.optionalString(at: index).map(JSON.string) ?? .null }
         return (
-          row.int64(at: 0),
-          [
+          try row.int64(at: 0),
+          try [
             "code": text(1), "description": text(2), "step": text(3), "resolvedBy": text(4), "resolvedAt": text(5),
             "withdrawnAt": text(6), "note": text(7),
           ]
@@ -45,11 +45,12 @@ extension PolicyStore {
       """, [.text(gid)]
     ) { row -> JSON in
       [
-        "version": .int(row.int(at: 1)), "at": .string(row.string(at: 2)), "status": .string(row.string(at: 3)),
-        "actor": .string(row.string(at: 4)), "catalogHash": .string(row.string(at: 5)),
-        "flow": row.isNull(at: 6) ? .null : .string(row.string(at: 6)),
-        "messages": .array(Self.currentMessages(try JSON(parsing: row.string(at: 7)))),
-        "pendReasons": .array(reasonsByCycle[row.int64(at: 0)] ?? []),
+        "version": .int(try row.int(at: 1)), "at": .string(try row.string(at: 2)),
+        "status": .string(try row.string(at: 3)),
+        "actor": .string(try row.string(at: 4)), "catalogHash": .string(try row.string(at: 5)),
+        "flow": row.isNull(at: 6) ? .null : .string(try row.string(at: 6)),
+        "messages": .array(Self.currentMessages(try JSON(parsing: try row.string(at: 7)))),
+        "pendReasons": .array(reasonsByCycle[try row.int64(at: 0)] ?? []),
       ]
     }
     return ["code": .string(code), "gid": .string(gid), "statusHistory": .array(statusRows), "cycles": .array(cycles)]

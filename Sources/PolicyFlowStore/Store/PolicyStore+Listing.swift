@@ -26,7 +26,8 @@ extension PolicyStore {
   /// know cannot see.
   public func hasPoliciesInAccessGroups() throws -> Bool {
     try db.queryOne(
-      "SELECT EXISTS (SELECT 1 FROM policy WHERE is_current = 1 AND access_group IS NOT NULL)", row: { $0.int(at: 0) })
+      "SELECT EXISTS (SELECT 1 FROM policy WHERE is_current = 1 AND access_group IS NOT NULL)",
+      row: { try $0.int(at: 0) })
       == 1
   }
 
@@ -40,28 +41,30 @@ extension PolicyStore {
     precondition(limit.map { $0 > 0 } ?? true, "a page holds at least one policy")
     let user: User? = try reader.map { try self.user($0) } ?? nil
     // One statement for the page, walking the current codes in order from `after`: a policy's
-    // flow is that of the last cycle of its version (SQLite gives the bare columns of a group
-    // the values of the row where max() is found), else its own processFlow; the alias is not
-    // `flow`, which HAVING would read as the cycle's column. Data access is checked here, not on
-    // the rows read, so a page is never cut short by policies left out.
+    // flow is that of the last cycle of its version (one index probe per policy listed), else its
+    // own processFlow. Data access is checked here, not on the rows read, so a page is never cut
+    // short by policies left out.
     return try db.query(
       """
-      SELECT p.code, p.version, p.status, coalesce(c.flow, p.process_flow) AS listed_flow, max(c.id)
-      FROM policy p LEFT JOIN cycle c ON c.policy_id = p.id AND c.version = p.version
-      WHERE p.is_current = 1 AND p.code > ?1 AND (?2 IS NULL OR p.status = ?2)
-        AND (p.access_group IS NULL OR ?4 OR p.access_group IN (SELECT value FROM json_each(?5)))
-      GROUP BY p.code
-      HAVING ?3 IS NULL OR listed_flow = ?3
-      ORDER BY p.code LIMIT ?6
+      SELECT code, version, status, listed_flow FROM (
+        SELECT p.code, p.version, p.status, coalesce(
+          (SELECT c.flow FROM cycle c WHERE c.policy_id = p.id AND c.version = p.version ORDER BY c.id DESC LIMIT 1),
+          p.process_flow) AS listed_flow
+        FROM policy p
+        WHERE p.is_current = 1 AND p.code > ?1 AND (?2 IS NULL OR p.status = ?2)
+          AND (p.access_group IS NULL OR ?4 = 1 OR \(db.dialect.isOneOfStrings("p.access_group", jsonArray: "?5")))
+      ) AS listed
+      WHERE ?3 IS NULL OR listed_flow = ?3
+      ORDER BY code LIMIT ?6
       """,
       [
         .text(after ?? ""), DatabaseValue(status), DatabaseValue(flow), .integer(user?.isAdmin == true ? 1 : 0),
-        .text(JSON.array((user?.groups ?? []).map(JSON.string)).serialized()), .integer(Int64(limit ?? -1)),
+        .text(JSON.array((user?.groups ?? []).map(JSON.string)).serialized()), .integer(Int64(limit ?? Int.max)),
       ]
     ) { row in
       PolicySummary(
-        code: row.string(at: 0), version: row.int(at: 1), status: row.string(at: 2),
-        flow: row.isNull(at: 3) ? nil : row.string(at: 3))
+        code: try row.string(at: 0), version: try row.int(at: 1), status: try row.string(at: 2),
+        flow: try row.optionalString(at: 3))
     }
   }
 }

@@ -42,7 +42,7 @@ extension PolicyStore {
     let files = JSON.array(catalog.files.map { ["path": .string($0.path), "contents": .string($0.contents)] })
     try db.transaction {
       try db.execute(
-        "INSERT OR IGNORE INTO catalog_snapshot (hash, files, stored_at) VALUES (?, ?, ?)",
+        "INSERT INTO catalog_snapshot (hash, files, stored_at) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
         [.text(catalog.hash), .text(files.serialized()), .text(clock().iso8601)])
     }
   }
@@ -51,7 +51,7 @@ extension PolicyStore {
   public func snapshotFiles(_ hash: String) throws -> [CatalogFile]? {
     guard
       let text = try db.queryOne(
-        "SELECT files FROM catalog_snapshot WHERE hash = ?", [.text(hash)], row: { $0.string(at: 0) })
+        "SELECT files FROM catalog_snapshot WHERE hash = ?", [.text(hash)], row: { try $0.string(at: 0) })
     else { return nil }
     return (try JSON(parsing: text).arrayValue ?? []).compactMap { file in
       guard let path = file[path: "path"]?.stringValue, let contents = file[path: "contents"]?.stringValue else {
@@ -87,9 +87,10 @@ extension PolicyStore {
       var acknowledged = Set(
         try db.query(
           """
-          DELETE FROM activity WHERE id IN (SELECT value FROM json_each(?)) AND lease_token = ? AND lease_expires_ms > ?
+          DELETE FROM activity
+          WHERE \(db.dialect.isOneOfIntegers("id", jsonArray: "?")) AND lease_token = ? AND lease_expires_ms > ?
           RETURNING id
-          """, [.text(ids), .text(lease.token), .integer(now.milliseconds)], row: { $0.int64(at: 0) }))
+          """, [.text(ids), .text(lease.token), .integer(now.milliseconds)], row: { try $0.int64(at: 0) }))
       for (result, text) in zip(results, texts) {
         // `remove` as well as test: an activity given twice is applied once, and its second
         // copy reported like a lost lease.
@@ -104,7 +105,7 @@ extension PolicyStore {
         try db.execute(
           """
           UPDATE activity SET lease_expires_ms = ?1
-          WHERE id IN (SELECT value FROM json_each(?2)) AND lease_token = ?3 AND lease_expires_ms > ?4
+          WHERE \(db.dialect.isOneOfIntegers("id", jsonArray: "?2")) AND lease_token = ?3 AND lease_expires_ms > ?4
           """,
           [
             .integer(renewing.until.milliseconds),
@@ -145,14 +146,13 @@ extension PolicyStore {
     }
     let policyID = Int64(stored.id)
     let version = stored.policy.version
-    try db.execute(
+    let cycleID = try db.insert(
       "INSERT INTO cycle (policy_id, version, catalog_hash, at, status, flow, worker, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [
         .integer(policyID), .integer(Int64(version)), .text(outcome.catalogHash), .text(now.iso8601),
         .text(outcome.status.rawValue),
         DatabaseValue(outcome.flowCode), .text(worker), .text(text.outcome),
       ])
-    let cycleID = db.lastInsertRowID
     try db.execute(
       "UPDATE policy SET status = ?, updated_at = ? WHERE id = ?",
       [.text(transition.status.rawValue), .text(now.iso8601), .integer(policyID)])

@@ -49,8 +49,7 @@ extension PolicyStore {
     try db.transaction {
       try db.execute(
         "UPDATE pend_claim SET expires_ms = ? WHERE token = ?",
-        [.integer(clock().adding(milliseconds: leaseMilliseconds).milliseconds), .text(claim.token)])
-      return db.changes == 1
+        [.integer(clock().adding(milliseconds: leaseMilliseconds).milliseconds), .text(claim.token)]) == 1
     }
   }
 

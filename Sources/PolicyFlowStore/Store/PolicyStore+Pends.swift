@@ -46,11 +46,12 @@ extension PolicyStore {
       WHERE \(conditions.joined(separator: " AND ")) ORDER BY h.pended_at, p.code, h.id
       """, arguments
     ) { row -> OpenPend? in
-      guard PolicyStore.mayAccess(user, accessGroup: row.isNull(at: 6) ? nil : row.string(at: 6)) else { return nil }
+      guard PolicyStore.mayAccess(user, accessGroup: try row.optionalString(at: 6)) else { return nil }
       return OpenPend(
-        policy: row.string(at: 0), version: row.int(at: 1), reason: row.string(at: 2), description: row.string(at: 3),
-        step: row.string(at: 4), pendedAt: row.string(at: 5), flow: row.isNull(at: 7) ? nil : row.string(at: 7),
-        stepName: row.string(at: 8))
+        policy: try row.string(at: 0), version: try row.int(at: 1), reason: try row.string(at: 2),
+        description: try row.string(at: 3),
+        step: try row.string(at: 4), pendedAt: try row.string(at: 5), flow: try row.optionalString(at: 7),
+        stepName: try row.string(at: 8))
     }
     return rows.compactMap { $0 }
   }
@@ -148,8 +149,8 @@ extension PolicyStore {
       """, [.integer(policyID)]
     ) {
       OpenPendRow(
-        id: $0.int64(at: 0), reason: $0.string(at: 1), step: $0.string(at: 2),
-        hash: $0.isNull(at: 3) ? nil : $0.string(at: 3), flow: $0.isNull(at: 4) ? nil : $0.string(at: 4))
+        id: try $0.int64(at: 0), reason: try $0.string(at: 1), step: try $0.string(at: 2),
+        hash: try $0.optionalString(at: 3), flow: try $0.optionalString(at: 4))
     }
   }
 
@@ -164,7 +165,7 @@ extension PolicyStore {
         """
         SELECT DISTINCT actor FROM status_history
         WHERE policy_id = ? AND version = ? AND event IN ('create', 'edit', 'submit')
-        """, [.integer(policy.id), .integer(Int64(policy.policy.version))], row: { $0.string(at: 0) }))
+        """, [.integer(policy.id), .integer(Int64(policy.policy.version))], row: { try $0.string(at: 0) }))
     if let last = policy.lastChangedBy { makers.insert(last) }
     return makers
   }

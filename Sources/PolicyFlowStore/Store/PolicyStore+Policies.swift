@@ -25,8 +25,8 @@ extension PolicyStore {
     let list = JSON.array(codes.map(JSON.string)).serialized()
     return Set(
       try db.query(
-        "SELECT DISTINCT code FROM policy WHERE code IN (SELECT value FROM json_each(?))", [.text(list)],
-        row: { $0.string(at: 0) }))
+        "SELECT DISTINCT code FROM policy WHERE \(db.dialect.isOneOfStrings("code", jsonArray: "?"))", [.text(list)],
+        row: { try $0.string(at: 0) }))
   }
 
   /// Creates version 1 of a policy in Edit, with a new gid and a status-history row.
@@ -140,20 +140,24 @@ extension PolicyStore {
       .text(code), .text(gid), .text(outcome.status.rawValue), .text(source.rawValue), DatabaseValue(processFlow),
       DatabaseValue(accessGroup), .text(actor), stamp, stamp, stamp,
     ]
+    let id: Int64
     do {
-      try db.execute(
+      id = try db.insert(
         """
         INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, is_current,
           last_changed_by, data_changed_at, created_at, updated_at)
         VALUES (?, 1, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
         """, row)
-    } catch let error as SQLiteError where error.isConstraintViolation && error.message.contains("policy.code") {
+    } catch let error as any DatabaseFailure
+      where error.isConstraintViolation
+      // SQLite names the columns (policy.code), PostgreSQL the constraint (policy_code_version_key).
+      && (error.message.contains("policy.code") || error.message.contains("policy_code"))
+    {
       // Every policy has a version 1, so UNIQUE (code, version) refuses a code that exists:
       // one index probe, where a SELECT first made two.
       throw StoreError(
         .alreadyExists, "A policy with code '\(code)' already exists; edit it instead of importing it again.")
     }
-    let id = db.lastInsertRowID
     try storeData(policyID: id, dataText)
     try recordStatus(policyID: id, gid: gid, version: 1, outcome.statusHistory, actor: actor, at: now)
     return CreatedPolicy(id: id, code: code, accessGroup: accessGroup)
@@ -215,13 +219,12 @@ extension PolicyStore {
   func recordStatus(
     policyID: Int64, gid: String, version: Int, _ row: StatusHistoryRow, actor: String, at time: StoreTime
   ) throws -> Int64 {
-    try db.execute(
+    try db.insert(
       "INSERT INTO status_history (policy_id, gid, version, event, status, at, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [
         .integer(policyID), .text(gid), .integer(Int64(version)), .text(row.event), .text(row.status.rawValue),
         .text(time.iso8601), .text(actor), DatabaseValue(row.note),
       ])
-    return db.lastInsertRowID
   }
 
   /// Appends one status-history row to the stored version `stored`.

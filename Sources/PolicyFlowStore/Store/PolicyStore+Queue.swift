@@ -145,8 +145,9 @@ extension PolicyStore {
         try db.execute(
           """
           UPDATE activity SET state = 'queued', lease_owner = NULL, lease_token = NULL, lease_expires_ms = NULL,
-            leased_alone = 0, available_ms = ?, last_error = coalesce(?, last_error), attempts = max(attempts - ?, 0)
-          WHERE id = ? AND lease_token = ?
+            leased_alone = 0, available_ms = ?1, last_error = coalesce(?2, last_error),
+            attempts = CASE WHEN attempts > ?3 THEN attempts - ?3 ELSE 0 END
+          WHERE id = ?4 AND lease_token = ?5
           """,
           [
             .integer(due.milliseconds), DatabaseValue(error), .integer(unattempted ? 1 : 0), .integer(id),
@@ -179,7 +180,7 @@ extension PolicyStore {
         count(*) FILTER (WHERE state = 'leased' AND lease_expires_ms > ?1)
       FROM activity
       """, [.integer(now)]
-    ) { ($0.int(at: 0), $0.int(at: 1)) }
+    ) { (try $0.int(at: 0), try $0.int(at: 1)) }
     let failed = try db.query(
       """
       SELECT a.id, p.code, a.attempts, coalesce(a.last_error, '') FROM activity a JOIN policy p ON p.id = a.policy_id
@@ -187,7 +188,7 @@ extension PolicyStore {
       """
     ) {
       QueueStatus.FailedActivity(
-        id: $0.int64(at: 0), policy: $0.string(at: 1), attempts: $0.int(at: 2), error: $0.string(at: 3))
+        id: try $0.int64(at: 0), policy: try $0.string(at: 1), attempts: try $0.int(at: 2), error: try $0.string(at: 3))
     }
     return QueueStatus(queued: counts?.0 ?? 0, leased: counts?.1 ?? 0, failed: failed)
   }
@@ -202,16 +203,12 @@ extension PolicyStore {
       try requireAdministrator(try knownUser(actor), toDo: "queue failed activities again")
       let now = clock().milliseconds
       guard let ids else {
-        try db.execute(
-          "UPDATE activity SET \(Self.requeued) WHERE state = 'failed'", [.integer(now)]
-        )
-        return db.changes
+        return try db.execute("UPDATE activity SET \(Self.requeued) WHERE state = 'failed'", [.integer(now)])
       }
       for id in ids {
-        try db.execute(
-          "UPDATE activity SET \(Self.requeued) WHERE id = ? AND state = 'failed'",
-          [.integer(now), .integer(id)])
-        if db.changes != 1 {
+        let requeued = try db.execute(
+          "UPDATE activity SET \(Self.requeued) WHERE id = ? AND state = 'failed'", [.integer(now), .integer(id)])
+        if requeued != 1 {
           throw StoreError(.notFound, "No failed activity with id \(id); 'policyflow queue' lists the failed ones.")
         }
       }

@@ -22,7 +22,7 @@ extension PolicyStore {
   public func ensureAdministrator(_ name: String, by actor: String? = nil) throws {
     try db.transaction {
       if try user(name)?.isAdmin == true { return }
-      let admins = try db.query("SELECT name FROM app_user WHERE is_admin = 1 ORDER BY name") { $0.string(at: 0) }
+      let admins = try db.query("SELECT name FROM app_user WHERE is_admin = 1 ORDER BY name") { try $0.string(at: 0) }
       if let first = admins.first, !(try actor.flatMap { try user($0) }?.isAdmin ?? false) {
         throw StoreError(
           .notPermitted,
@@ -46,11 +46,11 @@ extension PolicyStore {
     try db.query("SELECT name, roles, groups, is_admin FROM app_user ORDER BY name", row: PolicyStore.user)
   }
 
-  private static func user(_ row: SQLiteRow) throws -> User {
+  private static func user(_ row: any DatabaseRow) throws -> User {
     func list(_ index: Int) throws -> [String] {
-      (try JSON(parsing: row.string(at: index)).arrayValue ?? []).compactMap(\.stringValue)
+      (try JSON(parsing: try row.string(at: index)).arrayValue ?? []).compactMap(\.stringValue)
     }
-    return User(name: row.string(at: 0), roles: try list(1), groups: try list(2), isAdmin: row.int(at: 3) != 0)
+    return User(name: try row.string(at: 0), roles: try list(1), groups: try list(2), isAdmin: try row.int(at: 3) != 0)
   }
 
   /// Adds a user; only administrators may.
@@ -91,7 +91,7 @@ extension PolicyStore {
         throw StoreError(.invalidInput, "No user '\(name)'; 'policyflow users add \(name)' adds one.")
       }
       if isAdmin == false, user.isAdmin,
-        try db.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1", row: { $0.int(at: 0) }) == 1
+        try db.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1", row: { try $0.int(at: 0) }) == 1
       {
         throw StoreError(.refused, "User '\(name)' is the last administrator; make another user one first.")
       }
@@ -117,7 +117,7 @@ extension PolicyStore {
         throw StoreError(.invalidInput, "No user '\(name)'; 'policyflow users list' names them.")
       }
       if user.isAdmin,
-        try db.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1", row: { $0.int(at: 0) }) == 1
+        try db.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1", row: { try $0.int(at: 0) }) == 1
       {
         throw StoreError(.refused, "User '\(name)' is the last administrator; add another administrator first.")
       }

@@ -8,21 +8,25 @@ import Synchronization
 #endif
 
 /// The durable home of policies, their history, the work queue, users and catalog snapshots:
-/// one SQLite file in WAL mode, shared safely by several worker processes and CLI users.
+/// one SQLite file in WAL mode, or a PostgreSQL database shared by a team, with the same logic
+/// over both (``DatabaseConnection``), shared safely by several worker processes and CLI users.
 ///
 /// A `PolicyStore` owns one connection and is used from one thread at a time (it is not
-/// `Sendable`); each process or thread opens its own. Every change is one `BEGIN IMMEDIATE`
-/// transaction: a refused command changes nothing.
+/// `Sendable`); each process or thread opens its own. Every change is one write transaction: a
+/// refused command changes nothing.
 public final class PolicyStore {
+  /// Where the store is, safe to print: the file's path, or the PostgreSQL URI without its
+  /// password.
   public let path: String
-  let db: SQLiteConnection
+  let db: any DatabaseConnection
   /// The current time; replaced in tests that need a fixed clock.
   public var clock: @Sendable () -> StoreTime = StoreTime.now
   /// Catalogs loaded from snapshots, by hash.
   let catalogCache = Mutex<[String: Catalog]>([:])
 
-  /// Opens (creating when missing) and migrates the store at `path`. A store written by a
-  /// newer PolicyFlow is refused and left untouched.
+  /// Opens (creating when missing) and migrates the store at `path`: an SQLite file's path, or a
+  /// PostgreSQL connection URI (`postgresql://…` or `postgres://…`). A store written by a newer
+  /// PolicyFlow is refused and left untouched.
   ///
   /// `upgradeProgress` is told, in sentences, when an existing store is upgraded to a newer
   /// schema (before each step, and when it is done): on a large store that takes a while.
@@ -30,32 +34,52 @@ public final class PolicyStore {
     path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true,
     upgradeProgress: ((String) -> Void)? = nil
   ) throws {
+    let connection = try Self.connect(
+      path, durability: durability, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: create)
     try self.init(
-      path: path, durability: durability, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: create,
-      migrations: StoreSchema.migrations, upgradeProgress: upgradeProgress)
+      connection: connection, migrations: StoreSchema.migrations(for: connection.dialect),
+      upgradeProgress: upgradeProgress)
   }
 
   /// Opens the store migrated only as far as `migrations` go: for tests of upgrades from an
   /// older schema.
-  init(
+  convenience init(
     path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true,
-    migrations: [SQLiteMigration], upgradeProgress: ((String) -> Void)? = nil
+    migrations: [Migration], upgradeProgress: ((String) -> Void)? = nil
   ) throws {
-    self.path = path
-    if !create, access(path, F_OK) != 0 {
+    try self.init(
+      connection: Self.connect(
+        path, durability: durability, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: create),
+      migrations: migrations, upgradeProgress: upgradeProgress)
+  }
+
+  /// Opens the connection `location` names.
+  private static func connect(_ location: String, durability: Durability, busyTimeoutMilliseconds: Int, create: Bool)
+    throws -> any DatabaseConnection
+  {
+    if PostgresURI.isPostgres(location) {
+      return try PostgresConnection(uri: location, relaxedDurability: durability == .normal)
+    }
+    if !create, access(location, F_OK) != 0 {
       throw StoreError(
         .notFound,
-        "There is no store at \(path); create one with 'policyflow init --db \(path) --admin YOUR_NAME', "
+        "There is no store at \(location); create one with 'policyflow init --db \(location) --admin YOUR_NAME', "
           + "or point --db (or POLICYFLOW_DB) at an existing store.")
     }
-    db = try SQLiteConnection(
-      path: path,
+    return try SQLiteConnection(
+      path: location,
       configuration: .init(
         busyTimeout: .milliseconds(busyTimeoutMilliseconds), synchronous: durability == .full ? .full : .normal))
+  }
+
+  /// Migrates the database `connection` opened and keeps the connection.
+  init(connection: any DatabaseConnection, migrations: [Migration], upgradeProgress: ((String) -> Void)?) throws {
+    db = connection
+    path = connection.location
     let started = StoreTime.now()
     // The migrator says which migrations upgrade an existing store (not the ones creating one).
     var upgraded = false
-    let applied = try SQLiteMigrator(migrations).migrate(db) { migration in
+    let applied = try Migrator(migrations).migrate(db) { [path] migration in
       upgraded = true
       upgradeProgress?(
         "Upgrading the store at \(path) to schema version \(migration.version) (\(migration.name)); "
@@ -69,15 +93,19 @@ public final class PolicyStore {
 
   /// How hard a commit waits for the disk.
   public enum Durability: Sendable {
-    /// `synchronous=FULL`: a commit that returned survives a power cut.
+    /// A commit that returned survives a power cut (`synchronous=FULL`; PostgreSQL's
+    /// `synchronous_commit=on`).
     case full
-    /// `synchronous=NORMAL`: survives a crash of the process, not of the machine.
+    /// Survives a crash of the process, not of the machine (for benchmarks).
     case normal
   }
 
+  /// Which engine holds the store.
+  public var dialect: SQLDialect { db.dialect }
+
   /// The schema version of the open store.
   public var schemaVersion: Int {
-    get throws { try SQLiteMigrator(StoreSchema.migrations).currentVersion(of: db) }
+    get throws { try Migrator(StoreSchema.migrations(for: db.dialect)).currentVersion(of: db) }
   }
 }
 

@@ -1,19 +1,33 @@
 /// The store's numbered migrations. Append new ones; never edit one that has shipped.
 enum StoreSchema {
-  static let migrations: [SQLiteMigration] = [
-    SQLiteMigration(version: 1, name: "policies, history, queue, users and catalog snapshots", sql: version1),
-    SQLiteMigration(version: 2, name: "an index of queued activities in id order, for claims", sql: version2),
-    SQLiteMigration(version: 3, name: "policy documents in a table of their own", sql: version3),
-    SQLiteMigration(
+  /// The migrations of a store on `dialect`. PostgreSQL stores begin at version 9, the schema
+  /// SQLite stores had reached when PostgreSQL came; each later version is a migration in both
+  /// lists, with the same number.
+  static func migrations(for dialect: SQLDialect) -> [Migration] {
+    switch dialect {
+    case .sqlite: sqliteMigrations
+    case .postgres: postgresMigrations
+    }
+  }
+
+  static let postgresMigrations: [Migration] = [
+    Migration(version: 9, name: "the store's schema as of version 9", sql: PostgresSchema.version9)
+  ]
+
+  static let sqliteMigrations: [Migration] = [
+    Migration(version: 1, name: "policies, history, queue, users and catalog snapshots", sql: version1),
+    Migration(version: 2, name: "an index of queued activities in id order, for claims", sql: version2),
+    Migration(version: 3, name: "policy documents in a table of their own", sql: version3),
+    Migration(
       version: 4, name: "status checks without temporary tables, activity ids never reused, calculations by policy",
       rebuildsReferencedTables: true, sql: version4),
-    SQLiteMigration(version: 5, name: "messages kept once, in the outcome of their cycle", sql: version5),
-    SQLiteMigration(version: 6, name: "indexes for what a claim reads and writes", sql: version6),
-    SQLiteMigration(
+    Migration(version: 5, name: "messages kept once, in the outcome of their cycle", sql: version5),
+    Migration(version: 6, name: "indexes for what a claim reads and writes", sql: version6),
+    Migration(
       version: 7, name: "results in force per gid, cancellations as engine data, history by gid and version",
       sql: version7),
-    SQLiteMigration(version: 8, name: "what a claim needs to set apart work that stops its worker", sql: version8),
-    SQLiteMigration(version: 9, name: "claims on pended policies for operators working the queue", sql: version9),
+    Migration(version: 8, name: "what a claim needs to set apart work that stops its worker", sql: version8),
+    Migration(version: 9, name: "claims on pended policies for operators working the queue", sql: version9),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker

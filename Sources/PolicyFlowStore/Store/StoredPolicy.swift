@@ -27,7 +27,7 @@ public struct StoredPolicy: Sendable, Hashable {
     FROM policy JOIN policy_data ON policy_data.policy_id = policy.id
     """
 
-  init(row: SQLiteRow) throws {
+  init(row: any DatabaseRow) throws {
     self = try StoredPolicy.Unparsed(row: row).parsed()
   }
 
@@ -46,18 +46,18 @@ public struct StoredPolicy: Sendable, Hashable {
     var accessGroup: String?
     var lastChangedBy: String?
 
-    init(row: SQLiteRow) {
-      id = row.int64(at: 0)
-      code = row.string(at: 1)
-      version = row.int(at: 2)
-      gid = row.string(at: 3)
-      status = row.string(at: 4)
-      source = row.string(at: 5)
-      processFlow = row.isNull(at: 6) ? nil : row.string(at: 6)
-      dataText = row.string(at: 7)
-      isCurrent = row.int(at: 8) != 0
-      accessGroup = row.isNull(at: 9) ? nil : row.string(at: 9)
-      lastChangedBy = row.isNull(at: 10) ? nil : row.string(at: 10)
+    init(row: any DatabaseRow) throws {
+      id = try row.int64(at: 0)
+      code = try row.string(at: 1)
+      version = try row.int(at: 2)
+      gid = try row.string(at: 3)
+      status = try row.string(at: 4)
+      source = try row.string(at: 5)
+      processFlow = try row.optionalString(at: 6)
+      dataText = try row.string(at: 7)
+      isCurrent = try row.int(at: 8) != 0
+      accessGroup = try row.optionalString(at: 9)
+      lastChangedBy = try row.optionalString(at: 10)
     }
 
     func parsed() throws -> StoredPolicy {

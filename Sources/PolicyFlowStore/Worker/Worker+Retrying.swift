@@ -13,7 +13,7 @@ extension Worker {
     while !shouldStop() {
       do {
         return try body()
-      } catch let error as SQLiteError where Worker.isTransient(error) {
+      } catch let error as any DatabaseFailure where error.isTransient {
         let delay = configuration.backoff(attempt: attempt)
         totals.retries += 1
         onEvent(.retrying(attempt: attempt, delayMilliseconds: delay, error: error.message))
@@ -30,7 +30,7 @@ extension Worker {
     while true {
       do {
         return try body()
-      } catch let error as SQLiteError where Worker.isTransient(error) && attempt < configuration.maxAttempts {
+      } catch let error as any DatabaseFailure where error.isTransient && attempt < configuration.maxAttempts {
         let delay = configuration.backoff(attempt: attempt)
         totals.retries += 1
         onEvent(.retrying(attempt: attempt, delayMilliseconds: delay, error: error.message))
@@ -38,12 +38,6 @@ extension Worker {
         attempt += 1
       }
     }
-  }
-
-  /// Busy and locked databases, and I/O errors, may pass; everything else will not.
-  static func isTransient(_ error: SQLiteError) -> Bool {
-    // 10 is SQLITE_IOERR, 13 SQLITE_FULL: a disk that may recover.
-    error.isBusy || error.primaryCode == 10 || error.primaryCode == 13
   }
 
   /// Waits `milliseconds`, through interruptions by signals.

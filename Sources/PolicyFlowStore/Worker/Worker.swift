@@ -148,7 +148,7 @@ public final class Worker {
     guard holding != nil else { return try untilStopped(claim) }
     do {
       return try claim()
-    } catch let error as SQLiteError where Worker.isTransient(error) {
+    } catch let error as any DatabaseFailure where error.isTransient {
       return nil
     }
   }
@@ -242,7 +242,7 @@ public final class Worker {
       report = try retrying {
         try store.commit(batch.outcomes, lease: batch.lease, renewing: renewal(of: held))
       }
-    } catch let error as SQLiteError where Worker.isTransient(error) {
+    } catch let error as any DatabaseFailure where error.isTransient {
       try giveBack(results.map(\.claimed), lease: batch.lease, error: error.message)
       return
     }

@@ -9,7 +9,8 @@ import PolicyFlowStore
 /// Options of the commands that use the store.
 enum StoreOptions {
   static let db = Option.value(
-    "--db", "path", "The store, one SQLite file.", default: "$POLICYFLOW_DB, else ./policyflow.sqlite")
+    "--db", "path|uri", "The store: an SQLite file, or a PostgreSQL database (postgresql://…).",
+    default: "$POLICYFLOW_DB, else ./policyflow.sqlite")
   static let actor = Option.value(
     "--as", "user", "Who is acting, for history rows and rights.", default: "$POLICYFLOW_USER, else your login name")
 
@@ -49,7 +50,7 @@ enum StoreOptions {
       return try PolicyStore(path: path, create: create, upgradeProgress: { Terminal.error($0) })
     } catch let error as StoreError {
       throw CommandFailure(message: error.message)
-    } catch let error as SQLiteError {
+    } catch let error as any DatabaseFailure {
       throw error
     } catch {
       throw CommandFailure(message: "Cannot open the store at \(path): \(error)")
@@ -59,6 +60,7 @@ enum StoreOptions {
   /// Why an existing file at `path` is not a store, checked before SQLite opens it: opening
   /// would make an empty file, or a database of something else, into a store without a word.
   static func refusal(_ path: String) -> String? {
+    if PostgresURI.isPostgres(path) { return nil }
     let remedy = "point --db at a store, or create one at a new path with 'policyflow init --db PATH'."
     switch SQLiteFile.inspect(path) {
     case .empty?: return "'\(path)' is an empty file, not a store; \(remedy)"

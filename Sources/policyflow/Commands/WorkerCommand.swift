@@ -129,7 +129,7 @@ enum WorkerCommand {
       }, watchesCycles: true)
     do {
       try worker.run()
-    } catch let error as SQLiteError {
+    } catch let error as any DatabaseFailure {
       // Said in one line by the runner, the SQL only with --verbose.
       writeMetrics(force: true)
       throw error

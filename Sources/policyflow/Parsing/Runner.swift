@@ -29,9 +29,9 @@ enum Runner {
     } catch let error as FindingError {
       Terminal.error(error.finding.description)
       return ExitCode.invalidInput
-    } catch let error as SQLiteError {
-      Terminal.error("Error: \(SQLiteFailure.message(error))")
-      if verbose, let sql = SQLiteFailure.sqlLine(error) { Terminal.error(sql) }
+    } catch let error as any DatabaseFailure {
+      Terminal.error("Error: \(DatabaseFailureMessage.message(error))")
+      if verbose, let sql = DatabaseFailureMessage.sqlLine(error) { Terminal.error(sql) }
       return 1
     } catch let failure as CommandFailure {
       Terminal.error("Error: \(failure.message)")

@@ -6,10 +6,10 @@ struct SQLiteConnectionTests {
   @Test func opensWithWALForeignKeysAndFullSynchronous() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      #expect(try connection.queryOne("PRAGMA journal_mode") { $0.string(at: 0) } == "wal")
-      #expect(try connection.queryOne("PRAGMA foreign_keys") { $0.int(at: 0) } == 1)
-      #expect(try connection.queryOne("PRAGMA synchronous") { $0.int(at: 0) } == 2)
-      #expect(try connection.queryOne("PRAGMA busy_timeout") { $0.int(at: 0) } == 5000)
+      #expect(try connection.queryOne("PRAGMA journal_mode") { try $0.string(at: 0) } == "wal")
+      #expect(try connection.queryOne("PRAGMA foreign_keys") { try $0.int(at: 0) } == 1)
+      #expect(try connection.queryOne("PRAGMA synchronous") { try $0.int(at: 0) } == 2)
+      #expect(try connection.queryOne("PRAGMA busy_timeout") { try $0.int(at: 0) } == 5000)
       #expect(FileManager.default.fileExists(atPath: path))
     }
   }
@@ -18,15 +18,15 @@ struct SQLiteConnectionTests {
     try withTemporaryDatabase { path in
       let configuration = SQLiteConnection.Configuration(busyTimeout: .milliseconds(250), synchronous: .normal)
       let connection = try SQLiteConnection(path: path, configuration: configuration)
-      #expect(try connection.queryOne("PRAGMA synchronous") { $0.int(at: 0) } == 1)
-      #expect(try connection.queryOne("PRAGMA busy_timeout") { $0.int(at: 0) } == 250)
+      #expect(try connection.queryOne("PRAGMA synchronous") { try $0.int(at: 0) } == 1)
+      #expect(try connection.queryOne("PRAGMA busy_timeout") { try $0.int(at: 0) } == 250)
     }
   }
 
   @Test func foreignKeysAreEnforced() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      try connection.execute(
+      try connection.executeScript(
         """
         CREATE TABLE policy (id INTEGER PRIMARY KEY);
         CREATE TABLE history (policy_id INTEGER NOT NULL REFERENCES policy(id));
@@ -55,7 +55,7 @@ struct SQLiteConnectionTests {
   func valuesRoundTrip(_ value: DatabaseValue) throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      try connection.execute("CREATE TABLE t (v)")
+      try connection.executeScript("CREATE TABLE t (v)")
       try connection.execute("INSERT INTO t (v) VALUES (?)", [value])
       #expect(try connection.queryOne("SELECT v FROM t") { $0.value(at: 0) } == value)
     }
@@ -64,7 +64,7 @@ struct SQLiteConnectionTests {
   @Test func typedBindingByIndexAndNameReadsBackTyped() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      try connection.execute("CREATE TABLE t (i INTEGER, big INTEGER, d REAL, s TEXT, b BLOB, n TEXT)")
+      try connection.executeScript("CREATE TABLE t (i INTEGER, big INTEGER, d REAL, s TEXT, b BLOB, n TEXT)")
       let insert = try connection.prepare("INSERT INTO t VALUES (?, ?, :d, @s, $b, :n)")
       try insert.bind(Int.max, at: 1)
       try insert.bind(Int64.min, at: 2)
@@ -80,11 +80,11 @@ struct SQLiteConnectionTests {
       #expect(try select.step())
       let row = select.row
       #expect(row.columnCount == 6)
-      #expect(row.int(at: 0) == Int.max)
-      #expect(row.int64(at: 1) == Int64.min)
-      #expect(row.double(at: 2) == 2.5)
-      #expect(row.string(at: 3) == "Grüße 👋")
-      #expect(row.blob(at: 4) == [0xDE, 0xAD, 0xBE, 0xEF])
+      #expect(try row.int(at: 0) == Int.max)
+      #expect(try row.int64(at: 1) == Int64.min)
+      #expect(try row.double(at: 2) == 2.5)
+      #expect(try row.string(at: 3) == "Grüße 👋")
+      #expect(try row.blob(at: 4) == [0xDE, 0xAD, 0xBE, 0xEF])
       #expect(row.isNull(at: 5))
       #expect(!row.isNull(at: 3))
       #expect(select.columnName(at: 3) == "s")
@@ -105,7 +105,7 @@ struct SQLiteConnectionTests {
   @Test func sqlErrorCarriesMessageAndSQLButNotTheValues() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      try connection.execute("CREATE TABLE policy (code TEXT PRIMARY KEY)")
+      try connection.executeScript("CREATE TABLE policy (code TEXT PRIMARY KEY)")
       try connection.execute("INSERT INTO policy (code) VALUES (?)", ["SECRET-123"])
       let duplicate = try #require(throws: SQLiteError.self) {
         try connection.execute("INSERT INTO policy (code) VALUES (?)", ["SECRET-123"])
@@ -125,7 +125,7 @@ struct SQLiteConnectionTests {
       #expect(syntax.sql == "SELEC 1")
 
       let script = try #require(throws: SQLiteError.self) {
-        try connection.execute("CREATE TABLE a (x); INSERT INTO missing VALUES (1);")
+        try connection.executeScript("CREATE TABLE a (x); INSERT INTO missing VALUES (1);")
       }
       #expect(script.message == "no such table: missing")
     }
@@ -142,7 +142,7 @@ struct SQLiteConnectionTests {
   @Test func cachedStatementGivesFreshResultsAfterReset() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      try connection.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+      try connection.executeScript("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
       for k in 1...3 {
         try connection.execute("INSERT INTO t (k, v) VALUES (?, ?)", [.integer(Int64(k)), .text("v\(k)")])
       }
@@ -155,10 +155,10 @@ struct SQLiteConnectionTests {
       first.reset()
       #expect(try connection.prepare(sql) === first)
 
-      #expect(try connection.query(sql, [2]) { $0.string(at: 0) } == ["v2", "v3"])
-      #expect(try connection.query(sql, [3]) { $0.string(at: 0) } == ["v3"])
-      #expect(try connection.query(sql, [1]) { $0.string(at: 0) } == ["v1", "v2", "v3"])
-      #expect(try connection.queryOne(sql, [9]) { $0.string(at: 0) } == nil)
+      #expect(try connection.query(sql, [2]) { try $0.string(at: 0) } == ["v2", "v3"])
+      #expect(try connection.query(sql, [3]) { try $0.string(at: 0) } == ["v3"])
+      #expect(try connection.query(sql, [1]) { try $0.string(at: 0) } == ["v1", "v2", "v3"])
+      #expect(try connection.queryOne(sql, [9]) { try $0.string(at: 0) } == nil)
       // A reused statement starts with no bindings: the unbound parameter reads as NULL.
       let reused = try connection.prepare(sql)
       #expect(try !reused.step())
@@ -168,10 +168,10 @@ struct SQLiteConnectionTests {
   @Test func nestedQueriesOnTheSameSQLDoNotDisturbEachOther() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      try connection.execute("CREATE TABLE t (k INTEGER); INSERT INTO t VALUES (1), (2);")
+      try connection.executeScript("CREATE TABLE t (k INTEGER); INSERT INTO t VALUES (1), (2);")
       let sql = "SELECT k FROM t ORDER BY k"
       let pairs = try connection.query(sql) { outer in
-        (outer.int(at: 0), try connection.query(sql) { $0.int(at: 0) })
+        (try outer.int(at: 0), try connection.query(sql) { try $0.int(at: 0) })
       }
       #expect(pairs.map(\.0) == [1, 2])
       #expect(pairs.map(\.1) == [[1, 2], [1, 2]])
@@ -182,9 +182,9 @@ struct SQLiteConnectionTests {
     try withTemporaryDatabase { path in
       let configuration = SQLiteConnection.Configuration(busyTimeout: .milliseconds(50))
       let first = try SQLiteConnection(path: path, configuration: configuration)
-      try first.execute("CREATE TABLE t (x)")
+      try first.executeScript("CREATE TABLE t (x)")
       let second = try SQLiteConnection(path: path, configuration: configuration)
-      try second.execute("BEGIN IMMEDIATE")
+      try second.executeScript("BEGIN IMMEDIATE")
 
       let clock = ContinuousClock()
       let start = clock.now
@@ -196,7 +196,7 @@ struct SQLiteConnectionTests {
       #expect(waited >= .milliseconds(40))
       #expect(waited < .seconds(2))
 
-      try second.execute("ROLLBACK")
+      try second.executeScript("ROLLBACK")
       try first.execute("INSERT INTO t VALUES (?)", [1])
       #expect(first.changes == 1)
     }
@@ -220,7 +220,10 @@ struct SQLiteConnectionTests {
       ]
       for _ in 0..<2 {
         for (sql, value) in zip(texts, expected) {
-          let result = try connection.queryOne(sql) { $0.string(at: 0) }
+          let result = try connection.queryOne(sql) { row in
+            if case .integer(let number) = row.value(at: 0) { return String(number) }
+            return try row.string(at: 0)
+          }
           #expect(result.map { Array($0.utf8) } == Array(value.utf8), "\(sql)")
         }
       }

@@ -2,10 +2,10 @@ import Foundation
 import PolicyFlowStore
 import Testing
 
-struct SQLiteMigratorTests {
+struct MigratorTests {
   private let migrations = [
-    SQLiteMigration(version: 1, name: "create policies", sql: "CREATE TABLE policy (code TEXT PRIMARY KEY)"),
-    SQLiteMigration(
+    Migration(version: 1, name: "create policies", sql: "CREATE TABLE policy (code TEXT PRIMARY KEY)"),
+    Migration(
       version: 2,
       name: "add status history",
       sql: """
@@ -13,25 +13,25 @@ struct SQLiteMigratorTests {
         CREATE INDEX status_history_policy ON status_history (policy_code);
         """
     ),
-    SQLiteMigration(version: 3, name: "seed a policy") { connection in
+    Migration(version: 3, name: "seed a policy") { connection in
       try connection.execute("INSERT INTO policy (code) VALUES (?)", ["P-1"])
     },
   ]
 
   private func tables(_ connection: SQLiteConnection) throws -> [String] {
-    try connection.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") { $0.string(at: 0) }
+    try connection.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") { try $0.string(at: 0) }
   }
 
   @Test func migratesAnEmptyDatabaseAndRecordsEachVersion() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      let migrator = SQLiteMigrator(migrations)
+      let migrator = Migrator(migrations)
       #expect(try migrator.currentVersion(of: connection) == 0)
       #expect(try migrator.migrate(connection) == [1, 2, 3])
       #expect(try migrator.currentVersion(of: connection) == 3)
       #expect(try tables(connection) == ["policy", "schema_migrations", "status_history"])
       let recorded = try connection.query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version") {
-        ($0.int(at: 0), $0.string(at: 1), $0.string(at: 2))
+        (try $0.int(at: 0), try $0.string(at: 1), try $0.string(at: 2))
       }
       #expect(recorded.map(\.0) == [1, 2, 3])
       #expect(recorded.map(\.1) == ["create policies", "add status history", "seed a policy"])
@@ -41,12 +41,12 @@ struct SQLiteMigratorTests {
 
   @Test func rerunningAppliesNothingAndAddingAMigrationAppliesOnlyIt() throws {
     try withTemporaryDatabase { path in
-      try SQLiteMigrator(Array(migrations.prefix(2))).migrate(SQLiteConnection(path: path))
+      try Migrator(Array(migrations.prefix(2))).migrate(SQLiteConnection(path: path))
       let connection = try SQLiteConnection(path: path)
-      #expect(try SQLiteMigrator(migrations).migrate(connection) == [3])
-      #expect(try SQLiteMigrator(migrations).migrate(connection) == [])
-      #expect(try connection.queryOne("SELECT COUNT(*) FROM policy") { $0.int(at: 0) } == 1)
-      #expect(try connection.queryOne("SELECT COUNT(*) FROM schema_migrations") { $0.int(at: 0) } == 3)
+      #expect(try Migrator(migrations).migrate(connection) == [3])
+      #expect(try Migrator(migrations).migrate(connection) == [])
+      #expect(try connection.queryOne("SELECT COUNT(*) FROM policy") { try $0.int(at: 0) } == 1)
+      #expect(try connection.queryOne("SELECT COUNT(*) FROM schema_migrations") { try $0.int(at: 0) } == 3)
     }
   }
 
@@ -54,10 +54,10 @@ struct SQLiteMigratorTests {
     try withTemporaryDatabase { path in
       let broken =
         Array(migrations.prefix(1)) + [
-          SQLiteMigration(version: 2, name: "broken", sql: "CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);")
+          Migration(version: 2, name: "broken", sql: "CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);")
         ]
       let connection = try SQLiteConnection(path: path)
-      let error = try #require(throws: SQLiteMigrationError.self) { try SQLiteMigrator(broken).migrate(connection) }
+      let error = try #require(throws: MigrationError.self) { try Migrator(broken).migrate(connection) }
       guard case .migrationFailed(_, let version, _, let currentVersion, let underlying) = error else {
         Issue.record("unexpected error \(error)")
         return
@@ -67,14 +67,14 @@ struct SQLiteMigratorTests {
       #expect((underlying as? SQLiteError)?.message == "no such table: nowhere")
       #expect(String(describing: error).contains("Migration 2 (broken) failed"))
       #expect(try tables(connection) == ["policy", "schema_migrations"])
-      #expect(try SQLiteMigrator(broken).currentVersion(of: connection) == 1)
+      #expect(try Migrator(broken).currentVersion(of: connection) == 1)
     }
   }
 
   /// A table that others refer to with `ON DELETE CASCADE`, rebuilt the way SQLite documents
   /// (new table, copy, drop, rename): with foreign keys on, the drop would delete every row that
   /// refers to it.
-  private static let cascadingChild = SQLiteMigration(
+  private static let cascadingChild = Migration(
     version: 2, name: "history that cascades",
     sql: """
       CREATE TABLE status_history (
@@ -83,8 +83,8 @@ struct SQLiteMigratorTests {
       INSERT INTO status_history VALUES ('P-1', 'Edit'), ('P-2', 'Edit'), ('P-2', 'Approved');
       """)
 
-  private static func rebuildPolicy(version: Int, keeping condition: String) -> SQLiteMigration {
-    SQLiteMigration(
+  private static func rebuildPolicy(version: Int, keeping condition: String) -> Migration {
+    Migration(
       version: version, name: "rebuild policy", rebuildsReferencedTables: true,
       sql: """
         CREATE TABLE policy_new (code TEXT PRIMARY KEY, note TEXT);
@@ -97,29 +97,29 @@ struct SQLiteMigratorTests {
   @Test func aRebuiltTableKeepsTheRowsThatReferToIt() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      let migrator = SQLiteMigrator([migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "1")])
+      let migrator = Migrator([migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "1")])
       #expect(try migrator.migrate(connection) == [1, 2, 3])
-      #expect(try connection.queryOne("SELECT count(*) FROM status_history") { $0.int(at: 0) } == 3)
-      #expect(try connection.queryOne("SELECT count(*) FROM policy WHERE note IS NULL") { $0.int(at: 0) } == 2)
+      #expect(try connection.queryOne("SELECT count(*) FROM status_history") { try $0.int(at: 0) } == 3)
+      #expect(try connection.queryOne("SELECT count(*) FROM policy WHERE note IS NULL") { try $0.int(at: 0) } == 2)
       // Foreign keys are on again, and refer to the new table.
-      #expect(try connection.queryOne("PRAGMA foreign_keys") { $0.int(at: 0) } == 1)
-      try connection.execute("DELETE FROM policy WHERE code = 'P-2'")
-      #expect(try connection.query("SELECT policy_code FROM status_history") { $0.string(at: 0) } == ["P-1"])
+      #expect(try connection.queryOne("PRAGMA foreign_keys") { try $0.int(at: 0) } == 1)
+      try connection.executeScript("DELETE FROM policy WHERE code = 'P-2'")
+      #expect(try connection.query("SELECT policy_code FROM status_history") { try $0.string(at: 0) } == ["P-1"])
     }
   }
 
   @Test func aRebuildThatLosesReferencedRowsIsRolledBack() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      let losing = SQLiteMigrator([
+      let losing = Migrator([
         migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "code = 'P-1'"),
       ])
-      let error = try #require(throws: SQLiteMigrationError.self) { try losing.migrate(connection) }
+      let error = try #require(throws: MigrationError.self) { try losing.migrate(connection) }
       #expect(String(describing: error).contains("Migration 3 (rebuild policy) failed"))
       #expect(String(describing: error).contains("status_history row 2 refers to a missing row of policy"))
       #expect(try losing.currentVersion(of: connection) == 2)
-      #expect(try connection.queryOne("SELECT count(*) FROM policy") { $0.int(at: 0) } == 2)
-      #expect(try connection.queryOne("PRAGMA foreign_keys") { $0.int(at: 0) } == 1)
+      #expect(try connection.queryOne("SELECT count(*) FROM policy") { try $0.int(at: 0) } == 2)
+      #expect(try connection.queryOne("PRAGMA foreign_keys") { try $0.int(at: 0) } == 1)
     }
   }
 
@@ -128,13 +128,13 @@ struct SQLiteMigratorTests {
   @Test func aRebuildIsRefusedWhenForeignKeysCannotBeTurnedOff() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      try SQLiteMigrator([migrations[0], Self.cascadingChild]).migrate(connection)
-      try connection.execute("BEGIN")
-      let rebuild = SQLiteMigrator([migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "1")])
-      let error = try #require(throws: SQLiteMigrationError.self) { try rebuild.migrate(connection) }
+      try Migrator([migrations[0], Self.cascadingChild]).migrate(connection)
+      try connection.executeScript("BEGIN")
+      let rebuild = Migrator([migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "1")])
+      let error = try #require(throws: MigrationError.self) { try rebuild.migrate(connection) }
       #expect(String(describing: error).contains("foreign keys could not be turned off"))
-      try connection.execute("ROLLBACK")
-      #expect(try connection.queryOne("SELECT count(*) FROM status_history") { $0.int(at: 0) } == 3)
+      try connection.executeScript("ROLLBACK")
+      #expect(try connection.queryOne("SELECT count(*) FROM status_history") { try $0.int(at: 0) } == 3)
       #expect(try rebuild.currentVersion(of: connection) == 2)
     }
   }
@@ -146,24 +146,24 @@ struct SQLiteMigratorTests {
       /// A database at `path` with a history row of a policy someone deleted by hand.
       func brokenBefore(_ path: String) throws -> SQLiteConnection {
         let connection = try SQLiteConnection(path: path)
-        try SQLiteMigrator([migrations[0], Self.cascadingChild]).migrate(connection)
-        try connection.execute("PRAGMA foreign_keys = OFF")
-        try connection.execute("INSERT INTO status_history VALUES ('P-9', 'Edit')")
-        try connection.execute("PRAGMA foreign_keys = ON")
+        try Migrator([migrations[0], Self.cascadingChild]).migrate(connection)
+        try connection.executeScript("PRAGMA foreign_keys = OFF")
+        try connection.executeScript("INSERT INTO status_history VALUES ('P-9', 'Edit')")
+        try connection.executeScript("PRAGMA foreign_keys = ON")
         return connection
       }
       let connection = try brokenBefore(path)
 
-      let rebuild = SQLiteMigrator([migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "1")])
+      let rebuild = Migrator([migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "1")])
       #expect(try rebuild.migrate(connection) == [3])
-      #expect(try connection.queryOne("SELECT count(*) FROM status_history") { $0.int(at: 0) } == 4)
+      #expect(try connection.queryOne("SELECT count(*) FROM status_history") { try $0.int(at: 0) } == 4)
       // A rebuild that loses a row still fails, the old break notwithstanding.
       try withTemporaryDatabase { other in
         let second = try brokenBefore(other)
-        let losing = SQLiteMigrator([
+        let losing = Migrator([
           migrations[0], Self.cascadingChild, Self.rebuildPolicy(version: 3, keeping: "code = 'P-1'"),
         ])
-        let error = try #require(throws: SQLiteMigrationError.self) { try losing.migrate(second) }
+        let error = try #require(throws: MigrationError.self) { try losing.migrate(second) }
         #expect(String(describing: error).contains("status_history row 3 refers to a missing row of policy"))
         #expect(!String(describing: error).contains("row 4"), "the old break is not reported as the migration's")
       }
@@ -174,7 +174,7 @@ struct SQLiteMigratorTests {
     try withTemporaryDatabase { path in
       do {
         let connection = try SQLiteConnection(path: path)
-        try SQLiteMigrator(migrations).migrate(connection)
+        try Migrator(migrations).migrate(connection)
         try connection.execute(
           "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
           [7, "from the future", "2030-01-01T00:00:00.000Z"]
@@ -182,8 +182,8 @@ struct SQLiteMigratorTests {
       }
       let before = try Data(contentsOf: URL(fileURLWithPath: path))
 
-      let olderBuild = SQLiteMigrator(migrations)
-      let error = try #require(throws: SQLiteMigrationError.self) {
+      let olderBuild = Migrator(migrations)
+      let error = try #require(throws: MigrationError.self) {
         try olderBuild.migrate(SQLiteConnection(path: path))
       }
       #expect(

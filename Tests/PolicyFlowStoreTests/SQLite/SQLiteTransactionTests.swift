@@ -5,16 +5,16 @@ struct SQLiteTransactionTests {
   private struct RuleFailure: Error, Equatable {}
 
   private func count(_ connection: SQLiteConnection) throws -> Int {
-    try connection.queryOne("SELECT COUNT(*) FROM t") { $0.int(at: 0) } ?? -1
+    try connection.queryOne("SELECT COUNT(*) FROM t") { try $0.int(at: 0) } ?? -1
   }
 
   @Test(arguments: [
-    SQLiteConnection.TransactionKind.deferred, .immediate, .exclusive,
+    TransactionKind.read, .write,
   ])
-  func commitKeepsEveryWriteAndReturnsTheResult(_ kind: SQLiteConnection.TransactionKind) throws {
+  func commitKeepsEveryWriteAndReturnsTheResult(_ kind: TransactionKind) throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      try connection.execute("CREATE TABLE t (x INTEGER)")
+      try connection.executeScript("CREATE TABLE t (x INTEGER)")
       let result = try connection.transaction(kind) {
         #expect(connection.isInTransaction)
         try connection.execute("INSERT INTO t VALUES (?)", [1])
@@ -34,11 +34,11 @@ struct SQLiteTransactionTests {
   @Test func aTransactionThatAsksForLessSyncingDoesNotWeakenTheNext() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      try connection.execute("CREATE TABLE t (x INTEGER)")
+      try connection.executeScript("CREATE TABLE t (x INTEGER)")
       // SQLite's numbers: 1 is NORMAL, 2 is FULL.
-      let setting = { try connection.queryOne("PRAGMA synchronous") { $0.int(at: 0) } }
+      let setting = { try connection.queryOne("PRAGMA synchronous") { try $0.int(at: 0) } }
       #expect(try setting() == 2)
-      let relaxed = try connection.transaction(synchronous: .normal) {
+      let relaxed = try connection.transaction(.write, durability: .relaxed) {
         try connection.execute("INSERT INTO t VALUES (?)", [1])
         return try setting()
       }
@@ -46,7 +46,7 @@ struct SQLiteTransactionTests {
       #expect(try setting() == 2, "put back at once, also for statements outside a transaction")
       #expect(try connection.transaction { try setting() } == 2)
       #expect(throws: RuleFailure()) {
-        try connection.transaction(synchronous: .normal) { throw RuleFailure() }
+        try connection.transaction(.write, durability: .relaxed) { throw RuleFailure() }
       }
       #expect(try connection.transaction { try setting() } == 2)
       #expect(try count(connection) == 1)
@@ -56,7 +56,7 @@ struct SQLiteTransactionTests {
   @Test func aThrowingBodyRollsBackAndRethrowsItsError() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      try connection.execute("CREATE TABLE t (x INTEGER)")
+      try connection.executeScript("CREATE TABLE t (x INTEGER)")
       #expect(throws: RuleFailure()) {
         try connection.transaction {
           try connection.execute("INSERT INTO t VALUES (?)", [1])
@@ -71,7 +71,7 @@ struct SQLiteTransactionTests {
   @Test func theFirstSQLErrorIsRethrownAndNothingIsWritten() throws {
     try withTemporaryDatabase { path in
       let connection = try SQLiteConnection(path: path)
-      try connection.execute("CREATE TABLE t (x INTEGER UNIQUE)")
+      try connection.executeScript("CREATE TABLE t (x INTEGER UNIQUE)")
       // A plain do/catch on purpose: with Swift 6.3.1, a #require(throws:) closure here made the
       // later `transaction { … }` call run the #require closure instead of its own (a closure
       // discriminator clash inside macro expansions, reproduced in a standalone package).
@@ -96,7 +96,7 @@ struct SQLiteTransactionTests {
     try withTemporaryDatabase { path in
       let configuration = SQLiteConnection.Configuration(busyTimeout: .milliseconds(50))
       let first = try SQLiteConnection(path: path, configuration: configuration)
-      try first.execute("CREATE TABLE t (x INTEGER)")
+      try first.executeScript("CREATE TABLE t (x INTEGER)")
       let second = try SQLiteConnection(path: path, configuration: configuration)
       var bodyRan = false
       try second.transaction {

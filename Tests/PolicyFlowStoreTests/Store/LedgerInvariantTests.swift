@@ -78,7 +78,8 @@ struct LedgerInvariantTests {
       for step in Step.allCases {
         #expect(steps[step, default: 0] > 100, "\(step) succeeded \(steps[step] ?? 0) times")
       }
-      #expect(try store.db.queryOne("SELECT count(*) FROM cancellation WHERE calculated = 1") { $0.int(at: 0) }! > 100)
+      #expect(
+        try store.db.queryOne("SELECT count(*) FROM cancellation WHERE calculated = 1") { try $0.int(at: 0) }! > 100)
     }
   }
 
@@ -120,7 +121,7 @@ struct LedgerInvariantTests {
           count(*) FILTER (WHERE in_force = 1 AND kind = 'reversal')
         FROM calculation WHERE gid = ?1
         """, [.text(gid)]
-      ) { ($0.int(at: 0), $0.int(at: 1), $0.int(at: 2), $0.int(at: 3), $0.int(at: 4)) })
+      ) { (try $0.int(at: 0), try $0.int(at: 1), try $0.int(at: 2), try $0.int(at: 3), try $0.int(at: 4)) })
     #expect(ledger.0 == ledger.1, "the rows add up to \(ledger.0), in force \(ledger.1), after \(trail)")
     #expect(ledger.2 <= 1, "\(ledger.2) results in force after \(trail)")
     #expect(ledger.3 == 0, "a result was reversed twice after \(trail)")

@@ -44,8 +44,8 @@ struct SchemaSevenUpgradeTests {
   @Test func oldRowsAddUpToTheOneResultInForce() throws {
     try withTemporaryDatabase { path in
       do {
-        let old = try PolicyStore(path: path, migrations: Array(StoreSchema.migrations.prefix(6)))
-        try old.db.execute(Self.oldRows)
+        let old = try PolicyStore(path: path, migrations: Array(StoreSchema.sqliteMigrations.prefix(6)))
+        try old.db.executeScript(Self.oldRows)
       }
       let store = try PolicyStore(path: path)
       func ledger(_ gid: String) throws -> [Int] {
@@ -56,7 +56,7 @@ struct SchemaSevenUpgradeTests {
               count(*) FILTER (WHERE in_force = 1)
             FROM calculation WHERE gid = ?
             """, [.text(gid)]
-          ) { [$0.int(at: 0), $0.int(at: 1), $0.int(at: 2)] })
+          ) { [try $0.int(at: 0), try $0.int(at: 1), try $0.int(at: 2)] })
       }
       // Approved twice: version 2's premium is in force, version 1's is taken back.
       #expect(try ledger("00000000-0000-4000-8000-000000000001") == [150, 150, 1])
@@ -70,7 +70,7 @@ struct SchemaSevenUpgradeTests {
       #expect(try ledger("00000000-0000-4000-8000-000000000003") == [1200, 1200, 1])
       // A reversal that named no row is paired with the premium it canceled out.
       #expect(try ledger("00000000-0000-4000-8000-000000000004") == [0, 0, 0])
-      #expect(try store.db.queryOne("SELECT reverses FROM calculation WHERE id = 11") { $0.int(at: 0) } == 10)
+      #expect(try store.db.queryOne("SELECT reverses FROM calculation WHERE id = 11") { try $0.int(at: 0) } == 10)
 
       // The cancellation left the documents for the engine's table, and the notes are spelled as the status.
       let canceled = try store.details("CANCELED")
@@ -83,7 +83,7 @@ struct SchemaSevenUpgradeTests {
       // A row an old revert moved to the restored version keeps the version it was written for.
       #expect(
         try store.db.queryOne("SELECT version FROM status_history WHERE note = 'version 2, reverted'") {
-          $0.int(at: 0)
+          try $0.int(at: 0)
         } == 2)
     }
   }

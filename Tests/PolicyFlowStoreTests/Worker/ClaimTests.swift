@@ -14,7 +14,7 @@ struct ClaimTests {
 
   /// A store at `path` (migrated as far as `migrations` go) with the administrator "tester" and
   /// the shipped catalog's snapshot.
-  static func catalogStore(_ path: String, migrations: [SQLiteMigration] = StoreSchema.migrations) throws
+  static func catalogStore(_ path: String, migrations: [Migration] = StoreSchema.sqliteMigrations) throws
     -> (PolicyStore, Catalog)
   {
     let store = try PolicyStore(path: path, migrations: migrations)
@@ -89,7 +89,7 @@ struct ClaimTests {
       #expect(report.committed == [activity.activityID])
       #expect(report.lostLease == [activity.activityID])
       let connection = try SQLiteConnection(path: path)
-      #expect(try connection.queryOne("SELECT count(*) FROM cycle") { $0.int(at: 0) } == 1)
+      #expect(try connection.queryOne("SELECT count(*) FROM cycle") { try $0.int(at: 0) } == 1)
     }
   }
 
@@ -107,7 +107,7 @@ struct ClaimTests {
           SELECT count(*) FROM cycle JOIN policy ON policy.id = cycle.policy_id, json_each(cycle.outcome, '$.messages')
           WHERE policy.code = ?
           """, [.text(code)]
-        ) { $0.int(at: 0) } ?? -1
+        ) { try $0.int(at: 0) } ?? -1
       }
       func processAll() throws -> [String] {
         let claim = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000)
@@ -136,7 +136,7 @@ struct ClaimTests {
       // A store as the first release wrote it, with three policies queued.
       do {
         let connection = try SQLiteConnection(path: path)
-        try SQLiteMigrator(Array(StoreSchema.migrations.prefix(1))).migrate(connection)
+        try Migrator(Array(StoreSchema.sqliteMigrations.prefix(1))).migrate(connection)
         for index in 0..<3 {
           try connection.execute(
             """
@@ -152,7 +152,7 @@ struct ClaimTests {
         }
       }
       let store = try PolicyStore(path: path)
-      #expect(try store.schemaVersion == StoreSchema.migrations.last?.version)
+      #expect(try store.schemaVersion == StoreSchema.sqliteMigrations.last?.version)
       let claimed = try store.claim(owner: "a", limit: 10, leaseMilliseconds: 60_000).activities
       #expect(claimed.map(\.policy.policy.code) == ["C-0", "C-1", "C-2"])
       // Schema version 3 moved each document to a table of its own; the claim reads it there.
@@ -185,7 +185,9 @@ struct ClaimTests {
       let (store, _) = try Self.catalogStore(path)
       _ = try store.createPolicies((0..<2).map(Self.document), source: .integration, actor: "tester", submit: true)
       let connection = try SQLiteConnection(path: path)
-      let ids = try connection.query("SELECT id, gid FROM policy ORDER BY code") { ($0.int64(at: 0), $0.string(at: 1)) }
+      let ids = try connection.query("SELECT id, gid FROM policy ORDER BY code") {
+        (try $0.int64(at: 0), try $0.string(at: 1))
+      }
       let ((first, gid), (second, _)) = (ids[0], ids[1])
       // (policy row, reason, resolved at): before and after C-0's data last changed, open, and
       // one resolved on another row under C-0's gid (as an earlier version would be).
@@ -219,11 +221,11 @@ struct ClaimTests {
       do {
         // Activities 1 to 4: the first two parked, the last two processed and gone, so the
         // highest id left in the queue (2) is below the highest ever given (4).
-        let (store, _) = try Self.catalogStore(path, migrations: Array(StoreSchema.migrations.prefix(3)))
+        let (store, _) = try Self.catalogStore(path, migrations: Array(StoreSchema.sqliteMigrations.prefix(3)))
         // Today's claim names indexes of schema version 6, and today's writes fill columns of
         // versions 7 and 8: the setup borrows them, and they are gone again before the upgrade.
         let scaffold = try SQLiteConnection(path: path)
-        try scaffold.execute(
+        try scaffold.executeScript(
           """
           CREATE INDEX activity_leased ON activity (lease_expires_ms) WHERE state = 'leased';
           CREATE INDEX pend_history_resolved ON pend_history (gid, reason, policy_id, resolved_at)
@@ -238,7 +240,7 @@ struct ClaimTests {
         }
         try Self.process(Array(claim.activities.suffix(2)), of: claim, in: store, with: catalog)
         #expect(try store.schemaVersion == 3)
-        try scaffold.execute(
+        try scaffold.executeScript(
           "DROP INDEX activity_leased; DROP INDEX pend_history_resolved;"
             + Self.laterColumns.map { "ALTER TABLE \($0.table) DROP COLUMN \($0.column.prefix { $0 != " " });" }
             .joined())
@@ -247,19 +249,21 @@ struct ClaimTests {
       func counts() throws -> [Int] {
         let connection = try SQLiteConnection(path: path)
         return try tables.map { table in
-          try connection.queryOne("SELECT count(*) FROM \(table)") { $0.int(at: 0) } ?? -1
+          try connection.queryOne("SELECT count(*) FROM \(table)") { try $0.int(at: 0) } ?? -1
         }
       }
       let before = try counts()
 
       let store = try PolicyStore(path: path)
-      #expect(try store.schemaVersion == StoreSchema.migrations.last?.version)
+      #expect(try store.schemaVersion == StoreSchema.sqliteMigrations.last?.version)
       #expect(try counts() == before)
       let connection = try SQLiteConnection(path: path)
-      #expect(try connection.query("PRAGMA foreign_key_check") { $0.string(at: 0) }.isEmpty)
-      #expect(try connection.query("PRAGMA integrity_check") { $0.string(at: 0) } == ["ok"])
-      #expect(throws: SQLiteError.self) { try connection.execute("UPDATE policy SET status = 'Lost' WHERE id = 1") }
-      #expect(throws: SQLiteError.self) { try connection.execute("UPDATE activity SET state = 'gone'") }
+      #expect(try connection.query("PRAGMA foreign_key_check") { try $0.string(at: 0) }.isEmpty)
+      #expect(try connection.query("PRAGMA integrity_check") { try $0.string(at: 0) } == ["ok"])
+      #expect(throws: SQLiteError.self) {
+        try connection.executeScript("UPDATE policy SET status = 'Lost' WHERE id = 1")
+      }
+      #expect(throws: SQLiteError.self) { try connection.executeScript("UPDATE activity SET state = 'gone'") }
       #expect(try store.queueStatus().failed.map(\.policy) == ["C-0", "C-1"])
 
       // A new activity gets an id that no activity had before the upgrade, and the rebuilt
@@ -272,7 +276,7 @@ struct ClaimTests {
 
       // Deleting a policy still takes its history with it: the references point at the new table.
       let historyBefore = try counts()[2]
-      try connection.execute("DELETE FROM policy WHERE code = 'C-0'")
+      try connection.executeScript("DELETE FROM policy WHERE code = 'C-0'")
       #expect(try counts()[2] < historyBefore)
     }
   }

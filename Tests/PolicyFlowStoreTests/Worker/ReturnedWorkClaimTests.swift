@@ -74,8 +74,8 @@ struct ReturnedWorkClaimTests {
       #expect(status.failed.first?.error.contains("stopped 5 times") == true)
       #expect(status.pending == 0)
       let connection = try SQLiteConnection(path: path)
-      #expect(try connection.queryOne("SELECT count(DISTINCT policy_id) FROM cycle") { $0.int(at: 0) } == 39)
-      #expect(try connection.queryOne("SELECT count(*) FROM cycle") { $0.int(at: 0) } == 39)
+      #expect(try connection.queryOne("SELECT count(DISTINCT policy_id) FROM cycle") { try $0.int(at: 0) } == 39)
+      #expect(try connection.queryOne("SELECT count(*) FROM cycle") { try $0.int(at: 0) } == 39)
     }
   }
 

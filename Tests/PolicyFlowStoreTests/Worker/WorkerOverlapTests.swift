@@ -113,7 +113,7 @@ struct WorkerOverlapTests {
       try scenario.blocker.query(
         "SELECT lease_expires_ms FROM activity WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
         [.text(JSON.array(claim.activityIDs.map { .int(Int($0)) }).serialized())]
-      ) { $0.int64(at: 0) }
+      ) { try $0.int64(at: 0) }
     }
     #expect(try expiries(held) == [renewedUntil.milliseconds, renewedUntil.milliseconds])
     #expect(try expiries(expired) == [start.adding(milliseconds: 100).milliseconds])
@@ -171,13 +171,13 @@ struct WorkerOverlapTests {
       scenario,
       observe: { event in
         if case .claimed = event, !locked, scenario.events.count < 3 {
-          try? scenario.blocker.execute("BEGIN EXCLUSIVE")
+          try? scenario.blocker.executeScript("BEGIN EXCLUSIVE")
           locked = true
         }
       },
       sleep: { milliseconds in
         if locked {
-          try? scenario.blocker.execute("COMMIT")
+          try? scenario.blocker.executeScript("COMMIT")
           locked = false
         }
         Worker.sleep(milliseconds)

@@ -61,12 +61,12 @@ struct WorkerRetryTests {
         },
         sleep: { [unowned self] milliseconds in
           if milliseconds == 7, !locked, locksTaken < locks {
-            try! blocker.execute("BEGIN EXCLUSIVE")
+            try! blocker.executeScript("BEGIN EXCLUSIVE")
             locked = true
             locksTaken += 1
             retriesWhileLocked = 0
           } else if locked, retriesWhileLocked >= retriesPerLock {
-            try! blocker.execute("COMMIT")
+            try! blocker.executeScript("COMMIT")
             locked = false
           }
           Worker.sleep(min(milliseconds, 5))
@@ -75,7 +75,7 @@ struct WorkerRetryTests {
       return worker
     }
 
-    func count(_ sql: String) throws -> Int { try blocker.queryOne(sql) { $0.int(at: 0) } ?? -1 }
+    func count(_ sql: String) throws -> Int { try blocker.queryOne(sql) { try $0.int(at: 0) } ?? -1 }
   }
 
   @Test func busyCommitIsRetriedWithBackoffAndSucceeds() throws {
@@ -116,7 +116,7 @@ struct WorkerRetryTests {
   /// park it at its first busy commit.
   @Test func claimsLostToStoppedWorkersDoNotCountAgainstMaxAttempts() throws {
     let scenario = try Scenario(policies: 1)
-    try scenario.blocker.execute("UPDATE activity SET attempts = 3, expired_leases = 3")
+    try scenario.blocker.executeScript("UPDATE activity SET attempts = 3, expired_leases = 3")
     let worker = try scenario.run(maxAttempts: 2, retriesPerLock: 2, locks: 1)
     #expect(scenario.events.contains { if case .released = $0 { true } else { false } })
     #expect(!scenario.events.contains { if case .parked = $0 { true } else { false } })

@@ -1,5 +1,5 @@
 /// Why a database could not be brought to the schema this build knows.
-public enum SQLiteMigrationError: Error, Sendable {
+public enum MigrationError: Error, Sendable {
   /// The database records a schema version above the latest this build knows. It was refused
   /// before any change: running old code on a newer schema could damage data.
   case databaseIsNewer(path: String, databaseVersion: Int, latestKnownVersion: Int)
@@ -8,7 +8,7 @@ public enum SQLiteMigrationError: Error, Sendable {
   case migrationFailed(path: String, version: Int, name: String, currentVersion: Int, underlying: any Error)
 }
 
-extension SQLiteMigrationError: CustomStringConvertible {
+extension MigrationError: CustomStringConvertible {
   public var description: String {
     switch self {
     case .databaseIsNewer(let path, let databaseVersion, let latestKnownVersion):
@@ -18,5 +18,14 @@ extension SQLiteMigrationError: CustomStringConvertible {
       return "Migration \(version) (\(name)) failed on the database at \(path) and was rolled back; "
         + "the database stays at schema version \(currentVersion).\n\(underlying)"
     }
+  }
+}
+
+extension MigrationError {
+  /// Why the migrator itself stopped a migration (not the database).
+  public struct Refusal: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    init(_ description: String) { self.description = description }
   }
 }

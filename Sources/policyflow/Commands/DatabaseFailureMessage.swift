@@ -1,17 +1,29 @@
 import PolicyFlowStore
 
-/// An SQLite failure as the user reads it: one line that says what failed and what to do; the
+/// A database failure as the user reads it: one line that says what failed and what to do; the
 /// SQL statement only with `--verbose`, since it helps whoever debugs PolicyFlow, not whoever
 /// runs it.
-enum SQLiteFailure {
+enum DatabaseFailureMessage {
   /// `Writing to the store failed: database is locked (SQLite error 5). Another process …`.
-  static func message(_ error: SQLiteError) -> String {
-    "\(action(error.sql)) failed: \(error.message) (SQLite error \(error.code)). \(advice(error))"
+  static func message(_ error: any DatabaseFailure) -> String {
+    switch error {
+    case let error as SQLiteError:
+      "\(action(error.sql)) failed: \(error.message) (SQLite error \(error.code)). \(advice(error))"
+    case let error as PostgresError:
+      "\(action(error.sql)) failed: \(error.message) (PostgreSQL error \(error.sqlState)). \(advice(error))"
+    default: "The store failed: \(error.message)"
+    }
   }
 
   /// The line `--verbose` adds: the statement that failed, on one line.
-  static func sqlLine(_ error: SQLiteError) -> String? {
-    guard let sql = error.sql else { return nil }
+  static func sqlLine(_ error: any DatabaseFailure) -> String? {
+    let statement: String? =
+      switch error {
+      case let error as SQLiteError: error.sql
+      case let error as PostgresError: error.sql
+      default: nil
+      }
+    guard let sql = statement else { return nil }
     let words = sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
     return "  SQL: " + words.joined(separator: " ")
   }
@@ -37,6 +49,19 @@ enum SQLiteFailure {
     case 13: return "The disk is full; free some space, then try again."
     case 14: return "The file cannot be opened; check the path and the permissions of its folder."
     case 26: return "The file is not a store; point --db at a store, or create one with 'policyflow init'."
+    default: return "This is unexpected: run the command again with --verbose and report what it prints."
+    }
+  }
+
+  private static func advice(_ error: PostgresError) -> String {
+    switch error.sqlState.prefix(2) {
+    case "08": return "The connection to the server was lost; check that it is running and reachable, then try again."
+    case "28": return "The server refused the login; check the user and password (or .pgpass) in the URI."
+    case "3D": return "The database does not exist; create it (createdb NAME), then run 'policyflow init --db URI'."
+    case "42" where error.sqlState == "42501":
+      return "Your database login lacks a privilege this needs; ask the store's administrator."
+    case "53": return "The server is out of a resource (connections, disk or memory); try again later."
+    case "40": return "A concurrent change kept conflicting with this one; try again."
     default: return "This is unexpected: run the command again with --verbose and report what it prints."
     }
   }
