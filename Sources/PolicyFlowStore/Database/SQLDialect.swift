@@ -25,4 +25,24 @@ public enum SQLDialect: Hashable, Sendable {
     case .postgres: "\(column) IN (SELECT value FROM jsonb_array_elements_text(CAST(\(parameter) AS jsonb)))"
     }
   }
+
+  /// A query for the names of the database's tables (the store's own schema only).
+  var tableNamesQuery: String {
+    switch self {
+    case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    case .postgres: "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+    }
+  }
+
+  /// A query for the column names of the table named by the one parameter, in table order.
+  var columnNamesQuery: String {
+    switch self {
+    case .sqlite: "SELECT name FROM pragma_table_info(?) ORDER BY cid"
+    case .postgres:
+      """
+      SELECT column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position
+      """
+    }
+  }
 }

@@ -33,6 +33,7 @@ enum PolicyFlowCommand {
         name: "logic", abstract: "Evaluate JsonLogic expressions.",
         subcommands: [LogicEval.command]),
       Init.command,
+      StoreCopyCommand.command,
       WorkerCommand.command,
       QueueCommand.command,
       Demo.command,

@@ -44,7 +44,11 @@ enum StoreOptions {
   /// Opens the store; only `init` creates one (`create`), so a mistyped --db is an error, not a
   /// new empty store.
   static func open(_ invocation: Invocation, create: Bool = false) throws -> PolicyStore {
-    let path = path(invocation)
+    try open(location: path(invocation), create: create)
+  }
+
+  /// Opens the store at `path` (a file or a PostgreSQL URI), as ``open(_:create:)`` does.
+  static func open(location path: String, create: Bool) throws -> PolicyStore {
     if let refusal = refusal(path) { throw CommandFailure(message: refusal) }
     do {
       return try PolicyStore(path: path, create: create, upgradeProgress: { Terminal.error($0) })
