@@ -1,4 +1,5 @@
 import PolicyFlowCore
+import PolicyFlowStore
 
 #if canImport(Glibc)
   import Glibc
@@ -113,5 +114,12 @@ enum Bench {
         "the catalog in '\(directory)' does not load (run from the repository root or pass --catalog):\n\(findings)")
     }
     return catalog
+  }
+
+  /// Refuses a store that already holds policies: a benchmark measures a fresh book.
+  static func requireEmpty(_ store: PolicyStore) throws {
+    guard try !store.holdsPolicies() else {
+      throw BenchFailure("the store at \(store.path) already holds policies; give --db an empty database")
+    }
   }
 }

@@ -15,7 +15,9 @@ enum ImportBench {
     }
     let directory = try Bench.temporaryDirectory()
     defer { Bench.removeDirectory(directory) }
-    let store = try PolicyStore(path: "\(directory)/bench.db")
+    // `--db URI`: an empty PostgreSQL database instead of a file in the temporary directory.
+    let store = try PolicyStore(path: options.string("--db") ?? "\(directory)/bench.db")
+    try Bench.requireEmpty(store)
     try store.ensureAdministrator("bench")
     Bench.progress("import: \(count) policies, \(text.utf8.count / count) bytes each on average")
     let baseline = Bench.peakRSSKilobytes()
@@ -31,6 +33,7 @@ enum ImportBench {
       "seconds": Bench.rounded(elapsed, 3),
       "policies_per_sec": .int(Int(Double(created) / elapsed)),
       "average_policy_bytes": .int(text.utf8.count / count),
+      "store": store.dialect == .sqlite ? "sqlite" : "postgres",
       "synchronous": "FULL",
       "peak_rss_mb": Bench.rounded(Double(Bench.peakRSSKilobytes()) / 1024),
       "peak_rss_before_import_mb": Bench.rounded(Double(baseline) / 1024),

@@ -20,7 +20,8 @@ enum WorkerBench {
     _ = try Bench.loadCatalog(catalogDirectory)
     let directory = try Bench.temporaryDirectory()
     defer { if !options.flag("--keep") { Bench.removeDirectory(directory) } }
-    let path = "\(directory)/bench.db"
+    // `--db URI`: an empty PostgreSQL database instead of a file in the temporary directory.
+    let path = options.string("--db") ?? "\(directory)/bench.db"
 
     let setupStart = Bench.nanoseconds()
     try fill(path, count: count)
@@ -45,12 +46,15 @@ enum WorkerBench {
       reports.append(try JSON(parsing: try Bench.readFile(child.output)))
     }
     let wallSeconds = Bench.seconds(since: start)
-    return try summary(reports, count: count, workers: workers, batch: batch, wall: wallSeconds, setup: setupSeconds)
+    return try summary(
+      reports, count: count, workers: workers, batch: batch, wall: wallSeconds, setup: setupSeconds,
+      store: PostgresURI.isPostgres(path) ? "postgres" : "sqlite")
   }
 
   /// Creates the store and submits `count` generated policies, 10,000 per transaction.
   static func fill(_ path: String, count: Int) throws {
     let store = try PolicyStore(path: path)
+    try Bench.requireEmpty(store)
     try store.ensureAdministrator("bench")
     var generator = PolicyGenerator()
     var next = 0
@@ -61,7 +65,9 @@ enum WorkerBench {
     }
   }
 
-  static func summary(_ reports: [JSON], count: Int, workers: Int, batch: Int, wall: Double, setup: Double) throws
+  static func summary(
+    _ reports: [JSON], count: Int, workers: Int, batch: Int, wall: Double, setup: Double, store: String = "sqlite"
+  ) throws
     -> JSON
   {
     var processed = 0
@@ -95,6 +101,7 @@ enum WorkerBench {
       "policies": .int(processed),
       "workers": .int(workers),
       "batch": .int(batch),
+      "store": .string(store),
       "synchronous": "FULL",
       "seconds": Bench.rounded(seconds, 3),
       "policies_per_sec": .int(Int(Double(processed) / seconds)),

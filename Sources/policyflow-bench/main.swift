@@ -42,10 +42,10 @@ do {
     try options.allow(["--policies", "--catalog"], for: scenario)
     result = try CycleBench.run(options)
   case "worker":
-    try options.allow(["--policies", "--workers", "--batch", "--catalog", "--keep"], for: scenario)
+    try options.allow(["--policies", "--workers", "--batch", "--catalog", "--keep", "--db"], for: scenario)
     result = try WorkerBench.run(options)
   case "import":
-    try options.allow(["--policies"], for: scenario)
+    try options.allow(["--policies", "--db"], for: scenario)
     result = try ImportBench.run(options)
   case WorkerChild.name:
     try options.allow(["--db", "--catalog", "--owner", "--batch"], for: scenario)

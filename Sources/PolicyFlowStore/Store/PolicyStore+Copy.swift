@@ -125,6 +125,11 @@ extension PolicyStore {
     }
   }
 
+  /// Whether the store holds any policy.
+  public func holdsPolicies() throws -> Bool {
+    try db.queryOne("SELECT 1 FROM policy LIMIT 1", row: { _ in true }) ?? false
+  }
+
   private func columns(of table: String) throws -> [String] {
     try db.query(db.dialect.columnNamesQuery, [.text(table)]) { try $0.string(at: 0) }
   }
