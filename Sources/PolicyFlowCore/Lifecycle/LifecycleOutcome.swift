@@ -7,32 +7,47 @@ public struct LifecycleOutcome: Sendable, Hashable {
   public var status: PolicyStatus
   /// Which version the event touches, and whether one is made or removed.
   public var versionEffect: VersionEffect
-  /// Put the policy on the queue for a worker.
-  public var enqueuesForWorker: Bool
-  /// Withdraw the open pend reasons of this version; they stay in pend history, marked withdrawn.
-  public var withdrawsOpenPendReasons: Bool
-  /// Reverse the calculation results in force (cancellation). Whether a settlement is then
-  /// computed up to the cancellation date depends on the policy's `calculateOnCancellation`,
-  /// defaulting to its flow's.
-  public var reversesCalculationResults: Bool
+  /// What else the event does, in the order the store carries it out.
+  public var effects: [LifecycleEffect]
   /// The event changed nothing: a submit of a policy already In Process. It is still recorded.
   public var isIgnoredAsAlreadySubmitted: Bool
   /// The status-history row to append, with the time and actor the store knows.
   public var statusHistory: StatusHistoryRow
 
   public init(
-    status: PolicyStatus, versionEffect: VersionEffect, enqueuesForWorker: Bool = false,
-    withdrawsOpenPendReasons: Bool = false, reversesCalculationResults: Bool = false,
+    status: PolicyStatus, versionEffect: VersionEffect, effects: [LifecycleEffect] = [],
     isIgnoredAsAlreadySubmitted: Bool = false, statusHistory: StatusHistoryRow
   ) {
     self.status = status
     self.versionEffect = versionEffect
-    self.enqueuesForWorker = enqueuesForWorker
-    self.withdrawsOpenPendReasons = withdrawsOpenPendReasons
-    self.reversesCalculationResults = reversesCalculationResults
+    self.effects = effects
     self.isIgnoredAsAlreadySubmitted = isIgnoredAsAlreadySubmitted
     self.statusHistory = statusHistory
   }
+
+  /// Whether the policy goes on the queue for a worker.
+  public var enqueuesForWorker: Bool { effects.contains(.enqueueForWorker) }
+  /// Whether the open pend reasons of the version are withdrawn.
+  public var withdrawsOpenPendReasons: Bool { effects.contains(.withdrawOpenPendReasons) }
+  /// Whether the calculation results in force are reversed.
+  public var reversesCalculationResults: Bool { effects.contains(.reverseCalculationResults) }
+}
+
+/// One thing an accepted event does besides setting the status and recording it. The store
+/// carries out every effect in one place, with a switch over this enum: an effect added here
+/// cannot be forgotten there.
+public enum LifecycleEffect: Sendable, Hashable {
+  /// Put the policy on the queue for a worker.
+  case enqueueForWorker
+  /// Withdraw the open pend reasons of this version; they stay in pend history, marked withdrawn.
+  case withdrawOpenPendReasons
+  /// Put the results the cycle calculated in force, reversing whatever was in force for the gid
+  /// (an approval).
+  case approveCalculationResults
+  /// Reverse the calculation results in force (cancellation). Whether a settlement is then
+  /// computed up to the cancellation date depends on the policy's `calculateOnCancellation`,
+  /// defaulting to its flow's.
+  case reverseCalculationResults
 }
 
 /// Which version an event leaves current.

@@ -6,7 +6,7 @@
 ///
 /// ```swift
 /// let outcome = try policy.lifecycle(isLatest: true).outcome(of: .submit)
-/// if outcome.enqueuesForWorker { queue.push(policy.code) }
+/// if outcome.effects.contains(.enqueueForWorker) { queue.push(policy.code) }
 /// ```
 ///
 /// Where the table is terse, this is how it is read:
@@ -100,7 +100,7 @@ public struct PolicyLifecycle: Sendable, Hashable {
     // Edit | submit | In Process | queued for a worker
     case (.edit?, .submit):
       return LifecycleOutcome(
-        status: .inProcess, versionEffect: .sameVersion, enqueuesForWorker: true,
+        status: .inProcess, versionEffect: .sameVersion, effects: [.enqueueForWorker],
         statusHistory: row(event, .inProcess))
 
     // In Process | processed, a fatal message | Edit | messages kept for the user to fix
@@ -116,7 +116,8 @@ public struct PolicyLifecycle: Sendable, Hashable {
     // In Process | processed, clean | Approved
     case (.inProcess?, .processed(.clean)):
       return LifecycleOutcome(
-        status: .approved, versionEffect: .sameVersion, statusHistory: row(event, .approved))
+        status: .approved, versionEffect: .sameVersion, effects: [.approveCalculationResults],
+        statusHistory: row(event, .approved))
 
     // In Process | submit again | In Process | ignored and recorded ("already submitted")
     case (.inProcess?, .submit):
@@ -135,13 +136,13 @@ public struct PolicyLifecycle: Sendable, Hashable {
           status: .pended, versionEffect: .sameVersion, statusHistory: row(event, .pended))
       }
       return LifecycleOutcome(
-        status: .inProcess, versionEffect: .sameVersion, enqueuesForWorker: true,
+        status: .inProcess, versionEffect: .sameVersion, effects: [.enqueueForWorker],
         statusHistory: row(event, .inProcess))
 
     // Pended | edit | Edit | same version; open pend reasons are withdrawn (kept in pend history)
     case (.pended?, .edit):
       return LifecycleOutcome(
-        status: .edit, versionEffect: .sameVersion, withdrawsOpenPendReasons: true,
+        status: .edit, versionEffect: .sameVersion, effects: [.withdrawOpenPendReasons],
         statusHistory: row(event, .edit))
 
     // Approved, Canceled | edit | Edit | new version: same code and gid, version + 1, data copied
@@ -165,18 +166,19 @@ public struct PolicyLifecycle: Sendable, Hashable {
     case (.edit?, .cancel) where version > 1 && previousVersionStatus != .canceled,
       (.pended?, .cancel) where version > 1 && previousVersionStatus != .canceled:
       return LifecycleOutcome(
-        status: .canceled, versionEffect: .sameVersion, withdrawsOpenPendReasons: status == .pended,
-        reversesCalculationResults: true, statusHistory: row(event, .canceled))
+        status: .canceled, versionEffect: .sameVersion,
+        effects: (status == .pended ? [.withdrawOpenPendReasons] : []) + [.reverseCalculationResults],
+        statusHistory: row(event, .canceled))
     case (.approved?, .cancel) where isLatest:
       return LifecycleOutcome(
-        status: .canceled, versionEffect: .sameVersion, reversesCalculationResults: true,
+        status: .canceled, versionEffect: .sameVersion, effects: [.reverseCalculationResults],
         statusHistory: row(event, .canceled))
 
     // Edit, Pended (version 1) | decline | Canceled | an application declined or withdrawn; open
     // pend reasons withdrawn; nothing to reverse
     case (.edit?, .decline) where version == 1, (.pended?, .decline) where version == 1:
       return LifecycleOutcome(
-        status: .canceled, versionEffect: .sameVersion, withdrawsOpenPendReasons: status == .pended,
+        status: .canceled, versionEffect: .sameVersion, effects: status == .pended ? [.withdrawOpenPendReasons] : [],
         statusHistory: row(event, .canceled))
 
     // Anything not in this table is refused with a clear error and changes nothing.

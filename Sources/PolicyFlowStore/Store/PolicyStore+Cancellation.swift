@@ -73,33 +73,34 @@ extension PolicyStore {
       } catch let error as LogicError {
         throw StoreError(.invalidInput, "Policy \(code) cannot be canceled as of \(effectiveDate): \(error.message).")
       }
-      let reversed = try reverseResultsInForce(of: owner, at: now)
-      let reversedTotal = reversed.reduce(0) { $0 + $1.result.total }
-      let decision = reversed.isEmpty ? nil : PremiumCalculator.calculatesOnCancellation(terms.data, flow: terms.flow)
+      var reversed: [StoredCalculation] = []
+      var decision: (applies: Bool, setBy: String)?
       var settlement: CalculationResult?
-      if let decision, decision.applies, let flow = terms.flow, let period {
+      // What was in force is reversed; what was earned up to the date is settled when
+      // calculation on cancellation applies.
+      let reverse = {
+        reversed = try self.reverseResultsInForce(of: owner, at: now)
+        let paid = reversed.reduce(0) { $0 + $1.result.total }
+        decision = reversed.isEmpty ? nil : PremiumCalculator.calculatesOnCancellation(terms.data, flow: terms.flow)
+        guard let decision, decision.applies, let flow = terms.flow, let period else { return }
         do {
           settlement = try PremiumCalculator.settlement(
-            of: terms.data, flow: flow, premiumPaid: reversedTotal, period: period,
-            at: now.timestamp)
+            of: terms.data, flow: flow, premiumPaid: paid, period: period, at: now.timestamp)
         } catch let error as LogicError {
           throw StoreError(
             .invalidInput, "The cancellation as of \(effectiveDate) cannot be calculated: \(error.message)")
         }
-        if let settlement { try insertCalculation(settlement, for: owner, at: now, inForce: true) }
+        if let settlement { try self.insertCalculation(settlement, for: owner, at: now, inForce: true) }
       }
-      try db.execute(
-        "UPDATE policy SET status = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
-        [.text(transition.status.rawValue), .text(actor), .text(now.iso8601), .integer(stored.id)])
-      if transition.withdrawsOpenPendReasons { _ = try withdrawOpenPends(stored.id, at: now) }
+      try carryOut(
+        transition, on: VersionRow(stored), actor: actor, at: now, setsMaker: true,
+        note: "canceled as of \(effectiveDate)" + (reason.map { ": \($0)" } ?? ""), reversing: reverse)
+      let reversedTotal = reversed.reduce(0) { $0 + $1.result.total }
       let record = CancellationRecord(
         kind: .cancel, version: stored.policy.version, effectiveDate: effectiveDate, reason: reason, actor: actor,
         at: now.iso8601, calculated: decision.map { $0.applies && settlement != nil },
         calculationSetBy: decision?.setBy, fromInception: period?.isFromInception ?? false)
       try insertCancellation(record, policyID: stored.id, gid: stored.policy.gid)
-      var row = transition.statusHistory
-      row.note = "canceled as of \(effectiveDate)" + (reason.map { ": \($0)" } ?? "")
-      try recordStatus(of: stored, row, actor: actor, at: now)
       return CancellationOutcome(
         policy: try currentPolicy(code)!, record: record,
         currency: settlement?.currency ?? reversed.first?.result.currency,
@@ -126,17 +127,11 @@ extension PolicyStore {
               + "reasons. \(refusal)")
         }
       }
-      try db.execute(
-        "UPDATE policy SET status = ?, updated_at = ? WHERE id = ?",
-        [.text(transition.status.rawValue), .text(now.iso8601), .integer(stored.id)])
-      if transition.withdrawsOpenPendReasons { _ = try withdrawOpenPends(stored.id, at: now) }
+      try carryOut(transition, on: VersionRow(stored), actor: actor, at: now, note: "declined: \(reason)")
       let record = CancellationRecord(
         kind: .decline, version: stored.policy.version, effectiveDate: nil, reason: reason, actor: actor,
         at: now.iso8601, calculated: nil, calculationSetBy: nil, fromInception: false)
       try insertCancellation(record, policyID: stored.id, gid: stored.policy.gid)
-      var row = transition.statusHistory
-      row.note = "declined: \(reason)"
-      try recordStatus(of: stored, row, actor: actor, at: now)
       return record
     }
   }

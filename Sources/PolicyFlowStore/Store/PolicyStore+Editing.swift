@@ -67,14 +67,12 @@ extension PolicyStore {
       default:
         try db.execute(
           """
-          UPDATE policy SET status = ?, source = 'manual', process_flow = ?, access_group = ?,
-            last_changed_by = ?, data_changed_at = ?, updated_at = ?
+          UPDATE policy SET source = 'manual', process_flow = ?, access_group = ?, data_changed_at = ?
           WHERE id = ?
           """,
           [
-            .text(transition.status.rawValue), DatabaseValue(data[path: "processFlow"]?.stringValue),
-            DatabaseValue(data[path: "accessGroup"]?.stringValue), .text(actor),
-            .text(now.iso8601), .text(now.iso8601), .integer(stored.id),
+            DatabaseValue(data[path: "processFlow"]?.stringValue),
+            DatabaseValue(data[path: "accessGroup"]?.stringValue), .text(now.iso8601), .integer(stored.id),
           ])
         try storeData(policyID: stored.id, data.serialized())
       }
@@ -95,10 +93,11 @@ extension PolicyStore {
           )
         }
       }
-      let withdrawn = transition.withdrawsOpenPendReasons ? try withdrawOpenPends(stored.id, at: now) : 0
-      try recordStatus(
-        policyID: policyID, gid: stored.policy.gid, version: version, transition.statusHistory, actor: actor, at: now)
-      return EditResult(version: version, isNewVersion: policyID != stored.id, withdrawnPendReasons: withdrawn)
+      let carried = try carryOut(
+        transition, on: VersionRow(id: policyID, gid: stored.policy.gid, version: version), actor: actor, at: now,
+        setsMaker: true)
+      return EditResult(
+        version: version, isNewVersion: policyID != stored.id, withdrawnPendReasons: carried.withdrawnPendReasons)
     }
   }
 
@@ -136,16 +135,10 @@ extension PolicyStore {
       try db.execute(
         "UPDATE policy SET is_current = 1, last_changed_by = ?, updated_at = ? WHERE id = ?",
         [.text(actor), .text(now.iso8601), .integer(previous.id)])
-      var row = transition.statusHistory
-      row.note = row.note ?? "reverted: version \(stored.policy.version) removed"
-      try recordStatus(of: previous, row, actor: actor, at: now)
+      try carryOut(
+        transition, on: VersionRow(previous), actor: actor, at: now,
+        note: transition.statusHistory.note ?? "reverted: version \(stored.policy.version) removed")
       return try currentPolicy(code)!
     }
-  }
-
-  func withdrawOpenPends(_ policyID: Int64, at time: StoreTime) throws -> Int {
-    try db.execute(
-      "UPDATE pend_history SET is_open = 0, withdrawn_at = ? WHERE policy_id = ? AND is_open = 1",
-      [.text(time.iso8601), .integer(policyID)])
   }
 }

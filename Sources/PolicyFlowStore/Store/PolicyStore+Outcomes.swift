@@ -153,11 +153,9 @@ extension PolicyStore {
         .text(outcome.status.rawValue),
         DatabaseValue(outcome.flowCode), .text(worker), .text(text.outcome),
       ])
-    try db.execute(
-      "UPDATE policy SET status = ?, updated_at = ? WHERE id = ?",
-      [.text(transition.status.rawValue), .text(now.iso8601), .integer(policyID)])
-    let statusRowID = try recordStatus(
-      policyID: policyID, gid: stored.policy.gid, version: version, transition.statusHistory, actor: worker, at: now)
+    let statusRowID = try carryOut(
+      transition, on: VersionRow(stored), actor: worker, at: now, approving: outcome.calculation
+    ).statusRowID
     for reason in outcome.pendReasons {
       try db.execute(
         """
@@ -173,9 +171,5 @@ extension PolicyStore {
         ])
     }
     if let changedData = text.changedData { try storeData(policyID: policyID, changedData) }
-    if transition.status == .approved {
-      try approveResults(
-        outcome.calculation, of: ResultOwner(policyID: policyID, gid: stored.policy.gid, version: version), at: now)
-    }
   }
 }

@@ -116,15 +116,9 @@ extension PolicyStore {
       let remaining = open.filter { !chosen.contains($0.id) }.map(\.reason)
       let transition = try decide(
         stored.policy.lifecycle(isLatest: true), .resolve(openPendReasonsRemaining: remaining.count))
-      try recordStatus(of: stored, transition.statusHistory, actor: actor, at: now)
-      if transition.enqueuesForWorker {
-        // last_changed_by stays: it names who last edited or submitted the policy, the maker
-        // that maker-checker compares resolvers with, not the checker who resolved.
-        try db.execute(
-          "UPDATE policy SET status = ?, updated_at = ? WHERE id = ?",
-          [.text(transition.status.rawValue), .text(now.iso8601), .integer(stored.id)])
-        try enqueue(policyID: stored.id, actor: actor, at: now)
-      }
+      // last_changed_by stays: it names who last edited or submitted the policy, the maker that
+      // maker-checker compares resolvers with, not the checker who resolved.
+      try carryOut(transition, on: VersionRow(stored), actor: actor, at: now)
       return Resolution(
         resolved: open.filter { chosen.contains($0.id) }.map(\.reason), remaining: remaining,
         resubmitted: transition.enqueuesForWorker)

@@ -159,7 +159,7 @@ extension PolicyStore {
         .alreadyExists, "A policy with code '\(code)' already exists; edit it instead of importing it again.")
     }
     try storeData(policyID: id, dataText)
-    try recordStatus(policyID: id, gid: gid, version: 1, outcome.statusHistory, actor: actor, at: now)
+    try carryOut(outcome, on: VersionRow(id: id, gid: gid, version: 1), actor: actor, at: now)
     return CreatedPolicy(id: id, code: code, accessGroup: accessGroup)
   }
 
@@ -204,13 +204,8 @@ extension PolicyStore {
     let stored = try currentPolicy(code, for: try knownUser(actor))
     let outcome = try decide(stored.policy.lifecycle(isLatest: true), .submit)
     let now = clock()
-    try recordStatus(of: stored, outcome.statusHistory, actor: actor, at: now)
-    if outcome.isIgnoredAsAlreadySubmitted { return .alreadySubmitted }
-    try db.execute(
-      "UPDATE policy SET status = ?, last_changed_by = ?, updated_at = ? WHERE id = ?",
-      [.text(outcome.status.rawValue), .text(actor), .text(now.iso8601), .integer(stored.id)])
-    try enqueue(policyID: stored.id, actor: actor, at: now)
-    return .queued
+    try carryOut(outcome, on: VersionRow(stored), actor: actor, at: now, setsMaker: true)
+    return outcome.isIgnoredAsAlreadySubmitted ? .alreadySubmitted : .queued
   }
 
   /// Appends one status-history row to the version `policyID` (of `gid`, numbered `version`);

@@ -57,7 +57,7 @@ struct AllowedTransition: Sendable, CustomStringConvertible {
 
 private func allow(
   _ state: LifecycleState, _ event: LifecycleEvent, _ status: PolicyStatus, _ effect: VersionEffect,
-  enqueue: Bool = false, withdraw: Bool = false, reverse: Bool = false, ignored: Bool = false,
+  enqueue: Bool = false, withdraw: Bool = false, reverse: Bool = false, approve: Bool = false, ignored: Bool = false,
   row: (PolicyStatus, new: Bool), note: String? = nil
 ) -> AllowedTransition {
   // "In Process | submit again" is recorded as an event of its own: it changed nothing.
@@ -65,8 +65,10 @@ private func allow(
   return AllowedTransition(
     state: state, event: event,
     expected: LifecycleOutcome(
-      status: status, versionEffect: effect, enqueuesForWorker: enqueue, withdrawsOpenPendReasons: withdraw,
-      reversesCalculationResults: reverse, isIgnoredAsAlreadySubmitted: ignored,
+      status: status, versionEffect: effect,
+      effects: (withdraw ? [.withdrawOpenPendReasons] : []) + (enqueue ? [.enqueueForWorker] : [])
+        + (approve ? [.approveCalculationResults] : []) + (reverse ? [.reverseCalculationResults] : []),
+      isIgnoredAsAlreadySubmitted: ignored,
       statusHistory: StatusHistoryRow(event: name, status: row.0, isNewStatus: row.new, note: note)))
 }
 
@@ -101,8 +103,8 @@ let allowedTransitions: [AllowedTransition] = [
   allow(.inProcessV3, .processed(.fatal), .edit, .sameVersion, row: (.edit, new: true)),
   allow(.inProcessV1, .processed(.pends), .pended, .sameVersion, row: (.pended, new: true)),
   allow(.inProcessV3, .processed(.pends), .pended, .sameVersion, row: (.pended, new: true)),
-  allow(.inProcessV1, .processed(.clean), .approved, .sameVersion, row: (.approved, new: true)),
-  allow(.inProcessV3, .processed(.clean), .approved, .sameVersion, row: (.approved, new: true)),
+  allow(.inProcessV1, .processed(.clean), .approved, .sameVersion, approve: true, row: (.approved, new: true)),
+  allow(.inProcessV3, .processed(.clean), .approved, .sameVersion, approve: true, row: (.approved, new: true)),
   // In Process | submit again | In Process | ignored and recorded ("already submitted")
   allow(
     .inProcessV1, .submit, .inProcess, .sameVersion, ignored: true, row: (.inProcess, new: false),
