@@ -55,7 +55,7 @@ struct LibPQ: @unchecked Sendable {
   let clear: @convention(c) (Result) -> Void
 
   /// The library, loaded on first use; the error says what to install when it is missing.
-  static let loaded: Swift.Result<LibPQ, PostgresError> = load()
+  static let loaded: Swift.Result<LibPQ, PostgresError> = load(from: libraryNames)
 
   /// Where libpq is looked for, in order: the versioned name every Linux runtime package
   /// installs, the unversioned one of development packages, then macOS's.
@@ -71,8 +71,9 @@ struct LibPQ: @unchecked Sendable {
     try loaded.get()
   }
 
-  private static func load() -> Swift.Result<LibPQ, PostgresError> {
-    guard let handle = libraryNames.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_LOCAL) }).first else {
+  /// Opens the first of `names` that loads.
+  static func load(from names: [String]) -> Swift.Result<LibPQ, PostgresError> {
+    guard let handle = names.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_LOCAL) }).first else {
       return .failure(PostgresError(message: missingLibraryMessage))
     }
     do {
