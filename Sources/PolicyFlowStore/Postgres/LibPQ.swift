@@ -87,7 +87,8 @@ struct LibPQ: @unchecked Sendable {
     func symbol<F>(_ name: String) throws(PostgresError) -> F {
       guard let address = dlsym(handle, name) else {
         throw PostgresError(
-          message: "The libpq on this machine lacks \(name); it is too old for PolicyFlow. " + LibPQ.missingLibraryMessage)
+          message: "The libpq on this machine lacks \(name); it is too old for PolicyFlow. "
+            + LibPQ.missingLibraryMessage)
       }
       return unsafeBitCast(address, to: F.self)
     }

@@ -13,8 +13,10 @@ struct PostgresSQLTests {
     ("SELECT 'it''s ?', ?", "SELECT 'it''s ?', $1", 1),
     ("SELECT ? -- why?\n, ?", "SELECT $1 -- why?\n, $2", 2),
     ("SELECT /* a ? /* nested ? */ b? */ ?", "SELECT /* a ? /* nested ? */ b? */ $1", 1),
-    ("SELECT id FROM activity INDEXED BY activity_queued WHERE state = ?",
-     "SELECT id FROM activity  WHERE state = $1", 1),
+    (
+      "SELECT id FROM activity INDEXED BY activity_queued WHERE state = ?",
+      "SELECT id FROM activity  WHERE state = $1", 1
+    ),
     ("FROM t indexed by \"an index\" WHERE x", "FROM t  WHERE x", 0),
     ("FROM policy NOT INDEXED WHERE is_current = 1", "FROM policy  WHERE is_current = 1", 0),
     // Words that only contain the keywords, and the keywords inside literals, stay.

@@ -141,6 +141,7 @@ struct PostgresTransactionTests {
     #expect(try connection.transaction(.write, durability: .relaxed) { try setting() } == "off")
     #expect(try connection.transaction { try setting() } == "on")
     let relaxed = try PostgresConnection(uri: try newPostgresDatabase(), relaxedDurability: true)
-    #expect(try relaxed.transaction { try relaxed.queryOne("SHOW synchronous_commit") { try $0.string(at: 0) } } == "off")
+    #expect(
+      try relaxed.transaction { try relaxed.queryOne("SHOW synchronous_commit") { try $0.string(at: 0) } } == "off")
   }
 }

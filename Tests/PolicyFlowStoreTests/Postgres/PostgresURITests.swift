@@ -41,10 +41,10 @@ struct PostgresURITests {
     #expect(LibPQ.libraryNames == ["libpq.so.5", "libpq.so", "libpq.5.dylib"])
   }
 
-
   @Test func errorsDescribeTheirConditionAndSQLButNoValues() {
     let error = PostgresError(sqlState: "23505", message: "duplicate key", sql: "INSERT INTO t VALUES ($1)")
-    #expect(error.description == "PostgreSQL error 23505 (unique_violation): duplicate key\n  SQL: INSERT INTO t VALUES ($1)")
+    #expect(
+      error.description == "PostgreSQL error 23505 (unique_violation): duplicate key\n  SQL: INSERT INTO t VALUES ($1)")
     #expect(error.isConstraintViolation && !error.isTransient)
     #expect(PostgresError(sqlState: "40001", message: "").isTransient)
     #expect(PostgresError(sqlState: "08006", message: "").isTransient)
