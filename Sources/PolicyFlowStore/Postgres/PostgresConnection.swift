@@ -58,8 +58,9 @@ public final class PostgresConnection: DatabaseConnection {
     location = PostgresURI.redacted(uri)
     self.relaxedDurability = relaxedDurability
     guard PostgresURI.isPostgres(uri) else {
+      // Not quoted: text that is not a URI may be a key=value string holding a password.
       throw PostgresError(
-        message: "'\(location)' is not a PostgreSQL URI; write it as postgresql://user@host:5432/database")
+        message: "the database location is not a PostgreSQL URI; write it as postgresql://user@host:5432/database")
     }
     guard let handle = libpq.connectdb(uri) else {
       throw PostgresError(sqlState: "08001", message: "cannot connect to \(location): libpq is out of memory")

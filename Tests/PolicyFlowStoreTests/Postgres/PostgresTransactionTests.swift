@@ -113,6 +113,19 @@ struct PostgresTransactionTests {
     #expect(try connection.queryOne("SELECT 40 + ?", [2]) { try $0.int(at: 0) } == 42)
   }
 
+  /// A statement already prepared meets the lost session when it runs, and may have run: it is
+  /// not sent again but fails as transient, and the next statement reconnects.
+  @Test func aStatementThatMayHaveRunIsNotSentAgain() throws {
+    let uri = try newCounter()
+    let connection = try PostgresConnection(uri: uri)
+    try increment(connection)
+    try terminateSession(of: connection, uri: uri)
+    let error = try #require(throws: PostgresError.self) { try increment(connection) }
+    #expect(error.isTransient)
+    try increment(connection)
+    #expect(try count(connection) == 2)
+  }
+
   private func terminateSession(of connection: PostgresConnection, uri: String) throws {
     let pid = try #require(try connection.queryOne("SELECT pg_backend_pid()") { try $0.int64(at: 0) })
     let admin = try PostgresConnection(uri: uri)
