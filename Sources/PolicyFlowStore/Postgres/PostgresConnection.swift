@@ -133,3 +133,10 @@ public final class PostgresConnection: DatabaseConnection {
 
 @available(*, unavailable, message: "A connection has a single owner; open one per thread or worker.")
 extension PostgresConnection: Sendable {}
+
+extension PostgresConnection: CustomReflectable {
+  /// Only the location: `dump` and debuggers must not show the passwords kept for scrubbing.
+  public var customMirror: Mirror {
+    Mirror(self, children: ["location": location, "relaxedDurability": relaxedDurability])
+  }
+}

@@ -90,5 +90,8 @@ struct PostgresConnectionTests {
     let connection = try PostgresConnection(
       uri: server.uri(database: "postgres").replacing("user=postgres", with: "user=postgres&password=hunter2"))
     #expect(connection.location == server.uri(database: "postgres"))
+    var dumped = ""
+    dump(connection, to: &dumped)
+    #expect(!dumped.contains("hunter"))
   }
 }
