@@ -9,7 +9,7 @@ struct PostgresConnectionTests {
     DatabaseValue.integer(0), .integer(-42), .integer(Int64.max), .integer(Int64.min),
     .text(""), .text("it's \"quoted\" \\ back"), .text("Zürich 東京 🚗 ?1"),
     .blob([]), .blob([0, 1, 0x5C, 0x78, 0xFF]),
-    .real(0.1), .real(-2.5e-300), .real(1e300),
+    .real(0.1), .real(-2.5e-300), .real(1e300), .real(.infinity), .real(-.infinity),
     .null,
   ])
   func valuesRoundTrip(_ value: DatabaseValue) throws {

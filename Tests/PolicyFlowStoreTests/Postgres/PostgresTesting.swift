@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import PolicyFlowStore
 import PolicyFlowTestSupport
 import Testing
@@ -19,4 +21,18 @@ func newPostgresDatabase() throws -> String {
 /// A connection to a fresh, empty database on the tests' own server.
 func newPostgresConnection() throws -> PostgresConnection {
   try PostgresConnection(uri: newPostgresDatabase())
+}
+
+/// Runs `body(0)`, `body(1)`… each on a thread of its own, all at once, and waits for them: for
+/// tests whose transactions must overlap, which a thread pool may run one after the other.
+func onSeparateThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+  let group = DispatchGroup()
+  for index in 0..<count {
+    group.enter()
+    Thread {
+      body(index)
+      group.leave()
+    }.start()
+  }
+  group.wait()
 }

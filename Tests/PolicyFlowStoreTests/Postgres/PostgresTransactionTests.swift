@@ -84,19 +84,51 @@ struct PostgresTransactionTests {
 
   @Test func concurrentIncrementsAllCount() throws {
     let uri = try newCounter()
-    let failures = Mutex<[String]>([])
-    DispatchQueue.concurrentPerform(iterations: 2) { _ in
+    let shared = SharedCounts()
+    onSeparateThreads(2) { _ in
       do {
         let connection = try PostgresConnection(uri: uri)
         for _ in 0..<20 {
           try connection.transaction { try increment(connection) }
         }
       } catch {
-        failures.withLock { $0.append("\(error)") }
+        shared.failures.withLock { $0.append("\(error)") }
       }
     }
-    #expect(failures.withLock { $0 } == [])
+    #expect(shared.failures.withLock { $0 } == [])
     #expect(try count(PostgresConnection(uri: uri)) == 40)
+  }
+
+  /// Two transactions that lock two rows in opposite orders: PostgreSQL breaks the deadlock by
+  /// failing one (40P01), which runs again once the other has committed.
+  @Test func aDeadlockRunsTheLoserAgain() throws {
+    let uri = try newPostgresDatabase()
+    try PostgresConnection(uri: uri).executeScript(
+      "CREATE TABLE counter (id bigint PRIMARY KEY, n bigint NOT NULL); INSERT INTO counter VALUES (1, 0), (2, 0)")
+    let shared = SharedCounts()
+    onSeparateThreads(2) { index in
+      do {
+        let connection = try PostgresConnection(uri: uri)
+        let (first, second): (Int64, Int64) = index == 0 ? (1, 2) : (2, 1)
+        var isFirstAttempt = true
+        try connection.transaction {
+          shared.attempts.add(1, ordering: .relaxed)
+          try connection.execute("UPDATE counter SET n = n + 1 WHERE id = ?", [.integer(first)])
+          if isFirstAttempt {
+            isFirstAttempt = false
+            shared.holding.add(1, ordering: .relaxed)
+            for _ in 0..<1000 where shared.holding.load(ordering: .relaxed) < 2 { usleep(2_000) }
+          }
+          try connection.execute("UPDATE counter SET n = n + 1 WHERE id = ?", [.integer(second)])
+        }
+      } catch {
+        shared.failures.withLock { $0.append("\(error)") }
+      }
+    }
+    #expect(shared.failures.withLock { $0 } == [])
+    #expect(shared.attempts.load(ordering: .relaxed) == 3)
+    let counts = try PostgresConnection(uri: uri).query("SELECT n FROM counter ORDER BY id") { try $0.int(at: 0) }
+    #expect(counts == [2, 2])
   }
 
   /// The server ends the session (an administrator, a restart): the next transaction
@@ -157,4 +189,11 @@ struct PostgresTransactionTests {
     #expect(
       try relaxed.transaction { try relaxed.queryOne("SHOW synchronous_commit") { try $0.string(at: 0) } } == "off")
   }
+}
+
+/// What the threads of one test count and report.
+private final class SharedCounts: Sendable {
+  let attempts = Atomic<Int>(0)
+  let holding = Atomic<Int>(0)
+  let failures = Mutex<[String]>([])
 }
