@@ -74,7 +74,7 @@ struct LibPQ: @unchecked Sendable {
   /// Opens the first of `names` that loads.
   static func load(from names: [String]) -> Swift.Result<LibPQ, PostgresError> {
     guard let handle = names.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_LOCAL) }).first else {
-      return .failure(PostgresError(message: missingLibraryMessage))
+      return .failure(PostgresError(sqlState: "58P01", message: missingLibraryMessage))
     }
     do {
       return .success(try LibPQ(handle: handle))
@@ -87,6 +87,7 @@ struct LibPQ: @unchecked Sendable {
     func symbol<F>(_ name: String) throws(PostgresError) -> F {
       guard let address = dlsym(handle, name) else {
         throw PostgresError(
+          sqlState: "58P01",
           message: "The libpq on this machine lacks \(name); it is too old for PolicyFlow. "
             + LibPQ.missingLibraryMessage)
       }

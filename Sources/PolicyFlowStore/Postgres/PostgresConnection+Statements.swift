@@ -12,6 +12,33 @@ extension PostgresConnection {
     return libpq.cmdTuples(result).flatMap { Int(String(cString: $0)) } ?? 0
   }
 
+  /// Runs an INSERT of one row into a table keyed by an integer `id` and returns the new row's
+  /// id, read through a `RETURNING id` the driver appends (PostgreSQL has no last-insert id).
+  ///
+  /// What SQLite reads from `last_insert_rowid()`; the store's converted interface requires it.
+  ///
+  /// - Throws: ``PostgresError`` `02000` (no_data) when the statement inserted no row (an
+  ///   `ON CONFLICT DO NOTHING` that met a conflict): there is no new id to return.
+  public func insert(_ sql: String, _ arguments: [DatabaseValue]) throws -> Int64 {
+    let returning: String
+    if let cached = returningStatements[sql] {
+      returning = cached
+    } else {
+      returning = sql + "\nRETURNING id"
+      if returningStatements.count < Self.cacheLimit {
+        returningStatements[sql] = returning
+      }
+    }
+    var id: Int64?
+    try forEachRow(returning, arguments) { row in
+      if id == nil { id = try row.int64(at: 0) }
+    }
+    guard let id else {
+      throw PostgresError(sqlState: "02000", message: "the INSERT added no row, so there is no new id", sql: sql)
+    }
+    return id
+  }
+
   public func forEachRow(_ sql: String, _ arguments: [DatabaseValue], _ body: (any DatabaseRow) throws -> Void)
     throws
   {
@@ -108,11 +135,9 @@ extension PostgresConnection {
     if message == nil {
       message = Self.message(libpq.resultErrorMessage(result))
     }
-    var sqlState = libpq.resultErrorField(result, PQ.fieldSQLState).map { String(cString: $0) }
-    if sqlState == nil, !isConnected {
-      // libpq's own reports of a dropped connection carry no code.
-      sqlState = "08006"
-    }
+    // libpq's own reports (a dropped connection above all) carry no code.
+    let sqlState =
+      libpq.resultErrorField(result, PQ.fieldSQLState).map { String(cString: $0) } ?? (isConnected ? "XX000" : "08006")
     let text = message.map(scrubbed) ?? ""
     throw remember(PostgresError(sqlState: sqlState, message: text.isEmpty ? "no message" : text, sql: sql))
   }

@@ -31,7 +31,9 @@ public final class PostgresConnection: DatabaseConnection {
   var preparedCount = 0
   /// Translations by store SQL text; they do not depend on the session.
   var translations: [String: PostgresSQL] = [:]
-  /// Bounds of both caches. Store SQL is a fixed set of texts, far below this; a caller that
+  /// ``insert(_:_:)``'s statements with their `RETURNING id`, by store SQL text.
+  var returningStatements: [String: String] = [:]
+  /// Bounds of the caches. Store SQL is a fixed set of texts, far below this; a caller that
   /// builds SQL texts from data gets correct, unprepared statements past it.
   static let cacheLimit = 2000
 
@@ -60,6 +62,7 @@ public final class PostgresConnection: DatabaseConnection {
     guard PostgresURI.isPostgres(uri) else {
       // Not quoted: text that is not a URI may be a key=value string holding a password.
       throw PostgresError(
+        sqlState: "22023",
         message: "the database location is not a PostgreSQL URI; write it as postgresql://user@host:5432/database")
     }
     guard let handle = libpq.connectdb(uri) else {
