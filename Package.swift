@@ -40,20 +40,27 @@ let package = Package(
       exclude: ["cases"],
       swiftSettings: swiftSettings
     ),
+    // A throwaway PostgreSQL server for tests (`ThrowawayPostgres`), shared by the test targets.
+    .target(
+      name: "PolicyFlowTestSupport",
+      dependencies: ["PolicyFlowStore"],
+      path: "Tests/PolicyFlowTestSupport",
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "PolicyFlowCoreTests",
-      dependencies: ["PolicyFlowCore"],
+      dependencies: ["PolicyFlowCore", "PolicyFlowTestSupport"],
       exclude: ["Fixtures"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "PolicyFlowStoreTests",
-      dependencies: ["PolicyFlowStore"],
+      dependencies: ["PolicyFlowStore", "PolicyFlowTestSupport"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "policyflowTests",
-      dependencies: ["policyflow", "policyflow-bench", "PolicyFlowCore", "PolicyFlowStore"],
+      dependencies: ["policyflow", "policyflow-bench", "PolicyFlowCore", "PolicyFlowStore", "PolicyFlowTestSupport"],
       swiftSettings: swiftSettings
     ),
   ],
