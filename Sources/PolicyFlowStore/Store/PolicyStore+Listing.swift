@@ -51,10 +51,10 @@ extension PolicyStore {
           (SELECT c.flow FROM cycle c WHERE c.policy_id = p.id AND c.version = p.version ORDER BY c.id DESC LIMIT 1),
           p.process_flow) AS listed_flow
         FROM policy p
-        WHERE p.is_current = 1 AND p.code > ?1 AND (?2 IS NULL OR p.status = ?2)
+        WHERE p.is_current = 1 AND p.code > ?1 AND (CAST(?2 AS text) IS NULL OR p.status = ?2)
           AND (p.access_group IS NULL OR ?4 = 1 OR \(db.dialect.isOneOfStrings("p.access_group", jsonArray: "?5")))
       ) AS listed
-      WHERE ?3 IS NULL OR listed_flow = ?3
+      WHERE CAST(?3 AS text) IS NULL OR listed_flow = ?3
       ORDER BY code LIMIT ?6
       """,
       [

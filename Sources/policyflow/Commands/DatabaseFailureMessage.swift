@@ -9,6 +9,9 @@ enum DatabaseFailureMessage {
     switch error {
     case let error as SQLiteError:
       "\(action(error.sql)) failed: \(error.message) (SQLite error \(error.code)). \(advice(error))"
+    case let error as PostgresError where error.sqlState == "58P01":
+      // libpq is missing: the message says which package to install.
+      error.message
     case let error as PostgresError:
       "\(action(error.sql)) failed: \(error.message) (PostgreSQL error \(error.sqlState)). \(advice(error))"
     default: "The store failed: \(error.message)"
@@ -20,6 +23,9 @@ enum DatabaseFailureMessage {
     let statement: String? =
       switch error {
       case let error as SQLiteError: error.sql
+      case let error as PostgresError where error.sqlState == "58P01":
+        // libpq is missing: the message says which package to install.
+        error.message
       case let error as PostgresError: error.sql
       default: nil
       }
@@ -54,6 +60,10 @@ enum DatabaseFailureMessage {
   }
 
   private static func advice(_ error: PostgresError) -> String {
+    if error.sqlState == "08001" {
+      return "Check the URI (host or socket directory, port, database, user), that the server is running, and that "
+        + "the database exists (createdb NAME); then try again."
+    }
     switch error.sqlState.prefix(2) {
     case "08": return "The connection to the server was lost; check that it is running and reachable, then try again."
     case "28": return "The server refused the login; check the user and password (or .pgpass) in the URI."
