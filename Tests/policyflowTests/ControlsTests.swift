@@ -1,5 +1,6 @@
 import Foundation
 import PolicyFlowCore
+import PolicyFlowTestSupport
 import Testing
 
 /// Declining applications, maker-checker, authority per role, reserved fields and history,
@@ -17,8 +18,8 @@ import Testing
     return code
   }
 
-  @Test func aDeclinedApplicationIsClosedAndLeavesThePendList() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func aDeclinedApplicationIsClosedAndLeavesThePendList(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
     try store.addUsers([("uw", ["--roles", "underwriter"]), ("outsider", [])])
     let code = try pended(store)
     let refused = try store.run(["policies", "decline", code, "--reason", "risk declined", "--as", "outsider"])
@@ -59,8 +60,8 @@ import Testing
 
   /// Whoever imported, edited or submitted the version's data may not check it. The edit makes
   /// the entry manual, which Data quality has a second person review (maker-checker).
-  @Test func makerCheckerKeepsEveryMakerOfTheDataFromResolvingIt() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func makerCheckerKeepsEveryMakerOfTheDataFromResolvingIt(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
     let roles = ["--roles", "policy-administrator,underwriter"]
     try store.addUsers(["importer", "editor", "submitter", "checker"].map { ($0, roles) })
     let (path, code) = try store.writeExample("health-pended-sum-assured.json")
@@ -83,8 +84,8 @@ import Testing
   /// A resolution within an underwriter's authority holds for the sum it was given on: a later
   /// version with a larger sum pends again, whatever `reattach` says, and goes to the role whose
   /// authority covers it.
-  @Test func authorityHoldsForTheDataItWasGivenOn() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func authorityHoldsForTheDataItWasGivenOn(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
     try store.addUsers([
       ("uw", ["--roles", "underwriter"]), ("senior", ["--roles", "senior-underwriter"]),
       ("clerk", ["--roles", "policy-administrator"]),
@@ -116,8 +117,8 @@ import Testing
     #expect(resolution == ["2 1"], "the resolution records the version and data it was given on")
   }
 
-  @Test func engineFieldsInADocumentAreRefused() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func engineFieldsInADocumentAreRefused(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
     let (path, code) = try store.writeExample("health-approved.json") {
       $0.set(path: "status", to: "Approved")
       $0.set(path: "gid", to: "0b7d5f0e-0000-4000-8000-000000000000")
@@ -146,8 +147,8 @@ import Testing
     #expect(replaced.stderr.contains("\n  \(file.path):2: status: is reserved for the engine"))
   }
 
-  @Test func historyShowsEveryCycleWithItsMessagesAndPendReasons() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func historyShowsEveryCycleWithItsMessagesAndPendReasons(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
     try store.addUsers([("uw", ["--roles", "underwriter"])])
     let code = try pended(store)
     try store.succeed(["pends", "resolve", code, "--all", "--note", "fine", "--as", "uw"])

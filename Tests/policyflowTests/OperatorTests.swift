@@ -1,6 +1,7 @@
 import Foundation
 import PolicyFlowCore
 import PolicyFlowStore
+import PolicyFlowTestSupport
 import Testing
 
 /// The operator commands end to end: import to outcome, pends within rights, edit, revert,
@@ -14,7 +15,7 @@ import Testing
       "policy", "policy_data", "status_history", "pend_history", "cycle", "activity", "app_user", "calculation",
     ]
     return try tables.map { table in
-      try store.query("SELECT * FROM \(table) ORDER BY rowid") { row in
+      try store.query("SELECT * FROM \(table) ORDER BY 1") { row in
         (0..<row.columnCount).map { "\(row.value(at: $0))" }.joined(separator: "|")
       }.joined(separator: "\n")
     }.joined(separator: "\n--\n")
@@ -22,8 +23,8 @@ import Testing
 
   /// A store with users: `uw` an underwriter, `admin1` a data-quality administrator, `outsider`
   /// with no roles, `north` an underwriter of data access group north.
-  func storeWithUsers() throws -> StoreFixture {
-    let store = try StoreFixture()
+  func storeWithUsers(_ kind: TestStore = .sqlite) throws -> StoreFixture {
+    let store = try StoreFixture(kind)
     for (name, options) in [
       ("uw", ["--roles", "underwriter"]), ("clerk", ["--roles", "policy-administrator"]), ("outsider", []),
       ("north", ["--roles", "underwriter", "--groups", "north"]),
@@ -56,8 +57,10 @@ import Testing
       ?? ""
   }
 
-  @Test func pendIsResolvedByAnUnderwriterAndTheResubmittedPolicyIsApproved() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func pendIsResolvedByAnUnderwriterAndTheResubmittedPolicyIsApproved(_ kind: TestStore)
+    throws
+  {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-pended-sum-assured.json")
     #expect(try status(store, code) == "Pended")
     let listed = try JSON(parsing: try store.run(["pends", "list", "--json"]).stdout)
@@ -92,8 +95,10 @@ import Testing
 
   /// An import may create policies only in data access groups its user holds; every record
   /// outside them is named with its file and line, and nothing is imported.
-  @Test func anImportIntoGroupsTheUserDoesNotHoldNamesEveryRecordAndKeepsNothing() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func anImportIntoGroupsTheUserDoesNotHoldNamesEveryRecordAndKeepsNothing(
+    _ kind: TestStore
+  ) throws {
+    let store = try storeWithUsers(kind)
     let file = store.directory.appendingPathComponent("groups.jsonl")
     let lines = [("G-1", "north"), ("G-2", "south"), ("G-3", nil), ("G-4", "west")].map { code, group in
       let member = group.map { #", "accessGroup": "\#($0)""# } ?? ""
@@ -122,8 +127,10 @@ import Testing
 
   /// An import with bad records and records outside the user's groups names both in one run
   /// (the bad records decide the exit code), so that the user mends everything at once.
-  @Test func anImportWithBadRecordsAlsoNamesTheRecordsOutsideTheUsersGroups() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func anImportWithBadRecordsAlsoNamesTheRecordsOutsideTheUsersGroups(_ kind: TestStore)
+    throws
+  {
+    let store = try storeWithUsers(kind)
     let file = store.directory.appendingPathComponent("mixed.jsonl")
     try [
       #"{"code": "M-1", "lineOfBusiness": "health", "brand": "b", "accessGroup": "north"}"#,
@@ -149,8 +156,8 @@ import Testing
 
   /// `show` lists the messages of the last cycle, from its stored outcome: a cycle replaces
   /// them, and the earlier cycles keep theirs for `explain`.
-  @Test func showListsTheMessagesOfTheLastCycleOnly() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func showListsTheMessagesOfTheLastCycleOnly(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-fatal-under-age.json")
     #expect(try status(store, code) == "Edit")
     func messages() throws -> [JSON] {
@@ -205,8 +212,8 @@ import Testing
     #expect(try dump(store) == before)
   }
 
-  @Test func authorityLimitsWhatAnUnderwriterMayResolve() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func authorityLimitsWhatAnUnderwriterMayResolve(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     // The underwriting step's authority goes up to a sum assured of 2,000,000.00.
     let code = try process(store, "health-pended-sum-assured.json") { $0.set(path: "sumAssured", to: 300_000_000) }
     let before = try dump(store)
@@ -216,8 +223,8 @@ import Testing
     #expect(try dump(store) == before)
   }
 
-  @Test func makerCheckerRefusesTheUserWhoSubmittedThePolicy() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func makerCheckerRefusesTheUserWhoSubmittedThePolicy(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-pended-sum-assured.json", as: "uw")
     let before = try dump(store)
     let refused = try store.run(["pends", "resolve", code, "--all", "--note", "x", "--as", "uw"])
@@ -226,8 +233,8 @@ import Testing
     #expect(try dump(store) == before)
   }
 
-  @Test func dataAccessGroupHidesAndProtectsAPolicy() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func dataAccessGroupHidesAndProtectsAPolicy(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-pended-sum-assured.json") { $0.set(path: "accessGroup", to: "north") }
     #expect(try JSON(parsing: try store.run(["policies", "list", "--json", "--as", "uw"]).stdout) == [])
     #expect(try JSON(parsing: try store.run(["pends", "list", "--json", "--as", "uw"]).stdout) == [])
@@ -242,8 +249,8 @@ import Testing
     #expect(allowed.exitCode == 0, "\(allowed.stderr)")
   }
 
-  @Test func unknownUserMayNotImportOrEdit() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func unknownUserMayNotImportOrEdit(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-approved.json")
     let before = try dump(store)
     let file = Self.examples.appendingPathComponent("group-approved.json").path
@@ -257,8 +264,10 @@ import Testing
     #expect(try dump(store) == before)
   }
 
-  @Test func editOfAnApprovedPolicyMakesVersionTwoAndRevertRestoresVersionOne() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func editOfAnApprovedPolicyMakesVersionTwoAndRevertRestoresVersionOne(
+    _ kind: TestStore
+  ) throws {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-approved.json")
     let edited = try store.run([
       "policies", "edit", code, "--set", #"policyholder.email="new@example.org""#, "--as", "clerk",
@@ -283,8 +292,10 @@ import Testing
 
   /// MANUAL_ENTRY_REVIEW reattaches: resolving it lets the policy through on that data, and an
   /// edit brings it back.
-  @Test func reattachingReasonHoldsForTheDataItWasResolvedOnAndReturnsAfterAnEdit() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func reattachingReasonHoldsForTheDataItWasResolvedOnAndReturnsAfterAnEdit(
+    _ kind: TestStore
+  ) throws {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-pended-manual-entry.json")
     #expect(try status(store, code) == "Pended")
     let resolved = try store.run(["pends", "resolve", code, "--all", "--note", "entry checked", "--as", "clerk"])
@@ -314,8 +325,10 @@ import Testing
     #expect(second.exitCode == 0, "\(second.stderr)")
   }
 
-  @Test func editWithADataFileReplacesTheDocumentAndBadValuesAreUsageErrors() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func editWithADataFileReplacesTheDocumentAndBadValuesAreUsageErrors(_ kind: TestStore)
+    throws
+  {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-fatal-invalid-data.json")
     #expect(try status(store, code) == "Edit")
     var fixed = try JSON(parsing: try store.run(["policies", "show", code, "--json"]).stdout)[path: "data"]!
@@ -336,8 +349,8 @@ import Testing
     #expect(both.exitCode == 64)
   }
 
-  @Test func editThatWouldBreakEngineFieldsIsRefusedLikeAnImport() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func editThatWouldBreakEngineFieldsIsRefusedLikeAnImport(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-fatal-invalid-data.json")
     let before = try dump(store)
     let refused = try store.run([
@@ -349,8 +362,8 @@ import Testing
     #expect(try dump(store) == before)
   }
 
-  @Test func submittingSeveralPoliciesIsAllOrNothing() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func submittingSeveralPoliciesIsAllOrNothing(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let files = ["health-approved.json", "group-approved.json"].map { Self.examples.appendingPathComponent($0).path }
     #expect(try store.run(["policies", "import"] + files + ["--as", "tester"]).exitCode == 0)
     let before = try dump(store)
@@ -363,8 +376,8 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM activity") == 2)
   }
 
-  @Test func listFiltersByStatusAndFlow() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func listFiltersByStatusAndFlow(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     _ = try process(store, "health-approved.json")
     _ = try process(store, "health-pended-sum-assured.json")
     _ = try process(store, "group-approved.json")
@@ -380,8 +393,9 @@ import Testing
     #expect(bad.stderr.contains("Did you mean 'Approved'?"))
   }
 
-  @Test func editOfAPendedPolicyWithdrawsItsPendsAndKeepsTheVersion() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func editOfAPendedPolicyWithdrawsItsPendsAndKeepsTheVersion(_ kind: TestStore) throws
+  {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-pended-sum-assured.json")
     let edited = try store.run(["policies", "edit", code, "--set", "sumAssured=10000000", "--as", "clerk"])
     #expect(edited.exitCode == 0, "\(edited.stderr)")
@@ -409,8 +423,8 @@ import Testing
     #expect(try dump(store) == before)
   }
 
-  @Test func editWhileInProcessIsRefused() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func editWhileInProcessIsRefused(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let file = Self.examples.appendingPathComponent("health-approved.json").path
     #expect(try store.run(["policies", "import", file, "--submit", "--as", "tester"]).exitCode == 0)
     let before = try dump(store)
@@ -420,16 +434,16 @@ import Testing
     #expect(try dump(store) == before)
   }
 
-  @Test func cancelRefusesADateThatIsNotOnTheCalendar() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func cancelRefusesADateThatIsNotOnTheCalendar(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-approved.json")
     let badDate = try store.run(["policies", "cancel", code, "--date", "2026-02-30", "--as", "clerk"])
     #expect(badDate.exitCode == 64)
     #expect(try status(store, code) == "Approved")
   }
 
-  @Test func revertKeepsTheRemovedVersionsHistory() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func revertKeepsTheRemovedVersionsHistory(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-approved.json")
     #expect(try store.run(["policies", "edit", code, "--set", "maxUsers=1", "--as", "clerk"]).exitCode == 0)
     #expect(try store.run(["policies", "revert", code, "--as", "clerk"]).exitCode == 0)
@@ -441,15 +455,16 @@ import Testing
     #expect(explained[path: "cycle.status"] == "Approved", "explain shows version 1's own cycle")
   }
 
-  @Test func resolvingKeepsTheMakerForMakerChecker() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func resolvingKeepsTheMakerForMakerChecker(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-pended-sum-assured.json", as: "clerk")
     #expect(try store.run(["pends", "resolve", code, "--all", "--note", "ok", "--as", "uw"]).exitCode == 0)
     #expect(try store.query("SELECT last_changed_by FROM policy") { try $0.string(at: 0) } == ["clerk"])
   }
 
-  @Test func accessGroupMustBeANameAndOnlyAnAdministratorMayClearIt() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func accessGroupMustBeANameAndOnlyAnAdministratorMayClearIt(_ kind: TestStore) throws
+  {
+    let store = try storeWithUsers(kind)
     let file = store.directory.appendingPathComponent("grouped.json")
     var policy = try JSON(
       parsing: String(contentsOf: Self.examples.appendingPathComponent("health-approved.json"), encoding: .utf8))
@@ -474,8 +489,8 @@ import Testing
     #expect(try dump(store) == before)
   }
 
-  @Test func explainUsesTheSnapshotNotTodaysFiles() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func explainUsesTheSnapshotNotTodaysFiles(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     // Process with a copy of the catalog, then change the rule's description in the copy.
     let catalog = store.directory.appendingPathComponent("catalog")
     for folder in ["flows", "rules"] {
@@ -518,15 +533,18 @@ import Testing
 
     // An outcome stored before conditions were left to the snapshot carries its own, and
     // explain shows that one.
-    let connection = try SQLiteConnection(path: store.db)
+    let connection = try TestStore.connect(store.db)
     try connection.execute(
-      "UPDATE cycle SET outcome = json_set(outcome, '$.pendReasons[0].condition', json(?))", [.text(#"{"old":1}"#)])
+      kind == .sqlite
+        ? "UPDATE cycle SET outcome = json_set(outcome, '$.pendReasons[0].condition', json(?))"
+        : "UPDATE cycle SET outcome = jsonb_set(CAST(outcome AS jsonb), '{pendReasons,0,condition}', CAST(? AS jsonb))",
+      [.text(#"{"old":1}"#)])
     let older = try JSON(parsing: try store.run(["policies", "explain", "HP-2026-000102", "--json"]).stdout)
     #expect(older[path: "cycle.pendReasons.0.condition"] == ["old": 1])
   }
 
-  @Test func pendsListFiltersByReasonStepFlowAndAge() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func pendsListFiltersByReasonStepFlowAndAge(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     _ = try process(store, "health-pended-sum-assured.json")
     _ = try process(store, "group-pended-large-group.json")
     func count(_ filters: [String]) throws -> Int {
@@ -542,8 +560,8 @@ import Testing
     #expect(try store.run(["pends", "list", "--older-than", "soon"]).exitCode == 64)
   }
 
-  @Test func usersAreManagedByAdministratorsOnly() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func usersAreManagedByAdministratorsOnly(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let refused = try store.run(["users", "add", "eve", "--as", "uw"])
     #expect(refused.exitCode == 77)
     #expect(refused.stderr.contains("only administrators"))
@@ -557,8 +575,8 @@ import Testing
 
   /// An administrator changes a user's rights in place (they used to be removed and added
   /// again), and the new rights count from the next command on.
-  @Test func usersUpdateChangesRightsInPlace() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func usersUpdateChangesRightsInPlace(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let code = try process(store, "health-pended-sum-assured.json")
     let before = try store.run(["pends", "resolve", code, "--all", "--note", "x", "--as", "outsider"])
     #expect(before.exitCode == 77)
@@ -591,8 +609,8 @@ import Testing
 
   /// A filter that lists nothing because it names no pend reason, step or flow of the catalog
   /// (a typo, usually) says so on stderr, with the nearest name; the list itself stays empty.
-  @Test func pendsListWarnsAboutAFilterTheCatalogDoesNotKnow() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func pendsListWarnsAboutAFilterTheCatalogDoesNotKnow(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     _ = try process(store, "health-pended-sum-assured.json")
     let typo = try store.run(["pends", "list", "--reason", "SUM_ASURED_REVIEW", "--json", "--as", "tester"])
     #expect(typo.exitCode == 0)
@@ -607,8 +625,8 @@ import Testing
   /// Listing as a name the store does not know (the login name, when neither --as nor
   /// POLICYFLOW_USER is given) shows only policies outside data access groups, and says so
   /// when there are any in a group: such a list is not everything there is.
-  @Test func listingAsANameTheStoreDoesNotKnowSaysWhatIsLeftOut() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func listingAsANameTheStoreDoesNotKnowSaysWhatIsLeftOut(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     _ = try process(store, "health-approved.json")
     let ungrouped = try store.run(["policies", "list"], environment: ["POLICYFLOW_USER": "stranger"])
     #expect(ungrouped.stderr.isEmpty, "nothing is left out while no policy is in a group")
@@ -638,8 +656,8 @@ import Testing
 
   /// The commands that change policies print, with --json, what a script needs to go on: what
   /// was imported (or every finding, exit 65), what was queued, and the version left current.
-  @Test func changingCommandsPrintJSONForScripts() throws {
-    let store = try storeWithUsers()
+  @Test(arguments: TestStore.all) func changingCommandsPrintJSONForScripts(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
     let file = store.directory.appendingPathComponent("two.jsonl")
     try [
       #"{"code": "S-1", "lineOfBusiness": "health", "brand": "b"}"#,

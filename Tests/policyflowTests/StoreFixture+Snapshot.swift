@@ -8,7 +8,7 @@ extension StoreFixture {
       "policy", "policy_data", "status_history", "pend_history", "cycle", "activity", "app_user", "calculation",
     ]
     return try tables.map { table in
-      try query("SELECT * FROM \(table) ORDER BY rowid") { row in
+      try query("SELECT * FROM \(table) ORDER BY 1") { row in
         (0..<row.columnCount).map { "\(row.value(at: $0))" }.joined(separator: "|")
       }.joined(separator: "\n")
     }.joined(separator: "\n--\n")

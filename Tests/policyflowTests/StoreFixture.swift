@@ -1,21 +1,26 @@
 import Foundation
 import PolicyFlowCore
 import PolicyFlowStore
+import PolicyFlowTestSupport
 import Testing
 
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// A fresh temporary directory with a store path, plus helpers to start worker processes and
-/// read the store afterwards.
+/// A fresh temporary directory with a store (an SQLite file in it, or a PostgreSQL database on
+/// the tests' own server), plus helpers to start worker processes and read the store afterwards.
 final class StoreFixture {
   let directory: URL
-  var db: String { directory.appendingPathComponent("policyflow.sqlite").path }
+  /// The store's `--db`: a file path or a PostgreSQL URI.
+  let db: String
+  let kind: TestStore
 
   /// A fresh store whose administrator is `tester`, the actor the tests act as.
-  init() throws {
+  init(_ kind: TestStore = .sqlite) throws {
     directory = try PolicyFlowBinary.temporaryDirectory()
+    self.kind = kind
+    db = try kind.newLocation(in: directory.path)
     let created = try run(["init", "--admin", "tester"])
     precondition(created.exitCode == 0, "policyflow init failed: \(created.stderr)")
   }
@@ -57,7 +62,7 @@ final class StoreFixture {
 
   /// Reads the store directly.
   func query<T>(_ sql: String, row: (any DatabaseRow) throws -> T) throws -> [T] {
-    let connection = try SQLiteConnection(path: db)
+    let connection = try TestStore.connect(db)
     return try connection.query(sql, row: row)
   }
 
@@ -73,9 +78,11 @@ final class StoreFixture {
     #expect(try count("SELECT count(*) FROM activity") == 0, "every activity acknowledged")
     #expect(try count("SELECT count(*) FROM cycle") == expected, "one cycle per policy")
     #expect(
-      try count("SELECT count(*) FROM (SELECT policy_id FROM cycle GROUP BY policy_id HAVING count(*) != 1)") == 0)
+      try count("SELECT count(*) FROM (SELECT policy_id FROM cycle GROUP BY policy_id HAVING count(*) != 1) AS odd")
+        == 0)
     #expect(
-      try count("SELECT count(*) FROM (SELECT policy_id FROM status_history GROUP BY policy_id HAVING count(*) != 3)")
+      try count(
+        "SELECT count(*) FROM (SELECT policy_id FROM status_history GROUP BY policy_id HAVING count(*) != 3) AS odd")
         == 0,
       "one status-history row per transition")
   }

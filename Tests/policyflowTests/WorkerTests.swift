@@ -1,6 +1,7 @@
 import Foundation
 import PolicyFlowCore
 import PolicyFlowStore
+import PolicyFlowTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -59,8 +60,8 @@ import Testing
     #expect(try Data(contentsOf: URL(fileURLWithPath: store.db)) == before)
   }
 
-  @Test func eachExampleReachesItsOutcomeWithItsRows() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func eachExampleReachesItsOutcomeWithItsRows(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
     let examples = PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies")
     let files = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".json") }
       .sorted()
@@ -84,10 +85,15 @@ import Testing
     // Every policy sent back to Edit has a fatal message in the outcome of its cycle.
     #expect(
       try store.count(
-        """
-        SELECT count(DISTINCT c.policy_id) FROM cycle c, json_each(c.outcome, '$.messages') m
-        WHERE c.status = 'Edit' AND m.value ->> 'severity' = 'fatal'
-        """) == byStatus["Edit"] ?? -1)
+        kind == .sqlite
+          ? """
+          SELECT count(DISTINCT c.policy_id) FROM cycle c, json_each(c.outcome, '$.messages') m
+          WHERE c.status = 'Edit' AND m.value ->> 'severity' = 'fatal'
+          """
+          : """
+          SELECT count(DISTINCT c.policy_id) FROM cycle c, jsonb_array_elements(CAST(c.outcome AS jsonb) -> 'messages') m
+          WHERE c.status = 'Edit' AND m ->> 'severity' = 'fatal'
+          """) == byStatus["Edit"] ?? -1)
     #expect(try store.count("SELECT count(*) FROM catalog_snapshot") == 1)
     #expect(
       try store.count(
@@ -127,8 +133,10 @@ import Testing
     #expect(show.stderr.contains("changed outside PolicyFlow. Restore the policy from a backup of the store."))
   }
 
-  @Test func secondSubmitIsRecordedAsAlreadySubmittedWithoutASecondActivity() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func secondSubmitIsRecordedAsAlreadySubmittedWithoutASecondActivity(_ kind: TestStore)
+    throws
+  {
+    let store = try StoreFixture(kind)
     try store.importGenerated(1)
     let again = try store.run(["policies", "submit", "GEN-0", "--as", "tester"])
     #expect(again.exitCode == 0)
@@ -137,8 +145,10 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM status_history WHERE note = 'already submitted'") == 1)
   }
 
-  @Test func workerKilledMidQueueAndRestartedProcessesEveryPolicyExactlyOnce() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func workerKilledMidQueueAndRestartedProcessesEveryPolicyExactlyOnce(
+    _ kind: TestStore
+  ) throws {
+    let store = try StoreFixture(kind)
     try store.importGenerated(10_000)
     for delay in [300_000, 700_000, 1_200_000] as [useconds_t] {
       let worker = try store.startWorker(["--batch", "50", "--lease", "1"])
@@ -153,8 +163,9 @@ import Testing
     try store.expectEveryPolicyProcessedExactlyOnce(10_000)
   }
 
-  @Test func twoWorkerProcessesOnOneFileProcessEachPolicyExactlyOnce() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func twoWorkerProcessesOnOneFileProcessEachPolicyExactlyOnce(_ kind: TestStore) throws
+  {
+    let store = try StoreFixture(kind)
     try store.importGenerated(3_000)
     let first = try store.startWorker(["--drain", "--batch", "25"])
     let second = try store.startWorker(["--drain", "--batch", "25"])
@@ -165,8 +176,8 @@ import Testing
     #expect(workers.count == 2, "both workers took part")
   }
 
-  @Test func stoppedWorkerLosesItsLeaseAndItsLateCommitIsRejected() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func stoppedWorkerLosesItsLeaseAndItsLateCommitIsRejected(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
     try store.importGenerated(20)
     let stalled = try store.startWorker(
       ["--batch", "100", "--lease", "1", "--poll-interval", "50"],
@@ -207,8 +218,8 @@ import Testing
 
   /// A worker holds up to two batches (one committing, the next computing): a stop claims
   /// nothing more and commits what it holds, then exits 0 with no lease left.
-  @Test func sigtermCommitsTheBatchesInHandAndExitsZero() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func sigtermCommitsTheBatchesInHandAndExitsZero(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
     try store.importGenerated(200)
     let worker = try store.startWorker(
       ["--batch", "50", "--poll-interval", "50"], environment: ["POLICYFLOW_TEST_COMMIT_DELAY_MS": "500"])
@@ -238,10 +249,10 @@ import Testing
     #expect(text.contains("policyflow_cycle_latency_seconds_count"))
   }
 
-  @Test func queueShowsAndRetriesFailedActivities() throws {
-    let store = try StoreFixture()
+  @Test(arguments: TestStore.all) func queueShowsAndRetriesFailedActivities(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
     try store.importGenerated(2)
-    let connection = try SQLiteConnection(path: store.db)
+    let connection = try TestStore.connect(store.db)
     try connection.executeScript("UPDATE activity SET state = 'failed', attempts = 5, last_error = 'disk I/O error'")
     let shown = try store.run(["queue", "--json"])
     let report = try JSON(parsing: shown.stdout)

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyFlowCore
+import PolicyFlowTestSupport
 import Testing
 
 @testable import PolicyFlowStore
@@ -36,14 +37,14 @@ struct LedgerInvariantTests {
   static let stepsPerSequence = 12
   static let cancellationDates = ["2025-12-01", "2026-01-01", "2026-01-10", "2026-04-01", "2026-12-31", "2027-02-01"]
 
-  @Test func theRowsOfEveryPolicyAddUpToWhatIsInForce() throws {
+  @Test(arguments: TestStore.all) func theRowsOfEveryPolicyAddUpToWhatIsInForce(_ kind: TestStore) throws {
     let catalog = try #require(ClaimTests.catalog)
     let template = try JSON(
       parsing: String(
         contentsOf: WorkerRetryTests.packageRoot.appendingPathComponent(
           "examples/policies/health-approved.json"),
         encoding: .utf8))
-    try withTemporaryDatabase { path in
+    try withTemporaryStore(kind) { path in
       let store = try PolicyStore(path: path, durability: .normal)
       try store.ensureAdministrator("tester")
       try store.snapshot(catalog)

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyFlowCore
+import PolicyFlowTestSupport
 import Testing
 
 @testable import PolicyFlowStore
@@ -37,8 +38,8 @@ struct PendClaimTests {
     store.clock = { time }
   }
 
-  @Test func twoOperatorsAreGivenDifferentPoliciesOldestFirst() throws {
-    try withTemporaryDatabase { path in
+  @Test(arguments: TestStore.all) func twoOperatorsAreGivenDifferentPoliciesOldestFirst(_ kind: TestStore) throws {
+    try withTemporaryStore(kind) { path in
       let store = try pendedStore(path)
       #expect(try store.openPends().count == 3)
       let ann = try #require(try store.claimNextPend(actor: "ann", leaseMilliseconds: 60_000))
@@ -52,8 +53,8 @@ struct PendClaimTests {
     }
   }
 
-  @Test func aClaimLapsesAfterItsLeaseAndCannotBeRenewedOnceTaken() throws {
-    try withTemporaryDatabase { path in
+  @Test(arguments: TestStore.all) func aClaimLapsesAfterItsLeaseAndCannotBeRenewedOnceTaken(_ kind: TestStore) throws {
+    try withTemporaryStore(kind) { path in
       let store = try pendedStore(path)
       at(store, 0)
       let ann = try #require(try store.claimNextPend(actor: "ann", leaseMilliseconds: 1_000))
@@ -68,8 +69,8 @@ struct PendClaimTests {
     }
   }
 
-  @Test func onlyPendsTheUserMayResolveAreOffered() throws {
-    try withTemporaryDatabase { path in
+  @Test(arguments: TestStore.all) func onlyPendsTheUserMayResolveAreOffered(_ kind: TestStore) throws {
+    try withTemporaryStore(kind) { path in
       let store = try pendedStore(path)
       #expect(try store.claimNextPend(actor: "clerk", leaseMilliseconds: 60_000) == nil, "no underwriter role")
       #expect(throws: StoreError.self) { try store.claimNextPend(actor: "nobody", leaseMilliseconds: 60_000) }

@@ -1,4 +1,5 @@
 import PolicyFlowCore
+import PolicyFlowTestSupport
 import Testing
 
 @testable import PolicyFlowStore
@@ -10,8 +11,8 @@ struct PolicyCreationTests {
     ["code": .string(code), "lineOfBusiness": "health", "brand": "b"]
   }
 
-  @Test func aCodeTheStoreHasIsRefusedWithASentence() throws {
-    try withTemporaryDatabase { path in
+  @Test(arguments: TestStore.all) func aCodeTheStoreHasIsRefusedWithASentence(_ kind: TestStore) throws {
+    try withTemporaryStore(kind) { path in
       let store = try PolicyStore(path: path)
       try store.ensureAdministrator("tester")
       try store.createPolicy(Self.document("P-1"), source: .manual, actor: "tester")
@@ -87,8 +88,8 @@ struct PolicyCreationTests {
 
   /// Records in data access groups the importing user does not hold are all named, with file
   /// and line, and nothing is kept.
-  @Test func anImportOutsideTheUsersGroupsNamesEveryRecord() throws {
-    try withTemporaryDatabase { path in
+  @Test(arguments: TestStore.all) func anImportOutsideTheUsersGroupsNamesEveryRecord(_ kind: TestStore) throws {
+    try withTemporaryStore(kind) { path in
       let store = try PolicyStore(path: path)
       try store.ensureAdministrator("admin")
       try store.addUser(PolicyStore.User(name: "clerk", groups: ["north"]), by: "admin")
@@ -107,8 +108,8 @@ struct PolicyCreationTests {
 
   /// Progress is read on the reading thread and shown on this one, also for a file that
   /// delivers no batch at all because every record is bad.
-  @Test func anImportOfOnlyBadRecordsStillReportsProgress() throws {
-    try withTemporaryDatabase { path in
+  @Test(arguments: TestStore.all) func anImportOfOnlyBadRecordsStillReportsProgress(_ kind: TestStore) throws {
+    try withTemporaryStore(kind) { path in
       let store = try PolicyStore(path: path)
       try store.ensureAdministrator("admin")
       let text = (1...10_000).map { #"{"code": "B-\#($0)", "lineOfBusiness": "health"}"# }.joined(separator: "\n")

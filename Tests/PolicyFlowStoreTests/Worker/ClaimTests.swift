@@ -14,10 +14,8 @@ struct ClaimTests {
 
   /// A store at `path` (migrated as far as `migrations` go) with the administrator "tester" and
   /// the shipped catalog's snapshot.
-  static func catalogStore(_ path: String, migrations: [Migration] = StoreSchema.sqliteMigrations) throws
-    -> (PolicyStore, Catalog)
-  {
-    let store = try PolicyStore(path: path, migrations: migrations)
+  static func catalogStore(_ path: String, migrations: [Migration]? = nil) throws -> (PolicyStore, Catalog) {
+    let store = try migrations.map { try PolicyStore(path: path, migrations: $0) } ?? PolicyStore(path: path)
     try store.ensureAdministrator("tester")
     let catalog = try #require(Self.catalog)
     try store.snapshot(catalog)
