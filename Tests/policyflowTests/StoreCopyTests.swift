@@ -1,0 +1,99 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
+import PolicyFlowTestSupport
+import Testing
+
+/// `policyflow store copy` through the binary: a store moved to PostgreSQL and back keeps every
+/// row, a target that holds anything is refused, and only an administrator may copy.
+@Suite(.serialized) struct StoreCopyTests {
+  /// A store with a day's work in it: policies approved, pended, resolved, edited, reverted,
+  /// canceled and queued, so that every table has rows.
+  func busyStore(_ kind: TestStore) throws -> StoreFixture {
+    let store = try StoreFixture(kind)
+    try store.succeed(["users", "add", "uma", "--roles", "underwriter", "--as", "tester"])
+    try store.succeed(["users", "add", "carl", "--roles", "policy-administrator", "--as", "tester"])
+    let examples = PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies").path
+    try store.succeed(["policies", "import", examples, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    try store.succeed(["pends", "resolve", "HP-2026-000102", "--all", "--note", "seen", "--as", "uma"])
+    try store.succeed(["worker", "--drain"])
+    try store.succeed(["policies", "cancel", "HP-2026-000101", "--date", "2026-04-01", "--as", "carl"])
+    try store.succeed([
+      "policies", "edit", "HP-2026-000102", "--set", "policyholder.email=\"x@example.de\"", "--as", "carl",
+    ])
+    try store.succeed(["policies", "revert", "HP-2026-000102", "--as", "carl"])
+    try store.importGenerated(3, prefix: "QUEUED")
+    return store
+  }
+
+  /// Every row of every table, in key order, as text: equal in two stores that hold the same.
+  func rows(_ location: String) throws -> [String: [String]] {
+    let connection = try TestStore.connect(location)
+    var tables: [String: [String]] = [:]
+    for table in [
+      "app_user", "catalog_snapshot", "policy", "policy_data", "status_history", "cycle", "pend_history",
+      "calculation", "cancellation", "activity", "pend_claim",
+    ] {
+      tables[table] = try connection.query("SELECT * FROM \(table) ORDER BY 1") { row in
+        (0..<row.columnCount).map { "\(row.columnName(at: $0))=\(row.value(at: $0))" }.joined(separator: "|")
+      }
+    }
+    return tables
+  }
+
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func aStoreMovedToPostgreSQLAndBackKeepsEveryRow() throws {
+    let source = try busyStore(.sqlite)
+    let original = try rows(source.db)
+    #expect(original.filter { $0.value.isEmpty }.keys.sorted() == ["pend_claim"], "every other table has rows")
+
+    let postgres = try TestStore.postgres.newLocation(in: source.directory.path)
+    let up = try PolicyFlowBinary.run([
+      "store", "copy", "--from", source.db, "--to", postgres, "--as", "tester", "--json",
+    ])
+    #expect(up.exitCode == 0, "\(up.stderr)")
+    let report = try JSON(parsing: up.stdout)
+    #expect(report[path: "tables"]?.arrayValue?.count == 11)
+    #expect(try rows(postgres) == original, "every row arrives as it was")
+
+    let back = source.directory.appendingPathComponent("back.sqlite").path
+    let down = try PolicyFlowBinary.run(["store", "copy", "--from", postgres, "--to", back, "--as", "tester"])
+    #expect(down.exitCode == 0, "\(down.stderr)")
+    #expect(down.stdout.contains("every table verified"))
+    #expect(try rows(back) == original, "and comes back as it was")
+
+    // The moved store works: the queued policies are processed there, and ids go on from where
+    // the source left them.
+    let worker = try PolicyFlowBinary.run(["worker", "--drain", "--db", postgres])
+    #expect(worker.exitCode == 0, "\(worker.stderr)")
+    let listed = try PolicyFlowBinary.run(["policies", "list", "--status", "In Process", "--db", postgres])
+    #expect(listed.stdout.split(separator: "\n").count == 1, "only the header: \(listed.stdout)")
+    let highest = try TestStore.connect(source.db).queryOne("SELECT max(id) FROM status_history") {
+      try $0.int64(at: 0)
+    }
+    let next = try TestStore.connect(postgres).queryOne(
+      "SELECT min(id) FROM status_history WHERE id > ?", [.integer(highest ?? 0)]
+    ) { try $0.optionalInt64(at: 0) }
+    #expect(next == (highest ?? 0) + 1)
+  }
+
+  @Test(arguments: TestStore.all) func aTargetThatHoldsAnythingIsRefusedAndLeftAsItWas(_ kind: TestStore) throws {
+    let source = try busyStore(.sqlite)
+    let target = try StoreFixture(kind)
+    let before = try rows(target.db)
+    let refused = try PolicyFlowBinary.run(["store", "copy", "--from", source.db, "--to", target.db, "--as", "tester"])
+    #expect(refused.exitCode == 1)
+    #expect(refused.stderr.contains("is not empty (its table app_user has rows)"), "\(refused.stderr)")
+    #expect(try rows(target.db) == before)
+  }
+
+  @Test func onlyAnAdministratorOfTheSourceMayCopyIt() throws {
+    let source = try busyStore(.sqlite)
+    let target = source.directory.appendingPathComponent("copy.sqlite").path
+    let refused = try PolicyFlowBinary.run(["store", "copy", "--from", source.db, "--to", target, "--as", "carl"])
+    #expect(refused.exitCode == 77)
+    #expect(refused.stderr.contains("only administrators may"), "\(refused.stderr)")
+    #expect(try rows(target).values.allSatisfy(\.isEmpty), "nothing was copied")
+  }
+}
