@@ -102,7 +102,7 @@ extension PolicyStore {
     guard let stored else {
       throw StoreError(.notFound, "No policy with code '\(code)'" + (version.map { " and version \($0)" } ?? "") + ".")
     }
-    let user: User? = try reader.map { try self.user($0) } ?? nil
+    let user: User? = try reader.map { try self.readingUser($0) } ?? nil
     guard PolicyStore.mayAccess(user, accessGroup: stored.accessGroup) else {
       let group = stored.accessGroup ?? ""
       guard user != nil || reader == nil else {

@@ -39,7 +39,7 @@ extension PolicyStore {
     status: String? = nil, flow: String? = nil, after: String? = nil, limit: Int? = nil, readBy reader: String? = nil
   ) throws -> [PolicySummary] {
     precondition(limit.map { $0 > 0 } ?? true, "a page holds at least one policy")
-    let user: User? = try reader.map { try self.user($0) } ?? nil
+    let user: User? = try reader.map { try self.readingUser($0) } ?? nil
     // One statement for the page, walking the current codes in order from `after`: a policy's
     // flow is that of the last cycle of its version (one index probe per policy listed), else its
     // own processFlow. Data access is checked here, not on the rows read, so a page is never cut

@@ -20,7 +20,7 @@ extension PolicyStore {
 
   /// Open pend reasons of current versions the reader may see, oldest first.
   public func openPends(_ filter: PendFilter = PendFilter(), readBy reader: String? = nil) throws -> [OpenPend] {
-    let user: User? = try reader.map { try self.user($0) } ?? nil
+    let user: User? = try reader.map { try self.readingUser($0) } ?? nil
     var conditions = ["h.is_open = 1", "p.is_current = 1"]
     var arguments: [DatabaseValue] = []
     if let reason = filter.reason {

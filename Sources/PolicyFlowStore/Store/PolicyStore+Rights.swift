@@ -3,6 +3,7 @@ import PolicyFlowCore
 extension PolicyStore {
   /// The user acting, who must be known to the store to change anything.
   public func knownUser(_ name: String) throws -> User {
+    try requireActing(as: name)
     guard let user = try user(name) else {
       let hasUsers = try db.queryOne("SELECT 1 FROM app_user LIMIT 1", row: { _ in true }) ?? false
       let hint =
@@ -13,6 +14,25 @@ extension PolicyStore {
         .notPermitted, "User '\(name)' is not known to this store, so it may not change anything; \(hint).")
     }
     return user
+  }
+
+  /// On PostgreSQL, refuses to act as `name` unless it is the connected login's user, or that
+  /// login is an administrator's (or owns the store): there, who acts is who the server
+  /// authenticated, not who `--as` says. Nothing is refused on SQLite.
+  public func requireActing(as name: String) throws {
+    guard let login = databaseLogin, name != login, !loginOwnsStore else { return }
+    if try user(login)?.isAdmin == true { return }
+    throw StoreError(
+      .notPermitted,
+      "You are connected to this store as database login '\(login)', so you act as user '\(login)'; acting as "
+        + "'\(name)' (--as, POLICYFLOW_USER) needs an administrator's login.")
+  }
+
+  /// The user `name` reading the store (nil when the store does not know the name), refused
+  /// like ``requireActing(as:)`` when it is not who the server says is connected.
+  func readingUser(_ name: String) throws -> User? {
+    try requireActing(as: name)
+    return try user(name)
   }
 
   /// Whether `user` may see and change a policy of `accessGroup` (nil when reading as an

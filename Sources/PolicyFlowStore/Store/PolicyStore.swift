@@ -23,6 +23,12 @@ public final class PolicyStore {
   public var clock: @Sendable () -> StoreTime = StoreTime.now
   /// Catalogs loaded from snapshots, by hash.
   let catalogCache = Mutex<[String: Catalog]>([:])
+  /// On PostgreSQL, the database login connected: the user every command acts as (see
+  /// ``requireActing(as:)``). Nil on SQLite, where `--as` is self-declared.
+  public private(set) var databaseLogin: String?
+  /// Whether the login owns the store's tables (or is a superuser): it could change any row
+  /// anyway, so it may act as any user, as an administrator's login may.
+  private(set) var loginOwnsStore = false
 
   /// Opens (creating when missing) and migrates the store at `path`: an SQLite file's path, or a
   /// PostgreSQL connection URI (`postgresql://…` or `postgres://…`). A store written by a newer
@@ -88,6 +94,17 @@ public final class PolicyStore {
     if let upgradeProgress, upgraded, let last = applied.last {
       let tenths = (StoreTime.now().milliseconds - started.milliseconds + 50) / 100
       upgradeProgress("Upgraded the store to schema version \(last) in \(tenths / 10).\(tenths % 10) s.")
+    }
+    if db.dialect == .postgres {
+      let identity = try db.queryOne(
+        """
+        SELECT session_user, r.rolsuper OR pg_has_role(session_user, t.tableowner, 'MEMBER')
+        FROM pg_roles r, pg_tables t
+        WHERE r.rolname = session_user AND t.schemaname = current_schema() AND t.tablename = 'policy'
+        """
+      ) { (try $0.string(at: 0), try $0.bool(at: 1)) }
+      databaseLogin = identity?.0
+      loginOwnsStore = identity?.1 ?? false
     }
   }
 

@@ -11,8 +11,11 @@ enum StoreSchema {
   }
 
   static let postgresMigrations: [Migration] = [
-    Migration(version: 9, name: "the store's schema as of version 9", sql: PostgresSchema.version9)
+    Migration(version: 9, name: "the store's schema as of version 9", sql: PostgresSchema.version9),
+    Migration(version: 10, name: version10Name, sql: postgresVersion10),
   ]
+
+  static let version10Name = "roles and row-level security for data access groups (PostgreSQL only)"
 
   static let sqliteMigrations: [Migration] = [
     Migration(version: 1, name: "policies, history, queue, users and catalog snapshots", sql: version1),
@@ -28,6 +31,7 @@ enum StoreSchema {
       sql: version7),
     Migration(version: 8, name: "what a claim needs to set apart work that stops its worker", sql: version8),
     Migration(version: 9, name: "claims on pended policies for operators working the queue", sql: version9),
+    Migration(version: 10, name: version10Name, sql: sqliteVersion10),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker

@@ -1,4 +1,5 @@
 import PolicyFlowStore
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -18,8 +19,12 @@ enum StoreOptions {
     invocation.value("--db") ?? Terminal.environment("POLICYFLOW_DB") ?? "policyflow.sqlite"
   }
 
+  /// On a PostgreSQL store, the database login connected, who acts unless --as says otherwise.
+  static let connectedLogin = Mutex<String?>(nil)
+
   static func actor(_ invocation: Invocation) -> String {
     if let name = invocation.value("--as") ?? Terminal.environment("POLICYFLOW_USER"), !name.isEmpty { return name }
+    if let login = connectedLogin.withLock({ $0 }) { return login }
     if let login = getlogin() { return String(cString: login) }
     if let user = Terminal.environment("USER"), !user.isEmpty { return user }
     if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
@@ -51,7 +56,9 @@ enum StoreOptions {
   static func open(location path: String, create: Bool) throws -> PolicyStore {
     if let refusal = refusal(path) { throw CommandFailure(message: refusal) }
     do {
-      return try PolicyStore(path: path, create: create, upgradeProgress: { Terminal.error($0) })
+      let store = try PolicyStore(path: path, create: create, upgradeProgress: { Terminal.error($0) })
+      if let login = store.databaseLogin { connectedLogin.withLock { $0 = login } }
+      return store
     } catch let error as StoreError {
       throw CommandFailure(message: error.message)
     } catch let error as any DatabaseFailure {

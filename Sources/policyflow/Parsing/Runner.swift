@@ -33,6 +33,10 @@ enum Runner {
       Terminal.error("Error: \(DatabaseFailureMessage.message(error))")
       if verbose, let sql = DatabaseFailureMessage.sqlLine(error) { Terminal.error(sql) }
       return 1
+    } catch let error as StoreError {
+      // A refusal no command turned into its own failure: its exit code says which kind.
+      Terminal.error("Error: \(error.message)")
+      return StoreFailure.exitCode(error)
     } catch let failure as CommandFailure {
       Terminal.error("Error: \(failure.message)")
       return failure.exitCode

@@ -1,0 +1,94 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
+import PolicyFlowTestSupport
+import Testing
+
+/// On PostgreSQL the server says who acts: a person's login is their user, `--as` for someone
+/// else is refused, the roles `init` creates limit what a worker's login may write, and row-level
+/// security keeps policies of other data access groups out of reach of `psql` too.
+@Suite(
+  .serialized, .enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+struct DatabaseLoginTests {
+  /// A PostgreSQL store with the examples imported by its owner (`tester`), and two logins of
+  /// the tests' own: an underwriter with the operator role, and a worker.
+  func storeWithLogins() throws -> (store: StoreFixture, person: String, worker: String) {
+    let store = try StoreFixture(.postgres)
+    let suffix = UInt32.random(in: 0...UInt32.max)
+    let (person, worker) = ("uma_\(suffix)", "worker_\(suffix)")
+    let owner = try TestStore.connect(store.db)
+    try owner.executeScript(
+      """
+      CREATE ROLE \(person) LOGIN; GRANT policyflow_operator TO \(person);
+      CREATE ROLE \(worker) LOGIN; GRANT policyflow_worker TO \(worker);
+      """)
+    try store.succeed(["users", "add", person, "--roles", "underwriter", "--as", "tester"])
+    let examples = PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies").path
+    try store.succeed(["policies", "import", examples, "--as", "tester"])
+    return (store, person, worker)
+  }
+
+  /// The store's URI with `login` connecting instead of the owner.
+  func uri(_ store: StoreFixture, as login: String) -> String {
+    store.db.replacingOccurrences(of: "user=postgres", with: "user=\(login)")
+  }
+
+  @Test func aPersonActsAsTheirLoginAndMayNotClaimAnotherName() throws {
+    let (store, person, _) = try storeWithLogins()
+    let mine = uri(store, as: person)
+    let listed = try PolicyFlowBinary.run(["policies", "list", "--db", mine])
+    #expect(listed.exitCode == 0, "\(listed.stderr)")
+    let outsideGroups = try store.count("SELECT count(*) FROM policy WHERE access_group IS NULL")
+    #expect(listed.stdout.split(separator: "\n").count == outsideGroups + 1, "\(listed.stdout)")
+
+    let claimed = try PolicyFlowBinary.run(["policies", "submit", "HP-2026-000101", "--as", "tester", "--db", mine])
+    #expect(claimed.exitCode == 77)
+    #expect(
+      claimed.stderr.contains(
+        "connected to this store as database login '\(person)', so you act as user '\(person)'; acting as 'tester'"),
+      "\(claimed.stderr)")
+    let reading = try PolicyFlowBinary.run(["policies", "list", "--as", "tester", "--db", mine])
+    #expect(reading.exitCode == 77, "reading as someone else is acting as them too")
+
+    // Acting as themselves works, and history names them.
+    let submitted = try PolicyFlowBinary.run(["policies", "submit", "HP-2026-000101", "--db", mine])
+    #expect(submitted.exitCode == 0, "\(submitted.stderr)")
+    #expect(
+      try store.count(
+        "SELECT count(*) FROM status_history WHERE event = 'submit' AND actor = '\(person)'") == 1)
+  }
+
+  @Test func rowLevelSecurityHidesOtherGroupsFromTheTablesThemselves() throws {
+    let (store, person, _) = try storeWithLogins()
+    let total = try store.count("SELECT count(*) FROM policy")
+    let outsideGroups = try store.count("SELECT count(*) FROM policy WHERE access_group IS NULL")
+    #expect(outsideGroups < total, "the examples have policies in data access groups")
+    let asPerson = try TestStore.connect(uri(store, as: person))
+    for table in ["policy", "policy_data", "status_history"] {
+      let seen = try asPerson.queryOne("SELECT count(*) FROM \(table)") { try $0.int(at: 0) }
+      #expect(seen == outsideGroups, "\(table) shows only policies outside groups")
+    }
+    // Given the group, the person sees its policies too.
+    let groups = try store.query("SELECT DISTINCT access_group FROM policy WHERE access_group IS NOT NULL") {
+      try $0.string(at: 0)
+    }
+    try store.succeed(["users", "update", person, "--groups", groups.joined(separator: ","), "--as", "tester"])
+    #expect(try asPerson.queryOne("SELECT count(*) FROM policy") { try $0.int(at: 0) } == total)
+  }
+
+  @Test func aWorkersLoginProcessesEveryPolicyButMayNotManageUsers() throws {
+    let (store, _, worker) = try storeWithLogins()
+    let codes = try store.query("SELECT code FROM policy") { try $0.string(at: 0) }
+    try store.succeed(["policies", "submit"] + codes + ["--as", "tester"])
+    let drained = try PolicyFlowBinary.run(["worker", "--drain", "--db", uri(store, as: worker)])
+    #expect(drained.exitCode == 0, "\(drained.stderr)")
+    #expect(try store.count("SELECT count(*) FROM policy WHERE status = 'In Process'") == 0)
+    #expect(try store.count("SELECT count(*) FROM activity") == 0)
+    let asWorker = try TestStore.connect(uri(store, as: worker))
+    #expect {
+      try asWorker.execute("INSERT INTO app_user (name, created_at) VALUES ('intruder', 'now')")
+    } throws: { error in
+      (error as? PostgresError)?.sqlState == "42501"
+    }
+  }
+}
