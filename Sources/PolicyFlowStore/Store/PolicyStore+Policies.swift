@@ -184,18 +184,21 @@ extension PolicyStore {
   public func submit(_ codes: [String], actor: String) throws -> [SubmitResult] {
     try db.transaction {
       _ = try knownUser(actor)
-      var results: [SubmitResult] = []
+      var results = [SubmitResult?](repeating: nil, count: codes.count)
       var problems: [SubmitRefusal.Problem] = []
-      for (index, code) in codes.enumerated() {
+      // Policies are changed in code order, whatever order they were named in: two submits of
+      // the same policies in other orders then lock their rows in one order (PostgreSQL would
+      // otherwise end one of them as a deadlock, to be retried).
+      for (index, code) in codes.enumerated().sorted(by: { ($0.element, $0.offset) < ($1.element, $1.offset) }) {
         // A refusal comes before the policy is written to; the transaction is rolled back below.
         do {
-          results.append(try submitCurrent(code, actor: actor))
+          results[index] = try submitCurrent(code, actor: actor)
         } catch let error as StoreError {
           problems.append(SubmitRefusal.Problem(index: index, error: error))
         }
       }
-      guard problems.isEmpty else { throw SubmitRefusal(problems: problems) }
-      return results
+      guard problems.isEmpty else { throw SubmitRefusal(problems: problems.sorted { $0.index < $1.index }) }
+      return results.compactMap { $0 }
     }
   }
 

@@ -141,7 +141,8 @@ extension PolicyStore {
     guard !activityIDs.isEmpty else { return }
     let due = availableAt ?? clock()
     try db.transaction {
-      for id in activityIDs {
+      // In id order, as every statement that changes several activities: rows locked in one order.
+      for id in activityIDs.sorted() {
         try db.execute(
           """
           UPDATE activity SET state = 'queued', lease_owner = NULL, lease_token = NULL, lease_expires_ms = NULL,
@@ -205,7 +206,7 @@ extension PolicyStore {
       guard let ids else {
         return try db.execute("UPDATE activity SET \(Self.requeued) WHERE state = 'failed'", [.integer(now)])
       }
-      for id in ids {
+      for id in ids.sorted() {
         let requeued = try db.execute(
           "UPDATE activity SET \(Self.requeued) WHERE id = ? AND state = 'failed'", [.integer(now), .integer(id)])
         if requeued != 1 {
