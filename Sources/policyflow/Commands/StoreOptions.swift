@@ -54,6 +54,7 @@ enum StoreOptions {
 
   /// Opens the store at `path` (a file or a PostgreSQL URI), as ``open(_:create:)`` does.
   static func open(location path: String, create: Bool) throws -> PolicyStore {
+    waitWhileAnotherProcessCreates(path)
     if let refusal = refusal(path) { throw CommandFailure(message: refusal) }
     do {
       let store = try PolicyStore(path: path, create: create, upgradeProgress: { Terminal.error($0) })
@@ -64,7 +65,19 @@ enum StoreOptions {
     } catch let error as any DatabaseFailure {
       throw error
     } catch {
-      throw CommandFailure(message: "Cannot open the store at \(path): \(error)")
+      throw CommandFailure(message: "Cannot open the store at \(PostgresURI.redacted(path)): \(error)")
+    }
+  }
+
+  /// Waits (up to five seconds) while the file at `path` is empty and was made in the last few
+  /// seconds: SQLite creates a store's file empty and writes its first page a moment later, so
+  /// another process running `init` on the same new path at the same time leaves one for an
+  /// instant. An empty file older than that is the user's, and refused below.
+  static func waitWhileAnotherProcessCreates(_ path: String) {
+    for _ in 0..<100 {
+      var status = stat()
+      guard stat(path, &status) == 0, status.st_size == 0, time(nil) - status.st_mtim.tv_sec < 5 else { return }
+      usleep(50_000)
     }
   }
 
