@@ -69,14 +69,14 @@ extension PolicyStore {
             checksum.add(row)
             pending.append(row)
             if pending.count == Self.rowsPerInsert(columns.count) {
-              try target.insert(pending, into: table, columns: columns)
+              try target.insertRows(pending, into: table, columns: columns)
               state.copied += pending.count
               state.allCopied += pending.count
               pending.removeAll(keepingCapacity: true)
               progress(state)
             }
           }
-          try target.insert(pending, into: table, columns: columns)
+          try target.insertRows(pending, into: table, columns: columns)
           state.copied += pending.count
           state.allCopied += pending.count
           progress(state)
@@ -158,19 +158,6 @@ extension PolicyStore {
       }
       if read < 2000 { return }
     }
-  }
-
-  /// Rows per INSERT: a few hundred values each, well under either engine's parameter limit.
-  static func rowsPerInsert(_ columns: Int) -> Int { max(1, min(100, 800 / max(columns, 1))) }
-
-  /// Inserts `rows` into `table` with one statement per ``rowsPerInsert(_:)`` rows.
-  private func insert(_ rows: [[DatabaseValue]], into table: String, columns: [String]) throws {
-    guard !rows.isEmpty else { return }
-    let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-    let sql =
-      "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-      + Array(repeating: tuple, count: rows.count).joined(separator: ", ")
-    try db.execute(sql, rows.flatMap { $0 })
   }
 
   /// The highest id `table` has handed out: its highest row, or above when rows were deleted

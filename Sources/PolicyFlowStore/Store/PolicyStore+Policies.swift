@@ -84,10 +84,19 @@ extension PolicyStore {
       let now = clock()
       var created = 0
       try feed { documents in
-        for document in documents {
-          let created = try insertNewPolicy(document, source: source, actor: actor, at: now)
-          try requireAccess(user, toPolicy: created.code, accessGroup: created.accessGroup)
-          if submit { try submitCurrent(created.code, actor: actor) }
+        let policies = try insertNewPolicies(documents, source: source, actor: actor, at: now)
+        for policy in policies {
+          try requireAccess(user, toPolicy: policy.code, accessGroup: policy.accessGroup)
+        }
+        if submit {
+          // Each is version 1 in Edit, just made: a submit puts it In Process and queues it.
+          let submits = try policies.map { policy in
+            PendingOutcome(
+              transition: try decide(
+                PolicyLifecycle(code: policy.code, version: 1, status: .edit, isLatest: true), .submit),
+              version: VersionRow(id: policy.id, gid: policy.gid, version: 1), setsMaker: true)
+          }
+          try carryOut(submits, actor: actor, at: now)
         }
         created += documents.count
       }
@@ -108,59 +117,82 @@ extension PolicyStore {
       """, [.integer(policyID), .text(text)])
   }
 
-  /// Inserts version 1 of `document`'s policy, with a new gid and a status-history row. A
-  /// `.jsonl` record that is stored as written is never built in full.
+  /// Inserts version 1 of `document`'s policy, with a new gid and a status-history row.
   func insertNewPolicy(
     _ document: PolicyImport.Document, source defaultSource: PolicySource, actor: String, at time: StoreTime? = nil
   ) throws -> CreatedPolicy {
-    // The document's own `source` wins; either way the data carries it, so the rules' source
-    // filter and the store's column always agree.
-    let given = document.string(Self.sourceKey).flatMap(PolicySource.init(rawValue:))
-    let source = given ?? defaultSource
-    guard let code = document.code else {
-      throw StoreError(.invalidInput, "A policy needs a 'code' string, e.g. \"code\": \"HP-000123\".")
-    }
-    let outcome = try decide(PolicyLifecycle.newPolicy(code: code), .create)
-    let now = time ?? clock()
+    try insertNewPolicies([document], source: defaultSource, actor: actor, at: time ?? clock())[0]
+  }
+
+  /// Inserts version 1 of each document's policy, each with a new gid and a status-history
+  /// row, in a few statements for the lot. A `.jsonl` record that is stored as written is never
+  /// built in full. A code the store has, or one given twice, is refused by name.
+  func insertNewPolicies(
+    _ documents: [PolicyImport.Document], source defaultSource: PolicySource, actor: String, at now: StoreTime
+  ) throws -> [CreatedPolicy] {
+    guard !documents.isEmpty else { return [] }
     let stamp = DatabaseValue.text(now.iso8601)
-    let gid = UUIDv4.random()
-    let processFlow = document.string(Self.processFlowKey)
-    let accessGroup = document.string(Self.accessGroupKey)
-    // The text as written when nothing was added to it; serializing a policy of a few KB again
-    // was the largest cost of an import.
-    let dataText: String
-    if given != nil, let text = document.text {
-      dataText = text
-    } else {
-      var data = document.data
-      if given == nil { data.set(path: "source", to: .string(source.rawValue)) }
-      dataText = data.serialized()
+    var created: [CreatedPolicy] = []
+    var outcomes: [LifecycleOutcome] = []
+    var rows: [[DatabaseValue]] = []
+    var texts: [String] = []
+    var seen: Set<String> = []
+    for document in documents {
+      // The document's own `source` wins; either way the data carries it, so the rules' source
+      // filter and the store's column always agree.
+      let given = document.string(Self.sourceKey).flatMap(PolicySource.init(rawValue:))
+      let source = given ?? defaultSource
+      guard let code = document.code else {
+        throw StoreError(.invalidInput, "A policy needs a 'code' string, e.g. \"code\": \"HP-000123\".")
+      }
+      guard seen.insert(code).inserted else { throw Self.codeExists(code) }
+      let outcome = try decide(PolicyLifecycle.newPolicy(code: code), .create)
+      let gid = UUIDv4.random()
+      let processFlow = document.string(Self.processFlowKey)
+      let accessGroup = document.string(Self.accessGroupKey)
+      // The text as written when nothing was added to it; serializing a policy of a few KB again
+      // was the largest cost of an import.
+      if given != nil, let text = document.text {
+        texts.append(text)
+      } else {
+        var data = document.data
+        if given == nil { data.set(path: "source", to: .string(source.rawValue)) }
+        texts.append(data.serialized())
+      }
+      rows.append([
+        .text(code), 1, .text(gid), .text(outcome.status.rawValue), .text(source.rawValue), DatabaseValue(processFlow),
+        DatabaseValue(accessGroup), 1, .text(actor), stamp, stamp, stamp,
+      ])
+      outcomes.append(outcome)
+      created.append(CreatedPolicy(id: 0, code: code, gid: gid, accessGroup: accessGroup))
     }
-    let row: [DatabaseValue] = [
-      .text(code), .text(gid), .text(outcome.status.rawValue), .text(source.rawValue), DatabaseValue(processFlow),
-      DatabaseValue(accessGroup), .text(actor), stamp, stamp, stamp,
-    ]
-    let id: Int64
-    do {
-      id = try db.insert(
-        """
-        INSERT INTO policy (code, version, gid, status, source, process_flow, access_group, is_current,
-          last_changed_by, data_changed_at, created_at, updated_at)
-        VALUES (?, 1, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
-        """, row)
-    } catch let error as any DatabaseFailure
-      where error.isConstraintViolation
-      // SQLite names the columns (policy.code), PostgreSQL the constraint (policy_code_version_key).
-      && (error.message.contains("policy.code") || error.message.contains("policy_code"))
-    {
-      // Every policy has a version 1, so UNIQUE (code, version) refuses a code that exists:
-      // one index probe, where a SELECT first made two.
-      throw StoreError(
-        .alreadyExists, "A policy with code '\(code)' already exists; edit it instead of importing it again.")
+    // One read for the lot: every policy has a version 1, so a code the store has would break
+    // UNIQUE (code, version), which on PostgreSQL ends the whole transaction without saying which.
+    let existing = try existingCodes(among: created.map(\.code))
+    if let taken = created.first(where: { existing.contains($0.code) }) { throw Self.codeExists(taken.code) }
+    let ids = try insertRows(
+      rows, into: "policy",
+      columns: [
+        "code", "version", "gid", "status", "source", "process_flow", "access_group", "is_current", "last_changed_by",
+        "data_changed_at", "created_at", "updated_at",
+      ], returningIDsBy: "code")
+    for index in created.indices {
+      guard let id = ids[.text(created[index].code)] else {
+        throw StoreError(.damaged, "Policy \(created[index].code) was not written back.")
+      }
+      created[index].id = id
     }
-    try storeData(policyID: id, dataText)
-    try carryOut(outcome, on: VersionRow(id: id, gid: gid, version: 1), actor: actor, at: now)
-    return CreatedPolicy(id: id, code: code, accessGroup: accessGroup)
+    try insertRows(
+      zip(created, texts).map { [.integer($0.id), .text($1)] }, into: "policy_data", columns: ["policy_id", "data"])
+    try carryOut(
+      zip(outcomes, created).map {
+        PendingOutcome(transition: $0, version: VersionRow(id: $1.id, gid: $1.gid, version: 1))
+      }, actor: actor, at: now)
+    return created
+  }
+
+  private static func codeExists(_ code: String) -> StoreError {
+    StoreError(.alreadyExists, "A policy with code '\(code)' already exists; edit it instead of importing it again.")
   }
 
   /// A policy ``insertNewPolicy(_:source:actor:at:)`` created: what checking access and
@@ -168,6 +200,7 @@ extension PolicyStore {
   struct CreatedPolicy {
     var id: Int64
     var code: String
+    var gid: String
     var accessGroup: String?
   }
 

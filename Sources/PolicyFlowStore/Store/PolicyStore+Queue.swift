@@ -119,15 +119,6 @@ public struct QueueStatus: Sendable, Hashable {
 }
 
 extension PolicyStore {
-  func enqueue(policyID: Int64, actor: String, at time: StoreTime) throws {
-    try db.execute(
-      """
-      INSERT INTO activity (policy_id, state, attempts, available_ms, enqueued_at, enqueued_by)
-      VALUES (?, 'queued', 0, ?, ?, ?)
-      """,
-      [.integer(policyID), .integer(time.milliseconds), .text(time.iso8601), .text(actor)])
-  }
-
   /// Puts activities of `lease` back on the queue, due at `availableAt` (now by default), with
   /// the error that sent them back. Activities whose lease was taken over are left alone.
   ///

@@ -1,0 +1,73 @@
+import PolicyFlowCore
+
+/// Writing many rows in few statements: a batch of policies is a few statements, not a few per
+/// policy, which on PostgreSQL is the difference between one round trip and thousands.
+extension PolicyStore {
+  /// Rows per INSERT: a few hundred values each, well under either engine's parameter limit.
+  static func rowsPerInsert(_ columns: Int) -> Int { max(1, min(100, 800 / max(columns, 1))) }
+
+  /// Inserts `rows` (each with a value per column of `columns`) into `table`, one statement per
+  /// ``rowsPerInsert(_:)`` rows. `returning` names a column to read back from each inserted row
+  /// (with `id`), e.g. `policy_id`: the ids are returned by that column's value, since neither
+  /// engine promises the order of `RETURNING` rows.
+  @discardableResult
+  func insertRows(
+    _ rows: [[DatabaseValue]], into table: String, columns: [String], returningIDsBy key: String? = nil
+  ) throws -> [DatabaseValue: Int64] {
+    var ids: [DatabaseValue: Int64] = [:]
+    let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+    let chunk = Self.rowsPerInsert(columns.count)
+    var start = 0
+    while start < rows.count {
+      let part = rows[start..<min(start + chunk, rows.count)]
+      start += part.count
+      let sql =
+        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        + Array(repeating: tuple, count: part.count).joined(separator: ", ")
+      if let key {
+        try db.forEachRow(sql + " RETURNING id, \(key)", part.flatMap { $0 }) { row in
+          ids[row.value(at: 1)] = try row.int64(at: 0)
+        }
+      } else {
+        try db.execute(sql, part.flatMap { $0 })
+      }
+    }
+    return ids
+  }
+
+  /// Queues each policy version of `policyIDs` for a worker, in id order.
+  func enqueue(policyIDs: [Int64], actor: String, at time: StoreTime) throws {
+    let rows = policyIDs.sorted().map { id -> [DatabaseValue] in
+      [.integer(id), "queued", 0, .integer(time.milliseconds), .text(time.iso8601), .text(actor)]
+    }
+    try insertRows(
+      rows, into: "activity",
+      columns: ["policy_id", "state", "attempts", "available_ms", "enqueued_at", "enqueued_by"])
+  }
+
+  /// Appends one status-history row to each version; returns the new rows' ids in the same order.
+  func recordStatuses(_ rows: [(version: VersionRow, row: StatusHistoryRow)], actor: String, at time: StoreTime)
+    throws -> [Int64]
+  {
+    guard rows.count > 1 else {
+      return try rows.map {
+        try recordStatus(
+          policyID: $0.version.id, gid: $0.version.gid, version: $0.version.version, $0.row, actor: actor, at: time)
+      }
+    }
+    let ids = try insertRows(
+      rows.map { version, row in
+        [
+          .integer(version.id), .text(version.gid), .integer(Int64(version.version)), .text(row.event),
+          .text(row.status.rawValue), .text(time.iso8601), .text(actor), DatabaseValue(row.note),
+        ]
+      }, into: "status_history",
+      columns: ["policy_id", "gid", "version", "event", "status", "at", "actor", "note"], returningIDsBy: "policy_id")
+    return try rows.map { version, _ in
+      guard let id = ids[.integer(version.id)] else {
+        throw StoreError(.damaged, "A status-history row of policy row \(version.id) was not written back.")
+      }
+      return id
+    }
+  }
+}
