@@ -91,6 +91,7 @@ extension PolicyStore {
           WHERE \(db.dialect.isOneOfIntegers("id", jsonArray: "?")) AND lease_token = ? AND lease_expires_ms > ?
           RETURNING id
           """, [.text(ids), .text(lease.token), .integer(now.milliseconds)], row: { try $0.int64(at: 0) }))
+      var applying: [(ProcessedActivity, SerializedOutcome)] = []
       for (result, text) in zip(results, texts) {
         // `remove` as well as test: an activity given twice is applied once, and its second
         // copy reported like a lost lease.
@@ -98,9 +99,10 @@ extension PolicyStore {
           report.lostLease.append(result.claimed.activityID)
           continue
         }
-        try apply(result, text, worker: lease.owner, at: now)
+        applying.append((result, text))
         report.committed.append(result.claimed.activityID)
       }
+      try apply(applying, worker: lease.owner, at: now)
       if let renewing {
         try db.execute(
           """
@@ -134,42 +136,56 @@ extension PolicyStore {
     }
   }
 
-  private func apply(_ result: ProcessedActivity, _ text: SerializedOutcome, worker: String, at now: StoreTime) throws {
-    let stored = result.claimed.policy
-    let outcome = result.outcome
-    let transition: LifecycleOutcome
-    do {
-      transition = try stored.policy.lifecycle(isLatest: true).outcome(of: .processed(outcome.disposition))
-    } catch {
-      // Only a worker moves a policy out of In Process, and this worker holds its activity.
-      preconditionFailure("a claimed policy was not In Process: \(error.message)")
+  /// Applies the outcomes of a batch: a cycle row each, the lifecycle's outcome carried out for
+  /// the lot (statuses, history, results), their pend reasons and derived data; a few statements
+  /// for the batch, not a few per policy.
+  private func apply(_ batch: [(ProcessedActivity, SerializedOutcome)], worker: String, at now: StoreTime) throws {
+    guard !batch.isEmpty else { return }
+    let cycleIDs = try insertRows(
+      batch.map { result, text -> [DatabaseValue] in
+        let (stored, outcome) = (result.claimed.policy, result.outcome)
+        return [
+          .integer(stored.id), .integer(Int64(stored.policy.version)), .text(outcome.catalogHash),
+          .text(now.iso8601), .text(outcome.status.rawValue), DatabaseValue(outcome.flowCode), .text(worker),
+          .text(text.outcome),
+        ]
+      }, into: "cycle", columns: ["policy_id", "version", "catalog_hash", "at", "status", "flow", "worker", "outcome"],
+      returningIDsBy: "policy_id")
+    let outcomes = batch.map { result, _ -> PendingOutcome in
+      let stored = result.claimed.policy
+      let transition: LifecycleOutcome
+      do {
+        transition = try stored.policy.lifecycle(isLatest: true).outcome(of: .processed(result.outcome.disposition))
+      } catch {
+        // Only a worker moves a policy out of In Process, and this worker holds its activity.
+        preconditionFailure("a claimed policy was not In Process: \(error)")
+      }
+      return PendingOutcome(transition: transition, version: VersionRow(stored), approving: result.outcome.calculation)
     }
-    let policyID = Int64(stored.id)
-    let version = stored.policy.version
-    let cycleID = try db.insert(
-      "INSERT INTO cycle (policy_id, version, catalog_hash, at, status, flow, worker, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      [
-        .integer(policyID), .integer(Int64(version)), .text(outcome.catalogHash), .text(now.iso8601),
-        .text(outcome.status.rawValue),
-        DatabaseValue(outcome.flowCode), .text(worker), .text(text.outcome),
-      ])
-    let statusRowID = try carryOut(
-      transition, on: VersionRow(stored), actor: worker, at: now, approving: outcome.calculation
-    ).statusRowID
-    for reason in outcome.pendReasons {
-      try db.execute(
-        """
-        INSERT INTO pend_history (policy_id, gid, version, cycle_id, status_history_id, reason, description, rule, step,
-          step_display_name, step_sequence, pended_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-          .integer(policyID), .text(stored.policy.gid), .integer(Int64(version)), .integer(cycleID),
-          .integer(statusRowID), .text(reason.code), .text(reason.description), .text(reason.rule),
+    let carried = try carryOut(outcomes, actor: worker, at: now)
+    var reasons: [[DatabaseValue]] = []
+    for ((result, _), done) in zip(batch, carried) {
+      let stored = result.claimed.policy
+      guard let cycleID = cycleIDs[.integer(stored.id)] else {
+        throw StoreError(.damaged, "The cycle of policy \(stored.policy.code) was not written back.")
+      }
+      for reason in result.outcome.pendReasons {
+        reasons.append([
+          .integer(stored.id), .text(stored.policy.gid), .integer(Int64(stored.policy.version)), .integer(cycleID),
+          .integer(done.statusRowID), .text(reason.code), .text(reason.description), .text(reason.rule),
           .text(reason.step.name), .text(reason.step.displayName), .integer(Int64(reason.step.sequence)),
           .text(now.iso8601),
         ])
+      }
     }
-    if let changedData = text.changedData { try storeData(policyID: policyID, changedData) }
+    try insertRows(
+      reasons, into: "pend_history",
+      columns: [
+        "policy_id", "gid", "version", "cycle_id", "status_history_id", "reason", "description", "rule", "step",
+        "step_display_name", "step_sequence", "pended_at",
+      ])
+    for (result, text) in batch {
+      if let changedData = text.changedData { try storeData(policyID: result.claimed.policy.id, changedData) }
+    }
   }
 }
