@@ -54,6 +54,10 @@ public enum TransactionKind: Hashable, Sendable {
   case read
   /// Reads and writes, serialized with every other writer.
   case write
+  /// Reads and writes only rows it locks itself first (``SQLDialect/lockingSkipLocked``), such
+  /// as a worker's claim: on PostgreSQL at `READ COMMITTED`, so that workers claiming at once skip
+  /// each other's rows instead of failing on each other; on SQLite the same as ``write``.
+  case lockedRows
 }
 
 /// How hard a commit waits for the disk.

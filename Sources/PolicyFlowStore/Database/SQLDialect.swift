@@ -18,6 +18,16 @@ public enum SQLDialect: Hashable, Sendable {
     }
   }
 
+  /// What follows a SELECT whose rows a ``TransactionKind/lockedRows`` transaction will change:
+  /// PostgreSQL locks them and leaves rows another transaction has locked to it; SQLite has one
+  /// writer at a time and needs nothing.
+  public var lockingSkipLocked: String {
+    switch self {
+    case .sqlite: ""
+    case .postgres: "FOR UPDATE SKIP LOCKED"
+    }
+  }
+
   /// A condition that `column` is one of the strings in the JSON array bound to `parameter`.
   public func isOneOfStrings(_ column: String, jsonArray parameter: String) -> String {
     switch self {

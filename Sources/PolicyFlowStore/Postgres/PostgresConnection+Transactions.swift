@@ -59,6 +59,7 @@ extension PostgresConnection {
       switch kind {
       case .read: try command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
       case .write: try command("BEGIN ISOLATION LEVEL SERIALIZABLE")
+      case .lockedRows: try command("BEGIN ISOLATION LEVEL READ COMMITTED")
       }
       if durability == .relaxed && !relaxedDurability {
         try command("SET LOCAL synchronous_commit = off")

@@ -42,14 +42,16 @@ extension PolicyStore {
     // Committed without waiting for the disk: a claim lost to a power cut leaves its work queued,
     // as if it had not been made, and the commit of its outcomes syncs the log with the claim
     // in it. Waiting for the disk here too cost a batch about as much as its claim.
-    return try db.transaction(.write, durability: .relaxed) { () throws -> UnparsedClaim in
+    // Rows are locked as they are taken, and rows another worker's claim holds are skipped: on
+    // PostgreSQL workers claiming at once get different work instead of failing on each other.
+    return try db.transaction(.lockedRows, durability: .relaxed) { () throws -> UnparsedClaim in
       // Expired leases are read by expiry from the index of leased activities: only the
       // expired ones are read, and while nothing has stopped, none are.
       let returned = try db.query(
         """
         SELECT id, expired_leases, leased_alone FROM activity INDEXED BY activity_leased
         WHERE state = 'leased' AND lease_expires_ms <= ?1
-        ORDER BY leased_alone DESC, expired_leases DESC, id LIMIT ?2
+        ORDER BY leased_alone DESC, expired_leases DESC, id LIMIT ?2 \(db.dialect.lockingSkipLocked)
         """, [.integer(now.milliseconds), .integer(Int64(holdingAnother ? 1 : limit))]
       ) { (id: try $0.int64(at: 0), expiredLeases: try $0.int(at: 1), leasedAlone: try $0.int(at: 2) != 0) }
       guard returned.isEmpty else {
@@ -65,7 +67,7 @@ extension PolicyStore {
           attempts = attempts + 1
         WHERE id IN (
           SELECT id FROM activity INDEXED BY activity_queued
-          WHERE state = 'queued' AND available_ms <= ?4 ORDER BY id LIMIT ?5)
+          WHERE state = 'queued' AND available_ms <= ?4 ORDER BY id LIMIT ?5 \(db.dialect.lockingSkipLocked))
         RETURNING id, policy_id, attempts, expired_leases
         """,
         [
