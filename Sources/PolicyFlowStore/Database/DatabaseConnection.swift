@@ -25,6 +25,20 @@ public protocol DatabaseConnection: AnyObject {
   /// id (SQLite's rowid; PostgreSQL's identity column, through `RETURNING`).
   func insert(_ sql: String, _ arguments: [DatabaseValue]) throws -> Int64
 
+  /// Whether ``listen(_:)`` and ``awaitNotification(milliseconds:)`` wake a waiter when another
+  /// connection calls ``notify(_:)`` (PostgreSQL); without them (SQLite) a waiter polls.
+  var supportsNotifications: Bool { get }
+
+  /// Listens to `channel` on this connection.
+  func listen(_ channel: String) throws
+
+  /// Notifies the listeners of `channel` when the current transaction commits (at most once per
+  /// transaction).
+  func notify(_ channel: String) throws
+
+  /// Waits up to `milliseconds` for a notification; returns whether one came.
+  func awaitNotification(milliseconds: Int) throws -> Bool
+
   /// Runs a query and calls `body` with each row in turn. The row is valid only during the call.
   func forEachRow(_ sql: String, _ arguments: [DatabaseValue], _ body: (any DatabaseRow) throws -> Void) throws
 

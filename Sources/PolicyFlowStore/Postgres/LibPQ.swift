@@ -53,6 +53,10 @@ struct LibPQ: @unchecked Sendable {
   let getlength: @convention(c) (Result, Int32, Int32) -> Int32
   let cmdTuples: @convention(c) (Result) -> UnsafePointer<CChar>?
   let clear: @convention(c) (Result) -> Void
+  let socket: @convention(c) (Connection) -> Int32
+  let consumeInput: @convention(c) (Connection) -> Int32
+  let notifies: @convention(c) (Connection) -> UnsafeMutableRawPointer?
+  let freemem: @convention(c) (UnsafeMutableRawPointer?) -> Void
 
   /// The library, loaded on first use; the error says what to install when it is missing.
   static let loaded: Swift.Result<LibPQ, PostgresError> = load(from: libraryNames)
@@ -117,6 +121,10 @@ struct LibPQ: @unchecked Sendable {
     getlength = try symbol("PQgetlength")
     cmdTuples = try symbol("PQcmdTuples")
     clear = try symbol("PQclear")
+    socket = try symbol("PQsocket")
+    consumeInput = try symbol("PQconsumeInput")
+    notifies = try symbol("PQnotifies")
+    freemem = try symbol("PQfreemem")
   }
 }
 

@@ -28,6 +28,10 @@ public final class PostgresConnection: DatabaseConnection {
   /// Statement names on the server by store SQL text; emptied when the connection is reset,
   /// since prepared statements live in the server session.
   var preparedNames: [String: String] = [:]
+  /// Channels this connection listens to (``listen(_:)``), listened to again after a reconnect.
+  var listening: Set<String> = []
+  /// A reconnect may have lost a notification: the next wait returns at once.
+  var missedNotifications = false
   var preparedCount = 0
   /// Translations by store SQL text; they do not depend on the session.
   var translations: [String: PostgresSQL] = [:]
@@ -113,6 +117,10 @@ public final class PostgresConnection: DatabaseConnection {
       throw connectionError(sqlState: "08001", "cannot connect to \(location) again")
     }
     try configureSession()
+    // A new session listens to nothing; what the old one listened to is listened to again, and
+    // a notification sent meanwhile may have been lost: say one came, so the caller looks.
+    for channel in listening.sorted() { try command("LISTEN \(channel)") }
+    if !listening.isEmpty { missedNotifications = true }
   }
 
   /// An error for a failure libpq reports on the connection rather than in a result.

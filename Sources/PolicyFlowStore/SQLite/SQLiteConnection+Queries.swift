@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 extension SQLiteConnection {
   /// Runs one statement with `arguments` bound to its parameters in order, and returns the number
   /// of rows it inserted, updated or deleted.
@@ -8,6 +14,21 @@ extension SQLiteConnection {
     try statement.bind(arguments)
     try statement.run()
     return changes
+  }
+
+  /// SQLite has no notifications: a waiter polls.
+  public var supportsNotifications: Bool { false }
+
+  public func listen(_ channel: String) throws {}
+
+  public func notify(_ channel: String) throws {}
+
+  /// Sleeps `milliseconds`: nothing can wake it sooner.
+  public func awaitNotification(milliseconds: Int) throws -> Bool {
+    var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) != 0 { request = remaining }
+    return false
   }
 
   /// Runs an INSERT of one row and returns its rowid.

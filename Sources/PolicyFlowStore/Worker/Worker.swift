@@ -23,6 +23,8 @@ public final class Worker {
   public let configuration: WorkerConfiguration
   /// Set by the worker alone (its files only).
   public internal(set) var totals = WorkerTotals()
+  /// Whether the store wakes this worker when work is submitted (``idle()``).
+  private var listening = false
   let cycle: ProcessingCycle
   let onEvent: (WorkerEvent) -> Void
   let shouldStop: () -> Bool
@@ -63,6 +65,7 @@ public final class Worker {
   /// parsing, cycles and serialization need no store and were more than half of a batch's time.
   public func run() throws {
     try retrying { try store.snapshot(cycle.catalog) }
+    listening = try configuration.wakesOnNotification && retrying { try store.listenForWork() }
     onEvent(.started(owner: configuration.owner, catalogHash: cycle.catalog.hash))
     // The batch being computed on the other thread, with its claim.
     var computing: (claim: UnparsedClaim, job: BackgroundJob<ComputedBatch>)?
@@ -220,12 +223,18 @@ public final class Worker {
     }
   }
 
-  /// Waits one poll interval in small slices so a stop request is seen promptly.
+  /// Waits one poll interval in small slices so a stop request is seen promptly; on a store that
+  /// notifies, the wait ends as soon as work is submitted.
   private func idle() {
     var waited = 0
     while waited < configuration.pollIntervalMilliseconds, !shouldStop() {
       let slice = min(50, configuration.pollIntervalMilliseconds - waited)
-      sleep(Int64(slice))
+      if listening {
+        // A failed wait (a lost connection) is a reason to look at the queue, where it is retried.
+        if (try? store.awaitWork(milliseconds: slice)) != false { return }
+      } else {
+        sleep(Int64(slice))
+      }
       waited += slice
     }
   }

@@ -8,6 +8,9 @@ public struct WorkerConfiguration: Sendable {
   public var leaseMilliseconds: Int64 = 30_000
   /// How long to wait before looking again when the queue is empty.
   public var pollIntervalMilliseconds = 500
+  /// On a store that can notify (PostgreSQL), wake up when work is submitted instead of only
+  /// at the next poll. Off for connection poolers that do not pass `LISTEN` through.
+  public var wakesOnNotification = true
   /// Tries of one database operation before its transient failure counts, and claims of one
   /// activity ending in a failed commit after which it is parked as failed. Claims lost to a
   /// worker that stopped are not counted: the claim sets that work apart instead (see

@@ -26,6 +26,9 @@ enum WorkerCommand {
       .value("--batch", "n", "Activities per claim and commit.", default: "100"),
       .value("--lease", "seconds", "How long a claim is held before another worker may take it.", default: "30"),
       .value("--poll-interval", "ms", "Wait between looks at an empty queue.", default: "500"),
+      .flag(
+        "--poll-only",
+        "On PostgreSQL, only poll: do not LISTEN for submitted work (for connection poolers that break LISTEN)."),
       .value("--max-attempts", "n", "Failed commits after which an activity is parked.", default: "5"),
       .flag("--drain", "Exit 0 once nothing is left to process."),
       .value("--metrics-file", "path", "Write Prometheus metrics here (textfile collector format)."),
@@ -49,6 +52,7 @@ enum WorkerCommand {
       try positive(invocation, "--poll-interval", "ms") ?? configuration.pollIntervalMilliseconds
     configuration.maxAttempts = try positive(invocation, "--max-attempts", "n") ?? configuration.maxAttempts
     configuration.drain = invocation.flag("--drain")
+    configuration.wakesOnNotification = !invocation.flag("--poll-only")
     // Test-only hook, see WorkerConfiguration.commitDelayMilliseconds.
     if let delay = Terminal.environment("POLICYFLOW_TEST_COMMIT_DELAY_MS").flatMap(Int64.init) {
       configuration.commitDelayMilliseconds = delay
