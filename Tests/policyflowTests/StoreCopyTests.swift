@@ -13,6 +13,7 @@ import Testing
     let store = try StoreFixture(kind)
     try store.succeed(["users", "add", "uma", "--roles", "underwriter", "--as", "tester"])
     try store.succeed(["users", "add", "carl", "--roles", "policy-administrator", "--as", "tester"])
+    try store.succeed(["catalog", "publish", "--catalog", PolicyFlowBinary.packageRoot.path, "--as", "tester"])
     let examples = PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies").path
     try store.succeed(["policies", "import", examples, "--submit", "--as", "tester"])
     try store.succeed(["worker", "--drain"])
@@ -32,7 +33,8 @@ import Testing
     let connection = try TestStore.connect(location)
     var tables: [String: [String]] = [:]
     for table in [
-      "app_user", "catalog_snapshot", "policy", "policy_data", "status_history", "cycle", "pend_history",
+      "app_user", "catalog_snapshot", "catalog_publication", "policy", "policy_data", "status_history", "cycle",
+      "pend_history",
       "calculation", "cancellation", "activity", "pend_claim",
     ] {
       tables[table] = try connection.query("SELECT * FROM \(table) ORDER BY 1") { row in
@@ -54,7 +56,7 @@ import Testing
     ])
     #expect(up.exitCode == 0, "\(up.stderr)")
     let report = try JSON(parsing: up.stdout)
-    #expect(report[path: "tables"]?.arrayValue?.count == 11)
+    #expect(report[path: "tables"]?.arrayValue?.count == 12)
     #expect(try rows(postgres) == original, "every row arrives as it was")
 
     let back = source.directory.appendingPathComponent("back.sqlite").path

@@ -18,7 +18,7 @@ import Testing
     let versions = try connection.query("SELECT version FROM schema_migrations ORDER BY version") {
       try $0.int(at: 0)
     }
-    #expect(versions == (kind == .sqlite ? Array(1...10) : [9, 10]), "each migration recorded once")
+    #expect(versions == (kind == .sqlite ? Array(1...11) : [9, 10, 11]), "each migration recorded once")
   }
 
   @Test(arguments: TestStore.all) func aStoreFromANewerPolicyFlowIsRefusedUnchanged(_ kind: TestStore) throws {
@@ -30,7 +30,7 @@ import Testing
     let before = try store.snapshot()
     let refused = try store.run(["policies", "list", "--as", "tester"])
     #expect(refused.exitCode == 1)
-    #expect(refused.stderr.contains("was written by a newer PolicyFlow (schema version 99; this build knows up to 10)"))
+    #expect(refused.stderr.contains("was written by a newer PolicyFlow (schema version 99; this build knows up to 11)"))
     #expect(try store.snapshot() == before)
   }
 

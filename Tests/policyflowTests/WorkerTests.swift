@@ -16,12 +16,12 @@ import Testing
     let db = directory.appendingPathComponent("new.sqlite").path
     let first = try PolicyFlowBinary.run(["init", "--db", db, "--admin", "alice"])
     #expect(first.exitCode == 0, "\(first.stderr)")
-    #expect(first.stdout.contains("schema version 10"))
+    #expect(first.stdout.contains("schema version 11"))
     let second = try PolicyFlowBinary.run(["init", "--db", db, "--admin", "alice", "--as", "alice"])
     #expect(second.exitCode == 0, "\(second.stderr)")
     let connection = try SQLiteConnection(path: db)
     #expect(try connection.queryOne("SELECT count(*) FROM app_user WHERE is_admin = 1") { try $0.int(at: 0) } == 1)
-    #expect(try connection.queryOne("SELECT max(version) FROM schema_migrations") { try $0.int(at: 0) } == 10)
+    #expect(try connection.queryOne("SELECT max(version) FROM schema_migrations") { try $0.int(at: 0) } == 11)
   }
 
   @Test func initDoesNotLetAnyoneBecomeAnAdministratorOfAnExistingStore() throws {

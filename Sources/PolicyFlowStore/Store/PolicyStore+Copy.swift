@@ -7,7 +7,8 @@ extension PolicyStore {
   /// tables before it, or, for `calculation`, to rows of its own with a smaller id), each with its
   /// key. A table of the schema missing here stops a copy before it writes anything.
   static let tablesInCopyOrder: [(name: String, key: String)] = [
-    ("app_user", "name"), ("catalog_snapshot", "hash"), ("policy", "id"), ("policy_data", "policy_id"),
+    ("app_user", "name"), ("catalog_snapshot", "hash"), ("catalog_publication", "id"), ("policy", "id"),
+    ("policy_data", "policy_id"),
     ("status_history", "id"), ("cycle", "id"), ("pend_history", "id"), ("calculation", "id"),
     ("cancellation", "id"), ("activity", "id"), ("pend_claim", "policy_id"),
   ]

@@ -39,12 +39,15 @@ extension PolicyStore {
   /// Stores the catalog's files under its hash (once), so any outcome computed with it can be
   /// explained later with the exact rules that produced it.
   public func snapshot(_ catalog: Catalog) throws {
+    try db.transaction { try insertSnapshot(catalog) }
+  }
+
+  /// Stores the files of `catalog` under its hash unless they are stored already.
+  func insertSnapshot(_ catalog: Catalog) throws {
     let files = JSON.array(catalog.files.map { ["path": .string($0.path), "contents": .string($0.contents)] })
-    try db.transaction {
-      try db.execute(
-        "INSERT INTO catalog_snapshot (hash, files, stored_at) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
-        [.text(catalog.hash), .text(files.serialized()), .text(clock().iso8601)])
-    }
+    try db.execute(
+      "INSERT INTO catalog_snapshot (hash, files, stored_at) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+      [.text(catalog.hash), .text(files.serialized()), .text(clock().iso8601)])
   }
 
   /// The catalog files stored under `hash`, or nil when no snapshot has that hash.

@@ -25,7 +25,11 @@ public final class Worker {
   public internal(set) var totals = WorkerTotals()
   /// Whether the store wakes this worker when work is submitted (``idle()``).
   private var listening = false
-  let cycle: ProcessingCycle
+  /// The cycle batches run: of the catalog the worker started with, or of the store's published
+  /// catalog once one is published (``followPublishedCatalog()``).
+  private(set) var cycle: ProcessingCycle
+  /// When the store was last asked which catalog is published.
+  private var catalogCheckedAt: Int64 = 0
   let onEvent: (WorkerEvent) -> Void
   let shouldStop: () -> Bool
   let sleep: (Int64) -> Void
@@ -70,6 +74,7 @@ public final class Worker {
     // The batch being computed on the other thread, with its claim.
     var computing: (claim: UnparsedClaim, job: BackgroundJob<ComputedBatch>)?
     while true {
+      try followPublishedCatalog()
       // Once a stop is requested nothing more is claimed, and the batch in hand is committed.
       let claim: UnparsedClaim?
       do {
@@ -221,6 +226,21 @@ public final class Worker {
       totals.failures += 1
       onEvent(.parked(activityID: activityID, policy: policy, error: error))
     }
+  }
+
+  /// Switches to the store's published catalog when it changed, asking at most once a second: at a
+  /// batch boundary, since a batch computing meanwhile keeps the cycle it started with. With no
+  /// published catalog the worker keeps the one it was given.
+  private func followPublishedCatalog() throws {
+    let now = StoreTime.now().milliseconds
+    guard now - catalogCheckedAt >= 1000 else { return }
+    catalogCheckedAt = now
+    guard let hash = try retrying({ try store.activeCatalogHash() }), hash != cycle.catalog.hash,
+      let catalog = try retrying({ try store.activeCatalog() })
+    else { return }
+    let previous = cycle.catalog.hash
+    cycle = ProcessingCycle(catalog: catalog)
+    onEvent(.catalogSwitched(from: previous, to: catalog.hash))
   }
 
   /// Waits one poll interval in small slices so a stop request is seen promptly; on a store that

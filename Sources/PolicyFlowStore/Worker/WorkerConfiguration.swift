@@ -41,6 +41,8 @@ public struct WorkerConfiguration: Sendable {
 /// What happened, for the log (one line per event).
 public enum WorkerEvent: Sendable {
   case started(owner: String, catalogHash: String)
+  /// The store's published catalog changed: batches claimed from now on run `to`.
+  case catalogSwitched(from: String, to: String)
   case claimed(count: Int, leaseExpires: StoreTime)
   /// The claim that follows holds work that came back after its worker stopped before committing
   /// (up to `expiredLeases` times): claimed apart, in a smaller group, with nothing else in hand.

@@ -26,7 +26,11 @@ enum PolicyFlowCommand {
         ]),
       TestCommand.command,
       Command(
-        name: "catalog", abstract: "Compare catalogs before one goes live.", subcommands: [CatalogDiffCommand.command]),
+        name: "catalog", abstract: "Compare catalogs, and publish the one every worker runs.",
+        subcommands: [
+          CatalogDiffCommand.command, CatalogPublishCommand.publish, CatalogPublishCommand.list,
+          CatalogPublishCommand.activate,
+        ]),
       Pends.command,
       Users.command,
       Command(

@@ -67,8 +67,18 @@ enum WorkerCommand {
     log.draining = configuration.drain
     let notifier = ServiceNotifier()
     defer { notifier?.stopping(status: "stopped") }
-    let catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
     let store = try StoreOptions.open(invocation)
+    // The store's published catalog when there is one (every worker runs the same rules), else
+    // the local files.
+    let catalog: Catalog
+    if let published = try StoreCommand.run({ try store.activeCatalog() }) {
+      catalog = published
+      log.line(
+        "running the store's published catalog \(published.hash) (local files are not read)",
+        fields: ["event": "published-catalog", "catalog": .string(published.hash)])
+    } else {
+      catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
+    }
     log.queueDepth = { try? store.queueStatus().pending }
     installSignalHandlers()
     let metricsFile = invocation.value("--metrics-file")

@@ -71,6 +71,10 @@ final class WorkerLog {
         "parked activity \(id) (policy \(policy)) as failed: \(error); 'policyflow queue retry \(id) --as <administrator>' queues it again",
         fields: ["event": "parked", "activity": .int(Int(id)), "policy": .string(policy), "error": .string(error)],
         priority: .warning)
+    case .catalogSwitched(let from, let to):
+      line(
+        "switched to the published catalog \(to) (was \(from))",
+        fields: ["event": "catalog-switched", "from": .string(from), "catalog": .string(to)])
     case .drained:
       line("queue drained; exiting", fields: ["event": "drained"])
     case .stopping:

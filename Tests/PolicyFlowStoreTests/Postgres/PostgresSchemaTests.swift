@@ -68,13 +68,15 @@ struct PostgresSchemaTests {
   }
 
   private func readPostgresSchema() throws -> Schema {
-    let connection = try newPostgresConnection()
-    try connection.executeScript(PostgresSchema.version9)
+    // As every migration leaves it, as SQLite's side is read.
+    let uri = try newPostgresDatabase()
+    _ = try PolicyStore(path: uri)
+    let connection = try PostgresConnection(uri: uri)
     var schema = Schema()
     schema.columns = try connection.query(
       """
       SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
-      WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
+      WHERE table_schema = 'public' AND table_name != 'schema_migrations' ORDER BY table_name, ordinal_position
       """
     ) { row in
       let defaultValue = try row.optionalString(at: 4).map { text in

@@ -1,0 +1,110 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
+import PolicyFlowTestSupport
+import Testing
+
+/// `catalog publish|list|activate` through the binary, on both stores: every worker runs the
+/// store's published catalog, not its own files, switches to a new one while running, and a
+/// publication is rolled back by activating the one before.
+@Suite(.serialized) struct CatalogPublishTests {
+  /// A copy of the shipped catalog whose automatic acceptance limit is 100.00 instead of
+  /// 500,000.00, so that the approvable example pends.
+  func strictCatalog(in store: StoreFixture) throws -> String {
+    let directory = store.directory.appendingPathComponent("strict").path
+    let root = PolicyFlowBinary.packageRoot
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for folder in ["flows", "rules", "schemas"] {
+      try FileManager.default.copyItem(
+        atPath: root.appendingPathComponent(folder).path, toPath: directory + "/" + folder)
+    }
+    let rules = directory + "/rules/underwriting.json"
+    let text = try String(contentsOfFile: rules, encoding: .utf8)
+    #expect(text.contains("50000000"))
+    try text.replacingOccurrences(of: "50000000", with: "10000").write(toFile: rules, atomically: true, encoding: .utf8)
+    return directory
+  }
+
+  func processedStatus(_ store: StoreFixture, code: String, extra: [String] = []) throws -> String {
+    let (path, _) = try store.writeExample("health-approved.json") { $0.set(path: "code", to: .string(code)) }
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    let worker = try store.run(["worker", "--drain", "--catalog", PolicyFlowBinary.packageRoot.path] + extra)
+    #expect(worker.exitCode == 0, "\(worker.stderr)")
+    return try store.status(code)
+  }
+
+  func publications(_ store: StoreFixture) throws -> [JSON] {
+    let listed = try store.run(["catalog", "list", "--json", "--as", "tester"])
+    #expect(listed.exitCode == 0, "\(listed.stderr)")
+    return try JSON(parsing: listed.stdout).arrayValue ?? []
+  }
+
+  @Test(arguments: TestStore.all)
+  func workersRunThePublishedCatalogAndActivatingAnEarlierOneRollsBack(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    #expect(try publications(store).isEmpty)
+    #expect(try processedStatus(store, code: "LOCAL-1") == "Approved", "no publication: the local files")
+
+    let shipped = try store.run([
+      "catalog", "publish", "--catalog", PolicyFlowBinary.packageRoot.path, "--as", "tester", "--json",
+    ])
+    #expect(shipped.exitCode == 0, "\(shipped.stderr)")
+    let shippedHash = try #require(try JSON(parsing: shipped.stdout)[path: "hash"]?.stringValue)
+    let strict = try store.run(["catalog", "publish", "--catalog", try strictCatalog(in: store), "--as", "tester"])
+    #expect(strict.exitCode == 0, "\(strict.stderr)")
+    #expect(strict.stdout.contains("is the active catalog"))
+
+    let listed = try publications(store)
+    #expect(listed.count == 2)
+    #expect(listed.map { $0[path: "active"] } == [false, true])
+    let strictHash = try #require(listed.last?[path: "hash"]?.stringValue)
+
+    // The worker is given the shipped files, and runs the strict published catalog instead.
+    #expect(try processedStatus(store, code: "PUBLISHED-1") == "Pended")
+    #expect(
+      try store.count("SELECT count(*) FROM cycle WHERE catalog_hash = '\(strictHash)'") == 1,
+      "the cycle names the published catalog")
+
+    let rolledBack = try store.run([
+      "catalog", "activate", String(shippedHash.dropFirst(7).prefix(12)), "--as", "tester",
+    ])
+    #expect(rolledBack.exitCode == 0, "\(rolledBack.stderr)")
+    #expect(try publications(store).map { $0[path: "active"] } == [true, false])
+    #expect(try processedStatus(store, code: "ROLLED-BACK-1") == "Approved")
+  }
+
+  @Test(arguments: TestStore.all) func aRunningWorkerSwitchesAtItsNextBatch(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    try store.succeed(["catalog", "publish", "--catalog", PolicyFlowBinary.packageRoot.path, "--as", "tester"])
+    let worker = try store.startWorker(["--poll-interval", "50"])
+    defer {
+      worker.signal(SIGTERM)
+      _ = worker.wait(seconds: 10)
+    }
+    #expect(worker.waitForLog("running the store's published catalog"), "\(worker.log)")
+    try store.succeed(["catalog", "publish", "--catalog", try strictCatalog(in: store), "--as", "tester"])
+    #expect(worker.waitForLog("switched to the published catalog", seconds: 20), "\(worker.log)")
+    let (path, code) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    let deadline = Date().addingTimeInterval(20)
+    while try store.status(code) == "In Process", Date() < deadline { usleep(50_000) }
+    #expect(try store.status(code) == "Pended", "processed with the new catalog")
+  }
+
+  @Test(arguments: TestStore.all) func aCatalogWithErrorsOrAUserWhoIsNoAdministratorIsRefused(_ kind: TestStore)
+    throws
+  {
+    let store = try StoreFixture(kind)
+    let broken = try strictCatalog(in: store)
+    try "{ not json".write(toFile: broken + "/rules/broken.json", atomically: true, encoding: .utf8)
+    let refused = try store.run(["catalog", "publish", "--catalog", broken, "--as", "tester"])
+    #expect(refused.exitCode == 65)
+    #expect(refused.stderr.contains("broken.json:1:"), "\(refused.stderr)")
+    try store.succeed(["users", "add", "uma", "--roles", "underwriter", "--as", "tester"])
+    let notAdmin = try store.run(["catalog", "publish", "--catalog", PolicyFlowBinary.packageRoot.path, "--as", "uma"])
+    #expect(notAdmin.exitCode == 77)
+    #expect(notAdmin.stderr.contains("may not publish a catalog: only administrators may"), "\(notAdmin.stderr)")
+    #expect(try publications(store).isEmpty, "nothing was published")
+    #expect(try store.count("SELECT count(*) FROM catalog_snapshot") == 0, "nor stored")
+  }
+}
