@@ -34,7 +34,7 @@ import Testing
     var tables: [String: [String]] = [:]
     for table in [
       "app_user", "catalog_snapshot", "catalog_publication", "policy", "policy_data", "status_history", "cycle",
-      "pend_history",
+      "pend_history", "worker_heartbeat",
       "calculation", "cancellation", "activity", "pend_claim",
     ] {
       tables[table] = try connection.query("SELECT * FROM \(table) ORDER BY 1") { row in
@@ -48,7 +48,9 @@ import Testing
   func aStoreMovedToPostgreSQLAndBackKeepsEveryRow() throws {
     let source = try busyStore(.sqlite)
     let original = try rows(source.db)
-    #expect(original.filter { $0.value.isEmpty }.keys.sorted() == ["pend_claim"], "every other table has rows")
+    #expect(
+      original.filter { $0.value.isEmpty }.keys.sorted() == ["pend_claim", "worker_heartbeat"],
+      "every other table has rows")
 
     let postgres = try TestStore.postgres.newLocation(in: source.directory.path)
     let up = try PolicyFlowBinary.run([
@@ -56,7 +58,7 @@ import Testing
     ])
     #expect(up.exitCode == 0, "\(up.stderr)")
     let report = try JSON(parsing: up.stdout)
-    #expect(report[path: "tables"]?.arrayValue?.count == 12)
+    #expect(report[path: "tables"]?.arrayValue?.count == 13)
     #expect(try rows(postgres) == original, "every row arrives as it was")
 
     let back = source.directory.appendingPathComponent("back.sqlite").path

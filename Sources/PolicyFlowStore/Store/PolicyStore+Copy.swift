@@ -10,7 +10,7 @@ extension PolicyStore {
     ("app_user", "name"), ("catalog_snapshot", "hash"), ("catalog_publication", "id"), ("policy", "id"),
     ("policy_data", "policy_id"),
     ("status_history", "id"), ("cycle", "id"), ("pend_history", "id"), ("calculation", "id"),
-    ("cancellation", "id"), ("activity", "id"), ("pend_claim", "policy_id"),
+    ("cancellation", "id"), ("activity", "id"), ("pend_claim", "policy_id"), ("worker_heartbeat", "owner"),
   ]
 
   /// How far a copy has come, for a progress bar.

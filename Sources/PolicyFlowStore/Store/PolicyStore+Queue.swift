@@ -116,6 +116,25 @@ public struct QueueStatus: Sendable, Hashable {
 
   /// Work not yet done that is not parked.
   public var pending: Int { queued + leased }
+
+  /// A worker seen in the last ``PolicyStore/liveWorkerSeconds`` seconds.
+  public struct LiveWorker: Sendable, Hashable {
+    /// `host:pid`.
+    public var owner: String
+    /// The catalog it runs.
+    public var catalogHash: String
+    public var startedAt: String
+    /// Activities its live leases hold now.
+    public var claimed: Int
+    public var lastCommitAt: String?
+    public var processed: Int
+    /// Seconds since it last said it was alive.
+    public var seenSecondsAgo: Int
+  }
+
+  public var workers: [LiveWorker] = []
+  /// How long the oldest activity due for processing has waited (nil when none is due).
+  public var oldestReadySeconds: Int?
 }
 
 extension PolicyStore {
@@ -182,7 +201,56 @@ extension PolicyStore {
       QueueStatus.FailedActivity(
         id: try $0.int64(at: 0), policy: try $0.string(at: 1), attempts: try $0.int(at: 2), error: try $0.string(at: 3))
     }
-    return QueueStatus(queued: counts?.0 ?? 0, leased: counts?.1 ?? 0, failed: failed)
+    var status = QueueStatus(queued: counts?.0 ?? 0, leased: counts?.1 ?? 0, failed: failed)
+    status.oldestReadySeconds = try db.queryOne(
+      "SELECT min(available_ms) FROM activity WHERE state = 'queued' AND available_ms <= ?", [.integer(now)]
+    ) { try $0.optionalInt64(at: 0) }?.map { Int((now - $0) / 1000) }
+    status.workers = try db.query(
+      """
+      SELECT w.owner, w.catalog_hash, w.started_at, w.last_commit_at, w.processed, w.seen_ms,
+        (SELECT count(*) FROM activity a WHERE a.state = 'leased' AND a.lease_owner = w.owner
+          AND a.lease_expires_ms > ?1)
+      FROM worker_heartbeat w WHERE w.seen_ms >= ?2 ORDER BY w.owner
+      """, [.integer(now), .integer(now - Self.liveWorkerSeconds * 1000)]
+    ) { row in
+      QueueStatus.LiveWorker(
+        owner: try row.string(at: 0), catalogHash: try row.string(at: 1), startedAt: try row.string(at: 2),
+        claimed: try row.int(at: 6), lastCommitAt: try row.optionalString(at: 3), processed: try row.int(at: 4),
+        seenSecondsAgo: Int((now - (try row.int64(at: 5))) / 1000))
+    }
+    return status
+  }
+
+  /// A worker not seen for this long is not listed as live (it says it is alive every second
+  /// while it works, and at every poll while idle).
+  public static let liveWorkerSeconds: Int64 = 30
+
+  /// Records that the worker `owner` is alive, runs `catalogHash`, has processed `processed`
+  /// policies and last committed at `lastCommit`. Committed without waiting for the disk: a beat
+  /// lost to a power cut is harmless.
+  public func heartbeat(owner: String, catalogHash: String, processed: Int, lastCommit: StoreTime?) throws {
+    let now = clock()
+    try db.transaction(.lockedRows, durability: .relaxed) {
+      try db.execute(
+        """
+        INSERT INTO worker_heartbeat (owner, catalog_hash, started_at, seen_ms, last_commit_at, processed)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        ON CONFLICT (owner) DO UPDATE SET catalog_hash = excluded.catalog_hash, seen_ms = excluded.seen_ms,
+          last_commit_at = coalesce(excluded.last_commit_at, worker_heartbeat.last_commit_at),
+          processed = excluded.processed
+        """,
+        [
+          .text(owner), .text(catalogHash), .text(now.iso8601), .integer(now.milliseconds),
+          DatabaseValue(lastCommit?.iso8601), .integer(Int64(processed)),
+        ])
+    }
+  }
+
+  /// Removes the worker `owner` from the live ones: it stopped.
+  public func removeHeartbeat(owner: String) throws {
+    try db.transaction(.lockedRows) {
+      try db.execute("DELETE FROM worker_heartbeat WHERE owner = ?", [.text(owner)])
+    }
   }
 
   /// Re-queues parked activities (all of them when `ids` is nil), resetting their attempts

@@ -120,6 +120,9 @@ public final class PolicyStore {
   /// Which engine holds the store.
   public var dialect: SQLDialect { db.dialect }
 
+  /// The schema version this build writes (the same number on both engines).
+  public static var latestSchemaVersion: Int { Migrator(StoreSchema.sqliteMigrations).latestVersion }
+
   /// The schema version of the open store.
   public var schemaVersion: Int {
     get throws { try Migrator(StoreSchema.migrations(for: db.dialect)).currentVersion(of: db) }

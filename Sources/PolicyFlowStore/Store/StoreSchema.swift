@@ -14,6 +14,7 @@ enum StoreSchema {
     Migration(version: 9, name: "the store's schema as of version 9", sql: PostgresSchema.version9),
     Migration(version: 10, name: version10Name, sql: postgresVersion10),
     Migration(version: 11, name: version11Name, sql: postgresVersion11),
+    Migration(version: 12, name: version12Name, sql: postgresVersion12),
   ]
 
   static let version10Name = "roles and row-level security for data access groups (PostgreSQL only)"
@@ -34,6 +35,7 @@ enum StoreSchema {
     Migration(version: 9, name: "claims on pended policies for operators working the queue", sql: version9),
     Migration(version: 10, name: version10Name, sql: sqliteVersion10),
     Migration(version: 11, name: version11Name, sql: sqliteVersion11),
+    Migration(version: 12, name: version12Name, sql: sqliteVersion12),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker

@@ -27,9 +27,12 @@ public final class Worker {
   private var listening = false
   /// The cycle batches run: of the catalog the worker started with, or of the store's published
   /// catalog once one is published (``followPublishedCatalog()``).
-  private(set) var cycle: ProcessingCycle
+  public private(set) var cycle: ProcessingCycle
   /// When the store was last asked which catalog is published.
   private var catalogCheckedAt: Int64 = 0
+  /// When the worker last told the store it is alive, and last committed a batch.
+  private var beatAt: Int64 = 0
+  private var lastCommitAt: StoreTime?
   let onEvent: (WorkerEvent) -> Void
   let shouldStop: () -> Bool
   let sleep: (Int64) -> Void
@@ -70,11 +73,15 @@ public final class Worker {
   public func run() throws {
     try retrying { try store.snapshot(cycle.catalog) }
     listening = try configuration.wakesOnNotification && retrying { try store.listenForWork() }
+    beat()
+    // Gone from the live workers when it stops, however it stops (short of being killed).
+    defer { try? store.removeHeartbeat(owner: configuration.owner) }
     onEvent(.started(owner: configuration.owner, catalogHash: cycle.catalog.hash))
     // The batch being computed on the other thread, with its claim.
     var computing: (claim: UnparsedClaim, job: BackgroundJob<ComputedBatch>)?
     while true {
       try followPublishedCatalog()
+      beat()
       // Once a stop is requested nothing more is claimed, and the batch in hand is committed.
       let claim: UnparsedClaim?
       do {
@@ -228,6 +235,17 @@ public final class Worker {
     }
   }
 
+  /// Tells the store this worker is alive (what it runs, what it did), at most once a second: a
+  /// commit that waits for no disk. A failure is not the work's: the next beat tries again.
+  private func beat() {
+    let now = StoreTime.now().milliseconds
+    guard now - beatAt >= 1000 else { return }
+    beatAt = now
+    try? store.heartbeat(
+      owner: configuration.owner, catalogHash: cycle.catalog.hash, processed: totals.processed,
+      lastCommit: lastCommitAt)
+  }
+
   /// Switches to the store's published catalog when it changed, asking at most once a second: at a
   /// batch boundary, since a batch computing meanwhile keeps the cycle it started with. With no
   /// published catalog the worker keeps the one it was given.
@@ -249,6 +267,7 @@ public final class Worker {
     var waited = 0
     while waited < configuration.pollIntervalMilliseconds, !shouldStop() {
       let slice = min(50, configuration.pollIntervalMilliseconds - waited)
+      beat()
       if listening {
         // A failed wait (a lost connection) is a reason to look at the queue, where it is retried.
         if (try? store.awaitWork(milliseconds: slice)) != false { return }
@@ -288,6 +307,8 @@ public final class Worker {
       onEvent(.leaseLost(activityIDs: report.lostLease))
     }
     onEvent(.committed(count: report.committed.count, byStatus: byStatus, milliseconds: Int(elapsed)))
+    lastCommitAt = StoreTime.now()
+    beat()
   }
 
   /// After the commit kept failing: park what has had its attempts, queue the rest again later.

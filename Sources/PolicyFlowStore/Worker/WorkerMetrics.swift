@@ -1,12 +1,16 @@
 /// Prometheus text exposition of a worker's totals (node_exporter textfile collector format).
 public enum WorkerMetrics {
-  public static func render(_ totals: WorkerTotals, queue: QueueStatus?, owner: String) -> String {
+  public static func render(_ totals: WorkerTotals, queue: QueueStatus?, owner: String, catalogHash: String = "")
+    -> String
+  {
     let worker = "worker=\"\(escape(owner))\""
     var lines: [String] = []
     func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
       lines.append("# HELP \(name) \(help)")
       lines.append("# TYPE \(name) \(type)")
-      for (labels, value) in samples { lines.append("\(name){\(labels)} \(value)") }
+      for (labels, value) in samples {
+        lines.append(labels.isEmpty ? "\(name) \(value)" : "\(name){\(labels)} \(value)")
+      }
     }
     let statuses = ["Approved", "Pended", "Edit"]
     metric(
@@ -21,7 +25,18 @@ public enum WorkerMetrics {
     metric(
       "policyflow_leases_lost_total", "counter", "Activities whose lease another worker took over before commit.",
       [(worker, String(totals.leasesLost))])
+    metric(
+      "policyflow_worker_info", "gauge", "The catalog the worker runs (1 while it runs).",
+      [("\(worker),catalog=\"\(escape(catalogHash))\"", "1")])
     if let queue {
+      let held = queue.workers.first { $0.owner == owner }?.claimed ?? 0
+      metric(
+        "policyflow_worker_leased", "gauge", "Activities this worker's live leases hold.", [(worker, String(held))])
+      if let oldest = queue.oldestReadySeconds {
+        metric(
+          "policyflow_queue_oldest_ready_seconds", "gauge", "How long the oldest activity due has waited.",
+          [("", String(oldest))])
+      }
       metric(
         "policyflow_queue_depth", "gauge", "Activities in the queue, by state.",
         [

@@ -31,14 +31,36 @@ enum QueueCommand {
           "error": .string(item.error),
         ]
       }
+      let workers = status.workers.map { worker -> JSON in
+        [
+          "owner": .string(worker.owner), "catalog": .string(worker.catalogHash),
+          "startedAt": .string(worker.startedAt),
+          "claimed": .int(worker.claimed), "lastCommitAt": worker.lastCommitAt.map(JSON.string) ?? .null,
+          "processed": .int(worker.processed), "seenSecondsAgo": .int(worker.seenSecondsAgo),
+        ]
+      }
       let report: JSON = [
         "queued": .int(status.queued), "leased": .int(status.leased), "failed": .int(status.failed.count),
+        "oldestReadySeconds": status.oldestReadySeconds.map(JSON.int) ?? .null, "workers": .array(workers),
         "failedActivities": .array(failed),
       ]
       Terminal.out(report.serialized(pretty: true))
       return 0
     }
-    Terminal.out("queued \(status.queued), leased \(status.leased), failed \(status.failed.count)")
+    Terminal.out(
+      "queued \(status.queued), leased \(status.leased), failed \(status.failed.count)"
+        + (status.oldestReadySeconds.map { ", the oldest ready for \(Self.duration($0))" } ?? ""))
+    if !status.workers.isEmpty {
+      Terminal.out("\nLive workers:")
+      Table.print(
+        ["WORKER", "CLAIMED", "PROCESSED", "LAST COMMIT", "CATALOG"],
+        status.workers.map { worker in
+          [
+            worker.owner, String(worker.claimed), String(worker.processed), worker.lastCommitAt ?? "-",
+            String(worker.catalogHash.prefix(19)) + "…",
+          ]
+        }, empty: "")
+    }
     if !status.failed.isEmpty {
       Terminal.out("\nFailed activities (retry with 'policyflow queue retry ID...' or '--all-failed'):")
       // On a terminal each line fits its width (the error gives way); pipes get it whole.
@@ -49,6 +71,16 @@ enum QueueCommand {
       }
     }
     return 0
+  }
+
+  /// `42 s`, `5 min`, `3 h`, `12 d`.
+  static func duration(_ seconds: Int) -> String {
+    switch seconds {
+    case ..<120: "\(seconds) s"
+    case ..<7_200: "\(seconds / 60) min"
+    case ..<172_800: "\(seconds / 3_600) h"
+    default: "\(seconds / 86_400) d"
+    }
   }
 
   static func runRetry(_ invocation: Invocation) throws -> Int32 {

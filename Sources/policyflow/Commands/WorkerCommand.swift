@@ -98,7 +98,9 @@ enum WorkerCommand {
       let now = StoreTime.now().milliseconds
       guard force || now - lastMetrics >= 1000 else { return }
       lastMetrics = now
-      let text = WorkerMetrics.render(worker.totals, queue: try? store.queueStatus(), owner: configuration.owner)
+      let text = WorkerMetrics.render(
+        worker.totals, queue: try? store.queueStatus(), owner: configuration.owner,
+        catalogHash: worker.cycle.catalog.hash)
       do {
         try AtomicFile.write(text, to: metricsFile)
       } catch {
