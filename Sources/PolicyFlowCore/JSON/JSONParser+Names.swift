@@ -28,6 +28,9 @@ extension JSONParser {
       return found
     }
     let key = JSONKey(try parseString())
+    // A key the intern table had no room for stays out of the cache: the cache keeps interned
+    // keys only, and keeping the name alive would outlast the documents that used it.
+    guard key.isInterned else { return key }
     let slot = keyCache[first].count == 0 || keyCache[second].count != 0 ? first : second
     keyCache[slot] = KeyCacheEntry(name, bytes, key: key)
     keyCacheChanged = true

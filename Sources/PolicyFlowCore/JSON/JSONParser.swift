@@ -181,9 +181,9 @@ struct JSONParser {
       }
       index += 1
       skipWhitespace()
-      // Repeated names are rare: a bit per key id (modulo 64) says when this object may already
-      // have the name, and only then are its members searched.
-      let bit: UInt64 = 1 << UInt64(key.id & 63)
+      // Repeated names are rare: a bit per key id (modulo 64; the hash of a name that is not interned) says when this
+      // object may already have the name, and only then are its members searched.
+      let bit: UInt64 = 1 << ((key.spilled?.hash ?? UInt64(key.id)) & 63)
       let existing =
         seenKeys & bit == 0
         ? nil
