@@ -13,10 +13,15 @@ import Synchronization
 /// name), compares by name, and is freed with the last value that uses it. Such keys are slower
 /// to compare and serialize, never wrong.
 public struct JSONKey: Hashable, Sendable, CustomStringConvertible {
-  /// The interned number, or ``spilledID`` for a key that carries its name.
-  public let id: UInt32
-  /// The name of a key that is not interned; nil for every interned key.
-  let spilled: SpilledName?
+  /// An interned number, or the name itself. One word either way (the name's reference leaves
+  /// spare bits for the case), so that an object member stays 32 bytes and an interned key
+  /// copies without a reference count.
+  @usableFromInline enum Storage: Sendable {
+    case interned(UInt32)
+    case spilled(SpilledName)
+  }
+
+  @usableFromInline let storage: Storage
 
   /// How many distinct names the process-wide table interns. Far more than a catalog and the
   /// documents of one book use (a policy has about a hundred member names); small enough that
@@ -40,46 +45,66 @@ public struct JSONKey: Hashable, Sendable, CustomStringConvertible {
       table.quotedNames.append(quoted)
       return id
     }
-    if let id {
-      self.id = id
-      spilled = nil
-    } else {
-      self.id = JSONKey.spilledID
-      spilled = SpilledName(name)
-    }
+    storage = id.map(Storage.interned) ?? .spilled(SpilledName(name))
   }
 
   /// A key by its number, for placeholders that are overwritten before they are read.
-  init(id: UInt32) {
-    self.id = id
-    spilled = nil
+  init(id: UInt32) { storage = .interned(id) }
+
+  /// The interned number, or ``spilledID`` for a key that carries its name.
+  @inlinable public var id: UInt32 {
+    switch storage {
+    case .interned(let id): id
+    case .spilled: JSONKey.spilledID
+    }
   }
 
   /// Whether the key is interned (compares as an integer).
-  @inlinable public var isInterned: Bool { id != JSONKey.spilledID }
+  @inlinable public var isInterned: Bool {
+    if case .interned = storage { return true }
+    return false
+  }
+
+  /// A number that equal keys share: the interned number, or the hash of the name.
+  @inline(__always) var bucket: UInt64 {
+    switch storage {
+    case .interned(let id): UInt64(id)
+    case .spilled(let spilled): spilled.hash
+    }
+  }
+
+  /// The name of a key that is not interned.
+  var spilled: SpilledName? {
+    if case .spilled(let name) = storage { return name }
+    return nil
+  }
 
   /// The key's string.
   public var name: String {
-    if let spilled { return spilled.name }
-    return JSONKey.table.withLock { $0.names[Int(id)] }
+    switch storage {
+    case .interned(let id): JSONKey.table.withLock { $0.names[Int(id)] }
+    case .spilled(let spilled): spilled.name
+    }
   }
 
   public var description: String { name }
 
+  /// Interned keys compare as integers; keys that carry their name compare by the same
+  /// reference, or the same hash and name (the hash first, so that a large object of such names
+  /// is not a string comparison per pair of members).
   @inlinable public static func == (lhs: JSONKey, rhs: JSONKey) -> Bool {
-    lhs.id == rhs.id && (lhs.id != JSONKey.spilledID || sameSpilledName(lhs, rhs))
-  }
-
-  /// Whether two keys that are not interned have the same name: the same reference, or the same
-  /// hash and name (the hash first, so that a large object of such names is not a string
-  /// comparison per pair of members).
-  @usableFromInline static func sameSpilledName(_ lhs: JSONKey, _ rhs: JSONKey) -> Bool {
-    guard let left = lhs.spilled, let right = rhs.spilled else { return false }
-    return left === right || (left.hash == right.hash && left.name == right.name)
+    switch (lhs.storage, rhs.storage) {
+    case (.interned(let a), .interned(let b)): a == b
+    case (.spilled(let a), .spilled(let b)): a === b || (a.hash == b.hash && a.name == b.name)
+    default: false
+    }
   }
 
   public func hash(into hasher: inout Hasher) {
-    if let spilled { hasher.combine(spilled.name) } else { hasher.combine(id) }
+    switch storage {
+    case .interned(let id): hasher.combine(id)
+    case .spilled(let spilled): hasher.combine(spilled.name)
+    }
   }
 
   /// How many names the process-wide table holds (at most ``capacity``).
@@ -104,10 +129,10 @@ public struct JSONKey: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// The name of a key the intern table had no room for; shared by copies of that key.
-final class SpilledName: Sendable {
-  let name: String
+@usableFromInline final class SpilledName: Sendable {
+  @usableFromInline let name: String
   /// A hash of the name, fixed for the process (unlike `Hasher`'s, it needs no seed per call).
-  let hash: UInt64
+  @usableFromInline let hash: UInt64
 
   init(_ name: String) {
     self.name = name
