@@ -93,11 +93,16 @@ public struct JSONKey: Hashable, Sendable, CustomStringConvertible {
   /// reference, or the same hash and name (the hash first, so that a large object of such names
   /// is not a string comparison per pair of members).
   @inlinable public static func == (lhs: JSONKey, rhs: JSONKey) -> Bool {
-    switch (lhs.storage, rhs.storage) {
-    case (.interned(let a), .interned(let b)): a == b
-    case (.spilled(let a), .spilled(let b)): a === b || (a.hash == b.hash && a.name == b.name)
-    default: false
+    if case .interned(let a) = lhs.storage {
+      if case .interned(let b) = rhs.storage { return a == b }
+      return false
     }
+    return sameSpilledName(lhs, rhs)
+  }
+
+  @usableFromInline static func sameSpilledName(_ lhs: JSONKey, _ rhs: JSONKey) -> Bool {
+    guard case .spilled(let a) = lhs.storage, case .spilled(let b) = rhs.storage else { return false }
+    return a === b || (a.hash == b.hash && a.name == b.name)
   }
 
   public func hash(into hasher: inout Hasher) {

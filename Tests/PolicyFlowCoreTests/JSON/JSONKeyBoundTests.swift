@@ -63,4 +63,18 @@ struct JSONKeyBoundTests {
     #expect(parsed[path: "bound-duplicate"] == 3)
     #expect(parsed.serialized() == #"{"bound-duplicate":3,"other-new-name":2}"#)
   }
+
+  @Test func aRuleReadsAPathOfNamesThatWereNotInterned() throws {
+    var filler = 0
+    while JSONKey.internedCount < JSONKey.capacity {
+      _ = JSONKey("bound-filler-\(filler)")
+      filler += 1
+    }
+    let rule = try LogicExpression.compile(
+      try JSON(parsing: #"{"and": [{">": [{"var": "bound-rule.bound-limit"}, 10]}, {"var": "bound-rule.bound-on"}]}"#))
+    let data = try JSON(parsing: #"{"bound-rule": {"bound-on": true, "bound-limit": 11}}"#)
+    #expect(try rule.evaluate(data, in: LogicContext()) == true)
+    let lower = try JSON(parsing: #"{"bound-rule": {"bound-on": true, "bound-limit": 9}}"#)
+    #expect(try rule.evaluate(lower, in: LogicContext()) == false)
+  }
 }
