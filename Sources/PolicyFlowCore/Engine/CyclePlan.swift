@@ -46,7 +46,7 @@ final class FlowPlan: Sendable {
     self.flow = flow
     code = flow.code
     isActive = flow.isActive
-    steps = flow.steps.map(StepPlan.init)
+    steps = flow.steps.map { StepPlan($0, flowCode: flow.code) }
   }
 }
 
@@ -54,17 +54,19 @@ final class FlowPlan: Sendable {
 final class StepPlan: Sendable {
   let name: String
   let reference: StepReference
+  /// The step's rules that are enabled and run in this flow, in order: what is left to decide
+  /// per policy is its source and brand (``PolicyFacts/admitsSourceAndBrand(_:)``).
   let validationRules: [ValidationRule]
   let pendRules: [PendRule]
   /// A resolution of this step's pend reasons holds for the data it was given on only (its
   /// resolvers' authority is limited).
   let holdsForDataOnly: Bool
 
-  init(_ step: ProcessStep) {
+  init(_ step: ProcessStep, flowCode: String) {
     name = step.name
     reference = StepReference(name: step.name, displayName: step.displayName, sequence: step.sequence)
-    validationRules = step.validationRules
-    pendRules = step.pendRules
+    validationRules = step.validationRules.filter { RuleFilter.admits($0.filter, flowCode: flowCode) }
+    pendRules = step.pendRules.filter { RuleFilter.admits($0.filter, flowCode: flowCode) }
     holdsForDataOnly = step.resolvers.hasAuthority
   }
 }

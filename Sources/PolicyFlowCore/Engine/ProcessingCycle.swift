@@ -68,10 +68,10 @@ private struct Run {
     for step in flow.steps {
       stepsRun.append(step.name)
       let firstMessageOfStep = messages.count
-      for rule in step.validationRules where facts.admits(rule.filter, flowCode: flow.code) {
+      for rule in step.validationRules where facts.admitsSourceAndBrand(rule.filter) {
         apply(rule, in: step.reference)
       }
-      for rule in step.pendRules where facts.admits(rule.filter, flowCode: flow.code) {
+      for rule in step.pendRules where facts.admitsSourceAndBrand(rule.filter) {
         apply(rule, in: step.reference, holdsForDataOnly: step.holdsForDataOnly)
       }
       if messages[firstMessageOfStep...].contains(where: { $0.severity == .fatal }) {
