@@ -22,11 +22,24 @@ struct PolicyFacts {
 
   /// Whether a rule with `filter` applies to this policy in flow `flowCode`.
   func admits(_ filter: RuleFilter, flowCode: String) -> Bool {
-    guard filter.enabled else { return false }
+    RuleFilter.admits(filter, flowCode: flowCode) && admitsSourceAndBrand(filter)
+  }
+
+  /// The part of ``admits(_:flowCode:)`` that depends on the policy: its source and brand.
+  func admitsSourceAndBrand(_ filter: RuleFilter) -> Bool {
     if filter.source != .either, filter.source.rawValue != source { return false }
     if let brands = filter.brands {
       guard let brand, brands.contains(brand) else { return false }
     }
+    return true
+  }
+}
+
+extension RuleFilter {
+  /// The part of ``PolicyFacts/admits(_:flowCode:)`` that depends on the flow alone: whether the
+  /// rule is enabled and runs in flow `flowCode`.
+  static func admits(_ filter: RuleFilter, flowCode: String) -> Bool {
+    guard filter.enabled else { return false }
     if let flows = filter.flows, !flows.contains(flowCode) { return false }
     return true
   }

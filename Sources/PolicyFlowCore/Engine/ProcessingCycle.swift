@@ -12,9 +12,12 @@
 /// attaches a fatal `CALCULATION_ERROR` naming the line, and the policy goes back to Edit.
 public struct ProcessingCycle: Sendable {
   public let catalog: Catalog
+  /// The catalog's flows as the cycle walks them, shared by every run.
+  private let plan: CyclePlan
 
   public init(catalog: Catalog) {
     self.catalog = catalog
+    plan = CyclePlan(catalog)
   }
 
   /// Runs the cycle.
@@ -32,14 +35,14 @@ public struct ProcessingCycle: Sendable {
     _ data: JSON, at time: Timestamp, resolvedReasons: Set<String> = [], resolvedSinceEdit: Set<String> = []
   ) -> CycleOutcome {
     var run = Run(
-      catalog: catalog, data: data, time: time, resolvedReasons: resolvedReasons, resolvedSinceEdit: resolvedSinceEdit)
+      plan: plan, data: data, time: time, resolvedReasons: resolvedReasons, resolvedSinceEdit: resolvedSinceEdit)
     return run.execute()
   }
 }
 
 /// The mutable state of one cycle while it runs.
 private struct Run {
-  let catalog: Catalog
+  let plan: CyclePlan
   var data: JSON
   let time: Timestamp
   let resolvedReasons: Set<String>
@@ -50,8 +53,8 @@ private struct Run {
   var pendReasons: [AttachedPendReason] = []
   var stepsRun: [String] = []
 
-  init(catalog: Catalog, data: JSON, time: Timestamp, resolvedReasons: Set<String>, resolvedSinceEdit: Set<String>) {
-    self.catalog = catalog
+  init(plan: CyclePlan, data: JSON, time: Timestamp, resolvedReasons: Set<String>, resolvedSinceEdit: Set<String>) {
+    self.plan = plan
     self.data = data
     self.time = time
     self.resolvedReasons = resolvedReasons
@@ -64,13 +67,12 @@ private struct Run {
     guard let flow = selectFlow() else { return finish(.fatal, flowCode: facts.processFlow) }
     for step in flow.steps {
       stepsRun.append(step.name)
-      let reference = StepReference(name: step.name, displayName: step.displayName, sequence: step.sequence)
       let firstMessageOfStep = messages.count
-      for rule in step.validationRules where facts.admits(rule.filter, flowCode: flow.code) {
-        apply(rule, in: reference)
+      for rule in step.validationRules where facts.admitsSourceAndBrand(rule.filter) {
+        apply(rule, in: step.reference)
       }
-      for rule in step.pendRules where facts.admits(rule.filter, flowCode: flow.code) {
-        apply(rule, in: reference, holdsForDataOnly: step.resolvers.hasAuthority)
+      for rule in step.pendRules where facts.admitsSourceAndBrand(rule.filter) {
+        apply(rule, in: step.reference, holdsForDataOnly: step.holdsForDataOnly)
       }
       if messages[firstMessageOfStep...].contains(where: { $0.severity == .fatal }) {
         pendReasons.removeAll()
@@ -85,13 +87,14 @@ private struct Run {
     _ disposition: ProcessingOutcome, flowCode: String?, calculation: CalculationResult? = nil
   ) -> CycleOutcome {
     CycleOutcome(
-      disposition: disposition, flowCode: flowCode, catalogHash: catalog.hash, at: time,
+      disposition: disposition, flowCode: flowCode, catalogHash: plan.catalogHash, at: time,
       messages: messages, pendReasons: pendReasons, stepsRun: stepsRun, data: data, calculation: calculation)
   }
 
   /// Every step passed: calculate the premium. A calculation error is not transient (the same
   /// data would fail the same way), so it sends the policy back to Edit like a rule error.
-  private mutating func approve(_ flow: ProcessFlow) -> CycleOutcome {
+  private mutating func approve(_ plan: FlowPlan) -> CycleOutcome {
+    let flow = plan.flow
     do {
       let calculation = try PremiumCalculator.computePremium(for: data, flow: flow, at: time)
       return finish(.clean, flowCode: flow.code, calculation: calculation)
@@ -107,8 +110,8 @@ private struct Run {
   }
 
   /// The flow to run, or nil after attaching a fatal message that says why there is none.
-  private mutating func selectFlow() -> ProcessFlow? {
-    guard let code = catalog.flowCode(explicit: facts.processFlow, lineOfBusiness: facts.lineOfBusiness) else {
+  private mutating func selectFlow() -> FlowPlan? {
+    guard let code = plan.flowCode(explicit: facts.processFlow, lineOfBusiness: facts.lineOfBusiness) else {
       attachEngineProblem(
         code: "FLOW_NOT_CHOSEN",
         text:
@@ -116,8 +119,8 @@ private struct Run {
           + "'\(facts.lineOfBusiness ?? "(none)")' and no catalog default.")
       return nil
     }
-    guard let flow = catalog.flows[code] else {
-      let known = catalog.flows.keys.sorted()
+    guard let flow = plan.flows[code] else {
+      let known = plan.knownFlowCodes
       attachEngineProblem(
         code: "FLOW_NOT_FOUND",
         text: "The process flow '\(code)' does not exist in the catalog.\(Suggestion.didYouMean(code, among: known)) "

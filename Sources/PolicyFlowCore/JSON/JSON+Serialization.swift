@@ -144,8 +144,14 @@ struct JSONWriter {
   }
 
   /// A member name and its colon (compact). A key interned since the writer was made (a value
-  /// streamed later may bring one) is looked up again.
+  /// streamed later may bring one) is looked up again; a key the intern table had no room for
+  /// is quoted from its name.
   mutating func write(key: JSONKey) {
+    guard key.isInterned else {
+      JSON.writeString(key.name, to: &output)
+      output.append(UInt8(ascii: ":"))
+      return
+    }
     if Int(key.id) >= names.count { names = JSONKey.allQuotedNames }
     names[Int(key.id)].withUnsafeBufferPointer { output.append(contentsOf: $0) }
     output.append(UInt8(ascii: ":"))

@@ -19,8 +19,8 @@ extension JSONParser {
     let second = Int(truncatingIfNeeded: (hash >> 32) % UInt64(JSONParser.keyCacheSize))
     let found = keyCache.withUnsafeBufferPointer { cache -> JSONKey? in
       let base = cache.baseAddress!
-      if KeyCacheEntry.holds(name, at: base + first, bytes) { return base[first].key }
-      if KeyCacheEntry.holds(name, at: base + second, bytes) { return base[second].key }
+      if KeyCacheEntry.holds(name, at: base + first, bytes) { return JSONKey(id: base[first].keyID) }
+      if KeyCacheEntry.holds(name, at: base + second, bytes) { return JSONKey(id: base[second].keyID) }
       return nil
     }
     if let found {
@@ -28,6 +28,9 @@ extension JSONParser {
       return found
     }
     let key = JSONKey(try parseString())
+    // A key the intern table had no room for stays out of the cache: the cache keeps interned
+    // keys only, and keeping the name alive would outlast the documents that used it.
+    guard key.isInterned else { return key }
     let slot = keyCache[first].count == 0 || keyCache[second].count != 0 ? first : second
     keyCache[slot] = KeyCacheEntry(name, bytes, key: key)
     keyCacheChanged = true
@@ -106,7 +109,8 @@ struct NameWords {
 /// an `Int` count it took 48, and the load of an entry was a fifth of the time spent per name.
 struct KeyCacheEntry: Sendable {
   var count: Int32 = 0
-  var key = JSONKey(id: 0)
+  /// The key's interned number (the cache holds interned keys only).
+  var keyID: UInt32 = 0
   var head: UInt64 = 0
   var next: UInt64 = 0
   var rest: [UInt8] = []
@@ -120,7 +124,7 @@ struct KeyCacheEntry: Sendable {
     head = name.head
     next = name.next
     if name.count > 16 { rest = Array(bytes[(name.start + 16)..<(name.start + name.count)]) }
-    self.key = key
+    keyID = key.id
   }
 
   /// Whether the entry at `entry` is `name`. Read through the pointer, field by field, so

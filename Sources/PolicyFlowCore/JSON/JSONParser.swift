@@ -25,8 +25,8 @@ struct JSONParser {
   /// Members and elements of the objects and arrays being read, innermost last: each container
   /// is built once, at its exact size, from the top of these stacks, instead of growing arrays
   /// of its own element by element.
-  private var memberStack: [JSONObjectStorage.Member] = []
-  private var elementStack: [JSON] = []
+  private let memberStack: ParserStack<JSONObjectStorage.Member>
+  private let elementStack: ParserStack<JSON>
   /// The deepest nesting of objects and arrays accepted. Parsing, compiling a rule, validating
   /// and evaluating recurse once per level; 128 levels (far beyond any policy or rule) keep
   /// that within a 512 KiB thread stack even under the address sanitizer (scripts/fuzz).
@@ -49,10 +49,9 @@ struct JSONParser {
     // Room for a policy's usual nesting from the start: grown from empty, the stacks were
     // reallocated and copied a dozen times per document. Small values (logic constants, CLI
     // arguments) need none.
-    if bytes.count > 256 {
-      memberStack.reserveCapacity(64)
-      elementStack.reserveCapacity(32)
-    }
+    let large = bytes.count > 256
+    memberStack = ParserStack(capacity: large ? 64 : 4)
+    elementStack = ParserStack(capacity: large ? 32 : 4)
   }
 
   /// Parses one value that must fill the whole input (surrounding white space aside).
@@ -181,13 +180,13 @@ struct JSONParser {
       }
       index += 1
       skipWhitespace()
-      // Repeated names are rare: a bit per key id (modulo 64) says when this object may already
-      // have the name, and only then are its members searched.
-      let bit: UInt64 = 1 << UInt64(key.id & 63)
+      // Repeated names are rare: a bit per key id (modulo 64; the hash of a name that is not interned) says when this
+      // object may already have the name, and only then are its members searched.
+      let bit: UInt64 = 1 << (key.bucket & 63)
       let existing =
         seenKeys & bit == 0
         ? nil
-        : memberStack.withUnsafeBufferPointer { members in (start..<members.count).first { members[$0].key == key } }
+        : (start..<memberStack.count).first { memberStack.pointer(at: $0).pointee.key == key }
       seenKeys |= bit
       if recordLocations {
         path.append(JSONDocument.escape(key.name))
@@ -198,9 +197,9 @@ struct JSONParser {
       if recordLocations { path.removeLast() }
       // A repeated name keeps its first position and takes the last value.
       if let existing {
-        memberStack[existing].value = consume value
+        memberStack.pointer(at: existing).pointee.value = consume value
       } else {
-        memberStack.append(JSONObjectStorage.Member(key: key, value: consume value))
+        memberStack.push(JSONObjectStorage.Member(key: key, value: consume value))
       }
       skipWhitespace()
       guard index < bytes.count else { throw error("expected ',' or '}' after an object member, found end of input") }
@@ -210,15 +209,7 @@ struct JSONParser {
       }
       if bytes[index] == UInt8(ascii: "}") {
         index += 1
-        let object = memberStack.withUnsafeMutableBufferPointer { members in
-          let top = UnsafeMutableBufferPointer(rebasing: members[start...])
-          let object = JSONObject(movingUniqueMembers: top)
-          // The moved-out slots get trivial values, so that removing them releases nothing twice.
-          top.initialize(repeating: JSONObjectStorage.Member(key: JSONKey(id: 0), value: .null))
-          return object
-        }
-        memberStack.removeSubrange(start...)
-        return .object(object)
+        return .object(memberStack.moveOut(from: start) { JSONObject(movingUniqueMembers: $0) })
       }
       throw error("expected ',' or '}' after an object member, found \(describeCurrent())")
     }
@@ -238,7 +229,7 @@ struct JSONParser {
       skipWhitespace()
       if recordLocations { path.append(String(elementStack.count - start)) }
       let element = try parseValue()
-      elementStack.append(consume element)
+      elementStack.push(consume element)
       if recordLocations { path.removeLast() }
       skipWhitespace()
       guard index < bytes.count else { throw error("expected ',' or ']' after an array element, found end of input") }
@@ -248,16 +239,12 @@ struct JSONParser {
       }
       if bytes[index] == UInt8(ascii: "]") {
         index += 1
-        let array = elementStack.withUnsafeMutableBufferPointer { elements in
-          let top = UnsafeMutableBufferPointer(rebasing: elements[start...])
-          let array = [JSON](unsafeUninitializedCapacity: top.count) { buffer, initialized in
+        let array = elementStack.moveOut(from: start) { top in
+          [JSON](unsafeUninitializedCapacity: top.count) { buffer, initialized in
             if let base = top.baseAddress { buffer.baseAddress?.moveInitialize(from: base, count: top.count) }
             initialized = top.count
           }
-          top.initialize(repeating: .null)
-          return array
         }
-        elementStack.removeSubrange(start...)
         return .array(array)
       }
       throw error("expected ',' or ']' after an array element, found \(describeCurrent())")

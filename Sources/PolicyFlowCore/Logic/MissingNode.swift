@@ -19,6 +19,14 @@ final class MissingNode: LogicNode, @unchecked Sendable {
 
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
     var absent: [JSON] = []
+    // Untraced, each value is looked at where it lies (``LogicPath/locate(in:)``): copying it
+    // out of the document, and each path out of the node, cost a reference count up and down.
+    if evaluator.recorder == nil {
+      paths.withUnsafeBufferPointer { paths in
+        for i in 0..<paths.count where MissingNode.isAbsent(paths[i], in: data) { absent.append(keys[i]) }
+      }
+      return .array(absent)
+    }
     for i in 0..<paths.count {
       switch evaluator.read(paths[i], data, scope) {
       case nil, .null?: absent.append(keys[i])
@@ -27,5 +35,20 @@ final class MissingNode: LogicNode, @unchecked Sendable {
       }
     }
     return .array(absent)
+  }
+
+  /// Whether `missing` counts the value at `path` as absent: no value, null, or "".
+  @inline(__always) static func isAbsent(_ path: borrowing LogicPath, in data: borrowing JSON) -> Bool {
+    if path.segments.isEmpty { return isAbsent(data) }
+    guard let value = path.locate(in: data) else { return true }
+    return isAbsent(value.pointee)
+  }
+
+  @inline(__always) private static func isAbsent(_ value: borrowing JSON) -> Bool {
+    switch value {
+    case .null: true
+    case .string(let s): s.isEmpty
+    default: false
+    }
   }
 }
