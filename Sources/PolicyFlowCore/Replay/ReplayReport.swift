@@ -80,8 +80,15 @@ public struct ReplayReport: Sendable {
     Set(outcome.messages.map(\.rule)).union(outcome.pendReasons.map(\.rule))
   }
 
-  /// The rules on a stored outcome (``CycleOutcome/storedText``), read the same way.
+  /// The rules on a stored outcome (``CycleOutcome/storedText``), read the same way: by
+  /// ``StoredOutcomeRules``' scan, and by a full parse when the scan cannot tell.
   static func rules(ofStored text: String) -> Set<String> {
+    if let rules = StoredOutcomeRules.scan(text) { return rules }
+    return parsedRules(ofStored: text)
+  }
+
+  /// ``rules(ofStored:)`` by a full parse.
+  static func parsedRules(ofStored text: String) -> Set<String> {
     guard let stored = try? JSON(parsing: text) else { return [] }
     var rules = Set<String>()
     for key in ["messages", "pendReasons"] {
