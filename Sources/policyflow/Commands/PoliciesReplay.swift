@@ -94,7 +94,8 @@ final class ReplayProgress {
   }
 
   func show(_ done: Int) {
-    Terminal.write("\rReplaying: \(done) of \(total) policies", to: 2)
+    // The total is every current version: a selection (--status, --flow, groups) replays fewer.
+    Terminal.write("\rReplaying: \(done) replayed, of \(total) current versions in the store", to: 2)
   }
 
   func finish() { Terminal.write("\r\u{1B}[2K", to: 2) }
