@@ -56,7 +56,7 @@ enum ReplayBench {
       "policies_per_sec": .int(Int(Double(count) / seconds)),
       "seconds_per_million": Bench.rounded(seconds * 1_000_000 / Double(count), 1),
       "cpu_seconds": Bench.rounded(cpuSeconds, 3),
-      "changed": .int(report.changes.count),
+      "changed": .int(report.changed),
       "matrix": .object(matrix),
       "setup_seconds": Bench.rounded(setupSeconds, 1),
       "peak_rss_mb": Bench.rounded(Double(Bench.peakRSSKilobytes()) / 1024),

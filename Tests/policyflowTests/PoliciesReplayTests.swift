@@ -166,6 +166,18 @@ import Testing
     )
     #expect(admin[path: "changed"] == 5)
     #expect(admin[path: "leftOut"] == [])
+    let firstTwo = try store.succeed([
+      "policies", "replay", "--catalog", candidate.path, "--limit", "2", "--as", "tester",
+    ])
+    #expect(
+      firstTwo.stdout.hasSuffix(
+        """
+        POLICY  VERSION  STATUS    RECORDED  NEW     FLOW
+        DAG-1   1        Approved  Approved  Pended  INDIVIDUAL_HEALTH
+        DAG-2   1        Approved  Approved  Pended  INDIVIDUAL_HEALTH
+        (the first 2 of 5 by code; --limit N shows more, --json lists all)
+
+        """))
 
     let stranger = try store.run(["policies", "replay", "--catalog", candidate.path, "--as", "stranger"])
     #expect(stranger.exitCode == 77)

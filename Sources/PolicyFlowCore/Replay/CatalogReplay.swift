@@ -12,24 +12,28 @@ public struct CatalogReplay: Sendable {
   /// The reference time every cycle runs at (`today`, `age_at`).
   public let at: Timestamp
 
-  public init(catalog: Catalog, at: Timestamp) {
+  /// How many changed versions a report keeps (``ReplayReport/keptChanges``); nil for all.
+  public let keptChanges: Int?
+
+  public init(catalog: Catalog, at: Timestamp, keptChanges: Int? = nil) {
     cycle = ProcessingCycle(catalog: catalog)
     self.at = at
+    self.keptChanges = keptChanges
   }
 
   /// Replays `inputs` (in code order) on every core.
   public func run(_ inputs: [ReplayInput]) -> ReplayReport {
-    guard !inputs.isEmpty else { return ReplayReport() }
+    guard !inputs.isEmpty else { return ReplayReport(keptChanges: keptChanges) }
     let chunks = min(inputs.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
     let collected = Mutex<[ReplayReport?]>(Array(repeating: nil, count: chunks))
     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
       let range = (inputs.count * chunk / chunks)..<(inputs.count * (chunk + 1) / chunks)
-      var report = ReplayReport()
+      var report = ReplayReport(keptChanges: keptChanges)
       for input in inputs[range] { replay(input, into: &report) }
       collected.withLock { $0[chunk] = report }
     }
     return collected.withLock { partial in
-      var report = ReplayReport()
+      var report = ReplayReport(keptChanges: keptChanges)
       for chunk in partial { if let chunk { report.merge(chunk) } }
       return report
     }

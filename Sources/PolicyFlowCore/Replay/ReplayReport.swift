@@ -35,12 +35,20 @@ public struct ReplayReport: Sendable {
   /// attached, a pend reason it raised), and on the candidate's.
   public var recordedFires: [String: Int] = [:]
   public var newFires: [String: Int] = [:]
-  /// Versions whose outcome would change, in code order; never-processed versions are not
-  /// changes (they have no outcome to change), and count in the matrix's `none` row.
+  /// How many versions' outcome would change; never-processed versions are not changes (they
+  /// have no outcome to change), and count in the matrix's `none` row.
+  public var changed = 0
+  /// The first of them in code order, at most ``keptChanges`` (all unless a limit was given).
   public var changes: [Change] = []
+  /// How many changes ``changes`` keeps: a book where most outcomes change would otherwise keep
+  /// a record per policy when only the first few are shown.
+  public var keptChanges = Int.max
   public var unreadable: [Unreadable] = []
 
-  public init() {}
+  /// An empty report that keeps at most `keptChanges` changes (all when nil).
+  public init(keptChanges: Int? = nil) {
+    self.keptChanges = keptChanges ?? Int.max
+  }
 
   /// How many replayed versions go from `recorded` to `new`.
   public func count(from recorded: ReplayOutcome?, to new: ReplayOutcome) -> Int {
@@ -55,7 +63,8 @@ public struct ReplayReport: Sendable {
     }
     for (rule, count) in other.recordedFires { recordedFires[rule, default: 0] += count }
     for (rule, count) in other.newFires { newFires[rule, default: 0] += count }
-    changes += other.changes
+    changed += other.changed
+    changes += other.changes.prefix(max(0, keptChanges - changes.count))
     unreadable += other.unreadable
   }
 
@@ -68,6 +77,8 @@ public struct ReplayReport: Sendable {
     for rule in recordedRules { recordedFires[rule, default: 0] += 1 }
     for rule in newRules { newFires[rule, default: 0] += 1 }
     guard let recorded = input.recorded, recorded != new else { return }
+    changed += 1
+    guard changes.count < keptChanges else { return }
     changes.append(
       Change(
         code: input.code, version: input.version, status: input.status, recorded: recorded, new: new,

@@ -31,7 +31,7 @@ extension PolicyStore {
   ) throws -> ReplayReport {
     precondition(pageSize > 0, "a page holds at least one policy")
     let user = try knownUser(actor)
-    var report = ReplayReport()
+    var report = ReplayReport(keptChanges: replay.keptChanges)
     var computing: BackgroundJob<ReplayReport>?
     var after = ""
     while true {

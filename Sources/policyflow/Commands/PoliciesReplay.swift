@@ -54,7 +54,8 @@ enum PoliciesReplay {
     let progress = try ReplayProgress(total: isatty(2) == 1 ? store.currentVersionCount() : nil)
     let (report, leftOut) = try StoreCommand.run {
       let report = try store.replay(
-        CatalogReplay(catalog: catalog, at: at), selection: selection, actor: actor, progress: progress?.show)
+        CatalogReplay(catalog: catalog, at: at, keptChanges: invocation.flag("--json") ? nil : limit),
+        selection: selection, actor: actor, progress: progress?.show)
       return (report, try store.replayLeftOut(selection: selection, actor: actor))
     }
     progress?.finish()

@@ -14,7 +14,7 @@ enum ReplayOutput {
 
   /// The summary line, the matrix, the rules, and the first `limit` changed policies.
   static func print(_ report: ReplayReport, catalog: String, at: Timestamp, limit: Int) {
-    let changed = report.changes.count
+    let changed = report.changed
     Terminal.out(
       "Replayed \(report.replayed) \(report.replayed == 1 ? "policy" : "policies") with the catalog in \(catalog) "
         + "at \(at.iso8601): \(changed) would change outcome.")
@@ -65,7 +65,7 @@ enum ReplayOutput {
       ]
     }
     return [
-      "replayed": .int(report.replayed), "changed": .int(report.changes.count), "matrix": .object(matrix),
+      "replayed": .int(report.replayed), "changed": .int(report.changed), "matrix": .object(matrix),
       "rules": .array(rules), "changes": .array(changes),
       "unreadable": .array(
         report.unreadable.map { ["code": .string($0.code), "version": .int($0.version), "error": .string($0.error)] }),

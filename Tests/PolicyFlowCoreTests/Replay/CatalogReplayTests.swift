@@ -57,9 +57,13 @@ struct CatalogReplayTests {
       cycle.run(try! JSON(parsing: $0.dataText), at: Self.at).disposition != .clean
     }
     #expect(report.changes.map(\.code) == notApproved.map(\.code))
+    #expect(report.changed == notApproved.count && report.changed > 1)
     #expect(report.changes.allSatisfy { $0.recorded == .approved && $0.new != .approved })
     let none = ReplayOutcome.allCases.map { report.count(from: nil, to: $0) }.reduce(0, +)
     #expect(none == inputs.count - processed.count)
+    let firstOnly = CatalogReplay(catalog: catalog, at: Self.at, keptChanges: 1).run(inputs)
+    #expect(firstOnly.changed == report.changed)
+    #expect(firstOnly.changes == Array(report.changes.prefix(1)))
     // Recorded with the same catalog, each rule fires as often now as it would.
     let recordedOnly = CatalogReplay(catalog: catalog, at: Self.at).run(processed)
     #expect(recordedOnly.recordedFires == recordedOnly.newFires)
