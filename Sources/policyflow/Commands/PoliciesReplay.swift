@@ -25,7 +25,9 @@ enum PoliciesReplay {
       StoreOptions.db, StoreOptions.actor,
       .value(
         "--catalog", "dir", "The candidate catalog directory, holding flows/ and rules/.", required: true),
-      .repeating("--status", "status", "Only versions with this status now (repeatable): Edit, \"In Process\", …"),
+      .repeating(
+        "--status", "status",
+        "Only versions whose status is now this one: Edit, \"In Process\", Pended, Approved or Canceled."),
       .value("--flow", "flow", "Only versions of this flow (their last cycle's, else the one they name)."),
       .value("--at", "time", "The reference time of the cycles (ISO 8601).", default: "now"),
       limit, CommonOptions.json,
