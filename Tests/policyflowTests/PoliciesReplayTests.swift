@@ -185,6 +185,21 @@ import Testing
     #expect(stranger.stdout.isEmpty)
   }
 
+  /// Progress goes to a terminal only (above, stderr stays empty in a pipe), and is cleared
+  /// before the report.
+  @Test func aTerminalShowsProgress() throws {
+    let store = try book(.sqlite)
+    let command = [
+      PolicyFlowBinary.executable.path, "policies", "replay", "--catalog", ".", "--db", store.db, "--as", "tester",
+    ]
+    .map { "'\($0)'" }.joined(separator: " ")
+    let result = try PolicyFlowBinary.run(
+      ["-qec", command, "/dev/null"], environment: ["NO_COLOR": "1"], program: URL(fileURLWithPath: "/usr/bin/script"))
+    #expect(result.exitCode == 0, "\(result.stdout)")
+    #expect(
+      result.stdout.hasPrefix("\rReplaying: 13 replayed, of 13 current versions in the store\r\u{1B}[2KReplayed 13"))
+  }
+
   @Test(arguments: TestStore.all) func catalogDiffComparesTheStoredSnapshotWithADirectory(_ kind: TestStore) throws {
     let store = try book(kind)
     let candidate = try lowerLimit()
