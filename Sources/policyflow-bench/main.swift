@@ -19,6 +19,8 @@ let usage = """
     worker [--policies N] [--workers K] [--batch B] [--catalog DIR] [--keep]
                                              Drain a fresh durable store with K worker processes.
     import [--policies N]                    Import generated JSONL into a fresh store.
+    replay [--policies N] [--catalog DIR] [--candidate DIR] [--db PATH|URI] [--keep]
+                                             Replay a catalog on a processed store, read-only.
 
   """
 
@@ -47,10 +49,13 @@ do {
   case "import":
     try options.allow(["--policies", "--db"], for: scenario)
     result = try ImportBench.run(options)
+  case "replay":
+    try options.allow(["--policies", "--catalog", "--candidate", "--db", "--keep"], for: scenario)
+    result = try ReplayBench.run(options)
   case WorkerChild.name:
     try options.allow(["--db", "--catalog", "--owner", "--batch"], for: scenario)
     result = try WorkerChild.run(options)
-  default: throw BenchUsageError("Unknown scenario '\(scenario)': expected logic, cycle, worker or import.")
+  default: throw BenchUsageError("Unknown scenario '\(scenario)': expected logic, cycle, worker, import or replay.")
   }
   print(result.serialized())
   exit(0)

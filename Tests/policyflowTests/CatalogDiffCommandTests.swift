@@ -41,6 +41,6 @@ struct CatalogDiffCommandTests {
     #expect(invalid.stderr.contains("error: unknown rule"))
     let usage = try PolicyFlowBinary.run(["catalog", "diff", "--from", "."])
     #expect(usage.exitCode == 64)
-    #expect(usage.stderr.hasPrefix("Error: Missing expected argument '--to <dir>'."))
+    #expect(usage.stderr.hasPrefix("Error: Missing expected argument '--to <dir|hash>'."))
   }
 }

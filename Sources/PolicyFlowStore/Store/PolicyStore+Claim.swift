@@ -149,9 +149,27 @@ extension PolicyStore {
     {
       policies[policy.id] = policy
     }
-    // Reasons resolved on any version of each policy (by gid), and those resolved on this very
-    // version's data as it is now (resolutions before schema 7 recorded no data: for those, since
-    // the data last changed); read from the index of resolved reasons alone.
+    let resolutions = try resolutions(ofPolicies: ids)
+    return rows.map { row in
+      guard let policy = policies[row.policyID] else {
+        preconditionFailure("activity \(row.id) points at a missing policy despite the foreign key")
+      }
+      return UnparsedClaim.Activity(
+        activityID: row.id, attempts: row.attempts, expiredLeases: row.expiredLeases, policy: policy,
+        resolvedReasons: resolutions.resolved[policy.id] ?? [],
+        resolvedSinceEdit: resolutions.resolvedSinceEdit[policy.id] ?? [])
+    }
+  }
+
+  /// The resolutions a cycle of each policy version in `ids` (a JSON array of policy row ids)
+  /// is given: the reasons resolved on any version of the policy (by gid), and those resolved
+  /// on this very version's data as it is now (resolutions before schema 7 recorded no data: for
+  /// those, since the data last changed). Read from the index of resolved reasons alone; a
+  /// policy with none is absent. The worker's claim and `policies replay` both read them here,
+  /// so a replay gives each policy what its next cycle would get.
+  func resolutions(ofPolicies ids: DatabaseValue) throws -> (
+    resolved: [Int64: Set<String>], resolvedSinceEdit: [Int64: Set<String>]
+  ) {
     var resolved: [Int64: Set<String>] = [:]
     var resolvedSinceEdit: [Int64: Set<String>] = [:]
     for (policyID, reason, sinceEdit) in try db.query(
@@ -166,13 +184,6 @@ extension PolicyStore {
       resolved[policyID, default: []].insert(reason)
       if sinceEdit { resolvedSinceEdit[policyID, default: []].insert(reason) }
     }
-    return rows.map { row in
-      guard let policy = policies[row.policyID] else {
-        preconditionFailure("activity \(row.id) points at a missing policy despite the foreign key")
-      }
-      return UnparsedClaim.Activity(
-        activityID: row.id, attempts: row.attempts, expiredLeases: row.expiredLeases, policy: policy,
-        resolvedReasons: resolved[policy.id] ?? [], resolvedSinceEdit: resolvedSinceEdit[policy.id] ?? [])
-    }
+    return (resolved, resolvedSinceEdit)
   }
 }

@@ -64,6 +64,13 @@ extension PolicyStore {
     }
   }
 
+  /// Every catalog snapshot the store holds, oldest first: its hash and when it was stored.
+  public func snapshotHashes() throws -> [(hash: String, storedAt: String)] {
+    try db.query("SELECT hash, stored_at FROM catalog_snapshot ORDER BY stored_at, hash") {
+      (try $0.string(at: 0), try $0.string(at: 1))
+    }
+  }
+
   /// Commits the outcomes of a batch in one transaction (group commit: one disk sync for all),
   /// each policy all-or-nothing: its status, data, cycle (the outcome, with its messages), pend
   /// reasons, history rows and the acknowledgement of its activity. An activity whose lease was

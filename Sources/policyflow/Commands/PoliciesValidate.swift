@@ -76,14 +76,17 @@ enum PoliciesValidate {
     return parsed.rowFindings.isEmpty ? 0 : ExitCode.invalidInput
   }
 
-  static func referenceTime(_ text: String?) throws -> Timestamp {
+  /// The reference time `--at` gives (now when absent); a usage error of `commandPath` else.
+  static func referenceTime(_ text: String?, commandPath: [String] = ["policyflow", "policies", "validate"]) throws
+    -> Timestamp
+  {
     guard let text else { return Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }
     guard let time = Timestamp(iso8601: text) else {
       throw UsageError(
         message:
           "Invalid value \(Excerpt.name(text)) for '--at <time>': expected an ISO 8601 date (2026-11-22) or date-time "
           + "with an offset (2026-11-22T09:00:00+01:00).",
-        commandPath: ["policyflow", "policies", "validate"])
+        commandPath: commandPath)
     }
     return time
   }

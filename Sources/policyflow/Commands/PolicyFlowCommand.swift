@@ -22,7 +22,7 @@ enum PolicyFlowCommand {
         subcommands: [
           PoliciesImport.command, PoliciesList.list, PoliciesList.show, PoliciesSubmit.command, PoliciesChange.edit,
           PoliciesChange.revert, PoliciesChange.cancel, PoliciesDecline.command, PoliciesExplain.command,
-          PoliciesHistory.command, PoliciesValidate.command,
+          PoliciesHistory.command, PoliciesValidate.command, PoliciesReplay.command,
         ]),
       TestCommand.command,
       Command(

@@ -1,0 +1,74 @@
+import PolicyFlowCore
+
+/// How `policies replay` shows its report: tables for people, one object for scripts.
+enum ReplayOutput {
+  /// The rows of the matrix: each recorded outcome, then versions never processed.
+  static let recordedRows: [ReplayOutcome?] = ReplayOutcome.allCases + [nil]
+
+  static func name(_ outcome: ReplayOutcome?) -> String { outcome?.rawValue ?? "none" }
+
+  /// The rules on any outcome, recorded or new, by code.
+  static func rules(_ report: ReplayReport) -> [String] {
+    Set(report.recordedFires.keys).union(report.newFires.keys).sorted()
+  }
+
+  /// The summary line, the matrix, the rules, and the first `limit` changed policies.
+  static func print(_ report: ReplayReport, catalog: String, at: Timestamp, limit: Int) {
+    let changed = report.changed
+    Terminal.out(
+      "Replayed \(report.replayed) \(report.replayed == 1 ? "policy" : "policies") with the catalog in \(catalog) "
+        + "at \(at.iso8601): \(changed) would change outcome.")
+    Terminal.out("")
+    let news = ReplayOutcome.allCases
+    Table.print(
+      ["RECORDED → NEW"] + news.map(\.rawValue) + ["total"],
+      recordedRows.map { recorded in
+        let counts = news.map { report.count(from: recorded, to: $0) }
+        return [name(recorded)] + counts.map(String.init) + [String(counts.reduce(0, +))]
+      }, empty: "")
+    Terminal.out("")
+    Table.print(
+      ["RULE", "NOW", "WOULD"],
+      rules(report).map { [$0, String(report.recordedFires[$0] ?? 0), String(report.newFires[$0] ?? 0)] },
+      empty: "No rule is on any outcome, recorded or new.")
+    guard changed > 0 else { return }
+    Terminal.out("")
+    Table.print(
+      ["POLICY", "VERSION", "STATUS", "RECORDED", "NEW", "FLOW"],
+      report.changes.prefix(limit).map {
+        [$0.code, String($0.version), $0.status, $0.recorded.rawValue, $0.new.rawValue, $0.flow ?? "-"]
+      }, empty: "")
+    if changed > limit {
+      Terminal.out("(the first \(limit) of \(changed) by code; --limit N shows more, --json lists all)")
+    }
+  }
+
+  /// `replayed`, `changed`, `matrix` (recorded → new → count, `none` for never processed),
+  /// `rules` (each with `now` and `would`), `changes` (every one) and `unreadable`.
+  static func json(_ report: ReplayReport) -> JSON {
+    var matrix = JSONObject()
+    for recorded in recordedRows {
+      var row = JSONObject()
+      for new in ReplayOutcome.allCases { row[new.rawValue] = .int(report.count(from: recorded, to: new)) }
+      matrix[name(recorded)] = .object(row)
+    }
+    let rules = rules(report).map { rule -> JSON in
+      ["rule": .string(rule), "now": .int(report.recordedFires[rule] ?? 0), "would": .int(report.newFires[rule] ?? 0)]
+    }
+    let changes = report.changes.map { change -> JSON in
+      [
+        "code": .string(change.code), "version": .int(change.version), "status": .string(change.status),
+        "recorded": .string(change.recorded.rawValue), "new": .string(change.new.rawValue),
+        "flow": change.flow.map(JSON.string) ?? .null,
+        "recordedRules": .array(change.recordedRules.map(JSON.string)),
+        "newRules": .array(change.newRules.map(JSON.string)),
+      ]
+    }
+    return [
+      "replayed": .int(report.replayed), "changed": .int(report.changed), "matrix": .object(matrix),
+      "rules": .array(rules), "changes": .array(changes),
+      "unreadable": .array(
+        report.unreadable.map { ["code": .string($0.code), "version": .int($0.version), "error": .string($0.error)] }),
+    ]
+  }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import PolicyFlowCore
+
+/// The pure half of `policies replay`: the outcomes compared, the rules counted, the changes
+/// listed, and the scan that reads the rules of a recorded outcome without parsing it.
+struct CatalogReplayTests {
+  static let examples = StoredOutcomeTests.examples
+  static let at = Timestamp(iso8601: "2026-11-22")!
+
+  static func catalog() throws -> Catalog {
+    try #require(CatalogLoader.load(directory: CatalogTestPaths.packageRoot).catalog)
+  }
+
+  static func text(_ example: String) throws -> String {
+    try CatalogTestPaths.read("examples/policies/" + example)
+  }
+
+  @Test(arguments: examples)
+  func theScanReadsTheRulesAFullParseReads(_ example: String) throws {
+    let outcome = ProcessingCycle(catalog: try Self.catalog()).run(
+      try JSON(parsing: try Self.text(example)), at: Self.at)
+    let stored = outcome.storedText
+    let scanned = try #require(StoredOutcomeRules.scan(stored))
+    #expect(scanned == ReplayReport.parsedRules(ofStored: stored))
+    #expect(scanned == ReplayReport.rules(of: outcome))
+  }
+
+  @Test func theScanLeavesWhatItDoesNotExpectToTheParser() {
+    #expect(StoredOutcomeRules.scan(#"{"messages":[{"rule":"A\"B"}],"pendReasons":[]}"#) == nil)
+    #expect(StoredOutcomeRules.scan(#"{"messages":[{"rule":"A"}"#) == nil)
+    #expect(
+      StoredOutcomeRules.scan(
+        #"{"messages":[{"reads":[{"path":"rule","value":{"rule":"X"}}],"rule":"A"}],"pendReasons":[{"rule":"B"}],"calculation":{"rule":"C"}}"#
+      ) == ["A", "B"])
+  }
+
+  @Test func aReplayCountsEachPolicyOnceAndListsOnlyChangedOutcomesOfProcessedOnes() throws {
+    let catalog = try Self.catalog()
+    let cycle = ProcessingCycle(catalog: catalog)
+    var inputs: [ReplayInput] = []
+    for (index, example) in Self.examples.enumerated() {
+      let text = try Self.text(example)
+      let recorded = cycle.run(try JSON(parsing: text), at: Self.at)
+      // Every third policy was never processed; the others recorded an Approved outcome, so the
+      // ones the catalog does not approve change.
+      inputs.append(
+        ReplayInput(
+          code: String(format: "P%02d", index), version: 1, status: "Approved", dataText: text,
+          recorded: index % 3 == 0 ? nil : .approved, recordedOutcomeText: index % 3 == 0 ? nil : recorded.storedText))
+    }
+    let report = CatalogReplay(catalog: catalog, at: Self.at).run(inputs)
+    #expect(report.replayed == Self.examples.count)
+    let processed = inputs.filter { $0.recorded != nil }
+    let notApproved = processed.filter {
+      cycle.run(try! JSON(parsing: $0.dataText), at: Self.at).disposition != .clean
+    }
+    #expect(report.changes.map(\.code) == notApproved.map(\.code))
+    #expect(report.changed == notApproved.count && report.changed > 1)
+    #expect(report.changes.allSatisfy { $0.recorded == .approved && $0.new != .approved })
+    let none = ReplayOutcome.allCases.map { report.count(from: nil, to: $0) }.reduce(0, +)
+    #expect(none == inputs.count - processed.count)
+    let firstOnly = CatalogReplay(catalog: catalog, at: Self.at, keptChanges: 1).run(inputs)
+    #expect(firstOnly.changed == report.changed)
+    #expect(firstOnly.changes == Array(report.changes.prefix(1)))
+    // Recorded with the same catalog, each rule fires as often now as it would.
+    let recordedOnly = CatalogReplay(catalog: catalog, at: Self.at).run(processed)
+    #expect(recordedOnly.recordedFires == recordedOnly.newFires)
+    #expect(recordedOnly.newFires["AGE_AT_START_RECORDED", default: 0] > 0)
+  }
+}

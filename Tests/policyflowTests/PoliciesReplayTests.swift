@@ -1,0 +1,229 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
+import PolicyFlowTestSupport
+import Testing
+
+/// `policies replay` and `catalog diff` against a stored snapshot, through the binary on both
+/// stores: the issue's story of a lowered threshold, from failing tests to the policies it moves.
+@Suite(.serialized) struct PoliciesReplayTests {
+  /// The shipped examples imported, submitted and processed by `worker --drain`: 2 Approved
+  /// (GP-2026-000201, HP-2026-000101 with a sum assured of 250,000.00), 5 Pended, 6 Edit.
+  func book(_ kind: TestStore) throws -> StoreFixture {
+    let store = try StoreFixture(kind)
+    try store.succeed(["policies", "import", StoreFixture.examples.path, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    return store
+  }
+
+  /// A copy of the shipped catalog whose automatic acceptance stops at 200,000.00 instead of
+  /// 500,000.00.
+  func lowerLimit() throws -> URL {
+    let directory = try TestCommandTests.catalogCopy()
+    try TestCommandTests.replace(
+      #"{ ">": [{ "var": "sumAssured" }, 50000000] }"#, with: #"{ ">": [{ "var": "sumAssured" }, 20000000] }"#,
+      in: directory.appendingPathComponent("rules/underwriting.json"))
+    return directory
+  }
+
+  /// Every row of every table of the store, to prove that a command wrote nothing.
+  func everyRow(_ store: StoreFixture) throws -> String {
+    let tables = try store.query(
+      store.kind == .sqlite
+        ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        : "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+    ) { try $0.string(at: 0) }
+    #expect(tables.contains("cycle") && tables.contains("catalog_snapshot") && tables.contains("status_history"))
+    return try tables.map { table in
+      "\(table):\n"
+        + (try store.query("SELECT * FROM \(table) ORDER BY 1") { row in
+          (0..<row.columnCount).map { "\(row.value(at: $0))" }.joined(separator: "|")
+        }.joined(separator: "\n"))
+    }.joined(separator: "\n--\n")
+  }
+
+  @Test(arguments: TestStore.all) func aLowerLimitMovesExactlyTheApprovedPoliciesAboveIt(_ kind: TestStore) throws {
+    let store = try book(kind)
+    let candidate = try lowerLimit()
+    defer { try? FileManager.default.removeItem(at: candidate) }
+    // The catalog's own tests catch the change first.
+    let tests = try PolicyFlowBinary.run(["test", "--catalog", candidate.path], in: candidate)
+    #expect(tests.exitCode == 1)
+    #expect(tests.stdout.contains("FAIL"))
+
+    let before = try everyRow(store)
+    let result = try store.succeed(["policies", "replay", "--catalog", candidate.path, "--as", "tester"])
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines[0].hasPrefix("Replayed 13 policies with the catalog in \(candidate.path) (sha256:"))
+    #expect(lines[0].hasSuffix(": 1 would change outcome."))
+    #expect(
+      Array(lines[2...6]) == [
+        "RECORDED → NEW  Approved  Pended  Edit  total",
+        "Approved        1         1       0     2",
+        "Pended          0         5       0     5",
+        "Edit            0         0       6     6",
+        "none            0         0       0     0",
+      ])
+    #expect(lines.contains { $0.wholeMatch(of: /SUM_ASSURED_ABOVE_LIMIT +1 +4/) != nil })
+    #expect(lines.contains { $0.wholeMatch(of: /UNDERWRITER_REFERRAL +2 +2/) != nil })
+    #expect(
+      lines.suffix(3) == [
+        "POLICY          VERSION  STATUS    RECORDED  NEW     FLOW",
+        "HP-2026-000101  1        Approved  Approved  Pended  INDIVIDUAL_HEALTH", "",
+      ])
+    #expect(result.stderr.isEmpty)
+
+    let json = try JSON(
+      parsing: try store.succeed(["policies", "replay", "--catalog", candidate.path, "--json", "--as", "tester"]).stdout
+    )
+    #expect(json[path: "replayed"] == 13)
+    #expect(json[path: "changed"] == 1)
+    #expect(json[path: "catalog.directory"] == .string(candidate.path))
+    #expect(json[path: "catalog.hash"]?.stringValue?.hasPrefix("sha256:") == true)
+    #expect(json[path: "at"]?.stringValue != nil)
+    #expect(json[path: "matrix.Approved"] == ["Approved": 1, "Pended": 1, "Edit": 0])
+    #expect(json[path: "matrix.none"] == ["Approved": 0, "Pended": 0, "Edit": 0])
+    #expect(
+      json[path: "rules"]?.arrayValue?.first { $0[path: "rule"] == "SUM_ASSURED_ABOVE_LIMIT" }
+        == ["rule": "SUM_ASSURED_ABOVE_LIMIT", "now": 1, "would": 4])
+    #expect(
+      json[path: "changes"] == [
+        [
+          "code": "HP-2026-000101", "version": 1, "status": "Approved", "recorded": "Approved", "new": "Pended",
+          "flow": "INDIVIDUAL_HEALTH", "recordedRules": ["AGE_AT_START_RECORDED"],
+          "newRules": ["AGE_AT_START_RECORDED", "SUM_ASSURED_ABOVE_LIMIT"],
+        ]
+      ])
+    #expect(json[path: "leftOut"] == [])
+    #expect(json[path: "unreadable"] == [])
+
+    // The catalog as it is changes nothing.
+    let same = try JSON(
+      parsing: try store.succeed(["policies", "replay", "--catalog", ".", "--json", "--as", "tester"]).stdout)
+    #expect(same[path: "changed"] == 0)
+    #expect(same[path: "matrix.Approved"] == ["Approved": 2, "Pended": 0, "Edit": 0])
+    #expect(try everyRow(store) == before, "a replay writes nothing: no cycle, no history, no snapshot")
+  }
+
+  @Test(arguments: TestStore.all) func statusAndFlowSelectTheVersionsReplayed(_ kind: TestStore) throws {
+    let store = try book(kind)
+    let candidate = try lowerLimit()
+    defer { try? FileManager.default.removeItem(at: candidate) }
+    func replay(_ options: [String]) throws -> JSON {
+      try JSON(
+        parsing: try store.succeed(
+          ["policies", "replay", "--catalog", candidate.path, "--json", "--as", "tester"] + options
+        ).stdout)
+    }
+    let approved = try replay(["--status", "Approved"])
+    #expect(approved[path: "replayed"] == 2)
+    #expect(approved[path: "changed"] == 1)
+    let notApproved = try replay(["--status", "Pended", "--status", "Edit"])
+    #expect(notApproved[path: "replayed"] == 11)
+    #expect(notApproved[path: "changed"] == 0)
+    let groups = try replay(["--flow", "EMPLOYER_GROUP"])
+    #expect(groups[path: "replayed"] == 4)
+    #expect(groups[path: "changed"] == 0)
+    let health = try replay(["--flow", "INDIVIDUAL_HEALTH", "--status", "Approved"])
+    #expect(health[path: "replayed"] == 1)
+    #expect(health[path: "changes.0.code"] == "HP-2026-000101")
+    // A policy edited since (version 2, in Edit) was never processed: none, and no change.
+    try store.succeed(["policies", "edit", "GP-2026-000201", "--set", "maxUsers=80", "--as", "tester"])
+    let edited = try replay(["--status", "Edit"])
+    #expect(edited[path: "replayed"] == 7)
+    let none = edited[path: "matrix.none"]?.objectValue?.map { $0.1.number ?? 0 } ?? []
+    #expect(none.reduce(0, +) == 1)
+    #expect(edited[path: "matrix.Edit"] == ["Approved": 0, "Pended": 0, "Edit": 6])
+    #expect(edited[path: "changed"] == 0)
+
+    let invalid = try store.run(["policies", "replay", "--catalog", candidate.path, "--status", "Aproved"])
+    #expect(invalid.exitCode == 64)
+    #expect(
+      invalid.stderr.hasPrefix("Error: Invalid value 'Aproved' for '--status <status>'. Did you mean 'Approved'?"))
+    let missing = try store.run(["policies", "replay", "--as", "tester"])
+    #expect(missing.exitCode == 64)
+    #expect(missing.stderr.hasPrefix("Error: Missing expected argument '--catalog <dir>'."))
+  }
+
+  @Test(arguments: TestStore.all) func aUserReplaysOnlyThePoliciesOfItsGroups(_ kind: TestStore) throws {
+    let store = try book(kind)
+    try store.importCopies(
+      [("DAG-1", "north"), ("DAG-2", "south"), ("DAG-3", "south"), ("DAG-4", nil)], submit: true)
+    try store.succeed(["worker", "--drain"])
+    try store.addUsers([("nora", ["--groups", "north,brightwater-hr,rcw-personal"])])
+    let candidate = try lowerLimit()
+    defer { try? FileManager.default.removeItem(at: candidate) }
+
+    let nora = try store.succeed(["policies", "replay", "--catalog", candidate.path, "--json", "--as", "nora"])
+    let json = try JSON(parsing: nora.stdout)
+    #expect(json[path: "replayed"] == 15)
+    #expect(json[path: "changes"]?.arrayValue?.map { $0[path: "code"] } == ["DAG-1", "DAG-4", "HP-2026-000101"])
+    #expect(json[path: "leftOut"] == [["group": "south", "policies": 2]])
+    #expect(nora.stderr == "Note: left out 2 policies in data access groups 'nora' does not hold: south (2).\n")
+
+    let admin = try JSON(
+      parsing: try store.succeed(["policies", "replay", "--catalog", candidate.path, "--json", "--as", "tester"]).stdout
+    )
+    #expect(admin[path: "changed"] == 5)
+    #expect(admin[path: "leftOut"] == [])
+    let firstTwo = try store.succeed([
+      "policies", "replay", "--catalog", candidate.path, "--limit", "2", "--as", "tester",
+    ])
+    #expect(
+      firstTwo.stdout.hasSuffix(
+        """
+        POLICY  VERSION  STATUS    RECORDED  NEW     FLOW
+        DAG-1   1        Approved  Approved  Pended  INDIVIDUAL_HEALTH
+        DAG-2   1        Approved  Approved  Pended  INDIVIDUAL_HEALTH
+        (the first 2 of 5 by code; --limit N shows more, --json lists all)
+
+        """))
+
+    let stranger = try store.run(["policies", "replay", "--catalog", candidate.path, "--as", "stranger"])
+    #expect(stranger.exitCode == 77)
+    #expect(stranger.stderr.hasPrefix("Error: User 'stranger' is not known to this store"))
+    #expect(stranger.stdout.isEmpty)
+  }
+
+  /// Progress goes to a terminal only (above, stderr stays empty in a pipe), and is cleared
+  /// before the report.
+  @Test func aTerminalShowsProgress() throws {
+    let store = try book(.sqlite)
+    let command = [
+      PolicyFlowBinary.executable.path, "policies", "replay", "--catalog", ".", "--db", store.db, "--as", "tester",
+    ]
+    .map { "'\($0)'" }.joined(separator: " ")
+    let result = try PolicyFlowBinary.run(
+      ["-qec", command, "/dev/null"], environment: ["NO_COLOR": "1"], program: URL(fileURLWithPath: "/usr/bin/script"))
+    #expect(result.exitCode == 0, "\(result.stdout)")
+    #expect(
+      result.stdout.hasPrefix("\rReplaying: 13 replayed, of 13 current versions in the store\r\u{1B}[2KReplayed 13"))
+  }
+
+  @Test(arguments: TestStore.all) func catalogDiffComparesTheStoredSnapshotWithADirectory(_ kind: TestStore) throws {
+    let store = try book(kind)
+    let candidate = try lowerLimit()
+    defer { try? FileManager.default.removeItem(at: candidate) }
+    let hash = try #require(try store.query("SELECT hash FROM catalog_snapshot") { try $0.string(at: 0) }.first)
+    let short = "sha256:" + hash.dropFirst(7).prefix(12)
+    for from in [hash, String(hash.dropFirst(7).prefix(10))] {
+      let result = try store.succeed(["catalog", "diff", "--from", from, "--to", candidate.path])
+      #expect(
+        result.stdout == """
+          \(candidate.path)/rules/underwriting.json:102:5: changed pend rule SUM_ASSURED_ABOVE_LIMIT: condition
+          0 added, 0 removed, 1 changed
+
+          """)
+    }
+    let reverse = try store.succeed(["catalog", "diff", "--from", candidate.path, "--to", hash, "--json"])
+    let json = try JSON(parsing: reverse.stdout)
+    #expect(json[path: "to"] == ["directory": .null, "hash": .string(hash)])
+    #expect(json[path: "changes.0.file"] == .string("\(short)/rules/underwriting.json"))
+
+    let unknown = try store.run(["catalog", "diff", "--from", "sha256:nothing", "--to", candidate.path])
+    #expect(unknown.exitCode == 65)
+    #expect(unknown.stderr.hasPrefix("Error: no catalog snapshot in the store at "))
+    #expect(
+      unknown.stderr.contains("has the hash 'sha256:nothing' (nor is it a directory); it holds 1:\n  \(hash) (stored "))
+  }
+}
