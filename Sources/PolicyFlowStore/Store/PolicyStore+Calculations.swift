@@ -97,7 +97,24 @@ extension PolicyStore {
   /// An approved version's results take over: what was in force for its gid is reversed and
   /// its own premium, when its flow computed one, is in force. A version 1 has nothing before it.
   func approveResults(_ premium: CalculationResult?, of owner: ResultOwner, at time: StoreTime) throws {
-    if owner.version > 1 { try reverseResultsInForce(of: owner, at: time) }
-    if let premium { try insertCalculation(premium, for: owner, at: time, inForce: true) }
+    try approveResults([(premium, owner)], at: time)
+  }
+
+  /// Approves the results of several versions (of different policies) like
+  /// ``approveResults(_:of:at:)``: the reversals each needs, then every premium in one statement.
+  func approveResults(_ approvals: [(premium: CalculationResult?, owner: ResultOwner)], at time: StoreTime) throws {
+    for approval in approvals where approval.owner.version > 1 {
+      try reverseResultsInForce(of: approval.owner, at: time)
+    }
+    let premiums = approvals.compactMap { approval in approval.premium.map { ($0, approval.owner) } }
+    try insertRows(
+      premiums.map { result, owner in
+        [
+          .integer(owner.policyID), .text(owner.gid), .integer(Int64(owner.version)), .text(result.kind.rawValue),
+          .text(result.currency), .integer(Int64(result.total)), .text(time.iso8601), .null, 1,
+          .text(result.json.serialized()),
+        ]
+      }, into: "calculation",
+      columns: ["policy_id", "gid", "version", "kind", "currency", "total", "at", "reverses", "in_force", "lines"])
   }
 }

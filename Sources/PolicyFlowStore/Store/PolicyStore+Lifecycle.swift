@@ -73,6 +73,7 @@ extension PolicyStore {
     try setStatuses(of: outcomes, actor: actor, at: now)
     var withdrawn = [Int](repeating: 0, count: outcomes.count)
     var queued: [Int64] = []
+    var approvals: [(premium: CalculationResult?, owner: ResultOwner)] = []
     for (index, outcome) in outcomes.enumerated() {
       for effect in outcome.transition.effects {
         switch effect {
@@ -82,9 +83,8 @@ extension PolicyStore {
           withdrawn[index] += try withdrawOpenPends(outcome.version.id, at: now)
         case .approveCalculationResults:
           let version = outcome.version
-          try approveResults(
-            outcome.approving, of: ResultOwner(policyID: version.id, gid: version.gid, version: version.version),
-            at: now)
+          approvals.append(
+            (outcome.approving, ResultOwner(policyID: version.id, gid: version.gid, version: version.version)))
         case .reverseCalculationResults:
           guard let reversing = outcome.reversing else {
             preconditionFailure(
@@ -94,6 +94,7 @@ extension PolicyStore {
         }
       }
     }
+    try approveResults(approvals, at: now)
     try enqueue(policyIDs: queued, actor: actor, at: now)
     let rows = try recordStatuses(
       outcomes.map { outcome in

@@ -197,8 +197,10 @@ extension PolicyStore {
         "policy_id", "gid", "version", "cycle_id", "status_history_id", "reason", "description", "rule", "step",
         "step_display_name", "step_sequence", "pended_at",
       ])
-    for (result, text) in batch {
-      if let changedData = text.changedData { try storeData(policyID: result.claimed.policy.id, changedData) }
-    }
+    // Derived fields (an age, a premium) changed the documents of most: one upsert for them all.
+    try insertRows(
+      batch.compactMap { result, text in text.changedData.map { [.integer(result.claimed.policy.id), .text($0)] } },
+      into: "policy_data", columns: ["policy_id", "data"],
+      onConflict: "ON CONFLICT (policy_id) DO UPDATE SET data = excluded.data")
   }
 }

@@ -11,8 +11,11 @@ extension PolicyStore {
   /// (with `id`), e.g. `policy_id`: the ids are returned by that column's value, since neither
   /// engine promises the order of `RETURNING` rows.
   @discardableResult
+  ///
+  /// `onConflict` follows the VALUES (`ON CONFLICT (key) DO UPDATE SET …`), for upserts.
   func insertRows(
-    _ rows: [[DatabaseValue]], into table: String, columns: [String], returningIDsBy key: String? = nil
+    _ rows: [[DatabaseValue]], into table: String, columns: [String], onConflict: String = "",
+    returningIDsBy key: String? = nil
   ) throws -> [DatabaseValue: Int64] {
     var ids: [DatabaseValue: Int64] = [:]
     let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
@@ -24,6 +27,7 @@ extension PolicyStore {
       let sql =
         "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
         + Array(repeating: tuple, count: part.count).joined(separator: ", ")
+        + (onConflict.isEmpty ? "" : " " + onConflict)
       if let key {
         try db.forEachRow(sql + " RETURNING id, \(key)", part.flatMap { $0 }) { row in
           ids[row.value(at: 1)] = try row.int64(at: 0)
