@@ -46,6 +46,7 @@ import Testing
     #expect(first.stderr.contains("\nUpgrading the store at \(db) to schema version 10 (roles and row-level"))
     #expect(first.stderr.contains("\nUpgrading the store at \(db) to schema version 11 (published catalogs"))
     #expect(first.stderr.contains("\nUpgrading the store at \(db) to schema version 12 (workers say they are alive"))
+    #expect(first.stderr.contains("\nUpgrading the store at \(db) to schema version 13 (the queue table vacuumed"))
     #expect(first.stderr.contains("\nUpgraded the store to schema version \(PolicyStore.latestSchemaVersion) in "))
 
     let second = try PolicyFlowBinary.run(["queue", "--db", db, "--as", "alice"])

@@ -15,6 +15,7 @@ enum StoreSchema {
     Migration(version: 10, name: version10Name, sql: postgresVersion10),
     Migration(version: 11, name: version11Name, sql: postgresVersion11),
     Migration(version: 12, name: version12Name, sql: postgresVersion12),
+    Migration(version: 13, name: version13Name, sql: postgresVersion13),
   ]
 
   static let version10Name = "roles and row-level security for data access groups (PostgreSQL only)"
@@ -36,6 +37,7 @@ enum StoreSchema {
     Migration(version: 10, name: version10Name, sql: sqliteVersion10),
     Migration(version: 11, name: version11Name, sql: sqliteVersion11),
     Migration(version: 12, name: version12Name, sql: sqliteVersion12),
+    Migration(version: 13, name: version13Name, sql: sqliteVersion13),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker

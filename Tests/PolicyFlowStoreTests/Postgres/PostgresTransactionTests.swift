@@ -126,7 +126,9 @@ struct PostgresTransactionTests {
       }
     }
     #expect(shared.failures.withLock { $0 } == [])
-    #expect(shared.attempts.load(ordering: .relaxed) == 3)
+    // The loser runs again; if it starts again before the winner has committed, it meets the
+    // winner's row and fails once more as a serialization failure (40001), to run a third time.
+    #expect((3...4).contains(shared.attempts.load(ordering: .relaxed)))
     let counts = try PostgresConnection(uri: uri).query("SELECT n FROM counter ORDER BY id") { try $0.int(at: 0) }
     #expect(counts == [2, 2])
   }
