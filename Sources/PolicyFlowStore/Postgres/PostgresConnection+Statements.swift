@@ -71,31 +71,49 @@ extension PostgresConnection {
     let parameters = try PostgresParameters(arguments, sql: sql)
     try reconnectIfLost()
     let name: String
-    if let prepared = preparedNames[sql] {
+    let key = parameters.signature.isEmpty ? sql : sql + "\u{0}" + parameters.signature
+    if let prepared = preparedNames[key] {
       name = prepared
     } else if preparedNames.count < Self.cacheLimit {
       name = "pf_\(preparedCount)"
       do {
-        try prepare(statement.text, as: name, sql: sql)
+        try prepare(statement.text, as: name, types: parameters.types, sql: sql)
       } catch let error as PostgresError where error.isConnectionLost && !isRunningTransaction {
         try reconnect()
-        try prepare(statement.text, as: name, sql: sql)
+        try prepare(statement.text, as: name, types: parameters.types, sql: sql)
       }
       preparedCount += 1
-      preparedNames[sql] = name
+      preparedNames[key] = name
     } else {
       return try parameters.values.withUnsafeBufferPointer { values in
-        try check(
-          libpq.execParams(handle, statement.text, parameters.count, nil, values.baseAddress, nil, nil, 0), sql: sql)
+        try parameters.types.withUnsafeBufferPointer { types in
+          try parameters.lengths.withUnsafeBufferPointer { lengths in
+            try parameters.formats.withUnsafeBufferPointer { formats in
+              try check(
+                libpq.execParams(
+                  handle, statement.text, parameters.count, types.baseAddress, values.baseAddress, lengths.baseAddress,
+                  formats.baseAddress, 0), sql: sql)
+            }
+          }
+        }
       }
     }
     return try parameters.values.withUnsafeBufferPointer { values in
-      try check(libpq.execPrepared(handle, name, parameters.count, values.baseAddress, nil, nil, 0), sql: sql)
+      try parameters.lengths.withUnsafeBufferPointer { lengths in
+        try parameters.formats.withUnsafeBufferPointer { formats in
+          try check(
+            libpq.execPrepared(
+              handle, name, parameters.count, values.baseAddress, lengths.baseAddress, formats.baseAddress, 0),
+            sql: sql)
+        }
+      }
     }
   }
 
-  private func prepare(_ text: String, as name: String, sql: String) throws {
-    let result = try check(libpq.prepare(handle, name, text, 0, nil), sql: sql)
+  private func prepare(_ text: String, as name: String, types: [UInt32], sql: String) throws {
+    let result = try types.withUnsafeBufferPointer { types in
+      try check(libpq.prepare(handle, name, text, Int32(types.count), types.baseAddress), sql: sql)
+    }
     libpq.clear(result)
   }
 

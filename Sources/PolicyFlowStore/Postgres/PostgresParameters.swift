@@ -4,19 +4,48 @@
   import Darwin
 #endif
 
-/// The arguments of one statement as libpq takes them: NUL-terminated texts (or NULL pointers),
-/// with type OID 0 so that the server infers each parameter's type from where it is used.
+/// The arguments of one statement as libpq takes them.
 ///
-/// The texts are copied into C memory once and freed when the value goes away.
+/// Integers go in binary (`int8`, eight bytes in network order), with their type declared when the
+/// statement is prepared: no text to format on this side or to parse on the server's, on the hot
+/// paths where ids, times and counts are most of the arguments. Everything else goes as text with
+/// type OID 0, so that the server infers its type from where it is used; NULL is a null pointer.
+/// A statement is prepared once per ``signature`` (which arguments are integers), so a NULL or a
+/// text at a position that once held an integer is never sent in a format the server does not
+/// expect.
+///
+/// The values are copied into C memory once and freed when the value goes away.
 final class PostgresParameters {
   private(set) var values: [UnsafePointer<CChar>?]
+  private(set) var types: [UInt32]
+  private(set) var lengths: [Int32]
+  private(set) var formats: [Int32]
+
+  /// `int8`'s type OID.
+  static let int8: UInt32 = 20
 
   /// - Throws: ``PostgresError`` for a text holding the NUL character, which PostgreSQL cannot
   ///   store (libpq would cut the text short there without a word).
   init(_ arguments: [DatabaseValue], sql: String) throws {
     values = []
     values.reserveCapacity(arguments.count)
+    types = []
+    lengths = []
+    formats = []
     for (index, argument) in arguments.enumerated() {
+      if case .integer(let integer) = argument {
+        // malloc, as strdup does for texts: deinit frees both the same way.
+        guard let bytes = malloc(8) else { preconditionFailure("out of memory for a statement's arguments") }
+        bytes.storeBytes(of: integer.bigEndian, as: Int64.self)
+        values.append(UnsafePointer(bytes.assumingMemoryBound(to: CChar.self)))
+        types.append(Self.int8)
+        lengths.append(8)
+        formats.append(1)
+        continue
+      }
+      types.append(0)
+      lengths.append(0)
+      formats.append(0)
       guard let text = try Self.text(of: argument, position: index + 1, sql: sql) else {
         values.append(nil)
         continue
@@ -32,6 +61,9 @@ final class PostgresParameters {
   }
 
   var count: Int32 { Int32(values.count) }
+
+  /// Which arguments are integers, as a key for the statement prepared for them.
+  var signature: String { String(types.map { $0 == Self.int8 ? "i" : "t" }) }
 
   private static func text(of value: DatabaseValue, position: Int, sql: String) throws -> String? {
     switch value {

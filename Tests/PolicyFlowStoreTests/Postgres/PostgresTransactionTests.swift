@@ -163,7 +163,9 @@ struct PostgresTransactionTests {
   private func terminateSession(of connection: PostgresConnection, uri: String) throws {
     let pid = try #require(try connection.queryOne("SELECT pg_backend_pid()") { try $0.int64(at: 0) })
     let admin = try PostgresConnection(uri: uri)
-    #expect(try admin.queryOne("SELECT pg_terminate_backend(?)", [.integer(pid)]) { try $0.bool(at: 0) } == true)
+    #expect(
+      try admin.queryOne("SELECT pg_terminate_backend(CAST(? AS integer))", [.integer(pid)]) { try $0.bool(at: 0) }
+        == true)
     // Termination is asynchronous: wait until the session is gone.
     for _ in 0..<200 {
       let alive = try admin.queryOne("SELECT count(*) FROM pg_stat_activity WHERE pid = ?", [.integer(pid)]) {
