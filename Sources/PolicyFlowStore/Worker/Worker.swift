@@ -77,58 +77,69 @@ public final class Worker {
     // Gone from the live workers when it stops, however it stops (short of being killed).
     defer { try? store.removeHeartbeat(owner: configuration.owner) }
     onEvent(.started(owner: configuration.owner, catalogHash: cycle.catalog.hash))
-    // The batch being computed on the other thread, with its claim.
+    // The decisions are the loop's (``WorkerLoop``); this carries them out. The batch being
+    // computed on the other thread, with its claim, and the claim just made.
+    var loop = WorkerLoop(drains: configuration.drain)
     var computing: (claim: UnparsedClaim, job: BackgroundJob<ComputedBatch>)?
+    var claimed: (claim: UnparsedClaim, at: StoreTime)?
+    var action = loop.next(after: .started)
     while true {
-      try followPublishedCatalog()
-      beat()
-      // Once a stop is requested nothing more is claimed, and the batch in hand is committed.
-      let claim: UnparsedClaim?
-      do {
-        claim = shouldStop() ? nil : try claimNext(holding: computing?.claim)
-      } catch {
-        giveBackUnrun(computing?.claim)
-        throw error
-      }
-      let claimedAt = StoreTime.now()
-      report(claim?.parked ?? [])
-      let next = claim.flatMap { $0.count > 0 ? $0 : nil }
-      if let next {
-        if next.isApart {
-          onEvent(.claimedApart(count: next.count, expiredLeases: next.activities.map(\.expiredLeases).max() ?? 0))
+      switch action {
+      case .claim:
+        try followPublishedCatalog()
+        beat()
+        // Once a stop is requested nothing more is claimed, and the batch in hand is committed.
+        let claim: UnparsedClaim?
+        do {
+          claim = shouldStop() ? nil : try claimNext(holding: computing?.claim)
+        } catch {
+          giveBackUnrun(computing?.claim)
+          throw error
         }
-        onEvent(.claimed(count: next.count, leaseExpires: next.lease.expires))
-      }
-      guard let current = computing else {
-        guard let claim else { break }
-        guard let next else {
-          // Parking returned work may have left more of it, or fresh work, behind.
-          if !claim.parked.isEmpty { continue }
-          // Draining ends when nothing is left but parked failures; work leased by another
-          // worker (maybe a crashed one whose lease will expire) is waited for.
-          if configuration.drain, try untilStopped({ try store.queueStatus() })?.pending == 0 {
-            onEvent(.drained)
-            return
+        let claimedAt = StoreTime.now()
+        report(claim?.parked ?? [])
+        claimed = claim.flatMap { $0.count > 0 ? ($0, claimedAt) : nil }
+        if let next = claimed?.claim {
+          if next.isApart {
+            onEvent(
+              .claimedApart(count: next.count, expiredLeases: next.activities.map(\.expiredLeases).max() ?? 0))
           }
-          idle()
-          continue
+          onEvent(.claimed(count: next.count, leaseExpires: next.lease.expires))
         }
-        computing = (next, start(next, claimedAt: claimedAt))
-        continue
+        action = loop.next(
+          after: claim.map { .claimed(hasWork: claimed != nil, parkedSome: !$0.parked.isEmpty) } ?? .notClaimed)
+      case .startComputing:
+        guard let next = claimed else { preconditionFailure("the loop computes a claim it did not make") }
+        computing = (next.claim, start(next.claim, claimedAt: next.at))
+        claimed = nil
+        action = loop.next(after: .computingStarted)
+      case .commit(let startNext):
+        guard let current = computing else { preconditionFailure("the loop commits a batch it did not compute") }
+        let batch = current.job.wait()
+        computing = startNext ? claimed.map { ($0.claim, start($0.claim, claimedAt: $0.at)) } : nil
+        claimed = nil
+        parkUnrunnable(batch)
+        do {
+          try commit(batch, holding: computing?.claim)
+        } catch {
+          giveBackUnrun(computing?.claim)
+          throw error
+        }
+        // This thread's claims and commits are what the other thread waits for.
+        disposal.drop(consume batch)
+        action = loop.next(after: .committed)
+      case .checkDrained:
+        // Nil: a stop was requested, which the next claim sees.
+        let pending = try untilStopped({ try store.queueStatus() })?.pending ?? 1
+        action = loop.next(after: .drainChecked(pending: pending))
+      case .wait:
+        idle()
+        action = loop.next(after: .waited)
+      case .exit(let drained):
+        onEvent(drained ? .drained : .stopping)
+        return
       }
-      let batch = current.job.wait()
-      computing = next.map { ($0, start($0, claimedAt: claimedAt)) }
-      parkUnrunnable(batch)
-      do {
-        try commit(batch, holding: next)
-      } catch {
-        giveBackUnrun(computing?.claim)
-        throw error
-      }
-      // This thread's claims and commits are what the other thread waits for.
-      disposal.drop(consume batch)
     }
-    onEvent(.stopping)
   }
 
   /// Before the worker stops on an error that is not transient: the batch it claimed next goes
