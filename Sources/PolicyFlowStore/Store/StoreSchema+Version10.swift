@@ -97,28 +97,22 @@ extension StoreSchema {
 
     ALTER TABLE policy ENABLE ROW LEVEL SECURITY;
     CREATE POLICY policy_by_access_group ON policy USING (policyflow_may_see(access_group));
-    ALTER TABLE policy_data ENABLE ROW LEVEL SECURITY;
-    CREATE POLICY policy_data_by_access_group ON policy_data
-      USING (EXISTS (SELECT 1 FROM policy p WHERE p.id = policy_id));
-    ALTER TABLE status_history ENABLE ROW LEVEL SECURITY;
-    CREATE POLICY status_history_by_access_group ON status_history
-      USING (EXISTS (SELECT 1 FROM policy p WHERE p.id = policy_id));
-    ALTER TABLE cycle ENABLE ROW LEVEL SECURITY;
-    CREATE POLICY cycle_by_access_group ON cycle USING (EXISTS (SELECT 1 FROM policy p WHERE p.id = policy_id));
-    ALTER TABLE pend_history ENABLE ROW LEVEL SECURITY;
-    CREATE POLICY pend_history_by_access_group ON pend_history
-      USING (EXISTS (SELECT 1 FROM policy p WHERE p.id = policy_id));
-    ALTER TABLE calculation ENABLE ROW LEVEL SECURITY;
-    CREATE POLICY calculation_by_access_group ON calculation
-      USING (EXISTS (SELECT 1 FROM policy p WHERE p.id = policy_id));
-    ALTER TABLE cancellation ENABLE ROW LEVEL SECURITY;
-    CREATE POLICY cancellation_by_access_group ON cancellation
-      USING (EXISTS (SELECT 1 FROM policy p WHERE p.id = policy_id));
-    ALTER TABLE activity ENABLE ROW LEVEL SECURITY;
-    CREATE POLICY activity_by_access_group ON activity
-      USING (EXISTS (SELECT 1 FROM policy p WHERE p.id = policy_id));
-    ALTER TABLE pend_claim ENABLE ROW LEVEL SECURITY;
-    CREATE POLICY pend_claim_by_access_group ON pend_claim
-      USING (EXISTS (SELECT 1 FROM policy p WHERE p.id = policy_id));
+    -- Every row that belongs to a policy is visible when its policy is (the subquery is itself
+    -- filtered by the policy's row-level security).
+    DO $belongs$
+    DECLARE
+      child text;
+    BEGIN
+      FOREACH child IN ARRAY ARRAY[
+        'policy_data', 'status_history', 'cycle', 'pend_history', 'calculation', 'cancellation', 'activity',
+        'pend_claim']
+      LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', child);
+        EXECUTE format(
+          'CREATE POLICY %I ON %I USING (EXISTS (SELECT 1 FROM policy p WHERE p.id = policy_id))',
+          child || '_by_access_group', child);
+      END LOOP;
+    END
+    $belongs$;
     """#
 }
