@@ -44,22 +44,21 @@ extension PolicyStore {
     // flow is that of the last cycle of its version (one index probe per policy listed), else its
     // own processFlow. Data access is checked here, not on the rows read, so a page is never cut
     // short by policies left out.
+    let visibility = Self.visibilityArguments(user)
     return try db.query(
       """
       SELECT code, version, status, listed_flow FROM (
-        SELECT p.code, p.version, p.status, coalesce(
-          (SELECT c.flow FROM cycle c WHERE c.policy_id = p.id AND c.version = p.version ORDER BY c.id DESC LIMIT 1),
-          p.process_flow) AS listed_flow
+        SELECT p.code, p.version, p.status, \(Self.policyFlow) AS listed_flow
         FROM policy p
         WHERE p.is_current = 1 AND p.code > ?1 AND (CAST(?2 AS text) IS NULL OR p.status = ?2)
-          AND (p.access_group IS NULL OR ?4 = 1 OR \(db.dialect.isOneOfStrings("p.access_group", jsonArray: "?5")))
+          AND \(visibleToUser(admin: "?4", groups: "?5"))
       ) AS listed
       WHERE CAST(?3 AS text) IS NULL OR listed_flow = ?3
       ORDER BY code LIMIT ?6
       """,
       [
-        .text(after ?? ""), DatabaseValue(status), DatabaseValue(flow), .integer(user?.isAdmin == true ? 1 : 0),
-        .text(JSON.array((user?.groups ?? []).map(JSON.string)).serialized()), .integer(Int64(limit ?? Int.max)),
+        .text(after ?? ""), DatabaseValue(status), DatabaseValue(flow), visibility.admin, visibility.groups,
+        .integer(Int64(limit ?? Int.max)),
       ]
     ) { row in
       PolicySummary(

@@ -59,9 +59,7 @@ extension PolicyStore {
       WHERE p.is_current = 1 AND p.access_group IS NOT NULL
         AND NOT \(db.dialect.isOneOfStrings("p.access_group", jsonArray: "?1"))
         AND (?2 = 0 OR \(db.dialect.isOneOfStrings("p.status", jsonArray: "?3")))
-        AND (CAST(?4 AS text) IS NULL OR coalesce(
-          (SELECT c.flow FROM cycle c WHERE c.policy_id = p.id AND c.version = p.version ORDER BY c.id DESC LIMIT 1),
-          p.process_flow) = ?4)
+        AND (CAST(?4 AS text) IS NULL OR \(Self.policyFlow) = ?4)
       GROUP BY p.access_group ORDER BY p.access_group
       """,
       [
@@ -96,7 +94,7 @@ extension PolicyStore {
           FROM policy p
           WHERE p.is_current = 1 AND p.code > ?1
             AND (?2 = 0 OR \(db.dialect.isOneOfStrings("p.status", jsonArray: "?3")))
-            AND (p.access_group IS NULL OR ?4 = 1 OR \(db.dialect.isOneOfStrings("p.access_group", jsonArray: "?5")))
+            AND \(visibleToUser(admin: "?4", groups: "?5"))
         ) AS r
         JOIN policy_data d ON d.policy_id = r.id
         LEFT JOIN cycle c ON c.id = r.last_cycle
@@ -105,8 +103,8 @@ extension PolicyStore {
         """,
         [
           .text(after), .integer(selection.statuses.isEmpty ? 0 : 1),
-          .text(JSON.array(selection.statuses.map(JSON.string)).serialized()), .integer(user.isAdmin ? 1 : 0),
-          .text(JSON.array(user.groups.map(JSON.string)).serialized()), DatabaseValue(selection.flow),
+          .text(JSON.array(selection.statuses.map(JSON.string)).serialized()), Self.visibilityArguments(user).admin,
+          Self.visibilityArguments(user).groups, DatabaseValue(selection.flow),
           .integer(Int64(limit)),
         ]
       ) { row in

@@ -35,6 +35,28 @@ extension PolicyStore {
     return try user(name)
   }
 
+  /// The SQL condition that the policy row `p` is visible to a user, as ``mayAccess(_:accessGroup:)``
+  /// decides it in Swift: outside every group, or the user is an administrator (parameter
+  /// `admin`, 1 or 0), or its group is one of theirs (parameter `groups`, a JSON array); the
+  /// values for both from ``visibilityArguments(_:)``.
+  func visibleToUser(admin: String, groups: String) -> String {
+    "(p.access_group IS NULL OR \(admin) = 1 OR \(db.dialect.isOneOfStrings("p.access_group", jsonArray: groups)))"
+  }
+
+  /// The `admin` and `groups` values of ``visibleToUser(admin:groups:)`` for `user` (nil: a name
+  /// the store does not know, who sees only policies outside groups).
+  static func visibilityArguments(_ user: User?) -> (admin: DatabaseValue, groups: DatabaseValue) {
+    (.integer(user?.isAdmin == true ? 1 : 0), .text(JSON.array((user?.groups ?? []).map(JSON.string)).serialized()))
+  }
+
+  /// The SQL of a policy row `p`'s flow: that of the last cycle of its version, else its own
+  /// `processFlow` (what `policies list` shows and `--flow` selects by).
+  static let policyFlow = """
+    coalesce(
+      (SELECT c.flow FROM cycle c WHERE c.policy_id = p.id AND c.version = p.version ORDER BY c.id DESC LIMIT 1),
+      p.process_flow)
+    """
+
   /// Whether `user` may see and change a policy of `accessGroup` (nil when reading as an
   /// unknown user, who sees only policies without a group).
   public static func mayAccess(_ user: User?, accessGroup: String?) -> Bool {
