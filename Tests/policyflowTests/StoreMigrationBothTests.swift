@@ -60,3 +60,16 @@ import Testing
     }
   }
 }
+
+/// What the PostgreSQL-only migrations set up, read back from the server's catalog.
+@Suite(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+struct PostgresMigrationTests {
+  @Test func theQueueTableIsVacuumedAsOftenAsItChurns() throws {
+    let store = try StoreFixture(.postgres)
+    let options = try TestStore.connect(store.db).queryOne(
+      "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'activity'"
+    ) { try $0.optionalString(at: 0) }
+    let settings = Set((options ?? nil)?.split(separator: ",").map(String.init) ?? [])
+    #expect(settings.isSuperset(of: ["autovacuum_vacuum_threshold=5000", "autovacuum_vacuum_scale_factor=0"]))
+  }
+}

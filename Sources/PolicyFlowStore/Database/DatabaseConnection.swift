@@ -91,6 +91,8 @@ public protocol DatabaseFailure: Error, CustomStringConvertible {
   var isConstraintViolation: Bool { get }
   /// The driver's message, without the SQL.
   var message: String { get }
+  /// The statement that failed, when the failure concerns one (never its arguments).
+  var sql: String? { get }
 }
 
 extension DatabaseConnection {

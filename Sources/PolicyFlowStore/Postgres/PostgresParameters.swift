@@ -21,9 +21,6 @@ final class PostgresParameters {
   private(set) var lengths: [Int32]
   private(set) var formats: [Int32]
 
-  /// `int8`'s type OID.
-  static let int8: UInt32 = 20
-
   /// - Throws: ``PostgresError`` for a text holding the NUL character, which PostgreSQL cannot
   ///   store (libpq would cut the text short there without a word).
   init(_ arguments: [DatabaseValue], sql: String) throws {
@@ -38,7 +35,7 @@ final class PostgresParameters {
         guard let bytes = malloc(8) else { preconditionFailure("out of memory for a statement's arguments") }
         bytes.storeBytes(of: integer.bigEndian, as: Int64.self)
         values.append(UnsafePointer(bytes.assumingMemoryBound(to: CChar.self)))
-        types.append(Self.int8)
+        types.append(TypeOID.int8)
         lengths.append(8)
         formats.append(1)
         continue
@@ -63,7 +60,7 @@ final class PostgresParameters {
   var count: Int32 { Int32(values.count) }
 
   /// Which arguments are integers, as a key for the statement prepared for them.
-  var signature: String { String(types.map { $0 == Self.int8 ? "i" : "t" }) }
+  var signature: String { String(types.map { $0 == TypeOID.int8 ? "i" : "t" }) }
 
   private static func text(of value: DatabaseValue, position: Int, sql: String) throws -> String? {
     switch value {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 extension SQLiteConnection {
   /// Runs one statement with `arguments` bound to its parameters in order, and returns the number
   /// of rows it inserted, updated or deleted.
@@ -25,9 +19,7 @@ extension SQLiteConnection {
 
   /// Sleeps `milliseconds`: nothing can wake it sooner.
   public func awaitNotification(milliseconds: Int) throws -> Bool {
-    var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
-    var remaining = timespec()
-    while nanosleep(&request, &remaining) != 0 { request = remaining }
+    pause(milliseconds: Int64(milliseconds))
     return false
   }
 

@@ -39,36 +39,6 @@ extension PolicyStore {
     return ids
   }
 
-  /// Queues each policy version of `policyIDs` for a worker, in id order.
-  func enqueue(policyIDs: [Int64], actor: String, at time: StoreTime) throws {
-    let rows = policyIDs.sorted().map { id -> [DatabaseValue] in
-      [.integer(id), "queued", 0, .integer(time.milliseconds), .text(time.iso8601), .text(actor)]
-    }
-    guard !rows.isEmpty else { return }
-    try insertRows(
-      rows, into: "activity",
-      columns: ["policy_id", "state", "attempts", "available_ms", "enqueued_at", "enqueued_by"])
-    // Idle workers wake at the commit: PostgreSQL sends one notification per transaction, however
-    // many batches it queued; SQLite has none, and its workers poll.
-    try db.notify(Self.workChannel)
-  }
-
-  /// The channel idle workers listen to for new work.
-  static let workChannel = "policyflow_work"
-
-  /// Listens for new work on this store's connection; false when the store cannot notify
-  /// (SQLite), whose workers poll.
-  public func listenForWork() throws -> Bool {
-    guard db.supportsNotifications else { return false }
-    try db.listen(Self.workChannel)
-    return true
-  }
-
-  /// Waits up to `milliseconds` for work to be submitted; true when some was (or may have been).
-  public func awaitWork(milliseconds: Int) throws -> Bool {
-    try db.awaitNotification(milliseconds: milliseconds)
-  }
-
   /// Appends one status-history row to each version; returns the new rows' ids in the same order.
   func recordStatuses(_ rows: [(version: VersionRow, row: StatusHistoryRow)], actor: String, at time: StoreTime)
     throws -> [Int64]

@@ -42,8 +42,6 @@ extension Worker {
 
   /// Waits `milliseconds`, through interruptions by signals.
   public static func sleep(_ milliseconds: Int64) {
-    var request = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
-    var remaining = timespec()
-    while nanosleep(&request, &remaining) != 0 { request = remaining }
+    pause(milliseconds: milliseconds)
   }
 }

@@ -20,16 +20,7 @@ enum DatabaseFailureMessage {
 
   /// The line `--verbose` adds: the statement that failed, on one line.
   static func sqlLine(_ error: any DatabaseFailure) -> String? {
-    let statement: String? =
-      switch error {
-      case let error as SQLiteError: error.sql
-      case let error as PostgresError where error.sqlState == "58P01":
-        // libpq is missing: the message says which package to install.
-        error.message
-      case let error as PostgresError: error.sql
-      default: nil
-      }
-    guard let sql = statement else { return nil }
+    guard let sql = error.sql else { return nil }
     let words = sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
     return "  SQL: " + words.joined(separator: " ")
   }
