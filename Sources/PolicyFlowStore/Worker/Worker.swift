@@ -264,9 +264,17 @@ public final class Worker {
     let now = StoreTime.now().milliseconds
     guard now - catalogCheckedAt >= 1000 else { return }
     catalogCheckedAt = now
-    guard let hash = try retrying({ try store.activeCatalogHash() }), hash != cycle.catalog.hash,
-      let catalog = try retrying({ try store.activeCatalog() })
-    else { return }
+    // A store that cannot be asked now (a server restarting) keeps the worker on its catalog: the
+    // claim that follows waits the outage out, and the next look, a second later, asks again.
+    let hash: String?
+    let catalog: Catalog?
+    do {
+      hash = try store.activeCatalogHash()
+      catalog = hash == nil || hash == cycle.catalog.hash ? nil : try store.activeCatalog()
+    } catch let error as any DatabaseFailure where error.isTransient {
+      return
+    }
+    guard let catalog else { return }
     let previous = cycle.catalog.hash
     cycle = ProcessingCycle(catalog: catalog)
     onEvent(.catalogSwitched(from: previous, to: catalog.hash))
