@@ -38,7 +38,7 @@ extension PolicyStore {
     _ result: CalculationResult, for owner: ResultOwner, at time: StoreTime, reverses: Int64? = nil,
     inForce: Bool = false
   ) throws {
-    try db.execute(
+    let id = try db.insert(
       """
       INSERT INTO calculation (policy_id, gid, version, kind, currency, total, at, reverses, in_force, lines)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -48,6 +48,7 @@ extension PolicyStore {
         .text(result.currency), .integer(Int64(result.total)), .text(time.iso8601), DatabaseValue(reverses),
         .integer(inForce ? 1 : 0), .text(result.json.serialized()),
       ])
+    wrote("calculation", keys: [id])
   }
 
   private static let calculationColumns = "id, lines, version, at, in_force, reverses"
@@ -89,6 +90,7 @@ extension PolicyStore {
     let inForce = try resultsInForce(gid: owner.gid).map(\.stored)
     for stored in inForce {
       try db.execute("UPDATE calculation SET in_force = 0 WHERE id = ?", [.integer(stored.id)])
+      wrote("calculation", keys: [stored.id])
       try insertCalculation(stored.result.reversed, for: owner, at: time, reverses: stored.id)
     }
     return inForce

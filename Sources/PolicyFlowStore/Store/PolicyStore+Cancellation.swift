@@ -57,7 +57,7 @@ extension PolicyStore {
   public func cancel(_ code: String, effectiveDate: String, reason: String?, actor: String) throws
     -> CancellationOutcome
   {
-    try db.transaction {
+    try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
       let transition = try decide(
@@ -113,7 +113,7 @@ extension PolicyStore {
   /// force, so nothing is reversed. The user needs the rights to resolve every open pend reason
   /// (role, authority and maker-checker of its step), or, when none is open, access to the policy.
   public func decline(_ code: String, reason: String, actor: String) throws -> CancellationRecord {
-    try db.transaction {
+    try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
       let transition = try decide(
@@ -153,7 +153,7 @@ extension PolicyStore {
   }
 
   private func insertCancellation(_ record: CancellationRecord, policyID: Int64, gid: String) throws {
-    try db.execute(
+    let id = try db.insert(
       """
       INSERT INTO cancellation (policy_id, gid, version, kind, effective_date, reason, actor, at, calculated,
         calculation_set_by, from_inception)
@@ -165,6 +165,7 @@ extension PolicyStore {
         record.calculated.map { .integer($0 ? 1 : 0) } ?? .null, DatabaseValue(record.calculationSetBy),
         .integer(record.fromInception ? 1 : 0),
       ])
+    wrote("cancellation", keys: [id])
   }
 
   /// The status of the version before `stored`, when it has one.

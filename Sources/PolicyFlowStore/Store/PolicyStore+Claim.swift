@@ -44,7 +44,7 @@ extension PolicyStore {
     // in it. Waiting for the disk here too cost a batch about as much as its claim.
     // Rows are locked as they are taken, and rows another worker's claim holds are skipped: on
     // PostgreSQL workers claiming at once get different work instead of failing on each other.
-    return try db.transaction(.lockedRows, durability: .relaxed) { () throws -> UnparsedClaim in
+    return try writing(.lockedRows, durability: .relaxed) { () throws -> UnparsedClaim in
       // Expired leases are read by expiry from the index of leased activities: only the
       // expired ones are read, and while nothing has stopped, none are.
       let returned = try db.query(

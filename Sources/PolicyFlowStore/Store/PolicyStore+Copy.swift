@@ -11,6 +11,7 @@ extension PolicyStore {
     ("policy_data", "policy_id"),
     ("status_history", "id"), ("cycle", "id"), ("pend_history", "id"), ("calculation", "id"),
     ("cancellation", "id"), ("activity", "id"), ("pend_claim", "policy_id"), ("worker_heartbeat", "owner"),
+    ("audit_link", "id"), ("audit_seal", "id"),
   ]
 
   /// How far a copy has come, for a progress bar.
@@ -70,14 +71,14 @@ extension PolicyStore {
             checksum.add(row)
             pending.append(row)
             if pending.count == Self.rowsPerInsert(columns.count) {
-              try target.insertRows(pending, into: table, columns: columns)
+              try target.db.insertRows(pending, into: table, columns: columns)
               state.copied += pending.count
               state.allCopied += pending.count
               pending.removeAll(keepingCapacity: true)
               progress(state)
             }
           }
-          try target.insertRows(pending, into: table, columns: columns)
+          try target.db.insertRows(pending, into: table, columns: columns)
           state.copied += pending.count
           state.allCopied += pending.count
           progress(state)

@@ -19,7 +19,7 @@ extension PolicyStore {
     _ code: String, changes: [(path: String, value: JSON)] = [], replacement: JSON? = nil, origin: String? = nil,
     actor: String
   ) throws -> EditResult {
-    try db.transaction {
+    try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
       let transition = try decide(stored.policy.lifecycle(isLatest: true), .edit)
@@ -103,7 +103,7 @@ extension PolicyStore {
 
   /// Removes the edit version and makes the previous version current again.
   public func revert(_ code: String, actor: String) throws -> StoredPolicy {
-    try db.transaction {
+    try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
       let previous = try db.queryOne(
@@ -120,15 +120,23 @@ extension PolicyStore {
       let removed = DatabaseValue.integer(stored.id)
       let restored = DatabaseValue.integer(previous.id)
       let mark = DatabaseValue.text("version \(stored.policy.version), reverted")
-      try db.execute(
-        "UPDATE status_history SET policy_id = ?, note = coalesce(note || '; ', '') || ? WHERE policy_id = ?",
-        [restored, mark, removed])
-      try db.execute(
-        "UPDATE pend_history SET policy_id = ?, note = coalesce(note || '; ', '') || ? WHERE policy_id = ?",
-        [restored, mark, removed])
+      for table in ["status_history", "pend_history"] {
+        let moved = try db.query(
+          "UPDATE \(table) SET policy_id = ?, note = coalesce(note || '; ', '') || ? WHERE policy_id = ? RETURNING id",
+          [restored, mark, removed], row: { try $0.int64(at: 0) })
+        wrote(table, keys: moved)
+      }
+      // Neither covers the policy row a row belongs to, only the gid and version it was written
+      // for: moving them changes nothing the chain covers.
       for table in ["cycle", "calculation"] {
         try db.execute("UPDATE \(table) SET policy_id = ? WHERE policy_id = ?", [restored, removed])
       }
+      // The edit version's document and any cancellation record of it go with it.
+      self.removed(from: "policy_data", keys: [stored.id], gid: stored.policy.gid)
+      self.removed(
+        from: "cancellation",
+        keys: try db.query("SELECT id FROM cancellation WHERE policy_id = ?", [removed], row: { try $0.int64(at: 0) }),
+        gid: stored.policy.gid)
       try db.execute("DELETE FROM activity WHERE policy_id = ?", [removed])
       try db.execute("DELETE FROM policy WHERE id = ?", [removed])
       let now = clock()

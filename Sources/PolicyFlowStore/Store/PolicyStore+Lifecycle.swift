@@ -139,9 +139,11 @@ extension PolicyStore {
 
   /// Withdraws the open pend reasons of the version `policyID` (kept in pend history).
   func withdrawOpenPends(_ policyID: Int64, at time: StoreTime) throws -> Int {
-    try db.execute(
-      "UPDATE pend_history SET is_open = 0, withdrawn_at = ? WHERE policy_id = ? AND is_open = 1",
-      [.text(time.iso8601), .integer(policyID)])
+    let ids = try db.query(
+      "UPDATE pend_history SET is_open = 0, withdrawn_at = ? WHERE policy_id = ? AND is_open = 1 RETURNING id",
+      [.text(time.iso8601), .integer(policyID)], row: { try $0.int64(at: 0) })
+    wrote("pend_history", keys: ids)
+    return ids.count
   }
 
   /// Ids as one JSON array parameter, for ``SQLDialect/isOneOfIntegers(_:jsonArray:)``.

@@ -39,7 +39,7 @@ extension PolicyStore {
   /// Stores the catalog's files under its hash (once), so any outcome computed with it can be
   /// explained later with the exact rules that produced it.
   public func snapshot(_ catalog: Catalog) throws {
-    try db.transaction { try insertSnapshot(catalog) }
+    try writing { try insertSnapshot(catalog) }
   }
 
   /// Stores the files of `catalog` under its hash unless they are stored already.
@@ -91,7 +91,7 @@ extension PolicyStore {
     // Only rows this worker holds are changed: its activities (locked by the DELETE, which also
     // checks the lease) and the policies they lease, which no one else changes while In Process.
     // So on PostgreSQL workers committing at once need not be serialized with each other.
-    return try db.transaction(.lockedRows) {
+    return try writing(.lockedRows) {
       var report = CommitReport()
       let now = clock()
       // Acknowledged in one statement for the batch. An activity is rejected when another worker

@@ -16,7 +16,7 @@ extension PolicyStore {
   public func claimNextPend(
     _ filter: PendFilter = PendFilter(), actor: String, skipping: Set<String> = [], leaseMilliseconds: Int64
   ) throws -> PendClaim? {
-    try db.transaction {
+    try writing {
       let user = try knownUser(actor)
       let now = clock()
       try db.execute("DELETE FROM pend_claim WHERE expires_ms <= ?", [.integer(now.milliseconds)])
@@ -46,7 +46,7 @@ extension PolicyStore {
   /// Extends `claim` by `leaseMilliseconds` from now; false when it is no longer held (it
   /// lapsed and another operator took the policy, or its policy changed version).
   public func renew(_ claim: PendClaim, leaseMilliseconds: Int64) throws -> Bool {
-    try db.transaction {
+    try writing {
       try db.execute(
         "UPDATE pend_claim SET expires_ms = ? WHERE token = ?",
         [.integer(clock().adding(milliseconds: leaseMilliseconds).milliseconds), .text(claim.token)]) == 1
@@ -55,6 +55,6 @@ extension PolicyStore {
 
   /// Gives `claim` up (skip, quit, or done with the policy).
   public func release(_ claim: PendClaim) throws {
-    try db.transaction { try db.execute("DELETE FROM pend_claim WHERE token = ?", [.text(claim.token)]) }
+    try writing { try db.execute("DELETE FROM pend_claim WHERE token = ?", [.text(claim.token)]) }
   }
 }

@@ -73,7 +73,7 @@ extension PolicyStore {
   public func resolve(_ code: String, reasons: [String]?, note: String, actor: String, at time: Timestamp? = nil) throws
     -> Resolution
   {
-    try db.transaction {
+    try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
       let open = try openPendRows(policyID: stored.id)
@@ -113,6 +113,7 @@ extension PolicyStore {
           """,
           [.text(actor), .text(now.iso8601), .text(note), .integer(Int64(stored.policy.version)), .integer(id)])
       }
+      wrote("pend_history", keys: chosen)
       let remaining = open.filter { !chosen.contains($0.id) }.map(\.reason)
       let transition = try decide(
         stored.policy.lifecycle(isLatest: true), .resolve(openPendReasonsRemaining: remaining.count))

@@ -35,7 +35,7 @@ extension PolicyStore {
   /// `accessGroup`, when present, are kept in their own columns too.
   @discardableResult
   public func createPolicy(_ data: JSON, source: PolicySource, actor: String) throws -> StoredPolicy {
-    try db.transaction {
+    try writing {
       let user = try knownUser(actor)
       let created = try insertNewPolicy(
         PolicyImport.Document(data: data, line: 0, file: ""), source: source, actor: actor)
@@ -77,7 +77,7 @@ extension PolicyStore {
     source: PolicySource, actor: String, submit: Bool = false,
     _ feed: (_ create: ([PolicyImport.Document]) throws -> Void) throws -> Void
   ) throws -> Int {
-    try db.transaction {
+    try writing {
       let user = try knownUser(actor)
       // One time for the whole transaction: formatting it per row was a measurable part of an
       // import.
@@ -115,6 +115,7 @@ extension PolicyStore {
       INSERT INTO policy_data (policy_id, data) VALUES (?, ?)
       ON CONFLICT (policy_id) DO UPDATE SET data = excluded.data
       """, [.integer(policyID), .text(text)])
+    wrote("policy_data", keys: [policyID])
   }
 
   /// Inserts version 1 of `document`'s policy, with a new gid and a status-history row.
@@ -208,14 +209,14 @@ extension PolicyStore {
   /// transaction. A policy already In Process is recorded as "already submitted".
   @discardableResult
   public func submit(_ code: String, actor: String) throws -> SubmitResult {
-    try db.transaction { try submitCurrent(code, actor: actor) }
+    try writing { try submitCurrent(code, actor: actor) }
   }
 
   /// Submits several policies in one transaction: all of them, or none when one is refused.
   /// Every code is tried, so that a refusal (``SubmitRefusal``) names each code refused, not
   /// only the first; an actor the store does not know is refused once, as a ``StoreError``.
   public func submit(_ codes: [String], actor: String) throws -> [SubmitResult] {
-    try db.transaction {
+    try writing {
       _ = try knownUser(actor)
       var results = [SubmitResult?](repeating: nil, count: codes.count)
       var problems: [SubmitRefusal.Problem] = []
@@ -250,12 +251,14 @@ extension PolicyStore {
   func recordStatus(
     policyID: Int64, gid: String, version: Int, _ row: StatusHistoryRow, actor: String, at time: StoreTime
   ) throws -> Int64 {
-    try db.insert(
+    let id = try db.insert(
       "INSERT INTO status_history (policy_id, gid, version, event, status, at, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [
         .integer(policyID), .text(gid), .integer(Int64(version)), .text(row.event), .text(row.status.rawValue),
         .text(time.iso8601), .text(actor), DatabaseValue(row.note),
       ])
+    wrote("status_history", keys: [id])
+    return id
   }
 
   /// Appends one status-history row to the stored version `stored`.

@@ -17,7 +17,7 @@ extension PolicyStore {
   /// active one: workers switch to it at their next batch. Only administrators may.
   @discardableResult
   public func publish(_ catalog: Catalog, by actor: String) throws -> Publication {
-    try db.transaction {
+    try writing {
       try requireAdministrator(try knownUser(actor), toDo: "publish a catalog")
       try insertSnapshot(catalog)
       try recordPublication(catalog.hash, action: "publish", by: actor)
@@ -29,7 +29,7 @@ extension PolicyStore {
   /// rolling back a publication. Only administrators may.
   @discardableResult
   public func activate(_ hash: String, by actor: String) throws -> Publication {
-    try db.transaction {
+    try writing {
       try requireAdministrator(try knownUser(actor), toDo: "activate a catalog")
       let published = try publications()
       // The whole hash, or a prefix of it with or without `sha256:`.

@@ -180,7 +180,7 @@ extension PolicyStore {
   ) throws {
     guard !activityIDs.isEmpty else { return }
     let due = availableAt ?? clock()
-    try db.transaction {
+    try writing {
       // In id order, as every statement that changes several activities: rows locked in one order.
       for id in activityIDs.sorted() {
         try db.execute(
@@ -201,7 +201,7 @@ extension PolicyStore {
   /// Parks an activity as failed with its error: visible in `policyflow queue`, retried only
   /// when a person says so.
   public func park(_ activityID: Int64, lease: Lease, error: String) throws {
-    try db.transaction {
+    try writing {
       try db.execute(
         """
         UPDATE activity SET state = 'failed', lease_owner = NULL, lease_token = NULL, lease_expires_ms = NULL,
@@ -260,7 +260,7 @@ extension PolicyStore {
   /// lost to a power cut is harmless.
   public func heartbeat(owner: String, catalogHash: String, processed: Int, lastCommit: StoreTime?) throws {
     let now = clock()
-    try db.transaction(.lockedRows, durability: .relaxed) {
+    try writing(.lockedRows, durability: .relaxed) {
       try db.execute(
         """
         INSERT INTO worker_heartbeat (owner, catalog_hash, started_at, seen_ms, last_commit_at, processed)
@@ -278,7 +278,7 @@ extension PolicyStore {
 
   /// Removes the worker `owner` from the live ones: it stopped.
   public func removeHeartbeat(owner: String) throws {
-    try db.transaction(.lockedRows) {
+    try writing(.lockedRows) {
       try db.execute("DELETE FROM worker_heartbeat WHERE owner = ?", [.text(owner)])
     }
   }
@@ -289,7 +289,7 @@ extension PolicyStore {
   /// nothing is changed.
   @discardableResult
   public func retryFailed(_ ids: [Int64]?, by actor: String) throws -> Int {
-    try db.transaction {
+    try writing {
       try requireAdministrator(try knownUser(actor), toDo: "queue failed activities again")
       let now = clock().milliseconds
       guard let ids else {

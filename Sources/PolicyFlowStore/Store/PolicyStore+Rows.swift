@@ -6,35 +6,29 @@ extension PolicyStore {
   /// Rows per INSERT: a few hundred values each, well under either engine's parameter limit.
   static func rowsPerInsert(_ columns: Int) -> Int { max(1, min(100, 800 / max(columns, 1))) }
 
-  /// Inserts `rows` (each with a value per column of `columns`) into `table`, one statement per
-  /// ``rowsPerInsert(_:)`` rows. `returning` names a column to read back from each inserted row
-  /// (with `id`), e.g. `policy_id`: the ids are returned by that column's value, since neither
-  /// engine promises the order of `RETURNING` rows.
-  @discardableResult
+  /// Inserts `rows` like ``DatabaseConnection/insertRows(_:into:columns:onConflict:returning:_:)``;
+  /// rows of a history table are chained when the transaction ends (``wrote(_:keys:)``).
+  /// `returningIDsBy` names a column to read back from each inserted row (with `id`), e.g.
+  /// `policy_id`: the ids are returned by that column's value, since neither engine promises the
+  /// order of `RETURNING` rows.
   ///
   /// `onConflict` follows the VALUES (`ON CONFLICT (key) DO UPDATE SET …`), for upserts.
+  @discardableResult
   func insertRows(
     _ rows: [[DatabaseValue]], into table: String, columns: [String], onConflict: String = "",
     returningIDsBy key: String? = nil
   ) throws -> [DatabaseValue: Int64] {
     var ids: [DatabaseValue: Int64] = [:]
-    let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-    let chunk = Self.rowsPerInsert(columns.count)
-    var start = 0
-    while start < rows.count {
-      let part = rows[start..<min(start + chunk, rows.count)]
-      start += part.count
-      let sql =
-        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-        + Array(repeating: tuple, count: part.count).joined(separator: ", ")
-        + (onConflict.isEmpty ? "" : " " + onConflict)
-      if let key {
-        try db.forEachRow(sql + " RETURNING id, \(key)", part.flatMap { $0 }) { row in
-          ids[row.value(at: 1)] = try row.int64(at: 0)
-        }
-      } else {
-        try db.execute(sql, part.flatMap { $0 })
-      }
+    let audited = AuditChain.tableIndex(table)
+    if let audited, AuditChain.tables[audited].key != "id", let position = columns.firstIndex(of: "policy_id") {
+      // Keyed by its policy version: the keys are in the rows.
+      wrote(table, keys: rows.compactMap { if case .integer(let key) = $0[position] { key } else { nil } })
+    }
+    let returning = key.map { ["id", $0] } ?? (audited != nil && AuditChain.tables[audited!].key == "id" ? ["id"] : [])
+    try db.insertRows(rows, into: table, columns: columns, onConflict: onConflict, returning: returning) { row in
+      let id = try row.int64(at: 0)
+      if key != nil { ids[row.value(at: 1)] = id }
+      if audited != nil { wrote(table, keys: [id]) }
     }
     return ids
   }
@@ -62,6 +56,33 @@ extension PolicyStore {
         throw StoreError(.damaged, "A status-history row of policy row \(version.id) was not written back.")
       }
       return id
+    }
+  }
+}
+
+extension DatabaseConnection {
+  /// Inserts `rows` (each with a value per column of `columns`) into `table`, one statement per
+  /// ``PolicyStore/rowsPerInsert(_:)`` rows, handing `returning` columns of each inserted row to
+  /// `body`. Nothing is chained: this is for copies of whole tables and for the chain itself.
+  func insertRows(
+    _ rows: [[DatabaseValue]], into table: String, columns: [String], onConflict: String = "",
+    returning: [String] = [], _ body: (any DatabaseRow) throws -> Void = { _ in }
+  ) throws {
+    let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+    let chunk = PolicyStore.rowsPerInsert(columns.count)
+    var start = 0
+    while start < rows.count {
+      let part = rows[start..<min(start + chunk, rows.count)]
+      start += part.count
+      let sql =
+        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        + Array(repeating: tuple, count: part.count).joined(separator: ", ")
+        + (onConflict.isEmpty ? "" : " " + onConflict)
+      if returning.isEmpty {
+        try execute(sql, part.flatMap { $0 })
+      } else {
+        try forEachRow(sql + " RETURNING " + returning.joined(separator: ", "), part.flatMap { $0 }, body)
+      }
     }
   }
 }

@@ -20,7 +20,7 @@ extension PolicyStore {
   /// Records `name` as an administrator. The first administrator of a store may name
   /// themselves; after that only an administrator (`actor`) may add another. Harmless to repeat.
   public func ensureAdministrator(_ name: String, by actor: String? = nil) throws {
-    try db.transaction {
+    try writing {
       if try user(name)?.isAdmin == true { return }
       let admins = try db.query("SELECT name FROM app_user WHERE is_admin = 1 ORDER BY name") { try $0.string(at: 0) }
       if let first = admins.first, !(try actor.flatMap { try user($0) }?.isAdmin ?? false) {
@@ -55,7 +55,7 @@ extension PolicyStore {
 
   /// Adds a user; only administrators may.
   public func addUser(_ user: User, by actor: String) throws {
-    try db.transaction {
+    try writing {
       try requireAdministrator(try knownUser(actor), toDo: "add users")
       let allowed = user.name.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0 != "," }
       guard !user.name.isEmpty, allowed else {
@@ -85,7 +85,7 @@ extension PolicyStore {
   public func updateUser(
     _ name: String, roles: [String]? = nil, groups: [String]? = nil, isAdmin: Bool? = nil, by actor: String
   ) throws -> User {
-    try db.transaction {
+    try writing {
       try requireAdministrator(try knownUser(actor), toDo: "change users")
       guard var user = try self.user(name) else {
         throw StoreError(.invalidInput, "No user '\(name)'; 'policyflow users add \(name)' adds one.")
@@ -111,7 +111,7 @@ extension PolicyStore {
   /// Removes a user; only administrators may, and the last administrator stays (refused, as
   /// ``updateUser(_:roles:groups:isAdmin:by:)`` refuses it). An unknown name is invalid input.
   public func removeUser(_ name: String, by actor: String) throws {
-    try db.transaction {
+    try writing {
       try requireAdministrator(try knownUser(actor), toDo: "remove users")
       guard let user = try self.user(name) else {
         throw StoreError(.invalidInput, "No user '\(name)'; 'policyflow users list' names them.")

@@ -23,6 +23,8 @@ public final class PolicyStore {
   public var clock: @Sendable () -> StoreTime = StoreTime.now
   /// Catalogs loaded from snapshots, by hash.
   let catalogCache = Mutex<[String: Catalog]>([:])
+  /// History rows the current write transaction wrote, chained when it ends (``writing(_:durability:_:)``).
+  var auditWrites = AuditChain.Writes()
   /// On PostgreSQL, the database login connected: the user every command acts as (see
   /// ``requireActing(as:)``). Nil on SQLite, where `--as` is self-declared.
   public private(set) var databaseLogin: String?

@@ -16,6 +16,10 @@ enum StoreSchema {
     Migration(version: 11, name: version11Name, sql: postgresVersion11),
     Migration(version: 12, name: version12Name, sql: postgresVersion12),
     Migration(version: 13, name: version13Name, sql: postgresVersion13),
+    Migration(version: 14, name: version14Name) { connection in
+      try connection.executeScript(postgresVersion14)
+      try AuditChain.chainExistingHistory(connection)
+    },
   ]
 
   static let version10Name = "roles and row-level security for data access groups (PostgreSQL only)"
@@ -38,6 +42,10 @@ enum StoreSchema {
     Migration(version: 11, name: version11Name, sql: sqliteVersion11),
     Migration(version: 12, name: version12Name, sql: sqliteVersion12),
     Migration(version: 13, name: version13Name, sql: sqliteVersion13),
+    Migration(version: 14, name: version14Name) { connection in
+      try connection.executeScript(sqliteVersion14)
+      try AuditChain.chainExistingHistory(connection)
+    },
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker

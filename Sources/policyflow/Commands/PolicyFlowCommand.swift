@@ -38,6 +38,7 @@ enum PolicyFlowCommand {
         subcommands: [LogicEval.command]),
       Init.command,
       StoreCopyCommand.command,
+      AuditCommand.command,
       WorkerCommand.command,
       QueueCommand.command,
       Demo.command,

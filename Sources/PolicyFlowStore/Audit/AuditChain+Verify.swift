@@ -1,0 +1,98 @@
+import PolicyFlowCore
+
+extension AuditChain {
+  /// A link as stored.
+  struct StoredLink: Sendable {
+    var id: Int64
+    var seq: Int
+    var at: String
+    var entries: String
+    var link: String
+  }
+
+  /// Recomputes the chain of `gid` from its `links` and checks every history row of it (`rows`)
+  /// against the last link that lists the row. Pure: the rows and links were read beforehand.
+  static func verify(gid: String, code: String?, links: [StoredLink], rows: [RawRow]) -> [PolicyStore.AuditProblem] {
+    var problems: [PolicyStore.AuditProblem] = []
+    func problem(
+      _ kind: PolicyStore.AuditProblem.Kind, table: Int? = nil, key: Int64? = nil, seq: Int? = nil,
+      expected: String? = nil, found: String? = nil, _ message: String
+    ) {
+      problems.append(
+        PolicyStore.AuditProblem(
+          gid: gid, code: code, kind: kind, table: table.map { tables[$0].name }, key: key, seq: seq,
+          expected: expected, found: found, message: message))
+    }
+    var previous = genesis
+    var latest: [Int: [Int64: (seq: Int, hash: String?)]] = [:]
+    for (position, link) in links.sorted(by: { $0.seq < $1.seq }).enumerated() {
+      if link.seq != position + 1 {
+        problem(
+          .missingLink, seq: position + 1, expected: "link \(position + 1)", found: "link \(link.seq)",
+          "link \(position + 1) of the chain is missing (the next one found is \(link.seq))")
+      }
+      let recomputed = AuditChain.link(previous: previous, gid: gid, seq: link.seq, at: link.at, entries: link.entries)
+      if recomputed != link.link {
+        problem(
+          .brokenLink, seq: link.seq, expected: recomputed, found: link.link,
+          "link \(link.seq) does not follow from the link before it and its entries: the link or an earlier one was changed"
+        )
+      }
+      previous = link.link
+      for line in link.entries.split(separator: "\n") {
+        guard let entry = Entry(line: line) else {
+          problem(
+            .brokenLink, seq: link.seq, found: String(line.prefix(80)),
+            "link \(link.seq) lists a line that is not an entry")
+          continue
+        }
+        latest[entry.table, default: [:]][entry.key] = (link.seq, entry.hash)
+      }
+    }
+    var seen: Set<Entry> = []
+    for row in rows {
+      let entry = row.entry
+      seen.insert(Entry(table: row.table, key: row.key, hash: nil))
+      let name = "\(tables[row.table].name) row \(row.key)"
+      guard let listed = latest[row.table]?[row.key] else {
+        problem(
+          .inserted, table: row.table, key: row.key, found: entry.hash,
+          "\(name) is in no link of the chain: it was written behind the engine's back")
+        continue
+      }
+      guard let expected = listed.hash else {
+        problem(
+          .inserted, table: row.table, key: row.key, seq: listed.seq, expected: "removed", found: entry.hash,
+          "\(name) was removed by link \(listed.seq) but exists again")
+        continue
+      }
+      if expected != entry.hash {
+        problem(
+          .changed, table: row.table, key: row.key, seq: listed.seq, expected: expected, found: entry.hash,
+          "\(name) differs from what link \(listed.seq) recorded: it was changed behind the engine's back")
+      }
+    }
+    for (table, keys) in latest.sorted(by: { $0.key < $1.key }) {
+      for (key, listed) in keys.sorted(by: { $0.key < $1.key }) where listed.hash != nil {
+        guard !seen.contains(Entry(table: table, key: key, hash: nil)) else { continue }
+        problem(
+          .removed, table: table, key: key, seq: listed.seq, expected: listed.hash, found: "nothing",
+          "\(tables[table].name) row \(key), recorded by link \(listed.seq), is gone: it was removed behind the engine's back"
+        )
+      }
+    }
+    return problems
+  }
+
+  /// The chain heads as of the link `lastLink` (every link with a greater id left out), by gid.
+  static func heads(_ db: any DatabaseConnection, upTo lastLink: Int64) throws -> [(
+    gid: String, seq: Int, link: String
+  )] {
+    try db.query(
+      """
+      SELECT a.gid, a.seq, a.link FROM audit_link a
+      JOIN (SELECT gid, max(seq) AS seq FROM audit_link WHERE id <= ? GROUP BY gid) h ON h.gid = a.gid AND h.seq = a.seq
+      """, [.integer(lastLink)]
+    ) { (try $0.string(at: 0), try $0.int(at: 1), try $0.string(at: 2)) }
+  }
+}

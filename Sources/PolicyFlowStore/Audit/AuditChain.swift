@@ -1,0 +1,172 @@
+import PolicyFlowCore
+
+/// The tamper-evident history: what a history row's hash, a link of a policy's chain and a seal
+/// are, byte for byte. The README's "Tamper-evident history" section states the same rules for
+/// programs that verify an export on their own; change neither without the other (and a new
+/// ``format``).
+///
+/// Every write transaction that writes history rows of a policy (by its gid) appends one link to
+/// that policy's chain. The link lists each row it wrote as `TABLE KEY HASH` (or `TABLE KEY removed`)
+/// and hashes the previous link with them, so a row changed, removed or inserted behind the
+/// engine's back no longer matches the last link that lists it, and a changed or removed link
+/// breaks every link after it.
+enum AuditChain {
+  /// Named in exports and seals, so a verifier knows which rules these are.
+  static let format = "policyflow-audit-1"
+
+  /// The previous link of a chain's first link: 64 zeros.
+  static let genesis = String(repeating: "0", count: 64)
+
+  /// A history table and the columns of its rows that the chain covers, in order.
+  struct Table: Sendable {
+    var name: String
+    /// The row's key: `id`, or `policy_id` for `policy_data` (one document per version).
+    var key: String
+    /// The covered columns, as SQL over `t` (the table) and `p` (its policy version). Storage
+    /// details (the row's own id, its `policy_id`, which a revert moves) are not covered; the
+    /// gid and version a row was written for are.
+    var columns: [String]
+    /// Columns (by position in ``columns``) covered by the SHA-256 of their text rather than
+    /// the text: whole documents, so a link stays small and hashing stays cheap.
+    var digested: Set<Int> = []
+  }
+
+  /// Every table whose rows are history, in the order a link lists them.
+  static let tables: [Table] = [
+    Table(
+      name: "policy_data", key: "policy_id", columns: ["p.gid", "p.version", "t.data"], digested: [2]),
+    Table(
+      name: "status_history", key: "id",
+      columns: ["t.gid", "t.version", "t.event", "t.status", "t.at", "t.actor", "t.note"]),
+    Table(
+      name: "cycle", key: "id",
+      columns: ["p.gid", "t.version", "t.catalog_hash", "t.at", "t.status", "t.flow", "t.worker", "t.outcome"],
+      digested: [7]),
+    Table(
+      name: "pend_history", key: "id",
+      columns: [
+        "t.gid", "t.version", "t.cycle_id", "t.status_history_id", "t.reason", "t.description", "t.rule", "t.step",
+        "t.step_display_name", "t.step_sequence", "t.pended_at", "t.is_open", "t.resolved_by", "t.resolved_at",
+        "t.note", "t.withdrawn_at", "t.resolved_version", "t.resolved_data_at",
+      ]),
+    Table(
+      name: "calculation", key: "id",
+      columns: [
+        "t.gid", "t.version", "t.kind", "t.currency", "t.total", "t.at", "t.reverses", "t.in_force", "t.lines",
+      ]),
+    Table(
+      name: "cancellation", key: "id",
+      columns: [
+        "t.gid", "t.version", "t.kind", "t.effective_date", "t.reason", "t.actor", "t.at", "t.calculated",
+        "t.calculation_set_by", "t.from_inception",
+      ]),
+  ]
+
+  /// The position of `name` in ``tables``.
+  static func tableIndex(_ name: String) -> Int? { tables.firstIndex { $0.name == name } }
+
+  /// The SELECT that reads rows of `table` the way the chain covers them: the key, the gid of
+  /// the row's policy version (to group by), then the covered columns.
+  static func select(_ table: Table) -> String {
+    "SELECT t.\(table.key), p.gid, \(table.columns.joined(separator: ", ")) FROM \(table.name) t "
+      + "JOIN policy p ON p.id = t.policy_id"
+  }
+
+  /// The SHA-256 (hex) of a row's canonical bytes: the table's name and a newline, then each
+  /// covered column in order: `n` for NULL, `i` and the decimal digits for an integer, `t`, the
+  /// UTF-8 length, `:` and the UTF-8 bytes for a text, `h` and the text's SHA-256 (hex) for a
+  /// digested column; each followed by a newline.
+  static func rowHash(_ table: Table, _ values: some Collection<DatabaseValue>) -> String {
+    var hasher = SHA256()
+    hasher.update(table.name)
+    hasher.update("\n")
+    for (index, value) in values.enumerated() {
+      switch value {
+      case .null: hasher.update("n")
+      case .integer(let number): hasher.update("i\(number)")
+      case .real(let number): hasher.update("r\(number)")
+      case .text(let text) where table.digested.contains(index): hasher.update("h" + SHA256.hexDigest(text))
+      case .text(let text):
+        hasher.update("t\(text.utf8.count):")
+        hasher.update(text)
+      case .blob(let bytes) where table.digested.contains(index): hasher.update("h" + SHA256.hexDigest(bytes))
+      case .blob(let bytes): hasher.update("b" + SHA256.hex(bytes))
+      }
+      hasher.update("\n")
+    }
+    return SHA256.hex(hasher.finalize())
+  }
+
+  /// One row a link lists: what it was when the link was written, or that the link removed it.
+  struct Entry: Hashable, Sendable {
+    var table: Int
+    var key: Int64
+    /// The row's hash; nil when the link removed the row.
+    var hash: String?
+
+    /// `TABLE KEY HASH` or `TABLE KEY removed`.
+    var line: String { "\(AuditChain.tables[table].name) \(key) \(hash ?? "removed")" }
+
+    /// Reads a line of a link's entries; nil when it is not one.
+    init?(line: Substring) {
+      let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+      guard parts.count == 3, let table = AuditChain.tableIndex(String(parts[0])), let key = Int64(parts[1]) else {
+        return nil
+      }
+      let hash = String(parts[2])
+      guard hash == "removed" || (hash.utf8.count == 64 && SHA256.bytes(hex: hash) != nil) else { return nil }
+      self.init(table: table, key: key, hash: hash == "removed" ? nil : hash)
+    }
+
+    init(table: Int, key: Int64, hash: String?) {
+      self.table = table
+      self.key = key
+      self.hash = hash
+    }
+  }
+
+  /// A link's entries as stored and hashed: one line each, by table (in ``tables`` order) then key.
+  static func entriesText(_ entries: [Entry]) -> String {
+    entries.sorted { ($0.table, $0.key) < ($1.table, $1.key) }.map { $0.line + "\n" }.joined()
+  }
+
+  /// A link's hash: the SHA-256 (hex) of the previous link's hash, the gid, the sequence number and
+  /// the time, each followed by a newline, then the entries.
+  static func link(previous: String, gid: String, seq: Int, at: String, entries: String) -> String {
+    SHA256.hexDigest("\(previous)\n\(gid)\n\(seq)\n\(at)\n\(entries)")
+  }
+
+  /// The Merkle root (hex) over chain heads, by gid in byte order: each leaf is the SHA-256 of
+  /// `GID SEQ LINK`; each parent is the SHA-256 of its two children's 32 bytes; an odd node is
+  /// carried up unchanged. No heads: the SHA-256 of nothing.
+  static func merkleRoot(_ heads: [(gid: String, seq: Int, link: String)]) -> String {
+    var level = heads.sorted { $0.gid.utf8.lexicographicallyPrecedes($1.gid.utf8) }.map { head in
+      var hasher = SHA256()
+      hasher.update("\(head.gid) \(head.seq) \(head.link)")
+      return hasher.finalize()
+    }
+    guard !level.isEmpty else { return SHA256.hexDigest([UInt8]()) }
+    while level.count > 1 {
+      var next: [[UInt8]] = []
+      next.reserveCapacity((level.count + 1) / 2)
+      for index in stride(from: 0, to: level.count, by: 2) {
+        if index + 1 < level.count {
+          var hasher = SHA256()
+          hasher.update(level[index])
+          hasher.update(level[index + 1])
+          next.append(hasher.finalize())
+        } else {
+          next.append(level[index])
+        }
+      }
+      level = next
+    }
+    return SHA256.hex(level[0])
+  }
+
+  /// A seal's digest: the SHA-256 (hex) of the format, the time, the last link it covers, the number
+  /// of chains and their Merkle root, each followed by a newline.
+  static func sealDigest(at: String, lastLink: Int64, chains: Int, root: String) -> String {
+    SHA256.hexDigest("\(format)\n\(at)\n\(lastLink)\n\(chains)\n\(root)\n")
+  }
+}

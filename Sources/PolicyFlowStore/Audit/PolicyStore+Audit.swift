@@ -1,0 +1,281 @@
+import Dispatch
+public import PolicyFlowCore
+import Synchronization
+
+/// `audit seal`, `audit verify` and `audit export`: proving that no decision was changed after the
+/// fact (see ``AuditChain`` for what is hashed).
+extension PolicyStore {
+  /// One thing `audit verify` found wrong, naming the policy, the row or link, and what was
+  /// expected and found.
+  public struct AuditProblem: Sendable, Hashable {
+    public enum Kind: String, Sendable {
+      /// A row differs from what its last link recorded.
+      case changed
+      /// A row a link recorded is gone.
+      case removed
+      /// A row no link recorded (or one a link removed) exists.
+      case inserted
+      /// A link does not follow from the one before it and its entries.
+      case brokenLink = "broken-link"
+      /// A link of the chain is missing.
+      case missingLink = "missing-link"
+      /// A catalog snapshot's files do not hash to its name.
+      case catalog
+      /// The chains as of a seal do not give the seal's digest.
+      case seal
+    }
+
+    public var gid: String
+    public var code: String?
+    public var kind: Kind
+    public var table: String?
+    public var key: Int64?
+    public var seq: Int?
+    public var expected: String?
+    public var found: String?
+    /// A sentence saying what is wrong.
+    public var message: String
+  }
+
+  /// What `audit verify` checked and found.
+  public struct AuditReport: Sendable {
+    public var policies = 0
+    public var links = 0
+    public var rows = 0
+    public var catalogs = 0
+    public var problems: [AuditProblem] = []
+    /// The seal checked with `--since-seal`, when one was.
+    public var seal: AuditSeal?
+  }
+
+  /// A recorded `audit seal`: a digest over every policy's chain head.
+  public struct AuditSeal: Sendable, Hashable {
+    /// What to publish outside the store: SHA-256 (hex) of the format, the time, the last link, the
+    /// number of chains and the root.
+    public var digest: String
+    public var at: String
+    /// The id of the last link the seal covers.
+    public var lastLink: Int64
+    public var chains: Int
+    /// The Merkle root over the chain heads.
+    public var root: String
+    public var sealedBy: String
+  }
+
+  /// How far a verification has come.
+  public struct AuditProgress: Sendable {
+    public var policies: Int
+    public var total: Int
+  }
+
+  /// Seals the store: records and returns the Merkle root over every policy's chain head, and the
+  /// digest to publish. Only administrators may seal.
+  public func sealAudit(by actor: String) throws -> AuditSeal {
+    try writing {
+      // Links committed while the seal reads would get ids below its last one; on PostgreSQL the
+      // seal holds them off until it commits (SQLite writes one transaction at a time anyway).
+      if db.dialect == .postgres { try db.execute("LOCK TABLE audit_link IN SHARE MODE") }
+      try requireAdministrator(actor, to: "seal the store's history")
+      let lastLink = try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_link") { try $0.int64(at: 0) } ?? 0
+      let heads = try AuditChain.heads(db, upTo: lastLink)
+      let root = AuditChain.merkleRoot(heads)
+      let at = clock().iso8601
+      let seal = AuditSeal(
+        digest: AuditChain.sealDigest(at: at, lastLink: lastLink, chains: heads.count, root: root), at: at,
+        lastLink: lastLink, chains: heads.count, root: root, sealedBy: actor)
+      try db.execute(
+        "INSERT INTO audit_seal (digest, at, last_link, chains, root, sealed_by) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+          .text(seal.digest), .text(at), .integer(lastLink), .integer(Int64(heads.count)), .text(root), .text(actor),
+        ])
+      return seal
+    }
+  }
+
+  /// The seals recorded, oldest first.
+  public func auditSeals() throws -> [AuditSeal] {
+    try db.query("SELECT digest, at, last_link, chains, root, sealed_by FROM audit_seal ORDER BY id") { row in
+      AuditSeal(
+        digest: try row.string(at: 0), at: try row.string(at: 1), lastLink: try row.int64(at: 2),
+        chains: try row.int(at: 3), root: try row.string(at: 4), sealedBy: try row.string(at: 5))
+    }
+  }
+
+  /// Recomputes the chains of the policies `codes` (every policy when empty) and checks every
+  /// history row, every catalog snapshot, and with `sinceSeal` that the chains as of that seal
+  /// still give its digest. Reads one batch of policies while the batch before is checked on every
+  /// core. Only administrators may verify (on PostgreSQL, others do not see every row).
+  public func verifyAudit(
+    codes: [String] = [], sinceSeal digest: String? = nil, by actor: String,
+    progress: (AuditProgress) -> Void = { _ in }
+  ) throws -> AuditReport {
+    try requireAdministrator(actor, to: "verify the store's history")
+    var report = AuditReport()
+    let seal = try digest.map { try findSeal($0) }
+    let gids = try auditedGids(codes: codes)
+    report.policies = gids.count
+    let found = Mutex<(problems: [AuditProblem], links: Int, rows: Int)>(([], 0, 0))
+    let group = DispatchGroup()
+    let slots = DispatchSemaphore(value: 2)
+    var start = 0
+    progress(AuditProgress(policies: 0, total: gids.count))
+    while start < gids.count {
+      let part = Array(gids[start..<min(start + AuditChain.gidsPerRead, gids.count)])
+      start += part.count
+      let (links, rows, names) = try db.transaction(.read) {
+        (try storedLinks(of: part), try AuditChain.rawRows(db, gids: part), try currentCodes(of: part))
+      }
+      slots.wait()
+      DispatchQueue.global().async(group: group) {
+        defer { slots.signal() }
+        var problems: [AuditProblem] = []
+        var (linkCount, rowCount) = (0, 0)
+        for gid in part {
+          let (chain, history) = (links[gid] ?? [], rows[gid] ?? [])
+          linkCount += chain.count
+          rowCount += history.count
+          problems += AuditChain.verify(gid: gid, code: names[gid], links: chain, rows: history)
+        }
+        found.withLock {
+          $0.problems += problems
+          $0.links += linkCount
+          $0.rows += rowCount
+        }
+      }
+      progress(AuditProgress(policies: start, total: gids.count))
+    }
+    group.wait()
+    found.withLock { found in
+      report.problems = found.problems
+      report.links = found.links
+      report.rows = found.rows
+    }
+    report.problems += try orphanRows()
+    if codes.isEmpty {
+      let catalogs = try catalogProblems()
+      report.catalogs = catalogs.count
+      report.problems += catalogs.problems
+    }
+    if let seal {
+      report.seal = seal
+      report.problems += try sealProblems(seal)
+    }
+    report.problems.sort {
+      ($0.code ?? $0.gid, $0.seq ?? 0, $0.table ?? "", $0.key ?? 0) < (
+        $1.code ?? $1.gid, $1.seq ?? 0, $1.table ?? "", $1.key ?? 0
+      )
+    }
+    return report
+  }
+
+  private func requireAdministrator(_ actor: String, to action: String) throws {
+    let user = try knownUser(actor)
+    guard user.isAdmin else {
+      throw StoreError(.notPermitted, "User '\(actor)' may not \(action): only administrators may.")
+    }
+  }
+
+  /// The seal whose digest is `digest` or starts with it.
+  private func findSeal(_ digest: String) throws -> AuditSeal {
+    let matches = try auditSeals().filter { $0.digest.hasPrefix(digest.lowercased()) }
+    guard matches.count == 1, digest.count >= 8 else {
+      throw StoreError(
+        .notFound,
+        matches.count > 1
+          ? "Several seals start with '\(digest)'; give more of the digest."
+          : "No seal of this store has the digest '\(digest)' (give the digest `audit seal` printed, at least 8 digits)."
+      )
+    }
+    return matches[0]
+  }
+
+  /// The gids to verify: of `codes`, or every gid with a policy row or a link, in byte order.
+  private func auditedGids(codes: [String]) throws -> [String] {
+    guard codes.isEmpty else {
+      return try codes.map { code in
+        guard
+          let gid = try db.queryOne(
+            "SELECT gid FROM policy WHERE code = ? LIMIT 1", [.text(code)], row: { try $0.string(at: 0) })
+        else {
+          throw StoreError(.notFound, "No policy has the code '\(code)'.")
+        }
+        return gid
+      }
+    }
+    return try db.query("SELECT gid FROM policy UNION SELECT gid FROM audit_link") { try $0.string(at: 0) }
+      .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  }
+
+  func storedLinks(of gids: [String]) throws -> [String: [AuditChain.StoredLink]] {
+    var links: [String: [AuditChain.StoredLink]] = [:]
+    let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
+    try db.forEachRow(
+      "SELECT gid, id, seq, at, entries, link FROM audit_link WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))",
+      [list]
+    ) { row in
+      links[try row.string(at: 0), default: []].append(
+        AuditChain.StoredLink(
+          id: try row.int64(at: 1), seq: try row.int(at: 2), at: try row.string(at: 3), entries: try row.string(at: 4),
+          link: try row.string(at: 5)))
+    }
+    return links
+  }
+
+  private func currentCodes(of gids: [String]) throws -> [String: String] {
+    var codes: [String: String] = [:]
+    let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
+    try db.forEachRow(
+      "SELECT gid, code FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?")) ORDER BY version", [list]
+    ) { row in codes[try row.string(at: 0)] = try row.string(at: 1) }
+    return codes
+  }
+
+  /// History rows whose policy version does not exist: the chain cannot place them.
+  private func orphanRows() throws -> [AuditProblem] {
+    var problems: [AuditProblem] = []
+    for table in AuditChain.tables {
+      try db.forEachRow(
+        "SELECT t.\(table.key) FROM \(table.name) t WHERE NOT EXISTS (SELECT 1 FROM policy p WHERE p.id = t.policy_id)",
+        []
+      ) { row in
+        let key = try row.int64(at: 0)
+        problems.append(
+          AuditProblem(
+            gid: "", kind: .inserted, table: table.name, key: key,
+            message: "\(table.name) row \(key) belongs to no policy version: it was written behind the engine's back"))
+      }
+    }
+    return problems
+  }
+
+  /// Catalog snapshots whose files do not hash to the name outcomes link to.
+  private func catalogProblems() throws -> (count: Int, problems: [AuditProblem]) {
+    let hashes = try snapshotHashes().map(\.hash)
+    var problems: [AuditProblem] = []
+    for hash in hashes {
+      let computed = CatalogLoader.contentHash(try snapshotFiles(hash) ?? [])
+      if computed != hash {
+        problems.append(
+          AuditProblem(
+            gid: "", kind: .catalog, table: "catalog_snapshot", expected: hash, found: computed,
+            message: "the catalog snapshot \(hash) no longer holds the files of that hash: it was changed"))
+      }
+    }
+    return (hashes.count, problems)
+  }
+
+  /// Whether the chains as of `seal` still give its root and digest.
+  private func sealProblems(_ seal: AuditSeal) throws -> [AuditProblem] {
+    let heads = try AuditChain.heads(db, upTo: seal.lastLink)
+    let root = AuditChain.merkleRoot(heads)
+    let digest = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: heads.count, root: root)
+    guard digest != seal.digest else { return [] }
+    return [
+      AuditProblem(
+        gid: "", kind: .seal, expected: seal.digest, found: digest,
+        message:
+          "the history sealed at \(seal.at) no longer gives that seal's digest: a chain as it stood then was changed, "
+          + "removed or added to (\(seal.chains) chains then, \(heads.count) now)")
+    ]
+  }
+}

@@ -1,0 +1,45 @@
+public import PolicyFlowCore
+
+extension PolicyStore {
+  /// One policy's whole history with its chain, in a document that verifies on its own (the
+  /// README shows a short program that checks it): the links as stored, and each history row as
+  /// the chain covers it, digested columns with their text.
+  public func exportAudit(_ code: String, by actor: String) throws -> JSON {
+    try db.transaction(.read) {
+      let stored = try currentPolicy(code, for: try knownUser(actor))
+      let gid = stored.policy.gid
+      let links = (try storedLinks(of: [gid])[gid] ?? []).sorted { $0.seq < $1.seq }
+      let rows = (try AuditChain.rawRows(db, gids: [gid])[gid] ?? []).sorted { ($0.table, $0.key) < ($1.table, $1.key) }
+      return [
+        "format": .string(AuditChain.format), "code": .string(code), "gid": .string(gid),
+        "links": .array(
+          links.map {
+            ["seq": .int($0.seq), "at": .string($0.at), "entries": .string($0.entries), "link": .string($0.link)]
+          }),
+        "rows": .array(
+          rows.map { row in
+            let table = AuditChain.tables[row.table]
+            return [
+              "table": .string(table.name), "key": .int(Int(row.key)),
+              "fields": .array(
+                row.values.enumerated().map { index, value in
+                  let plain = Self.json(value)
+                  guard table.digested.contains(index), case .string(let text) = plain else { return plain }
+                  return ["sha256": .string(SHA256.hexDigest(text)), "text": .string(text)]
+                }),
+            ]
+          }),
+      ]
+    }
+  }
+
+  private static func json(_ value: DatabaseValue) -> JSON {
+    switch value {
+    case .null: .null
+    case .integer(let number): .int(Int(number))
+    case .real(let number): .string(String(number))
+    case .text(let text): .string(text)
+    case .blob(let bytes): .string(SHA256.hex(bytes))
+    }
+  }
+}

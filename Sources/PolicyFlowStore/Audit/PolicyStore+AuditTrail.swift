@@ -1,0 +1,148 @@
+import PolicyFlowCore
+
+extension AuditChain {
+  /// The history rows one write transaction wrote or removed, by table (positions in ``tables``).
+  struct Writes {
+    var written: [Set<Int64>] = Array(repeating: [], count: AuditChain.tables.count)
+    var removed: [String: [Entry]] = [:]
+
+    var isEmpty: Bool { removed.isEmpty && written.allSatisfy(\.isEmpty) }
+  }
+}
+
+/// Chaining what a write transaction wrote: every write transaction of the store goes through
+/// ``writing(_:durability:_:)``, and every statement that writes a history row names the row
+/// (``wrote(_:keys:)``), so the transaction's last statements append one link per policy it
+/// wrote history of, in the same transaction as the rows.
+extension PolicyStore {
+  /// Runs `body` in a write transaction (of `kind`) and chains the history rows it wrote before the
+  /// transaction commits. A retried transaction starts its list again.
+  @discardableResult
+  func writing<T>(
+    _ kind: TransactionKind = .write, durability: CommitDurability = .standard, _ body: () throws -> T
+  ) throws -> T {
+    try db.transaction(kind, durability: durability) {
+      auditWrites = AuditChain.Writes()
+      defer { auditWrites = AuditChain.Writes() }
+      let value = try body()
+      try AuditChain.append(db, auditWrites, at: clock())
+      return value
+    }
+  }
+
+  /// Notes that the current transaction inserted or changed rows of the history table `table`.
+  func wrote(_ table: String, keys: some Sequence<Int64>) {
+    guard let index = AuditChain.tableIndex(table) else { preconditionFailure("\(table) is not a history table") }
+    auditWrites.written[index].formUnion(keys)
+  }
+
+  /// Notes that the current transaction removes rows of `table` (of the policy `gid`) on purpose:
+  /// a revert removes the edit version's document.
+  func removed(from table: String, keys: [Int64], gid: String) {
+    guard let index = AuditChain.tableIndex(table) else { preconditionFailure("\(table) is not a history table") }
+    auditWrites.removed[gid, default: []] += keys.map { AuditChain.Entry(table: index, key: $0, hash: nil) }
+  }
+}
+
+extension AuditChain {
+  /// A history row read the way the chain covers it, not yet hashed.
+  struct RawRow: Sendable {
+    var table: Int
+    var key: Int64
+    var gid: String
+    var values: [DatabaseValue]
+
+    var entry: Entry { Entry(table: table, key: key, hash: AuditChain.rowHash(AuditChain.tables[table], values)) }
+  }
+
+  /// Reads the rows of history table `table` whose `condition` (SQL over `t` and `p`) holds.
+  static func rawRows(
+    _ db: any DatabaseConnection, table: Int, where condition: String, _ arguments: [DatabaseValue]
+  ) throws -> [RawRow] {
+    let spec = tables[table]
+    return try db.query(select(spec) + " WHERE " + condition, arguments) { row in
+      RawRow(
+        table: table, key: try row.int64(at: 0), gid: try row.string(at: 1),
+        values: (0..<spec.columns.count).map { row.value(at: $0 + 2) })
+    }
+  }
+
+  /// The last link of each chain of `gids` that has one: its sequence number and hash.
+  static func heads(_ db: any DatabaseConnection, gids: [String]) throws -> [String: (seq: Int, link: String)] {
+    var heads: [String: (seq: Int, link: String)] = [:]
+    guard !gids.isEmpty else { return heads }
+    let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
+    try db.forEachRow(
+      """
+      SELECT a.gid, a.seq, a.link FROM audit_link a
+      JOIN (SELECT gid, max(seq) AS seq FROM audit_link WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))
+        GROUP BY gid) h ON h.gid = a.gid AND h.seq = a.seq
+      """, [list]
+    ) { row in
+      heads[try row.string(at: 0)] = (try row.int(at: 1), try row.string(at: 2))
+    }
+    return heads
+  }
+
+  /// Appends one link per policy to the chains: the rows `writes` names as they are now (a row
+  /// that no longer exists and was not removed on purpose is left out) and the rows removed.
+  static func append(_ db: any DatabaseConnection, _ writes: Writes, at time: StoreTime) throws {
+    guard !writes.isEmpty else { return }
+    var entries = writes.removed
+    for (table, keys) in writes.written.enumerated() where !keys.isEmpty {
+      let list = PolicyStore.idList(keys.sorted())
+      for row in try rawRows(
+        db, table: table, where: db.dialect.isOneOfIntegers("t.\(tables[table].key)", jsonArray: "?"), [list])
+      {
+        entries[row.gid, default: []].append(row.entry)
+      }
+    }
+    try appendLinks(db, entries, at: time.iso8601)
+  }
+
+  /// Appends a link with `entries` to the chain of each gid, after its head.
+  static func appendLinks(_ db: any DatabaseConnection, _ entries: [String: [Entry]], at: String) throws {
+    guard !entries.isEmpty else { return }
+    let gids = entries.keys.sorted()
+    let heads = try heads(db, gids: gids)
+    let rows = gids.map { gid -> [DatabaseValue] in
+      let head = heads[gid] ?? (0, genesis)
+      let text = entriesText(entries[gid]!)
+      let seq = head.seq + 1
+      return [
+        .text(gid), .integer(Int64(seq)), .text(at), .text(text),
+        .text(link(previous: head.link, gid: gid, seq: seq, at: at, entries: text)),
+      ]
+    }
+    try db.insertRows(rows, into: "audit_link", columns: ["gid", "seq", "at", "entries", "link"])
+  }
+
+  /// Rows per read of history by gid: a few thousand rows each.
+  static let gidsPerRead = 500
+
+  /// Reads every history row of the policies `gids`, by gid.
+  static func rawRows(_ db: any DatabaseConnection, gids: [String]) throws -> [String: [RawRow]] {
+    let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
+    var rows: [String: [RawRow]] = [:]
+    for table in tables.indices {
+      for row in try rawRows(db, table: table, where: db.dialect.isOneOfStrings("p.gid", jsonArray: "?"), [list]) {
+        rows[row.gid, default: []].append(row)
+      }
+    }
+    return rows
+  }
+
+  /// Chains history written before the chain existed (schema 14): each policy gets a first link
+  /// listing every history row it has.
+  static func chainExistingHistory(_ db: any DatabaseConnection) throws {
+    let gids = try db.query("SELECT DISTINCT gid FROM policy ORDER BY gid") { try $0.string(at: 0) }
+    let at = StoreTime.now().iso8601
+    var start = 0
+    while start < gids.count {
+      let part = Array(gids[start..<min(start + gidsPerRead, gids.count)])
+      start += part.count
+      let rows = try rawRows(db, gids: part)
+      try appendLinks(db, rows.mapValues { $0.map(\.entry) }, at: at)
+    }
+  }
+}

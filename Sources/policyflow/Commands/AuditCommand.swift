@@ -1,0 +1,169 @@
+import PolicyFlowCore
+import PolicyFlowStore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `policyflow audit seal|verify|export`: proving that no decision was changed after the fact.
+enum AuditCommand {
+  static let command = Command(
+    name: "audit", abstract: "Seal, verify and export the tamper-evident history.",
+    discussion: """
+      Every write that records history (status changes, pends and their resolutions, cycle outcomes, \
+      calculations, cancellations, edits of data) appends a link to the policy's hash chain in the same \
+      transaction. The README's "Tamper-evident history" section defines what is hashed.
+      """,
+    subcommands: [seal, verify, export])
+
+  static let seal = Command(
+    name: "seal",
+    abstract: "Record and print one digest over every policy's chain head; publish it outside the store.",
+    discussion: """
+      The digest is what lets an auditor prove later that nothing before it changed: publish it where the \
+      store's administrators cannot change it (a ticket, an e-mail, a transparency log), then check it with \
+      `audit verify --since-seal DIGEST`. Only administrators may seal.
+      """,
+    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.json],
+    run: runSeal)
+
+  static let verify = Command(
+    name: "verify",
+    abstract: "Recompute the chains and name every history row or link that was changed, removed or inserted.",
+    discussion: """
+      With no CODE, every policy and every catalog snapshot is checked. Exit 0 when everything verifies, 1 when \
+      anything does not. Only administrators may verify.
+      """,
+    arguments: [
+      Positional(name: "code", help: "Policies to verify (all when none).", isRepeating: true, isOptional: true)
+    ],
+    options: [
+      StoreOptions.db, StoreOptions.actor,
+      .value("--since-seal", "digest", "Also check that the chains as of this seal still give its digest."),
+      CommonOptions.json, .flag("--quiet", "Print no progress bar."),
+    ],
+    run: runVerify)
+
+  static let export = Command(
+    name: "export",
+    abstract: "Print one policy's whole history with its chain, in a form that verifies on its own.",
+    arguments: [Positional(name: "code", help: "The policy's code.")],
+    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.json],
+    run: runExport)
+
+  static func runSeal(_ invocation: Invocation) throws -> Int32 {
+    let store = try StoreOptions.open(invocation)
+    let seal = try StoreCommand.run { try store.sealAudit(by: StoreOptions.actor(invocation)) }
+    if invocation.flag("--json") {
+      Terminal.out(json(seal).serialized(pretty: true))
+    } else {
+      Terminal.out(seal.digest)
+      Terminal.out(
+        "Sealed \(seal.chains) policy chains at \(seal.at) (links up to \(seal.lastLink)). Publish the digest above "
+          + "outside the store; `policyflow audit verify --since-seal \(seal.digest.prefix(12))` checks it later.")
+    }
+    return 0
+  }
+
+  static func runVerify(_ invocation: Invocation) throws -> Int32 {
+    let store = try StoreOptions.open(invocation, create: false)
+    let bar = invocation.flag("--quiet") || invocation.flag("--json") ? nil : VerifyProgressBar()
+    let started = StoreTime.now()
+    let report = try StoreCommand.run {
+      try store.verifyAudit(
+        codes: invocation.positionals, sinceSeal: invocation.value("--since-seal"), by: StoreOptions.actor(invocation)
+      ) { bar?.show($0) }
+    }
+    bar?.finish()
+    if invocation.flag("--json") {
+      let json: JSON = [
+        "verified": .bool(report.problems.isEmpty), "policies": .int(report.policies), "links": .int(report.links),
+        "rows": .int(report.rows), "catalogs": .int(report.catalogs),
+        "seal": report.seal.map(json) ?? .null,
+        "problems": .array(report.problems.map(json)),
+      ]
+      Terminal.out(json.serialized(pretty: true))
+    } else {
+      for problem in report.problems {
+        let policy =
+          problem.code.map { "policy \($0) (gid \(problem.gid))" }
+          ?? (problem.gid.isEmpty ? "store" : "gid \(problem.gid)")
+        var line = "BROKEN \(policy): \(problem.message)"
+        if let expected = problem.expected, let found = problem.found {
+          line += "; expected \(expected), found \(found)"
+        }
+        Terminal.out(line)
+      }
+      let tenths = (StoreTime.now().milliseconds - started.milliseconds + 50) / 100
+      let checked =
+        "\(report.policies) policies, \(report.links) links, \(report.rows) history rows, \(report.catalogs) catalog snapshot\(report.catalogs == 1 ? "" : "s")"
+        + (report.seal.map { ", and the seal of \($0.at)" } ?? "") + " in \(tenths / 10).\(tenths % 10) s"
+      if report.problems.isEmpty {
+        Terminal.out("Verified \(checked): every chain is intact.")
+      } else {
+        Terminal.out(
+          "Checked \(checked): \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") found.")
+      }
+    }
+    return report.problems.isEmpty ? 0 : 1
+  }
+
+  static func runExport(_ invocation: Invocation) throws -> Int32 {
+    let store = try StoreOptions.open(invocation, create: false)
+    guard let code = invocation.positionals.first else {
+      throw UsageError(message: "Give the code of the policy to export.", commandPath: invocation.commandPath)
+    }
+    let document = try StoreCommand.run { try store.exportAudit(code, by: StoreOptions.actor(invocation)) }
+    if invocation.flag("--json") {
+      Terminal.out(document.serialized(pretty: true))
+      return 0
+    }
+    Terminal.out("Policy \(code), gid \(document[path: "gid"]?.stringValue ?? "")")
+    for link in document[path: "links"]?.arrayValue ?? [] {
+      let seq = link[path: "seq"].map { $0.serialized() } ?? "?"
+      Terminal.out("link \(seq) at \(link[path: "at"]?.stringValue ?? ""): \(link[path: "link"]?.stringValue ?? "")")
+      for line in (link[path: "entries"]?.stringValue ?? "").split(separator: "\n") { Terminal.out("  \(line)") }
+    }
+    Terminal.out("Use --json for the document that verifies on its own (the README shows how).")
+    return 0
+  }
+
+  private static func json(_ seal: PolicyStore.AuditSeal) -> JSON {
+    [
+      "digest": .string(seal.digest), "at": .string(seal.at), "lastLink": .int(Int(seal.lastLink)),
+      "chains": .int(seal.chains), "root": .string(seal.root), "sealedBy": .string(seal.sealedBy),
+    ]
+  }
+
+  private static func json(_ problem: PolicyStore.AuditProblem) -> JSON {
+    [
+      "gid": .string(problem.gid), "code": problem.code.map(JSON.string) ?? .null,
+      "kind": .string(problem.kind.rawValue),
+      "table": problem.table.map(JSON.string) ?? .null, "key": problem.key.map { .int(Int($0)) } ?? .null,
+      "link": problem.seq.map { .int($0) } ?? .null, "expected": problem.expected.map(JSON.string) ?? .null,
+      "found": problem.found.map(JSON.string) ?? .null, "message": .string(problem.message),
+    ]
+  }
+}
+
+/// The verification's progress on stderr, drawn only when stderr is a terminal.
+final class VerifyProgressBar {
+  private var shown = -1
+
+  init?() {
+    guard isatty(2) == 1 else { return nil }
+  }
+
+  func show(_ progress: PolicyStore.AuditProgress) {
+    let percent = progress.total == 0 ? 100 : progress.policies * 100 / progress.total
+    guard percent != shown else { return }
+    shown = percent
+    let filled = percent * 30 / 100
+    let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: 30 - filled)
+    Terminal.write("\rVerifying \(progress.policies)/\(progress.total) policies [\(bar)] \(percent)%", to: 2)
+  }
+
+  func finish() { Terminal.write("\r\u{1B}[2K", to: 2) }
+}
