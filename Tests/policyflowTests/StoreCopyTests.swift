@@ -58,7 +58,7 @@ import Testing
     ])
     #expect(up.exitCode == 0, "\(up.stderr)")
     let report = try JSON(parsing: up.stdout)
-    #expect(report[path: "tables"]?.arrayValue?.count == 13)
+    #expect(report[path: "tables"]?.arrayValue?.count == 15)
     #expect(try rows(postgres) == original, "every row arrives as it was")
 
     let back = source.directory.appendingPathComponent("back.sqlite").path
