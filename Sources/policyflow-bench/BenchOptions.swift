@@ -7,7 +7,7 @@ struct BenchOptions {
   private var dangling: String?
 
   /// Names of options that are switches, taking no value.
-  static let switches: Set<String> = ["--keep"]
+  static let switches: Set<String> = ["--keep", "--reuse"]
 
   init(_ arguments: [String]) throws {
     var index = 0

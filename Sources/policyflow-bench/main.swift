@@ -21,6 +21,8 @@ let usage = """
     import [--policies N]                    Import generated JSONL into a fresh store.
     replay [--policies N] [--catalog DIR] [--candidate DIR] [--db PATH|URI] [--keep]
                                              Replay a catalog on a processed store, read-only.
+    audit [--policies N] [--catalog DIR] [--db PATH|URI] [--keep] [--reuse]
+                                             Verify every hash chain of a processed store.
 
   """
 
@@ -52,10 +54,14 @@ do {
   case "replay":
     try options.allow(["--policies", "--catalog", "--candidate", "--db", "--keep"], for: scenario)
     result = try ReplayBench.run(options)
+  case "audit":
+    try options.allow(["--policies", "--catalog", "--db", "--keep", "--reuse"], for: scenario)
+    result = try AuditBench.run(options)
   case WorkerChild.name:
     try options.allow(["--db", "--catalog", "--owner", "--batch"], for: scenario)
     result = try WorkerChild.run(options)
-  default: throw BenchUsageError("Unknown scenario '\(scenario)': expected logic, cycle, worker, import or replay.")
+  default:
+    throw BenchUsageError("Unknown scenario '\(scenario)': expected logic, cycle, worker, import, replay or audit.")
   }
   print(result.serialized())
   exit(0)

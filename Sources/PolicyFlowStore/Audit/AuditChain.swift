@@ -77,25 +77,33 @@ enum AuditChain {
   /// UTF-8 length, `:` and the UTF-8 bytes for a text, `h` and the text's SHA-256 (hex) for a
   /// digested column; each followed by a newline.
   static func rowHash(_ table: Table, _ values: some Collection<DatabaseValue>) -> String {
-    var hasher = SHA256()
-    hasher.update(table.name)
-    hasher.update("\n")
+    var bytes = CanonicalBytes()
+    bytes.append(table.name)
+    bytes.append(newline)
     for (index, value) in values.enumerated() {
       switch value {
-      case .null: hasher.update("n")
-      case .integer(let number): hasher.update("i\(number)")
-      case .real(let number): hasher.update("r\(number)")
-      case .text(let text) where table.digested.contains(index): hasher.update("h" + SHA256.hexDigest(text))
+      case .null: bytes.append(UInt8(ascii: "n"))
+      case .integer(let number):
+        bytes.append(UInt8(ascii: "i"))
+        bytes.append(number)
+      case .real(let number): bytes.append("r\(number)")
+      case .text(let text) where table.digested.contains(index):
+        bytes.append(UInt8(ascii: "h"))
+        bytes.append(AuditDigest.hex(text))
       case .text(let text):
-        hasher.update("t\(text.utf8.count):")
-        hasher.update(text)
-      case .blob(let bytes) where table.digested.contains(index): hasher.update("h" + SHA256.hexDigest(bytes))
-      case .blob(let bytes): hasher.update("b" + SHA256.hex(bytes))
+        bytes.append(UInt8(ascii: "t"))
+        bytes.append(Int64(text.utf8.count))
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(text)
+      case .blob(let blob) where table.digested.contains(index): bytes.append("h" + AuditDigest.hex(blob))
+      case .blob(let blob): bytes.append("b" + SHA256.hex(blob))
       }
-      hasher.update("\n")
+      bytes.append(newline)
     }
-    return SHA256.hex(hasher.finalize())
+    return AuditDigest.hex(bytes.bytes)
   }
+
+  static let newline = UInt8(ascii: "\n")
 
   /// One row a link lists: what it was when the link was written, or that the link removed it.
   struct Entry: Hashable, Sendable {
@@ -127,13 +135,32 @@ enum AuditChain {
 
   /// A link's entries as stored and hashed: one line each, by table (in ``tables`` order) then key.
   static func entriesText(_ entries: [Entry]) -> String {
-    entries.sorted { ($0.table, $0.key) < ($1.table, $1.key) }.map { $0.line + "\n" }.joined()
+    var bytes = CanonicalBytes()
+    for entry in entries.sorted(by: { $0.table != $1.table ? $0.table < $1.table : $0.key < $1.key }) {
+      bytes.append(tables[entry.table].name)
+      bytes.append(UInt8(ascii: " "))
+      bytes.append(entry.key)
+      bytes.append(UInt8(ascii: " "))
+      bytes.append(entry.hash ?? "removed")
+      bytes.append(newline)
+    }
+    return String(decoding: bytes.bytes, as: UTF8.self)
   }
 
   /// A link's hash: the SHA-256 (hex) of the previous link's hash, the gid, the sequence number and
   /// the time, each followed by a newline, then the entries.
   static func link(previous: String, gid: String, seq: Int, at: String, entries: String) -> String {
-    SHA256.hexDigest("\(previous)\n\(gid)\n\(seq)\n\(at)\n\(entries)")
+    var bytes = CanonicalBytes()
+    for field in [previous, gid] {
+      bytes.append(field)
+      bytes.append(newline)
+    }
+    bytes.append(Int64(seq))
+    bytes.append(newline)
+    bytes.append(at)
+    bytes.append(newline)
+    bytes.append(entries)
+    return AuditDigest.hex(bytes.bytes)
   }
 
   /// The Merkle root (hex) over chain heads, by gid in byte order: each leaf is the SHA-256 of
@@ -168,5 +195,39 @@ enum AuditChain {
   /// of chains and their Merkle root, each followed by a newline.
   static func sealDigest(at: String, lastLink: Int64, chains: Int, root: String) -> String {
     SHA256.hexDigest("\(format)\n\(at)\n\(lastLink)\n\(chains)\n\(root)\n")
+  }
+}
+
+/// Bytes being put together for hashing, appended without building intermediate strings.
+struct CanonicalBytes {
+  var bytes: [UInt8] = []
+
+  init() { bytes.reserveCapacity(512) }
+
+  mutating func append(_ byte: UInt8) { bytes.append(byte) }
+
+  mutating func append(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes.append(contentsOf: $0) }
+  }
+
+  /// The decimal digits of `number` (with a leading `-` when negative).
+  mutating func append(_ number: Int64) {
+    if number < 0 { bytes.append(UInt8(ascii: "-")) }
+    var magnitude = number.magnitude
+    var digits:
+      (
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+        UInt8, UInt8, UInt8, UInt8
+      ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        count += 1
+      } while magnitude > 0
+      for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+    }
   }
 }

@@ -37,4 +37,28 @@ struct CatalogSHA256Tests {
       digest.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
         == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
+
+  /// Pieces of every size from 1 to 130 bytes, fed one after another, give the digest of the
+  /// whole: the buffering of a partial block is right whatever the split.
+  @Test func piecesOfAnySizeHashLikeTheWhole() {
+    let whole = (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+    let expected = SHA256.hexDigest(whole)
+    for size in 1...130 {
+      var hasher = SHA256()
+      var start = 0
+      while start < whole.count {
+        hasher.update(whole[start..<min(start + size, whole.count)])
+        start += size
+      }
+      #expect(SHA256.hex(hasher.finalize()) == expected, "pieces of \(size) bytes")
+    }
+  }
+
+  @Test func hexRoundTrips() {
+    let bytes: [UInt8] = [0, 1, 0x7f, 0x80, 0xab, 0xff]
+    #expect(SHA256.hex(bytes) == "00017f80abff")
+    #expect(SHA256.bytes(hex: "00017F80abff") == bytes)
+    #expect(SHA256.bytes(hex: "0g") == nil)
+    #expect(SHA256.bytes(hex: "abc") == nil)
+  }
 }
