@@ -81,6 +81,12 @@ struct LedgerInvariantTests {
       }
       #expect(
         try store.db.queryOne("SELECT count(*) FROM cancellation WHERE calculated = 1") { try $0.int(at: 0) }! > 100)
+      // Every one of those lives left a history that verifies: each step chained what it wrote
+      // (a revert's moved and removed rows too), and nothing else changed a row.
+      let audit = try store.verifyAudit(by: "tester")
+      #expect(audit.problems.map(\.message) == [])
+      #expect(audit.policies == Self.sequences)
+      #expect(audit.links > Self.sequences * 4)
     }
   }
 
