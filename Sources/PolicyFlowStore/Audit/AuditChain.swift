@@ -117,13 +117,23 @@ enum AuditChain {
 
     /// Reads a line of a link's entries; nil when it is not one.
     init?(line: Substring) {
-      let parts = line.split(separator: " ", omittingEmptySubsequences: false)
-      guard parts.count == 3, let table = AuditChain.tableIndex(String(parts[0])), let key = Int64(parts[1]) else {
-        return nil
+      let bytes = line.utf8
+      guard let first = bytes.firstIndex(of: UInt8(ascii: " ")),
+        let second = bytes[bytes.index(after: first)...].firstIndex(of: UInt8(ascii: " ")),
+        let table = AuditChain.tableIndex(String(line[..<first])),
+        let key = Int64(line[line.index(after: first)..<second])
+      else { return nil }
+      let hash = line[line.index(after: second)...]
+      if hash == "removed" {
+        self.init(table: table, key: key, hash: nil)
+        return
       }
-      let hash = String(parts[2])
-      guard hash == "removed" || (hash.utf8.count == 64 && SHA256.bytes(hex: hash) != nil) else { return nil }
-      self.init(table: table, key: key, hash: hash == "removed" ? nil : hash)
+      guard hash.utf8.count == 64, hash.utf8.allSatisfy(Self.isHexDigit) else { return nil }
+      self.init(table: table, key: key, hash: String(hash))
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+      (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
     init(table: Int, key: Int64, hash: String?) {

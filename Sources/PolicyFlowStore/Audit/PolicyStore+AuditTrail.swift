@@ -104,6 +104,16 @@ extension AuditChain {
   static func appendLinks(_ db: any DatabaseConnection, _ entries: [String: [Entry]], at: String) throws {
     guard !entries.isEmpty else { return }
     let gids = entries.keys.sorted()
+    if db.dialect == .postgres {
+      // Two transactions appending to one chain at once (a worker's commit, READ COMMITTED, and an
+      // operator's repeated submit of the same policy) would both take the next number: the later
+      // waits here for the earlier to commit, then reads the head it left.
+      try db.execute(
+        """
+        SELECT count(pg_advisory_xact_lock(hashtextextended(value, 0)))
+        FROM (SELECT value FROM jsonb_array_elements_text(CAST(? AS jsonb)) ORDER BY value) chains
+        """, [.text(JSON.array(gids.map { .string($0) }).serialized())])
+    }
     let heads = try heads(db, gids: gids)
     let rows = gids.map { gid -> [DatabaseValue] in
       let head = heads[gid] ?? (0, genesis)

@@ -69,11 +69,13 @@ enum AuditCommand {
 
   static func runVerify(_ invocation: Invocation) throws -> Int32 {
     let store = try StoreOptions.open(invocation, create: false)
+    let location = StoreOptions.path(invocation)
     let bar = invocation.flag("--quiet") || invocation.flag("--json") ? nil : VerifyProgressBar()
     let started = StoreTime.now()
     let report = try StoreCommand.run {
       try store.verifyAudit(
-        codes: invocation.positionals, sinceSeal: invocation.value("--since-seal"), by: StoreOptions.actor(invocation)
+        codes: invocation.positionals, sinceSeal: invocation.value("--since-seal"), by: StoreOptions.actor(invocation),
+        connect: { try StoreOptions.open(location: location, create: false) }
       ) { bar?.show($0) }
     }
     bar?.finish()
