@@ -35,11 +35,13 @@ enum AuditBench {
     let cpuBefore = Bench.cpuSeconds()
     let start = Bench.nanoseconds()
     var printed = 0
-    let report = try store.verifyAudit(by: "bench", connect: { try PolicyStore(path: path) }) { progress in
-      guard progress.policies >= printed + 100_000 else { return }
-      printed = progress.policies / 100_000 * 100_000
-      Bench.progress("audit: \(printed) verified")
-    }
+    let report = try store.verifyAudit(
+      by: "bench", connect: { try PolicyStore(path: path) },
+      progress: { progress in
+        guard progress.policies >= printed + 100_000 else { return }
+        printed = progress.policies / 100_000 * 100_000
+        Bench.progress("audit: \(printed) verified")
+      })
     let seconds = Bench.seconds(since: start)
     let cpuSeconds = Bench.cpuSeconds() - cpuBefore
     guard report.problems.isEmpty else {

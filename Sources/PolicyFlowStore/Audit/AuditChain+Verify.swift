@@ -46,6 +46,12 @@ extension AuditChain {
             "link \(link.seq) lists a line that is not an entry")
           continue
         }
+        if tables[entry.table].isWrittenOnce, entry.hash != nil, let earlier = latest[entry.table]?[entry.key] {
+          problem(
+            .brokenLink, table: entry.table, key: entry.key, seq: link.seq, expected: earlier.hash, found: entry.hash,
+            "link \(link.seq) lists \(tables[entry.table].name) row \(entry.key) again, after link \(earlier.seq): "
+              + "the engine never changes such a row, so the later link was forged")
+        }
         latest[entry.table, default: [:]][entry.key] = (link.seq, entry.hash)
       }
     }

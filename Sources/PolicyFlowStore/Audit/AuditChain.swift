@@ -29,6 +29,9 @@ enum AuditChain {
     /// Columns (by position in ``columns``) covered by the SHA-256 of their text rather than
     /// the text: whole documents, so a link stays small and hashing stays cheap.
     var digested: Set<Int> = []
+    /// Whether the engine never changes a row of the table once written (it may remove one, with
+    /// the edit version a revert removes): a second link listing a row with a hash is forged.
+    var isWrittenOnce = false
   }
 
   /// Every table whose rows are history, in the order a link lists them.
@@ -41,7 +44,7 @@ enum AuditChain {
     Table(
       name: "cycle", key: "id",
       columns: ["p.gid", "t.version", "t.catalog_hash", "t.at", "t.status", "t.flow", "t.worker", "t.outcome"],
-      digested: [7]),
+      digested: [7], isWrittenOnce: true),
     Table(
       name: "pend_history", key: "id",
       columns: [
@@ -59,7 +62,7 @@ enum AuditChain {
       columns: [
         "t.gid", "t.version", "t.kind", "t.effective_date", "t.reason", "t.actor", "t.at", "t.calculated",
         "t.calculation_set_by", "t.from_inception",
-      ]),
+      ], isWrittenOnce: true),
   ]
 
   /// The position of `name` in ``tables``.

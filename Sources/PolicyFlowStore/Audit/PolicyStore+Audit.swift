@@ -326,18 +326,33 @@ extension PolicyStore {
     return problems
   }
 
-  /// Catalog snapshots whose files do not hash to the name outcomes link to.
+  /// Catalog snapshots whose files do not hash to the name outcomes link to, and catalogs an
+  /// outcome links to that have no snapshot.
   private func catalogProblems() throws -> (count: Int, problems: [AuditProblem]) {
-    let hashes = try snapshotHashes().map(\.hash)
     var problems: [AuditProblem] = []
+    let hashes = try snapshotHashes().map(\.hash)
     for hash in hashes {
-      let computed = CatalogLoader.contentHash(try snapshotFiles(hash) ?? [])
+      let computed: String
+      do {
+        computed = CatalogLoader.contentHash(try snapshotFiles(hash) ?? [])
+      } catch {
+        computed = "files that cannot be read"
+      }
       if computed != hash {
         problems.append(
           AuditProblem(
             gid: "", kind: .catalog, table: "catalog_snapshot", expected: hash, found: computed,
             message: "the catalog snapshot \(hash) no longer holds the files of that hash: it was changed"))
       }
+    }
+    let missing = try db.query(
+      "SELECT DISTINCT catalog_hash FROM cycle WHERE catalog_hash NOT IN (SELECT hash FROM catalog_snapshot)"
+    ) { try $0.string(at: 0) }
+    for hash in missing.sorted() {
+      problems.append(
+        AuditProblem(
+          gid: "", kind: .catalog, table: "catalog_snapshot", expected: hash, found: "nothing",
+          message: "the catalog snapshot \(hash), which outcomes were computed with, is gone: it was removed"))
     }
     return (hashes.count, problems)
   }

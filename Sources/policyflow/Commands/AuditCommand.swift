@@ -75,8 +75,7 @@ enum AuditCommand {
     let report = try StoreCommand.run {
       try store.verifyAudit(
         codes: invocation.positionals, sinceSeal: invocation.value("--since-seal"), by: StoreOptions.actor(invocation),
-        connect: { try StoreOptions.open(location: location, create: false) }
-      ) { bar?.show($0) }
+        connect: { try StoreOptions.open(location: location, create: false) }, progress: { bar?.show($0) })
     }
     bar?.finish()
     if invocation.flag("--json") {
