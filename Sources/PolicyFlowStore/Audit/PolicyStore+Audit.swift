@@ -71,10 +71,15 @@ extension PolicyStore {
   /// Seals the store: records and returns the Merkle root over every policy's chain head, and the
   /// digest to publish. Only administrators may seal.
   public func sealAudit(by actor: String) throws -> AuditSeal {
-    try writing {
+    // READ COMMITTED on PostgreSQL: the reads after the lock see every link committed before it.
+    try writing(.lockedRows) {
       // Links committed while the seal reads would get ids below its last one; on PostgreSQL the
-      // seal holds them off until it commits (SQLite writes one transaction at a time anyway).
-      if db.dialect == .postgres { try db.execute("LOCK TABLE audit_link IN SHARE MODE") }
+      // seal waits for appending transactions and holds new ones off until it commits (SQLite
+      // writes one transaction at a time anyway). A lock of the table itself would need a right
+      // to change links, which no role has.
+      if db.dialect == .postgres {
+        try db.execute("SELECT pg_advisory_xact_lock(?)", [.integer(AuditChain.sealLock)])
+      }
       try requireAdministrator(actor, to: "seal the store's history")
       let lastLink = try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_link") { try $0.int64(at: 0) } ?? 0
       let heads = try AuditChain.heads(db, upTo: lastLink)

@@ -105,6 +105,9 @@ extension AuditChain {
     guard !entries.isEmpty else { return }
     let gids = entries.keys.sorted()
     if db.dialect == .postgres {
+      // A seal waits for appending transactions to commit and holds new ones off (it takes this
+      // lock exclusively); appenders share it.
+      try db.execute("SELECT pg_advisory_xact_lock_shared(?)", [.integer(sealLock)])
       // Two transactions appending to one chain at once (a worker's commit, READ COMMITTED, and an
       // operator's repeated submit of the same policy) would both take the next number: the later
       // waits here for the earlier to commit, then reads the head it left.
@@ -126,6 +129,9 @@ extension AuditChain {
     }
     try db.insertRows(rows, into: "audit_link", columns: ["gid", "seq", "at", "entries", "link"])
   }
+
+  /// The advisory lock (PostgreSQL) a seal holds exclusively and link appenders share.
+  static let sealLock: Int64 = 0x506F_6C41_7564_6974  // "PolAudit"
 
   /// Rows per read of history by gid: a few thousand rows each.
   static let gidsPerRead = 500
