@@ -1,8 +1,9 @@
 import Foundation
 import PolicyFlowCore
-import PolicyFlowStore
 import PolicyFlowTestSupport
 import Testing
+
+@testable import PolicyFlowStore
 
 /// The tamper-evident history (issue #18) end to end through the binary, on SQLite and
 /// PostgreSQL: an untouched store verifies after every kind of operation; a history row changed,
@@ -78,7 +79,7 @@ import Testing
     #expect(!result.stdout.contains(other), "the untouched policy is not named", sourceLocation: sourceLocation)
     let alone = try store.verify([other])
     #expect(alone.exitCode == 0, "\(other) alone is intact: \(alone.stdout)", sourceLocation: sourceLocation)
-    #expect(alone.stdout.contains("Verified 1 policies"), "\(alone.stdout)", sourceLocation: sourceLocation)
+    #expect(alone.stdout.hasSuffix("every chain is intact.\n"), "\(alone.stdout)", sourceLocation: sourceLocation)
     let tampered = try store.verify([code])
     #expect(tampered.exitCode == 1, "\(code) alone is broken: \(tampered.stdout)", sourceLocation: sourceLocation)
     return result.stdout
@@ -175,7 +176,11 @@ import Testing
     #expect(try store.status(declined) == "Canceled")
     try expectIntact("policies decline")
 
-    // The copy, on the other kind of store, verifies too: same chains, same rows, same hashes.
+    // The copy, on the other kind of store, verifies too: same chains, same rows, same hashes,
+    // and the seal taken before the copy still holds there.
+    let digest = try #require(
+      try JSON(parsing: try store.succeed(["audit", "seal", "--json", "--as", "tester"]).stdout)[path: "digest"]?
+        .stringValue)
     let copy =
       kind == .sqlite && TestStore.all.contains(.postgres)
       ? try TestStore.postgres.newLocation(in: store.directory.path)
@@ -189,6 +194,10 @@ import Testing
     for field in ["verified", "policies", "links", "rows", "catalogs"] {
       #expect(report[path: field] == original[path: field], "\(field) of the copy")
     }
+    let sealed = try PolicyFlowBinary.run([
+      "audit", "verify", "--since-seal", digest, "--quiet", "--db", copy, "--as", "tester",
+    ])
+    #expect(sealed.exitCode == 0, "the seal holds on the copy: \(sealed.stdout)\(sealed.stderr)")
     // And the copy's chains go on: work done there verifies.
     let (later, _) = try store.writeExample("health-approved.json") { $0.set(path: "code", to: "HP-AUDIT-LATER") }
     let imported = try PolicyFlowBinary.run([
@@ -647,6 +656,134 @@ import Testing
     #expect(seal.exitCode == 77)
     #expect(seal.stderr.contains("only administrators may"), "\(seal.stderr)")
     #expect(try store.count("SELECT count(*) FROM audit_seal") == 0, "no seal was recorded")
+  }
+
+  // MARK: - Catalog snapshots
+
+  /// Deletes `sql`'s rows on PostgreSQL past the foreign keys, as the server's superuser can.
+  func withoutForeignKeys(_ store: StoreFixture, _ sql: String) -> String {
+    store.kind == .sqlite ? sql : "SET session_replication_role = replica; \(sql)"
+  }
+
+  @Test(arguments: TestStore.all) func aChangedCatalogSnapshotIsNamed(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let hash = try #require(try store.query("SELECT hash FROM catalog_snapshot") { try $0.string(at: 0) }.first)
+    #expect(try store.count("SELECT count(*) FROM cycle WHERE catalog_hash = '\(hash)'") == 3)
+    // The underwriting step of the rules that decided, renamed after the fact.
+    try store.tamper("UPDATE catalog_snapshot SET files = replace(files, 'Underwriting', 'Overwriting')")
+    let result = try store.verify()
+    #expect(result.exitCode == 1)
+    #expect(
+      result.stdout.contains(
+        "BROKEN store: the catalog snapshot \(hash) no longer holds the files of that hash: it was changed; "
+          + "expected \(hash), found sha256:"),
+      "\(result.stdout)")
+    let (found, _) = try problems(store)
+    #expect(found.count == 1, "\(found)")
+    #expect(problem(found, "catalog", table: "catalog_snapshot")?[path: "expected"] == .string(hash), "\(found)")
+    #expect(try store.verify([Self.resolved]).exitCode == 0, "catalogs are checked with the whole store only")
+  }
+
+  /// The outcomes link to the catalog that produced them by its hash; the snapshot gone, the
+  /// rules behind every decision of it are gone, and `policies explain` says so.
+  @Test(arguments: TestStore.all) func aRemovedCatalogSnapshotIsNamed(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let hash = try #require(try store.query("SELECT hash FROM catalog_snapshot") { try $0.string(at: 0) }.first)
+    try store.tamper(withoutForeignKeys(store, "DELETE FROM catalog_publication; DELETE FROM catalog_snapshot;"))
+    let explained = try store.run(["policies", "explain", Self.canceled, "--as", "tester"])
+    #expect(explained.stdout.contains("Catalog \(hash) (snapshot missing from the store)"), "\(explained.stdout)")
+    let result = try store.verify()
+    withKnownIssue("audit verify checks the snapshots that exist, not that every outcome's snapshot exists") {
+      #expect(result.exitCode == 1, "\(result.stdout)")
+      #expect(result.stdout.contains(hash), "\(result.stdout)")
+    }
+  }
+
+  @Test func aCatalogSnapshotThatIsNotJSONIsNamedNotAborted() throws {
+    let store = try twoPolicies(.sqlite)
+    try store.tamper("UPDATE catalog_snapshot SET files = 'garbage'")
+    let result = try store.verify()
+    #expect(result.exitCode == 1, "\(result.stdout)\(result.stderr)")
+    withKnownIssue("verify stops with the JSON parser's error instead of naming the snapshot") {
+      #expect(result.stdout.contains("BROKEN store: the catalog snapshot"), "\(result.stdout)\(result.stderr)")
+    }
+  }
+
+  // MARK: - Rows that belong to no policy
+
+  @Test(arguments: TestStore.all) func aRowMovedOffItsPolicyIsNamedAsRemovedAndAsAnOrphan(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let gid = try store.gid(Self.canceled)
+    let submit = try store.statusRow(Self.canceled, event: "submit")
+    try store.tamper(withoutForeignKeys(store, "UPDATE status_history SET policy_id = 999999 WHERE id = \(submit)"))
+    let result = try store.verify()
+    #expect(result.exitCode == 1)
+    #expect(
+      result.stdout.contains(
+        "BROKEN store: status_history row \(submit) belongs to no policy version: it was written behind the engine's back"
+      ), "\(result.stdout)")
+    #expect(
+      result.stdout.contains(
+        "BROKEN policy \(Self.canceled) (gid \(gid)): status_history row \(submit), recorded by link 2, is gone"),
+      "\(result.stdout)")
+    #expect(try store.verify([Self.canceled]).exitCode == 1)
+    // The other policy's chain and rows are intact: verifying it alone should say so.
+    let other = try store.verify([Self.resolved])
+    withKnownIssue("verify CODE also reports rows of no policy, so an intact policy is reported broken") {
+      #expect(other.exitCode == 0, "\(other.stdout)")
+    }
+  }
+
+  // MARK: - Upgrades
+
+  /// A store of an earlier release: schema 14 gives each policy a first link listing every
+  /// history row it has, so history written before the chain is covered from then on.
+  @Test func historyWrittenBeforeTheChainIsChainedByTheUpgrade() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let db = directory.appendingPathComponent("old.sqlite").path
+    do {
+      let old = try PolicyStore(path: db, migrations: Array(StoreSchema.sqliteMigrations.prefix(3)))
+      try old.ensureAdministrator("alice")
+      let connection = try SQLiteConnection(path: db)
+      for number in 1...2 {
+        try connection.executeScript(
+          """
+          INSERT INTO policy (id, code, version, gid, status, source, is_current, last_changed_by, data_changed_at,
+            created_at, updated_at)
+          VALUES (\(number), 'OLD-\(number)', 1, 'gid-\(number)', 'Edit', 'integration', 1, 'alice',
+            '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+          INSERT INTO policy_data (policy_id, data)
+          VALUES (\(number), '{"code":"OLD-\(number)","lineOfBusiness":"health","brand":"b","source":"integration"}');
+          INSERT INTO status_history (policy_id, status, at, actor) VALUES (\(number), 'Edit', '2026-01-01T00:00:00Z', 'alice');
+          """)
+      }
+    }
+    let verified = try PolicyFlowBinary.run(["audit", "verify", "--json", "--db", db, "--as", "alice"])
+    #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
+    #expect(verified.stderr.contains("to schema version 14 ("), "the upgrade ran: \(verified.stderr)")
+    let report = try JSON(parsing: verified.stdout)
+    #expect(report[path: "policies"] == 2)
+    #expect(report[path: "links"] == 2, "one first link per policy")
+    #expect(report[path: "rows"] == 4)
+    let entries = try SQLiteConnection(path: db).query("SELECT entries FROM audit_link WHERE gid = 'gid-1'") {
+      try $0.string(at: 0)
+    }
+    #expect(entries.count == 1)
+    #expect(entries.first?.hasPrefix("policy_data 1 ") == true, "\(entries)")
+    #expect(entries.first?.contains("\nstatus_history 1 ") == true, "\(entries)")
+
+    // From then on a change of that history is named.
+    let tool = try #require(StoreFixture.findTool("sqlite3"), "sqlite3 is not installed")
+    let tampered = try PolicyFlowBinary.run(
+      [db, "UPDATE status_history SET actor = 'mallory' WHERE id = 1"], program: URL(fileURLWithPath: tool))
+    #expect(tampered.exitCode == 0, "\(tampered.stderr)")
+    let broken = try PolicyFlowBinary.run(["audit", "verify", "--quiet", "--db", db, "--as", "alice"])
+    #expect(broken.exitCode == 1)
+    #expect(
+      broken.stdout.contains("BROKEN policy OLD-1 (gid gid-1): status_history row 1 differs from what link 1 recorded"),
+      "\(broken.stdout)")
+    #expect(!broken.stdout.contains("OLD-2"))
   }
 
   // MARK: - Known gaps
