@@ -658,6 +658,70 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM audit_seal") == 0, "no seal was recorded")
   }
 
+  // MARK: - Many policies
+
+  /// More policies than `audit verify` reads at once (500): a problem in the first, a middle and
+  /// the last batch is each named once, and nothing else is.
+  @Test(arguments: TestStore.all) func everyBatchOfAStoreIsVerified(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    try store.importGenerated(1_100, prefix: "MANY")
+    try store.succeed(["worker", "--drain"])
+    let (report, exitCode) = try store.verifyReport()
+    #expect(exitCode == 0, "\(report.serialized())")
+    #expect(report[path: "policies"] == 1_100)
+    #expect(report[path: "links"] == 2_200, "import with submit, then the outcome")
+    #expect(report[path: "rows"] == .int(try historyRows(store)))
+
+    // The policies in the order verify reads them: by gid.
+    let byGid = try store.query("SELECT code, gid FROM policy ORDER BY gid") {
+      (code: try $0.string(at: 0), gid: try $0.string(at: 1))
+    }.sorted { $0.gid.utf8.lexicographicallyPrecedes($1.gid.utf8) }
+    let chosen = [byGid[0], byGid[550], byGid[1_099]]
+    for policy in chosen {
+      try store.tamper("UPDATE calculation SET total = total + 1 WHERE gid = '\(policy.gid)'")
+    }
+    let (found, broken) = try problems(store)
+    #expect(broken == 1)
+    #expect(
+      found.compactMap { $0[path: "code"]?.stringValue }.sorted() == chosen.map(\.code).sorted(), "\(found)")
+    #expect(found.allSatisfy { $0[path: "kind"] == "changed" && $0[path: "table"] == "calculation" })
+  }
+
+  // MARK: - Database logins
+
+  /// On PostgreSQL people and workers connect with logins of their own, whose grants are narrow:
+  /// what they write is chained all the same.
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func historyWrittenThroughNarrowLoginsVerifies() throws {
+    let store = try StoreFixture(.postgres)
+    let suffix = UInt32.random(in: 0...UInt32.max)
+    let (person, worker) = ("uma_\(suffix)", "worker_\(suffix)")
+    try TestStore.connect(store.db).executeScript(
+      """
+      CREATE ROLE \(person) LOGIN; GRANT policyflow_operator TO \(person);
+      CREATE ROLE \(worker) LOGIN; GRANT policyflow_worker TO \(worker);
+      """)
+    try store.addUsers([(person, ["--roles", "underwriter"])])
+    let login = { (name: String) in store.db.replacingOccurrences(of: "user=postgres", with: "user=\(name)") }
+    let (path, code) = try store.writeExample("health-pended-sum-assured.json")
+    for arguments in [
+      // Imported by the administrator: the underwriter resolving it must be a second person.
+      ["policies", "import", path, "--submit", "--db", store.db, "--as", "tester"],
+      ["worker", "--drain", "--db", login(worker)],
+      ["pends", "resolve", code, "--all", "--note", "fine", "--db", login(person)],
+      ["worker", "--drain", "--db", login(worker)],
+    ] {
+      let result = try PolicyFlowBinary.run(arguments)
+      #expect(result.exitCode == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+    }
+    #expect(try store.status(code) == "Approved")
+    #expect(try store.links(try store.gid(code)).count == 4)
+    let verified = try store.verify()
+    #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
+    let refused = try PolicyFlowBinary.run(["audit", "verify", "--quiet", "--db", login(person)])
+    #expect(refused.exitCode == 77, "a person who is no administrator may not verify: \(refused.stderr)")
+  }
+
   // MARK: - Catalog snapshots
 
   /// Deletes `sql`'s rows on PostgreSQL past the foreign keys, as the server's superuser can.
