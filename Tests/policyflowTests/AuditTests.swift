@@ -176,6 +176,25 @@ import Testing
     #expect(try store.status(declined) == "Canceled")
     try expectIntact("policies decline")
 
+    // Every policy's export, after all of that (versions reverted, documents removed), verifies
+    // with the README's Python.
+    if let interpreter = StoreFixture.findTool("python3") {
+      let script = store.directory.appendingPathComponent("verify.py")
+      try Self.verifier.write(to: script, atomically: true, encoding: .utf8)
+      let codes = try store.query("SELECT DISTINCT code FROM policy ORDER BY code") { try $0.string(at: 0) }
+      #expect(codes.count == 14, "the 13 examples and the one edited in Edit")
+      for code in codes {
+        let file = store.directory.appendingPathComponent("export-\(code).json")
+        try store.succeed(["audit", "export", code, "--json", "--as", "tester"]).stdout.write(
+          to: file, atomically: true, encoding: .utf8)
+        let checked = try PolicyFlowBinary.run([script.path, file.path], program: URL(fileURLWithPath: interpreter))
+        #expect(checked.exitCode == 0, "\(code): \(checked.stderr)")
+        #expect(checked.stdout.hasSuffix(" rows of \(code)\n"), "\(checked.stdout)")
+      }
+    } else {
+      Issue.record("python3 is not installed: the exports were not checked with the README's verifier")
+    }
+
     // The copy, on the other kind of store, verifies too: same chains, same rows, same hashes,
     // and the seal taken before the copy still holds there.
     let digest = try #require(
@@ -685,6 +704,27 @@ import Testing
     #expect(
       found.compactMap { $0[path: "code"]?.stringValue }.sorted() == chosen.map(\.code).sorted(), "\(found)")
     #expect(found.allSatisfy { $0[path: "kind"] == "changed" && $0[path: "table"] == "calculation" })
+  }
+
+  /// Seals taken while workers commit: on PostgreSQL a link id may be drawn before a seal and
+  /// committed after it, which the seal must wait for; every seal still holds afterwards.
+  @Test(arguments: TestStore.all) func sealsTakenWhileWorkersCommitAllHold(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    try store.importGenerated(600, prefix: "BUSY")
+    let workers = try (0..<3).map { _ in try store.startWorker(["--drain"]) }
+    var digests: [String] = []
+    for _ in 0..<8 {
+      let sealed = try store.succeed(["audit", "seal", "--json", "--as", "tester"])
+      digests.append(try #require(try JSON(parsing: sealed.stdout)[path: "digest"]?.stringValue))
+    }
+    for worker in workers {
+      #expect(worker.wait() == 0, "\(worker.log)")
+    }
+    #expect(try store.count("SELECT count(*) FROM activity") == 0)
+    for digest in digests {
+      let result = try store.verify(["--since-seal", digest])
+      #expect(result.exitCode == 0, "the seal \(digest) holds: \(result.stdout)\(result.stderr)")
+    }
   }
 
   // MARK: - Database logins
