@@ -204,7 +204,9 @@ import Testing
       kind == .sqlite && TestStore.all.contains(.postgres)
       ? try TestStore.postgres.newLocation(in: store.directory.path)
       : store.directory.appendingPathComponent("copy.sqlite").path
-    let copying = try PolicyFlowBinary.run(["store", "copy", "--from", store.db, "--to", copy, "--quiet", "--as", "tester"])
+    let copying = try PolicyFlowBinary.run([
+      "store", "copy", "--from", store.db, "--to", copy, "--quiet", "--as", "tester",
+    ])
     try #require(copying.exitCode == 0, "\(copying.stderr)")
     let copied = try PolicyFlowBinary.run(["audit", "verify", "--json", "--db", copy, "--as", "tester"])
     #expect(copied.exitCode == 0, "the copy verifies: \(copied.stdout)\(copied.stderr)")
@@ -244,7 +246,8 @@ import Testing
   static let changes = [
     Change(
       table: "status_history", code: canceled,
-      key: "SELECT id FROM status_history WHERE event = 'submit' AND gid = (SELECT gid FROM policy WHERE code = '\(canceled)')",
+      key:
+        "SELECT id FROM status_history WHERE event = 'submit' AND gid = (SELECT gid FROM policy WHERE code = '\(canceled)')",
       set: "actor = 'mallory'"),
     Change(
       table: "policy_data", code: canceled, key: "SELECT id FROM policy WHERE code = '\(canceled)'",
@@ -255,7 +258,8 @@ import Testing
       set: "outcome = replace(outcome, '\"Approved\"', '\"Pended\"')"),
     Change(
       table: "calculation", code: canceled,
-      key: "SELECT id FROM calculation WHERE kind = 'premium' AND gid = (SELECT gid FROM policy WHERE code = '\(canceled)')",
+      key:
+        "SELECT id FROM calculation WHERE kind = 'premium' AND gid = (SELECT gid FROM policy WHERE code = '\(canceled)')",
       set: "total = 0"),
     Change(
       table: "cancellation", code: canceled,
@@ -401,7 +405,9 @@ import Testing
     let store = try twoPolicies(kind)
     let gid = try store.gid(Self.canceled)
     let submit = try store.statusRow(Self.canceled, event: "submit")
-    #expect(try store.links(gid)[1].entries == "status_history \(submit) \(try recorded(store, gid, "status_history", submit).hash)\n")
+    #expect(
+      try store.links(gid)[1].entries
+        == "status_history \(submit) \(try recorded(store, gid, "status_history", submit).hash)\n")
     try store.tamper("DELETE FROM audit_link WHERE gid = '\(gid)' AND seq = 2")
 
     let output = try expectBroken(store, Self.canceled)
@@ -436,7 +442,9 @@ import Testing
     #expect(fresh.stdout.contains("and the seal of \(seal[path: "at"]?.stringValue ?? "?")"), "\(fresh.stdout)")
     #expect(fresh.stdout.hasSuffix("every chain is intact.\n"))
     // Work after the seal leaves it valid, and a prefix of the digest finds it.
-    try store.succeed(["policies", "edit", Self.resolved, "--set", #"policyholder.email="c@example.de""#, "--as", "tester"])
+    try store.succeed([
+      "policies", "edit", Self.resolved, "--set", #"policyholder.email="c@example.de""#, "--as", "tester",
+    ])
     let later = try store.verify(["--since-seal", String(digest.prefix(12))])
     #expect(later.exitCode == 0, "\(later.stdout)\(later.stderr)")
 
@@ -446,7 +454,8 @@ import Testing
     let cancel = try store.statusRow(Self.canceled, event: "cancel")
     try store.tamper("UPDATE status_history SET actor = 'mallory' WHERE id = \(cancel)")
     #expect(try store.verify().exitCode == 1, "before the chain is rewritten")
-    let export = try JSON(parsing: try store.succeed(["audit", "export", Self.canceled, "--json", "--as", "tester"]).stdout)
+    let export = try JSON(
+      parsing: try store.succeed(["audit", "export", Self.canceled, "--json", "--as", "tester"]).stdout)
     let row = try #require(
       export[path: "rows"]?.arrayValue?.first {
         $0[path: "table"] == "status_history" && $0[path: "key"] == .int(cancel)
@@ -478,7 +487,8 @@ import Testing
     #expect(caught.exitCode == 1, "\(caught.stdout)\(caught.stderr)")
     #expect(
       caught.stdout.contains(
-        "BROKEN store: the history sealed at \(seal[path: "at"]?.stringValue ?? "?") no longer gives that seal's digest"),
+        "BROKEN store: the history sealed at \(seal[path: "at"]?.stringValue ?? "?") no longer gives that seal's digest"
+      ),
       "\(caught.stdout)")
     let (found, exitCode) = try problems(store, ["--since-seal", digest])
     #expect(exitCode == 1)
@@ -525,7 +535,8 @@ import Testing
       }.first)
     // The approval becomes a pend, after the fact.
     try store.tamper(
-      "UPDATE cycle SET status = 'Pended', outcome = replace(outcome, '\"Approved\"', '\"Pended\"') WHERE id = \(cycle)")
+      "UPDATE cycle SET status = 'Pended', outcome = replace(outcome, '\"Approved\"', '\"Pended\"') WHERE id = \(cycle)"
+    )
     let export = try JSON(
       parsing: try store.succeed(["audit", "export", Self.canceled, "--json", "--as", "tester"]).stdout)
     let row = try #require(
@@ -622,7 +633,8 @@ import Testing
       #expect(links.count == (try store.links(try store.gid(code)).count))
       let checked = try python(document, "\(code).json")
       #expect(checked.exitCode == 0, "\(code): \(checked.stderr)")
-      #expect(checked.stdout == "verified \(links.count) links and \(rows.count) rows of \(code)\n", "\(checked.stdout)")
+      #expect(
+        checked.stdout == "verified \(links.count) links and \(rows.count) rows of \(code)\n", "\(checked.stdout)")
       // Every row's hash in Swift, by the same rules, is the one its last link recorded.
       for row in rows {
         let table = try #require(row[path: "table"]?.stringValue)
