@@ -215,6 +215,17 @@ import Testing
     for field in ["verified", "policies", "links", "rows", "catalogs"] {
       #expect(report[path: field] == original[path: field], "\(field) of the copy")
     }
+    // Row for row: the ids a seal's last link counts by, and every link's text.
+    for table in ["audit_link", "audit_seal"] {
+      let read = { (location: String) in
+        try TestStore.connect(location).query("SELECT * FROM \(table) ORDER BY id") { row in
+          (0..<row.columnCount).map { "\(row.value(at: $0))" }.joined(separator: "|")
+        }
+      }
+      let rows = try read(store.db)
+      #expect(!rows.isEmpty)
+      #expect(try read(copy) == rows, "\(table) arrives as it was")
+    }
     let sealed = try PolicyFlowBinary.run([
       "audit", "verify", "--since-seal", digest, "--quiet", "--db", copy, "--as", "tester",
     ])
