@@ -949,6 +949,34 @@ import Testing
     #expect(!broken.stdout.contains("OLD-2"))
   }
 
+  /// The same on either store, with history the engine wrote: the store taken back to schema 13
+  /// (no chain tables) is chained again when it is next opened, each policy with one link.
+  @Test(arguments: TestStore.all) func aStoreBackAtSchema13IsChainedWhenOpened(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let rows = try historyRows(store)
+    try store.tamper(
+      "DROP TABLE audit_link; DROP TABLE audit_seal; DELETE FROM schema_migrations WHERE version = 14;")
+    let opened = try store.verify()
+    #expect(opened.exitCode == 0, "\(opened.stdout)\(opened.stderr)")
+    #expect(opened.stderr.contains("to schema version 14 ("), "\(opened.stderr)")
+    let (report, _) = try store.verifyReport()
+    #expect(report[path: "links"] == 2, "one link per policy")
+    #expect(report[path: "rows"] == .int(rows))
+    // Each first link lists every history row of its policy.
+    for code in [Self.canceled, Self.resolved] {
+      let links = try store.links(try store.gid(code))
+      #expect(links.map(\.seq) == [1])
+      #expect(links.first?.entries.contains(" removed") == false)
+    }
+    let listed = try store.count("SELECT count(*) FROM audit_link")
+    #expect(listed == 2)
+    // And a change of that history is named from then on.
+    let submit = try store.statusRow(Self.canceled, event: "submit")
+    try store.tamper("UPDATE status_history SET at = '2020-01-01T00:00:00.000Z' WHERE id = \(submit)")
+    let output = try expectBroken(store, Self.canceled)
+    #expect(output.contains("status_history row \(submit) differs from what link 1 recorded"), "\(output)")
+  }
+
   // MARK: - Known gaps
 
   /// The policy's current status lives in `policy`, which no chain covers: a decision changed
