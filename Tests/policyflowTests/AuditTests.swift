@@ -977,6 +977,33 @@ import Testing
     #expect(output.contains("status_history row \(submit) differs from what link 1 recorded"), "\(output)")
   }
 
+  // MARK: - Progress
+
+  /// A progress bar on a terminal (a pseudo-terminal from `script`), cleared before the summary;
+  /// none with --quiet or --json, and none in a pipe.
+  @Test func verifyShowsProgressOnlyOnATerminal() throws {
+    let store = try twoPolicies(.sqlite)
+    func onTerminal(_ arguments: [String]) throws -> String {
+      let command = ([PolicyFlowBinary.executable.path] + arguments + ["--db", store.db, "--as", "tester"]).map {
+        "'\($0)'"
+      }.joined(separator: " ")
+      let result = try PolicyFlowBinary.run(
+        ["-qec", command, "/dev/null"], program: URL(fileURLWithPath: "/usr/bin/script"))
+      #expect(result.exitCode == 0, "\(result.stdout)")
+      return result.stdout
+    }
+    let screen = try onTerminal(["audit", "verify"])
+    #expect(screen.contains("Verifying 2/2 policies ["), "\(screen)")
+    #expect(screen.contains("] 100%\r\u{1B}[2K"), "the bar is cleared: \(screen)")
+    #expect(screen.contains("every chain is intact."))
+    for quiet in [["audit", "verify", "--quiet"], ["audit", "verify", "--json"]] {
+      #expect(!(try onTerminal(quiet)).contains("Verifying"), "\(quiet)")
+    }
+    let piped = try store.run(["audit", "verify", "--as", "tester"])
+    #expect(piped.exitCode == 0)
+    #expect(piped.stderr.isEmpty, "no bar in a pipe: \(piped.stderr)")
+  }
+
   // MARK: - Known gaps
 
   /// The policy's current status lives in `policy`, which no chain covers: a decision changed
