@@ -35,7 +35,7 @@ import Testing
     for table in [
       "app_user", "catalog_snapshot", "catalog_publication", "policy", "policy_data", "status_history", "cycle",
       "pend_history", "worker_heartbeat",
-      "calculation", "cancellation", "activity", "pend_claim",
+      "calculation", "cancellation", "activity", "pend_claim", "audit_link", "audit_seal",
     ] {
       tables[table] = try connection.query("SELECT * FROM \(table) ORDER BY 1") { row in
         (0..<row.columnCount).map { "\(row.columnName(at: $0))=\(row.value(at: $0))" }.joined(separator: "|")
@@ -49,7 +49,7 @@ import Testing
     let source = try busyStore(.sqlite)
     let original = try rows(source.db)
     #expect(
-      original.filter { $0.value.isEmpty }.keys.sorted() == ["pend_claim", "worker_heartbeat"],
+      original.filter { $0.value.isEmpty }.keys.sorted() == ["audit_seal", "pend_claim", "worker_heartbeat"],
       "every other table has rows")
 
     let postgres = try TestStore.postgres.newLocation(in: source.directory.path)

@@ -12,16 +12,26 @@ extension AuditChain {
 
   /// Recomputes the chain of `gid` from its `links` and checks every history row of it (`rows`)
   /// against the last link that lists the row. Pure: the rows and links were read beforehand.
-  static func verify(gid: String, code: String?, links: [StoredLink], rows: [RawRow]) -> [PolicyStore.AuditProblem] {
+  static func verify(gid: String, versions: Versions?, links: [StoredLink], rows: [RawRow])
+    -> [PolicyStore.AuditProblem]
+  {
+    let code = versions?.code
     var problems: [PolicyStore.AuditProblem] = []
     func problem(
       _ kind: PolicyStore.AuditProblem.Kind, table: Int? = nil, key: Int64? = nil, seq: Int? = nil,
       expected: String? = nil, found: String? = nil, _ message: String
     ) {
+      problem(
+        kind, table: table.map { tables[$0].name }, key: key, seq: seq, expected: expected, found: found, message)
+    }
+    func problem(
+      _ kind: PolicyStore.AuditProblem.Kind, table: String?, key: Int64? = nil, seq: Int? = nil,
+      expected: String? = nil, found: String? = nil, _ message: String
+    ) {
       problems.append(
         PolicyStore.AuditProblem(
-          gid: gid, code: code, kind: kind, table: table.map { tables[$0].name }, key: key, seq: seq,
-          expected: expected, found: found, message: message))
+          gid: gid, code: code, kind: kind, table: table, key: key, seq: seq, expected: expected, found: found,
+          message: message))
     }
     var previous = genesis
     var latest: [Int: [Int64: (seq: Int, hash: String?)]] = [:]
@@ -87,7 +97,28 @@ extension AuditChain {
         )
       }
     }
+    // The status a version shows is the one its (chained) status history ends in.
+    var lastStatus: [Int: (key: Int64, status: String)] = [:]
+    if let statusTable = tableIndex("status_history") {
+      for row in rows where row.table == statusTable {
+        guard case .integer(let version) = row.values[1], case .text(let status) = row.values[3] else { continue }
+        if row.key > lastStatus[Int(version)]?.key ?? Int64.min { lastStatus[Int(version)] = (row.key, status) }
+      }
+    }
+    for (version, status) in (versions?.statuses ?? [:]).sorted(by: { $0.key < $1.key }) {
+      guard let last = lastStatus[version], last.status != status else { continue }
+      problem(
+        .status, table: "policy", key: nil, expected: last.status, found: status,
+        "version \(version) is \(status), but its status history ends in \(last.status) (status_history row \(last.key)): "
+          + "the status was changed behind the engine's back")
+    }
     return problems
+  }
+
+  /// A policy's code and the status of each of its versions, as the policy table holds them.
+  struct Versions: Sendable {
+    var code: String
+    var statuses: [Int: String] = [:]
   }
 
   /// The chain heads as of the link `lastLink` (every link with a greater id left out), by gid.

@@ -23,6 +23,8 @@ extension PolicyStore {
       case catalog
       /// The chains as of a seal do not give the seal's digest.
       case seal
+      /// A policy version's status is not where its status history ends.
+      case status
     }
 
     public var gid: String
@@ -165,7 +167,7 @@ extension PolicyStore {
     try db.transaction(.read) {
       AuditBatch(
         gids: part, links: try storedLinks(of: part), rows: try AuditChain.rawRows(db, gids: part),
-        codes: try currentCodes(of: part))
+        versions: try versions(of: part))
     }
   }
 
@@ -174,7 +176,7 @@ extension PolicyStore {
     var gids: [String]
     var links: [String: [AuditChain.StoredLink]]
     var rows: [String: [AuditChain.RawRow]]
-    var codes: [String: String]
+    var versions: [String: AuditChain.Versions]
 
     /// Checks every chain of the batch and adds what it found to `tally`.
     func check(into tally: Locked<AuditTally>) {
@@ -183,7 +185,7 @@ extension PolicyStore {
         let (chain, history) = (links[gid] ?? [], rows[gid] ?? [])
         found.links += chain.count
         found.rows += history.count
-        found.problems += AuditChain.verify(gid: gid, code: codes[gid], links: chain, rows: history)
+        found.problems += AuditChain.verify(gid: gid, versions: versions[gid], links: chain, rows: history)
       }
       tally.withLock {
         $0.problems += found.problems
@@ -304,13 +306,19 @@ extension PolicyStore {
     return links
   }
 
-  private func currentCodes(of gids: [String]) throws -> [String: String] {
-    var codes: [String: String] = [:]
+  /// The code and the versions (number and status) of each gid, oldest first.
+  private func versions(of gids: [String]) throws -> [String: AuditChain.Versions] {
+    var versions: [String: AuditChain.Versions] = [:]
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
     try db.forEachRow(
-      "SELECT gid, code FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?")) ORDER BY version", [list]
-    ) { row in codes[try row.string(at: 0)] = try row.string(at: 1) }
-    return codes
+      "SELECT gid, code, version, status FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?")) ORDER BY version",
+      [list]
+    ) { row in
+      let gid = try row.string(at: 0)
+      versions[gid, default: AuditChain.Versions(code: "")].code = try row.string(at: 1)
+      versions[gid, default: AuditChain.Versions(code: "")].statuses[try row.int(at: 2)] = try row.string(at: 3)
+    }
+    return versions
   }
 
   /// History rows whose policy version does not exist: the chain cannot place them.

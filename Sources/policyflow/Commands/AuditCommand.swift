@@ -99,7 +99,7 @@ enum AuditCommand {
       }
       let tenths = (StoreTime.now().milliseconds - started.milliseconds + 50) / 100
       let checked =
-        "\(report.policies) policies, \(report.links) links, \(report.rows) history rows, \(report.catalogs) catalog snapshot\(report.catalogs == 1 ? "" : "s")"
+        "\(report.policies) polic\(report.policies == 1 ? "y" : "ies"), \(report.links) links, \(report.rows) history rows, \(report.catalogs) catalog snapshot\(report.catalogs == 1 ? "" : "s")"
         + (report.seal.map { ", and the seal of \($0.at)" } ?? "") + " in \(tenths / 10).\(tenths % 10) s"
       if report.problems.isEmpty {
         Terminal.out("Verified \(checked): every chain is intact.")
