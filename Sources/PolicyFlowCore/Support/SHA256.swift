@@ -85,15 +85,23 @@ public struct SHA256: Sendable {
 
   /// `digest` (or any bytes) as lowercase hex digits.
   public static func hex(_ digest: [UInt8]) -> String {
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    return String(unsafeUninitializedCapacity: digest.count * 2) { buffer in
-      for (index, byte) in digest.enumerated() {
-        buffer[2 * index] = digits[Int(byte >> 4)]
-        buffer[2 * index + 1] = digits[Int(byte & 0x0f)]
+    digest.withUnsafeBytes { hex($0) }
+  }
+
+  /// `bytes` as lowercase hex digits.
+  public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+      hexDigits.withUnsafeBufferPointer { digits in
+        for (index, byte) in bytes.enumerated() {
+          buffer[2 * index] = digits[Int(byte >> 4)]
+          buffer[2 * index + 1] = digits[Int(byte & 0x0f)]
+        }
       }
-      return digest.count * 2
+      return bytes.count * 2
     }
   }
+
+  private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
   /// The bytes of lowercase or uppercase hex digits, or nil when `text` is not hex of whole bytes.
   public static func bytes(hex text: String) -> [UInt8]? {

@@ -149,15 +149,27 @@ enum AuditChain {
   /// A link's entries as stored and hashed: one line each, by table (in ``tables`` order) then key.
   static func entriesText(_ entries: [Entry]) -> String {
     var bytes = CanonicalBytes()
-    for entry in entries.sorted(by: { $0.table != $1.table ? $0.table < $1.table : $0.key < $1.key }) {
-      bytes.append(tables[entry.table].name)
-      bytes.append(UInt8(ascii: " "))
-      bytes.append(entry.key)
-      bytes.append(UInt8(ascii: " "))
-      bytes.append(entry.hash ?? "removed")
+    bytes.append(entries: entries)
+    return String(decoding: bytes.bytes, as: UTF8.self)
+  }
+
+  /// The entries text and hash of the link after `previous`: ``entriesText(_:)`` and
+  /// ``link(previous:gid:seq:at:entries:)`` in one buffer, for the commit that writes it.
+  static func nextLink(previous: String, gid: String, seq: Int, at: String, entries: [Entry])
+    -> (entries: String, link: String)
+  {
+    var bytes = CanonicalBytes()
+    for field in [previous, gid] {
+      bytes.append(field)
       bytes.append(newline)
     }
-    return String(decoding: bytes.bytes, as: UTF8.self)
+    bytes.append(Int64(seq))
+    bytes.append(newline)
+    bytes.append(at)
+    bytes.append(newline)
+    let start = bytes.bytes.count
+    bytes.append(entries: entries)
+    return (String(decoding: bytes.bytes[start...], as: UTF8.self), AuditDigest.hex(bytes.bytes))
   }
 
   /// A link's hash: the SHA-256 (hex) of the previous link's hash, the gid, the sequence number and
@@ -222,6 +234,18 @@ struct CanonicalBytes {
   mutating func append(_ text: String) {
     var text = text
     text.withUTF8 { bytes.append(contentsOf: $0) }
+  }
+
+  /// Entries one a line, by table (in ``AuditChain/tables`` order) then key.
+  mutating func append(entries: [AuditChain.Entry]) {
+    for entry in entries.sorted(by: { $0.table != $1.table ? $0.table < $1.table : $0.key < $1.key }) {
+      append(AuditChain.tables[entry.table].name)
+      append(UInt8(ascii: " "))
+      append(entry.key)
+      append(UInt8(ascii: " "))
+      append(entry.hash ?? "removed")
+      append(AuditChain.newline)
+    }
   }
 
   /// The decimal digits of `number` (with a leading `-` when negative).

@@ -45,12 +45,21 @@ enum AuditDigest {
   }
 
   /// The SHA-256 of `bytes` as 64 lowercase hex digits.
-  static func hex(_ bytes: [UInt8]) -> String { bytes.withUnsafeBytes { SHA256.hex(digest($0)) } }
+  static func hex(_ bytes: [UInt8]) -> String { bytes.withUnsafeBytes { hex($0) } }
 
   /// The SHA-256 of the UTF-8 bytes of `text` as 64 lowercase hex digits.
   static func hex(_ text: String) -> String {
     var text = text
-    return text.withUTF8 { SHA256.hex(digest(UnsafeRawBufferPointer($0))) }
+    return text.withUTF8 { hex(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// The SHA-256 of `bytes` as 64 lowercase hex digits, without an array in between.
+  static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    guard let libcrypto else { return SHA256.hex(digest(bytes)) }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+      _ = libcrypto(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, digest.baseAddress)
+      return SHA256.hex(UnsafeRawBufferPointer(digest))
+    }
   }
 }
 

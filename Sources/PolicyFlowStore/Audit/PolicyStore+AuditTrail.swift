@@ -89,12 +89,16 @@ extension AuditChain {
   static func append(_ db: any DatabaseConnection, _ writes: Writes, at time: StoreTime) throws {
     guard !writes.isEmpty else { return }
     var entries = writes.removed
+    entries.reserveCapacity(writes.written.map(\.count).max() ?? 0)
     for (table, keys) in writes.written.enumerated() where !keys.isEmpty {
-      let list = PolicyStore.idList(keys.sorted())
-      for row in try rawRows(
-        db, table: table, where: db.dialect.isOneOfIntegers("t.\(tables[table].key)", jsonArray: "?"), [list])
-      {
-        entries[row.gid, default: []].append(row.entry)
+      let spec = tables[table]
+      // Hashed as read: a batch's rows are not kept.
+      try db.forEachRow(
+        select(spec) + " WHERE " + db.dialect.isOneOfIntegers("t.\(spec.key)", jsonArray: "?"),
+        [PolicyStore.idList(keys.sorted())]
+      ) { row in
+        let hash = rowHash(spec, (0..<spec.columns.count).lazy.map { row.value(at: $0 + 2) })
+        entries[try row.string(at: 1), default: []].append(Entry(table: table, key: try row.int64(at: 0), hash: hash))
       }
     }
     try appendLinks(db, entries, at: time.iso8601)
@@ -103,7 +107,8 @@ extension AuditChain {
   /// Appends a link with `entries` to the chain of each gid, after its head.
   static func appendLinks(_ db: any DatabaseConnection, _ entries: [String: [Entry]], at: String) throws {
     guard !entries.isEmpty else { return }
-    let gids = entries.keys.sorted()
+    // In no particular order: PostgreSQL's locks below are taken in gid order by the statement.
+    let gids = Array(entries.keys)
     if db.dialect == .postgres {
       // A seal waits for appending transactions to commit and holds new ones off (it takes this
       // lock exclusively); appenders share it.
@@ -118,14 +123,12 @@ extension AuditChain {
         """, [.text(JSON.array(gids.map { .string($0) }).serialized())])
     }
     let heads = try heads(db, gids: gids)
-    let rows = gids.map { gid -> [DatabaseValue] in
+    var rows: [[DatabaseValue]] = []
+    rows.reserveCapacity(gids.count)
+    for (gid, listed) in entries {
       let head = heads[gid] ?? (0, genesis)
-      let text = entriesText(entries[gid]!)
-      let seq = head.seq + 1
-      return [
-        .text(gid), .integer(Int64(seq)), .text(at), .text(text),
-        .text(link(previous: head.link, gid: gid, seq: seq, at: at, entries: text)),
-      ]
+      let next = nextLink(previous: head.link, gid: gid, seq: head.seq + 1, at: at, entries: listed)
+      rows.append([.text(gid), .integer(Int64(head.seq + 1)), .text(at), .text(next.entries), .text(next.link)])
     }
     try db.insertRows(rows, into: "audit_link", columns: ["gid", "seq", "at", "entries", "link"])
   }
