@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 public import PolicyFlowCore
 
 /// `audit seal`, `audit verify` and `audit export`: proving that no decision was changed after the
@@ -108,152 +106,7 @@ extension PolicyStore {
     }
   }
 
-  /// Recomputes the chains of the policies `codes` (every policy when empty) and checks every
-  /// history row, every catalog snapshot, and with `sinceSeal` that the chains as of that seal
-  /// still give its digest. Only administrators may verify (on PostgreSQL, others do not see every
-  /// row).
-  ///
-  /// With `connect`, one reader per core opens its own connection and reads and checks batches of
-  /// policies, each batch in one read transaction; without it, this connection reads while the
-  /// batch before is checked on another thread. `progress` is called on the calling thread.
-  public func verifyAudit(
-    codes: [String] = [], sinceSeal digest: String? = nil, by actor: String,
-    connect: (@Sendable () throws -> PolicyStore)? = nil, progress: (AuditProgress) -> Void = { _ in }
-  ) throws -> AuditReport {
-    try requireAdministrator(actor, to: "verify the store's history")
-    var report = AuditReport()
-    let seal = try digest.map { try findSeal($0) }
-    let gids = try auditedGids(codes: codes)
-    report.policies = gids.count
-    let found = Locked(AuditTally())
-    progress(AuditProgress(policies: 0, total: gids.count))
-    if let connect, gids.count > AuditChain.gidsPerRead {
-      try verifyInParallel(gids, connect: connect, into: found, progress: progress)
-    } else {
-      try verifyHere(gids, into: found, progress: progress)
-    }
-    let tally = found.withLock { $0 }
-    report.problems = tally.problems
-    report.links = tally.links
-    report.rows = tally.rows
-    if codes.isEmpty {
-      report.problems += try orphanRows()
-      let catalogs = try catalogProblems()
-      report.catalogs = catalogs.count
-      report.problems += catalogs.problems
-    }
-    if let seal {
-      report.seal = seal
-      report.problems += try sealProblems(seal)
-    }
-    report.problems.sort {
-      ($0.code ?? $0.gid, $0.seq ?? 0, $0.table ?? "", $0.key ?? 0) < (
-        $1.code ?? $1.gid, $1.seq ?? 0, $1.table ?? "", $1.key ?? 0
-      )
-    }
-    return report
-  }
-
-  /// What the batches checked so far found.
-  struct AuditTally: Sendable {
-    var problems: [AuditProblem] = []
-    var links = 0
-    var rows = 0
-    var policies = 0
-  }
-
-  /// Reads the batch `part` of gids in one read transaction.
-  func auditBatch(_ part: [String]) throws -> AuditBatch {
-    try db.transaction(.read) {
-      AuditBatch(
-        gids: part, links: try storedLinks(of: part), rows: try AuditChain.rawRows(db, gids: part),
-        versions: try versions(of: part))
-    }
-  }
-
-  /// One batch of policies as read, ready to check without the store.
-  struct AuditBatch: Sendable {
-    var gids: [String]
-    var links: [String: [AuditChain.StoredLink]]
-    var rows: [String: [AuditChain.RawRow]]
-    var versions: [String: AuditChain.Versions]
-
-    /// Checks every chain of the batch and adds what it found to `tally`.
-    func check(into tally: Locked<AuditTally>) {
-      var found = AuditTally()
-      for gid in gids {
-        let (chain, history) = (links[gid] ?? [], rows[gid] ?? [])
-        found.links += chain.count
-        found.rows += history.count
-        found.problems += AuditChain.verify(gid: gid, versions: versions[gid], links: chain, rows: history)
-      }
-      tally.withLock {
-        $0.problems += found.problems
-        $0.links += found.links
-        $0.rows += found.rows
-        $0.policies += gids.count
-      }
-    }
-  }
-
-  /// This connection reads each batch while the one before is checked on another thread.
-  private func verifyHere(
-    _ gids: [String], into found: Locked<AuditTally>, progress: (AuditProgress) -> Void
-  ) throws {
-    let group = DispatchGroup()
-    let slots = DispatchSemaphore(value: 2)
-    var start = 0
-    while start < gids.count {
-      let part = Array(gids[start..<min(start + AuditChain.gidsPerRead, gids.count)])
-      start += part.count
-      let batch = try auditBatch(part)
-      slots.wait()
-      DispatchQueue.global().async(group: group) {
-        defer { slots.signal() }
-        batch.check(into: found)
-      }
-      progress(AuditProgress(policies: start, total: gids.count))
-    }
-    group.wait()
-  }
-
-  /// One reader per core, each with its own connection, takes the next batch until none is left.
-  private func verifyInParallel(
-    _ gids: [String], connect: @escaping @Sendable () throws -> PolicyStore, into found: Locked<AuditTally>,
-    progress: (AuditProgress) -> Void
-  ) throws {
-    let next = Locked(0)
-    let failure = Locked<(any Error)?>(nil)
-    let group = DispatchGroup()
-    for _ in 0..<max(1, ProcessInfo.processInfo.activeProcessorCount) {
-      DispatchQueue.global().async(group: group) {
-        do {
-          let reader = try connect()
-          // A verification reads the whole file once: mapped, SQLite reads its pages without a
-          // copy through the kernel each (a fifth of the time otherwise).
-          if reader.dialect == .sqlite { try reader.db.executeScript("PRAGMA mmap_size = 1099511627776") }
-          while failure.withLock({ $0 == nil }) {
-            let start = next.withLock { start in
-              defer { start += AuditChain.gidsPerRead }
-              return start
-            }
-            guard start < gids.count else { return }
-            try reader.auditBatch(Array(gids[start..<min(start + AuditChain.gidsPerRead, gids.count)]))
-              .check(into: found)
-          }
-        } catch {
-          failure.withLock { $0 = $0 ?? error }
-        }
-      }
-    }
-    while group.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
-      progress(AuditProgress(policies: found.withLock { $0.policies }, total: gids.count))
-    }
-    if let error = failure.withLock({ $0 }) { throw error }
-    progress(AuditProgress(policies: gids.count, total: gids.count))
-  }
-
-  private func requireAdministrator(_ actor: String, to action: String) throws {
+  func requireAdministrator(_ actor: String, to action: String) throws {
     let user = try knownUser(actor)
     guard user.isAdmin else {
       throw StoreError(.notPermitted, "User '\(actor)' may not \(action): only administrators may.")
@@ -261,7 +114,7 @@ extension PolicyStore {
   }
 
   /// The seal whose digest is `digest` or starts with it.
-  private func findSeal(_ digest: String) throws -> AuditSeal {
+  func findSeal(_ digest: String) throws -> AuditSeal {
     let matches = try auditSeals().filter { $0.digest.hasPrefix(digest.lowercased()) }
     guard matches.count == 1, digest.count >= 8 else {
       throw StoreError(
@@ -274,104 +127,8 @@ extension PolicyStore {
     return matches[0]
   }
 
-  /// The gids to verify: of `codes`, or every gid with a policy row or a link, in byte order.
-  private func auditedGids(codes: [String]) throws -> [String] {
-    guard codes.isEmpty else {
-      return try codes.map { code in
-        guard
-          let gid = try db.queryOne(
-            "SELECT gid FROM policy WHERE code = ? LIMIT 1", [.text(code)], row: { try $0.string(at: 0) })
-        else {
-          throw StoreError(.notFound, "No policy has the code '\(code)'.")
-        }
-        return gid
-      }
-    }
-    return try db.query("SELECT gid FROM policy UNION SELECT gid FROM audit_link") { try $0.string(at: 0) }
-      .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-  }
-
-  func storedLinks(of gids: [String]) throws -> [String: [AuditChain.StoredLink]] {
-    var links: [String: [AuditChain.StoredLink]] = [:]
-    let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
-    try db.forEachRow(
-      "SELECT gid, id, seq, at, entries, link FROM audit_link WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))",
-      [list]
-    ) { row in
-      links[try row.string(at: 0), default: []].append(
-        AuditChain.StoredLink(
-          id: try row.int64(at: 1), seq: try row.int(at: 2), at: try row.string(at: 3), entries: try row.string(at: 4),
-          link: try row.string(at: 5)))
-    }
-    return links
-  }
-
-  /// The code and the versions (number and status) of each gid, oldest first.
-  private func versions(of gids: [String]) throws -> [String: AuditChain.Versions] {
-    var versions: [String: AuditChain.Versions] = [:]
-    let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
-    try db.forEachRow(
-      "SELECT gid, code, version, status FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?")) ORDER BY version",
-      [list]
-    ) { row in
-      let gid = try row.string(at: 0)
-      versions[gid, default: AuditChain.Versions(code: "")].code = try row.string(at: 1)
-      versions[gid, default: AuditChain.Versions(code: "")].statuses[try row.int(at: 2)] = try row.string(at: 3)
-    }
-    return versions
-  }
-
-  /// History rows whose policy version does not exist: the chain cannot place them.
-  private func orphanRows() throws -> [AuditProblem] {
-    var problems: [AuditProblem] = []
-    for table in AuditChain.tables {
-      try db.forEachRow(
-        "SELECT t.\(table.key) FROM \(table.name) t WHERE NOT EXISTS (SELECT 1 FROM policy p WHERE p.id = t.policy_id)",
-        []
-      ) { row in
-        let key = try row.int64(at: 0)
-        problems.append(
-          AuditProblem(
-            gid: "", kind: .inserted, table: table.name, key: key,
-            message: "\(table.name) row \(key) belongs to no policy version: it was written behind the engine's back"))
-      }
-    }
-    return problems
-  }
-
-  /// Catalog snapshots whose files do not hash to the name outcomes link to, and catalogs an
-  /// outcome links to that have no snapshot.
-  private func catalogProblems() throws -> (count: Int, problems: [AuditProblem]) {
-    var problems: [AuditProblem] = []
-    let hashes = try snapshotHashes().map(\.hash)
-    for hash in hashes {
-      let computed: String
-      do {
-        computed = CatalogLoader.contentHash(try snapshotFiles(hash) ?? [])
-      } catch {
-        computed = "files that cannot be read"
-      }
-      if computed != hash {
-        problems.append(
-          AuditProblem(
-            gid: "", kind: .catalog, table: "catalog_snapshot", expected: hash, found: computed,
-            message: "the catalog snapshot \(hash) no longer holds the files of that hash: it was changed"))
-      }
-    }
-    let missing = try db.query(
-      "SELECT DISTINCT catalog_hash FROM cycle WHERE catalog_hash NOT IN (SELECT hash FROM catalog_snapshot)"
-    ) { try $0.string(at: 0) }
-    for hash in missing.sorted() {
-      problems.append(
-        AuditProblem(
-          gid: "", kind: .catalog, table: "catalog_snapshot", expected: hash, found: "nothing",
-          message: "the catalog snapshot \(hash), which outcomes were computed with, is gone: it was removed"))
-    }
-    return (hashes.count, problems)
-  }
-
   /// Whether the chains as of `seal` still give its root and digest.
-  private func sealProblems(_ seal: AuditSeal) throws -> [AuditProblem] {
+  func sealProblems(_ seal: AuditSeal) throws -> [AuditProblem] {
     let heads = try AuditChain.heads(db, upTo: seal.lastLink)
     let root = AuditChain.merkleRoot(heads)
     let digest = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: heads.count, root: root)
