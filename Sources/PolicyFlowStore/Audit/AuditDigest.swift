@@ -19,7 +19,7 @@ enum AuditDigest {
     @convention(c) (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> UnsafeMutablePointer<UInt8>?
 
   /// libcrypto's one-shot `SHA256(data, length, digest)`, when the library could be opened.
-  private nonisolated(unsafe) static let libcrypto: OneShot? = {
+  private static let libcrypto: OneShot? = {
     if Environment.value("POLICYFLOW_NO_LIBCRYPTO") != nil { return nil }
     for name in ["libcrypto.so.3", "libcrypto.so"] {
       guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL), let symbol = dlsym(handle, "SHA256") else { continue }

@@ -1,4 +1,4 @@
-public import PolicyFlowCore
+import PolicyFlowCore
 
 /// `audit seal`, `audit verify` and `audit export`: proving that no decision was changed after the
 /// fact (see ``AuditChain`` for what is hashed).

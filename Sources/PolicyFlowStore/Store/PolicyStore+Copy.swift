@@ -1,4 +1,4 @@
-public import PolicyFlowCore
+import PolicyFlowCore
 
 /// Copying a whole store into an empty one: from the SQLite file to a PostgreSQL server when a team
 /// outgrows one machine, and back.

@@ -67,6 +67,7 @@ extension PolicyStore {
   /// an approved version, revert), with their data; every other effect happens here, in one
   /// switch over ``LifecycleEffect``, so an effect added to the lifecycle cannot be left out by
   /// one of the commands.
+  @discardableResult
   func carryOut(_ outcomes: [PendingOutcome], actor: String, at now: StoreTime) throws -> [CarriedOut] {
     precondition(
       Set(outcomes.map(\.version.id)).count == outcomes.count, "a batch carries out one outcome per version")

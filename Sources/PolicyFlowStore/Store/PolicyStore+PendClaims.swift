@@ -1,4 +1,4 @@
-public import PolicyFlowCore
+import PolicyFlowCore
 
 /// A pended policy one operator is reviewing in `pends work`, held until ``expires``.
 public struct PendClaim: Sendable, Hashable {
