@@ -129,7 +129,7 @@ struct JSONWriter {
         return
       }
       output.append(UInt8(ascii: "{"))
-      object.storage.withUnsafeMutablePointers { header, members in
+      object.withMembers { header, members in
         for i in 0..<header.pointee.count {
           if i > 0 { output.append(UInt8(ascii: ",")) }
           if pretty { newline(indent + 1) }

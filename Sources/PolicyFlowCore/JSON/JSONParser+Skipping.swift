@@ -44,16 +44,20 @@ extension JSONParser {
 
   /// An object (members `"name": value`) or an array (values), separated by commas, up to
   /// `closer`. Repeated member names are allowed, as in the full parser (the last one wins).
-  private mutating func skipContainer(closedBy closer: UInt8, membersNamed: Bool) throws(JSONParseError) {
+  /// Returns how many members or elements it has (repeated names counted each time).
+  @discardableResult
+  mutating func skipContainer(closedBy closer: UInt8, membersNamed: Bool) throws(JSONParseError) -> Int {
     try enter()
     defer { depth -= 1 }
     index += 1
     skipWhitespace()
     if index < bytes.count && bytes[index] == closer {
       index += 1
-      return
+      return 0
     }
+    var count = 0
     while true {
+      count += 1
       skipWhitespace()
       if membersNamed {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -76,7 +80,7 @@ extension JSONParser {
       }
       if bytes[index] == closer {
         index += 1
-        return
+        return count
       }
       throw error("expected ',' or the end of the value, found \(describeCurrent())")
     }

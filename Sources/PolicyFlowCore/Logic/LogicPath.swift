@@ -65,14 +65,54 @@ struct LogicPath: Sendable {
   /// Nothing is copied on the way down, so no reference is counted.
   @inline(__always)
   func locate(in data: borrowing JSON) -> UnsafePointer<JSON>? {
-    segments.withUnsafeBufferPointer { segments in
+    let found = segments.withUnsafeBufferPointer { segments -> UnsafePointer<JSON>? in
       let first = segments.baseAddress!
       guard var current = LogicPath.locate(first, in: data) else { return nil }
       for level in 1..<segments.count {
-        guard let next = LogicPath.locate(first + level, in: current.pointee) else { return nil }
+        guard current != LogicPath.deferredMark, let next = LogicPath.locate(first + level, in: current.pointee) else {
+          return current == LogicPath.deferredMark ? current : nil
+        }
         current = next
       }
       return current
+    }
+    return found == LogicPath.deferredMark ? locateReading(in: data) : found
+  }
+
+  /// What ``locate(_:in:)`` returns for an object a deferred parse made: not a place to read,
+  /// a sign to follow the path again through ``locateReading(in:)``.
+  @inline(__always) static var deferredMark: UnsafePointer<JSON> {
+    UnsafePointer(bitPattern: MemoryLayout<JSON>.alignment)!
+  }
+
+  /// ``locate(in:)`` through an object a deferred parse made: its members are read in on the
+  /// way, the first time.
+  @inline(never)
+  private func locateReading(in data: borrowing JSON) -> UnsafePointer<JSON>? {
+    segments.withUnsafeBufferPointer { segments -> UnsafePointer<JSON>? in
+      let first = segments.baseAddress!
+      guard var current = LogicPath.locateReading(first, in: data) else { return nil }
+      for level in 1..<segments.count {
+        guard let next = LogicPath.locateReading(first + level, in: current.pointee) else { return nil }
+        current = next
+      }
+      return current
+    }
+  }
+
+  /// ``locate(_:in:)`` for ``locateReading(in:)``: reads deferred members in.
+  private static func locateReading(_ segment: UnsafePointer<Segment>, in parent: borrowing JSON)
+    -> UnsafePointer<JSON>?
+  {
+    switch parent {
+    case .object(let object):
+      let id = segment.pointee.id
+      return id != JSONKey.spilledID ? object.memberPointer(id: id) : object.memberPointer(segment.pointee.key)
+    case .array(let array):
+      guard let index = segment.pointee.index, index < array.count else { return nil }
+      return array.withUnsafeBufferPointer { $0.baseAddress! + index }
+    default:
+      return nil
     }
   }
 
@@ -81,8 +121,7 @@ struct LogicPath: Sendable {
   private static func locate(_ segment: UnsafePointer<Segment>, in parent: borrowing JSON) -> UnsafePointer<JSON>? {
     switch parent {
     case .object(let object):
-      let id = segment.pointee.id
-      return id != JSONKey.spilledID ? object.memberPointer(id: id) : object.memberPointer(segment.pointee.key)
+      return object.memberPointerIfBuilt(segment)
     case .array(let array):
       guard let index = segment.pointee.index, index < array.count else { return nil }
       return array.withUnsafeBufferPointer { $0.baseAddress! + index }

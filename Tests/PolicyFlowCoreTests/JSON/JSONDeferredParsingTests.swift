@@ -1,0 +1,81 @@
+import Testing
+
+@testable import PolicyFlowCore
+
+/// A deferred parse (what the worker and the `cycle` benchmark read policies with) gives the
+/// same values and the same errors as the full parse; only when nested objects are built differs.
+struct JSONDeferredParsingTests {
+  static let documents = [
+    #"{"code": "P-1", "holder": {"name": "Ann \"A\" Bakker", "address": {"city": "Amsterdam", "no": 12}},"#
+      + #" "people": [{"n": 1, "x": {"y": [1, 2.5, {"z": null}]}}, {}, [], "s", -3], "big": 9223372036854775807,"#
+      + #" "tiny": 1e-300, "empty": {}, "flag": true, "twice": {"a": 1, "b": 2, "a": {"c": 3}}}"#,
+    #"[{"a": {"b": {"c": {"d": "deep"}}}}, {"é": "ü\u00e9\ud83d\ude00"}, 1, null]"#,
+    #"  {"only": "top level"}  "#,
+    #""just a string""#,
+    "\u{FEFF}{\"bom\": {\"inner\": 1}}",
+  ]
+
+  @Test(arguments: documents)
+  func readsAsTheFullParseReads(_ text: String) throws {
+    let full = try JSON(parsing: text)
+    let deferred = try JSON(parsingDeferred: text)
+    #expect(deferred.isIdentical(to: full))
+    #expect(deferred == full)
+    #expect(deferred.serialized() == full.serialized())
+    #expect(deferred.serialized(pretty: true) == full.serialized(pretty: true))
+  }
+
+  @Test func nestedObjectsReadByPathAndTakeEdits() throws {
+    let text = Self.documents[0]
+    var value = try JSON(parsingDeferred: text)
+    #expect(value[path: "holder.address.city"] == "Amsterdam")
+    #expect(value[path: "people.0.x.y.2.z"] == .null)
+    #expect(value[path: "twice.a.c"] == 3)
+    #expect(value.objectValue?["twice"]?.objectValue?.names == ["a", "b"])
+    let original = value
+    value.set(path: "holder.address.no", to: 13)
+    #expect(value[path: "holder.address.no"] == 13)
+    #expect(original[path: "holder.address.no"] == 12)
+    #expect(!value.isIdentical(to: original))
+  }
+
+  @Test(arguments: [
+    #"{"a": {"b": [1, 2}}"#, #"{"a": {"b": "\q"}}"#, #"{"a": [{"b": 01}]}"#, #"{"a": {"b": tru}}"#,
+    "{\"a\": {\"b\": \"tab\there\"}}", #"{"a": {"b": 1} "c": 2}"#, #"{"a": {"b": 1}"#, #"[{"a": 1},]"#,
+  ])
+  func refusesWhatTheFullParseRefusesWithItsMessage(_ text: String) {
+    let full = #expect(throws: JSONParseError.self) { try JSON(parsing: text) }
+    let deferred = #expect(throws: JSONParseError.self) { try JSON(parsingDeferred: text) }
+    #expect(deferred?.message == full?.message)
+    #expect(deferred?.location == full?.location)
+  }
+
+  @Test func refusesNestingBeyondTheLimitInsideAnObject() {
+    let depth = JSONParser.maximumDepth + 1
+    let text = "{\"a\":" + String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth + 1)
+    let full = #expect(throws: JSONParseError.self) { try JSON(parsing: text) }
+    let deferred = #expect(throws: JSONParseError.self) { try JSON(parsingDeferred: text) }
+    #expect(deferred?.message == full?.message)
+  }
+
+  /// Threads that read the same unread object at once all see its members, whole.
+  @Test func threadsReadingOneObjectAtOnceSeeTheSameMembers() async throws {
+    var members: [String] = []
+    for i in 0..<200 { members.append("\"m\(i)\": {\"v\": \(i)}") }
+    let text = "{\"inner\": {" + members.joined(separator: ",") + "}}"
+    for _ in 0..<20 {
+      let value = try JSON(parsingDeferred: text)
+      let sums = await withTaskGroup(of: Int.self) { group in
+        for _ in 0..<4 {
+          group.addTask {
+            var sum = 0
+            for i in 0..<200 { if case .int(let v) = value[path: "inner.m\(i).v"] { sum += v } }
+            return sum
+          }
+        }
+        return await group.reduce(into: []) { $0.append($1) }
+      }
+      #expect(sums == Array(repeating: 199 * 200 / 2, count: 4))
+    }
+  }
+}
