@@ -20,12 +20,19 @@ import Synchronization
   let text: DocumentText
   /// The offset of the object's `{` in the text.
   let offset: Int
+  /// The offset just after its `}`.
+  let end: Int
+  /// Whether the text from `offset` to `end` is what the serializer writes for the object
+  /// (compact): then it is written by copying those bytes, whether read in or not.
+  let isCanonical: Bool
   let isRead = Atomic<Bool>(false)
   let reading = Mutex<Void>(())
 
-  init(text: DocumentText, offset: Int) {
+  init(text: DocumentText, offset: Int, end: Int, isCanonical: Bool) {
     self.text = text
     self.offset = offset
+    self.end = end
+    self.isCanonical = isCanonical
   }
 }
 
@@ -59,9 +66,11 @@ extension JSONParser {
   /// when first asked.
   mutating func deferObject(in text: DocumentText) throws(JSONParseError) -> JSON {
     let offset = index
+    textIsCanonical = true
     let count = try skipContainer(closedBy: UInt8(ascii: "}"), membersNamed: true)
     guard count > 0 else { return .object(JSONObject()) }
-    let storage = JSONObjectStorage.make(capacity: count, deferred: DeferredMembers(text: text, offset: offset))
+    let deferred = DeferredMembers(text: text, offset: offset, end: index, isCanonical: textIsCanonical)
+    let storage = JSONObjectStorage.make(capacity: count, deferred: deferred)
     return .object(JSONObject(storage: storage))
   }
 }
@@ -86,5 +95,18 @@ extension JSON {
       }
     }
     self = try parsed.get()
+  }
+}
+
+extension JSONObject {
+  /// The object's text as the compact serializer would write it, when a deferred parse made
+  /// the object from such text and it was not changed since.
+  func withCanonicalText<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+    guard let deferred = storage.withUnsafeMutablePointerToHeader({ $0.pointee.deferred?.takeUnretainedValue() }),
+      deferred.isCanonical
+    else { return nil }
+    return deferred.text.bytes.withUnsafeBufferPointer {
+      body(UnsafeBufferPointer(rebasing: $0[deferred.offset..<deferred.end]))
+    }
   }
 }

@@ -124,6 +124,7 @@ struct JSONWriter {
       if pretty { newline(indent) }
       output.append(UInt8(ascii: "]"))
     case .object(let object):
+      if !pretty, object.withCanonicalText({ output.append(contentsOf: $0) }) != nil { return }
       if object.isEmpty {
         JSON.append("{}", to: &output)
         return

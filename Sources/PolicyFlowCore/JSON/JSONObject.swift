@@ -195,6 +195,12 @@ public struct JSONObject: @unchecked Sendable, Sequence {
     if isKnownUniquelyReferenced(&storage)
       && storage.withUnsafeMutablePointerToHeader({ $0.pointee.capacity }) >= needed
     {
+      // Changed in place, an object a deferred parse made no longer matches its text: it
+      // forgets it (no other reference, so no other thread, can be reading it).
+      storage.withUnsafeMutablePointerToHeader { header in
+        header.pointee.deferred?.release()
+        header.pointee.deferred = nil
+      }
       return
     }
     // Growing doubles, from room for four members (objects built member by member).

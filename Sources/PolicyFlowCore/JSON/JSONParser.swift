@@ -25,6 +25,10 @@ struct JSONParser {
   /// Objects inside the top-level value are checked, not built, and stand in the result as
   /// objects that read their members from this text when first asked (see ``DeferredMembers``).
   private var defersNestedObjects: DocumentText?
+  /// While an object is skipped for a deferred parse: whether its text is exactly what the
+  /// serializer would write for it (compact, no escapes, integers only, no repeated names), so
+  /// that writing it can copy the text.
+  var textIsCanonical = true
   /// Members and elements of the objects and arrays being read, innermost last: each container
   /// is built once, at its exact size, from the top of these stacks, instead of growing arrays
   /// of its own element by element.

@@ -25,6 +25,39 @@ struct JSONDeferredParsingTests {
     #expect(deferred.serialized(pretty: true) == full.serialized(pretty: true))
   }
 
+  /// Objects whose text is as the serializer writes it are written by copying the text; any
+  /// other text (white space, escapes, fractions, `-0`, repeated names) is written anew.
+  @Test(arguments: [
+    #"{"a":{"b":"x","c":[1,-2,{"d":null}],"e":{}}}"#, #"{"a":{"b":"é ü","c":true}}"#,
+    #"{"a":{"b": 1}}"#, #"{"a":{"b":"\u0041"}}"#, #"{"a":{"b":1.0}}"#, #"{"a":{"b":-0}}"#,
+    #"{"a":{"b":1,"b":2}}"#, #"{"a":{"b":1e2}}"#, #"{"a":{"b":12345678901234567890}}"#,
+    #"{"a":{"name":1,"nbme":2,"longer-name-1":3,"longer-name-2":4}}"#,
+  ])
+  func writesAsTheFullParseWrites(_ text: String) throws {
+    let full = try JSON(parsing: text)
+    let deferred = try JSON(parsingDeferred: text)
+    #expect(deferred.serialized() == full.serialized())
+    #expect(deferred.serialized(pretty: true) == full.serialized(pretty: true))
+    _ = deferred[path: "a.b"]  // read in, then written again
+    #expect(deferred.serialized() == full.serialized())
+  }
+
+  @Test func anEditedObjectIsWrittenWithTheEdit() throws {
+    var value = try JSON(parsingDeferred: #"{"a":{"b":{"c":1},"d":2}}"#)
+    value.set(path: "a.b.c", to: 5)
+    value.set(path: "a.e", to: "new")
+    #expect(value.serialized() == #"{"a":{"b":{"c":5},"d":2,"e":"new"}}"#)
+    guard case .object(var object) = value[path: "a"] ?? .null else { throw DeferredTestFailure() }
+    value = .null  // the object is now the only holder of its storage, changed in place
+    object["d"] = 3
+    #expect(JSON.object(object).serialized() == #"{"b":{"c":5},"d":3,"e":"new"}"#)
+    var alone = try #require(try JSON(parsingDeferred: #"{"x":{"y":1,"z":2}}"#)[path: "x"]?.objectValue)
+    alone["y"] = nil
+    #expect(JSON.object(alone).serialized() == #"{"z":2}"#)
+  }
+
+  struct DeferredTestFailure: Error {}
+
   @Test func nestedObjectsReadByPathAndTakeEdits() throws {
     let text = Self.documents[0]
     var value = try JSON(parsingDeferred: text)
