@@ -77,8 +77,8 @@ extension JSONParser {
 
 extension JSON {
   /// Parses JSON text as ``init(parsing:)-(String)`` does, with the same value, errors and
-  /// error positions, but builds only the top level and the arrays: every object inside is
-  /// checked and then read from the text when a reader first asks for its members. For a
+  /// error positions, but builds only the top two levels and the arrays: every object deeper
+  /// is checked and then read from the text when a reader first asks for its members. For a
   /// document of which few objects are read (a policy run through a catalog's rules), that
   /// skips building and freeing the rest. The value keeps the text alive while any object of it
   /// is unread.
