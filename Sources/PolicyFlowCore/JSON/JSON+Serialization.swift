@@ -1,3 +1,8 @@
+// Low-level code: members written in place through the objects' storage, pre-quoted names copied
+// from a table taken once, strings scanned eight bytes at a time. Benchmark: `policyflow-bench
+// worker` (BENCHMARKS.md: the serializer reading members in place and copying pre-quoted names,
+// 51,000 -> 28,000 instructions a policy).
+
 extension JSON {
   /// The value as JSON text: compact on one line, or indented by two spaces per level.
   /// Object members keep their order. Non-finite doubles, which JSON cannot express, become null.

@@ -1,3 +1,8 @@
+// Low-level code: values checked over the parser's `UnsafeBufferPointer` without being built.
+// Benchmarks: `policyflow-bench import` (the top level only; building and freeing whole
+// documents was most of an import's time) and `policyflow-bench cycle` (the deferred parse,
+// BENCHMARKS.md "Results (2026-12-06, the flat document, #19 item 3)").
+
 /// Checking values without building them. An import needs a policy's top-level fields and the
 /// certainty that the whole record is valid JSON; building the tree of everything inside it,
 /// and freeing it again, was most of what an import spent per policy.

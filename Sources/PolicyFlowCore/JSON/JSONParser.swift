@@ -1,3 +1,8 @@
+// Low-level code: the parser reads the text through an `UnsafeBufferPointer` (the string's own
+// UTF-8, not a copy of it) and keeps a process-wide cache of interned member names (1,024
+// entries, a fixed size). Benchmark: `policyflow-bench cycle` (BENCHMARKS.md: "Parsing in place",
+// 2026-11-30, and the key cache of 2026-12-01: parsing 91,500 -> 63,400 instructions a policy).
+
 import Synchronization
 
 /// A strict RFC 8259 JSON parser over UTF-8 bytes, read in place: the caller keeps the bytes
