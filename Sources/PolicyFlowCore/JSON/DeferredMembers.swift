@@ -1,5 +1,5 @@
-// Low-level code: objects whose members are read from the document's bytes on first use, with
-// an atomic flag and a lock so that the first reader fills them exactly once. Benchmarks:
+// Low-level code: objects whose members are read from the document's bytes on first use, built
+// once under a lock and published through an atomic reference. Benchmarks:
 // `policyflow-bench cycle` and the worker's computing thread (BENCHMARKS.md, "Results
 // (2026-12-06, the flat document, #19 item 3)"): the rules of a catalog read a few dozen of a
 // policy's values, and building and freeing the objects they never read (the enrollments, the
@@ -14,49 +14,56 @@ import Synchronization
 }
 
 /// The members of an object a deferred parse checked but did not build: where the object
-/// starts in its document's text. The first reader of the object reads them in (once, under
-/// the lock); the flag then lets every later read go straight to the members.
-@usableFromInline final class DeferredMembers: Sendable {
+/// lies in its document's text. The object's own storage stays empty (its member count is 0,
+/// so a path followed in place finds nothing there and takes the route that reads members in);
+/// the first reader builds the members into a storage of their own, once, under the lock, and
+/// publishes it for every later reader.
+///
+/// `@unchecked Sendable`: the built storage (a `ManagedBuffer`, not marked Sendable) is written
+/// only before it is published, under the lock, and never after: the object it belongs to has
+/// no room of its own and copies it before any change.
+@usableFromInline final class DeferredMembers: @unchecked Sendable {
   let text: DocumentText
   /// The offset of the object's `{` in the text.
   let offset: Int
   /// The offset just after its `}`.
   let end: Int
+  /// How many members the text has (a repeated name counted each time).
+  let count: Int
   /// Whether the text from `offset` to `end` is what the serializer writes for the object
   /// (compact): then it is written by copying those bytes, whether read in or not.
   let isCanonical: Bool
-  let isRead = Atomic<Bool>(false)
-  let reading = Mutex<Void>(())
+  private let built = AtomicLazyReference<JSONObjectStorage>()
+  private let reading = Mutex<Void>(())
 
-  init(text: DocumentText, offset: Int, end: Int, isCanonical: Bool) {
+  init(text: DocumentText, offset: Int, end: Int, count: Int, isCanonical: Bool) {
     self.text = text
     self.offset = offset
     self.end = end
+    self.count = count
     self.isCanonical = isCanonical
   }
-}
 
-extension JSONObjectStorage {
-  /// Fills an object's storage (its header and members) from its document the first time;
-  /// the text was checked when the document was parsed, so reading it again cannot fail.
-  @usableFromInline @inline(never) static func readDeferredMembers(
-    _ header: UnsafeMutablePointer<Header>, _ members: UnsafeMutablePointer<Member>
-  ) {
-    guard let deferred = header.pointee.deferred?.takeUnretainedValue(), !deferred.isRead.load(ordering: .acquiring)
-    else { return }
-    deferred.reading.withLock { _ in
-      guard !deferred.isRead.load(ordering: .relaxed) else { return }
-      deferred.text.bytes.withUnsafeBufferPointer { bytes in
-        var parser = JSONParser(bytes: bytes, defersNestedObjectsOf: deferred.text, isLarge: false)
-        parser.index = deferred.offset
-        do throws(JSONParseError) {
-          _ = try parser.parseObject(into: (header, members))
-        } catch {
-          preconditionFailure("a deferred object failed to parse after its document was checked: \(error)")
+  /// The members, built from the text the first time; the text was checked when the document
+  /// was parsed, so reading it again cannot fail.
+  @usableFromInline var members: JSONObjectStorage {
+    if let members = built.load() { return members }
+    return reading.withLock { _ in
+      if let members = built.load() { return members }
+      let members = JSONObjectStorage.make(capacity: count)
+      text.bytes.withUnsafeBufferPointer { bytes in
+        var parser = JSONParser(bytes: bytes, defersNestedObjectsOf: text, isLarge: false)
+        parser.index = offset
+        members.withUnsafeMutablePointers { header, elements in
+          do throws(JSONParseError) {
+            _ = try parser.parseObject(into: (header, elements))
+          } catch {
+            preconditionFailure("a deferred object failed to parse after its document was checked: \(error)")
+          }
         }
         parser.shareKeyCache()
       }
-      deferred.isRead.store(true, ordering: .releasing)
+      return built.storeIfNil(members)
     }
   }
 }
@@ -69,8 +76,8 @@ extension JSONParser {
     textIsCanonical = true
     let count = try skipContainer(closedBy: UInt8(ascii: "}"), membersNamed: true)
     guard count > 0 else { return .object(JSONObject()) }
-    let deferred = DeferredMembers(text: text, offset: offset, end: index, isCanonical: textIsCanonical)
-    let storage = JSONObjectStorage.make(capacity: count, deferred: deferred)
+    let deferred = DeferredMembers(text: text, offset: offset, end: index, count: count, isCanonical: textIsCanonical)
+    let storage = JSONObjectStorage.make(capacity: 0, deferred: deferred)
     return .object(JSONObject(storage: storage))
   }
 }

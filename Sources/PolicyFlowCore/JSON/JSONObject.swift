@@ -55,14 +55,14 @@ public struct JSONObject: @unchecked Sendable, Sequence {
   @inlinable public var isEmpty: Bool { count == 0 }
 
   /// Calls `body` with the header and the members, read in first when a deferred parse left
-  /// them unread (a test of one field for every other object). One call on the storage: a
-  /// second one (to check, then to read) retained and released it around each, which took the
-  /// `logic` benchmark's cond5 from 29 to 88 ns.
+  /// them unread (a test of one field for every other object).
   @inlinable @inline(__always) func withMembers<Result>(
     _ body: (UnsafeMutablePointer<JSONObjectStorage.Header>, UnsafeMutablePointer<JSONObjectStorage.Member>) -> Result
   ) -> Result {
     storage.withUnsafeMutablePointers { header, members in
-      if header.pointee.deferred != nil { JSONObjectStorage.readDeferredMembers(header, members) }
+      if let deferred = header.pointee.deferred {
+        return deferred._withUnsafeGuaranteedRef { $0.members.withUnsafeMutablePointers(body) }
+      }
       return body(header, members)
     }
   }
@@ -106,12 +106,11 @@ public struct JSONObject: @unchecked Sendable, Sequence {
     }
   }
 
-  /// ``memberPointer(_:)`` for paths followed in place (``LogicPath``), for objects built by
-  /// the parser: returns ``LogicPath/deferredMark`` for an object a deferred parse made, read
-  /// or not, and the caller follows the path again with ``memberPointer(_:)``, outside its loop.
-  /// A call that might read members in, or even the atomic test of whether they were, in the
-  /// loop that follows a path through pointers made the compiler retain and release every
-  /// object on the way (the `logic` benchmark's cond5 took 88 ns instead of 29).
+  /// ``memberPointer(_:)`` for paths followed in place (``LogicPath``): nil for an object a
+  /// deferred parse made, whose own storage holds no members, and the caller follows the path
+  /// again with ``memberPointer(_:)`` when it found nothing. No test for such objects here: one
+  /// in the loop that follows a path through pointers (a call that might read members in, or
+  /// even a test of a field) made the `logic` benchmark's cond5 10% to 200% slower.
   @inline(__always) func memberPointerIfBuilt(_ segment: UnsafePointer<LogicPath.Segment>) -> UnsafePointer<JSON>? {
     // The two kinds of key are looked up in separate calls: a key that carries its name,
     // compared in the same closure, made the compiler retain the object (cond5 910 -> 1,340
@@ -119,14 +118,12 @@ public struct JSONObject: @unchecked Sendable, Sequence {
     let id = segment.pointee.id
     guard id != JSONKey.spilledID else {
       return storage.withUnsafeMutablePointers { header, members in
-        if header.pointee.deferred != nil { return LogicPath.deferredMark }
         guard let index = JSONObject.firstIndex(of: segment.pointee.key, in: members, count: header.pointee.count)
         else { return nil }
         return UnsafePointer((members + index).pointer(to: \.value)!)
       }
     }
     return storage.withUnsafeMutablePointers { header, members in
-      if header.pointee.deferred != nil { return LogicPath.deferredMark }
       guard let index = JSONObject.firstIndex(ofInterned: id, in: members, count: header.pointee.count) else {
         return nil
       }
@@ -192,15 +189,11 @@ public struct JSONObject: @unchecked Sendable, Sequence {
   /// Gives this object storage of its own with room for `extra` more members.
   private mutating func makeUnique(extra: Int) {
     let needed = count + extra
+    // An object a deferred parse made has no room of its own (capacity 0): it is copied from
+    // its members, so it is never changed in place and always matches its text.
     if isKnownUniquelyReferenced(&storage)
       && storage.withUnsafeMutablePointerToHeader({ $0.pointee.capacity }) >= needed
     {
-      // Changed in place, an object a deferred parse made no longer matches its text: it
-      // forgets it (no other reference, so no other thread, can be reading it).
-      storage.withUnsafeMutablePointerToHeader { header in
-        header.pointee.deferred?.release()
-        header.pointee.deferred = nil
-      }
       return
     }
     // Growing doubles, from room for four members (objects built member by member).
@@ -225,10 +218,10 @@ public final class JSONObjectStorage: ManagedBuffer<JSONObjectStorage.Header, JS
   public struct Header {
     @usableFromInline var count: Int
     @usableFromInline var capacity: Int
-    /// Where the members are still to be read from, for an object a deferred parse made
-    /// (``DeferredMembers``); nil for every other object. Set at creation, never changed, and
-    /// released by the storage's `deinit`: held unmanaged, since a header holding a reference
-    /// made the compiler retain every object a path passes through (cond5 88 ns, not 29).
+    /// Where the members are, for an object a deferred parse made (``DeferredMembers``; the
+    /// object's own storage then holds none); nil for every other object. Set at creation,
+    /// never changed, and released by the storage's `deinit`: held unmanaged, so that the
+    /// header stays a plain value.
     @usableFromInline var deferred: Unmanaged<DeferredMembers>? = nil
   }
 
@@ -259,6 +252,9 @@ public final class JSONObjectStorage: ManagedBuffer<JSONObjectStorage.Header, JS
   }
 
   func copy(capacity: Int) -> JSONObjectStorage {
+    if let deferred = withUnsafeMutablePointerToHeader({ $0.pointee.deferred }) {
+      return deferred.takeUnretainedValue().members.copy(capacity: capacity)
+    }
     let copy = JSONObjectStorage.make(capacity: capacity)
     withUnsafeMutablePointers { header, elements in
       copy.withUnsafeMutablePointers { copyHeader, copyElements in

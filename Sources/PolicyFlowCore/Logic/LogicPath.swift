@@ -69,24 +69,18 @@ struct LogicPath: Sendable {
       let first = segments.baseAddress!
       guard var current = LogicPath.locate(first, in: data) else { return nil }
       for level in 1..<segments.count {
-        guard current != LogicPath.deferredMark, let next = LogicPath.locate(first + level, in: current.pointee) else {
-          return current == LogicPath.deferredMark ? current : nil
-        }
+        guard let next = LogicPath.locate(first + level, in: current.pointee) else { return nil }
         current = next
       }
       return current
     }
-    return found == LogicPath.deferredMark ? locateReading(in: data) : found
+    // Objects a deferred parse made hold no members of their own, so a path through one finds
+    // nothing above: only then is it followed again, reading members in.
+    return found ?? locateReading(in: data)
   }
 
-  /// What ``locate(_:in:)`` returns for an object a deferred parse made: not a place to read,
-  /// a sign to follow the path again through ``locateReading(in:)``.
-  @inline(__always) static var deferredMark: UnsafePointer<JSON> {
-    UnsafePointer(bitPattern: MemoryLayout<JSON>.alignment)!
-  }
-
-  /// ``locate(in:)`` through an object a deferred parse made: its members are read in on the
-  /// way, the first time.
+  /// ``locate(in:)`` through objects a deferred parse made, whose members are read in on the
+  /// way (the first time) and read where they are built; nil when a step is missing.
   @inline(never)
   private func locateReading(in data: borrowing JSON) -> UnsafePointer<JSON>? {
     segments.withUnsafeBufferPointer { segments -> UnsafePointer<JSON>? in
