@@ -42,7 +42,7 @@ enum CycleBench {
     _ texts: [String], count: Int, _ cycle: ProcessingCycle, _ reference: Timestamp, into mix: inout [String: Int]
   ) throws {
     for index in 0..<count {
-      let data = try JSON(parsing: texts[index % texts.count])
+      let data = try JSON(parsingDeferred: texts[index % texts.count])
       let outcome = cycle.run(data, at: reference)
       mix[outcome.status.rawValue, default: 0] += 1
     }

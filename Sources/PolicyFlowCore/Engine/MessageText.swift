@@ -1,3 +1,6 @@
+// Low-level code: all-ASCII templates filled over their bytes through an `UnsafeBufferPointer`.
+// Benchmark: `policyflow-bench cycle` (commit 11ec361: walking Characters was 9% of a cycle).
+
 /// Fills message placeholders `{0}`…`{9}`.
 enum MessageText {
   /// Replaces each `{n}` with `values[n]`; a placeholder without a value is left as written (the

@@ -12,23 +12,20 @@
 ///   text.
 enum CSVCellTyping {
   /// The integer the bytes spell canonically, or nil.
-  static func canonicalInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-    var index = 0
+  static func canonicalInteger(_ bytes: ArraySlice<UInt8>) -> Int? {
     let negative = bytes.first == UInt8(ascii: "-")
-    if negative { index = 1 }
-    let digitCount = bytes.count - index
-    guard digitCount >= 1, digitCount <= 19 else { return nil }
-    if bytes[index] == UInt8(ascii: "0") && (digitCount > 1 || negative) { return nil }
+    let digits = negative ? bytes.dropFirst() : bytes
+    guard digits.count >= 1, digits.count <= 19 else { return nil }
+    if digits.first == UInt8(ascii: "0") && (digits.count > 1 || negative) { return nil }
     var value: Int64 = 0
-    while index < bytes.count {
-      let digit = bytes[index] &- UInt8(ascii: "0")
+    for byte in digits {
+      let digit = byte &- UInt8(ascii: "0")
       guard digit < 10 else { return nil }
       // Accumulate on the negative side so that Int64.min fits.
       let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
       let (next, overflowB) = shifted.subtractingReportingOverflow(Int64(digit))
       guard !overflowA, !overflowB else { return nil }
       value = next
-      index += 1
     }
     if negative { return Int(value) }
     guard value != .min else { return nil }
@@ -37,7 +34,7 @@ enum CSVCellTyping {
 
   /// The JSON value of a non-empty cell read with `typing`; a `:json` cell that does not parse
   /// returns the parser's sentence.
-  static func value(_ bytes: UnsafeBufferPointer<UInt8>, typing: CSVHeader.Typing) -> Result<JSON, JSONParseError> {
+  static func value(_ bytes: ArraySlice<UInt8>, typing: CSVHeader.Typing) -> Result<JSON, JSONParseError> {
     switch typing {
     case .inferred:
       if let integer = canonicalInteger(bytes) { return .success(.int(integer)) }

@@ -6,7 +6,6 @@
 /// skipped. Lines are counted as the scanner goes, so every record knows the physical line it
 /// starts on even when quoted cells span lines.
 ///
-/// The scanner borrows the bytes: use it only inside the closure that lent them.
 struct CSVScanner {
   /// One cell: `bytes[start..<end]`, without its quotes. `hasDoubledQuotes` means the text
   /// still holds `""` pairs that stand for one quote.
@@ -24,13 +23,13 @@ struct CSVScanner {
     case textAfterClosingQuote(cell: Int)
   }
 
-  let bytes: UnsafeBufferPointer<UInt8>
+  let bytes: [UInt8]
   private(set) var position = 0
   private(set) var line = 1
   /// The cells of the record read last.
   private(set) var cells: [Cell] = []
 
-  init(bytes: UnsafeBufferPointer<UInt8>) {
+  init(bytes: [UInt8]) {
     self.bytes = bytes
     cells.reserveCapacity(32)
     if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
@@ -116,21 +115,21 @@ struct CSVScanner {
   func isEmpty(_ cell: Cell) -> Bool { cell.start == cell.end }
 
   /// The cell's bytes, quotes undoubled only when it had some.
-  func withBytes<R>(of cell: Cell, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-    let raw = UnsafeBufferPointer(rebasing: bytes[cell.start..<cell.end])
-    guard cell.hasDoubledQuotes else { return body(raw) }
+  func bytes(of cell: Cell) -> ArraySlice<UInt8> {
+    let raw = bytes[cell.start..<cell.end]
+    guard cell.hasDoubledQuotes else { return raw }
     var undoubled: [UInt8] = []
     undoubled.reserveCapacity(raw.count)
-    var index = 0
-    while index < raw.count {
+    var index = raw.startIndex
+    while index < raw.endIndex {
       undoubled.append(raw[index])
       index += raw[index] == Self.quote ? 2 : 1
     }
-    return undoubled.withUnsafeBufferPointer(body)
+    return undoubled[...]
   }
 
   /// The cell's text.
   func string(_ cell: Cell) -> String {
-    withBytes(of: cell) { String(decoding: $0, as: UTF8.self) }
+    String(decoding: bytes(of: cell), as: UTF8.self)
   }
 }

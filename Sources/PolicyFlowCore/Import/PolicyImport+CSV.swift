@@ -2,60 +2,57 @@ extension PolicyImport {
   /// A `.csv` file: a header row naming fields by dotted path, then one policy per record.
   /// Records whose cells are all empty are skipped (spreadsheets leave them at the end).
   static func parseCSV(_ text: String, file: String, progress: ((Double) -> Void)?, collector: Collector) -> Result {
-    var text = text
-    return text.withUTF8 { bytes in
-      var collector = collector
-      var scanner = CSVScanner(bytes: bytes)
-      guard let headerRecord = scanner.nextRecord() else {
-        collector.report(line: 1, field: "header", "the file is empty; the first row must name the fields")
-        return collector.result
-      }
-      let header = CSVHeader(names: scanner.cells.map(scanner.string))
-      if let problem = headerRecord.problem {
-        collector.report(line: headerRecord.line, field: "header", describe(problem, header: header))
-      }
-      for problem in header.problems {
-        collector.report(line: headerRecord.line, field: problem.name, problem.sentence)
-      }
-      guard collector.result.rowFindings.isEmpty else { return collector.result }
-      // A header with no line break after it and nothing more: the file was cut short, or is
-      // not the export it was meant to be. A header row and its line break alone is an empty
-      // import, said as such.
-      if scanner.position >= bytes.count, let last = bytes.last, last != UInt8(ascii: "\n"), last != UInt8(ascii: "\r")
-      {
-        collector.report(
-          line: headerRecord.line, field: "header",
-          "the file ends inside its header row, so it holds no records and may have been cut short; "
-            + "end the header row with a line break")
-        return collector.result
-      }
-
-      var rows = 0
-      while !collector.isStopped, let record = scanner.nextRecord() {
-        rows += 1
-        if rows & 4095 == 0, let progress { progress(Double(scanner.position) / Double(max(bytes.count, 1))) }
-        if let problem = record.problem {
-          collector.report(line: record.line, field: "record", describe(problem, header: header))
-          continue
-        }
-        if scanner.cells.allSatisfy(scanner.isEmpty) { continue }
-        guard scanner.cells.count == header.columnCount else {
-          collector.report(
-            line: record.line, field: "record",
-            "has \(scanner.cells.count) cells but the header has \(header.columnCount) columns; quote cells that contain commas"
-          )
-          continue
-        }
-        var cellProblems: [(field: String, sentence: String)] = []
-        let data = build(header.root, scanner, &cellProblems) ?? .object(JSONObject())
-        guard cellProblems.isEmpty else {
-          for problem in cellProblems { collector.report(line: record.line, field: problem.field, problem.sentence) }
-          continue
-        }
-        collector.add(data, line: record.line)
-      }
+    let bytes = Array(text.utf8)
+    var collector = collector
+    var scanner = CSVScanner(bytes: bytes)
+    guard let headerRecord = scanner.nextRecord() else {
+      collector.report(line: 1, field: "header", "the file is empty; the first row must name the fields")
       return collector.result
     }
+    let header = CSVHeader(names: scanner.cells.map(scanner.string))
+    if let problem = headerRecord.problem {
+      collector.report(line: headerRecord.line, field: "header", describe(problem, header: header))
+    }
+    for problem in header.problems {
+      collector.report(line: headerRecord.line, field: problem.name, problem.sentence)
+    }
+    guard collector.result.rowFindings.isEmpty else { return collector.result }
+    // A header with no line break after it and nothing more: the file was cut short, or is
+    // not the export it was meant to be. A header row and its line break alone is an empty
+    // import, said as such.
+    if scanner.position >= bytes.count, let last = bytes.last, last != UInt8(ascii: "\n"), last != UInt8(ascii: "\r") {
+      collector.report(
+        line: headerRecord.line, field: "header",
+        "the file ends inside its header row, so it holds no records and may have been cut short; "
+          + "end the header row with a line break")
+      return collector.result
+    }
+
+    var rows = 0
+    while !collector.isStopped, let record = scanner.nextRecord() {
+      rows += 1
+      if rows & 4095 == 0, let progress { progress(Double(scanner.position) / Double(max(bytes.count, 1))) }
+      if let problem = record.problem {
+        collector.report(line: record.line, field: "record", describe(problem, header: header))
+        continue
+      }
+      if scanner.cells.allSatisfy(scanner.isEmpty) { continue }
+      guard scanner.cells.count == header.columnCount else {
+        collector.report(
+          line: record.line, field: "record",
+          "has \(scanner.cells.count) cells but the header has \(header.columnCount) columns; quote cells that contain commas"
+        )
+        continue
+      }
+      var cellProblems: [(field: String, sentence: String)] = []
+      let data = build(header.root, scanner, &cellProblems) ?? .object(JSONObject())
+      guard cellProblems.isEmpty else {
+        for problem in cellProblems { collector.report(line: record.line, field: problem.field, problem.sentence) }
+        continue
+      }
+      collector.add(data, line: record.line)
+    }
+    return collector.result
   }
 
   /// The value a header node builds from the current record; nil when every cell under it is
@@ -67,7 +64,7 @@ extension PolicyImport {
     case .cell(let column, let path, let typing):
       let cell = scanner.cells[column]
       guard !scanner.isEmpty(cell) else { return nil }
-      switch scanner.withBytes(of: cell, { CSVCellTyping.value($0, typing: typing) }) {
+      switch CSVCellTyping.value(scanner.bytes(of: cell), typing: typing) {
       case .success(let value):
         return value
       case .failure(let error):

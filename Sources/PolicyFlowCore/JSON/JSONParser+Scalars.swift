@@ -1,3 +1,7 @@
+// Low-level code: strings decoded straight from the parser's `UnsafeBufferPointer` (slicing an
+// array had retained and released it for every string). Benchmark: `policyflow-bench cycle`
+// (BENCHMARKS.md, "Parsing in place", 2026-11-30).
+
 /// Strings and numbers: the scalar values of the parser, byte by byte.
 extension JSONParser {
   mutating func parseString() throws(JSONParseError) -> String {

@@ -1,3 +1,8 @@
+// Low-level code: values checked over the parser's `UnsafeBufferPointer` without being built.
+// Benchmarks: `policyflow-bench import` (the top level only; building and freeing whole
+// documents was most of an import's time) and `policyflow-bench cycle` (the deferred parse,
+// BENCHMARKS.md "Results (2026-12-06, the flat document, #19 item 3)").
+
 /// Checking values without building them. An import needs a policy's top-level fields and the
 /// certainty that the whole record is valid JSON; building the tree of everything inside it,
 /// and freeing it again, was most of what an import spent per policy.
@@ -37,38 +42,48 @@ extension JSONParser {
     case UInt8(ascii: "f"): try expectLiteral("false")
     case UInt8(ascii: "n"): try expectLiteral("null")
     // Numbers are read as the full parser reads them: an integer or a double costs no allocation.
-    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      let start = index
+      let number = try parseNumber()
+      if textIsCanonical { noteNumber(number, from: start) }
     default: throw error("expected a JSON value, found \(describeCurrent())")
     }
   }
 
   /// An object (members `"name": value`) or an array (values), separated by commas, up to
   /// `closer`. Repeated member names are allowed, as in the full parser (the last one wins).
-  private mutating func skipContainer(closedBy closer: UInt8, membersNamed: Bool) throws(JSONParseError) {
+  /// Returns how many members or elements it has (repeated names counted each time).
+  @discardableResult
+  mutating func skipContainer(closedBy closer: UInt8, membersNamed: Bool) throws(JSONParseError) -> Int {
     try enter()
     defer { depth -= 1 }
     index += 1
-    skipWhitespace()
+    skipWhitespaceNotingIt()
     if index < bytes.count && bytes[index] == closer {
       index += 1
-      return
+      return 0
     }
+    var count = 0
+    var seenNames: UInt64 = 0
     while true {
-      skipWhitespace()
+      count += 1
+      skipWhitespaceNotingIt()
       if membersNamed {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
           throw error("expected a member name in double quotes, found \(describeCurrent())")
         }
+        let nameStart = index
         try skipString()
-        skipWhitespace()
+        if membersNamed { noteName(from: nameStart + 1, to: index - 1, seen: &seenNames) }
+        skipWhitespaceNotingIt()
         guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
           throw error("expected ':' after a member name, found \(describeCurrent())")
         }
         index += 1
-        skipWhitespace()
+        skipWhitespaceNotingIt()
       }
       try skipValue()
-      skipWhitespace()
+      skipWhitespaceNotingIt()
       guard index < bytes.count else { throw error("expected ',' or the end of the value, found end of input") }
       if bytes[index] == UInt8(ascii: ",") {
         index += 1
@@ -76,7 +91,7 @@ extension JSONParser {
       }
       if bytes[index] == closer {
         index += 1
-        return
+        return count
       }
       throw error("expected ',' or the end of the value, found \(describeCurrent())")
     }
@@ -93,6 +108,7 @@ extension JSONParser {
       index += 1
       if byte == UInt8(ascii: "\"") { return }
       guard byte == UInt8(ascii: "\\") else { throw error("control characters must be escaped in strings") }
+      textIsCanonical = false
       guard index < bytes.count else { throw error("unterminated string") }
       let escape = bytes[index]
       index += 1
@@ -125,5 +141,44 @@ extension JSON {
   static func topLevel(parsing text: String) throws(JSONParseError) -> (value: JSON, depth: Int) {
     var text = text
     return try text.withUTF8 { JSONParser.parseTopLevel($0) }.get()
+  }
+}
+
+extension JSONParser {
+  /// ``skipWhitespace()``, noting that the text is not as the serializer writes it when there
+  /// was any.
+  @inline(__always) mutating func skipWhitespaceNotingIt() {
+    let start = index
+    skipWhitespace()
+    if index != start { textIsCanonical = false }
+  }
+
+  /// Notes a member name (its bytes, quotes excluded) of the object being skipped: a name that
+  /// may repeat one before it (the same bit of a hash of its length and first bytes) means the
+  /// text is not as the serializer writes it (it writes a repeated name once).
+  @inline(__always) mutating func noteName(from start: Int, to end: Int, seen: inout UInt64) {
+    guard textIsCanonical, let base = bytes.baseAddress else { return }
+    let length = end - start
+    var head: UInt64 = 0
+    if start + 8 <= bytes.count {
+      head = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+      if length < 8 { head &= (1 << UInt64(8 * length)) - 1 }
+    } else {
+      for i in 0..<Swift.min(length, 8) { head |= UInt64(bytes[start + i]) << UInt64(8 * i) }
+    }
+    let word = UInt64(length) ^ head
+    let bit: UInt64 = 1 << ((word &* 0x9E37_79B9_7F4A_7C15) >> 58)
+    if seen & bit != 0 { textIsCanonical = false }
+    seen |= bit
+  }
+
+  /// Notes a number of the object being skipped: only an integer (the parser reads a number
+  /// with a fraction or an exponent, or beyond `Int`, as a double) other than `-0` is written
+  /// back as it was read.
+  @inline(__always) mutating func noteNumber(_ number: JSON, from start: Int) {
+    guard case .int(let value) = number, value != 0 || bytes[start] != UInt8(ascii: "-") else {
+      textIsCanonical = false
+      return
+    }
   }
 }

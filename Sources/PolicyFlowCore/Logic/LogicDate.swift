@@ -1,3 +1,8 @@
+// Low-level code: dates read in one pass over the string's UTF-8 through an
+// `UnsafeBufferPointer`. Benchmark: `policyflow-bench cycle` (BENCHMARKS.md, 2026-12-01:
+// rules parse a policy's few dates about thirteen times a cycle; the rules 59,900 -> 50,400
+// instructions with this and the other changes of that day).
+
 /// A date operand: a calendar date (`2024-02-29`) or a date-time with an offset
 /// (`2024-02-29T13:45:10.5+01:00`). The operators keep the form they were given.
 enum LogicDate: Sendable, Hashable {

@@ -1,3 +1,8 @@
+// Low-level code: the evaluator borrows the context through a pointer for the length of one
+// evaluation. Benchmark: `policyflow-bench cycle`, whose rules evaluate with a context holding
+// the message codes attached so far (commit 6da4ebf, 2026-11-22: copying the context into each
+// evaluation retained that set on every call).
+
 /// Walks a compiled ``LogicNode`` tree. One evaluator serves traced and untraced evaluation:
 /// the recorder is optional and checked once per read.
 struct LogicEvaluator {

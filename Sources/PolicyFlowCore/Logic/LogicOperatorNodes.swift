@@ -2,6 +2,10 @@
 // arithmetic on two operands, membership in a constant list and matching a constant pattern.
 // Each reads its operands in place (see ``LogicOperand``) and, where its value is a boolean,
 // decides it directly in `test`.
+//
+// Low-level code: constant lists are scanned through `withUnsafeBufferPointer`. Benchmarks:
+// `policyflow-bench logic` and `cycle` (BENCHMARKS.md, 2026-11-30: operands read in place instead
+// of an argument array per evaluation; `a + b` had built a two-element array each time).
 
 /// A node whose value is always a boolean: it decides `test`, and its value is that truth.
 class BooleanNode: LogicNode, @unchecked Sendable {

@@ -65,7 +65,7 @@ struct LogicPath: Sendable {
   /// Nothing is copied on the way down, so no reference is counted.
   @inline(__always)
   func locate(in data: borrowing JSON) -> UnsafePointer<JSON>? {
-    segments.withUnsafeBufferPointer { segments in
+    let found = segments.withUnsafeBufferPointer { segments -> UnsafePointer<JSON>? in
       let first = segments.baseAddress!
       guard var current = LogicPath.locate(first, in: data) else { return nil }
       for level in 1..<segments.count {
@@ -74,6 +74,40 @@ struct LogicPath: Sendable {
       }
       return current
     }
+    // Objects a deferred parse made hold no members of their own, so a path through one finds
+    // nothing above: only then is it followed again, reading members in.
+    return found ?? locateReading(in: data)
+  }
+
+  /// ``locate(in:)`` through objects a deferred parse made, whose members are read in on the
+  /// way (the first time) and read where they are built; nil when a step is missing.
+  @inline(never)
+  private func locateReading(in data: borrowing JSON) -> UnsafePointer<JSON>? {
+    segments.withUnsafeBufferPointer { segments -> UnsafePointer<JSON>? in
+      let first = segments.baseAddress!
+      guard var current = LogicPath.locateReading(first, in: data) else { return nil }
+      for level in 1..<segments.count {
+        guard let next = LogicPath.locateReading(first + level, in: current.pointee) else { return nil }
+        current = next
+      }
+      return current
+    }
+  }
+
+  /// ``locate(_:in:)`` for ``locateReading(in:)``: reads deferred members in.
+  private static func locateReading(_ segment: UnsafePointer<Segment>, in parent: borrowing JSON)
+    -> UnsafePointer<JSON>?
+  {
+    switch parent {
+    case .object(let object):
+      let id = segment.pointee.id
+      return id != JSONKey.spilledID ? object.memberPointer(id: id) : object.memberPointer(segment.pointee.key)
+    case .array(let array):
+      guard let index = segment.pointee.index, index < array.count else { return nil }
+      return array.withUnsafeBufferPointer { $0.baseAddress! + index }
+    default:
+      return nil
+    }
   }
 
   /// The segment is read through its pointer, field by field, so that nothing is copied.
@@ -81,8 +115,7 @@ struct LogicPath: Sendable {
   private static func locate(_ segment: UnsafePointer<Segment>, in parent: borrowing JSON) -> UnsafePointer<JSON>? {
     switch parent {
     case .object(let object):
-      let id = segment.pointee.id
-      return id != JSONKey.spilledID ? object.memberPointer(id: id) : object.memberPointer(segment.pointee.key)
+      return object.memberPointerIfBuilt(segment)
     case .array(let array):
       guard let index = segment.pointee.index, index < array.count else { return nil }
       return array.withUnsafeBufferPointer { $0.baseAddress! + index }

@@ -1,3 +1,7 @@
+// Low-level code: values read in place through `LogicPath.locate`'s pointers when untraced.
+// Benchmark: `policyflow-bench cycle` (BENCHMARKS.md, 2026-12-06: "`missing` reads values in
+// place").
+
 /// `{"missing": [constant keys…]}` with every key's path split and interned once, at compile
 /// time. Rebuilding the paths on each evaluation (splitting the text and interning each
 /// segment under the global key lock) was the largest single cost of a processing cycle.

@@ -68,7 +68,8 @@ public struct StoredPolicy: Sendable, Hashable {
             + "'\(source)'; it was changed outside PolicyFlow.")
       }
       let data: JSON
-      do { data = try JSON(parsing: dataText) } catch {
+      // Deferred: the objects of the document no rule reads are checked, never built.
+      do { data = try JSON(parsingDeferred: dataText) } catch {
         throw StoreError(
           .damaged,
           "The stored document of policy \(code) version \(version) cannot be read (\(error)); the store was "
