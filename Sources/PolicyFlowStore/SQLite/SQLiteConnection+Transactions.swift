@@ -61,6 +61,6 @@ extension SQLiteConnection {
     guard isInTransaction else { return }
     // A failed rollback is dropped: the caller must see the error that caused it. SQLite then
     // rolls back when the connection closes.
-    try? execute("ROLLBACK TRANSACTION", [])
+    _ = try? execute("ROLLBACK TRANSACTION", [])
   }
 }
