@@ -17,16 +17,7 @@ enum AuditBench {
 
     let setupStart = Bench.nanoseconds()
     if !options.flag("--reuse") {
-      try WorkerBench.fill(path, count: count)
-      var configuration = WorkerConfiguration(owner: "bench")
-      configuration.batchSize = 1_000
-      configuration.drain = true
-      let worker = Worker(
-        store: try PolicyStore(path: path, durability: .normal), catalog: catalog, configuration: configuration)
-      try worker.run()
-      guard worker.totals.processed == count else {
-        throw BenchFailure("the worker processed \(worker.totals.processed) of \(count) policies")
-      }
+      try ReplayBench.fillAndProcess(path, count: count, catalog: catalog)
     }
     let setupSeconds = Bench.seconds(since: setupStart)
     Bench.progress("audit: store ready in \(Int(setupSeconds)) s; verifying")

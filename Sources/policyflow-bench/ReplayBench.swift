@@ -18,16 +18,7 @@ enum ReplayBench {
     let path = options.string("--db") ?? "\(directory)/bench.db"
 
     let setupStart = Bench.nanoseconds()
-    try WorkerBench.fill(path, count: count)
-    let processing = try PolicyStore(path: path, durability: .normal)
-    var configuration = WorkerConfiguration(owner: "bench")
-    configuration.batchSize = 1_000
-    configuration.drain = true
-    let worker = Worker(store: processing, catalog: catalog, configuration: configuration)
-    try worker.run()
-    guard worker.totals.processed == count else {
-      throw BenchFailure("the worker processed \(worker.totals.processed) of \(count) policies")
-    }
+    try fillAndProcess(path, count: count, catalog: catalog)
     let setupSeconds = Bench.seconds(since: setupStart)
     Bench.progress("replay: \(count) policies stored and processed in \(Int(setupSeconds)) s; replaying")
 
@@ -63,6 +54,22 @@ enum ReplayBench {
       "load_average": loadAverage(),
       "machine": Bench.machine(),
     ]
+  }
+
+  /// Fills the store at `path` with `count` generated policies (as `worker` does) and has the
+  /// library's `Worker` process them once in this process (`synchronous=NORMAL`: set-up, not
+  /// measured).
+  static func fillAndProcess(_ path: String, count: Int, catalog: Catalog) throws {
+    try WorkerBench.fill(path, count: count)
+    var configuration = WorkerConfiguration(owner: "bench")
+    configuration.batchSize = 1_000
+    configuration.drain = true
+    let worker = Worker(
+      store: try PolicyStore(path: path, durability: .normal), catalog: catalog, configuration: configuration)
+    try worker.run()
+    guard worker.totals.processed == count else {
+      throw BenchFailure("the worker processed \(worker.totals.processed) of \(count) policies")
+    }
   }
 
   /// The 1, 5 and 15 minute load averages when the replay ended: the machine is shared.

@@ -158,15 +158,7 @@ enum AuditChain {
   static func nextLink(previous: String, gid: String, seq: Int, at: String, entries: [Entry])
     -> (entries: String, link: String)
   {
-    var bytes = CanonicalBytes()
-    for field in [previous, gid] {
-      bytes.append(field)
-      bytes.append(newline)
-    }
-    bytes.append(Int64(seq))
-    bytes.append(newline)
-    bytes.append(at)
-    bytes.append(newline)
+    var bytes = linkHeader(previous: previous, gid: gid, seq: seq, at: at)
     let start = bytes.bytes.count
     bytes.append(entries: entries)
     return (String(decoding: bytes.bytes[start...], as: UTF8.self), AuditDigest.hex(bytes.bytes))
@@ -175,6 +167,14 @@ enum AuditChain {
   /// A link's hash: the SHA-256 (hex) of the previous link's hash, the gid, the sequence number and
   /// the time, each followed by a newline, then the entries.
   static func link(previous: String, gid: String, seq: Int, at: String, entries: String) -> String {
+    var bytes = linkHeader(previous: previous, gid: gid, seq: seq, at: at)
+    bytes.append(entries)
+    return AuditDigest.hex(bytes.bytes)
+  }
+
+  /// What a link hashes before its entries: the previous link, the gid, the number and the time,
+  /// each followed by a newline.
+  private static func linkHeader(previous: String, gid: String, seq: Int, at: String) -> CanonicalBytes {
     var bytes = CanonicalBytes()
     for field in [previous, gid] {
       bytes.append(field)
@@ -184,8 +184,7 @@ enum AuditChain {
     bytes.append(newline)
     bytes.append(at)
     bytes.append(newline)
-    bytes.append(entries)
-    return AuditDigest.hex(bytes.bytes)
+    return bytes
   }
 
   /// The Merkle root (hex) over chain heads, by gid in byte order: each leaf is the SHA-256 of

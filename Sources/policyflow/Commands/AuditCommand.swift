@@ -70,12 +70,16 @@ enum AuditCommand {
   static func runVerify(_ invocation: Invocation) throws -> Int32 {
     let store = try StoreOptions.open(invocation, create: false)
     let location = StoreOptions.path(invocation)
-    let bar = invocation.flag("--quiet") || invocation.flag("--json") ? nil : VerifyProgressBar()
+    let bar = invocation.flag("--quiet") || invocation.flag("--json") ? nil : PercentBar()
     let started = StoreTime.now()
     let report = try StoreCommand.run {
       try store.verifyAudit(
         codes: invocation.positionals, sinceSeal: invocation.value("--since-seal"), by: StoreOptions.actor(invocation),
-        connect: { try StoreOptions.open(location: location, create: false) }, progress: { bar?.show($0) })
+        connect: { try StoreOptions.open(location: location, create: false) },
+        progress: { progress in
+          bar?.show(
+            "Verifying \(progress.policies)/\(progress.total) policies", done: progress.policies, total: progress.total)
+        })
     }
     bar?.finish()
     if invocation.flag("--json") {
@@ -147,24 +151,4 @@ enum AuditCommand {
       "found": problem.found.map(JSON.string) ?? .null, "message": .string(problem.message),
     ]
   }
-}
-
-/// The verification's progress on stderr, drawn only when stderr is a terminal.
-final class VerifyProgressBar {
-  private var shown = -1
-
-  init?() {
-    guard isatty(2) == 1 else { return nil }
-  }
-
-  func show(_ progress: PolicyStore.AuditProgress) {
-    let percent = progress.total == 0 ? 100 : progress.policies * 100 / progress.total
-    guard percent != shown else { return }
-    shown = percent
-    let filled = percent * 30 / 100
-    let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: 30 - filled)
-    Terminal.write("\rVerifying \(progress.policies)/\(progress.total) policies [\(bar)] \(percent)%", to: 2)
-  }
-
-  func finish() { Terminal.write("\r\u{1B}[2K", to: 2) }
 }

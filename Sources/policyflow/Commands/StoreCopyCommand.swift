@@ -37,10 +37,12 @@ enum StoreCopyCommand {
     }
     let source = try StoreOptions.open(location: from, create: false)
     let target = try StoreOptions.open(location: to, create: true)
-    let bar = invocation.flag("--quiet") ? nil : CopyProgressBar()
+    let bar = invocation.flag("--quiet") ? nil : PercentBar()
     let started = StoreTime.now()
     let report = try StoreCommand.run {
-      try source.copy(to: target, by: StoreOptions.actor(invocation)) { bar?.show($0) }
+      try source.copy(to: target, by: StoreOptions.actor(invocation)) { progress in
+        bar?.show("Copying \(progress.table)", done: progress.allCopied, total: progress.allRows)
+      }
     }
     bar?.finish()
     let tenths = (StoreTime.now().milliseconds - started.milliseconds + 50) / 100
@@ -64,24 +66,4 @@ enum StoreCopyCommand {
     }
     return 0
   }
-}
-
-/// The copy's progress on stderr, drawn only when stderr is a terminal.
-final class CopyProgressBar {
-  private var shown = -1
-
-  init?() {
-    guard isatty(2) == 1 else { return nil }
-  }
-
-  func show(_ progress: PolicyStore.CopyProgress) {
-    let percent = progress.allRows == 0 ? 100 : progress.allCopied * 100 / progress.allRows
-    guard percent != shown else { return }
-    shown = percent
-    let filled = percent * 30 / 100
-    let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: 30 - filled)
-    Terminal.write("\rCopying \(progress.table) [\(bar)] \(percent)%", to: 2)
-  }
-
-  func finish() { Terminal.write("\r\u{1B}[2K", to: 2) }
 }
