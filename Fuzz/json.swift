@@ -1,7 +1,8 @@
 @testable import PolicyFlowCore
 
 /// Fuzz target `json`: the JSON parser, with and without source locations, and what the engine
-/// does with a parsed value (serialize it, parse that back, compare).
+/// does with a parsed value (serialize it, parse that back, compare); and the deferred parse the
+/// worker reads policies with, against the full one.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSON(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
   onSmallStack {
@@ -11,6 +12,17 @@ public func fuzzJSON(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let again = try? JSON(parsing: text) else { fatalError("serialized JSON does not parse: \(text)") }
     precondition(again.serialized() == text, "serializing twice differs")
     _ = try? JSONDocument(parsing: String(decoding: bytes, as: UTF8.self))
+  }
+  onSmallStack {
+    // The worker reads policies with the deferred parse: it must accept and refuse what the full
+    // parser does, and give the same value and text, read or unread.
+    let text = String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+    let full = try? JSON(parsing: text)
+    let deferred = try? JSON(parsingDeferred: text)
+    precondition((full == nil) == (deferred == nil), "the deferred parse disagrees on whether this is JSON")
+    guard let full, let deferred else { return }
+    precondition(deferred.serialized() == full.serialized(), "the deferred parse writes different text")
+    precondition(deferred == full, "the deferred parse reads a different value")
   }
   return 0
 }
