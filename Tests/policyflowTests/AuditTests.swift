@@ -900,23 +900,7 @@ import Testing
     let directory = try PolicyFlowBinary.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let db = directory.appendingPathComponent("old.sqlite").path
-    do {
-      let old = try PolicyStore(path: db, migrations: Array(StoreSchema.sqliteMigrations.prefix(3)))
-      try old.ensureAdministrator("alice")
-      let connection = try SQLiteConnection(path: db)
-      for number in 1...2 {
-        try connection.executeScript(
-          """
-          INSERT INTO policy (id, code, version, gid, status, source, is_current, last_changed_by, data_changed_at,
-            created_at, updated_at)
-          VALUES (\(number), 'OLD-\(number)', 1, 'gid-\(number)', 'Edit', 'integration', 1, 'alice',
-            '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-          INSERT INTO policy_data (policy_id, data)
-          VALUES (\(number), '{"code":"OLD-\(number)","lineOfBusiness":"health","brand":"b","source":"integration"}');
-          INSERT INTO status_history (policy_id, status, at, actor) VALUES (\(number), 'Edit', '2026-01-01T00:00:00Z', 'alice');
-          """)
-      }
-    }
+    try StoreFixture.writeSchemaThreeStore(at: db, status: "Edit", queued: false)
     let verified = try PolicyFlowBinary.run(["audit", "verify", "--json", "--db", db, "--as", "alice"])
     #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
     #expect(verified.stderr.contains("to schema version 14 ("), "the upgrade ran: \(verified.stderr)")

@@ -11,27 +11,8 @@ import Testing
     let directory = try PolicyFlowBinary.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let db = directory.appendingPathComponent("old.sqlite").path
-    do {
-      // A store as schema version 3 left it, with two policies queued.
-      let old = try PolicyStore(path: db, migrations: Array(StoreSchema.sqliteMigrations.prefix(3)))
-      try old.ensureAdministrator("alice")
-      // Written as that release wrote them: today's code writes columns it did not have.
-      let connection = try SQLiteConnection(path: db)
-      for number in 1...2 {
-        try connection.executeScript(
-          """
-          INSERT INTO policy (id, code, version, gid, status, source, is_current, last_changed_by, data_changed_at,
-            created_at, updated_at)
-          VALUES (\(number), 'OLD-\(number)', 1, 'gid-\(number)', 'In Process', 'integration', 1, 'alice',
-            '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-          INSERT INTO policy_data (policy_id, data)
-          VALUES (\(number), '{"code":"OLD-\(number)","lineOfBusiness":"health","brand":"b","source":"integration"}');
-          INSERT INTO status_history (policy_id, status, at, actor) VALUES (\(number), 'In Process', '2026-01-01T00:00:00Z', 'alice');
-          INSERT INTO activity (policy_id, state, attempts, available_ms, enqueued_at, enqueued_by)
-          VALUES (\(number), 'queued', 0, 0, '2026-01-01T00:00:00Z', 'alice');
-          """)
-      }
-    }
+    // A store as schema version 3 left it, with two policies queued.
+    try StoreFixture.writeSchemaThreeStore(at: db, status: "In Process", queued: true)
 
     let first = try PolicyFlowBinary.run(["queue", "--db", db, "--as", "alice"])
     #expect(first.exitCode == 0, "\(first.stderr)")

@@ -103,27 +103,6 @@ public struct SHA256: Sendable {
 
   private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-  /// The bytes of lowercase or uppercase hex digits, or nil when `text` is not hex of whole bytes.
-  public static func bytes(hex text: String) -> [UInt8]? {
-    let utf8 = Array(text.utf8)
-    guard utf8.count.isMultiple(of: 2) else { return nil }
-    func value(_ digit: UInt8) -> UInt8? {
-      switch digit {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-      default: nil
-      }
-    }
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(utf8.count / 2)
-    for index in stride(from: 0, to: utf8.count, by: 2) {
-      guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
-      bytes.append(high << 4 | low)
-    }
-    return bytes
-  }
-
   /// Compresses the 64 bytes at `block` into the state.
   private mutating func compress(_ block: UnsafeRawPointer) {
     withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in

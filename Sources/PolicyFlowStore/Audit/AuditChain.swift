@@ -115,9 +115,6 @@ enum AuditChain {
     /// The row's hash; nil when the link removed the row.
     var hash: String?
 
-    /// `TABLE KEY HASH` or `TABLE KEY removed`.
-    var line: String { "\(AuditChain.tables[table].name) \(key) \(hash ?? "removed")" }
-
     /// Reads a line of a link's entries; nil when it is not one.
     init?(line: Substring) {
       let bytes = line.utf8

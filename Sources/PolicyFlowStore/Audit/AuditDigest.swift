@@ -20,7 +20,6 @@ enum AuditDigest {
 
   /// libcrypto's one-shot `SHA256(data, length, digest)`, when the library could be opened.
   private static let libcrypto: OneShot? = {
-    if Environment.value("POLICYFLOW_NO_LIBCRYPTO") != nil { return nil }
     for name in ["libcrypto.so.3", "libcrypto.so"] {
       guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL), let symbol = dlsym(handle, "SHA256") else { continue }
       return unsafeBitCast(symbol, to: OneShot.self)
@@ -61,9 +60,4 @@ enum AuditDigest {
       return SHA256.hex(UnsafeRawBufferPointer(digest))
     }
   }
-}
-
-/// Where the environment is read, so the one switch above reads plainly.
-private enum Environment {
-  static func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 }

@@ -19,16 +19,16 @@ extension PolicyStore {
     returningIDsBy key: String? = nil
   ) throws -> [DatabaseValue: Int64] {
     var ids: [DatabaseValue: Int64] = [:]
-    let audited = AuditChain.tableIndex(table)
-    if let audited, AuditChain.tables[audited].key != "id", let position = columns.firstIndex(of: "policy_id") {
+    let audited = AuditChain.tableIndex(table).map { AuditChain.tables[$0] }
+    if let audited, audited.key != "id", let position = columns.firstIndex(of: "policy_id") {
       // Keyed by its policy version: the keys are in the rows.
       wrote(table, keys: rows.compactMap { if case .integer(let key) = $0[position] { key } else { nil } })
     }
-    let returning = key.map { ["id", $0] } ?? (audited != nil && AuditChain.tables[audited!].key == "id" ? ["id"] : [])
+    let returning = key.map { ["id", $0] } ?? (audited?.key == "id" ? ["id"] : [])
     try db.insertRows(rows, into: table, columns: columns, onConflict: onConflict, returning: returning) { row in
       let id = try row.int64(at: 0)
       if key != nil { ids[row.value(at: 1)] = id }
-      if audited != nil { wrote(table, keys: [id]) }
+      if audited?.key == "id" { wrote(table, keys: [id]) }
     }
     return ids
   }

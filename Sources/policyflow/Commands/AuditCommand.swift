@@ -1,12 +1,6 @@
 import PolicyFlowCore
 import PolicyFlowStore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// `policyflow audit seal|verify|export`: proving that no decision was changed after the fact.
 enum AuditCommand {
   static let command = Command(

@@ -1,12 +1,6 @@
 import PolicyFlowCore
 import PolicyFlowStore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// `policyflow store copy`: move a whole store between an SQLite file and a PostgreSQL database.
 enum StoreCopyCommand {
   static let command = Command(
