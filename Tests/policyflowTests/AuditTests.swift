@@ -558,14 +558,41 @@ import Testing
     let head = try #require(try store.links(gid).last)
     let entries = "cycle \(cycle) \(try rowHash(row))\n"
     let link = SHA256.hexDigest("\(head.link)\n\(gid)\n\(head.seq + 1)\n\(head.at)\n\(entries)")
+    // Appended to the policy's chain, which is kept under its first row.
     try store.tamper(
-      "INSERT INTO audit_link (gid, seq, at, entries, link) VALUES ('\(gid)', \(head.seq + 1), '\(head.at)', "
+      "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES ("
+        + "(SELECT min(id) FROM policy WHERE gid = '\(gid)'), '\(gid)', \(head.seq + 1), '\(head.at)', "
         + "'\(entries)', '\(link)')")
     #expect(try store.query("SELECT status FROM cycle WHERE id = \(cycle)") { try $0.string(at: 0) } == ["Pended"])
+    #expect(try store.links(gid).count == head.seq + 1, "the forged link is on the chain")
 
     let sealed = try store.verify(["--since-seal", digest])
     #expect(sealed.exitCode == 1, "\(sealed.stdout)")
     #expect(sealed.stdout.contains("cycle row \(cycle)"), "\(sealed.stdout)")
+  }
+
+  /// A link kept under no policy's first row is on no chain: it cannot vouch for anything, and a
+  /// whole-store verification names it.
+  @Test(arguments: TestStore.all) func aLinkOnNoPolicysChainIsNamed(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let gid = try store.gid(Self.canceled)
+    let head = try #require(try store.links(gid).last)
+    // One under no row at all, one under the other policy's first row.
+    let first = try store.query("SELECT min(id) FROM policy WHERE gid = '\(try store.gid(Self.resolved))'") {
+      try $0.int(at: 0)
+    }
+    try store.tamper(
+      "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES (NULL, '\(gid)', 99, '\(head.at)', '', "
+        + "'\(head.link)'), (\(first[0]), '\(gid)', 98, '\(head.at)', '', '\(head.link)')")
+    let (found, exitCode) = try problems(store)
+    #expect(exitCode == 1)
+    let stray = found.filter { $0[path: "table"] == "audit_link" }
+    #expect(Set(stray.compactMap { $0[path: "link"] }) == [98, 99], "\(found)")
+    #expect(stray.allSatisfy { $0[path: "kind"] == "inserted" && $0[path: "gid"] == .string(gid) }, "\(stray)")
+    // The one under the other policy's first row is read as that policy's link 98, and breaks it.
+    let other = found.filter { $0[path: "code"] == .string(Self.resolved) }
+    #expect(other.map { $0[path: "kind"] } == ["missing-link", "broken-link"], "\(found)")
+    #expect(found.count == 4, "the canceled policy's own chain still verifies: \(found)")
   }
 
   /// The row hash of an exported row, by the README's rules (what the Python below does).
@@ -929,15 +956,16 @@ import Testing
   }
 
   /// The same on either store, with history the engine wrote: the store taken back to schema 13
-  /// (no chain tables) is chained again when it is next opened, each policy with one link.
+  /// (no chain tables) is chained again when it is next opened (schema 15), each policy with one
+  /// link.
   @Test(arguments: TestStore.all) func aStoreBackAtSchema13IsChainedWhenOpened(_ kind: TestStore) throws {
     let store = try twoPolicies(kind)
     let rows = try historyRows(store)
     try store.tamper(
-      "DROP TABLE audit_link; DROP TABLE audit_seal; DELETE FROM schema_migrations WHERE version = 14;")
+      "DROP TABLE audit_link; DROP TABLE audit_seal; DELETE FROM schema_migrations WHERE version >= 14;")
     let opened = try store.verify()
     #expect(opened.exitCode == 0, "\(opened.stdout)\(opened.stderr)")
-    #expect(opened.stderr.contains("to schema version 14 ("), "\(opened.stderr)")
+    #expect(opened.stderr.contains("to schema version 15 ("), "\(opened.stderr)")
     let (report, _) = try store.verifyReport()
     #expect(report[path: "links"] == 2, "one link per policy")
     #expect(report[path: "rows"] == .int(rows))
@@ -954,6 +982,32 @@ import Testing
     try store.tamper("UPDATE status_history SET at = '2020-01-01T00:00:00.000Z' WHERE id = \(submit)")
     let output = try expectBroken(store, Self.canceled)
     #expect(output.contains("status_history row \(submit) differs from what link 1 recorded"), "\(output)")
+  }
+
+  /// A store chained by schema 14 (links found by gid) keeps every link when schema 15 moves
+  /// them under each policy's first row: nothing is chained twice, and a change is still named.
+  @Test(arguments: TestStore.all) func aStoreChainedBySchema14KeepsItsLinksThroughTheUpgrade(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let gid = try store.gid(Self.canceled)
+    let before = try store.links(gid)
+    let count = try store.count("SELECT count(*) FROM audit_link")
+    let schema14 =
+      "CREATE TABLE audit_link (id \(kind == .sqlite ? "INTEGER PRIMARY KEY" : "bigint PRIMARY KEY"), "
+      + "gid text NOT NULL, seq bigint NOT NULL, at text NOT NULL, entries text NOT NULL, link text NOT NULL, "
+      + "UNIQUE (gid, seq));"
+    try store.tamper(
+      "CREATE TABLE links_then AS SELECT id, gid, seq, at, entries, link FROM audit_link; DROP TABLE audit_link; "
+        + schema14 + "INSERT INTO audit_link SELECT * FROM links_then; DROP TABLE links_then; "
+        + "DELETE FROM schema_migrations WHERE version = 15;")
+    let opened = try store.verify()
+    #expect(opened.exitCode == 0, "\(opened.stdout)\(opened.stderr)")
+    #expect(opened.stderr.contains("to schema version 15 ("), "\(opened.stderr)")
+    #expect(try store.count("SELECT count(*) FROM audit_link") == count, "no policy is chained again")
+    #expect(try store.links(gid).map(\.link) == before.map(\.link))
+    let submit = try store.statusRow(Self.canceled, event: "submit")
+    try store.tamper("UPDATE status_history SET actor = 'someone else' WHERE id = \(submit)")
+    let output = try expectBroken(store, Self.canceled)
+    #expect(output.contains("status_history row \(submit) differs from what link"), "\(output)")
   }
 
   // MARK: - Progress

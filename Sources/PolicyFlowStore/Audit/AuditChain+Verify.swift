@@ -127,8 +127,10 @@ extension AuditChain {
   )] {
     try db.query(
       """
-      SELECT a.gid, a.seq, a.link FROM audit_link a
-      JOIN (SELECT gid, max(seq) AS seq FROM audit_link WHERE id <= ? GROUP BY gid) h ON h.gid = a.gid AND h.seq = a.seq
+      SELECT p.gid, a.seq, a.link FROM audit_link a
+      JOIN (SELECT chain, max(seq) AS seq FROM audit_link WHERE id <= ? GROUP BY chain) h
+        ON h.chain = a.chain AND h.seq = a.seq
+      JOIN policy p ON p.id = a.chain
       """, [.integer(lastLink)]
     ) { (try $0.string(at: 0), try $0.int(at: 1), try $0.string(at: 2)) }
   }

@@ -3,10 +3,13 @@ import PolicyFlowCore
 extension AuditChain {
   /// The history rows one write transaction wrote or removed, by table (positions in ``tables``).
   struct Writes {
+    /// Rows read back when the transaction ends, by table.
     var written: [Set<Int64>] = Array(repeating: [], count: AuditChain.tables.count)
+    /// Rows hashed from the values the transaction inserted, by table: their gid and hash.
+    var inserted: [[Int64: (gid: String, hash: String)]] = Array(repeating: [:], count: AuditChain.tables.count)
     var removed: [String: [Entry]] = [:]
 
-    var isEmpty: Bool { removed.isEmpty && written.allSatisfy(\.isEmpty) }
+    var isEmpty: Bool { removed.isEmpty && written.allSatisfy(\.isEmpty) && inserted.allSatisfy(\.isEmpty) }
   }
 }
 
@@ -34,6 +37,13 @@ extension PolicyStore {
   func wrote(_ table: String, keys: some Sequence<Int64>) {
     guard let index = AuditChain.tableIndex(table) else { preconditionFailure("\(table) is not a history table") }
     auditWrites.written[index].formUnion(keys)
+  }
+
+  /// Notes that the current transaction inserted the row `key` of the history table `table` (of the
+  /// policy `gid`) with the hash `hash`, computed from the values it inserted: the row need not be
+  /// read back. A row also noted by ``wrote(_:keys:)`` (changed after it was inserted) is read back.
+  func inserted(_ table: Int, key: Int64, gid: String, hash: String) {
+    auditWrites.inserted[table][key] = (gid, hash)
   }
 
   /// Notes that the current transaction removes rows of `table` (of the policy `gid`) on purpose:
@@ -67,21 +77,34 @@ extension AuditChain {
     }
   }
 
-  /// The last link of each chain of `gids` that has one: its sequence number and hash.
-  static func heads(_ db: any DatabaseConnection, gids: [String]) throws -> [String: (seq: Int, link: String)] {
-    var heads: [String: (seq: Int, link: String)] = [:]
+  /// The chain of each of `gids`, for a link appended to it: its key (the id of the policy's first
+  /// row) and its last link's number and hash (0 and ``genesis`` for a chain with none yet).
+  static func heads(_ db: any DatabaseConnection, gids: [String]) throws -> [String: Head] {
+    var heads: [String: Head] = [:]
     guard !gids.isEmpty else { return heads }
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
     try db.forEachRow(
       """
-      SELECT a.gid, a.seq, a.link FROM audit_link a
-      JOIN (SELECT gid, max(seq) AS seq FROM audit_link WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))
-        GROUP BY gid) h ON h.gid = a.gid AND h.seq = a.seq
+      SELECT f.gid, f.chain, a.seq, a.link
+      FROM (SELECT gid, min(id) AS chain FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))
+        GROUP BY gid) f
+      LEFT JOIN audit_link a ON a.chain = f.chain
+        AND a.seq = (SELECT max(m.seq) FROM audit_link m WHERE m.chain = f.chain)
       """, [list]
     ) { row in
-      heads[try row.string(at: 0)] = (try row.int(at: 1), try row.string(at: 2))
+      heads[try row.string(at: 0)] = Head(
+        chain: try row.int64(at: 1), seq: row.isNull(at: 2) ? 0 : try row.int(at: 2),
+        link: row.isNull(at: 3) ? genesis : try row.string(at: 3))
     }
     return heads
+  }
+
+  /// Where the next link of a chain goes.
+  struct Head {
+    /// The id of the policy's first row, which the chain's links are kept under.
+    var chain: Int64
+    var seq: Int
+    var link: String
   }
 
   /// Appends one link per policy to the chains: the rows `writes` names as they are now (a row
@@ -89,6 +112,11 @@ extension AuditChain {
   static func append(_ db: any DatabaseConnection, _ writes: Writes, at time: StoreTime) throws {
     guard !writes.isEmpty else { return }
     var entries = writes.removed
+    for (table, rows) in writes.inserted.enumerated() {
+      for (key, row) in rows where !writes.written[table].contains(key) {
+        entries[row.gid, default: []].append(Entry(table: table, key: key, hash: row.hash))
+      }
+    }
     entries.reserveCapacity(writes.written.map(\.count).max() ?? 0)
     for (table, keys) in writes.written.enumerated() where !keys.isEmpty {
       let spec = tables[table]
@@ -126,11 +154,16 @@ extension AuditChain {
     var rows: [[DatabaseValue]] = []
     rows.reserveCapacity(gids.count)
     for (gid, listed) in entries {
-      let head = heads[gid] ?? (0, genesis)
+      guard let head = heads[gid] else {
+        throw StoreError(.damaged, "History was written for the policy with gid \(gid), which has no row.")
+      }
       let next = nextLink(previous: head.link, gid: gid, seq: head.seq + 1, at: at, entries: listed)
-      rows.append([.text(gid), .integer(Int64(head.seq + 1)), .text(at), .text(next.entries), .text(next.link)])
+      rows.append([
+        .integer(head.chain), .text(gid), .integer(Int64(head.seq + 1)), .text(at), .text(next.entries),
+        .text(next.link),
+      ])
     }
-    try db.insertRows(rows, into: "audit_link", columns: ["gid", "seq", "at", "entries", "link"])
+    try db.insertRows(rows, into: "audit_link", columns: ["chain", "gid", "seq", "at", "entries", "link"])
   }
 
   /// The advisory lock (PostgreSQL) a seal holds exclusively and link appenders share.
@@ -151,10 +184,15 @@ extension AuditChain {
     return rows
   }
 
-  /// Chains history written before the chain existed (schema 14): each policy gets a first link
-  /// listing every history row it has.
+  /// Chains history written before the chain existed (schema 15; 14 had the chain by gid): each
+  /// policy without a chain gets a first link listing every history row it has.
   static func chainExistingHistory(_ db: any DatabaseConnection) throws {
-    let gids = try db.query("SELECT DISTINCT gid FROM policy ORDER BY gid") { try $0.string(at: 0) }
+    let gids = try db.query(
+      """
+      SELECT f.gid FROM (SELECT gid, min(id) AS chain FROM policy GROUP BY gid) f
+      WHERE NOT EXISTS (SELECT 1 FROM audit_link a WHERE a.chain = f.chain) ORDER BY f.gid
+      """
+    ) { try $0.string(at: 0) }
     let at = StoreTime.now().iso8601
     var start = 0
     while start < gids.count {
@@ -162,6 +200,96 @@ extension AuditChain {
       start += part.count
       let rows = try rawRows(db, gids: part)
       try appendLinks(db, rows.mapValues { $0.map(\.entry) }, at: at)
+    }
+  }
+}
+
+extension AuditChain {
+  /// The gid and number of a policy version, for history rows that do not hold them.
+  struct Owner: Sendable {
+    var gid: String
+    var version: Int
+  }
+
+  /// How the rows one insert writes into a history table get their hashes, without reading them
+  /// back when the transaction ends: a commit of a batch writes thousands.
+  enum Inserting {
+    /// The insert returns the covered columns (all the table's own) with each row's id: each row
+    /// is hashed from what the database stored.
+    case returned(table: Int, columns: [String], gid: Int)
+    /// Hashed from the values inserted, by policy row: the insert returns each row's `policy_id`
+    /// with its id (one row per policy version).
+    case byPolicyRow([Int64: (gid: String, hash: String)])
+    /// Keyed by policy version (the key is in the rows): hashed from the values inserted.
+    case keyedByPolicy([Int64: (gid: String, hash: String)])
+    /// Read back when the transaction ends: the rows' keys when the rows hold them (else the ids
+    /// the insert returns).
+    case readBack([Int64])
+
+    init(_ table: Int, columns: [String], rows: [[DatabaseValue]], policies: [Int64: Owner]) {
+      let spec = AuditChain.tables[table]
+      let own = spec.columns.map { $0.hasPrefix("t.") ? String($0.dropFirst(2)) : nil }
+      if spec.key == "id", spec.digested.isEmpty, own.allSatisfy({ $0 != nil }),
+        let gid = spec.columns.firstIndex(of: "t.gid")
+      {
+        self = .returned(table: table, columns: own.compactMap { $0 }, gid: gid)
+        return
+      }
+      let policyColumn = columns.firstIndex(of: "policy_id")
+      let policyIDs = rows.compactMap { row -> Int64? in
+        guard let policyColumn, case .integer(let id) = row[policyColumn] else { return nil }
+        return id
+      }
+      let positions = own.map { name in name.flatMap { columns.firstIndex(of: $0) } }
+      let computable =
+        policyIDs.count == rows.count && Set(policyIDs).count == rows.count
+        && policyIDs.allSatisfy { policies[$0] != nil }
+        && spec.columns.indices.allSatisfy {
+          positions[$0] != nil || ["p.gid", "p.version"].contains(spec.columns[$0])
+        }
+      guard computable else {
+        self = .readBack(spec.key == "policy_id" ? policyIDs : [])
+        return
+      }
+      var hashes: [Int64: (gid: String, hash: String)] = [:]
+      for (row, policyID) in zip(rows, policyIDs) {
+        guard let owner = policies[policyID] else { continue }
+        let values = spec.columns.indices.map { index -> DatabaseValue in
+          switch spec.columns[index] {
+          case "p.gid": .text(owner.gid)
+          case "p.version": .integer(Int64(owner.version))
+          default: positions[index].map { row[$0] } ?? .null
+          }
+        }
+        hashes[policyID] = (owner.gid, AuditChain.rowHash(spec, values))
+      }
+      self = spec.key == "policy_id" ? .keyedByPolicy(hashes) : .byPolicyRow(hashes)
+    }
+
+    /// The columns the insert returns for the chain, after the ones it returns anyway.
+    var returning: [String] {
+      switch self {
+      case .returned(_, let columns, _): columns
+      case .byPolicyRow: ["policy_id"]
+      case .keyedByPolicy, .readBack: []
+      }
+    }
+
+    /// The gid and hash of an inserted row whose chain columns start at `offset`; nil when the
+    /// row is read back.
+    func hash(_ row: any DatabaseRow, from offset: Int) throws -> (gid: String, hash: String)? {
+      switch self {
+      case .returned(let table, let columns, let gid):
+        let spec = AuditChain.tables[table]
+        return (
+          try row.string(at: offset + gid),
+          AuditChain.rowHash(spec, (0..<columns.count).lazy.map { row.value(at: offset + $0) })
+        )
+      case .byPolicyRow(let hashes):
+        return hashes[try row.int64(at: offset)]
+      case .keyedByPolicy, .readBack:
+        return nil
+      }
     }
   }
 }

@@ -35,6 +35,7 @@ extension PolicyStore {
     report.rows = tally.rows
     if codes.isEmpty {
       report.problems += try orphanRows()
+      report.problems += try strayLinks()
       let catalogs = try catalogProblems()
       report.catalogs = catalogs.count
       report.problems += catalogs.problems
@@ -163,15 +164,20 @@ extension PolicyStore {
         return gid
       }
     }
-    return try db.query("SELECT gid FROM policy UNION SELECT gid FROM audit_link") { try $0.string(at: 0) }
+    return try db.query("SELECT DISTINCT gid FROM policy") { try $0.string(at: 0) }
       .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
   }
 
   func storedLinks(of gids: [String]) throws -> [String: [AuditChain.StoredLink]] {
     var links: [String: [AuditChain.StoredLink]] = [:]
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
+    // A chain is kept under its policy's first row (schema 15); the link's own gid is hashed.
     try db.forEachRow(
-      "SELECT gid, id, seq, at, entries, link FROM audit_link WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))",
+      """
+      SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link FROM audit_link a
+      JOIN (SELECT gid, min(id) AS chain FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))
+        GROUP BY gid) f ON a.chain = f.chain
+      """,
       [list]
     ) { row in
       links[try row.string(at: 0), default: []].append(
@@ -195,6 +201,25 @@ extension PolicyStore {
       versions[gid, default: AuditChain.Versions(code: "")].statuses[try row.int(at: 2)] = try row.string(at: 3)
     }
     return versions
+  }
+
+  /// Links on no policy's chain: kept under no policy's first row, or under the first row of a
+  /// policy with another gid (a chain removed with its policy leaves none).
+  private func strayLinks() throws -> [AuditProblem] {
+    try db.query(
+      """
+      SELECT a.id, a.gid, a.seq FROM audit_link a LEFT JOIN policy p ON p.id = a.chain
+      WHERE p.id IS NULL OR p.gid <> a.gid OR EXISTS (SELECT 1 FROM policy e WHERE e.gid = p.gid AND e.id < p.id)
+      ORDER BY a.id
+      """
+    ) { row in
+      let (id, gid, seq) = (try row.int64(at: 0), try row.string(at: 1), try row.int(at: 2))
+      return AuditProblem(
+        gid: gid, kind: .inserted, table: "audit_link", key: id, seq: seq,
+        message:
+          "audit_link row \(id) (link \(seq) of gid \(gid)) is on no policy's chain: it was written behind the engine's back"
+      )
+    }
   }
 
   /// History rows whose policy version does not exist: the chain cannot place them.

@@ -38,17 +38,15 @@ extension PolicyStore {
     _ result: CalculationResult, for owner: ResultOwner, at time: StoreTime, reverses: Int64? = nil,
     inForce: Bool = false
   ) throws {
-    let id = try db.insert(
-      """
-      INSERT INTO calculation (policy_id, gid, version, kind, currency, total, at, reverses, in_force, lines)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """,
+    try insertRows(
       [
-        .integer(owner.policyID), .text(owner.gid), .integer(Int64(owner.version)), .text(result.kind.rawValue),
-        .text(result.currency), .integer(Int64(result.total)), .text(time.iso8601), DatabaseValue(reverses),
-        .integer(inForce ? 1 : 0), .text(result.json.serialized()),
-      ])
-    wrote("calculation", keys: [id])
+        [
+          .integer(owner.policyID), .text(owner.gid), .integer(Int64(owner.version)), .text(result.kind.rawValue),
+          .text(result.currency), .integer(Int64(result.total)), .text(time.iso8601), DatabaseValue(reverses),
+          .integer(inForce ? 1 : 0), .text(result.json.serialized()),
+        ]
+      ], into: "calculation",
+      columns: ["policy_id", "gid", "version", "kind", "currency", "total", "at", "reverses", "in_force", "lines"])
   }
 
   private static let calculationColumns = "id, lines, version, at, in_force, reverses"

@@ -154,6 +154,11 @@ extension PolicyStore {
   /// for the batch, not a few per policy.
   private func apply(_ batch: [(ProcessedActivity, SerializedOutcome)], worker: String, at now: StoreTime) throws {
     guard !batch.isEmpty else { return }
+    let versions = Dictionary(
+      batch.map { result, _ in
+        let stored = result.claimed.policy
+        return (stored.id, AuditChain.Owner(gid: stored.policy.gid, version: stored.policy.version))
+      }, uniquingKeysWith: { first, _ in first })
     let cycleIDs = try insertRows(
       batch.map { result, text -> [DatabaseValue] in
         let (stored, outcome) = (result.claimed.policy, result.outcome)
@@ -163,7 +168,7 @@ extension PolicyStore {
           .text(text.outcome),
         ]
       }, into: "cycle", columns: ["policy_id", "version", "catalog_hash", "at", "status", "flow", "worker", "outcome"],
-      returningIDsBy: "policy_id")
+      returningIDsBy: "policy_id", policies: versions)
     let outcomes = batch.map { result, _ -> PendingOutcome in
       let stored = result.claimed.policy
       let transition: LifecycleOutcome
@@ -201,6 +206,6 @@ extension PolicyStore {
     try insertRows(
       batch.compactMap { result, text in text.changedData.map { [.integer(result.claimed.policy.id), .text($0)] } },
       into: "policy_data", columns: ["policy_id", "data"],
-      onConflict: "ON CONFLICT (policy_id) DO UPDATE SET data = excluded.data")
+      onConflict: "ON CONFLICT (policy_id) DO UPDATE SET data = excluded.data", policies: versions)
   }
 }

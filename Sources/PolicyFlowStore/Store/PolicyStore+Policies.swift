@@ -184,7 +184,9 @@ extension PolicyStore {
       created[index].id = id
     }
     try insertRows(
-      zip(created, texts).map { [.integer($0.id), .text($1)] }, into: "policy_data", columns: ["policy_id", "data"])
+      zip(created, texts).map { [.integer($0.id), .text($1)] }, into: "policy_data", columns: ["policy_id", "data"],
+      policies: Dictionary(
+        created.map { ($0.id, AuditChain.Owner(gid: $0.gid, version: 1)) }, uniquingKeysWith: { first, _ in first }))
     try carryOut(
       zip(outcomes, created).map {
         PendingOutcome(transition: $0, version: VersionRow(id: $1.id, gid: $1.gid, version: 1))
@@ -251,13 +253,17 @@ extension PolicyStore {
   func recordStatus(
     policyID: Int64, gid: String, version: Int, _ row: StatusHistoryRow, actor: String, at time: StoreTime
   ) throws -> Int64 {
-    let id = try db.insert(
-      "INSERT INTO status_history (policy_id, gid, version, event, status, at, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    let ids = try insertRows(
       [
-        .integer(policyID), .text(gid), .integer(Int64(version)), .text(row.event), .text(row.status.rawValue),
-        .text(time.iso8601), .text(actor), DatabaseValue(row.note),
-      ])
-    wrote("status_history", keys: [id])
+        [
+          .integer(policyID), .text(gid), .integer(Int64(version)), .text(row.event), .text(row.status.rawValue),
+          .text(time.iso8601), .text(actor), DatabaseValue(row.note),
+        ]
+      ], into: "status_history", columns: ["policy_id", "gid", "version", "event", "status", "at", "actor", "note"],
+      returningIDsBy: "policy_id")
+    guard let id = ids[.integer(policyID)] else {
+      throw StoreError(.damaged, "A status-history row of policy row \(policyID) was not written back.")
+    }
     return id
   }
 

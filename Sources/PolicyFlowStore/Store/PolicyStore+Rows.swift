@@ -7,29 +7,50 @@ extension PolicyStore {
   static func rowsPerInsert(_ columns: Int) -> Int { max(1, min(100, 800 / max(columns, 1))) }
 
   /// Inserts `rows` like ``DatabaseConnection/insertRows(_:into:columns:onConflict:returning:_:)``;
-  /// rows of a history table are chained when the transaction ends (``wrote(_:keys:)``).
-  /// `returningIDsBy` names a column to read back from each inserted row (with `id`), e.g.
-  /// `policy_id`: the ids are returned by that column's value, since neither engine promises the
-  /// order of `RETURNING` rows.
+  /// rows of a history table are chained when the transaction ends, hashed from the values
+  /// inserted where those give every column the chain covers (``AuditChain/Inserting``), else read
+  /// back (``wrote(_:keys:)``). `returningIDsBy` names a column to read back from each inserted
+  /// row (with `id`), e.g. `policy_id`: the ids are returned by that column's value, since neither
+  /// engine promises the order of `RETURNING` rows.
   ///
-  /// `onConflict` follows the VALUES (`ON CONFLICT (key) DO UPDATE SET …`), for upserts.
+  /// `onConflict` follows the VALUES (`ON CONFLICT (key) DO UPDATE SET …`), for upserts; an
+  /// upsert of a history table sets what it covers to the values inserted. `policies` gives the
+  /// gid and version of each row's policy version (by `policy_id`), for the history tables whose
+  /// rows do not hold them.
   @discardableResult
   func insertRows(
     _ rows: [[DatabaseValue]], into table: String, columns: [String], onConflict: String = "",
-    returningIDsBy key: String? = nil
+    returningIDsBy key: String? = nil, policies: [Int64: AuditChain.Owner] = [:]
   ) throws -> [DatabaseValue: Int64] {
     var ids: [DatabaseValue: Int64] = [:]
-    let audited = AuditChain.tableIndex(table).map { AuditChain.tables[$0] }
-    if let audited, audited.key != "id", let position = columns.firstIndex(of: "policy_id") {
-      // Keyed by its policy version: the keys are in the rows.
-      wrote(table, keys: rows.compactMap { if case .integer(let key) = $0[position] { key } else { nil } })
+    guard let audited = AuditChain.tableIndex(table) else {
+      try db.insertRows(
+        rows, into: table, columns: columns, onConflict: onConflict, returning: key.map { ["id", $0] } ?? []
+      ) { row in ids[row.value(at: 1)] = try row.int64(at: 0) }
+      return ids
     }
-    let returning = key.map { ["id", $0] } ?? (audited?.key == "id" ? ["id"] : [])
-    try db.insertRows(rows, into: table, columns: columns, onConflict: onConflict, returning: returning) { row in
+    precondition(!onConflict.contains("DO NOTHING"), "an insert into \(table) that may keep the row it meets")
+    let chaining = AuditChain.Inserting(audited, columns: columns, rows: rows, policies: policies)
+    let returning = key.map { ["id", $0] } ?? ["id"]
+    if case .keyedByPolicy(let hashes) = chaining {
+      for (policyID, row) in hashes { inserted(audited, key: policyID, gid: row.gid, hash: row.hash) }
+      try db.insertRows(
+        rows, into: table, columns: columns, onConflict: onConflict, returning: key != nil ? returning : []
+      ) { row in ids[row.value(at: 1)] = try row.int64(at: 0) }
+      return ids
+    }
+    try db.insertRows(
+      rows, into: table, columns: columns, onConflict: onConflict, returning: returning + chaining.returning
+    ) { row in
       let id = try row.int64(at: 0)
       if key != nil { ids[row.value(at: 1)] = id }
-      if audited?.key == "id" { wrote(table, keys: [id]) }
+      if let hashed = try chaining.hash(row, from: returning.count) {
+        inserted(audited, key: id, gid: hashed.gid, hash: hashed.hash)
+      } else if AuditChain.tables[audited].key == "id" {
+        wrote(table, keys: [id])
+      }
     }
+    if case .readBack(let policyIDs) = chaining { wrote(table, keys: policyIDs) }
     return ids
   }
 

@@ -16,8 +16,9 @@ enum StoreSchema {
     Migration(version: 11, name: version11Name, sql: postgresVersion11),
     Migration(version: 12, name: version12Name, sql: postgresVersion12),
     Migration(version: 13, name: version13Name, sql: postgresVersion13),
-    Migration(version: 14, name: version14Name) { connection in
-      try connection.executeScript(postgresVersion14)
+    Migration(version: 14, name: version14Name, sql: postgresVersion14),
+    Migration(version: 15, name: version15Name) { connection in
+      try connection.executeScript(postgresVersion15)
       try AuditChain.chainExistingHistory(connection)
     },
   ]
@@ -42,8 +43,9 @@ enum StoreSchema {
     Migration(version: 11, name: version11Name, sql: sqliteVersion11),
     Migration(version: 12, name: version12Name, sql: sqliteVersion12),
     Migration(version: 13, name: version13Name, sql: sqliteVersion13),
-    Migration(version: 14, name: version14Name) { connection in
-      try connection.executeScript(sqliteVersion14)
+    Migration(version: 14, name: version14Name, sql: sqliteVersion14),
+    Migration(version: 15, name: version15Name) { connection in
+      try connection.executeScript(sqliteVersion15)
       try AuditChain.chainExistingHistory(connection)
     },
   ]

@@ -228,7 +228,8 @@ struct ClaimTests {
           CREATE INDEX activity_leased ON activity (lease_expires_ms) WHERE state = 'leased';
           CREATE INDEX pend_history_resolved ON pend_history (gid, reason, policy_id, resolved_at)
             WHERE resolved_at IS NOT NULL;
-          CREATE TABLE audit_link (id INTEGER PRIMARY KEY, gid TEXT, seq INTEGER, at TEXT, entries TEXT, link TEXT);
+          CREATE TABLE audit_link (
+            id INTEGER PRIMARY KEY, gid TEXT, seq INTEGER, at TEXT, entries TEXT, link TEXT, chain INTEGER);
           \(Self.laterColumns.map { "ALTER TABLE \($0.table) ADD COLUMN \($0.column);" }.joined(separator: "\n"))
           """)
         _ = try store.createPolicies((0..<4).map(Self.document), source: .integration, actor: "tester", submit: true)
@@ -259,7 +260,7 @@ struct ClaimTests {
       let connection = try SQLiteConnection(path: path)
       #expect(try connection.query("PRAGMA foreign_key_check") { try $0.string(at: 0) }.isEmpty)
       #expect(try connection.query("PRAGMA integrity_check") { try $0.string(at: 0) } == ["ok"])
-      // Schema 14 chained the history written before it: one first link per policy.
+      // Schema 15 chained the history written before it: one first link per policy.
       #expect(try connection.queryOne("SELECT count(*) FROM audit_link WHERE seq = 1") { try $0.int(at: 0) } == 4)
       #expect(throws: SQLiteError.self) {
         try connection.executeScript("UPDATE policy SET status = 'Lost' WHERE id = 1")

@@ -1,0 +1,37 @@
+extension StoreSchema {
+  static let version15Name = "each link found by its policy's first row, not by gid"
+
+  /// A link was found by `UNIQUE (gid, seq)`. Gids are random, so every link a commit appended went
+  /// into a different page of that index: a batch of a thousand policies wrote a thousand pages
+  /// more, which cost the worker about a third of its throughput. `chain` is the id of the
+  /// policy's first row (version 1, which nothing removes), and rows are numbered as policies
+  /// arrive, so the links of a batch go into a few neighbouring pages of `audit_link_chain`.
+  /// `chain` is the last column on both engines (PostgreSQL adds it there), so a store copied
+  /// between them reads back alike. A link whose `chain` is not the first row of a policy with its gid is on no chain; `audit
+  /// verify` names it.
+  static let sqliteVersion15 = """
+    CREATE TABLE audit_link_by_chain (
+      id INTEGER PRIMARY KEY,
+      gid TEXT NOT NULL,
+      seq INTEGER NOT NULL CHECK (seq >= 1),
+      at TEXT NOT NULL,
+      entries TEXT NOT NULL,
+      link TEXT NOT NULL,
+      chain INTEGER
+    );
+    INSERT INTO audit_link_by_chain (id, gid, seq, at, entries, link, chain)
+      SELECT a.id, a.gid, a.seq, a.at, a.entries, a.link, f.chain FROM audit_link a
+      LEFT JOIN (SELECT gid, min(id) AS chain FROM policy GROUP BY gid) f ON f.gid = a.gid;
+    DROP TABLE audit_link;
+    ALTER TABLE audit_link_by_chain RENAME TO audit_link;
+    CREATE UNIQUE INDEX audit_link_chain ON audit_link (chain, seq);
+    """
+
+  static let postgresVersion15 = """
+    ALTER TABLE audit_link DROP CONSTRAINT audit_link_gid_seq_key;
+    ALTER TABLE audit_link ADD COLUMN chain bigint;
+    UPDATE audit_link a SET chain = f.chain
+      FROM (SELECT gid, min(id) AS chain FROM policy GROUP BY gid) f WHERE f.gid = a.gid;
+    CREATE UNIQUE INDEX audit_link_chain ON audit_link (chain, seq);
+    """
+}
