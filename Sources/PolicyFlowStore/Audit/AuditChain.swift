@@ -79,7 +79,10 @@ enum AuditChain {
   /// covered column in order: `n` for NULL, `i` and the decimal digits for an integer, `t`, the
   /// UTF-8 length, `:` and the UTF-8 bytes for a text, `h` and the text's SHA-256 (hex) for a
   /// digested column; each followed by a newline.
-  static func rowHash(_ table: Table, _ values: some Collection<DatabaseValue>) -> String {
+  ///
+  /// `digest` is the SHA-256 (hex) of the digested column's text when the caller has it already
+  /// (a worker computes it beside the commit).
+  static func rowHash(_ table: Table, _ values: some Collection<DatabaseValue>, digest: String? = nil) -> String {
     var bytes = CanonicalBytes()
     bytes.append(table.name)
     bytes.append(newline)
@@ -92,7 +95,7 @@ enum AuditChain {
       case .real(let number): bytes.append("r\(number)")
       case .text(let text) where table.digested.contains(index):
         bytes.append(UInt8(ascii: "h"))
-        bytes.append(AuditDigest.hex(text))
+        bytes.append(digest ?? AuditDigest.hex(text))
       case .text(let text):
         bytes.append(UInt8(ascii: "t"))
         bytes.append(Int64(text.utf8.count))

@@ -226,7 +226,9 @@ extension AuditChain {
     /// the insert returns).
     case readBack([Int64])
 
-    init(_ table: Int, columns: [String], rows: [[DatabaseValue]], policies: [Int64: Owner]) {
+    init(
+      _ table: Int, columns: [String], rows: [[DatabaseValue]], policies: [Int64: Owner], digests: [Int64: String]
+    ) {
       let spec = AuditChain.tables[table]
       let own = spec.columns.map { $0.hasPrefix("t.") ? String($0.dropFirst(2)) : nil }
       if spec.key == "id", spec.digested.isEmpty, own.allSatisfy({ $0 != nil }),
@@ -261,7 +263,7 @@ extension AuditChain {
           default: positions[index].map { row[$0] } ?? .null
           }
         }
-        hashes[policyID] = (owner.gid, AuditChain.rowHash(spec, values))
+        hashes[policyID] = (owner.gid, AuditChain.rowHash(spec, values, digest: digests[policyID]))
       }
       self = spec.key == "policy_id" ? .keyedByPolicy(hashes) : .byPolicyRow(hashes)
     }

@@ -138,6 +138,9 @@ extension PolicyStore {
     var outcome: String
     /// The policy's data, when the cycle changed it (derived fields).
     var changedData: String?
+    /// The SHA-256 (hex) of each, for the chain: hashed here, beside the commit before.
+    var outcomeDigest: String
+    var changedDataDigest: String?
 
     init(_ result: ProcessedActivity) {
       outcome = result.outcome.storedText
@@ -146,6 +149,8 @@ extension PolicyStore {
       changedData =
         result.outcome.data.isIdentical(to: result.claimed.policy.policy.data)
         ? nil : result.outcome.data.serialized()
+      outcomeDigest = AuditDigest.hex(outcome)
+      changedDataDigest = changedData.map(AuditDigest.hex)
     }
   }
 
@@ -168,7 +173,9 @@ extension PolicyStore {
           .text(text.outcome),
         ]
       }, into: "cycle", columns: ["policy_id", "version", "catalog_hash", "at", "status", "flow", "worker", "outcome"],
-      returningIDsBy: "policy_id", policies: versions)
+      returningIDsBy: "policy_id", policies: versions,
+      digests: Dictionary(
+        batch.map { ($0.claimed.policy.id, $1.outcomeDigest) }, uniquingKeysWith: { first, _ in first }))
     let outcomes = batch.map { result, _ -> PendingOutcome in
       let stored = result.claimed.policy
       let transition: LifecycleOutcome
@@ -206,6 +213,9 @@ extension PolicyStore {
     try insertRows(
       batch.compactMap { result, text in text.changedData.map { [.integer(result.claimed.policy.id), .text($0)] } },
       into: "policy_data", columns: ["policy_id", "data"],
-      onConflict: "ON CONFLICT (policy_id) DO UPDATE SET data = excluded.data", policies: versions)
+      onConflict: "ON CONFLICT (policy_id) DO UPDATE SET data = excluded.data", policies: versions,
+      digests: Dictionary(
+        batch.compactMap { result, text in text.changedDataDigest.map { (result.claimed.policy.id, $0) } },
+        uniquingKeysWith: { first, _ in first }))
   }
 }

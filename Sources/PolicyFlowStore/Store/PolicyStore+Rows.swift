@@ -16,11 +16,12 @@ extension PolicyStore {
   /// `onConflict` follows the VALUES (`ON CONFLICT (key) DO UPDATE SET …`), for upserts; an
   /// upsert of a history table sets what it covers to the values inserted. `policies` gives the
   /// gid and version of each row's policy version (by `policy_id`), for the history tables whose
-  /// rows do not hold them.
+  /// rows do not hold them; `digests` the SHA-256 (hex) of each row's document column (by
+  /// `policy_id`), when the caller computed it beforehand.
   @discardableResult
   func insertRows(
     _ rows: [[DatabaseValue]], into table: String, columns: [String], onConflict: String = "",
-    returningIDsBy key: String? = nil, policies: [Int64: AuditChain.Owner] = [:]
+    returningIDsBy key: String? = nil, policies: [Int64: AuditChain.Owner] = [:], digests: [Int64: String] = [:]
   ) throws -> [DatabaseValue: Int64] {
     var ids: [DatabaseValue: Int64] = [:]
     guard let audited = AuditChain.tableIndex(table) else {
@@ -30,7 +31,7 @@ extension PolicyStore {
       return ids
     }
     precondition(!onConflict.contains("DO NOTHING"), "an insert into \(table) that may keep the row it meets")
-    let chaining = AuditChain.Inserting(audited, columns: columns, rows: rows, policies: policies)
+    let chaining = AuditChain.Inserting(audited, columns: columns, rows: rows, policies: policies, digests: digests)
     let returning = key.map { ["id", $0] } ?? ["id"]
     if case .keyedByPolicy(let hashes) = chaining {
       for (policyID, row) in hashes { inserted(audited, key: policyID, gid: row.gid, hash: row.hash) }
