@@ -32,22 +32,21 @@ extension PolicyStore {
     }
     precondition(!onConflict.contains("DO NOTHING"), "an insert into \(table) that may keep the row it meets")
     let chaining = AuditChain.Inserting(audited, columns: columns, rows: rows, policies: policies, digests: digests)
-    let returning = key.map { ["id", $0] } ?? ["id"]
     if case .keyedByPolicy(let hashes) = chaining {
       for (policyID, row) in hashes { inserted(audited, key: policyID, gid: row.gid, hash: row.hash) }
-      try db.insertRows(
-        rows, into: table, columns: columns, onConflict: onConflict, returning: key != nil ? returning : []
-      ) { row in ids[row.value(at: 1)] = try row.int64(at: 0) }
-      return ids
     }
+    // A table keyed by policy version (`policy_data`) has no id of its own.
+    let keyedByID = AuditChain.tables[audited].key == "id"
+    let returning = key.map { ["id", $0] } ?? (keyedByID ? ["id"] : [])
     try db.insertRows(
       rows, into: table, columns: columns, onConflict: onConflict, returning: returning + chaining.returning
     ) { row in
       let id = try row.int64(at: 0)
       if key != nil { ids[row.value(at: 1)] = id }
+      guard keyedByID else { return }
       if let hashed = try chaining.hash(row, from: returning.count) {
         inserted(audited, key: id, gid: hashed.gid, hash: hashed.hash)
-      } else if AuditChain.tables[audited].key == "id" {
+      } else {
         wrote(table, keys: [id])
       }
     }
