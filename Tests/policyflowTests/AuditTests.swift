@@ -577,17 +577,20 @@ import Testing
     let store = try twoPolicies(kind)
     let gid = try store.gid(Self.canceled)
     let head = try #require(try store.links(gid).last)
-    // One under no row at all, one under the other policy's first row.
+    // One under no row at all, one under a row that does not exist, one under the other
+    // policy's first row.
     let first = try store.query("SELECT min(id) FROM policy WHERE gid = '\(try store.gid(Self.resolved))'") {
       try $0.int(at: 0)
     }
     try store.tamper(
-      "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES (NULL, '\(gid)', 99, '\(head.at)', '', "
-        + "'\(head.link)'), (\(first[0]), '\(gid)', 98, '\(head.at)', '', '\(head.link)')")
+      "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES "
+        + "(NULL, '\(gid)', 99, '\(head.at)', '', '\(head.link)'), "
+        + "(999999, '\(gid)', 97, '\(head.at)', '', '\(head.link)'), "
+        + "(\(first[0]), '\(gid)', 98, '\(head.at)', '', '\(head.link)')")
     let (found, exitCode) = try problems(store)
     #expect(exitCode == 1)
     let stray = found.filter { $0[path: "table"] == "audit_link" }
-    #expect(Set(stray.compactMap { $0[path: "link"] }) == [98, 99], "\(found)")
+    #expect(Set(stray.compactMap { $0[path: "link"] }) == [97, 99], "\(found)")
     #expect(stray.allSatisfy { $0[path: "kind"] == "inserted" && $0[path: "gid"] == .string(gid) }, "\(stray)")
     // The one under the other policy's first row is read as that policy's link 98, and breaks it.
     let other = found.filter { $0[path: "code"] == .string(Self.resolved) }

@@ -49,10 +49,10 @@ extension AuditChain {
         )
       }
       previous = link.link
-      for line in link.entries.split(separator: "\n") {
+      for line in link.entries.utf8.split(separator: newline) {
         guard let entry = Entry(line: line) else {
           problem(
-            .brokenLink, seq: link.seq, found: String(line.prefix(80)),
+            .brokenLink, seq: link.seq, found: String(Substring(line).prefix(80)),
             "link \(link.seq) lists a line that is not an entry")
           continue
         }

@@ -118,21 +118,33 @@ enum AuditChain {
     /// The row's hash; nil when the link removed the row.
     var hash: String?
 
-    /// Reads a line of a link's entries; nil when it is not one.
-    init?(line: Substring) {
-      let bytes = line.utf8
-      guard let first = bytes.firstIndex(of: UInt8(ascii: " ")),
-        let second = bytes[bytes.index(after: first)...].firstIndex(of: UInt8(ascii: " ")),
-        let table = AuditChain.tableIndex(String(line[..<first])),
-        let key = Int64(line[line.index(after: first)..<second])
+    /// Reads a line of a link's entries; nil when it is not one. Byte by byte: a verification
+    /// reads millions (as characters, splitting and reading them was a fifth of its time).
+    init?(line bytes: Substring.UTF8View) {
+      let space = UInt8(ascii: " ")
+      guard let first = bytes.firstIndex(of: space),
+        let second = bytes[bytes.index(after: first)...].firstIndex(of: space),
+        let table = AuditChain.tables.firstIndex(where: { $0.name.utf8.elementsEqual(bytes[..<first]) }),
+        let key = Self.decimal(bytes[bytes.index(after: first)..<second])
       else { return nil }
-      let hash = line[line.index(after: second)...]
-      if hash == "removed" {
+      let hash = bytes[bytes.index(after: second)...]
+      if hash.elementsEqual("removed".utf8) {
         self.init(table: table, key: key, hash: nil)
         return
       }
-      guard hash.utf8.count == 64, hash.utf8.allSatisfy(Self.isHexDigit) else { return nil }
-      self.init(table: table, key: key, hash: String(hash))
+      guard hash.count == 64, hash.allSatisfy(Self.isHexDigit) else { return nil }
+      self.init(table: table, key: key, hash: String(Substring(hash)))
+    }
+
+    /// The number a row of 1 to 18 decimal digits writes (a key is a row id).
+    private static func decimal(_ digits: Substring.UTF8View) -> Int64? {
+      guard (1...18).contains(digits.count) else { return nil }
+      var value: Int64 = 0
+      for byte in digits {
+        guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+        value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+      }
+      return value
     }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {

@@ -151,7 +151,7 @@ extension PolicyStore {
     progress(AuditProgress(policies: gids.count, total: gids.count))
   }
 
-  /// The gids to verify: of `codes`, or every gid with a policy row or a link, in byte order.
+  /// The gids to verify: of `codes`, or every gid with a policy row, oldest policy first.
   private func auditedGids(codes: [String]) throws -> [String] {
     guard codes.isEmpty else {
       return try codes.map { code in
@@ -164,8 +164,9 @@ extension PolicyStore {
         return gid
       }
     }
-    return try db.query("SELECT DISTINCT gid FROM policy") { try $0.string(at: 0) }
-      .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    // In the order policies were created, not by gid (random): a batch's rows were written
+    // together, so each batch reads neighbouring pages and the file about once.
+    return try db.query("SELECT gid FROM policy GROUP BY gid ORDER BY min(id)") { try $0.string(at: 0) }
   }
 
   func storedLinks(of gids: [String]) throws -> [String: [AuditChain.StoredLink]] {
@@ -203,13 +204,18 @@ extension PolicyStore {
     return versions
   }
 
-  /// Links on no policy's chain: kept under no policy's first row, or under the first row of a
-  /// policy with another gid (a chain removed with its policy leaves none).
+  /// Links on no policy's chain: kept under no row, or under a row that is not a policy's first
+  /// (``storedLinks(of:)`` reads neither). A link under another policy's first row is read with
+  /// that policy's chain, whose gid it does not hash, and breaks it there. Only the chains' keys
+  /// are scanned (an index), not the links.
   private func strayLinks() throws -> [AuditProblem] {
     try db.query(
       """
-      SELECT a.id, a.gid, a.seq FROM audit_link a LEFT JOIN policy p ON p.id = a.chain
-      WHERE p.id IS NULL OR p.gid <> a.gid OR EXISTS (SELECT 1 FROM policy e WHERE e.gid = p.gid AND e.id < p.id)
+      SELECT a.id, a.gid, a.seq FROM audit_link a
+      WHERE a.chain IS NULL OR a.chain IN (
+        SELECT c.chain FROM (SELECT DISTINCT chain FROM audit_link WHERE chain IS NOT NULL) c
+        LEFT JOIN policy p ON p.id = c.chain
+        WHERE p.id IS NULL OR EXISTS (SELECT 1 FROM policy e WHERE e.gid = p.gid AND e.id < p.id))
       ORDER BY a.id
       """
     ) { row in

@@ -77,11 +77,15 @@ struct AuditChainTests {
     #expect(
       text == "policy_data 3 \(hash)\nstatus_history 9 removed\nstatus_history 10 \(hash)\ncalculation 2 \(hash)\n")
     for line in text.split(separator: "\n") {
-      let entry = try #require(AuditChain.Entry(line: line))
+      let entry = try #require(AuditChain.Entry(line: line.utf8))
       #expect(AuditChain.entriesText([entry]) == line + "\n", "a listed line reads back as itself")
     }
-    #expect(AuditChain.Entry(line: "status_history 9 \(hash.dropLast())") == nil, "a hash has 64 digits")
-    #expect(AuditChain.Entry(line: "policy 9 \(hash)") == nil, "policy is not a history table")
+    func entry(_ line: String) -> AuditChain.Entry? { AuditChain.Entry(line: Substring(line).utf8) }
+    #expect(entry("status_history 9 \(hash.dropLast())") == nil, "a hash has 64 digits")
+    #expect(entry("status_history 9 \(hash.uppercased())") == nil, "in lowercase")
+    #expect(entry("policy 9 \(hash)") == nil, "policy is not a history table")
+    #expect(entry("cycle -9 \(hash)") == nil && entry("cycle 9x \(hash)") == nil, "a key is a row id")
+    #expect(entry("cycle  9 \(hash)") == nil && entry("cycle 9 removed ") == nil, "one space between fields")
   }
 
   @Test func theMerkleRootPairsLeavesInGidByteOrderAndCarriesAnOddOneUp() {
