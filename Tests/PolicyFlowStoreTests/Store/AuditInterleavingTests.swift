@@ -42,4 +42,21 @@ struct AuditInterleavingTests {
       #expect(report.rows > 0)
     }
   }
+
+  /// One transaction that chains more policies than the server's lock table holds (64 locks per
+  /// connection, 200 connections on the tests' server: some 14,000): an import of a large book in
+  /// one go. An advisory lock per chain ran out of shared memory here.
+  @Test(arguments: TestStore.all) func oneTransactionChainsMorePoliciesThanTheLockTableHolds(_ kind: TestStore)
+    throws
+  {
+    try withTemporaryStore(kind) { path in
+      let store = try PolicyStore(path: path, durability: .normal)
+      try store.ensureAdministrator("tester")
+      let count = 25_000
+      let created = try store.createPolicies(
+        (0..<count).map(ClaimTests.document), source: .integration, actor: "tester", submit: true)
+      #expect(created == count)
+      #expect(try store.db.queryOne("SELECT count(*) FROM audit_link") { try $0.int(at: 0) } == count)
+    }
+  }
 }
