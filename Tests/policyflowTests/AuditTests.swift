@@ -852,6 +852,36 @@ import Testing
     #expect(refused.exitCode == 77, "a person who is no administrator may not verify: \(refused.stderr)")
   }
 
+  /// A person who sees only the group a policy moved to (row-level security hides its first
+  /// version, in the group it left) still appends to the policy's chain, which is kept under that
+  /// first version's row.
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func aPersonWhoCannotSeeAPolicysFirstVersionStillChainsWhatTheyWrite() throws {
+    let store = try StoreFixture(.postgres)
+    let person = "ann_\(UInt32.random(in: 0...UInt32.max))"
+    try TestStore.connect(store.db).executeScript(
+      "CREATE ROLE \(person) LOGIN; GRANT policyflow_operator TO \(person);")
+    try store.addUsers([(person, ["--roles", "underwriter", "--groups", "rcw-personal"])])
+    let mine = store.db.replacingOccurrences(of: "user=postgres", with: "user=\(person)")
+    let (path, code) = try store.writeExample("group-approved.json")
+    for arguments in [
+      ["policies", "import", path, "--submit", "--db", store.db, "--as", "tester"],
+      ["worker", "--drain", "--db", store.db],
+      // The administrator moves it to the other group: a new version, in Edit.
+      ["policies", "edit", code, "--set", "accessGroup=\"rcw-personal\"", "--db", store.db, "--as", "tester"],
+      ["policies", "edit", code, "--set", "brand=\"other\"", "--db", mine],
+      ["policies", "submit", code, "--db", mine],
+    ] {
+      let result = try PolicyFlowBinary.run(arguments)
+      #expect(result.exitCode == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+    }
+    let hidden = try PolicyFlowBinary.run(["policies", "show", code, "--json", "--db", mine])
+    #expect(hidden.exitCode == 0, "\(hidden.stderr)")
+    #expect(try store.links(try store.gid(code)).count == 5)
+    let verified = try store.verify()
+    #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
+  }
+
   // MARK: - Catalog snapshots
 
   /// Deletes `sql`'s rows on PostgreSQL past the foreign keys, as the server's superuser can.

@@ -77,24 +77,41 @@ extension AuditChain {
     }
   }
 
-  /// The chain of each of `gids`, for a link appended to it: its key (the id of the policy's first
-  /// row) and its last link's number and hash (0 and ``genesis`` for a chain with none yet).
+  /// The chain of each of `gids` (the id of the policy's first row) and its last link's number and
+  /// hash (0 and ``genesis`` for a chain with none yet), for a link appended to it.
+  ///
+  /// On PostgreSQL the chains' rows are locked too, in id order, until the transaction ends: two
+  /// transactions appending to one chain at once (a worker's commit, READ COMMITTED, and an
+  /// operator's repeated submit of the same policy) would both take the next number, so the later
+  /// waits for the earlier to commit, then reads the head it left (a statement of its own: one
+  /// that waited reads what was committed before it started). A row lock is kept in the row, not in
+  /// the server's shared lock table, so a transaction may chain any number of policies. The rows
+  /// are found and locked by `policyflow_lock_chains`, which sees every row: row-level security
+  /// may hide a policy's first version (in a data access group it has since left) from the
+  /// person whose change is being chained.
   static func heads(_ db: any DatabaseConnection, gids: [String]) throws -> [String: Head] {
-    var heads: [String: Head] = [:]
-    guard !gids.isEmpty else { return heads }
+    guard !gids.isEmpty else { return [:] }
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
+    let chains = try db.query(
+      db.dialect == .postgres
+        ? "SELECT chain_gid, chain_id FROM policyflow_lock_chains(CAST(? AS jsonb))"
+        : "SELECT gid, min(id) FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?")) GROUP BY gid",
+      [list]
+    ) { (gid: try $0.string(at: 0), chain: try $0.int64(at: 1)) }
+    var last: [Int64: (seq: Int, link: String)] = [:]
     try db.forEachRow(
       """
-      SELECT f.gid, f.chain, a.seq, a.link
-      FROM (SELECT gid, min(id) AS chain FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))
-        GROUP BY gid) f
-      LEFT JOIN audit_link a ON a.chain = f.chain
-        AND a.seq = (SELECT max(m.seq) FROM audit_link m WHERE m.chain = f.chain)
-      """, [list]
+      SELECT a.chain, a.seq, a.link FROM audit_link a
+      WHERE \(db.dialect.isOneOfIntegers("a.chain", jsonArray: "?"))
+        AND a.seq = (SELECT max(m.seq) FROM audit_link m WHERE m.chain = a.chain)
+      """, [PolicyStore.idList(chains.map(\.chain))]
     ) { row in
-      heads[try row.string(at: 0)] = Head(
-        chain: try row.int64(at: 1), seq: row.isNull(at: 2) ? 0 : try row.int(at: 2),
-        link: row.isNull(at: 3) ? genesis : try row.string(at: 3))
+      last[try row.int64(at: 0)] = (try row.int(at: 1), try row.string(at: 2))
+    }
+    var heads: [String: Head] = [:]
+    for (gid, chain) in chains {
+      let head = last[chain] ?? (0, genesis)
+      heads[gid] = Head(chain: chain, seq: head.seq, link: head.link)
     }
     return heads
   }
@@ -140,18 +157,6 @@ extension AuditChain {
       // A seal waits for appending transactions to commit and holds new ones off (it takes this
       // lock exclusively); appenders share it.
       try db.execute("SELECT pg_advisory_xact_lock_shared(?)", [.integer(sealLock)])
-      // Two transactions appending to one chain at once (a worker's commit, READ COMMITTED, and an
-      // operator's repeated submit of the same policy) would both take the next number: the later
-      // waits here for the earlier to commit, then reads the head it left. The lock is on the row
-      // the chain is kept under, in id order; a row lock costs no shared memory, where an advisory
-      // lock per chain ran out of it on an import of some 10,000 policies.
-      try db.execute(
-        """
-        SELECT count(*) FROM (
-          SELECT p.id FROM policy p
-          WHERE p.id IN (SELECT min(id) FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?")) GROUP BY gid)
-          ORDER BY p.id FOR NO KEY UPDATE OF p) chains
-        """, [.text(JSON.array(gids.map { .string($0) }).serialized())])
     }
     let heads = try heads(db, gids: gids)
     var rows: [[DatabaseValue]] = []

@@ -27,11 +27,40 @@ extension StoreSchema {
     CREATE UNIQUE INDEX audit_link_chain ON audit_link (chain, seq);
     """
 
-  static let postgresVersion15 = """
+  /// On PostgreSQL, `policyflow_lock_chains` finds and locks the rows the chains of some gids are
+  /// kept under (``AuditChain/heads(_:gids:)``). It runs as its owner: row-level security may hide
+  /// a policy's first version from the person whose change is chained, and a chain's key must not
+  /// depend on who looks. It resolves names in the store's schema only.
+  static let postgresVersion15 = #"""
     ALTER TABLE audit_link DROP CONSTRAINT audit_link_gid_seq_key;
     ALTER TABLE audit_link ADD COLUMN chain bigint;
     UPDATE audit_link a SET chain = f.chain
       FROM (SELECT gid, min(id) AS chain FROM policy GROUP BY gid) f WHERE f.gid = a.gid;
     CREATE UNIQUE INDEX audit_link_chain ON audit_link (chain, seq);
-    """
+    DO $function$
+    BEGIN
+      EXECUTE format($create$
+        CREATE OR REPLACE FUNCTION policyflow_lock_chains(gids jsonb)
+        RETURNS TABLE (chain_gid text, chain_id bigint)
+        LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %I, pg_temp AS $chains$
+          SELECT p.gid, p.id FROM policy p
+          WHERE p.id IN (
+            SELECT min(f.id) FROM policy f WHERE f.gid IN (SELECT jsonb_array_elements_text(gids)) GROUP BY f.gid)
+          ORDER BY p.id FOR NO KEY UPDATE OF p
+        $chains$
+      $create$, current_schema());
+    END
+    $function$;
+    REVOKE ALL ON FUNCTION policyflow_lock_chains(jsonb) FROM PUBLIC;
+    DO $execute$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_operator') THEN
+        GRANT EXECUTE ON FUNCTION policyflow_lock_chains(jsonb) TO policyflow_operator;
+      END IF;
+      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_worker') THEN
+        GRANT EXECUTE ON FUNCTION policyflow_lock_chains(jsonb) TO policyflow_worker;
+      END IF;
+    END
+    $execute$;
+    """#
 }
