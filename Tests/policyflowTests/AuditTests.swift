@@ -571,6 +571,57 @@ import Testing
     #expect(sealed.stdout.contains("cycle row \(cycle)"), "\(sealed.stdout)")
   }
 
+  /// Whoever can write the tables could put a policy row before the first version's (a smaller
+  /// id) and write a whole new chain under it, over rows changed after a seal. The row is named,
+  /// and the seal no longer verifies: the chain it sealed is not the policy's any more.
+  @Test(arguments: TestStore.all) func aChainRewrittenUnderARowPutBeforeTheFirstVersionIsCaught(_ kind: TestStore)
+    throws
+  {
+    let store = try twoPolicies(kind)
+    let digest = try #require(
+      try JSON(parsing: try store.succeed(["audit", "seal", "--json", "--as", "tester"]).stdout)[path: "digest"]?
+        .stringValue)
+    let gid = try store.gid(Self.canceled)
+    try store.tamper(
+      """
+      UPDATE cycle SET status = 'Pended', outcome = replace(outcome, '"Approved"', '"Pended"')
+      WHERE policy_id IN (SELECT id FROM policy WHERE gid = '\(gid)');
+      INSERT INTO policy (id, code, version, gid, status, source, process_flow, access_group, is_current,
+        last_changed_by, data_changed_at, created_at, updated_at)
+      SELECT -1, code, 1000, gid, status, source, process_flow, access_group, 0, last_changed_by, data_changed_at,
+        created_at, updated_at FROM policy WHERE gid = '\(gid)' AND version = 1;
+      """)
+    // One new link listing every row as it now is.
+    let export = try JSON(
+      parsing: try store.succeed(["audit", "export", Self.canceled, "--json", "--as", "tester"]).stdout)
+    let rows = try #require(export[path: "rows"]?.arrayValue)
+    let order = ["policy_data", "status_history", "cycle", "pend_history", "calculation", "cancellation"]
+    var lines: [(table: Int, key: Int, line: String)] = []
+    for row in rows {
+      let table = try #require(row[path: "table"]?.stringValue)
+      guard case .int(let key) = row[path: "key"] else {
+        Issue.record("a row's key is an integer: \(row)")
+        continue
+      }
+      lines.append((try #require(order.firstIndex(of: table)), key, "\(table) \(key) \(try rowHash(row))\n"))
+    }
+    let entries = lines.sorted { ($0.table, $0.key) < ($1.table, $1.key) }.map(\.line).joined()
+    let at = "2026-12-06T00:00:00.000Z"
+    let link = SHA256.hexDigest("\(String(repeating: "0", count: 64))\n\(gid)\n1\n\(at)\n\(entries)")
+    try store.tamper(
+      "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES (-1, '\(gid)', 1, '\(at)', '\(entries)', "
+        + "'\(link)')")
+
+    let (found, exitCode) = try problems(store, [Self.canceled])
+    #expect(exitCode == 1)
+    #expect(found.map { $0[path: "table"] } == ["policy"], "only the row put first: \(found)")
+    #expect(found.first?[path: "key"] == -1)
+    // The seal's chains are those kept under first rows now: the sealed chain is not among them.
+    let sealed = try store.verify([Self.canceled, "--since-seal", digest])
+    #expect(sealed.exitCode == 1, "\(sealed.stdout)")
+    #expect(sealed.stdout.contains("(2 chains then, 1 now)"), "\(sealed.stdout)")
+  }
+
   /// A link kept under no policy's first row is on no chain: it cannot vouch for anything, and a
   /// whole-store verification names it.
   @Test(arguments: TestStore.all) func aLinkOnNoPolicysChainIsNamed(_ kind: TestStore) throws {
@@ -584,7 +635,7 @@ import Testing
     }
     try store.tamper(
       "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES "
-        + "(NULL, '\(gid)', 99, '\(head.at)', '', '\(head.link)'), "
+        + "(0, '\(gid)', 99, '\(head.at)', '', '\(head.link)'), "
         + "(999999, '\(gid)', 97, '\(head.at)', '', '\(head.link)'), "
         + "(\(first[0]), '\(gid)', 98, '\(head.at)', '', '\(head.link)')")
     let (found, exitCode) = try problems(store)
@@ -1037,6 +1088,11 @@ import Testing
     #expect(opened.stderr.contains("to schema version 15 ("), "\(opened.stderr)")
     #expect(try store.count("SELECT count(*) FROM audit_link") == count, "no policy is chained again")
     #expect(try store.links(gid).map(\.link) == before.map(\.link))
+    // A PolicyFlow from before the upgrade, still running, cannot append a link no chain has.
+    #expect(throws: (any Error).self) {
+      try TestStore.connect(store.db).execute(
+        "INSERT INTO audit_link (gid, seq, at, entries, link) VALUES ('\(gid)', 99, 'x', '', 'x')", [])
+    }
     let submit = try store.statusRow(Self.canceled, event: "submit")
     try store.tamper("UPDATE status_history SET actor = 'someone else' WHERE id = \(submit)")
     let output = try expectBroken(store, Self.canceled)

@@ -105,6 +105,13 @@ extension AuditChain {
         if row.key > lastStatus[Int(version)]?.key ?? Int64.min { lastStatus[Int(version)] = (row.key, status) }
       }
     }
+    // A row put before the first version's would take the chain's place, with links of its own.
+    if let first = versions?.firstRow, first.version != 1 {
+      problem(
+        .inserted, table: "policy", key: first.id, expected: "version 1", found: "version \(first.version)",
+        "policy row \(first.id) (version \(first.version)) comes before the policy's first version, whose row keeps "
+          + "the chain: it was written behind the engine's back")
+    }
     for (version, status) in (versions?.statuses ?? [:]).sorted(by: { $0.key < $1.key }) {
       guard let last = lastStatus[version], last.status != status else { continue }
       problem(
@@ -119,9 +126,12 @@ extension AuditChain {
   struct Versions: Sendable {
     var code: String
     var statuses: [Int: String] = [:]
+    /// The policy's row with the smallest id, which its chain is kept under: version 1's.
+    var firstRow: (id: Int64, version: Int)?
   }
 
-  /// The chain heads as of the link `lastLink` (every link with a greater id left out), by gid.
+  /// The chain heads as of the link `lastLink` (every link with a greater id left out), by gid:
+  /// of the chains kept under a policy's first row now (a row put before it takes the chain away).
   static func heads(_ db: any DatabaseConnection, upTo lastLink: Int64) throws -> [(
     gid: String, seq: Int, link: String
   )] {
@@ -131,6 +141,7 @@ extension AuditChain {
       JOIN (SELECT chain, max(seq) AS seq FROM audit_link WHERE id <= ? GROUP BY chain) h
         ON h.chain = a.chain AND h.seq = a.seq
       JOIN policy p ON p.id = a.chain
+      WHERE NOT EXISTS (SELECT 1 FROM policy e WHERE e.gid = p.gid AND e.id < p.id)
       """, [.integer(lastLink)]
     ) { (try $0.string(at: 0), try $0.int(at: 1), try $0.string(at: 2)) }
   }

@@ -194,17 +194,22 @@ extension PolicyStore {
     var versions: [String: AuditChain.Versions] = [:]
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
     try db.forEachRow(
-      "SELECT gid, code, version, status FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?")) ORDER BY version",
+      """
+      SELECT gid, code, version, status, id FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))
+      ORDER BY version
+      """,
       [list]
     ) { row in
       let gid = try row.string(at: 0)
+      let (version, id) = (try row.int(at: 2), try row.int64(at: 4))
       versions[gid, default: AuditChain.Versions(code: "")].code = try row.string(at: 1)
-      versions[gid, default: AuditChain.Versions(code: "")].statuses[try row.int(at: 2)] = try row.string(at: 3)
+      versions[gid, default: AuditChain.Versions(code: "")].statuses[version] = try row.string(at: 3)
+      if id < versions[gid]?.firstRow?.id ?? Int64.max { versions[gid]?.firstRow = (id, version) }
     }
     return versions
   }
 
-  /// Links on no policy's chain: kept under no row, or under a row that is not a policy's first
+  /// Links on no policy's chain: kept under no row (0), or under a row that is not a policy's first
   /// (``storedLinks(of:)`` reads neither). A link under another policy's first row is read with
   /// that policy's chain, whose gid it does not hash, and breaks it there. Only the chains' keys
   /// are scanned (an index), not the links.
@@ -212,8 +217,8 @@ extension PolicyStore {
     try db.query(
       """
       SELECT a.id, a.gid, a.seq FROM audit_link a
-      WHERE a.chain IS NULL OR a.chain IN (
-        SELECT c.chain FROM (SELECT DISTINCT chain FROM audit_link WHERE chain IS NOT NULL) c
+      WHERE a.chain IN (
+        SELECT c.chain FROM (SELECT DISTINCT chain FROM audit_link) c
         LEFT JOIN policy p ON p.id = c.chain
         WHERE p.id IS NULL OR EXISTS (SELECT 1 FROM policy e WHERE e.gid = p.gid AND e.id < p.id))
       ORDER BY a.id

@@ -7,8 +7,10 @@ extension StoreSchema {
   /// policy's first row (version 1, which nothing removes), and rows are numbered as policies
   /// arrive, so the links of a batch go into a few neighbouring pages of `audit_link_chain`.
   /// `chain` is the last column on both engines (PostgreSQL adds it there), so a store copied
-  /// between them reads back alike. A link whose `chain` is not the first row of a policy with its gid is on no chain; `audit
-  /// verify` names it.
+  /// between them reads back alike. A link whose `chain` is not a policy's first row is on no
+  /// chain; `audit verify` names it. `chain` is required, so a PolicyFlow from before this version
+  /// still running against the store fails to append a link, loudly, rather than start a chain no
+  /// one reads; a link of a policy that no longer exists is kept under 0, no row's id.
   static let sqliteVersion15 = """
     CREATE TABLE audit_link_by_chain (
       id INTEGER PRIMARY KEY,
@@ -17,10 +19,10 @@ extension StoreSchema {
       at TEXT NOT NULL,
       entries TEXT NOT NULL,
       link TEXT NOT NULL,
-      chain INTEGER
+      chain INTEGER NOT NULL
     );
     INSERT INTO audit_link_by_chain (id, gid, seq, at, entries, link, chain)
-      SELECT a.id, a.gid, a.seq, a.at, a.entries, a.link, f.chain FROM audit_link a
+      SELECT a.id, a.gid, a.seq, a.at, a.entries, a.link, coalesce(f.chain, 0) FROM audit_link a
       LEFT JOIN (SELECT gid, min(id) AS chain FROM policy GROUP BY gid) f ON f.gid = a.gid;
     DROP TABLE audit_link;
     ALTER TABLE audit_link_by_chain RENAME TO audit_link;
@@ -34,8 +36,9 @@ extension StoreSchema {
   static let postgresVersion15 = #"""
     ALTER TABLE audit_link DROP CONSTRAINT audit_link_gid_seq_key;
     ALTER TABLE audit_link ADD COLUMN chain bigint;
-    UPDATE audit_link a SET chain = f.chain
-      FROM (SELECT gid, min(id) AS chain FROM policy GROUP BY gid) f WHERE f.gid = a.gid;
+    UPDATE audit_link a SET chain = coalesce(
+      (SELECT min(id) FROM policy p WHERE p.gid = a.gid), 0);
+    ALTER TABLE audit_link ALTER COLUMN chain SET NOT NULL;
     CREATE UNIQUE INDEX audit_link_chain ON audit_link (chain, seq);
     DO $function$
     BEGIN

@@ -229,7 +229,7 @@ struct ClaimTests {
           CREATE INDEX pend_history_resolved ON pend_history (gid, reason, policy_id, resolved_at)
             WHERE resolved_at IS NOT NULL;
           CREATE TABLE audit_link (
-            id INTEGER PRIMARY KEY, gid TEXT, seq INTEGER, at TEXT, entries TEXT, link TEXT, chain INTEGER);
+            id INTEGER PRIMARY KEY, gid TEXT, seq INTEGER, at TEXT, entries TEXT, link TEXT, chain INTEGER NOT NULL);
           \(Self.laterColumns.map { "ALTER TABLE \($0.table) ADD COLUMN \($0.column);" }.joined(separator: "\n"))
           """)
         _ = try store.createPolicies((0..<4).map(Self.document), source: .integration, actor: "tester", submit: true)
