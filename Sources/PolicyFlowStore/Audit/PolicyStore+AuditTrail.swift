@@ -83,8 +83,10 @@ extension AuditChain {
   /// On PostgreSQL the chains' rows are locked too, in id order, until the transaction ends: two
   /// transactions appending to one chain at once (a worker's commit, READ COMMITTED, and an
   /// operator's repeated submit of the same policy) would both take the next number, so the later
-  /// waits for the earlier to commit, then reads the head it left (a statement of its own: one
-  /// that waited reads what was committed before it started). A row lock is kept in the row, not in
+  /// waits for the earlier to commit, then reads the head it left (at READ COMMITTED, a worker's
+  /// commit, the next statement reads what was committed before it started; a SERIALIZABLE
+  /// transaction reads its snapshot, and its clash with the link the other appended is run again,
+  /// in ``appendLinks(_:_:at:)``). A row lock is kept in the row, not in
   /// the server's shared lock table, so a transaction may chain any number of policies. The rows
   /// are found and locked by `policyflow_lock_chains`, which sees every row: row-level security
   /// may hide a policy's first version (in a data access group it has since left) from the
@@ -171,7 +173,18 @@ extension AuditChain {
         .text(next.link),
       ])
     }
-    try db.insertRows(rows, into: "audit_link", columns: ["chain", "gid", "seq", "at", "entries", "link"])
+    do {
+      try db.insertRows(rows, into: "audit_link", columns: ["chain", "gid", "seq", "at", "entries", "link"])
+    } catch let failure as PostgresError
+      where failure.sqlState == "23505" && failure.message.contains("audit_link_chain")
+    {
+      // A SERIALIZABLE transaction (a person's) reads the heads in the snapshot its first statement
+      // took: a worker that appended to the chain since, having only locked the chain's row, left
+      // it a head that is no longer the last. It lost to a concurrent transaction: run it again.
+      throw PostgresError(
+        sqlState: "40001", message: "a chain this transaction appends to was appended to since it began",
+        sql: failure.sql)
+    }
   }
 
   /// The advisory lock (PostgreSQL) a seal holds exclusively and link appenders share.

@@ -59,4 +59,54 @@ struct AuditInterleavingTests {
       #expect(try store.db.queryOne("SELECT count(*) FROM audit_link") { try $0.int(at: 0) } == count)
     }
   }
+
+  /// An operator's transaction on PostgreSQL is SERIALIZABLE: its snapshot is taken by its first
+  /// statement. A worker's commit that appends to the same chain after that, having only locked
+  /// the chain's row (the policy's first version; it changed the second), leaves the operator
+  /// reading the head from before it, and both would take one number. The operator's transaction
+  /// is run again, and the chain stays whole.
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func anOperatorsTransactionThatReadTheHeadBeforeAWorkersCommitRunsAgain() throws {
+    let catalog = try #require(ClaimTests.catalog)
+    let document = try JSON(
+      parsing: String(
+        contentsOf: WorkerRetryTests.packageRoot.appendingPathComponent("examples/policies/health-approved.json"),
+        encoding: .utf8))
+    let code = try #require(document[path: "code"]?.stringValue)
+    try withTemporaryStore(.postgres) { path in
+      let person = try PolicyStore(path: path, durability: .normal)
+      try person.ensureAdministrator("tester")
+      try person.snapshot(catalog)
+      try person.createPolicy(document, source: .integration, actor: "tester")
+      try person.submit(code, actor: "tester")
+      let worker = try PolicyStore(path: path, durability: .normal)
+      let first = try worker.claim(owner: "w", limit: 10, leaseMilliseconds: 60_000)
+      _ = try ClaimTests.process(first.activities, of: first, in: worker, with: catalog)
+      // Version 2, In Process and claimed: its chain is kept under version 1's row.
+      _ = try person.edit(code, changes: [(path: "brand", value: "other")], actor: "tester")
+      try person.submit(code, actor: "tester")
+      let second = try worker.claim(owner: "w", limit: 10, leaseMilliseconds: 60_000)
+      #expect(second.activities.count == 1)
+      let gid = try #require(try person.currentPolicy(code)?.policy.gid)
+      let versionOne = try #require(
+        try person.db.queryOne("SELECT min(id) FROM policy WHERE gid = ?", [.text(gid)]) { try $0.int64(at: 0) })
+
+      var attempts = 0
+      try person.writing(.write) {
+        attempts += 1
+        _ = try person.db.query("SELECT count(*) FROM audit_link") { try $0.int(at: 0) }
+        if attempts == 1 { _ = try ClaimTests.process(second.activities, of: second, in: worker, with: catalog) }
+        try person.recordStatus(
+          policyID: versionOne, gid: gid, version: 1,
+          StatusHistoryRow(event: "note", status: .approved, isNewStatus: false, note: "after the commit"),
+          actor: "tester", at: person.clock())
+      }
+      #expect(attempts == 2, "run again once")
+      let seqs = try person.db.query("SELECT seq FROM audit_link WHERE gid = ? ORDER BY seq", [.text(gid)]) {
+        try $0.int(at: 0)
+      }
+      #expect(seqs == Array(1...seqs.count))
+      #expect(try person.verifyAudit(by: "tester").problems.map(\.message) == [])
+    }
+  }
 }
