@@ -10,10 +10,7 @@ import Testing
 /// Every way must give the hash `audit verify` recomputes from the stored row.
 struct AuditInsertTests {
   func withPolicy(_ kind: TestStore, _ body: (PolicyStore, StoredPolicy) throws -> Void) throws {
-    let document = try JSON(
-      parsing: String(
-        contentsOf: WorkerRetryTests.packageRoot.appendingPathComponent("examples/policies/health-approved.json"),
-        encoding: .utf8))
+    let document = try WorkerRetryTests.example("health-approved.json")
     try withTemporaryStore(kind) { path in
       let store = try PolicyStore(path: path, durability: .normal)
       try store.ensureAdministrator("tester")

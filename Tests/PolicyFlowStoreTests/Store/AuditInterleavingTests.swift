@@ -11,10 +11,7 @@ import Testing
 struct AuditInterleavingTests {
   @Test(arguments: TestStore.all) func aSubmitBetweenClaimAndCommitKeepsTheChainWhole(_ kind: TestStore) throws {
     let catalog = try #require(ClaimTests.catalog)
-    let document = try JSON(
-      parsing: String(
-        contentsOf: WorkerRetryTests.packageRoot.appendingPathComponent("examples/policies/health-approved.json"),
-        encoding: .utf8))
+    let document = try WorkerRetryTests.example("health-approved.json")
     try withTemporaryStore(kind) { path in
       let store = try PolicyStore(path: path, durability: .normal)
       try store.ensureAdministrator("tester")
@@ -68,10 +65,7 @@ struct AuditInterleavingTests {
   @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
   func anOperatorsTransactionThatReadTheHeadBeforeAWorkersCommitRunsAgain() throws {
     let catalog = try #require(ClaimTests.catalog)
-    let document = try JSON(
-      parsing: String(
-        contentsOf: WorkerRetryTests.packageRoot.appendingPathComponent("examples/policies/health-approved.json"),
-        encoding: .utf8))
+    let document = try WorkerRetryTests.example("health-approved.json")
     let code = try #require(document[path: "code"]?.stringValue)
     try withTemporaryStore(.postgres) { path in
       let person = try PolicyStore(path: path, durability: .normal)

@@ -39,11 +39,7 @@ struct LedgerInvariantTests {
 
   @Test(arguments: TestStore.all) func theRowsOfEveryPolicyAddUpToWhatIsInForce(_ kind: TestStore) throws {
     let catalog = try #require(ClaimTests.catalog)
-    let template = try JSON(
-      parsing: String(
-        contentsOf: WorkerRetryTests.packageRoot.appendingPathComponent(
-          "examples/policies/health-approved.json"),
-        encoding: .utf8))
+    let template = try WorkerRetryTests.example("health-approved.json")
     try withTemporaryStore(kind) { path in
       let store = try PolicyStore(path: path, durability: .normal)
       try store.ensureAdministrator("tester")

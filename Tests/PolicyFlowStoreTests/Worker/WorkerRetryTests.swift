@@ -11,6 +11,12 @@ struct WorkerRetryTests {
   static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 
+  /// The example policy document `examples/policies/NAME`.
+  static func example(_ name: String) throws -> JSON {
+    try JSON(
+      parsing: String(contentsOf: packageRoot.appendingPathComponent("examples/policies/\(name)"), encoding: .utf8))
+  }
+
   final class Scenario {
     let directory: URL
     let store: PolicyStore
