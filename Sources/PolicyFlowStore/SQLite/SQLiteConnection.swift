@@ -101,7 +101,20 @@ public final class SQLiteConnection: DatabaseConnection {
   private func configure() throws {
     try check(sqlite3_busy_timeout(handle, configuration.busyTimeoutMilliseconds))
     let journalMode = try SQLiteStatement(connection: handle, sql: "PRAGMA journal_mode = WAL", persistent: false)
-    let mode = try journalMode.step() ? journalMode.row.string(at: 0) : ""
+    // A new file is switched to WAL by the first connection; another one opening it at that moment
+    // is told BUSY at once, without the busy timeout's wait: it waits here, as long.
+    var waited = 0
+    let mode: String
+    while true {
+      do {
+        mode = try journalMode.step() ? journalMode.row.string(at: 0) : ""
+        break
+      } catch let failure as SQLiteError where failure.isBusy && waited < configuration.busyTimeoutMilliseconds {
+        journalMode.reset()
+        pause(milliseconds: 5)
+        waited += 5
+      }
+    }
     journalMode.reset()
     guard mode.lowercased() == "wal" else {
       throw SQLiteError(
