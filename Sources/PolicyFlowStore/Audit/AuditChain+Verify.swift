@@ -141,7 +141,7 @@ extension AuditChain {
       JOIN (SELECT chain, max(seq) AS seq FROM audit_link WHERE id <= ? GROUP BY chain) h
         ON h.chain = a.chain AND h.seq = a.seq
       JOIN policy p ON p.id = a.chain
-      WHERE NOT EXISTS (SELECT 1 FROM policy e WHERE e.gid = p.gid AND e.id < p.id)
+      WHERE \(isChainRow)
       """, [.integer(lastLink)]
     ) { (try $0.string(at: 0), try $0.int(at: 1), try $0.string(at: 2)) }
   }

@@ -65,6 +65,17 @@ enum AuditChain {
       ], isWrittenOnce: true),
   ]
 
+  /// Where a policy's chain is kept: under its first row, the smallest id of its gid (version 1's,
+  /// which nothing removes). The chains of the gids `condition` (SQL over `policy`) selects, as
+  /// `gid` and `chain`. Schema 15's migration and `policyflow_lock_chains` state the same rule in
+  /// SQL of their own.
+  static func chainRows(where condition: String = "TRUE") -> String {
+    "SELECT gid, min(id) AS chain FROM policy WHERE \(condition) GROUP BY gid"
+  }
+
+  /// Whether the policy row `p` is its policy's first, the row its chain is kept under (SQL).
+  static let isChainRow = "NOT EXISTS (SELECT 1 FROM policy e WHERE e.gid = p.gid AND e.id < p.id)"
+
   /// The position of `name` in ``tables``.
   static func tableIndex(_ name: String) -> Int? { tables.firstIndex { $0.name == name } }
 

@@ -97,7 +97,7 @@ extension AuditChain {
     let chains = try db.query(
       db.dialect == .postgres
         ? "SELECT chain_gid, chain_id FROM policyflow_lock_chains(CAST(? AS jsonb))"
-        : "SELECT gid, min(id) FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?")) GROUP BY gid",
+        : chainRows(where: db.dialect.isOneOfStrings("gid", jsonArray: "?")),
       [list]
     ) { (gid: try $0.string(at: 0), chain: try $0.int64(at: 1)) }
     var last: [Int64: (seq: Int, link: String)] = [:]
@@ -210,7 +210,7 @@ extension AuditChain {
   static func chainExistingHistory(_ db: any DatabaseConnection) throws {
     let gids = try db.query(
       """
-      SELECT f.gid FROM (SELECT gid, min(id) AS chain FROM policy GROUP BY gid) f
+      SELECT f.gid FROM (\(chainRows())) f
       WHERE NOT EXISTS (SELECT 1 FROM audit_link a WHERE a.chain = f.chain) ORDER BY f.gid
       """
     ) { try $0.string(at: 0) }

@@ -176,8 +176,7 @@ extension PolicyStore {
     try db.forEachRow(
       """
       SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link FROM audit_link a
-      JOIN (SELECT gid, min(id) AS chain FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))
-        GROUP BY gid) f ON a.chain = f.chain
+      JOIN (\(AuditChain.chainRows(where: db.dialect.isOneOfStrings("gid", jsonArray: "?")))) f ON a.chain = f.chain
       """,
       [list]
     ) { row in
@@ -220,7 +219,7 @@ extension PolicyStore {
       WHERE a.chain IN (
         SELECT c.chain FROM (SELECT DISTINCT chain FROM audit_link) c
         LEFT JOIN policy p ON p.id = c.chain
-        WHERE p.id IS NULL OR EXISTS (SELECT 1 FROM policy e WHERE e.gid = p.gid AND e.id < p.id))
+        WHERE p.id IS NULL OR NOT \(AuditChain.isChainRow))
       ORDER BY a.id
       """
     ) { row in
