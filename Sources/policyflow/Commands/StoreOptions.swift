@@ -55,6 +55,8 @@ enum StoreOptions {
   /// Opens the store at `path` (a file or a PostgreSQL URI), as ``open(_:create:)`` does.
   static func open(location path: String, create: Bool) throws -> PolicyStore {
     waitWhileAnotherProcessCreates(path)
+    // The file may have appeared, empty, after the wait looked for it: then wait for it too.
+    if case .empty? = SQLiteFile.inspect(path) { waitWhileAnotherProcessCreates(path) }
     if let refusal = refusal(path) { throw CommandFailure(message: refusal) }
     do {
       let store = try PolicyStore(path: path, create: create, upgradeProgress: { Terminal.error($0) })
