@@ -111,8 +111,10 @@ public final class SQLiteConnection: DatabaseConnection {
         break
       } catch let failure as SQLiteError where failure.isBusy && waited < configuration.busyTimeoutMilliseconds {
         journalMode.reset()
-        pause(milliseconds: 5)
-        waited += 5
+        // Unevenly, so that processes opening the file together do not keep meeting.
+        let step = Int.random(in: 2...12)
+        pause(milliseconds: Int64(step))
+        waited += step
       }
     }
     journalMode.reset()

@@ -71,14 +71,15 @@ enum StoreOptions {
     }
   }
 
-  /// Waits (up to five seconds) while the file at `path` is empty and was made in the last few
-  /// seconds: SQLite creates a store's file empty and writes its first page a moment later, so
+  /// Waits (up to thirty seconds) while the file at `path` is empty and was made in the last
+  /// thirty: SQLite creates a store's file empty and writes its first page a moment later, so
   /// another process running `init` on the same new path at the same time leaves one for an
-  /// instant. An empty file older than that is the user's, and refused below.
+  /// instant (seconds on a loaded machine, where several such processes contend for the file's
+  /// first lock). An empty file older than that is the user's, and refused below.
   static func waitWhileAnotherProcessCreates(_ path: String) {
-    for _ in 0..<100 {
+    for _ in 0..<600 {
       var status = stat()
-      guard stat(path, &status) == 0, status.st_size == 0, time(nil) - status.st_mtim.tv_sec < 5 else { return }
+      guard stat(path, &status) == 0, status.st_size == 0, time(nil) - status.st_mtim.tv_sec < 30 else { return }
       usleep(50_000)
     }
   }
