@@ -8,6 +8,9 @@ extension AuditChain {
     /// Rows hashed from the values the transaction inserted, by table: their gid and hash.
     var inserted: [[Int64: (gid: String, hash: String)]] = Array(repeating: [:], count: AuditChain.tables.count)
     var removed: [String: [Entry]] = [:]
+    /// Heads read before the transaction began (a worker reads its batch's beside the commit
+    /// before): used as they are unless another transaction has appended to the chain since.
+    var knownHeads: [String: Head] = [:]
 
     var isEmpty: Bool { removed.isEmpty && written.allSatisfy(\.isEmpty) && inserted.allSatisfy(\.isEmpty) }
   }
@@ -119,7 +122,7 @@ extension AuditChain {
   }
 
   /// Where the next link of a chain goes.
-  struct Head {
+  struct Head: Sendable {
     /// The id of the policy's first row, which the chain's links are kept under.
     var chain: Int64
     var seq: Int
@@ -148,21 +151,48 @@ extension AuditChain {
         entries[try row.string(at: 1), default: []].append(Entry(table: table, key: try row.int64(at: 0), hash: hash))
       }
     }
-    try appendLinks(db, entries, at: time.iso8601)
+    try appendLinks(db, entries, at: time.iso8601, known: writes.knownHeads)
   }
 
   /// Appends a link with `entries` to the chain of each gid, after its head.
-  static func appendLinks(_ db: any DatabaseConnection, _ entries: [String: [Entry]], at: String) throws {
+  ///
+  /// `known` are heads read before this transaction began, and so perhaps no longer the last:
+  /// another transaction may have appended to the chain since. Such a link is not written (its
+  /// number is taken: `audit_link_chain` is unique) and is made again after the head read now.
+  static func appendLinks(
+    _ db: any DatabaseConnection, _ entries: [String: [Entry]], at: String, known: [String: Head] = [:]
+  ) throws {
     guard !entries.isEmpty else { return }
-    let gids = Array(entries.keys)
     if db.dialect == .postgres {
       // A seal waits for appending transactions to commit and holds new ones off (it takes this
       // lock exclusively); appenders share it.
       try db.execute("SELECT pg_advisory_xact_lock_shared(?)", [.integer(sealLock)])
     }
-    let heads = try heads(db, gids: gids)
+    let prefetched = known.filter { entries[$0.key] != nil }
+    let heads = prefetched.merging(try self.heads(db, gids: entries.keys.filter { prefetched[$0] == nil })) { $1 }
+    let rows = try linkRows(entries, heads: heads, at: at)
+    guard !prefetched.isEmpty else {
+      try insertLinks(db, rows)
+      return
+    }
+    var appended = Set<Int64>()
+    try db.insertRows(
+      rows, into: "audit_link", columns: linkColumns, onConflict: "ON CONFLICT (chain, seq) DO NOTHING",
+      returning: ["chain"]
+    ) { appended.insert(try $0.int64(at: 0)) }
+    let stale = entries.filter { gid, _ in heads[gid].map { !appended.contains($0.chain) } ?? false }
+    try appendLinks(db, stale, at: at)
+  }
+
+  /// The columns of `audit_link` a link is written to, in the order of ``linkRows(_:heads:at:)``.
+  private static let linkColumns = ["chain", "gid", "seq", "at", "entries", "link"]
+
+  /// The rows of the links with `entries`, each after its gid's head.
+  private static func linkRows(_ entries: [String: [Entry]], heads: [String: Head], at: String) throws
+    -> [[DatabaseValue]]
+  {
     var rows: [[DatabaseValue]] = []
-    rows.reserveCapacity(gids.count)
+    rows.reserveCapacity(entries.count)
     for (gid, listed) in entries {
       guard let head = heads[gid] else {
         throw StoreError(.damaged, "History was written for the policy with gid \(gid), which has no row.")
@@ -173,8 +203,13 @@ extension AuditChain {
         .text(next.link),
       ])
     }
+    return rows
+  }
+
+  /// Inserts links made after heads read in this transaction.
+  private static func insertLinks(_ db: any DatabaseConnection, _ rows: [[DatabaseValue]]) throws {
     do {
-      try db.insertRows(rows, into: "audit_link", columns: ["chain", "gid", "seq", "at", "entries", "link"])
+      try db.insertRows(rows, into: "audit_link", columns: linkColumns)
     } catch let failure as PostgresError
       where failure.sqlState == "23505" && failure.message.contains("audit_link_chain")
     {

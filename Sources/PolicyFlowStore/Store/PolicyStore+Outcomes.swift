@@ -19,11 +19,17 @@ public struct PreparedCommit: Sendable {
   let texts: [PolicyStore.SerializedOutcome]
   /// The activities' ids as a JSON array, for the acknowledging statement.
   let activityIDs: String
+  /// The heads of the policies' chains, read beside the commit before (``ChainHeadReader``); the
+  /// commit reads those it lacks.
+  let chainHeads: [String: AuditChain.Head]
 
-  public init(_ results: [ProcessedActivity]) {
+  public init(_ results: [ProcessedActivity]) { self.init(results, chainHeads: [:]) }
+
+  init(_ results: [ProcessedActivity], chainHeads: [String: AuditChain.Head]) {
     self.results = results
     texts = results.map(PolicyStore.SerializedOutcome.init)
     activityIDs = JSON.array(results.map { .int(Int($0.claimed.activityID)) }).serialized()
+    self.chainHeads = chainHeads
   }
 }
 
@@ -92,6 +98,7 @@ extension PolicyStore {
     // checks the lease) and the policies they lease, which no one else changes while In Process.
     // So on PostgreSQL workers committing at once need not be serialized with each other.
     return try writing(.lockedRows) {
+      auditWrites.knownHeads = prepared.chainHeads
       var report = CommitReport()
       let now = clock()
       // Acknowledged in one statement for the batch. An activity is rejected when another worker

@@ -41,6 +41,9 @@ public final class Worker {
   /// Stops the process when a cycle runs past the lease (``CycleWatch``); nil when the caller
   /// runs the worker inside a process it must not end (tests).
   let cycleWatch: CycleWatch?
+  /// Reads the heads of a batch's chains beside the commit before it (SQLite); nil on
+  /// PostgreSQL, or when a second connection could not be opened.
+  private let headReader: ChainHeadReader?
 
   /// - Parameters:
   ///   - shouldStop: polled between batches and while idle; when it turns true the worker
@@ -60,6 +63,7 @@ public final class Worker {
     self.onEvent = onEvent
     self.shouldStop = shouldStop
     self.sleep = sleep
+    headReader = store.dialect == .sqlite ? ChainHeadReader(sqliteStoreAt: store.path) : nil
   }
 
   /// Runs until stopped (or, with `drain`, until nothing is due). Throws only for failures
@@ -155,8 +159,10 @@ public final class Worker {
   /// Starts computing `claim` on the other thread.
   private func start(_ claim: UnparsedClaim, claimedAt: StoreTime) -> BackgroundJob<ComputedBatch> {
     let (cycle, reference) = (cycle, store.clock().timestamp)
-    let watch = cycleWatch
-    return BackgroundJob { Worker.compute(claim, claimedAt: claimedAt, cycle: cycle, at: reference, watch: watch) }
+    let (watch, heads) = (cycleWatch, headReader)
+    return BackgroundJob {
+      Worker.compute(claim, claimedAt: claimedAt, cycle: cycle, at: reference, watch: watch, heads: heads)
+    }
   }
 
   /// Claims the next batch. With nothing in hand, a busy or briefly failing database is waited
@@ -202,7 +208,7 @@ public final class Worker {
   /// Parses a claim and runs each policy's cycle: pure, so it runs beside a commit.
   static func compute(
     _ claim: UnparsedClaim, claimedAt: StoreTime, cycle: ProcessingCycle, at reference: Timestamp,
-    watch: CycleWatch? = nil
+    watch: CycleWatch? = nil, heads: ChainHeadReader? = nil
   ) -> ComputedBatch {
     let batch = claim.parsed()
     let results = batch.activities.map { claimed in
@@ -217,8 +223,10 @@ public final class Worker {
           claimed.policy.policy.data, at: reference, resolvedReasons: claimed.resolvedReasons,
           resolvedSinceEdit: claimed.resolvedSinceEdit))
     }
+    let chainHeads = heads?.heads(of: results.map(\.claimed.policy.policy.gid)) ?? [:]
     return ComputedBatch(
-      lease: claim.lease, claimedAt: claimedAt, outcomes: PreparedCommit(results), unreadable: batch.unreadable)
+      lease: claim.lease, claimedAt: claimedAt, outcomes: PreparedCommit(results, chainHeads: chainHeads),
+      unreadable: batch.unreadable)
   }
 
   /// Parks what a batch could not run: a policy whose stored document cannot be read would fail

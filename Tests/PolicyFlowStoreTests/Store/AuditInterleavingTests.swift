@@ -40,6 +40,59 @@ struct AuditInterleavingTests {
     }
   }
 
+  /// A worker reads its batch's chain heads beside the commit before it (``ChainHeadReader``). An
+  /// operator's "submit again" after that read leaves the commit a head that is no longer the
+  /// last: that policy's link still follows the submit's, and the other policy's link follows
+  /// the head read beforehand.
+  @Test(arguments: TestStore.all) func headsReadBeforeAnotherAppendAreTakenAgainAtTheCommit(_ kind: TestStore)
+    throws
+  {
+    let catalog = try #require(ClaimTests.catalog)
+    try withTemporaryStore(kind) { path in
+      let store = try PolicyStore(path: path, durability: .normal)
+      try store.ensureAdministrator("tester")
+      try store.snapshot(catalog)
+      _ = try store.createPolicies(
+        (0..<2).map(ClaimTests.document), source: .integration, actor: "tester", submit: true)
+      let claim = try store.claim(owner: "w", limit: 10, leaseMilliseconds: 60_000)
+      #expect(claim.activities.count == 2)
+      let gids = claim.activities.map(\.policy.policy.gid)
+      func links(_ gid: String) throws -> [(seq: Int, link: String)] {
+        try store.db.query("SELECT seq, link FROM audit_link WHERE gid = ? ORDER BY seq", [.text(gid)]) {
+          (try $0.int(at: 0), try $0.string(at: 1))
+        }
+      }
+      var read: [String: AuditChain.Head] = [:]
+      for gid in gids {
+        let chain = try #require(
+          try store.db.queryOne("SELECT min(id) FROM policy WHERE gid = ?", [.text(gid)]) { try $0.int64(at: 0) })
+        let last = try #require(try links(gid).last)
+        read[gid] = AuditChain.Head(chain: chain, seq: last.seq, link: last.link)
+      }
+      if kind == .sqlite {
+        #expect(ChainHeadReader(sqliteStoreAt: path)?.heads(of: gids).mapValues(\.seq) == read.mapValues(\.seq))
+      }
+      try store.submit(claim.activities[0].policy.policy.code, actor: "tester")
+
+      let cycle = ProcessingCycle(catalog: catalog)
+      let processed = claim.activities.map {
+        ProcessedActivity(claimed: $0, outcome: cycle.run($0.policy.policy.data, at: claim.lease.expires.timestamp))
+      }
+      let report = try store.commit(PreparedCommit(processed, chainHeads: read), lease: claim.lease)
+      #expect(report.committed.count == 2)
+      for gid in gids {
+        let chain = try links(gid)
+        #expect(chain.map(\.seq) == Array(1...chain.count))
+      }
+      let moved = try links(gids[0])
+      let kept = try links(gids[1])
+      #expect(moved.count == (read[gids[0]]?.seq ?? 0) + 2, "the submit's link, then the commit's")
+      #expect(kept.count == (read[gids[1]]?.seq ?? 0) + 1)
+      let verified = try store.verifyAudit(by: "tester")
+      #expect(verified.problems.map(\.message) == [])
+    }
+  }
+
   /// One transaction that chains more policies than the server's lock table holds (64 locks per
   /// connection, 200 connections on the tests' server: some 14,000): an import of a large book in
   /// one go. An advisory lock per chain ran out of shared memory here.
