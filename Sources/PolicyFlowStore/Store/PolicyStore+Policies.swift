@@ -182,6 +182,8 @@ extension PolicyStore {
         throw StoreError(.damaged, "Policy \(created[index].code) was not written back.")
       }
       created[index].id = id
+      // A new policy's chain is kept under this row and has no link yet: nothing to look up.
+      auditWrites.knownHeads[created[index].gid] = AuditChain.Head(chain: id, seq: 0, link: AuditChain.genesis)
     }
     try insertRows(
       zip(created, texts).map { [.integer($0.id), .text($1)] }, into: "policy_data", columns: ["policy_id", "data"],
