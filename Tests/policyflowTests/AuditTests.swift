@@ -931,6 +931,17 @@ import Testing
     #expect(try store.links(try store.gid(code)).count == 5)
     let verified = try store.verify()
     #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
+    // Version 1's rows are hidden from the person: an export of theirs would not verify.
+    let refused = try PolicyFlowBinary.run(["audit", "export", code, "--db", mine])
+    #expect(refused.exitCode == 77, "\(refused.stdout)\(refused.stderr)")
+    #expect(
+      refused.stderr.contains(
+        "1 of the 2 versions of policy \(code) was written in a data access group you may not see"),
+      "\(refused.stderr)")
+    #expect(refused.stdout.isEmpty)
+    let exported = try PolicyFlowBinary.run(["audit", "export", code, "--json", "--db", store.db, "--as", "tester"])
+    #expect(exported.exitCode == 0, "\(exported.stderr)")
+    #expect(try JSON(parsing: exported.stdout)[path: "links"]?.arrayValue?.count == 5)
   }
 
   // MARK: - Catalog snapshots

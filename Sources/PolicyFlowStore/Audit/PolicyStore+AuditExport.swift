@@ -8,6 +8,7 @@ extension PolicyStore {
     try db.transaction(.read) {
       let stored = try currentPolicy(code, for: try knownUser(actor))
       let gid = stored.policy.gid
+      try requireWholeHistory(of: stored)
       let links = (try storedLinks(of: [gid])[gid] ?? []).sorted { $0.seq < $1.seq }
       let rows = (try AuditChain.rawRows(db, gids: [gid])[gid] ?? []).sorted { ($0.table, $0.key) < ($1.table, $1.key) }
       return [
@@ -31,6 +32,23 @@ extension PolicyStore {
           }),
       ]
     }
+  }
+
+  /// Refuses an export the person cannot see all of: on PostgreSQL, row-level security hides the
+  /// versions of a policy written in a data access group the person is not in (before the policy
+  /// moved to theirs), with their history rows, and an export without them would not verify.
+  /// A policy's versions are numbered from 1 with no gap (a revert removes the latest).
+  private func requireWholeHistory(of stored: StoredPolicy) throws {
+    let seen = try db.queryOne("SELECT count(*) FROM policy WHERE gid = ?", [.text(stored.policy.gid)]) {
+      try $0.int(at: 0)
+    }
+    let hidden = stored.policy.version - (seen ?? 0)
+    guard hidden > 0 else { return }
+    throw StoreError(
+      .notPermitted,
+      "\(hidden) of the \(stored.policy.version) versions of policy \(stored.policy.code) \(hidden == 1 ? "was" : "were") written in a data "
+        + "access group you may not see, and its export would not verify without their history. An administrator, "
+        + "or someone who may see every group the policy has been in, can export it.")
   }
 
   private static func json(_ value: DatabaseValue) -> JSON {
