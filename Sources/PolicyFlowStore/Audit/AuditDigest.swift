@@ -15,43 +15,56 @@ import PolicyFlowCore
 /// SHA-256 alone the chain cost the worker far more than the 5% issue 18 allows (BENCHMARKS.md,
 /// "the tamper-evident history"); `policyflow-bench audit` hashes every row of a store.
 enum AuditDigest {
-  /// libcrypto's `SHA256_Init`, `SHA256_Update` and `SHA256_Final` over a context of its own.
-  /// Deprecated in OpenSSL 3 but exported: its one-shot `SHA256()` fetches the algorithm anew on
-  /// every call, which cost 300–500 ns a digest here against some 200 ns for hashing 300 bytes
-  /// (the commit hashes several rows and a link a policy).
-  private struct LowLevel {
+  /// libcrypto's SHA-256: `SHA256_Init`, `SHA256_Update` and `SHA256_Final` over a context of
+  /// its own where it has them, else its one-shot `SHA256()`. The three are deprecated in OpenSSL
+  /// 3 but exported; the one-shot fetches the algorithm anew on every call, which cost 300–500 ns
+  /// a digest more than the some 200 ns of hashing 300 bytes (a C loop of a million digests here;
+  /// the commit hashes several rows and a link a policy).
+  private enum Libcrypto {
     typealias Initialize = @convention(c) (UnsafeMutableRawPointer?) -> Int32
     typealias Update = @convention(c) (UnsafeMutableRawPointer?, UnsafeRawPointer?, Int) -> Int32
     typealias Finalize = @convention(c) (UnsafeMutablePointer<UInt8>?, UnsafeMutableRawPointer?) -> Int32
-    var initialize: Initialize
-    var update: Update
-    var finalize: Finalize
+    typealias OneShot =
+      @convention(c) (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> UnsafeMutablePointer<UInt8>?
+
+    case steps(Initialize, Update, Finalize)
+    case oneShot(OneShot)
 
     /// Bytes for a `SHA256_CTX` (112 in OpenSSL 3), with room to spare.
     static let contextBytes = 256
 
+    /// The library's functions, when it can be opened.
+    static func open() -> Libcrypto? {
+      for name in ["libcrypto.so.3", "libcrypto.so"] {
+        guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
+        if let initialize = dlsym(handle, "SHA256_Init"), let update = dlsym(handle, "SHA256_Update"),
+          let finalize = dlsym(handle, "SHA256_Final")
+        {
+          return .steps(
+            unsafeBitCast(initialize, to: Initialize.self), unsafeBitCast(update, to: Update.self),
+            unsafeBitCast(finalize, to: Finalize.self))
+        }
+        if let oneShot = dlsym(handle, "SHA256") { return .oneShot(unsafeBitCast(oneShot, to: OneShot.self)) }
+        dlclose(handle)
+      }
+      return nil
+    }
+
     func digest(_ bytes: UnsafeRawBufferPointer, into digest: UnsafeMutablePointer<UInt8>) {
-      withUnsafeTemporaryAllocation(byteCount: Self.contextBytes, alignment: 16) { context in
-        _ = initialize(context.baseAddress)
-        _ = update(context.baseAddress, bytes.baseAddress, bytes.count)
-        _ = finalize(digest, context.baseAddress)
+      switch self {
+      case .steps(let initialize, let update, let finalize):
+        withUnsafeTemporaryAllocation(byteCount: Self.contextBytes, alignment: 16) { context in
+          _ = initialize(context.baseAddress)
+          _ = update(context.baseAddress, bytes.baseAddress, bytes.count)
+          _ = finalize(digest, context.baseAddress)
+        }
+      case .oneShot(let oneShot):
+        _ = oneShot(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, digest)
       }
     }
   }
 
-  /// libcrypto's functions, when the library could be opened.
-  private static let libcrypto: LowLevel? = {
-    for name in ["libcrypto.so.3", "libcrypto.so"] {
-      guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL), let initialize = dlsym(handle, "SHA256_Init"),
-        let update = dlsym(handle, "SHA256_Update"), let finalize = dlsym(handle, "SHA256_Final")
-      else { continue }
-      return LowLevel(
-        initialize: unsafeBitCast(initialize, to: LowLevel.Initialize.self),
-        update: unsafeBitCast(update, to: LowLevel.Update.self),
-        finalize: unsafeBitCast(finalize, to: LowLevel.Finalize.self))
-    }
-    return nil
-  }()
+  private static let libcrypto = Libcrypto.open()
 
   /// Whether digests come from libcrypto.
   static var usesLibcrypto: Bool { libcrypto != nil }

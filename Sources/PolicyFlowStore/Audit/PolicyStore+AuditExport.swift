@@ -44,11 +44,12 @@ extension PolicyStore {
     }
     let hidden = stored.policy.version - (seen ?? 0)
     guard hidden > 0 else { return }
+    let verb = hidden == 1 ? "was" : "were"
     throw StoreError(
       .notPermitted,
-      "\(hidden) of the \(stored.policy.version) versions of policy \(stored.policy.code) \(hidden == 1 ? "was" : "were") written in a data "
-        + "access group you may not see, and its export would not verify without their history. An administrator, "
-        + "or someone who may see every group the policy has been in, can export it.")
+      "\(hidden) of the \(stored.policy.version) versions of policy \(stored.policy.code) \(verb) written in a "
+        + "data access group you may not see, and its export would not verify without their history. An "
+        + "administrator, or someone who may see every group the policy has been in, can export it.")
   }
 
   private static func json(_ value: DatabaseValue) -> JSON {

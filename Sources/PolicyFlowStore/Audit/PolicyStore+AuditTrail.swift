@@ -8,8 +8,9 @@ extension AuditChain {
     /// Rows hashed from the values the transaction inserted, by table: their gid and hash.
     var inserted: [[Int64: (gid: String, hash: String)]] = Array(repeating: [:], count: AuditChain.tables.count)
     var removed: [String: [Entry]] = [:]
-    /// Heads read before the transaction began (a worker reads its batch's beside the commit
-    /// before): used as they are unless another transaction has appended to the chain since.
+    /// Heads known without a lookup: read before the transaction began (a worker reads its
+    /// batch's beside the commit before), or made in it (a new policy's). Used as they are unless
+    /// another transaction has appended to the chain since.
     var knownHeads: [String: Head] = [:]
 
     var isEmpty: Bool { removed.isEmpty && written.allSatisfy(\.isEmpty) && inserted.allSatisfy(\.isEmpty) }
@@ -89,7 +90,7 @@ extension AuditChain {
   /// waits for the earlier to commit, then reads the head it left (at READ COMMITTED, a worker's
   /// commit, the next statement reads what was committed before it started; a SERIALIZABLE
   /// transaction reads its snapshot, and its clash with the link the other appended is run again,
-  /// in ``appendLinks(_:_:at:)``). A row lock is kept in the row, not in
+  /// in ``appendLinks(_:_:at:known:)``). A row lock is kept in the row, not in
   /// the server's shared lock table, so a transaction may chain any number of policies. The rows
   /// are found and locked by `policyflow_lock_chains`, which sees every row: row-level security
   /// may hide a policy's first version (in a data access group it has since left) from the
@@ -156,8 +157,8 @@ extension AuditChain {
 
   /// Appends a link with `entries` to the chain of each gid, after its head.
   ///
-  /// `known` are heads read before this transaction began, and so perhaps no longer the last:
-  /// another transaction may have appended to the chain since. Such a link is not written (its
+  /// `known` are heads found without a lookup in this transaction (``Writes/knownHeads``), and
+  /// so perhaps no longer the last: another transaction may have appended to the chain since. Such a link is not written (its
   /// number is taken: `audit_link_chain` is unique) and is made again after the head read now.
   static func appendLinks(
     _ db: any DatabaseConnection, _ entries: [String: [Entry]], at: String, known: [String: Head] = [:]

@@ -7,24 +7,32 @@ import Synchronization
 /// of the 14 µs a policy the chain cost that thread, while the computing thread was idle more
 /// than half the time).
 ///
-/// SQLite only: its readers do not wait for its writer. A head another transaction appends after
-/// the read is found out at the commit (``AuditChain/appendLinks(_:_:at:known:)``). On PostgreSQL
-/// the commit locks the chains it appends to as it reads their heads, so it reads them itself.
+/// SQLite only: its readers do not wait for its writer. A head another transaction appends to
+/// after the read is found out at the commit (``AuditChain/appendLinks(_:_:at:known:)``). On
+/// PostgreSQL the commit locks the chains it appends to as it reads their heads, so it reads them
+/// itself.
+///
+/// The connection lives as long as the worker. A batch left computing when the worker stops on an
+/// error may still read through it; the lock keeps that to one reader at a time.
 final class ChainHeadReader: Sendable {
-  private let store: Mutex<PolicyStore>
+  private let connection: Mutex<SQLiteConnection>
 
-  /// Opens a second connection to the SQLite store at `path`; nil when it cannot (the commit then
-  /// reads the heads itself).
+  /// Opens a second connection to the SQLite store at `path` (already created and migrated by the
+  /// worker's own); nil when it cannot, and the commit then reads the heads itself. A reader that
+  /// would wait for a lock gives up at once: the commit can do without what it reads.
   init?(sqliteStoreAt path: String) {
-    guard let store = try? PolicyStore(path: path, durability: .normal, create: false) else { return nil }
-    self.store = Mutex(store)
+    guard
+      let connection = try? SQLiteConnection(
+        path: path, configuration: .init(busyTimeout: .milliseconds(50), synchronous: .normal))
+    else { return nil }
+    self.connection = Mutex(connection)
   }
 
   /// The heads of the chains of `gids` as committed now; none when they cannot be read (the
   /// commit reads them).
   func heads(of gids: [String]) -> [String: AuditChain.Head] {
-    store.withLock { store in
-      (try? store.db.transaction(.read) { try AuditChain.heads(store.db, gids: gids) }) ?? [:]
+    connection.withLock { db in
+      (try? db.transaction(.read) { try AuditChain.heads(db, gids: gids) }) ?? [:]
     }
   }
 }

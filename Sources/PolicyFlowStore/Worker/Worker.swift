@@ -71,9 +71,11 @@ public final class Worker {
   ///
   /// Two batches are in hand at a time: while one is committed, the next, already claimed, is
   /// parsed and run through its cycles on another thread. Claims and commits both need the
-  /// store's one connection and go in turn on this thread, and the next claim is made while
-  /// the other thread still computes, so that thread starts on it as soon as it is done; the
-  /// parsing, cycles and serialization need no store and were more than half of a batch's time.
+  /// store's connection and go in turn on this thread, and the next claim is made while the
+  /// other thread still computes, so that thread starts on it as soon as it is done; the parsing,
+  /// cycles and serialization need no store and were more than half of a batch's time. On SQLite
+  /// the other thread also reads the batch's chain heads, through a connection of its own
+  /// (``ChainHeadReader``).
   public func run() throws {
     try retrying { try store.snapshot(cycle.catalog) }
     listening = try configuration.wakesOnNotification && retrying { try store.listenForWork() }
@@ -148,7 +150,7 @@ public final class Worker {
 
   /// Before the worker stops on an error that is not transient: the batch it claimed next goes
   /// back to the queue rather than staying leased until its lease runs out (its computation,
-  /// which touches no store, is left to finish), without the attempt its claim counted: its
+  /// which writes nothing, is left to finish), without the attempt its claim counted: its
   /// policies played no part in the error. If the store refuses that too, the lease still
   /// expires.
   private func giveBackUnrun(_ claim: UnparsedClaim?) {
@@ -205,7 +207,8 @@ public final class Worker {
     var unreadable: [UnreadableActivity]
   }
 
-  /// Parses a claim and runs each policy's cycle: pure, so it runs beside a commit.
+  /// Parses a claim and runs each policy's cycle (pure), then reads the policies' chain heads
+  /// through `heads` (a read only): it runs beside a commit.
   static func compute(
     _ claim: UnparsedClaim, claimedAt: StoreTime, cycle: ProcessingCycle, at reference: Timestamp,
     watch: CycleWatch? = nil, heads: ChainHeadReader? = nil

@@ -55,7 +55,7 @@ struct AuditInterleavingTests {
       _ = try store.createPolicies(
         (0..<2).map(ClaimTests.document), source: .integration, actor: "tester", submit: true)
       let claim = try store.claim(owner: "w", limit: 10, leaseMilliseconds: 60_000)
-      #expect(claim.activities.count == 2)
+      try #require(claim.activities.count == 2)
       let gids = claim.activities.map(\.policy.policy.gid)
       func links(_ gid: String) throws -> [(seq: Int, link: String)] {
         try store.db.query("SELECT seq, link FROM audit_link WHERE gid = ? ORDER BY seq", [.text(gid)]) {
@@ -70,7 +70,11 @@ struct AuditInterleavingTests {
         read[gid] = AuditChain.Head(chain: chain, seq: last.seq, link: last.link)
       }
       if kind == .sqlite {
-        #expect(ChainHeadReader(sqliteStoreAt: path)?.heads(of: gids).mapValues(\.seq) == read.mapValues(\.seq))
+        let reader = try #require(ChainHeadReader(sqliteStoreAt: path))
+        let heads = reader.heads(of: gids)
+        #expect(
+          heads.mapValues { [String($0.chain), String($0.seq), $0.link] }
+            == read.mapValues { [String($0.chain), String($0.seq), $0.link] })
       }
       try store.submit(claim.activities[0].policy.policy.code, actor: "tester")
 
@@ -90,6 +94,49 @@ struct AuditInterleavingTests {
       #expect(kept.count == (read[gids[1]]?.seq ?? 0) + 1)
       let verified = try store.verifyAudit(by: "tester")
       #expect(verified.problems.map(\.message) == [])
+    }
+  }
+
+  /// The same through the worker itself: on SQLite it reads its batch's chain heads on its
+  /// computing thread, and an operator's "submit again" lands after that read, while the worker
+  /// waits to commit. Every chain stays whole, and the store verifies.
+  @Test(arguments: TestStore.all) func aSubmitWhileTheWorkerWaitsToCommitKeepsEveryChainWhole(_ kind: TestStore)
+    throws
+  {
+    let catalog = try #require(ClaimTests.catalog)
+    try withTemporaryStore(kind) { path in
+      let store = try PolicyStore(path: path, durability: .normal)
+      try store.ensureAdministrator("tester")
+      try store.snapshot(catalog)
+      _ = try store.createPolicies(
+        (0..<3).map(ClaimTests.document), source: .integration, actor: "tester", submit: true)
+      let person = try PolicyStore(path: path, durability: .normal)
+      var configuration = WorkerConfiguration(owner: "w")
+      configuration.drain = true
+      configuration.batchSize = 10
+      configuration.commitDelayMilliseconds = 7
+      var submitted: Result<PolicyStore.SubmitResult, any Error>?
+      let worker = Worker(
+        store: store, catalog: catalog, configuration: configuration,
+        sleep: { milliseconds in
+          guard milliseconds == 7, submitted == nil else { return }
+          submitted = Result { try person.submit("C-1", actor: "tester") }
+        })
+      try worker.run()
+      #expect(try submitted?.get() == .alreadySubmitted)
+
+      func links(_ code: String) throws -> [Int] {
+        let gid = try #require(try store.currentPolicy(code)?.policy.gid)
+        return try store.db.query("SELECT seq FROM audit_link WHERE gid = ? ORDER BY seq", [.text(gid)]) {
+          try $0.int(at: 0)
+        }
+      }
+      // Created and submitted, then committed; C-1 was also submitted again in between.
+      #expect(try links("C-0") == [1, 2])
+      #expect(try links("C-1") == [1, 2, 3])
+      #expect(try links("C-2") == [1, 2])
+      #expect(try store.queueStatus().pending == 0)
+      #expect(try store.verifyAudit(by: "tester").problems.map(\.message) == [])
     }
   }
 
