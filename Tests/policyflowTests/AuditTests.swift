@@ -432,10 +432,66 @@ import Testing
     #expect(output.contains("link 3 does not follow from the link before it"), "\(output)")
     let (found, _) = try problems(store)
     #expect(problem(found, "missing-link", link: 2) != nil, "\(found)")
+    #expect(
+      found.filter { $0[path: "kind"] == "missing-link" }.count == 1,
+      "the links after the gap are where they should be: \(found)")
     #expect(problem(found, "broken-link", link: 3) != nil, "\(found)")
     #expect(
       problem(found, "inserted", table: "status_history", key: submit) != nil,
       "the row only link 2 listed is in no link now: \(found)")
+  }
+
+  // MARK: - Changes that would hide a change
+
+  /// Resolving a pend reason that was changed behind the engine's back would chain the forged
+  /// row as the engine found it, and `audit verify` would no longer see the change: the resolution
+  /// is refused, nothing is written, and the change is still named.
+  @Test(arguments: TestStore.all) func aChangedPendReasonIsNotHiddenByResolvingIt(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    try store.addUsers([("uw", ["--roles", "underwriter"])])
+    let (path, code) = try store.writeExample("health-pended-sum-assured.json")
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    #expect(try store.status(code) == "Pended")
+    let open = try store.query("SELECT id FROM pend_history WHERE is_open = 1 ORDER BY id") { try $0.int(at: 0) }
+    let forged = try #require(open.first)
+    let links = try store.links(try store.gid(code)).count
+    try store.tamper("UPDATE pend_history SET description = 'waived by phone' WHERE id = \(forged)")
+
+    let refused = try store.run(["pends", "resolve", code, "--all", "--note", "checked", "--as", "uw"])
+    #expect(refused.exitCode == 1, "\(refused.stdout)\(refused.stderr)")
+    #expect(
+      refused.stderr.contains(
+        "The history of policy \(code) was changed behind the engine's back: its pend_history row \(forged) no "
+          + "longer holds what link"),
+      "\(refused.stderr)")
+    #expect(refused.stderr.contains("Nothing was changed."), "\(refused.stderr)")
+    #expect(try store.status(code) == "Pended")
+    #expect(try store.count("SELECT count(*) FROM pend_history WHERE is_open = 1") == open.count)
+    #expect(try store.links(try store.gid(code)).count == links)
+    let (found, exitCode) = try problems(store)
+    #expect(exitCode == 1)
+    #expect(problem(found, "changed", table: "pend_history", key: forged) != nil, "\(found)")
+  }
+
+  /// The same for a document: an edit of a policy in Edit replaces its document, which was
+  /// changed behind the engine's back; the edit is refused and the change stays visible.
+  @Test(arguments: TestStore.all) func aChangedDocumentIsNotHiddenByEditingIt(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    let (path, code) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", path, "--as", "tester"])
+    let id = try #require(
+      try store.query("SELECT id FROM policy WHERE code = '\(code)'") { try $0.int(at: 0) }.first)
+    try store.tamper(
+      "UPDATE policy_data SET data = replace(data, '\"code\"', '\"tampered\": 1, \"code\"') WHERE policy_id = \(id)")
+
+    let refused = try store.run(["policies", "edit", code, "--set", "brand=\"other\"", "--as", "tester"])
+    #expect(refused.exitCode == 1, "\(refused.stdout)\(refused.stderr)")
+    #expect(refused.stderr.contains("its policy_data row \(id) no longer holds what link 1"), "\(refused.stderr)")
+    #expect(try store.count("SELECT count(*) FROM policy_data WHERE data LIKE '%\"tampered\"%'") == 1)
+    let (found, exitCode) = try problems(store)
+    #expect(exitCode == 1)
+    #expect(problem(found, "changed", table: "policy_data", key: id) != nil, "\(found)")
   }
 
   // MARK: - Seals

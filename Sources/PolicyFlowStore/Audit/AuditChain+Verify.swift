@@ -35,12 +35,17 @@ extension AuditChain {
     }
     var previous = genesis
     var latest: [Int: [Int64: (seq: Int, hash: String?)]] = [:]
-    for (position, link) in links.sorted(by: { $0.seq < $1.seq }).enumerated() {
-      if link.seq != position + 1 {
+    var next = 1
+    for link in links.sorted(by: { $0.seq < $1.seq }) {
+      // Named once per gap: the links after it are where they should be.
+      if link.seq > next {
+        let gap =
+          link.seq - 1 > next ? "links \(next) to \(link.seq - 1) of the chain are" : "link \(next) of the chain is"
         problem(
-          .missingLink, seq: position + 1, expected: "link \(position + 1)", found: "link \(link.seq)",
-          "link \(position + 1) of the chain is missing (the next one found is \(link.seq))")
+          .missingLink, seq: next, expected: "link \(next)", found: "link \(link.seq)",
+          "\(gap) missing (the next one found is \(link.seq))")
       }
+      next = max(next, link.seq + 1)
       let recomputed = AuditChain.link(previous: previous, gid: gid, seq: link.seq, at: link.at, entries: link.entries)
       if recomputed != link.link {
         problem(

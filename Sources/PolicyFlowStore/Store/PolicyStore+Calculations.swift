@@ -86,6 +86,7 @@ extension PolicyStore {
   @discardableResult
   func reverseResultsInForce(of owner: ResultOwner, at time: StoreTime) throws -> [StoredCalculation] {
     let inForce = try resultsInForce(gid: owner.gid).map(\.stored)
+    try requireUnchanged("calculation", keys: inForce.map(\.id))
     for stored in inForce {
       try db.execute("UPDATE calculation SET in_force = 0 WHERE id = ?", [.integer(stored.id)])
       wrote("calculation", keys: [stored.id])

@@ -120,6 +120,17 @@ extension PolicyStore {
       let removed = DatabaseValue.integer(stored.id)
       let restored = DatabaseValue.integer(previous.id)
       let mark = DatabaseValue.text("version \(stored.policy.version), reverted")
+      // What the revert moves or removes must be as the chain recorded it (a change behind the
+      // engine's back would otherwise be moved or removed with it, unseen).
+      let cancellations = try db.query(
+        "SELECT id FROM cancellation WHERE policy_id = ?", [removed], row: { try $0.int64(at: 0) })
+      for table in ["status_history", "pend_history"] {
+        try requireUnchanged(
+          table,
+          keys: try db.query("SELECT id FROM \(table) WHERE policy_id = ?", [removed], row: { try $0.int64(at: 0) }))
+      }
+      try requireUnchanged("policy_data", keys: [stored.id])
+      try requireUnchanged("cancellation", keys: cancellations)
       for table in ["status_history", "pend_history"] {
         let moved = try db.query(
           "UPDATE \(table) SET policy_id = ?, note = coalesce(note || '; ', '') || ? WHERE policy_id = ? RETURNING id",
@@ -133,10 +144,7 @@ extension PolicyStore {
       }
       // The edit version's document and any cancellation record of it go with it.
       self.removed(from: "policy_data", keys: [stored.id], gid: stored.policy.gid)
-      self.removed(
-        from: "cancellation",
-        keys: try db.query("SELECT id FROM cancellation WHERE policy_id = ?", [removed], row: { try $0.int64(at: 0) }),
-        gid: stored.policy.gid)
+      self.removed(from: "cancellation", keys: cancellations, gid: stored.policy.gid)
       try db.execute("DELETE FROM activity WHERE policy_id = ?", [removed])
       try db.execute("DELETE FROM policy WHERE id = ?", [removed])
       let now = clock()

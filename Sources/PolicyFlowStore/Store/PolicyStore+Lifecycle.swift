@@ -140,6 +140,11 @@ extension PolicyStore {
 
   /// Withdraws the open pend reasons of the version `policyID` (kept in pend history).
   func withdrawOpenPends(_ policyID: Int64, at time: StoreTime) throws -> Int {
+    let open = try db.query(
+      "SELECT id FROM pend_history WHERE policy_id = ? AND is_open = 1", [.integer(policyID)],
+      row: { try $0.int64(at: 0) })
+    guard !open.isEmpty else { return 0 }
+    try requireUnchanged("pend_history", keys: open)
     let ids = try db.query(
       "UPDATE pend_history SET is_open = 0, withdrawn_at = ? WHERE policy_id = ? AND is_open = 1 RETURNING id",
       [.text(time.iso8601), .integer(policyID)], row: { try $0.int64(at: 0) })

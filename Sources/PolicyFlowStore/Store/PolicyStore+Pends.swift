@@ -101,6 +101,7 @@ extension PolicyStore {
       if chosen.isEmpty {
         throw StoreError(.notPermitted, refusals.first ?? "User '\(actor)' may resolve none of the open pend reasons.")
       }
+      try requireUnchanged("pend_history", keys: chosen)
       let now = clock()
       // A resolution records the data it was given on (the version and when its data last
       // changed): a reason whose step limits authority fires again once that data changes.

@@ -110,6 +110,7 @@ extension PolicyStore {
 
   /// Writes the document of the policy row `policyID`, replacing the one it had.
   func storeData(policyID: Int64, _ text: String) throws {
+    try requireUnchanged("policy_data", keys: [policyID])
     try db.execute(
       """
       INSERT INTO policy_data (policy_id, data) VALUES (?, ?)

@@ -230,6 +230,7 @@ struct ClaimTests {
             WHERE resolved_at IS NOT NULL;
           CREATE TABLE audit_link (
             id INTEGER PRIMARY KEY, gid TEXT, seq INTEGER, at TEXT, entries TEXT, link TEXT, chain INTEGER NOT NULL);
+          CREATE UNIQUE INDEX audit_link_chain ON audit_link (chain, seq);
           \(Self.laterColumns.map { "ALTER TABLE \($0.table) ADD COLUMN \($0.column);" }.joined(separator: "\n"))
           """)
         _ = try store.createPolicies((0..<4).map(Self.document), source: .integration, actor: "tester", submit: true)
