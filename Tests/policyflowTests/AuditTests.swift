@@ -494,6 +494,37 @@ import Testing
     #expect(problem(found, "changed", table: "policy_data", key: id) != nil, "\(found)")
   }
 
+  /// A document changed behind the engine's back before the worker took its policy is not run:
+  /// its outcome would be decided on it, and its derived fields would chain it as the engine's.
+  /// The activity is parked with the reason, nothing is chained, and the change stays visible.
+  /// SQLite only: there the worker reads the chains on a second connection; on PostgreSQL it does
+  /// not check the document yet.
+  @Test func aDocumentChangedBeforeTheWorkerTakesItIsParkedNotRun() throws {
+    let store = try StoreFixture(.sqlite)
+    let (path, code) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    let id = try #require(
+      try store.query("SELECT id FROM policy WHERE code = '\(code)'") { try $0.int(at: 0) }.first)
+    let gid = try store.gid(code)
+    let links = try store.links(gid).count
+    try store.tamper(
+      "UPDATE policy_data SET data = replace(data, '\"code\"', '\"tampered\": 1, \"code\"') WHERE policy_id = \(id)")
+
+    let worker = try store.run(["worker", "--drain"])
+    let log = worker.stdout + worker.stderr
+    #expect(
+      log.contains(
+        "(policy \(code)) as failed: its document no longer holds what its chain recorded: it was changed behind "
+          + "the engine's back"),
+      "\(log)")
+    #expect(try store.status(code) == "In Process")
+    #expect(try store.count("SELECT count(*) FROM cycle") == 0, "not run")
+    #expect(try store.links(gid).count == links, "nothing chained")
+    let (found, exitCode) = try problems(store)
+    #expect(exitCode == 1)
+    #expect(problem(found, "changed", table: "policy_data", key: id) != nil, "\(found)")
+  }
+
   // MARK: - Seals
 
   @Test(arguments: TestStore.all) func aSealCatchesAChainRewrittenConsistently(_ kind: TestStore) throws {

@@ -10,6 +10,26 @@ extension AuditChain {
     var link: String
   }
 
+  /// The links of the chains of `gids`, by gid, in no particular order.
+  static func storedLinks(_ db: any DatabaseConnection, of gids: [String]) throws -> [String: [StoredLink]] {
+    var links: [String: [StoredLink]] = [:]
+    let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
+    // A chain is kept under its policy's first row (schema 15); the link's own gid is hashed.
+    try db.forEachRow(
+      """
+      SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link FROM audit_link a
+      JOIN (\(chainRows(where: db.dialect.isOneOfStrings("gid", jsonArray: "?")))) f ON a.chain = f.chain
+      """,
+      [list]
+    ) { row in
+      links[try row.string(at: 0), default: []].append(
+        StoredLink(
+          id: try row.int64(at: 1), seq: try row.int(at: 2), at: try row.string(at: 3), entries: try row.string(at: 4),
+          link: try row.string(at: 5)))
+    }
+    return links
+  }
+
   /// Recomputes the chain of `gid` from its `links` and checks every history row of it (`rows`)
   /// against the last link that lists the row. Pure: the rows and links were read beforehand.
   static func verify(gid: String, versions: Versions?, links: [StoredLink], rows: [RawRow])

@@ -9,7 +9,7 @@ extension PolicyStore {
       let stored = try currentPolicy(code, for: try knownUser(actor))
       let gid = stored.policy.gid
       try requireWholeHistory(of: stored)
-      let links = (try storedLinks(of: [gid])[gid] ?? []).sorted { $0.seq < $1.seq }
+      let links = (try AuditChain.storedLinks(db, of: [gid])[gid] ?? []).sorted { $0.seq < $1.seq }
       let rows = (try AuditChain.rawRows(db, gids: [gid])[gid] ?? []).sorted { ($0.table, $0.key) < ($1.table, $1.key) }
       return [
         "format": .string(AuditChain.format), "code": .string(code), "gid": .string(gid),

@@ -369,7 +369,8 @@ extension PolicyStore {
       db, table: index, where: db.dialect.isOneOfIntegers("t.\(AuditChain.tables[index].key)", jsonArray: "?"),
       [Self.idList(keys.sorted())])
     guard !rows.isEmpty else { return }
-    let listed = AuditChain.lastListed(in: try storedLinks(of: Array(Set(rows.map(\.gid)))).values.flatMap { $0 })
+    let listed = AuditChain.lastListed(
+      in: try AuditChain.storedLinks(db, of: Array(Set(rows.map(\.gid)))).values.flatMap { $0 })
     for row in rows {
       guard let recorded = listed[AuditChain.RowKey(table: index, key: row.key)], let expected = recorded.hash,
         let found = row.entry.hash, found != expected

@@ -64,7 +64,7 @@ extension PolicyStore {
   func auditBatch(_ part: [String]) throws -> AuditBatch {
     try db.transaction(.read) {
       AuditBatch(
-        gids: part, links: try storedLinks(of: part), rows: try AuditChain.rawRows(db, gids: part),
+        gids: part, links: try AuditChain.storedLinks(db, of: part), rows: try AuditChain.rawRows(db, gids: part),
         versions: try versions(of: part))
     }
   }
@@ -169,25 +169,6 @@ extension PolicyStore {
     return try db.query("SELECT gid FROM policy GROUP BY gid ORDER BY min(id)") { try $0.string(at: 0) }
   }
 
-  func storedLinks(of gids: [String]) throws -> [String: [AuditChain.StoredLink]] {
-    var links: [String: [AuditChain.StoredLink]] = [:]
-    let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
-    // A chain is kept under its policy's first row (schema 15); the link's own gid is hashed.
-    try db.forEachRow(
-      """
-      SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link FROM audit_link a
-      JOIN (\(AuditChain.chainRows(where: db.dialect.isOneOfStrings("gid", jsonArray: "?")))) f ON a.chain = f.chain
-      """,
-      [list]
-    ) { row in
-      links[try row.string(at: 0), default: []].append(
-        AuditChain.StoredLink(
-          id: try row.int64(at: 1), seq: try row.int(at: 2), at: try row.string(at: 3), entries: try row.string(at: 4),
-          link: try row.string(at: 5)))
-    }
-    return links
-  }
-
   /// The code and the versions (number and status) of each gid, oldest first.
   private func versions(of gids: [String]) throws -> [String: AuditChain.Versions] {
     var versions: [String: AuditChain.Versions] = [:]
@@ -209,7 +190,7 @@ extension PolicyStore {
   }
 
   /// Links on no policy's chain: kept under no row (0), or under a row that is not a policy's first
-  /// (``storedLinks(of:)`` reads neither). A link under another policy's first row is read with
+  /// (``AuditChain/storedLinks(_:of:)`` reads neither). A link under another policy's first row is read with
   /// that policy's chain, whose gid it does not hash, and breaks it there. Only the chains' keys
   /// are scanned (an index), not the links.
   private func strayLinks() throws -> [AuditProblem] {

@@ -19,7 +19,7 @@ public struct PreparedCommit: Sendable {
   let texts: [PolicyStore.SerializedOutcome]
   /// The activities' ids as a JSON array, for the acknowledging statement.
   let activityIDs: String
-  /// The heads of the policies' chains, read beside the commit before (``ChainHeadReader``); the
+  /// The heads of the policies' chains, read beside the commit before (``ChainReader``); the
   /// commit reads those it lacks.
   let chainHeads: [String: AuditChain.Head]
 

@@ -69,6 +69,29 @@ public struct UnparsedClaim: Sendable {
   /// The claimed activities' ids, in claim order.
   public var activityIDs: [Int64] { activities.map(\.activityID) }
 
+  /// Takes out the activities whose policy's document no longer hashes to what its chain last
+  /// recorded (`recorded`, by policy row; a policy not in it is kept), and returns them as
+  /// unreadable: the document was changed behind the engine's back.
+  mutating func removeDocumentsChanged(from recorded: [Int64: String]) -> [UnreadableActivity] {
+    guard !recorded.isEmpty, let table = AuditChain.tableIndex("policy_data") else { return [] }
+    var changed: [UnreadableActivity] = []
+    activities.removeAll { entry in
+      let policy = entry.policy
+      guard let expected = recorded[policy.id] else { return false }
+      let found = AuditChain.rowHash(
+        AuditChain.tables[table], [.text(policy.gid), .integer(Int64(policy.version)), .text(policy.dataText)])
+      guard found != expected else { return false }
+      changed.append(
+        UnreadableActivity(
+          activityID: entry.activityID, policy: policy.code,
+          error: "its document no longer holds what its chain recorded: it was changed behind the engine's back, "
+            + "and processing it would decide on it and chain it as the engine's; 'policyflow audit verify "
+            + "\(policy.code)' names what differs"))
+      return true
+    }
+    return changed
+  }
+
   /// The claim with its policies parsed. An activity whose document does not parse (the store
   /// was changed by hand) is returned as unreadable, for the caller to park, and the rest of
   /// the batch goes on. Reads no store, so it may run on any thread.

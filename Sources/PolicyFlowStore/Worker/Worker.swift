@@ -41,9 +41,9 @@ public final class Worker {
   /// Stops the process when a cycle runs past the lease (``CycleWatch``); nil when the caller
   /// runs the worker inside a process it must not end (tests).
   let cycleWatch: CycleWatch?
-  /// Reads the heads of a batch's chains beside the commit before it (SQLite); nil on
+  /// Reads what a batch needs of its chains beside the commit before it (SQLite); nil on
   /// PostgreSQL, or when a second connection could not be opened.
-  private let headReader: ChainHeadReader?
+  private let chainReader: ChainReader?
 
   /// - Parameters:
   ///   - shouldStop: polled between batches and while idle; when it turns true the worker
@@ -63,7 +63,7 @@ public final class Worker {
     self.onEvent = onEvent
     self.shouldStop = shouldStop
     self.sleep = sleep
-    headReader = store.dialect == .sqlite ? ChainHeadReader(sqliteStoreAt: store.path) : nil
+    chainReader = store.dialect == .sqlite ? ChainReader(sqliteStoreAt: store.path) : nil
   }
 
   /// Runs until stopped (or, with `drain`, until nothing is due). Throws only for failures
@@ -74,8 +74,8 @@ public final class Worker {
   /// store's connection and go in turn on this thread, and the next claim is made while the
   /// other thread still computes, so that thread starts on it as soon as it is done; the parsing,
   /// cycles and serialization need no store and were more than half of a batch's time. On SQLite
-  /// the other thread also reads the batch's chain heads, through a connection of its own
-  /// (``ChainHeadReader``).
+  /// the other thread also reads what the batch needs of the policies' chains, through a
+  /// connection of its own (``ChainReader``).
   public func run() throws {
     try retrying { try store.snapshot(cycle.catalog) }
     listening = try configuration.wakesOnNotification && retrying { try store.listenForWork() }
@@ -161,9 +161,9 @@ public final class Worker {
   /// Starts computing `claim` on the other thread.
   private func start(_ claim: UnparsedClaim, claimedAt: StoreTime) -> BackgroundJob<ComputedBatch> {
     let (cycle, reference) = (cycle, store.clock().timestamp)
-    let (watch, heads) = (cycleWatch, headReader)
+    let (watch, chain) = (cycleWatch, chainReader)
     return BackgroundJob {
-      Worker.compute(claim, claimedAt: claimedAt, cycle: cycle, at: reference, watch: watch, heads: heads)
+      Worker.compute(claim, claimedAt: claimedAt, cycle: cycle, at: reference, watch: watch, chain: chain)
     }
   }
 
@@ -207,13 +207,18 @@ public final class Worker {
     var unreadable: [UnreadableActivity]
   }
 
-  /// Parses a claim and runs each policy's cycle (pure), then reads the policies' chain heads
-  /// through `heads` (a read only): it runs beside a commit.
+  /// Parses a claim and runs each policy's cycle (pure): it runs beside a commit. With `chain`, it
+  /// first reads the policies' chains (a read only): a policy whose document no longer holds what
+  /// its chain recorded is not run but returned as unreadable, to be parked.
   static func compute(
     _ claim: UnparsedClaim, claimedAt: StoreTime, cycle: ProcessingCycle, at reference: Timestamp,
-    watch: CycleWatch? = nil, heads: ChainHeadReader? = nil
+    watch: CycleWatch? = nil, chain: ChainReader? = nil
   ) -> ComputedBatch {
-    let batch = claim.parsed()
+    var claim = claim
+    let read = chain?.read(claim.activities.map(\.policy.gid)) ?? ChainReader.Read()
+    let changed = claim.removeDocumentsChanged(from: read.documents)
+    var batch = claim.parsed()
+    batch.unreadable += changed
     let results = batch.activities.map { claimed in
       #if DEBUG
         crashIfTestFaultNames(claimed.policy.policy.code)
@@ -226,9 +231,8 @@ public final class Worker {
           claimed.policy.policy.data, at: reference, resolvedReasons: claimed.resolvedReasons,
           resolvedSinceEdit: claimed.resolvedSinceEdit))
     }
-    let chainHeads = heads?.heads(of: results.map(\.claimed.policy.policy.gid)) ?? [:]
     return ComputedBatch(
-      lease: claim.lease, claimedAt: claimedAt, outcomes: PreparedCommit(results, chainHeads: chainHeads),
+      lease: claim.lease, claimedAt: claimedAt, outcomes: PreparedCommit(results, chainHeads: read.heads),
       unreadable: batch.unreadable)
   }
 

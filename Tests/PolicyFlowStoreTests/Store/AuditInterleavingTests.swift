@@ -40,7 +40,7 @@ struct AuditInterleavingTests {
     }
   }
 
-  /// A worker reads its batch's chain heads beside the commit before it (``ChainHeadReader``). An
+  /// A worker reads its batch's chain heads beside the commit before it (``ChainReader``). An
   /// operator's "submit again" after that read leaves the commit a head that is no longer the
   /// last: that policy's link still follows the submit's, and the other policy's link follows
   /// the head read beforehand.
@@ -70,11 +70,11 @@ struct AuditInterleavingTests {
         read[gid] = AuditChain.Head(chain: chain, seq: last.seq, link: last.link)
       }
       if kind == .sqlite {
-        let reader = try #require(ChainHeadReader(sqliteStoreAt: path))
-        let heads = reader.heads(of: gids)
+        let chains = try #require(ChainReader(sqliteStoreAt: path)).read(gids)
         #expect(
-          heads.mapValues { [String($0.chain), String($0.seq), $0.link] }
+          chains.heads.mapValues { [String($0.chain), String($0.seq), $0.link] }
             == read.mapValues { [String($0.chain), String($0.seq), $0.link] })
+        #expect(Set(chains.documents.keys) == Set(claim.activities.map(\.policy.id)), "each policy's document")
       }
       try store.submit(claim.activities[0].policy.policy.code, actor: "tester")
 
