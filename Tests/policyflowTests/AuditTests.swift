@@ -497,10 +497,10 @@ import Testing
   /// A document changed behind the engine's back before the worker took its policy is not run:
   /// its outcome would be decided on it, and its derived fields would chain it as the engine's.
   /// The activity is parked with the reason, nothing is chained, and the change stays visible.
-  /// SQLite only: there the worker reads the chains on a second connection; on PostgreSQL it does
-  /// not check the document yet.
-  @Test func aDocumentChangedBeforeTheWorkerTakesItIsParkedNotRun() throws {
-    let store = try StoreFixture(.sqlite)
+  @Test(arguments: TestStore.all) func aDocumentChangedBeforeTheWorkerTakesItIsParkedNotRun(_ kind: TestStore)
+    throws
+  {
+    let store = try StoreFixture(kind)
     let (path, code) = try store.writeExample("health-approved.json")
     try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
     let id = try #require(

@@ -114,7 +114,7 @@ import Testing
       "UPDATE policy_data SET data = '{\"code\": ' WHERE policy_id = (SELECT id FROM policy WHERE code = 'GEN-1')")
     let worker = try store.run(["worker", "--drain"])
     #expect(worker.exitCode == 0, "\(worker.stderr)")
-    // On SQLite the worker finds first that the document is not what its chain recorded.
+    // The worker finds first that the document is not what its chain recorded.
     #expect(
       worker.stderr.contains(
         "(policy GEN-1) as failed: its document no longer holds what its chain recorded: it was changed behind the "

@@ -13,6 +13,10 @@ public protocol DatabaseConnection: AnyObject {
   /// Where the database is, safe to print: a file path, or a URI with any password removed.
   var location: String { get }
 
+  /// A new connection to the same database, for reads on another thread (each thread has its
+  /// own). It gives up on a lock at once where a read can wait for one (SQLite).
+  func connectingReader() throws -> sending any DatabaseConnection
+
   /// Runs a script of one or more statements without parameters (DDL, migrations).
   func executeScript(_ sql: String) throws
 

@@ -24,6 +24,8 @@ public final class PostgresConnection: DatabaseConnection {
   let handle: LibPQ.Connection
   /// The passwords of the URI, scrubbed from every message before it leaves the driver.
   let secrets: [String]
+  /// The URI connected to, password included, for ``connectingReader()``; never printed.
+  private let uri: String
 
   /// Statement names on the server by store SQL text; emptied when the connection is reset,
   /// since prepared statements live in the server session.
@@ -59,6 +61,7 @@ public final class PostgresConnection: DatabaseConnection {
   ///   server cannot be reached or refuses the login (the message names the URI without its
   ///   password, and libpq's reason).
   public init(uri: String, relaxedDurability: Bool = false) throws {
+    self.uri = uri
     libpq = try LibPQ.library()
     secrets = PostgresURI.passwords(in: uri)
     location = PostgresURI.redacted(uri)
@@ -86,6 +89,10 @@ public final class PostgresConnection: DatabaseConnection {
 
   deinit {
     libpq.finish(handle)
+  }
+
+  public func connectingReader() throws -> sending any DatabaseConnection {
+    try PostgresConnection(uri: uri, relaxedDurability: relaxedDurability)
   }
 
   public var isInTransaction: Bool {

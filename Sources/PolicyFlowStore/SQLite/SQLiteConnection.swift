@@ -91,6 +91,10 @@ public final class SQLiteConnection: DatabaseConnection {
     try configure()
   }
 
+  public func connectingReader() throws -> sending any DatabaseConnection {
+    try SQLiteConnection(path: path, configuration: .init(busyTimeout: .milliseconds(50), synchronous: .normal))
+  }
+
   deinit {
     // Finalize cached statements first so the handle can close now rather than linger as a zombie.
     statementCache.removeAll()

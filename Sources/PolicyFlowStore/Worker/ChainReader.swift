@@ -2,22 +2,22 @@ import PolicyFlowCore
 import Synchronization
 
 /// Reads what a batch being computed needs of the policies' chains, on the computing thread, from
-/// a connection of its own (SQLite only: its readers do not wait for its writer):
+/// a connection of its own:
 ///
-/// - The chains' heads: the commit then appends to them without looking them up on the
+/// - What each chain last recorded of the policy's document: a document changed behind the
+///   engine's back is not run (``Worker/compute(_:claimedAt:cycle:at:watch:chain:)``), since its
+///   outcome would be decided on it and its derived fields would chain it as the engine's.
+/// - On SQLite, the chains' heads: the commit then appends to them without looking them up on the
 ///   committing thread, which is the worker's busiest (the `worker` bench: the lookup was some
 ///   7 µs of the 14 µs a policy the chain cost that thread, while the computing thread was idle
 ///   more than half the time). A head another transaction appends to after the read is found out
 ///   at the commit (``AuditChain/appendLinks(_:_:at:known:)``). On PostgreSQL the commit locks
 ///   the chains it appends to as it reads their heads, so it reads them itself.
-/// - What each chain last recorded of the policy's document: a document changed behind the
-///   engine's back is not run (``Worker/compute(_:claimedAt:cycle:at:watch:chain:)``), since its
-///   outcome would be decided on it and its derived fields would chain it as the engine's.
 ///
 /// The connection lives as long as the worker. A batch left computing when the worker stops on an
 /// error may still read through it; the lock keeps that to one reader at a time.
 final class ChainReader: Sendable {
-  private let connection: Mutex<SQLiteConnection>
+  private let connection: Mutex<any DatabaseConnection>
 
   /// What was read for a batch; empty when nothing could be read (the commit then reads the heads
   /// itself, and no document is checked).
@@ -27,14 +27,10 @@ final class ChainReader: Sendable {
     var documents: [Int64: String] = [:]
   }
 
-  /// Opens a second connection to the SQLite store at `path` (already created and migrated by the
-  /// worker's own); nil when it cannot. A reader that would wait for a lock gives up at once: the
-  /// commit can do without what it reads.
-  init?(sqliteStoreAt path: String) {
-    guard
-      let connection = try? SQLiteConnection(
-        path: path, configuration: .init(busyTimeout: .milliseconds(50), synchronous: .normal))
-    else { return nil }
+  /// Opens a second connection to the database of `db` (``DatabaseConnection/connectingReader()``);
+  /// nil when it cannot.
+  init?(connectingAgainTo db: any DatabaseConnection) {
+    guard let connection = try? db.connectingReader() else { return nil }
     self.connection = Mutex(connection)
   }
 
@@ -42,11 +38,16 @@ final class ChainReader: Sendable {
   /// reads every link of the chains, and only the entries of documents are parsed.
   func read(_ gids: [String]) -> Read {
     connection.withLock { db in
-      (try? db.transaction(.read) { try Self.read(db, gids) }) ?? Read()
+      if let read = try? db.transaction(.read, { try Self.read(db, gids) }) { return read }
+      // A connection the server closed (a restart, a terminated backend) is opened again, once a
+      // batch; a batch that cannot be read is committed without the reads, as before them.
+      guard let fresh = try? db.connectingReader() else { return Read() }
+      db = fresh
+      return (try? db.transaction(.read) { try Self.read(db, gids) }) ?? Read()
     }
   }
 
-  private static func read(_ db: SQLiteConnection, _ gids: [String]) throws -> Read {
+  private static func read(_ db: any DatabaseConnection, _ gids: [String]) throws -> Read {
     var read = Read()
     var listed: [Int64: Int] = [:]
     let prefix = Array("policy_data ".utf8)
@@ -73,6 +74,7 @@ final class ChainReader: Sendable {
         read.documents[entry.key] = entry.hash
       }
     }
+    if db.dialect != .sqlite { read.heads = [:] }
     return read
   }
 }

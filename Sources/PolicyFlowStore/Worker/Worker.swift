@@ -41,8 +41,8 @@ public final class Worker {
   /// Stops the process when a cycle runs past the lease (``CycleWatch``); nil when the caller
   /// runs the worker inside a process it must not end (tests).
   let cycleWatch: CycleWatch?
-  /// Reads what a batch needs of its chains beside the commit before it (SQLite); nil on
-  /// PostgreSQL, or when a second connection could not be opened.
+  /// Reads what a batch needs of its chains beside the commit before it; nil when a second
+  /// connection could not be opened.
   private let chainReader: ChainReader?
 
   /// - Parameters:
@@ -63,7 +63,7 @@ public final class Worker {
     self.onEvent = onEvent
     self.shouldStop = shouldStop
     self.sleep = sleep
-    chainReader = store.dialect == .sqlite ? ChainReader(sqliteStoreAt: store.path) : nil
+    chainReader = ChainReader(connectingAgainTo: store.db)
   }
 
   /// Runs until stopped (or, with `drain`, until nothing is due). Throws only for failures
@@ -73,9 +73,9 @@ public final class Worker {
   /// parsed and run through its cycles on another thread. Claims and commits both need the
   /// store's connection and go in turn on this thread, and the next claim is made while the
   /// other thread still computes, so that thread starts on it as soon as it is done; the parsing,
-  /// cycles and serialization need no store and were more than half of a batch's time. On SQLite
-  /// the other thread also reads what the batch needs of the policies' chains, through a
-  /// connection of its own (``ChainReader``).
+  /// cycles and serialization need no store and were more than half of a batch's time. The other
+  /// thread also reads what the batch needs of the policies' chains, through a connection of its
+  /// own (``ChainReader``).
   public func run() throws {
     try retrying { try store.snapshot(cycle.catalog) }
     listening = try configuration.wakesOnNotification && retrying { try store.listenForWork() }
