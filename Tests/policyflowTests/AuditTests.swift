@@ -618,6 +618,13 @@ import Testing
     let unknown = try store.verify(["--since-seal", digest])
     #expect(unknown.exitCode != 0)
     #expect(unknown.stderr.contains("No seal of this store has the digest '\(digest)'"), "\(unknown.stderr)")
+    #expect(unknown.stderr.contains("the seal's record was removed from the store since"), "\(unknown.stderr)")
+    let mistyped = try store.verify(["--since-seal", "not-a-digest"])
+    #expect(mistyped.exitCode == 65, "\(mistyped.stderr)")
+    #expect(mistyped.stderr.contains("'not-a-digest' is not a seal's digest"), "\(mistyped.stderr)")
+    let short = try store.verify(["--since-seal", String(digest.prefix(4))])
+    #expect(short.exitCode == 65, "\(short.stderr)")
+    #expect(short.stderr.contains("Give at least 8 digits of the seal's digest"), "\(short.stderr)")
   }
 
   /// Anyone who can write the store can compute a link: a row sealed as it was is changed, and a
@@ -884,9 +891,14 @@ import Testing
             + store.count("SELECT count(*) FROM cycle c JOIN policy p ON p.id = c.policy_id WHERE p.gid = '\(gid)'")))
     #expect(report[path: "catalogs"] == 0, "catalog snapshots are checked with the whole store")
 
-    let unknown = try store.verify(["HP-NOPE"])
+    let unknown = try store.verify(["HP-NOPE", Self.canceled, "HP-ALSO-NOT"])
     #expect(unknown.exitCode != 0)
-    #expect(unknown.stderr.contains("No policy has the code 'HP-NOPE'"), "\(unknown.stderr)")
+    #expect(
+      unknown.stderr.contains("No policy has the codes 'HP-NOPE', 'HP-ALSO-NOT'; nothing was verified."),
+      "\(unknown.stderr)")
+    let (twice, twiceExitCode) = try store.verifyReport([Self.canceled, Self.canceled])
+    #expect(twiceExitCode == 0)
+    #expect(twice[path: "policies"] == 1, "a policy named twice is verified once: \(twice)")
   }
 
   @Test(arguments: TestStore.all) func onlyAnAdministratorMaySealOrVerify(_ kind: TestStore) throws {

@@ -113,16 +113,28 @@ extension PolicyStore {
     }
   }
 
-  /// The seal whose digest is `digest` or starts with it.
+  /// The seal whose digest is `digest` or starts with it (at least 8 hexadecimal digits).
   func findSeal(_ digest: String) throws -> AuditSeal {
-    let matches = try auditSeals().filter { $0.digest.hasPrefix(digest.lowercased()) }
-    guard matches.count == 1, digest.count >= 8 else {
+    let digest = digest.lowercased()
+    guard !digest.isEmpty, digest.allSatisfy(\.isHexDigit) else {
+      throw StoreError(
+        .invalidInput,
+        "'\(digest)' is not a seal's digest: give the hexadecimal digits (0-9, a-f) `audit seal` printed.")
+    }
+    guard digest.count >= 8 else {
+      throw StoreError(.invalidInput, "Give at least 8 digits of the seal's digest (not '\(digest)').")
+    }
+    let matches = try auditSeals().filter { $0.digest.hasPrefix(digest) }
+    guard matches.count == 1 else {
       throw StoreError(
         .notFound,
         matches.count > 1
           ? "Several seals start with '\(digest)'; give more of the digest."
-          : "No seal of this store has the digest '\(digest)' (give the digest `audit seal` printed, at least 8 digits)."
-      )
+          : digest.count == 64
+            ? "No seal of this store has the digest '\(digest)'. If `audit seal` printed it for this store, the "
+              + "seal's record was removed from the store since, which is itself a change behind the engine's back; "
+              + "'policyflow audit verify' still checks every chain."
+            : "No seal of this store has a digest that starts with '\(digest)'.")
     }
     return matches[0]
   }

@@ -154,15 +154,24 @@ extension PolicyStore {
   /// The gids to verify: of `codes`, or every gid with a policy row, oldest policy first.
   private func auditedGids(codes: [String]) throws -> [String] {
     guard codes.isEmpty else {
-      return try codes.map { code in
-        guard
-          let gid = try db.queryOne(
-            "SELECT gid FROM policy WHERE code = ? LIMIT 1", [.text(code)], row: { try $0.string(at: 0) })
-        else {
-          throw StoreError(.notFound, "No policy has the code '\(code)'.")
+      // Each policy once, in the order named; every unknown code is named, not only the first.
+      var gids: [String] = []
+      var unknown: [String] = []
+      for code in codes {
+        if let gid = try db.queryOne(
+          "SELECT gid FROM policy WHERE code = ? LIMIT 1", [.text(code)], row: { try $0.string(at: 0) })
+        {
+          if !gids.contains(gid) { gids.append(gid) }
+        } else if !unknown.contains(code) {
+          unknown.append(code)
         }
-        return gid
       }
+      guard unknown.isEmpty else {
+        let named = unknown.map { "'\($0)'" }.joined(separator: ", ")
+        throw StoreError(
+          .notFound, "No policy has the code\(unknown.count > 1 ? "s" : "") \(named); nothing was verified.")
+      }
+      return gids
     }
     // In the order policies were created, not by gid (random): a batch's rows were written
     // together, so each batch reads neighbouring pages and the file about once.
