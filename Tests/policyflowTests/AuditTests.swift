@@ -525,6 +525,26 @@ import Testing
     #expect(problem(found, "changed", table: "policy_data", key: id) != nil, "\(found)")
   }
 
+  /// A link moved under another policy's chain is named as moved there; the rows it lists are
+  /// not that policy's, and are not reported as removed from it.
+  @Test(arguments: TestStore.all) func aLinkMovedUnderAnotherPolicysChainIsNamedAsMoved(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let (from, to) = (try store.gid(Self.canceled), try store.gid(Self.resolved))
+    try store.tamper(
+      "UPDATE audit_link SET seq = 99, chain = (SELECT min(id) FROM policy WHERE gid = '\(to)') "
+        + "WHERE gid = '\(from)' AND seq = 3")
+    let (found, exitCode) = try problems(store)
+    #expect(exitCode == 1)
+    let moved = found.filter {
+      $0[path: "message"]?.stringValue?.contains("is kept under this policy's chain but was written for gid \(from)")
+        == true
+    }
+    #expect(moved.count == 1, "\(found)")
+    #expect(moved.first?[path: "code"] == .string(Self.resolved), "\(found)")
+    #expect(!found.contains { $0[path: "kind"] == "removed" }, "nothing of the other policy is gone: \(found)")
+    #expect(problem(found, "missing-link", link: 3) != nil, "the link is missing from its own chain: \(found)")
+  }
+
   // MARK: - Seals
 
   @Test(arguments: TestStore.all) func aSealCatchesAChainRewrittenConsistently(_ kind: TestStore) throws {
@@ -737,10 +757,13 @@ import Testing
     let stray = found.filter { $0[path: "table"] == "audit_link" }
     #expect(Set(stray.compactMap { $0[path: "link"] }) == [97, 99], "\(found)")
     #expect(stray.allSatisfy { $0[path: "kind"] == "inserted" && $0[path: "gid"] == .string(gid) }, "\(stray)")
-    // The one under the other policy's first row is read as that policy's link 98, and breaks it.
+    // The one under the other policy's first row is named there as written for another gid.
     let other = found.filter { $0[path: "code"] == .string(Self.resolved) }
-    #expect(other.map { $0[path: "kind"] } == ["missing-link", "broken-link"], "\(found)")
-    #expect(found.count == 4, "the canceled policy's own chain still verifies: \(found)")
+    #expect(other.map { $0[path: "kind"] } == ["broken-link"], "\(found)")
+    #expect(
+      other.first?[path: "message"]?.stringValue?.contains("was written for gid \(gid): it was moved here") == true,
+      "\(found)")
+    #expect(found.count == 3, "the canceled policy's own chain still verifies: \(found)")
   }
 
   /// The row hash of an exported row, by the README's rules (what the Python below does).

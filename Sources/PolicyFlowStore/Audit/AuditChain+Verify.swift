@@ -4,6 +4,8 @@ extension AuditChain {
   /// A link as stored.
   struct StoredLink: Sendable {
     var id: Int64
+    /// The gid the link was written for (hashed), which is its chain's unless it was moved.
+    var gid: String
     var seq: Int
     var at: String
     var entries: String
@@ -17,15 +19,15 @@ extension AuditChain {
     // A chain is kept under its policy's first row (schema 15); the link's own gid is hashed.
     try db.forEachRow(
       """
-      SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link FROM audit_link a
+      SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link, a.gid FROM audit_link a
       JOIN (\(chainRows(where: db.dialect.isOneOfStrings("gid", jsonArray: "?")))) f ON a.chain = f.chain
       """,
       [list]
     ) { row in
       links[try row.string(at: 0), default: []].append(
         StoredLink(
-          id: try row.int64(at: 1), seq: try row.int(at: 2), at: try row.string(at: 3), entries: try row.string(at: 4),
-          link: try row.string(at: 5)))
+          id: try row.int64(at: 1), gid: try row.string(at: 6), seq: try row.int(at: 2), at: try row.string(at: 3),
+          entries: try row.string(at: 4), link: try row.string(at: 5)))
     }
     return links
   }
@@ -57,6 +59,14 @@ extension AuditChain {
     var latest: [Int: [Int64: (seq: Int, hash: String?)]] = [:]
     var next = 1
     for link in links.sorted(by: { $0.seq < $1.seq }) {
+      // A link written for another policy, moved under this chain: its rows are that policy's.
+      guard link.gid == gid else {
+        problem(
+          .brokenLink, seq: link.seq, expected: gid, found: link.gid,
+          "audit_link row \(link.id) (link \(link.seq)) is kept under this policy's chain but was written for gid "
+            + "\(link.gid): it was moved here behind the engine's back")
+        continue
+      }
       // Named once per gap: the links after it are where they should be.
       if link.seq > next {
         let gap =
