@@ -545,6 +545,24 @@ import Testing
     #expect(problem(found, "missing-link", link: 3) != nil, "the link is missing from its own chain: \(found)")
   }
 
+  /// An export of a history changed behind the engine's back is still given (it is the evidence),
+  /// with a warning that it does not verify.
+  @Test(arguments: TestStore.all) func anExportOfAChangedHistoryWarnsThatItDoesNotVerify(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let clean = try store.succeed(["audit", "export", Self.canceled, "--json", "--as", "tester"])
+    #expect(clean.stderr.isEmpty, "\(clean.stderr)")
+    let submit = try store.statusRow(Self.canceled, event: "submit")
+    try store.tamper("UPDATE status_history SET actor = 'mallory' WHERE id = \(submit)")
+    let exported = try store.run(["audit", "export", Self.canceled, "--json", "--as", "tester"])
+    #expect(exported.exitCode == 0, "\(exported.stderr)")
+    #expect(
+      exported.stderr.contains(
+        "Warning: the history of policy \(Self.canceled) does not verify (1 problem; the first: status_history row "
+          + "\(submit) differs from what link"),
+      "\(exported.stderr)")
+    #expect(try JSON(parsing: exported.stdout)[path: "code"] == .string(Self.canceled))
+  }
+
   // MARK: - Seals
 
   @Test(arguments: TestStore.all) func aSealCatchesAChainRewrittenConsistently(_ kind: TestStore) throws {

@@ -4,14 +4,18 @@ extension PolicyStore {
   /// One policy's whole history with its chain, in a document that verifies on its own (the
   /// README shows a short program that checks it): the links as stored, and each history row as
   /// the chain covers it, digested columns with their text.
-  public func exportAudit(_ code: String, by actor: String) throws -> JSON {
+  ///
+  /// `problems` are what `audit verify` would name in this policy's chain: an export of a changed
+  /// history is still given (it is the evidence), and the caller says it does not verify.
+  public func exportAudit(_ code: String, by actor: String) throws -> (document: JSON, problems: [AuditProblem]) {
     try db.transaction(.read) {
       let stored = try currentPolicy(code, for: try knownUser(actor))
       let gid = stored.policy.gid
       try requireWholeHistory(of: stored)
       let links = (try AuditChain.storedLinks(db, of: [gid])[gid] ?? []).sorted { $0.seq < $1.seq }
       let rows = (try AuditChain.rawRows(db, gids: [gid])[gid] ?? []).sorted { ($0.table, $0.key) < ($1.table, $1.key) }
-      return [
+      let problems = AuditChain.verify(gid: gid, versions: nil, links: links, rows: rows)
+      let document: JSON = [
         "format": .string(AuditChain.format), "code": .string(code), "gid": .string(gid),
         "links": .array(
           links.map {
@@ -31,6 +35,7 @@ extension PolicyStore {
             ]
           }),
       ]
+      return (document, problems)
     }
   }
 

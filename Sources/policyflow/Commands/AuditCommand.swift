@@ -114,7 +114,14 @@ enum AuditCommand {
     guard let code = invocation.positionals.first else {
       throw UsageError(message: "Give the code of the policy to export.", commandPath: invocation.commandPath)
     }
-    let document = try StoreCommand.run { try store.exportAudit(code, by: StoreOptions.actor(invocation)) }
+    let (document, problems) = try StoreCommand.run { try store.exportAudit(code, by: StoreOptions.actor(invocation)) }
+    if let first = problems.first {
+      // The export is the evidence as stored; whoever reads it is told it does not verify.
+      Terminal.error(
+        "Warning: the history of policy \(code) does not verify (\(problems.count) problem\(problems.count == 1 ? "" : "s"); "
+          + "the first: \(first.message)). This export shows it as stored; 'policyflow audit verify \(code)' (an "
+          + "administrator) names every problem.")
+    }
     if invocation.flag("--json") {
       Terminal.out(document.serialized(pretty: true))
       return 0
