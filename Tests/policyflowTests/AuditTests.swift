@@ -563,6 +563,37 @@ import Testing
     #expect(try JSON(parsing: exported.stdout)[path: "code"] == .string(Self.canceled))
   }
 
+  /// An approval of a new version reverses the results in force, which would chain a result
+  /// changed behind the engine's back as the engine's. The worker parks that policy with the
+  /// reason and goes on with the rest, instead of approving it (or stopping).
+  @Test(arguments: TestStore.all) func aChangedResultInForceParksTheReapprovalNotTheWorker(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    let (path, code) = try store.writeExample("health-approved.json")
+    let (other, otherCode) = try store.writeExample("health-pended-sum-assured.json")
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    try #require(try store.status(code) == "Approved")
+    try store.succeed(["policies", "edit", code, "--set", "brand=\"other\"", "--as", "tester"])
+    try store.succeed(["policies", "submit", code, "--as", "tester"])
+    try store.succeed(["policies", "import", other, "--submit", "--as", "tester"])
+    let result = try #require(
+      try store.query("SELECT id FROM calculation WHERE in_force = 1") { try $0.int(at: 0) }.first)
+    try store.tamper("UPDATE calculation SET total = total - 100 WHERE id = \(result)")
+
+    let worker = try store.run(["worker", "--drain"])
+    #expect(worker.exitCode == 0, "\(worker.stderr)")
+    #expect(
+      worker.stderr.contains(
+        "(policy \(code)) as failed: a calculation result in force no longer holds what its chain recorded"),
+      "\(worker.stderr)")
+    #expect(try store.status(code) == "In Process")
+    #expect(try store.status(otherCode) == "Pended", "the rest of the batch is processed")
+    #expect(try store.count("SELECT count(*) FROM calculation WHERE id = \(result) AND in_force = 1") == 1)
+    let (found, exitCode) = try problems(store)
+    #expect(exitCode == 1)
+    #expect(problem(found, "changed", table: "calculation", key: result) != nil, "\(found)")
+  }
+
   // MARK: - Seals
 
   @Test(arguments: TestStore.all) func aSealCatchesAChainRewrittenConsistently(_ kind: TestStore) throws {

@@ -64,7 +64,10 @@ extension AuditChain {
         problem(
           .brokenLink, seq: link.seq, expected: gid, found: link.gid,
           "audit_link row \(link.id) (link \(link.seq)) is kept under this policy's chain but was written for gid "
-            + "\(link.gid): it was moved here behind the engine's back")
+            + "\(link.gid): it was moved here, or forged, behind the engine's back")
+        // It vouches for nothing of this policy; a link the engine appended after it follows it.
+        next = max(next, link.seq + 1)
+        previous = link.link
         continue
       }
       // Named once per gap: the links after it are where they should be.

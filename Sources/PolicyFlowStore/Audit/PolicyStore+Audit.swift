@@ -116,7 +116,7 @@ extension PolicyStore {
   /// The seal whose digest is `digest` or starts with it (at least 8 hexadecimal digits).
   func findSeal(_ digest: String) throws -> AuditSeal {
     let digest = digest.lowercased()
-    guard !digest.isEmpty, digest.allSatisfy(\.isHexDigit) else {
+    guard !digest.isEmpty, digest.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
       throw StoreError(
         .invalidInput,
         "'\(digest)' is not a seal's digest: give the hexadecimal digits (0-9, a-f) `audit seal` printed.")

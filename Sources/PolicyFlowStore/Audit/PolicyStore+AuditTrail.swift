@@ -369,10 +369,10 @@ extension PolicyStore {
       db, table: index, where: db.dialect.isOneOfIntegers("t.\(AuditChain.tables[index].key)", jsonArray: "?"),
       [Self.idList(keys.sorted())])
     guard !rows.isEmpty else { return }
-    let listed = AuditChain.lastListed(
-      in: try AuditChain.storedLinks(db, of: Array(Set(rows.map(\.gid)))).values.flatMap { $0 })
+    let listed = AuditChain.lastListed(try AuditChain.storedLinks(db, of: Array(Set(rows.map(\.gid)))))
     for row in rows {
-      guard let recorded = listed[AuditChain.RowKey(table: index, key: row.key)], let expected = recorded.hash,
+      guard let recorded = listed[AuditChain.RowKey(gid: row.gid, table: index, key: row.key)],
+        let expected = recorded.hash,
         let found = row.entry.hash, found != expected
       else { continue }
       let code = try db.queryOne("SELECT code FROM policy WHERE gid = ?", [.text(row.gid)]) { try $0.string(at: 0) }
@@ -380,27 +380,32 @@ extension PolicyStore {
         .damaged,
         "The history of policy \(code ?? row.gid) was changed behind the engine's back: its \(table) row \(row.key) "
           + "no longer holds what link \(recorded.seq) of its chain recorded, and changing the row now would hide "
-          + "that. Nothing was changed. 'policyflow audit verify \(code ?? "")' names what differs; restore the row "
+          + "that. Nothing was changed. An administrator's 'policyflow audit verify \(code ?? "")' names what differs; "
+          + "restore the row "
           + "(from a backup) before changing the policy again.")
     }
   }
 }
 
 extension AuditChain {
-  /// A history row: its table (position in ``tables``) and key.
+  /// A history row of a policy: its gid, table (position in ``tables``) and key.
   struct RowKey: Hashable {
+    var gid: String
     var table: Int
     var key: Int64
   }
 
-  /// The last listing of each row the links list: the link's number and the row's hash then (nil
-  /// when that link removed it). Lines that are not entries are left to `audit verify`.
-  static func lastListed(in links: [StoredLink]) -> [RowKey: (seq: Int, hash: String?)] {
+  /// The last listing of each row the links of each gid list: the link's number and the row's
+  /// hash then (nil when that link removed it). A link written for another gid vouches for
+  /// nothing of this one; lines that are not entries are left to `audit verify`.
+  static func lastListed(_ links: [String: [StoredLink]]) -> [RowKey: (seq: Int, hash: String?)] {
     var listed: [RowKey: (seq: Int, hash: String?)] = [:]
-    for link in links.sorted(by: { $0.seq < $1.seq }) {
-      for line in link.entries.utf8.split(separator: newline) {
-        guard let entry = Entry(line: line) else { continue }
-        listed[RowKey(table: entry.table, key: entry.key)] = (link.seq, entry.hash)
+    for (gid, chain) in links {
+      for link in chain.sorted(by: { $0.seq < $1.seq }) where link.gid == gid {
+        for line in link.entries.utf8.split(separator: newline) {
+          guard let entry = Entry(line: line) else { continue }
+          listed[RowKey(gid: gid, table: entry.table, key: entry.key)] = (link.seq, entry.hash)
+        }
       }
     }
     return listed

@@ -199,8 +199,9 @@ extension PolicyStore {
   }
 
   /// Links on no policy's chain: kept under no row (0), or under a row that is not a policy's first
-  /// (``AuditChain/storedLinks(_:of:)`` reads neither). A link under another policy's first row is read with
-  /// that policy's chain, whose gid it does not hash, and breaks it there. Only the chains' keys
+  /// (``AuditChain/storedLinks(_:of:)`` reads neither). A link under another policy's first row is
+  /// read with that policy's chain and named there as written for another gid (moved, or forged).
+  /// Only the chains' keys
   /// are scanned (an index), not the links.
   private func strayLinks() throws -> [AuditProblem] {
     try db.query(

@@ -14,7 +14,7 @@ public protocol DatabaseConnection: AnyObject {
   var location: String { get }
 
   /// A new connection to the same database, for reads on another thread (each thread has its
-  /// own). It gives up on a lock at once where a read can wait for one (SQLite).
+  /// own). Where a read can wait for a lock (SQLite), it gives up after 50 ms.
   func connectingReader() throws -> sending any DatabaseConnection
 
   /// Runs a script of one or more statements without parameters (DDL, migrations).

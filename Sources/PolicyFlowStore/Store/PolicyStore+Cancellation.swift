@@ -63,6 +63,8 @@ extension PolicyStore {
       let transition = try decide(
         stored.policy.lifecycle(isLatest: true, previousVersionStatus: try previousVersionStatus(of: stored)), .cancel)
       let now = clock()
+      // The settlement is computed from a document: the one chained, not one changed since.
+      try requireUnchanged("policy_data", keys: [stored.id])
       let owner = ResultOwner(policyID: stored.id, gid: stored.policy.gid, version: stored.policy.version)
       let terms = try termsInForce(gid: stored.policy.gid) ?? (data: stored.policy.data, flow: nil)
       let period: CancellationPeriod?
@@ -119,6 +121,7 @@ extension PolicyStore {
       let transition = try decide(
         stored.policy.lifecycle(isLatest: true, previousVersionStatus: try previousVersionStatus(of: stored)), .decline)
       let now = clock()
+      try requireUnchanged("policy_data", keys: [stored.id])
       for pend in try openPendRows(policyID: stored.id) {
         if let refusal = try refusal(of: user, for: pend, policy: stored, time: now.timestamp) {
           throw StoreError(

@@ -23,6 +23,8 @@ extension PolicyStore {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
       let transition = try decide(stored.policy.lifecycle(isLatest: true), .edit)
+      // Its document is edited, or copied into the new version: it must be the one chained.
+      try requireUnchanged("policy_data", keys: [stored.id])
       var data = replacement ?? stored.policy.data
       // A replacement document may leave the code out: it cannot change anyway.
       if data[path: "code"] == nil { data.set(path: "code", to: .string(code)) }

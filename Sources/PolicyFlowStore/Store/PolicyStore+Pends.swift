@@ -88,6 +88,8 @@ extension PolicyStore {
           "Pend reason '\(reason)' is not open on policy \(code).\(Suggestion.didYouMean(reason, among: openCodes)) "
             + "Open: \(openCodes.joined(separator: ", ")).")
       }
+      // Authority is weighed against the document: the one chained, not one changed since.
+      try requireUnchanged("policy_data", keys: [stored.id])
       var chosen: [Int64] = []
       var refusals: [String] = []
       for pend in open where reasons?.contains(pend.reason) ?? true {

@@ -70,23 +70,32 @@ public struct UnparsedClaim: Sendable {
   public var activityIDs: [Int64] { activities.map(\.activityID) }
 
   /// Takes out the activities whose policy's document no longer hashes to what its chain last
-  /// recorded (`recorded`, by policy row; a policy not in it is kept), and returns them as
-  /// unreadable: the document was changed behind the engine's back.
-  mutating func removeDocumentsChanged(from recorded: [Int64: String]) -> [UnreadableActivity] {
-    guard !recorded.isEmpty, let table = AuditChain.tableIndex("policy_data") else { return [] }
+  /// recorded, or whose results in force differ from theirs (``ChainReader/Read``; a policy the
+  /// read knows nothing of is kept), and returns them as unreadable: they were changed behind the
+  /// engine's back.
+  mutating func removeChanged(_ read: ChainReader.Read) -> [UnreadableActivity] {
+    guard !read.documents.isEmpty || !read.changedResults.isEmpty, let table = AuditChain.tableIndex("policy_data")
+    else { return [] }
     var changed: [UnreadableActivity] = []
     activities.removeAll { entry in
       let policy = entry.policy
-      guard let expected = recorded[policy.id] else { return false }
-      let found = AuditChain.rowHash(
-        AuditChain.tables[table], [.text(policy.gid), .integer(Int64(policy.version)), .text(policy.dataText)])
-      guard found != expected else { return false }
+      let what: String
+      if read.changedResults.contains(policy.gid) {
+        what = "a calculation result in force no longer holds what its chain recorded"
+      } else if let expected = read.documents[ChainReader.RowOf(gid: policy.gid, key: policy.id)],
+        AuditChain.rowHash(
+          AuditChain.tables[table], [.text(policy.gid), .integer(Int64(policy.version)), .text(policy.dataText)])
+          != expected
+      {
+        what = "its document no longer holds what its chain recorded"
+      } else {
+        return false
+      }
       changed.append(
         UnreadableActivity(
           activityID: entry.activityID, policy: policy.code,
-          error: "its document no longer holds what its chain recorded: it was changed behind the engine's back, "
-            + "and processing it would decide on it and chain it as the engine's; 'policyflow audit verify "
-            + "\(policy.code)' names what differs"))
+          error: "\(what): it was changed behind the engine's back, and processing it would decide on it and chain "
+            + "it as the engine's; an administrator's 'policyflow audit verify \(policy.code)' names what differs"))
       return true
     }
     return changed

@@ -4,9 +4,11 @@ import Synchronization
 /// Reads what a batch being computed needs of the policies' chains, on the computing thread, from
 /// a connection of its own:
 ///
-/// - What each chain last recorded of the policy's document: a document changed behind the
-///   engine's back is not run (``Worker/compute(_:claimedAt:cycle:at:watch:chain:)``), since its
-///   outcome would be decided on it and its derived fields would chain it as the engine's.
+/// - What each chain last recorded of the policy's document and of its results in force: a
+///   policy whose document or results in force were changed behind the engine's back is not run
+///   (``Worker/compute(_:claimedAt:cycle:at:watch:chain:)``). Its outcome would be decided on
+///   a forged document, and the commit would chain the forgery as the engine's: derived fields
+///   rewrite the document, and an approval reverses the results in force.
 /// - On SQLite, the chains' heads: the commit then appends to them without looking them up on the
 ///   committing thread, which is the worker's busiest (the `worker` bench: the lookup was some
 ///   7 µs of the 14 µs a policy the chain cost that thread, while the computing thread was idle
@@ -19,12 +21,21 @@ import Synchronization
 final class ChainReader: Sendable {
   private let connection: Mutex<any DatabaseConnection>
 
-  /// What was read for a batch; empty when nothing could be read (the commit then reads the heads
-  /// itself, and no document is checked).
+  /// A row of a policy's history: the policy's gid, and the row's key.
+  struct RowOf: Hashable, Sendable {
+    var gid: String
+    var key: Int64
+  }
+
+  /// What was read for a batch.
   struct Read: Sendable {
     var heads: [String: AuditChain.Head] = [:]
     /// The hash the last link listing it gave each policy row's document (`policy_data` row).
-    var documents: [Int64: String] = [:]
+    var documents: [RowOf: String] = [:]
+    /// The gids whose results in force differ from what their chains recorded.
+    var changedResults: Set<String> = []
+    /// Why nothing could be read; the batch then runs unchecked, and the commit reads the heads.
+    var failure: String?
   }
 
   /// Opens a second connection to the database of `db` (``DatabaseConnection/connectingReader()``);
@@ -34,27 +45,41 @@ final class ChainReader: Sendable {
     self.connection = Mutex(connection)
   }
 
-  /// The heads and recorded documents of the chains of `gids`, as committed now: one statement
-  /// reads every link of the chains, and only the entries of documents are parsed.
+  /// The heads, recorded documents and changed results of the chains of `gids`, as committed now.
   func read(_ gids: [String]) -> Read {
     connection.withLock { db in
-      if let read = try? db.transaction(.read, { try Self.read(db, gids) }) { return read }
-      // A connection the server closed (a restart, a terminated backend) is opened again, once a
-      // batch; a batch that cannot be read is committed without the reads, as before them.
-      guard let fresh = try? db.connectingReader() else { return Read() }
-      db = fresh
-      return (try? db.transaction(.read) { try Self.read(db, gids) }) ?? Read()
+      do {
+        return try db.transaction(.read) { try Self.read(db, gids) }
+      } catch let error as any DatabaseFailure where error.isTransient {
+        // A connection the server closed (a restart, a terminated backend) is opened again, once a
+        // batch.
+        do {
+          db = try db.connectingReader()
+          return try db.transaction(.read) { try Self.read(db, gids) }
+        } catch {
+          return Read(failure: "\(error)")
+        }
+      } catch {
+        return Read(failure: "\(error)")
+      }
     }
   }
 
+  /// One statement reads every link of the chains (only the entries of documents and results are
+  /// parsed), a second the results in force.
   private static func read(_ db: any DatabaseConnection, _ gids: [String]) throws -> Read {
+    guard let documentTable = AuditChain.tableIndex("policy_data"),
+      let resultTable = AuditChain.tableIndex("calculation")
+    else { preconditionFailure("the chain covers documents and results") }
     var read = Read()
-    var listed: [Int64: Int] = [:]
-    let prefix = Array("policy_data ".utf8)
+    var listed: [Int: [RowOf: (seq: Int, hash: String?)]] = [:]
+    let prefixes = [documentTable, resultTable].map {
+      (table: $0, prefix: Array((AuditChain.tables[$0].name + " ").utf8))
+    }
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
     try db.forEachRow(
       """
-      SELECT f.gid, f.chain, a.seq, a.link, a.entries
+      SELECT f.gid, f.chain, a.seq, a.link, a.entries, a.gid
       FROM (\(AuditChain.chainRows(where: db.dialect.isOneOfStrings("gid", jsonArray: "?")))) f
       LEFT JOIN audit_link a ON a.chain = f.chain
       """, [list]
@@ -67,12 +92,24 @@ final class ChainReader: Sendable {
       if seq > read.heads[gid]?.seq ?? -1 {
         read.heads[gid] = AuditChain.Head(chain: chain, seq: seq, link: try row.string(at: 3))
       }
-      for line in try row.string(at: 4).utf8.split(separator: AuditChain.newline)
-      where line.starts(with: prefix) {
-        guard let entry = AuditChain.Entry(line: line), seq > listed[entry.key] ?? 0 else { continue }
-        listed[entry.key] = seq
-        read.documents[entry.key] = entry.hash
+      // A link written for another gid vouches for nothing of this policy (`audit verify` names it).
+      guard try row.string(at: 5) == gid else { return }
+      for line in try row.string(at: 4).utf8.split(separator: AuditChain.newline) {
+        guard let table = prefixes.first(where: { line.starts(with: $0.prefix) })?.table,
+          let entry = AuditChain.Entry(line: line)
+        else { continue }
+        let key = RowOf(gid: gid, key: entry.key)
+        if seq > listed[table]?[key]?.seq ?? 0 { listed[table, default: [:]][key] = (seq, entry.hash) }
       }
+    }
+    for (key, last) in listed[documentTable] ?? [:] {
+      if let hash = last.hash { read.documents[key] = hash }
+    }
+    let inForce = try AuditChain.rawRows(
+      db, table: resultTable, where: db.dialect.isOneOfStrings("t.gid", jsonArray: "?") + " AND t.in_force = 1",
+      [list])
+    for row in inForce where listed[resultTable]?[RowOf(gid: row.gid, key: row.key)]?.hash != row.entry.hash {
+      read.changedResults.insert(row.gid)
     }
     if db.dialect != .sqlite { read.heads = [:] }
     return read

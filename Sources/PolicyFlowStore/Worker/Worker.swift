@@ -83,6 +83,9 @@ public final class Worker {
     // Gone from the live workers when it stops, however it stops (short of being killed).
     defer { try? store.removeHeartbeat(owner: configuration.owner) }
     onEvent(.started(owner: configuration.owner, catalogHash: cycle.catalog.hash))
+    if chainReader == nil {
+      onEvent(.chainsUnchecked(error: "the worker's second connection to the store could not be opened"))
+    }
     // The decisions are the loop's (``WorkerLoop``); this carries them out. The batch being
     // computed on the other thread, with its claim, and the claim just made.
     var loop = WorkerLoop(drains: configuration.drain)
@@ -203,8 +206,10 @@ public final class Worker {
     var claimedAt: StoreTime
     /// The outcomes of the activities that ran, serialized.
     var outcomes: PreparedCommit
-    /// Activities whose policy's document does not parse.
+    /// Activities whose policy's document does not parse, or was changed behind the engine's back.
     var unreadable: [UnreadableActivity]
+    /// Why the policies' chains could not be read (the batch ran unchecked).
+    var chainFailure: String?
   }
 
   /// Parses a claim and runs each policy's cycle (pure): it runs beside a commit. With `chain`, it
@@ -216,7 +221,7 @@ public final class Worker {
   ) -> ComputedBatch {
     var claim = claim
     let read = chain?.read(claim.activities.map(\.policy.gid)) ?? ChainReader.Read()
-    let changed = claim.removeDocumentsChanged(from: read.documents)
+    let changed = claim.removeChanged(read)
     var batch = claim.parsed()
     batch.unreadable += changed
     let results = batch.activities.map { claimed in
@@ -233,12 +238,13 @@ public final class Worker {
     }
     return ComputedBatch(
       lease: claim.lease, claimedAt: claimedAt, outcomes: PreparedCommit(results, chainHeads: read.heads),
-      unreadable: batch.unreadable)
+      unreadable: batch.unreadable, chainFailure: read.failure)
   }
 
   /// Parks what a batch could not run: a policy whose stored document cannot be read would fail
   /// every time.
   private func parkUnrunnable(_ batch: ComputedBatch) {
+    if let failure = batch.chainFailure { onEvent(.chainsUnchecked(error: failure)) }
     for unreadable in batch.unreadable {
       park(unreadable.activityID, policy: unreadable.policy, error: unreadable.error, lease: batch.lease)
     }

@@ -52,6 +52,9 @@ public enum WorkerEvent: Sendable {
   case retrying(attempt: Int, delayMilliseconds: Int64, error: String)
   case released(activityIDs: [Int64], error: String)
   case parked(activityID: Int64, policy: String, error: String)
+  /// A batch runs without its policies' documents and results checked against their chains
+  /// (``ChainReader``): the worker's second connection could not read them.
+  case chainsUnchecked(error: String)
   case drained
   case stopping
 }

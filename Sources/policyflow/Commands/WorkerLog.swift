@@ -66,6 +66,10 @@ final class WorkerLog {
         "gave back \(ids.count) activit\(ids.count == 1 ? "y" : "ies") for a later retry: \(error)",
         fields: ["event": "released", "activities": .array(ids.map { .int(Int($0)) }), "error": .string(error)],
         priority: .warning)
+    case .chainsUnchecked(let error):
+      line(
+        "a batch runs without its documents checked against their chains: \(error)",
+        fields: ["event": "chainsUnchecked", "error": .string(error)], priority: .warning)
     case .parked(let id, let policy, let error):
       line(
         "parked activity \(id) (policy \(policy)) as failed: \(error); 'policyflow queue retry \(id) --as <administrator>' queues it again",

@@ -74,7 +74,11 @@ struct AuditInterleavingTests {
         chains.heads.mapValues { [String($0.chain), String($0.seq), $0.link] }
           == (kind == .sqlite ? read.mapValues { [String($0.chain), String($0.seq), $0.link] } : [:]),
         "on PostgreSQL the commit reads and locks the heads itself")
-      #expect(Set(chains.documents.keys) == Set(claim.activities.map(\.policy.id)), "each policy's document")
+      #expect(
+        Set(chains.documents.keys)
+          == Set(claim.activities.map { ChainReader.RowOf(gid: $0.policy.policy.gid, key: $0.policy.id) }),
+        "each policy's document")
+      #expect(chains.changedResults.isEmpty && chains.failure == nil)
       try store.submit(claim.activities[0].policy.policy.code, actor: "tester")
 
       let cycle = ProcessingCycle(catalog: catalog)
