@@ -232,7 +232,10 @@ extension PolicyStore {
 
   /// Parks an activity as failed with its error: visible in `policyflow queue`, retried only
   /// when a person says so.
-  public func park(_ activityID: Int64, lease: Lease, error: String) throws {
+  /// Returns whether the activity was parked: not when the lease is no longer this one (another
+  /// worker took the activity over, and may have processed it).
+  @discardableResult
+  public func park(_ activityID: Int64, lease: Lease, error: String) throws -> Bool {
     try writing {
       try db.execute(
         """
@@ -240,7 +243,7 @@ extension PolicyStore {
           last_error = ?
         WHERE id = ? AND lease_token = ?
         """,
-        [.text(error), .integer(activityID), .text(lease.token)])
+        [.text(error), .integer(activityID), .text(lease.token)]) > 0
     }
   }
 

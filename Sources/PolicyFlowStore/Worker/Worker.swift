@@ -261,7 +261,10 @@ public final class Worker {
   /// Parks an activity as failed, counted and reported. If the store keeps refusing, the lease
   /// expires and a later claim meets the activity again.
   private func park(_ activityID: Int64, policy: String, error: String, lease: Lease) {
-    if (try? retrying({ try store.park(activityID, lease: lease, error: error) })) != nil {
+    // A lease taken over meanwhile parks nothing, and is not reported: the other worker may have
+    // processed the activity, and what this one found (a document changed since its claim) is
+    // then that worker's outcome.
+    if (try? retrying({ try store.park(activityID, lease: lease, error: error) })) == true {
       totals.failures += 1
       onEvent(.parked(activityID: activityID, policy: policy, error: error))
     }
@@ -359,7 +362,7 @@ public final class Worker {
     for claimed in batch {
       // If these fail too, the lease expires and another claim takes the activity.
       if claimed.attempts - claimed.expiredLeases >= configuration.maxAttempts {
-        if (try? retrying({ try store.park(claimed.activityID, lease: lease, error: error) })) != nil {
+        if (try? retrying({ try store.park(claimed.activityID, lease: lease, error: error) })) == true {
           onEvent(.parked(activityID: claimed.activityID, policy: claimed.policy.policy.code, error: error))
         }
       } else {
