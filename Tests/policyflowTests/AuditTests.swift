@@ -1113,6 +1113,18 @@ import Testing
     let exported = try PolicyFlowBinary.run(["audit", "export", code, "--json", "--db", store.db, "--as", "tester"])
     #expect(exported.exitCode == 0, "\(exported.stderr)")
     #expect(try JSON(parsing: exported.stdout)[path: "links"]?.arrayValue?.count == 5)
+
+    // A change behind the engine's back to the version the person sees is not hidden by their
+    // edit, although the chain is kept under a version they cannot see.
+    try store.succeed(["worker", "--drain"])
+    let versionTwo = try #require(
+      try store.query("SELECT id FROM policy WHERE code = '\(code)' AND version = 2") { try $0.int(at: 0) }.first)
+    try store.tamper(
+      "UPDATE policy_data SET data = replace(data, '\"code\"', '\"tampered\": 1, \"code\"') "
+        + "WHERE policy_id = \(versionTwo)")
+    let edit = try PolicyFlowBinary.run(["policies", "edit", code, "--set", "brand=\"third\"", "--db", mine])
+    #expect(edit.exitCode == 1, "\(edit.stdout)\(edit.stderr)")
+    #expect(edit.stderr.contains("its policy_data row \(versionTwo) no longer holds what link"), "\(edit.stderr)")
   }
 
   // MARK: - Catalog snapshots

@@ -13,15 +13,22 @@ extension AuditChain {
   }
 
   /// The links of the chains of `gids`, by gid, in no particular order.
-  static func storedLinks(_ db: any DatabaseConnection, of gids: [String]) throws -> [String: [StoredLink]] {
+  ///
+  /// `locking` (in a write transaction): on PostgreSQL the chains are found and locked as an
+  /// append finds them (`policyflow_lock_chains`), past row-level security, which may hide a
+  /// policy's first version from the person whose change is being checked.
+  static func storedLinks(_ db: any DatabaseConnection, of gids: [String], locking: Bool = false) throws
+    -> [String: [StoredLink]]
+  {
     var links: [String: [StoredLink]] = [:]
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
+    let chains =
+      locking && db.dialect == .postgres
+      ? "SELECT chain_gid AS gid, chain_id AS chain FROM policyflow_lock_chains(CAST(? AS jsonb))"
+      : chainRows(where: db.dialect.isOneOfStrings("gid", jsonArray: "?"))
     // A chain is kept under its policy's first row (schema 15); the link's own gid is hashed.
     try db.forEachRow(
-      """
-      SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link, a.gid FROM audit_link a
-      JOIN (\(chainRows(where: db.dialect.isOneOfStrings("gid", jsonArray: "?")))) f ON a.chain = f.chain
-      """,
+      "SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link, a.gid FROM audit_link a JOIN (\(chains)) f ON a.chain = f.chain",
       [list]
     ) { row in
       links[try row.string(at: 0), default: []].append(

@@ -369,7 +369,8 @@ extension PolicyStore {
       db, table: index, where: db.dialect.isOneOfIntegers("t.\(AuditChain.tables[index].key)", jsonArray: "?"),
       [Self.idList(keys.sorted())])
     guard !rows.isEmpty else { return }
-    let listed = AuditChain.lastListed(try AuditChain.storedLinks(db, of: Array(Set(rows.map(\.gid)))))
+    let listed = AuditChain.lastListed(
+      try AuditChain.storedLinks(db, of: Array(Set(rows.map(\.gid))), locking: true))
     for row in rows {
       guard let recorded = listed[AuditChain.RowKey(gid: row.gid, table: index, key: row.key)],
         let expected = recorded.hash,
