@@ -213,8 +213,8 @@ public final class Worker {
   }
 
   /// Parses a claim and runs each policy's cycle (pure): it runs beside a commit. With `chain`, it
-  /// first reads the policies' chains (a read only): a policy whose document no longer holds what
-  /// its chain recorded is not run but returned as unreadable, to be parked.
+  /// first reads the policies' chains (a read only): a policy whose document or results in force
+  /// no longer hold what its chain recorded is not run but returned as unreadable, to be parked.
   static func compute(
     _ claim: UnparsedClaim, claimedAt: StoreTime, cycle: ProcessingCycle, at reference: Timestamp,
     watch: CycleWatch? = nil, chain: ChainReader? = nil

@@ -40,6 +40,18 @@ struct AuditInterleavingTests {
     }
   }
 
+  /// A store at `path` with the administrator "tester", the shipped catalog's snapshot and `count`
+  /// policies (`C-0`, …) created and submitted.
+  static func submitted(_ count: Int, at path: String) throws -> (PolicyStore, Catalog) {
+    let catalog = try #require(ClaimTests.catalog)
+    let store = try PolicyStore(path: path, durability: .normal)
+    try store.ensureAdministrator("tester")
+    try store.snapshot(catalog)
+    _ = try store.createPolicies(
+      (0..<count).map(ClaimTests.document), source: .integration, actor: "tester", submit: true)
+    return (store, catalog)
+  }
+
   /// A worker reads its batch's chain heads beside the commit before it (``ChainReader``). An
   /// operator's "submit again" after that read leaves the commit a head that is no longer the
   /// last: that policy's link still follows the submit's, and the other policy's link follows
@@ -47,13 +59,8 @@ struct AuditInterleavingTests {
   @Test(arguments: TestStore.all) func headsReadBeforeAnotherAppendAreTakenAgainAtTheCommit(_ kind: TestStore)
     throws
   {
-    let catalog = try #require(ClaimTests.catalog)
     try withTemporaryStore(kind) { path in
-      let store = try PolicyStore(path: path, durability: .normal)
-      try store.ensureAdministrator("tester")
-      try store.snapshot(catalog)
-      _ = try store.createPolicies(
-        (0..<2).map(ClaimTests.document), source: .integration, actor: "tester", submit: true)
+      let (store, catalog) = try Self.submitted(2, at: path)
       let claim = try store.claim(owner: "w", limit: 10, leaseMilliseconds: 60_000)
       try #require(claim.activities.count == 2)
       let gids = claim.activities.map(\.policy.policy.gid)
@@ -106,13 +113,8 @@ struct AuditInterleavingTests {
   @Test(arguments: TestStore.all) func aSubmitWhileTheWorkerWaitsToCommitKeepsEveryChainWhole(_ kind: TestStore)
     throws
   {
-    let catalog = try #require(ClaimTests.catalog)
     try withTemporaryStore(kind) { path in
-      let store = try PolicyStore(path: path, durability: .normal)
-      try store.ensureAdministrator("tester")
-      try store.snapshot(catalog)
-      _ = try store.createPolicies(
-        (0..<3).map(ClaimTests.document), source: .integration, actor: "tester", submit: true)
+      let (store, catalog) = try Self.submitted(3, at: path)
       let person = try PolicyStore(path: path, durability: .normal)
       var configuration = WorkerConfiguration(owner: "w")
       configuration.drain = true
