@@ -182,6 +182,9 @@ import Testing
     let stranger = try store.run(["policies", "replay", "--catalog", candidate.path, "--as", "stranger"])
     #expect(stranger.exitCode == 77)
     #expect(stranger.stderr.hasPrefix("Error: User 'stranger' is not known to this store"))
+    #expect(
+      stranger.stderr.contains("act as a user it knows with --as NAME (or POLICYFLOW_USER)"),
+      "a read-only command says how to name a user: \(stranger.stderr)")
     #expect(stranger.stdout.isEmpty)
   }
 

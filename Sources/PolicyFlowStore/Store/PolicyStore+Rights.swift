@@ -6,12 +6,13 @@ extension PolicyStore {
     try requireActing(as: name)
     guard let user = try user(name) else {
       let hasUsers = try db.queryOne("SELECT 1 FROM app_user LIMIT 1", row: { _ in true }) ?? false
+      // The name may be the login's, taken for want of --as: say how to name a user, for reading too.
       let hint =
         hasUsers
-        ? "an administrator adds users with 'policyflow users add \(name) --roles ROLE,…'"
+        ? "act as a user it knows with --as NAME (or POLICYFLOW_USER), or an administrator adds this one with "
+          + "'policyflow users add \(name) --roles ROLE,…'"
         : "this store has no users yet; record the first administrator with 'policyflow init --admin \(name)'"
-      throw StoreError(
-        .notPermitted, "User '\(name)' is not known to this store, so it may not change anything; \(hint).")
+      throw StoreError(.notPermitted, "User '\(name)' is not known to this store; \(hint).")
     }
     return user
   }
