@@ -45,12 +45,16 @@ extension AuditChain {
 
   /// The last listing of each row the links of each gid list: the link's number and the row's
   /// hash then (nil when that link removed it). A link written for another gid vouches for
-  /// nothing of this one; lines that are not entries are left to `audit verify`.
-  static func lastListed(_ links: [String: [StoredLink]]) -> [RowKey: (seq: Int, hash: String?)] {
+  /// nothing of this one; lines that are not entries are left to `audit verify`. With `only`,
+  /// only the rows of those tables (positions in ``tables``): the other lines are not parsed.
+  static func lastListed(_ links: [String: [StoredLink]], of only: [Int]? = nil) -> [RowKey: (seq: Int, hash: String?)]
+  {
+    let prefixes = only?.map { Array((tables[$0].name + " ").utf8) }
     var listed: [RowKey: (seq: Int, hash: String?)] = [:]
     for (gid, chain) in links {
       for link in chain.sorted(by: { $0.seq < $1.seq }) where link.gid == gid {
         for line in link.entries.utf8.split(separator: newline) {
+          if let prefixes, !prefixes.contains(where: { line.starts(with: $0) }) { continue }
           guard let entry = Entry(line: line) else { continue }
           listed[RowKey(gid: gid, table: entry.table, key: entry.key)] = (link.seq, entry.hash)
         }

@@ -82,7 +82,7 @@ public struct UnparsedClaim: Sendable {
       let what: String
       if read.changedResults.contains(policy.gid) {
         what = "a calculation result in force no longer holds what its chain recorded"
-      } else if let expected = read.documents[ChainReader.RowOf(gid: policy.gid, key: policy.id)],
+      } else if let expected = read.documents[AuditChain.RowKey(gid: policy.gid, table: table, key: policy.id)],
         AuditChain.rowHash(
           AuditChain.tables[table], [.text(policy.gid), .integer(Int64(policy.version)), .text(policy.dataText)])
           != expected

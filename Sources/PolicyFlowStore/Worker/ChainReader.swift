@@ -21,17 +21,11 @@ import Synchronization
 final class ChainReader: Sendable {
   private let connection: Mutex<any DatabaseConnection>
 
-  /// A row of a policy's history: the policy's gid, and the row's key.
-  struct RowOf: Hashable, Sendable {
-    var gid: String
-    var key: Int64
-  }
-
   /// What was read for a batch.
   struct Read: Sendable {
     var heads: [String: AuditChain.Head] = [:]
     /// The hash the last link listing it gave each policy row's document (`policy_data` row).
-    var documents: [RowOf: String] = [:]
+    var documents: [AuditChain.RowKey: String] = [:]
     /// The gids whose results in force differ from what their chains recorded.
     var changedResults: Set<String> = []
     /// Why nothing could be read; the batch then runs unchecked, and the commit reads the heads.
@@ -72,14 +66,11 @@ final class ChainReader: Sendable {
       let resultTable = AuditChain.tableIndex("calculation")
     else { preconditionFailure("the chain covers documents and results") }
     var read = Read()
-    var listed: [Int: [RowOf: (seq: Int, hash: String?)]] = [:]
-    let prefixes = [documentTable, resultTable].map {
-      (table: $0, prefix: Array((AuditChain.tables[$0].name + " ").utf8))
-    }
+    var links: [String: [AuditChain.StoredLink]] = [:]
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
     try db.forEachRow(
       """
-      SELECT f.gid, f.chain, a.seq, a.link, a.entries, a.gid
+      SELECT f.gid, f.chain, a.seq, a.link, a.entries, a.gid, a.id, a.at
       FROM (\(AuditChain.chainRows(where: db.dialect.isOneOfStrings("gid", jsonArray: "?")))) f
       LEFT JOIN audit_link a ON a.chain = f.chain
       """, [list]
@@ -89,26 +80,21 @@ final class ChainReader: Sendable {
         read.heads[gid] = AuditChain.Head(chain: chain, seq: 0, link: AuditChain.genesis)
         return
       }
-      if seq > read.heads[gid]?.seq ?? -1 {
-        read.heads[gid] = AuditChain.Head(chain: chain, seq: seq, link: try row.string(at: 3))
-      }
-      // A link written for another gid vouches for nothing of this policy (`audit verify` names it).
-      guard try row.string(at: 5) == gid else { return }
-      for line in try row.string(at: 4).utf8.split(separator: AuditChain.newline) {
-        guard let table = prefixes.first(where: { line.starts(with: $0.prefix) })?.table,
-          let entry = AuditChain.Entry(line: line)
-        else { continue }
-        let key = RowOf(gid: gid, key: entry.key)
-        if seq > listed[table]?[key]?.seq ?? 0 { listed[table, default: [:]][key] = (seq, entry.hash) }
-      }
+      let link = AuditChain.StoredLink(
+        id: try row.int64(at: 6), gid: try row.string(at: 5), seq: seq, at: try row.string(at: 7),
+        entries: try row.string(at: 4), link: try row.string(at: 3))
+      if seq > read.heads[gid]?.seq ?? -1 { read.heads[gid] = AuditChain.Head(chain: chain, seq: seq, link: link.link) }
+      links[gid, default: []].append(link)
     }
-    for (key, last) in listed[documentTable] ?? [:] {
+    let listed = AuditChain.lastListed(links, of: [documentTable, resultTable])
+    for (key, last) in listed where key.table == documentTable {
       if let hash = last.hash { read.documents[key] = hash }
     }
     let inForce = try AuditChain.rawRows(
       db, table: resultTable, where: db.dialect.isOneOfStrings("t.gid", jsonArray: "?") + " AND t.in_force = 1",
       [list])
-    for row in inForce where listed[resultTable]?[RowOf(gid: row.gid, key: row.key)]?.hash != row.entry.hash {
+    for row in inForce
+    where listed[AuditChain.RowKey(gid: row.gid, table: resultTable, key: row.key)]?.hash != row.entry.hash {
       read.changedResults.insert(row.gid)
     }
     if db.dialect != .sqlite { read.heads = [:] }

@@ -83,7 +83,7 @@ struct AuditInterleavingTests {
         "on PostgreSQL the commit reads and locks the heads itself")
       #expect(
         Set(chains.documents.keys)
-          == Set(claim.activities.map { ChainReader.RowOf(gid: $0.policy.policy.gid, key: $0.policy.id) }),
+          == Set(claim.activities.map { AuditChain.RowKey(gid: $0.policy.policy.gid, table: 0, key: $0.policy.id) }),
         "each policy's document")
       #expect(chains.changedResults.isEmpty && chains.failure == nil)
       try store.submit(claim.activities[0].policy.policy.code, actor: "tester")
