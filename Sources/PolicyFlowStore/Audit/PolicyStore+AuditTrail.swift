@@ -12,6 +12,8 @@ extension AuditChain {
     /// batch's beside the commit before), or made in it (a new policy's). Used as they are unless
     /// another transaction has appended to the chain since.
     var knownHeads: [String: Head] = [:]
+    /// Rows the transaction will insert, hashed before it began (a worker's, beside the commit).
+    var prehashed = Prehashed()
 
     var isEmpty: Bool { removed.isEmpty && written.allSatisfy(\.isEmpty) && inserted.allSatisfy(\.isEmpty) }
   }
@@ -299,28 +301,16 @@ extension AuditChain {
         guard let policyColumn, case .integer(let id) = row[policyColumn] else { return nil }
         return id
       }
-      let positions = own.map { name in name.flatMap { columns.firstIndex(of: $0) } }
-      let computable =
-        policyIDs.count == rows.count && Set(policyIDs).count == rows.count
-        && policyIDs.allSatisfy { policies[$0] != nil }
-        && spec.columns.indices.allSatisfy {
-          positions[$0] != nil || ["p.gid", "p.version"].contains(spec.columns[$0])
-        }
-      guard computable else {
+      guard let layout = InsertLayout(table, columns: columns), policyIDs.count == rows.count,
+        Set(policyIDs).count == rows.count, policyIDs.allSatisfy({ policies[$0] != nil })
+      else {
         self = .readBack(spec.key == "policy_id" ? policyIDs : [])
         return
       }
       var hashes: [Int64: (gid: String, hash: String)] = [:]
       for (row, policyID) in zip(rows, policyIDs) {
         guard let owner = policies[policyID] else { continue }
-        let values = spec.columns.indices.map { index -> DatabaseValue in
-          switch spec.columns[index] {
-          case "p.gid": .text(owner.gid)
-          case "p.version": .integer(Int64(owner.version))
-          default: positions[index].map { row[$0] } ?? .null
-          }
-        }
-        hashes[policyID] = (owner.gid, AuditChain.rowHash(spec, values, digest: digests[policyID]))
+        hashes[policyID] = (owner.gid, layout.hash(row, owner: owner, digest: digests[policyID]))
       }
       self = spec.key == "policy_id" ? .keyedByPolicy(hashes) : .byPolicyRow(hashes)
     }

@@ -39,14 +39,26 @@ extension PolicyStore {
     inForce: Bool = false
   ) throws {
     try insertRows(
-      [
-        [
-          .integer(owner.policyID), .text(owner.gid), .integer(Int64(owner.version)), .text(result.kind.rawValue),
-          .text(result.currency), .integer(Int64(result.total)), .text(time.iso8601), DatabaseValue(reverses),
-          .integer(inForce ? 1 : 0), .text(result.json.serialized()),
-        ]
-      ], into: "calculation",
-      columns: ["policy_id", "gid", "version", "kind", "currency", "total", "at", "reverses", "in_force", "lines"])
+      [Self.calculationRow(result, for: owner, at: time, reverses: reverses, inForce: inForce)], into: "calculation",
+      columns: Self.calculationInsertColumns)
+  }
+
+  /// The columns of a calculation row as ``calculationRow(_:for:at:reverses:inForce:)`` gives them.
+  static let calculationInsertColumns = [
+    "policy_id", "gid", "version", "kind", "currency", "total", "at", "reverses", "in_force", "lines",
+  ]
+
+  /// The calculation row a result inserts (in ``calculationInsertColumns``): one statement of it for
+  /// every writer, and for a worker's hashing of an approval's beforehand.
+  static func calculationRow(
+    _ result: CalculationResult, for owner: ResultOwner, at time: StoreTime, reverses: Int64? = nil,
+    inForce: Bool = false
+  ) -> [DatabaseValue] {
+    [
+      .integer(owner.policyID), .text(owner.gid), .integer(Int64(owner.version)), .text(result.kind.rawValue),
+      .text(result.currency), .integer(Int64(result.total)), .text(time.iso8601), DatabaseValue(reverses),
+      .integer(inForce ? 1 : 0), .text(result.json.serialized()),
+    ]
   }
 
   private static let calculationColumns = "id, lines, version, at, in_force, reverses"
@@ -116,13 +128,7 @@ extension PolicyStore {
     }
     let premiums = approvals.compactMap { approval in approval.premium.map { ($0, approval.owner) } }
     try insertRows(
-      premiums.map { result, owner in
-        [
-          .integer(owner.policyID), .text(owner.gid), .integer(Int64(owner.version)), .text(result.kind.rawValue),
-          .text(result.currency), .integer(Int64(result.total)), .text(time.iso8601), .null, 1,
-          .text(result.json.serialized()),
-        ]
-      }, into: "calculation",
-      columns: ["policy_id", "gid", "version", "kind", "currency", "total", "at", "reverses", "in_force", "lines"])
+      premiums.map { result, owner in Self.calculationRow(result, for: owner, at: time, inForce: true) },
+      into: "calculation", columns: Self.calculationInsertColumns)
   }
 }

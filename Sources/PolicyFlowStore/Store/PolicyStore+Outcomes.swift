@@ -22,14 +22,30 @@ public struct PreparedCommit: Sendable {
   /// The heads of the policies' chains, read beside the commit before (``ChainReader``); the
   /// commit reads those it lacks.
   let chainHeads: [String: AuditChain.Head]
+  /// When the outcomes are recorded as decided (the rows' times), fixed beside the commit before
+  /// so that their rows could be hashed there; nil: the commit's own time.
+  let decidedAt: StoreTime?
+  /// The history rows the commit will insert, hashed beside it before (``AuditChain/Prehashed``).
+  let prehashed: AuditChain.Prehashed
 
   public init(_ results: [ProcessedActivity]) { self.init(results, chainHeads: [:]) }
 
-  init(_ results: [ProcessedActivity], chainHeads: [String: AuditChain.Head]) {
+  /// Outcomes to be committed by `worker`; with `decidedAt`, the rows the commit will insert for
+  /// them are hashed now.
+  init(
+    _ results: [ProcessedActivity], chainHeads: [String: AuditChain.Head], worker: String? = nil,
+    decidedAt: StoreTime? = nil
+  ) {
     self.results = results
     texts = results.map(PolicyStore.SerializedOutcome.init)
     activityIDs = JSON.array(results.map { .int(Int($0.claimed.activityID)) }).serialized()
     self.chainHeads = chainHeads
+    self.decidedAt = decidedAt
+    if let worker, let decidedAt {
+      prehashed = PolicyStore.prehash(results, texts, worker: worker, at: decidedAt)
+    } else {
+      prehashed = AuditChain.Prehashed()
+    }
   }
 }
 
@@ -99,6 +115,7 @@ extension PolicyStore {
     // So on PostgreSQL workers committing at once need not be serialized with each other.
     return try writing(.lockedRows) {
       auditWrites.knownHeads = prepared.chainHeads
+      auditWrites.prehashed = prepared.prehashed
       var report = CommitReport()
       let now = clock()
       // Acknowledged in one statement for the batch. An activity is rejected when another worker
@@ -122,7 +139,7 @@ extension PolicyStore {
         applying.append((result, text))
         report.committed.append(result.claimed.activityID)
       }
-      try apply(applying, worker: lease.owner, at: now)
+      try apply(applying, worker: lease.owner, at: prepared.decidedAt ?? now)
       if let renewing {
         try db.execute(
           """
@@ -172,27 +189,14 @@ extension PolicyStore {
         return (stored.id, AuditChain.Owner(gid: stored.policy.gid, version: stored.policy.version))
       }, uniquingKeysWith: { first, _ in first })
     let cycleIDs = try insertRows(
-      batch.map { result, text -> [DatabaseValue] in
-        let (stored, outcome) = (result.claimed.policy, result.outcome)
-        return [
-          .integer(stored.id), .integer(Int64(stored.policy.version)), .text(outcome.catalogHash),
-          .text(now.iso8601), .text(outcome.status.rawValue), DatabaseValue(outcome.flowCode), .text(worker),
-          .text(text.outcome),
-        ]
-      }, into: "cycle", columns: ["policy_id", "version", "catalog_hash", "at", "status", "flow", "worker", "outcome"],
-      returningIDsBy: "policy_id", policies: versions,
+      batch.map { result, text in Self.cycleRow(result, text, worker: worker, at: now) }, into: "cycle",
+      columns: Self.cycleColumns, returningIDsBy: "policy_id", policies: versions,
       digests: Dictionary(
         batch.map { ($0.claimed.policy.id, $1.outcomeDigest) }, uniquingKeysWith: { first, _ in first }))
     let outcomes = batch.map { result, _ -> PendingOutcome in
-      let stored = result.claimed.policy
-      let transition: LifecycleOutcome
-      do {
-        transition = try stored.policy.lifecycle(isLatest: true).outcome(of: .processed(result.outcome.disposition))
-      } catch {
-        // Only a worker moves a policy out of In Process, and this worker holds its activity.
-        preconditionFailure("a claimed policy was not In Process: \(error)")
-      }
-      return PendingOutcome(transition: transition, version: VersionRow(stored), approving: result.outcome.calculation)
+      PendingOutcome(
+        transition: Self.transition(of: result), version: VersionRow(result.claimed.policy),
+        approving: result.outcome.calculation)
     }
     let carried = try carryOut(outcomes, actor: worker, at: now)
     var reasons: [[DatabaseValue]] = []
@@ -219,10 +223,73 @@ extension PolicyStore {
     // Derived fields (an age, a premium) changed the documents of most: one upsert for them all.
     try insertRows(
       batch.compactMap { result, text in text.changedData.map { [.integer(result.claimed.policy.id), .text($0)] } },
-      into: "policy_data", columns: ["policy_id", "data"],
+      into: "policy_data", columns: Self.changedDataColumns,
       onConflict: "ON CONFLICT (policy_id) DO UPDATE SET data = excluded.data", policies: versions,
       digests: Dictionary(
         batch.compactMap { result, text in text.changedDataDigest.map { (result.claimed.policy.id, $0) } },
         uniquingKeysWith: { first, _ in first }))
   }
+
+  /// What processing `result` does to its policy's lifecycle.
+  static func transition(of result: ProcessedActivity) -> LifecycleOutcome {
+    do {
+      return try result.claimed.policy.policy.lifecycle(isLatest: true).outcome(
+        of: .processed(result.outcome.disposition))
+    } catch {
+      // Only a worker moves a policy out of In Process, and this worker holds its activity.
+      preconditionFailure("a claimed policy was not In Process: \(error)")
+    }
+  }
+
+  /// The columns of a cycle row as ``cycleRow(_:_:worker:at:)`` gives them.
+  static let cycleColumns = ["policy_id", "version", "catalog_hash", "at", "status", "flow", "worker", "outcome"]
+
+  /// The cycle row `result` inserts (in ``cycleColumns``).
+  static func cycleRow(_ result: ProcessedActivity, _ text: SerializedOutcome, worker: String, at now: StoreTime)
+    -> [DatabaseValue]
+  {
+    let (stored, outcome) = (result.claimed.policy, result.outcome)
+    return [
+      .integer(stored.id), .integer(Int64(stored.policy.version)), .text(outcome.catalogHash), .text(now.iso8601),
+      .text(outcome.status.rawValue), DatabaseValue(outcome.flowCode), .text(worker), .text(text.outcome),
+    ]
+  }
+
+  /// The history rows a worker's commit of `results` inserts whatever the database holds (each
+  /// one's cycle, status-history row, approved premium and derived document), hashed beside the
+  /// commit before it, so that the committing thread need not. The commit builds its rows with the
+  /// same functions and uses a hash only for the very values hashed (``AuditChain/Prehashed``).
+  static func prehash(_ results: [ProcessedActivity], _ texts: [SerializedOutcome], worker: String, at now: StoreTime)
+    -> AuditChain.Prehashed
+  {
+    var prehashed = AuditChain.Prehashed()
+    for (result, text) in zip(results, texts) {
+      let stored = result.claimed.policy
+      let (id, owner) = (stored.id, AuditChain.Owner(gid: stored.policy.gid, version: stored.policy.version))
+      prehashed.add(
+        "cycle", columns: cycleColumns, row: cycleRow(result, text, worker: worker, at: now), policyID: id,
+        owner: owner, digest: text.outcomeDigest)
+      if let data = text.changedData {
+        prehashed.add(
+          "policy_data", columns: changedDataColumns, row: [.integer(id), .text(data)], policyID: id, owner: owner,
+          digest: text.changedDataDigest)
+      }
+      let transition = transition(of: result)
+      prehashed.add(
+        "status_history", columns: statusColumns,
+        row: statusRow(VersionRow(stored), transition.statusHistory, actor: worker, at: now), policyID: id,
+        owner: owner)
+      if transition.effects.contains(.approveCalculationResults), let premium = result.outcome.calculation {
+        prehashed.add(
+          "calculation", columns: calculationInsertColumns,
+          row: calculationRow(
+            premium, for: ResultOwner(policyID: id, gid: owner.gid, version: owner.version), at: now, inForce: true),
+          policyID: id, owner: owner)
+      }
+    }
+    return prehashed
+  }
+
+  /// The columns of a derived document's upsert.
+  static let changedDataColumns = ["policy_id", "data"]
 }

@@ -257,17 +257,26 @@ extension PolicyStore {
     policyID: Int64, gid: String, version: Int, _ row: StatusHistoryRow, actor: String, at time: StoreTime
   ) throws -> Int64 {
     let ids = try insertRows(
-      [
-        [
-          .integer(policyID), .text(gid), .integer(Int64(version)), .text(row.event), .text(row.status.rawValue),
-          .text(time.iso8601), .text(actor), DatabaseValue(row.note),
-        ]
-      ], into: "status_history", columns: ["policy_id", "gid", "version", "event", "status", "at", "actor", "note"],
-      returningIDsBy: "policy_id")
+      [Self.statusRow(VersionRow(id: policyID, gid: gid, version: version), row, actor: actor, at: time)],
+      into: "status_history", columns: Self.statusColumns, returningIDsBy: "policy_id")
     guard let id = ids[.integer(policyID)] else {
       throw StoreError(.damaged, "A status-history row of policy row \(policyID) was not written back.")
     }
     return id
+  }
+
+  /// The columns of a status-history row as ``statusRow(_:_:actor:at:)`` gives them.
+  static let statusColumns = ["policy_id", "gid", "version", "event", "status", "at", "actor", "note"]
+
+  /// The status-history row `row` of `version` inserts (in ``statusColumns``): one statement of it
+  /// for every writer, and for a worker's hashing of it beforehand.
+  static func statusRow(_ version: VersionRow, _ row: StatusHistoryRow, actor: String, at time: StoreTime)
+    -> [DatabaseValue]
+  {
+    [
+      .integer(version.id), .text(version.gid), .integer(Int64(version.version)), .text(row.event),
+      .text(row.status.rawValue), .text(time.iso8601), .text(actor), DatabaseValue(row.note),
+    ]
   }
 
   /// Appends one status-history row to the stored version `stored`.

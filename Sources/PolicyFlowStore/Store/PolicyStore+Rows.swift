@@ -7,9 +7,9 @@ extension PolicyStore {
   static func rowsPerInsert(_ columns: Int) -> Int { max(1, min(100, 800 / max(columns, 1))) }
 
   /// Inserts `rows` like ``DatabaseConnection/insertRows(_:into:columns:onConflict:returning:_:)``;
-  /// rows of a history table are chained when the transaction ends, hashed from the values
-  /// inserted where those give every column the chain covers (``AuditChain/Inserting``), else read
-  /// back (``wrote(_:keys:)``). `returningIDsBy` names a column to read back from each inserted
+  /// rows of a history table are chained when the transaction ends, hashed beforehand
+  /// (``AuditChain/Prehashed``) or from the values inserted where those give every column the
+  /// chain covers (``AuditChain/Inserting``), else read back (``wrote(_:keys:)``). `returningIDsBy` names a column to read back from each inserted
   /// row (with `id`), e.g. `policy_id`: the ids are returned by that column's value, since neither
   /// engine promises the order of `RETURNING` rows.
   ///
@@ -31,7 +31,12 @@ extension PolicyStore {
       return ids
     }
     precondition(!onConflict.contains("DO NOTHING"), "an insert into \(table) that may keep the row it meets")
-    let chaining = AuditChain.Inserting(audited, columns: columns, rows: rows, policies: policies, digests: digests)
+    let chaining: AuditChain.Inserting
+    if let hashes = auditWrites.prehashed.take(audited, columns: columns, rows: rows) {
+      chaining = AuditChain.tables[audited].key == "id" ? .byPolicyRow(hashes) : .keyedByPolicy(hashes)
+    } else {
+      chaining = AuditChain.Inserting(audited, columns: columns, rows: rows, policies: policies, digests: digests)
+    }
     if case .keyedByPolicy(let hashes) = chaining {
       for (policyID, row) in hashes { inserted(audited, key: policyID, gid: row.gid, hash: row.hash) }
     }
@@ -65,13 +70,8 @@ extension PolicyStore {
       }
     }
     let ids = try insertRows(
-      rows.map { version, row in
-        [
-          .integer(version.id), .text(version.gid), .integer(Int64(version.version)), .text(row.event),
-          .text(row.status.rawValue), .text(time.iso8601), .text(actor), DatabaseValue(row.note),
-        ]
-      }, into: "status_history",
-      columns: ["policy_id", "gid", "version", "event", "status", "at", "actor", "note"], returningIDsBy: "policy_id")
+      rows.map { version, row in Self.statusRow(version, row, actor: actor, at: time) }, into: "status_history",
+      columns: Self.statusColumns, returningIDsBy: "policy_id")
     return try rows.map { version, _ in
       guard let id = ids[.integer(version.id)] else {
         throw StoreError(.damaged, "A status-history row of policy row \(version.id) was not written back.")

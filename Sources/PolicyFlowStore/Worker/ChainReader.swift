@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// - What each chain last recorded of the policy's document and of its results in force: a
 ///   policy whose document or results in force were changed behind the engine's back is not run
-///   (``Worker/compute(_:claimedAt:cycle:at:watch:chain:)``). Its outcome would be decided on
+///   (``Worker/compute(_:claimedAt:cycle:at:watch:chain:clock:)``). Its outcome would be decided on
 ///   a forged document, and the commit would chain the forgery as the engine's: derived fields
 ///   rewrite the document, and an approval reverses the results in force.
 /// - On SQLite, the chains' heads: the commit then appends to them without looking them up on the

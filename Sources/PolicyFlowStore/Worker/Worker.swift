@@ -163,10 +163,11 @@ public final class Worker {
 
   /// Starts computing `claim` on the other thread.
   private func start(_ claim: UnparsedClaim, claimedAt: StoreTime) -> BackgroundJob<ComputedBatch> {
-    let (cycle, reference) = (cycle, store.clock().timestamp)
-    let (watch, chain) = (cycleWatch, chainReader)
+    let (cycle, clock) = (cycle, store.clock)
+    let (reference, watch, chain) = (clock().timestamp, cycleWatch, chainReader)
     return BackgroundJob {
-      Worker.compute(claim, claimedAt: claimedAt, cycle: cycle, at: reference, watch: watch, chain: chain)
+      Worker.compute(
+        claim, claimedAt: claimedAt, cycle: cycle, at: reference, watch: watch, chain: chain, clock: clock)
     }
   }
 
@@ -215,9 +216,11 @@ public final class Worker {
   /// Parses a claim and runs each policy's cycle (pure): it runs beside a commit. With `chain`, it
   /// first reads the policies' chains (a read only): a policy whose document or results in force
   /// no longer hold what its chain recorded is not run but returned as unreadable, to be parked.
+  /// The outcomes are recorded as decided at `clock`'s time when they are ready, and the rows the
+  /// commit will insert for them are hashed then (``PreparedCommit``).
   static func compute(
     _ claim: UnparsedClaim, claimedAt: StoreTime, cycle: ProcessingCycle, at reference: Timestamp,
-    watch: CycleWatch? = nil, chain: ChainReader? = nil
+    watch: CycleWatch? = nil, chain: ChainReader? = nil, clock: @Sendable () -> StoreTime = StoreTime.now
   ) -> ComputedBatch {
     var claim = claim
     let read = chain?.read(claim.activities.map(\.policy.gid)) ?? ChainReader.Read()
@@ -237,7 +240,8 @@ public final class Worker {
           resolvedSinceEdit: claimed.resolvedSinceEdit))
     }
     return ComputedBatch(
-      lease: claim.lease, claimedAt: claimedAt, outcomes: PreparedCommit(results, chainHeads: read.heads),
+      lease: claim.lease, claimedAt: claimedAt,
+      outcomes: PreparedCommit(results, chainHeads: read.heads, worker: claim.lease.owner, decidedAt: clock()),
       unreadable: batch.unreadable, chainFailure: read.failure)
   }
 
