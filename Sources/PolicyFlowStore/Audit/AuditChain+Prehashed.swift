@@ -54,6 +54,7 @@ extension AuditChain {
     }
 
     private var columns: [[String]] = Array(repeating: [], count: AuditChain.tables.count)
+    private var layouts: [InsertLayout?] = Array(repeating: nil, count: AuditChain.tables.count)
     private var rows: [[Int64: Row]] = Array(repeating: [:], count: AuditChain.tables.count)
 
     /// Hashes `row`, to be inserted into `table` with `columns` for the policy row `policyID`
@@ -61,11 +62,11 @@ extension AuditChain {
     mutating func add(
       _ table: String, columns: [String], row: [DatabaseValue], policyID: Int64, owner: Owner, digest: String? = nil
     ) {
-      guard let index = AuditChain.tableIndex(table), let layout = InsertLayout(index, columns: columns) else {
-        preconditionFailure("rows of \(table) inserted with \(columns) are not hashed from their values")
-      }
-      precondition(self.columns[index].isEmpty || self.columns[index] == columns, "\(table) hashed for two inserts")
-      self.columns[index] = columns
+      guard let index = AuditChain.tableIndex(table),
+        let layout = layouts[index] ?? InsertLayout(index, columns: columns)
+      else { preconditionFailure("rows of \(table) inserted with \(columns) are not hashed from their values") }
+      precondition(layouts[index] == nil || self.columns[index] == columns, "\(table) hashed for two inserts")
+      (self.columns[index], layouts[index]) = (columns, layout)
       rows[index][policyID] = Row(values: row, gid: owner.gid, hash: layout.hash(row, owner: owner, digest: digest))
     }
 

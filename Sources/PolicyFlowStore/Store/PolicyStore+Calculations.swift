@@ -43,21 +43,22 @@ extension PolicyStore {
       columns: Self.calculationInsertColumns)
   }
 
-  /// The columns of a calculation row as ``calculationRow(_:for:at:reverses:inForce:)`` gives them.
+  /// The columns of a calculation row as ``calculationRow(_:for:at:reverses:inForce:lines:)`` gives them.
   static let calculationInsertColumns = [
     "policy_id", "gid", "version", "kind", "currency", "total", "at", "reverses", "in_force", "lines",
   ]
 
   /// The calculation row a result inserts (in ``calculationInsertColumns``): one statement of it for
-  /// every writer, and for a worker's hashing of an approval's beforehand.
+  /// every writer, and for a worker's hashing of an approval's beforehand. `lines` are the result's
+  /// lines serialized beforehand, when they were.
   static func calculationRow(
     _ result: CalculationResult, for owner: ResultOwner, at time: StoreTime, reverses: Int64? = nil,
-    inForce: Bool = false
+    inForce: Bool = false, lines: String? = nil
   ) -> [DatabaseValue] {
     [
       .integer(owner.policyID), .text(owner.gid), .integer(Int64(owner.version)), .text(result.kind.rawValue),
       .text(result.currency), .integer(Int64(result.total)), .text(time.iso8601), DatabaseValue(reverses),
-      .integer(inForce ? 1 : 0), .text(result.json.serialized()),
+      .integer(inForce ? 1 : 0), .text(lines ?? result.json.serialized()),
     ]
   }
 
@@ -115,20 +116,25 @@ extension PolicyStore {
   /// An approved version's results take over: what was in force for its gid is reversed and
   /// its own premium, when its flow computed one, is in force. A version 1 has nothing before it.
   func approveResults(_ premium: CalculationResult?, of owner: ResultOwner, at time: StoreTime) throws {
-    try approveResults([(premium, owner)], at: time)
+    try approveResults([(premium, nil, owner)], at: time)
   }
 
   /// Approves the results of several versions (of different policies) like
-  /// ``approveResults(_:of:at:)``: the reversals each needs, then every premium in one statement.
-  func approveResults(_ approvals: [(premium: CalculationResult?, owner: ResultOwner)], at time: StoreTime) throws {
+  /// ``approveResults(_:of:at:)``: the reversals each needs, then every premium in one statement
+  /// (its lines as serialized beforehand, when they were).
+  func approveResults(
+    _ approvals: [(premium: CalculationResult?, lines: String?, owner: ResultOwner)], at time: StoreTime
+  ) throws {
     // Only a worker's commit approves; its reader checked the results in force against their
     // chains before the batch ran (``ChainReader``), and a refusal here would stop the worker.
     for approval in approvals where approval.owner.version > 1 {
       try reverseResultsInForce(of: approval.owner, at: time, checked: true)
     }
-    let premiums = approvals.compactMap { approval in approval.premium.map { ($0, approval.owner) } }
+    let premiums = approvals.compactMap { approval in approval.premium.map { ($0, approval.lines, approval.owner) } }
     try insertRows(
-      premiums.map { result, owner in Self.calculationRow(result, for: owner, at: time, inForce: true) },
+      premiums.map { result, lines, owner in
+        Self.calculationRow(result, for: owner, at: time, inForce: true, lines: lines)
+      },
       into: "calculation", columns: Self.calculationInsertColumns)
   }
 }

@@ -30,6 +30,9 @@ extension PolicyStore {
     var note: String?
     /// The results the cycle calculated, for ``LifecycleEffect/approveCalculationResults``.
     var approving: CalculationResult?
+    /// The lines of ``approving`` as serialized beforehand (a worker's, beside the commit); nil:
+    /// serialized when stored.
+    var approvingLines: String?
     /// Carries out ``LifecycleEffect/reverseCalculationResults``: a cancellation reverses what
     /// is in force and may settle what was earned.
     var reversing: (() throws -> Void)?
@@ -74,7 +77,7 @@ extension PolicyStore {
     try setStatuses(of: outcomes, actor: actor, at: now)
     var withdrawn = [Int](repeating: 0, count: outcomes.count)
     var queued: [Int64] = []
-    var approvals: [(premium: CalculationResult?, owner: ResultOwner)] = []
+    var approvals: [(premium: CalculationResult?, lines: String?, owner: ResultOwner)] = []
     for (index, outcome) in outcomes.enumerated() {
       for effect in outcome.transition.effects {
         switch effect {
@@ -85,7 +88,10 @@ extension PolicyStore {
         case .approveCalculationResults:
           let version = outcome.version
           approvals.append(
-            (outcome.approving, ResultOwner(policyID: version.id, gid: version.gid, version: version.version)))
+            (
+              outcome.approving, outcome.approvingLines,
+              ResultOwner(policyID: version.id, gid: version.gid, version: version.version)
+            ))
         case .reverseCalculationResults:
           guard let reversing = outcome.reversing else {
             preconditionFailure(

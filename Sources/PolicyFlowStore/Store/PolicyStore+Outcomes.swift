@@ -165,6 +165,8 @@ extension PolicyStore {
     /// The SHA-256 (hex) of each, for the chain: hashed here, beside the commit before.
     var outcomeDigest: String
     var changedDataDigest: String?
+    /// The lines of the premium the cycle calculated, as stored if the policy is approved.
+    var premiumLines: String?
 
     init(_ result: ProcessedActivity) {
       outcome = result.outcome.storedText
@@ -175,6 +177,7 @@ extension PolicyStore {
         ? nil : result.outcome.data.serialized()
       outcomeDigest = AuditDigest.hex(outcome)
       changedDataDigest = changedData.map(AuditDigest.hex)
+      premiumLines = result.outcome.calculation?.json.serialized()
     }
   }
 
@@ -193,10 +196,10 @@ extension PolicyStore {
       columns: Self.cycleColumns, returningIDsBy: "policy_id", policies: versions,
       digests: Dictionary(
         batch.map { ($0.claimed.policy.id, $1.outcomeDigest) }, uniquingKeysWith: { first, _ in first }))
-    let outcomes = batch.map { result, _ -> PendingOutcome in
+    let outcomes = batch.map { result, text -> PendingOutcome in
       PendingOutcome(
         transition: Self.transition(of: result), version: VersionRow(result.claimed.policy),
-        approving: result.outcome.calculation)
+        approving: result.outcome.calculation, approvingLines: text.premiumLines)
     }
     let carried = try carryOut(outcomes, actor: worker, at: now)
     var reasons: [[DatabaseValue]] = []
@@ -283,7 +286,8 @@ extension PolicyStore {
         prehashed.add(
           "calculation", columns: calculationInsertColumns,
           row: calculationRow(
-            premium, for: ResultOwner(policyID: id, gid: owner.gid, version: owner.version), at: now, inForce: true),
+            premium, for: ResultOwner(policyID: id, gid: owner.gid, version: owner.version), at: now, inForce: true,
+            lines: text.premiumLines),
           policyID: id, owner: owner)
       }
     }
