@@ -53,10 +53,13 @@ enum WorkerCommand {
     configuration.maxAttempts = try positive(invocation, "--max-attempts", "n") ?? configuration.maxAttempts
     configuration.drain = invocation.flag("--drain")
     configuration.wakesOnNotification = !invocation.flag("--poll-only")
-    // Test-only hook, see WorkerConfiguration.commitDelayMilliseconds.
-    if let delay = Terminal.environment("POLICYFLOW_TEST_COMMIT_DELAY_MS").flatMap(Int64.init) {
-      configuration.commitDelayMilliseconds = delay
-    }
+    #if DEBUG
+      // Test-only hook, see WorkerConfiguration.commitDelayMilliseconds; a release build (what is
+      // installed and run in production) has no such variable.
+      if let delay = Terminal.environment("POLICYFLOW_TEST_COMMIT_DELAY_MS").flatMap(Int64.init) {
+        configuration.commitDelayMilliseconds = delay
+      }
+    #endif
     let format = invocation.value("--log-format") ?? "human"
     guard let log = WorkerLog(format: format) else {
       throw UsageError(
