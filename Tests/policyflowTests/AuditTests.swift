@@ -215,8 +215,9 @@ import Testing
     for field in ["verified", "policies", "links", "rows", "catalogs"] {
       #expect(report[path: field] == original[path: field], "\(field) of the copy")
     }
-    // Row for row: the ids a seal's last link counts by, and every link's text.
-    for table in ["audit_link", "audit_seal"] {
+    // Row for row: the ids a seal's last link counts by, every link's text, and the chain heads
+    // the seal recorded (by which the seal is checked there).
+    for table in ["audit_link", "audit_seal", "audit_seal_head"] {
       let read = { (location: String) in
         try TestStore.connect(location).query("SELECT * FROM \(table) ORDER BY id") { row in
           (0..<row.columnCount).map { "\(row.value(at: $0))" }.joined(separator: "|")
@@ -1049,7 +1050,8 @@ import Testing
     let store = try twoPolicies(kind)
     let rows = try historyRows(store)
     try store.tamper(
-      "DROP TABLE audit_link; DROP TABLE audit_seal; DELETE FROM schema_migrations WHERE version >= 14;")
+      "DROP TABLE audit_seal_head; DROP TABLE audit_link; DROP TABLE audit_seal; "
+        + "DELETE FROM schema_migrations WHERE version >= 14;")
     let opened = try store.verify()
     #expect(opened.exitCode == 0, "\(opened.stdout)\(opened.stderr)")
     #expect(opened.stderr.contains("to schema version 15 ("), "\(opened.stderr)")
@@ -1082,6 +1084,7 @@ import Testing
       "CREATE TABLE audit_link (id \(kind == .sqlite ? "INTEGER PRIMARY KEY" : "bigint PRIMARY KEY"), "
       + "gid text NOT NULL, seq bigint NOT NULL, at text NOT NULL, entries text NOT NULL, link text NOT NULL, "
       + "UNIQUE (gid, seq));"
+    try store.tamper(StoreFixture.backToSchema15)
     try store.tamper(
       "CREATE TABLE links_then AS SELECT id, gid, seq, at, entries, link FROM audit_link; DROP TABLE audit_link; "
         + schema14 + "INSERT INTO audit_link SELECT * FROM links_then; DROP TABLE links_then; "

@@ -50,6 +50,8 @@ extension PolicyStore {
 
   /// A recorded `audit seal`: a digest over every policy's chain head.
   public struct AuditSeal: Sendable, Hashable {
+    /// The seal's row: seals are numbered in the order they were taken.
+    public var id: Int64
     /// What to publish outside the store: SHA-256 (hex) of the format, the time, the last link, the
     /// number of chains and the root.
     public var digest: String
@@ -60,6 +62,10 @@ extension PolicyStore {
     /// The Merkle root over the chain heads.
     public var root: String
     public var sealedBy: String
+    /// How many rows the seal added to the chain heads recorded with the seals (those of the chains
+    /// whose head changed since the seal before), from which `--since-seal` names a changed chain;
+    /// nil for a seal taken before schema 16, which recorded none.
+    public var recordedHeads: Int?
   }
 
   /// How far a verification has come.

@@ -2,43 +2,55 @@ import PolicyFlowCore
 
 /// `audit seal` and `audit verify --since-seal`: a digest over every chain's head, published
 /// outside the store, and the chains checked against it later (see ``AuditChain`` for what is
-/// hashed).
+/// hashed, and `AuditChain+Seal.swift` for what a seal records).
 extension PolicyStore {
   /// Seals the store: records and returns the Merkle root over every policy's chain head, and the
-  /// digest to publish. Only administrators may seal.
+  /// digest to publish, with the heads that changed since the seal before (so that a later
+  /// `--since-seal` can name a chain changed after it). Only administrators may seal.
   public func sealAudit(by actor: String) throws -> AuditSeal {
     // READ COMMITTED on PostgreSQL: the reads after the lock see every link committed before it.
     try writing(.lockedRows) {
       // Links committed while the seal reads would get ids below its last one; on PostgreSQL the
       // seal waits for appending transactions and holds new ones off until it commits (SQLite
       // writes one transaction at a time anyway). A lock of the table itself would need a right
-      // to change links, which no role has.
+      // to change links, which no role has. Seals wait for each other on it too, so each records
+      // its heads after the ones of the seal before.
       if db.dialect == .postgres {
         try db.execute("SELECT pg_advisory_xact_lock(?)", [.integer(AuditChain.sealLock)])
       }
       try requireAdministrator(actor, to: "seal the store's history")
       let lastLink = try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_link") { try $0.int64(at: 0) } ?? 0
       let heads = try AuditChain.heads(db, upTo: lastLink)
-      let root = AuditChain.merkleRoot(heads)
+      // Only the heads that changed: a store sealed every day records the chains of that day's work.
+      let changes = AuditChain.headChanges(from: try AuditChain.recordedHeads(db), to: heads)
+      let root = AuditChain.merkleRoot(of: heads)
       let at = clock().iso8601
-      let seal = AuditSeal(
-        digest: AuditChain.sealDigest(at: at, lastLink: lastLink, chains: heads.count, root: root), at: at,
-        lastLink: lastLink, chains: heads.count, root: root, sealedBy: actor)
-      try db.execute(
-        "INSERT INTO audit_seal (digest, at, last_link, chains, root, sealed_by) VALUES (?, ?, ?, ?, ?, ?)",
+      let digest = AuditChain.sealDigest(at: at, lastLink: lastLink, chains: heads.count, root: root)
+      let id = try db.insert(
+        """
+        INSERT INTO audit_seal (digest, at, last_link, chains, root, sealed_by, recorded_heads)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
         [
-          .text(seal.digest), .text(at), .integer(lastLink), .integer(Int64(heads.count)), .text(root), .text(actor),
+          .text(digest), .text(at), .integer(lastLink), .integer(Int64(heads.count)), .text(root), .text(actor),
+          .integer(Int64(changes.count)),
         ])
-      return seal
+      try AuditChain.recordHeads(db, changes, seal: id)
+      return AuditSeal(
+        id: id, digest: digest, at: at, lastLink: lastLink, chains: heads.count, root: root, sealedBy: actor,
+        recordedHeads: changes.count)
     }
   }
 
   /// The seals recorded, oldest first.
   public func auditSeals() throws -> [AuditSeal] {
-    try db.query("SELECT digest, at, last_link, chains, root, sealed_by FROM audit_seal ORDER BY id") { row in
+    try db.query(
+      "SELECT id, digest, at, last_link, chains, root, sealed_by, recorded_heads FROM audit_seal ORDER BY id"
+    ) { row in
       AuditSeal(
-        digest: try row.string(at: 0), at: try row.string(at: 1), lastLink: try row.int64(at: 2),
-        chains: try row.int(at: 3), root: try row.string(at: 4), sealedBy: try row.string(at: 5))
+        id: try row.int64(at: 0), digest: try row.string(at: 1), at: try row.string(at: 2),
+        lastLink: try row.int64(at: 3), chains: try row.int(at: 4), root: try row.string(at: 5),
+        sealedBy: try row.string(at: 6), recordedHeads: try row.optionalInt(at: 7))
     }
   }
 
@@ -71,7 +83,7 @@ extension PolicyStore {
   /// Whether the chains as of `seal` still give its root and digest.
   func sealProblems(_ seal: AuditSeal) throws -> [AuditProblem] {
     let heads = try AuditChain.heads(db, upTo: seal.lastLink)
-    let root = AuditChain.merkleRoot(heads)
+    let root = AuditChain.merkleRoot(of: heads)
     let digest = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: heads.count, root: root)
     guard digest != seal.digest else { return [] }
     return [

@@ -140,6 +140,7 @@ enum AuditCommand {
     [
       "digest": .string(seal.digest), "at": .string(seal.at), "lastLink": .int(Int(seal.lastLink)),
       "chains": .int(seal.chains), "root": .string(seal.root), "sealedBy": .string(seal.sealedBy),
+      "recordedHeads": seal.recordedHeads.map { .int($0) } ?? .null,
     ]
   }
 
