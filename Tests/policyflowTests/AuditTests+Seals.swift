@@ -6,45 +6,26 @@ import Testing
 @testable import PolicyFlowStore
 
 /// Seals end to end: a chain rewritten consistently after a seal (so that it checks out on its
-/// own) is caught by `--since-seal`.
+/// own) is caught by `--since-seal`, which names the policy from the chain heads the seal recorded.
 extension AuditTests {
-  @Test(arguments: TestStore.all) func aSealCatchesAChainRewrittenConsistently(_ kind: TestStore) throws {
-    let store = try twoPolicies(kind)
-    let sealed = try store.succeed(["audit", "seal", "--json", "--as", "tester"])
-    let seal = try JSON(parsing: sealed.stdout)
-    let digest = try #require(seal[path: "digest"]?.stringValue)
-    #expect(digest.count == 64)
-    #expect(seal[path: "chains"] == 2)
-    #expect(seal[path: "lastLink"] == .int(try store.count("SELECT max(id) FROM audit_link")))
-    #expect(seal[path: "sealedBy"] == "tester")
-    #expect(try store.count("SELECT count(*) FROM audit_seal WHERE digest = '\(digest)'") == 1, "the seal is recorded")
-
-    let fresh = try store.verify(["--since-seal", digest])
-    #expect(fresh.exitCode == 0, "\(fresh.stdout)\(fresh.stderr)")
-    #expect(fresh.stdout.contains("and the seal of \(seal[path: "at"]?.stringValue ?? "?")"), "\(fresh.stdout)")
-    #expect(fresh.stdout.hasSuffix("every chain is intact.\n"))
-    // Work after the seal leaves it valid, and a prefix of the digest finds it.
-    try store.succeed([
-      "policies", "edit", Self.resolved, "--set", #"policyholder.email="c@example.de""#, "--as", "tester",
-    ])
-    let later = try store.verify(["--since-seal", String(digest.prefix(12))])
-    #expect(later.exitCode == 0, "\(later.stdout)\(later.stderr)")
-
-    // Someone who can write the store changes the cancel's actor and rewrites the policy's chain
-    // from the first link that lists the row, by the README's rules: every chain checks out.
-    let gid = try store.gid(Self.canceled)
-    let cancel = try store.statusRow(Self.canceled, event: "cancel")
-    try store.tamper("UPDATE status_history SET actor = 'mallory' WHERE id = \(cancel)")
-    #expect(try store.verify().exitCode == 1, "before the chain is rewritten")
-    let export = try JSON(
-      parsing: try store.succeed(["audit", "export", Self.canceled, "--json", "--as", "tester"]).stdout)
-    let row = try #require(
+  /// Someone who can write the store changes the actor of `code`'s status-history row `row` and
+  /// rewrites the policy's chain from the first link that lists the row, by the README's rules:
+  /// every chain checks out on its own, and only a seal taken before the change can tell.
+  func rewriteChain(
+    _ store: StoreFixture, _ code: String, row: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) throws {
+    let gid = try store.gid(code)
+    try store.tamper("UPDATE status_history SET actor = 'mallory' WHERE id = \(row)")
+    #expect(try store.verify().exitCode == 1, "before the chain is rewritten", sourceLocation: sourceLocation)
+    let export = try JSON(parsing: try store.succeed(["audit", "export", code, "--json", "--as", "tester"]).stdout)
+    let exported = try #require(
       export[path: "rows"]?.arrayValue?.first {
-        $0[path: "table"] == "status_history" && $0[path: "key"] == .int(cancel)
-      })
-    #expect(row[path: "fields"]?.arrayValue?.contains(.string("mallory")) == true)
-    let forged = try rowHash(row)
-    let listed = try recorded(store, gid, "status_history", cancel)
+        $0[path: "table"] == "status_history" && $0[path: "key"] == .int(row)
+      }, sourceLocation: sourceLocation)
+    #expect(
+      exported[path: "fields"]?.arrayValue?.contains(.string("mallory")) == true, sourceLocation: sourceLocation)
+    let forged = try rowHash(exported)
+    let listed = try recorded(store, gid, "status_history", row)
     var previous = String(repeating: "0", count: 64)
     for link in try store.links(gid) {
       guard link.seq >= listed.seq else {
@@ -54,36 +35,84 @@ extension AuditTests {
       let entries =
         link.seq == listed.seq
         ? link.entries.replacingOccurrences(
-          of: "status_history \(cancel) \(listed.hash)\n", with: "status_history \(cancel) \(forged)\n")
+          of: "status_history \(row) \(listed.hash)\n", with: "status_history \(row) \(forged)\n")
         : link.entries
       let hash = SHA256.hexDigest("\(previous)\n\(gid)\n\(link.seq)\n\(link.at)\n\(entries)")
-      #expect(hash != link.link)
+      #expect(hash != link.link, sourceLocation: sourceLocation)
       try store.tamper(
         "UPDATE audit_link SET entries = '\(entries)', link = '\(hash)' WHERE gid = '\(gid)' AND seq = \(link.seq)")
       previous = hash
     }
     let fooled = try store.verify()
-    #expect(fooled.exitCode == 0, "the rewritten chain checks out on its own: \(fooled.stdout)")
+    #expect(
+      fooled.exitCode == 0, "the rewritten chain checks out on its own: \(fooled.stdout)",
+      sourceLocation: sourceLocation)
+  }
+
+  /// `audit seal --json`, as the administrator.
+  func seal(_ store: StoreFixture) throws -> (digest: String, at: String, json: JSON) {
+    let json = try JSON(parsing: try store.succeed(["audit", "seal", "--json", "--as", "tester"]).stdout)
+    return (try #require(json[path: "digest"]?.stringValue), try #require(json[path: "at"]?.stringValue), json)
+  }
+
+  @Test(arguments: TestStore.all) func aSealNamesAChainRewrittenConsistently(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let (digest, at, seal) = try self.seal(store)
+    #expect(digest.count == 64)
+    #expect(seal[path: "chains"] == 2)
+    #expect(seal[path: "lastLink"] == .int(try store.count("SELECT max(id) FROM audit_link")))
+    #expect(seal[path: "sealedBy"] == "tester")
+    #expect(seal[path: "recordedHeads"] == 2, "the first seal records every chain's head")
+    #expect(try store.count("SELECT count(*) FROM audit_seal WHERE digest = '\(digest)'") == 1, "the seal is recorded")
+
+    let fresh = try store.verify(["--since-seal", digest])
+    #expect(fresh.exitCode == 0, "\(fresh.stdout)\(fresh.stderr)")
+    #expect(fresh.stdout.contains("and the seal of \(at)"), "\(fresh.stdout)")
+    #expect(fresh.stdout.hasSuffix("every chain is intact.\n"))
+    // Work after the seal leaves it valid, and a prefix of the digest finds it.
+    try store.succeed([
+      "policies", "edit", Self.resolved, "--set", #"policyholder.email="c@example.de""#, "--as", "tester",
+    ])
+    let later = try store.verify(["--since-seal", String(digest.prefix(12))])
+    #expect(later.exitCode == 0, "\(later.stdout)\(later.stderr)")
+
+    let gid = try store.gid(Self.canceled)
+    let sealedHead = try #require(try store.links(gid).last)
+    try rewriteChain(store, Self.canceled, row: try store.statusRow(Self.canceled, event: "cancel"))
+    let forgedHead = try #require(try store.links(gid).last)
+    #expect(forgedHead.seq == 4 && sealedHead.seq == 4, "the cancel's link, the last, was rewritten")
 
     let caught = try store.verify(["--since-seal", digest])
     #expect(caught.exitCode == 1, "\(caught.stdout)\(caught.stderr)")
+    #expect(caught.stderr.isEmpty, "a finding, not an error: \(caught.stderr)")
     #expect(
-      caught.stdout.contains(
-        "BROKEN store: the history sealed at \(seal[path: "at"]?.stringValue ?? "?") no longer gives that seal's digest"
-      ),
+      caught.stdout.hasPrefix(
+        "BROKEN policy \(Self.canceled) (gid \(gid)): the chain of \(Self.canceled) as sealed at \(at) ended at "
+          + "link 4 with hash \(sealedHead.link.prefix(12))…; its links up to that seal now end at link 4 with hash "
+          + "\(forgedHead.link.prefix(12))…: it was rewritten after the seal; expected \(sealedHead.link), found "
+          + "\(forgedHead.link)\n"),
       "\(caught.stdout)")
+    #expect(caught.stdout.hasSuffix("1 problem found.\n"), "\(caught.stdout)")
+    #expect(!caught.stdout.contains(Self.resolved), "the untouched policy is not named")
     let (found, exitCode) = try problems(store, ["--since-seal", digest])
     #expect(exitCode == 1)
     #expect(found.count == 1, "\(found)")
-    #expect(problem(found, "seal")?[path: "expected"] == .string(digest), "\(found)")
+    let named = try #require(problem(found, "seal"))
+    #expect(named[path: "code"] == .string(Self.canceled))
+    #expect(named[path: "gid"] == .string(gid))
+    #expect(named[path: "link"] == 4)
+    #expect(named[path: "expected"] == .string(sealedHead.link))
+    #expect(named[path: "found"] == .string(forgedHead.link))
+    // Verifying one policy against the seal names only that one's chain.
+    #expect(try store.verify([Self.resolved, "--since-seal", digest]).exitCode == 0)
+    #expect(try store.verify([Self.canceled, "--since-seal", digest]).exitCode == 1)
   }
 
   @Test(arguments: TestStore.all) func aPolicyRemovedWithItsWholeChainIsCaughtOnlyByTheSeal(_ kind: TestStore) throws {
     let store = try twoPolicies(kind)
-    let digest = try #require(
-      try JSON(parsing: try store.succeed(["audit", "seal", "--json", "--as", "tester"]).stdout)[path: "digest"]?
-        .stringValue)
+    let (digest, at, _) = try seal(store)
     let gid = try store.gid(Self.resolved)
+    let head = try #require(try store.links(gid).last)
     // The history rows go with the policy (ON DELETE CASCADE), the chain by hand.
     try store.tamper(
       (kind == .sqlite ? "PRAGMA foreign_keys = ON; " : "")
@@ -92,7 +121,19 @@ extension AuditTests {
     #expect(try store.verify().exitCode == 0, "nothing is left of it to check")
     let caught = try store.verify(["--since-seal", digest])
     #expect(caught.exitCode == 1, "\(caught.stdout)")
-    #expect(caught.stdout.contains("(2 chains then, 1 now)"), "\(caught.stdout)")
+    #expect(
+      caught.stdout.contains(
+        "BROKEN gid \(gid): the chain of the policy with gid \(gid) as sealed at \(at) ended at link \(head.seq) "
+          + "with hash \(head.link.prefix(12))…; no policy has that gid now: the policy was removed, with its chain, "
+          + "after the seal; expected \(head.link), found nothing\n"),
+      "\(caught.stdout)")
+    // A seal taken since records that the chain is gone, and holds; the first still names it.
+    let (since, _, json) = try seal(store)
+    #expect(json[path: "recordedHeads"] == 1, "the chain that is gone")
+    #expect(json[path: "chains"] == 1)
+    let holds = try store.verify(["--since-seal", since])
+    #expect(holds.exitCode == 0, "\(holds.stdout)\(holds.stderr)")
+    #expect(try store.verify(["--since-seal", digest]).exitCode == 1)
 
     // Removing the seal itself does not help: the digest published outside no longer verifies.
     try store.tamper("DELETE FROM audit_seal")
@@ -153,10 +194,9 @@ extension AuditTests {
     throws
   {
     let store = try twoPolicies(kind)
-    let digest = try #require(
-      try JSON(parsing: try store.succeed(["audit", "seal", "--json", "--as", "tester"]).stdout)[path: "digest"]?
-        .stringValue)
+    let (digest, sealedAt, _) = try seal(store)
     let gid = try store.gid(Self.canceled)
+    let head = try #require(try store.links(gid).last)
     try store.tamper(
       """
       UPDATE cycle SET status = 'Pended', outcome = replace(outcome, '"Approved"', '"Pended"')
@@ -194,6 +234,11 @@ extension AuditTests {
     // The seal's chains are those kept under first rows now: the sealed chain is not among them.
     let sealed = try store.verify([Self.canceled, "--since-seal", digest])
     #expect(sealed.exitCode == 1, "\(sealed.stdout)")
-    #expect(sealed.stdout.contains("(2 chains then, 1 now)"), "\(sealed.stdout)")
+    #expect(
+      sealed.stdout.contains(
+        "BROKEN policy \(Self.canceled) (gid \(gid)): the chain of \(Self.canceled) as sealed at \(sealedAt) ended "
+          + "at link 4 with hash \(head.link.prefix(12))…; it has no link up to that seal now: its links were removed, "
+          + "or moved off the policy's first row, after the seal"),
+      "\(sealed.stdout)")
   }
 }

@@ -80,18 +80,58 @@ extension PolicyStore {
     return matches[0]
   }
 
-  /// Whether the chains as of `seal` still give its root and digest.
-  func sealProblems(_ seal: AuditSeal) throws -> [AuditProblem] {
-    let heads = try AuditChain.heads(db, upTo: seal.lastLink)
-    let root = AuditChain.merkleRoot(of: heads)
-    let digest = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: heads.count, root: root)
+  /// Whether the chains as of `seal` still end where they did: one problem per policy whose chain
+  /// does not, named from the heads the seal recorded (limited to `gids` when given). A seal that
+  /// recorded no heads (taken before schema 16), or whose record or recorded heads were changed,
+  /// gives one problem for the whole store when the chains no longer give its digest.
+  func sealProblems(_ seal: AuditSeal, gids: Set<String>? = nil) throws -> [AuditProblem] {
+    let found = try AuditChain.heads(db, upTo: seal.lastLink)
+    guard seal.recordedHeads != nil else {
+      return Self.digestProblems(
+        seal, found: found,
+        unnamed: "this seal was taken before seals recorded each chain's head (schema 16), so the policy cannot be "
+          + "named; seals taken since name it")
+    }
+    let fields = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: seal.chains, root: seal.root)
+    guard fields == seal.digest else {
+      let problem = AuditProblem(
+        gid: "", kind: .seal, expected: seal.digest, found: fields,
+        message:
+          "the record of the seal of \(seal.at) no longer gives its digest: its time, last link, number of chains or "
+          + "root was changed behind the engine's back")
+      return [problem] + Self.digestProblems(seal, found: found)
+    }
+    let recorded = try AuditChain.recordedHeads(db, asOf: seal.id)
+    let root = AuditChain.merkleRoot(of: recorded)
+    guard root == seal.root, recorded.count == seal.chains else {
+      let problem = AuditProblem(
+        gid: "", kind: .seal, expected: seal.root, found: root,
+        message:
+          "the chain heads recorded with the seal of \(seal.at) (\(recorded.count) of \(seal.chains)) no longer give "
+          + "its root: they were changed behind the engine's back, so they cannot name the policies whose chains "
+          + "changed")
+      return [problem] + Self.digestProblems(seal, found: found)
+    }
+    return try AuditChain.sealedHeadProblems(recorded: recorded, found: found, sealedAt: seal.at, gids: gids) {
+      try versions(of: Array($0)).mapValues(\.code)
+    }
+  }
+
+  /// The one problem for the whole store when the chain heads `found` as of `seal` no longer give
+  /// its digest; `unnamed` says why the policy is not named, when the reason is not a problem of
+  /// its own.
+  private static func digestProblems(_ seal: AuditSeal, found: [AuditChain.SealedHead], unnamed: String? = nil)
+    -> [AuditProblem]
+  {
+    let root = AuditChain.merkleRoot(of: found)
+    let digest = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: found.count, root: root)
     guard digest != seal.digest else { return [] }
     return [
       AuditProblem(
         gid: "", kind: .seal, expected: seal.digest, found: digest,
         message:
           "the history sealed at \(seal.at) no longer gives that seal's digest: a chain as it stood then was changed, "
-          + "removed or added to (\(seal.chains) chains then, \(heads.count) now)")
+          + "removed or added to (\(seal.chains) chains then, \(found.count) now)" + (unnamed.map { "; \($0)" } ?? ""))
     ]
   }
 }
