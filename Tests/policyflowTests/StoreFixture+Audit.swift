@@ -37,6 +37,12 @@ extension StoreFixture {
     return directories.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
   }
 
+  /// SQL that takes a store back to schema 15, as a PolicyFlow from before seals recorded chain
+  /// heads left it: its seals are then seals of that PolicyFlow.
+  static let backToSchema15 =
+    "DROP TABLE audit_seal_head; ALTER TABLE audit_seal DROP COLUMN recorded_heads; "
+    + "DELETE FROM schema_migrations WHERE version = 16;"
+
   /// `value` as an SQL literal both SQLite and PostgreSQL read back as it was.
   static func literal(_ value: DatabaseValue) -> String {
     switch value {

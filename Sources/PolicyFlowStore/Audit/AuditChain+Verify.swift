@@ -174,20 +174,4 @@ extension AuditChain {
     /// The policy's row with the smallest id, which its chain is kept under: version 1's.
     var firstRow: (id: Int64, version: Int)?
   }
-
-  /// The chain heads as of the link `lastLink` (every link with a greater id left out), by gid:
-  /// of the chains kept under a policy's first row now (a row put before it takes the chain away).
-  static func heads(_ db: any DatabaseConnection, upTo lastLink: Int64) throws -> [(
-    gid: String, seq: Int, link: String
-  )] {
-    try db.query(
-      """
-      SELECT p.gid, a.seq, a.link FROM audit_link a
-      JOIN (SELECT chain, max(seq) AS seq FROM audit_link WHERE id <= ? GROUP BY chain) h
-        ON h.chain = a.chain AND h.seq = a.seq
-      JOIN policy p ON p.id = a.chain
-      WHERE \(isChainRow)
-      """, [.integer(lastLink)]
-    ) { (try $0.string(at: 0), try $0.int(at: 1), try $0.string(at: 2)) }
-  }
 }

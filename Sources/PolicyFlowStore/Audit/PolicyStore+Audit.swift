@@ -50,6 +50,8 @@ extension PolicyStore {
 
   /// A recorded `audit seal`: a digest over every policy's chain head.
   public struct AuditSeal: Sendable, Hashable {
+    /// The seal's row: seals are numbered in the order they were taken.
+    public var id: Int64
     /// What to publish outside the store: SHA-256 (hex) of the format, the time, the last link, the
     /// number of chains and the root.
     public var digest: String
@@ -60,6 +62,10 @@ extension PolicyStore {
     /// The Merkle root over the chain heads.
     public var root: String
     public var sealedBy: String
+    /// How many rows the seal added to the chain heads recorded with the seals (those of the chains
+    /// whose head changed since the seal before), from which `--since-seal` names a changed chain;
+    /// nil for a seal taken before schema 16, which recorded none.
+    public var recordedHeads: Int?
   }
 
   /// How far a verification has come.
@@ -68,89 +74,10 @@ extension PolicyStore {
     public var total: Int
   }
 
-  /// Seals the store: records and returns the Merkle root over every policy's chain head, and the
-  /// digest to publish. Only administrators may seal.
-  public func sealAudit(by actor: String) throws -> AuditSeal {
-    // READ COMMITTED on PostgreSQL: the reads after the lock see every link committed before it.
-    try writing(.lockedRows) {
-      // Links committed while the seal reads would get ids below its last one; on PostgreSQL the
-      // seal waits for appending transactions and holds new ones off until it commits (SQLite
-      // writes one transaction at a time anyway). A lock of the table itself would need a right
-      // to change links, which no role has.
-      if db.dialect == .postgres {
-        try db.execute("SELECT pg_advisory_xact_lock(?)", [.integer(AuditChain.sealLock)])
-      }
-      try requireAdministrator(actor, to: "seal the store's history")
-      let lastLink = try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_link") { try $0.int64(at: 0) } ?? 0
-      let heads = try AuditChain.heads(db, upTo: lastLink)
-      let root = AuditChain.merkleRoot(heads)
-      let at = clock().iso8601
-      let seal = AuditSeal(
-        digest: AuditChain.sealDigest(at: at, lastLink: lastLink, chains: heads.count, root: root), at: at,
-        lastLink: lastLink, chains: heads.count, root: root, sealedBy: actor)
-      try db.execute(
-        "INSERT INTO audit_seal (digest, at, last_link, chains, root, sealed_by) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-          .text(seal.digest), .text(at), .integer(lastLink), .integer(Int64(heads.count)), .text(root), .text(actor),
-        ])
-      return seal
-    }
-  }
-
-  /// The seals recorded, oldest first.
-  public func auditSeals() throws -> [AuditSeal] {
-    try db.query("SELECT digest, at, last_link, chains, root, sealed_by FROM audit_seal ORDER BY id") { row in
-      AuditSeal(
-        digest: try row.string(at: 0), at: try row.string(at: 1), lastLink: try row.int64(at: 2),
-        chains: try row.int(at: 3), root: try row.string(at: 4), sealedBy: try row.string(at: 5))
-    }
-  }
-
   func requireAdministrator(_ actor: String, to action: String) throws {
     let user = try knownUser(actor)
     guard user.isAdmin else {
       throw StoreError(.notPermitted, "User '\(actor)' may not \(action): only administrators may.")
     }
-  }
-
-  /// The seal whose digest is `digest` or starts with it (at least 8 hexadecimal digits).
-  func findSeal(_ digest: String) throws -> AuditSeal {
-    let digest = digest.lowercased()
-    guard !digest.isEmpty, digest.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-      throw StoreError(
-        .invalidInput,
-        "'\(digest)' is not a seal's digest: give the hexadecimal digits (0-9, a-f) `audit seal` printed.")
-    }
-    guard digest.count >= 8 else {
-      throw StoreError(.invalidInput, "Give at least 8 digits of the seal's digest (not '\(digest)').")
-    }
-    let matches = try auditSeals().filter { $0.digest.hasPrefix(digest) }
-    guard matches.count == 1 else {
-      throw StoreError(
-        .notFound,
-        matches.count > 1
-          ? "Several seals start with '\(digest)'; give more of the digest."
-          : digest.count == 64
-            ? "No seal of this store has the digest '\(digest)'. If `audit seal` printed it for this store, the "
-              + "seal's record was removed from the store since, which is itself a change behind the engine's back; "
-              + "'policyflow audit verify' still checks every chain."
-            : "No seal of this store has a digest that starts with '\(digest)'.")
-    }
-    return matches[0]
-  }
-
-  /// Whether the chains as of `seal` still give its root and digest.
-  func sealProblems(_ seal: AuditSeal) throws -> [AuditProblem] {
-    let heads = try AuditChain.heads(db, upTo: seal.lastLink)
-    let root = AuditChain.merkleRoot(heads)
-    let digest = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: heads.count, root: root)
-    guard digest != seal.digest else { return [] }
-    return [
-      AuditProblem(
-        gid: "", kind: .seal, expected: seal.digest, found: digest,
-        message:
-          "the history sealed at \(seal.at) no longer gives that seal's digest: a chain as it stood then was changed, "
-          + "removed or added to (\(seal.chains) chains then, \(heads.count) now)")
-    ]
   }
 }

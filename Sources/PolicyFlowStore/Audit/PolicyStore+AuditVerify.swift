@@ -6,9 +6,9 @@ import PolicyFlowCore
 /// on every core (the rules are ``AuditChain``'s).
 extension PolicyStore {
   /// Recomputes the chains of the policies `codes` (every policy when empty) and checks every
-  /// history row, every catalog snapshot, and with `sinceSeal` that the chains as of that seal
-  /// still give its digest. Only administrators may verify (on PostgreSQL, others do not see every
-  /// row).
+  /// history row, every catalog snapshot, and with `sinceSeal` that the chains (of `codes`) as of
+  /// that seal still end where the seal recorded, naming each policy whose chain does not. Only
+  /// administrators may verify (on PostgreSQL, others do not see every row).
   ///
   /// With `connect`, one reader per core opens its own connection and reads and checks batches of
   /// policies, each batch in one read transaction; without it, this connection reads while the
@@ -42,7 +42,7 @@ extension PolicyStore {
     }
     if let seal {
       report.seal = seal
-      report.problems += try sealProblems(seal)
+      report.problems += try sealProblems(seal, gids: codes.isEmpty ? nil : Set(gids))
     }
     report.problems.sort {
       ($0.code ?? $0.gid, $0.seq ?? 0, $0.table ?? "", $0.key ?? 0) < (
@@ -179,7 +179,7 @@ extension PolicyStore {
   }
 
   /// The code and the versions (number and status) of each gid, oldest first.
-  private func versions(of gids: [String]) throws -> [String: AuditChain.Versions] {
+  func versions(of gids: [String]) throws -> [String: AuditChain.Versions] {
     var versions: [String: AuditChain.Versions] = [:]
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
     try db.forEachRow(

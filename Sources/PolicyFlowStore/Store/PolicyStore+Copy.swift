@@ -11,7 +11,7 @@ extension PolicyStore {
     ("policy_data", "policy_id"),
     ("status_history", "id"), ("cycle", "id"), ("pend_history", "id"), ("calculation", "id"),
     ("cancellation", "id"), ("activity", "id"), ("pend_claim", "policy_id"), ("worker_heartbeat", "owner"),
-    ("audit_link", "id"), ("audit_seal", "id"),
+    ("audit_link", "id"), ("audit_seal", "id"), ("audit_seal_head", "id"),
   ]
 
   /// How far a copy has come, for a progress bar.

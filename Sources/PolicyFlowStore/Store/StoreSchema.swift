@@ -21,6 +21,7 @@ enum StoreSchema {
       try connection.executeScript(postgresVersion15)
       try AuditChain.chainExistingHistory(connection)
     },
+    Migration(version: 16, name: version16Name, sql: postgresVersion16),
   ]
 
   static let version10Name = "roles and row-level security for data access groups (PostgreSQL only)"
@@ -48,6 +49,7 @@ enum StoreSchema {
       try connection.executeScript(sqliteVersion15)
       try AuditChain.chainExistingHistory(connection)
     },
+    Migration(version: 16, name: version16Name, sql: sqliteVersion16),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker

@@ -35,7 +35,9 @@ enum AuditCommand {
     ],
     options: [
       StoreOptions.db, StoreOptions.actor,
-      .value("--since-seal", "digest", "Also check that the chains as of this seal still give its digest."),
+      .value(
+        "--since-seal", "digest",
+        "Also check that the chains as of this seal still end where it recorded, naming each one that does not."),
       CommonOptions.json, .flag("--quiet", "Print no progress bar."),
     ],
     run: runVerify)
@@ -140,6 +142,7 @@ enum AuditCommand {
     [
       "digest": .string(seal.digest), "at": .string(seal.at), "lastLink": .int(Int(seal.lastLink)),
       "chains": .int(seal.chains), "root": .string(seal.root), "sealedBy": .string(seal.sealedBy),
+      "recordedHeads": seal.recordedHeads.map { .int($0) } ?? .null,
     ]
   }
 

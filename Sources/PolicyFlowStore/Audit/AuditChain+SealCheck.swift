@@ -1,0 +1,54 @@
+extension AuditChain {
+  /// One problem per gid whose chain as of a seal no longer ends where the seal recorded: the heads
+  /// `recorded` with the seal (already checked against its root) against the heads as of the seal
+  /// `found` from the chains now. `gids`, when given, limits the problems to those policies.
+  /// `codes` is asked once, for the gids that differ, for the code of each that still has a policy.
+  static func sealedHeadProblems(
+    recorded: [SealedHead], found: [SealedHead], sealedAt at: String, gids: Set<String>? = nil,
+    codes: (Set<String>) throws -> [String: String]
+  ) rethrows -> [PolicyStore.AuditProblem] {
+    let sealed = Dictionary(recorded.map { ($0.gid, $0) }, uniquingKeysWith: { first, _ in first })
+    let now = Dictionary(found.map { ($0.gid, $0) }, uniquingKeysWith: { first, _ in first })
+    let differing = Set(sealed.keys).union(now.keys).filter { gid in
+      (gids?.contains(gid) ?? true) && (sealed[gid]?.seq != now[gid]?.seq || sealed[gid]?.link != now[gid]?.link)
+    }
+    guard !differing.isEmpty else { return [] }
+    let named = try codes(differing)
+    var problems: [PolicyStore.AuditProblem] = []
+    for gid in differing.sorted() {
+      let (then, current) = (sealed[gid], now[gid])
+      let code = named[gid]
+      let policy = code ?? "the policy with gid \(gid)"
+      let message: String
+      switch (then, current) {
+      case (let then?, let current?):
+        message =
+          "the chain of \(policy) as sealed at \(at) ended at link \(then.seq) with hash \(short(then.link)); its "
+          + "links up to that seal now end at link \(current.seq) with hash \(short(current.link)): it was rewritten "
+          + "after the seal"
+      case (let then?, nil):
+        message =
+          "the chain of \(policy) as sealed at \(at) ended at link \(then.seq) with hash \(short(then.link)); "
+          + (code == nil
+            ? "no policy has that gid now: the policy was removed, with its chain, after the seal"
+            : "it has no link up to that seal now: its links were removed, or moved off the policy's first row, "
+              + "after the seal")
+      case (nil, let current?):
+        message =
+          "\(code ?? "The policy with gid \(gid)") has a chain up to the seal of \(at), ending at link "
+          + "\(current.seq) with hash \(short(current.link)), that the seal did not record: its links were "
+          + "written, or the policy given this gid, after the seal"
+      case (nil, nil):
+        continue
+      }
+      problems.append(
+        PolicyStore.AuditProblem(
+          gid: gid, code: code, kind: .seal, seq: then?.seq ?? current?.seq, expected: then?.link ?? "nothing",
+          found: current?.link ?? "nothing", message: message))
+    }
+    return problems
+  }
+
+  /// The first digits of a hash, enough for a person to tell two apart.
+  private static func short(_ hash: String) -> String { hash.prefix(12) + "…" }
+}

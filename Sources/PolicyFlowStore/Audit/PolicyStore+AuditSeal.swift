@@ -1,0 +1,137 @@
+import PolicyFlowCore
+
+/// `audit seal` and `audit verify --since-seal`: a digest over every chain's head, published
+/// outside the store, and the chains checked against it later (see ``AuditChain`` for what is
+/// hashed, and `AuditChain+Seal.swift` for what a seal records).
+extension PolicyStore {
+  /// Seals the store: records and returns the Merkle root over every policy's chain head, and the
+  /// digest to publish, with the heads that changed since the seal before (so that a later
+  /// `--since-seal` can name a chain changed after it). Only administrators may seal.
+  public func sealAudit(by actor: String) throws -> AuditSeal {
+    // READ COMMITTED on PostgreSQL: the reads after the lock see every link committed before it.
+    try writing(.lockedRows) {
+      // Links committed while the seal reads would get ids below its last one; on PostgreSQL the
+      // seal waits for appending transactions and holds new ones off until it commits (SQLite
+      // writes one transaction at a time anyway). A lock of the table itself would need a right
+      // to change links, which no role has. Seals wait for each other on it too, so each records
+      // its heads after the ones of the seal before.
+      if db.dialect == .postgres {
+        try db.execute("SELECT pg_advisory_xact_lock(?)", [.integer(AuditChain.sealLock)])
+      }
+      try requireAdministrator(actor, to: "seal the store's history")
+      let lastLink = try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_link") { try $0.int64(at: 0) } ?? 0
+      let heads = try AuditChain.heads(db, upTo: lastLink)
+      // Only the heads that changed: a store sealed every day records the chains of that day's work.
+      let changes = AuditChain.headChanges(from: try AuditChain.recordedHeads(db), to: heads)
+      let root = AuditChain.merkleRoot(of: heads)
+      let at = clock().iso8601
+      let digest = AuditChain.sealDigest(at: at, lastLink: lastLink, chains: heads.count, root: root)
+      let id = try db.insert(
+        """
+        INSERT INTO audit_seal (digest, at, last_link, chains, root, sealed_by, recorded_heads)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+          .text(digest), .text(at), .integer(lastLink), .integer(Int64(heads.count)), .text(root), .text(actor),
+          .integer(Int64(changes.count)),
+        ])
+      try AuditChain.recordHeads(db, changes, seal: id)
+      return AuditSeal(
+        id: id, digest: digest, at: at, lastLink: lastLink, chains: heads.count, root: root, sealedBy: actor,
+        recordedHeads: changes.count)
+    }
+  }
+
+  /// The seals recorded, oldest first.
+  public func auditSeals() throws -> [AuditSeal] {
+    try db.query(
+      "SELECT id, digest, at, last_link, chains, root, sealed_by, recorded_heads FROM audit_seal ORDER BY id"
+    ) { row in
+      AuditSeal(
+        id: try row.int64(at: 0), digest: try row.string(at: 1), at: try row.string(at: 2),
+        lastLink: try row.int64(at: 3), chains: try row.int(at: 4), root: try row.string(at: 5),
+        sealedBy: try row.string(at: 6), recordedHeads: try row.optionalInt(at: 7))
+    }
+  }
+
+  /// The seal whose digest is `digest` or starts with it (at least 8 hexadecimal digits).
+  func findSeal(_ digest: String) throws -> AuditSeal {
+    let digest = digest.lowercased()
+    guard !digest.isEmpty, digest.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+      throw StoreError(
+        .invalidInput,
+        "'\(digest)' is not a seal's digest: give the hexadecimal digits (0-9, a-f) `audit seal` printed.")
+    }
+    guard digest.count >= 8 else {
+      throw StoreError(.invalidInput, "Give at least 8 digits of the seal's digest (not '\(digest)').")
+    }
+    let matches = try auditSeals().filter { $0.digest.hasPrefix(digest) }
+    guard matches.count == 1 else {
+      throw StoreError(
+        .notFound,
+        matches.count > 1
+          ? "Several seals start with '\(digest)'; give more of the digest."
+          : digest.count == 64
+            ? "No seal of this store has the digest '\(digest)'. If `audit seal` printed it for this store, the "
+              + "seal's record was removed from the store since, which is itself a change behind the engine's back; "
+              + "'policyflow audit verify' still checks every chain."
+            : "No seal of this store has a digest that starts with '\(digest)'.")
+    }
+    return matches[0]
+  }
+
+  /// Whether the chains as of `seal` still end where they did: one problem per policy whose chain
+  /// does not, named from the heads the seal recorded (limited to `gids` when given). A seal that
+  /// recorded no heads (taken before schema 16), or whose record or recorded heads were changed,
+  /// gives one problem for the whole store when the chains no longer give its digest.
+  func sealProblems(_ seal: AuditSeal, gids: Set<String>? = nil) throws -> [AuditProblem] {
+    let found = try AuditChain.heads(db, upTo: seal.lastLink)
+    guard seal.recordedHeads != nil else {
+      return Self.digestProblems(
+        seal, found: found,
+        unnamed: "this seal was taken before seals recorded each chain's head (schema 16), so the policy cannot be "
+          + "named; seals taken since name it")
+    }
+    let fields = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: seal.chains, root: seal.root)
+    guard fields == seal.digest else {
+      let problem = AuditProblem(
+        gid: "", kind: .seal, expected: seal.digest, found: fields,
+        message:
+          "the record of the seal of \(seal.at) no longer gives its digest: its time, last link, number of chains or "
+          + "root was changed behind the engine's back")
+      return [problem] + Self.digestProblems(seal, found: found)
+    }
+    let recorded = try AuditChain.recordedHeads(db, asOf: seal.id)
+    let root = AuditChain.merkleRoot(of: recorded)
+    guard root == seal.root, recorded.count == seal.chains else {
+      let problem = AuditProblem(
+        gid: "", kind: .seal, expected: seal.root, found: root,
+        message:
+          "the chain heads recorded with the seal of \(seal.at) (\(recorded.count) of \(seal.chains)) no longer give "
+          + "its root: they were changed behind the engine's back, so they cannot name the policies whose chains "
+          + "changed")
+      return [problem] + Self.digestProblems(seal, found: found)
+    }
+    return try AuditChain.sealedHeadProblems(recorded: recorded, found: found, sealedAt: seal.at, gids: gids) {
+      try versions(of: Array($0)).mapValues(\.code)
+    }
+  }
+
+  /// The one problem for the whole store when the chain heads `found` as of `seal` no longer give
+  /// its digest; `unnamed` says why the policy is not named, when the reason is not a problem of
+  /// its own.
+  private static func digestProblems(_ seal: AuditSeal, found: [AuditChain.SealedHead], unnamed: String? = nil)
+    -> [AuditProblem]
+  {
+    let root = AuditChain.merkleRoot(of: found)
+    let digest = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: found.count, root: root)
+    guard digest != seal.digest else { return [] }
+    return [
+      AuditProblem(
+        gid: "", kind: .seal, expected: seal.digest, found: digest,
+        message:
+          "the history sealed at \(seal.at) no longer gives that seal's digest: a chain as it stood then was changed, "
+          + "removed or added to (\(seal.chains) chains then, \(found.count) now)" + (unnamed.map { "; \($0)" } ?? ""))
+    ]
+  }
+}

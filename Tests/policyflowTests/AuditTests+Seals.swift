@@ -1,0 +1,244 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowTestSupport
+import Testing
+
+@testable import PolicyFlowStore
+
+/// Seals end to end: a chain rewritten consistently after a seal (so that it checks out on its
+/// own) is caught by `--since-seal`, which names the policy from the chain heads the seal recorded.
+extension AuditTests {
+  /// Someone who can write the store changes the actor of `code`'s status-history row `row` and
+  /// rewrites the policy's chain from the first link that lists the row, by the README's rules:
+  /// every chain checks out on its own, and only a seal taken before the change can tell.
+  func rewriteChain(
+    _ store: StoreFixture, _ code: String, row: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) throws {
+    let gid = try store.gid(code)
+    try store.tamper("UPDATE status_history SET actor = 'mallory' WHERE id = \(row)")
+    #expect(try store.verify().exitCode == 1, "before the chain is rewritten", sourceLocation: sourceLocation)
+    let export = try JSON(parsing: try store.succeed(["audit", "export", code, "--json", "--as", "tester"]).stdout)
+    let exported = try #require(
+      export[path: "rows"]?.arrayValue?.first {
+        $0[path: "table"] == "status_history" && $0[path: "key"] == .int(row)
+      }, sourceLocation: sourceLocation)
+    #expect(
+      exported[path: "fields"]?.arrayValue?.contains(.string("mallory")) == true, sourceLocation: sourceLocation)
+    let forged = try rowHash(exported)
+    let listed = try recorded(store, gid, "status_history", row)
+    var previous = String(repeating: "0", count: 64)
+    for link in try store.links(gid) {
+      guard link.seq >= listed.seq else {
+        previous = link.link
+        continue
+      }
+      let entries =
+        link.seq == listed.seq
+        ? link.entries.replacingOccurrences(
+          of: "status_history \(row) \(listed.hash)\n", with: "status_history \(row) \(forged)\n")
+        : link.entries
+      let hash = SHA256.hexDigest("\(previous)\n\(gid)\n\(link.seq)\n\(link.at)\n\(entries)")
+      #expect(hash != link.link, sourceLocation: sourceLocation)
+      try store.tamper(
+        "UPDATE audit_link SET entries = '\(entries)', link = '\(hash)' WHERE gid = '\(gid)' AND seq = \(link.seq)")
+      previous = hash
+    }
+    let fooled = try store.verify()
+    #expect(
+      fooled.exitCode == 0, "the rewritten chain checks out on its own: \(fooled.stdout)",
+      sourceLocation: sourceLocation)
+  }
+
+  /// `audit seal --json`, as the administrator.
+  func seal(_ store: StoreFixture) throws -> (digest: String, at: String, json: JSON) {
+    let json = try JSON(parsing: try store.succeed(["audit", "seal", "--json", "--as", "tester"]).stdout)
+    return (try #require(json[path: "digest"]?.stringValue), try #require(json[path: "at"]?.stringValue), json)
+  }
+
+  @Test(arguments: TestStore.all) func aSealNamesAChainRewrittenConsistently(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let (digest, at, seal) = try self.seal(store)
+    #expect(digest.count == 64)
+    #expect(seal[path: "chains"] == 2)
+    #expect(seal[path: "lastLink"] == .int(try store.count("SELECT max(id) FROM audit_link")))
+    #expect(seal[path: "sealedBy"] == "tester")
+    #expect(seal[path: "recordedHeads"] == 2, "the first seal records every chain's head")
+    #expect(try store.count("SELECT count(*) FROM audit_seal WHERE digest = '\(digest)'") == 1, "the seal is recorded")
+
+    let fresh = try store.verify(["--since-seal", digest])
+    #expect(fresh.exitCode == 0, "\(fresh.stdout)\(fresh.stderr)")
+    #expect(fresh.stdout.contains("and the seal of \(at)"), "\(fresh.stdout)")
+    #expect(fresh.stdout.hasSuffix("every chain is intact.\n"))
+    // Work after the seal leaves it valid, and a prefix of the digest finds it.
+    try store.succeed([
+      "policies", "edit", Self.resolved, "--set", #"policyholder.email="c@example.de""#, "--as", "tester",
+    ])
+    let later = try store.verify(["--since-seal", String(digest.prefix(12))])
+    #expect(later.exitCode == 0, "\(later.stdout)\(later.stderr)")
+
+    let gid = try store.gid(Self.canceled)
+    let sealedHead = try #require(try store.links(gid).last)
+    try rewriteChain(store, Self.canceled, row: try store.statusRow(Self.canceled, event: "cancel"))
+    let forgedHead = try #require(try store.links(gid).last)
+    #expect(forgedHead.seq == 4 && sealedHead.seq == 4, "the cancel's link, the last, was rewritten")
+
+    let caught = try store.verify(["--since-seal", digest])
+    #expect(caught.exitCode == 1, "\(caught.stdout)\(caught.stderr)")
+    #expect(caught.stderr.isEmpty, "a finding, not an error: \(caught.stderr)")
+    #expect(
+      caught.stdout.hasPrefix(
+        "BROKEN policy \(Self.canceled) (gid \(gid)): the chain of \(Self.canceled) as sealed at \(at) ended at "
+          + "link 4 with hash \(sealedHead.link.prefix(12))…; its links up to that seal now end at link 4 with hash "
+          + "\(forgedHead.link.prefix(12))…: it was rewritten after the seal; expected \(sealedHead.link), found "
+          + "\(forgedHead.link)\n"),
+      "\(caught.stdout)")
+    #expect(caught.stdout.hasSuffix("1 problem found.\n"), "\(caught.stdout)")
+    #expect(!caught.stdout.contains(Self.resolved), "the untouched policy is not named")
+    let (found, exitCode) = try problems(store, ["--since-seal", digest])
+    #expect(exitCode == 1)
+    #expect(found.count == 1, "\(found)")
+    let named = try #require(problem(found, "seal"))
+    #expect(named[path: "code"] == .string(Self.canceled))
+    #expect(named[path: "gid"] == .string(gid))
+    #expect(named[path: "link"] == 4)
+    #expect(named[path: "expected"] == .string(sealedHead.link))
+    #expect(named[path: "found"] == .string(forgedHead.link))
+    // Verifying one policy against the seal names only that one's chain.
+    #expect(try store.verify([Self.resolved, "--since-seal", digest]).exitCode == 0)
+    #expect(try store.verify([Self.canceled, "--since-seal", digest]).exitCode == 1)
+  }
+
+  @Test(arguments: TestStore.all) func aPolicyRemovedWithItsWholeChainIsCaughtOnlyByTheSeal(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let (digest, at, _) = try seal(store)
+    let gid = try store.gid(Self.resolved)
+    let head = try #require(try store.links(gid).last)
+    // The history rows go with the policy (ON DELETE CASCADE), the chain by hand.
+    try store.tamper(
+      (kind == .sqlite ? "PRAGMA foreign_keys = ON; " : "")
+        + "DELETE FROM audit_link WHERE gid = '\(gid)'; DELETE FROM policy WHERE gid = '\(gid)';")
+    #expect(try store.count("SELECT count(*) FROM status_history WHERE gid = '\(gid)'") == 0)
+    #expect(try store.verify().exitCode == 0, "nothing is left of it to check")
+    let caught = try store.verify(["--since-seal", digest])
+    #expect(caught.exitCode == 1, "\(caught.stdout)")
+    #expect(
+      caught.stdout.contains(
+        "BROKEN gid \(gid): the chain of the policy with gid \(gid) as sealed at \(at) ended at link \(head.seq) "
+          + "with hash \(head.link.prefix(12))…; no policy has that gid now: the policy was removed, with its chain, "
+          + "after the seal; expected \(head.link), found nothing\n"),
+      "\(caught.stdout)")
+    // A seal taken since records that the chain is gone, and holds; the first still names it.
+    let (since, _, json) = try seal(store)
+    #expect(json[path: "recordedHeads"] == 1, "the chain that is gone")
+    #expect(json[path: "chains"] == 1)
+    let holds = try store.verify(["--since-seal", since])
+    #expect(holds.exitCode == 0, "\(holds.stdout)\(holds.stderr)")
+    #expect(try store.verify(["--since-seal", digest]).exitCode == 1)
+
+    // Removing the seal itself does not help: the digest published outside no longer verifies.
+    try store.tamper("DELETE FROM audit_seal")
+    let unknown = try store.verify(["--since-seal", digest])
+    #expect(unknown.exitCode != 0)
+    #expect(unknown.stderr.contains("No seal of this store has the digest '\(digest)'"), "\(unknown.stderr)")
+    #expect(unknown.stderr.contains("the seal's record was removed from the store since"), "\(unknown.stderr)")
+    let mistyped = try store.verify(["--since-seal", "not-a-digest"])
+    #expect(mistyped.exitCode == 65, "\(mistyped.stderr)")
+    #expect(mistyped.stderr.contains("'not-a-digest' is not a seal's digest"), "\(mistyped.stderr)")
+    let short = try store.verify(["--since-seal", String(digest.prefix(4))])
+    #expect(short.exitCode == 65, "\(short.stderr)")
+    #expect(short.stderr.contains("Give at least 8 digits of the seal's digest"), "\(short.stderr)")
+  }
+
+  /// Anyone who can write the store can compute a link: a row sealed as it was is changed, and a
+  /// link appended after the seal lists its new hash. The engine never changes a cycle row (a
+  /// revert moves it, which the chain does not cover), so a later link that lists a sealed cycle
+  /// row with another hash is a rewrite of sealed history.
+  @Test(arguments: TestStore.all) func aSealedOutcomeRewrittenByAnAppendedLinkIsNamed(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let digest = try #require(
+      try JSON(parsing: try store.succeed(["audit", "seal", "--json", "--as", "tester"]).stdout)[path: "digest"]?
+        .stringValue)
+    let gid = try store.gid(Self.canceled)
+    let cycle = try #require(
+      try store.query("SELECT c.id FROM cycle c JOIN policy p ON p.id = c.policy_id WHERE p.gid = '\(gid)'") {
+        try $0.int(at: 0)
+      }.first)
+    // The approval becomes a pend, after the fact.
+    try store.tamper(
+      "UPDATE cycle SET status = 'Pended', outcome = replace(outcome, '\"Approved\"', '\"Pended\"') WHERE id = \(cycle)"
+    )
+    let export = try JSON(
+      parsing: try store.succeed(["audit", "export", Self.canceled, "--json", "--as", "tester"]).stdout)
+    let row = try #require(
+      export[path: "rows"]?.arrayValue?.first { $0[path: "table"] == "cycle" && $0[path: "key"] == .int(cycle) })
+    let head = try #require(try store.links(gid).last)
+    let entries = "cycle \(cycle) \(try rowHash(row))\n"
+    let link = SHA256.hexDigest("\(head.link)\n\(gid)\n\(head.seq + 1)\n\(head.at)\n\(entries)")
+    // Appended to the policy's chain, which is kept under its first row.
+    try store.tamper(
+      "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES ("
+        + "(SELECT min(id) FROM policy WHERE gid = '\(gid)'), '\(gid)', \(head.seq + 1), '\(head.at)', "
+        + "'\(entries)', '\(link)')")
+    #expect(try store.query("SELECT status FROM cycle WHERE id = \(cycle)") { try $0.string(at: 0) } == ["Pended"])
+    #expect(try store.links(gid).count == head.seq + 1, "the forged link is on the chain")
+
+    let sealed = try store.verify(["--since-seal", digest])
+    #expect(sealed.exitCode == 1, "\(sealed.stdout)")
+    #expect(sealed.stdout.contains("cycle row \(cycle)"), "\(sealed.stdout)")
+  }
+
+  /// Whoever can write the tables could put a policy row before the first version's (a smaller
+  /// id) and write a whole new chain under it, over rows changed after a seal. The row is named,
+  /// and the seal no longer verifies: the chain it sealed is not the policy's any more.
+  @Test(arguments: TestStore.all) func aChainRewrittenUnderARowPutBeforeTheFirstVersionIsCaught(_ kind: TestStore)
+    throws
+  {
+    let store = try twoPolicies(kind)
+    let (digest, sealedAt, _) = try seal(store)
+    let gid = try store.gid(Self.canceled)
+    let head = try #require(try store.links(gid).last)
+    try store.tamper(
+      """
+      UPDATE cycle SET status = 'Pended', outcome = replace(outcome, '"Approved"', '"Pended"')
+      WHERE policy_id IN (SELECT id FROM policy WHERE gid = '\(gid)');
+      INSERT INTO policy (id, code, version, gid, status, source, process_flow, access_group, is_current,
+        last_changed_by, data_changed_at, created_at, updated_at)
+      SELECT -1, code, 1000, gid, status, source, process_flow, access_group, 0, last_changed_by, data_changed_at,
+        created_at, updated_at FROM policy WHERE gid = '\(gid)' AND version = 1;
+      """)
+    // One new link listing every row as it now is.
+    let export = try JSON(
+      parsing: try store.succeed(["audit", "export", Self.canceled, "--json", "--as", "tester"]).stdout)
+    let rows = try #require(export[path: "rows"]?.arrayValue)
+    let order = ["policy_data", "status_history", "cycle", "pend_history", "calculation", "cancellation"]
+    var lines: [(table: Int, key: Int, line: String)] = []
+    for row in rows {
+      let table = try #require(row[path: "table"]?.stringValue)
+      guard case .int(let key) = row[path: "key"] else {
+        Issue.record("a row's key is an integer: \(row)")
+        continue
+      }
+      lines.append((try #require(order.firstIndex(of: table)), key, "\(table) \(key) \(try rowHash(row))\n"))
+    }
+    let entries = lines.sorted { ($0.table, $0.key) < ($1.table, $1.key) }.map(\.line).joined()
+    let at = "2026-12-06T00:00:00.000Z"
+    let link = SHA256.hexDigest("\(String(repeating: "0", count: 64))\n\(gid)\n1\n\(at)\n\(entries)")
+    try store.tamper(
+      "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES (-1, '\(gid)', 1, '\(at)', '\(entries)', "
+        + "'\(link)')")
+
+    let (found, exitCode) = try problems(store, [Self.canceled])
+    #expect(exitCode == 1)
+    #expect(found.map { $0[path: "table"] } == ["policy"], "only the row put first: \(found)")
+    #expect(found.first?[path: "key"] == -1)
+    // The seal's chains are those kept under first rows now: the sealed chain is not among them.
+    let sealed = try store.verify([Self.canceled, "--since-seal", digest])
+    #expect(sealed.exitCode == 1, "\(sealed.stdout)")
+    #expect(
+      sealed.stdout.contains(
+        "BROKEN policy \(Self.canceled) (gid \(gid)): the chain of \(Self.canceled) as sealed at \(sealedAt) ended "
+          + "at link 4 with hash \(head.link.prefix(12))…; it has no link up to that seal now: its links were removed, "
+          + "or moved off the policy's first row, after the seal"),
+      "\(sealed.stdout)")
+  }
+}
