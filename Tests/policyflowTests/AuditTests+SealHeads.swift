@@ -159,8 +159,8 @@ extension AuditTests {
       "\(named.stdout)")
   }
 
-  /// On PostgreSQL an administrator's own login seals and verifies: the heads a seal records are
-  /// granted as the seals are.
+  /// On PostgreSQL an administrator's own login seals and verifies; an operator's may read seals
+  /// and their heads but insert neither (only administrators seal).
   @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
   func anAdministratorsLoginSealsAndChecksTheRecordedHeads() throws {
     let store = try StoreFixture(.postgres)
@@ -178,6 +178,19 @@ extension AuditTests {
       let digest = try #require(json[path: "digest"]?.stringValue)
       let verified = try PolicyFlowBinary.run(["audit", "verify", "--since-seal", digest, "--quiet", "--db", login])
       #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
+    }
+    let person = "opal_\(UInt32.random(in: 0...UInt32.max))"
+    try TestStore.connect(store.db).executeScript(
+      "CREATE ROLE \(person) LOGIN; GRANT policyflow_operator TO \(person);")
+    let operatorLogin = try TestStore.connect(
+      store.db.replacingOccurrences(of: "user=postgres", with: "user=\(person)"))
+    #expect(try operatorLogin.queryOne("SELECT count(*) FROM audit_seal_head") { try $0.int(at: 0) } == 3)
+    for insert in [
+      "INSERT INTO audit_seal_head (seal, chain, gid, seq, link) SELECT max(id), 1, 'g', 1, 'x' FROM audit_seal",
+      "INSERT INTO audit_seal (digest, at, last_link, chains, root, sealed_by) VALUES ('d', 'a', 0, 0, 'r', 'o')",
+    ] {
+      let refusal = #expect(throws: (any Error).self) { try operatorLogin.executeScript(insert) }
+      #expect("\(refusal.map { String(describing: $0) } ?? "")".contains("permission denied"), "\(insert)")
     }
   }
 }

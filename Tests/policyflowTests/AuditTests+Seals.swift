@@ -103,8 +103,16 @@ extension AuditTests {
     #expect(named[path: "link"] == 4)
     #expect(named[path: "expected"] == .string(sealedHead.link))
     #expect(named[path: "found"] == .string(forgedHead.link))
-    // Verifying one policy against the seal names only that one's chain.
-    #expect(try store.verify([Self.resolved, "--since-seal", digest]).exitCode == 0)
+    // Verifying another policy against the seal does not name the rewritten chain, but does not
+    // say the seal holds either.
+    let other = try store.verify([Self.resolved, "--since-seal", digest])
+    #expect(other.exitCode == 1, "\(other.stdout)")
+    #expect(!other.stdout.contains(Self.canceled), "\(other.stdout)")
+    #expect(
+      other.stdout.contains(
+        "the seal of \(at) no longer holds: the chains of 1 other policy changed since it; 'policyflow audit verify "
+          + "--since-seal \(digest.prefix(12))' without codes names them"),
+      "\(other.stdout)")
     #expect(try store.verify([Self.canceled, "--since-seal", digest]).exitCode == 1)
   }
 

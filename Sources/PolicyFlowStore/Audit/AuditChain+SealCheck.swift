@@ -9,9 +9,7 @@ extension AuditChain {
   ) rethrows -> [PolicyStore.AuditProblem] {
     let sealed = Dictionary(recorded.map { ($0.gid, $0) }, uniquingKeysWith: { first, _ in first })
     let now = Dictionary(found.map { ($0.gid, $0) }, uniquingKeysWith: { first, _ in first })
-    let differing = Set(sealed.keys).union(now.keys).filter { gid in
-      (gids?.contains(gid) ?? true) && (sealed[gid]?.seq != now[gid]?.seq || sealed[gid]?.link != now[gid]?.link)
-    }
+    let differing = differingGids(recorded: recorded, found: found).filter { gids?.contains($0) ?? true }
     guard !differing.isEmpty else { return [] }
     let named = try codes(differing)
     var problems: [PolicyStore.AuditProblem] = []
@@ -47,6 +45,14 @@ extension AuditChain {
           found: current?.link ?? "nothing", message: message))
     }
     return problems
+  }
+
+  /// The gids whose chain as of a seal ends elsewhere than the seal `recorded`: at another link,
+  /// at none, or a chain the seal did not have.
+  static func differingGids(recorded: [SealedHead], found: [SealedHead]) -> Set<String> {
+    let sealed = Dictionary(recorded.map { ($0.gid, ($0.seq, $0.link)) }, uniquingKeysWith: { first, _ in first })
+    let now = Dictionary(found.map { ($0.gid, ($0.seq, $0.link)) }, uniquingKeysWith: { first, _ in first })
+    return Set(sealed.keys).union(now.keys).filter { sealed[$0]?.0 != now[$0]?.0 || sealed[$0]?.1 != now[$0]?.1 }
   }
 
   /// The first digits of a hash, enough for a person to tell two apart.

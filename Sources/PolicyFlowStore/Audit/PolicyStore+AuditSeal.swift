@@ -112,9 +112,20 @@ extension PolicyStore {
           + "changed")
       return [problem] + Self.digestProblems(seal, found: found)
     }
-    return try AuditChain.sealedHeadProblems(recorded: recorded, found: found, sealedAt: seal.at, gids: gids) {
+    let named = try AuditChain.sealedHeadProblems(recorded: recorded, found: found, sealedAt: seal.at, gids: gids) {
       try versions(of: Array($0)).mapValues(\.code)
     }
+    guard let gids else { return named }
+    // Verifying some policies against a seal must not read as the seal holding when it does not.
+    let others = AuditChain.differingGids(recorded: recorded, found: found).subtracting(gids).count
+    guard others > 0 else { return named }
+    let problem = AuditProblem(
+      gid: "", kind: .seal, expected: seal.root, found: AuditChain.merkleRoot(of: found),
+      message:
+        "the seal of \(seal.at) no longer holds: the chains of \(others) other "
+        + (others == 1 ? "policy" : "policies") + " changed since it; 'policyflow audit verify --since-seal "
+        + "\(seal.digest.prefix(12))' without codes names them")
+    return named + [problem]
   }
 
   /// The one problem for the whole store when the chain heads `found` as of `seal` no longer give

@@ -23,8 +23,10 @@ extension StoreSchema {
     );
     """
 
-  /// Whoever may read and insert seals may do the same with the heads they record: the operators
-  /// (administrators are operators too), as schema 14 granted for `audit_seal`.
+  /// Operators may read seals and the heads they record (`audit verify --since-seal`); only
+  /// administrators may seal, so only `policyflow_admin` may insert either (schema 14 had let
+  /// every operator insert seals): a login that may not seal cannot add heads to a seal either,
+  /// which would stop later verifications naming the policies whose chains changed.
   static let postgresVersion16 = #"""
     ALTER TABLE audit_seal ADD COLUMN recorded_heads bigint;
     CREATE TABLE audit_seal_head (
@@ -40,9 +42,12 @@ extension StoreSchema {
     DO $grants$
     BEGIN
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_operator') THEN
-        GRANT SELECT, INSERT ON audit_seal_head TO policyflow_operator;
-        EXECUTE 'GRANT USAGE ON ALL SEQUENCES IN SCHEMA ' || quote_ident(current_schema())
-          || ' TO policyflow_operator';
+        GRANT SELECT ON audit_seal_head TO policyflow_operator;
+        REVOKE INSERT ON audit_seal FROM policyflow_operator;
+      END IF;
+      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_admin') THEN
+        GRANT INSERT ON audit_seal, audit_seal_head TO policyflow_admin;
+        EXECUTE 'GRANT USAGE ON ALL SEQUENCES IN SCHEMA ' || quote_ident(current_schema()) || ' TO policyflow_admin';
       END IF;
     END
     $grants$;
