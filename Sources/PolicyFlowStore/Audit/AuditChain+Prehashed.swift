@@ -1,5 +1,11 @@
 import PolicyFlowCore
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 extension AuditChain {
   /// Where the columns a history table's rows are hashed by (``Table/columns``) are in the rows of
   /// one insert: among the insert's own columns, or (`p.gid`, `p.version`) the gid and version of
@@ -84,12 +90,30 @@ extension AuditChain {
       hashes.reserveCapacity(inserted.count)
       for row in inserted {
         guard case .integer(let policyID) = row[policyColumn], hashes[policyID] == nil,
-          let hashed = rows[table][policyID], hashed.values == row
+          let hashed = rows[table][policyID], hashed.values.count == row.count,
+          zip(hashed.values, row).allSatisfy(Self.isSameBytes)
         else { return nil }
         hashes[policyID] = (hashed.gid, hashed.hash)
       }
       for policyID in hashes.keys { rows[table][policyID] = nil }
       return hashes
+    }
+
+    /// How many rows hashed for one of `policyIDs` were not taken.
+    func untaken(of policyIDs: some Sequence<Int64>) -> Int {
+      let policyIDs = Set(policyIDs)
+      return rows.reduce(0) { count, table in count + table.keys.filter(policyIDs.contains).count }
+    }
+
+    /// Whether two values are the same bytes: `==` on texts is Unicode equivalence, and two texts
+    /// equal that way (composed and decomposed accents) hash differently.
+    private static func isSameBytes(_ pair: (DatabaseValue, DatabaseValue)) -> Bool {
+      guard case (.text(var first), .text(var second)) = pair else { return pair.0 == pair.1 }
+      return first.withUTF8 { one in
+        second.withUTF8 { other in
+          one.count == other.count && (one.isEmpty || memcmp(one.baseAddress!, other.baseAddress!, one.count) == 0)
+        }
+      }
     }
   }
 }

@@ -24,9 +24,19 @@ public struct PreparedCommit: Sendable {
   let chainHeads: [String: AuditChain.Head]
   /// When the outcomes are recorded as decided (the rows' times), fixed beside the commit before
   /// so that their rows could be hashed there; nil: the commit's own time.
-  let decidedAt: StoreTime?
+  private(set) var decidedAt: StoreTime?
   /// The history rows the commit will insert, hashed beside it before (``AuditChain/Prehashed``).
-  let prehashed: AuditChain.Prehashed
+  private(set) var prehashed: AuditChain.Prehashed
+
+  /// The same outcomes recorded at the commit's own time, nothing hashed beforehand: a commit tried
+  /// again after a failure may run long after its outcomes were decided, and the rows' times must
+  /// not run far behind the history other transactions write meanwhile.
+  var recordedAtCommit: PreparedCommit {
+    var copy = self
+    copy.decidedAt = nil
+    copy.prehashed = AuditChain.Prehashed()
+    return copy
+  }
 
   public init(_ results: [ProcessedActivity]) { self.init(results, chainHeads: [:]) }
 
@@ -55,6 +65,9 @@ public struct CommitReport: Sendable, Hashable {
   public var committed: [Int64] = []
   /// Activities whose lease was taken over by another worker: nothing of theirs was applied.
   public var lostLease: [Int64] = []
+  /// Rows hashed beforehand (``PreparedCommit``) that the commit did not insert as hashed and so
+  /// hashed itself: none, unless the building of a row drifted from its hashing.
+  var rowsHashedAgain = 0
 }
 
 extension PolicyStore {
@@ -140,6 +153,7 @@ extension PolicyStore {
         report.committed.append(result.claimed.activityID)
       }
       try apply(applying, worker: lease.owner, at: prepared.decidedAt ?? now)
+      report.rowsHashedAgain = auditWrites.prehashed.untaken(of: applying.map(\.0.claimed.policy.id))
       if let renewing {
         try db.execute(
           """
@@ -226,7 +240,7 @@ extension PolicyStore {
     // Derived fields (an age, a premium) changed the documents of most: one upsert for them all.
     try insertRows(
       batch.compactMap { result, text in text.changedData.map { [.integer(result.claimed.policy.id), .text($0)] } },
-      into: "policy_data", columns: Self.changedDataColumns,
+      into: "policy_data", columns: Self.dataColumns,
       onConflict: "ON CONFLICT (policy_id) DO UPDATE SET data = excluded.data", policies: versions,
       digests: Dictionary(
         batch.compactMap { result, text in text.changedDataDigest.map { (result.claimed.policy.id, $0) } },
@@ -274,7 +288,7 @@ extension PolicyStore {
         owner: owner, digest: text.outcomeDigest)
       if let data = text.changedData {
         prehashed.add(
-          "policy_data", columns: changedDataColumns, row: [.integer(id), .text(data)], policyID: id, owner: owner,
+          "policy_data", columns: dataColumns, row: [.integer(id), .text(data)], policyID: id, owner: owner,
           digest: text.changedDataDigest)
       }
       let transition = transition(of: result)
@@ -294,6 +308,6 @@ extension PolicyStore {
     return prehashed
   }
 
-  /// The columns of a derived document's upsert.
-  static let changedDataColumns = ["policy_id", "data"]
+  /// The columns of a document's insert or upsert (`policy_data`).
+  static let dataColumns = ["policy_id", "data"]
 }

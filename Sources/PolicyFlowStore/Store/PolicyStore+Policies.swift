@@ -187,7 +187,7 @@ extension PolicyStore {
       auditWrites.knownHeads[created[index].gid] = AuditChain.Head(chain: id, seq: 0, link: AuditChain.genesis)
     }
     try insertRows(
-      zip(created, texts).map { [.integer($0.id), .text($1)] }, into: "policy_data", columns: ["policy_id", "data"],
+      zip(created, texts).map { [.integer($0.id), .text($1)] }, into: "policy_data", columns: Self.dataColumns,
       policies: Dictionary(
         created.map { ($0.id, AuditChain.Owner(gid: $0.gid, version: 1)) }, uniquingKeysWith: { first, _ in first }))
     try carryOut(

@@ -51,6 +51,7 @@ struct AuditPrehashTests {
       let prepared = PreparedCommit(processed, chainHeads: [:], worker: claim.lease.owner, decidedAt: decided)
       let report = try store.commit(prepared, lease: claim.lease)
       #expect(report.committed.count == 1)
+      #expect(report.rowsHashedAgain == 0, "every row the commit inserted was hashed beforehand")
       let gid = processed[0].claimed.policy.policy.gid
       #expect(try storedTimes(store, gid) == Array(repeating: "2030-01-01T00:00:00.123Z", count: 3))
       let entries = try #require(
@@ -69,7 +70,9 @@ struct AuditPrehashTests {
   @Test(arguments: TestStore.all) func rowsHashedForOtherValuesAreHashedAgainAsInserted(_ kind: TestStore) throws {
     try withProcessed(kind) { store, claim, processed in
       let prepared = PreparedCommit(processed, chainHeads: [:], worker: "not-w", decidedAt: store.clock())
-      #expect(try store.commit(prepared, lease: claim.lease).committed.count == 1)
+      let report = try store.commit(prepared, lease: claim.lease)
+      #expect(report.committed.count == 1)
+      #expect(report.rowsHashedAgain == 2, "the cycle and status-history rows name the worker")
       let worker = try store.db.queryOne("SELECT worker FROM cycle") { try $0.string(at: 0) }
       #expect(worker == "w")
       #expect(try store.verifyAudit(by: "tester").problems.map(\.message) == [])
