@@ -64,6 +64,8 @@ extension AuditChain {
     }
     var previous = genesis
     var latest: [Int: [Int64: (seq: Int, hash: String?)]] = [:]
+    // Every listing of a row with a hash, for the rows listed more than once.
+    var listings: [Int: [Int64: [(seq: Int, hash: String)]]] = [:]
     var next = 1
     for link in links.sorted(by: { $0.seq < $1.seq }) {
       // A link written for another policy, moved under this chain: its rows are that policy's.
@@ -108,6 +110,9 @@ extension AuditChain {
               + "the engine never changes such a row, so the later link was forged")
         }
         latest[entry.table, default: [:]][entry.key] = (link.seq, entry.hash)
+        if let hash = entry.hash {
+          listings[entry.table, default: [:]][entry.key, default: []].append((link.seq, hash))
+        }
       }
     }
     var seen: Set<Entry> = []
@@ -131,7 +136,21 @@ extension AuditChain {
         problem(
           .changed, table: row.table, key: row.key, seq: listed.seq, expected: expected, found: entry.hash,
           "\(name) differs from what link \(listed.seq) recorded: it was changed behind the engine's back")
+        continue
       }
+      // Listed again with another hash: the change must be one the engine makes to such a row.
+      guard let listed = listings[row.table]?[row.key], listed.count > 1, !tables[row.table].isWrittenOnce,
+        Set(listed.map(\.hash)).count > 1, let states = earlierStates(row.table, of: row.values)
+      else { continue }
+      // The last listing the row as it is does not explain is where it was changed: the engine's
+      // changes after it are explained, and the ones before it are worked back from a forgery.
+      let explained = Set(states.map { rowHash(tables[row.table], $0) })
+      guard let unexplained = listed.dropLast().lastIndex(where: { !explained.contains($0.hash) }) else { continue }
+      let (before, after) = (listed[unexplained], listed[unexplained + 1])
+      problem(
+        .brokenLink, table: row.table, key: row.key, seq: after.seq, expected: before.hash, found: after.hash,
+        "link \(after.seq) lists \(name) with a hash that no change the engine makes to such a row explains (link "
+          + "\(before.seq) listed it otherwise): the row was changed behind the engine's back and the link forged")
     }
     for (table, keys) in latest.sorted(by: { $0.key < $1.key }) {
       for (key, listed) in keys.sorted(by: { $0.key < $1.key }) where listed.hash != nil {

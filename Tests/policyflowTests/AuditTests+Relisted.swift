@@ -1,0 +1,88 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowTestSupport
+import Testing
+
+@testable import PolicyFlowStore
+
+/// An insider who changes a history row and then appends to its policy's chain a link listing the
+/// row with its new hash makes the change look like the engine's: the chain checks out, and a seal
+/// only covers links up to it. `audit verify` tells the engine's in-place changes (a pend closed,
+/// a result taken out of force, a revert's note) from any other.
+extension AuditTests {
+  /// Changes with `sql` the row `key` of `table` of `code`'s history, then appends the link that
+  /// lists the row as it now is, by the README's rules.
+  func relistForged(_ store: StoreFixture, _ code: String, table: String, key: Int, after sql: String) throws {
+    let gid = try store.gid(code)
+    try store.tamper(sql)
+    let export = try JSON(parsing: try store.succeed(["audit", "export", code, "--json", "--as", "tester"]).stdout)
+    let row = try #require(
+      export[path: "rows"]?.arrayValue?.first { $0[path: "table"] == .string(table) && $0[path: "key"] == .int(key) })
+    let head = try #require(try store.links(gid).last)
+    let entries = "\(table) \(key) \(try rowHash(row))\n"
+    let link = SHA256.hexDigest("\(head.link)\n\(gid)\n\(head.seq + 1)\n\(head.at)\n\(entries)")
+    try store.tamper(
+      "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES ("
+        + "(SELECT min(id) FROM policy WHERE gid = '\(gid)'), '\(gid)', \(head.seq + 1), '\(head.at)', "
+        + "'\(entries)', '\(link)')")
+  }
+
+  @Test(arguments: TestStore.all) func aRowChangedAndListedAgainByAForgedLinkIsNamed(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let (canceled, resolved) = (try store.gid(Self.canceled), try store.gid(Self.resolved))
+    // The premium the cancellation took out of force (listed twice by the engine already), a pend
+    // the underwriter resolved, and the first status change.
+    let premium = try #require(
+      try store.query(
+        "SELECT id FROM calculation WHERE gid = '\(canceled)' AND reverses IS NULL AND in_force = 0"
+      ) { try $0.int(at: 0) }.first)
+    let pend = try #require(
+      try store.query("SELECT id FROM pend_history WHERE gid = '\(resolved)' AND resolved_by = 'uw'") {
+        try $0.int(at: 0)
+      }.first)
+    let status = try #require(
+      try store.query("SELECT min(id) FROM status_history WHERE gid = '\(resolved)'") { try $0.int(at: 0) }.first)
+    let forged: [(table: String, key: Int, code: String, sql: String)] = [
+      ("calculation", premium, Self.canceled, "UPDATE calculation SET total = 1 WHERE id = \(premium)"),
+      ("pend_history", pend, Self.resolved, "UPDATE pend_history SET resolved_by = 'tester' WHERE id = \(pend)"),
+      ("status_history", status, Self.resolved, "UPDATE status_history SET actor = 'mallory' WHERE id = \(status)"),
+    ]
+    for change in forged {
+      try relistForged(store, change.code, table: change.table, key: change.key, after: change.sql)
+    }
+    let caught = try store.verify()
+    #expect(caught.exitCode == 1, "\(caught.stdout)")
+    for change in forged {
+      let seq = try store.links(try store.gid(change.code)).filter { $0.entries.hasPrefix("\(change.table) ") }.last?
+        .seq
+      #expect(
+        caught.stdout.contains(
+          "link \(seq ?? 0) lists \(change.table) row \(change.key) with a hash that no change the engine makes to "
+            + "such a row explains"),
+        "\(change.table): \(caught.stdout)")
+    }
+    #expect(caught.stdout.hasSuffix("3 problems found.\n"), "\(caught.stdout)")
+    let (found, _) = try problems(store)
+    #expect(
+      Set(found.compactMap { $0[path: "table"]?.stringValue }) == ["calculation", "pend_history", "status_history"])
+    #expect(found.allSatisfy { $0[path: "kind"] == "broken-link" }, "\(found)")
+  }
+
+  /// The engine's own changes of rows it wrote (a pend resolved, a result taken out of force by a
+  /// cancellation, a revert's note) verify, however often a row is listed again.
+  @Test(arguments: TestStore.all) func theEnginesOwnChangesOfARowVerify(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let relisted = try store.links(try store.gid(Self.resolved)).flatMap { link in
+      link.entries.split(separator: "\n").map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
+    }
+    #expect(
+      Dictionary(relisted.map { ($0, 1) }, uniquingKeysWith: +).values.contains { $0 > 1 },
+      "some row of the resolved policy was listed again by the engine")
+    try store.succeed([
+      "policies", "edit", Self.resolved, "--set", #"policyholder.email="m@example.de""#, "--as", "tester",
+    ])
+    try store.succeed(["policies", "revert", Self.resolved, "--as", "tester"])
+    let verified = try store.verify()
+    #expect(verified.exitCode == 0, "\(verified.stdout)")
+  }
+}
