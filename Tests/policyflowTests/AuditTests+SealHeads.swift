@@ -98,6 +98,26 @@ extension AuditTests {
       "\(record.stdout)")
   }
 
+  /// A seal taken since schema 16 whose count of recorded heads was removed, to pass it off as
+  /// one from before (which names no policy): the removal is named, and so is the policy.
+  @Test(arguments: TestStore.all) func aSealPassedOffAsOneFromBeforeSchema16IsNamedAndStillNames(_ kind: TestStore)
+    throws
+  {
+    let store = try twoPolicies(kind)
+    let (digest, at, _) = try seal(store)
+    try rewriteChain(store, Self.canceled, row: try store.statusRow(Self.canceled, event: "cancel"))
+    try store.tamper("UPDATE audit_seal SET recorded_heads = NULL")
+    let caught = try store.verify(["--since-seal", digest])
+    #expect(caught.exitCode == 1, "\(caught.stdout)")
+    #expect(
+      caught.stdout.contains(
+        "BROKEN store: the record of the seal of \(at) no longer says how many chain heads it recorded, though it "
+          + "was taken after seals began recording them: it was changed behind the engine's back"),
+      "\(caught.stdout)")
+    #expect(caught.stdout.contains("BROKEN policy \(Self.canceled)"), "\(caught.stdout)")
+    #expect(!caught.stdout.contains("taken before seals recorded"), "\(caught.stdout)")
+  }
+
   /// Links of a policy made after the seal, renumbered below the seal's last link (a link's id is
   /// not hashed): the chain checks out on its own, but the seal did not have it.
   @Test(arguments: TestStore.all) func aChainPutBeforeASealIsNamedAsOneItDidNotHave(_ kind: TestStore) throws {

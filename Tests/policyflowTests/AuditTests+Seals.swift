@@ -149,6 +149,10 @@ extension AuditTests {
     #expect(unknown.exitCode != 0)
     #expect(unknown.stderr.contains("No seal of this store has the digest '\(digest)'"), "\(unknown.stderr)")
     #expect(unknown.stderr.contains("the seal's record was removed from the store since"), "\(unknown.stderr)")
+    // The prefix `audit seal` suggests for later checks says so too.
+    let prefix = try store.verify(["--since-seal", String(digest.prefix(12))])
+    #expect(prefix.exitCode != 0)
+    #expect(prefix.stderr.contains("the seal's record was removed from the store since"), "\(prefix.stderr)")
     let mistyped = try store.verify(["--since-seal", "not-a-digest"])
     #expect(mistyped.exitCode == 65, "\(mistyped.stderr)")
     #expect(mistyped.stderr.contains("'not-a-digest' is not a seal's digest"), "\(mistyped.stderr)")

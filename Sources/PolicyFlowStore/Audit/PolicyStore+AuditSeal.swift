@@ -75,7 +75,9 @@ extension PolicyStore {
             ? "No seal of this store has the digest '\(digest)'. If `audit seal` printed it for this store, the "
               + "seal's record was removed from the store since, which is itself a change behind the engine's back; "
               + "'policyflow audit verify' still checks every chain."
-            : "No seal of this store has a digest that starts with '\(digest)'.")
+            : "No seal of this store has a digest that starts with '\(digest)'. If `audit seal` printed it for this "
+              + "store, the seal's record was removed from the store since, which is itself a change behind the "
+              + "engine's back; 'policyflow audit verify' still checks every chain.")
     }
     return matches[0]
   }
@@ -86,11 +88,28 @@ extension PolicyStore {
   /// gives one problem for the whole store when the chains no longer give its digest.
   func sealProblems(_ seal: AuditSeal, gids: Set<String>? = nil) throws -> [AuditProblem] {
     let found = try AuditChain.heads(db, upTo: seal.lastLink)
-    guard seal.recordedHeads != nil else {
-      return Self.digestProblems(
-        seal, found: found,
-        unnamed: "this seal was taken before seals recorded each chain's head (schema 16), so the policy cannot be "
-          + "named; seals taken since name it")
+    var problems: [AuditProblem] = []
+    if seal.recordedHeads == nil {
+      // Seals taken since schema 16 always record their count; a seal without one after another
+      // with one, or with heads recorded under it, had it removed.
+      let recordedSince = try db.queryOne(
+        """
+        SELECT count(*) FROM audit_seal s
+        WHERE (s.id < ?1 AND s.recorded_heads IS NOT NULL) OR EXISTS (SELECT 1 FROM audit_seal_head h WHERE h.seal = ?1)
+        """, [.integer(seal.id)]
+      ) { try $0.int(at: 0) }
+      guard recordedSince ?? 0 > 0 else {
+        return Self.digestProblems(
+          seal, found: found,
+          unnamed: "this seal was taken before seals recorded each chain's head (schema 16), so the policy cannot be "
+            + "named; seals taken since name it")
+      }
+      problems.append(
+        AuditProblem(
+          gid: "", kind: .seal, expected: "a number of recorded heads", found: "none",
+          message:
+            "the record of the seal of \(seal.at) no longer says how many chain heads it recorded, though it was taken "
+            + "after seals began recording them: it was changed behind the engine's back"))
     }
     let fields = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: seal.chains, root: seal.root)
     guard fields == seal.digest else {
@@ -99,7 +118,7 @@ extension PolicyStore {
         message:
           "the record of the seal of \(seal.at) no longer gives its digest: its time, last link, number of chains or "
           + "root was changed behind the engine's back")
-      return [problem] + Self.digestProblems(seal, found: found)
+      return problems + [problem] + Self.digestProblems(seal, found: found)
     }
     let recorded = try AuditChain.recordedHeads(db, asOf: seal.id)
     let root = AuditChain.merkleRoot(of: recorded)
@@ -110,22 +129,22 @@ extension PolicyStore {
           "the chain heads recorded with the seal of \(seal.at) (\(recorded.count) of \(seal.chains)) no longer give "
           + "its root: they were changed behind the engine's back, so they cannot name the policies whose chains "
           + "changed")
-      return [problem] + Self.digestProblems(seal, found: found)
+      return problems + [problem] + Self.digestProblems(seal, found: found)
     }
     let named = try AuditChain.sealedHeadProblems(recorded: recorded, found: found, sealedAt: seal.at, gids: gids) {
       try versions(of: Array($0)).mapValues(\.code)
     }
-    guard let gids else { return named }
+    guard let gids else { return problems + named }
     // Verifying some policies against a seal must not read as the seal holding when it does not.
     let others = AuditChain.differingGids(recorded: recorded, found: found).subtracting(gids).count
-    guard others > 0 else { return named }
+    guard others > 0 else { return problems + named }
     let problem = AuditProblem(
       gid: "", kind: .seal, expected: seal.root, found: AuditChain.merkleRoot(of: found),
       message:
         "the seal of \(seal.at) no longer holds: the chains of \(others) other "
         + (others == 1 ? "policy" : "policies") + " changed since it; 'policyflow audit verify --since-seal "
         + "\(seal.digest.prefix(12))' without codes names them")
-    return named + [problem]
+    return problems + named + [problem]
   }
 
   /// The one problem for the whole store when the chain heads `found` as of `seal` no longer give
