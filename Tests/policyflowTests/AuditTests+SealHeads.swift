@@ -98,6 +98,26 @@ extension AuditTests {
       "\(record.stdout)")
   }
 
+  /// A chain rewritten after a seal while an unrelated head recorded with it was changed too: the
+  /// recorded heads cannot be trusted to name the policy, but the two policies whose chain and
+  /// recorded head disagree are named as suspects.
+  @Test(arguments: TestStore.all) func aRewriteBehindAChangedRecordedHeadNamesBothSuspects(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let (digest, _, _) = try seal(store)
+    try rewriteChain(store, Self.canceled, row: try store.statusRow(Self.canceled, event: "cancel"))
+    try store.tamper("UPDATE audit_seal_head SET seq = 1 WHERE gid = '\(try store.gid(Self.resolved))'")
+    let caught = try store.verify(["--since-seal", digest])
+    #expect(caught.exitCode == 1, "\(caught.stdout)")
+    #expect(caught.stdout.contains("no longer give its root"), "\(caught.stdout)")
+    #expect(caught.stdout.contains("no longer gives that seal's digest"), "\(caught.stdout)")
+    for code in [Self.canceled, Self.resolved] {
+      #expect(
+        caught.stdout.contains("BROKEN policy \(code) (gid \(try store.gid(code))): suspect: the chain of \(code)"),
+        "\(code): \(caught.stdout)")
+    }
+    #expect(caught.stdout.contains("(or the head recorded for it was: the recorded heads were changed too)"))
+  }
+
   /// A seal taken since schema 16 whose count of recorded heads was removed, to pass it off as
   /// one from before (which names no policy): the removal is named, and so is the policy.
   @Test(arguments: TestStore.all) func aSealPassedOffAsOneFromBeforeSchema16IsNamedAndStillNames(_ kind: TestStore)

@@ -129,7 +129,19 @@ extension PolicyStore {
           "the chain heads recorded with the seal of \(seal.at) (\(recorded.count) of \(seal.chains)) no longer give "
           + "its root: they were changed behind the engine's back, so they cannot name the policies whose chains "
           + "changed")
-      return problems + [problem] + Self.digestProblems(seal, found: found)
+      let digest = Self.digestProblems(seal, found: found)
+      guard !digest.isEmpty else { return problems + [problem] }
+      // Some chain as sealed did change: the policies whose chain and recorded head disagree are
+      // the suspects, one of the two being forged.
+      let suspects = try AuditChain.sealedHeadProblems(recorded: recorded, found: found, sealedAt: seal.at) {
+        try versions(of: Array($0)).mapValues(\.code)
+      }.map { suspect in
+        var suspect = suspect
+        suspect.message =
+          "suspect: " + suspect.message + " (or the head recorded for it was: the recorded heads were changed too)"
+        return suspect
+      }
+      return problems + [problem] + digest + suspects
     }
     let named = try AuditChain.sealedHeadProblems(recorded: recorded, found: found, sealedAt: seal.at, gids: gids) {
       try versions(of: Array($0)).mapValues(\.code)
