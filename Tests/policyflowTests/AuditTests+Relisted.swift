@@ -18,13 +18,20 @@ extension AuditTests {
     let export = try JSON(parsing: try store.succeed(["audit", "export", code, "--json", "--as", "tester"]).stdout)
     let row = try #require(
       export[path: "rows"]?.arrayValue?.first { $0[path: "table"] == .string(table) && $0[path: "key"] == .int(key) })
+    try appendForgedLink(store, gid, entries: "\(table) \(key) \(try rowHash(row))\n")
+  }
+
+  /// Appends to the chain of `gid` the link listing `entries` after its head, by the README's
+  /// rules; returns its number.
+  @discardableResult
+  func appendForgedLink(_ store: StoreFixture, _ gid: String, entries: String) throws -> Int {
     let head = try #require(try store.links(gid).last)
-    let entries = "\(table) \(key) \(try rowHash(row))\n"
     let link = SHA256.hexDigest("\(head.link)\n\(gid)\n\(head.seq + 1)\n\(head.at)\n\(entries)")
     try store.tamper(
       "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES ("
         + "(SELECT min(id) FROM policy WHERE gid = '\(gid)'), '\(gid)', \(head.seq + 1), '\(head.at)', "
         + "'\(entries)', '\(link)')")
+    return head.seq + 1
   }
 
   @Test(arguments: TestStore.all) func aRowChangedAndListedAgainByAForgedLinkIsNamed(_ kind: TestStore) throws {
@@ -66,6 +73,29 @@ extension AuditTests {
     #expect(
       Set(found.compactMap { $0[path: "table"]?.stringValue }) == ["calculation", "pend_history", "status_history"])
     #expect(found.allSatisfy { $0[path: "kind"] == "broken-link" }, "\(found)")
+  }
+
+  /// Rows deleted behind the engine's back and a link appended that lists them as removed: the
+  /// engine removes only a version's document and cancellation record, in a revert.
+  @Test(arguments: TestStore.all) func aRowRemovedAndListedAsRemovedByAForgedLinkIsNamed(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let gid = try store.gid(Self.canceled)
+    let status = try store.statusRow(Self.canceled, event: "cancel")
+    let cancellation = try #require(
+      try store.query("SELECT id FROM cancellation WHERE gid = '\(gid)'") { try $0.int(at: 0) }.first)
+    try store.tamper(
+      "DELETE FROM status_history WHERE id = \(status); DELETE FROM cancellation WHERE id = \(cancellation)")
+    let forged = try appendForgedLink(
+      store, gid, entries: "status_history \(status) removed\ncancellation \(cancellation) removed\n")
+    let caught = try store.verify()
+    #expect(caught.exitCode == 1, "\(caught.stdout)")
+    for (table, key) in [("status_history", status), ("cancellation", cancellation)] {
+      #expect(
+        caught.stdout.contains(
+          "link \(forged) lists \(table) row \(key) as removed: the engine removes only a version's document "
+            + "and cancellation record, in a revert, so the link was forged"),
+        "\(table): \(caught.stdout)")
+    }
   }
 
   /// The engine's own changes of rows it wrote (a pend resolved, a result taken out of force by a

@@ -40,17 +40,32 @@ extension AuditChain {
     }
   }
 
+  /// Whether the removal `entry` of a link listing `entries` is one the engine makes: a revert
+  /// removes the document of the version it removes, and that version's cancellation record if it
+  /// has one; the engine removes no other history row.
+  static func isEnginesRemoval(_ entry: Entry, among entries: [Entry]) -> Bool {
+    switch tables[entry.table].name {
+    case "policy_data": true
+    case "cancellation": entries.contains { tables[$0.table].name == "policy_data" && $0.hash == nil }
+    default: false
+    }
+  }
+
   /// `values` before a revert marked its note, when it did: the note without `version N,
   /// reverted` (N the row's version) and the `; ` before it, or no note.
   private static func unreverted(_ values: [DatabaseValue], note: Int?, version: Int?) -> [[DatabaseValue]] {
     guard let note, let version, case .text(let text) = values[note], case .integer(let number) = values[version]
     else { return [] }
-    let mark = "version \(number), reverted"
+    // By bytes, as the database joined them: a note ending in a character that joins with the
+    // `;` after it would not end in the mark character by character.
+    let (bytes, mark) = (Array(text.utf8), Array("version \(number), reverted".utf8))
+    let joined = Array("; ".utf8) + mark
     var before = values
-    if text == mark {
+    if bytes == mark {
       before[note] = .null
-    } else if text.hasSuffix("; " + mark) {
-      before[note] = .text(String(text.dropLast(mark.count + 2)))
+    } else if bytes.count >= joined.count, bytes.suffix(joined.count).elementsEqual(joined) {
+      guard let kept = String(validating: bytes.dropLast(joined.count), as: UTF8.self) else { return [] }
+      before[note] = .text(kept)
     } else {
       return []
     }

@@ -96,12 +96,24 @@ extension AuditChain {
         )
       }
       previous = link.link
+      var entries: [Entry] = []
       for line in link.entries.utf8.split(separator: newline) {
         guard let entry = Entry(line: line) else {
           problem(
             .brokenLink, seq: link.seq, found: String(Substring(line).prefix(80)),
             "link \(link.seq) lists a line that is not an entry")
           continue
+        }
+        entries.append(entry)
+      }
+      for entry in entries {
+        if entry.hash == nil, !isEnginesRemoval(entry, among: entries) {
+          problem(
+            .brokenLink, table: entry.table, key: entry.key, seq: link.seq,
+            expected: latest[entry.table]?[entry.key]?.hash,
+            found: "removed",
+            "link \(link.seq) lists \(tables[entry.table].name) row \(entry.key) as removed: the engine removes only a "
+              + "version's document and cancellation record, in a revert, so the link was forged")
         }
         if tables[entry.table].isWrittenOnce, entry.hash != nil, let earlier = latest[entry.table]?[entry.key] {
           problem(
@@ -150,7 +162,8 @@ extension AuditChain {
       problem(
         .brokenLink, table: row.table, key: row.key, seq: after.seq, expected: before.hash, found: after.hash,
         "link \(after.seq) lists \(name) with a hash that no change the engine makes to such a row explains (link "
-          + "\(before.seq) listed it otherwise): the row was changed behind the engine's back and the link forged")
+          + "\(before.seq) listed it otherwise): the row was changed behind the engine's back before link \(after.seq), "
+          + "or that link was forged")
     }
     for (table, keys) in latest.sorted(by: { $0.key < $1.key }) {
       for (key, listed) in keys.sorted(by: { $0.key < $1.key }) where listed.hash != nil {
