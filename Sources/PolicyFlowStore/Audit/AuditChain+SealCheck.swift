@@ -1,15 +1,33 @@
 extension AuditChain {
-  /// One problem per gid whose chain as of a seal no longer ends where the seal recorded: the heads
-  /// `recorded` with the seal (already checked against its root) against the heads as of the seal
-  /// `found` from the chains now. `gids`, when given, limits the problems to those policies.
-  /// `codes` is asked once, for the gids that differ, for the code of each that still has a policy.
+  /// The heads `recorded` with a seal against the heads as of the seal `found` from the chains now,
+  /// by gid: compared once, for the problems of some policies and the count of the others.
+  struct HeadComparison {
+    let sealed: [String: SealedHead]
+    let now: [String: SealedHead]
+    /// The gids whose chain as of the seal ends elsewhere than the seal recorded: at another link,
+    /// at none, or a chain the seal did not have.
+    let differing: Set<String>
+
+    init(recorded: [SealedHead], found: [SealedHead]) {
+      let sealed = Dictionary(recorded.map { ($0.gid, $0) }, uniquingKeysWith: { first, _ in first })
+      let now = Dictionary(found.map { ($0.gid, $0) }, uniquingKeysWith: { first, _ in first })
+      differing = Set(sealed.keys).union(now.keys).filter {
+        sealed[$0]?.seq != now[$0]?.seq || sealed[$0]?.link != now[$0]?.link
+      }
+      (self.sealed, self.now) = (sealed, now)
+    }
+  }
+
+  /// One problem per gid whose chain as of a seal no longer ends where the seal recorded (the
+  /// recorded heads already checked against its root). `gids`, when given, limits the problems to
+  /// those policies. `codes` is asked once, for the gids named, for the code of each that still
+  /// has a policy.
   static func sealedHeadProblems(
-    recorded: [SealedHead], found: [SealedHead], sealedAt at: String, gids: Set<String>? = nil,
+    _ heads: HeadComparison, sealedAt at: String, gids: Set<String>? = nil,
     codes: (Set<String>) throws -> [String: String]
   ) rethrows -> [PolicyStore.AuditProblem] {
-    let sealed = Dictionary(recorded.map { ($0.gid, $0) }, uniquingKeysWith: { first, _ in first })
-    let now = Dictionary(found.map { ($0.gid, $0) }, uniquingKeysWith: { first, _ in first })
-    let differing = differingGids(recorded: recorded, found: found).filter { gids?.contains($0) ?? true }
+    let (sealed, now) = (heads.sealed, heads.now)
+    let differing = heads.differing.filter { gids?.contains($0) ?? true }
     guard !differing.isEmpty else { return [] }
     let named = try codes(differing)
     var problems: [PolicyStore.AuditProblem] = []
@@ -45,14 +63,6 @@ extension AuditChain {
           found: current?.link ?? "nothing", message: message))
     }
     return problems
-  }
-
-  /// The gids whose chain as of a seal ends elsewhere than the seal `recorded`: at another link,
-  /// at none, or a chain the seal did not have.
-  static func differingGids(recorded: [SealedHead], found: [SealedHead]) -> Set<String> {
-    let sealed = Dictionary(recorded.map { ($0.gid, ($0.seq, $0.link)) }, uniquingKeysWith: { first, _ in first })
-    let now = Dictionary(found.map { ($0.gid, ($0.seq, $0.link)) }, uniquingKeysWith: { first, _ in first })
-    return Set(sealed.keys).union(now.keys).filter { sealed[$0]?.0 != now[$0]?.0 || sealed[$0]?.1 != now[$0]?.1 }
   }
 
   /// The first digits of a hash, enough for a person to tell two apart.

@@ -71,13 +71,11 @@ extension PolicyStore {
         .notFound,
         matches.count > 1
           ? "Several seals start with '\(digest)'; give more of the digest."
-          : digest.count == 64
-            ? "No seal of this store has the digest '\(digest)'. If `audit seal` printed it for this store, the "
-              + "seal's record was removed from the store since, which is itself a change behind the engine's back; "
-              + "'policyflow audit verify' still checks every chain."
-            : "No seal of this store has a digest that starts with '\(digest)'. If `audit seal` printed it for this "
-              + "store, the seal's record was removed from the store since, which is itself a change behind the "
-              + "engine's back; 'policyflow audit verify' still checks every chain.")
+          : (digest.count == 64
+            ? "No seal of this store has the digest '\(digest)'."
+            : "No seal of this store has a digest that starts with '\(digest)'.")
+            + " If `audit seal` printed it for this store, the seal's record was removed from the store since, which "
+            + "is itself a change behind the engine's back; 'policyflow audit verify' still checks every chain.")
     }
     return matches[0]
   }
@@ -133,7 +131,9 @@ extension PolicyStore {
       guard !digest.isEmpty else { return problems + [problem] }
       // Some chain as sealed did change: the policies whose chain and recorded head disagree are
       // the suspects, one of the two being forged.
-      let suspects = try AuditChain.sealedHeadProblems(recorded: recorded, found: found, sealedAt: seal.at) {
+      let suspects = try AuditChain.sealedHeadProblems(
+        AuditChain.HeadComparison(recorded: recorded, found: found), sealedAt: seal.at
+      ) {
         try versions(of: Array($0)).mapValues(\.code)
       }.map { suspect in
         var suspect = suspect
@@ -143,12 +143,13 @@ extension PolicyStore {
       }
       return problems + [problem] + digest + suspects
     }
-    let named = try AuditChain.sealedHeadProblems(recorded: recorded, found: found, sealedAt: seal.at, gids: gids) {
+    let heads = AuditChain.HeadComparison(recorded: recorded, found: found)
+    let named = try AuditChain.sealedHeadProblems(heads, sealedAt: seal.at, gids: gids) {
       try versions(of: Array($0)).mapValues(\.code)
     }
     guard let gids else { return problems + named }
     // Verifying some policies against a seal must not read as the seal holding when it does not.
-    let others = AuditChain.differingGids(recorded: recorded, found: found).subtracting(gids).count
+    let others = heads.differing.subtracting(gids).count
     guard others > 0 else { return problems + named }
     let problem = AuditProblem(
       gid: "", kind: .seal, expected: seal.root, found: AuditChain.merkleRoot(of: found),

@@ -31,7 +31,9 @@ struct SealedHeadsTests {
     ]
     let found = [Self.head(1, "g1", 1, "a"), Self.head(2, "g2", 3, "z"), Self.head(4, "g4", 1, "y")]
     var asked: [Set<String>] = []
-    let problems = AuditChain.sealedHeadProblems(recorded: recorded, found: found, sealedAt: "T") { gids in
+    let problems = AuditChain.sealedHeadProblems(
+      AuditChain.HeadComparison(recorded: recorded, found: found), sealedAt: "T"
+    ) { gids in
       asked.append(gids)
       return ["g2": "P-2", "g3": "P-3", "g4": "P-4"]
     }
@@ -60,14 +62,18 @@ struct SealedHeadsTests {
 
     // Limited to some policies, only those are named (and looked up).
     asked = []
-    let one = AuditChain.sealedHeadProblems(recorded: recorded, found: found, sealedAt: "T", gids: ["g1", "g3"]) {
+    let one = AuditChain.sealedHeadProblems(
+      AuditChain.HeadComparison(recorded: recorded, found: found), sealedAt: "T", gids: ["g1", "g3"]
+    ) {
       asked.append($0)
       return ["g3": "P-3"]
     }
     #expect(one.map(\.gid) == ["g3"])
     #expect(asked == [["g3"]])
     // Nothing differs: nothing is looked up.
-    let none = AuditChain.sealedHeadProblems(recorded: recorded, found: recorded, sealedAt: "T") { _ in
+    let none = AuditChain.sealedHeadProblems(
+      AuditChain.HeadComparison(recorded: recorded, found: recorded), sealedAt: "T"
+    ) { _ in
       Issue.record("no code is needed when every chain ends where it was sealed")
       return [:]
     }
