@@ -26,6 +26,8 @@ struct WorkerRetryTests {
     var locked = false
     var retriesWhileLocked = 0
     var locksTaken = 0
+    /// When the lock was last given up: a commit that succeeds after it ran after it.
+    var releasedAt: StoreTime?
 
     init(policies: Int) throws {
       directory = FileManager.default.temporaryDirectory.appendingPathComponent("policyflow-retry-\(UUID().uuidString)")
@@ -73,6 +75,7 @@ struct WorkerRetryTests {
             retriesWhileLocked = 0
           } else if locked, retriesWhileLocked >= retriesPerLock {
             try! blocker.executeScript("COMMIT")
+            releasedAt = StoreTime.now()
             locked = false
           }
           Worker.sleep(min(milliseconds, 5))
@@ -93,6 +96,14 @@ struct WorkerRetryTests {
     #expect(worker.totals.retries >= 1)
     #expect(try scenario.count("SELECT count(*) FROM activity") == 0)
     #expect(try scenario.count("SELECT count(*) FROM cycle") == 3)
+    // The outcomes were decided before the lock; the commit that went through after it records its
+    // own time, not theirs (its rows are hashed again at it), and the chains verify.
+    let released = try #require(scenario.releasedAt)
+    let times = try scenario.blocker.query("SELECT at FROM cycle UNION ALL SELECT at FROM calculation") {
+      try $0.string(at: 0)
+    }
+    #expect(!times.isEmpty && times.allSatisfy { $0 >= released.iso8601 }, "\(times) against \(released.iso8601)")
+    #expect(try scenario.store.verifyAudit(by: "tester").problems.map(\.message) == [])
   }
 
   @Test func commitThatKeepsFailingGivesTheWorkBackThenParksItAfterMaxAttempts() throws {
