@@ -239,6 +239,21 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM activity WHERE state = 'queued'") == 200 - 50 * claims)
   }
 
+  /// A worker started while its database cannot be reached (a PostgreSQL server restarting, here
+  /// a socket directory with no server) waits for it, saying so, rather than exit at once; a stop
+  /// ends the wait.
+  @Test func aWorkerStartedWhileItsDatabaseIsUnreachableWaitsForItUntilStopped() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pf-nosrv-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let worker = try WorkerProcess(
+      arguments: ["worker", "--db", "postgresql:///policyflow?host=\(directory.path)&user=nobody"], environment: [:])
+    #expect(worker.waitForLog("the database cannot be reached yet"), "\(worker.log)")
+    #expect(worker.log.contains("trying again in 100 ms"), "\(worker.log)")
+    worker.signal(SIGTERM)
+    #expect(worker.wait(seconds: 10) == 0, "\(worker.log)")
+  }
+
   @Test func metricsFileIsPrometheusText() throws {
     let store = try StoreFixture()
     try store.importGenerated(30)

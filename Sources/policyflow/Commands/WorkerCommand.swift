@@ -70,11 +70,15 @@ enum WorkerCommand {
     log.draining = configuration.drain
     let notifier = ServiceNotifier()
     defer { notifier?.stopping(status: "stopped") }
-    let store = try StoreOptions.open(invocation)
+    installSignalHandlers()
+    guard let store = try waitingOutTheDatabase(log, { try StoreOptions.open(invocation) }) else { return 0 }
     // The store's published catalog when there is one (every worker runs the same rules), else
     // the local files.
     let catalog: Catalog
-    if let published = try StoreCommand.run({ try store.activeCatalog() }) {
+    guard let active = try StoreCommand.run({ try waitingOutTheDatabase(log, { try store.activeCatalog() }) }) else {
+      return 0
+    }
+    if let published = active {
       catalog = published
       log.line(
         "running the store's published catalog \(published.hash) (local files are not read)",
@@ -83,7 +87,6 @@ enum WorkerCommand {
       catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
     }
     log.queueDepth = { try? store.queueStatus().pending }
-    installSignalHandlers()
     let metricsFile = invocation.value("--metrics-file")
     if let metricsFile {
       // Fail now rather than log the same error after every batch.
@@ -170,6 +173,33 @@ enum WorkerCommand {
         commandPath: invocation.commandPath)
     }
     return value
+  }
+
+  /// Runs `body` (opening the store, reading its catalog) until it succeeds, waiting out a database
+  /// that cannot be reached for a moment (a server restarting or shutting down, a failover) for up
+  /// to a minute, with a warning each time: a worker its supervisor restarts meanwhile would
+  /// otherwise exit at once. Nil when a stop is requested while it waits.
+  private static func waitingOutTheDatabase<T>(_ log: WorkerLog, _ body: () throws -> T) throws -> T? {
+    let deadline = StoreTime.now().milliseconds + 60_000
+    var delay: Int64 = 100
+    while true {
+      do {
+        return try body()
+      } catch let error as any DatabaseFailure
+        where error.isTransient && StoreTime.now().milliseconds + delay < deadline
+      {
+        log.line(
+          "the database cannot be reached yet (\(error.message)); trying again in \(delay) ms",
+          fields: ["event": "waiting-for-database", "error": .string(error.message)], priority: .warning)
+        var waited: Int64 = 0
+        while waited < delay {
+          if stopRequested.load(ordering: .relaxed) { return nil }
+          Worker.sleep(min(50, delay - waited))
+          waited += 50
+        }
+        delay = min(delay * 2, 5_000)
+      }
+    }
   }
 
   nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
