@@ -1,5 +1,11 @@
 import PolicyFlowCore
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The tamper-evident history: what a history row's hash, a link of a policy's chain and a seal
 /// are, byte for byte. The README's "Tamper-evident history" section states the same rules for
 /// programs that verify an export on their own; change neither without the other (and a new
@@ -214,28 +220,48 @@ enum AuditChain {
   /// `GID SEQ LINK`; each parent is the SHA-256 of its two children's 32 bytes; an odd node is
   /// carried up unchanged. No heads: the SHA-256 of nothing.
   static func merkleRoot(_ heads: [(gid: String, seq: Int, link: String)]) -> String {
-    var level = heads.sorted { $0.gid.utf8.lexicographicallyPrecedes($1.gid.utf8) }.map { head in
-      var hasher = SHA256()
-      hasher.update("\(head.gid) \(head.seq) \(head.link)")
-      return hasher.finalize()
-    }
-    guard !level.isEmpty else { return SHA256.hexDigest([UInt8]()) }
-    while level.count > 1 {
-      var next: [[UInt8]] = []
-      next.reserveCapacity((level.count + 1) / 2)
-      for index in stride(from: 0, to: level.count, by: 2) {
-        if index + 1 < level.count {
-          var hasher = SHA256()
-          hasher.update(level[index])
-          hasher.update(level[index + 1])
-          next.append(hasher.finalize())
-        } else {
-          next.append(level[index])
-        }
+    guard !heads.isEmpty else { return SHA256.hexDigest([UInt8]()) }
+    // The nodes of a level side by side, 32 bytes each; each level is written over the one below
+    // it (node i of the level up is made from nodes 2i and 2i + 1, already read).
+    var nodes = [UInt8](repeating: 0, count: heads.count * 32)
+    var leaf = CanonicalBytes()
+    nodes.withUnsafeMutableBufferPointer { nodes in
+      let base = nodes.baseAddress!
+      for (index, head) in heads.sorted(by: { precedesInBytes($0.gid, $1.gid) }).enumerated() {
+        leaf.bytes.removeAll(keepingCapacity: true)
+        leaf.append(head.gid)
+        leaf.append(UInt8(ascii: " "))
+        leaf.append(Int64(head.seq))
+        leaf.append(UInt8(ascii: " "))
+        leaf.append(head.link)
+        leaf.bytes.withUnsafeBytes { AuditDigest.digest($0, into: base + index * 32) }
       }
-      level = next
+      var count = heads.count
+      while count > 1 {
+        for index in 0..<count / 2 {
+          AuditDigest.digest(
+            UnsafeRawBufferPointer(start: base + 2 * index * 32, count: 64), into: base + index * 32)
+        }
+        if count % 2 == 1 {
+          (base + count / 2 * 32).update(from: base + (count - 1) * 32, count: 32)
+        }
+        count = (count + 1) / 2
+      }
     }
-    return SHA256.hex(level[0])
+    return SHA256.hex(Array(nodes[0..<32]))
+  }
+
+  /// Whether `a`'s UTF-8 bytes come before `b`'s: compared a run at a time where both are
+  /// stored as contiguous UTF-8 (the generic comparison was a tenth of a seal's time).
+  static func precedesInBytes(_ a: String, _ b: String) -> Bool {
+    let compared = a.utf8.withContiguousStorageIfAvailable { x in
+      b.utf8.withContiguousStorageIfAvailable { y -> Bool in
+        guard let xBytes = x.baseAddress, let yBytes = y.baseAddress else { return x.count < y.count }
+        let order = memcmp(xBytes, yBytes, Swift.min(x.count, y.count))
+        return order != 0 ? order < 0 : x.count < y.count
+      }
+    }
+    return compared.flatMap { $0 } ?? a.utf8.lexicographicallyPrecedes(b.utf8)
   }
 
   /// A seal's digest: the SHA-256 (hex) of the format, the time, the last link it covers, the number

@@ -82,6 +82,18 @@ enum AuditDigest {
     return hasher.finalize()
   }
 
+  /// Writes the SHA-256 of `bytes` (32 bytes) at `digest`, with no array in between: a seal
+  /// hashes two nodes for every chain of the store.
+  static func digest(_ bytes: UnsafeRawBufferPointer, into digest: UnsafeMutablePointer<UInt8>) {
+    if let libcrypto {
+      libcrypto.digest(bytes, into: digest)
+      return
+    }
+    var hasher = SHA256()
+    hasher.update(bytes)
+    for (index, byte) in hasher.finalize().enumerated() { digest[index] = byte }
+  }
+
   /// The SHA-256 of `bytes` as 64 lowercase hex digits.
   static func hex(_ bytes: [UInt8]) -> String { bytes.withUnsafeBytes { hex($0) } }
 

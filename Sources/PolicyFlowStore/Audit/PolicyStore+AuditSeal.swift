@@ -7,38 +7,96 @@ extension PolicyStore {
   /// Seals the store: records and returns the Merkle root over every policy's chain head, and the
   /// digest to publish, with the heads that changed since the seal before (so that a later
   /// `--since-seal` can name a chain changed after it). Only administrators may seal.
-  public func sealAudit(by actor: String) throws -> AuditSeal {
-    // READ COMMITTED on PostgreSQL: the reads after the lock see every link committed before it.
+  ///
+  /// The heads are read and hashed in a snapshot, outside the write lock, which is held only to
+  /// record the seal: on a store of a million policies reading them takes seconds, during which
+  /// workers would otherwise wait to commit. A seal covers the links up to its last one; links
+  /// appended meanwhile get greater ids and wait for the next seal.
+  public func sealAudit(by actor: String) throws -> AuditSeal { try sealAudit(by: actor, afterReading: {}) }
+
+  /// ``sealAudit(by:)``, running `afterReading` (tests: what other connections do meanwhile)
+  /// between reading the heads and recording the seal.
+  func sealAudit(by actor: String, afterReading: () throws -> Void) throws -> AuditSeal {
+    try db.transaction(.read) { try requireAdministrator(actor, to: "seal the store's history") }
+    // Seals record the heads that changed since the seal before: one recorded in between means
+    // reading the heads again.
+    for _ in 0..<3 {
+      let basis = try sealBasis()
+      try afterReading()
+      if let seal = try recordSeal(basis, by: actor) { return seal }
+    }
+    throw StoreError(
+      .refused, "Other seals were recorded while this one was being made, three times over; run 'audit seal' again.")
+  }
+
+  /// What a seal records, read before it is recorded.
+  private struct SealBasis {
+    var lastLink: Int64
+    /// The last seal recorded when the heads were read (0: none), which ``changes`` follow.
+    var lastSeal: Int64
+    var heads: [AuditChain.SealedHead]
+    var changes: [AuditChain.HeadChange]
+    var root: String
+  }
+
+  /// The last link and every chain's head as of it, read in one snapshot, with what changed
+  /// since the last seal.
+  private func sealBasis() throws -> SealBasis {
+    var settledLastLink: Int64?
+    if db.dialect == .postgres {
+      // Link ids come from a sequence, not in the order transactions commit: the seal waits for
+      // the transactions appending links to commit (they share this lock) and notes the last link
+      // then. Links appended after the lock is released get greater ids.
+      settledLastLink = try db.transaction(.lockedRows) {
+        try db.execute("SELECT pg_advisory_xact_lock(?)", [.integer(AuditChain.sealLock)])
+        return try lastLinkID()
+      }
+    }
+    return try db.transaction(.read) {
+      // On SQLite one transaction writes at a time, so every link up to the last one a snapshot
+      // sees is in it.
+      let lastLink = try settledLastLink ?? lastLinkID()
+      let lastSeal = try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_seal") { try $0.int64(at: 0) } ?? 0
+      let heads = try AuditChain.heads(db, upTo: lastLink)
+      // Only the heads that changed: a store sealed every day records the chains of that day's work.
+      let changes = AuditChain.headChanges(from: try AuditChain.recordedHeads(db), to: heads)
+      return SealBasis(
+        lastLink: lastLink, lastSeal: lastSeal, heads: heads, changes: changes, root: AuditChain.merkleRoot(of: heads))
+    }
+  }
+
+  private func lastLinkID() throws -> Int64 {
+    try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_link") { try $0.int64(at: 0) } ?? 0
+  }
+
+  /// Records a seal of `basis`; nil when another seal was recorded since it was read.
+  private func recordSeal(_ basis: SealBasis, by actor: String) throws -> AuditSeal? {
+    // READ COMMITTED on PostgreSQL: the reads after the lock see every seal committed before it.
     try writing(.lockedRows) {
-      // Links committed while the seal reads would get ids below its last one; on PostgreSQL the
-      // seal waits for appending transactions and holds new ones off until it commits (SQLite
-      // writes one transaction at a time anyway). A lock of the table itself would need a right
-      // to change links, which no role has. Seals wait for each other on it too, so each records
-      // its heads after the ones of the seal before.
+      // Seals wait for each other on the lock (SQLite writes one transaction at a time anyway). A
+      // lock of the table itself would need a right to change links, which no role has.
       if db.dialect == .postgres {
         try db.execute("SELECT pg_advisory_xact_lock(?)", [.integer(AuditChain.sealLock)])
       }
       try requireAdministrator(actor, to: "seal the store's history")
-      let lastLink = try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_link") { try $0.int64(at: 0) } ?? 0
-      let heads = try AuditChain.heads(db, upTo: lastLink)
-      // Only the heads that changed: a store sealed every day records the chains of that day's work.
-      let changes = AuditChain.headChanges(from: try AuditChain.recordedHeads(db), to: heads)
-      let root = AuditChain.merkleRoot(of: heads)
+      let lastSeal = try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_seal") { try $0.int64(at: 0) } ?? 0
+      guard lastSeal == basis.lastSeal else { return nil }
       let at = clock().iso8601
-      let digest = AuditChain.sealDigest(at: at, lastLink: lastLink, chains: heads.count, root: root)
+      let digest = AuditChain.sealDigest(
+        at: at, lastLink: basis.lastLink, chains: basis.heads.count, root: basis.root)
       let id = try db.insert(
         """
         INSERT INTO audit_seal (digest, at, last_link, chains, root, sealed_by, recorded_heads)
         VALUES (?, ?, ?, ?, ?, ?, ?)
         """,
         [
-          .text(digest), .text(at), .integer(lastLink), .integer(Int64(heads.count)), .text(root), .text(actor),
-          .integer(Int64(changes.count)),
+          .text(digest), .text(at), .integer(basis.lastLink), .integer(Int64(basis.heads.count)), .text(basis.root),
+          .text(actor), .integer(Int64(basis.changes.count)),
         ])
-      try AuditChain.recordHeads(db, changes, seal: id)
+      try AuditChain.recordHeads(db, basis.changes, seal: id)
       return AuditSeal(
-        id: id, digest: digest, at: at, lastLink: lastLink, chains: heads.count, root: root, sealedBy: actor,
-        recordedHeads: changes.count)
+        id: id, digest: digest, at: at, lastLink: basis.lastLink, chains: basis.heads.count, root: basis.root,
+        sealedBy: actor, recordedHeads: basis.changes.count)
     }
   }
 

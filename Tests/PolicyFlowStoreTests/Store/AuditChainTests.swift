@@ -119,6 +119,28 @@ struct AuditChainTests {
     let root = parent(
       parent(leaf("B 2 \(l2)"), leaf("a 1 \(l1)")), parent(leaf("z 4 \(l4)"), leaf("é 3 \(l3)")))
     #expect(SHA256.hex(root) == "3dfef303a0034ad58ff04662c187853c62f8a753bf959df27206da563dd45316")
+    // Odd nodes carried up at every level, against the rule spelled out level by level.
+    for count in [5, 6, 7, 9, 13, 100] {
+      let heads = (0..<count).map { (gid: "g\($0)", seq: $0 + 1, link: String(repeating: "\($0 % 10)", count: 64)) }
+      var level = heads.sorted { $0.gid.utf8.lexicographicallyPrecedes($1.gid.utf8) }.map {
+        leaf("\($0.gid) \($0.seq) \($0.link)")
+      }
+      while level.count > 1 {
+        level = stride(from: 0, to: level.count, by: 2).map {
+          $0 + 1 < level.count ? parent(level[$0], level[$0 + 1]) : level[$0]
+        }
+      }
+      #expect(AuditChain.merkleRoot(heads) == SHA256.hex(level[0]), "\(count) heads")
+    }
+  }
+
+  @Test func gidsAreOrderedByTheirUTF8Bytes() {
+    let gids = [
+      "b", "", "a", "ab", "é", "z", "B", "e\u{301}", "a long gid beyond fifteen bytes", "a long gid", "\u{0}",
+    ]
+    let expected = gids.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    #expect(gids.sorted(by: AuditChain.precedesInBytes) == expected)
+    #expect(expected.first == "" && expected.last == "é", "shorter first; 0xC3 after every ASCII byte")
   }
 
   @Test func aSealDigestHashesTheFormatTimeLastLinkChainsAndRoot() {
