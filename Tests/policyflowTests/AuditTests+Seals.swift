@@ -100,7 +100,7 @@ extension AuditTests {
     let named = try #require(problem(found, "seal"))
     #expect(named[path: "code"] == .string(Self.canceled))
     #expect(named[path: "gid"] == .string(gid))
-    #expect(named[path: "link"] == 4)
+    #expect(named[path: "seq"] == 4)
     #expect(named[path: "expected"] == .string(sealedHead.link))
     #expect(named[path: "found"] == .string(forgedHead.link))
     // Verifying another policy against the seal does not name the rewritten chain, but does not

@@ -92,7 +92,7 @@ import Testing
     problems.first { problem in
       problem[path: "kind"] == .string(kind) && (table.map { problem[path: "table"] == .string($0) } ?? true)
         && (key.map { problem[path: "key"] == .int($0) } ?? true)
-        && (link.map { problem[path: "link"] == .int($0) } ?? true)
+        && (link.map { problem[path: "seq"] == .int($0) } ?? true)
     }
   }
 
@@ -327,7 +327,9 @@ import Testing
       "\(output)")
     let (found, _) = try problems(store)
     #expect(found.count == 1, "\(found)")
-    #expect(problem(found, "removed", table: "status_history", key: submit, link: listed.seq) != nil, "\(found)")
+    let removed = try #require(problem(found, "removed", table: "status_history", key: submit, link: listed.seq))
+    #expect(removed[path: "expected"] == .string(listed.hash))
+    #expect(removed[path: "found"] == .null, "nothing is there: null, not a word")
   }
 
   @Test(arguments: TestStore.all) func anInsertedHistoryRowIsNamed(_ kind: TestStore) throws {
@@ -614,7 +616,7 @@ import Testing
     let (found, exitCode) = try problems(store)
     #expect(exitCode == 1)
     let stray = found.filter { $0[path: "table"] == "audit_link" }
-    #expect(Set(stray.compactMap { $0[path: "link"] }) == [97, 99], "\(found)")
+    #expect(Set(stray.compactMap { $0[path: "seq"] }) == [97, 99], "\(found)")
     #expect(stray.allSatisfy { $0[path: "kind"] == "inserted" && $0[path: "gid"] == .string(gid) }, "\(stray)")
     // The one under the other policy's first row is named there as written for another gid.
     let other = found.filter { $0[path: "code"] == .string(Self.resolved) }

@@ -59,8 +59,8 @@ extension AuditChain {
       }
       problems.append(
         PolicyStore.AuditProblem(
-          gid: gid, code: code, kind: .seal, seq: then?.seq ?? current?.seq, expected: then?.link ?? "nothing",
-          found: current?.link ?? "nothing", message: message))
+          gid: gid, code: code, kind: .seal, seq: then?.seq ?? current?.seq, expected: then?.link,
+          found: current?.link, message: message))
     }
     return problems
   }

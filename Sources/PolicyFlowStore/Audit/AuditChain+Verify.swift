@@ -169,7 +169,7 @@ extension AuditChain {
       for (key, listed) in keys.sorted(by: { $0.key < $1.key }) where listed.hash != nil {
         guard !seen.contains(Entry(table: table, key: key, hash: nil)) else { continue }
         problem(
-          .removed, table: table, key: key, seq: listed.seq, expected: listed.hash, found: "nothing",
+          .removed, table: table, key: key, seq: listed.seq, expected: listed.hash,
           "\(tables[table].name) row \(key), recorded by link \(listed.seq), is gone: it was removed behind the engine's back"
         )
       }

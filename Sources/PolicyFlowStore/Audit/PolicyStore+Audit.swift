@@ -31,7 +31,10 @@ extension PolicyStore {
     public var table: String?
     public var key: Int64?
     public var seq: Int?
+    /// What the chain or seal says should be there (a hash, mostly); nil when nothing should be
+    /// (a row no link listed) or when the problem is not one of two values.
     public var expected: String?
+    /// What is there; nil when nothing is (a row or chain removed).
     public var found: String?
     /// A sentence saying what is wrong.
     public var message: String

@@ -266,7 +266,7 @@ extension PolicyStore {
     for hash in missing.sorted() {
       problems.append(
         AuditProblem(
-          gid: "", kind: .catalog, table: "catalog_snapshot", expected: hash, found: "nothing",
+          gid: "", kind: .catalog, table: "catalog_snapshot", expected: hash,
           message: "the catalog snapshot \(hash), which outcomes were computed with, is gone: it was removed"))
     }
     return (hashes.count, problems)

@@ -92,8 +92,8 @@ enum AuditCommand {
           problem.code.map { "policy \($0) (gid \(problem.gid))" }
           ?? (problem.gid.isEmpty ? "store" : "gid \(problem.gid)")
         var line = "BROKEN \(policy): \(problem.message)"
-        if let expected = problem.expected, let found = problem.found {
-          line += "; expected \(expected), found \(found)"
+        if problem.expected != nil || problem.found != nil {
+          line += "; expected \(problem.expected ?? "nothing"), found \(problem.found ?? "nothing")"
         }
         Terminal.out(line)
       }
@@ -151,7 +151,7 @@ enum AuditCommand {
       "gid": .string(problem.gid), "code": problem.code.map(JSON.string) ?? .null,
       "kind": .string(problem.kind.rawValue),
       "table": problem.table.map(JSON.string) ?? .null, "key": problem.key.map { .int(Int($0)) } ?? .null,
-      "link": problem.seq.map { .int($0) } ?? .null, "expected": problem.expected.map(JSON.string) ?? .null,
+      "seq": problem.seq.map { .int($0) } ?? .null, "expected": problem.expected.map(JSON.string) ?? .null,
       "found": problem.found.map(JSON.string) ?? .null, "message": .string(problem.message),
     ]
   }

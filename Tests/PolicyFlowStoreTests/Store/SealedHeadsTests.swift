@@ -44,8 +44,8 @@ struct SealedHeadsTests {
     #expect(problems.map(\.seq) == [3, 2, 1, 4])
     let link = { (digit: String) in String(repeating: digit, count: 64) }
     let (b, c, f, y, z) = (link("b"), link("c"), link("f"), link("y"), link("z"))
-    #expect(problems.map(\.expected) == [b, c, "nothing", f])
-    #expect(problems.map(\.found) == [z, "nothing", y, "nothing"])
+    #expect(problems.map(\.expected) == [b, c, nil, f], "nil: the seal had no such chain")
+    #expect(problems.map(\.found) == [z, nil, y, nil], "nil: the chain is gone")
     #expect(
       problems[0].message
         == "the chain of P-2 as sealed at T ended at link 3 with hash bbbbbbbbbbbb…; its links up to that seal now "
