@@ -115,4 +115,33 @@ extension AuditTests {
     let verified = try store.verify()
     #expect(verified.exitCode == 0, "\(verified.stdout)")
   }
+
+  /// A pend reason of an endorsement, open, then withdrawn by an edit, then marked by the revert
+  /// of that endorsement, is listed three times with three hashes: each change is the engine's.
+  @Test(arguments: TestStore.all) func aPendOpenedWithdrawnAndRevertMarkedVerifies(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let code = Self.resolved
+    for email in ["y@example.de", "z@example.de"] {
+      try store.succeed(["policies", "edit", code, "--set", "policyholder.email=\"\(email)\"", "--as", "tester"])
+      guard email == "y@example.de" else { break }
+      try store.succeed(["policies", "submit", code, "--as", "tester"])
+      try store.succeed(["worker", "--drain"])
+      #expect(try store.status(code) == "Pended", "version 2 pends on review")
+    }
+    try store.succeed(["policies", "revert", code, "--as", "tester"])
+    #expect(try store.status(code) == "Approved", "version 1 is current again")
+
+    let gid = try store.gid(code)
+    let pend = try store.count(
+      "SELECT min(id) FROM pend_history WHERE gid = '\(gid)' AND version = 2 AND withdrawn_at IS NOT NULL "
+        + "AND note LIKE '%version 2, reverted%'")
+    let listings = try store.links(gid).flatMap { link in
+      link.entries.split(separator: "\n").filter { $0.hasPrefix("pend_history \(pend) ") }.map {
+        $0.split(separator: " ")[2]
+      }
+    }
+    #expect(Set(listings).count == 3, "opened, withdrawn, marked: \(listings)")
+    let verified = try store.verify()
+    #expect(verified.exitCode == 0, "\(verified.stdout)")
+  }
 }

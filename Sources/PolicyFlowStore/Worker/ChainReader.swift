@@ -41,7 +41,10 @@ final class ChainReader: Sendable {
 
   /// The heads, recorded documents and changed results of the chains of `gids`, as committed now.
   func read(_ gids: [String]) -> Read {
-    connection.withLock { db in
+    #if DEBUG
+      if Self.failsForTests { return Read(failure: "test fault: POLICYFLOW_TEST_CHAIN_READ_FAILS is set") }
+    #endif
+    return connection.withLock { db in
       do {
         return try db.transaction(.read) { try Self.read(db, gids) }
       } catch let error as any DatabaseFailure where error.isTransient {

@@ -19,4 +19,11 @@
       fatalError("test fault: POLICYFLOW_TEST_CRASH_POLICY names policy \(policyCode)")
     }
   }
+
+  extension ChainReader {
+    /// Whether `POLICYFLOW_TEST_CHAIN_READ_FAILS` is set: every read fails, as when the worker's
+    /// second connection cannot read the chains, so that the end-to-end test of what a worker
+    /// does then (it logs `chainsUnchecked` and its commit reads the heads itself) can run.
+    static let failsForTests = getenv("POLICYFLOW_TEST_CHAIN_READ_FAILS") != nil
+  }
 #endif
