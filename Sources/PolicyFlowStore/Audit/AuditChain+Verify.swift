@@ -140,7 +140,7 @@ extension AuditChain {
       }
       guard let expected = listed.hash else {
         problem(
-          .inserted, table: row.table, key: row.key, seq: listed.seq, expected: "removed", found: entry.hash,
+          .inserted, table: row.table, key: row.key, seq: listed.seq, found: entry.hash,
           "\(name) was removed by link \(listed.seq) but exists again")
         continue
       }

@@ -7,7 +7,14 @@ extension PolicyStore {
   ///
   /// `problems` are what `audit verify` would name in this policy's chain: an export of a changed
   /// history is still given (it is the evidence), and the caller says it does not verify.
-  public func exportAudit(_ code: String, by actor: String) throws -> (document: JSON, problems: [AuditProblem]) {
+  ///
+  /// With it, the proof that the chain is under a seal (`sealDigest`, else the latest seal that
+  /// has the chain): the chain's head as of the seal and the path from its leaf to the seal's
+  /// root, so that whoever holds the published digest can check the history up to that head
+  /// without the store. `sealNote` says why there is no proof, when a seal was looked for.
+  public func exportAudit(_ code: String, by actor: String, sealDigest: String? = nil) throws -> (
+    document: JSON, problems: [AuditProblem], sealNote: String?
+  ) {
     try db.transaction(.read) {
       let stored = try currentPolicy(code, for: try knownUser(actor))
       let gid = stored.policy.gid
@@ -15,8 +22,10 @@ extension PolicyStore {
       let links = (try AuditChain.storedLinks(db, of: [gid])[gid] ?? []).sorted { $0.seq < $1.seq }
       let rows = (try AuditChain.rawRows(db, gids: [gid])[gid] ?? []).sorted { ($0.table, $0.key) < ($1.table, $1.key) }
       let problems = AuditChain.verify(gid: gid, versions: nil, links: links, rows: rows)
+      let (sealProof, sealNote) = try sealProof(of: code, gid: gid, digest: sealDigest)
       let document: JSON = [
         "format": .string(AuditChain.format), "code": .string(code), "gid": .string(gid),
+        "seal": sealProof,
         "links": .array(
           links.map {
             ["seq": .int($0.seq), "at": .string($0.at), "entries": .string($0.entries), "link": .string($0.link)]
@@ -35,8 +44,40 @@ extension PolicyStore {
             ]
           }),
       ]
-      return (document, problems)
+      return (document, problems, sealNote)
     }
+  }
+
+  /// The `seal` member of an export (null when there is no proof) and, when there is none though
+  /// a seal was looked for, why.
+  private func sealProof(of code: String, gid: String, digest: String?) throws -> (JSON, String?) {
+    let seal: AuditSeal
+    if let digest {
+      seal = try findSeal(digest)
+    } else {
+      guard let latest = try auditSeals().last else { return (.null, nil) }
+      seal = latest
+    }
+    let heads = try AuditChain.heads(db, upTo: seal.lastLink)
+    let tree = AuditChain.merkleTree(heads.map { (gid: $0.gid, seq: $0.seq, link: $0.link) }, proofFor: gid)
+    guard let head = heads.first(where: { $0.gid == gid }), let proof = tree.proof else {
+      return (.null, "policy \(code) has no link under the seal of \(seal.at): its history began after that seal")
+    }
+    guard tree.root == seal.root, heads.count == seal.chains else {
+      return (
+        .null,
+        "the chains as of the seal of \(seal.at), as this store shows them to you, no longer give its root, so "
+          + "there is no proof to give; 'policyflow audit verify --since-seal \(seal.digest.prefix(12))' (an "
+          + "administrator) says why"
+      )
+    }
+    let sealJSON: JSON = [
+      "digest": .string(seal.digest), "at": .string(seal.at), "lastLink": .int(Int(seal.lastLink)),
+      "chains": .int(seal.chains), "root": .string(seal.root),
+      "head": ["seq": .int(head.seq), "link": .string(head.link)],
+      "proof": .array(proof.map { [$0.siblingIsLeft ? "left" : "right": .string($0.sibling)] }),
+    ]
+    return (sealJSON, nil)
   }
 
   /// Refuses an export the person cannot see all of: on PostgreSQL, row-level security hides the

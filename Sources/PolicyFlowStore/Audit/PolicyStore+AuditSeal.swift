@@ -12,22 +12,32 @@ extension PolicyStore {
   /// record the seal: on a store of a million policies reading them takes seconds, during which
   /// workers would otherwise wait to commit. A seal covers the links up to its last one; links
   /// appended meanwhile get greater ids and wait for the next seal.
-  public func sealAudit(by actor: String) throws -> AuditSeal { try sealAudit(by: actor, afterReading: {}) }
+  public func sealAudit(by actor: String) throws -> AuditSeal {
+    try sealAudit(by: actor, whileReading: {}, afterReading: {})
+  }
 
-  /// ``sealAudit(by:)``, running `afterReading` (tests: what other connections do meanwhile)
-  /// between reading the heads and recording the seal.
-  func sealAudit(by actor: String, afterReading: () throws -> Void) throws -> AuditSeal {
+  /// ``sealAudit(by:)``, running `whileReading` (tests: what other connections do meanwhile) in
+  /// the transaction that reads the heads, and `afterReading` between it and the one that records
+  /// the seal.
+  func sealAudit(by actor: String, whileReading: () throws -> Void, afterReading: () throws -> Void) throws
+    -> AuditSeal
+  {
     try db.transaction(.read) { try requireAdministrator(actor, to: "seal the store's history") }
     // Seals record the heads that changed since the seal before: one recorded in between means
     // reading the heads again.
-    for _ in 0..<3 {
-      let basis = try sealBasis()
+    for _ in 0..<Self.sealAttempts {
+      guard let basis = try sealBasis(whileReading) else { continue }
       try afterReading()
       if let seal = try recordSeal(basis, by: actor) { return seal }
     }
     throw StoreError(
-      .refused, "Other seals were recorded while this one was being made, three times over; run 'audit seal' again.")
+      .refused,
+      "Other seals were recorded while this one was being made, \(Self.sealAttempts) times over; run 'audit seal' "
+        + "again.")
   }
+
+  /// How often a seal reads the heads again after another seal was recorded meanwhile.
+  static let sealAttempts = 5
 
   /// What a seal records, read before it is recorded.
   private struct SealBasis {
@@ -40,29 +50,38 @@ extension PolicyStore {
   }
 
   /// The last link and every chain's head as of it, read in one snapshot, with what changed
-  /// since the last seal.
-  private func sealBasis() throws -> SealBasis {
-    var settledLastLink: Int64?
+  /// since the last seal; nil when another seal was recorded while it read.
+  private func sealBasis(_ whileReading: () throws -> Void) throws -> SealBasis? {
+    var settled: (lastLink: Int64, lastSeal: Int64)?
     if db.dialect == .postgres {
       // Link ids come from a sequence, not in the order transactions commit: the seal waits for
       // the transactions appending links to commit (they share this lock) and notes the last link
       // then. Links appended after the lock is released get greater ids.
-      settledLastLink = try db.transaction(.lockedRows) {
+      settled = try db.transaction(.lockedRows) {
         try db.execute("SELECT pg_advisory_xact_lock(?)", [.integer(AuditChain.sealLock)])
-        return try lastLinkID()
+        return (try lastLinkID(), try lastSealID())
       }
     }
-    return try db.transaction(.read) {
+    let read = try db.transaction(.read) {
+      () throws -> (Int64, Int64, [AuditChain.SealedHead], [AuditChain.SealedHead]) in
+      let lastSeal = try lastSealID()  // the snapshot is taken at the first read
+      try whileReading()
       // On SQLite one transaction writes at a time, so every link up to the last one a snapshot
       // sees is in it.
-      let lastLink = try settledLastLink ?? lastLinkID()
-      let lastSeal = try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_seal") { try $0.int64(at: 0) } ?? 0
-      let heads = try AuditChain.heads(db, upTo: lastLink)
-      // Only the heads that changed: a store sealed every day records the chains of that day's work.
-      let changes = AuditChain.headChanges(from: try AuditChain.recordedHeads(db), to: heads)
-      return SealBasis(
-        lastLink: lastLink, lastSeal: lastSeal, heads: heads, changes: changes, root: AuditChain.merkleRoot(of: heads))
+      let lastLink = try settled?.lastLink ?? lastLinkID()
+      return (lastLink, lastSeal, try AuditChain.heads(db, upTo: lastLink), try AuditChain.recordedHeads(db))
     }
+    let (lastLink, lastSeal, heads, recorded) = read
+    // A seal recorded between the two (PostgreSQL) may cover links past this one's last.
+    if let settled, settled.lastSeal != lastSeal { return nil }
+    // Only the heads that changed: a store sealed every day records the chains of that day's work.
+    return SealBasis(
+      lastLink: lastLink, lastSeal: lastSeal, heads: heads, changes: AuditChain.headChanges(from: recorded, to: heads),
+      root: AuditChain.merkleRoot(of: heads))
+  }
+
+  private func lastSealID() throws -> Int64 {
+    try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_seal") { try $0.int64(at: 0) } ?? 0
   }
 
   private func lastLinkID() throws -> Int64 {
@@ -79,8 +98,7 @@ extension PolicyStore {
         try db.execute("SELECT pg_advisory_xact_lock(?)", [.integer(AuditChain.sealLock)])
       }
       try requireAdministrator(actor, to: "seal the store's history")
-      let lastSeal = try db.queryOne("SELECT coalesce(max(id), 0) FROM audit_seal") { try $0.int64(at: 0) } ?? 0
-      guard lastSeal == basis.lastSeal else { return nil }
+      guard try lastSealID() == basis.lastSeal else { return nil }
       let at = clock().iso8601
       let digest = AuditChain.sealDigest(
         at: at, lastLink: basis.lastLink, chains: basis.heads.count, root: basis.root)
@@ -162,7 +180,7 @@ extension PolicyStore {
       }
       problems.append(
         AuditProblem(
-          gid: "", kind: .seal, expected: "a number of recorded heads", found: "none",
+          gid: "", kind: .seal, expected: "a number of recorded heads",
           message:
             "the record of the seal of \(seal.at) no longer says how many chain heads it recorded, though it was taken "
             + "after seals began recording them: it was changed behind the engine's back"))

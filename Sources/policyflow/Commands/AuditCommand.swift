@@ -46,7 +46,13 @@ enum AuditCommand {
     name: "export",
     abstract: "Print one policy's whole history with its chain, in a form that verifies on its own.",
     arguments: [Positional(name: "code", help: "The policy's code.")],
-    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.json],
+    options: [
+      StoreOptions.db, StoreOptions.actor,
+      .value(
+        "--seal", "digest",
+        "Prove the chain is under this seal (at least 8 digits of its digest); by default the latest seal."),
+      CommonOptions.json,
+    ],
     run: runExport)
 
   static func runSeal(_ invocation: Invocation) throws -> Int32 {
@@ -92,8 +98,11 @@ enum AuditCommand {
           problem.code.map { "policy \($0) (gid \(problem.gid))" }
           ?? (problem.gid.isEmpty ? "store" : "gid \(problem.gid)")
         var line = "BROKEN \(policy): \(problem.message)"
-        if problem.expected != nil || problem.found != nil {
-          line += "; expected \(problem.expected ?? "nothing"), found \(problem.found ?? "nothing")"
+        // A side left out says nothing was expected or is found: for a row, a chain, a seal's
+        // record or a snapshot, not for a link or a status.
+        let absent: String? = [.changed, .removed, .inserted, .seal, .catalog].contains(problem.kind) ? "nothing" : nil
+        if let expected = problem.expected ?? absent, let found = problem.found ?? absent {
+          line += "; expected \(expected), found \(found)"
         }
         Terminal.out(line)
       }
@@ -116,7 +125,9 @@ enum AuditCommand {
     guard let code = invocation.positionals.first else {
       throw UsageError(message: "Give the code of the policy to export.", commandPath: invocation.commandPath)
     }
-    let (document, problems) = try StoreCommand.run { try store.exportAudit(code, by: StoreOptions.actor(invocation)) }
+    let (document, problems, sealNote) = try StoreCommand.run {
+      try store.exportAudit(code, by: StoreOptions.actor(invocation), sealDigest: invocation.value("--seal"))
+    }
     if let first = problems.first {
       // The export is the evidence as stored; whoever reads it is told it does not verify.
       Terminal.error(
@@ -124,11 +135,17 @@ enum AuditCommand {
           + "the first: \(first.message)). This export shows it as stored; 'policyflow audit verify \(code)' (an "
           + "administrator) names every problem.")
     }
+    if let sealNote { Terminal.error("Note: the export carries no proof under a seal: \(sealNote).") }
     if invocation.flag("--json") {
       Terminal.out(document.serialized(pretty: true))
       return 0
     }
     Terminal.out("Policy \(code), gid \(document[path: "gid"]?.stringValue ?? "")")
+    if let seal = document[path: "seal"], let head = seal[path: "head"] {
+      Terminal.out(
+        "Under the seal \(seal[path: "digest"]?.stringValue ?? "") of \(seal[path: "at"]?.stringValue ?? ""), up to "
+          + "link \(head[path: "seq"].map { $0.serialized() } ?? "?") (with --json, the path to its root).")
+    }
     for link in document[path: "links"]?.arrayValue ?? [] {
       let seq = link[path: "seq"].map { $0.serialized() } ?? "?"
       Terminal.out("link \(seq) at \(link[path: "at"]?.stringValue ?? ""): \(link[path: "link"]?.stringValue ?? "")")

@@ -1,5 +1,7 @@
+import Foundation
 import PolicyFlowCore
 import PolicyFlowTestSupport
+import Synchronization
 import Testing
 
 @testable import PolicyFlowStore
@@ -14,12 +16,16 @@ struct AuditSealTimingTests {
     try withTemporaryStore(kind) { path in
       let (store, _) = try AuditInterleavingTests.submitted(2, at: path)
       let other = try PolicyStore(path: path, durability: .normal, busyTimeoutMilliseconds: 200)
-      let first = try store.sealAudit(by: "tester") {
-        // With the write lock held by the seal, SQLite would refuse this at once.
-        _ = try other.createPolicies([ClaimTests.document(2)], source: .integration, actor: "tester", submit: true)
-      }
+      // Were the seal holding the write lock (SQLite) or the seal lock (PostgreSQL) as it reads,
+      // this write would fail after the timeout instead of waiting for it.
+      if kind == .postgres { try other.db.execute("SET lock_timeout = '2s'") }
+      let first = try store.sealAudit(
+        by: "tester",
+        whileReading: {
+          _ = try other.createPolicies([ClaimTests.document(2)], source: .integration, actor: "tester", submit: true)
+        }, afterReading: {})
       let lastLink = try #require(try store.db.queryOne("SELECT max(id) FROM audit_link") { try $0.int64(at: 0) })
-      #expect(first.lastLink < lastLink, "the links written meanwhile are not under the seal")
+      #expect(first.lastLink < lastLink, "the links written as the seal read are not under it")
       #expect(first.chains == 2)
       #expect(try store.verifyAudit(sinceSeal: first.digest, by: "tester").problems.map(\.message) == [])
 
@@ -39,7 +45,7 @@ struct AuditSealTimingTests {
       other.clock = { StoreTime(milliseconds: StoreTime.now().milliseconds - 1000) }
       var reads = 0
       var between: PolicyStore.AuditSeal?
-      let last = try store.sealAudit(by: "tester") {
+      let last = try store.sealAudit(by: "tester", whileReading: {}) {
         reads += 1
         if between == nil { between = try other.sealAudit(by: "tester") }
       }
@@ -52,6 +58,43 @@ struct AuditSealTimingTests {
       for seal in [first, last] {
         #expect(try store.verifyAudit(sinceSeal: seal.digest, by: "tester").problems.map(\.message) == [])
       }
+    }
+  }
+
+  /// On PostgreSQL link ids come from a sequence, not in commit order: a seal first waits for the
+  /// transactions appending links (they hold the seal lock shared) to commit, so that no link
+  /// below its last one can still appear.
+  @Test func onPostgresASealWaitsForTransactionsAppendingLinks() throws {
+    guard TestStore.all.contains(.postgres) else { return }
+    try withTemporaryStore(.postgres) { path in
+      let (store, _) = try AuditInterleavingTests.submitted(2, at: path)
+      let holding = Atomic<Int>(0)
+      let released = Mutex<UInt64>(0)
+      let read = Mutex<UInt64>(0)
+      onSeparateThreads(2) { index in
+        do {
+          if index == 0 {
+            let appender = try PostgresConnection(uri: path)
+            try appender.transaction(.lockedRows) {
+              try appender.execute("SELECT pg_advisory_xact_lock_shared(?)", [.integer(AuditChain.sealLock)])
+              holding.store(1, ordering: .sequentiallyConsistent)
+              usleep(400_000)
+              released.withLock { $0 = DispatchTime.now().uptimeNanoseconds }
+            }
+          } else {
+            while holding.load(ordering: .sequentiallyConsistent) == 0 { usleep(1_000) }
+            let sealer = try PolicyStore(path: path, durability: .normal)
+            _ = try sealer.sealAudit(
+              by: "tester", whileReading: { read.withLock { $0 = DispatchTime.now().uptimeNanoseconds } },
+              afterReading: {})
+          }
+        } catch {
+          Issue.record("\(error)")
+        }
+      }
+      let (releasedAt, readAt) = (released.withLock { $0 }, read.withLock { $0 })
+      #expect(releasedAt > 0 && readAt > releasedAt, "the seal read the heads before the appender let go")
+      #expect(try store.auditSeals().count == 1)
     }
   }
 }

@@ -1,0 +1,98 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowTestSupport
+import Testing
+
+/// An export proves that the policy's history is under a seal: the head as of the seal and the
+/// path from its leaf to the seal's root, which the README's Python checks with the digest.
+extension AuditTests {
+  /// Runs the README's verifier on `document`.
+  func verifyWithPython(_ store: StoreFixture, _ document: JSON, _ name: String) throws -> PolicyFlowBinary.Result? {
+    guard let interpreter = StoreFixture.findTool("python3") else {
+      Issue.record("python3 is not installed: the README's verifier of an export was not run")
+      return nil
+    }
+    let script = store.directory.appendingPathComponent("verify.py")
+    try (try Self.verifier).write(to: script, atomically: true, encoding: .utf8)
+    let file = store.directory.appendingPathComponent(name)
+    try document.serialized().write(to: file, atomically: true, encoding: .utf8)
+    return try PolicyFlowBinary.run([script.path, file.path], program: URL(fileURLWithPath: interpreter))
+  }
+
+  func export(_ store: StoreFixture, _ code: String, _ extra: [String] = []) throws -> (JSON, stderr: String) {
+    let result = try store.succeed(["audit", "export", code, "--json", "--as", "tester"] + extra)
+    return (try JSON(parsing: result.stdout), result.stderr)
+  }
+
+  @Test(arguments: TestStore.all) func anExportProvesItsHistoryIsUnderTheSealAndTheREADMEsPythonChecksIt(
+    _ kind: TestStore
+  ) throws {
+    let store = try twoPolicies(kind)
+    let (noSeal, quiet) = try export(store, Self.canceled)
+    #expect(noSeal[path: "seal"] == .null, "no seal yet")
+    #expect(quiet == "", "no seal was looked for, so nothing to say: \(quiet)")
+
+    let first = try seal(store)
+    for code in [Self.canceled, Self.resolved] {
+      let (document, _) = try export(store, code)
+      let proof = try #require(document[path: "seal"]?.objectValue, "\(document)")
+      #expect(proof["digest"] == .string(first.digest))
+      let links = document[path: "links"]?.arrayValue ?? []
+      #expect(proof["head"]?[path: "seq"] == links.last?[path: "seq"], "nothing appended since the seal")
+      #expect(proof["proof"]?.arrayValue?.count == 1, "two chains: one sibling")
+      let checked = try #require(try verifyWithPython(store, document, "\(code).json"))
+      #expect(checked.exitCode == 0, "\(checked.stderr)")
+      #expect(
+        checked.stdout.hasSuffix("up to link \(links.count) under the seal \(first.digest)\n"), "\(checked.stdout)")
+    }
+
+    // Later work, and a policy created after the seal.
+    try store.succeed([
+      "policies", "edit", Self.resolved, "--set", #"policyholder.email="n@example.de""#, "--as", "tester",
+    ])
+    let (later, code) = try store.writeExample("health-approved.json") { $0.set(path: "code", to: "LATE-1") }
+    try store.succeed(["policies", "import", later, "--as", "tester"])
+    let (unsealed, note) = try export(store, code)
+    #expect(unsealed[path: "seal"] == .null)
+    #expect(note.contains("has no link under the seal of \(first.at)"), "\(note)")
+
+    // The latest seal by default, an earlier one by its digest: the chain up to the head it had then.
+    let second = try seal(store)
+    let (latest, _) = try export(store, Self.resolved)
+    #expect(latest[path: "seal"]?[path: "digest"] == .string(second.digest))
+    #expect(latest[path: "seal"]?[path: "proof"]?.arrayValue?.count == 2, "three chains: a leaf and a pair")
+    let (earlier, _) = try export(store, Self.resolved, ["--seal", String(first.digest.prefix(12))])
+    let earlierSeal = try #require(earlier[path: "seal"])
+    #expect(earlierSeal[path: "digest"] == .string(first.digest))
+    let links = earlier[path: "links"]?.arrayValue ?? []
+    #expect(
+      earlierSeal[path: "head"]?[path: "seq"] == .int(links.count - 1), "the edit's link came after the first seal")
+    let checked = try #require(try verifyWithPython(store, earlier, "earlier.json"))
+    #expect(checked.exitCode == 0, "\(checked.stderr)")
+
+    // A forged path, and a seal's time changed: neither checks.
+    var forged = latest
+    var steps = forged[path: "seal"]?[path: "proof"]?.arrayValue ?? []
+    let side = try #require(steps.first?.objectValue?.keys.first?.name)
+    steps[0] = [side: .string(String(repeating: "0", count: 64))]
+    forged.set(path: "seal.proof", to: .array(steps))
+    let refused = try #require(try verifyWithPython(store, forged, "forged.json"))
+    #expect(refused.exitCode != 0)
+    #expect(refused.stderr.contains("the path does not lead to the seal's root"), "\(refused.stderr)")
+    var retimed = latest
+    retimed.set(path: "seal.at", to: "2020-01-01T00:00:00.000Z")
+    let retimedRefused = try #require(try verifyWithPython(store, retimed, "retimed.json"))
+    #expect(retimedRefused.exitCode != 0)
+    #expect(retimedRefused.stderr.contains("AssertionError: seal"), "\(retimedRefused.stderr)")
+  }
+
+  @Test(arguments: TestStore.all) func anExportUnderAChangedSealCarriesNoProofAndSaysWhy(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let sealed = try seal(store)
+    try store.tamper("UPDATE audit_seal SET root = '\(String(repeating: "a", count: 64))'")
+    let (document, note) = try export(store, Self.canceled)
+    #expect(document[path: "seal"] == .null)
+    #expect(
+      note.contains("no longer give its root") && note.contains("--since-seal \(sealed.digest.prefix(12))"), "\(note)")
+  }
+}
