@@ -24,13 +24,13 @@ extension AuditTests {
   /// Appends to the chain of `gid` the link listing `entries` after its head, by the README's
   /// rules; returns its number.
   @discardableResult
-  func appendForgedLink(_ store: StoreFixture, _ gid: String, entries: String) throws -> Int {
+  func appendForgedLink(_ store: StoreFixture, _ gid: String, entries: String, as login: String? = nil) throws -> Int {
     let head = try #require(try store.links(gid).last)
     let link = SHA256.hexDigest("\(head.link)\n\(gid)\n\(head.seq + 1)\n\(head.at)\n\(entries)")
     try store.tamper(
       "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES ("
         + "(SELECT min(id) FROM policy WHERE gid = '\(gid)'), '\(gid)', \(head.seq + 1), '\(head.at)', "
-        + "'\(entries)', '\(link)')")
+        + "'\(entries)', '\(link)')", as: login)
     return head.seq + 1
   }
 

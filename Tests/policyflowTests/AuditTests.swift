@@ -866,6 +866,11 @@ import Testing
     }
     #expect(try store.status(code) == "Approved")
     #expect(try store.links(try store.gid(code)).count == 4)
+    // The server recorded whose session wrote each link: the import, the worker twice, the person.
+    let writers = try store.query(
+      "SELECT written_by FROM audit_link WHERE gid = '\(try store.gid(code))' ORDER BY seq"
+    ) { try $0.optionalString(at: 0) }
+    #expect(writers == ["postgres", worker, person, worker])
     let verified = try store.verify()
     #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
     let refused = try PolicyFlowBinary.run(["audit", "verify", "--quiet", "--db", login(person)])

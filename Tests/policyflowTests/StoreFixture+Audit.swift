@@ -14,13 +14,21 @@ extension StoreFixture {
   /// Runs `sql` with `sqlite3` or `psql` against the store; a tool that is missing or fails is a
   /// failed test, not a skipped one.
   func tamper(_ sql: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    try tamper(sql, as: nil, sourceLocation: sourceLocation)
+  }
+
+  /// ``tamper(_:sourceLocation:)`` through the PostgreSQL login `login` (nil: the tests' superuser).
+  func tamper(_ sql: String, as login: String?, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
     let tool = try #require(
       Self.findTool(tamperTool), "\(tamperTool) is not installed: the store cannot be changed behind the engine's back",
       sourceLocation: sourceLocation)
     let arguments =
       kind == .sqlite
       ? ["-bail", db, sql]
-      : [db, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--command", sql]
+      : [
+        login.map { db.replacingOccurrences(of: "user=postgres", with: "user=\($0)") } ?? db, "--no-psqlrc", "--quiet",
+        "--set", "ON_ERROR_STOP=1", "--command", sql,
+      ]
     let result = try PolicyFlowBinary.run(
       arguments, environment: ["PGCLIENTENCODING": "UTF8"], program: URL(fileURLWithPath: tool))
     try #require(
@@ -41,7 +49,7 @@ extension StoreFixture {
   /// heads left it: its seals are then seals of that PolicyFlow.
   static let backToSchema15 =
     "DROP TABLE audit_seal_head; ALTER TABLE audit_seal DROP COLUMN recorded_heads; "
-    + "DELETE FROM schema_migrations WHERE version = 16;"
+    + "ALTER TABLE audit_link DROP COLUMN written_by; DELETE FROM schema_migrations WHERE version IN (16, 17);"
 
   /// `value` as an SQL literal both SQLite and PostgreSQL read back as it was.
   static func literal(_ value: DatabaseValue) -> String {

@@ -10,6 +10,8 @@ extension AuditChain {
     var at: String
     var entries: String
     var link: String
+    /// The database login that wrote it (PostgreSQL, since schema 17); nil when none was recorded.
+    var writtenBy: String? = nil
   }
 
   /// The links of the chains of `gids`, by gid, in no particular order.
@@ -28,13 +30,16 @@ extension AuditChain {
       : chainRows(where: db.dialect.isOneOfStrings("gid", jsonArray: "?"))
     // A chain is kept under its policy's first row (schema 15); the link's own gid is hashed.
     try db.forEachRow(
-      "SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link, a.gid FROM audit_link a JOIN (\(chains)) f ON a.chain = f.chain",
+      """
+      SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link, a.gid, a.written_by
+      FROM audit_link a JOIN (\(chains)) f ON a.chain = f.chain
+      """,
       [list]
     ) { row in
       links[try row.string(at: 0), default: []].append(
         StoredLink(
           id: try row.int64(at: 1), gid: try row.string(at: 6), seq: try row.int(at: 2), at: try row.string(at: 3),
-          entries: try row.string(at: 4), link: try row.string(at: 5)))
+          entries: try row.string(at: 4), link: try row.string(at: 5), writtenBy: try row.optionalString(at: 7)))
     }
     return links
   }

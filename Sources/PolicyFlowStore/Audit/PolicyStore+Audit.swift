@@ -23,6 +23,8 @@ extension PolicyStore {
       case seal
       /// A policy version's status is not where its status history ends.
       case status
+      /// A link's database login (PostgreSQL) may not have written what it lists.
+      case login
     }
 
     public var gid: String

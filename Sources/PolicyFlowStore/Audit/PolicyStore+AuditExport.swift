@@ -21,7 +21,10 @@ extension PolicyStore {
       try requireWholeHistory(of: stored)
       let links = (try AuditChain.storedLinks(db, of: [gid])[gid] ?? []).sorted { $0.seq < $1.seq }
       let rows = (try AuditChain.rawRows(db, gids: [gid])[gid] ?? []).sorted { ($0.table, $0.key) < ($1.table, $1.key) }
-      let problems = AuditChain.verify(gid: gid, versions: nil, links: links, rows: rows)
+      let problems =
+        AuditChain.verify(gid: gid, versions: nil, links: links, rows: rows)
+        + AuditChain.loginProblems(
+          gid: gid, code: code, links: links, rows: rows, writers: try AuditChain.linkWriters(db))
       let (sealProof, sealNote) = try sealProof(of: code, gid: gid, digest: sealDigest)
       let document: JSON = [
         "format": .string(AuditChain.format), "code": .string(code), "gid": .string(gid),

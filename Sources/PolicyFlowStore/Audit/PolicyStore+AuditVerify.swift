@@ -65,7 +65,7 @@ extension PolicyStore {
     try db.transaction(.read) {
       AuditBatch(
         gids: part, links: try AuditChain.storedLinks(db, of: part), rows: try AuditChain.rawRows(db, gids: part),
-        versions: try versions(of: part))
+        versions: try versions(of: part), writers: try AuditChain.linkWriters(db))
     }
   }
 
@@ -75,6 +75,7 @@ extension PolicyStore {
     var links: [String: [AuditChain.StoredLink]]
     var rows: [String: [AuditChain.RawRow]]
     var versions: [String: AuditChain.Versions]
+    var writers: [String: AuditChain.LinkWriter]
 
     /// Checks every chain of the batch and adds what it found to `tally`.
     func check(into tally: Locked<AuditTally>) {
@@ -84,6 +85,8 @@ extension PolicyStore {
         found.links += chain.count
         found.rows += history.count
         found.problems += AuditChain.verify(gid: gid, versions: versions[gid], links: chain, rows: history)
+        found.problems += AuditChain.loginProblems(
+          gid: gid, code: versions[gid]?.code, links: chain, rows: history, writers: writers)
       }
       tally.withLock {
         $0.problems += found.problems

@@ -22,6 +22,7 @@ enum StoreSchema {
       try AuditChain.chainExistingHistory(connection)
     },
     Migration(version: 16, name: version16Name, sql: postgresVersion16),
+    Migration(version: 17, name: version17Name, sql: postgresVersion17),
   ]
 
   static let version10Name = "roles and row-level security for data access groups (PostgreSQL only)"
@@ -50,6 +51,7 @@ enum StoreSchema {
       try AuditChain.chainExistingHistory(connection)
     },
     Migration(version: 16, name: version16Name, sql: sqliteVersion16),
+    Migration(version: 17, name: version17Name, sql: sqliteVersion17),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker
