@@ -11,6 +11,39 @@ extension JSON {
     set(LogicPath.Segment.dotted(path)[...], to: value)
   }
 
+  /// Why ``set(path:to:)`` would lose what is there or write a member no one named, or nil: a
+  /// name left empty (`a..b`), an array item past its end or named by a name (an array would be
+  /// replaced by an object), a value other than an object (a text or a number would be replaced by
+  /// one). Setting an existing item, a member, or a path through null or absent members is fine.
+  public func problemSetting(path: String) -> String? {
+    let names = path.split(separator: ".", omittingEmptySubsequences: false)
+    if names.contains(where: \.isEmpty) { return "'\(path)' has an empty name: give member names between the dots" }
+    var current: JSON? = self
+    for (depth, name) in names.enumerated() {
+      let above = depth == 0 ? "the document" : "'\(names[..<depth].joined(separator: "."))'"
+      switch current {
+      case .array(let items)?:
+        let range = items.isEmpty ? "none" : "0–\(items.count - 1)"
+        guard let index = Int(name), index >= 0 else {
+          return "\(above) is an array (items \(range)): '\(name)' is not an item's index"
+        }
+        guard index < items.count else {
+          return "\(above) is an array of \(items.count) item\(items.count == 1 ? "" : "s") (items \(range)): an edit "
+            + "changes an item, it does not add item \(index); set the whole array instead"
+        }
+        current = items[index]
+      case .object(let object)?:
+        current = object[JSONKey(String(name))]
+      case .null?, nil:
+        current = nil
+      case let value?:
+        let article = value.typeName.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+        return "\(above) is \(article) \(value.typeName), not an object: setting '\(path)' would replace it"
+      }
+    }
+    return nil
+  }
+
   /// ``set(path:to:)`` along a path split and interned beforehand, for paths set on every
   /// cycle (derived fields, calculation lines): splitting and interning were most of its cost.
   mutating func set(_ segments: ArraySlice<LogicPath.Segment>, to value: JSON) {

@@ -32,6 +32,10 @@ extension PolicyStore {
         guard change.path != "code" else {
           throw StoreError(.invalidInput, "The code of a policy cannot be edited; import a new policy instead.")
         }
+        if let problem = data.problemSetting(path: change.path) {
+          throw StoreError(
+            .invalidInput, "Cannot set \(change.path) of policy \(code): \(problem). Nothing was changed.")
+        }
         data.set(path: change.path, to: change.value)
       }
       if let newCode = data[path: "code"], newCode != .string(code) {
