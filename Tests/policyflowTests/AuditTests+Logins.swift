@@ -75,4 +75,57 @@ extension AuditTests {
     }
     #expect("\(refusal.map { String(describing: $0) } ?? "")".contains("permission denied"))
   }
+
+  /// The README's set-up: a store owned by a login that is no superuser, whose owner acts for
+  /// others (`--as`) and runs the worker. The owner may set a link's login itself, so its links
+  /// are trusted: the untouched store verifies.
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func aStoreWhoseOwnerIsNoSuperuserVerifiesAfterItsOwnerActsForOthers() throws {
+    let server = try #require(ThrowawayPostgres.shared)
+    let uri = try server.newDatabase()
+    let owner = "own_\(UInt32.random(in: 0...UInt32.max))"
+    let database = try #require(uri.split(separator: "?").first?.split(separator: "/").last)
+    try TestStore.connect(uri).executeScript(
+      "CREATE ROLE \(owner) LOGIN CREATEROLE; ALTER DATABASE \(database) OWNER TO \(owner);")
+    let db = uri.replacingOccurrences(of: "user=postgres", with: "user=\(owner)")
+    let store = try StoreFixture(.postgres)
+    let (path, code) = try store.writeExample("health-approved.json")
+    for arguments in [
+      ["init", "--admin", "alice"], ["users", "add", "carl", "--roles", "underwriter", "--as", "alice"],
+      ["policies", "import", path, "--submit", "--as", "carl"], ["worker", "--drain"],
+      ["policies", "cancel", code, "--date", "2026-04-01", "--reason", "Kündigung", "--as", "carl"],
+    ] {
+      let result = try PolicyFlowBinary.run(arguments + ["--db", db])
+      #expect(result.exitCode == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+    }
+    let verified = try PolicyFlowBinary.run(["audit", "verify", "--as", "alice", "--db", db])
+    #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
+    #expect(verified.stdout.contains("every chain is intact"), "\(verified.stdout)")
+  }
+
+  /// A worker's login (a password kept on every worker server) forging a person's act: named.
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func aWorkersLoginCannotPassOffAPersonsAct() throws {
+    let store = try twoPolicies(.postgres)
+    let wendy = "wendy_\(UInt32.random(in: 0...UInt32.max))"
+    try TestStore.connect(store.db).executeScript("CREATE ROLE \(wendy) LOGIN; GRANT policyflow_worker TO \(wendy);")
+    let gid = try store.gid(Self.resolved)
+    let submit = try store.statusRow(Self.resolved, event: "submit")
+    try store.tamper(
+      """
+      INSERT INTO status_history (policy_id, status, at, actor, note, gid, version, event)
+      SELECT policy_id, status, at, 'tester', note, gid, version, event FROM status_history WHERE id = \(submit)
+      """, as: wendy)
+    let status = try store.count("SELECT max(id) FROM status_history")
+    let export = try JSON(
+      parsing: try store.succeed(["audit", "export", Self.resolved, "--json", "--as", "tester"]).stdout)
+    let row = try #require(
+      export[path: "rows"]?.arrayValue?.first {
+        $0[path: "table"] == "status_history" && $0[path: "key"] == .int(status)
+      })
+    let seq = try appendForgedLink(store, gid, entries: "status_history \(status) \(try rowHash(row))\n", as: wendy)
+    let (found, _) = try problems(store)
+    let named = try #require(problem(found, "login", table: "status_history", key: status, link: seq), "\(found)")
+    #expect(named[path: "message"]?.stringValue?.contains("a worker acts under its own name") == true, "\(named)")
+  }
 }

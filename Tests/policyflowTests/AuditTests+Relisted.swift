@@ -98,6 +98,42 @@ extension AuditTests {
     }
   }
 
+  /// Forgeries dressed as the engine's own changes, each missing what the engine's change comes
+  /// with in the same link: a document replaced with no status change recorded (an edit and a cycle
+  /// record one), a revert's mark with no document removed, a document removed while its version
+  /// is still there.
+  @Test(arguments: TestStore.all) func forgeriesDressedAsTheEnginesChangesAreNamed(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let approved = try store.count("SELECT id FROM policy WHERE code = '\(Self.resolved)' AND is_current = 1")
+    let canceled = try store.count("SELECT id FROM policy WHERE code = '\(Self.canceled)' AND is_current = 1")
+    let status = try store.count(
+      "SELECT min(id) FROM status_history WHERE gid = '\(try store.gid(Self.resolved))'")
+    try relistForged(
+      store, Self.resolved, table: "policy_data", key: approved,
+      after: "UPDATE policy_data SET data = replace(data, '75000000', '100') WHERE policy_id = \(approved)")
+    let replaced = try #require(try store.links(try store.gid(Self.resolved)).last?.seq)
+    try relistForged(
+      store, Self.resolved, table: "status_history", key: status,
+      after: "UPDATE status_history SET note = 'version 1, reverted' WHERE id = \(status)")
+    let marked = try #require(try store.links(try store.gid(Self.resolved)).last?.seq)
+    try store.tamper("DELETE FROM policy_data WHERE policy_id = \(canceled)")
+    let removed = try appendForgedLink(
+      store, try store.gid(Self.canceled), entries: "policy_data \(canceled) removed\n")
+
+    let (found, exitCode) = try problems(store)
+    #expect(exitCode == 1)
+    #expect(found.count == 3, "\(found)")
+    #expect(
+      problem(found, "broken-link", table: "policy_data", key: approved, link: replaced)?[path: "message"]?
+        .stringValue?.contains("records no status change") == true, "\(found)")
+    #expect(
+      problem(found, "broken-link", table: "status_history", key: status, link: marked)?[path: "message"]?
+        .stringValue?.contains("marked as reverted, but removes no version's document") == true, "\(found)")
+    #expect(
+      problem(found, "broken-link", table: "policy_data", key: canceled, link: removed)?[path: "message"]?
+        .stringValue?.contains("that version is still there") == true, "\(found)")
+  }
+
   /// The engine's own changes of rows it wrote (a pend resolved, a result taken out of force by a
   /// cancellation, a revert's note) verify, however often a row is listed again.
   @Test(arguments: TestStore.all) func theEnginesOwnChangesOfARowVerify(_ kind: TestStore) throws {

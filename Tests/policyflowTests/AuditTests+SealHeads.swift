@@ -98,6 +98,32 @@ extension AuditTests {
       "\(record.stdout)")
   }
 
+  /// A seal's record changed and nothing else: it is named, and no chain is said to have changed
+  /// (the record cannot be checked against, so neither can the chains). A store's first seal
+  /// whose recorded heads are removed, to pass it off as one from before schema 16, is named: the
+  /// store had reached schema 16 when it was taken.
+  @Test(arguments: TestStore.all) func aChangedSealRecordAloneIsNamedAsSuchAndNotAsChangedChains(_ kind: TestStore)
+    throws
+  {
+    let store = try twoPolicies(kind)
+    let (digest, at, _) = try seal(store)
+    try store.tamper("UPDATE audit_seal SET last_link = last_link + 1")
+    let record = try store.verify(["--since-seal", digest])
+    #expect(record.exitCode == 1)
+    #expect(record.stdout.contains("BROKEN store: the record of the seal of \(at) no longer gives its digest"))
+    #expect(!record.stdout.contains("a chain as it stood then was changed"), "\(record.stdout)")
+    #expect(record.stdout.hasSuffix("1 problem found.\n"), "\(record.stdout)")
+    try store.tamper(
+      "UPDATE audit_seal SET last_link = last_link - 1, recorded_heads = NULL; DELETE FROM audit_seal_head")
+    let passedOff = try store.verify(["--since-seal", digest])
+    #expect(passedOff.exitCode == 1, "\(passedOff.stdout)")
+    #expect(
+      passedOff.stdout.contains(
+        "the record of the seal of \(at) no longer says how many chain heads it recorded, though it was taken after "
+          + "seals began recording them"),
+      "\(passedOff.stdout)")
+  }
+
   /// A chain rewritten after a seal while an unrelated head recorded with it was changed too: the
   /// recorded heads cannot be trusted to name the policy, but the two policies whose chain and
   /// recorded head disagree are named as suspects.

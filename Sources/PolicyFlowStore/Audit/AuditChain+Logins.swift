@@ -6,37 +6,52 @@ import PolicyFlowCore
 /// login cannot pass off: an outcome (only workers write outcomes), and a status change or
 /// cancellation that says another person made it (an operator acts under their own name).
 extension AuditChain {
-  /// What `audit verify` knows of a login that wrote links.
+  /// What `audit verify` knows of the logins that wrote links.
+  struct LinkWriters: Sendable {
+    var logins: [String: LinkWriter] = [:]
+    /// The names of PolicyFlow's users: a worker acts under its own name, never a person's.
+    var users: Set<String> = []
+  }
+
+  /// What `audit verify` knows of a login.
   struct LinkWriter: Sendable {
-    /// A superuser or a member of `policyflow_admin`: may write any history (a store copy, say).
+    /// May act for anyone, as `--as` allows it to: a superuser, the tables' owner, a member of
+    /// `policyflow_admin` (those may set the login of a link themselves, a store copy does), or
+    /// the login of a PolicyFlow administrator.
     var isTrusted: Bool
-    /// A member of `policyflow_worker`: writes outcomes, under its own name for each worker.
+    /// A member of `policyflow_worker`: records outcomes, under its own name for each worker.
     var isWorker: Bool
   }
 
-  /// The server's logins by name (PostgreSQL); none on SQLite, whose links record no login.
-  static func linkWriters(_ db: any DatabaseConnection) throws -> [String: LinkWriter] {
-    guard db.dialect == .postgres else { return [:] }
-    let writers = try db.query(
+  /// The server's logins and PolicyFlow's users (PostgreSQL); none on SQLite, whose links record
+  /// no login. Judged as they are now, not as they were when a link was written.
+  static func linkWriters(_ db: any DatabaseConnection) throws -> LinkWriters {
+    guard db.dialect == .postgres else { return LinkWriters() }
+    let logins = try db.query(
       """
-      SELECT r.rolname, r.rolsuper OR EXISTS (
-          SELECT 1 FROM pg_roles g WHERE g.rolname = 'policyflow_admin' AND pg_has_role(r.oid, g.oid, 'MEMBER')),
+      SELECT r.rolname,
+        has_column_privilege(r.oid, 'audit_link'::regclass, 'written_by', 'INSERT')
+          OR EXISTS (SELECT 1 FROM app_user u WHERE u.name = r.rolname AND u.is_admin = 1),
         EXISTS (
           SELECT 1 FROM pg_roles g WHERE g.rolname = 'policyflow_worker' AND pg_has_role(r.oid, g.oid, 'MEMBER'))
       FROM pg_roles r
       """
     ) { row in (try row.string(at: 0), LinkWriter(isTrusted: try row.bool(at: 1), isWorker: try row.bool(at: 2))) }
-    return Dictionary(writers, uniquingKeysWith: { first, _ in first })
+    return LinkWriters(
+      logins: Dictionary(logins, uniquingKeysWith: { first, _ in first }),
+      users: Set(try db.query("SELECT name FROM app_user") { try $0.string(at: 0) }))
   }
 
   /// The links of `gid`'s chain written by a login that may not have written what they list: an
-  /// operator's login (neither a worker's nor an administrator's) that first lists an outcome
-  /// (`cycle` row), or a status change or cancellation whose actor is someone else. A link with no
+  /// operator's login (neither trusted nor a worker's) that first lists an outcome (`cycle` row),
+  /// or a status change or cancellation whose actor is someone else; a worker's login that first
+  /// lists a cancellation (workers never cancel) or a status change a person made. A link with no
   /// login recorded, or a login the server no longer has, is not checked.
   static func loginProblems(
-    gid: String, code: String?, links: [StoredLink], rows: [RawRow], writers: [String: LinkWriter]
+    gid: String, code: String?, links: [StoredLink], rows: [RawRow], writers: LinkWriters
   ) -> [PolicyStore.AuditProblem] {
-    guard !writers.isEmpty, let cycle = tableIndex("cycle") else { return [] }
+    guard !writers.logins.isEmpty, let cycle = tableIndex("cycle"), let cancellation = tableIndex("cancellation")
+    else { return [] }
     // The actor of each status change and cancellation, which the engine never changes.
     var actors: [Int: [Int64: String]] = [:]
     for (index, table) in tables.enumerated() {
@@ -47,30 +62,42 @@ extension AuditChain {
     }
     var listed: [Int: Set<Int64>] = [:]
     var problems: [PolicyStore.AuditProblem] = []
+    func problem(_ link: StoredLink, _ entry: Entry, expected: String, found: String, _ message: String) {
+      problems.append(
+        PolicyStore.AuditProblem(
+          gid: gid, code: code, kind: .login, table: tables[entry.table].name, key: entry.key, seq: link.seq,
+          expected: expected, found: found, message: message))
+    }
     for link in links.sorted(by: { $0.seq < $1.seq }) {
-      let writer = link.writtenBy.flatMap { writers[$0] }
       for line in link.entries.utf8.split(separator: newline) {
         guard let entry = Entry(line: line), entry.hash != nil,
           listed[entry.table, default: []].insert(entry.key).inserted
         else { continue }
-        guard let login = link.writtenBy, let writer, !writer.isTrusted, !writer.isWorker else { continue }
+        guard let login = link.writtenBy, let writer = writers.logins[login], !writer.isTrusted else { continue }
         let row = "\(tables[entry.table].name) row \(entry.key)"
-        if entry.table == cycle {
-          problems.append(
-            PolicyStore.AuditProblem(
-              gid: gid, code: code, kind: .login, table: tables[entry.table].name, key: entry.key, seq: link.seq,
-              expected: "a worker's login", found: login,
-              message:
-                "link \(link.seq) lists \(row), an outcome, but was written by the login \(login), which is not a "
-                + "worker's: only workers record outcomes"))
-        } else if let actor = actors[entry.table]?[entry.key], actor != login {
-          problems.append(
-            PolicyStore.AuditProblem(
-              gid: gid, code: code, kind: .login, table: tables[entry.table].name, key: entry.key, seq: link.seq,
-              expected: actor, found: login,
-              message:
-                "\(row) says \(actor) acted, but link \(link.seq), which first lists it, was written by the login "
-                + "\(login): an operator acts under their own name"))
+        let actor = actors[entry.table]?[entry.key]
+        if writer.isWorker {
+          if entry.table == cancellation {
+            problem(
+              link, entry, expected: "a person's login", found: login,
+              "link \(link.seq) lists \(row), a cancellation, but was written by the worker's login \(login): workers "
+                + "never cancel")
+          } else if let actor, writers.users.contains(actor) {
+            problem(
+              link, entry, expected: actor, found: login,
+              "\(row) says \(actor) acted, but link \(link.seq), which first lists it, was written by the worker's "
+                + "login \(login): a worker acts under its own name")
+          }
+        } else if entry.table == cycle {
+          problem(
+            link, entry, expected: "a worker's login", found: login,
+            "link \(link.seq) lists \(row), an outcome, but was written by the login \(login), which is not a "
+              + "worker's: only workers record outcomes")
+        } else if let actor, actor != login {
+          problem(
+            link, entry, expected: actor, found: login,
+            "\(row) says \(actor) acted, but link \(link.seq), which first lists it, was written by the login "
+              + "\(login): an operator acts under their own name")
         }
       }
     }

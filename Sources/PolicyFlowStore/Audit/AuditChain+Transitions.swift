@@ -51,6 +51,15 @@ extension AuditChain {
     }
   }
 
+  /// Whether the row of `table` (its covered columns, `values`) carries a revert's mark.
+  static func isRevertMarked(_ table: Int, _ values: [DatabaseValue]) -> Bool {
+    let spec = tables[table]
+    guard spec.name == "status_history" || spec.name == "pend_history" else { return false }
+    return !unreverted(
+      values, note: spec.columns.firstIndex(of: "t.note"), version: spec.columns.firstIndex(of: "t.version")
+    ).isEmpty
+  }
+
   /// `values` before a revert marked its note, when it did: the note without `version N,
   /// reverted` (N the row's version) and the `; ` before it, or no note.
   private static func unreverted(_ values: [DatabaseValue], note: Int?, version: Int?) -> [[DatabaseValue]] {

@@ -72,6 +72,12 @@ extension AuditChain {
     // Every listing of a row with a hash, for the rows listed more than once.
     var listings: [Int: [Int64: [(seq: Int, hash: String)]]] = [:]
     var next = 1
+    // What the engine's changes come with in the same link: a revert removes a document, and every
+    // edit and cycle records a status change.
+    var removesDocument: Set<Int> = []
+    var recordsStatus: Set<Int> = []
+    var documentsReplaced: [(seq: Int, key: Int64)] = []
+    let (documentTable, statusTable) = (tableIndex("policy_data"), tableIndex("status_history"))
     for link in links.sorted(by: { $0.seq < $1.seq }) {
       // A link written for another policy, moved under this chain: its rows are that policy's.
       guard link.gid == gid else {
@@ -126,6 +132,16 @@ extension AuditChain {
             "link \(link.seq) lists \(tables[entry.table].name) row \(entry.key) again, after link \(earlier.seq): "
               + "the engine never changes such a row, so the later link was forged")
         }
+        if entry.table == documentTable {
+          if entry.hash == nil {
+            removesDocument.insert(link.seq)
+          } else if let earlier = latest[entry.table]?[entry.key], earlier.hash != entry.hash {
+            documentsReplaced.append((link.seq, entry.key))
+          }
+        }
+        if entry.table == statusTable, entry.hash != nil, latest[entry.table]?[entry.key] == nil {
+          recordsStatus.insert(link.seq)
+        }
         latest[entry.table, default: [:]][entry.key] = (link.seq, entry.hash)
         if let hash = entry.hash {
           listings[entry.table, default: [:]][entry.key, default: []].append((link.seq, hash))
@@ -159,6 +175,19 @@ extension AuditChain {
       guard let listed = listings[row.table]?[row.key], listed.count > 1, !tables[row.table].isWrittenOnce,
         Set(listed.map(\.hash)).count > 1, let states = earlierStates(row.table, of: row.values)
       else { continue }
+      // A revert's mark comes with the removal of the reverted version's document.
+      if isRevertMarked(row.table, row.values),
+        let marked = listed.indices.dropFirst().first(where: {
+          listed[$0].hash == entry.hash && listed[$0 - 1].hash != entry.hash
+        }), !removesDocument.contains(listed[marked].seq)
+      {
+        problem(
+          .brokenLink, table: row.table, key: row.key, seq: listed[marked].seq, expected: listed[marked - 1].hash,
+          found: entry.hash,
+          "link \(listed[marked].seq) lists \(name) marked as reverted, but removes no version's document: the engine "
+            + "marks rows only in a revert, which removes the reverted version's document, so the link was forged")
+        continue
+      }
       // The last listing the row as it is does not explain is where it was changed: the engine's
       // changes after it are explained, and the ones before it are worked back from a forgery.
       let explained = Set(states.map { rowHash(tables[row.table], $0) })
@@ -178,6 +207,22 @@ extension AuditChain {
           "\(tables[table].name) row \(key), recorded by link \(listed.seq), is gone: it was removed behind the engine's back"
         )
       }
+    }
+    // The engine replaces a document only in an edit or a cycle, each of which records a status change.
+    for replaced in documentsReplaced where !recordsStatus.contains(replaced.seq) {
+      problem(
+        .brokenLink, table: "policy_data", key: replaced.key, seq: replaced.seq,
+        "link \(replaced.seq) lists the document of policy row \(replaced.key) again with another hash, but records no "
+          + "status change: the engine replaces a document only in an edit or a processing cycle, which record one, so "
+          + "the link was forged")
+    }
+    // A document is removed only with its version, in a revert.
+    for (key, listed) in latest[documentTable ?? -1] ?? [:] where listed.hash == nil {
+      guard versions?.rowIDs.contains(key) == true else { continue }
+      problem(
+        .brokenLink, table: "policy_data", key: key, seq: listed.seq,
+        "link \(listed.seq) lists the document of policy row \(key) as removed, but that version is still there: the "
+          + "engine removes a document only with its version, in a revert, so the link was forged")
     }
     // The status a version shows is the one its (chained) status history ends in.
     var lastStatus: [Int: (key: Int64, status: String)] = [:]
@@ -208,6 +253,8 @@ extension AuditChain {
   struct Versions: Sendable {
     var code: String
     var statuses: [Int: String] = [:]
+    /// The ids of the policy's rows (its versions).
+    var rowIDs: Set<Int64> = []
     /// The policy's row with the smallest id, which its chain is kept under: version 1's.
     var firstRow: (id: Int64, version: Int)?
   }

@@ -61,17 +61,22 @@ extension PolicyStore {
       guard let latest = try auditSeals().last else { return (.null, nil) }
       seal = latest
     }
-    let heads = try AuditChain.heads(db, upTo: seal.lastLink)
+    // The heads the seal recorded (schema 16 on): every person may read them, where row-level
+    // security would hide other groups' chains from the links (PostgreSQL).
+    let heads =
+      seal.recordedHeads == nil
+      ? try AuditChain.heads(db, upTo: seal.lastLink) : try AuditChain.recordedHeads(db, asOf: seal.id)
     let tree = AuditChain.merkleTree(heads.map { (gid: $0.gid, seq: $0.seq, link: $0.link) }, proofFor: gid)
     guard let head = heads.first(where: { $0.gid == gid }), let proof = tree.proof else {
-      return (.null, "policy \(code) has no link under the seal of \(seal.at): its history began after that seal")
+      return (.null, "the seal of \(seal.at) has no head of policy \(code)'s chain: its history began after that seal")
     }
     guard tree.root == seal.root, heads.count == seal.chains else {
       return (
         .null,
-        "the chains as of the seal of \(seal.at), as this store shows them to you, no longer give its root, so "
-          + "there is no proof to give; 'policyflow audit verify --since-seal \(seal.digest.prefix(12))' (an "
-          + "administrator) says why"
+        "the chain heads of the seal of \(seal.at)"
+          + (seal.recordedHeads == nil ? ", as this store shows them to you," : " it recorded")
+          + " no longer give its root, so there is no proof to give; 'policyflow audit verify --since-seal "
+          + "\(seal.digest.prefix(12))' (an administrator) says why"
       )
     }
     let sealJSON: JSON = [

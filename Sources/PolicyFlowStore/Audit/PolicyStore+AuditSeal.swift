@@ -164,13 +164,15 @@ extension PolicyStore {
     let found = try AuditChain.heads(db, upTo: seal.lastLink)
     var problems: [AuditProblem] = []
     if seal.recordedHeads == nil {
-      // Seals taken since schema 16 always record their count; a seal without one after another
-      // with one, or with heads recorded under it, had it removed.
+      // Seals taken since schema 16 always record their count; a seal without one taken after the
+      // store reached schema 16, or after another seal with one, or with heads recorded under it,
+      // had it removed.
       let recordedSince = try db.queryOne(
         """
         SELECT count(*) FROM audit_seal s
         WHERE (s.id < ?1 AND s.recorded_heads IS NOT NULL) OR EXISTS (SELECT 1 FROM audit_seal_head h WHERE h.seal = ?1)
-        """, [.integer(seal.id)]
+          OR (SELECT min(applied_at) FROM schema_migrations WHERE version = 16) <= ?2
+        """, [.integer(seal.id), .text(seal.at)]
       ) { try $0.int(at: 0) }
       guard recordedSince ?? 0 > 0 else {
         return Self.digestProblems(
@@ -191,8 +193,9 @@ extension PolicyStore {
         gid: "", kind: .seal, expected: seal.digest, found: fields,
         message:
           "the record of the seal of \(seal.at) no longer gives its digest: its time, last link, number of chains or "
-          + "root was changed behind the engine's back")
-      return problems + [problem] + Self.digestProblems(seal, found: found)
+          + "root was changed behind the engine's back, so the chains cannot be checked against it (check them "
+          + "against another seal whose record holds)")
+      return problems + [problem]
     }
     let recorded = try AuditChain.recordedHeads(db, asOf: seal.id)
     let root = AuditChain.merkleRoot(of: recorded)

@@ -19,18 +19,23 @@ extension PolicyStore {
     let listed = AuditChain.lastListed(
       try AuditChain.storedLinks(db, of: Array(Set(rows.map(\.gid))), locking: true))
     for row in rows {
-      guard let recorded = listed[AuditChain.RowKey(gid: row.gid, table: index, key: row.key)],
-        let expected = recorded.hash,
-        let found = row.entry.hash, found != expected
-      else { continue }
+      // A row no link lists was written behind the engine's back too: chaining it now (a revert
+      // lists the rows it moves) would pass it off as the engine's, and as this person's doing.
+      let recorded = listed[AuditChain.RowKey(gid: row.gid, table: index, key: row.key)]
+      if let expected = recorded?.hash, row.entry.hash == expected { continue }
       let code = try db.queryOne("SELECT code FROM policy WHERE gid = ?", [.text(row.gid)]) { try $0.string(at: 0) }
+      let what =
+        switch recorded {
+        case nil: "is in no link of its chain"
+        case let recorded? where recorded.hash == nil: "exists though link \(recorded.seq) of its chain removed it"
+        case let recorded?: "no longer holds what link \(recorded.seq) of its chain recorded"
+        }
       throw StoreError(
         .damaged,
         "The history of policy \(code ?? row.gid) was changed behind the engine's back: its \(table) row \(row.key) "
-          + "no longer holds what link \(recorded.seq) of its chain recorded, and changing the row now would hide "
-          + "that. Nothing was changed. An administrator's 'policyflow audit verify \(code ?? "")' names what differs; "
-          + "restore the row "
-          + "(from a backup) before changing the policy again.")
+          + "\(what), and changing the row now would hide that. Nothing was changed. An administrator's 'policyflow "
+          + "audit verify \(code ?? "")' names what differs; restore the row (from a backup) before changing the "
+          + "policy again.")
     }
   }
 }

@@ -19,7 +19,21 @@ extension PolicyStore {
   ) throws -> AuditReport {
     try requireAdministrator(actor, to: "verify the store's history")
     var report = AuditReport()
-    let seal = try digest.map { try findSeal($0) }
+    // A whole digest no seal has: the seal's record is gone or changed (or the digest is another
+    // store's). Every chain is still checked, and the report says so; a prefix may be a typo.
+    var sealGone: AuditProblem?
+    let seal: AuditSeal?
+    do {
+      seal = try digest.map { try findSeal($0) }
+    } catch let error as StoreError where error.kind == .notFound && digest?.count == 64 {
+      seal = nil
+      sealGone = AuditProblem(
+        gid: "", kind: .seal, expected: digest?.lowercased(),
+        message:
+          "no seal of this store has the digest \(digest?.lowercased() ?? ""): if `audit seal` printed it for this "
+          + "store, the seal's record was removed or changed behind the engine's back; the chains were checked "
+          + "without it")
+    }
     let gids = try auditedGids(codes: codes)
     report.policies = gids.count
     let found = Locked(AuditTally())
@@ -44,6 +58,7 @@ extension PolicyStore {
       report.seal = seal
       report.problems += try sealProblems(seal, gids: codes.isEmpty ? nil : Set(gids))
     }
+    if let sealGone { report.problems.append(sealGone) }
     report.problems.sort {
       ($0.code ?? $0.gid, $0.seq ?? 0, $0.table ?? "", $0.key ?? 0) < (
         $1.code ?? $1.gid, $1.seq ?? 0, $1.table ?? "", $1.key ?? 0
@@ -75,7 +90,7 @@ extension PolicyStore {
     var links: [String: [AuditChain.StoredLink]]
     var rows: [String: [AuditChain.RawRow]]
     var versions: [String: AuditChain.Versions]
-    var writers: [String: AuditChain.LinkWriter]
+    var writers: AuditChain.LinkWriters
 
     /// Checks every chain of the batch and adds what it found to `tally`.
     func check(into tally: Locked<AuditTally>) {
@@ -197,6 +212,7 @@ extension PolicyStore {
       versions[gid, default: AuditChain.Versions(code: "")].code = try row.string(at: 1)
       versions[gid, default: AuditChain.Versions(code: "")].statuses[version] = try row.string(at: 3)
       if id < versions[gid]?.firstRow?.id ?? Int64.max { versions[gid]?.firstRow = (id, version) }
+      versions[gid]?.rowIDs.insert(id)
     }
     return versions
   }

@@ -4,7 +4,8 @@ extension StoreSchema {
   /// `audit_link.written_by`: on PostgreSQL the server fills it with the login of the session that
   /// appended the link (`session_user`), and only administrators may set it themselves (a store
   /// copy keeps the logins of the links it copies): workers and operators may insert a link's
-  /// other columns only, so a link says truly whose session wrote it. `audit verify` then names a
+  /// other columns only (not its id either: an id below a seal's last link is the seal's), so a
+  /// link says truly whose session wrote it. `audit verify` then names a
   /// link an operator's login wrote that lists an outcome (only workers write outcomes) or a
   /// status change or cancellation it says someone else made. Links written before this version,
   /// and every link on SQLite (which has no logins), have none.
@@ -19,11 +20,11 @@ extension StoreSchema {
     BEGIN
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_worker') THEN
         REVOKE INSERT ON audit_link FROM policyflow_worker;
-        GRANT INSERT (id, chain, gid, seq, at, entries, link) ON audit_link TO policyflow_worker;
+        GRANT INSERT (chain, gid, seq, at, entries, link) ON audit_link TO policyflow_worker;
       END IF;
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_operator') THEN
         REVOKE INSERT ON audit_link FROM policyflow_operator;
-        GRANT INSERT (id, chain, gid, seq, at, entries, link) ON audit_link TO policyflow_operator;
+        GRANT INSERT (chain, gid, seq, at, entries, link) ON audit_link TO policyflow_operator;
       END IF;
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_admin') THEN
         GRANT INSERT ON audit_link TO policyflow_admin;

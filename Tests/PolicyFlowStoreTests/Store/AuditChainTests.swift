@@ -134,6 +134,29 @@ struct AuditChainTests {
     }
   }
 
+  /// The path from every leaf of trees of 1 to 20 heads leads to the root, by the README's rule.
+  @Test func everyLeafsPathLeadsToTheRoot() {
+    for count in 1...20 {
+      let heads = (0..<count).map { (gid: "g\($0)", seq: $0 + 1, link: String(repeating: "\($0 % 10)", count: 64)) }
+      for head in heads {
+        let tree = AuditChain.merkleTree(heads, proofFor: head.gid)
+        var node = SHA256.hexDigest("\(head.gid) \(head.seq) \(head.link)")
+        for step in tree.proof ?? [] {
+          let (sibling, own) = (hexBytes(step.sibling), hexBytes(node))
+          node = SHA256.hexDigest(step.siblingIsLeft ? sibling + own : own + sibling)
+        }
+        #expect(tree.proof != nil && node == tree.root, "\(count) heads, \(head.gid)")
+      }
+      #expect(AuditChain.merkleTree(heads, proofFor: "absent").proof == nil)
+    }
+    func hexBytes(_ hex: String) -> [UInt8] {
+      let digits = Array(hex.utf8)
+      return stride(from: 0, to: digits.count, by: 2).map {
+        UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)!
+      }
+    }
+  }
+
   @Test func gidsAreOrderedByTheirUTF8Bytes() {
     let gids = [
       "b", "", "a", "ab", "é", "z", "B", "e\u{301}", "a long gid beyond fifteen bytes", "a long gid", "\u{0}",

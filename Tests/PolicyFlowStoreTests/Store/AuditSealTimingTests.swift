@@ -64,8 +64,8 @@ struct AuditSealTimingTests {
   /// On PostgreSQL link ids come from a sequence, not in commit order: a seal first waits for the
   /// transactions appending links (they hold the seal lock shared) to commit, so that no link
   /// below its last one can still appear.
-  @Test func onPostgresASealWaitsForTransactionsAppendingLinks() throws {
-    guard TestStore.all.contains(.postgres) else { return }
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func onPostgresASealWaitsForTransactionsAppendingLinks() throws {
     try withTemporaryStore(.postgres) { path in
       let (store, _) = try AuditInterleavingTests.submitted(2, at: path)
       let holding = Atomic<Int>(0)
