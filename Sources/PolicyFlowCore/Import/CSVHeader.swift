@@ -90,6 +90,7 @@ struct CSVHeader {
         problems.append((name, conflict))
       }
     }
+    problems += tree.gaps()
     self.root = tree.freeze()
     self.problems = problems
     self.columnCount = names.count
@@ -135,6 +136,25 @@ struct CSVHeader {
         members.append((first, child))
       }
       return child.insert(components.dropFirst(), column: column, path: path, typing: typing)
+    }
+
+    /// An array whose items are not numbered 0, 1, 2… without a gap: its items would move up to
+    /// fill the gap, into indexes the header does not name.
+    func gaps() -> [(String, String)] {
+      var found: [(String, String)] = []
+      if isArray {
+        let indexes = Set(members.compactMap { Int($0.name) })
+        if let missing = (0..<indexes.count).first(where: { !indexes.contains($0) }) {
+          let highest = indexes.max() ?? 0
+          found.append(
+            (
+              "\(path).\(highest)",
+              "numbers the items of '\(path)' up to \(highest) with no column for item \(missing); number them from 0 "
+                + "without gaps"
+            ))
+        }
+      }
+      return found + members.flatMap { $0.node.gaps() }
     }
 
     func freeze() -> Node {

@@ -101,6 +101,21 @@ struct CSVImportTests {
       ])
   }
 
+  /// Items numbered with a gap would move up into indexes the header does not name (item 2's
+  /// cells landing at index 1): refused, nested arrays too.
+  @Test func refusesArrayItemsNumberedWithAGap() {
+    let result = parse(
+      "code,lineOfBusiness,brand,enrollments.0.role,enrollments.2.role,enrollments.0.tags.1\nK-8,group,x,a,b,c\n")
+    #expect(result.documents.isEmpty)
+    #expect(
+      result.rowFindings.map(\.description) == [
+        "p.csv:1: enrollments.2: numbers the items of 'enrollments' up to 2 with no column for item 1; number them "
+          + "from 0 without gaps",
+        "p.csv:1: enrollments.0.tags.1: numbers the items of 'enrollments.0.tags' up to 1 with no column for item 0; "
+          + "number them from 0 without gaps",
+      ])
+  }
+
   @Test func reportsBrokenRecordsAtTheLineTheyStart() {
     let text = "\(Self.header)\nHP-1,health\nHP-2,health,\"vita\"lis\nHP-3,health,\"vitalis\n\n"
     #expect(
