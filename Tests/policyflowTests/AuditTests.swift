@@ -395,6 +395,47 @@ import Testing
     #expect(problem(found, "changed", table: "status_history", key: canceled, link: 4) != nil, "\(found)")
   }
 
+  /// The policy rows are not history, but they must agree with it: two policies' codes swapped
+  /// (a canceled policy shown as the approved one), and an earlier version marked current.
+  @Test(arguments: TestStore.all) func policyRowsThatDisagreeWithTheChainedHistoryAreNamed(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let (canceled, resolved) = (try store.gid(Self.canceled), try store.gid(Self.resolved))
+    try store.tamper(
+      """
+      UPDATE policy SET code = 'X' WHERE code = '\(Self.canceled)';
+      UPDATE policy SET code = '\(Self.canceled)' WHERE code = '\(Self.resolved)';
+      UPDATE policy SET code = '\(Self.resolved)' WHERE code = 'X';
+      """)
+    let (found, exitCode) = try problems(store)
+    #expect(exitCode == 1)
+    #expect(found.count == 2, "\(found)")
+    #expect(found.allSatisfy { $0[path: "kind"] == "policy" }, "\(found)")
+    #expect(Set(found.compactMap { $0[path: "gid"]?.stringValue }) == [canceled, resolved])
+    let swapped = try #require(found.first { $0[path: "gid"] == .string(canceled) })
+    #expect(swapped[path: "expected"] == .string(Self.canceled) && swapped[path: "found"] == .string(Self.resolved))
+    try store.tamper(
+      """
+      UPDATE policy SET code = 'X' WHERE code = '\(Self.canceled)';
+      UPDATE policy SET code = '\(Self.canceled)' WHERE code = '\(Self.resolved)';
+      UPDATE policy SET code = '\(Self.resolved)' WHERE code = 'X';
+      """)
+    #expect(try store.verify().exitCode == 0, "swapped back")
+
+    // A new version, then the first one marked current in its place.
+    try store.succeed([
+      "policies", "edit", Self.resolved, "--set", #"policyholder.email="n@example.de""#, "--as", "tester",
+    ])
+    try store.tamper(
+      "UPDATE policy SET is_current = 0 WHERE gid = '\(resolved)' AND version = 2; "
+        + "UPDATE policy SET is_current = 1 WHERE gid = '\(resolved)' AND version = 1;")
+    let output = try expectBroken(store, Self.resolved)
+    #expect(
+      output.contains(
+        "the version shown as current is version 1, but the latest is version 2: which version is current was changed "
+          + "behind the engine's back"),
+      "\(output)")
+  }
+
   @Test(arguments: TestStore.all) func aLinkWhoseEntriesChangedIsNamed(_ kind: TestStore) throws {
     let store = try twoPolicies(kind)
     let gid = try store.gid(Self.canceled)

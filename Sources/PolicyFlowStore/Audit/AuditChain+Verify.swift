@@ -224,6 +224,7 @@ extension AuditChain {
         "link \(listed.seq) lists the document of policy row \(key) as removed, but that version is still there: the "
           + "engine removes a document only with its version, in a revert, so the link was forged")
     }
+    problems += policyRowProblems(gid: gid, versions: versions, rows: rows)
     // The status a version shows is the one its (chained) status history ends in.
     var lastStatus: [Int: (key: Int64, status: String)] = [:]
     if let statusTable = tableIndex("status_history") {
@@ -242,7 +243,8 @@ extension AuditChain {
     for (version, status) in (versions?.statuses ?? [:]).sorted(by: { $0.key < $1.key }) {
       guard let last = lastStatus[version], last.status != status else { continue }
       problem(
-        .status, table: "policy", key: nil, expected: last.status, found: status,
+        .status, table: "policy", key: versions?.rows.first { $0.value.version == version }?.key,
+        expected: last.status, found: status,
         "version \(version) is \(status), but its status history ends in \(last.status) (status_history row \(last.key)): "
           + "the status was changed behind the engine's back")
     }
@@ -250,11 +252,49 @@ extension AuditChain {
   }
 
   /// A policy's code and the status of each of its versions, as the policy table holds them.
+  /// What the policy rows of `gid` (not history: the chain does not cover them) must agree with:
+  /// each row's code is its chained document's, and the one row marked current is the latest
+  /// version. Else a swap of two policies' codes, or a version marked current in place of a later
+  /// one, would show a canceled policy as approved with every chain intact.
+  static func policyRowProblems(gid: String, versions: Versions?, rows: [RawRow]) -> [PolicyStore.AuditProblem] {
+    guard let versions, let documentTable = tableIndex("policy_data") else { return [] }
+    var problems: [PolicyStore.AuditProblem] = []
+    func problem(key: Int64?, expected: String, found: String, _ message: String) {
+      problems.append(
+        PolicyStore.AuditProblem(
+          gid: gid, code: versions.code, kind: .policy, table: "policy", key: key, expected: expected, found: found,
+          message: message))
+    }
+    for row in rows where row.table == documentTable {
+      guard let policy = versions.rows[row.key], case .text(let text) = row.values[2],
+        let document = try? JSON(parsingDeferred: text), case .string(let code)? = document[path: "code"],
+        code != policy.code
+      else { continue }
+      problem(
+        key: row.key, expected: code, found: policy.code,
+        "policy row \(row.key) (version \(policy.version)) has the code \(policy.code), but its chained document's is "
+          + "\(code): the code was changed behind the engine's back")
+    }
+    let current = versions.rows.filter(\.value.isCurrent)
+    if let latest = versions.rows.max(by: { $0.value.version < $1.value.version }),
+      current.count != 1 || current.first?.key != latest.key
+    {
+      let shown = current.map { "version \($0.value.version)" }.sorted().joined(separator: ", ")
+      problem(
+        key: latest.key, expected: "version \(latest.value.version)", found: shown.isEmpty ? "none" : shown,
+        "the version shown as current is \(shown.isEmpty ? "none" : shown), but the latest is version "
+          + "\(latest.value.version): which version is current was changed behind the engine's back")
+    }
+    return problems
+  }
+
   struct Versions: Sendable {
     var code: String
     var statuses: [Int: String] = [:]
     /// The ids of the policy's rows (its versions).
     var rowIDs: Set<Int64> = []
+    /// Each policy row's code and whether it is marked current, by id.
+    var rows: [Int64: (version: Int, code: String, isCurrent: Bool)] = [:]
     /// The policy's row with the smallest id, which its chain is kept under: version 1's.
     var firstRow: (id: Int64, version: Int)?
   }

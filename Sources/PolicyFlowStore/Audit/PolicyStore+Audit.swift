@@ -25,6 +25,9 @@ extension PolicyStore {
       case status
       /// A link's database login (PostgreSQL) may not have written what it lists.
       case login
+      /// A policy row disagrees with the chained history: its code is not its document's, or the
+      /// version shown as current is not the latest.
+      case policy
     }
 
     public var gid: String

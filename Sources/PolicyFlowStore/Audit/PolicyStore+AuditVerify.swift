@@ -202,7 +202,8 @@ extension PolicyStore {
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
     try db.forEachRow(
       """
-      SELECT gid, code, version, status, id FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))
+      SELECT gid, code, version, status, id, is_current FROM policy
+      WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))
       ORDER BY version
       """,
       [list]
@@ -213,6 +214,7 @@ extension PolicyStore {
       versions[gid, default: AuditChain.Versions(code: "")].statuses[version] = try row.string(at: 3)
       if id < versions[gid]?.firstRow?.id ?? Int64.max { versions[gid]?.firstRow = (id, version) }
       versions[gid]?.rowIDs.insert(id)
+      versions[gid]?.rows[id] = (version, try row.string(at: 1), try row.int(at: 5) != 0)
     }
     return versions
   }
