@@ -57,10 +57,13 @@ extension AuditChain {
       case (nil, nil):
         continue
       }
+      // The same hash at another number differs by the number: said so, not as two equal hashes.
+      let sameHash = then != nil && then?.link == current?.link
       problems.append(
         PolicyStore.AuditProblem(
-          gid: gid, code: code, kind: .seal, seq: then?.seq ?? current?.seq, expected: then?.link,
-          found: current?.link, message: message))
+          gid: gid, code: code, kind: .seal, seq: then?.seq ?? current?.seq,
+          expected: sameHash ? then.map { "link \($0.seq)" } : then?.link,
+          found: sameHash ? current.map { "link \($0.seq)" } : current?.link, message: message))
     }
     return problems
   }

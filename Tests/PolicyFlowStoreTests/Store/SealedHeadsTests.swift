@@ -25,6 +25,17 @@ struct SealedHeadsTests {
       AuditChain.headChanges(from: previous, to: [Self.head(1, "moved", 2, "a")]).map(\.gid) == ["moved", "g2", "g3"])
   }
 
+  /// A head renumbered but with its hash kept: the two differ by their numbers, which the problem
+  /// gives where two equal hashes would say nothing.
+  @Test func aHeadRenumberedWithItsHashKeptIsNamedByItsNumbers() {
+    let problems = AuditChain.sealedHeadProblems(
+      AuditChain.HeadComparison(recorded: [Self.head(1, "g1", 5, "a")], found: [Self.head(1, "g1", 9, "a")]),
+      sealedAt: "T"
+    ) { _ in ["g1": "P-1"] }
+    #expect(problems.map(\.expected) == ["link 5"])
+    #expect(problems.map(\.found) == ["link 9"])
+  }
+
   @Test func eachPolicyWhoseChainNoLongerEndsWhereItWasSealedIsNamedOnce() throws {
     let recorded = [
       Self.head(1, "g1", 1, "a"), Self.head(2, "g2", 3, "b"), Self.head(3, "g3", 2, "c"), Self.head(6, "g6", 4, "f"),
