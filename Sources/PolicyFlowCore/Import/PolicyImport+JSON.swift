@@ -3,16 +3,19 @@
 // per new code, 224,000 -> 192,000 instructions a policy).
 
 extension PolicyImport {
+  /// A record the parser refused: not JSON, or JSON whose value would lose data.
+  static func sentence(_ error: JSONParseError) -> String {
+    (error.isValidJSON ? "at column" : "not valid JSON at column") + " \(error.location.column): \(error.message)"
+  }
+
   /// A `.json` file: one policy, or an array of them each reported at the line it starts on.
   static func parseJSON(_ text: String, file: String, collector: Collector) -> Result {
     var collector = collector
     let document: JSONDocument
     do {
-      document = try JSONDocument(parsing: text)
+      document = try JSONDocument(parsing: text, isStrict: true)
     } catch {
-      collector.report(
-        line: error.location.line, field: "record",
-        "not valid JSON at column \(error.location.column): \(error.message)")
+      collector.report(line: error.location.line, field: "record", Self.sentence(error))
       return collector.result
     }
     if case .array(let items) = document.root {
@@ -57,8 +60,7 @@ extension PolicyImport {
           do throws(JSONParseError) {
             try collector.add(record: record, line: number)
           } catch {
-            collector.report(
-              line: number, field: "record", "not valid JSON at column \(error.location.column): \(error.message)")
+            collector.report(line: number, field: "record", Self.sentence(error))
           }
         }
         start = feed + 1

@@ -248,9 +248,9 @@ public enum PolicyImport {
     /// Adds the record `text`, one whole JSON value: when it plainly passes the checks, only its
     /// top level is built; otherwise it is parsed and checked in full, for the sentences.
     mutating func add(record text: String, line: Int) throws(JSONParseError) {
-      let (topLevel, depth) = try JSON.topLevel(parsing: text)
+      let (topLevel, depth) = try JSON.topLevel(parsing: text, isStrict: true)
       guard depth <= PolicyImport.maximumDepth, engineFields.plainlyPasses(topLevel) else {
-        return add(try JSON(parsing: text), line: line, text: text)
+        return add(try JSON.parsingStrictly(text), line: line, text: text)
       }
       accept(Document(topLevel: topLevel, text: text, line: line, file: file), hasProblems: false)
     }

@@ -12,10 +12,11 @@ public struct JSONDocument: Sendable {
   /// Members whose key appears twice in one object (the later one wins), by pointer.
   public var duplicateKeys: [String]
 
-  /// Parses `text`, recording locations.
-  public init(parsing text: String) throws(JSONParseError) {
+  /// Parses `text`, recording locations. `isStrict`: a member name given twice in one object, or an
+  /// integer beyond 64 bits, is refused (``JSONParseError/isValidJSON``), as an import refuses them.
+  public init(parsing text: String, isStrict: Bool = false) throws(JSONParseError) {
     var text = text
-    let parsed = try text.withUTF8 { JSONParser.parse($0, recordLocations: true) }.get()
+    let parsed = try text.withUTF8 { JSONParser.parse($0, recordLocations: true, isStrict: isStrict) }.get()
     root = parsed.root
     valueLocations = parsed.valueLocations
     keyLocations = parsed.keyLocations

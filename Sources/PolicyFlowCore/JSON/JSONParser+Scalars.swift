@@ -139,6 +139,14 @@ extension JSONParser {
       }
     }
     let text = String(decoding: bytes[start..<index], as: UTF8.self)
+    if isStrict, isInteger {
+      // 20 characters: -9223372036854775808, the least Int, which the quick path above leaves out.
+      if let exact = Int(text) { return .int(exact) }
+      throw JSONParseError(
+        location: SourceLocation(line: line, column: start - lineStart + 1),
+        message: "the integer \(text) does not fit in 64 bits; write it as a string to keep every digit",
+        isValidJSON: true)
+    }
     guard let double = Double(text) else { throw error("the number \(text) cannot be represented") }
     return .double(double)
   }

@@ -14,13 +14,15 @@ extension JSONParser {
   /// location are the full parser's too.
   /// With the value, the deepest nesting of objects and arrays the document has (its top
   /// level is 1), which the stand-ins no longer show.
-  static func parseTopLevel(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<(JSON, depth: Int), JSONParseError> {
-    var parser = JSONParser(bytes: bytes, skipsNested: true)
+  static func parseTopLevel(_ bytes: UnsafeBufferPointer<UInt8>, isStrict: Bool = false)
+    -> Result<(JSON, depth: Int), JSONParseError>
+  {
+    var parser = JSONParser(bytes: bytes, skipsNested: true, isStrict: isStrict)
     do throws(JSONParseError) {
       let value = try parser.parseDocument()
       return .success((value, parser.deepest))
     } catch {
-      return parse(bytes, recordLocations: false).map { ($0.root, JSONParser.maximumDepth) }
+      return parse(bytes, recordLocations: false, isStrict: isStrict).map { ($0.root, JSONParser.maximumDepth) }
     }
   }
 
@@ -65,6 +67,8 @@ extension JSONParser {
     }
     var count = 0
     var seenNames: UInt64 = 0
+    let namesBase = skippedNames.count
+    defer { if isStrict { skippedNames.removeSubrange(namesBase...) } }
     while true {
       count += 1
       skipWhitespaceNotingIt()
@@ -75,6 +79,7 @@ extension JSONParser {
         let nameStart = index
         try skipString()
         if membersNamed { noteName(from: nameStart + 1, to: index - 1, seen: &seenNames) }
+        if isStrict { try noteNameOnce(from: nameStart + 1, to: index - 1, since: namesBase) }
         skipWhitespaceNotingIt()
         guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
           throw error("expected ':' after a member name, found \(describeCurrent())")
@@ -138,9 +143,11 @@ extension JSON {
   /// and arrays inside the top-level value are checked and stand in the result empty. Refuses
   /// exactly what ``init(parsing:)-(String)`` refuses, with the same error.
   /// `depth` is the deepest nesting of objects and arrays in the whole document.
-  static func topLevel(parsing text: String) throws(JSONParseError) -> (value: JSON, depth: Int) {
+  static func topLevel(parsing text: String, isStrict: Bool = false) throws(JSONParseError) -> (
+    value: JSON, depth: Int
+  ) {
     var text = text
-    return try text.withUTF8 { JSONParser.parseTopLevel($0) }.get()
+    return try text.withUTF8 { JSONParser.parseTopLevel($0, isStrict: isStrict) }.get()
   }
 }
 
@@ -170,6 +177,26 @@ extension JSONParser {
     let bit: UInt64 = 1 << ((word &* 0x9E37_79B9_7F4A_7C15) >> 58)
     if seen & bit != 0 { textIsCanonical = false }
     seen |= bit
+  }
+
+  /// Strict: refuses a name (its bytes, quotes excluded) that the object being skipped gave
+  /// before (its names since `base` in ``skippedNames``), compared as written. A name with an
+  /// escape is refused too, so that the full parse ``parseTopLevel(_:isStrict:)`` falls back to
+  /// compares the names it stands for (`"co\u0064e"` is `"code"`) and decides.
+  mutating func noteNameOnce(from start: Int, to end: Int, since base: Int) throws(JSONParseError) {
+    if bytes[start..<end].contains(UInt8(ascii: "\\")) { throw error("a member name with an escape") }
+    let length = end - start
+    var earlier = base
+    while earlier < skippedNames.count {
+      let (otherStart, otherEnd) = (skippedNames[earlier], skippedNames[earlier + 1])
+      if otherEnd - otherStart == length, (0..<length).allSatisfy({ bytes[otherStart + $0] == bytes[start + $0] }) {
+        let name = String(decoding: bytes[start..<end], as: UTF8.self)
+        throw error("the member name \"\(name)\" appears twice in this object; give each member once")
+      }
+      earlier += 2
+    }
+    skippedNames.append(start)
+    skippedNames.append(end)
   }
 
   /// Notes a number of the object being skipped: only an integer (the parser reads a number

@@ -38,6 +38,13 @@ struct JSONParser {
   /// serializer would write for it (compact, no escapes, integers only, no repeated names), so
   /// that writing it can copy the text.
   var textIsCanonical = true
+  /// Refuses what JSON allows but would lose data as a value (an import): a member name given
+  /// twice in one object (all but the last value would be dropped) and an integer beyond 64 bits
+  /// (it would be rounded to a `Double`).
+  let isStrict: Bool
+  /// Strict, while objects are skipped: the names of the objects being skipped, innermost last,
+  /// as start and end offsets, to find a name given twice.
+  var skippedNames: [Int] = []
   /// Members and elements of the objects and arrays being read, innermost last: each container
   /// is built once, at its exact size, from the top of these stacks, instead of growing arrays
   /// of its own element by element.
@@ -59,9 +66,10 @@ struct JSONParser {
 
   init(
     bytes: UnsafeBufferPointer<UInt8>, recordLocations: Bool = false, skipsNested: Bool = false,
-    defersNestedObjectsOf text: DocumentText? = nil, isLarge: Bool? = nil
+    defersNestedObjectsOf text: DocumentText? = nil, isLarge: Bool? = nil, isStrict: Bool = false
   ) {
     self.bytes = bytes
+    self.isStrict = isStrict
     self.recordLocations = recordLocations
     self.skipsNested = skipsNested
     defersNestedObjects = text
@@ -219,6 +227,12 @@ struct JSONParser {
         ? nil
         : (start..<memberStack.count).first { memberStack.pointer(at: $0).pointee.key == key }
       seenKeys |= bit
+      if isStrict, existing != nil {
+        throw JSONParseError(
+          location: keyLocation,
+          message: "the member name \"\(key.name)\" appears twice in this object; give each member once",
+          isValidJSON: true)
+      }
       if recordLocations {
         path.append(JSONDocument.escape(key.name))
         keyLocations[pointer] = keyLocation
@@ -299,6 +313,13 @@ extension JSON {
     self = try text.withUTF8 { JSONParser.parse($0, recordLocations: false) }.get().root
   }
 
+  /// Parses JSON text, refusing a member name given twice in one object and an integer beyond 64
+  /// bits, which the value would not keep (see ``JSONParser/isStrict``): what an import stores.
+  static func parsingStrictly(_ text: String) throws(JSONParseError) -> JSON {
+    var text = text
+    return try text.withUTF8 { JSONParser.parse($0, recordLocations: false, isStrict: true) }.get().root
+  }
+
   /// Parses JSON from UTF-8 bytes (no location bookkeeping).
   public init(parsing bytes: [UInt8]) throws(JSONParseError) {
     self = try bytes.withUnsafeBufferPointer { JSONParser.parse($0, recordLocations: false) }.get().root
@@ -316,8 +337,10 @@ extension JSONParser {
 
   /// Parses `bytes` as one JSON document. A `Result` rather than a throwing closure, so that the
   /// error keeps its type through `withUTF8`.
-  static func parse(_ bytes: UnsafeBufferPointer<UInt8>, recordLocations: Bool) -> Result<Parsed, JSONParseError> {
-    var parser = JSONParser(bytes: bytes, recordLocations: recordLocations)
+  static func parse(_ bytes: UnsafeBufferPointer<UInt8>, recordLocations: Bool, isStrict: Bool = false)
+    -> Result<Parsed, JSONParseError>
+  {
+    var parser = JSONParser(bytes: bytes, recordLocations: recordLocations, isStrict: isStrict)
     do throws(JSONParseError) {
       let root = try parser.parseDocument()
       return .success(

@@ -22,6 +22,43 @@ struct JSONImportTests {
     #expect(result.documents.map(\.line) == [2])
   }
 
+  /// JSON allows a name twice in an object (the last value wins) and integers of any size (read
+  /// as doubles beyond 64 bits); an import would store the policy without the first value or with
+  /// its digits rounded, so each is a finding at its line and column, nested or not.
+  @Test func refusesANameGivenTwiceAndAnIntegerBeyond64Bits() {
+    let text = """
+      {"code": "HP-1", "lineOfBusiness": "health", "brand": "b", "code": "HP-2"}
+      {"code": "HP-3", "lineOfBusiness": "health", "brand": "b", "policyholder": {"address": {"zip": 1, "zip": 2}}}
+      {"code": "HP-4", "lineOfBusiness": "health", "brand": "b", "ref": 12345678901234567890123}
+      {"code": "HP-5", "lineOfBusiness": "health", "brand": "b", "enrollments": [{"id": 99999999999999999999}]}
+      {"code": "HP-6", "lineOfBusiness": "health", "brand": "b", "policyholder": {"a": {"co\\u0064e": 1, "code": 2}}}
+      {"code": "HP-7", "lineOfBusiness": "health", "brand": "b", "policyholder": {"a": {"co\\u0064e": 1}}, "n": -9223372036854775808}
+      """
+    let result = PolicyImport.parse(text, file: "p.jsonl")
+    #expect(result.documents.map(\.code) == ["HP-7"], "an escaped name alone and Int.min are fine")
+    #expect(
+      result.rowFindings.map(\.description) == [
+        "p.jsonl:1: record: at column 60: the member name \"code\" appears twice in this object; give each member once",
+        "p.jsonl:2: record: at column 99: the member name \"zip\" appears twice in this object; give each member once",
+        "p.jsonl:3: record: at column 67: the integer 12345678901234567890123 does not fit in 64 bits; write it as a "
+          + "string to keep every digit",
+        "p.jsonl:4: record: at column 83: the integer 99999999999999999999 does not fit in 64 bits; write it as a "
+          + "string to keep every digit",
+        "p.jsonl:5: record: at column 99: the member name \"code\" appears twice in this object; give each member once",
+      ])
+    // A .json file is refused alike.
+    let file = PolicyImport.parse(
+      "[\n" + #"{"code": "HP-8", "lineOfBusiness": "health", "brand": "b", "n": 1e400, "brand": "c"}"# + "\n]",
+      file: "p.json")
+    #expect(file.documents.isEmpty)
+    #expect(
+      file.rowFindings.map(\.description) == [
+        "p.json:2: record: at column 72: the member name \"brand\" appears twice in this object; give each member once"
+      ])
+    // Elsewhere (rules, catalogs, --data) JSON keeps its usual reading.
+    #expect((try? JSON(parsing: #"{"a": 1, "a": 2, "n": 12345678901234567890123}"#)) != nil)
+  }
+
   @Test func readsOnePolicyObject() {
     let result = PolicyImport.parse(#"{"code": "HP-1", "lineOfBusiness": "health", "brand": "b"}"#, file: "p.json")
     #expect(result.documents.count == 1)
