@@ -134,6 +134,19 @@ extension AuditTests {
         .stringValue?.contains("that version is still there") == true, "\(found)")
   }
 
+  /// A resolution note a person typed that ends like a revert's mark ("version 1, reverted" on a
+  /// version 1 pend) is the resolution's, not a forged mark.
+  @Test(arguments: TestStore.all) func aResolutionNoteThatReadsLikeARevertMarkVerifies(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    try store.addUsers([("uw", ["--roles", "underwriter"])])
+    let (pended, code) = try store.writeExample("health-pended-sum-assured.json")
+    try store.succeed(["policies", "import", pended, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    try store.succeed(["pends", "resolve", code, "--all", "--note", "version 1, reverted", "--as", "uw"])
+    let verified = try store.verify()
+    #expect(verified.exitCode == 0, "\(verified.stdout)")
+  }
+
   /// The engine's own changes of rows it wrote (a pend resolved, a result taken out of force by a
   /// cancellation, a revert's note) verify, however often a row is listed again.
   @Test(arguments: TestStore.all) func theEnginesOwnChangesOfARowVerify(_ kind: TestStore) throws {

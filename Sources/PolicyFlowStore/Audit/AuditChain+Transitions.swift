@@ -51,13 +51,14 @@ extension AuditChain {
     }
   }
 
-  /// Whether the row of `table` (its covered columns, `values`) carries a revert's mark.
-  static func isRevertMarked(_ table: Int, _ values: [DatabaseValue]) -> Bool {
+  /// The row of `table` (its covered columns, `values`) before a revert marked it, when it
+  /// carries a revert's mark; nil when it does not.
+  static func beforeRevertMark(_ table: Int, _ values: [DatabaseValue]) -> [DatabaseValue]? {
     let spec = tables[table]
-    guard spec.name == "status_history" || spec.name == "pend_history" else { return false }
-    return !unreverted(
+    guard spec.name == "status_history" || spec.name == "pend_history" else { return nil }
+    return unreverted(
       values, note: spec.columns.firstIndex(of: "t.note"), version: spec.columns.firstIndex(of: "t.version")
-    ).isEmpty
+    ).first
   }
 
   /// `values` before a revert marked its note, when it did: the note without `version N,

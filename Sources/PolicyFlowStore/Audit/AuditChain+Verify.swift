@@ -175,10 +175,11 @@ extension AuditChain {
       guard let listed = listings[row.table]?[row.key], listed.count > 1, !tables[row.table].isWrittenOnce,
         Set(listed.map(\.hash)).count > 1, let states = earlierStates(row.table, of: row.values)
       else { continue }
-      // A revert's mark comes with the removal of the reverted version's document.
-      if isRevertMarked(row.table, row.values),
+      // A revert's mark comes with the removal of the reverted version's document. (A note a
+      // person typed that ends like a mark was listed so from the first, or after another state.)
+      if let unmarked = beforeRevertMark(row.table, row.values).map({ rowHash(tables[row.table], $0) }),
         let marked = listed.indices.dropFirst().first(where: {
-          listed[$0].hash == entry.hash && listed[$0 - 1].hash != entry.hash
+          listed[$0].hash == entry.hash && listed[$0 - 1].hash == unmarked
         }), !removesDocument.contains(listed[marked].seq)
       {
         problem(
