@@ -128,4 +128,31 @@ extension AuditTests {
     let named = try #require(problem(found, "login", table: "status_history", key: status, link: seq), "\(found)")
     #expect(named[path: "message"]?.stringValue?.contains("a worker acts under its own name") == true, "\(named)")
   }
+
+  /// An operator with `psql` resolving a pend reason in someone else's name, and chaining it as
+  /// the engine's own change (an open reason closed): the link's login is not the resolver's.
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func aPendResolvedInAnothersNameThroughPsqlIsNamed() throws {
+    let store = try StoreFixture(.postgres)
+    let opal = "opal_\(UInt32.random(in: 0...UInt32.max))"
+    try TestStore.connect(store.db).executeScript("CREATE ROLE \(opal) LOGIN; GRANT policyflow_operator TO \(opal);")
+    let (pended, code) = try store.writeExample("health-pended-sum-assured.json")
+    try store.succeed(["policies", "import", pended, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    let gid = try store.gid(code)
+    let pend = try store.count("SELECT min(id) FROM pend_history WHERE gid = '\(gid)' AND is_open = 1")
+    try store.tamper(
+      "UPDATE pend_history SET is_open = 0, resolved_by = 'tester', resolved_at = '2026-12-07T00:00:00.000Z', "
+        + "note = 'fine' WHERE id = \(pend)", as: opal)
+    let export = try JSON(parsing: try store.succeed(["audit", "export", code, "--json", "--as", "tester"]).stdout)
+    let row = try #require(
+      export[path: "rows"]?.arrayValue?.first { $0[path: "table"] == "pend_history" && $0[path: "key"] == .int(pend) })
+    let seq = try appendForgedLink(store, gid, entries: "pend_history \(pend) \(try rowHash(row))\n", as: opal)
+    let (found, exitCode) = try problems(store)
+    #expect(exitCode == 1)
+    let named = try #require(problem(found, "login", table: "pend_history", key: pend, link: seq), "\(found)")
+    #expect(named[path: "expected"] == "tester" && named[path: "found"] == .string(opal), "\(named)")
+    #expect(
+      named[path: "message"]?.stringValue?.contains("a person resolves under their own name") == true, "\(named)")
+  }
 }

@@ -50,8 +50,17 @@ extension AuditChain {
   static func loginProblems(
     gid: String, code: String?, links: [StoredLink], rows: [RawRow], writers: LinkWriters
   ) -> [PolicyStore.AuditProblem] {
-    guard !writers.logins.isEmpty, let cycle = tableIndex("cycle"), let cancellation = tableIndex("cancellation")
+    guard !writers.logins.isEmpty, let cycle = tableIndex("cycle"), let cancellation = tableIndex("cancellation"),
+      let pends = tableIndex("pend_history"),
+      let resolvedBy = tables[pends].columns.firstIndex(of: "t.resolved_by")
     else { return [] }
+    // Each resolved pend reason: who resolved it, and its hash as the resolution left it (before a
+    // revert's mark), which the link that resolved it lists first.
+    var resolutions: [Int64: (by: String, hash: String)] = [:]
+    for row in rows where row.table == pends {
+      guard case .text(let by) = row.values[resolvedBy] else { continue }
+      resolutions[row.key] = (by, rowHash(tables[pends], beforeRevertMark(pends, row.values) ?? row.values))
+    }
     // The actor of each status change and cancellation, which the engine never changes.
     var actors: [Int: [Int64: String]] = [:]
     for (index, table) in tables.enumerated() {
@@ -70,10 +79,20 @@ extension AuditChain {
     }
     for link in links.sorted(by: { $0.seq < $1.seq }) {
       for line in link.entries.utf8.split(separator: newline) {
-        guard let entry = Entry(line: line), entry.hash != nil,
-          listed[entry.table, default: []].insert(entry.key).inserted
-        else { continue }
-        guard let login = link.writtenBy, let writer = writers.logins[login], !writer.isTrusted else { continue }
+        guard let entry = Entry(line: line), let hash = entry.hash else { continue }
+        let isFirst = listed[entry.table, default: []].insert(entry.key).inserted
+        let writer = link.writtenBy.flatMap { writers.logins[$0] }
+        // The link that resolved a pend reason: written by whoever the row says resolved it.
+        if entry.table == pends, let resolution = resolutions[entry.key], hash == resolution.hash {
+          resolutions[entry.key] = nil
+          if let login = link.writtenBy, let writer, !writer.isTrusted, writer.isWorker || login != resolution.by {
+            problem(
+              link, entry, expected: resolution.by, found: login,
+              "pend_history row \(entry.key) says \(resolution.by) resolved it, but link \(link.seq), which records "
+                + "the resolution, was written by the login \(login): a person resolves under their own name")
+          }
+        }
+        guard isFirst, let login = link.writtenBy, let writer, !writer.isTrusted else { continue }
         let row = "\(tables[entry.table].name) row \(entry.key)"
         let actor = actors[entry.table]?[entry.key]
         if writer.isWorker {
