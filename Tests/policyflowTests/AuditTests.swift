@@ -661,6 +661,7 @@ import Testing
     let stray = found.filter { $0[path: "table"] == "audit_link" }
     #expect(Set(stray.compactMap { $0[path: "seq"] }) == [97, 99], "\(found)")
     #expect(stray.allSatisfy { $0[path: "kind"] == "inserted" && $0[path: "gid"] == .string(gid) }, "\(stray)")
+    #expect(stray.allSatisfy { $0[path: "code"] == .string(Self.canceled) }, "named by the policy of its gid: \(stray)")
     // The one under the other policy's first row is named there as written for another gid.
     let other = found.filter { $0[path: "code"] == .string(Self.resolved) }
     #expect(other.map { $0[path: "kind"] } == ["broken-link"], "\(found)")

@@ -227,7 +227,7 @@ extension PolicyStore {
   private func strayLinks() throws -> [AuditProblem] {
     try db.query(
       """
-      SELECT a.id, a.gid, a.seq FROM audit_link a
+      SELECT a.id, a.gid, a.seq, (SELECT min(q.code) FROM policy q WHERE q.gid = a.gid) FROM audit_link a
       WHERE a.chain IN (
         SELECT c.chain FROM (SELECT DISTINCT chain FROM audit_link) c
         LEFT JOIN policy p ON p.id = c.chain
@@ -236,8 +236,9 @@ extension PolicyStore {
       """
     ) { row in
       let (id, gid, seq) = (try row.int64(at: 0), try row.string(at: 1), try row.int(at: 2))
+      // Named by the policy of its gid when there is one: whose history it pretends to be.
       return AuditProblem(
-        gid: gid, kind: .inserted, table: "audit_link", key: id, seq: seq,
+        gid: gid, code: try row.optionalString(at: 3), kind: .inserted, table: "audit_link", key: id, seq: seq,
         message:
           "audit_link row \(id) (link \(seq) of gid \(gid)) is on no policy's chain: it was written behind the engine's back"
       )
