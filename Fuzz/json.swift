@@ -2,7 +2,8 @@
 
 /// Fuzz target `json`: the JSON parser, with and without source locations, and what the engine
 /// does with a parsed value (serialize it, parse that back, compare); and the deferred parse the
-/// worker reads policies with, against the full one.
+/// worker reads policies with, against the full one; and the strict parse of an import, its top
+/// level alone against the whole.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSON(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
   onSmallStack {
@@ -23,6 +24,16 @@ public func fuzzJSON(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let full, let deferred else { return }
     precondition(deferred.serialized() == full.serialized(), "the deferred parse writes different text")
     precondition(deferred == full, "the deferred parse reads a different value")
+  }
+  onSmallStack {
+    // An import parses strictly, its top level alone when it can: the top-level parse must
+    // refuse what the full strict parse refuses (a name given twice, an integer beyond 64 bits),
+    // and what it accepts reads as the usual parse reads it.
+    let text = String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+    let strict = try? JSON.parsingStrictly(text)
+    let topLevel = try? JSON.topLevel(parsing: text, isStrict: true)
+    precondition((strict == nil) == (topLevel == nil), "the strict top-level parse disagrees with the full one")
+    if let strict { precondition(strict == (try? JSON(parsing: text)), "a strict parse reads a different value") }
   }
   return 0
 }
