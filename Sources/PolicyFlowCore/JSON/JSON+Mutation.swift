@@ -16,15 +16,17 @@ extension JSON {
   /// replaced by an object), a value other than an object (a text or a number would be replaced by
   /// one). Setting an existing item, a member, or a path through null or absent members is fine.
   public func problemSetting(path: String) -> String? {
-    let names = path.split(separator: ".", omittingEmptySubsequences: false)
+    // The path split as set(path:to:) splits it, so that the two cannot read it differently.
+    let segments = LogicPath.Segment.dotted(path)
+    let names = segments.map(\.key.name)
     if names.contains(where: \.isEmpty) { return "'\(path)' has an empty name: give member names between the dots" }
     var current: JSON? = self
-    for (depth, name) in names.enumerated() {
-      let above = depth == 0 ? "the document" : "'\(names[..<depth].joined(separator: "."))'"
+    for (depth, segment) in segments.enumerated() {
+      let (name, above) = (names[depth], depth == 0 ? "the document" : "'\(names[..<depth].joined(separator: "."))'")
       switch current {
       case .array(let items)?:
         let range = items.isEmpty ? "none" : "0–\(items.count - 1)"
-        guard let index = Int(name), index >= 0 else {
+        guard let index = segment.index else {
           return "\(above) is an array (items \(range)): '\(name)' is not an item's index"
         }
         guard index < items.count else {
@@ -33,7 +35,7 @@ extension JSON {
         }
         current = items[index]
       case .object(let object)?:
-        current = object[JSONKey(String(name))]
+        current = object[segment.key]
       case .null?, nil:
         current = nil
       case let value?:
