@@ -64,7 +64,7 @@ extension AuditChain {
     // The actor of each status change and cancellation, which the engine never changes.
     var actors: [Int: [Int64: String]] = [:]
     for (index, table) in tables.enumerated() {
-      guard let column = table.columns.firstIndex(of: "t.actor"), table.name != "pend_history" else { continue }
+      guard let column = table.columns.firstIndex(of: "t.actor") else { continue }
       for row in rows where row.table == index {
         if case .text(let actor) = row.values[column] { actors[index, default: [:]][row.key] = actor }
       }

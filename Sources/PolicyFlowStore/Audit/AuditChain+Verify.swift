@@ -219,7 +219,7 @@ extension AuditChain {
     }
     // A document is removed only with its version, in a revert.
     for (key, listed) in latest[documentTable ?? -1] ?? [:] where listed.hash == nil {
-      guard versions?.rowIDs.contains(key) == true else { continue }
+      guard versions?.rows[key] != nil else { continue }
       problem(
         .brokenLink, table: "policy_data", key: key, seq: listed.seq,
         "link \(listed.seq) lists the document of policy row \(key) as removed, but that version is still there: the "
@@ -302,8 +302,6 @@ extension AuditChain {
   struct Versions: Sendable {
     var code: String
     var statuses: [Int: String] = [:]
-    /// The ids of the policy's rows (its versions).
-    var rowIDs: Set<Int64> = []
     /// Each policy row's code and whether it is marked current, by id.
     var rows: [Int64: (version: Int, code: String, isCurrent: Bool)] = [:]
     /// The policy's row with the smallest id, which its chain is kept under: version 1's.

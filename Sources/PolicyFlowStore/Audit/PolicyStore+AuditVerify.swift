@@ -37,11 +37,13 @@ extension PolicyStore {
     let gids = try auditedGids(codes: codes)
     report.policies = gids.count
     let found = Locked(AuditTally())
+    // The logins that wrote links, read once for every batch.
+    let writers = try AuditChain.linkWriters(db)
     progress(AuditProgress(policies: 0, total: gids.count))
     if let connect, gids.count > AuditChain.gidsPerRead {
-      try verifyInParallel(gids, connect: connect, into: found, progress: progress)
+      try verifyInParallel(gids, writers: writers, connect: connect, into: found, progress: progress)
     } else {
-      try verifyHere(gids, into: found, progress: progress)
+      try verifyHere(gids, writers: writers, into: found, progress: progress)
     }
     let tally = found.withLock { $0 }
     report.problems = tally.problems
@@ -76,11 +78,11 @@ extension PolicyStore {
   }
 
   /// Reads the batch `part` of gids in one read transaction.
-  func auditBatch(_ part: [String]) throws -> AuditBatch {
+  func auditBatch(_ part: [String], writers: AuditChain.LinkWriters) throws -> AuditBatch {
     try db.transaction(.read) {
       AuditBatch(
         gids: part, links: try AuditChain.storedLinks(db, of: part), rows: try AuditChain.rawRows(db, gids: part),
-        versions: try versions(of: part), writers: try AuditChain.linkWriters(db))
+        versions: try versions(of: part), writers: writers)
     }
   }
 
@@ -114,7 +116,7 @@ extension PolicyStore {
 
   /// This connection reads each batch while the one before is checked on another thread.
   private func verifyHere(
-    _ gids: [String], into found: Locked<AuditTally>, progress: (AuditProgress) -> Void
+    _ gids: [String], writers: AuditChain.LinkWriters, into found: Locked<AuditTally>, progress: (AuditProgress) -> Void
   ) throws {
     let group = DispatchGroup()
     let slots = DispatchSemaphore(value: 2)
@@ -122,7 +124,7 @@ extension PolicyStore {
     while start < gids.count {
       let part = Array(gids[start..<min(start + AuditChain.gidsPerRead, gids.count)])
       start += part.count
-      let batch = try auditBatch(part)
+      let batch = try auditBatch(part, writers: writers)
       slots.wait()
       DispatchQueue.global().async(group: group) {
         defer { slots.signal() }
@@ -135,7 +137,8 @@ extension PolicyStore {
 
   /// One reader per core, each with its own connection, takes the next batch until none is left.
   private func verifyInParallel(
-    _ gids: [String], connect: @escaping @Sendable () throws -> PolicyStore, into found: Locked<AuditTally>,
+    _ gids: [String], writers: AuditChain.LinkWriters, connect: @escaping @Sendable () throws -> PolicyStore,
+    into found: Locked<AuditTally>,
     progress: (AuditProgress) -> Void
   ) throws {
     let next = Locked(0)
@@ -154,8 +157,10 @@ extension PolicyStore {
               return start
             }
             guard start < gids.count else { return }
-            try reader.auditBatch(Array(gids[start..<min(start + AuditChain.gidsPerRead, gids.count)]))
-              .check(into: found)
+            try reader.auditBatch(
+              Array(gids[start..<min(start + AuditChain.gidsPerRead, gids.count)]), writers: writers
+            )
+            .check(into: found)
           }
         } catch {
           failure.withLock { $0 = $0 ?? error }
@@ -213,7 +218,6 @@ extension PolicyStore {
       versions[gid, default: AuditChain.Versions(code: "")].code = try row.string(at: 1)
       versions[gid, default: AuditChain.Versions(code: "")].statuses[version] = try row.string(at: 3)
       if id < versions[gid]?.firstRow?.id ?? Int64.max { versions[gid]?.firstRow = (id, version) }
-      versions[gid]?.rowIDs.insert(id)
       versions[gid]?.rows[id] = (version, try row.string(at: 1), try row.int(at: 5) != 0)
     }
     return versions
