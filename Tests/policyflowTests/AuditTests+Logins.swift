@@ -10,8 +10,7 @@ extension AuditTests {
   @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
   func anOperatorsLoginCannotPassOffAForgedOutcomeOrAnotherPersonsAct() throws {
     let store = try twoPolicies(.postgres)
-    let opal = "opal_\(UInt32.random(in: 0...UInt32.max))"
-    try TestStore.connect(store.db).executeScript("CREATE ROLE \(opal) LOGIN; GRANT policyflow_operator TO \(opal);")
+    let opal = try store.newLogin("opal", granted: "policyflow_operator")
     let gid = try store.gid(Self.resolved)
     let submit = try store.statusRow(Self.resolved, event: "submit")
     let cycle = try #require(
@@ -69,7 +68,7 @@ extension AuditTests {
 
     // The login is the server's to record: an operator cannot name another.
     let refusal = #expect(throws: (any Error).self) {
-      try TestStore.connect(store.db.replacingOccurrences(of: "user=postgres", with: "user=\(opal)")).executeScript(
+      try TestStore.connect(store.uri(as: opal)).executeScript(
         "INSERT INTO audit_link (chain, gid, seq, at, entries, link, written_by) VALUES (1, 'g', 99, 'a', '', 'x', 'w')"
       )
     }
@@ -107,8 +106,7 @@ extension AuditTests {
   @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
   func aWorkersLoginCannotPassOffAPersonsAct() throws {
     let store = try twoPolicies(.postgres)
-    let wendy = "wendy_\(UInt32.random(in: 0...UInt32.max))"
-    try TestStore.connect(store.db).executeScript("CREATE ROLE \(wendy) LOGIN; GRANT policyflow_worker TO \(wendy);")
+    let wendy = try store.newLogin("wendy", granted: "policyflow_worker")
     let gid = try store.gid(Self.resolved)
     let submit = try store.statusRow(Self.resolved, event: "submit")
     try store.tamper(
@@ -134,8 +132,7 @@ extension AuditTests {
   @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
   func aPendResolvedInAnothersNameThroughPsqlIsNamed() throws {
     let store = try StoreFixture(.postgres)
-    let opal = "opal_\(UInt32.random(in: 0...UInt32.max))"
-    try TestStore.connect(store.db).executeScript("CREATE ROLE \(opal) LOGIN; GRANT policyflow_operator TO \(opal);")
+    let opal = try store.newLogin("opal", granted: "policyflow_operator")
     let (pended, code) = try store.writeExample("health-pended-sum-assured.json")
     try store.succeed(["policies", "import", pended, "--submit", "--as", "tester"])
     try store.succeed(["worker", "--drain"])

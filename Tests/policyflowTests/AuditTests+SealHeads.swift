@@ -230,12 +230,11 @@ extension AuditTests {
   @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
   func anAdministratorsLoginSealsAndChecksTheRecordedHeads() throws {
     let store = try StoreFixture(.postgres)
-    let admin = "ada_\(UInt32.random(in: 0...UInt32.max))"
-    try TestStore.connect(store.db).executeScript("CREATE ROLE \(admin) LOGIN; GRANT policyflow_admin TO \(admin);")
+    let admin = try store.newLogin("ada", granted: "policyflow_admin")
     try store.succeed(["users", "add", admin, "--admin", "--as", "tester"])
     try store.importGenerated(3, prefix: "SEALED")
     try store.succeed(["worker", "--drain"])
-    let login = store.db.replacingOccurrences(of: "user=postgres", with: "user=\(admin)")
+    let login = store.uri(as: admin)
     for recorded in [3, 0] {
       let sealed = try PolicyFlowBinary.run(["audit", "seal", "--json", "--db", login])
       #expect(sealed.exitCode == 0, "\(sealed.stderr)")
@@ -245,11 +244,7 @@ extension AuditTests {
       let verified = try PolicyFlowBinary.run(["audit", "verify", "--since-seal", digest, "--quiet", "--db", login])
       #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
     }
-    let person = "opal_\(UInt32.random(in: 0...UInt32.max))"
-    try TestStore.connect(store.db).executeScript(
-      "CREATE ROLE \(person) LOGIN; GRANT policyflow_operator TO \(person);")
-    let operatorLogin = try TestStore.connect(
-      store.db.replacingOccurrences(of: "user=postgres", with: "user=\(person)"))
+    let operatorLogin = try TestStore.connect(store.uri(as: try store.newLogin("opal", granted: "policyflow_operator")))
     #expect(try operatorLogin.queryOne("SELECT count(*) FROM audit_seal_head") { try $0.int(at: 0) } == 3)
     for insert in [
       "INSERT INTO audit_seal_head (seal, chain, gid, seq, link) SELECT max(id), 1, 'g', 1, 'x' FROM audit_seal",

@@ -17,6 +17,16 @@ extension StoreFixture {
     try tamper(sql, as: nil, sourceLocation: sourceLocation)
   }
 
+  /// A new login of the tests' PostgreSQL server, granted `role`: `prefix` and a random number.
+  func newLogin(_ prefix: String, granted role: String) throws -> String {
+    let login = "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
+    try TestStore.connect(db).executeScript("CREATE ROLE \(login) LOGIN; GRANT \(role) TO \(login);")
+    return login
+  }
+
+  /// The store's URI for the PostgreSQL login `login` in place of the tests' superuser.
+  func uri(as login: String) -> String { db.replacingOccurrences(of: "user=postgres", with: "user=\(login)") }
+
   /// ``tamper(_:sourceLocation:)`` through the PostgreSQL login `login` (nil: the tests' superuser).
   func tamper(_ sql: String, as login: String?, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
     let tool = try #require(
@@ -26,7 +36,7 @@ extension StoreFixture {
       kind == .sqlite
       ? ["-bail", db, sql]
       : [
-        login.map { db.replacingOccurrences(of: "user=postgres", with: "user=\($0)") } ?? db, "--no-psqlrc", "--quiet",
+        login.map(uri(as:)) ?? db, "--no-psqlrc", "--quiet",
         "--set", "ON_ERROR_STOP=1", "--command", sql,
       ]
     let result = try PolicyFlowBinary.run(

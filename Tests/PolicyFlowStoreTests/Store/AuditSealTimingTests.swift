@@ -61,6 +61,32 @@ struct AuditSealTimingTests {
     }
   }
 
+  /// A seal that finds another recorded after it read, time after time, gives up and says so,
+  /// having recorded nothing of its own.
+  @Test(arguments: TestStore.all) func aSealOvertakenEveryTimeGivesUpAndSaysSo(_ kind: TestStore) throws {
+    try withTemporaryStore(kind) { path in
+      let (store, _) = try AuditInterleavingTests.submitted(1, at: path)
+      let other = try PolicyStore(path: path, durability: .normal)
+      var seconds: Int64 = 0
+      var overtaken = 0
+      let refusal = #expect(throws: StoreError.self) {
+        try store.sealAudit(by: "tester", whileReading: {}) {
+          // Each a second earlier than the one before: seals of the same heads need distinct times.
+          seconds += 1
+          let at = StoreTime.now().milliseconds - seconds * 1000
+          other.clock = { StoreTime(milliseconds: at) }
+          _ = try other.sealAudit(by: "tester")
+          overtaken += 1
+        }
+      }
+      #expect(refusal?.kind == .refused)
+      #expect(
+        refusal?.message.contains("\(PolicyStore.sealAttempts) times over") == true, "\(String(describing: refusal))")
+      #expect(overtaken == PolicyStore.sealAttempts)
+      #expect(try store.auditSeals().count == PolicyStore.sealAttempts, "only the seals that overtook it")
+    }
+  }
+
   /// On PostgreSQL link ids come from a sequence, not in commit order: a seal first waits for the
   /// transactions appending links (they hold the seal lock shared) to commit, so that no link
   /// below its last one can still appear.
