@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized) struct StoreMigrationBothTests {
   /// Several rounds: on SQLite the races are in the first moments of a new file (the switch to WAL
   /// answered BUSY at once to a process opening it then; an empty file just made was taken for the
-  /// user's).
+  /// user's, until a new store appeared whole). Nothing of the making is left beside the store.
   @Test(arguments: TestStore.all) func processesCreatingOneStoreAtOnceMigrateItOnce(_ kind: TestStore) throws {
     let directory = try PolicyFlowBinary.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -25,6 +25,10 @@ import Testing
       #expect(
         versions == Array((kind == .sqlite ? 1 : 9)...PolicyStore.latestSchemaVersion),
         "round \(round): each migration recorded once")
+    }
+    if kind == .sqlite {
+      let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.hasPrefix("round-") }
+      #expect(left.isEmpty, "files left beside the stores: \(left)")
     }
   }
 

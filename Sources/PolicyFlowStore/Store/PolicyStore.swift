@@ -42,11 +42,10 @@ public final class PolicyStore {
     path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true,
     upgradeProgress: ((String) -> Void)? = nil
   ) throws {
-    let connection = try Self.connect(
-      path, durability: durability, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: create)
+    let migrations = StoreSchema.migrations(for: PostgresURI.isPostgres(path) ? .postgres : .sqlite)
     try self.init(
-      connection: connection, migrations: StoreSchema.migrations(for: connection.dialect),
-      upgradeProgress: upgradeProgress)
+      path: path, durability: durability, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: create,
+      migrations: migrations, upgradeProgress: upgradeProgress)
   }
 
   /// Opens the store migrated only as far as `migrations` go: for tests of upgrades from an
@@ -55,16 +54,20 @@ public final class PolicyStore {
     path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true,
     migrations: [Migration], upgradeProgress: ((String) -> Void)? = nil
   ) throws {
+    let configuration = SQLiteConnection.Configuration(
+      busyTimeout: .milliseconds(busyTimeoutMilliseconds), synchronous: durability == .full ? .full : .normal)
+    if create, !PostgresURI.isPostgres(path) {
+      try Self.createWhole(at: path, configuration: configuration, migrations: migrations)
+    }
     try self.init(
-      connection: Self.connect(
-        path, durability: durability, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: create),
+      connection: Self.connect(path, durability: durability, configuration: configuration, create: create),
       migrations: migrations, upgradeProgress: upgradeProgress)
   }
 
   /// Opens the connection `location` names.
-  private static func connect(_ location: String, durability: Durability, busyTimeoutMilliseconds: Int, create: Bool)
-    throws -> any DatabaseConnection
-  {
+  private static func connect(
+    _ location: String, durability: Durability, configuration: SQLiteConnection.Configuration, create: Bool
+  ) throws -> any DatabaseConnection {
     if PostgresURI.isPostgres(location) {
       return try PostgresConnection(uri: location, relaxedDurability: durability == .normal)
     }
@@ -74,10 +77,34 @@ public final class PolicyStore {
         "There is no store at \(location); create one with 'policyflow init --db \(location) --admin YOUR_NAME', "
           + "or point --db (or POLICYFLOW_DB) at an existing store.")
     }
-    return try SQLiteConnection(
-      path: location,
-      configuration: .init(
-        busyTimeout: .milliseconds(busyTimeoutMilliseconds), synchronous: durability == .full ? .full : .normal))
+    return try SQLiteConnection(path: location, configuration: configuration)
+  }
+
+  /// Creates a new SQLite store whole before anyone can see it: migrated in a hidden file beside
+  /// `location`, closed (so its write-ahead log is folded in and gone), then linked into place,
+  /// which fails if another process put a file there first (then that one is opened). A file
+  /// made in place would be empty for a moment, and another process opening it then could not
+  /// tell it from an empty file of the user's. Nothing is done when a file is there already, the
+  /// directory cannot be written, or the file system has no links (the store is then made in
+  /// place, and opening says what is wrong in its own words).
+  private static func createWhole(
+    at location: String, configuration: SQLiteConnection.Configuration, migrations: [Migration]
+  ) throws {
+    let slash = location.lastIndex(of: "/")
+    let directory = slash.map { $0 == location.startIndex ? "/" : String(location[..<$0]) } ?? "."
+    let name = slash.map { String(location[location.index(after: $0)...]) } ?? location
+    guard !name.isEmpty, access(location, F_OK) != 0, access(directory, W_OK) == 0 else { return }
+    let partial = "\(directory)/.\(name).creating-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    defer { for suffix in ["", "-wal", "-shm"] { unlink(partial + suffix) } }
+    do {
+      _ = try PolicyStore(
+        connection: SQLiteConnection(path: partial, configuration: configuration), migrations: migrations,
+        upgradeProgress: nil)
+    }
+    guard access(partial + "-wal", F_OK) != 0 else {
+      throw StoreError(.damaged, "The new store at \(location) could not be closed cleanly; nothing was created.")
+    }
+    _ = link(partial, location)
   }
 
   /// Migrates the database `connection` opened and keeps the connection.

@@ -54,9 +54,6 @@ enum StoreOptions {
 
   /// Opens the store at `path` (a file or a PostgreSQL URI), as ``open(_:create:)`` does.
   static func open(location path: String, create: Bool) throws -> PolicyStore {
-    waitWhileAnotherProcessCreates(path)
-    // The file may have appeared, empty, after the wait looked for it: then wait for it too.
-    if case .empty? = SQLiteFile.inspect(path) { waitWhileAnotherProcessCreates(path) }
     if let refusal = refusal(path) { throw CommandFailure(message: refusal) }
     do {
       let store = try PolicyStore(path: path, create: create, upgradeProgress: { Terminal.error($0) })
@@ -71,21 +68,10 @@ enum StoreOptions {
     }
   }
 
-  /// Waits (up to thirty seconds) while the file at `path` is empty and was made in the last
-  /// thirty: SQLite creates a store's file empty and writes its first page a moment later, so
-  /// another process running `init` on the same new path at the same time leaves one for an
-  /// instant (seconds on a loaded machine, where several such processes contend for the file's
-  /// first lock). An empty file older than that is the user's, and refused below.
-  static func waitWhileAnotherProcessCreates(_ path: String) {
-    for _ in 0..<600 {
-      var status = stat()
-      guard stat(path, &status) == 0, status.st_size == 0, time(nil) - status.st_mtim.tv_sec < 30 else { return }
-      usleep(50_000)
-    }
-  }
-
   /// Why an existing file at `path` is not a store, checked before SQLite opens it: opening
   /// would make an empty file, or a database of something else, into a store without a word.
+  /// An empty file is never a store being made by another process (a new store appears whole,
+  /// see `PolicyStore.createWhole`), so it is refused at once.
   static func refusal(_ path: String) -> String? {
     if PostgresURI.isPostgres(path) { return nil }
     let remedy = "point --db at a store, or create one at a new path with 'policyflow init --db PATH'."
