@@ -31,6 +31,21 @@ struct StoreFileTests {
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes), "the file is left as it was")
   }
 
+  /// A directory given as --db is named as one, with the file it may have meant; SQLite's own
+  /// words were "unable to open database file".
+  @Test(arguments: [["policies", "list"], ["init", "--admin", "tester"]])
+  func aDirectoryIsNotAStore(_ command: [String]) throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let result = try PolicyFlowBinary.run(command + ["--db", directory.path])
+    #expect(result.exitCode == 1)
+    #expect(
+      result.stderr
+        == "Error: '\(directory.path)' is a directory, not a store; --db names the store's file (such as "
+        + "'\(directory.path)/policyflow.sqlite').\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+  }
+
   @Test func aDatabaseOfSomethingElseIsRefused() throws {
     let directory = try PolicyFlowBinary.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

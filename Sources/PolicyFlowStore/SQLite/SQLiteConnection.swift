@@ -28,6 +28,9 @@ public final class SQLiteConnection: DatabaseConnection {
   /// for it again.
   var synchronousInForce: Synchronous
 
+  /// The longer wait for locks a person's command asked for; see ``waitForLocks(upTo:noticeAfter:notice:)``.
+  var lockWait: LockWait?
+
   /// Prepared statements by SQL text; see ``prepare(_:)``.
   private var statementCache: [StatementKey: SQLiteStatement] = [:]
 

@@ -149,6 +149,14 @@ public final class PolicyStore {
   /// Which engine holds the store.
   public var dialect: SQLDialect { db.dialect }
 
+  /// For a person's command: wait up to `limit` for the write lock another process holds (a
+  /// large import holds it until it ends), and call `notice` once when a wait passes
+  /// `noticeAfter`. On PostgreSQL, where writers wait only for the rows they share, this
+  /// changes nothing.
+  public func waitForTheWriteLock(upTo limit: Duration, noticeAfter: Duration, notice: @escaping () -> Void) {
+    (db as? SQLiteConnection)?.waitForLocks(upTo: limit, noticeAfter: noticeAfter, notice: notice)
+  }
+
   /// The schema version this build writes (the same number on both engines).
   public static var latestSchemaVersion: Int { Migrator(StoreSchema.sqliteMigrations).latestVersion }
 

@@ -39,7 +39,8 @@ enum DatabaseFailureMessage {
     // Primary result codes (sqlite3.h): the extended code's low byte.
     switch error.primaryCode {
     case 5, 6:
-      return "Another process kept the store locked longer than the busy timeout; try again when it is done."
+      return "Another process kept the store locked longer than this command waits (POLICYFLOW_LOCK_WAIT, "
+        + "in seconds, for a person's command); try again when it is done, or wait longer."
     case 8: return "The store, or its folder, is read-only for you; check the permissions of both."
     case 10: return "A read or write on the disk failed; check the disk, then try again."
     case 11: return "The store file is damaged; restore it from a backup."

@@ -48,16 +48,28 @@ enum StoreOptions {
   /// Opens the store; failures (a newer schema, an unreadable file) become `Error: …`, exit 1.
   /// Opens the store; only `init` creates one (`create`), so a mistyped --db is an error, not a
   /// new empty store.
-  static func open(_ invocation: Invocation, create: Bool = false) throws -> PolicyStore {
-    try open(location: path(invocation), create: create)
+  ///
+  /// A person's command waits for the store's write lock as long as ``lockWait(_:)`` says, and
+  /// says on stderr that it is waiting; a worker (`forPerson: false`) keeps the short busy
+  /// timeout, since it retries on its own and logs in its own form.
+  static func open(_ invocation: Invocation, create: Bool = false, forPerson: Bool = true) throws -> PolicyStore {
+    try open(location: path(invocation), create: create, forPerson: forPerson)
   }
 
-  /// Opens the store at `path` (a file or a PostgreSQL URI), as ``open(_:create:)`` does.
-  static func open(location path: String, create: Bool) throws -> PolicyStore {
+  /// Opens the store at `path` (a file or a PostgreSQL URI), as ``open(_:create:forPerson:)`` does.
+  static func open(location path: String, create: Bool, forPerson: Bool = true) throws -> PolicyStore {
     if let refusal = refusal(path) { throw CommandFailure(message: refusal) }
+    let limit = forPerson ? try lockWait() : 0
     do {
       let store = try PolicyStore(path: path, create: create, upgradeProgress: { Terminal.error($0) })
       if let login = store.databaseLogin { connectedLogin.withLock { $0 = login } }
+      if forPerson {
+        store.waitForTheWriteLock(upTo: .seconds(limit), noticeAfter: .seconds(2)) {
+          Terminal.error(
+            "Waiting for the store: another process holds its write lock (a large import holds it until it ends); "
+              + "waiting up to \(limit) s (POLICYFLOW_LOCK_WAIT); Ctrl-C stops without changing anything.")
+        }
+      }
       return store
     } catch let error as StoreError {
       throw CommandFailure(message: error.message)
@@ -68,6 +80,18 @@ enum StoreOptions {
     }
   }
 
+  /// How many seconds a person's command waits for the store's write lock: `POLICYFLOW_LOCK_WAIT`,
+  /// else two minutes.
+  static func lockWait() throws -> Int {
+    guard let text = Terminal.environment("POLICYFLOW_LOCK_WAIT"), !text.isEmpty else { return 120 }
+    guard let seconds = Int(text), (1...86_400).contains(seconds) else {
+      throw CommandFailure(
+        message: "POLICYFLOW_LOCK_WAIT is '\(text)'; give a whole number of seconds from 1 to 86400 (default 120).",
+        exitCode: Runner.usageExitCode)
+    }
+    return seconds
+  }
+
   /// Why an existing file at `path` is not a store, checked before SQLite opens it: opening
   /// would make an empty file, or a database of something else, into a store without a word.
   /// An empty file is never a store being made by another process (a new store appears whole,
@@ -75,6 +99,11 @@ enum StoreOptions {
   static func refusal(_ path: String) -> String? {
     if PostgresURI.isPostgres(path) { return nil }
     let remedy = "point --db at a store, or create one at a new path with 'policyflow init --db PATH'."
+    var status = stat()
+    if stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+      let inside = path.hasSuffix("/") ? path + "policyflow.sqlite" : path + "/policyflow.sqlite"
+      return "'\(path)' is a directory, not a store; --db names the store's file (such as '\(inside)')."
+    }
     switch SQLiteFile.inspect(path) {
     case .empty?: return "'\(path)' is an empty file, not a store; \(remedy)"
     case .notSQLite?: return "'\(path)' is not a store (it is not an SQLite database); \(remedy)"

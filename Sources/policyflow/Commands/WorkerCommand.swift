@@ -71,7 +71,9 @@ enum WorkerCommand {
     let notifier = ServiceNotifier()
     defer { notifier?.stopping(status: "stopped") }
     installSignalHandlers()
-    guard let store = try waitingOutTheDatabase(log, { try StoreOptions.open(invocation) }) else { return 0 }
+    guard let store = try waitingOutTheDatabase(log, { try StoreOptions.open(invocation, forPerson: false) }) else {
+      return 0
+    }
     // The store's published catalog when there is one (every worker runs the same rules), else
     // the local files.
     let catalog: Catalog
