@@ -61,9 +61,14 @@ import Testing
         + "files too.\n")
     #expect(try store.query("SELECT code FROM policy ORDER BY id") { try $0.string(at: 0) } == ["J-1", "CSV-1"])
 
+    // A path that names nothing is bad input, as a file of another kind is (exit 65).
     let missing = try store.run(["policies", "import", folder.path + "/nowhere", "--as", "tester"])
-    #expect(missing.exitCode == 1)
+    #expect(missing.exitCode == 65)
     #expect(missing.stderr == "Error: No such file or directory: '\(folder.path)/nowhere'.\n")
+    let empty = try store.run(["policies", "import", folder.path + "/later", "--as", "tester"])
+    #expect(empty.exitCode == 65)
+    #expect(
+      empty.stderr == "Error: The directory '\(folder.path)/later' holds no .json, .jsonl, .ndjson, .csv files.\n")
   }
 
   /// The extension picks the format, so a file with another one is refused by name (it was

@@ -7,28 +7,40 @@
 public struct ImportFinding: Sendable, Hashable, CustomStringConvertible {
   public var file: String
   public var line: Int
+  /// Where the record starts on its line, when another record starts on the same line (a
+  /// `.json` array written on one line): the line alone would not say which record it is.
+  public var column: Int?
   public var field: String
   /// A plain sentence that quotes the offending value and says what would be accepted.
   public var sentence: String
 
-  public init(file: String, line: Int, field: String, sentence: String) {
+  public init(file: String, line: Int, column: Int? = nil, field: String, sentence: String) {
     self.file = file
     self.line = line
+    self.column = column
     self.field = field
     self.sentence = sentence
   }
 
-  /// `policies.csv:12: currency: 'EURO' is not an ISO 4217 currency code; …`
-  public var description: String { "\(file):\(line): \(field): \(sentence)" }
+  /// `policies.csv:12: currency: 'EURO' is not an ISO 4217 currency code; …`, with the record's
+  /// column after the line (`policies.json:1:58: …`) when records share the line.
+  public var description: String { "\(file):\(line)\(column.map { ":\($0)" } ?? ""): \(field): \(sentence)" }
 
-  /// `{"file", "line", "field", "message"}`, for `--json`.
+  /// The record the finding is about, as `FILE:LINE` or `FILE:LINE:COLUMN`.
+  public var record: String { "\(file):\(line)\(column.map { ":\($0)" } ?? "")" }
+
+  /// `{"file", "line", "column", "field", "message"}`, for `--json`; `column` is null unless
+  /// records share the line.
   public var json: JSON {
-    ["file": .string(file), "line": .int(line), "field": .string(field), "message": .string(sentence)]
+    [
+      "file": .string(file), "line": .int(line), "column": column.map { .int($0) } ?? .null, "field": .string(field),
+      "message": .string(sentence),
+    ]
   }
 
-  /// The same problem as a catalog-style ``Finding`` at column 1, message `field: sentence`,
-  /// for code that collects findings of every kind.
+  /// The same problem as a catalog-style ``Finding`` at the record's column (else 1), message
+  /// `field: sentence`, for code that collects findings of every kind.
   public var finding: Finding {
-    Finding(file: file, location: SourceLocation(line: line, column: 1), message: "\(field): \(sentence)")
+    Finding(file: file, location: SourceLocation(line: line, column: column ?? 1), message: "\(field): \(sentence)")
   }
 }

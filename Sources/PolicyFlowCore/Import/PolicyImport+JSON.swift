@@ -19,9 +19,12 @@ extension PolicyImport {
       return collector.result
     }
     if case .array(let items) = document.root {
-      for (index, data) in items.enumerated() {
+      let starts = items.indices.map { document.location(of: "/\($0)") }
+      var recordsOnLine: [Int: Int] = [:]
+      for start in starts { recordsOnLine[start.line, default: 0] += 1 }
+      for (data, start) in zip(items, starts) {
         if collector.isStopped { break }
-        collector.add(data, line: document.location(of: "/\(index)").line)
+        collector.add(data, line: start.line, column: recordsOnLine[start.line]! > 1 ? start.column : nil)
       }
     } else {
       collector.add(document.root, line: document.location(of: "").line)

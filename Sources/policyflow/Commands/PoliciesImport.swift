@@ -133,7 +133,7 @@ enum ImportFiles {
         for finding in refusal.findings { Terminal.error(finding.description) }
         if let access { Terminal.error(access.message) }
       }
-      let records = Set(refusal.findings.map { "\($0.file):\($0.line)" }).count
+      let records = Set(refusal.findings.map(\.record)).count
       let count = refusal.findings.count
       let alsoOutside = access.map { access in
         let count = access.records.count

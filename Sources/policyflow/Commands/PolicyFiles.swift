@@ -17,14 +17,16 @@ enum PolicyFiles {
     for path in paths {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw CommandFailure(message: "No such file or directory: '\(path)'.")
+        throw CommandFailure(message: "No such file or directory: '\(path)'.", exitCode: ExitCode.invalidInput)
       }
       if isDirectory.boolValue {
         // Hidden entries are not read nor mentioned (`.DS_Store`, or `._x.json` beside `x.json`).
         let entries = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
         let names = entries.filter { PolicyImport.Format(fileName: $0) != nil }
         if names.isEmpty {
-          throw CommandFailure(message: "The directory '\(path)' holds no \(extensions.joined(separator: ", ")) files.")
+          throw CommandFailure(
+            message: "The directory '\(path)' holds no \(extensions.joined(separator: ", ")) files.",
+            exitCode: ExitCode.invalidInput)
         }
         let inside = { (name: String) in path.hasSuffix("/") ? path + name : path + "/" + name }
         noteSkipped(entries.filter { PolicyImport.Format(fileName: $0) == nil }, of: path, inside)

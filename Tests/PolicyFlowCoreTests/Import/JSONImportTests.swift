@@ -22,6 +22,28 @@ struct JSONImportTests {
     #expect(result.documents.map(\.line) == [2])
   }
 
+  /// A `.json` array written on one line: each finding adds the column its record starts at, so
+  /// that it says which record it is about; records alone on their line keep the line only.
+  @Test func recordsSharingALineAreToldApartByTheirColumn() {
+    let text = #"""
+      [{"code": "A-1", "lineOfBusiness": "health", "brand": "b"}, {"code": "A-2"}, {"code": "A-1", "lineOfBusiness": 7},
+       {"code": "A-4", "lineOfBusiness": "health"}]
+      """#
+    let result = PolicyImport.parse(text, file: "one.json")
+    #expect(
+      result.rowFindings.map(\.description) == [
+        "one.json:1:61: lineOfBusiness: missing; every policy needs a lineOfBusiness",
+        "one.json:1:61: brand: missing; every policy needs a brand",
+        "one.json:1:78: brand: missing; every policy needs a brand",
+        "one.json:1:78: lineOfBusiness: must be a string, found integer 7",
+        "one.json:1:78: code: 'A-1' appears twice in this import (first on line 1); policy codes are unique",
+        "one.json:2: brand: missing; every policy needs a brand",
+      ])
+    #expect(Set(result.rowFindings.map(\.record)).count == 3, "three records with problems")
+    #expect(result.rowFindings[0].json[path: "column"] == .int(61))
+    #expect(result.rowFindings[5].json[path: "column"] == .null)
+  }
+
   /// JSON allows a name twice in an object (the last value wins) and integers of any size (read
   /// as doubles beyond 64 bits); an import would store the policy without the first value or with
   /// its digits rounded, so each is a finding at its line and column, nested or not.
