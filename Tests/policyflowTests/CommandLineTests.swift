@@ -33,6 +33,21 @@ struct CommandLineTests {
     #expect(result.stderr.contains("See 'policyflow flows check --help'"))
   }
 
+  /// `pends resolve` takes reasons or --all: given neither or both, the error says which.
+  @Test(arguments: [
+    (
+      ["--reason", "MED"],
+      "Give --reason CODE (one or more) or --all, not both: --all already resolves every open reason you may."
+    ),
+    ([], "Give --reason CODE (one or more), or --all for every open reason you may resolve."),
+  ])
+  func resolvingTakesReasonsOrAllAndSaysWhichWasWrong(_ reasons: [String], _ message: String) throws {
+    let all = reasons.isEmpty ? [] : ["--all"]
+    let result = try PolicyFlowBinary.run(["pends", "resolve", "P-1"] + reasons + all + ["--note", "fine"])
+    #expect(result.exitCode == 64)
+    #expect(result.stderr.hasPrefix("Error: \(message)\nUsage: policyflow pends resolve"), "\(result.stderr)")
+  }
+
   @Test func unknownSubcommandSuggestsTheClosest() throws {
     let result = try PolicyFlowBinary.run(["flws", "check"])
     #expect(result.exitCode == 64)

@@ -17,6 +17,26 @@ import Testing
     #expect(try store.snapshot() == before)
   }
 
+  /// A blank name in a list of roles or groups is a name left out: refused as a usage error, not
+  /// dropped (the user would get fewer rights than typed). An empty value still clears a list.
+  @Test(arguments: [
+    ["users", "add", "uw", "--roles", "underwriter,,senior-underwriter"],
+    ["users", "update", "tester", "--groups", "north,"],
+  ])
+  func aBlankNameInAListIsAUsageError(_ arguments: [String]) throws {
+    let store = try StoreFixture()
+    let before = try store.snapshot()
+    let refused = try store.run(arguments + ["--as", "tester"])
+    #expect(refused.exitCode == 64)
+    #expect(
+      refused.stderr.hasPrefix(
+        "Error: \(arguments[3]) '\(arguments[4])' has a blank name in its list; give names separated by single "
+          + "commas (or an empty value to clear the list).\nUsage: policyflow users \(arguments[1])"))
+    #expect(try store.snapshot() == before)
+    let cleared = try store.run(["users", "update", "tester", "--groups", "", "--as", "tester"])
+    #expect(cleared.exitCode == 0, "\(cleared.stderr)")
+  }
+
   @Test func updatingAnUnknownUserIsInvalidInput() throws {
     let store = try StoreFixture()
     let before = try store.snapshot()

@@ -136,9 +136,11 @@ enum AuditCommand {
           + "administrator) names every problem.")
     }
     if let sealNote { Terminal.error("Note: the export carries no proof under a seal: \(sealNote).") }
+    // The export is printed either way; the exit code tells a script whether it verifies.
+    let exitCode: Int32 = problems.isEmpty ? 0 : 1
     if invocation.flag("--json") {
       Terminal.out(document.serialized(pretty: true))
-      return 0
+      return exitCode
     }
     Terminal.out("Policy \(code), gid \(document[path: "gid"]?.stringValue ?? "")")
     if let seal = document[path: "seal"], let head = seal[path: "head"] {
@@ -152,7 +154,7 @@ enum AuditCommand {
       for line in (link[path: "entries"]?.stringValue ?? "").split(separator: "\n") { Terminal.out("  \(line)") }
     }
     Terminal.out("Use --json for the document that verifies on its own (the README shows how).")
-    return 0
+    return exitCode
   }
 
   private static func json(_ seal: PolicyStore.AuditSeal) -> JSON {

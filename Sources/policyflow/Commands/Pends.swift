@@ -92,7 +92,11 @@ enum Pends {
     let reasons = invocation.all("--reason")
     let all = invocation.flag("--all")
     guard reasons.isEmpty == all else {
-      throw UsageError(message: "Give --reason CODE (one or more) or --all.", commandPath: invocation.commandPath)
+      throw UsageError(
+        message: all
+          ? "Give --reason CODE (one or more) or --all, not both: --all already resolves every open reason you may."
+          : "Give --reason CODE (one or more), or --all for every open reason you may resolve.",
+        commandPath: invocation.commandPath)
     }
     let note = invocation.value("--note")!
     guard !note.trimmingTrailingSpaces().isEmpty else {

@@ -46,17 +46,28 @@ enum Users {
     name: "remove", abstract: "Remove a user.", arguments: [Positional(name: "name", help: "The user's login name.")],
     options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog], run: runRemove)
 
-  /// A comma-separated list option, without blanks; nil when the option is not given.
-  private static func list(_ invocation: Invocation, _ name: String) -> [String]? {
-    invocation.value(name).map { value in
-      value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  /// A comma-separated list option, each name trimmed; nil when the option is not given, empty
+  /// when its value is. A blank name within a list (`a,,b`, `a,`) is refused: it is a name left
+  /// out, and the user would get fewer rights than typed without a word.
+  private static func list(_ invocation: Invocation, _ name: String) throws -> [String]? {
+    guard let value = invocation.value(name) else { return nil }
+    guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
+    let names = value.split(separator: ",", omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespaces)
     }
+    guard !names.contains(where: \.isEmpty) else {
+      throw UsageError(
+        message: "\(name) '\(value)' has a blank name in its list; give names separated by single commas "
+          + "(or an empty value to clear the list).",
+        commandPath: invocation.commandPath)
+    }
+    return names
   }
 
   static func runAdd(_ invocation: Invocation) throws -> Int32 {
     let user = PolicyStore.User(
-      name: invocation.positionals[0], roles: list(invocation, "--roles") ?? [],
-      groups: list(invocation, "--groups") ?? [], isAdmin: invocation.flag("--admin"))
+      name: invocation.positionals[0], roles: try list(invocation, "--roles") ?? [],
+      groups: try list(invocation, "--groups") ?? [], isAdmin: invocation.flag("--admin"))
     let store = try StoreOptions.open(invocation)
     try StoreCommand.run { try store.addUser(user, by: StoreOptions.actor(invocation)) }
     Terminal.out("Added user \(user.name).")
@@ -69,8 +80,8 @@ enum Users {
     if invocation.flag("--admin") && invocation.flag("--no-admin") {
       throw UsageError(message: "Give '--admin' or '--no-admin', not both.", commandPath: invocation.commandPath)
     }
-    let roles = list(invocation, "--roles")
-    let groups = list(invocation, "--groups")
+    let roles = try list(invocation, "--roles")
+    let groups = try list(invocation, "--groups")
     let isAdmin: Bool? = invocation.flag("--admin") ? true : invocation.flag("--no-admin") ? false : nil
     guard roles != nil || groups != nil || isAdmin != nil else {
       throw UsageError(
