@@ -30,8 +30,7 @@ extension AuditTests {
       SELECT policy_id, version, catalog_hash, at, status, flow, worker, outcome FROM cycle WHERE id = \(cycle)
       """, as: opal)
     let outcome = try store.count("SELECT max(id) FROM cycle")
-    let export = try JSON(
-      parsing: try store.succeed(["audit", "export", Self.resolved, "--json", "--as", "tester"]).stdout)
+    let export = try store.exportAsStored(Self.resolved)
     func hash(_ table: String, _ key: Int) throws -> String {
       try rowHash(
         try #require(
@@ -115,8 +114,7 @@ extension AuditTests {
       SELECT policy_id, status, at, 'tester', note, gid, version, event FROM status_history WHERE id = \(submit)
       """, as: wendy)
     let status = try store.count("SELECT max(id) FROM status_history")
-    let export = try JSON(
-      parsing: try store.succeed(["audit", "export", Self.resolved, "--json", "--as", "tester"]).stdout)
+    let export = try store.exportAsStored(Self.resolved)
     let row = try #require(
       export[path: "rows"]?.arrayValue?.first {
         $0[path: "table"] == "status_history" && $0[path: "key"] == .int(status)
@@ -141,7 +139,7 @@ extension AuditTests {
     try store.tamper(
       "UPDATE pend_history SET is_open = 0, resolved_by = 'tester', resolved_at = '2026-12-07T00:00:00.000Z', "
         + "note = 'fine' WHERE id = \(pend)", as: opal)
-    let export = try JSON(parsing: try store.succeed(["audit", "export", code, "--json", "--as", "tester"]).stdout)
+    let export = try store.exportAsStored(code)
     let row = try #require(
       export[path: "rows"]?.arrayValue?.first { $0[path: "table"] == "pend_history" && $0[path: "key"] == .int(pend) })
     let seq = try appendForgedLink(store, gid, entries: "pend_history \(pend) \(try rowHash(row))\n", as: opal)

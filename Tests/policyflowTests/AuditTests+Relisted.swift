@@ -15,7 +15,7 @@ extension AuditTests {
   func relistForged(_ store: StoreFixture, _ code: String, table: String, key: Int, after sql: String) throws {
     let gid = try store.gid(code)
     try store.tamper(sql)
-    let export = try JSON(parsing: try store.succeed(["audit", "export", code, "--json", "--as", "tester"]).stdout)
+    let export = try store.exportAsStored(code)
     let row = try #require(
       export[path: "rows"]?.arrayValue?.first { $0[path: "table"] == .string(table) && $0[path: "key"] == .int(key) })
     try appendForgedLink(store, gid, entries: "\(table) \(key) \(try rowHash(row))\n")

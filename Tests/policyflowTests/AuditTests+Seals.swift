@@ -17,7 +17,7 @@ extension AuditTests {
     let gid = try store.gid(code)
     try store.tamper("UPDATE status_history SET actor = 'mallory' WHERE id = \(row)")
     #expect(try store.verify().exitCode == 1, "before the chain is rewritten", sourceLocation: sourceLocation)
-    let export = try JSON(parsing: try store.succeed(["audit", "export", code, "--json", "--as", "tester"]).stdout)
+    let export = try store.exportAsStored(code)
     let exported = try #require(
       export[path: "rows"]?.arrayValue?.first {
         $0[path: "table"] == "status_history" && $0[path: "key"] == .int(row)
@@ -217,8 +217,7 @@ extension AuditTests {
         created_at, updated_at FROM policy WHERE gid = '\(gid)' AND version = 1;
       """)
     // One new link listing every row as it now is.
-    let export = try JSON(
-      parsing: try store.succeed(["audit", "export", Self.canceled, "--json", "--as", "tester"]).stdout)
+    let export = try store.exportAsStored(Self.canceled)
     let rows = try #require(export[path: "rows"]?.arrayValue)
     let order = ["policy_data", "status_history", "cycle", "pend_history", "calculation", "cancellation"]
     var lines: [(table: Int, key: Int, line: String)] = []

@@ -17,6 +17,14 @@ extension StoreFixture {
 
   /// Runs `arguments` and expects success.
   @discardableResult
+  /// `audit export CODE --json` of a history as stored, whether it verifies (exit 0) or not
+  /// (exit 1): what someone forging links reads to list rows as they now are.
+  func exportAsStored(_ code: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> JSON {
+    let result = try run(["audit", "export", code, "--json", "--as", "tester"])
+    #expect([0, 1].contains(result.exitCode), "audit export \(code): \(result.stderr)", sourceLocation: sourceLocation)
+    return try JSON(parsing: result.stdout)
+  }
+
   func succeed(_ arguments: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
     -> PolicyFlowBinary.Result
   {
