@@ -30,9 +30,16 @@ extension StoreSchema {
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_admin') THEN
         CREATE ROLE policyflow_admin NOLOGIN IN ROLE policyflow_operator;
       END IF;
-    EXCEPTION WHEN insufficient_privilege THEN
-      RAISE NOTICE 'PolicyFlow could not create its roles (policyflow_worker, policyflow_operator, policyflow_admin): '
-        'this login may not create roles; a database administrator creates them and runs policyflow init again';
+    EXCEPTION
+      WHEN insufficient_privilege THEN
+        RAISE NOTICE 'PolicyFlow could not create its roles (policyflow_worker, policyflow_operator, policyflow_admin): '
+          'this login may not create roles; a database administrator creates them and runs policyflow init again';
+      -- Roles belong to the server, not the database, so the migration's lock does not keep out
+      -- an init of another database creating them at the same moment: then the transaction runs
+      -- again (as after any serialization failure), and finds them.
+      WHEN duplicate_object OR unique_violation THEN
+        RAISE EXCEPTION 'another database''s PolicyFlow created its roles at the same moment'
+          USING ERRCODE = 'serialization_failure';
     END
     $roles$;
 
