@@ -34,8 +34,10 @@ struct WorkerServiceTests {
     #expect(socket.waitFor("WATCHDOG=1", seconds: 10))
     // Pings keep coming while the worker idles on an empty queue.
     let pings = socket.lines.filter { $0 == "WATCHDOG=1" }.count
-    usleep(500_000)
-    _ = socket.waitFor("no such line", seconds: 0.2)
+    let deadline = Date().addingTimeInterval(10)
+    while socket.lines.filter({ $0 == "WATCHDOG=1" }).count <= pings, Date() < deadline {
+      _ = socket.waitFor("no such line", seconds: 0.2)
+    }
     #expect(socket.lines.filter { $0 == "WATCHDOG=1" }.count > pings)
     #expect(!socket.lines.contains("STOPPING=1"))
     worker.signal(SIGTERM)

@@ -153,16 +153,20 @@ import Testing
   ) throws {
     let store = try StoreFixture(kind)
     try store.importGenerated(10_000)
-    for delay in [200_000, 350_000, 500_000] as [useconds_t] {
+    // Each worker is killed once it has committed (a fixed delay could end before a worker
+    // started on a loaded machine), at a different point of its next batches.
+    for delay in [0, 50_000, 100_000] as [useconds_t] {
       let worker = try store.startWorker(["--batch", "50", "--lease", "1"])
+      #expect(worker.waitForLog("committed "), "\(worker.log.suffix(2000))")
       usleep(delay)
       worker.signal(SIGKILL)
       #expect(worker.wait() == 128 + SIGKILL)
     }
     let before = try store.count("SELECT count(*) FROM cycle")
     #expect(before > 0 && before < 10_000, "the kills landed mid-queue (\(before) processed before the restart)")
-    let final = try store.startWorker(["--drain", "--batch", "200", "--lease", "1"])
-    #expect(final.wait() == 0, "\(final.log.suffix(2000))")
+    // The killed workers' leases expire after a second; the last worker's own may take longer.
+    let final = try store.startWorker(["--drain", "--batch", "200", "--lease", "30"])
+    #expect(final.wait(seconds: 600) == 0, "\(final.log.suffix(2000))")
     try store.expectEveryPolicyProcessedExactlyOnce(10_000)
   }
 
@@ -191,7 +195,7 @@ import Testing
     #expect(stalled.waitForLog("test hook: holding the commit"))
     stalled.signal(SIGSTOP)
     let rescuer = try store.startWorker(["--drain", "--lease", "1"])
-    #expect(rescuer.wait() == 0, "\(rescuer.log)")
+    #expect(rescuer.wait(seconds: 300) == 0, "\(rescuer.log)")
     #expect(rescuer.log.contains("committed 20"))
     stalled.signal(SIGCONT)
     #expect(stalled.waitForLog("lease lost on 20 activities"), "\(stalled.log)")
@@ -225,7 +229,8 @@ import Testing
     let store = try StoreFixture(kind)
     try store.importGenerated(200)
     let worker = try store.startWorker(
-      ["--batch", "50", "--poll-interval", "50"], environment: ["POLICYFLOW_TEST_COMMIT_DELAY_MS": "500"])
+      // A commit held 3 s: the stop lands before a third claim however late the test sees the first.
+      ["--batch", "50", "--poll-interval", "50"], environment: ["POLICYFLOW_TEST_COMMIT_DELAY_MS": "3000"])
     #expect(worker.waitForLog("claimed 50 activities"))
     worker.signal(SIGTERM)
     #expect(worker.wait() == 0, "\(worker.log)")

@@ -24,7 +24,7 @@ struct LargeValueFindingTests {
     let rules = Self.rules(messageCode: Self.huge, reference: Self.huge + "D", ruleCode: Self.huge)
     let start = ContinuousClock.now
     let result = CatalogLoader.load(files: [CatalogFile(path: "rules/rules.json", contents: rules)])
-    #expect(ContinuousClock.now - start < .seconds(30))
+    #expect(ContinuousClock.now - start < .seconds(120), "not quadratic in the value's size")
     #expect(result.catalog == nil)
     let unknown = try #require(result.findings.first { $0.message.hasPrefix("unknown message") })
     #expect(

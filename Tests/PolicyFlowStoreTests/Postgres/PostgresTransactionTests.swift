@@ -117,7 +117,8 @@ struct PostgresTransactionTests {
           if isFirstAttempt {
             isFirstAttempt = false
             shared.holding.add(1, ordering: .relaxed)
-            for _ in 0..<1000 where shared.holding.load(ordering: .relaxed) < 2 { usleep(2_000) }
+            // Up to a minute for the other to hold its row: a deadlock needs both.
+            for _ in 0..<30_000 where shared.holding.load(ordering: .relaxed) < 2 { usleep(2_000) }
           }
           try connection.execute("UPDATE counter SET n = n + 1 WHERE id = ?", [.integer(second)])
         }

@@ -70,16 +70,16 @@ struct WorkerOverlapTests {
   }
 
   /// The batch claimed next waits for the commit of the one before: a slow commit (here each
-  /// takes 1.8 s against leases of 3 s) would let its lease run out, and its work would be lost
+  /// takes 4.8 s against leases of 8 s) would let its lease run out, and its work would be lost
   /// and claimed again. The commit renews the waiting batch's lease once half has passed. (The
-  /// margins are wide, a second or more, so that a busy machine does not decide the test.)
+  /// margins are wide, three seconds or more, so that a busy machine does not decide the test.)
   @Test func aSlowCommitRenewsTheLeaseOfTheBatchWaitingBehindIt() throws {
     let scenario = try WorkerRetryTests.Scenario(policies: 4)
     let worker = Self.worker(
       scenario,
       configure: { configuration in
-        configuration.leaseMilliseconds = 3_000
-        configuration.commitDelayMilliseconds = 1_800
+        configuration.leaseMilliseconds = 8_000
+        configuration.commitDelayMilliseconds = 4_800
       })
     try worker.run()
     #expect(worker.totals.leasesLost == 0)
