@@ -38,6 +38,10 @@ import Testing
         in: .whitespacesAndNewlines) == "[]")
     let shown = try store.show(code)
     #expect(shown[path: "pendHistory.0.withdrawnAt"]?.stringValue != nil, "withdrawn, and kept in history")
+    #expect(shown[path: "pendHistory.0.withdrawnBy"] == "uw", "who withdrew it: the one who declined")
+    let history = try store.succeed(["policies", "history", code, "--as", "tester"]).stdout
+    #expect(history.contains("SUM_ASSURED_REVIEW in "), "\(history)")
+    #expect(history.contains(": withdrawn by uw (decline) at "), "\(history)")
     #expect(shown[path: "cancellation.kind"] == "decline")
     #expect(shown[path: "cancellation.reason"] == "risk declined")
     #expect(try store.count("SELECT count(*) FROM calculation") == 0, "nothing was in force")

@@ -71,8 +71,8 @@ extension PolicyStore {
       pendHistory: try db.query(
         """
         SELECT reason, description, step_display_name, step_sequence, pended_at, resolved_by, resolved_at, note,
-          withdrawn_at, version, status_history_id, resolved_version
-        FROM pend_history WHERE gid = ? ORDER BY version, id
+          withdrawn_at, version, status_history_id, resolved_version, \(Self.withdrawal("actor"))
+        FROM pend_history ph WHERE gid = ? ORDER BY version, id
         """, [.text(stored.policy.gid)]
       ) { row in
         func text(_ index: Int) throws -> JSON { try row.optionalString(at: index).map(JSON.string) ?? .null }
@@ -81,7 +81,7 @@ extension PolicyStore {
           "pendedAt": text(4), "resolvedBy": text(5), "resolvedAt": text(6), "note": text(7), "withdrawnAt": text(8),
           "version": row.isNull(at: 9) ? .null : .int(try row.int(at: 9)),
           "statusHistoryRow": row.isNull(at: 10) ? .null : .int(try row.int(at: 10)),
-          "resolvedOnVersion": row.isNull(at: 11) ? .null : .int(try row.int(at: 11)),
+          "resolvedOnVersion": row.isNull(at: 11) ? .null : .int(try row.int(at: 11)), "withdrawnBy": text(12),
         ]
       },
       calculations: try calculations(gid: stored.policy.gid), cancellation: try cancellation(policyID: stored.id),

@@ -22,8 +22,9 @@ extension PolicyStore {
     var reasonsByCycle: [Int64: [JSON]] = [:]
     for (cycle, reason) in try db.query(
       """
-      SELECT cycle_id, reason, description, step_display_name, resolved_by, resolved_at, withdrawn_at, note
-      FROM pend_history WHERE gid = ? AND cycle_id IS NOT NULL ORDER BY id
+      SELECT cycle_id, reason, description, step_display_name, resolved_by, resolved_at, withdrawn_at, note,
+        \(Self.withdrawal("actor")), \(Self.withdrawal("event"))
+      FROM pend_history ph WHERE gid = ? AND cycle_id IS NOT NULL ORDER BY id
       """, [.text(gid)],
       row: { row -> (Int64, JSON) in
         func text(_ index: Int) throws -> JSON { try row.optionalString(at: index).map(JSON.string) ?? .null }
@@ -31,7 +32,7 @@ extension PolicyStore {
           try row.int64(at: 0),
           try [
             "code": text(1), "description": text(2), "step": text(3), "resolvedBy": text(4), "resolvedAt": text(5),
-            "withdrawnAt": text(6), "note": text(7),
+            "withdrawnAt": text(6), "note": text(7), "withdrawnBy": text(8), "withdrawnByEvent": text(9),
           ]
         )
       })
@@ -54,5 +55,15 @@ extension PolicyStore {
       ]
     }
     return ["code": .string(code), "gid": .string(gid), "statusHistory": .array(statusRows), "cycles": .array(cycles)]
+  }
+
+  /// SQL for a column (`actor`, `event`) of the status change that withdrew the pend reason `ph`:
+  /// the one its version recorded at the same time, in the same transaction (an edit or a
+  /// decline); NULL for a reason not withdrawn.
+  static func withdrawal(_ column: String) -> String {
+    """
+    (SELECT s.\(column) FROM status_history s WHERE s.policy_id = ph.policy_id AND s.at = ph.withdrawn_at
+     ORDER BY s.id LIMIT 1)
+    """
   }
 }

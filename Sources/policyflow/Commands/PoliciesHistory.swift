@@ -45,7 +45,9 @@ enum PoliciesHistory {
         if let by = reason[path: "resolvedBy"]?.stringValue {
           fate = "resolved by \(by) at \(text(reason, "resolvedAt"))"
         } else if let at = reason[path: "withdrawnAt"]?.stringValue {
-          fate = "withdrawn at \(at)"
+          let by = reason[path: "withdrawnBy"]?.stringValue.map { " by \($0)" } ?? ""
+          let event = reason[path: "withdrawnByEvent"]?.stringValue.map { " (\($0))" } ?? ""
+          fate = "withdrawn\(by)\(event) at \(at)"
         }
         Terminal.out("    pend    \(text(reason, "code")) in \(text(reason, "step")): \(fate)")
       }
