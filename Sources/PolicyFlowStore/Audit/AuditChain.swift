@@ -216,69 +216,6 @@ enum AuditChain {
     return bytes
   }
 
-  /// The Merkle root (hex) over chain heads, by gid in byte order: each leaf is the SHA-256 of
-  /// `GID SEQ LINK`; each parent is the SHA-256 of its two children's 32 bytes; an odd node is
-  /// carried up unchanged. No heads: the SHA-256 of nothing.
-  static func merkleRoot(_ heads: [(gid: String, seq: Int, link: String)]) -> String {
-    merkleTree(heads).root
-  }
-
-  /// One step of the path from a leaf to the Merkle root: the sibling's 32 bytes (hex) and
-  /// whether it stands on the left (the parent is the SHA-256 of sibling then node) or the right.
-  struct MerkleStep: Sendable, Equatable {
-    var siblingIsLeft: Bool
-    var sibling: String
-  }
-
-  /// ``merkleRoot(_:)``, with the path from the leaf of `gid` to the root when `gid` is among the
-  /// heads (a level where that node is the odd one carried up adds no step).
-  static func merkleTree(_ heads: [(gid: String, seq: Int, link: String)], proofFor gid: String? = nil)
-    -> (root: String, proof: [MerkleStep]?)
-  {
-    guard !heads.isEmpty else { return (SHA256.hexDigest([UInt8]()), nil) }
-    // The nodes of a level side by side, 32 bytes each; each level is written over the one below
-    // it (node i of the level up is made from nodes 2i and 2i + 1, already read).
-    var nodes = [UInt8](repeating: 0, count: heads.count * 32)
-    var leaf = CanonicalBytes()
-    var position: Int?
-    var proof: [MerkleStep] = []
-    nodes.withUnsafeMutableBufferPointer { nodes in
-      let base = nodes.baseAddress!
-      for (index, head) in heads.sorted(by: { precedesInBytes($0.gid, $1.gid) }).enumerated() {
-        if head.gid == gid { position = index }
-        leaf.bytes.removeAll(keepingCapacity: true)
-        leaf.append(head.gid)
-        leaf.append(UInt8(ascii: " "))
-        leaf.append(Int64(head.seq))
-        leaf.append(UInt8(ascii: " "))
-        leaf.append(head.link)
-        leaf.bytes.withUnsafeBytes { AuditDigest.digest($0, into: base + index * 32) }
-      }
-      var count = heads.count
-      while count > 1 {
-        if let node = position {
-          let sibling = node ^ 1
-          if sibling < count {
-            proof.append(
-              MerkleStep(
-                siblingIsLeft: sibling < node,
-                sibling: SHA256.hex(UnsafeRawBufferPointer(start: base + sibling * 32, count: 32))))
-          }
-          position = node / 2
-        }
-        for index in 0..<count / 2 {
-          AuditDigest.digest(
-            UnsafeRawBufferPointer(start: base + 2 * index * 32, count: 64), into: base + index * 32)
-        }
-        if count % 2 == 1 {
-          (base + count / 2 * 32).update(from: base + (count - 1) * 32, count: 32)
-        }
-        count = (count + 1) / 2
-      }
-    }
-    return (SHA256.hex(Array(nodes[0..<32])), position == nil ? nil : proof)
-  }
-
   /// Whether `a`'s UTF-8 bytes come before `b`'s: compared a run at a time where both are
   /// stored as contiguous UTF-8 (the generic comparison was a tenth of a seal's time).
   static func precedesInBytes(_ a: String, _ b: String) -> Bool {

@@ -44,7 +44,8 @@ extension PolicyStore {
     var lastLink: Int64
     /// The last seal recorded when the heads were read (0: none), which ``changes`` follow.
     var lastSeal: Int64
-    var heads: [AuditChain.SealedHead]
+    /// How many chains have a head.
+    var chains: Int
     var changes: [AuditChain.HeadChange]
     var root: String
   }
@@ -62,22 +63,21 @@ extension PolicyStore {
         return (try lastLinkID(), try lastSealID())
       }
     }
-    let read = try db.transaction(.read) {
-      () throws -> (Int64, Int64, [AuditChain.SealedHead], [AuditChain.SealedHead]) in
+    let basis = try db.transaction(.read) { () throws -> SealBasis in
       let lastSeal = try lastSealID()  // the snapshot is taken at the first read
       try whileReading()
       // On SQLite one transaction writes at a time, so every link up to the last one a snapshot
       // sees is in it.
       let lastLink = try settled?.lastLink ?? lastLinkID()
-      return (lastLink, lastSeal, try AuditChain.heads(db, upTo: lastLink), try AuditChain.recordedHeads(db))
+      let (chains, root) = try AuditChain.headsRoot(db, upTo: lastLink)
+      // Only the heads that changed: a store sealed every day records the chains of that day's work.
+      return SealBasis(
+        lastLink: lastLink, lastSeal: lastSeal, chains: chains,
+        changes: try AuditChain.headChanges(db, upTo: lastLink), root: root)
     }
-    let (lastLink, lastSeal, heads, recorded) = read
     // A seal recorded between the two (PostgreSQL) may cover links past this one's last.
-    if let settled, settled.lastSeal != lastSeal { return nil }
-    // Only the heads that changed: a store sealed every day records the chains of that day's work.
-    return SealBasis(
-      lastLink: lastLink, lastSeal: lastSeal, heads: heads, changes: AuditChain.headChanges(from: recorded, to: heads),
-      root: AuditChain.merkleRoot(of: heads))
+    if let settled, settled.lastSeal != basis.lastSeal { return nil }
+    return basis
   }
 
   private func lastSealID() throws -> Int64 {
@@ -101,19 +101,19 @@ extension PolicyStore {
       guard try lastSealID() == basis.lastSeal else { return nil }
       let at = clock().iso8601
       let digest = AuditChain.sealDigest(
-        at: at, lastLink: basis.lastLink, chains: basis.heads.count, root: basis.root)
+        at: at, lastLink: basis.lastLink, chains: basis.chains, root: basis.root)
       let id = try db.insert(
         """
         INSERT INTO audit_seal (digest, at, last_link, chains, root, sealed_by, recorded_heads)
         VALUES (?, ?, ?, ?, ?, ?, ?)
         """,
         [
-          .text(digest), .text(at), .integer(basis.lastLink), .integer(Int64(basis.heads.count)), .text(basis.root),
+          .text(digest), .text(at), .integer(basis.lastLink), .integer(Int64(basis.chains)), .text(basis.root),
           .text(actor), .integer(Int64(basis.changes.count)),
         ])
       try AuditChain.recordHeads(db, basis.changes, seal: id)
       return AuditSeal(
-        id: id, digest: digest, at: at, lastLink: basis.lastLink, chains: basis.heads.count, root: basis.root,
+        id: id, digest: digest, at: at, lastLink: basis.lastLink, chains: basis.chains, root: basis.root,
         sealedBy: actor, recordedHeads: basis.changes.count)
     }
   }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PolicyFlowStore
@@ -9,20 +10,71 @@ struct SealedHeadsTests {
     AuditChain.SealedHead(chain: chain, gid: gid, seq: seq, link: String(repeating: link, count: 64))
   }
 
-  @Test func aSealRecordsTheHeadsThatMovedTheNewChainsAndTheChainsThatAreGone() {
-    let previous = [Self.head(1, "g1", 2, "a"), Self.head(2, "g2", 1, "b"), Self.head(3, "g3", 5, "c")]
-    let now = [Self.head(4, "g4", 1, "e"), Self.head(2, "g2", 2, "d"), Self.head(1, "g1", 2, "a")]
-    let changes = AuditChain.headChanges(from: previous, to: now)
+  /// The tables a seal reads its heads from, with only the columns it reads: `links` as
+  /// (chain, seq, hash letter), the policies' first rows as (id, gid), and heads recorded by
+  /// the seal 1 as (chain, gid, seq, hash letter).
+  static func store(
+    links: [(Int64, Int, String)], policies: [(Int64, String)], recorded: [(Int64, String, Int, String)]
+  ) throws -> SQLiteConnection {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("heads-\(UUID().uuidString).sqlite").path
+    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+    let db = try SQLiteConnection(path: path)
+    try db.executeScript(
+      """
+      CREATE TABLE policy (id INTEGER PRIMARY KEY, gid TEXT);
+      CREATE TABLE audit_link (id INTEGER PRIMARY KEY, chain INTEGER, seq INTEGER, link TEXT);
+      CREATE TABLE audit_seal_head (seal INTEGER, chain INTEGER, gid TEXT, seq INTEGER, link TEXT);
+      """)
+    let hash = { (letter: String) in DatabaseValue.text(String(repeating: letter, count: 64)) }
+    for (chain, seq, link) in links {
+      try db.execute(
+        "INSERT INTO audit_link (chain, seq, link) VALUES (?, ?, ?)",
+        [.integer(chain), .integer(Int64(seq)), hash(link)])
+    }
+    for (id, gid) in policies { try db.execute("INSERT INTO policy VALUES (?, ?)", [.integer(id), .text(gid)]) }
+    for (chain, gid, seq, link) in recorded {
+      try db.execute(
+        "INSERT INTO audit_seal_head VALUES (1, ?, ?, ?, ?)",
+        [.integer(chain), .text(gid), .integer(Int64(seq)), hash(link)])
+    }
+    return db
+  }
+
+  @Test func aSealRecordsTheHeadsThatMovedTheNewChainsAndTheChainsThatAreGone() throws {
+    let recorded: [(Int64, String, Int, String)] = [(1, "g1", 2, "a"), (2, "g2", 1, "b"), (3, "g3", 5, "c")]
+    // Now: chain 1 where it was, chain 2 moved on, chain 3 gone (no links), chain 4 new.
+    let links: [(Int64, Int, String)] = [(1, 1, "x"), (1, 2, "a"), (2, 1, "b"), (2, 2, "d"), (4, 1, "e")]
+    let policies: [(Int64, String)] = [(1, "g1"), (2, "g2"), (3, "g3"), (4, "g4")]
+    let db = try Self.store(links: links, policies: policies, recorded: recorded)
+    let changes = try AuditChain.headChanges(db, upTo: Int64.max)
     #expect(changes.map(\.chain) == [2, 3, 4], "by chain; the unmoved chain 1 is not recorded again")
     #expect(changes.map(\.gid) == ["g2", "g3", "g4"])
     #expect(changes[0].head?.seq == 2 && changes[0].head?.link == String(repeating: "d", count: 64))
     #expect(changes[1].head == nil, "chain 3 has no head now")
     #expect(changes[2].head?.seq == 1)
-    #expect(AuditChain.headChanges(from: [], to: now).count == 3, "the first seal records every head")
-    #expect(AuditChain.headChanges(from: now, to: now).isEmpty)
+    #expect(try AuditChain.headChanges(db, upTo: 3).map(\.chain) == [3], "as of link 3 chain 2 had not moved")
+    let first = try Self.store(links: links, policies: policies, recorded: [])
+    #expect(try AuditChain.headChanges(first, upTo: Int64.max).count == 3, "the first seal records every head")
     // A head that kept its number and hash but not its gid is recorded again: the root covers gids.
-    #expect(
-      AuditChain.headChanges(from: previous, to: [Self.head(1, "moved", 2, "a")]).map(\.gid) == ["moved", "g2", "g3"])
+    let moved = try Self.store(links: links, policies: [(1, "moved"), (2, "g2"), (4, "g4")], recorded: recorded)
+    #expect(try AuditChain.headChanges(moved, upTo: Int64.max).map(\.gid) == ["moved", "g2", "g3", "g4"])
+    // Recorded again, nothing differs.
+    let again = try Self.store(
+      links: links, policies: policies, recorded: [(1, "g1", 2, "a"), (2, "g2", 2, "d"), (4, "g4", 1, "e")])
+    #expect(try AuditChain.headChanges(again, upTo: Int64.max).isEmpty)
+  }
+
+  /// The root hashed as the heads stream in is the root of the heads sorted in memory (the one a
+  /// verification and an export's proof compute), whatever order the rows were written in.
+  @Test func theRootOfStreamedHeadsIsTheRootOfTheHeadsSorted() throws {
+    let gids = ["b-2", "a-1", "é-3", "B-0", "a-10", "z"]
+    let links = gids.indices.map { (Int64($0 + 1), 1, String("0123456789abcdef".randomElement()!)) }
+    let db = try Self.store(
+      links: links, policies: gids.enumerated().map { (Int64($0.offset + 1), $0.element) }, recorded: [])
+    let streamed = try AuditChain.headsRoot(db, upTo: Int64.max)
+    #expect(streamed.chains == gids.count)
+    #expect(streamed.root == AuditChain.merkleRoot(of: try AuditChain.heads(db, upTo: Int64.max)))
+    #expect(try AuditChain.headsRoot(db, upTo: 0) == (0, AuditChain.merkleRoot([])))
   }
 
   /// A head renumbered but with its hash kept: the two differ by their numbers, which the problem
