@@ -77,7 +77,12 @@ public final class Worker {
   /// thread also reads what the batch needs of the policies' chains, through a connection of its
   /// own (``ChainReader``).
   public func run() throws {
-    try retrying { try store.snapshot(cycle.catalog) }
+    // The first write waits as long as the store is locked (a large import holds the lock until
+    // it ends), until a stop: a worker started meanwhile used to give up after five tries.
+    guard try untilStopped({ try store.snapshot(cycle.catalog) }) != nil else {
+      onEvent(.stopping)
+      return
+    }
     listening = try configuration.wakesOnNotification && retrying { try store.listenForWork() }
     beat()
     // Gone from the live workers when it stops, however it stops (short of being killed).
