@@ -61,6 +61,24 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM cancellation") == 1)
   }
 
+  /// Amounts are shown in their currency's own unit: yen have no minor unit, dinars three
+  /// decimals. The stored minor units are the worked example's either way; they were shown as if
+  /// every currency had cents (179988 yen as "1799.88 JPY").
+  @Test(arguments: [("JPY", "179988", "51660", "128328"), ("KWD", "179.988", "51.660", "128.328")])
+  func amountsAreShownInTheirCurrencysUnit(_ currency: String, _ reversed: String, _ settled: String, _ refund: String)
+    throws
+  {
+    let (store, code) = try approved { $0.set(path: "currency", to: .string(currency)) }
+    let canceled = try store.succeed(["policies", "cancel", code, "--date", "2026-04-01", "--as", "tester"])
+    #expect(
+      canceled.stdout
+        == "\(code): Canceled as of 2026-04-01 (version 1). Reversed the \(reversed) \(currency) in force. "
+        + "Settlement for the cover used: \(settled) \(currency). Refund: \(refund) \(currency).\n")
+    #expect(try store.ledger(code) == (51_660, 51_660), "the same minor units as in euros")
+    let shown = try store.succeed(["policies", "show", code, "--as", "tester"]).stdout
+    #expect(shown.contains("in force: \(settled) \(currency) (cancellation of version 1)"), "\(shown)")
+  }
+
   /// examples/README.md's worked example, to the cent, end to end.
   @Test(arguments: TestStore.all) func theWorkedExampleSettlesToTheCent(_ kind: TestStore) throws {
     let (store, code) = try approved(kind)

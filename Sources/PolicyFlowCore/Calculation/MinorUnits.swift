@@ -47,6 +47,27 @@ public enum MinorUnits {
     return Int(quotient)
   }
 
+  /// `amount` minor units of `currency` as its major units: `179988` EUR as `1799.88`, JPY
+  /// (no minor unit) as `179988`, KWD (three decimals) as `179.988`.
+  public static func format(_ amount: Int, currency: String) -> String {
+    format(amount, decimals: decimals(of: currency))
+  }
+
+  /// How many decimals a currency's minor unit has (ISO 4217's "minor unit"): 2 for most; 0
+  /// for the currencies without one (JPY, KRW…) and for precious metals, units of account and
+  /// codes without a minor unit (XAU, XDR, XXX…); 3 for BHD, IQD, JOD, KWD, LYD, OMR and TND; 4 for
+  /// CLF and UYW. A code not in the list is shown with 2.
+  public static func decimals(of currency: String) -> Int {
+    switch currency {
+    case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF",
+      "XOF", "XPF", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX":
+      0
+    case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND": 3
+    case "CLF", "UYW": 4
+    default: 2
+    }
+  }
+
   /// `12345` as `123.45` for a two-decimal currency; for messages and examples.
   public static func format(_ amount: Int, decimals: Int = 2) -> String {
     guard decimals > 0 else { return String(amount) }

@@ -216,13 +216,18 @@ struct EngineFieldCheck {
       case .int(let amount):
         problems.append(
           Problem(field: "sumAssured", sentence: "\(amount) is negative; a sum assured is 0 or more, in minor units"))
+      case .string(let text) where !text.isEmpty && text.utf8.allSatisfy({ (48...57).contains($0) }):
+        problems.append(
+          Problem(
+            field: "sumAssured",
+            sentence: "\(Excerpt.name(text)) is text, not a number; write the number without quotes"))
       default:
         let found = sum.stringValue.map { Excerpt.name($0) } ?? "\(sum.typeName) \(Excerpt.json(sum))"
         problems.append(
           Problem(
             field: "sumAssured",
-            sentence: "\(found) is not an amount in minor units; write a whole number of cents, e.g. 150000 for 1500.00"
-          ))
+            sentence: "\(found) is not an amount in minor units; write a whole number of the currency's minor "
+              + "units, e.g. 150000 for 1500.00 EUR"))
       }
     }
     return problems

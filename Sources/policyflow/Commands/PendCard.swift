@@ -50,7 +50,8 @@ struct PendCard {
       facts.append("line of business \(business)" + (data[path: "brand"]?.stringValue.map { ", brand \($0)" } ?? ""))
     }
     if case .int(let sum)? = data[path: "sumAssured"] {
-      facts.append("sum assured \(MinorUnits.format(sum)) \(data[path: "currency"]?.stringValue ?? "")")
+      let currency = data[path: "currency"]?.stringValue ?? ""
+      facts.append("sum assured \(MinorUnits.format(sum, currency: currency)) \(currency)")
     }
     if let start = data[path: "startDate"]?.stringValue {
       facts.append("cover \(start) to \(data[path: "endDate"]?.stringValue ?? "open end")")

@@ -133,7 +133,7 @@ enum PoliciesChange {
     if record.fromInception { text += ", from inception" }
     text += "."
     if let currency = outcome.currency {
-      func money(_ amount: Int) -> String { "\(MinorUnits.format(amount)) \(currency)" }
+      func money(_ amount: Int) -> String { "\(MinorUnits.format(amount, currency: currency)) \(currency)" }
       text += " Reversed the \(money(outcome.reversedTotal)) in force."
       if let settlement = outcome.settlement {
         text += " Settlement for the cover used: \(money(settlement.total))."

@@ -153,18 +153,19 @@ enum PoliciesList {
       for stored in details.calculations {
         let result = stored.result
         lines.append(
-          "  \(stored.at)  v\(stored.version)  \(result.kind.rawValue)  total \(MinorUnits.format(result.total)) "
+          "  \(stored.at)  v\(stored.version)  \(result.kind.rawValue)  total \(MinorUnits.format(result.total, currency: result.currency)) "
             + "\(result.currency)" + (stored.isInForce ? "  (in force)" : ""))
         for line in result.lines {
           lines.append(
-            "    " + line.code.padding(24) + " " + MinorUnits.format(line.amount).leftPadded(14) + "  "
+            "    " + line.code.padding(24) + " "
+              + MinorUnits.format(line.amount, currency: result.currency).leftPadded(14) + "  "
               + line.description)
         }
       }
     }
     if !details.calculations.isEmpty {
       let inForce = details.calculations.filter(\.isInForce).map {
-        "\(MinorUnits.format($0.result.total)) \($0.result.currency) (\($0.result.kind.rawValue) of version \($0.version))"
+        "\(MinorUnits.format($0.result.total, currency: $0.result.currency)) \($0.result.currency) (\($0.result.kind.rawValue) of version \($0.version))"
       }
       lines.append("  in force: " + (inForce.isEmpty ? "nothing" : inForce.joined(separator: ", ")))
     }

@@ -33,4 +33,15 @@ struct MinorUnitsTests {
     #expect(MinorUnits.format(5) == "0.05")
     #expect(MinorUnits.format(-5) == "-0.05")
   }
+
+  /// ISO 4217's minor units: most currencies have two decimals, some none, some three or four.
+  @Test func formatsEachCurrencyWithItsOwnDecimals() {
+    #expect(MinorUnits.format(179_988, currency: "EUR") == "1799.88")
+    #expect(MinorUnits.format(179_988, currency: "JPY") == "179988")
+    #expect(MinorUnits.format(-179_988, currency: "KRW") == "-179988")
+    #expect(MinorUnits.format(179_988, currency: "KWD") == "179.988")
+    #expect(MinorUnits.format(5, currency: "BHD") == "0.005")
+    #expect(MinorUnits.format(179_988, currency: "CLF") == "17.9988")
+    #expect(MinorUnits.format(7, currency: "XAU") == "7")
+  }
 }

@@ -63,8 +63,8 @@ struct EngineFieldFindingTests {
     ),
     (
       ["sumAssured": "1500.00"],
-      "p.csv:2: sumAssured: '1500.00' is not an amount in minor units; write a whole number of cents, "
-        + "e.g. 150000 for 1500.00"
+      "p.csv:2: sumAssured: '1500.00' is not an amount in minor units; write a whole number of the currency's "
+        + "minor units, e.g. 150000 for 1500.00 EUR"
     ),
     (
       ["sumAssured": "-5"],
@@ -106,8 +106,16 @@ struct EngineFieldFindingTests {
         "p.jsonl:1: lineOfBusiness: must not be empty",
         "p.jsonl:1: startDate: integer 20260101 is not an ISO 8601 date (2026-02-01) or date-time with an offset "
           + "(2026-02-01T00:00:00+01:00)",
-        "p.jsonl:1: sumAssured: number 12.5 is not an amount in minor units; write a whole number of cents, "
-          + "e.g. 150000 for 1500.00",
+        "p.jsonl:1: sumAssured: number 12.5 is not an amount in minor units; write a whole number of the "
+          + "currency's minor units, e.g. 150000 for 1500.00 EUR",
+      ])
+    // Digits in quotes are a number written as text.
+    #expect(
+      PolicyImport.parse(
+        #"{"code": "Q-1", "lineOfBusiness": "h", "brand": "b", "sumAssured": "250000"}"#, file: "q.json"
+      )
+      .rowFindings.map(\.description) == [
+        "q.json:1: sumAssured: '250000' is text, not a number; write the number without quotes"
       ])
   }
 
