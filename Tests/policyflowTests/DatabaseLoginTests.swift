@@ -33,6 +33,40 @@ struct DatabaseLoginTests {
     store.db.replacingOccurrences(of: "user=postgres", with: "user=\(login)")
   }
 
+  /// Roles a database administrator creates after the store was made (its owner could not)
+  /// have no rights on it: `init` run again by the owner gives them the rights of the latest
+  /// schema, as the migrations would have, narrowed where later schemas narrowed them.
+  @Test func initRunAgainGivesTheRolesTheirRights() throws {
+    let (store, person, worker) = try storeWithLogins()
+    // As a store made while the roles did not exist: no rights at all.
+    try TestStore.connect(store.db).executeScript(
+      """
+      REVOKE ALL ON ALL TABLES IN SCHEMA public FROM policyflow_worker, policyflow_operator, policyflow_admin;
+      REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM policyflow_worker, policyflow_operator, policyflow_admin;
+      """)
+    let refused = try PolicyFlowBinary.run(["policies", "list", "--db", uri(store, as: person)])
+    #expect(refused.exitCode != 0)
+    #expect(refused.stderr.contains("permission denied"), "\(refused.stderr)")
+
+    let again = try store.succeed(["init"])
+    #expect(again.stderr.isEmpty, "the roles exist: \(again.stderr)")
+    let listed = try PolicyFlowBinary.run(["policies", "list", "--db", uri(store, as: person)])
+    #expect(listed.exitCode == 0, "\(listed.stderr)")
+    try store.succeed(["policies", "submit", "HP-2026-000101", "--as", "tester"])
+    let processed = try PolicyFlowBinary.run(["worker", "--drain", "--db", uri(store, as: worker)])
+    #expect(processed.exitCode == 0, "\(processed.stderr)")
+    // The narrowing of later schemas holds: an operator may not insert a seal, nor set who wrote a link.
+    let privileges = try TestStore.connect(store.db).query(
+      """
+      SELECT has_table_privilege('policyflow_operator', 'audit_seal', 'INSERT'),
+        has_column_privilege('policyflow_operator', 'audit_link', 'written_by', 'INSERT'),
+        has_column_privilege('policyflow_operator', 'audit_link', 'link', 'INSERT'),
+        has_table_privilege('policyflow_admin', 'audit_seal', 'INSERT')
+      """
+    ) { row in try (0..<4).map { try row.bool(at: $0) } }
+    #expect(privileges == [[false, false, true, true]])
+  }
+
   @Test func aPersonActsAsTheirLoginAndMayNotClaimAnotherName() throws {
     let (store, person, _) = try storeWithLogins()
     let mine = uri(store, as: person)

@@ -43,6 +43,57 @@ extension StoreSchema {
     END
     $roles$;
 
+    \#(postgresVersion10TableGrants)
+
+    -- Whether the connected login may see a policy of `access_group`. It reads app_user and the
+    -- role memberships as its owner (SECURITY DEFINER), asks about session_user (the login), and
+    -- resolves names in the store's schema only, so a caller cannot slip in a table of its own.
+    DO $function$
+    BEGIN
+      EXECUTE format($create$
+        CREATE FUNCTION policyflow_may_see(access_group text) RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $may_see$
+          SELECT access_group IS NULL
+            OR EXISTS (
+              SELECT 1 FROM pg_catalog.pg_auth_members m
+              JOIN pg_catalog.pg_roles r ON r.oid = m.roleid JOIN pg_catalog.pg_roles s ON s.oid = m.member
+              WHERE r.rolname = 'policyflow_worker' AND s.rolname = session_user)
+            OR EXISTS (
+              SELECT 1 FROM app_user u
+              WHERE u.name = session_user
+                AND (u.is_admin = 1 OR jsonb_exists(CAST(u.groups AS jsonb), access_group)))
+        $may_see$
+      $create$, current_schema());
+    END
+    $function$;
+    REVOKE ALL ON FUNCTION policyflow_may_see(text) FROM PUBLIC;
+    \#(postgresVersion10FunctionGrants)
+
+    ALTER TABLE policy ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY policy_by_access_group ON policy USING (policyflow_may_see(access_group));
+    -- Every row that belongs to a policy is visible when its policy is (the subquery is itself
+    -- filtered by the policy's row-level security).
+    DO $belongs$
+    DECLARE
+      child text;
+    BEGIN
+      FOREACH child IN ARRAY ARRAY[
+        'policy_data', 'status_history', 'cycle', 'pend_history', 'calculation', 'cancellation', 'activity',
+        'pend_claim']
+      LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', child);
+        EXECUTE format(
+          'CREATE POLICY %I ON %I USING (EXISTS (SELECT 1 FROM policy p WHERE p.id = policy_id))',
+          child || '_by_access_group', child);
+      END LOOP;
+    END
+    $belongs$;
+    """#
+
+  /// The grants of schema 10's migration to PolicyFlow's roles, each applied only when its role
+  /// exists: run by the migration, and again by `policyflow init` (``StoreSchema/postgresGrants``),
+  /// so that roles a database administrator creates after the store was made get them too.
+  static let postgresVersion10TableGrants = #"""
     DO $grants$
     DECLARE
       tables text := 'policy, policy_data, status_history, cycle, pend_history, calculation, cancellation, '
@@ -68,29 +119,12 @@ extension StoreSchema {
       END IF;
     END
     $grants$;
+    """#
 
-    -- Whether the connected login may see a policy of `access_group`. It reads app_user and the
-    -- role memberships as its owner (SECURITY DEFINER), asks about session_user (the login), and
-    -- resolves names in the store's schema only, so a caller cannot slip in a table of its own.
-    DO $function$
-    BEGIN
-      EXECUTE format($create$
-        CREATE FUNCTION policyflow_may_see(access_group text) RETURNS boolean
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $may_see$
-          SELECT access_group IS NULL
-            OR EXISTS (
-              SELECT 1 FROM pg_catalog.pg_auth_members m
-              JOIN pg_catalog.pg_roles r ON r.oid = m.roleid JOIN pg_catalog.pg_roles s ON s.oid = m.member
-              WHERE r.rolname = 'policyflow_worker' AND s.rolname = session_user)
-            OR EXISTS (
-              SELECT 1 FROM app_user u
-              WHERE u.name = session_user
-                AND (u.is_admin = 1 OR jsonb_exists(CAST(u.groups AS jsonb), access_group)))
-        $may_see$
-      $create$, current_schema());
-    END
-    $function$;
-    REVOKE ALL ON FUNCTION policyflow_may_see(text) FROM PUBLIC;
+  /// The grants of schema 10's migration to PolicyFlow's roles, each applied only when its role
+  /// exists: run by the migration, and again by `policyflow init` (``StoreSchema/postgresGrants``),
+  /// so that roles a database administrator creates after the store was made get them too.
+  static let postgresVersion10FunctionGrants = #"""
     DO $execute$
     BEGIN
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_operator') THEN
@@ -101,25 +135,5 @@ extension StoreSchema {
       END IF;
     END
     $execute$;
-
-    ALTER TABLE policy ENABLE ROW LEVEL SECURITY;
-    CREATE POLICY policy_by_access_group ON policy USING (policyflow_may_see(access_group));
-    -- Every row that belongs to a policy is visible when its policy is (the subquery is itself
-    -- filtered by the policy's row-level security).
-    DO $belongs$
-    DECLARE
-      child text;
-    BEGIN
-      FOREACH child IN ARRAY ARRAY[
-        'policy_data', 'status_history', 'cycle', 'pend_history', 'calculation', 'cancellation', 'activity',
-        'pend_claim']
-      LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', child);
-        EXECUTE format(
-          'CREATE POLICY %I ON %I USING (EXISTS (SELECT 1 FROM policy p WHERE p.id = policy_id))',
-          child || '_by_access_group', child);
-      END LOOP;
-    END
-    $belongs$;
     """#
 }

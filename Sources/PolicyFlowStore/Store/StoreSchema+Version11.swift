@@ -22,6 +22,13 @@ extension StoreSchema {
       actor text COLLATE "C" NOT NULL,
       at text COLLATE "C" NOT NULL
     );
+    \#(postgresVersion11Grants)
+    """#
+
+  /// The grants of schema 11's migration to PolicyFlow's roles, each applied only when its role
+  /// exists: run by the migration, and again by `policyflow init` (``StoreSchema/postgresGrants``),
+  /// so that roles a database administrator creates after the store was made get them too.
+  static let postgresVersion11Grants = #"""
     DO $grants$
     BEGIN
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_worker') THEN

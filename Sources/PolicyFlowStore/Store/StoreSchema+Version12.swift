@@ -24,6 +24,13 @@ extension StoreSchema {
       last_commit_at text COLLATE "C",
       processed bigint NOT NULL DEFAULT 0
     );
+    \#(postgresVersion12Grants)
+    """#
+
+  /// The grants of schema 12's migration to PolicyFlow's roles, each applied only when its role
+  /// exists: run by the migration, and again by `policyflow init` (``StoreSchema/postgresGrants``),
+  /// so that roles a database administrator creates after the store was made get them too.
+  static let postgresVersion12Grants = #"""
     DO $grants$
     BEGIN
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_worker') THEN

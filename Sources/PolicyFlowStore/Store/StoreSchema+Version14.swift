@@ -45,6 +45,13 @@ extension StoreSchema {
       root text COLLATE "C" NOT NULL,
       sealed_by text COLLATE "C" NOT NULL
     );
+    \#(postgresVersion14Grants)
+    """#
+
+  /// The grants of schema 14's migration to PolicyFlow's roles, each applied only when its role
+  /// exists: run by the migration, and again by `policyflow init` (``StoreSchema/postgresGrants``),
+  /// so that roles a database administrator creates after the store was made get them too.
+  static let postgresVersion14Grants = #"""
     DO $grants$
     BEGIN
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_worker') THEN

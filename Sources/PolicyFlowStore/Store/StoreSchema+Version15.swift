@@ -55,6 +55,13 @@ extension StoreSchema {
     END
     $function$;
     REVOKE ALL ON FUNCTION policyflow_lock_chains(jsonb) FROM PUBLIC;
+    \#(postgresVersion15Grants)
+    """#
+
+  /// The grants of schema 15's migration to PolicyFlow's roles, each applied only when its role
+  /// exists: run by the migration, and again by `policyflow init` (``StoreSchema/postgresGrants``),
+  /// so that roles a database administrator creates after the store was made get them too.
+  static let postgresVersion15Grants = #"""
     DO $execute$
     BEGIN
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_operator') THEN

@@ -39,6 +39,13 @@ extension StoreSchema {
       CHECK ((seq IS NULL) = (link IS NULL)),
       UNIQUE (chain, seal)
     );
+    \#(postgresVersion16Grants)
+    """#
+
+  /// The grants of schema 16's migration to PolicyFlow's roles, each applied only when its role
+  /// exists: run by the migration, and again by `policyflow init` (``StoreSchema/postgresGrants``),
+  /// so that roles a database administrator creates after the store was made get them too.
+  static let postgresVersion16Grants = #"""
     DO $grants$
     BEGIN
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_operator') THEN

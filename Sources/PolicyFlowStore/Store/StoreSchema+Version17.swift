@@ -16,6 +16,13 @@ extension StoreSchema {
   static let postgresVersion17 = #"""
     ALTER TABLE audit_link ADD COLUMN written_by text COLLATE "C";
     ALTER TABLE audit_link ALTER COLUMN written_by SET DEFAULT session_user;
+    \#(postgresVersion17Grants)
+    """#
+
+  /// The grants of schema 17's migration to PolicyFlow's roles, each applied only when its role
+  /// exists: run by the migration, and again by `policyflow init` (``StoreSchema/postgresGrants``),
+  /// so that roles a database administrator creates after the store was made get them too.
+  static let postgresVersion17Grants = #"""
     DO $grants$
     BEGIN
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_worker') THEN

@@ -18,6 +18,18 @@ enum Init {
 
   static func run(_ invocation: Invocation) throws -> Int32 {
     let store = try StoreOptions.open(invocation, create: true)
+    let missing = try StoreCommand.run { try store.grantRoles() }
+    if !missing.isEmpty {
+      let creates = missing.map {
+        "CREATE ROLE \($0) NOLOGIN\($0 == "policyflow_admin" ? " IN ROLE policyflow_operator" : "");"
+      }
+      Terminal.error(
+        "Note: the roles \(missing.joined(separator: ", ")) do not exist, and this login may not create them, so "
+          + "no other login can use this store yet. A database administrator runs:\n  "
+          + creates.joined(separator: "\n  ")
+          + "\nthen run 'policyflow init' again as the store's owner: it gives the roles their rights. (Or give the "
+          + "owner CREATEROLE before the first init.)")
+    }
     if let admin = invocation.value("--admin") {
       guard !admin.isEmpty else {
         throw UsageError(

@@ -1,0 +1,31 @@
+extension StoreSchema {
+  /// Every grant the migrations give PolicyFlow's roles on PostgreSQL, in the order they give
+  /// them (later ones narrow earlier ones), each applied only when its role exists: the state of
+  /// the latest schema, applied again at will.
+  static let postgresGrants = [
+    postgresVersion10TableGrants, postgresVersion10FunctionGrants, postgresVersion11Grants, postgresVersion12Grants,
+    postgresVersion14Grants, postgresVersion15Grants, postgresVersion16Grants, postgresVersion17Grants,
+  ].joined(separator: "\n")
+}
+
+extension PolicyStore {
+  /// The roles PolicyFlow grants on PostgreSQL, granted in turn to logins.
+  public static let postgresRoles = ["policyflow_worker", "policyflow_operator", "policyflow_admin"]
+
+  /// On PostgreSQL: grants each of ``postgresRoles`` that exists what the schema gives it (again;
+  /// granting twice changes nothing), when this login owns the tables and so may grant, and
+  /// returns the roles that do not exist. A login without the right to create roles makes a
+  /// store without them (the migration only says so in a notice); once a database administrator
+  /// has created them, `policyflow init` run again gives them their rights here. Nothing on SQLite.
+  public func grantRoles() throws -> [String] {
+    guard db.dialect == .postgres else { return [] }
+    let existing = Set(
+      try db.query(
+        "SELECT rolname FROM pg_roles WHERE rolname IN ('policyflow_worker', 'policyflow_operator', 'policyflow_admin')"
+      ) { try $0.string(at: 0) })
+    if loginOwnsStore, !existing.isEmpty {
+      try db.transaction(.write) { try db.executeScript(StoreSchema.postgresGrants) }
+    }
+    return Self.postgresRoles.filter { !existing.contains($0) }
+  }
+}
