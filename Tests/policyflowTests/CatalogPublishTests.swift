@@ -70,6 +70,11 @@ import Testing
     ])
     #expect(rolledBack.exitCode == 0, "\(rolledBack.stderr)")
     #expect(try publications(store).map { $0[path: "active"] } == [true, false])
+    // A hash of no published catalog is bad input, refused with the list, and changes nothing.
+    let unknown = try store.run(["catalog", "activate", "0000dead", "--as", "tester"])
+    #expect(unknown.exitCode == 65)
+    #expect(unknown.stderr.hasPrefix("Error: No published catalog has hash '0000dead'; published: sha256:"))
+    #expect(try publications(store).map { $0[path: "active"] } == [true, false])
     #expect(try processedStatus(store, code: "ROLLED-BACK-1") == "Approved")
   }
 

@@ -65,6 +65,9 @@ import Testing
     let missing = try store.run(["policies", "import", folder.path + "/nowhere", "--as", "tester"])
     #expect(missing.exitCode == 65)
     #expect(missing.stderr == "Error: No such file or directory: '\(folder.path)/nowhere'.\n")
+    let data = try store.run(["policies", "edit", "J-1", "--data", folder.path + "/nowhere.json", "--as", "tester"])
+    #expect(data.exitCode == 65, "a missing --data file is bad input too")
+    #expect(data.stderr == "Error: Cannot read '\(folder.path)/nowhere.json': it is missing or unreadable.\n")
     let empty = try store.run(["policies", "import", folder.path + "/later", "--as", "tester"])
     #expect(empty.exitCode == 65)
     #expect(

@@ -36,8 +36,9 @@ extension PolicyStore {
       let matching = published.filter { $0.hash.hasPrefix(hash) || $0.hash.dropFirst(7).hasPrefix(hash) }
       guard matching.count == 1 else {
         let known = published.map(\.hash).joined(separator: ", ")
+        // A hash that names no catalog, or several, is bad input (exit 65), as for `catalog diff`.
         throw StoreError(
-          matching.isEmpty ? .notFound : .invalidInput,
+          .invalidInput,
           matching.isEmpty
             ? "No published catalog has hash '\(hash)'; published: \(known.isEmpty ? "none" : known)."
             : "'\(hash)' names \(matching.count) published catalogs; give more of the hash.")

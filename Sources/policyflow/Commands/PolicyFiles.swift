@@ -72,7 +72,8 @@ enum PolicyFiles {
   /// invalid input (exit 65), found at the line where the text stops.
   static func readText(_ file: String) throws -> String {
     guard let handle = FileHandle(forReadingAtPath: file), let data = try? handle.readToEnd() ?? Data() else {
-      throw CommandFailure(message: "Cannot read '\(file)': it is missing or unreadable.")
+      throw CommandFailure(
+        message: "Cannot read '\(file)': it is missing or unreadable.", exitCode: ExitCode.invalidInput)
     }
     if let text = String(data: data, encoding: .utf8) { return text }
     let (location, byte) = UTF8Text.firstInvalidByte(in: data) ?? (SourceLocation(line: 1, column: 1), 0)

@@ -32,6 +32,9 @@ enum Runner {
     } catch let error as any DatabaseFailure {
       Terminal.error("Error: \(DatabaseFailureMessage.message(error))")
       if verbose, let sql = DatabaseFailureMessage.sqlLine(error) { Terminal.error(sql) }
+      // The server refused the login a right (a role without it): not permitted, as a refusal
+      // of the store's own rights is.
+      if let postgres = error as? PostgresError, postgres.sqlState == "42501" { return ExitCode.notPermitted }
       return 1
     } catch let error as StoreError {
       // A refusal no command turned into its own failure: its exit code says which kind.
