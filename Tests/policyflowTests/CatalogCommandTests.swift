@@ -106,6 +106,35 @@ struct CatalogCommandTests {
     #expect(outcome[path: "messages.0.text"]?.stringValue?.contains("'\(dateOfBirth)' is not a date") == true)
   }
 
+  /// A .json array on one line: each record is an entry of its own, told apart by its column;
+  /// the bad ones were merged into one entry of the line.
+  @Test func validateKeepsRecordsThatShareALineApart() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("one-line.json")
+    var good = try JSON(
+      parsing: String(
+        contentsOf: PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies/health-approved.json"),
+        encoding: .utf8))
+    let records = ["O-1", "O-2", "O-3", "O-4"].map { code -> String in
+      good.set(path: "code", to: .string(code))
+      if code == "O-2" { return #"{"code": "O-2", "sumAssured": "x"}"# }
+      if code == "O-4" { return #"{"code": "O-4", "currency": 1}"# }
+      return good.serialized()
+    }
+    try ("[" + records.joined(separator: ", ") + "]").write(to: file, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["policies", "validate", file.path, "--at", "2026-11-22", "--json"])
+    #expect(result.exitCode == 65)
+    let entries = try JSON(parsing: result.stdout).arrayValue ?? []
+    #expect(entries.map { $0[path: "code"] } == ["O-1", nil, "O-3", nil])
+    #expect(entries.map { $0[path: "status"] == .null } == [false, true, false, true])
+    let columns = entries.compactMap { entry -> Int? in
+      if case .int(let column)? = entry[path: "column"] { column } else { nil }
+    }
+    #expect(columns.count == 4 && columns == columns.sorted() && columns[0] == 2, "\(columns)")
+    #expect(entries[1][path: "findings.0.column"] == .int(columns[1]))
+  }
+
   @Test func validateTellsWhyInText() throws {
     let result = try PolicyFlowBinary.run([
       "policies", "validate", "--file", "examples/policies/health-pended-sum-assured.json", "--at", "2026-11-22",

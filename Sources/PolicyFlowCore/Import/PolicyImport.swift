@@ -41,6 +41,9 @@ public enum PolicyImport {
   /// A policy that passed every check, the file it came from and the line it starts on.
   public struct Document: Sendable {
     public var line: Int
+    /// Where the record starts on its line, when another record starts there too (see
+    /// ``ImportFinding/column``).
+    public var column: Int?
     public var file: String
     /// The record's JSON text as written, when it was a whole line of a `.jsonl` file: a store
     /// can keep it as the policy's data instead of serializing `data` again.
@@ -245,7 +248,9 @@ public enum PolicyImport {
         result.rowFindings.append(
           ImportFinding(file: file, line: line, field: problem.field, sentence: problem.sentence))
       }
-      accept(Document(data: data, line: line, file: file, text: text), hasProblems: !problems.isEmpty)
+      var document = Document(data: data, line: line, file: file, text: text)
+      document.column = column
+      accept(document, hasProblems: !problems.isEmpty)
       if let column {
         for index in first..<result.rowFindings.endIndex { result.rowFindings[index].column = column }
       }

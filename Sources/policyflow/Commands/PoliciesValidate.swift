@@ -57,19 +57,28 @@ enum PoliciesValidate {
       // One entry per record, in file order, however many the files hold: a record that cannot be
       // run carries its findings instead of an outcome, so a script that reads only stdout still
       // sees it (the findings are on stderr as well).
-      let invalid = Dictionary(grouping: parsed.rowFindings) { Position(file: $0.file, line: $0.line) }.map {
+      // Records that share a line (a .json array on one line) are told apart by their column.
+      let invalid = Dictionary(grouping: parsed.rowFindings) {
+        Position(file: $0.file, line: $0.line, column: $0.column)
+      }.map {
         (
           $0.key,
           [
-            "file": .string($0.key.file), "line": .int($0.key.line), "status": .null,
-            "findings": .array($0.value.map(\.json)),
+            "file": .string($0.key.file), "line": .int($0.key.line), "column": $0.key.column.map { .int($0) } ?? .null,
+            "status": .null, "findings": .array($0.value.map(\.json)),
           ] as JSON
         )
       }
-      let ran = zip(parsed.documents, reports).map { (Position(file: $0.file, line: $0.line), $1) }
+      let ran = zip(parsed.documents, reports).map { document, report in
+        var report = report
+        report.set(path: "column", to: document.column.map { .int($0) } ?? .null)
+        return (Position(file: document.file, line: document.line, column: document.column), report)
+      }
       let fileOrder = Dictionary(files.enumerated().map { ($1, $0) }) { first, _ in first }
       let entries = (ran + invalid).sorted {
-        (fileOrder[$0.0.file] ?? 0, $0.0.line) < (fileOrder[$1.0.file] ?? 0, $1.0.line)
+        (fileOrder[$0.0.file] ?? 0, $0.0.line, $0.0.column ?? 0) < (
+          fileOrder[$1.0.file] ?? 0, $1.0.line, $1.0.column ?? 0
+        )
       }.map(\.1)
       Terminal.out(JSON.array(entries).serialized(pretty: true))
     }
@@ -96,4 +105,5 @@ enum PoliciesValidate {
 private struct Position: Hashable {
   var file: String
   var line: Int
+  var column: Int?
 }
