@@ -122,15 +122,23 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
         + "Edit it to make version \(version + 1) if it should be in force again."
     case .nothingInForce:
       return "\(subject) and edits a Canceled version, so nothing is in force and it cannot be \(verb). "
-        + "Throw the edit away with 'policyflow policies revert \(code)'."
+        + "Throw the edit away with 'policyflow policies revert \(code)'\(revertFirst)."
     case .notAnApplication:
       let instead =
         previousVersionStatus == .canceled && status != .approved
-        ? "Throw the edit away with 'policyflow policies revert \(code)'; the policy stays Canceled."
+        ? "Throw the edit away with 'policyflow policies revert \(code)'\(revertFirst); the policy stays Canceled."
         : "Cancel it instead: 'policyflow policies cancel \(code) --date YYYY-MM-DD'."
       return "\(subject): only an application (version 1, never approved) is declined, so it cannot be \(verb). "
         + instead
     }
+  }
+}
+
+extension LifecycleRefusal {
+  /// What must come before a revert the message advises: only an edit version still in Edit can
+  /// be reverted, so a Pended one is edited first (which withdraws its pend reasons).
+  fileprivate var revertFirst: String {
+    status == .pended ? " after editing it back to Edit (a Pended version cannot be reverted)" : ""
   }
 }
 

@@ -86,6 +86,19 @@ struct PolicyLifecycleTests {
       "Policy P-1 version 3 is Edit: only an application (version 1, never approved) is declined, so it cannot be "
         + "declined. Throw the edit away with 'policyflow policies revert P-1'; the policy stays Canceled."
     ),
+    // A Pended edit of a Canceled version is reverted only once edited back to Edit: the advice says so.
+    (
+      .pendedV3OfCanceled, .cancel,
+      "Policy P-1 version 3 is Pended and edits a Canceled version, so nothing is in force and it cannot be "
+        + "canceled. Throw the edit away with 'policyflow policies revert P-1' after editing it back to Edit (a "
+        + "Pended version cannot be reverted)."
+    ),
+    (
+      .pendedV3OfCanceled, .decline,
+      "Policy P-1 version 3 is Pended: only an application (version 1, never approved) is declined, so it cannot "
+        + "be declined. Throw the edit away with 'policyflow policies revert P-1' after editing it back to Edit (a "
+        + "Pended version cannot be reverted); the policy stays Canceled."
+    ),
     (
       .approvedV3, .decline,
       "Policy P-1 version 3 is Approved: only an application (version 1, never approved) is declined, so it "
