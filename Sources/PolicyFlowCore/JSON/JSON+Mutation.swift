@@ -37,6 +37,12 @@ extension JSON {
       case .object(let object)?:
         current = object[segment.key]
       case .null?, nil:
+        // A missing member made here is an object: an index would be a member's name, where the
+        // user meant an array's item (CSV headers make arrays of numbered columns).
+        if segment.index != nil, depth > 0 {
+          return "\(above) is \(current == nil ? "missing" : "null"): '\(name)' would make it an object with a member "
+            + "'\(name)', not an array; set \(above) whole instead (a JSON array)"
+        }
         current = nil
       case let value?:
         let article = value.typeName.first.map { "aeiou".contains($0) } == true ? "an" : "a"

@@ -34,6 +34,16 @@ struct JSONSetPathTests {
         "nested.deep.value.x",
         "'nested.deep.value' is an integer, not an object: setting 'nested.deep.value.x' would replace it"
       ),
+      (
+        "tags.0",
+        "'tags' is missing: '0' would make it an object with a member '0', not an array; set 'tags' whole instead "
+          + "(a JSON array)"
+      ),
+      (
+        "none.3.x",
+        "'none' is null: '3' would make it an object with a member '3', not an array; set 'none' whole instead (a "
+          + "JSON array)"
+      ),
       ("a..b", "'a..b' has an empty name: give member names between the dots"),
       ("", "'' has an empty name: give member names between the dots"),
     ]
