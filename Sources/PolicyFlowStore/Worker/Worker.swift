@@ -263,6 +263,7 @@ public final class Worker {
   private func report(_ parked: [ParkedActivity]) {
     for activity in parked {
       totals.failures += 1
+      totals.parked += 1
       onEvent(.parked(activityID: activity.activityID, policy: activity.policy, error: activity.error))
     }
   }
@@ -275,6 +276,7 @@ public final class Worker {
     // then that worker's outcome.
     if (try? retrying({ try store.park(activityID, lease: lease, error: error) })) == true {
       totals.failures += 1
+      totals.parked += 1
       onEvent(.parked(activityID: activityID, policy: policy, error: error))
     }
   }
@@ -381,6 +383,7 @@ public final class Worker {
       // If these fail too, the lease expires and another claim takes the activity.
       if claimed.attempts - claimed.expiredLeases >= configuration.maxAttempts {
         if (try? retrying({ try store.park(claimed.activityID, lease: lease, error: error) })) == true {
+          totals.parked += 1
           onEvent(.parked(activityID: claimed.activityID, policy: claimed.policy.policy.code, error: error))
         }
       } else {

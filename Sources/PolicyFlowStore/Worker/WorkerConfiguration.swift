@@ -62,7 +62,11 @@ public enum WorkerEvent: Sendable {
 /// Totals over the worker's life, for metrics and the exit summary.
 public struct WorkerTotals: Sendable {
   public var processedByStatus: [String: Int] = [:]
+  /// Activities whose work failed: given back after a commit that kept failing (queued again
+  /// for later), or parked.
   public var failures = 0
+  /// Of ``failures``, the activities parked as failed (`policyflow queue` lists them).
+  public var parked = 0
   public var retries = 0
   public var leasesLost = 0
   /// Claim-to-commit times in seconds, per histogram bucket upper bound.

@@ -91,11 +91,17 @@ final class WorkerLog {
       separator: ", ")
     var fields: JSON = [
       "event": "summary", "processed": .int(totals.processed), "retries": .int(totals.retries),
-      "failures": .int(totals.failures),
+      "failures": .int(totals.failures), "parked": .int(totals.parked),
     ]
     for (status, n) in totals.processedByStatus { fields.set(path: "byStatus.\(status)", to: .int(n)) }
-    // Failures (activities parked or given back) are named only when there were any.
-    let failures = totals.failures == 0 ? "" : ", \(totals.failures) failure\(totals.failures == 1 ? "" : "s")"
+    // Failures are named only when there were any, as what became of them: work given back is
+    // queued again (and usually processed later), work parked waits in `policyflow queue`.
+    let givenBack = totals.failures - totals.parked
+    var failures = ""
+    if givenBack > 0 {
+      failures += ", \(givenBack) given back after a failed commit (queued again)"
+    }
+    if totals.parked > 0 { failures += ", \(totals.parked) parked as failed (see 'policyflow queue')" }
     line(
       "processed \(totals.processed)\(mix.isEmpty ? "" : " (\(mix))"), \(totals.retries) retries\(failures)",
       fields: fields)

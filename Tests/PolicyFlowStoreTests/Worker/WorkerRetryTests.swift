@@ -117,6 +117,8 @@ struct WorkerRetryTests {
       if case .parked(let id, _, _) = event { id } else { nil }
     }
     #expect(parked.count == 2)
+    #expect(worker.totals.parked == 2, "the summary tells parked work from work given back")
+    #expect(worker.totals.failures > worker.totals.parked, "the first claim's work was given back, not parked")
     #expect(worker.totals.processed == 0)
     #expect(try scenario.count("SELECT count(*) FROM activity WHERE state = 'failed' AND attempts = 2") == 2)
     #expect(try scenario.count("SELECT count(*) FROM activity WHERE last_error LIKE '%locked%'") == 2)
