@@ -39,23 +39,6 @@ extension AuditChain {
     WHERE \(isChainRow)
     """
 
-  /// The number of chain heads as of the link `lastLink` and their Merkle root, hashed as the
-  /// heads are read in gid byte order (`COLLATE "C"` on PostgreSQL, whose default collation
-  /// orders text by language), without holding them.
-  static func headsRoot(_ db: any DatabaseConnection, upTo lastLink: Int64) throws -> (chains: Int, root: String) {
-    var leaves = MerkleLeaves()
-    let order = db.dialect == .postgres ? #"p.gid COLLATE "C""# : "p.gid"
-    _ = try db.query(headsSQL + " ORDER BY \(order)", [.integer(lastLink)]) { row in
-      leaves.append(gid: try row.string(at: 1), seq: try row.int(at: 2), link: try row.string(at: 3))
-    }
-    guard leaves.isInOrder else {
-      // Not expected of either database; the heads are then sorted here, as a proof sorts them.
-      let heads = try heads(db, upTo: lastLink)
-      return (heads.count, merkleRoot(of: heads))
-    }
-    return (leaves.count, leaves.tree(proofAt: nil).root)
-  }
-
   /// The Merkle root over `heads`, by the rules of the root over `(gid, seq, link)` triples.
   static func merkleRoot(of heads: [SealedHead]) -> String {
     merkleRoot(heads.map { (gid: $0.gid, seq: $0.seq, link: $0.link) })
@@ -76,29 +59,64 @@ extension AuditChain {
     WHERE h.link IS NOT NULL
     """
 
-  /// What a seal of the heads as of the link `lastLink` records after the seals before it: every
-  /// head that differs from the one last recorded for its chain (or is the chain's first), and
-  /// every chain recorded with a head that has none now, by chain. Read back up to that seal,
-  /// the recorded heads are then the heads exactly. Worked out by the database, so that only the
-  /// changes are held (a seal taken daily holds that day's, not a million heads twice).
-  static func headChanges(_ db: any DatabaseConnection, upTo lastLink: Int64) throws -> [HeadChange] {
-    // ?1 in the heads, ?2 in the recorded heads.
-    let heads = "(\(headsSQL)) c"
-    let recorded = "(\(recordedHeadsSQL.replacingOccurrences(of: "?1", with: "?2"))) r"
-    let arguments: [DatabaseValue] = [.integer(lastLink), .integer(Int64.max)]
-    let changed = try db.query(
+  /// What a seal of the heads as of the link `lastLink` needs, in one pass over them in gid byte
+  /// order (`COLLATE "C"` on PostgreSQL, whose default collation orders text by language): how
+  /// many there are, their Merkle root, hashed as they stream in, and what the seal records
+  /// after the seals before it: every head that differs from the one last recorded for its chain
+  /// (or is its chain's first), and every chain last recorded with a head that has none now, by
+  /// chain. Read back up to that seal, the recorded heads are then the heads exactly. Only the
+  /// changes are held: a seal taken daily holds that day's, not every head (32 bytes a chain for
+  /// the leaves). Each head's record is found through the index of `(chain, seal)`.
+  static func sealScan(_ db: any DatabaseConnection, upTo lastLink: Int64) throws
+    -> (chains: Int, root: String, changes: [HeadChange])
+  {
+    var leaves = MerkleLeaves()
+    var changes: [HeadChange] = []
+    var stillRecorded = 0
+    let order = db.dialect == .postgres ? #"c.gid COLLATE "C""# : "c.gid"
+    _ = try db.query(
       """
-      SELECT c.chain, c.gid, c.seq, c.link FROM \(heads) LEFT JOIN \(recorded) ON r.chain = c.chain
-      WHERE r.chain IS NULL OR r.gid <> c.gid OR r.seq <> c.seq OR r.link <> c.link
-      """, arguments
+      SELECT c.chain, c.gid, c.seq, c.link, r.gid, r.seq, r.link FROM (\(headsSQL)) c
+      LEFT JOIN audit_seal_head r ON r.chain = c.chain
+        AND r.seal = (SELECT max(x.seal) FROM audit_seal_head x WHERE x.chain = c.chain)
+      ORDER BY \(order)
+      """, [.integer(lastLink)]
     ) { row in
-      HeadChange(
-        chain: try row.int64(at: 0), gid: try row.string(at: 1), head: (try row.int(at: 2), try row.string(at: 3)))
+      let chain = try row.int64(at: 0)
+      let gid = try row.string(at: 1)
+      let seq = try row.int(at: 2)
+      let link = try row.string(at: 3)
+      leaves.append(gid: gid, seq: seq, link: link)
+      let recordedLink: String? = try row.optionalString(at: 6)
+      if recordedLink != nil { stillRecorded += 1 }
+      let recordedGID: String? = try row.optionalString(at: 4)
+      let recordedSeq: Int? = try row.optionalInt(at: 5)
+      if recordedLink != link || recordedGID != gid || recordedSeq != seq {
+        changes.append(HeadChange(chain: chain, gid: gid, head: (seq, link)))
+      }
     }
-    let gone = try db.query(
-      "SELECT r.chain, r.gid FROM \(recorded) LEFT JOIN \(heads) ON c.chain = r.chain WHERE c.chain IS NULL", arguments
-    ) { row in HeadChange(chain: try row.int64(at: 0), gid: try row.string(at: 1), head: nil) }
-    return (changed + gone).sorted { $0.chain < $1.chain }
+    // Chains last recorded with a head that have none now: only looked for when some are missing.
+    let latestRecorded = "h.seal = (SELECT max(x.seal) FROM audit_seal_head x WHERE x.chain = h.chain)"
+    let recorded =
+      try db.queryOne(
+        "SELECT count(*) FROM audit_seal_head h WHERE h.link IS NOT NULL AND \(latestRecorded)"
+      ) { try $0.int(at: 0) } ?? 0
+    if recorded > stillRecorded {
+      changes += try db.query(
+        """
+        SELECT h.chain, h.gid FROM audit_seal_head h
+        WHERE h.link IS NOT NULL AND \(latestRecorded)
+          AND NOT (EXISTS (SELECT 1 FROM audit_link a WHERE a.chain = h.chain AND a.id <= ?)
+            AND EXISTS (SELECT 1 FROM policy p WHERE p.id = h.chain AND \(isChainRow)))
+        """, [.integer(lastLink)]
+      ) { row in HeadChange(chain: try row.int64(at: 0), gid: try row.string(at: 1), head: nil) }
+    }
+    guard leaves.isInOrder else {
+      // Not expected of either database; the heads are then sorted here, as a proof sorts them.
+      let heads = try heads(db, upTo: lastLink)
+      return (heads.count, merkleRoot(of: heads), changes.sorted { $0.chain < $1.chain })
+    }
+    return (leaves.count, leaves.tree(proofAt: nil).root, changes.sorted { $0.chain < $1.chain })
   }
 
   /// A row a seal adds to `audit_seal_head`: a chain's head as of the seal, or (nil) that the

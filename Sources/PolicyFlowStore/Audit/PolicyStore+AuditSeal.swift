@@ -69,11 +69,9 @@ extension PolicyStore {
       // On SQLite one transaction writes at a time, so every link up to the last one a snapshot
       // sees is in it.
       let lastLink = try settled?.lastLink ?? lastLinkID()
-      let (chains, root) = try AuditChain.headsRoot(db, upTo: lastLink)
       // Only the heads that changed: a store sealed every day records the chains of that day's work.
-      return SealBasis(
-        lastLink: lastLink, lastSeal: lastSeal, chains: chains,
-        changes: try AuditChain.headChanges(db, upTo: lastLink), root: root)
+      let (chains, root, changes) = try AuditChain.sealScan(db, upTo: lastLink)
+      return SealBasis(lastLink: lastLink, lastSeal: lastSeal, chains: chains, changes: changes, root: root)
     }
     // A seal recorded between the two (PostgreSQL) may cover links past this one's last.
     if let settled, settled.lastSeal != basis.lastSeal { return nil }

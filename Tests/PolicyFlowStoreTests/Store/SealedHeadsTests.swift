@@ -46,22 +46,22 @@ struct SealedHeadsTests {
     let links: [(Int64, Int, String)] = [(1, 1, "x"), (1, 2, "a"), (2, 1, "b"), (2, 2, "d"), (4, 1, "e")]
     let policies: [(Int64, String)] = [(1, "g1"), (2, "g2"), (3, "g3"), (4, "g4")]
     let db = try Self.store(links: links, policies: policies, recorded: recorded)
-    let changes = try AuditChain.headChanges(db, upTo: Int64.max)
+    let changes = try AuditChain.sealScan(db, upTo: Int64.max).changes
     #expect(changes.map(\.chain) == [2, 3, 4], "by chain; the unmoved chain 1 is not recorded again")
     #expect(changes.map(\.gid) == ["g2", "g3", "g4"])
     #expect(changes[0].head?.seq == 2 && changes[0].head?.link == String(repeating: "d", count: 64))
     #expect(changes[1].head == nil, "chain 3 has no head now")
     #expect(changes[2].head?.seq == 1)
-    #expect(try AuditChain.headChanges(db, upTo: 3).map(\.chain) == [3], "as of link 3 chain 2 had not moved")
+    #expect(try AuditChain.sealScan(db, upTo: 3).changes.map(\.chain) == [3], "as of link 3 chain 2 had not moved")
     let first = try Self.store(links: links, policies: policies, recorded: [])
-    #expect(try AuditChain.headChanges(first, upTo: Int64.max).count == 3, "the first seal records every head")
+    #expect(try AuditChain.sealScan(first, upTo: Int64.max).changes.count == 3, "the first seal records every head")
     // A head that kept its number and hash but not its gid is recorded again: the root covers gids.
     let moved = try Self.store(links: links, policies: [(1, "moved"), (2, "g2"), (4, "g4")], recorded: recorded)
-    #expect(try AuditChain.headChanges(moved, upTo: Int64.max).map(\.gid) == ["moved", "g2", "g3", "g4"])
+    #expect(try AuditChain.sealScan(moved, upTo: Int64.max).changes.map(\.gid) == ["moved", "g2", "g3", "g4"])
     // Recorded again, nothing differs.
     let again = try Self.store(
       links: links, policies: policies, recorded: [(1, "g1", 2, "a"), (2, "g2", 2, "d"), (4, "g4", 1, "e")])
-    #expect(try AuditChain.headChanges(again, upTo: Int64.max).isEmpty)
+    #expect(try AuditChain.sealScan(again, upTo: Int64.max).changes.isEmpty)
   }
 
   /// The root hashed as the heads stream in is the root of the heads sorted in memory (the one a
@@ -71,10 +71,11 @@ struct SealedHeadsTests {
     let links = gids.indices.map { (Int64($0 + 1), 1, String("0123456789abcdef".randomElement()!)) }
     let db = try Self.store(
       links: links, policies: gids.enumerated().map { (Int64($0.offset + 1), $0.element) }, recorded: [])
-    let streamed = try AuditChain.headsRoot(db, upTo: Int64.max)
+    let streamed = try AuditChain.sealScan(db, upTo: Int64.max)
     #expect(streamed.chains == gids.count)
     #expect(streamed.root == AuditChain.merkleRoot(of: try AuditChain.heads(db, upTo: Int64.max)))
-    #expect(try AuditChain.headsRoot(db, upTo: 0) == (0, AuditChain.merkleRoot([])))
+    let none = try AuditChain.sealScan(db, upTo: 0)
+    #expect(none.chains == 0 && none.root == AuditChain.merkleRoot([]) && none.changes.isEmpty)
   }
 
   /// A head renumbered but with its hash kept: the two differ by their numbers, which the problem
