@@ -74,6 +74,35 @@ import Testing
       empty.stderr == "Error: The directory '\(folder.path)/later' holds no .json, .jsonl, .ndjson, .csv files.\n")
   }
 
+  /// With --json a failure is JSON on stdout too, so that a script reading stdout sees it: the
+  /// command's own report where it has one (an import's findings), else the error and exit code.
+  @Test func aFailureWithJSONIsJSONOnStdout() throws {
+    let store = try StoreFixture()
+    let missing = store.directory.appendingPathComponent("nosuch.json").path
+    let absent = try store.run(["policies", "import", missing, "--json", "--as", "tester"])
+    #expect(absent.exitCode == 65)
+    #expect(absent.stderr == "Error: No such file or directory: '\(missing)'.\n")
+    #expect(
+      try JSON(parsing: absent.stdout)
+        == ["error": .string("No such file or directory: '\(missing)'."), "exitCode": 65])
+    let binary = store.directory.appendingPathComponent("bin.jsonl")
+    try Data([0xFF, 0x7B, 0x7D]).write(to: binary)
+    let unreadable = try store.run(["policies", "import", binary.path, "--json", "--as", "tester"])
+    #expect(unreadable.exitCode == 65)
+    let error = try JSON(parsing: unreadable.stdout)
+    #expect(error[path: "exitCode"] == 65)
+    #expect(error[path: "error"]?.stringValue?.hasPrefix("\(binary.path):1:1: error: ") == true, "\(error)")
+    // The command's own JSON on failure is not followed by a second document.
+    let bad = store.directory.appendingPathComponent("bad.jsonl")
+    try #"{"code": "B-1", "lineOfBusiness": "health"}"#.write(to: bad, atomically: true, encoding: .utf8)
+    let refused = try store.run(["policies", "import", bad.path, "--json", "--as", "tester"])
+    #expect(refused.exitCode == 65)
+    let report = try JSON(parsing: refused.stdout)
+    #expect(report[path: "imported"] == 0)
+    #expect(report[path: "findings.0.field"] == "brand")
+    #expect(report[path: "error"] == nil)
+  }
+
   /// The extension picks the format, so a file with another one is refused by name (it was
   /// read as JSON and failed at its first byte), and nothing of the import is kept.
   @Test func aFileOfAnotherKindIsRefusedByNameBeforeAnythingIsImported() throws {

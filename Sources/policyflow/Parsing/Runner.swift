@@ -1,3 +1,4 @@
+import PolicyFlowCore
 import PolicyFlowStore
 
 /// Parses the arguments, runs the command, and turns every way it can end into output and an
@@ -15,6 +16,16 @@ enum Runner {
       return 0
     }
     let parser = ArgumentParser(root: root)
+    // Set once the command runs with --json: a failure is then also given as JSON on stdout.
+    var asJSON = false
+    func failed(_ message: String, _ exitCode: Int32, line: String? = nil) -> Int32 {
+      Terminal.error(line ?? "Error: \(message)")
+      if asJSON, !Terminal.wroteStandardOutput.load(ordering: .relaxed) {
+        let error: JSON = ["error": .string(message), "exitCode": .int(Int(exitCode))]
+        Terminal.out(error.serialized(pretty: true))
+      }
+      return exitCode
+    }
     do {
       switch try parser.parse(arguments) {
       case .help(let command, let path):
@@ -22,30 +33,27 @@ enum Runner {
         return 0
       case .run(let command, let invocation):
         guard let run = command.run else { return 0 }
+        asJSON = invocation.flag("--json")
         return try run(invocation)
       }
     } catch let error as UsageError {
       return reportUsage(error, root: root)
     } catch let error as FindingError {
-      Terminal.error(error.finding.description)
-      return ExitCode.invalidInput
+      return failed(error.finding.description, ExitCode.invalidInput, line: error.finding.description)
     } catch let error as any DatabaseFailure {
-      Terminal.error("Error: \(DatabaseFailureMessage.message(error))")
-      if verbose, let sql = DatabaseFailureMessage.sqlLine(error) { Terminal.error(sql) }
       // The server refused the login a right (a role without it): not permitted, as a refusal
       // of the store's own rights is.
-      if let postgres = error as? PostgresError, postgres.sqlState == "42501" { return ExitCode.notPermitted }
-      return 1
+      let permission = (error as? PostgresError)?.sqlState == "42501"
+      let code = failed(DatabaseFailureMessage.message(error), permission ? ExitCode.notPermitted : 1)
+      if verbose, let sql = DatabaseFailureMessage.sqlLine(error) { Terminal.error(sql) }
+      return code
     } catch let error as StoreError {
       // A refusal no command turned into its own failure: its exit code says which kind.
-      Terminal.error("Error: \(error.message)")
-      return StoreFailure.exitCode(error)
+      return failed(error.message, StoreFailure.exitCode(error))
     } catch let failure as CommandFailure {
-      Terminal.error("Error: \(failure.message)")
-      return failure.exitCode
+      return failed(failure.message, failure.exitCode)
     } catch {
-      Terminal.error("Error: \(error)")
-      return 1
+      return failed("\(error)", 1)
     }
   }
 

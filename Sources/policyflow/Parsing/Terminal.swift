@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -9,6 +11,10 @@
 /// Where command output goes: stdout for results (what scripts read), stderr for errors,
 /// findings and progress.
 enum Terminal {
+  /// Whether anything was written to stdout: a command run with `--json` that fails before it
+  /// wrote its JSON gives its error as JSON instead (``Runner``).
+  static let wroteStandardOutput = Atomic<Bool>(false)
+
   static func out(_ text: String) {
     write(text.hasSuffix("\n") ? text : text + "\n", to: 1)
   }
@@ -19,6 +25,7 @@ enum Terminal {
 
   /// Writes all of `text`, resuming after partial writes and interrupts.
   static func write(_ text: String, to descriptor: Int32) {
+    if descriptor == 1 { wroteStandardOutput.store(true, ordering: .relaxed) }
     var text = text
     text.withUTF8 { buffer in
       var offset = 0
