@@ -24,7 +24,12 @@ extension PolicyStore {
         "SELECT rolname FROM pg_roles WHERE rolname IN ('policyflow_worker', 'policyflow_operator', 'policyflow_admin')"
       ) { try $0.string(at: 0) })
     if loginOwnsStore, !existing.isEmpty {
-      try db.transaction(.write) { try db.executeScript(StoreSchema.postgresGrants) }
+      try db.transaction(.write) {
+        // One at a time, as migrations are: two grants of one table at once fail in the server
+        // ("tuple concurrently updated"), as several `init`s of one new store would.
+        try db.execute("SELECT pg_advisory_xact_lock(?)", [.integer(Migrator.advisoryLock)])
+        try db.executeScript(StoreSchema.postgresGrants)
+      }
     }
     return Self.postgresRoles.filter { !existing.contains($0) }
   }
