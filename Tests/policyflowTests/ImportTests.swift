@@ -74,6 +74,23 @@ import Testing
       empty.stderr == "Error: The directory '\(folder.path)/later' holds no .json, .jsonl, .ndjson, .csv files.\n")
   }
 
+  /// Records that share a line and are refused by the store (their codes exist already) are
+  /// told apart by their column, as the file's own findings are.
+  @Test func codesTheStoreHasInAOneLineArrayAreNamedByColumn() throws {
+    let store = try StoreFixture()
+    let file = store.directory.appendingPathComponent("one-line.json")
+    let records = ["L-1", "L-2"].map { #"{"code": "\#($0)", "lineOfBusiness": "health", "brand": "b"}"# }
+    try ("[" + records.joined(separator: ", ") + "]").write(to: file, atomically: true, encoding: .utf8)
+    try store.succeed(["policies", "import", file.path, "--as", "tester"])
+    let again = try store.run(["policies", "import", file.path, "--as", "tester"])
+    #expect(again.exitCode == 65)
+    let lines = again.stderr.split(separator: "\n").map(String.init)
+    #expect(lines.count == 3, "\(again.stderr)")
+    #expect(lines.first?.hasPrefix("\(file.path):1:2: code: 'L-1' already exists in the store") == true, "\(lines)")
+    #expect(lines.dropFirst().first?.contains(":1:\(4 + records[0].count): code: 'L-2' already exists") == true)
+    #expect(lines.last == "Error: 2 problems in 2 records; nothing was imported.")
+  }
+
   /// With --json a failure is JSON on stdout too, so that a script reading stdout sees it: the
   /// command's own report where it has one (an import's findings), else the error and exit code.
   @Test func aFailureWithJSONIsJSONOnStdout() throws {

@@ -15,8 +15,6 @@ extension StoreFixture {
     return (file.path, policy[path: "code"]!.stringValue!)
   }
 
-  /// Runs `arguments` and expects success.
-  @discardableResult
   /// `audit export CODE --json` of a history as stored, whether it verifies (exit 0) or not
   /// (exit 1): what someone forging links reads to list rows as they now are.
   func exportAsStored(_ code: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> JSON {
@@ -25,6 +23,8 @@ extension StoreFixture {
     return try JSON(parsing: result.stdout)
   }
 
+  /// Runs `arguments` and expects success.
+  @discardableResult
   func succeed(_ arguments: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
     -> PolicyFlowBinary.Result
   {

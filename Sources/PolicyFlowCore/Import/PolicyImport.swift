@@ -178,9 +178,12 @@ public enum PolicyImport {
     return combined
   }
 
-  /// Findings sorted by line, keeping the order of findings on the same line.
+  /// Findings sorted by line (then by the column of records that share it), keeping the order
+  /// of findings on the same record.
   public static func inLineOrder(_ findings: [ImportFinding]) -> [ImportFinding] {
-    findings.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+    findings.enumerated().sorted {
+      ($0.element.line, $0.element.column ?? 0, $0.offset) < ($1.element.line, $1.element.column ?? 0, $1.offset)
+    }.map(\.element)
   }
 
   /// The codes of an import that spans files: the first document with a code is kept, a later
@@ -193,7 +196,9 @@ public enum PolicyImport {
     /// Records `document`'s code; the finding when an earlier document had the same code.
     public mutating func register(_ document: Document) -> ImportFinding? {
       guard let code = document.code else { return nil }
-      return register(code, file: document.file, line: document.line)
+      var finding = register(code, file: document.file, line: document.line)
+      finding?.column = document.column
+      return finding
     }
 
     /// Records `code` as read at `file`:`line`; the finding when it was read before.

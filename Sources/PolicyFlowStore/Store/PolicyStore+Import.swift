@@ -161,7 +161,7 @@ extension PolicyStore {
       guard let code = document.code, existing.contains(code) else { return true }
       findings.append(
         ImportFinding(
-          file: document.file, line: document.line, field: "code",
+          file: document.file, line: document.line, column: document.column, field: "code",
           sentence: "'\(code)' already exists in the store; edit it instead of importing it again"))
       return false
     }
