@@ -56,15 +56,20 @@ struct DatabaseLoginTests {
     let processed = try PolicyFlowBinary.run(["worker", "--drain", "--db", uri(store, as: worker)])
     #expect(processed.exitCode == 0, "\(processed.stderr)")
     // The narrowing of later schemas holds: an operator may not insert a seal, nor set who wrote a link.
+    // Nor use the sequence of the seals' heads, made after the schemas that gave sequences to all.
     let privileges = try TestStore.connect(store.db).query(
       """
       SELECT has_table_privilege('policyflow_operator', 'audit_seal', 'INSERT'),
         has_column_privilege('policyflow_operator', 'audit_link', 'written_by', 'INSERT'),
         has_column_privilege('policyflow_operator', 'audit_link', 'link', 'INSERT'),
-        has_table_privilege('policyflow_admin', 'audit_seal', 'INSERT')
+        has_table_privilege('policyflow_admin', 'audit_seal', 'INSERT'),
+        has_sequence_privilege('policyflow_worker', pg_get_serial_sequence('audit_seal_head', 'id'), 'USAGE'),
+        has_sequence_privilege('policyflow_operator', pg_get_serial_sequence('audit_seal_head', 'id'), 'USAGE'),
+        has_sequence_privilege('policyflow_admin', pg_get_serial_sequence('audit_seal_head', 'id'), 'USAGE'),
+        has_sequence_privilege('policyflow_worker', pg_get_serial_sequence('cycle', 'id'), 'USAGE')
       """
-    ) { row in try (0..<4).map { try row.bool(at: $0) } }
-    #expect(privileges == [[false, false, true, true]])
+    ) { row in try (0..<8).map { try row.bool(at: $0) } }
+    #expect(privileges == [[false, false, true, true, false, false, true, true]])
   }
 
   @Test func aPersonActsAsTheirLoginAndMayNotClaimAnotherName() throws {

@@ -5,24 +5,52 @@ extension StoreSchema {
   static let postgresGrants = [
     postgresVersion10TableGrants, postgresVersion10FunctionGrants, postgresVersion11Grants, postgresVersion12Grants,
     postgresVersion14Grants, postgresVersion15Grants, postgresVersion16Grants, postgresVersion17Grants,
+    postgresSequencesNarrowed,
   ].joined(separator: "\n")
+
+  /// Schemas 10 and 14 gave workers and operators the sequences of every table there was then;
+  /// replayed today those grants also cover the tables made since, whose rows only an
+  /// administrator inserts (the seals' heads, schema 16): taken back, as the migrations left it.
+  private static let postgresSequencesNarrowed = #"""
+    DO $narrowed$
+    DECLARE
+      heads text := pg_get_serial_sequence('audit_seal_head', 'id');
+    BEGIN
+      IF heads IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_worker') THEN
+        EXECUTE 'REVOKE USAGE ON SEQUENCE ' || heads || ' FROM policyflow_worker';
+      END IF;
+      IF heads IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_operator') THEN
+        EXECUTE 'REVOKE USAGE ON SEQUENCE ' || heads || ' FROM policyflow_operator';
+      END IF;
+    END
+    $narrowed$;
+    """#
 }
 
 extension PolicyStore {
   /// The roles PolicyFlow grants on PostgreSQL, granted in turn to logins.
   public static let postgresRoles = ["policyflow_worker", "policyflow_operator", "policyflow_admin"]
 
-  /// On PostgreSQL: grants each of ``postgresRoles`` that exists what the schema gives it (again;
-  /// granting twice changes nothing), when this login owns the tables and so may grant, and
-  /// returns the roles that do not exist. A login without the right to create roles makes a
+  /// On PostgreSQL: creates those of ``postgresRoles`` that are missing when this login may,
+  /// grants each that exists what the schema gives it (again; granting twice changes nothing)
+  /// when this login owns the tables and so may grant, and returns the roles that do not exist. A login without the right to create roles makes a
   /// store without them (the migration only says so in a notice); once a database administrator
   /// has created them, `policyflow init` run again gives them their rights here. Nothing on SQLite.
   public func grantRoles() throws -> [String] {
     guard db.dialect == .postgres else { return [] }
-    let existing = Set(
-      try db.query(
-        "SELECT rolname FROM pg_roles WHERE rolname IN ('policyflow_worker', 'policyflow_operator', 'policyflow_admin')"
-      ) { try $0.string(at: 0) })
+    func existingRoles() throws -> Set<String> {
+      Set(
+        try db.query(
+          "SELECT rolname FROM pg_roles WHERE rolname IN ('policyflow_worker', 'policyflow_operator', 'policyflow_admin')"
+        ) { try $0.string(at: 0) })
+    }
+    var existing = try existingRoles()
+    if existing.count < Self.postgresRoles.count {
+      // A login that may create roles now (given the right since the store was made) makes them;
+      // one that may not is told so by a notice no one reads, and the caller says which are missing.
+      try db.transaction(.write) { try db.executeScript(StoreSchema.postgresVersion10Roles) }
+      existing = try existingRoles()
+    }
     if loginOwnsStore, !existing.isEmpty {
       try db.transaction(.write) {
         // One at a time, as migrations are: two grants of one table at once fail in the server

@@ -19,29 +19,7 @@ extension StoreSchema {
   /// A user's login is the login of the same name: `policyflow users add uma` for `CREATE ROLE
   /// uma LOGIN`.
   static let postgresVersion10 = #"""
-    DO $roles$
-    BEGIN
-      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_worker') THEN
-        CREATE ROLE policyflow_worker NOLOGIN;
-      END IF;
-      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_operator') THEN
-        CREATE ROLE policyflow_operator NOLOGIN;
-      END IF;
-      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_admin') THEN
-        CREATE ROLE policyflow_admin NOLOGIN IN ROLE policyflow_operator;
-      END IF;
-    EXCEPTION
-      WHEN insufficient_privilege THEN
-        RAISE NOTICE 'PolicyFlow could not create its roles (policyflow_worker, policyflow_operator, policyflow_admin): '
-          'this login may not create roles; a database administrator creates them and runs policyflow init again';
-      -- Roles belong to the server, not the database, so the migration's lock does not keep out
-      -- an init of another database creating them at the same moment: then the transaction runs
-      -- again (as after any serialization failure), and finds them.
-      WHEN duplicate_object OR unique_violation THEN
-        RAISE EXCEPTION 'another database''s PolicyFlow created its roles at the same moment'
-          USING ERRCODE = 'serialization_failure';
-    END
-    $roles$;
+    \#(postgresVersion10Roles)
 
     \#(postgresVersion10TableGrants)
 
@@ -135,5 +113,33 @@ extension StoreSchema {
       END IF;
     END
     $execute$;
+    """#
+
+  /// PolicyFlow's three roles, created where missing by a login that may create roles: run by
+  /// schema 10's migration, and again by `policyflow init` while any is missing.
+  static let postgresVersion10Roles = #"""
+    DO $roles$
+    BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_worker') THEN
+        CREATE ROLE policyflow_worker NOLOGIN;
+      END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_operator') THEN
+        CREATE ROLE policyflow_operator NOLOGIN;
+      END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_admin') THEN
+        CREATE ROLE policyflow_admin NOLOGIN IN ROLE policyflow_operator;
+      END IF;
+    EXCEPTION
+      WHEN insufficient_privilege THEN
+        RAISE NOTICE 'PolicyFlow could not create its roles (policyflow_worker, policyflow_operator, policyflow_admin): '
+          'this login may not create roles; a database administrator creates them and runs policyflow init again';
+      -- Roles belong to the server, not the database, so the migration's lock does not keep out
+      -- an init of another database creating them at the same moment: then the transaction runs
+      -- again (as after any serialization failure), and finds them.
+      WHEN duplicate_object OR unique_violation THEN
+        RAISE EXCEPTION 'another database''s PolicyFlow created its roles at the same moment'
+          USING ERRCODE = 'serialization_failure';
+    END
+    $roles$;
     """#
 }

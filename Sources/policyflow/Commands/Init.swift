@@ -27,8 +27,7 @@ enum Init {
         "Note: the roles \(missing.joined(separator: ", ")) do not exist, and this login may not create them, so "
           + "no other login can use this store yet. A database administrator runs:\n  "
           + creates.joined(separator: "\n  ")
-          + "\nthen run 'policyflow init' again as the store's owner: it gives the roles their rights. (Or give the "
-          + "owner CREATEROLE before the first init.)")
+          + "\nthen run 'policyflow init' again as the store's owner: it gives the roles their rights.")
     }
     if let admin = invocation.value("--admin") {
       guard !admin.isEmpty else {
