@@ -46,6 +46,23 @@ struct StoreFileTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
   }
 
+  /// A store is made in a hidden file and linked into place; an init killed meanwhile leaves
+  /// that file, which the next init of the same path removes once its process is gone (a file
+  /// of a process still running may be a store being made, and stays).
+  @Test func anAbandonedPartialStoreIsRemovedByTheNextInit() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let abandoned = ".store.sqlite.creating-2147483646-1"
+    let running = ".store.sqlite.creating-\(getpid())-2"
+    for name in [abandoned, abandoned + "-wal", running] {
+      try Data("partial".utf8).write(to: directory.appendingPathComponent(name))
+    }
+    let made = try PolicyFlowBinary.run(["init", "--admin", "tester", "--db", directory.path + "/store.sqlite"])
+    #expect(made.exitCode == 0, "\(made.stderr)")
+    let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".") }
+    #expect(left == [running])
+  }
+
   @Test func aDatabaseOfSomethingElseIsRefused() throws {
     let directory = try PolicyFlowBinary.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -216,7 +216,11 @@ struct EngineFieldCheck {
       case .int(let amount):
         problems.append(
           Problem(field: "sumAssured", sentence: "\(amount) is negative; a sum assured is 0 or more, in minor units"))
-      case .string(let text) where !text.isEmpty && text.utf8.allSatisfy({ (48...57).contains($0) }):
+      // Digits in quotes (JSON): a number written as text. Not a CSV cell with a leading zero or
+      // too many digits, which CSV typing leaves as text for those reasons.
+      case .string(let text)
+      where (1...18).contains(text.utf8.count) && text.utf8.allSatisfy({ (48...57).contains($0) })
+        && (text == "0" || !text.hasPrefix("0")):
         problems.append(
           Problem(
             field: "sumAssured",

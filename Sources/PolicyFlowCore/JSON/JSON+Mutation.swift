@@ -41,7 +41,7 @@ extension JSON {
         // user meant an array's item (CSV headers make arrays of numbered columns).
         if segment.index != nil, depth > 0 {
           return "\(above) is \(current == nil ? "missing" : "null"): '\(name)' would make it an object with a member "
-            + "'\(name)', not an array; set \(above) whole instead (a JSON array)"
+            + "'\(name)', not an array; set \(above) whole instead (a JSON array, or an object for names that are numbers)"
         }
         current = nil
       case let value?:

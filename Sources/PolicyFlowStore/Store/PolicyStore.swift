@@ -94,6 +94,7 @@ public final class PolicyStore {
     let directory = slash.map { $0 == location.startIndex ? "/" : String(location[..<$0]) } ?? "."
     let name = slash.map { String(location[location.index(after: $0)...]) } ?? location
     guard !name.isEmpty, access(location, F_OK) != 0, access(directory, W_OK) == 0 else { return }
+    removeAbandonedPartials(of: name, in: directory)
     let partial = "\(directory)/.\(name).creating-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     defer { for suffix in ["", "-wal", "-shm"] { unlink(partial + suffix) } }
     do {
@@ -105,6 +106,19 @@ public final class PolicyStore {
       throw StoreError(.damaged, "The new store at \(location) could not be closed cleanly; nothing was created.")
     }
     _ = link(partial, location)
+  }
+
+  /// Removes the hidden files an `init` of `name` left when it was killed while it made the store
+  /// (`.NAME.creating-PID-…`, with their `-wal` and `-shm`): those of processes no longer running.
+  private static func removeAbandonedPartials(of name: String, in directory: String) {
+    let prefix = ".\(name).creating-"
+    guard let listing = opendir(directory) else { return }
+    defer { closedir(listing) }
+    while let entry = readdir(listing) {
+      let file = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      guard file.hasPrefix(prefix), let pid = Int32(file.dropFirst(prefix.count).prefix { $0 != "-" }) else { continue }
+      if kill(pid, 0) != 0, errno == ESRCH { unlink("\(directory)/\(file)") }
+    }
   }
 
   /// Migrates the database `connection` opened and keeps the connection.

@@ -67,6 +67,12 @@ struct EngineFieldFindingTests {
         + "minor units, e.g. 150000 for 1500.00 EUR"
     ),
     (
+      // A CSV cell with a leading zero stays text: no quotes to drop there.
+      ["sumAssured": "0150000"],
+      "p.csv:2: sumAssured: '0150000' is not an amount in minor units; write a whole number of the currency's "
+        + "minor units, e.g. 150000 for 1500.00 EUR"
+    ),
+    (
       ["sumAssured": "-5"],
       "p.csv:2: sumAssured: -5 is negative; a sum assured is 0 or more, in minor units"
     ),

@@ -37,12 +37,12 @@ struct JSONSetPathTests {
       (
         "tags.0",
         "'tags' is missing: '0' would make it an object with a member '0', not an array; set 'tags' whole instead "
-          + "(a JSON array)"
+          + "(a JSON array, or an object for names that are numbers)"
       ),
       (
         "none.3.x",
         "'none' is null: '3' would make it an object with a member '3', not an array; set 'none' whole instead (a "
-          + "JSON array)"
+          + "JSON array, or an object for names that are numbers)"
       ),
       ("a..b", "'a..b' has an empty name: give member names between the dots"),
       ("", "'' has an empty name: give member names between the dots"),
