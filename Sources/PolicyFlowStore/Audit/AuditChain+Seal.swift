@@ -67,8 +67,11 @@ extension AuditChain {
   /// chain. Read back up to that seal, the recorded heads are then the heads exactly. Only the
   /// changes are held: a seal taken daily holds that day's, not every head (32 bytes a chain for
   /// the leaves). Each head's record is found through the index of `(chain, seal)`.
+  ///
+  /// `streamed` is false when the heads did not come in gid byte order and were sorted here
+  /// instead (not expected of either database; a test watches for it).
   static func sealScan(_ db: any DatabaseConnection, upTo lastLink: Int64) throws
-    -> (chains: Int, root: String, changes: [HeadChange])
+    -> (chains: Int, root: String, changes: [HeadChange], streamed: Bool)
   {
     var leaves = MerkleLeaves()
     var changes: [HeadChange] = []
@@ -114,9 +117,9 @@ extension AuditChain {
     guard leaves.isInOrder else {
       // Not expected of either database; the heads are then sorted here, as a proof sorts them.
       let heads = try heads(db, upTo: lastLink)
-      return (heads.count, merkleRoot(of: heads), changes.sorted { $0.chain < $1.chain })
+      return (heads.count, merkleRoot(of: heads), changes.sorted { $0.chain < $1.chain }, false)
     }
-    return (leaves.count, leaves.tree(proofAt: nil).root, changes.sorted { $0.chain < $1.chain })
+    return (leaves.count, leaves.tree(proofAt: nil).root, changes.sorted { $0.chain < $1.chain }, true)
   }
 
   /// A row a seal adds to `audit_seal_head`: a chain's head as of the seal, or (nil) that the

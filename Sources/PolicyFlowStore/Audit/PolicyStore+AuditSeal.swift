@@ -70,7 +70,7 @@ extension PolicyStore {
       // sees is in it.
       let lastLink = try settled?.lastLink ?? lastLinkID()
       // Only the heads that changed: a store sealed every day records the chains of that day's work.
-      let (chains, root, changes) = try AuditChain.sealScan(db, upTo: lastLink)
+      let (chains, root, changes, _) = try AuditChain.sealScan(db, upTo: lastLink)
       return SealBasis(lastLink: lastLink, lastSeal: lastSeal, chains: chains, changes: changes, root: root)
     }
     // A seal recorded between the two (PostgreSQL) may cover links past this one's last.

@@ -37,6 +37,21 @@ struct AuditSealTimingTests {
     }
   }
 
+  /// The seal hashes its Merkle leaves as the database gives the heads, in gid byte order (on
+  /// PostgreSQL through `COLLATE "C"`: a database's default collation may order by language;
+  /// the tests' server is made with the C locale, the only one this machine has, so it cannot
+  /// show that part). Were the order wrong, the seal would sort the heads in memory, correct but
+  /// holding them all.
+  @Test(arguments: TestStore.all) func theHeadsComeInGIDByteOrder(_ kind: TestStore) throws {
+    try withTemporaryStore(kind) { path in
+      let (store, _) = try AuditInterleavingTests.submitted(60, at: path)
+      let scan = try AuditChain.sealScan(store.db, upTo: Int64.max)
+      #expect(scan.chains == 60)
+      #expect(scan.streamed)
+      #expect(scan.root == AuditChain.merkleRoot(of: try AuditChain.heads(store.db, upTo: Int64.max)))
+    }
+  }
+
   @Test(arguments: TestStore.all) func aSealRecordedWhileAnotherReadsIsTheOneItFollows(_ kind: TestStore) throws {
     try withTemporaryStore(kind) { path in
       let (store, _) = try AuditInterleavingTests.submitted(2, at: path)
