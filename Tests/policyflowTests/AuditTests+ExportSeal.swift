@@ -99,4 +99,32 @@ extension AuditTests {
     #expect(
       note.contains("no longer give its root") && note.contains("--since-seal \(sealed.digest.prefix(12))"), "\(note)")
   }
+
+  /// A head removed from those a seal recorded: the heads no longer give its root, which the
+  /// export says (it said the policy's history began after the seal, which was false).
+  @Test(arguments: TestStore.all) func anExportWhoseSealedHeadWasRemovedSaysTheRootIsNotGiven(_ kind: TestStore)
+    throws
+  {
+    let store = try twoPolicies(kind)
+    _ = try seal(store)
+    try store.tamper("DELETE FROM audit_seal_head WHERE gid = '\(try store.gid(Self.canceled))'")
+    let (document, note) = try export(store, Self.canceled)
+    #expect(document[path: "seal"] == .null)
+    #expect(note.contains("no longer give its root"), "\(note)")
+    #expect(!note.contains("began after that seal"), "\(note)")
+  }
+
+  /// A chain rewritten after a seal by the README's rules verifies on its own; its export carries
+  /// the sealed head it no longer has, so the export says it does not verify and exits 1, as
+  /// `audit verify --since-seal` does (it exited 0 with a proof the README's check rejected).
+  @Test(arguments: TestStore.all) func anExportOfAChainRewrittenAfterTheSealDoesNotVerify(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    _ = try seal(store)
+    try rewriteChain(store, Self.canceled, row: try store.statusRow(Self.canceled, event: "submit"))
+    let exported = try store.run(["audit", "export", Self.canceled, "--json", "--as", "tester"])
+    #expect(exported.exitCode == 1, "\(exported.stderr)")
+    #expect(exported.stderr.contains("does not verify"), "\(exported.stderr)")
+    #expect(exported.stderr.contains("it was rewritten after the seal"), "\(exported.stderr)")
+    #expect(try JSON(parsing: exported.stdout)[path: "code"] == .string(Self.canceled), "still the evidence")
+  }
 }

@@ -21,11 +21,12 @@ extension PolicyStore {
       try requireWholeHistory(of: stored)
       let links = (try AuditChain.storedLinks(db, of: [gid])[gid] ?? []).sorted { $0.seq < $1.seq }
       let rows = (try AuditChain.rawRows(db, gids: [gid])[gid] ?? []).sorted { ($0.table, $0.key) < ($1.table, $1.key) }
-      let problems =
+      var problems =
         AuditChain.verify(gid: gid, versions: nil, links: links, rows: rows)
         + AuditChain.loginProblems(
           gid: gid, code: code, links: links, rows: rows, writers: try AuditChain.linkWriters(db))
-      let (sealProof, sealNote) = try sealProof(of: code, gid: gid, digest: sealDigest)
+      let (sealProof, sealNote, sealProblems) = try sealProof(of: code, gid: gid, links: links, digest: sealDigest)
+      problems += sealProblems
       let document: JSON = [
         "format": .string(AuditChain.format), "code": .string(code), "gid": .string(gid),
         "seal": sealProof,
@@ -51,14 +52,18 @@ extension PolicyStore {
     }
   }
 
-  /// The `seal` member of an export (null when there is no proof) and, when there is none though
-  /// a seal was looked for, why.
-  private func sealProof(of code: String, gid: String, digest: String?) throws -> (JSON, String?) {
+  /// The `seal` member of an export (null when there is no proof), and, when there is none though
+  /// a seal was looked for, why; with the problem of a chain whose `links` no longer end where the
+  /// seal recorded (the proof is then of a head this history does not have, and the export does
+  /// not verify).
+  private func sealProof(of code: String, gid: String, links: [AuditChain.StoredLink], digest: String?) throws
+    -> (JSON, String?, [AuditProblem])
+  {
     let seal: AuditSeal
     if let digest {
       seal = try findSeal(digest)
     } else {
-      guard let latest = try auditSeals().last else { return (.null, nil) }
+      guard let latest = try auditSeals().last else { return (.null, nil, []) }
       seal = latest
     }
     // The heads the seal recorded (schema 16 on): every person may read them, where row-level
@@ -67,25 +72,42 @@ extension PolicyStore {
       seal.recordedHeads == nil
       ? try AuditChain.heads(db, upTo: seal.lastLink) : try AuditChain.recordedHeads(db, asOf: seal.id)
     let tree = AuditChain.merkleTree(heads.map { (gid: $0.gid, seq: $0.seq, link: $0.link) }, proofFor: gid)
-    guard let head = heads.first(where: { $0.gid == gid }), let proof = tree.proof else {
-      return (.null, "the seal of \(seal.at) has no head of policy \(code)'s chain: its history began after that seal")
-    }
+    // First whether the heads still give the root: a head removed from them is not a chain that
+    // began after the seal.
     guard tree.root == seal.root, heads.count == seal.chains else {
       return (
         .null,
         "the chain heads of the seal of \(seal.at)"
           + (seal.recordedHeads == nil ? ", as this store shows them to you," : " it recorded")
           + " no longer give its root, so there is no proof to give; 'policyflow audit verify --since-seal "
-          + "\(seal.digest.prefix(12))' (an administrator) says why"
+          + "\(seal.digest.prefix(12))' (an administrator) says why", []
       )
     }
+    // The chain as of the seal: its last link up to the seal's last one.
+    let asOfSeal = links.filter { $0.id <= seal.lastLink }.max { $0.seq < $1.seq }.map {
+      AuditChain.SealedHead(chain: 0, gid: gid, seq: $0.seq, link: $0.link)
+    }
+    guard let head = heads.first(where: { $0.gid == gid }), let proof = tree.proof else {
+      guard let asOfSeal else {
+        return (
+          .null, "the seal of \(seal.at) has no head of policy \(code)'s chain: its history began after that seal", []
+        )
+      }
+      let problems = AuditChain.sealedHeadProblems(
+        AuditChain.HeadComparison(recorded: [], found: [asOfSeal]), sealedAt: seal.at
+      ) { _ in [gid: code] }
+      return (.null, "the seal of \(seal.at) has no head of policy \(code)'s chain", problems)
+    }
+    let problems = AuditChain.sealedHeadProblems(
+      AuditChain.HeadComparison(recorded: [head], found: asOfSeal.map { [$0] } ?? []), sealedAt: seal.at
+    ) { _ in [gid: code] }
     let sealJSON: JSON = [
       "digest": .string(seal.digest), "at": .string(seal.at), "lastLink": .int(Int(seal.lastLink)),
       "chains": .int(seal.chains), "root": .string(seal.root),
       "head": ["seq": .int(head.seq), "link": .string(head.link)],
       "proof": .array(proof.map { [$0.siblingIsLeft ? "left" : "right": .string($0.sibling)] }),
     ]
-    return (sealJSON, nil)
+    return (sealJSON, nil, problems)
   }
 
   /// Refuses an export the person cannot see all of: on PostgreSQL, row-level security hides the
