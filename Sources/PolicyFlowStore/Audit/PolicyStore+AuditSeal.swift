@@ -41,6 +41,9 @@ extension PolicyStore {
 
   /// What a seal records, read before it is recorded.
   private struct SealBasis {
+    /// When the heads were read (the snapshot's time): what the seal covers existed then. The
+    /// time it is recorded may be long after, on SQLite when a large import holds the write lock.
+    var at: String
     var lastLink: Int64
     /// The last seal recorded when the heads were read (0: none), which ``changes`` follow.
     var lastSeal: Int64
@@ -65,13 +68,14 @@ extension PolicyStore {
     }
     let basis = try db.transaction(.read) { () throws -> SealBasis in
       let lastSeal = try lastSealID()  // the snapshot is taken at the first read
+      let at = clock().iso8601
       try whileReading()
       // On SQLite one transaction writes at a time, so every link up to the last one a snapshot
       // sees is in it.
       let lastLink = try settled?.lastLink ?? lastLinkID()
       // Only the heads that changed: a store sealed every day records the chains of that day's work.
       let (chains, root, changes, _) = try AuditChain.sealScan(db, upTo: lastLink)
-      return SealBasis(lastLink: lastLink, lastSeal: lastSeal, chains: chains, changes: changes, root: root)
+      return SealBasis(at: at, lastLink: lastLink, lastSeal: lastSeal, chains: chains, changes: changes, root: root)
     }
     // A seal recorded between the two (PostgreSQL) may cover links past this one's last.
     if let settled, settled.lastSeal != basis.lastSeal { return nil }
@@ -97,7 +101,7 @@ extension PolicyStore {
       }
       try requireAdministrator(actor, to: "seal the store's history")
       guard try lastSealID() == basis.lastSeal else { return nil }
-      let at = clock().iso8601
+      let at = basis.at
       let digest = AuditChain.sealDigest(
         at: at, lastLink: basis.lastLink, chains: basis.chains, root: basis.root)
       let id = try db.insert(

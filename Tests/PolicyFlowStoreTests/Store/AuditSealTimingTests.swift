@@ -52,6 +52,28 @@ struct AuditSealTimingTests {
     }
   }
 
+  /// A seal's time is when it read the heads: work committed after that and before the seal
+  /// could record itself (an import holding the write lock for minutes, on SQLite) is after the
+  /// seal's time, as it is outside what the seal covers.
+  @Test(arguments: TestStore.all) func aSealIsDatedWhenItReadTheHeadsNotWhenItRecordedItself(_ kind: TestStore) throws {
+    try withTemporaryStore(kind) { path in
+      let (store, _) = try AuditInterleavingTests.submitted(2, at: path)
+      let other = try PolicyStore(path: path, durability: .normal)
+      let seal = try store.sealAudit(
+        by: "tester", whileReading: {},
+        afterReading: {
+          usleep(20_000)
+          _ = try other.createPolicies([ClaimTests.document(7)], source: .integration, actor: "tester", submit: true)
+        })
+      let later = try #require(
+        try store.db.queryOne("SELECT min(at) FROM audit_link WHERE id > ?", [.integer(seal.lastLink)]) {
+          try $0.string(at: 0)
+        })
+      #expect(seal.at < later, "the seal (\(seal.at)) is dated before the work it does not cover (\(later))")
+      #expect(try store.verifyAudit(sinceSeal: seal.digest, by: "tester").problems.map(\.message) == [])
+    }
+  }
+
   @Test(arguments: TestStore.all) func aSealRecordedWhileAnotherReadsIsTheOneItFollows(_ kind: TestStore) throws {
     try withTemporaryStore(kind) { path in
       let (store, _) = try AuditInterleavingTests.submitted(2, at: path)
