@@ -109,6 +109,10 @@ final class WorkerLog {
 
   func line(_ text: String, fields: JSON, priority: JournalStream.Priority = .info) {
     if quiet, priority == .info || priority == .notice { return }
+    // One line per event: a driver's message may hold line breaks (libpq's "…\n\tIs the server
+    // running…"), which would split an event in the human log and the journal.
+    let text = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(
+      separator: " ")
     let time = StoreTime.now().iso8601
     if json {
       var object = fields
