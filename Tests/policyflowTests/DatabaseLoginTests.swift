@@ -72,6 +72,19 @@ struct DatabaseLoginTests {
     #expect(privileges == [[false, false, true, true, false, false, true, true]])
   }
 
+  /// A login that is no PolicyFlow user sees only policies outside groups, and is told so (it
+  /// cannot count the others: row-level security hides them), with how to become a user.
+  @Test func aLoginThatIsNoUserIsToldItSeesOnlyPoliciesOutsideGroups() throws {
+    let (store, _, _) = try storeWithLogins()
+    let stranger = try store.newLogin("eve", granted: "policyflow_operator")
+    let listed = try PolicyFlowBinary.run(["policies", "list", "--db", store.uri(as: stranger)])
+    #expect(listed.exitCode == 0, "\(listed.stderr)")
+    #expect(
+      listed.stderr
+        == "Note: '\(stranger)' is not a user of this store, so only policies outside data access groups are "
+        + "shown; an administrator adds you with 'policyflow users add \(stranger) --groups …'.\n")
+  }
+
   @Test func aPersonActsAsTheirLoginAndMayNotClaimAnotherName() throws {
     let (store, person, _) = try storeWithLogins()
     let mine = uri(store, as: person)

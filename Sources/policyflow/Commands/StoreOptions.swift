@@ -35,9 +35,18 @@ enum StoreOptions {
   /// (the login name, when neither --as nor POLICYFLOW_USER is set) sees only policies outside
   /// data access groups: said on stderr when the store has any in a group, since a list that
   /// silently leaves policies out reads as complete.
+  ///
+  /// On PostgreSQL a login acting as itself cannot tell (row-level security hides the policies
+  /// in groups from it), so a login that is no user is always told, and told how to become one:
+  /// it cannot act as someone else.
   static func reader(_ invocation: Invocation, of store: PolicyStore) throws -> String {
     let name = actor(invocation)
-    if try store.user(name) == nil, try store.hasPoliciesInAccessGroups() {
+    guard try store.user(name) == nil else { return name }
+    if store.dialect == .postgres, store.databaseLogin == name {
+      Terminal.error(
+        "Note: '\(name)' is not a user of this store, so only policies outside data access groups are shown; "
+          + "an administrator adds you with 'policyflow users add \(name) --groups …'.")
+    } else if try store.hasPoliciesInAccessGroups() {
       Terminal.error(
         "Note: '\(name)' is not a user of this store, so only policies outside data access groups are shown; "
           + "act as a user with --as NAME or POLICYFLOW_USER ('policyflow users list' names them).")
