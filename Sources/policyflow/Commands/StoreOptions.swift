@@ -58,7 +58,7 @@ enum StoreOptions {
   /// Opens the store; only `init` creates one (`create`), so a mistyped --db is an error, not a
   /// new empty store.
   ///
-  /// A person's command waits for the store's write lock as long as ``lockWait(_:)`` says, and
+  /// A person's command waits for the store's write lock as long as ``lockWait()`` says, and
   /// says on stderr that it is waiting; a worker (`forPerson: false`) keeps the short busy
   /// timeout, since it retries on its own and logs in its own form.
   static func open(_ invocation: Invocation, create: Bool = false, forPerson: Bool = true) throws -> PolicyStore {
