@@ -24,7 +24,7 @@ public struct ImportFinding: Sendable, Hashable, CustomStringConvertible {
 
   /// `policies.csv:12: currency: 'EURO' is not an ISO 4217 currency code; …`, with the record's
   /// column after the line (`policies.json:1:58: …`) when records share the line.
-  public var description: String { "\(file):\(line)\(column.map { ":\($0)" } ?? ""): \(field): \(sentence)" }
+  public var description: String { "\(record): \(field): \(sentence)" }
 
   /// The record the finding is about, as `FILE:LINE` or `FILE:LINE:COLUMN`.
   public var record: String { "\(file):\(line)\(column.map { ":\($0)" } ?? "")" }

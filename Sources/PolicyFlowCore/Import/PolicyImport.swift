@@ -247,18 +247,15 @@ public enum PolicyImport {
     /// Adds the record `data`, which starts at `line` (and at `column`, given when another
     /// record starts on that line too, so that its findings say which record they are about).
     mutating func add(_ data: JSON, line: Int, column: Int? = nil, text: String? = nil) {
-      let first = result.rowFindings.endIndex
       let problems = engineFields.check(data)
       for problem in problems {
         result.rowFindings.append(
-          ImportFinding(file: file, line: line, field: problem.field, sentence: problem.sentence))
+          ImportFinding(file: file, line: line, column: column, field: problem.field, sentence: problem.sentence))
       }
       var document = Document(data: data, line: line, file: file, text: text)
       document.column = column
+      // A code seen before is a finding at the document's place, column included.
       accept(document, hasProblems: !problems.isEmpty)
-      if let column {
-        for index in first..<result.rowFindings.endIndex { result.rowFindings[index].column = column }
-      }
     }
 
     /// Adds the record `text`, one whole JSON value: when it plainly passes the checks, only its
