@@ -48,16 +48,19 @@ extension AuditChain {
   /// per chain, the row of the latest of those seals that recorded one, unless that row says the
   /// chain had no head then. Seals taken before schema 16 recorded nothing.
   static func recordedHeads(_ db: any DatabaseConnection, asOf seal: Int64? = nil) throws -> [SealedHead] {
-    try db.query(recordedHeadsSQL, [.integer(seal ?? Int64.max)], row: SealedHead.init)
+    try db.query(
+      """
+      SELECT h.chain, h.gid, h.seq, h.link FROM audit_seal_head h
+      WHERE h.link IS NOT NULL AND \(isLastRecorded("h", chain: "h.chain", upTo: "?"))
+      """, [.integer(seal ?? Int64.max)], row: SealedHead.init)
   }
 
-  /// The heads recorded up to the seal `?1`, as ``recordedHeads(_:asOf:)`` reads them.
-  private static let recordedHeadsSQL = """
-    SELECT h.chain, h.gid, h.seq, h.link FROM audit_seal_head h
-    JOIN (SELECT chain, max(seal) AS seal FROM audit_seal_head WHERE seal <= ?1 GROUP BY chain) r
-      ON r.chain = h.chain AND r.seal = h.seal
-    WHERE h.link IS NOT NULL
-    """
+  /// Whether the row `alias` of `audit_seal_head` is the last one recorded for `chain` (SQL) by
+  /// the seals up to `upTo` (SQL): the head that chain had as of that seal, or, with no link, that
+  /// it had none. Found through the index of `(chain, seal)`.
+  private static func isLastRecorded(_ alias: String, chain: String, upTo seal: String = "\(Int64.max)") -> String {
+    "\(alias).seal = (SELECT max(x.seal) FROM audit_seal_head x WHERE x.chain = \(chain) AND x.seal <= \(seal))"
+  }
 
   /// What a seal of the heads as of the link `lastLink` needs, in one pass over them in gid byte
   /// order (`COLLATE "C"` on PostgreSQL, whose default collation orders text by language): how
@@ -80,8 +83,7 @@ extension AuditChain {
     _ = try db.query(
       """
       SELECT c.chain, c.gid, c.seq, c.link, r.gid, r.seq, r.link FROM (\(headsSQL)) c
-      LEFT JOIN audit_seal_head r ON r.chain = c.chain
-        AND r.seal = (SELECT max(x.seal) FROM audit_seal_head x WHERE x.chain = c.chain)
+      LEFT JOIN audit_seal_head r ON r.chain = c.chain AND \(isLastRecorded("r", chain: "c.chain"))
       ORDER BY \(order)
       """, [.integer(lastLink)]
     ) { row in
@@ -99,7 +101,7 @@ extension AuditChain {
       }
     }
     // Chains last recorded with a head that have none now: only looked for when some are missing.
-    let latestRecorded = "h.seal = (SELECT max(x.seal) FROM audit_seal_head x WHERE x.chain = h.chain)"
+    let latestRecorded = isLastRecorded("h", chain: "h.chain")
     let recorded =
       try db.queryOne(
         "SELECT count(*) FROM audit_seal_head h WHERE h.link IS NOT NULL AND \(latestRecorded)"
