@@ -38,6 +38,21 @@ struct DatabaseLoginTests {
   /// schema, as the migrations would have, narrowed where later schemas narrowed them.
   @Test func initRunAgainGivesTheRolesTheirRights() throws {
     let (store, person, worker) = try storeWithLogins()
+    // Every right the migrations gave the three roles: on tables, columns, sequences, functions.
+    let rights = """
+      SELECT c.relname, a.grantee::regrole::text, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+      WHERE c.relnamespace = current_schema()::regnamespace AND a.grantee::regrole::text LIKE 'policyflow\\_%'
+      UNION ALL
+      SELECT c.relname || '.' || t.attname, a.grantee::regrole::text, a.privilege_type
+      FROM pg_attribute t JOIN pg_class c ON c.oid = t.attrelid, aclexplode(t.attacl) a
+      WHERE c.relnamespace = current_schema()::regnamespace AND a.grantee::regrole::text LIKE 'policyflow\\_%'
+      UNION ALL
+      SELECT p.proname, a.grantee::regrole::text, a.privilege_type FROM pg_proc p, aclexplode(p.proacl) a
+      WHERE p.pronamespace = current_schema()::regnamespace AND a.grantee::regrole::text LIKE 'policyflow\\_%'
+      ORDER BY 1, 2, 3
+      """
+    let granted = try TestStore.connect(store.db).query(rights) { row in try (0..<3).map { try row.string(at: $0) } }
+    #expect(granted.count > 50, "\(granted)")
     // As a store made while the roles did not exist: no rights at all.
     try TestStore.connect(store.db).executeScript(
       """
@@ -70,6 +85,9 @@ struct DatabaseLoginTests {
       """
     ) { row in try (0..<8).map { try row.bool(at: $0) } }
     #expect(privileges == [[false, false, true, true, false, false, true, true]])
+    // Exactly what the migrations gave, no more and no less.
+    #expect(
+      try TestStore.connect(store.db).query(rights) { row in try (0..<3).map { try row.string(at: $0) } } == granted)
   }
 
   /// A login that is no PolicyFlow user sees only policies outside groups, and is told so (it
