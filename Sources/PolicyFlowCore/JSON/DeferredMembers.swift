@@ -73,10 +73,9 @@ extension JSONParser {
   /// when first asked.
   mutating func deferObject(in text: DocumentText) throws(JSONParseError) -> JSON {
     let offset = index
-    textIsCanonical = true
-    let count = try skipContainer(closedBy: UInt8(ascii: "}"), membersNamed: true)
+    let (count, isCanonical) = try checkContainer()
     guard count > 0 else { return .object(JSONObject()) }
-    let deferred = DeferredMembers(text: text, offset: offset, end: index, count: count, isCanonical: textIsCanonical)
+    let deferred = DeferredMembers(text: text, offset: offset, end: index, count: count, isCanonical: isCanonical)
     let storage = JSONObjectStorage.make(capacity: 0, deferred: deferred)
     return .object(JSONObject(storage: storage))
   }

@@ -23,7 +23,7 @@ struct JSONParser {
   private(set) var duplicateKeys: [String] = []
   var depth = 0
   /// The deepest nesting entered so far, counted as ``depth`` is.
-  private(set) var deepest = 0
+  var deepest = 0
   /// Objects and arrays inside the top-level value are checked, not built (see
   /// ``JSONParser/parseTopLevel(_:)``).
   private var skipsNested = false
@@ -34,17 +34,10 @@ struct JSONParser {
   /// and following paths through it on the slower route, cost the `cycle` benchmark more than
   /// building it (118,800 against 109,200 instructions a cycle).
   private var defersNestedObjects: DocumentText?
-  /// While an object is skipped for a deferred parse: whether its text is exactly what the
-  /// serializer would write for it (compact, no escapes, integers only, no repeated names), so
-  /// that writing it can copy the text.
-  var textIsCanonical = true
   /// Refuses what JSON allows but would lose data as a value (an import): a member name given
   /// twice in one object (all but the last value would be dropped) and an integer beyond 64 bits
   /// (it would be rounded to a `Double`).
   let isStrict: Bool
-  /// Strict, while objects are skipped: the names of the objects being skipped, innermost last,
-  /// as start and end offsets, to find a name given twice.
-  var skippedNames: [Int] = []
   /// Members and elements of the objects and arrays being read, innermost last: each container
   /// is built once, at its exact size, from the top of these stacks, instead of growing arrays
   /// of its own element by element.

@@ -33,6 +33,10 @@ struct JSONDeferredParsingTests {
     #"{"a":{"b": 1}}"#, #"{"a":{"b":"\u0041"}}"#, #"{"a":{"b":1.0}}"#, #"{"a":{"b":-0}}"#,
     #"{"a":{"b":1,"b":2}}"#, #"{"a":{"b":1e2}}"#, #"{"a":{"b":12345678901234567890}}"#,
     #"{"a":{"name":1,"nbme":2,"longer-name-1":3,"longer-name-2":4}}"#,
+    // A name repeated after an array or object inside the same object, and two deep.
+    #"{"a":{"x":[1],"x":2}}"#, #"{"a":{"x":{"y":1},"x":2}}"#, #"{"a":{"b":{"x":[1],"x":2}}}"#,
+    #"{"a":{"b":[{"x":1,"x":2}]}}"#,
+    #"{"a":{"b":[{"x":1},{"x":2}],"c":{"x":{"x":3}}}}"#, #"{"a":[{"p":{"q":{"r":1,"r":2}}}]}"#,
   ])
   func writesAsTheFullParseWrites(_ object: String) throws {
     let text = #"{"top":"# + object + "}"  // deferred from the second level down

@@ -62,6 +62,31 @@ struct JSONTopLevelParsingTests {
     Self.expectAgreement(text)
   }
 
+  /// Strict (an import): a name given twice in any object inside, and an integer beyond 64 bits
+  /// anywhere inside, are refused as the full strict parse refuses them; names repeated across
+  /// objects are not.
+  @Test(arguments: [
+    #"{"a":{"k":1,"k":2}}"#, #"{"a":[{"k":1},{"k":2}]}"#, #"{"a":{"k":{"k":1}}}"#,
+    #"{"a":{"k":{"j":1},"j":2,"k":3}}"#, #"{"a":{"k":{"j":1},"j":2}}"#, #"{"a":[[{"x":1,"y":{"x":2},"x":3}]]}"#,
+    #"{"a":{"co\u0064e":1,"code":2}}"#, #"{"a":{"co\u0064e":1,"cod":2}}"#, #"{"a":{"":1,"":2}}"#,
+    #"{"a":[9223372036854775807,-9223372036854775808]}"#, #"{"a":[9223372036854775808]}"#,
+    #"{"a":{"n":-9223372036854775809}}"#, #"{"a":[123456789012345678901234567890.5,1e400]}"#,
+  ])
+  func agreesStrictlyOnNamesAndIntegersInside(_ text: String) {
+    let strict = Result { () throws(JSONParseError) in try JSON.parsingStrictly(text) }
+    let topLevel = Result { () throws(JSONParseError) in try JSON.topLevel(parsing: text, isStrict: true).value }
+    switch (strict, topLevel) {
+    case (.success(let strict), .success(let topLevel)):
+      // A text the quick check leaves to the full parse (an escaped name, a long integer) comes
+      // back built in full.
+      #expect(topLevel == Self.standIn(strict) || topLevel == strict, "\(text)")
+    case (.failure(let strict), .failure(let topLevel)):
+      #expect(topLevel.message == strict.message, "\(text)")
+      #expect(topLevel.location == strict.location, "\(text)")
+    default: Issue.record("the strict parses disagree on \(text): \(strict) against \(topLevel)")
+    }
+  }
+
   @Test func agreesOnNestingDepthLimit() {
     for depth in [126, 127, 128, 129, 600] {
       Self.expectAgreement(
