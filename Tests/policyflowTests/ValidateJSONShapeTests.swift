@@ -54,4 +54,29 @@ import Testing
     #expect(entries[0][path: "findings.0.field"] == "code")
     #expect(entries[0][path: "findings.0.message"]?.stringValue?.hasPrefix("'C 1' is not a valid policy code") == true)
   }
+
+  /// A record whose code could be read carries it, in its entry and in each finding, so that a
+  /// script can tell the operator which policy to fix; a record that is not JSON has none. The
+  /// text on stderr ends with a summary line, as every failing command's does.
+  @Test func aRecordThatCannotRunCarriesItsCodeWhenItHasOne() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("bad.jsonl")
+    var policy = try JSON(
+      parsing: String(
+        contentsOf: PolicyFlowBinary.packageRoot.appendingPathComponent(Self.approved), encoding: .utf8))
+    policy.set(path: "sumAssured", to: "150000")
+    try (policy.serialized() + "\n{\"code\": \"X-2\",\n").write(to: file, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["policies", "validate", file.path, "--json"])
+    #expect(result.exitCode == 65)
+    #expect(result.stderr.hasSuffix("\nError: 2 records could not be run (above); fix them and validate again.\n"))
+    let entries = try JSON(parsing: result.stdout).arrayValue ?? []
+    try #require(entries.count == 2)
+    #expect(entries[0][path: "code"] == policy[path: "code"])
+    #expect(entries[0][path: "findings.0.field"] == "sumAssured")
+    #expect(entries[0][path: "findings.0.code"] == policy[path: "code"])
+    #expect(entries[1][path: "line"] == 2)
+    #expect(entries[1][path: "code"] == .null)
+    #expect(entries[1][path: "findings.0.code"] == .null)
+  }
 }

@@ -13,13 +13,17 @@ public struct ImportFinding: Sendable, Hashable, CustomStringConvertible {
   public var field: String
   /// A plain sentence that quotes the offending value and says what would be accepted.
   public var sentence: String
+  /// The record's policy code, when it could be read (a record whose JSON does not parse has
+  /// none).
+  public var code: String?
 
-  public init(file: String, line: Int, column: Int? = nil, field: String, sentence: String) {
+  public init(file: String, line: Int, column: Int? = nil, field: String, sentence: String, code: String? = nil) {
     self.file = file
     self.line = line
     self.column = column
     self.field = field
     self.sentence = sentence
+    self.code = code
   }
 
   /// `policies.csv:12: currency: 'EURO' is not an ISO 4217 currency code; …`, with the record's
@@ -29,12 +33,12 @@ public struct ImportFinding: Sendable, Hashable, CustomStringConvertible {
   /// The record the finding is about, as `FILE:LINE` or `FILE:LINE:COLUMN`.
   public var record: String { "\(file):\(line)\(column.map { ":\($0)" } ?? "")" }
 
-  /// `{"file", "line", "column", "field", "message"}`, for `--json`; `column` is null unless
-  /// records share the line.
+  /// `{"file", "line", "column", "code", "field", "message"}`, for `--json`; `column` is null
+  /// unless records share the line, `code` when the record's code could not be read.
   public var json: JSON {
     [
-      "file": .string(file), "line": .int(line), "column": column.map { .int($0) } ?? .null, "field": .string(field),
-      "message": .string(sentence),
+      "file": .string(file), "line": .int(line), "column": column.map { .int($0) } ?? .null,
+      "code": code.map { .string($0) } ?? .null, "field": .string(field), "message": .string(sentence),
     ]
   }
 

@@ -248,11 +248,13 @@ public enum PolicyImport {
     /// record starts on that line too, so that its findings say which record they are about).
     mutating func add(_ data: JSON, line: Int, column: Int? = nil, text: String? = nil) {
       let problems = engineFields.check(data)
+      var document = Document(data: data, line: line, file: file, text: text)
       for problem in problems {
         result.rowFindings.append(
-          ImportFinding(file: file, line: line, column: column, field: problem.field, sentence: problem.sentence))
+          ImportFinding(
+            file: file, line: line, column: column, field: problem.field, sentence: problem.sentence,
+            code: document.code))
       }
-      var document = Document(data: data, line: line, file: file, text: text)
       document.column = column
       // A code seen before is a finding at the document's place, column included.
       accept(document, hasProblems: !problems.isEmpty)
@@ -296,7 +298,7 @@ public enum PolicyImport {
     let place = firstFile == file ? "line \(firstLine)" : "\(firstFile) line \(firstLine)"
     return ImportFinding(
       file: file, line: line, field: "code",
-      sentence: "'\(code)' appears twice in this import (first on \(place)); policy codes are unique")
+      sentence: "'\(code)' appears twice in this import (first on \(place)); policy codes are unique", code: code)
   }
 }
 

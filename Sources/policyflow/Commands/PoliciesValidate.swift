@@ -53,19 +53,19 @@ enum PoliciesValidate {
         Terminal.out(OutcomeOutput.text(outcome, file: label, code: data[path: "code"]?.stringValue))
       }
     }
+    // Records that share a line (a .json array on one line) are told apart by their column.
+    let refused = Dictionary(grouping: parsed.rowFindings) { Position(file: $0.file, line: $0.line, column: $0.column) }
     if invocation.flag("--json") {
       // One entry per record, in file order, however many the files hold: a record that cannot be
       // run carries its findings instead of an outcome, so a script that reads only stdout still
-      // sees it (the findings are on stderr as well).
-      // Records that share a line (a .json array on one line) are told apart by their column.
-      let invalid = Dictionary(grouping: parsed.rowFindings) {
-        Position(file: $0.file, line: $0.line, column: $0.column)
-      }.map {
+      // sees it (the findings are on stderr as well), with its code when it could be read.
+      let invalid = refused.map {
         (
           $0.key,
           [
             "file": .string($0.key.file), "line": .int($0.key.line), "column": $0.key.column.map { .int($0) } ?? .null,
-            "status": .null, "findings": .array($0.value.map(\.json)),
+            "code": $0.value.lazy.compactMap(\.code).first.map { .string($0) } ?? .null, "status": .null,
+            "findings": .array($0.value.map(\.json)),
           ] as JSON
         )
       }
@@ -82,7 +82,13 @@ enum PoliciesValidate {
       }.map(\.1)
       Terminal.out(JSON.array(entries).serialized(pretty: true))
     }
-    return parsed.rowFindings.isEmpty ? 0 : ExitCode.invalidInput
+    guard refused.isEmpty else {
+      let records = refused.count == 1 ? "1 record" : "\(refused.count) records"
+      Terminal.error(
+        "Error: \(records) could not be run (above); fix \(refused.count == 1 ? "it" : "them") and validate again.")
+      return ExitCode.invalidInput
+    }
+    return 0
   }
 
   /// The reference time `--at` gives (now when absent); a usage error of `commandPath` else.
