@@ -44,6 +44,7 @@ import Testing
       #expect(
         result.stderr
           == "\(file.path):2:29: error: the file is not UTF-8 text from here on (byte 0xE9); save it as UTF-8 and try again\n"
+          + "Error: \(file.path) cannot be used as it is (above); nothing was done.\n"
       )
     }
     #expect(try store.count("SELECT count(*) FROM policy") == 0)

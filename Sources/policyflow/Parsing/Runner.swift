@@ -18,8 +18,8 @@ enum Runner {
     let parser = ArgumentParser(root: root)
     // Set once the command runs with --json: a failure is then also given as JSON on stdout.
     var asJSON = false
-    func failed(_ message: String, _ exitCode: Int32, line: String? = nil) -> Int32 {
-      Terminal.error(line ?? "Error: \(message)")
+    func failed(_ message: String, _ exitCode: Int32) -> Int32 {
+      Terminal.error("Error: \(message)")
       if asJSON, !Terminal.wroteStandardOutput.load(ordering: .relaxed) {
         let error: JSON = ["error": .string(message), "exitCode": .int(Int(exitCode))]
         Terminal.out(error.serialized(pretty: true))
@@ -39,7 +39,9 @@ enum Runner {
     } catch let error as UsageError {
       return reportUsage(error, root: root)
     } catch let error as FindingError {
-      return failed(error.finding.description, ExitCode.invalidInput, line: error.finding.description)
+      // The finding in the compiler's form (FILE:LINE:COLUMN: error: …), then what it meant.
+      Terminal.error(error.finding.description)
+      return failed("\(error.finding.file) cannot be used as it is (above); nothing was done.", ExitCode.invalidInput)
     } catch let error as any DatabaseFailure {
       // The server refused the login a right (a role without it): not permitted, as a refusal
       // of the store's own rights is.
