@@ -72,6 +72,28 @@ struct CommandLineTests {
     #expect(result.stdout == "3\n")
   }
 
+  /// `--data` is read as a policy is imported: an integer beyond 64 bits is refused rather than
+  /// rounded (an amount of 1234567890123456789012 minor units printed as 1.2345678901234568e+21),
+  /// and a name given twice rather than read as its last value. A rule's constants are not.
+  @Test func logicEvalRefusesDataItWouldReadAsSomethingElse() throws {
+    let rounded = try PolicyFlowBinary.run([
+      "logic", "eval", "--rule", #"{"var":"a"}"#, "--data", #"{"a":1234567890123456789012}"#,
+    ])
+    #expect(rounded.exitCode == 64)
+    #expect(rounded.stdout.isEmpty)
+    #expect(
+      rounded.stderr.hasPrefix(
+        "Error: Refused the JSON of '--data <json>' at column 6: the integer 1234567890123456789012 does not fit in 64 bits"
+      ))
+    let twice = try PolicyFlowBinary.run(["logic", "eval", "--rule", #"{"var":"a"}"#, "--data", #"{"a":1,"a":2}"#])
+    #expect(twice.exitCode == 64)
+    #expect(twice.stderr.contains("appears twice"))
+    let exact = try PolicyFlowBinary.run([
+      "logic", "eval", "--rule", #"{"var":"a"}"#, "--data", #"{"a":9223372036854775807}"#,
+    ])
+    #expect(exact.stdout == "9223372036854775807\n")
+  }
+
   /// An argument of 100 kB (a rule pasted where `--rule` was forgotten) is quoted short.
   @Test func aHugeUnexpectedArgumentIsQuotedAsAnExcerpt() throws {
     let huge = String(repeating: "[", count: 100_000)

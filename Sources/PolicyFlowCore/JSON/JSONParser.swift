@@ -308,7 +308,7 @@ extension JSON {
 
   /// Parses JSON text, refusing a member name given twice in one object and an integer beyond 64
   /// bits, which the value would not keep (see ``JSONParser/isStrict``): what an import stores.
-  static func parsingStrictly(_ text: String) throws(JSONParseError) -> JSON {
+  public static func parsingStrictly(_ text: String) throws(JSONParseError) -> JSON {
     var text = text
     return try text.withUTF8 { JSONParser.parse($0, recordLocations: false, isStrict: true) }.get().root
   }

@@ -37,7 +37,10 @@ enum LogicEval {
         message: "Missing expected argument '--rule <json>' (or --jsonl to read from stdin).", commandPath: path)
     }
     let rule = try parse(ruleText, option: "--rule", path: path)
-    let data = try invocation.value("--data").map { try parse($0, option: "--data", path: path) } ?? .null
+    // The data is read as a policy is imported: a name given twice or an integer beyond 64 bits
+    // would be read as something else than what was written (a rounded amount).
+    let data =
+      try invocation.value("--data").map { try parse($0, option: "--data", path: path, strictly: true) } ?? .null
     switch LogicEvaluation.evaluate(rule: rule, data: data, context: context) {
     case .success(let value):
       Terminal.out(value.serialized())
@@ -48,12 +51,13 @@ enum LogicEval {
     }
   }
 
-  private static func parse(_ text: String, option: String, path: [String]) throws -> JSON {
-    do {
-      return try JSON(parsing: text)
+  private static func parse(_ text: String, option: String, path: [String], strictly: Bool = false) throws -> JSON {
+    do throws(JSONParseError) {
+      return try strictly ? JSON.parsingStrictly(text) : JSON(parsing: text)
     } catch {
+      let what = error.isValidJSON ? "Refused the JSON of" : "Invalid JSON for"
       throw UsageError(
-        message: "Invalid JSON for '\(option) <json>' at column \(error.location.column): \(error.message).",
+        message: "\(what) '\(option) <json>' at column \(error.location.column): \(error.message).",
         commandPath: path)
     }
   }
