@@ -69,6 +69,11 @@ import Testing
     #expect(listed[path: "0.step"] == "Underwriting review")
     #expect(listed[path: "0.version"] == 1)
     #expect(listed[path: "0.pendedAt"]?.stringValue != nil)
+    // What a script needs to act on the reason: the step's name, the flow, the policy's gid.
+    #expect(listed[path: "0.stepName"] == "underwriting")
+    #expect(listed[path: "0.flow"] == "INDIVIDUAL_HEALTH")
+    let gid = try store.query("SELECT gid FROM policy WHERE code = '\(code)'") { try $0.string(at: 0) }.first
+    #expect(listed[path: "0.gid"] == gid.map(JSON.string))
     let resolved = try store.run([
       "pends", "resolve", code, "--reason", "SUM_ASSURED_REVIEW", "--note", "medicals fine", "--as", "uw",
     ])

@@ -18,8 +18,13 @@ extension PolicyStore {
     /// The step's display name.
     public var step: String
     public var pendedAt: String
+    /// The flow of the cycle that attached the reason (nil for a pend from before cycles were
+    /// recorded).
     public var flow: String? = nil
+    /// The step's name (its code in the flow).
     public var stepName: String? = nil
+    /// The policy's lasting identity across versions.
+    public var gid: String? = nil
   }
 
   /// Whether any current policy is in a data access group: what a reader the store does not

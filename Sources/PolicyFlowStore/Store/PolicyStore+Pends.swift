@@ -41,7 +41,8 @@ extension PolicyStore {
     }
     let rows: [OpenPend?] = try db.query(
       """
-      SELECT p.code, p.version, h.reason, h.description, h.step_display_name, h.pended_at, p.access_group, c.flow, h.step
+      SELECT p.code, p.version, h.reason, h.description, h.step_display_name, h.pended_at, p.access_group, c.flow, h.step,
+        p.gid
       FROM pend_history h JOIN policy p ON p.id = h.policy_id LEFT JOIN cycle c ON c.id = h.cycle_id
       WHERE \(conditions.joined(separator: " AND ")) ORDER BY h.pended_at, p.code, h.id
       """, arguments
@@ -51,7 +52,7 @@ extension PolicyStore {
         policy: try row.string(at: 0), version: try row.int(at: 1), reason: try row.string(at: 2),
         description: try row.string(at: 3),
         step: try row.string(at: 4), pendedAt: try row.string(at: 5), flow: try row.optionalString(at: 7),
-        stepName: try row.string(at: 8))
+        stepName: try row.string(at: 8), gid: try row.string(at: 9))
     }
     return rows.compactMap { $0 }
   }

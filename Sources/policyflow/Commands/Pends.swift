@@ -55,9 +55,12 @@ enum Pends {
       Terminal.out(
         JSON.array(
           pends.map {
+            // `step` is the display name the table shows; `stepName` the step's name in `flow`.
             [
-              "policy": .string($0.policy), "version": .int($0.version), "reason": .string($0.reason),
-              "description": .string($0.description), "step": .string($0.step), "pendedAt": .string($0.pendedAt),
+              "policy": .string($0.policy), "gid": $0.gid.map(JSON.string) ?? .null, "version": .int($0.version),
+              "reason": .string($0.reason), "description": .string($0.description), "step": .string($0.step),
+              "stepName": $0.stepName.map(JSON.string) ?? .null, "flow": $0.flow.map(JSON.string) ?? .null,
+              "pendedAt": .string($0.pendedAt),
             ]
           }
         ).serialized(pretty: true))
