@@ -57,6 +57,19 @@ import Testing
       ?? ""
   }
 
+  /// `policies show` says a policy no cycle has run a flow for has none yet (it printed `flow -`),
+  /// and names the flow once one ran.
+  @Test func showSaysThereIsNoFlowUntilOneRan() throws {
+    let store = try StoreFixture()
+    let file = Self.examples.appendingPathComponent("health-approved.json").path
+    #expect(try store.run(["policies", "import", file, "--as", "tester"]).exitCode == 0)
+    let before = try store.run(["policies", "show", "HP-2026-000101"])
+    #expect(before.stdout.contains(", no flow yet\n"), "\(before.stdout)")
+    #expect(try store.run(["policies", "submit", "HP-2026-000101", "--as", "tester"]).exitCode == 0)
+    #expect(try store.run(["worker", "--drain"]).exitCode == 0)
+    #expect(try store.run(["policies", "show", "HP-2026-000101"]).stdout.contains(", flow INDIVIDUAL_HEALTH\n"))
+  }
+
   @Test(arguments: TestStore.all) func pendIsResolvedByAnUnderwriterAndTheResubmittedPolicyIsApproved(_ kind: TestStore)
     throws
   {

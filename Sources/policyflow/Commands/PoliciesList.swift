@@ -94,7 +94,9 @@ enum PoliciesList {
     var lines = [
       "\(policy.code) version \(policy.version) — \(policy.status.rawValue)"
         + (details.stored.isCurrent ? "" : " (not current)"),
-      "  gid \(policy.gid), source \(policy.source.rawValue), flow \(details.processFlow ?? "-")"
+      // A policy no cycle ran a flow for yet (never submitted, or no flow matched it) has none.
+      "  gid \(policy.gid), source \(policy.source.rawValue), "
+        + (details.processFlow.map { "flow \($0)" } ?? "no flow yet")
         + (details.stored.accessGroup.map { ", access group \($0)" } ?? ""),
     ]
     if !details.messages.isEmpty {
