@@ -76,6 +76,18 @@ import Testing
     #expect(unknown.stderr.hasPrefix("Error: No published catalog has hash '0000dead'; published: sha256:"))
     #expect(try publications(store).map { $0[path: "active"] } == [true, false])
     #expect(try processedStatus(store, code: "ROLLED-BACK-1") == "Approved")
+
+    // Publishing or activating the active catalog again says so and records nothing.
+    let rows = try store.count("SELECT count(*) FROM catalog_publication")
+    let again = try store.run(["catalog", "publish", "--catalog", PolicyFlowBinary.packageRoot.path, "--as", "tester"])
+    #expect(again.exitCode == 0, "\(again.stderr)")
+    #expect(again.stdout.hasPrefix("\(shippedHash) is the active catalog already (published by tester at "))
+    #expect(again.stdout.hasSuffix("); nothing changed.\n"))
+    let activated = try store.run(["catalog", "activate", shippedHash, "--as", "tester", "--json"])
+    #expect(try JSON(parsing: activated.stdout)[path: "changed"] == false)
+    #expect(try store.count("SELECT count(*) FROM catalog_publication") == rows)
+    let changed = try store.run(["catalog", "activate", strictHash, "--as", "tester", "--json"])
+    #expect(try JSON(parsing: changed.stdout)[path: "changed"] == true)
   }
 
   @Test(arguments: TestStore.all) func aRunningWorkerSwitchesAtItsNextBatch(_ kind: TestStore) throws {

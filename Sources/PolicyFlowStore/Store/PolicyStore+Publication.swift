@@ -11,14 +11,19 @@ extension PolicyStore {
     public var publishedAt: String
     /// Whether it is the catalog workers run now.
     public var isActive: Bool
+    /// False when a publish or activate found it active already and recorded nothing.
+    public var changed = true
   }
 
   /// Publishes `catalog` (checked by the caller: it loaded without errors) and makes it the
-  /// active one: workers switch to it at their next batch. Only administrators may.
+  /// active one: workers switch to it at their next batch. Only administrators may. A catalog
+  /// active already is left as it is (``Publication/changed`` false): the history of
+  /// publications records changes only.
   @discardableResult
   public func publish(_ catalog: Catalog, by actor: String) throws -> Publication {
     try writing {
       try requireAdministrator(try knownUser(actor), toDo: "publish a catalog")
+      if try activeCatalogHash() == catalog.hash { return try publication(catalog.hash, changed: false) }
       try insertSnapshot(catalog)
       try recordPublication(catalog.hash, action: "publish", by: actor)
       return try publication(catalog.hash)
@@ -43,15 +48,17 @@ extension PolicyStore {
             ? "No published catalog has hash '\(hash)'; published: \(known.isEmpty ? "none" : known)."
             : "'\(hash)' names \(matching.count) published catalogs; give more of the hash.")
       }
+      if matching[0].isActive { return try publication(matching[0].hash, changed: false) }
       try recordPublication(matching[0].hash, action: "activate", by: actor)
       return try publication(matching[0].hash)
     }
   }
 
-  private func publication(_ hash: String) throws -> Publication {
-    guard let publication = try publications().first(where: { $0.hash == hash }) else {
+  private func publication(_ hash: String, changed: Bool = true) throws -> Publication {
+    guard var publication = try publications().first(where: { $0.hash == hash }) else {
       preconditionFailure("catalog \(hash), published in this transaction, cannot be read back")
     }
+    publication.changed = changed
     return publication
   }
 

@@ -65,9 +65,16 @@ enum CatalogPublishCommand {
     ]
   }
 
+  /// The publication, and whether this command changed which catalog is active.
   private static func print(_ publication: PolicyStore.Publication, json asJSON: Bool, verb: String) {
     if asJSON {
-      Terminal.out(json(publication).serialized(pretty: true))
+      var output = json(publication)
+      output.set(path: "changed", to: .bool(publication.changed))
+      Terminal.out(output.serialized(pretty: true))
+    } else if !publication.changed {
+      Terminal.out(
+        "\(publication.hash) is the active catalog already (published by \(publication.publishedBy) at "
+          + "\(publication.publishedAt)); nothing changed.")
     } else {
       Terminal.out("\(verb): \(publication.hash) is the active catalog; workers switch to it at their next batch.")
     }
