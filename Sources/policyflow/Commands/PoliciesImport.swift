@@ -21,7 +21,9 @@ enum PoliciesImport {
     options: [
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .flag("--submit", "Submit the imported policies for processing."),
-      .value("--source", "source", "How they entered: integration or manual.", default: "integration"),
+      .value(
+        "--source", "source", "How records that carry no source entered: integration or manual (a record's own wins).",
+        default: "integration"),
       CommonOptions.json,
       .flag("--quiet", "Print nothing but errors: no progress bar (shown on a terminal only), no summary line."),
     ],
