@@ -308,4 +308,20 @@ import Testing
     #expect(!policies.contains { $0[path: "status"] == "In Process" })
     #expect((report[path: "openPends"]?.arrayValue ?? []).count > 0)
   }
+
+  /// Run from elsewhere with `--catalog`, the demo takes the examples beside that catalog (it
+  /// looked for `examples/` in the current directory and failed).
+  @Test func demoFromAnotherDirectoryTakesTheCatalogsExamples() throws {
+    let store = try StoreFixture()
+    let result = try PolicyFlowBinary.run(
+      [
+        "demo", "--catalog", PolicyFlowBinary.packageRoot.path, "--dir",
+        store.directory.appendingPathComponent("demo").path, "--json",
+      ],
+      in: store.directory)
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let examples = try FileManager.default.contentsOfDirectory(
+      atPath: PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies").path)
+    #expect(try JSON(parsing: result.stdout)[path: "imported"] == .int(examples.filter { $0.hasSuffix(".json") }.count))
+  }
 }

@@ -14,17 +14,22 @@ enum Demo {
       """,
     options: [
       CommonOptions.catalog,
-      .value("--examples", "dir", "The policies to import.", default: "examples/policies"),
+      .value("--examples", "dir", "The policies to import.", default: "examples/policies in the catalog's directory"),
       .value("--dir", "dir", "Where to create the store; must not hold one yet.", default: "a new temporary directory"),
       CommonOptions.json,
     ],
     run: run)
 
   static func run(_ invocation: Invocation) throws -> Int32 {
-    let catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
+    let catalogDirectory = CommonOptions.catalogDirectory(invocation)
+    let catalog = try CatalogCommand.load(catalogDirectory)
+    // The examples that come with the catalog (the repository has both), wherever it is run from.
+    let examples =
+      invocation.value("--examples")
+      ?? URL(fileURLWithPath: catalogDirectory).appendingPathComponent("examples/policies").relativePath
+    let files = try PolicyFiles.expand([examples])
     let directory = try prepareDirectory(invocation.value("--dir"))
     let path = directory + "/policyflow.sqlite"
-    let files = try PolicyFiles.expand([invocation.value("--examples") ?? "examples/policies"])
     let store = try PolicyStore(path: path)
     let actor = "demo"
     try store.ensureAdministrator(actor)
