@@ -50,6 +50,11 @@ struct CatalogCommandTests {
     #expect(text.exitCode == 0)
     #expect(text.stdout.contains("20 underwriting \"Underwriting review\""))
     #expect(text.stdout.contains("pend  SUM_ASSURED_ABOVE_LIMIT"))
+    // The controls on resolving pends: each role's limit of authority, and maker-checker.
+    #expect(
+      text.stdout.contains(
+        #"(pends resolved by: underwriter within {"<=":[{"var":"sumAssured"},200000000]}, senior-underwriter; "#
+          + "maker-checker: not by who made or submitted the version)"))
     let mermaid = try PolicyFlowBinary.run(["flows", "draw", "EMPLOYER_GROUP", "--format", "mermaid"])
     #expect(mermaid.stdout.hasPrefix("flowchart TD\n"))
     let unknown = try PolicyFlowBinary.run(["flows", "draw", "INDIVIDUAL_HELATH"])

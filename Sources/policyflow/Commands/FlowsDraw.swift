@@ -46,8 +46,7 @@ enum FlowsDraw {
     if flow.isDefault { traits.append(flow.lineOfBusiness.map { "default for \($0)" } ?? "catalog default") }
     var lines = ["\(flow.code): \(flow.description) (\(traits.joined(separator: ", ")))"]
     for step in flow.steps {
-      let resolvers = step.resolvers.roles.isEmpty ? "nobody" : step.resolvers.roles.joined(separator: ", ")
-      lines.append("  \(step.sequence) \(step.name) \"\(step.displayName)\" (pends resolved by: \(resolvers))")
+      lines.append("  \(step.sequence) \(step.name) \"\(step.displayName)\" (\(controls(step.resolvers)))")
       for rule in step.validationRules {
         let message = "\(rule.message.code) (\(rule.message.severity.rawValue))"
         lines.append("    check \(rule.code): \(rule.description) → \(message)\(filters(rule.filter))")
@@ -57,6 +56,19 @@ enum FlowsDraw {
       }
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// Who may resolve the step's pends: the roles, each role's limit of authority (its JsonLogic
+  /// condition over the policy data), and maker-checker.
+  static func controls(_ resolvers: PendResolvers) -> String {
+    guard !resolvers.roles.isEmpty else { return "pends resolved by: nobody" }
+    let roles = resolvers.roles.map { role in
+      guard let limit = resolvers.authority(of: role), limit.source != .bool(true) else { return role }
+      return "\(role) within \(limit.source.serialized())"
+    }
+    var text = "pends resolved by: \(roles.joined(separator: ", "))"
+    if resolvers.makerChecker { text += "; maker-checker: not by who made or submitted the version" }
+    return text
   }
 
   private static func filters(_ filter: RuleFilter) -> String {
