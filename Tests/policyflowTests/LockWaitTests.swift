@@ -1,5 +1,6 @@
 import Foundation
 import PolicyFlowStore
+import PolicyFlowTestSupport
 import Testing
 
 /// A person's command that meets the store's write lock held by another process (as a large
@@ -38,6 +39,35 @@ import Testing
     #expect(refused.stderr.contains("longer than this command waits (POLICYFLOW_LOCK_WAIT, in seconds"))
     try holder.execute("ROLLBACK")
     #expect(try store.count("SELECT count(*) FROM app_user WHERE name = 'bob'") == 0)
+  }
+
+  /// The wait starts with the store's first statement: a command that has to upgrade the store
+  /// first (a new PolicyFlow on an old store) while an import holds the lock waits as well; it
+  /// used to fail after five seconds.
+  @Test func anUpgradeWaitsOutALongWriteLock() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let db = directory.appendingPathComponent("old.sqlite").path
+    try StoreFixture.writeSchemaThreeStore(at: db, status: "In Process", queued: true)
+    let holder = try SQLiteConnection(path: db)
+    try holder.execute("BEGIN IMMEDIATE")
+    let started = Date()
+    let queue = try WorkerProcess(arguments: ["queue", "--db", db, "--as", "alice"], environment: [:])
+    while Date().timeIntervalSince(started) < 6.5 { Thread.sleep(forTimeInterval: 0.1) }
+    #expect(queue.process.isRunning, "still waiting: \(queue.log)")
+    try holder.execute("ROLLBACK")
+    #expect(queue.wait() == 0, "\(queue.log)")
+    #expect(queue.log.hasPrefix("Waiting for the store: another process holds its write lock"), "\(queue.log)")
+    #expect(queue.log.contains("Upgraded the store to schema version \(PolicyStore.latestSchemaVersion) in "))
+  }
+
+  /// PostgreSQL writers wait for the rows they share, not for one lock: the setting is not
+  /// read there, so a bad value does not stop a command.
+  @Test(.enabled(if: TestStore.all.contains(.postgres)))
+  func postgreSQLCommandsDoNotReadTheLockWait() throws {
+    let store = try StoreFixture(.postgres)
+    let listed = try store.run(["users", "list", "--as", "tester"], environment: ["POLICYFLOW_LOCK_WAIT": "soon"])
+    #expect(listed.exitCode == 0, "\(listed.stderr)")
   }
 
   @Test(arguments: ["soon", "0", "-5", "90000"])

@@ -38,30 +38,51 @@ public final class PolicyStore {
   ///
   /// `upgradeProgress` is told, in sentences, when an existing store is upgraded to a newer
   /// schema (before each step, and when it is done): on a large store that takes a while.
+  /// `lockWait`, for a person's command: how long to wait for the write lock another process
+  /// holds (a large import holds it until it ends), from the first statement on, an upgrade's
+  /// included (see ``LockWait``).
   public convenience init(
     path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true,
-    upgradeProgress: ((String) -> Void)? = nil
+    lockWait: LockWait? = nil, upgradeProgress: ((String) -> Void)? = nil
   ) throws {
     let migrations = StoreSchema.migrations(for: PostgresURI.isPostgres(path) ? .postgres : .sqlite)
     try self.init(
       path: path, durability: durability, busyTimeoutMilliseconds: busyTimeoutMilliseconds, create: create,
-      migrations: migrations, upgradeProgress: upgradeProgress)
+      migrations: migrations, lockWait: lockWait, upgradeProgress: upgradeProgress)
+  }
+
+  /// For a person's command: wait up to `limit` for the write lock another process holds, and
+  /// call `notice` once when a wait passes `noticeAfter`. On PostgreSQL, where writers wait only
+  /// for the rows they share, this changes nothing.
+  public struct LockWait: Sendable {
+    public var limit: Duration
+    public var noticeAfter: Duration
+    public var notice: @Sendable () -> Void
+
+    public init(limit: Duration, noticeAfter: Duration, notice: @escaping @Sendable () -> Void) {
+      self.limit = limit
+      self.noticeAfter = noticeAfter
+      self.notice = notice
+    }
   }
 
   /// Opens the store migrated only as far as `migrations` go: for tests of upgrades from an
   /// older schema.
   convenience init(
     path: String, durability: Durability = .full, busyTimeoutMilliseconds: Int = 5000, create: Bool = true,
-    migrations: [Migration], upgradeProgress: ((String) -> Void)? = nil
+    migrations: [Migration], lockWait: LockWait? = nil, upgradeProgress: ((String) -> Void)? = nil
   ) throws {
     let configuration = SQLiteConnection.Configuration(
       busyTimeout: .milliseconds(busyTimeoutMilliseconds), synchronous: durability == .full ? .full : .normal)
     if create, !PostgresURI.isPostgres(path) {
       try Self.createWhole(at: path, configuration: configuration, migrations: migrations)
     }
-    try self.init(
-      connection: Self.connect(path, durability: durability, configuration: configuration, create: create),
-      migrations: migrations, upgradeProgress: upgradeProgress)
+    let connection = try Self.connect(path, durability: durability, configuration: configuration, create: create)
+    if let lockWait {
+      (connection as? SQLiteConnection)?.waitForLocks(
+        upTo: lockWait.limit, noticeAfter: lockWait.noticeAfter, notice: lockWait.notice)
+    }
+    try self.init(connection: connection, migrations: migrations, upgradeProgress: upgradeProgress)
   }
 
   /// Opens the connection `location` names.
@@ -101,11 +122,22 @@ public final class PolicyStore {
       _ = try PolicyStore(
         connection: SQLiteConnection(path: partial, configuration: configuration), migrations: migrations,
         upgradeProgress: nil)
+    } catch {
+      // Named by the path the user gave: the hidden file is gone when this is read.
+      let reason = String(describing: error).replacing(partial, with: location)
+      throw StoreError(.refused, "The store at \(location) could not be created: \(reason); nothing was created.")
     }
     guard access(partial + "-wal", F_OK) != 0 else {
       throw StoreError(.damaged, "The new store at \(location) could not be closed cleanly; nothing was created.")
     }
-    _ = link(partial, location)
+    guard link(partial, location) == 0 else { return }
+    // The new name is on disk once the directory is: else a power cut could leave no store
+    // behind an init that said it made one.
+    let handle = open(directory, O_RDONLY)
+    if handle >= 0 {
+      fsync(handle)
+      close(handle)
+    }
   }
 
   /// Removes the hidden files an `init` of `name` left when it was killed while it made the store
@@ -162,14 +194,6 @@ public final class PolicyStore {
 
   /// Which engine holds the store.
   public var dialect: SQLDialect { db.dialect }
-
-  /// For a person's command: wait up to `limit` for the write lock another process holds (a
-  /// large import holds it until it ends), and call `notice` once when a wait passes
-  /// `noticeAfter`. On PostgreSQL, where writers wait only for the rows they share, this
-  /// changes nothing.
-  public func waitForTheWriteLock(upTo limit: Duration, noticeAfter: Duration, notice: @escaping () -> Void) {
-    (db as? SQLiteConnection)?.waitForLocks(upTo: limit, noticeAfter: noticeAfter, notice: notice)
-  }
 
   /// The schema version this build writes (the same number on both engines).
   public static var latestSchemaVersion: Int { Migrator(StoreSchema.sqliteMigrations).latestVersion }

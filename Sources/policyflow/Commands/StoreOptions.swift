@@ -68,17 +68,19 @@ enum StoreOptions {
   /// Opens the store at `path` (a file or a PostgreSQL URI), as ``open(_:create:forPerson:)`` does.
   static func open(location path: String, create: Bool, forPerson: Bool = true) throws -> PolicyStore {
     if let refusal = refusal(path) { throw CommandFailure(message: refusal) }
-    let limit = forPerson ? try lockWait() : 0
+    // PostgreSQL writers wait only for the rows they share: the setting is SQLite's alone.
+    let lockWait = try forPerson && !PostgresURI.isPostgres(path) ? self.lockWait() : nil
     do {
-      let store = try PolicyStore(path: path, create: create, upgradeProgress: { Terminal.error($0) })
-      if let login = store.databaseLogin { connectedLogin.withLock { $0 = login } }
-      if forPerson {
-        store.waitForTheWriteLock(upTo: .seconds(limit), noticeAfter: .seconds(2)) {
+      // Set before the store is opened, so that an upgrade the opening runs waits too.
+      let wait = lockWait.map { limit in
+        PolicyStore.LockWait(limit: .seconds(limit), noticeAfter: .seconds(2)) {
           Terminal.error(
             "Waiting for the store: another process holds its write lock (a large import holds it until it ends); "
               + "waiting up to \(limit) s (POLICYFLOW_LOCK_WAIT); Ctrl-C stops without changing anything.")
         }
       }
+      let store = try PolicyStore(path: path, create: create, lockWait: wait, upgradeProgress: { Terminal.error($0) })
+      if let login = store.databaseLogin { connectedLogin.withLock { $0 = login } }
       return store
     } catch let error as StoreError {
       throw CommandFailure(message: error.message)
@@ -89,8 +91,8 @@ enum StoreOptions {
     }
   }
 
-  /// How many seconds a person's command waits for the store's write lock: `POLICYFLOW_LOCK_WAIT`,
-  /// else two minutes.
+  /// How many seconds a person's command waits for an SQLite store's write lock:
+  /// `POLICYFLOW_LOCK_WAIT`, else two minutes.
   static func lockWait() throws -> Int {
     guard let text = Terminal.environment("POLICYFLOW_LOCK_WAIT"), !text.isEmpty else { return 120 }
     guard let seconds = Int(text), (1...86_400).contains(seconds) else {
