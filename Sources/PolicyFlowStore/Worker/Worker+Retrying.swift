@@ -7,16 +7,24 @@
 /// Retries: transient database failures are waited out with backoff and jitter.
 extension Worker {
   /// Runs `body` until it succeeds, backing off on transient failures, or returns nil once a
-  /// stop is requested.
+  /// stop is requested. A wait for an SQLite lock ends as soon as one is (the worker holds no
+  /// work here): a stop used to wait out the busy timeout, five seconds, behind an import.
   func untilStopped<T>(_ body: () throws -> T) throws -> T? {
     var attempt = 1
     while !shouldStop() {
       do {
-        return try body()
+        guard let connection = store.db as? SQLiteConnection else { return try body() }
+        return try connection.givingUpWaits(when: shouldStop, body)
       } catch let error as any DatabaseFailure where error.isTransient {
+        if shouldStop() { return nil }
         let delay = configuration.backoff(attempt: attempt)
         totals.retries += 1
-        onEvent(.retrying(attempt: attempt, delayMilliseconds: delay, error: error.message))
+        // Said plainly when the store is locked: "database is locked" alone did not say by what.
+        let message =
+          (error as? SQLiteError)?.isBusy == true
+          ? "another process holds the store's write lock (a large import holds it until it ends): \(error.message)"
+          : error.message
+        onEvent(.retrying(attempt: attempt, delayMilliseconds: delay, error: message))
         sleep(delay)
         attempt += 1
       }

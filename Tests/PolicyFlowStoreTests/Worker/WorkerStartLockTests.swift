@@ -52,4 +52,38 @@ struct WorkerStartLockTests {
     }
     #expect(try scenario.count("SELECT count(*) FROM activity WHERE state = 'queued'") == 3)
   }
+
+  /// A stop while the worker sits in SQLite's own wait for the lock (the busy timeout, five
+  /// seconds by default) ends that wait: the worker stops within a fraction of a second, not at
+  /// the end of the timeout, and the log says what holds the store.
+  @Test func aStopEndsAWaitForTheLockAtOnce() throws {
+    let scenario = try WorkerRetryTests.Scenario(policies: 1)
+    let store = try PolicyStore(path: scenario.directory.appendingPathComponent("store.sqlite").path)
+    try scenario.blocker.executeScript("BEGIN EXCLUSIVE")
+    defer { try? scenario.blocker.executeScript("COMMIT") }
+    var configuration = WorkerConfiguration(owner: "stop-in-wait-test")
+    configuration.drain = true
+    let started = ContinuousClock.now
+    var events: [WorkerEvent] = []
+    let worker = Worker(
+      store: store, catalog: scenario.catalog, configuration: configuration, onEvent: { events.append($0) },
+      shouldStop: { ContinuousClock.now - started > .milliseconds(700) })
+    try worker.run()
+    let elapsed = ContinuousClock.now - started
+    #expect(elapsed < .seconds(3), "stopped after \(elapsed), the busy timeout being 5 s")
+    #expect(worker.totals.processed == 0)
+    #expect(events.contains { if case .stopping = $0 { true } else { false } })
+  }
+
+  /// Each retry behind the lock says what holds the store; "database is locked" alone did not.
+  @Test func aRetryBehindTheLockSaysAnotherProcessHoldsIt() throws {
+    let (scenario, _) = try start(retries: 3, stops: true)
+    let retried = scenario.events.compactMap { event -> String? in
+      if case .retrying(_, _, let error) = event { error } else { nil }
+    }
+    #expect(retried.count >= 3)
+    #expect(
+      retried.allSatisfy { $0.hasPrefix("another process holds the store's write lock (a large import holds it") },
+      "\(retried)")
+  }
 }
