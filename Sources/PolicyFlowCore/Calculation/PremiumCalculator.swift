@@ -81,7 +81,7 @@ public enum PremiumCalculator {
     -> CalculationResult?
   {
     guard let calculation = flow.calculation else { return nil }
-    let context = LogicContext(now: time)
+    let context = LogicContext(now: time, exactIntegers: true)
     let currency = try currency(of: calculation, for: data, in: context)
     var input = data
     let lines = try evaluate(calculation.lines, on: &input, in: context)
@@ -92,7 +92,7 @@ public enum PremiumCalculator {
     of data: JSON, flow: ProcessFlow, premiumPaid: Int, period: CancellationPeriod, at time: Timestamp
   ) throws(CalculationFailure) -> CalculationResult? {
     guard let calculation = flow.calculation else { return nil }
-    let context = LogicContext(now: time)
+    let context = LogicContext(now: time, exactIntegers: true)
     let currency = try currency(of: calculation, for: data, in: context)
     let chargesFees = !period.isFromInception || calculation.feesFromInception
     var input = data

@@ -14,6 +14,9 @@
 ///
 /// Integers stay exact: `Int` with `Int` gives an `Int` when the result is exact (`/` only when it
 /// divides evenly) and falls back to `Double` on overflow; a `Double` operand gives a `Double`.
+/// With ``LogicContext/exactIntegers`` (calculation lines, money) the fallback is an error
+/// instead wherever the `Double` could not be exact: an overflow, or a fraction of integers
+/// beyond 2^53.
 extension LogicEvaluator {
   func arithmetic(_ op: LogicOperator, _ values: [JSON]) throws(LogicError) -> JSON {
     guard op.arity.contains(values.count) else {
@@ -23,22 +26,23 @@ extension LogicEvaluator {
     var numbers: [JSON] = []
     numbers.reserveCapacity(values.count)
     for value in values { numbers.append(try Self.number(value, for: op)) }
+    let exact = context.exactIntegers
     switch op {
     case .add:
       var sum = JSON.int(0)
-      for n in numbers { sum = try Self.combine(sum, n, op) }
+      for n in numbers { sum = try Self.combine(sum, n, op, exact: exact) }
       return sum
     case .multiply:
       guard var product = numbers.first else { return .int(1) }
-      for n in numbers.dropFirst() { product = try Self.combine(product, n, op) }
+      for n in numbers.dropFirst() { product = try Self.combine(product, n, op, exact: exact) }
       return product
     case .subtract where numbers.count == 1:
-      return try Self.combine(.int(0), numbers[0], op)
+      return try Self.combine(.int(0), numbers[0], op, exact: exact)
     case .divide where numbers.count == 1:
-      return try Self.combine(.int(1), numbers[0], op)
+      return try Self.combine(.int(1), numbers[0], op, exact: exact)
     default:
       var result = numbers[0]
-      for n in numbers.dropFirst() { result = try Self.combine(result, n, op) }
+      for n in numbers.dropFirst() { result = try Self.combine(result, n, op, exact: exact) }
       return result
     }
   }
@@ -63,12 +67,12 @@ extension LogicEvaluator {
 
   /// `+`, `-`, `*`, `/` or `%` of exactly two operands: what ``arithmetic(_:_:)`` gives for
   /// `[a, b]`, without an argument array.
-  static func arithmetic(_ op: LogicOperator, _ a: JSON, _ b: JSON) throws(LogicError) -> JSON {
+  static func arithmetic(_ op: LogicOperator, _ a: JSON, _ b: JSON, exact: Bool) throws(LogicError) -> JSON {
     let x = try number(a, for: op)
     let y = try number(b, for: op)
     // `+` folds from 0 as the general case does (0 + -0.0 is 0.0 in floating point).
-    if op == .add { return try combine(try combine(.int(0), x, op), y, op) }
-    return try combine(x, y, op)
+    if op == .add { return try combine(try combine(.int(0), x, op, exact: exact), y, op, exact: exact) }
+    return try combine(x, y, op, exact: exact)
   }
 
   /// The operand as a number (`.int` or a finite `.double`), or a NaN error naming it.
@@ -87,7 +91,7 @@ extension LogicEvaluator {
     }
   }
 
-  private static func combine(_ a: JSON, _ b: JSON, _ op: LogicOperator) throws(LogicError) -> JSON {
+  private static func combine(_ a: JSON, _ b: JSON, _ op: LogicOperator, exact: Bool) throws(LogicError) -> JSON {
     if case .int(let x) = a, case .int(let y) = b {
       let (result, overflow): (Int, Bool)
       switch op {
@@ -105,6 +109,15 @@ extension LogicEvaluator {
         return .int(remainderOverflow ? 0 : remainder)
       }
       if !overflow { return .int(result) }
+      // A `Double` holds integers exactly up to 2^53; a quotient of two such integers rounds to
+      // the nearest minor unit as the exact fraction would.
+      let limit = 1 << 53
+      if exact, op != .divide || x.magnitude > limit || y.magnitude > limit {
+        let what = op == .divide ? "the quotient" : "'\(op.rawValue)'"
+        throw LogicError.invalidArguments(
+          "\(what) of \(x) and \(y) is beyond exact integer arithmetic (64 bits); an amount is computed "
+            + "exactly or not at all")
+      }
     }
     let x = a.number ?? .nan
     let y = b.number ?? .nan

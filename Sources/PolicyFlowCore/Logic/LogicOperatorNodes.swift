@@ -79,7 +79,7 @@ final class ArithmeticNode: LogicNode, @unchecked Sendable {
   override func evaluate(_ data: JSON, _ evaluator: LogicEvaluator, _ scope: LogicScope?) throws(LogicError) -> JSON {
     let a = try lhs.evaluate(data, evaluator, scope)
     let b = try rhs.evaluate(data, evaluator, scope)
-    return try LogicEvaluator.arithmetic(op, a, b)
+    return try LogicEvaluator.arithmetic(op, a, b, exact: evaluator.contextPointer.pointee.exactIntegers)
   }
 }
 

@@ -41,6 +41,31 @@ struct PremiumCalculatorTests {
     #expect(result.kind == .premium)
   }
 
+  /// A line's arithmetic on integers is exact or refused: a product beyond 64 bits used to fall
+  /// back to floating point and round the premium wrong by a minor unit (20000000000170000 × 585
+  /// ÷ 100000 is 117000000000994.5, half to even …994; it gave …995). Below the limits the
+  /// same line is exact, its half rounded to even.
+  @Test func aLineIsExactOrRefusedNeverRoundedThroughFloatingPoint() throws {
+    let rate = flow([Self.line("BASE", #"{"/": [{"*": [{"var": "sum"}, 585]}, 100000]}"#)])
+    var large = policy
+    large.set(path: "sum", to: 20_000_000_000_170_000)
+    let overflow = #expect(throws: LogicError.self) { try PremiumCalculator.premium(for: large, flow: rate, at: noon) }
+    #expect(
+      overflow?.message.contains("'*' of 20000000000170000 and 585 is beyond exact integer arithmetic (64 bits)")
+        == true, "\(String(describing: overflow))")
+    var exact = policy
+    exact.set(path: "sum", to: 15_000_000_010_000)  // × 585 ÷ 100000 = 87750000058.5
+    #expect(try PremiumCalculator.premium(for: exact, flow: rate, at: noon)?.lines.map(\.amount) == [87_750_000_058])
+    // A fraction of integers beyond 2^53 cannot be rounded reliably through a Double.
+    let halved = flow([Self.line("BASE", #"{"/": [{"var": "sum"}, 2]}"#)])
+    var odd = policy
+    odd.set(path: "sum", to: 9_007_199_254_740_993)
+    let quotient = #expect(throws: LogicError.self) { try PremiumCalculator.premium(for: odd, flow: halved, at: noon) }
+    #expect(quotient?.message.contains("the quotient of 9007199254740993 and 2 is beyond exact integer") == true)
+    // Rules that are not money keep JsonLogic's floating point.
+    #expect(try B.logic(#"{"*": [4000000000, 4000000000]}"#).evaluate(.null) == .double(1.6e19))
+  }
+
   @Test func isNilWithoutACalculation() throws {
     #expect(try PremiumCalculator.premium(for: policy, flow: B.flow("PLAIN", [B.step(10, "checks")]), at: noon) == nil)
   }
