@@ -113,10 +113,11 @@ extension LogicEvaluator {
       // the nearest minor unit as the exact fraction would.
       let limit = 1 << 53
       if exact, op != .divide || x.magnitude > limit || y.magnitude > limit {
-        let what = op == .divide ? "the quotient" : "'\(op.rawValue)'"
-        throw LogicError.invalidArguments(
-          "\(what) of \(x) and \(y) is beyond exact integer arithmetic (64 bits); an amount is computed "
-            + "exactly or not at all")
+        let what =
+          op == .divide
+          ? "the quotient of \(x) and \(y) is beyond exact integer arithmetic (a fraction of integers above 2^53)"
+          : "'\(op.rawValue)' of \(x) and \(y) is beyond exact integer arithmetic (64 bits)"
+        throw LogicError.invalidArguments("\(what); an amount is computed exactly or not at all")
       }
     }
     let x = a.number ?? .nan
