@@ -26,4 +26,31 @@ struct EditPathTests {
     #expect(edited[path: "data.enrollments"]?.arrayValue?.count == 3, "\(edited)")
     #expect(edited[path: "data.enrollments.2.role"] == "new", "\(edited)")
   }
+
+  /// An edit reads its values as an import does: a number beyond 64 bits (it would be stored
+  /// rounded, `1.2345678901234569e+23`) and a name given twice in an object (all but its last
+  /// value dropped) are refused, by `--set` and by `--data`, and nothing is written.
+  @Test func anEditRefusesWhatAnImportRefuses() throws {
+    let store = try StoreFixture()
+    let (path, code) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", path, "--as", "tester"])
+    let before = try store.show(code)
+    let huge = try store.run([
+      "policies", "edit", code, "--set", "policyholder.nationalId=123456789012345678901234", "--as", "tester",
+    ])
+    #expect(huge.exitCode == 64)
+    #expect(
+      huge.stderr.hasPrefix(
+        "Error: The value for 'policyholder.nationalId' is refused: the integer 123456789012345678901234 does not fit "
+          + "in 64 bits"), "\(huge.stderr)")
+    var data = try #require(before[path: "data"]).serialized()
+    data.removeLast()
+    let file = store.directory.appendingPathComponent("twice.json")
+    try (data + #","x":{"a":1,"a":2}}"#).write(to: file, atomically: true, encoding: .utf8)
+    let twice = try store.run(["policies", "edit", code, "--data", file.path, "--as", "tester"])
+    #expect(twice.exitCode == 65)
+    #expect(twice.stderr.hasPrefix("\(file.path):1:"), "\(twice.stderr)")
+    #expect(twice.stderr.contains("appears twice"), "\(twice.stderr)")
+    #expect(try store.show(code) == before)
+  }
 }

@@ -63,8 +63,13 @@ enum PoliciesChange {
       }
       let path = String(assignment[..<equals])
       let text = String(assignment[assignment.index(after: equals)...])
+      // Read as an import reads a policy: a number beyond 64 bits or a name given twice would be
+      // stored as something else than what was typed.
       do {
-        changes.append((path, try JSON(parsing: text)))
+        changes.append((path, try JSON.parsingStrictly(text)))
+      } catch where error.isValidJSON {
+        throw UsageError(
+          message: "The value for '\(path)' is refused: \(error.message).", commandPath: invocation.commandPath)
       } catch {
         throw UsageError(
           message: "The value for '\(path)' is not JSON (\(error.message)); quote strings, e.g. \(path)='\"\(text)\"'.",

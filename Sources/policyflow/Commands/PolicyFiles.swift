@@ -80,11 +80,12 @@ enum PolicyFiles {
     throw FindingError(finding: Finding(file: file, location: location, message: UTF8Text.problem(byte)))
   }
 
-  /// One policy document; malformed JSON or a non-object is a finding at its location.
+  /// One policy document; malformed JSON or a non-object is a finding at its location, as are
+  /// what an import refuses too (a number beyond 64 bits, a name given twice in an object).
   static func read(_ file: String) throws -> JSON {
     let text = try readText(file)
     do {
-      let data = try JSON(parsing: text)
+      let data = try JSON.parsingStrictly(text)
       guard case .object = data else {
         throw FindingError(
           finding: Finding(
