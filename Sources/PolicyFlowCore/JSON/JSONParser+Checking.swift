@@ -31,9 +31,9 @@ struct CheckedContainer {
   var end: Int
   /// Its own members (a repeated name counted each time).
   var count: Int
-  /// No white space, no escapes, integers only (no `-0`, at most 18 digits) and no name that may
-  /// repeat one before it in its object (a 64-bit
-  /// mask of name hashes, ``JSONParser/nameBit(_:from:to:)``), no object nested two deep.
+  /// No white space, no escapes, integers only (no `-0`, at most 18 digits), no name that may
+  /// repeat one before it in its object (a 64-bit mask of name hashes,
+  /// ``JSONParser/nameBit(_:from:to:)``), no name beyond ASCII, no object nested two deep.
   var isCanonical: Bool
   /// The nesting below the object itself (0 when nothing inside it is an object or array).
   var levels: Int
@@ -45,8 +45,8 @@ extension JSONParser {
   /// whether its text is canonical. Refuses what the full parser refuses (nesting beyond
   /// ``maximumDepth`` included) with a terse message: callers parse again in full for the error
   /// (see ``JSON/init(parsingDeferred:)`` and ``parseTopLevel(_:isStrict:)``). Strict, it also
-  /// refuses a name with an escape and an integer of more than 18 digits, for the full parse to
-  /// decide.
+  /// refuses a name with an escape or beyond ASCII and an integer of more than 18 digits, for the
+  /// full parse to decide.
   mutating func checkContainer() throws(JSONParseError) -> (count: Int, isCanonical: Bool) {
     guard let checked = JSONParser.check(bytes, at: index, levels: JSONParser.maximumDepth - depth, isStrict: isStrict)
     else {
@@ -101,6 +101,13 @@ extension JSONParser {
         let nameStart = i + 1
         guard let end = stringEnd(base, count, from: nameStart, canonical: &canonical) else { return nil }
         if level == 0 { members += 1 }
+        // Names the parser interns as Swift strings, which are equal when their characters are
+        // (U+03A9 and U+2126, a composed and a decomposed é): bytes alone cannot tell such names
+        // apart or say how they are written back, so a name beyond ASCII is left to the full parse.
+        if canonical || isStrict, !isASCII(base, from: nameStart, to: end - 1) {
+          if isStrict { return nil }
+          canonical = false
+        }
         if canonical {
           let bit = nameBit(bytes, from: nameStart, to: end - 1)
           if level == 0 {
@@ -196,6 +203,12 @@ extension JSONParser {
         return nil
       }
     }
+  }
+
+  @inline(__always) private static func isASCII(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Bool {
+    var bits: UInt8 = 0
+    for i in start..<end { bits |= base[i] }
+    return bits < 0x80
   }
 
   /// Strict: whether the name from `start` to `end` (quotes excluded) differs, byte for byte,

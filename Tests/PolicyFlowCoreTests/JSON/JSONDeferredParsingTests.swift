@@ -37,6 +37,8 @@ struct JSONDeferredParsingTests {
     #"{"a":{"x":[1],"x":2}}"#, #"{"a":{"x":{"y":1},"x":2}}"#, #"{"a":{"b":{"x":[1],"x":2}}}"#,
     #"{"a":{"b":[{"x":1,"x":2}]}}"#,
     #"{"a":{"b":[{"x":1},{"x":2}],"c":{"x":{"x":3}}}}"#, #"{"a":[{"p":{"q":{"r":1,"r":2}}}]}"#,
+    // Names equal as Swift strings whose bytes differ, and a decomposed é alone.
+    "{\"a\":{\"\u{03A9}\":1,\"\u{2126}\":2}}", "{\"a\":{\"e\u{301}\":1}}", "{\"a\":{\"\u{E9}\":1}}",
   ])
   func writesAsTheFullParseWrites(_ object: String) throws {
     let text = #"{"top":"# + object + "}"  // deferred from the second level down
