@@ -90,6 +90,21 @@ import Testing
     #expect(try JSON(parsing: changed.stdout)[path: "changed"] == true)
   }
 
+  /// Publishing the active catalog again still stores its snapshot: the repair for an active
+  /// catalog whose snapshot row went missing.
+  @Test func publishingTheActiveCatalogAgainRestoresAMissingSnapshot() throws {
+    let store = try StoreFixture(.sqlite)
+    let root = PolicyFlowBinary.packageRoot.path
+    let first = try store.run(["catalog", "publish", "--catalog", root, "--as", "tester", "--json"])
+    let hash = try #require(try JSON(parsing: first.stdout)[path: "hash"]?.stringValue)
+    // As the sqlite3 shell would, which enforces no foreign keys.
+    try TestStore.connect(store.db).executeScript(
+      "PRAGMA foreign_keys = OFF; DELETE FROM catalog_snapshot WHERE hash = '\(hash)'")
+    let again = try store.run(["catalog", "publish", "--catalog", root, "--as", "tester", "--json"])
+    #expect(try JSON(parsing: again.stdout)[path: "changed"] == false)
+    #expect(try store.count("SELECT count(*) FROM catalog_snapshot WHERE hash = '\(hash)'") == 1)
+  }
+
   @Test(arguments: TestStore.all) func aRunningWorkerSwitchesAtItsNextBatch(_ kind: TestStore) throws {
     let store = try StoreFixture(kind)
     try store.succeed(["catalog", "publish", "--catalog", PolicyFlowBinary.packageRoot.path, "--as", "tester"])

@@ -48,5 +48,13 @@ import Testing
       )
     }
     #expect(try store.count("SELECT count(*) FROM policy") == 0)
+    // A script reading stdout alone gets the finding itself.
+    let asJSON = try store.run(["policies", "import", file.path, "--as", "tester", "--json"])
+    #expect(asJSON.exitCode == 65)
+    #expect(
+      try JSON(parsing: asJSON.stdout)[path: "error"]
+        == .string(
+          "\(file.path):2:29: error: the file is not UTF-8 text from here on (byte 0xE9); save it as UTF-8 and try again; "
+            + "nothing was done."))
   }
 }

@@ -323,5 +323,17 @@ import Testing
     let examples = try FileManager.default.contentsOfDirectory(
       atPath: PolicyFlowBinary.packageRoot.appendingPathComponent("examples/policies").path)
     #expect(try JSON(parsing: result.stdout)[path: "imported"] == .int(examples.filter { $0.hasSuffix(".json") }.count))
+    // A catalog with no examples beside it is told how to give some.
+    let bare = store.directory.appendingPathComponent("bare")
+    for part in ["flows", "rules"] {
+      try FileManager.default.createDirectory(at: bare, withIntermediateDirectories: true)
+      try FileManager.default.copyItem(
+        at: PolicyFlowBinary.packageRoot.appendingPathComponent(part), to: bare.appendingPathComponent(part))
+    }
+    let none = try PolicyFlowBinary.run(["demo", "--catalog", bare.path], in: store.directory)
+    #expect(none.exitCode == 65)
+    #expect(
+      none.stderr.contains("has no examples/policies beside it; give the policies to run with --examples DIR."),
+      "\(none.stderr)")
   }
 }

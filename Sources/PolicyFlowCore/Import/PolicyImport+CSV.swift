@@ -47,7 +47,11 @@ extension PolicyImport {
       var cellProblems: [(field: String, sentence: String)] = []
       let data = build(header.root, scanner, &cellProblems) ?? .object(JSONObject())
       guard cellProblems.isEmpty else {
-        for problem in cellProblems { collector.report(line: record.line, field: problem.field, problem.sentence) }
+        // The row's code, when its cell reads as one, says which policy to fix.
+        let code = data.objectValue?[PolicyImport.codeKey]?.stringValue
+        for problem in cellProblems {
+          collector.report(line: record.line, field: problem.field, problem.sentence, code: code)
+        }
         continue
       }
       collector.add(data, line: record.line)

@@ -285,8 +285,8 @@ public enum PolicyImport {
       }
     }
 
-    mutating func report(line: Int, field: String, _ sentence: String) {
-      result.rowFindings.append(ImportFinding(file: file, line: line, field: field, sentence: sentence))
+    mutating func report(line: Int, field: String, _ sentence: String, code: String? = nil) {
+      result.rowFindings.append(ImportFinding(file: file, line: line, field: field, sentence: sentence, code: code))
     }
   }
 

@@ -162,7 +162,7 @@ extension PolicyStore {
       findings.append(
         ImportFinding(
           file: document.file, line: document.line, column: document.column, field: "code",
-          sentence: "'\(code)' already exists in the store; edit it instead of importing it again"))
+          sentence: "'\(code)' already exists in the store; edit it instead of importing it again", code: code))
       return false
     }
   }

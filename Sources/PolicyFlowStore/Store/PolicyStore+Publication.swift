@@ -23,8 +23,10 @@ extension PolicyStore {
   public func publish(_ catalog: Catalog, by actor: String) throws -> Publication {
     try writing {
       try requireAdministrator(try knownUser(actor), toDo: "publish a catalog")
-      if try activeCatalogHash() == catalog.hash { return try publication(catalog.hash, changed: false) }
+      // The snapshot is stored either way: publishing again repairs an active catalog whose
+      // snapshot is missing.
       try insertSnapshot(catalog)
+      if try activeCatalogHash() == catalog.hash { return try publication(catalog.hash, changed: false) }
       try recordPublication(catalog.hash, action: "publish", by: actor)
       return try publication(catalog.hash)
     }

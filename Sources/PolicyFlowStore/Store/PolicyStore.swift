@@ -124,8 +124,9 @@ public final class PolicyStore {
         upgradeProgress: nil)
     } catch {
       // Named by the path the user gave: the hidden file is gone when this is read.
-      let reason = String(describing: error).replacing(partial, with: location)
-      throw StoreError(.refused, "The store at \(location) could not be created: \(reason); nothing was created.")
+      let reason = ((error as? any DatabaseFailure)?.message ?? String(describing: error)).replacing(
+        partial, with: location)
+      throw StoreError(.damaged, "The store at \(location) could not be created: \(reason); nothing was created.")
     }
     guard access(partial + "-wal", F_OK) != 0 else {
       throw StoreError(.damaged, "The new store at \(location) could not be closed cleanly; nothing was created.")

@@ -24,9 +24,15 @@ enum Demo {
     let catalogDirectory = CommonOptions.catalogDirectory(invocation)
     let catalog = try CatalogCommand.load(catalogDirectory)
     // The examples that come with the catalog (the repository has both), wherever it is run from.
+    let given = invocation.value("--examples")
     let examples =
-      invocation.value("--examples")
-      ?? URL(fileURLWithPath: catalogDirectory).appendingPathComponent("examples/policies").relativePath
+      given ?? URL(fileURLWithPath: catalogDirectory).appendingPathComponent("examples/policies").relativePath
+    if given == nil, access(examples, F_OK) != 0 {
+      throw CommandFailure(
+        message: "The catalog in \(catalogDirectory) has no examples/policies beside it; give the policies to run "
+          + "with --examples DIR.",
+        exitCode: ExitCode.invalidInput)
+    }
     let files = try PolicyFiles.expand([examples])
     let directory = try prepareDirectory(invocation.value("--dir"))
     let path = directory + "/policyflow.sqlite"

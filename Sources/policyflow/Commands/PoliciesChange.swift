@@ -67,7 +67,7 @@ enum PoliciesChange {
       // stored as something else than what was typed.
       do {
         changes.append((path, try JSON.parsingStrictly(text)))
-      } catch where error.isValidJSON {
+      } catch  where error.isValidJSON {
         throw UsageError(
           message: "The value for '\(path)' is refused: \(error.message).", commandPath: invocation.commandPath)
       } catch {

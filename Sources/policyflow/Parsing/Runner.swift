@@ -18,10 +18,11 @@ enum Runner {
     let parser = ArgumentParser(root: root)
     // Set once the command runs with --json: a failure is then also given as JSON on stdout.
     var asJSON = false
-    func failed(_ message: String, _ exitCode: Int32) -> Int32 {
+    /// `jsonMessage`: what the JSON says when the text said more than the `Error:` line.
+    func failed(_ message: String, _ exitCode: Int32, jsonMessage: String? = nil) -> Int32 {
       Terminal.error("Error: \(message)")
       if asJSON, !Terminal.wroteStandardOutput.load(ordering: .relaxed) {
-        let error: JSON = ["error": .string(message), "exitCode": .int(Int(exitCode))]
+        let error: JSON = ["error": .string(jsonMessage ?? message), "exitCode": .int(Int(exitCode))]
         Terminal.out(error.serialized(pretty: true))
       }
       return exitCode
@@ -41,7 +42,9 @@ enum Runner {
     } catch let error as FindingError {
       // The finding in the compiler's form (FILE:LINE:COLUMN: error: …), then what it meant.
       Terminal.error(error.finding.description)
-      return failed("\(error.finding.file) cannot be used as it is (above); nothing was done.", ExitCode.invalidInput)
+      return failed(
+        "\(error.finding.file) cannot be used as it is (above); nothing was done.", ExitCode.invalidInput,
+        jsonMessage: "\(error.finding.description); nothing was done.")
     } catch let error as any DatabaseFailure {
       // The server refused the login a right (a role without it): not permitted, as a refusal
       // of the store's own rights is.
