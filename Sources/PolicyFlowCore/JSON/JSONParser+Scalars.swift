@@ -139,9 +139,9 @@ extension JSONParser {
       }
     }
     let text = String(decoding: bytes[start..<index], as: UTF8.self)
+    // 20 characters: -9223372036854775808, the least Int, which the quick path above leaves out.
+    if isInteger, let exact = Int(text) { return .int(exact) }
     if isStrict, isInteger {
-      // 20 characters: -9223372036854775808, the least Int, which the quick path above leaves out.
-      if let exact = Int(text) { return .int(exact) }
       throw JSONParseError(
         location: SourceLocation(line: line, column: start - lineStart + 1),
         message: "the integer \(text) does not fit in 64 bits; write it as a string to keep every digit",

@@ -74,4 +74,15 @@ struct JSONParserTests {
     #expect(error.message == "values are nested more than 128 deep")
     #expect(error.location == SourceLocation(line: 1, column: 129))
   }
+
+  /// The least 64-bit integer is an integer in every parse: the plain one read it as a `Double`
+  /// (-9.223372036854776e+18), so an imported policy showed it rounded (new-user trial).
+  @Test func theLeastIntegerStaysAnInteger() throws {
+    let text = #"{"n":-9223372036854775808,"m":9223372036854775807}"#
+    for value in [try JSON(parsing: text), try JSON(parsingDeferred: text), try JSON.parsingStrictly(text)] {
+      #expect(value[path: "n"] == .int(Int.min))
+      #expect(value[path: "m"] == .int(Int.max))
+    }
+    #expect(try JSON(parsing: "-9223372036854775809") == .double(-9_223_372_036_854_775_809))
+  }
 }
