@@ -225,6 +225,13 @@ struct EngineFieldCheck {
           Problem(
             field: "sumAssured",
             sentence: "\(Excerpt.name(text)) is text, not a number; write the number without quotes"))
+      // A whole number too large for 64 bits (a CSV cell of that many digits stays text).
+      case .string(let text)
+      where text.utf8.count > 18 && text.utf8.allSatisfy({ (48...57).contains($0) }) && !text.hasPrefix("0"):
+        problems.append(
+          Problem(
+            field: "sumAssured",
+            sentence: "\(Excerpt.name(text)) is too large for an amount in minor units (at most \(Int.max))"))
       default:
         let found = sum.stringValue.map { Excerpt.name($0) } ?? "\(sum.typeName) \(Excerpt.json(sum))"
         problems.append(

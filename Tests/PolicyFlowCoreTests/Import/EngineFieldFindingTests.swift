@@ -73,6 +73,12 @@ struct EngineFieldFindingTests {
         + "minor units, e.g. 150000 for 1500.00 EUR"
     ),
     (
+      // Too many digits for 64 bits: a CSV cell that stays text, said to be too large.
+      ["sumAssured": "99999999999999999999999"],
+      "p.csv:2: sumAssured: '99999999999999999999999' is too large for an amount in minor units "
+        + "(at most 9223372036854775807)"
+    ),
+    (
       ["sumAssured": "-5"],
       "p.csv:2: sumAssured: -5 is negative; a sum assured is 0 or more, in minor units"
     ),
