@@ -8,6 +8,20 @@ extension PolicyImport {
     (error.isValidJSON ? "at column" : "not valid JSON at column") + " \(error.location.column): \(error.message)"
   }
 
+  /// The finding for a record the parser refused, at the field the refusal is about (`record`
+  /// for text that is not JSON); `path` is where the record lies in the parsed value (an array's
+  /// element of a `.json` file), dropped from the field. An amount too large for 64 bits is said
+  /// so: the parser's advice to write such a number as text does not hold for an amount.
+  static func refusal(_ error: JSONParseError, recordAt path: [String] = []) -> (field: String, sentence: String) {
+    let inRecord = error.path.starts(with: path) ? Array(error.path.dropFirst(path.count)) : error.path
+    guard error.isValidJSON, !inRecord.isEmpty else { return ("record", sentence(error)) }
+    let field = inRecord.joined(separator: ".")
+    if field == "sumAssured", let digits = error.refusedInteger {
+      return (field, "\(digits) is too large for an amount in minor units (at most \(Int.max))")
+    }
+    return (field, sentence(error))
+  }
+
   /// A `.json` file: one policy, or an array of them each reported at the line it starts on.
   static func parseJSON(_ text: String, file: String, collector: Collector) -> Result {
     var collector = collector
@@ -15,7 +29,11 @@ extension PolicyImport {
     do {
       document = try JSONDocument(parsing: text, isStrict: true)
     } catch {
-      collector.report(line: error.location.line, field: "record", Self.sentence(error))
+      // A record of an array is the element the refusal lies in.
+      let isArray = text.utf8.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "[")
+      let element = isArray ? Array(error.path.prefix(1)) : []
+      let (field, sentence) = Self.refusal(error, recordAt: element)
+      collector.report(line: error.location.line, field: field, sentence)
       return collector.result
     }
     if case .array(let items) = document.root {
@@ -63,7 +81,8 @@ extension PolicyImport {
           do throws(JSONParseError) {
             try collector.add(record: record, line: number)
           } catch {
-            collector.report(line: number, field: "record", Self.sentence(error))
+            let (field, sentence) = Self.refusal(error)
+            collector.report(line: number, field: field, sentence)
           }
         }
         start = feed + 1

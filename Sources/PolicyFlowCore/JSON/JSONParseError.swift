@@ -6,6 +6,11 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
   /// The text is JSON, but a strict parse refused what its value would lose (a name given twice,
   /// an integer beyond 64 bits).
   public var isValidJSON = false
+  /// Strict: where in the value the refused part lies, outermost first (member names and array
+  /// indexes), so that a policy's finding names its field; empty for text that is not JSON.
+  public var path: [String] = []
+  /// Strict: the integer refused for not fitting 64 bits, as written.
+  public var refusedInteger: String?
 
   public var description: String { "\(location): \(message)" }
 }

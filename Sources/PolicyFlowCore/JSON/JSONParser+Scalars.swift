@@ -145,7 +145,7 @@ extension JSONParser {
       throw JSONParseError(
         location: SourceLocation(line: line, column: start - lineStart + 1),
         message: "the integer \(text) does not fit in 64 bits; write it as a string to keep every digit",
-        isValidJSON: true)
+        isValidJSON: true, refusedInteger: text)
     }
     guard let double = Double(text) else { throw error("the number \(text) cannot be represented") }
     return .double(double)

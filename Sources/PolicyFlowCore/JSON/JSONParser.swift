@@ -231,7 +231,16 @@ struct JSONParser {
         keyLocations[pointer] = keyLocation
         if existing != nil { duplicateKeys.append(pointer) }
       }
-      let value = try parseValue()
+      let value: JSON
+      if isStrict {
+        do throws(JSONParseError) {
+          value = try parseValue()
+        } catch  where error.isValidJSON {
+          throw error.inside(key.name)
+        }
+      } else {
+        value = try parseValue()
+      }
       if recordLocations { path.removeLast() }
       // A repeated name keeps its first position and takes the last value.
       if let existing {
@@ -274,7 +283,16 @@ struct JSONParser {
     while true {
       skipWhitespace()
       if recordLocations { path.append(String(elementStack.count - start)) }
-      let element = try parseValue()
+      let element: JSON
+      if isStrict {
+        do throws(JSONParseError) {
+          element = try parseValue()
+        } catch  where error.isValidJSON {
+          throw error.inside(String(elementStack.count - start))
+        }
+      } else {
+        element = try parseValue()
+      }
       elementStack.push(consume element)
       if recordLocations { path.removeLast() }
       skipWhitespace()
@@ -343,5 +361,14 @@ extension JSONParser {
     } catch {
       return .failure(error)
     }
+  }
+}
+
+extension JSONParseError {
+  /// The same refusal, one level further out: inside the member or element `component`.
+  func inside(_ component: String) -> JSONParseError {
+    var error = self
+    error.path.insert(component, at: 0)
+    return error
   }
 }

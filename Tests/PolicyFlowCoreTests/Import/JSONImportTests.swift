@@ -46,7 +46,8 @@ struct JSONImportTests {
 
   /// JSON allows a name twice in an object (the last value wins) and integers of any size (read
   /// as doubles beyond 64 bits); an import would store the policy without the first value or with
-  /// its digits rounded, so each is a finding at its line and column, nested or not.
+  /// its digits rounded, so each is a finding at its line and column, nested or not, at the field
+  /// it is about.
   @Test func refusesANameGivenTwiceAndAnIntegerBeyond64Bits() {
     let text = """
       {"code": "HP-1", "lineOfBusiness": "health", "brand": "b", "code": "HP-2"}
@@ -61,12 +62,23 @@ struct JSONImportTests {
     #expect(
       result.rowFindings.map(\.description) == [
         "p.jsonl:1: record: at column 60: the member name \"code\" appears twice in this object; give each member once",
-        "p.jsonl:2: record: at column 99: the member name \"zip\" appears twice in this object; give each member once",
-        "p.jsonl:3: record: at column 67: the integer 12345678901234567890123 does not fit in 64 bits; write it as a "
+        "p.jsonl:2: policyholder.address: at column 99: the member name \"zip\" appears twice in this object; give "
+          + "each member once",
+        "p.jsonl:3: ref: at column 67: the integer 12345678901234567890123 does not fit in 64 bits; write it as a "
           + "string to keep every digit",
-        "p.jsonl:4: record: at column 83: the integer 99999999999999999999 does not fit in 64 bits; write it as a "
-          + "string to keep every digit",
-        "p.jsonl:5: record: at column 99: the member name \"code\" appears twice in this object; give each member once",
+        "p.jsonl:4: enrollments.0.id: at column 83: the integer 99999999999999999999 does not fit in 64 bits; write "
+          + "it as a string to keep every digit",
+        "p.jsonl:5: policyholder.a: at column 99: the member name \"code\" appears twice in this object; give each "
+          + "member once",
+      ])
+    // An amount cannot be written as text: too large is what it is.
+    let amount = PolicyImport.parse(
+      #"{"code": "HP-9", "lineOfBusiness": "health", "brand": "b", "sumAssured": 123456789012345678901234}"#,
+      file: "p.jsonl")
+    #expect(
+      amount.rowFindings.map(\.description) == [
+        "p.jsonl:1: sumAssured: 123456789012345678901234 is too large for an amount in minor units (at most "
+          + "9223372036854775807)"
       ])
     // A .json file is refused alike.
     let file = PolicyImport.parse(
