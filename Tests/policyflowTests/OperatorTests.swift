@@ -57,6 +57,31 @@ import Testing
       ?? ""
   }
 
+  /// What a script that resolves pends and manages users reads back: `pends resolve --json`
+  /// says what was resolved, what remains and whether the policy went back to the queue;
+  /// `users add|update|remove --json` and `queue retry --json` say what they did.
+  @Test func resolvingAndManagingUsersAnswerInJSON() throws {
+    let store = try storeWithUsers()
+    let code = try process(store, "health-pended-sum-assured.json")
+    let resolved = try store.run([
+      "pends", "resolve", code, "--all", "--note", "checked", "--as", "uw", "--json",
+    ])
+    #expect(resolved.exitCode == 0, "\(resolved.stderr)")
+    #expect(
+      try JSON(parsing: resolved.stdout)
+        == [
+          "code": .string(code), "resolved": ["SUM_ASSURED_REVIEW"], "remaining": [], "resubmitted": true,
+        ])
+    let added = try store.run(["users", "add", "zoe", "--roles", "underwriter", "--as", "tester", "--json"])
+    #expect(try JSON(parsing: added.stdout) == ["name": "zoe", "roles": ["underwriter"], "groups": [], "admin": false])
+    let updated = try store.run(["users", "update", "zoe", "--groups", "north", "--as", "tester", "--json"])
+    #expect(try JSON(parsing: updated.stdout)[path: "groups"] == ["north"])
+    let removed = try store.run(["users", "remove", "zoe", "--as", "tester", "--json"])
+    #expect(try JSON(parsing: removed.stdout) == ["removed": "zoe"])
+    let retried = try store.run(["queue", "retry", "--all-failed", "--as", "tester", "--json"])
+    #expect(try JSON(parsing: retried.stdout) == ["queuedAgain": 0])
+  }
+
   /// `policies show` says a policy no cycle has run a flow for has none yet (it printed `flow -`),
   /// and names the flow once one ran.
   @Test func showSaysThereIsNoFlowUntilOneRan() throws {

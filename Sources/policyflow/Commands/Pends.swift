@@ -33,6 +33,7 @@ enum Pends {
       .repeating("--reason", "code", "A pend reason to resolve."),
       .flag("--all", "Resolve every open reason you may resolve."),
       .value("--note", "text", "Why it is resolved, kept in the pend history.", required: true),
+      CommonOptions.json,
     ],
     run: runResolve)
 
@@ -109,6 +110,14 @@ enum Pends {
     let code = invocation.positionals[0]
     let result = try StoreCommand.run {
       try store.resolve(code, reasons: all ? nil : reasons, note: note, actor: StoreOptions.actor(invocation))
+    }
+    if invocation.flag("--json") {
+      let report: JSON = [
+        "code": .string(code), "resolved": .array(result.resolved.map(JSON.string)),
+        "remaining": .array(result.remaining.map(JSON.string)), "resubmitted": .bool(result.resubmitted),
+      ]
+      Terminal.out(report.serialized(pretty: true))
+      return 0
     }
     var line = "\(code): resolved \(result.resolved.joined(separator: ", "))"
     line +=

@@ -19,6 +19,7 @@ enum QueueCommand {
     ],
     options: [
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog, .flag("--all-failed", "Retry every failed activity."),
+      CommonOptions.json,
     ],
     run: runRetry)
 
@@ -99,7 +100,10 @@ enum QueueCommand {
     }
     do {
       let count = try StoreOptions.open(invocation).retryFailed(all ? nil : ids, by: StoreOptions.actor(invocation))
-      Terminal.out("Queued \(count) failed activit\(count == 1 ? "y" : "ies") again.")
+      Terminal.out(
+        invocation.flag("--json")
+          ? (["queuedAgain": .int(count)] as JSON).serialized(pretty: true)
+          : "Queued \(count) failed activit\(count == 1 ? "y" : "ies") again.")
       return 0
     } catch let error as StoreError {
       throw CommandFailure(message: error.message, exitCode: StoreFailure.exitCode(error))

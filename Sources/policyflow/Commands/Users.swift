@@ -17,6 +17,7 @@ enum Users {
       .value("--roles", "r1,r2", "Roles, comma-separated."),
       .value("--groups", "g1,g2", "Data access groups, comma-separated."),
       .flag("--admin", "Make the user an administrator."),
+      CommonOptions.json,
     ],
     run: runAdd)
 
@@ -34,6 +35,7 @@ enum Users {
       .value("--groups", "g1,g2", "The user's data access groups from now on, comma-separated."),
       .flag("--admin", "Make the user an administrator."),
       .flag("--no-admin", "Take the administrator right away (not from the last administrator)."),
+      CommonOptions.json,
     ],
     run: runUpdate)
 
@@ -44,7 +46,7 @@ enum Users {
 
   static let remove = Command(
     name: "remove", abstract: "Remove a user.", arguments: [Positional(name: "name", help: "The user's login name.")],
-    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog], run: runRemove)
+    options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog, CommonOptions.json], run: runRemove)
 
   /// A comma-separated list option, each name trimmed; nil when the option is not given, empty
   /// when its value is. A blank name within a list (`a,,b`, `a,`) is refused: it is a name left
@@ -70,7 +72,7 @@ enum Users {
       groups: try list(invocation, "--groups") ?? [], isAdmin: invocation.flag("--admin"))
     let store = try StoreOptions.open(invocation)
     try StoreCommand.run { try store.addUser(user, by: StoreOptions.actor(invocation)) }
-    Terminal.out("Added user \(user.name).")
+    Terminal.out(invocation.flag("--json") ? json(user).serialized(pretty: true) : "Added user \(user.name).")
     warnAboutUnknownRoles(user.roles, catalog: CommonOptions.catalogDirectory(invocation))
     return 0
   }
@@ -93,9 +95,13 @@ enum Users {
       try store.updateUser(name, roles: roles, groups: groups, isAdmin: isAdmin, by: StoreOptions.actor(invocation))
     }
     func shown(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ",") }
-    Terminal.out(
-      "Updated user \(user.name): roles \(shown(user.roles)); groups \(shown(user.groups))"
-        + (user.isAdmin ? "; administrator." : "."))
+    if invocation.flag("--json") {
+      Terminal.out(json(user).serialized(pretty: true))
+    } else {
+      Terminal.out(
+        "Updated user \(user.name): roles \(shown(user.roles)); groups \(shown(user.groups))"
+          + (user.isAdmin ? "; administrator." : "."))
+    }
     if let roles { warnAboutUnknownRoles(roles, catalog: CommonOptions.catalogDirectory(invocation)) }
     return 0
   }
@@ -103,15 +109,7 @@ enum Users {
   static func runList(_ invocation: Invocation) throws -> Int32 {
     let users = try StoreOptions.open(invocation).users()
     if invocation.flag("--json") {
-      Terminal.out(
-        JSON.array(
-          users.map {
-            [
-              "name": .string($0.name), "roles": .array($0.roles.map(JSON.string)),
-              "groups": .array($0.groups.map(JSON.string)), "admin": .bool($0.isAdmin),
-            ]
-          }
-        ).serialized(pretty: true))
+      Terminal.out(JSON.array(users.map(json)).serialized(pretty: true))
       return 0
     }
     Table.print(
@@ -126,8 +124,19 @@ enum Users {
   static func runRemove(_ invocation: Invocation) throws -> Int32 {
     let store = try StoreOptions.open(invocation)
     try StoreCommand.run { try store.removeUser(invocation.positionals[0], by: StoreOptions.actor(invocation)) }
-    Terminal.out("Removed user \(invocation.positionals[0]).")
+    Terminal.out(
+      invocation.flag("--json")
+        ? (["removed": .string(invocation.positionals[0])] as JSON).serialized(pretty: true)
+        : "Removed user \(invocation.positionals[0]).")
     return 0
+  }
+
+  /// A user as `users list --json` shows it, and as `add` and `update --json` show the result.
+  private static func json(_ user: PolicyStore.User) -> JSON {
+    [
+      "name": .string(user.name), "roles": .array(user.roles.map(JSON.string)),
+      "groups": .array(user.groups.map(JSON.string)), "admin": .bool(user.isAdmin),
+    ]
   }
 
   /// A role no step names is usually a typo; it is kept (a later flow may name it), with a warning.
