@@ -1,4 +1,5 @@
 import Foundation
+import PolicyFlowCore
 import Testing
 
 /// `policies submit --file FILE` (or `-` for stdin): codes one a line, with the codes given as
@@ -66,6 +67,19 @@ import Testing
         Error: 3 of 5 policies cannot be submitted; nothing was submitted.
 
         """)
+    #expect(try store.snapshot() == before)
+    // A script reading stdout gets each refused code with its place and reason.
+    let json = try store.run(["policies", "submit", "P-3", "NOPE", "--file", file, "--as", "tester", "--json"])
+    #expect(json.exitCode == 1)
+    let report = try JSON(parsing: json.stdout)
+    #expect(report[path: "error"] == "3 of 5 policies cannot be submitted; nothing was submitted.")
+    #expect(report[path: "exitCode"] == 1)
+    #expect(report[path: "refused"]?.arrayValue?.map { $0[path: "code"] } == ["NOPE", "P-9", "P-1"])
+    #expect(
+      report[path: "refused"]?.arrayValue?.map { $0[path: "place"] } == [
+        .null, .string("\(file):3"), .string("\(file):5"),
+      ])
+    #expect(report[path: "refused.1.message"] == "No policy with code 'P-9'.")
     #expect(try store.snapshot() == before)
   }
 

@@ -40,7 +40,22 @@ enum PoliciesSubmit {
     do {
       results = try StoreCommand.run { try store.submit(codes, actor: StoreOptions.actor(invocation)) }
     } catch let refusal as SubmitRefusal {
-      throw failure(refusal, requests)
+      let failure = failure(refusal, requests)
+      if invocation.flag("--json") {
+        // Every refused code for a script, as stderr has them: where it was given and why.
+        let refused = refusal.problems.map { problem -> JSON in
+          [
+            "code": .string(requests[problem.index].code),
+            "place": requests[problem.index].location.map(JSON.string) ?? .null,
+            "message": .string(problem.error.message),
+          ]
+        }
+        let report: JSON = [
+          "error": .string(failure.message), "exitCode": .int(Int(failure.exitCode)), "refused": .array(refused),
+        ]
+        Terminal.out(report.serialized(pretty: true))
+      }
+      throw failure
     }
     if invocation.flag("--json") {
       let entries = zip(codes, results).map { code, result -> JSON in
