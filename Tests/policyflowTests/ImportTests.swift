@@ -67,7 +67,10 @@ import Testing
     #expect(missing.stderr == "Error: No such file or directory: '\(folder.path)/nowhere'.\n")
     let data = try store.run(["policies", "edit", "J-1", "--data", folder.path + "/nowhere.json", "--as", "tester"])
     #expect(data.exitCode == 65, "a missing --data file is bad input too")
-    #expect(data.stderr == "Error: Cannot read '\(folder.path)/nowhere.json': it is missing or unreadable.\n")
+    #expect(data.stderr == "Error: Cannot read '\(folder.path)/nowhere.json': there is no such file.\n")
+    let directory = try store.run(["policies", "edit", "J-1", "--data", folder.path + "/later", "--as", "tester"])
+    #expect(directory.exitCode == 65)
+    #expect(directory.stderr == "Error: Cannot read '\(folder.path)/later': it is a directory; give a file.\n")
     let empty = try store.run(["policies", "import", folder.path + "/later", "--as", "tester"])
     #expect(empty.exitCode == 65)
     #expect(

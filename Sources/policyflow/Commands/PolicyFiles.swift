@@ -72,8 +72,12 @@ enum PolicyFiles {
   /// invalid input (exit 65), found at the line where the text stops.
   static func readText(_ file: String) throws -> String {
     guard let handle = FileHandle(forReadingAtPath: file), let data = try? handle.readToEnd() ?? Data() else {
-      throw CommandFailure(
-        message: "Cannot read '\(file)': it is missing or unreadable.", exitCode: ExitCode.invalidInput)
+      var isDirectory: ObjCBool = false
+      let reason =
+        !FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory)
+        ? "there is no such file"
+        : isDirectory.boolValue ? "it is a directory; give a file" : "it cannot be read (check its permissions)"
+      throw CommandFailure(message: "Cannot read '\(file)': \(reason).", exitCode: ExitCode.invalidInput)
     }
     if let text = String(data: data, encoding: .utf8) { return text }
     let (location, byte) = UTF8Text.firstInvalidByte(in: data) ?? (SourceLocation(line: 1, column: 1), 0)
