@@ -27,7 +27,14 @@ import Testing
     #expect(result.exitCode == 65)
     #expect(result.stdout.isEmpty)
     #expect(result.stderr.hasPrefix("\(file.path):1: header: the file ends inside its header row"))
+    // The header is the file's problem: no record is counted, there being none.
+    #expect(result.stderr.hasSuffix("\nError: The header of \(file.path) is not usable; nothing was imported.\n"))
     #expect(try store.count("SELECT count(*) FROM policy") == 0)
+    let validated = try PolicyFlowBinary.run(["policies", "validate", file.path])
+    #expect(validated.exitCode == 65)
+    #expect(
+      validated.stderr.hasSuffix(
+        "\nError: The header of \(file.path) is not usable (above); fix it and validate again.\n"))
   }
 
   @Test func aFileThatIsNotUTF8IsInvalidInputAtTheLineWhereTextStops() throws {

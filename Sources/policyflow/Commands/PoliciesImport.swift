@@ -135,15 +135,24 @@ enum ImportFiles {
         for finding in refusal.findings { Terminal.error(finding.description) }
         if let access { Terminal.error(access.message) }
       }
-      let records = Set(refusal.findings.map(\.record)).count
-      let count = refusal.findings.count
-      let alsoOutside = access.map { access in
-        let count = access.records.count
-        return " and \(count) record\(count == 1 ? "" : "s") outside your data access groups"
+      // A CSV header's problem is the file's, not a record's (an empty file has no record).
+      let inRecords = refusal.findings.filter { $0.field != "header" }
+      let headers = Set(refusal.findings.filter { $0.field == "header" }.map(\.file)).sorted()
+      let records = Set(inRecords.map(\.record)).count
+      var parts: [String] = []
+      if !inRecords.isEmpty {
+        let count = inRecords.count
+        parts.append("\(count) problem\(count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s")")
       }
+      if !headers.isEmpty { parts.append("the header of \(headers.joined(separator: ", ")) is not usable") }
+      if let access {
+        let count = access.records.count
+        parts.append("\(count) record\(count == 1 ? "" : "s") outside your data access groups")
+      }
+      let said = parts.joined(separator: " and ")
       throw CommandFailure(
-        message: "\(count) problem\(count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s")"
-          + "\(alsoOutside ?? ""); nothing was imported.", exitCode: ExitCode.invalidInput)
+        message: said.prefix(1).uppercased() + said.dropFirst() + "; nothing was imported.",
+        exitCode: ExitCode.invalidInput)
     }
   }
 

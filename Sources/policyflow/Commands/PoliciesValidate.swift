@@ -83,9 +83,16 @@ enum PoliciesValidate {
       Terminal.out(JSON.array(entries).serialized(pretty: true))
     }
     guard refused.isEmpty else {
-      let records = refused.count == 1 ? "1 record" : "\(refused.count) records"
+      // A CSV header's problem is the file's, not a record's (an empty file has no record).
+      let headers = Set(parsed.rowFindings.filter { $0.field == "header" }.map(\.file)).sorted()
+      let count = Set(parsed.rowFindings.filter { $0.field != "header" }.map(\.record)).count
+      var parts: [String] = []
+      if count > 0 { parts.append(count == 1 ? "1 record could not be run" : "\(count) records could not be run") }
+      if !headers.isEmpty { parts.append("the header of \(headers.joined(separator: ", ")) is not usable") }
+      let said = parts.joined(separator: " and ")
       Terminal.error(
-        "Error: \(records) could not be run (above); fix \(refused.count == 1 ? "it" : "them") and validate again.")
+        "Error: \(said.prefix(1).uppercased() + said.dropFirst()) (above); fix \(count + headers.count == 1 ? "it" : "them") and validate again."
+      )
       return ExitCode.invalidInput
     }
     return 0
