@@ -23,6 +23,25 @@ struct TestCommandTests {
     try text.replacingOccurrences(of: old, with: new).write(to: file, atomically: true, encoding: .utf8)
   }
 
+  /// A command run with `--json` on a catalog that does not load gives the catalog's findings in
+  /// its JSON, not only on stderr.
+  @Test func aCatalogThatDoesNotLoadGivesItsFindingsInJSON() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try FileManager.default.copyItem(
+      at: PolicyFlowBinary.packageRoot.appendingPathComponent("rules"), to: directory.appendingPathComponent("rules"))
+    try FileManager.default.createDirectory(
+      at: directory.appendingPathComponent("flows"), withIntermediateDirectories: true)
+    try "{".write(to: directory.appendingPathComponent("flows/broken.json"), atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["test", "--catalog", directory.path, "--json"])
+    #expect(result.exitCode == 65)
+    let report = try JSON(parsing: result.stdout)
+    #expect(report[path: "exitCode"] == 65)
+    #expect(report[path: "findings.0.file"] == .string(directory.appendingPathComponent("flows/broken.json").path))
+    #expect(report[path: "findings.0.line"] == 1)
+    #expect(report[path: "findings.0.severity"] == "error")
+  }
+
   @Test func theShippedCatalogsTestsPass() throws {
     let result = try PolicyFlowBinary.run(["test"])
     #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")

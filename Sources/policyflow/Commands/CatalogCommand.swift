@@ -11,7 +11,7 @@ enum CatalogCommand {
       throw CommandFailure(
         message: "the catalog in \(directory) has \(errors) error\(errors == 1 ? "" : "s"); "
           + "run 'policyflow flows check --catalog \(directory)' after fixing them.",
-        exitCode: ExitCode.invalidInput)
+        exitCode: ExitCode.invalidInput, details: ["findings": .array(result.findings.map(FindingOutput.json))])
     }
     return catalog
   }

@@ -1,3 +1,5 @@
+import PolicyFlowCore
+
 /// A command or command group of the `policyflow` tool: its help text, what it accepts, and
 /// what it runs.
 struct Command: Sendable {
@@ -99,4 +101,7 @@ struct UsageError: Error {
 struct CommandFailure: Error {
   var message: String
   var exitCode: Int32 = 1
+  /// For `--json`: members added to the `{"error", "exitCode"}` object, what the text printed
+  /// above the `Error:` line (a catalog's findings).
+  var details: [String: JSON] = [:]
 }

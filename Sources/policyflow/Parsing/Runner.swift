@@ -19,10 +19,13 @@ enum Runner {
     // Set once the command runs with --json: a failure is then also given as JSON on stdout.
     var asJSON = false
     /// `jsonMessage`: what the JSON says when the text said more than the `Error:` line.
-    func failed(_ message: String, _ exitCode: Int32, jsonMessage: String? = nil) -> Int32 {
+    func failed(
+      _ message: String, _ exitCode: Int32, jsonMessage: String? = nil, details: [String: JSON] = [:]
+    ) -> Int32 {
       Terminal.error("Error: \(message)")
       if asJSON, !Terminal.wroteStandardOutput.load(ordering: .relaxed) {
-        let error: JSON = ["error": .string(jsonMessage ?? message), "exitCode": .int(Int(exitCode))]
+        var error: JSON = ["error": .string(jsonMessage ?? message), "exitCode": .int(Int(exitCode))]
+        for (name, value) in details.sorted(by: { $0.key < $1.key }) { error.set(path: name, to: value) }
         Terminal.out(error.serialized(pretty: true))
       }
       return exitCode
@@ -56,7 +59,7 @@ enum Runner {
       // A refusal no command turned into its own failure: its exit code says which kind.
       return failed(error.message, StoreFailure.exitCode(error))
     } catch let failure as CommandFailure {
-      return failed(failure.message, failure.exitCode)
+      return failed(failure.message, failure.exitCode, details: failure.details)
     } catch {
       return failed("\(error)", 1)
     }
