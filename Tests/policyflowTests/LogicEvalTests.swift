@@ -49,6 +49,20 @@ struct LogicEvalTests {
     #expect(parsed[6] == ["result": nil])
   }
 
+  /// A line that is not UTF-8 is answered with an error naming the byte, not read with the byte
+  /// replaced (it answered "\u{FFFD}"); the lines around it, Windows line ends included, as usual.
+  @Test func jsonlAnswersALineThatIsNotUTF8WithAnError() throws {
+    let script =
+      #"printf '{"rule":{"var":"a"},"data":{"a":"\377"}}\n{"rule":{"var":"a"},"data":{"a":"x"}}\r\n' | "#
+      + "'\(PolicyFlowBinary.executable.path)' logic eval --jsonl"
+    let result = try PolicyFlowBinary.run(["-c", script], program: URL(fileURLWithPath: "/bin/sh"))
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(
+      result.stdout
+        == #"{"error":{"type":"Invalid JSON","message":"the line is not UTF-8 text at column 34 (byte 0xFF)"}}"#
+        + "\n" + #"{"result":"x"}"# + "\n")
+  }
+
   /// The jsonlogic.com suite, fed through the binary line by line, must agree case by case.
   @Test func jsonlAgreesWithTheJsonLogicSuite() throws {
     let suiteURL = PolicyFlowBinary.packageRoot.appendingPathComponent(

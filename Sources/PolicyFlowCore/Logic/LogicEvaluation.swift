@@ -22,6 +22,20 @@ public enum LogicEvaluation {
   /// One line of `--jsonl` input, `{"rule": R, "data": D}` (`data` defaults to null), to exactly
   /// one line of output: `{"result": V}` or `{"error": {"type": T, "message": M}}`.
   /// A line that is not such an object gives an `Invalid JSON` or `Invalid Input` error line.
+  /// ``evaluateLine(_:context:)`` for a line read as bytes: a line that is not UTF-8 is answered
+  /// with an `Invalid JSON` error naming the byte and its column, not read with the byte replaced.
+  public static func evaluateLine(bytes line: [UInt8], context: LogicContext) -> String {
+    if let (location, byte) = UTF8Text.firstInvalidByte(in: line) {
+      let hex = String(byte, radix: 16, uppercase: true)
+      return errorLine(
+        LogicError(
+          type: "Invalid JSON",
+          message: "the line is not UTF-8 text at column \(location.column) (byte 0x\(hex.count == 1 ? "0" : "")\(hex))"
+        ))
+    }
+    return evaluateLine(String(decoding: line, as: UTF8.self), context: context)
+  }
+
   public static func evaluateLine(_ line: String, context: LogicContext) -> String {
     let input: JSON
     do {

@@ -1,3 +1,4 @@
+import Foundation
 import PolicyFlowCore
 
 /// `policyflow logic eval`: evaluate JsonLogic, one expression or a stream of them.
@@ -27,8 +28,12 @@ enum LogicEval {
         throw UsageError(
           message: "--jsonl reads rules from stdin; it cannot be combined with --rule or --data.", commandPath: path)
       }
-      while let line = readLine(strippingNewline: true) {
-        Terminal.out(LogicEvaluation.evaluateLine(line, context: context))
+      // Read as bytes: `readLine` replaces bytes that are not UTF-8, and the answer would be about
+      // a line the user did not write.
+      var lines = StandardInputLines()
+      while var line = lines.next() {
+        if line.last == 0x0D { line.removeLast() }
+        Terminal.out(LogicEvaluation.evaluateLine(bytes: line, context: context))
       }
       return 0
     }
@@ -59,6 +64,39 @@ enum LogicEval {
       throw UsageError(
         message: "\(what) '\(option) <json>' at column \(error.location.column): \(error.message).",
         commandPath: path)
+    }
+  }
+}
+
+/// Standard input's lines as bytes, without their line feeds, read as they arrive (a pipe
+/// answered line by line stays interactive).
+struct StandardInputLines {
+  private var pending: [UInt8] = []
+  /// Where the unread part of `pending` starts.
+  private var start = 0
+  private var ended = false
+
+  mutating func next() -> [UInt8]? {
+    while true {
+      if let feed = pending[start...].firstIndex(of: 0x0A) {
+        defer { start = feed + 1 }
+        return Array(pending[start..<feed])
+      }
+      if ended {
+        guard start < pending.count else { return nil }
+        defer { start = pending.count }
+        return Array(pending[start...])
+      }
+      pending.removeSubrange(..<start)
+      start = 0
+      var chunk = [UInt8](repeating: 0, count: 65_536)
+      let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+      if count < 0 && errno == EINTR { continue }
+      if count <= 0 {
+        ended = true
+      } else {
+        pending += chunk[..<count]
+      }
     }
   }
 }
