@@ -3,11 +3,11 @@
 /// Stricter than ``JSON/set(path:to:)``, which makes room for any path: a path that runs into an
 /// array item that does not exist, or through a value that is not an object, is almost always a
 /// typo in a test, so it is refused with a sentence instead of quietly reshaping the policy.
+/// A path is refused exactly as `policies edit --set` refuses it (``JSON/problemSetting(path:)``).
 enum TestPolicyChanges {
   /// Sets `path` to `value` in `policy`; returns why it cannot, or nil when it was set.
   static func set(_ path: String, to value: JSON, in policy: inout JSON) -> String? {
-    let components = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-    if let problem = check(components, in: policy, removing: false) { return problem }
+    if let problem = policy.problemSetting(path: path) { return problem }
     policy.set(path: path, to: value)
     return nil
   }
@@ -44,7 +44,7 @@ enum TestPolicyChanges {
     }
   }
 
-  /// Why the path cannot be set (or removed) in `policy`, or nil when it can.
+  /// Why the path cannot be removed from `policy`, or nil when it can.
   private static func check(_ components: [String], in policy: JSON, removing: Bool) -> String? {
     if components.contains(where: \.isEmpty) {
       return "'\(components.joined(separator: "."))' is not a dotted path; write field names separated by dots"

@@ -84,6 +84,9 @@ struct CatalogTestLoaderTests {
           + "this test, or write the policy here",
         "refs.json:3:9: error: 'at' must be an ISO 8601 date (2026-11-22) or date-time with an offset "
           + "(2026-11-22T09:00:00+01:00), found \"22/11/2026\"",
+        "refs.json:5:29: error: cannot set 'enrollments.5.role': 'enrollments' is missing: '5' would make it an "
+          + "object with a member '5', not an array; set 'enrollments' whole instead (a JSON array, or an object for "
+          + "names that are numbers)",
         "refs.json:5:83: error: unknown message 'MSG_SENOIR_APPLICANT' in the expectation; did you mean "
           + "'MSG_SENIOR_APPLICANT'?",
         "refs.json:6:15: error: two cases are named 'a'; give each case its own name",
