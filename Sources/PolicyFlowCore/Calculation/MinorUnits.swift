@@ -4,9 +4,10 @@
 public enum MinorUnits {
   /// The amount a line's JsonLogic result stands for.
   ///
-  /// An integer is taken as is. A non-integer number (JsonLogic gives one when a division does
-  /// not come out even, or an operand is fractional) is rounded half to even with
-  /// `Double.rounded(.toNearestOrEven)`; this is exact while the amount is below 2^52 minor units.
+  /// An integer is taken as is. A non-integer number (a line's division that does not come out
+  /// even, or a fraction the data holds) is rounded half to even with
+  /// `Double.rounded(.toNearestOrEven)`; a line's arithmetic gives such a fraction only from a
+  /// numerator below 2^52, where it rounds as the exact fraction would (``LogicContext/exactIntegers``).
   /// Anything else (null, a string, a boolean…) is an error: an amount is never guessed.
   public static func amount(_ value: JSON) throws(LogicError) -> Int {
     switch value {

@@ -65,6 +65,14 @@ extension CatalogAssembler {
         )
       }
       checkReads(of: line, code: code.value, readable: Set(seen.keys), isFee: index >= lines.count)
+      if let fraction = line.amount.flatMap({ Self.firstFraction(in: $0.source) }) {
+        warning(
+          code.site,
+          "line \(Excerpt.name(code.value)) writes the fraction \(fraction.serialized()): a calculation line computes "
+            + "with whole numbers, exactly, and fails with CALCULATION_ERROR where a fraction takes part in "
+            + "arithmetic; write a rate as integers and divide last, e.g. {\"/\": [{\"*\": [amount, 725]}, 10000]} "
+            + "for 7.25%")
+      }
       if seen[code.value] == nil { seen[code.value] = code.site }
     }
     return CalculationDraft(
@@ -131,6 +139,16 @@ extension CatalogAssembler {
       return object.flatMap { varReads(in: $0.value, at: "\(pointer)/\(JSONDocument.escape($0.key))") }
     default:
       return []
+    }
+  }
+
+  /// The first number of an expression's text that is not whole (`0.0725`), depth first.
+  static func firstFraction(in source: JSON) -> JSON? {
+    switch source {
+    case .double(let number) where number.rounded() != number: return source
+    case .array(let items): return items.lazy.compactMap(firstFraction).first
+    case .object(let object): return object.lazy.compactMap { firstFraction(in: $0.value) }.first
+    default: return nil
     }
   }
 }

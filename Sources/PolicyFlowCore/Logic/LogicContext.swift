@@ -3,10 +3,9 @@
 public struct LogicContext: Sendable {
   public var now: Timestamp
   public var messageCodes: Set<String>
-  /// Money: arithmetic on integers that would leave exact integers (a sum or product beyond 64
-  /// bits, a fraction of integers too large for a `Double` to hold exactly enough to round to the
-  /// right minor unit) is an error instead of falling back to floating point, as JsonLogic does
-  /// elsewhere. Calculation lines run with it.
+  /// Money: `+ - * / %` take whole numbers only and give exact results, or fail (a sum or
+  /// product beyond 64 bits, a fraction as an operand, a fraction of a numerator from 2^52 on),
+  /// where JsonLogic elsewhere falls back to floating point. Calculation lines run with it.
   public var exactIntegers: Bool
 
   public init(

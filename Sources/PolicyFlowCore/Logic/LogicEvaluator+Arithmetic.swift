@@ -14,9 +14,9 @@
 ///
 /// Integers stay exact: `Int` with `Int` gives an `Int` when the result is exact (`/` only when it
 /// divides evenly) and falls back to `Double` on overflow; a `Double` operand gives a `Double`.
-/// With ``LogicContext/exactIntegers`` (calculation lines, money) the fallback is an error
-/// instead wherever the `Double` could not be exact: an overflow, or a fraction of integers
-/// beyond 2^53.
+/// With ``LogicContext/exactIntegers`` (calculation lines, money) every operand must be a whole
+/// number and every result exact: an overflow is an error, and a fraction (a division that does
+/// not come out whole) may be a line's amount but no operand (see ``combineExactly(_:_:_:)``).
 extension LogicEvaluator {
   func arithmetic(_ op: LogicOperator, _ values: [JSON]) throws(LogicError) -> JSON {
     guard op.arity.contains(values.count) else {
@@ -92,6 +92,7 @@ extension LogicEvaluator {
   }
 
   private static func combine(_ a: JSON, _ b: JSON, _ op: LogicOperator, exact: Bool) throws(LogicError) -> JSON {
+    if exact { return try combineExactly(try wholeNumber(a, op), try wholeNumber(b, op), op) }
     if case .int(let x) = a, case .int(let y) = b {
       let (result, overflow): (Int, Bool)
       switch op {
@@ -109,16 +110,6 @@ extension LogicEvaluator {
         return .int(remainderOverflow ? 0 : remainder)
       }
       if !overflow { return .int(result) }
-      // A `Double` holds integers exactly up to 2^53; a quotient of two such integers rounds to
-      // the nearest minor unit as the exact fraction would.
-      let limit = 1 << 53
-      if exact, op != .divide || x.magnitude > limit || y.magnitude > limit {
-        let what =
-          op == .divide
-          ? "the quotient of \(x) and \(y) is beyond exact integer arithmetic (a fraction of integers above 2^53)"
-          : "'\(op.rawValue)' of \(x) and \(y) is beyond exact integer arithmetic (64 bits)"
-        throw LogicError.invalidArguments("\(what); an amount is computed exactly or not at all")
-      }
     }
     let x = a.number ?? .nan
     let y = b.number ?? .nan
@@ -138,5 +129,51 @@ extension LogicEvaluator {
       throw LogicError.notANumber("'\(op.rawValue)' of \(a.serialized()) and \(b.serialized()) is not a finite number")
     }
     return .double(result)
+  }
+
+  /// A calculation line's operand: a whole number (a `Double` that holds one exactly stands for
+  /// it); a fraction is refused, since arithmetic on it would be rounded in binary floating point.
+  private static func wholeNumber(_ value: JSON, _ op: LogicOperator) throws(LogicError) -> Int {
+    switch value {
+    case .int(let whole): return whole
+    case .double(let number) where number.rounded() == number && number.magnitude < 0x1p53: return Int(number)
+    default:
+      throw LogicError.invalidArguments(
+        "'\(op.rawValue)' of \(value.serialized()): a calculation line computes with whole numbers, exactly; write a "
+          + "rate as integers and divide last, e.g. {\"/\": [{\"*\": [amount, 725]}, 10000]} for 7.25%")
+    }
+  }
+
+  /// `x op y` for a calculation line: exact, or refused. Only a division that does not come out
+  /// whole gives a fraction (a `Double`), and only from a numerator below 2^52, where a `Double`
+  /// quotient rounds to the nearest minor unit as the exact fraction would; the fraction may be
+  /// the line's amount but takes part in no further arithmetic.
+  private static func combineExactly(_ x: Int, _ y: Int, _ op: LogicOperator) throws(LogicError) -> JSON {
+    let (result, overflow): (Int, Bool)
+    switch op {
+    case .add: (result, overflow) = x.addingReportingOverflow(y)
+    case .subtract: (result, overflow) = x.subtractingReportingOverflow(y)
+    case .multiply: (result, overflow) = x.multipliedReportingOverflow(by: y)
+    case .divide:
+      guard y != 0 else { throw LogicError.notANumber("division by zero") }
+      let (quotient, quotientOverflow) = x.dividedReportingOverflow(by: y)
+      if !quotientOverflow, quotient * y == x { return .int(quotient) }
+      guard x.magnitude < 1 << 52, y.magnitude <= 1 << 53 else {
+        throw LogicError.invalidArguments(
+          "the quotient of \(x) and \(y) is beyond exact arithmetic (a fraction of a numerator from 2^52 on); an "
+            + "amount is computed exactly or not at all")
+      }
+      return .double(Double(x) / Double(y))
+    default:
+      guard y != 0 else { throw LogicError.notANumber("remainder of a division by zero") }
+      let (remainder, remainderOverflow) = x.remainderReportingOverflow(dividingBy: y)
+      return .int(remainderOverflow ? 0 : remainder)
+    }
+    guard !overflow else {
+      throw LogicError.invalidArguments(
+        "'\(op.rawValue)' of \(x) and \(y) is beyond exact integer arithmetic (64 bits); an amount is computed "
+          + "exactly or not at all")
+    }
+    return .int(result)
   }
 }

@@ -25,12 +25,28 @@ struct CalculationLoadingTests {
     load(calculation: calculation).findings.map(\.description)
   }
 
+  /// A rate written as a decimal fails every cycle that computes the line (a calculation line
+  /// computes with whole numbers): said when the catalog is checked, not first by the worker.
+  @Test func aFractionInALineIsAWarningWithTheWholeNumberForm() {
+    let found = findings(
+      """
+      {"currency": "EUR",
+       "lines": [{"code": "BASE", "description": "Base", "amount": {"*": [{"var": "sumAssured"}, 0.0725]}}]}
+      """)
+    #expect(
+      found == [
+        "flows/main.json:7:21: warning: line 'BASE' writes the fraction 0.0725: a calculation line computes with "
+          + "whole numbers, exactly, and fails with CALCULATION_ERROR where a fraction takes part in arithmetic; "
+          + #"write a rate as integers and divide last, e.g. {"/": [{"*": [amount, 725]}, 10000]} for 7.25%"#
+      ])
+  }
+
   @Test func loadsAValidCalculation() throws {
     let result = load(
       calculation: """
         {"currency": "EUR",
          "lines": [{"code": "BASE", "description": "Base", "amount": 100},
-                   {"code": "TAX", "description": "Tax", "amount": {"*": [{"var": "lines.BASE"}, 0.2]}}],
+                   {"code": "TAX", "description": "Tax", "amount": {"/": [{"*": [{"var": "lines.BASE"}, 2]}, 10]}}],
          "calculateOnCancellation": true,
          "cancellation": {"lines": [{"code": "FEE", "description": "Fee",
            "amount": {"if": [{"<": [{"var": "cancellation.daysCovered"}, 14]}, 0, {"var": "lines.TAX"}]}}]}}

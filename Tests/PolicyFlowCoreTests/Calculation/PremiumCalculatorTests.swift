@@ -32,7 +32,7 @@ struct PremiumCalculatorTests {
         for: policy,
         flow: flow([
           Self.line("BASE", #"{"/": [{"var": "sum"}, 100]}"#),  // 10,000.01 → 10000
-          Self.line("TAX", #"{"*": [{"var": "lines.BASE"}, 0.0725]}"#),  // 725.0
+          Self.line("TAX", #"{"/": [{"*": [{"var": "lines.BASE"}, 725]}, 10000]}"#),  // 7.25%: 725
           Self.line("TOTAL_CHECK", #"{"-": [{"+": [{"var": "lines.BASE"}, {"var": "lines.TAX"}]}, 10725]}"#),
         ]), at: noon))
     #expect(result.lines.map(\.amount) == [10_000, 725, 0])
@@ -41,10 +41,10 @@ struct PremiumCalculatorTests {
     #expect(result.kind == .premium)
   }
 
-  /// A line's arithmetic on integers is exact or refused: a product beyond 64 bits used to fall
-  /// back to floating point and round the premium wrong by a minor unit (20000000000170000 × 585
-  /// ÷ 100000 is 117000000000994.5, half to even …994; it gave …995). Below the limits the
-  /// same line is exact, its half rounded to even.
+  /// A line's arithmetic is exact or refused: a product beyond 64 bits used to fall back to
+  /// floating point and round the premium wrong by a minor unit (20000000000170000 × 585 ÷
+  /// 100000 is 117000000000994.5, half to even …994; it gave …995). Below the limits the same
+  /// line is exact, its half rounded to even.
   @Test func aLineIsExactOrRefusedNeverRoundedThroughFloatingPoint() throws {
     let rate = flow([Self.line("BASE", #"{"/": [{"*": [{"var": "sum"}, 585]}, 100000]}"#)])
     var large = policy
@@ -54,14 +54,28 @@ struct PremiumCalculatorTests {
       overflow?.message.contains("'*' of 20000000000170000 and 585 is beyond exact integer arithmetic (64 bits)")
         == true, "\(String(describing: overflow))")
     var exact = policy
-    exact.set(path: "sum", to: 15_000_000_010_000)  // × 585 ÷ 100000 = 87750000058.5
-    #expect(try PremiumCalculator.premium(for: exact, flow: rate, at: noon)?.lines.map(\.amount) == [87_750_000_058])
-    // A fraction of integers beyond 2^53 cannot be rounded reliably through a Double.
-    let halved = flow([Self.line("BASE", #"{"/": [{"var": "sum"}, 2]}"#)])
-    var odd = policy
-    odd.set(path: "sum", to: 9_007_199_254_740_993)
-    let quotient = #expect(throws: LogicError.self) { try PremiumCalculator.premium(for: odd, flow: halved, at: noon) }
-    #expect(quotient?.message.contains("the quotient of 9007199254740993 and 2 is beyond exact integer") == true)
+    exact.set(path: "sum", to: 7_000_000_010_000)  // × 585 = 4095000005850000 (< 2^52), ÷ 100000 = 40950000058.5
+    #expect(try PremiumCalculator.premium(for: exact, flow: rate, at: noon)?.lines.map(\.amount) == [40_950_000_058])
+    // From 2^52 on a Double quotient can land on a half the fraction is not: 6755399441055748 ÷ 3
+    // is …249.33, the Double …249.5, half to even …250.
+    let third = flow([Self.line("BASE", #"{"/": [{"var": "sum"}, 3]}"#)])
+    var large52 = policy
+    large52.set(path: "sum", to: 6_755_399_441_055_748)
+    let quotient = #expect(throws: LogicError.self) {
+      try PremiumCalculator.premium(for: large52, flow: third, at: noon)
+    }
+    #expect(quotient?.message.contains("the quotient of 6755399441055748 and 3 is beyond exact arithmetic") == true)
+    // A fraction is no operand: divided first and multiplied after, 38620 ÷ 1000 × 825 is
+    // 31861.5 exactly but 31861.499999999996 in floating point, and a rate written as a decimal
+    // is rounded in binary before it is used.
+    for amount in [#"{"*": [{"/": [{"var": "sum"}, 1000]}, 825]}"#, #"{"*": [{"var": "sum"}, 0.0725]}"#] {
+      var small = policy
+      small.set(path: "sum", to: 38620)
+      let refused = #expect(throws: LogicError.self) {
+        try PremiumCalculator.premium(for: small, flow: flow([Self.line("BASE", amount)]), at: noon)
+      }
+      #expect(refused?.message.contains("a calculation line computes with whole numbers, exactly") == true, "\(amount)")
+    }
     // Rules that are not money keep JsonLogic's floating point.
     #expect(try B.logic(#"{"*": [4000000000, 4000000000]}"#).evaluate(.null) == .double(1.6e19))
   }
