@@ -227,7 +227,8 @@ struct EngineFieldCheck {
             sentence: "\(Excerpt.name(text)) is text, not a number; write the number without quotes"))
       // A whole number too large for 64 bits (a CSV cell of that many digits stays text).
       case .string(let text)
-      where text.utf8.count > 18 && text.utf8.allSatisfy({ (48...57).contains($0) }) && !text.hasPrefix("0"):
+      where text.utf8.count > 18 && text.utf8.allSatisfy({ (48...57).contains($0) }) && !text.hasPrefix("0")
+        && Int(text) == nil:
         problems.append(
           Problem(
             field: "sumAssured",

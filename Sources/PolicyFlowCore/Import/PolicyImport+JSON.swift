@@ -16,8 +16,11 @@ extension PolicyImport {
     let inRecord = error.path.starts(with: path) ? Array(error.path.dropFirst(path.count)) : error.path
     guard error.isValidJSON, !inRecord.isEmpty else { return ("record", sentence(error)) }
     let field = inRecord.joined(separator: ".")
-    if field == "sumAssured", let digits = error.refusedInteger {
-      return (field, "\(digits) is too large for an amount in minor units (at most \(Int.max))")
+    if field == "sumAssured", let number = error.refusedNumber {
+      guard number.utf8.allSatisfy({ (48...57).contains($0) || $0 == UInt8(ascii: "-") }) else {
+        return (field, "\(number) is not an amount in minor units; write a whole number of the currency's minor units")
+      }
+      return (field, "\(number) is too large for an amount in minor units (at most \(Int.max))")
     }
     return (field, sentence(error))
   }

@@ -9,8 +9,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
   /// Strict: where in the value the refused part lies, outermost first (member names and array
   /// indexes), so that a policy's finding names its field; empty for text that is not JSON.
   public var path: [String] = []
-  /// Strict: the integer refused for not fitting 64 bits, as written.
-  public var refusedInteger: String?
+  /// Strict: the number refused, as written (an integer beyond 64 bits, a number with a fraction
+  /// or an exponent from 2^53 on).
+  public var refusedNumber: String?
 
   public var description: String { "\(location): \(message)" }
 }

@@ -291,7 +291,7 @@ extension JSONParser {
 
   /// The offset just after the number starting at `start`, by the grammar ``parseNumber()``
   /// reads. Canonical only for an integer of at most 18 digits (it always fits `Int`), not `-0`;
-  /// strict, a longer integer is refused (it may not fit: the full parse decides).
+  /// strict, a number the full parse may refuse (``parseNumber()``) is refused, for it to decide.
   @inline(__always) private static func numberEnd(
     _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int, canonical: inout Bool, isStrict: Bool
   ) -> Int? {
@@ -309,24 +309,26 @@ extension JSONParser {
     } else {
       while isDigit(i) { i += 1 }
     }
-    var isLongInteger = i - digits > 18
-    if isLongInteger { canonical = false }
+    // Strict, what the full parse may refuse: an integer that may not fit 64 bits, a fraction of
+    // 16 digits or more before its point (from 2^53 on), any exponent.
+    var mayBeRefused = i - digits > 18
+    if mayBeRefused { canonical = false }
     if i < count, base[i] == UInt8(ascii: ".") {
-      isLongInteger = false
+      mayBeRefused = i - digits > 15
       canonical = false
       i += 1
       guard isDigit(i) else { return nil }
       while isDigit(i) { i += 1 }
     }
     if i < count, base[i] | 0x20 == UInt8(ascii: "e") {
-      isLongInteger = false
+      mayBeRefused = true
       canonical = false
       i += 1
       if i < count, base[i] == UInt8(ascii: "+") || base[i] == UInt8(ascii: "-") { i += 1 }
       guard isDigit(i) else { return nil }
       while isDigit(i) { i += 1 }
     }
-    return isStrict && isLongInteger ? nil : i
+    return isStrict && mayBeRefused ? nil : i
   }
 
   /// Whether the four bytes at `start` are `word`'s.

@@ -145,9 +145,19 @@ extension JSONParser {
       throw JSONParseError(
         location: SourceLocation(line: line, column: start - lineStart + 1),
         message: "the integer \(text) does not fit in 64 bits; write it as a string to keep every digit",
-        isValidJSON: true, refusedInteger: text)
+        isValidJSON: true, refusedNumber: text)
     }
     guard let double = Double(text) else { throw error("the number \(text) cannot be represented") }
+    // Strict: a number with a fraction or an exponent is a `Double`, which holds every integer
+    // only below 2^53 (20000000000170001.0 would be kept as …170000) and nothing beyond its range
+    // (1e400 would be written back as null).
+    if isStrict, !double.isFinite || double.magnitude >= 0x1p53 {
+      throw JSONParseError(
+        location: SourceLocation(line: line, column: start - lineStart + 1),
+        message: "the number \(text) cannot be kept as written (with a fraction or an exponent, a number is exact "
+          + "only below 2^53); write it as an integer of up to 64 bits, or as a string",
+        isValidJSON: true, refusedNumber: text)
+    }
     return .double(double)
   }
 

@@ -285,10 +285,12 @@ struct JSONParser {
       if recordLocations { path.append(String(elementStack.count - start)) }
       let element: JSON
       if isStrict {
+        // Taken before: an inner array that fails leaves its elements on the stack.
+        let position = elementStack.count - start
         do throws(JSONParseError) {
           element = try parseValue()
         } catch  where error.isValidJSON {
-          throw error.inside(String(elementStack.count - start))
+          throw error.inside(String(position))
         }
       } else {
         element = try parseValue()

@@ -71,6 +71,11 @@ struct JSONImportTests {
         "p.jsonl:5: policyholder.a: at column 99: the member name \"code\" appears twice in this object; give each "
           + "member once",
       ])
+    // An array's item is named by its own index, whatever failed inside an item before it.
+    let nested = PolicyImport.parse(
+      #"{"code": "HP-10", "lineOfBusiness": "health", "brand": "b", "e": [{"id": 1}, {"tags": ["a", 99999999999999999999]}]}"#,
+      file: "p.jsonl")
+    #expect(nested.rowFindings.map(\.field) == ["e.1.tags.1"])
     // An amount cannot be written as text: too large is what it is.
     let amount = PolicyImport.parse(
       #"{"code": "HP-9", "lineOfBusiness": "health", "brand": "b", "sumAssured": 123456789012345678901234}"#,
@@ -82,12 +87,25 @@ struct JSONImportTests {
       ])
     // A .json file is refused alike.
     let file = PolicyImport.parse(
-      "[\n" + #"{"code": "HP-8", "lineOfBusiness": "health", "brand": "b", "n": 1e400, "brand": "c"}"# + "\n]",
+      "[\n" + #"{"code": "HP-8", "lineOfBusiness": "health", "brand": "b", "n": 1.5e3, "brand": "c"}"# + "\n]",
       file: "p.json")
     #expect(file.documents.isEmpty)
     #expect(
       file.rowFindings.map(\.description) == [
         "p.json:2: record: at column 72: the member name \"brand\" appears twice in this object; give each member once"
+      ])
+    // A number with a fraction or an exponent is kept only where a Double holds it as written:
+    // 1e400 would be written back as null, 20000000000170001.0 as …170000.
+    let numbers = PolicyImport.parse(
+      #"{"code": "HP-11", "lineOfBusiness": "health", "brand": "b", "n": 1e400}"# + "\n"
+        + #"{"code": "HP-12", "lineOfBusiness": "health", "brand": "b", "sumAssured": 20000000000170001.0}"#,
+      file: "p.jsonl")
+    #expect(
+      numbers.rowFindings.map(\.description) == [
+        "p.jsonl:1: n: at column 66: the number 1e400 cannot be kept as written (with a fraction or an exponent, a "
+          + "number is exact only below 2^53); write it as an integer of up to 64 bits, or as a string",
+        "p.jsonl:2: sumAssured: 20000000000170001.0 is not an amount in minor units; write a whole number of the "
+          + "currency's minor units",
       ])
     // Elsewhere (rules, catalogs, --data) JSON keeps its usual reading.
     #expect((try? JSON(parsing: #"{"a": 1, "a": 2, "n": 12345678901234567890123}"#)) != nil)

@@ -74,6 +74,9 @@ struct JSONTopLevelParsingTests {
     "{\"a\":{\"\u{03A9}\":1,\"\u{2126}\":2}}", "{\"a\":[{\"\u{E9}\":1,\"e\u{301}\":2}]}",
     #"{"a":[9223372036854775807,-9223372036854775808]}"#, #"{"a":[9223372036854775808]}"#,
     #"{"a":{"n":-9223372036854775809}}"#, #"{"a":[123456789012345678901234567890.5,1e400]}"#,
+    // With a fraction or an exponent: kept only below 2^53 and within range.
+    #"{"a":[1.5e3,0.25,-12.75]}"#, #"{"a":{"n":20000000000170001.0}}"#, #"{"a":[1e400]}"#,
+    #"{"a":[9007199254740991.5]}"#, #"{"a":[1234567890123456.5]}"#,
   ])
   func agreesStrictlyOnNamesAndIntegersInside(_ text: String) {
     let strict = Result { () throws(JSONParseError) in try JSON.parsingStrictly(text) }
