@@ -19,9 +19,6 @@ public enum LogicEvaluation {
     }
   }
 
-  /// One line of `--jsonl` input, `{"rule": R, "data": D}` (`data` defaults to null), to exactly
-  /// one line of output: `{"result": V}` or `{"error": {"type": T, "message": M}}`.
-  /// A line that is not such an object gives an `Invalid JSON` or `Invalid Input` error line.
   /// ``evaluateLine(_:context:)`` for a line read as bytes: a line that is not UTF-8 is answered
   /// with an `Invalid JSON` error naming the byte and its column, not read with the byte replaced.
   public static func evaluateLine(bytes line: [UInt8], context: LogicContext) -> String {
@@ -36,6 +33,9 @@ public enum LogicEvaluation {
     return evaluateLine(String(decoding: line, as: UTF8.self), context: context)
   }
 
+  /// One line of `--jsonl` input, `{"rule": R, "data": D}` (`data` defaults to null), to exactly
+  /// one line of output: `{"result": V}` or `{"error": {"type": T, "message": M}}`.
+  /// A line that is not such an object gives an `Invalid JSON` or `Invalid Input` error line.
   public static func evaluateLine(_ line: String, context: LogicContext) -> String {
     let input: JSON
     do {

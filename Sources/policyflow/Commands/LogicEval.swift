@@ -31,7 +31,7 @@ enum LogicEval {
       // Read as bytes: `readLine` replaces bytes that are not UTF-8, and the answer would be about
       // a line the user did not write.
       var lines = StandardInputLines()
-      while var line = lines.next() {
+      while var line = try lines.next() {
         if line.last == 0x0D { line.removeLast() }
         Terminal.out(LogicEvaluation.evaluateLine(bytes: line, context: context))
       }
@@ -74,25 +74,32 @@ struct StandardInputLines {
   private var pending: [UInt8] = []
   /// Where the unread part of `pending` starts.
   private var start = 0
+  /// Where to look for the next line feed: the bytes before it, from `start`, have none.
+  private var scanned = 0
   private var ended = false
 
-  mutating func next() -> [UInt8]? {
+  /// The next line, or nil at the end of the input; a failure to read is thrown.
+  mutating func next() throws -> [UInt8]? {
     while true {
-      if let feed = pending[start...].firstIndex(of: 0x0A) {
-        defer { start = feed + 1 }
+      if let feed = pending[scanned...].firstIndex(of: 0x0A) {
+        defer { (start, scanned) = (feed + 1, feed + 1) }
         return Array(pending[start..<feed])
       }
+      scanned = pending.count
       if ended {
         guard start < pending.count else { return nil }
-        defer { start = pending.count }
+        defer { (start, scanned) = (pending.count, pending.count) }
         return Array(pending[start...])
       }
       pending.removeSubrange(..<start)
-      start = 0
+      (scanned, start) = (scanned - start, 0)
       var chunk = [UInt8](repeating: 0, count: 65_536)
       let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-      if count < 0 && errno == EINTR { continue }
-      if count <= 0 {
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw CommandFailure(message: "Cannot read standard input: \(String(cString: strerror(errno))).")
+      }
+      if count == 0 {
         ended = true
       } else {
         pending += chunk[..<count]
