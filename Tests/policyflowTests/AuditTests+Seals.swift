@@ -1,6 +1,7 @@
 import Foundation
 import PolicyFlowCore
 import PolicyFlowTestSupport
+import Synchronization
 import Testing
 
 @testable import PolicyFlowStore
@@ -53,6 +54,29 @@ extension AuditTests {
   func seal(_ store: StoreFixture) throws -> (digest: String, at: String, json: JSON) {
     let json = try JSON(parsing: try store.succeed(["audit", "seal", "--json", "--as", "tester"]).stdout)
     return (try #require(json[path: "digest"]?.stringValue), try #require(json[path: "at"]?.stringValue), json)
+  }
+
+  /// Seals of one store taken at once all succeed (one of six gave up after five tries): a seal
+  /// recorded meanwhile that covers what another read is that one's answer, said on stderr.
+  @Test(arguments: TestStore.all) func sealsTakenAtOnceAllSucceed(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    try store.importCopies((1...3).map { (code: "S-\($0)", group: nil) }, submit: true)
+    #expect(try store.run(["worker", "--drain"]).exitCode == 0)
+    let results = Mutex<[PolicyFlowBinary.Result]>([])
+    let db = store.db
+    DispatchQueue.concurrentPerform(iterations: 6) { _ in
+      let result = try? PolicyFlowBinary.run(["audit", "seal", "--as", "tester", "--json", "--db", db])
+      if let result { results.withLock { $0.append(result) } }
+    }
+    let all = results.withLock { $0 }
+    #expect(all.count == 6)
+    for result in all {
+      #expect(result.exitCode == 0, "\(result.stderr)")
+      #expect(try JSON(parsing: result.stdout)[path: "digest"]?.stringValue != nil)
+    }
+    let digests = Set(try all.map { try JSON(parsing: $0.stdout)[path: "digest"]?.stringValue ?? "" })
+    #expect(try store.count("SELECT count(*) FROM audit_seal") == digests.count, "each digest given is recorded")
+    for digest in digests { #expect(try store.verify(["--since-seal", digest]).exitCode == 0) }
   }
 
   @Test(arguments: TestStore.all) func aSealNamesAChainRewrittenConsistently(_ kind: TestStore) throws {

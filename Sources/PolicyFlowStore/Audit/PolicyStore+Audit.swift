@@ -74,6 +74,9 @@ extension PolicyStore {
     /// whose head changed since the seal before), from which `--since-seal` names a changed chain;
     /// nil for a seal taken before schema 16, which recorded none.
     public var recordedHeads: Int?
+    /// True when `audit seal` found this seal, recorded by another while it read the heads,
+    /// covering every link it read, and gave it instead of recording one of its own.
+    public var wasRecordedMeanwhile = false
   }
 
   /// How far a verification has come.

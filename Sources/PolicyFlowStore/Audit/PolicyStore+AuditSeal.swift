@@ -100,7 +100,14 @@ extension PolicyStore {
         try db.execute("SELECT pg_advisory_xact_lock(?)", [.integer(AuditChain.sealLock)])
       }
       try requireAdministrator(actor, to: "seal the store's history")
-      guard try lastSealID() == basis.lastSeal else { return nil }
+      guard try lastSealID() == basis.lastSeal else {
+        // Another seal was recorded while this one read. One that covers every link this one
+        // read is this one's answer (seals of an unchanged store taken at once all get it);
+        // else the heads are read again, after it.
+        guard var latest = try auditSeals().last, latest.lastLink >= basis.lastLink else { return nil }
+        latest.wasRecordedMeanwhile = true
+        return latest
+      }
       let at = basis.at
       let digest = AuditChain.sealDigest(
         at: at, lastLink: basis.lastLink, chains: basis.chains, root: basis.root)

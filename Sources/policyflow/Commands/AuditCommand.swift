@@ -58,6 +58,11 @@ enum AuditCommand {
   static func runSeal(_ invocation: Invocation) throws -> Int32 {
     let store = try StoreOptions.open(invocation)
     let seal = try StoreCommand.run { try store.sealAudit(by: StoreOptions.actor(invocation)) }
+    if seal.wasRecordedMeanwhile {
+      Terminal.error(
+        "Note: \(seal.sealedBy) sealed the store while this seal read it, covering every link this one read; that "
+          + "seal is the one given, and no other was recorded.")
+    }
     if invocation.flag("--json") {
       Terminal.out(json(seal).serialized(pretty: true))
     } else {
@@ -162,6 +167,7 @@ enum AuditCommand {
       "digest": .string(seal.digest), "at": .string(seal.at), "lastLink": .int(Int(seal.lastLink)),
       "chains": .int(seal.chains), "root": .string(seal.root), "sealedBy": .string(seal.sealedBy),
       "recordedHeads": seal.recordedHeads.map { .int($0) } ?? .null,
+      "recordedMeanwhile": .bool(seal.wasRecordedMeanwhile),
     ]
   }
 

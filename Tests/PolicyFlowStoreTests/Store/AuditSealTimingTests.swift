@@ -74,45 +74,69 @@ struct AuditSealTimingTests {
     }
   }
 
-  @Test(arguments: TestStore.all) func aSealRecordedWhileAnotherReadsIsTheOneItFollows(_ kind: TestStore) throws {
+  /// A seal recorded by another while this one read the heads, covering every link this one
+  /// read, is this one's answer: seals of an unchanged store taken at once all give it (one of
+  /// six used to give up), and no second seal of the same heads is recorded.
+  @Test(arguments: TestStore.all) func aSealRecordedMeanwhileThatCoversThisOneIsTheAnswer(_ kind: TestStore) throws {
     try withTemporaryStore(kind) { path in
       let (store, _) = try AuditInterleavingTests.submitted(2, at: path)
       let other = try PolicyStore(path: path, durability: .normal)
-      // A second earlier: two seals of the same heads in the same millisecond would have the same digest.
-      other.clock = { StoreTime(milliseconds: StoreTime.now().milliseconds - 1000) }
       var reads = 0
       var between: PolicyStore.AuditSeal?
-      let last = try store.sealAudit(by: "tester", whileReading: {}) {
+      let answer = try store.sealAudit(by: "tester", whileReading: {}) {
         reads += 1
         if between == nil { between = try other.sealAudit(by: "tester") }
       }
-      let first = try #require(between)
-      #expect(reads == 2, "the heads are read again after the other seal")
-      #expect(first.recordedHeads == 2)
-      #expect(last.id > first.id)
-      #expect(last.recordedHeads == 0, "nothing changed since the seal recorded meanwhile")
-      #expect(last.root == first.root)
-      for seal in [first, last] {
-        #expect(try store.verifyAudit(sinceSeal: seal.digest, by: "tester").problems.map(\.message) == [])
-      }
+      let recorded = try #require(between)
+      #expect(reads == 1, "nothing read again")
+      #expect(answer.id == recorded.id && answer.digest == recorded.digest)
+      #expect(answer.wasRecordedMeanwhile && !recorded.wasRecordedMeanwhile)
+      #expect(try store.auditSeals().count == 1)
+      #expect(try store.verifyAudit(sinceSeal: answer.digest, by: "tester").problems.map(\.message) == [])
     }
   }
 
-  /// A seal that finds another recorded after it read, time after time, gives up and says so,
-  /// having recorded nothing of its own.
+  /// A seal recorded meanwhile that covers fewer links than this one read (it read earlier) is
+  /// followed: the heads are read again after it, and this seal records what changed since.
+  /// (Such a seal is written here as its row would be, its last link one short of this one's.)
+  @Test(arguments: TestStore.all) func aSealRecordedMeanwhileThatCoversLessIsFollowed(_ kind: TestStore) throws {
+    try withTemporaryStore(kind) { path in
+      let (store, _) = try AuditInterleavingTests.submitted(2, at: path)
+      var reads = 0
+      let last = try store.sealAudit(by: "tester", whileReading: {}) {
+        reads += 1
+        if reads == 1 { try Self.recordEarlierSeal(at: path) }
+      }
+      #expect(reads == 2, "the heads are read again after the other seal")
+      #expect(!last.wasRecordedMeanwhile)
+      #expect(try store.auditSeals().map(\.id) == [1, last.id])
+      #expect(last.id > 1)
+    }
+  }
+
+  /// Records a seal row as one that read the store a link earlier would have.
+  static func recordEarlierSeal(at path: String) throws {
+    let other = try PolicyStore(path: path, durability: .normal)
+    try other.db.transaction {
+      try other.db.execute(
+        """
+        INSERT INTO audit_seal (digest, at, last_link, chains, root, sealed_by, recorded_heads)
+        SELECT 'earlier-' || (SELECT count(*) FROM audit_seal), '2026-01-01T00:00:00.000Z', max(id) - 1, 0, '',
+          'tester', 0
+        FROM audit_link
+        """)
+    }
+  }
+
+  /// A seal that finds another recorded after it read that covers less, time after time, gives
+  /// up and says so, having recorded nothing of its own.
   @Test(arguments: TestStore.all) func aSealOvertakenEveryTimeGivesUpAndSaysSo(_ kind: TestStore) throws {
     try withTemporaryStore(kind) { path in
       let (store, _) = try AuditInterleavingTests.submitted(1, at: path)
-      let other = try PolicyStore(path: path, durability: .normal)
-      var seconds: Int64 = 0
       var overtaken = 0
       let refusal = #expect(throws: StoreError.self) {
         try store.sealAudit(by: "tester", whileReading: {}) {
-          // Each a second earlier than the one before: seals of the same heads need distinct times.
-          seconds += 1
-          let at = StoreTime.now().milliseconds - seconds * 1000
-          other.clock = { StoreTime(milliseconds: at) }
-          _ = try other.sealAudit(by: "tester")
+          try Self.recordEarlierSeal(at: path)
           overtaken += 1
         }
       }
