@@ -90,6 +90,15 @@ extension AuditTests {
     #expect(retimedRefused.stderr.contains("AssertionError: seal"), "\(retimedRefused.stderr)")
   }
 
+  /// An export reads as `policies history` does: a name the store does not know sees a policy
+  /// outside data access groups (it was refused with 77, though it could list the policy).
+  @Test func aNameTheStoreDoesNotKnowExportsAnUngroupedPolicy() throws {
+    let store = try twoPolicies(.sqlite)
+    let exported = try store.run(["audit", "export", Self.canceled, "--json", "--as", "stranger"])
+    #expect(exported.exitCode == 0, "\(exported.stderr)")
+    #expect(try JSON(parsing: exported.stdout)[path: "code"] == .string(Self.canceled))
+  }
+
   @Test(arguments: TestStore.all) func anExportUnderAChangedSealCarriesNoProofAndSaysWhy(_ kind: TestStore) throws {
     let store = try twoPolicies(kind)
     let sealed = try seal(store)

@@ -16,7 +16,9 @@ extension PolicyStore {
     document: JSON, problems: [AuditProblem], sealNote: String?
   ) {
     try db.transaction(.read) {
-      let stored = try currentPolicy(code, for: try knownUser(actor))
+      // Read as `policies history` reads it: a name the store does not know sees policies outside
+      // data access groups.
+      let stored = try readablePolicy(code, version: nil, readBy: actor)
       let gid = stored.policy.gid
       try requireWholeHistory(of: stored)
       let links = (try AuditChain.storedLinks(db, of: [gid])[gid] ?? []).sorted { $0.seq < $1.seq }
