@@ -62,6 +62,8 @@ struct DatabaseLoginTests {
     let refused = try PolicyFlowBinary.run(["policies", "list", "--db", uri(store, as: person)])
     #expect(refused.exitCode == 77, "the server's refusal of a right is 'not permitted'")
     #expect(refused.stderr.contains("permission denied"), "\(refused.stderr)")
+    #expect(
+      refused.stderr.contains("the store's owner runs 'policyflow init' after they were created"), "\(refused.stderr)")
 
     let again = try store.succeed(["init"])
     #expect(again.stderr.isEmpty, "the roles exist: \(again.stderr)")
