@@ -57,6 +57,31 @@ import Testing
       ?? ""
   }
 
+  /// Every object that names a step gives its name and display name under the same keys, in
+  /// `policies show`, `policies history` and `pends list` (`step` alone meant the name in some and
+  /// the display name in others).
+  @Test func everyObjectNamingAStepGivesItsNameAndDisplayName() throws {
+    let store = try storeWithUsers()
+    let pended = try process(store, "health-pended-sum-assured.json")
+    let fatal = try process(store, "health-fatal-invalid-data.json")
+    let shown = try JSON(parsing: try store.run(["policies", "show", pended, "--json"]).stdout)
+    let history = try JSON(parsing: try store.run(["policies", "history", pended, "--json"]).stdout)
+    let listed = try JSON(parsing: try store.run(["pends", "list", "--json"]).stdout)
+    for object in [
+      shown[path: "pendReasons.0"], shown[path: "pendHistory.0"], history[path: "cycles.0.pendReasons.0"],
+      listed[path: "0"],
+    ] {
+      #expect(object?[path: "stepName"] == "underwriting", "\(String(describing: object))")
+      #expect(object?[path: "stepDisplayName"] == "Underwriting review", "\(String(describing: object))")
+    }
+    let messages = try JSON(parsing: try store.run(["policies", "history", fatal, "--json"]).stdout)
+    let shownFatal = try JSON(parsing: try store.run(["policies", "show", fatal, "--json"]).stdout)
+    for message in [messages[path: "cycles.0.messages.0"], shownFatal[path: "messages.0"]] {
+      #expect(message?[path: "stepName"] == "data-quality", "\(String(describing: message))")
+      #expect(message?[path: "stepDisplayName"] == "Data quality", "\(String(describing: message))")
+    }
+  }
+
   /// What a script that resolves pends and manages users reads back: `pends resolve --json`
   /// says what was resolved, what remains and whether the policy went back to the queue;
   /// `users add|update|remove --json` and `queue retry --json` say what they did.
@@ -210,12 +235,14 @@ import Testing
       "code": "MSG_AGE_OUT_OF_RANGE", "severity": "fatal",
       "text":
         "The policyholder is 15 on the start date 2026-01-01; individual health cover is available from age 18 up to and including age 75.",
-      "rule": "POLICYHOLDER_AGE_OUT_OF_RANGE", "step": "underwriting",
+      "rule": "POLICYHOLDER_AGE_OUT_OF_RANGE", "step": "underwriting", "stepName": "underwriting",
+      "stepDisplayName": "Underwriting review",
     ]
     let age15: JSON = [
       "code": "MSG_AGE_AT_START", "severity": "informative",
       "text": "The policyholder is 15 on the start date; the age is recorded for underwriting and pricing.",
-      "rule": "AGE_AT_START_RECORDED", "step": "underwriting",
+      "rule": "AGE_AT_START_RECORDED", "step": "underwriting", "stepName": "underwriting",
+      "stepDisplayName": "Underwriting review",
     ]
     #expect(try messages() == [fatal, age15])
     let text = try store.run(["policies", "show", code])

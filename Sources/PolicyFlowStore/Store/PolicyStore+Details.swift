@@ -47,13 +47,17 @@ extension PolicyStore {
       stored: stored, processFlow: lastCycle?.flow ?? stored.policy.processFlow,
       messages: Self.currentMessages(lastCycle?.outcome),
       pendReasons: try db.query(
-        "SELECT reason, description, rule, step, pended_at FROM pend_history WHERE policy_id = ? AND is_open = 1 ORDER BY id",
+        """
+        SELECT reason, description, rule, step, pended_at, step_display_name FROM pend_history
+        WHERE policy_id = ? AND is_open = 1 ORDER BY id
+        """,
         [id]
       ) {
         [
           "code": .string(try $0.string(at: 0)), "description": .string(try $0.string(at: 1)),
           "rule": .string(try $0.string(at: 2)),
           "step": .string(try $0.string(at: 3)), "pendedAt": .string(try $0.string(at: 4)),
+          "stepName": .string(try $0.string(at: 3)), "stepDisplayName": .string(try $0.string(at: 5)),
         ]
       },
       statusHistory: try db.query(
@@ -71,7 +75,7 @@ extension PolicyStore {
       pendHistory: try db.query(
         """
         SELECT reason, description, step_display_name, step_sequence, pended_at, resolved_by, resolved_at, note,
-          withdrawn_at, version, status_history_id, resolved_version, \(Self.withdrawal("actor"))
+          withdrawn_at, version, status_history_id, resolved_version, \(Self.withdrawal("actor")), step
         FROM pend_history ph WHERE gid = ? ORDER BY version, id
         """, [.text(stored.policy.gid)]
       ) { row in
@@ -82,6 +86,7 @@ extension PolicyStore {
           "version": row.isNull(at: 9) ? .null : .int(try row.int(at: 9)),
           "statusHistoryRow": row.isNull(at: 10) ? .null : .int(try row.int(at: 10)),
           "resolvedOnVersion": row.isNull(at: 11) ? .null : .int(try row.int(at: 11)), "withdrawnBy": text(12),
+          "stepName": text(13), "stepDisplayName": text(2),
         ]
       },
       calculations: try calculations(gid: stored.policy.gid), cancellation: try cancellation(policyID: stored.id),
@@ -125,7 +130,8 @@ extension PolicyStore {
       [
         "code": message[path: "code"] ?? .null, "severity": message[path: "severity"] ?? .null,
         "text": message[path: "text"] ?? .null, "rule": message[path: "rule"] ?? .null,
-        "step": message[path: "step"] ?? .null,
+        "step": message[path: "step"] ?? .null, "stepName": message[path: "step"] ?? .null,
+        "stepDisplayName": message[path: "stepDisplayName"] ?? .null,
       ]
     }
   }

@@ -23,7 +23,7 @@ extension PolicyStore {
     for (cycle, reason) in try db.query(
       """
       SELECT cycle_id, reason, description, step_display_name, resolved_by, resolved_at, withdrawn_at, note,
-        \(Self.withdrawal("actor")), \(Self.withdrawal("event"))
+        \(Self.withdrawal("actor")), \(Self.withdrawal("event")), step, rule, pended_at
       FROM pend_history ph WHERE gid = ? AND cycle_id IS NOT NULL ORDER BY id
       """, [.text(gid)],
       row: { row -> (Int64, JSON) in
@@ -33,6 +33,7 @@ extension PolicyStore {
           try [
             "code": text(1), "description": text(2), "step": text(3), "resolvedBy": text(4), "resolvedAt": text(5),
             "withdrawnAt": text(6), "note": text(7), "withdrawnBy": text(8), "withdrawnByEvent": text(9),
+            "stepName": text(10), "stepDisplayName": text(3), "rule": text(11), "pendedAt": text(12),
           ]
         )
       })

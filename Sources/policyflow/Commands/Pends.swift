@@ -60,7 +60,8 @@ enum Pends {
             [
               "policy": .string($0.policy), "gid": $0.gid.map(JSON.string) ?? .null, "version": .int($0.version),
               "reason": .string($0.reason), "description": .string($0.description), "step": .string($0.step),
-              "stepName": $0.stepName.map(JSON.string) ?? .null, "flow": $0.flow.map(JSON.string) ?? .null,
+              "stepName": $0.stepName.map(JSON.string) ?? .null, "stepDisplayName": .string($0.step),
+              "flow": $0.flow.map(JSON.string) ?? .null,
               "pendedAt": .string($0.pendedAt),
             ]
           }
