@@ -60,8 +60,7 @@ extension PolicyStore {
     try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
-      let transition = try decide(
-        stored.policy.lifecycle(isLatest: true, previousVersionStatus: try previousVersionStatus(of: stored)), .cancel)
+      let transition = try decide(stored, previousVersionStatus: try previousVersionStatus(of: stored), .cancel)
       let now = clock()
       // The settlement is computed from a document: the one chained, not one changed since.
       try requireUnchanged("policy_data", keys: [stored.id])
@@ -118,8 +117,7 @@ extension PolicyStore {
     try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
-      let transition = try decide(
-        stored.policy.lifecycle(isLatest: true, previousVersionStatus: try previousVersionStatus(of: stored)), .decline)
+      let transition = try decide(stored, previousVersionStatus: try previousVersionStatus(of: stored), .decline)
       let now = clock()
       try requireUnchanged("policy_data", keys: [stored.id])
       for pend in try openPendRows(policyID: stored.id) {

@@ -22,7 +22,7 @@ extension PolicyStore {
     try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
-      let transition = try decide(stored.policy.lifecycle(isLatest: true), .edit)
+      let transition = try decide(stored, .edit)
       // Its document is edited, or copied into the new version: it must be the one chained.
       try requireUnchanged("policy_data", keys: [stored.id])
       var data = replacement ?? stored.policy.data
@@ -115,8 +115,7 @@ extension PolicyStore {
       let previous = try db.queryOne(
         "\(StoredPolicy.select) WHERE gid = ? AND version = ?",
         [.text(stored.policy.gid), .integer(Int64(stored.policy.version - 1))], row: { try StoredPolicy(row: $0) })
-      let transition = try decide(
-        stored.policy.lifecycle(isLatest: true, previousVersionStatus: previous?.policy.status), .revert)
+      let transition = try decide(stored, previousVersionStatus: previous?.policy.status, .revert)
       guard case .removeEditVersion = transition.versionEffect, let previous else {
         preconditionFailure("revert must remove the edit version and restore the previous one")
       }

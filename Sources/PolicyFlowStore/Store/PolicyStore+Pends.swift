@@ -79,7 +79,7 @@ extension PolicyStore {
       let stored = try currentPolicy(code, for: user)
       let open = try openPendRows(policyID: stored.id)
       guard stored.policy.status == .pended, !open.isEmpty else {
-        _ = try decide(stored.policy.lifecycle(isLatest: true), .resolve(openPendReasonsRemaining: 0))
+        _ = try decide(stored, .resolve(openPendReasonsRemaining: 0))
         throw StoreError(.refused, "Policy \(code) has no open pend reasons.")
       }
       let openCodes = open.map(\.reason)
@@ -119,8 +119,7 @@ extension PolicyStore {
       }
       wrote("pend_history", keys: chosen)
       let remaining = open.filter { !chosen.contains($0.id) }.map(\.reason)
-      let transition = try decide(
-        stored.policy.lifecycle(isLatest: true), .resolve(openPendReasonsRemaining: remaining.count))
+      let transition = try decide(stored, .resolve(openPendReasonsRemaining: remaining.count))
       // last_changed_by stays: it names who last edited or submitted the policy, the maker that
       // maker-checker compares resolvers with, not the checker who resolved.
       try carryOut(transition, on: VersionRow(stored), actor: actor, at: now)

@@ -244,7 +244,7 @@ extension PolicyStore {
   @discardableResult
   func submitCurrent(_ code: String, actor: String) throws -> SubmitResult {
     let stored = try currentPolicy(code, for: try knownUser(actor))
-    let outcome = try decide(stored.policy.lifecycle(isLatest: true), .submit)
+    let outcome = try decide(stored, .submit)
     let now = clock()
     try carryOut(outcome, on: VersionRow(stored), actor: actor, at: now, setsMaker: true)
     return outcome.isIgnoredAsAlreadySubmitted ? .alreadySubmitted : .queued

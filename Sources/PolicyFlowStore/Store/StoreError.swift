@@ -35,6 +35,26 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 }
 
 extension PolicyStore {
+  /// What `event` does to the stored (latest) version, decided from the status its chained
+  /// status history ends in: a status set behind the engine's back (`UPDATE policy SET status`)
+  /// is refused, not acted on, so that no right or transition can be skipped that way.
+  func decide(_ stored: StoredPolicy, previousVersionStatus: PolicyStatus? = nil, _ event: LifecycleEvent) throws
+    -> LifecycleOutcome
+  {
+    let recorded = try db.queryOne(
+      "SELECT status FROM status_history WHERE policy_id = ? ORDER BY id DESC LIMIT 1", [.integer(stored.id)]
+    ) { try $0.string(at: 0) }
+    if let recorded, recorded != stored.policy.status.rawValue {
+      throw StoreError(
+        .damaged,
+        "Policy \(stored.policy.code) version \(stored.policy.version) is \(stored.policy.status.rawValue), but its "
+          + "status history ends in \(recorded): the status was changed behind the engine's back, so nothing is done "
+          + "on it. 'policyflow audit verify' names the change.")
+    }
+    return try decide(
+      stored.policy.lifecycle(isLatest: true, previousVersionStatus: previousVersionStatus), event)
+  }
+
   /// The lifecycle's decision on `event`, its refusal turned into a store error.
   func decide(_ lifecycle: PolicyLifecycle, _ event: LifecycleEvent) throws -> LifecycleOutcome {
     do {

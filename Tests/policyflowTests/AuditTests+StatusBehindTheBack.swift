@@ -1,0 +1,33 @@
+import Foundation
+import PolicyFlowCore
+import PolicyFlowTestSupport
+import Testing
+
+/// A status set behind the engine's back is not acted on: a Pended policy made Approved with SQL
+/// could be canceled by someone without an underwriter's rights, and the history then read as a
+/// lawful sequence that `audit verify` passed (PostgreSQL trial).
+extension AuditTests {
+  @Test(arguments: TestStore.all) func aStatusChangedBehindTheEnginesBackIsRefusedNotActedOn(_ kind: TestStore)
+    throws
+  {
+    let store = try StoreFixture(kind)
+    let (path, code) = try store.writeExample("health-pended-sum-assured.json")
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    try store.tamper("UPDATE policy SET status = 'Approved' WHERE code = '\(code)'")
+    let before = try store.snapshot()
+    for command in [
+      ["policies", "cancel", code, "--date", "2026-06-01"], ["policies", "edit", code, "--set", "maxUsers=3"],
+      ["pends", "resolve", code, "--all", "--note", "n"], ["policies", "submit", code],
+    ] {
+      let refused = try store.run(command + ["--as", "tester"])
+      #expect(refused.exitCode == 1, "\(command): \(refused.stderr)")
+      #expect(
+        refused.stderr.contains(
+          "is Approved, but its status history ends in Pended: the status was changed behind the engine's back"),
+        "\(command): \(refused.stderr)")
+    }
+    #expect(try store.snapshot() == before, "nothing was written")
+    #expect(try store.verify().exitCode == 1, "and verify names the change")
+  }
+}
