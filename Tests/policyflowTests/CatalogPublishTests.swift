@@ -123,6 +123,27 @@ import Testing
     #expect(try store.status(code) == "Pended", "processed with the new catalog")
   }
 
+  /// Work submitted right after a publication runs on the published catalog: a running worker
+  /// asked for it at most once a second, so a submit made within that second was processed on
+  /// the old one (PostgreSQL trial: a fee of 25.00 instead of 30.00, every time).
+  @Test(arguments: TestStore.all) func workSubmittedRightAfterAPublicationRunsOnIt(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    try store.succeed(["catalog", "publish", "--catalog", PolicyFlowBinary.packageRoot.path, "--as", "tester"])
+    let worker = try store.startWorker(["--poll-interval", "50"])
+    defer {
+      worker.signal(SIGTERM)
+      _ = worker.wait(seconds: 10)
+    }
+    #expect(worker.waitForLog("running the store's published catalog"), "\(worker.log)")
+    let strict = try strictCatalog(in: store)
+    let (path, code) = try store.writeExample("health-approved.json")
+    try store.succeed(["catalog", "publish", "--catalog", strict, "--as", "tester"])
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    let deadline = Date().addingTimeInterval(20)
+    while try store.status(code) == "In Process", Date() < deadline { usleep(20_000) }
+    #expect(try store.status(code) == "Pended", "processed with the catalog published before it was submitted")
+  }
+
   @Test(arguments: TestStore.all) func aCatalogWithErrorsOrAUserWhoIsNoAdministratorIsRefused(_ kind: TestStore)
     throws
   {

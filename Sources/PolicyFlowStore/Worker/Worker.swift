@@ -113,6 +113,10 @@ public final class Worker {
         let claimedAt = StoreTime.now()
         report(claim?.parked ?? [])
         claimed = claim.flatMap { $0.count > 0 ? ($0, claimedAt) : nil }
+        // Work submitted after a catalog was published runs on it: the claim came after the
+        // submit, which came after the publication, so asking now (not up to a second late)
+        // finds it before this batch starts.
+        if claimed != nil { try followPublishedCatalog(now: true) }
         if let next = claimed?.claim {
           if next.isApart {
             onEvent(
@@ -292,12 +296,13 @@ public final class Worker {
       lastCommit: lastCommitAt)
   }
 
-  /// Switches to the store's published catalog when it changed, asking at most once a second: at a
-  /// batch boundary, since a batch computing meanwhile keeps the cycle it started with. With no
-  /// published catalog the worker keeps the one it was given.
-  private func followPublishedCatalog() throws {
+  /// Switches to the store's published catalog when it changed, asking at most once a second
+  /// unless `now` (a batch was just claimed): at a batch boundary, since a batch computing
+  /// meanwhile keeps the cycle it started with. With no published catalog the worker keeps the
+  /// one it was given.
+  private func followPublishedCatalog(now asked: Bool = false) throws {
     let now = StoreTime.now().milliseconds
-    guard now - catalogCheckedAt >= 1000 else { return }
+    guard asked || now - catalogCheckedAt >= 1000 else { return }
     catalogCheckedAt = now
     // A store that cannot be asked now (a server restarting) keeps the worker on its catalog: the
     // claim that follows waits the outage out, and the next look, a second later, asks again.
