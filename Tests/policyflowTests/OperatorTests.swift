@@ -549,6 +549,15 @@ import Testing
     let before = try dump(store)
     let nulled = try store.run(["policies", "edit", "HP-2026-000101", "--set", "accessGroup=null", "--as", "north"])
     #expect(nulled.exitCode == 65, "\(nulled.stderr)")
+    #expect(nulled.stderr.contains("such as \"north\", found null\n"), "\(nulled.stderr)")
+    // A group the user does not hold is refused in the engine's words on both stores (PostgreSQL's
+    // row security refused the write first, in its own).
+    let moved = try store.run(["policies", "edit", "HP-2026-000101", "--set", #"accessGroup="south""#, "--as", "north"])
+    #expect(moved.exitCode == 77, "\(moved.stderr)")
+    #expect(
+      moved.stderr.contains(
+        "User 'north' may not move policy HP-2026-000101 to data access group 'south', which the user does not hold."),
+      "\(moved.stderr)")
     policy.set(path: "accessGroup", to: nil)
     var withoutGroup = policy.objectValue!
     withoutGroup["accessGroup"] = nil

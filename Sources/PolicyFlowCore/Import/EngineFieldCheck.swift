@@ -151,7 +151,7 @@ struct EngineFieldCheck {
       problems.append(
         Problem(
           field: PremiumCalculator.calculateOnCancellationField,
-          sentence: "must be true or false, found \(value.typeName) \(value.serialized())"))
+          sentence: "must be true or false, found \(Excerpt.found(value))"))
     }
     if case .string(let code)? = object[PolicyImport.codeKey], !code.isEmpty, !PolicyImport.isValidCode(code) {
       problems.append(
@@ -168,7 +168,7 @@ struct EngineFieldCheck {
         Problem(
           field: "accessGroup",
           sentence:
-            "must be the name of a data access group, such as \"north\", found \(group.typeName) \(Excerpt.json(group))"
+            "must be the name of a data access group, such as \"north\", found \(Excerpt.found(group))"
         )
       )
     }
@@ -181,7 +181,7 @@ struct EngineFieldCheck {
       if case .string(let text) = value, let date = LogicDate(parsing: text) {
         if field == "startDate" { start = date } else if field == "endDate" { end = date }
       } else {
-        let found = value.stringValue.map { Excerpt.name($0) } ?? "\(value.typeName) \(Excerpt.json(value))"
+        let found = Excerpt.found(value)
         problems.append(
           Problem(
             field: field,
@@ -200,7 +200,7 @@ struct EngineFieldCheck {
     if let currency = object[Self.currencyKey] {
       if case .string(let code) = currency, ISOCodes.currencies.contains(code) {
       } else {
-        let found = currency.stringValue.map { Excerpt.name($0) } ?? "\(currency.typeName) \(Excerpt.json(currency))"
+        let found = Excerpt.found(currency)
         var sentence = "\(found) is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP"
         if let text = currency.stringValue, ISOCodes.currencies.contains(text.uppercased()) {
           sentence += "; did you mean '\(text.uppercased())'?"
@@ -234,7 +234,7 @@ struct EngineFieldCheck {
             field: "sumAssured",
             sentence: "\(Excerpt.name(text)) is too large for an amount in minor units (at most \(Int.max))"))
       default:
-        let found = sum.stringValue.map { Excerpt.name($0) } ?? "\(sum.typeName) \(Excerpt.json(sum))"
+        let found = Excerpt.found(sum)
         problems.append(
           Problem(
             field: "sumAssured",

@@ -21,6 +21,16 @@ public enum Excerpt {
 
   /// `value` serialized as JSON, cut like ``quoted(_:)``. Containers are serialized whole
   /// first, which is linear in their size.
+  /// A value found where another was expected, as a sentence names it: a text quoted, `null`
+  /// alone, anything else by its kind and its JSON (`integer 3`, `array [1,2]`).
+  public static func found(_ value: JSON) -> String {
+    switch value {
+    case .string(let text): name(text)
+    case .null: "null"
+    default: "\(value.typeName) \(json(value))"
+    }
+  }
+
   public static func json(_ value: JSON) -> String {
     if case .string(let text) = value { return quoted(text) }
     let serialized = value.serialized()

@@ -51,6 +51,24 @@ extension PolicyStore {
           "The edit would leave policy \(code) invalid, so nothing was changed:\n  "
             + problems.map { (origin.map { "\($0): " } ?? "") + $0 }.joined(separator: "\n  "))
       }
+      // Moving a policy between groups needs both groups; clearing its group opens it to every
+      // user, so only an administrator may. Decided before anything is written: on PostgreSQL the
+      // server's row security would refuse the write first, in its own words.
+      let newGroup = data[path: "accessGroup"]?.stringValue
+      if newGroup != stored.accessGroup, !user.isAdmin {
+        guard let newGroup else {
+          throw StoreError(
+            .notPermitted,
+            "User '\(actor)' may not remove policy \(code) from data access group '\(stored.accessGroup ?? "")': that "
+              + "makes it visible to everyone, which only administrators may do.")
+        }
+        guard user.groups.contains(newGroup) else {
+          throw StoreError(
+            .notPermitted,
+            "User '\(actor)' may not move policy \(code) to data access group '\(newGroup)', which the user does not hold."
+          )
+        }
+      }
       let now = clock()
       var policyID = stored.id
       var version = stored.policy.version
@@ -81,23 +99,6 @@ extension PolicyStore {
             DatabaseValue(data[path: "accessGroup"]?.stringValue), .text(now.iso8601), .integer(stored.id),
           ])
         try storeData(policyID: stored.id, data.serialized())
-      }
-      // Moving a policy between groups needs both groups; clearing its group opens it to every
-      // user, so only an administrator may.
-      let newGroup = data[path: "accessGroup"]?.stringValue
-      if newGroup != stored.accessGroup, !user.isAdmin {
-        guard let newGroup else {
-          throw StoreError(
-            .notPermitted,
-            "User '\(actor)' may not remove policy \(code) from data access group '\(stored.accessGroup ?? "")': that "
-              + "makes it visible to everyone, which only administrators may do.")
-        }
-        guard user.groups.contains(newGroup) else {
-          throw StoreError(
-            .notPermitted,
-            "User '\(actor)' may not move policy \(code) to data access group '\(newGroup)', which the user does not hold."
-          )
-        }
       }
       let carried = try carryOut(
         transition, on: VersionRow(id: policyID, gid: stored.policy.gid, version: version), actor: actor, at: now,
