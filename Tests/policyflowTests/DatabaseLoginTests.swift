@@ -103,6 +103,14 @@ struct DatabaseLoginTests {
       listed.stderr
         == "Note: '\(stranger)' is not a user of this store, so only policies outside data access groups are "
         + "shown; an administrator adds you with 'policyflow users add \(stranger) --groups …'.\n")
+    // Changing something, it is told how to become a user, not to use --as, which its login may not.
+    let submitted = try PolicyFlowBinary.run(["policies", "submit", "HP-2026-000101", "--db", store.uri(as: stranger)])
+    #expect(submitted.exitCode == 77)
+    #expect(
+      submitted.stderr.contains(
+        "User '\(stranger)' is not known to this store; an administrator adds this login's user with "
+          + "'policyflow users add \(stranger) --roles ROLE,…'."), "\(submitted.stderr)")
+    #expect(!submitted.stderr.contains("--as"), "\(submitted.stderr)")
   }
 
   @Test func aPersonActsAsTheirLoginAndMayNotClaimAnotherName() throws {

@@ -7,11 +7,15 @@ extension PolicyStore {
     guard let user = try user(name) else {
       let hasUsers = try db.queryOne("SELECT 1 FROM app_user LIMIT 1", row: { _ in true }) ?? false
       // The name may be the login's, taken for want of --as: say how to name a user, for reading too.
+      // On PostgreSQL a login acts as itself (--as is an administrator's), so that is not offered.
+      let actsAsLogin = databaseLogin == name && !loginOwnsStore
       let hint =
-        hasUsers
-        ? "act as a user it knows with --as NAME (or POLICYFLOW_USER), or an administrator adds this one with "
-          + "'policyflow users add \(name) --roles ROLE,…'"
-        : "this store has no users yet; record the first administrator with 'policyflow init --admin \(name)'"
+        !hasUsers
+        ? "this store has no users yet; record the first administrator with 'policyflow init --admin \(name)'"
+        : actsAsLogin
+          ? "an administrator adds this login's user with 'policyflow users add \(name) --roles ROLE,…'"
+          : "act as a user it knows with --as NAME (or POLICYFLOW_USER), or an administrator adds this one with "
+            + "'policyflow users add \(name) --roles ROLE,…'"
       throw StoreError(.notPermitted, "User '\(name)' is not known to this store; \(hint).")
     }
     return user

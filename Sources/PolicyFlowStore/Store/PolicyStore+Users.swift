@@ -24,10 +24,15 @@ extension PolicyStore {
       if try user(name)?.isAdmin == true { return }
       let admins = try db.query("SELECT name FROM app_user WHERE is_admin = 1 ORDER BY name") { try $0.string(at: 0) }
       if let first = admins.first, !(try actor.flatMap { try user($0) }?.isAdmin ?? false) {
+        // On PostgreSQL an administrator acts through their own login, so --as is not offered.
+        let how =
+          databaseLogin == nil
+          ? "'policyflow users add \(name) --admin --as \(first)'"
+          : "'policyflow users add \(name) --admin', run from an administrator's login"
         throw StoreError(
           .notPermitted,
           "This store already has administrators (\(admins.joined(separator: ", "))); only one of them may add "
-            + "another: 'policyflow users add \(name) --admin --as \(first)'.")
+            + "another: \(how).")
       }
       try db.execute(
         """
