@@ -27,9 +27,9 @@ public final class Worker {
   private var listening = false
   /// The cycle batches run: of the catalog the worker started with, or of the store's published
   /// catalog once one is published (``followPublishedCatalog()``).
-  public private(set) var cycle: ProcessingCycle
+  public internal(set) var cycle: ProcessingCycle
   /// When the store was last asked which catalog is published.
-  private var catalogCheckedAt: Int64 = 0
+  var catalogCheckedAt: Int64 = 0
   /// When the worker last told the store it is alive, and last committed a batch.
   private var beatAt: Int64 = 0
   private var lastCommitAt: StoreTime?
@@ -294,30 +294,6 @@ public final class Worker {
     try? store.heartbeat(
       owner: configuration.owner, catalogHash: cycle.catalog.hash, processed: totals.processed,
       lastCommit: lastCommitAt)
-  }
-
-  /// Switches to the store's published catalog when it changed, asking at most once a second
-  /// unless `now` (a batch was just claimed): at a batch boundary, since a batch computing
-  /// meanwhile keeps the cycle it started with. With no published catalog the worker keeps the
-  /// one it was given.
-  private func followPublishedCatalog(now asked: Bool = false) throws {
-    let now = StoreTime.now().milliseconds
-    guard asked || now - catalogCheckedAt >= 1000 else { return }
-    catalogCheckedAt = now
-    // A store that cannot be asked now (a server restarting) keeps the worker on its catalog: the
-    // claim that follows waits the outage out, and the next look, a second later, asks again.
-    let hash: String?
-    let catalog: Catalog?
-    do {
-      hash = try store.activeCatalogHash()
-      catalog = hash == nil || hash == cycle.catalog.hash ? nil : try store.activeCatalog()
-    } catch let error as any DatabaseFailure where error.isTransient {
-      return
-    }
-    guard let catalog else { return }
-    let previous = cycle.catalog.hash
-    cycle = ProcessingCycle(catalog: catalog)
-    onEvent(.catalogSwitched(from: previous, to: catalog.hash))
   }
 
   /// Waits one poll interval in small slices so a stop request is seen promptly; on a store that
