@@ -132,7 +132,7 @@ import Testing
     }
     let refused = try store.run(["policies", "import", path, "--as", "tester"])
     #expect(refused.exitCode == 65)
-    #expect(refused.stderr.contains("\(path):1: calculateOnCancellation: must be true or false, found string \"yes\""))
+    #expect(refused.stderr.contains("\(path):1: calculateOnCancellation: must be true or false, found 'yes'"))
     #expect(try store.count("SELECT count(*) FROM policy") == 1)
     let edit = try store.run(["policies", "edit", code, "--set", "calculateOnCancellation=1", "--as", "tester"])
     #expect(edit.exitCode == 65)

@@ -19,8 +19,6 @@ public enum Excerpt {
     return "\(JSON.string(shown).serialized().dropLast())…\" (\(text.utf8.count) bytes)"
   }
 
-  /// `value` serialized as JSON, cut like ``quoted(_:)``. Containers are serialized whole
-  /// first, which is linear in their size.
   /// A value found where another was expected, as a sentence names it: a text quoted, `null`
   /// alone, anything else by its kind and its JSON (`integer 3`, `array [1,2]`).
   public static func found(_ value: JSON) -> String {
@@ -31,6 +29,8 @@ public enum Excerpt {
     }
   }
 
+  /// `value` serialized as JSON, cut like ``quoted(_:)``. Containers are serialized whole
+  /// first, which is linear in their size.
   public static func json(_ value: JSON) -> String {
     if case .string(let text) = value { return quoted(text) }
     let serialized = value.serialized()
