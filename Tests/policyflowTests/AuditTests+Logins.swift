@@ -65,13 +65,15 @@ extension AuditTests {
           + "login \(opal): an operator acts under their own name; expected tester, found \(opal)"),
       "\(text.stdout)")
 
-    // The login is the server's to record: an operator cannot name another.
-    let refusal = #expect(throws: (any Error).self) {
-      try TestStore.connect(store.uri(as: opal)).executeScript(
-        "INSERT INTO audit_link (chain, gid, seq, at, entries, link, written_by) VALUES (1, 'g', 99, 'a', '', 'x', 'w')"
-      )
+    // The login, and what it could do, are the server's to record: an operator can set neither.
+    for (column, value) in [("written_by", "w"), ("written_as", "trusted")] {
+      let refusal = #expect(throws: (any Error).self) {
+        try TestStore.connect(store.uri(as: opal)).executeScript(
+          "INSERT INTO audit_link (chain, gid, seq, at, entries, link, \(column)) "
+            + "VALUES (1, 'g', 99, 'a', '', 'x', '\(value)')")
+      }
+      #expect("\(refusal.map { String(describing: $0) } ?? "")".contains("permission denied"), "\(column)")
     }
-    #expect("\(refusal.map { String(describing: $0) } ?? "")".contains("permission denied"))
   }
 
   /// The README's set-up: a store owned by a login that is no superuser, whose owner acts for
@@ -97,6 +99,35 @@ extension AuditTests {
       #expect(result.exitCode == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
     }
     let verified = try PolicyFlowBinary.run(["audit", "verify", "--as", "alice", "--db", db])
+    #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
+    #expect(verified.stdout.contains("every chain is intact"), "\(verified.stdout)")
+  }
+
+  /// A person's login acting for others as an administrator (`--as`), whose administrator right
+  /// is taken away later: the server recorded what the login could do when it wrote each link
+  /// (schema 18), so their earlier acts are not named as forged and the untouched store verifies.
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func actsForOthersStayTrustedAfterTheAdministratorRightIsTakenAway() throws {
+    let store = try StoreFixture(.postgres)
+    let ada = try store.newLogin("ada", granted: "policyflow_operator")
+    try store.succeed(["users", "add", ada, "--admin", "--as", "tester"])
+    try store.succeed(["users", "add", "carl", "--roles", "underwriter", "--as", "tester"])
+    let (path, code) = try store.writeExample("health-approved.json")
+    for arguments in [
+      ["policies", "import", path, "--submit", "--as", "carl"],
+      ["policies", "cancel", code, "--date", "2026-04-01", "--reason", "moved away", "--as", "carl"],
+    ] {
+      if arguments[1] == "cancel" { try store.succeed(["worker", "--drain"]) }
+      let result = try PolicyFlowBinary.run(arguments + ["--db", store.uri(as: ada)])
+      #expect(result.exitCode == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+    }
+    let recorded = try store.query("SELECT DISTINCT written_as FROM audit_link WHERE written_by = '\(ada)'") {
+      try $0.optionalString(at: 0)
+    }
+    #expect(recorded == ["trusted"], "the server recorded what ada's login could do")
+
+    try store.succeed(["users", "update", ada, "--no-admin", "--as", "tester"])
+    let verified = try store.verify()
     #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
     #expect(verified.stdout.contains("every chain is intact"), "\(verified.stdout)")
   }

@@ -21,10 +21,27 @@ extension AuditChain {
     var isTrusted: Bool
     /// A member of `policyflow_worker`: records outcomes, under its own name for each worker.
     var isWorker: Bool
+
+    /// What the server recorded of a link's login when it was written (``StoredLink/writtenAs``);
+    /// nil for anything else.
+    init?(recorded: String) {
+      switch recorded {
+      case "trusted": self.init(isTrusted: true, isWorker: false)
+      case "worker": self.init(isTrusted: false, isWorker: true)
+      case "operator": self.init(isTrusted: false, isWorker: false)
+      default: return nil
+      }
+    }
+
+    init(isTrusted: Bool, isWorker: Bool) {
+      self.isTrusted = isTrusted
+      self.isWorker = isWorker
+    }
   }
 
   /// The server's logins and PolicyFlow's users (PostgreSQL); none on SQLite, whose links record
-  /// no login. Judged as they are now, not as they were when a link was written.
+  /// no login. Judged as they are now: a link judged by them is one written before the server
+  /// recorded what its login could do (schema 18).
   static func linkWriters(_ db: any DatabaseConnection) throws -> LinkWriters {
     guard db.dialect == .postgres else { return LinkWriters() }
     let logins = try db.query(
@@ -46,7 +63,7 @@ extension AuditChain {
   /// operator's login (neither trusted nor a worker's) that first lists an outcome (`cycle` row),
   /// or a status change or cancellation whose actor is someone else; a worker's login that first
   /// lists a cancellation (workers never cancel) or a status change a person made. A link with no
-  /// login recorded, or a login the server no longer has, is not checked.
+  /// login recorded, or (before schema 18) a login the server no longer has, is not checked.
   static func loginProblems(
     gid: String, code: String?, links: [StoredLink], rows: [RawRow], writers: LinkWriters
   ) -> [PolicyStore.AuditProblem] {
@@ -81,7 +98,10 @@ extension AuditChain {
       for line in link.entries.utf8.split(separator: newline) {
         guard let entry = Entry(line: line), let hash = entry.hash else { continue }
         let isFirst = listed[entry.table, default: []].insert(entry.key).inserted
-        let writer = link.writtenBy.flatMap { writers.logins[$0] }
+        // What the login could do when it wrote the link, where the server recorded it.
+        let writer =
+          link.writtenBy == nil
+          ? nil : link.writtenAs.flatMap(LinkWriter.init(recorded:)) ?? link.writtenBy.flatMap { writers.logins[$0] }
         // The link that resolved a pend reason: written by whoever the row says resolved it.
         if entry.table == pends, let resolution = resolutions[entry.key], hash == resolution.hash {
           resolutions[entry.key] = nil

@@ -12,6 +12,9 @@ extension AuditChain {
     var link: String
     /// The database login that wrote it (PostgreSQL, since schema 17); nil when none was recorded.
     var writtenBy: String? = nil
+    /// What that login could do when it wrote the link (PostgreSQL, since schema 18:
+    /// `trusted`, `worker` or `operator`); nil when it was not recorded.
+    var writtenAs: String? = nil
   }
 
   /// The links of the chains of `gids`, by gid, in no particular order.
@@ -31,7 +34,7 @@ extension AuditChain {
     // A chain is kept under its policy's first row (schema 15); the link's own gid is hashed.
     try db.forEachRow(
       """
-      SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link, a.gid, a.written_by
+      SELECT f.gid, a.id, a.seq, a.at, a.entries, a.link, a.gid, a.written_by, a.written_as
       FROM audit_link a JOIN (\(chains)) f ON a.chain = f.chain
       """,
       [list]
@@ -39,7 +42,8 @@ extension AuditChain {
       links[try row.string(at: 0), default: []].append(
         StoredLink(
           id: try row.int64(at: 1), gid: try row.string(at: 6), seq: try row.int(at: 2), at: try row.string(at: 3),
-          entries: try row.string(at: 4), link: try row.string(at: 5), writtenBy: try row.optionalString(at: 7)))
+          entries: try row.string(at: 4), link: try row.string(at: 5), writtenBy: try row.optionalString(at: 7),
+          writtenAs: try row.optionalString(at: 8)))
     }
     return links
   }

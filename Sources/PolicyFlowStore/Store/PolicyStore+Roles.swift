@@ -5,7 +5,7 @@ extension StoreSchema {
   static let postgresGrants = [
     postgresVersion10TableGrants, postgresVersion10FunctionGrants, postgresVersion11Grants, postgresVersion12Grants,
     postgresVersion14Grants, postgresVersion15Grants, postgresVersion16Grants, postgresVersion17Grants,
-    postgresSequencesNarrowed,
+    postgresVersion18Grants, postgresSequencesNarrowed,
   ].joined(separator: "\n")
 
   /// Schemas 10 and 14 gave workers and operators the sequences of every table there was then;

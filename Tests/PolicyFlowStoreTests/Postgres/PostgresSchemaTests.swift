@@ -35,10 +35,13 @@ struct PostgresSchemaTests {
   @Test func theSchemaMatchesSQLitesColumnForColumn() throws {
     let postgres = try readPostgresSchema()
     let sqlite = try readSQLiteSchema()
-    // The server fills in the login that appended a link (schema 17); SQLite has no logins.
-    let postgresColumns = postgres.columns.map(\.description).map {
-      $0 == "audit_link.written_by text DEFAULT SESSION_USER" ? "audit_link.written_by text" : $0
-    }
+    // The server fills in the login that appended a link (schema 17) and what it could do
+    // (schema 18); SQLite has no logins.
+    let filledByTheServer = [
+      "audit_link.written_by text DEFAULT SESSION_USER": "audit_link.written_by text",
+      "audit_link.written_as text DEFAULT policyflow_link_writer()": "audit_link.written_as text",
+    ]
+    let postgresColumns = postgres.columns.map(\.description).map { filledByTheServer[$0] ?? $0 }
     let sqliteColumns = sqlite.columns.map(\.description)
     // Named one by one, so that a failure says which column differs.
     #expect(sqliteColumns.filter { !postgresColumns.contains($0) } == [], "missing or different on PostgreSQL")

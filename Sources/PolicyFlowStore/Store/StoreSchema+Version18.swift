@@ -1,0 +1,62 @@
+extension StoreSchema {
+  static let version18Name = "each link records what its login could do when it wrote it (PostgreSQL)"
+
+  /// `audit_link.written_as`: on PostgreSQL the server fills it, as it fills ``version17Name``'s
+  /// `written_by`, with what the login that appended the link could do at that moment:
+  /// `trusted` (may act for anyone: a superuser, the tables' owner, `policyflow_admin`, or the
+  /// login of a PolicyFlow administrator), `worker` (a member of `policyflow_worker`) or
+  /// `operator`. `audit verify` judges a link by it, so taking a person's administrator right
+  /// away later does not make the acts they took for others (`--as`) look forged. Workers and
+  /// operators may not set it (their grants name the other columns); links written before this
+  /// version, and every link on SQLite, have none and are judged by the logins as they are now.
+  static let sqliteVersion18 = """
+    ALTER TABLE audit_link ADD COLUMN written_as TEXT;
+    """
+
+  /// `policyflow_link_writer()` runs as its owner (it reads `app_user`, which row-level security
+  /// and grants may keep from the login) and asks about `session_user`, the login; it resolves
+  /// names in the store's schema only.
+  static let postgresVersion18 = #"""
+    ALTER TABLE audit_link ADD COLUMN written_as text COLLATE "C";
+    DO $function$
+    BEGIN
+      EXECUTE format($create$
+        CREATE OR REPLACE FUNCTION policyflow_link_writer() RETURNS text
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $writer$
+          SELECT CASE
+            WHEN has_column_privilege(session_user, 'audit_link'::regclass, 'written_by', 'INSERT')
+              OR EXISTS (SELECT 1 FROM app_user u WHERE u.name = session_user AND u.is_admin = 1)
+              THEN 'trusted'
+            WHEN EXISTS (
+              SELECT 1 FROM pg_catalog.pg_roles g
+              WHERE g.rolname = 'policyflow_worker' AND pg_has_role(session_user, g.oid, 'MEMBER'))
+              THEN 'worker'
+            ELSE 'operator'
+          END
+        $writer$
+      $create$, current_schema());
+    END
+    $function$;
+    REVOKE ALL ON FUNCTION policyflow_link_writer() FROM PUBLIC;
+    ALTER TABLE audit_link ALTER COLUMN written_as SET DEFAULT policyflow_link_writer();
+    \#(postgresVersion18Grants)
+    """#
+
+  /// The grants of schema 18's migration to PolicyFlow's roles, each applied only when its role
+  /// exists: run by the migration, and again by `policyflow init` (``StoreSchema/postgresGrants``),
+  /// so that roles a database administrator creates after the store was made get them too. The
+  /// default runs with the inserting login's rights, which must include running the function.
+  static let postgresVersion18Grants = #"""
+    DO $execute$
+    DECLARE
+      role text;
+    BEGIN
+      FOREACH role IN ARRAY ARRAY['policyflow_worker', 'policyflow_operator', 'policyflow_admin'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role) THEN
+          EXECUTE format('GRANT EXECUTE ON FUNCTION policyflow_link_writer() TO %I', role);
+        END IF;
+      END LOOP;
+    END
+    $execute$;
+    """#
+}
