@@ -36,6 +36,21 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM app_user WHERE name = 'bob' AND is_admin = 1") == 1)
   }
 
+  /// An administrator's name that `users add` would refuse is refused by `init` too, before the
+  /// store is made: no file is left behind.
+  @Test(arguments: [
+    ("", Int32(64), "must not be empty"), ("bad name", 65, "is not valid"), ("a,b", 65, "is not valid"),
+  ])
+  func initWithAnAdministratorNameNoUserMayHaveMakesNoStore(name: String, exitCode: Int32, phrase: String) throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let db = directory.appendingPathComponent("new.sqlite").path
+    let refused = try PolicyFlowBinary.run(["init", "--db", db, "--admin", name])
+    #expect(refused.exitCode == exitCode, "\(refused.stderr)")
+    #expect(refused.stderr.contains(phrase), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: db), "a refused init leaves no store")
+  }
+
   @Test func onlyInitCreatesAStore() throws {
     let directory = try PolicyFlowBinary.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

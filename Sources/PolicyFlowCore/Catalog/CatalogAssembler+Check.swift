@@ -55,11 +55,23 @@ extension CatalogAssembler {
     return found
   }
 
-  /// Step and rule-step sequences must be unique; each step names existing rules, once.
+  /// Step names and sequences, and rule-step sequences, must be unique (pends, tests and
+  /// `pends list --step` name a step by its name); each step names existing rules, once.
   mutating func checkSteps(of flow: FlowDraft, ruleCodes: Set<String>) {
     var stepSequences: [Int: StepDraft] = [:]
+    var stepNames: [String: StepDraft] = [:]
     for step in flow.steps {
       let stepName = step.name.map { "step \(Excerpt.name($0))" } ?? "this step"
+      if let name = step.name {
+        if let earlier = stepNames[name] {
+          error(
+            step.site,
+            "duplicate step name \(Excerpt.name(name)) in flow \(Excerpt.name(flow.code.value)); the step at "
+              + "\(earlier.site.location) already has it (pends, tests and 'pends list --step' name a step by it)")
+        } else {
+          stepNames[name] = step
+        }
+      }
       if let sequence = step.sequence {
         if let earlier = stepSequences[sequence.value] {
           let earlierName = earlier.name.map { "step \(Excerpt.name($0))" } ?? "another step"

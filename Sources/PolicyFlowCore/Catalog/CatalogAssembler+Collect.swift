@@ -34,6 +34,17 @@ extension CatalogAssembler {
         (path: derivation.string("field"), value: compile(derivation, "value"))
       }
       guard let code = item.located("code") else { continue }
+      for derivation in item.objects("derive") {
+        guard let field = derivation.located("field"),
+          let owner = EngineFieldCheck.engineField(of: field.value)
+        else { continue }
+        let what = owner == field.value ? "" : ", which writes into '\(owner)'"
+        error(
+          field.site,
+          "validation rule \(Excerpt.name(code.value)) derives \(Excerpt.name(field.value))\(what), a field the "
+            + "engine relies on (identity, access, money or lifecycle); a rule may set business data only, such as "
+            + "'derived.ageAtStart'")
+      }
       validationRules.append(
         ValidationRuleDraft(
           code: code, description: item.string("description"), level: item.string("level"), filter: filter(item),

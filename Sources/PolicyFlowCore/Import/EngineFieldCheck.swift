@@ -41,6 +41,26 @@ struct EngineFieldCheck {
     ("cancellation", "a cancellation is recorded by 'policyflow policies cancel', not written into the data"),
   ].map { (name: $0.0, key: JSONKey($0.0), sentence: "is reserved for the engine (\($0.1)); remove it") }
 
+  /// The top-level fields a rule may not derive: the schema's fields (the policy's identity and
+  /// flow), the data access group, the dates, currency, sum and cancellation setting the money is
+  /// computed from, and the names reserved for the engine. A derived value would bypass the
+  /// checks an import makes of them, and move a policy where no person chose to.
+  static let engineFields: Set<String> = {
+    var fields: Set<String> = [
+      "accessGroup", "currency", "sumAssured", PremiumCalculator.calculateOnCancellationField,
+    ]
+    fields.formUnion(dateFields)
+    fields.formUnion(reservedFields.map(\.name))
+    fields.formUnion((JSONSchema.policy.root[path: "properties"]?.objectValue ?? JSONObject()).names)
+    return fields
+  }()
+
+  /// The engine field a dotted `path` writes (its first segment), if it writes one.
+  static func engineField(of path: String) -> String? {
+    let first = String(path.prefix { $0 != "." })
+    return engineFields.contains(first) ? first : nil
+  }
+
   /// What the policy schema asks of each top-level string field, when it asks only for a type,
   /// a minimum length, an enumeration or a pattern. The validator spends about 35 µs a row
   /// building pointers and sentences, so a row that plainly meets these is passed without it;

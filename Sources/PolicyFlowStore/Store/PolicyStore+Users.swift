@@ -20,6 +20,7 @@ extension PolicyStore {
   /// Records `name` as an administrator. The first administrator of a store may name
   /// themselves; after that only an administrator (`actor`) may add another. Harmless to repeat.
   public func ensureAdministrator(_ name: String, by actor: String? = nil) throws {
+    try Self.checkUserName(name)
     try writing {
       if try user(name)?.isAdmin == true { return }
       let admins = try db.query("SELECT name FROM app_user WHERE is_admin = 1 ORDER BY name") { try $0.string(at: 0) }
@@ -39,6 +40,16 @@ extension PolicyStore {
         INSERT INTO app_user (name, is_admin, created_at) VALUES (?, 1, ?)
         ON CONFLICT (name) DO UPDATE SET is_admin = 1
         """, [.text(name), .text(clock().iso8601)])
+    }
+  }
+
+  /// Refuses a name no user may have: empty, or holding a space or comma (lists of users are
+  /// written with commas; a name is also a login's).
+  public static func checkUserName(_ name: String) throws {
+    let allowed = name.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0 != "," }
+    guard !name.isEmpty, allowed else {
+      throw StoreError(
+        .invalidInput, "The user name '\(name)' is not valid: give a login name without spaces or commas.")
     }
   }
 
@@ -62,11 +73,7 @@ extension PolicyStore {
   public func addUser(_ user: User, by actor: String) throws {
     try writing {
       try requireAdministrator(try knownUser(actor), toDo: "add users")
-      let allowed = user.name.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0 != "," }
-      guard !user.name.isEmpty, allowed else {
-        throw StoreError(
-          .invalidInput, "The user name '\(user.name)' is not valid: give a login name without spaces or commas.")
-      }
+      try Self.checkUserName(user.name)
       guard try self.user(user.name) == nil else {
         throw StoreError(
           .alreadyExists, "User '\(user.name)' already exists; 'policyflow users update' changes roles and groups.")

@@ -17,6 +17,14 @@ enum Init {
     run: run)
 
   static func run(_ invocation: Invocation) throws -> Int32 {
+    // The administrator's name is checked before the store is made: a refused init leaves no file.
+    if let admin = invocation.value("--admin") {
+      guard !admin.isEmpty else {
+        throw UsageError(
+          message: "The value of '--admin <user>' must not be empty.", commandPath: invocation.commandPath)
+      }
+      try StoreCommand.run { try PolicyStore.checkUserName(admin) }
+    }
     let store = try StoreOptions.open(invocation, create: true)
     let missing = try StoreCommand.run { try store.grantRoles() }
     if !missing.isEmpty {
@@ -30,10 +38,6 @@ enum Init {
           + "\nthen run 'policyflow init' again as the store's owner: it gives the roles their rights.")
     }
     if let admin = invocation.value("--admin") {
-      guard !admin.isEmpty else {
-        throw UsageError(
-          message: "The value of '--admin <user>' must not be empty.", commandPath: invocation.commandPath)
-      }
       try StoreCommand.run { try store.ensureAdministrator(admin, by: StoreOptions.actor(invocation)) }
     }
     let admin = invocation.value("--admin").map { "; administrator: \($0)" } ?? ""

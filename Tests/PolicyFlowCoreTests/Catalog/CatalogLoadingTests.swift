@@ -13,6 +13,19 @@ struct CatalogLoadingTests {
       ]
     ),
     (
+      "derive-engine-field",
+      [
+        "rules/rules.json:17:20: error: validation rule 'START_REQUIRED' derives 'code', a field the engine relies on "
+          + "(identity, access, money or lifecycle); a rule may set business data only, such as 'derived.ageAtStart'",
+        "rules/rules.json:18:20: error: validation rule 'START_REQUIRED' derives 'accessGroup', a field the engine "
+          + "relies on (identity, access, money or lifecycle); a rule may set business data only, such as "
+          + "'derived.ageAtStart'",
+        "rules/rules.json:19:20: error: validation rule 'START_REQUIRED' derives 'sumAssured.amount', which writes "
+          + "into 'sumAssured', a field the engine relies on (identity, access, money or lifecycle); a rule may set "
+          + "business data only, such as 'derived.ageAtStart'",
+      ]
+    ),
+    (
       "duplicate-code",
       [
         "rules/rules.json:3:15: error: duplicate message code 'MSG_START_REQUIRED'; first defined at rules/more.json:3:15"
@@ -41,6 +54,13 @@ struct CatalogLoadingTests {
       "duplicate-rule-sequence",
       [
         "flows/main.json:14:23: error: duplicate rule sequence 10 in step 'checks'; already used at 13:23"
+      ]
+    ),
+    (
+      "duplicate-step-name",
+      [
+        "flows/main.json:17:5: error: duplicate step name 'checks' in flow 'MAIN'; the step at 7:5 already has it "
+          + "(pends, tests and 'pends list --step' name a step by it)"
       ]
     ),
     (
