@@ -62,6 +62,26 @@ import Testing
       notAnApplication.stderr.contains("Cancel it instead: 'policyflow policies cancel \(approved) --date YYYY-MM-DD'"))
   }
 
+  /// The rights come from the snapshot of the catalog the policy was pended under: one whose
+  /// files were changed behind the engine's back (a limit raised by hand) is refused, not obeyed.
+  @Test(arguments: TestStore.all) func aLimitRaisedInTheStoredCatalogBehindTheEnginesBackIsRefused(_ kind: TestStore)
+    throws
+  {
+    let store = try StoreFixture(kind)
+    try store.addUsers([("uw", ["--roles", "underwriter"])])
+    let code = try pended(store) { $0.set(path: "sumAssured", to: 300_000_000) }
+    let beyond = try store.run(["pends", "resolve", code, "--all", "--note", "x", "--as", "uw"])
+    #expect(beyond.exitCode == 77, "\(beyond.stderr)")
+    let hash = try #require(try store.query("SELECT hash FROM catalog_snapshot") { try $0.string(at: 0) }.first)
+    try store.tamper("UPDATE catalog_snapshot SET files = replace(files, '200000000]', '900000000]')")
+    let forged = try store.run(["pends", "resolve", code, "--all", "--note", "x", "--as", "uw"])
+    #expect(forged.exitCode == 1, "\(forged.stderr)")
+    #expect(
+      forged.stderr.contains("The catalog snapshot \(hash) was changed behind the engine's back"), "\(forged.stderr)")
+    #expect(try store.status(code) == "Pended")
+    #expect(try store.count("SELECT count(*) FROM pend_history WHERE is_open = 1") >= 1, "the pend is still open")
+  }
+
   /// Whoever imported, edited or submitted the version's data may not check it. The edit makes
   /// the entry manual, which Data quality has a second person review (maker-checker).
   @Test(arguments: TestStore.all) func makerCheckerKeepsEveryMakerOfTheDataFromResolvingIt(_ kind: TestStore) throws {

@@ -218,12 +218,21 @@ extension PolicyStore {
     return reasons.joined(separator: "; ")
   }
 
-  /// The catalog a snapshot holds, loaded once per store.
+  /// The catalog a snapshot holds, loaded once per store. A snapshot whose files no longer hash
+  /// to its name was changed behind the engine's back: its rights, limits and rules are refused
+  /// (pends resolved, premiums recalculated or policies processed under it would follow the
+  /// forgery), as `audit verify` names it.
   public func snapshotCatalog(_ hash: String) throws -> Catalog? {
     if let cached = catalogCache.withLock({ $0[hash] }) { return cached }
-    guard let files = try snapshotFiles(hash), let catalog = CatalogLoader.load(files: files).catalog else {
-      return nil
+    guard let files = try snapshotFiles(hash) else { return nil }
+    guard CatalogLoader.contentHash(files) == hash else {
+      throw StoreError(
+        .damaged,
+        "The catalog snapshot \(hash) was changed behind the engine's back: its files no longer hash to its name, "
+          + "so its rules, rights and limits cannot be trusted and nothing was done under it. 'policyflow audit "
+          + "verify' names it; restore the snapshot from a backup.")
     }
+    guard let catalog = CatalogLoader.load(files: files).catalog else { return nil }
     catalogCache.withLock { $0[hash] = catalog }
     return catalog
   }
