@@ -184,9 +184,16 @@ struct CatalogCommandTests {
     #expect(reports.last?[path: "status"] == "Approved")
   }
 
-  @Test func invalidReferenceTimeIsAUsageError() throws {
-    let result = try PolicyFlowBinary.run(["policies", "validate", "--file", "examples/policies", "--at", "yesterday"])
+  /// Refused with the usage of the command that was given, whichever takes `--at`.
+  @Test(arguments: [
+    ["policies", "validate", "--file", "examples/policies"], ["logic", "eval", "--rule", "1"],
+    ["policies", "replay", "--catalog", "."],
+  ])
+  func invalidReferenceTimeIsAUsageError(command: [String]) throws {
+    let result = try PolicyFlowBinary.run(command + ["--at", "2026-13-01"])
     #expect(result.exitCode == 64)
-    #expect(result.stderr.contains("Invalid value 'yesterday' for '--at <time>'"))
+    #expect(result.stderr.contains("Invalid value '2026-13-01' for '--at <time>'"), "\(result.stderr)")
+    let name = command.prefix(2).joined(separator: " ")
+    #expect(result.stderr.contains("Usage: policyflow \(name) "), "\(result.stderr)")
   }
 }

@@ -622,6 +622,28 @@ import Testing
     #expect(older[path: "cycle.pendReasons.0.condition"] == ["old": 1])
   }
 
+  /// A policy no flow has run on: explain says what would run it, from where it stands, and
+  /// never suggests a submit that would be refused.
+  @Test func explainOfAPolicyNeverProcessedSaysWhatWouldRunIt() throws {
+    let store = try StoreFixture()
+    let (path, code) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", path, "--as", "tester"])
+    let edit = try store.succeed(["policies", "explain", code, "--as", "tester"])
+    #expect(edit.stdout == "\(code) version 1 is Edit and has never been processed; submit it to run its flow.\n")
+    try store.succeed(["policies", "submit", code, "--as", "tester"])
+    let queued = try store.succeed(["policies", "explain", code, "--as", "tester"])
+    #expect(queued.stdout.contains("is In Process and has never been processed; it is queued"), "\(queued.stdout)")
+    let (other, otherCode) = try store.writeExample("health-pended-sum-assured.json")
+    try store.succeed(["policies", "import", other, "--as", "tester"])
+    let canceled = try store.run(["policies", "decline", otherCode, "--reason", "withdrawn", "--as", "tester"])
+    #expect(canceled.exitCode == 0, "\(canceled.stderr)")
+    let explained = try store.succeed(["policies", "explain", otherCode, "--as", "tester"])
+    #expect(
+      explained.stdout.contains("is Canceled and has never been processed; it was canceled before any flow ran"),
+      "\(explained.stdout)")
+    #expect(!explained.stdout.contains("submit"))
+  }
+
   @Test(arguments: TestStore.all) func pendsListFiltersByReasonStepFlowAndAge(_ kind: TestStore) throws {
     let store = try storeWithUsers(kind)
     _ = try process(store, "health-pended-sum-assured.json")

@@ -25,9 +25,11 @@ public struct TestDifference: Sendable, Hashable, CustomStringConvertible {
 
   /// A short diff: `status: expected Pended, got Approved`, or for lists what is missing and
   /// what is extra, then what the cycle attached
-  /// (`messages: missing MSG_SENIOR_APPLICANT (got MSG_AGE_AT_START)`).
+  /// (`messages: missing MSG_SENIOR_APPLICANT (got MSG_AGE_AT_START)`); a list where none was
+  /// expected reads `pendReasons: expected none, got UNDERWRITER_REFERRAL`.
   public var description: String {
-    if missing.isEmpty && unexpected.isEmpty {
+    let expectedNone = missing.isEmpty && expected == "none"
+    if (missing.isEmpty && unexpected.isEmpty) || expectedNone {
       return "\(member): expected \(expected), got \(actual)"
     }
     var parts: [String] = []

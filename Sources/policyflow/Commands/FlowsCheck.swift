@@ -26,7 +26,7 @@ enum FlowsCheck {
     var result = CatalogLoader.load(directory: directory)
     if let catalog = result.catalog {
       let (samples, unread) = try CompatibilitySamples.load(invocation.all("--sample"), catalog: directory)
-      let time = try PoliciesValidate.referenceTime(nil)
+      let time = try PoliciesValidate.referenceTime(nil, commandPath: invocation.commandPath)
       result.findings += unread + CatalogCompatibility.findings(for: catalog, samples: samples, at: time)
     }
     let errors = result.findings.errors.count

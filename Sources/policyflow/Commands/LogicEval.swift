@@ -22,7 +22,8 @@ enum LogicEval {
 
   static func run(_ invocation: Invocation) throws -> Int32 {
     let path = invocation.commandPath
-    let context = LogicContext(now: try PoliciesValidate.referenceTime(invocation.value("--at")))
+    let context = LogicContext(
+      now: try PoliciesValidate.referenceTime(invocation.value("--at"), commandPath: invocation.commandPath))
     if invocation.flag("--jsonl") {
       if invocation.value("--rule") != nil || invocation.value("--data") != nil {
         throw UsageError(

@@ -37,7 +37,15 @@ enum PoliciesExplain {
           ] as JSON)
           .serialized(pretty: true))
       } else {
-        Terminal.out(why + "; submit it to run its flow.")
+        // What would run its flow, from where it stands: only a policy in Edit may be submitted.
+        let next =
+          switch policy.status {
+          case .edit: "; submit it to run its flow."
+          case .inProcess: "; it is queued: a worker runs its flow ('policyflow worker')."
+          case .canceled: "; it was canceled before any flow ran, and no flow will run on it."
+          case .pended, .approved: "."
+          }
+        Terminal.out(why + next)
       }
       return 0
     }

@@ -29,7 +29,7 @@ enum PoliciesValidate {
     guard !paths.isEmpty else {
       throw UsageError(message: "Missing expected argument '--file <path>'.", commandPath: invocation.commandPath)
     }
-    let time = try referenceTime(invocation.value("--at"))
+    let time = try referenceTime(invocation.value("--at"), commandPath: invocation.commandPath)
     let catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
     let files = try PolicyFiles.expand(paths)
     let parsed = PolicyImport.combine(try files.map { PolicyImport.parse(try PolicyFiles.readText($0), file: $0) })
@@ -99,7 +99,7 @@ enum PoliciesValidate {
   }
 
   /// The reference time `--at` gives (now when absent); a usage error of `commandPath` else.
-  static func referenceTime(_ text: String?, commandPath: [String] = ["policyflow", "policies", "validate"]) throws
+  static func referenceTime(_ text: String?, commandPath: [String]) throws
     -> Timestamp
   {
     guard let text else { return Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }

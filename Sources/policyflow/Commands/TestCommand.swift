@@ -31,7 +31,7 @@ enum TestCommand {
     let catalog = try CatalogCommand.load(directory)
     let paths = invocation.positionals.isEmpty ? [testsDirectory(of: directory)] : invocation.positionals
     let (files, missing) = CatalogTestLoader.files(in: paths)
-    let now = try PoliciesValidate.referenceTime(nil)
+    let now = try PoliciesValidate.referenceTime(nil, commandPath: invocation.commandPath)
     let loaded = CatalogTestLoader.load(files: files, catalog: catalog, now: now)
     let findings = (missing + loaded.findings).sorted()
     for finding in findings { Terminal.error(finding.description) }
