@@ -100,5 +100,15 @@ struct CompletionsTests {
     let result = try PolicyFlowBinary.run(["manpages"])
     #expect(result.exitCode == 64)
     #expect(result.stderr.hasPrefix("Error: "))
+    // A file where the folder should be is named as such, and left as it was.
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("README.md")
+    try Data("notes\n".utf8).write(to: file)
+    let onAFile = try PolicyFlowBinary.run(["manpages", "--out", file.path])
+    #expect(onAFile.exitCode == 64)
+    #expect(onAFile.stderr.hasPrefix("Error: '\(file.path)' is a file, not a folder; --out names the folder"))
+    #expect(try String(contentsOf: file, encoding: .utf8) == "notes\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["README.md"])
   }
 }

@@ -49,6 +49,25 @@ struct StoreFileTests {
   /// A store is made in a hidden file and linked into place; an init killed meanwhile leaves
   /// that file, which the next init of the same path removes once its process is gone (a file
   /// of a process still running may be a store being made, and stays).
+  /// A store in a folder that is not there is refused by naming the folder, and none is made.
+  @Test func initInAFolderThatDoesNotExistNamesTheFolder() throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let folder = directory.appendingPathComponent("not-yet").path
+    let result = try PolicyFlowBinary.run(["init", "--db", folder + "/store.sqlite", "--admin", "tester"])
+    #expect(result.exitCode == 1)
+    #expect(
+      result.stderr.contains("The folder \(folder) does not exist, so no store can be made at \(folder)/store.sqlite"),
+      "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder))
+  }
+
+  @Test func anEmptyStoreLocationIsAUsageError() throws {
+    let result = try PolicyFlowBinary.run(["policies", "list", "--db", ""])
+    #expect(result.exitCode == 64)
+    #expect(result.stderr.hasPrefix("Error: The store's location is empty; give --db the store's file"))
+  }
+
   @Test func anAbandonedPartialStoreIsRemovedByTheNextInit() throws {
     let directory = try PolicyFlowBinary.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -126,10 +126,16 @@ struct TestCommandTests {
     #expect(json[path: "coverage.rules.fired"] == json[path: "coverage.rules.total"])
   }
 
+  /// Usage errors (64), told apart from failing tests (1): a filter that matches nothing, a
+  /// missing value, and a JUnit report whose folder is not there (refused before any test runs).
   @Test func aFilterThatMatchesNothingAndAMissingValueAreErrors() throws {
     let none = try PolicyFlowBinary.run(["test", "--filter", "no such case"])
-    #expect(none.exitCode == 1)
-    #expect(none.stderr.hasPrefix("Error: no test matches --filter 'no such case' among the "))
+    #expect(none.exitCode == 64)
+    #expect(none.stderr.hasPrefix("Error: No test matches --filter 'no such case' among the "))
+    let report = try PolicyFlowBinary.run(["test", "--junit", "/no/such/folder/junit.xml"])
+    #expect(report.exitCode == 64)
+    #expect(report.stderr.hasPrefix("Error: The folder of '--junit /no/such/folder/junit.xml' does not exist"))
+    #expect(report.stdout.isEmpty, "no test ran")
     let usage = try PolicyFlowBinary.run(["test", "--filter"])
     #expect(usage.exitCode == 64)
     #expect(usage.stderr.hasPrefix("Error: Missing value for '--filter <text>'."))

@@ -114,7 +114,22 @@ public final class PolicyStore {
     let slash = location.lastIndex(of: "/")
     let directory = slash.map { $0 == location.startIndex ? "/" : String(location[..<$0]) } ?? "."
     let name = slash.map { String(location[location.index(after: $0)...]) } ?? location
-    guard !name.isEmpty, access(location, F_OK) != 0, access(directory, W_OK) == 0 else { return }
+    guard !name.isEmpty, access(location, F_OK) != 0 else { return }
+    // A folder that is not there, or not writable, is named as such (SQLite says only that it is
+    // "unable to open database file").
+    var folder = stat()
+    guard stat(directory, &folder) == 0, (folder.st_mode & S_IFMT) == S_IFDIR else {
+      throw StoreError(
+        .invalidInput,
+        "The folder \(directory) does not exist, so no store can be made at \(location); create the folder first "
+          + "(mkdir -p \(directory)) or give --db a path in an existing one. Nothing was created.")
+    }
+    guard access(directory, W_OK) == 0 else {
+      throw StoreError(
+        .invalidInput,
+        "The folder \(directory) is not writable by this user, so no store can be made at \(location); give --db a "
+          + "path in a folder you may write to. Nothing was created.")
+    }
     removeAbandonedPartials(of: name, in: directory)
     let partial = "\(directory)/.\(name).creating-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     defer { for suffix in ["", "-wal", "-shm"] { unlink(partial + suffix) } }

@@ -23,6 +23,12 @@ enum ManPages {
     if mkdir(directory, 0o755) != 0, errno != EEXIST {
       throw CommandFailure(message: "Cannot create '\(directory)': \(String(cString: strerror(errno))).")
     }
+    var status = stat()
+    guard stat(directory, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+      throw UsageError(
+        message: "'\(directory)' is a file, not a folder; --out names the folder the pages go in.",
+        commandPath: invocation.commandPath)
+    }
     let pages = ManPage.all(root: PolicyFlowCommand.root)
     for page in pages {
       try AtomicFile.write(page.text, to: "\(directory)/\(page.fileName)")

@@ -67,6 +67,12 @@ enum StoreOptions {
 
   /// Opens the store at `path` (a file or a PostgreSQL URI), as ``open(_:create:forPerson:)`` does.
   static func open(location path: String, create: Bool, forPerson: Bool = true) throws -> PolicyStore {
+    guard !path.isEmpty else {
+      throw CommandFailure(
+        message: "The store's location is empty; give --db the store's file (such as policyflow.sqlite) or a "
+          + "PostgreSQL URI (postgresql://…).",
+        exitCode: Runner.usageExitCode)
+    }
     if let refusal = refusal(path) { throw CommandFailure(message: refusal) }
     // PostgreSQL writers wait only for the rows they share: the setting is SQLite's alone.
     let lockWait = try forPerson && !PostgresURI.isPostgres(path) ? self.lockWait() : nil

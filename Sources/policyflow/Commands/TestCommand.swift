@@ -27,6 +27,18 @@ enum TestCommand {
     run: run)
 
   static func run(_ invocation: Invocation) throws -> Int32 {
+    // Before any test runs: a report that cannot be written is known now, not after the run.
+    if let junit = invocation.value("--junit") {
+      let folder = (junit as NSString).deletingLastPathComponent
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder),
+        isFolder.boolValue
+      else {
+        throw UsageError(
+          message: "The folder of '--junit \(junit)' does not exist; create it or name a file in an existing folder.",
+          commandPath: invocation.commandPath)
+      }
+    }
     let directory = CommonOptions.catalogDirectory(invocation)
     let catalog = try CatalogCommand.load(directory)
     let paths = invocation.positionals.isEmpty ? [testsDirectory(of: directory)] : invocation.positionals
@@ -45,19 +57,16 @@ enum TestCommand {
     if let filter = invocation.value("--filter") {
       tests = tests.filter { $0.name.lowercased().contains(filter.lowercased()) }
       if tests.isEmpty {
-        throw CommandFailure(
-          message: "no test matches --filter '\(filter)' among the \(loaded.tests.count) tests of \(files.count) "
-            + "file\(files.count == 1 ? "" : "s").")
+        throw UsageError(
+          message: "No test matches --filter '\(filter)' among the \(loaded.tests.count) tests of \(files.count) "
+            + "file\(files.count == 1 ? "" : "s") (the filter is a part of a test's name, in any case).",
+          commandPath: invocation.commandPath)
       }
     }
     let results = CatalogTestRunner(catalog: catalog).run(tests)
     let coverage = invocation.flag("--coverage") ? RuleCoverage(catalog: catalog, results: results) : nil
     if let junit = invocation.value("--junit") {
-      do {
-        try CatalogTestJUnit.xml(results).write(toFile: junit, atomically: true, encoding: .utf8)
-      } catch {
-        throw CommandFailure(message: "cannot write the JUnit report to '\(junit)': \(error.localizedDescription)")
-      }
+      try AtomicFile.write(CatalogTestJUnit.xml(results), to: junit)
     }
     let failed = results.filter { !$0.passed }.count
     if invocation.flag("--json") {

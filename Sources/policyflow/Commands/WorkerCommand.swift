@@ -222,14 +222,14 @@ enum AtomicFile {
   static func write(_ text: String, to path: String) throws {
     let temporary = "\(path).tmp.\(getpid())"
     guard let file = fopen(temporary, "w") else {
-      throw CommandFailure(message: "\(temporary): \(String(cString: strerror(errno)))")
+      throw CommandFailure(message: "Cannot write \(path): \(String(cString: strerror(errno))).")
     }
     let written = fputs(text, file) >= 0
     let closed = fclose(file) == 0
     guard written, closed, rename(temporary, path) == 0 else {
       let reason = String(cString: strerror(errno))
       unlink(temporary)
-      throw CommandFailure(message: "\(path): \(reason)")
+      throw CommandFailure(message: "Cannot write \(path): \(reason).")
     }
   }
 }
