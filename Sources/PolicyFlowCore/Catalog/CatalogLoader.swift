@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Loading never stops at the first problem: each finding points at the offending JSON value
 /// (or key) with a plain sentence, so an analyst fixes everything in one pass. Only `.json` files
-/// directly inside `flows/` and `rules/` are read; anything else is ignored.
+/// directly inside `flows/` and `rules/` are read; a file beside them that looks meant for the
+/// catalog (`smoker.josn`, `rules.JSON`) is named in a warning, anything else is ignored.
 public enum CatalogLoader {
   /// Loads the catalog under `directory`. Finding paths are `directory` joined with the file's
   /// relative path, without a leading `./` (`flows/x.json` when `directory` is `.`).
@@ -77,6 +78,17 @@ public enum CatalogLoader {
     return base == "/" ? "/\(relative)" : "\(base)/\(relative)"
   }
 
+  /// Whether a file the catalog does not read looks like one meant for it (`smoker.josn`,
+  /// `rules.JSON`, `rules.json.bak`), so that leaving it out is said; notes and other documents
+  /// beside the definitions are left alone.
+  static func looksMeantAsJSON(_ name: String) -> Bool {
+    guard !name.hasPrefix("."), let dot = name.lastIndex(of: ".") else { return false }
+    let lowered = name.lowercased()
+    if lowered.hasSuffix(".json") || lowered.contains(".json.") || lowered.contains(".json~") { return true }
+    let fileExtension = Array(lowered[lowered.index(after: dot)...])
+    return (3...5).contains(fileExtension.count) && Suggestion.editDistance(fileExtension, Array("json")) <= 2
+  }
+
   private static func readFolder(_ folder: String, in directory: String, findings: inout [Finding]) -> [CatalogFile] {
     let folderPath = displayPath(directory, folder)
     let fullPath = directory.hasSuffix("/") ? directory + folder : directory + "/" + folder
@@ -90,6 +102,13 @@ public enum CatalogLoader {
       return []
     }
     var files: [CatalogFile] = []
+    for name in names.sorted() where !name.hasSuffix(".json") && looksMeantAsJSON(name) {
+      findings.append(
+        Finding(
+          file: "\(folderPath)/\(name)", location: start, severity: .warning,
+          message: "not read: the catalog reads only files ending in '.json' from \(folder)/; rename it to end in "
+            + "'.json' if it belongs to the catalog"))
+    }
     for name in names.sorted() where name.hasSuffix(".json") {
       var isDirectory: ObjCBool = false
       let filePath = fullPath + "/" + name
