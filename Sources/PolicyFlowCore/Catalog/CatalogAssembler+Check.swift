@@ -108,11 +108,21 @@ extension CatalogAssembler {
     }
   }
 
-  /// At most one default flow per line of business, and one catalog default (no line of business).
+  /// At most one default flow per line of business, and one catalog default (no line of business);
+  /// a default that is not active is said (every policy it would take stops with FLOW_INACTIVE).
   mutating func checkDefaults(_ flows: [FlowDraft]) {
     var defaults: [String: FlowDraft] = [:]
     for flow in flows {
       guard let isDefault = flow.isDefault, isDefault.value else { continue }
+      if flow.isActive == false {
+        let taken =
+          flow.lineOfBusiness.map { "every policy of line of business \(Excerpt.name($0)) without a processFlow" }
+          ?? "every policy without a processFlow whose line of business has no default flow of its own"
+        warning(
+          isDefault.site,
+          "flow \(Excerpt.name(flow.code.value)) is a default but not active: \(taken) stops with FLOW_INACTIVE; "
+            + "set \"active\": true, or make an active flow the default")
+      }
       let key = flow.lineOfBusiness ?? ""
       guard let earlier = defaults[key] else {
         defaults[key] = flow

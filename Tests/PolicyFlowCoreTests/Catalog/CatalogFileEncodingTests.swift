@@ -23,13 +23,38 @@ struct CatalogFileEncodingTests {
   }
 }
 
-/// Files beside the definitions that the catalog does not read: one that looks meant for it is
-/// named in a warning (its rules would silently not run); notes are left alone.
-struct CatalogFilesNotReadTests {
-  @Test func aFileThatLooksMeantForTheCatalogIsNamedAndNotesAreNot() throws {
+/// What a catalog holds that works but is likely a mistake: said in warnings, which do not refuse it.
+struct CatalogWarningTests {
+  /// A copy of the `valid` fixture in a temporary directory.
+  static func copy() throws -> URL {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: directory) }
     try FileManager.default.copyItem(atPath: CatalogTestPaths.fixture("valid"), toPath: directory.path)
+    return directory
+  }
+
+  /// A default flow that is not active: every policy it would take stops with FLOW_INACTIVE.
+  @Test func anInactiveDefaultFlowIsSaid() throws {
+    let directory = try Self.copy()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let flow = directory.appendingPathComponent("flows/main.json")
+    let text = try String(contentsOf: flow, encoding: .utf8)
+    try text.replacingOccurrences(of: "\"active\": true", with: "\"active\": false").write(
+      to: flow, atomically: true, encoding: .utf8)
+    let result = CatalogLoader.load(directory: directory.path)
+    #expect(result.catalog != nil)
+    #expect(
+      result.findings.warnings.map(\.description) == [
+        "\(flow.path):4:14: warning: flow 'MAIN' is a default but not active: every policy without a processFlow "
+          + "whose line of business has no default flow of its own stops with FLOW_INACTIVE; set \"active\": true, "
+          + "or make an active flow the default"
+      ])
+  }
+
+  /// Files beside the definitions that the catalog does not read: one that looks meant for it is
+  /// named in a warning (its rules would silently not run); notes are left alone.
+  @Test func aFileThatLooksMeantForTheCatalogIsNamedAndNotesAreNot() throws {
+    let directory = try Self.copy()
+    defer { try? FileManager.default.removeItem(at: directory) }
     let rules = directory.appendingPathComponent("rules")
     for name in ["smoker.josn", "more.JSON", "rules.json.bak", "notes.txt", "README.md", ".DS_Store"] {
       try Data("{}".utf8).write(to: rules.appendingPathComponent(name))
