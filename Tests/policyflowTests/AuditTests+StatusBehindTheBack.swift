@@ -24,7 +24,8 @@ extension AuditTests {
       #expect(refused.exitCode == 1, "\(command): \(refused.stderr)")
       #expect(
         refused.stderr.contains(
-          "is Approved, but its status history ends in Pended: the status was changed behind the engine's back"),
+          "is Approved, but its status history ends in Pended: the status, or the history it ends, was changed "
+            + "behind the engine's back"),
         "\(command): \(refused.stderr)")
     }
     #expect(try store.snapshot() == before, "nothing was written")

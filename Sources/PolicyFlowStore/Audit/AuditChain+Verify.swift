@@ -251,7 +251,7 @@ extension AuditChain {
         .status, table: "policy", key: versions?.rows.first { $0.value.version == version }?.key,
         expected: last.status, found: status,
         "version \(version) is \(status), but its status history ends in \(last.status) (status_history row \(last.key)): "
-          + "the status was changed behind the engine's back")
+          + "the status, or the history it ends, was changed behind the engine's back")
     }
     return problems
   }

@@ -48,8 +48,8 @@ extension PolicyStore {
       throw StoreError(
         .damaged,
         "Policy \(stored.policy.code) version \(stored.policy.version) is \(stored.policy.status.rawValue), but its "
-          + "status history ends in \(recorded): the status was changed behind the engine's back, so nothing is done "
-          + "on it. 'policyflow audit verify' names the change.")
+          + "status history ends in \(recorded): the status, or the history it ends, was changed behind the engine's "
+          + "back, so nothing is done on it. 'policyflow audit verify' names the change.")
     }
     return try decide(
       stored.policy.lifecycle(isLatest: true, previousVersionStatus: previousVersionStatus), event)
