@@ -221,10 +221,12 @@ struct JSONParser {
         : (start..<memberStack.count).first { memberStack.pointer(at: $0).pointee.key == key }
       seenKeys |= bit
       if isStrict, existing != nil {
+        // At the member given twice (its field), as the parents add theirs.
         throw JSONParseError(
           location: keyLocation,
           message: "the member name \"\(key.name)\" appears twice in this object; give each member once",
-          isValidJSON: true)
+          isValidJSON: true
+        ).inside(key.name)
       }
       if recordLocations {
         path.append(JSONDocument.escape(key.name))

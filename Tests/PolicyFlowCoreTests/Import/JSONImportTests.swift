@@ -47,7 +47,7 @@ struct JSONImportTests {
   /// JSON allows a name twice in an object (the last value wins) and integers of any size (read
   /// as doubles beyond 64 bits); an import would store the policy without the first value or with
   /// its digits rounded, so each is a finding at its line and column, nested or not, at the field
-  /// it is about.
+  /// it is about (a name given twice: that member).
   @Test func refusesANameGivenTwiceAndAnIntegerBeyond64Bits() {
     let text = """
       {"code": "HP-1", "lineOfBusiness": "health", "brand": "b", "code": "HP-2"}
@@ -61,14 +61,14 @@ struct JSONImportTests {
     #expect(result.documents.map(\.code) == ["HP-7"], "an escaped name alone and Int.min are fine")
     #expect(
       result.rowFindings.map(\.description) == [
-        "p.jsonl:1: record: at column 60: the member name \"code\" appears twice in this object; give each member once",
-        "p.jsonl:2: policyholder.address: at column 99: the member name \"zip\" appears twice in this object; give "
+        "p.jsonl:1: code: at column 60: the member name \"code\" appears twice in this object; give each member once",
+        "p.jsonl:2: policyholder.address.zip: at column 99: the member name \"zip\" appears twice in this object; give "
           + "each member once",
         "p.jsonl:3: ref: at column 67: the integer 12345678901234567890123 does not fit in 64 bits; write it as a "
           + "string to keep every digit",
         "p.jsonl:4: enrollments.0.id: at column 83: the integer 99999999999999999999 does not fit in 64 bits; write "
           + "it as a string to keep every digit",
-        "p.jsonl:5: policyholder.a: at column 99: the member name \"code\" appears twice in this object; give each "
+        "p.jsonl:5: policyholder.a.code: at column 99: the member name \"code\" appears twice in this object; give each "
           + "member once",
       ])
     // An array's item is named by its own index, whatever failed inside an item before it.
@@ -92,7 +92,7 @@ struct JSONImportTests {
     #expect(file.documents.isEmpty)
     #expect(
       file.rowFindings.map(\.description) == [
-        "p.json:2: record: at column 72: the member name \"brand\" appears twice in this object; give each member once"
+        "p.json:2: brand: at column 72: the member name \"brand\" appears twice in this object; give each member once"
       ])
     // A number with a fraction or an exponent is kept only where a Double holds it as written:
     // 1e400 would be written back as null, 20000000000170001.0 as …170000.
