@@ -49,9 +49,7 @@ extension PolicyImport {
       guard cellProblems.isEmpty else {
         // The row's code, when its cell reads as one, says which policy to fix.
         let code = data.objectValue?[PolicyImport.codeKey]?.stringValue
-        for problem in cellProblems {
-          collector.report(line: record.line, field: problem.field, problem.sentence, code: code)
-        }
+        collector.reportUnreadCells(cellProblems, of: data, line: record.line, code: code)
         continue
       }
       collector.add(data, line: record.line)

@@ -285,6 +285,20 @@ public enum PolicyImport {
       }
     }
 
+    /// Reports a CSV row whose cells could not all be read (`cellProblems`), together with the
+    /// engine fields' problems of what could be read (`data`): one pass names every problem of
+    /// the row. A field whose cell failed is not reported again as missing.
+    mutating func reportUnreadCells(
+      _ cellProblems: [(field: String, sentence: String)], of data: JSON, line: Int, code: String?
+    ) {
+      for problem in cellProblems { report(line: line, field: problem.field, problem.sentence, code: code) }
+      let failed = cellProblems.map(\.field)
+      for problem in engineFields.check(data)
+      where !failed.contains(where: { problem.field == $0 || $0.hasPrefix(problem.field + ".") }) {
+        report(line: line, field: problem.field, problem.sentence, code: code)
+      }
+    }
+
     mutating func report(line: Int, field: String, _ sentence: String, code: String? = nil) {
       result.rowFindings.append(ImportFinding(file: file, line: line, field: field, sentence: sentence, code: code))
     }

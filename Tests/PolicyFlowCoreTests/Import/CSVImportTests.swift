@@ -88,6 +88,11 @@ struct CSVImportTests {
     let bad = parse("\(Self.header),smoker:json\nHP-1,health,vitalis,yes\n")
     #expect(bad.documents.isEmpty)
     #expect(bad.rowFindings.first?.description.hasPrefix("p.csv:2: smoker: 'yes' is not a JSON value (") == true)
+    // The row's other problems are named in the same pass; a field whose cell failed is not
+    // named again as missing.
+    let more = parse(
+      "code:json,lineOfBusiness,brand,startDate,currency,smoker:json\nnope,health,b,2026-13-01,EURO,yes\n")
+    #expect(more.rowFindings.map(\.field) == ["code", "smoker", "startDate", "currency"])
   }
 
   @Test func reportsHeaderProblemsAndImportsNothing() {
