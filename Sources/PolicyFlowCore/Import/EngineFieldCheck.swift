@@ -183,12 +183,14 @@ struct EngineFieldCheck {
     }
 
     // A group that is not a non-empty string would be stored as no group: visible to everyone.
-    if let group = object[Self.accessGroupKey], group.stringValue?.isEmpty != false {
+    // Null says so plainly (an administrator's `--set accessGroup=null` takes a policy out of its
+    // group), and is the same as no member.
+    if let group = object[Self.accessGroupKey], group != .null, group.stringValue?.isEmpty != false {
       problems.append(
         Problem(
           field: "accessGroup",
           sentence:
-            "must be the name of a data access group, such as \"north\", found \(Excerpt.found(group))"
+            "must be the name of a data access group, such as \"north\", or null for none, found \(Excerpt.found(group))"
         )
       )
     }
