@@ -75,6 +75,15 @@ import Testing
     #expect(empty.exitCode == 65)
     #expect(
       empty.stderr == "Error: The directory '\(folder.path)/later' holds no .json, .jsonl, .ndjson, .csv files.\n")
+    // A folder whose policies are one level down: that folder is named.
+    try FileManager.default.createDirectory(
+      atPath: folder.path + "/later/policies", withIntermediateDirectories: true)
+    let parent = try store.run(["policies", "import", folder.path + "/later", "--as", "tester"])
+    #expect(parent.exitCode == 65)
+    #expect(
+      parent.stderr.hasSuffix(
+        "files (folders inside it are not read; name one, such as '\(folder.path)/later/policies').\n"),
+      "\(parent.stderr)")
   }
 
   /// Records that share a line and are refused by the store (their codes exist already) are

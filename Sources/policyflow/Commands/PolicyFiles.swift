@@ -23,12 +23,20 @@ enum PolicyFiles {
         // Hidden entries are not read nor mentioned (`.DS_Store`, or `._x.json` beside `x.json`).
         let entries = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
         let names = entries.filter { PolicyImport.Format(fileName: $0) != nil }
+        let inside = { (name: String) in path.hasSuffix("/") ? path + name : path + "/" + name }
         if names.isEmpty {
+          // Folders inside are not read: name them, since the files are likely there.
+          let folders = entries.map(inside).filter { entry in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: entry, isDirectory: &isFolder) && isFolder.boolValue
+          }
+          let hint =
+            folders.isEmpty
+            ? "" : " (folders inside it are not read; name one, such as '\(folders[0])')"
           throw CommandFailure(
-            message: "The directory '\(path)' holds no \(extensions.joined(separator: ", ")) files.",
+            message: "The directory '\(path)' holds no \(extensions.joined(separator: ", ")) files\(hint).",
             exitCode: ExitCode.invalidInput)
         }
-        let inside = { (name: String) in path.hasSuffix("/") ? path + name : path + "/" + name }
         noteSkipped(entries.filter { PolicyImport.Format(fileName: $0) == nil }, of: path, inside)
         files += names.map(inside)
       } else {
