@@ -1,4 +1,6 @@
 import Foundation
+import PolicyFlowCore
+import PolicyFlowStore
 import Testing
 
 /// Help, usage errors and exit codes, following swift-argument-parser's conventions.
@@ -22,6 +24,21 @@ struct CommandLineTests {
     #expect(result.exitCode == 0)
     #expect(result.stdout.contains("SUBCOMMANDS:"))
     for name in ["flows", "policies", "logic"] { #expect(result.stdout.contains("\n  \(name) ")) }
+  }
+
+  /// The version for people, and for scripts with the store schema this build writes.
+  @Test func versionAsTextAndAsJSON() throws {
+    let text = try PolicyFlowBinary.run(["--version"])
+    #expect(text.exitCode == 0)
+    #expect(text.stdout.hasPrefix("policyflow "))
+    for arguments in [["--version", "--json"], ["--json", "--version"]] {
+      let json = try PolicyFlowBinary.run(arguments)
+      #expect(json.exitCode == 0, "\(json.stderr)")
+      let document = try JSON(parsing: json.stdout)
+      #expect(document[path: "name"] == "policyflow")
+      #expect(document[path: "version"]?.stringValue.map { text.stdout == "policyflow \($0)\n" } == true)
+      #expect(document[path: "schemaVersion"] == .int(PolicyStore.latestSchemaVersion))
+    }
   }
 
   @Test func unknownOptionSuggestsTheClosestAndExits64() throws {

@@ -15,6 +15,14 @@ enum Runner {
       Terminal.out("\(root.name) \(PolicyFlowCommand.version)")
       return 0
     }
+    if Set(arguments) == ["--version", "--json"], arguments.count == 2 {
+      let version: JSON = [
+        "name": .string(root.name), "version": .string(PolicyFlowCommand.version),
+        "schemaVersion": .int(PolicyStore.latestSchemaVersion),
+      ]
+      Terminal.out(version.serialized(pretty: true))
+      return 0
+    }
     let parser = ArgumentParser(root: root)
     // Set once the command runs with --json: a failure is then also given as JSON on stdout.
     var asJSON = false
