@@ -23,7 +23,7 @@ extension StoreSchema {
     DO $function$
     BEGIN
       EXECUTE format($create$
-        CREATE OR REPLACE FUNCTION policyflow_link_writer() RETURNS text
+        CREATE FUNCTION policyflow_link_writer() RETURNS text
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $writer$
           SELECT CASE
             WHEN has_column_privilege(session_user, 'audit_link'::regclass, 'written_by', 'INSERT')
