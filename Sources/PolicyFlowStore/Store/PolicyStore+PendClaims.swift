@@ -28,8 +28,14 @@ extension PolicyStore {
           "SELECT 1 FROM pend_claim WHERE policy_id = ?", [.integer(stored.id)], row: { _ in true })
         guard held == nil else { continue }
         let open = try openPendRows(policyID: stored.id)
-        let mayResolve = try open.contains {
-          try refusal(of: user, for: $0, policy: stored, time: now.timestamp) == nil
+        // A policy whose rights cannot be trusted (its catalog snapshot was changed behind the
+        // engine's back) is not handed out; the others still are.
+        let mayResolve = try open.contains { pend in
+          do {
+            return try refusal(of: user, for: pend, policy: stored, time: now.timestamp) == nil
+          } catch let error as StoreError where error.kind == .damaged {
+            return false
+          }
         }
         guard mayResolve else { continue }
         let claim = PendClaim(

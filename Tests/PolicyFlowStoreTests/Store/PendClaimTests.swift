@@ -53,6 +53,23 @@ struct PendClaimTests {
     }
   }
 
+  /// A policy whose catalog snapshot was changed behind the engine's back is not handed out (its
+  /// rights cannot be trusted), and the other pended policies still are.
+  @Test(arguments: TestStore.all) func aPolicyPendedUnderAChangedSnapshotIsPassedOver(_ kind: TestStore) throws {
+    try withTemporaryStore(kind) { path in
+      let store = try pendedStore(path)
+      let forged = "sha256:" + String(repeating: "0", count: 64)
+      try store.db.execute(
+        "INSERT INTO catalog_snapshot (hash, files, stored_at) SELECT ?, files, stored_at FROM catalog_snapshot",
+        [.text(forged)])
+      try store.db.execute(
+        "UPDATE cycle SET catalog_hash = ? WHERE policy_id IN (SELECT id FROM policy WHERE code = 'P-1')",
+        [.text(forged)])
+      #expect(throws: StoreError.self) { try store.snapshotCatalog(forged) }
+      #expect(try store.claimNextPend(actor: "ann", leaseMilliseconds: 60_000)?.code == "P-2")
+    }
+  }
+
   @Test(arguments: TestStore.all) func aClaimLapsesAfterItsLeaseAndCannotBeRenewedOnceTaken(_ kind: TestStore) throws {
     try withTemporaryStore(kind) { path in
       let store = try pendedStore(path)
