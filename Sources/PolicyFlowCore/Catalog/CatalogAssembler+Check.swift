@@ -64,7 +64,7 @@ extension CatalogAssembler {
       let stepName = step.name.map { "step \(Excerpt.name($0))" } ?? "this step"
       if let name = step.name {
         if let earlier = stepNames[name] {
-          error(
+          laterCheck(
             step.site,
             "duplicate step name \(Excerpt.name(name)) in flow \(Excerpt.name(flow.code.value)); the step at "
               + "\(earlier.site.location) already has it (pends, tests and 'pends list --step' name a step by it)")

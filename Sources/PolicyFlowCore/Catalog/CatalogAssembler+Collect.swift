@@ -36,14 +36,15 @@ extension CatalogAssembler {
       guard let code = item.located("code") else { continue }
       for derivation in item.objects("derive") {
         guard let field = derivation.located("field"),
-          let owner = EngineFieldCheck.engineField(of: field.value)
+          let owner = EngineFieldCheck.engineField(of: field.value),
+          EngineFieldCheck.underivableFields.contains(owner)
         else { continue }
         let what = owner == field.value ? "" : ", which writes into '\(owner)'"
-        error(
+        laterCheck(
           field.site,
           "validation rule \(Excerpt.name(code.value)) derives \(Excerpt.name(field.value))\(what), a field the "
-            + "engine relies on (identity, access, money or lifecycle); a rule may set business data only, such as "
-            + "'derived.ageAtStart'")
+            + "engine relies on (identity, access or lifecycle); a rule may set business data, such as "
+            + "'derived.ageAtStart', or a date, currency or sum an import would accept")
       }
       validationRules.append(
         ValidationRuleDraft(

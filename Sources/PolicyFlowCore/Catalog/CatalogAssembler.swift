@@ -12,9 +12,20 @@ struct CatalogAssembler {
   /// Set when a file is not valid JSON: its definitions are unknown, so references to them and
   /// unused-definition warnings would only be noise.
   var hasUnreadableFile = false
+  /// A catalog already stored as a snapshot (a worker ran it): the checks added since it may
+  /// have been stored (``laterCheck(_:_:)``) are warnings, so that an upgrade does not stop the
+  /// workers, pends and cancellations that run on it. A directory is checked in full.
+  var isStored = false
 
   mutating func error(_ site: DefinitionLocation, _ message: String) {
     findings.append(Finding(file: site.file, location: site.location, message: message))
+  }
+
+  /// An error of a check added after catalogs were stored (a derive into an engine field, two
+  /// steps of one name): a warning for a stored catalog (``isStored``), whose cycles guard what
+  /// the check is for at run time.
+  mutating func laterCheck(_ site: DefinitionLocation, _ message: String) {
+    if isStored { warning(site, message) } else { error(site, message) }
   }
 
   mutating func warning(_ site: DefinitionLocation, _ message: String) {

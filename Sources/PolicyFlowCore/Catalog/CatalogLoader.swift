@@ -29,10 +29,14 @@ public enum CatalogLoader {
   }
 
   /// Loads a catalog from files already read (`flows/…` and `rules/…` relative paths), reporting
-  /// paths under `directory`. Used for snapshots stored with a policy.
-  public static func load(files: [CatalogFile], directory: String = ".") -> CatalogLoadResult {
+  /// paths under `directory`. Used for snapshots stored with a policy (`isStored`: the checks
+  /// added since a snapshot may have been stored are warnings, ``CatalogAssembler/isStored``).
+  public static func load(files: [CatalogFile], directory: String = ".", isStored: Bool = false)
+    -> CatalogLoadResult
+  {
     let files = files.sorted { $0.path < $1.path }
     var assembler = CatalogAssembler()
+    assembler.isStored = isStored
     for file in files {
       let path = displayPath(directory, file.path)
       let document: JSONDocument

@@ -65,11 +65,14 @@ public struct Derivation: Sendable {
   public let value: LogicExpression
   /// `path` split and interned once.
   let target: [LogicPath.Segment]
+  /// Whether `path` writes a field the engine relies on: a cycle then checks the value.
+  let writesEngineField: Bool
 
   public init(path: String, value: LogicExpression) {
     self.path = path
     self.value = value
     target = LogicPath.Segment.dotted(path)
+    writesEngineField = EngineFieldCheck.engineField(of: path) != nil
   }
 }
 

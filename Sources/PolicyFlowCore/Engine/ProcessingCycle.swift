@@ -144,7 +144,7 @@ private struct Run {
   /// Runs a validation rule. An evaluation error becomes a fatal message naming the rule: rule
   /// errors are not transient, retrying would fail the same way.
   private mutating func apply(_ rule: ValidationRule, in step: StepReference) {
-    do {
+    do throws(LogicError) {
       guard try rule.condition.isTrue(for: data, in: context) else { return }
       // Replay with a trace only for rules that fire: the common case stays cheap.
       var trace = LogicTrace()
@@ -154,7 +154,17 @@ private struct Run {
         placeholders.append(MessageText.display(try value.evaluate(data, in: context)))
       }
       for derivation in rule.derivations {
-        data.set(derivation.target[...], to: try derivation.value.evaluate(data, in: context))
+        let value = try derivation.value.evaluate(data, in: context)
+        // A derive into an engine field keeps only what an import would accept (a stored catalog
+        // may predate the check that refuses the field outright).
+        if derivation.writesEngineField,
+          let problem = EngineFieldCheck.problem(deriving: derivation.path, value, into: data)
+        {
+          throw LogicError.invalidArguments(
+            "its derived field '\(derivation.path)' would be \(Excerpt.json(value)), which the engine refuses "
+              + "(\(problem)); nothing was derived")
+        }
+        data.set(derivation.target[...], to: value)
       }
       let message = rule.message
       messages.append(

@@ -41,24 +41,41 @@ struct EngineFieldCheck {
     ("cancellation", "a cancellation is recorded by 'policyflow policies cancel', not written into the data"),
   ].map { (name: $0.0, key: JSONKey($0.0), sentence: "is reserved for the engine (\($0.1)); remove it") }
 
-  /// The top-level fields a rule may not derive: the schema's fields (the policy's identity and
-  /// flow), the data access group, the dates, currency, sum and cancellation setting the money is
-  /// computed from, and the names reserved for the engine. A derived value would bypass the
-  /// checks an import makes of them, and move a policy where no person chose to.
-  static let engineFields: Set<String> = {
-    var fields: Set<String> = [
-      "accessGroup", "currency", "sumAssured", PremiumCalculator.calculateOnCancellationField,
-    ]
-    fields.formUnion(dateFields)
+  /// The top-level fields a rule may never derive: the schema's fields (the policy's identity
+  /// and flow), its data access group and the names reserved for the engine. A derived code or
+  /// group would move a policy where no person chose to (and leave it uneditable).
+  static let underivableFields: Set<String> = {
+    var fields: Set<String> = ["accessGroup"]
     fields.formUnion(reservedFields.map(\.name))
     fields.formUnion((JSONSchema.policy.root[path: "properties"]?.objectValue ?? JSONObject()).names)
     return fields
   }()
 
-  /// The engine field a dotted `path` writes (its first segment), if it writes one.
+  /// The top-level fields a rule may derive only with a value an import would accept (a cycle
+  /// checks it, ``problems(deriving:into:)``): the dates, currency, sum and cancellation setting
+  /// the money is computed from.
+  static let checkedFields: Set<String> = dateFields.union([
+    "currency", "sumAssured", PremiumCalculator.calculateOnCancellationField,
+  ])
+
+  /// The top-level field a dotted `path` writes (its first segment), when it is one of the
+  /// engine's (``underivableFields`` or ``checkedFields``).
   static func engineField(of path: String) -> String? {
     let first = String(path.prefix { $0 != "." })
-    return engineFields.contains(first) ? first : nil
+    return underivableFields.contains(first) || checkedFields.contains(first) ? first : nil
+  }
+
+  /// Why setting `path` to `value` in `data` would leave a document an import refuses, in the
+  /// field `path` writes: nil when it would not, or when the field is not the engine's.
+  static func problem(deriving path: String, _ value: JSON, into data: JSON) -> String? {
+    guard let field = engineField(of: path) else { return nil }
+    if underivableFields.contains(field) {
+      return "'\(field)' is a field the engine relies on (identity, access or lifecycle); a rule may not set it"
+    }
+    var candidate = data
+    candidate.set(path: path, to: value)
+    let problems = EngineFieldCheck().check(candidate).filter { $0.field == field || $0.field.hasPrefix(field + ".") }
+    return problems.isEmpty ? nil : problems.map { "\($0.field): \($0.sentence)" }.joined(separator: "; ")
   }
 
   /// What the policy schema asks of each top-level string field, when it asks only for a type,

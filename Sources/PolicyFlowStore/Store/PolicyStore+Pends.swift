@@ -232,7 +232,7 @@ extension PolicyStore {
           + "so its rules, rights and limits cannot be trusted and nothing was done under it. 'policyflow audit "
           + "verify' names it; restore the snapshot from a backup.")
     }
-    guard let catalog = CatalogLoader.load(files: files).catalog else { return nil }
+    guard let catalog = CatalogLoader.load(files: files, isStored: true).catalog else { return nil }
     catalogCache.withLock { $0[hash] = catalog }
     return catalog
   }

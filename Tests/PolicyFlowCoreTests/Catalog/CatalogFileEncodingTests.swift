@@ -68,4 +68,20 @@ struct CatalogWarningTests {
     #expect(
       result.findings.warnings.first?.message.hasPrefix("not read: the catalog reads only files ending in") == true)
   }
+
+  /// A catalog stored before the checks that refuse a derive into an engine field or two steps of
+  /// one name still loads from its snapshot (an upgrade must not stop the workers that run it):
+  /// the findings are warnings there, errors for a directory.
+  @Test(arguments: ["derive-engine-field", "duplicate-step-name"])
+  func aStoredCatalogThatPredatesALaterCheckStillLoads(fixture: String) throws {
+    let directory = CatalogTestPaths.fixture(fixture)
+    let files = try ["flows/main.json", "rules/rules.json"].map { path in
+      CatalogFile(path: path, contents: try String(contentsOfFile: directory + "/" + path, encoding: .utf8))
+    }
+    #expect(CatalogLoader.load(files: files).catalog == nil)
+    let stored = CatalogLoader.load(files: files, isStored: true)
+    #expect(stored.catalog != nil, "\(stored.findings)")
+    #expect(stored.findings.errors.isEmpty)
+    #expect(!stored.findings.warnings.isEmpty)
+  }
 }

@@ -114,6 +114,45 @@ struct ProcessingCycleTests {
     #expect(outcome.status == .edit)
   }
 
+  /// A derive into a field the engine relies on: an end date an import would accept is kept; one
+  /// it would refuse, or a code (which no rule may set), is a fatal RULE_ERROR naming the rule and
+  /// the field, and nothing is derived. (A stored catalog may predate `flows check`'s refusal.)
+  @Test(arguments: [
+    (#""2027-01-31""#, nil),
+    (#""2026-13-01""#, "its derived field 'endDate' would be \"2026-13-01\", which the engine refuses (endDate: "),
+    (#"{"cat": ["H-", {"var": "code"}]}"#, nil),
+  ])
+  func aDeriveIntoAnEngineFieldKeepsOnlyWhatAnImportAccepts(value: String, refusal: String?) {
+    let field = value.hasPrefix("{") ? "code" : "endDate"
+    let catalog = B.catalog(
+      B.flow(
+        "F",
+        [
+          B.step(
+            1, "only",
+            validations: [
+              B.validation(
+                "R_SET", when: "true", message: B.message("M_SET", .informative, "set"), derive: [(field, value)])
+            ])
+        ], isDefault: true))
+    let document = #"{"code": "P-1", "startDate": "2026-02-01", "endDate": "2027-01-31", "currency": "EUR"}"#
+    let outcome = run(catalog, document)
+    if field == "endDate", refusal == nil {
+      #expect(outcome.messages.map(\.code) == ["M_SET"])
+      #expect(outcome.data[path: "endDate"] == "2027-01-31")
+      return
+    }
+    let error = outcome.messages.first { $0.code == "RULE_ERROR" }
+    #expect(error?.severity == .fatal)
+    #expect(
+      error?.text.hasPrefix("Rule R_SET (R_SET description) could not be evaluated: ") == true, "\(outcome.messages)")
+    let expected = refusal ?? "its derived field 'code' would be \"H-P-1\", which the engine refuses ('code' is a field"
+    #expect(error?.text.contains(expected) == true, "\(error?.text ?? "")")
+    #expect(outcome.data[path: "code"] == "P-1")
+    #expect(outcome.data[path: "endDate"] == "2027-01-31", "nothing was derived")
+    #expect(outcome.status == .edit)
+  }
+
   @Test func placeholdersNameTheRuleItsDescriptionLevelAndComputedValues() {
     let catalog = B.catalog(
       B.flow(
