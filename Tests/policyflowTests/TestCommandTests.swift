@@ -70,6 +70,10 @@ struct TestCommandTests {
     #expect(lines.last?.wholeMatch(of: /\d+ passed, 1 failed/) != nil)
     let xml = try String(contentsOfFile: junit, encoding: .utf8)
     #expect(xml.contains(#"failures="1""#))
+    // A report named without a folder goes to the working directory.
+    let relative = try PolicyFlowBinary.run(["test", "--junit", "report.xml"], in: directory)
+    #expect(relative.exitCode == 1, "\(relative.stderr)")
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("report.xml").path))
     #expect(
       xml.contains(#"<testcase classname="tests/individual-health-underwriting.json" name="65 on the start date""#))
 
@@ -136,6 +140,9 @@ struct TestCommandTests {
     #expect(report.exitCode == 64)
     #expect(report.stderr.hasPrefix("Error: The folder of '--junit /no/such/folder/junit.xml' does not exist"))
     #expect(report.stdout.isEmpty, "no test ran")
+    let folder = try PolicyFlowBinary.run(["test", "--junit", "/tmp/"])
+    #expect(folder.exitCode == 64)
+    #expect(folder.stderr.hasPrefix("Error: '--junit /tmp/' names a folder; name the report's file, such as "))
     let usage = try PolicyFlowBinary.run(["test", "--filter"])
     #expect(usage.exitCode == 64)
     #expect(usage.stderr.hasPrefix("Error: Missing value for '--filter <text>'."))

@@ -31,13 +31,22 @@ enum TestCommand {
     if let junit = invocation.value("--junit") {
       let folder = (junit as NSString).deletingLastPathComponent
       var isFolder: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder),
-        isFolder.boolValue
-      else {
-        throw UsageError(
-          message: "The folder of '--junit \(junit)' does not exist; create it or name a file in an existing folder.",
-          commandPath: invocation.commandPath)
-      }
+      let problem: String? =
+        if junit.hasSuffix("/")
+          || (FileManager.default.fileExists(atPath: junit, isDirectory: &isFolder)
+            && isFolder.boolValue)
+        {
+          "'--junit \(junit)' names a folder; name the report's file, such as '\(junit.hasSuffix("/") ? junit : junit + "/")junit.xml'"
+        } else if !FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder)
+          || !isFolder.boolValue
+        {
+          "The folder of '--junit \(junit)' does not exist; create it or name a file in an existing folder."
+        } else if access(folder.isEmpty ? "." : folder, W_OK) != 0 {
+          "The folder of '--junit \(junit)' is not writable by this user; name a file in a folder you may write to."
+        } else {
+          nil
+        }
+      if let problem { throw UsageError(message: problem, commandPath: invocation.commandPath) }
     }
     let directory = CommonOptions.catalogDirectory(invocation)
     let catalog = try CatalogCommand.load(directory)
