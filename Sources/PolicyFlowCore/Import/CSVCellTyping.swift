@@ -32,8 +32,8 @@ enum CSVCellTyping {
     return Int(-value)
   }
 
-  /// The JSON value of a non-empty cell read with `typing`; a `:json` cell that does not parse
-  /// returns the parser's sentence.
+  /// The JSON value of a non-empty cell read with `typing`; a `:json` cell that does not parse,
+  /// or holds what a record may not (see ``JSONParser/isStrict``), returns the parser's refusal.
   static func value(_ bytes: ArraySlice<UInt8>, typing: CSVHeader.Typing) -> Result<JSON, JSONParseError> {
     switch typing {
     case .inferred:
@@ -42,11 +42,9 @@ enum CSVCellTyping {
     case .string:
       return .success(.string(String(decoding: bytes, as: UTF8.self)))
     case .json:
-      do {
-        return .success(try JSON(parsing: Array(bytes)))
-      } catch {
-        return .failure(error)
-      }
+      // Strictly, as a JSON record is read: a name given twice or an integer beyond 64 bits would
+      // be stored as something else than the cell says.
+      return bytes.withUnsafeBufferPointer { JSONParser.parse($0, recordLocations: false, isStrict: true) }.map(\.root)
     }
   }
 }

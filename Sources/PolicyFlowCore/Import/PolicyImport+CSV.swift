@@ -69,6 +69,14 @@ extension PolicyImport {
       switch CSVCellTyping.value(scanner.bytes(of: cell), typing: typing) {
       case .success(let value):
         return value
+      case .failure(let error) where error.isValidJSON:
+        // JSON that would be stored as something else (a name twice, digits lost): at the member.
+        problems.append(
+          (
+            (([path] + error.path).joined(separator: ".")),
+            "\(Excerpt.name(scanner.string(cell))) is refused: \(error.message)"
+          ))
+        return nil
       case .failure(let error):
         problems.append(
           (

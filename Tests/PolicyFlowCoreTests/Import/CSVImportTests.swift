@@ -93,6 +93,15 @@ struct CSVImportTests {
     let more = parse(
       "code:json,lineOfBusiness,brand,startDate,currency,smoker:json\nnope,health,b,2026-13-01,EURO,yes\n")
     #expect(more.rowFindings.map(\.field) == ["code", "smoker", "startDate", "currency"])
+    // A ':json' cell is read as strictly as a JSON record: what it would not keep is refused at
+    // the member.
+    let strict = parse("\(Self.header),extra:json\nHP-1,health,vitalis,\"{\"\"a\"\": 1, \"\"a\"\": 2}\"\n")
+    #expect(strict.documents.isEmpty)
+    #expect(
+      strict.rowFindings.map(\.description) == [
+        #"p.csv:2: extra.a: '{"a": 1, "a": 2}' is refused: the member name "a" appears twice in this object; "#
+          + "give each member once"
+      ])
   }
 
   @Test func reportsHeaderProblemsAndImportsNothing() {
