@@ -74,6 +74,12 @@ extension AuditTests {
       }
       #expect("\(refusal.map { String(describing: $0) } ?? "")".contains("permission denied"), "\(column)")
     }
+
+    // What the login could do was recorded with the link: granting it the administrators' role
+    // afterwards does not make its forgeries read as trusted acts.
+    try store.tamper("GRANT policyflow_admin TO \(opal)")
+    let (later, _) = try problems(store)
+    #expect(later.filter { $0[path: "kind"] == "login" }.count == 2, "\(later)")
   }
 
   /// The README's set-up: a store owned by a login that is no superuser, whose owner acts for
