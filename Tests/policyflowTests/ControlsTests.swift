@@ -80,6 +80,27 @@ import Testing
       forged.stderr.contains("The catalog snapshot \(hash) was changed behind the engine's back"), "\(forged.stderr)")
     #expect(try store.status(code) == "Pended")
     #expect(try store.count("SELECT count(*) FROM pend_history WHERE is_open = 1") >= 1, "the pend is still open")
+    // Explain does not present the forged rules as those the policy ran under.
+    let explained = try store.run(["policies", "explain", code, "--as", "tester"])
+    #expect(explained.exitCode == 1, "\(explained.stdout)")
+    #expect(explained.stderr.contains("The catalog snapshot \(hash) was changed behind the engine's back"))
+  }
+
+  /// A cancellation settles with the calculation of the catalog the policy was approved under: a
+  /// snapshot changed behind the engine's back (a fee lowered by hand) is refused, nothing written.
+  @Test(arguments: TestStore.all) func aCancellationUnderAChangedSnapshotIsRefused(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    let (path, code) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    #expect(try store.status(code) == "Approved")
+    try store.tamper("UPDATE catalog_snapshot SET files = replace(files, 'Underwriting', 'Overwriting')")
+    let before = try store.count("SELECT count(*) FROM cancellation")
+    let refused = try store.run(["policies", "cancel", code, "--date", "2026-06-01", "--as", "tester"])
+    #expect(refused.exitCode == 1, "\(refused.stdout)")
+    #expect(refused.stderr.contains("was changed behind the engine's back"), "\(refused.stderr)")
+    #expect(try store.count("SELECT count(*) FROM cancellation") == before)
+    #expect(try store.status(code) == "Approved")
   }
 
   /// Whoever imported, edited or submitted the version's data may not check it. The edit makes
