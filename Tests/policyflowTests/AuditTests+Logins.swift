@@ -138,6 +138,32 @@ extension AuditTests {
     #expect(verified.stdout.contains("every chain is intact"), "\(verified.stdout)")
   }
 
+  /// A function of the link writer's name planted before the upgrade by a login that may create
+  /// in the store's schema (everyone, on PostgreSQL 14 and older) is not taken over: the upgrade
+  /// stops and says so, and the store stays at schema 17. Operators may not change snapshots.
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func aPlantedLinkWriterStopsTheUpgradeAndSnapshotsAreNotTheOperatorsToChange() throws {
+    let store = try StoreFixture(.postgres)
+    let opal = try store.newLogin("opal", granted: "policyflow_operator")
+    let changed = #expect(throws: (any Error).self) {
+      try TestStore.connect(store.uri(as: opal)).executeScript("UPDATE catalog_snapshot SET files = files")
+    }
+    #expect("\(changed.map { String(describing: $0) } ?? "")".contains("permission denied"))
+
+    try store.tamper(
+      "ALTER TABLE audit_link DROP COLUMN written_as; DROP FUNCTION policyflow_link_writer(); "
+        + "DELETE FROM schema_migrations WHERE version = 18; GRANT CREATE ON SCHEMA public TO \(opal);")
+    try store.tamper(
+      "CREATE FUNCTION public.policyflow_link_writer() RETURNS text LANGUAGE sql AS $$ SELECT 'trusted' $$",
+      as: opal)
+    let opened = try store.run(["policies", "list", "--as", "tester"])
+    #expect(opened.exitCode == 1)
+    #expect(
+      opened.stderr.contains("a function policyflow_link_writer() that the store's owner does not own is in schema"),
+      "\(opened.stderr)")
+    #expect(try store.count("SELECT max(version) FROM schema_migrations") == 17)
+  }
+
   /// A worker's login (a password kept on every worker server) forging a person's act: named.
   @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
   func aWorkersLoginCannotPassOffAPersonsAct() throws {

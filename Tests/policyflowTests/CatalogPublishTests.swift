@@ -105,6 +105,24 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM catalog_snapshot WHERE hash = '\(hash)'") == 1)
   }
 
+  /// A row written beforehand under the hash of the catalog being published, holding other files
+  /// (planted behind the engine's back), is not published: workers would load it.
+  @Test(arguments: TestStore.all) func aSnapshotPlantedUnderTheCatalogsHashIsNotPublished(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    let root = PolicyFlowBinary.packageRoot.path
+    let first = try store.run(["catalog", "publish", "--catalog", root, "--as", "tester", "--json"])
+    let hash = try #require(try JSON(parsing: first.stdout)[path: "hash"]?.stringValue)
+    try store.tamper(
+      (kind == .sqlite ? "PRAGMA foreign_keys = OFF; " : "SET session_replication_role = replica; ")
+        + "DELETE FROM catalog_publication; UPDATE catalog_snapshot SET files = '[]' WHERE hash = '\(hash)'")
+    let planted = try store.run(["catalog", "publish", "--catalog", root, "--as", "tester"])
+    #expect(planted.exitCode == 1, "\(planted.stdout)")
+    #expect(
+      planted.stderr.contains("already holds a catalog snapshot under \(hash) whose files are not that catalog's"),
+      "\(planted.stderr)")
+    #expect(try store.count("SELECT count(*) FROM catalog_publication") == 0, "nothing was published")
+  }
+
   @Test(arguments: TestStore.all) func aRunningWorkerSwitchesAtItsNextBatch(_ kind: TestStore) throws {
     let store = try StoreFixture(kind)
     try store.succeed(["catalog", "publish", "--catalog", PolicyFlowBinary.packageRoot.path, "--as", "tester"])

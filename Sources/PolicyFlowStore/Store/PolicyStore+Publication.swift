@@ -26,6 +26,15 @@ extension PolicyStore {
       // The snapshot is stored either way: publishing again repairs an active catalog whose
       // snapshot is missing.
       try insertSnapshot(catalog)
+      // A row written under this hash beforehand, behind the engine's back, with other files would
+      // be what workers load: refused rather than published.
+      guard CatalogLoader.contentHash(try snapshotFiles(catalog.hash) ?? []) == catalog.hash else {
+        throw StoreError(
+          .damaged,
+          "The store already holds a catalog snapshot under \(catalog.hash) whose files are not that catalog's: it "
+            + "was written behind the engine's back, and nothing was published. 'policyflow audit verify' names it; "
+            + "a database administrator removes that row, then publish again.")
+      }
       if try activeCatalogHash() == catalog.hash { return try publication(catalog.hash, changed: false) }
       try recordPublication(catalog.hash, action: "publish", by: actor)
       return try publication(catalog.hash)

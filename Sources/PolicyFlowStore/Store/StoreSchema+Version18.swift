@@ -22,8 +22,18 @@ extension StoreSchema {
     ALTER TABLE audit_link ADD COLUMN written_as text COLLATE "C";
     DO $function$
     BEGIN
+      -- One of that name that the tables' owner does not own was planted (in a schema everyone may
+      -- write to, PostgreSQL 14 and older): replacing it would leave it its planter's.
+      IF EXISTS (
+        SELECT 1 FROM pg_catalog.pg_proc f
+        WHERE f.proname = 'policyflow_link_writer' AND f.pronamespace = current_schema()::regnamespace
+          AND f.proowner <> (SELECT relowner FROM pg_catalog.pg_class WHERE oid = 'audit_link'::regclass))
+      THEN
+        RAISE EXCEPTION 'a function policyflow_link_writer() that the store''s owner does not own is in schema %: '
+          'it was not made by PolicyFlow; drop it, then open the store again', current_schema();
+      END IF;
       EXECUTE format($create$
-        CREATE FUNCTION policyflow_link_writer() RETURNS text
+        CREATE OR REPLACE FUNCTION policyflow_link_writer() RETURNS text
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $writer$
           SELECT CASE
             WHEN has_column_privilege(session_user, 'audit_link'::regclass, 'written_by', 'INSERT')
@@ -45,6 +55,8 @@ extension StoreSchema {
   /// exists: run by the migration, and again by `policyflow init` (``StoreSchema/postgresGrants``),
   /// so that roles a database administrator creates after the store was made get them too. The
   /// default runs with the inserting login's rights, which must include running the function.
+  /// Operators lose the UPDATE and DELETE on `catalog_snapshot` schema 10 gave them: the engine
+  /// only adds snapshots, and a changed one would be the rules and limits every decision cites.
   static let postgresVersion18Grants = #"""
     DO $execute$
     DECLARE
@@ -55,6 +67,10 @@ extension StoreSchema {
           EXECUTE format('GRANT EXECUTE ON FUNCTION policyflow_link_writer() TO %I', role);
         END IF;
       END LOOP;
+      -- The engine never changes nor removes a catalog snapshot: operators only add them.
+      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'policyflow_operator') THEN
+        REVOKE UPDATE, DELETE ON catalog_snapshot FROM policyflow_operator;
+      END IF;
     END
     $execute$;
     """#
