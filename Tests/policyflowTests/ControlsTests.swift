@@ -103,6 +103,37 @@ import Testing
     #expect(try store.status(code) == "Approved")
   }
 
+  /// A person acts on a policy only when they hold the group of every version it has had: on
+  /// PostgreSQL the version in a group they do not hold is hidden from them, and a cancellation
+  /// that cannot see the premium in force reversed nothing (PostgreSQL trial); a revert crashed.
+  @Test(arguments: TestStore.all) func aPolicyWithAVersionInAnotherGroupIsNotActedOnByAnOutsider(_ kind: TestStore)
+    throws
+  {
+    let store = try StoreFixture(kind)
+    try store.addUsers([("uma", ["--roles", "policy-administrator,underwriter", "--groups", "north"])])
+    let (path, code) = try store.writeExample("health-approved.json") { $0.set(path: "accessGroup", to: "south") }
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    try store.succeed(["policies", "edit", code, "--set", #"accessGroup="north""#, "--as", "tester"])
+    let before = try store.snapshot()
+    for command in [
+      ["policies", "cancel", code, "--date", "2026-06-01"], ["policies", "revert", code],
+      ["policies", "edit", code, "--set", "maxUsers=3"], ["policies", "submit", code],
+    ] {
+      let refused = try store.run(command + ["--as", "uma"])
+      #expect(refused.exitCode == 77, "\(command): \(refused.stderr)")
+      #expect(
+        refused.stderr.contains(
+          "User 'uma' may not act on policy \(code): a version of it is in data access group 'south', which the user "
+            + "does not hold"),
+        "\(command): \(refused.stderr)")
+    }
+    #expect(try store.snapshot() == before, "nothing was written")
+    // An administrator's cancellation reverses the premium in force.
+    let canceled = try store.succeed(["policies", "cancel", code, "--date", "2026-06-01", "--as", "tester"])
+    #expect(canceled.stdout.contains("Reversed"), "\(canceled.stdout)")
+  }
+
   /// Whoever imported, edited or submitted the version's data may not check it. The edit makes
   /// the entry manual, which Data quality has a second person review (maker-checker).
   @Test(arguments: TestStore.all) func makerCheckerKeepsEveryMakerOfTheDataFromResolvingIt(_ kind: TestStore) throws {

@@ -171,4 +171,32 @@ struct DatabaseLoginTests {
       (error as? PostgresError)?.sqlState == "42501"
     }
   }
+
+  /// A worker's login that holds policyflow_worker through a group role is a worker: it processes
+  /// the policies in data access groups too (it passed over them, leaving them queued).
+  @Test func aWorkerThroughAGroupRoleProcessesPoliciesInGroups() throws {
+    let store = try StoreFixture(.postgres)
+    let suffix = UInt32.random(in: 0...UInt32.max)
+    let (group, worker) = ("workers_\(suffix)", "w_\(suffix)")
+    try TestStore.connect(store.db).executeScript(
+      "CREATE ROLE \(group) NOLOGIN; GRANT policyflow_worker TO \(group); CREATE ROLE \(worker) LOGIN; "
+        + "GRANT \(group) TO \(worker);")
+    let (path, code) = try store.writeExample("health-approved.json") { $0.set(path: "accessGroup", to: "north") }
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    let drained = try PolicyFlowBinary.run(["worker", "--drain", "--db", uri(store, as: worker)])
+    #expect(drained.exitCode == 0, "\(drained.stderr)")
+    #expect(try store.status(code) == "Approved")
+  }
+
+  /// An operator's login may not run a worker: its outcomes would read as forged in the audit.
+  @Test func anOperatorsLoginMayNotRunAWorker() throws {
+    let (store, person, _) = try storeWithLogins()
+    let codes = try store.query("SELECT code FROM policy") { try $0.string(at: 0) }
+    try store.succeed(["policies", "submit"] + codes + ["--as", "tester"])
+    let before = try store.snapshot()
+    let refused = try PolicyFlowBinary.run(["worker", "--drain", "--db", uri(store, as: person)])
+    #expect(refused.exitCode == 77, "\(refused.stderr)")
+    #expect(refused.stderr.contains("The login \(person) is an operator's, not a worker's"), "\(refused.stderr)")
+    #expect(try store.snapshot() == before, "nothing was claimed")
+  }
 }

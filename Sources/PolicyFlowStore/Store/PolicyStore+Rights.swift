@@ -92,10 +92,32 @@ extension PolicyStore {
     }
   }
 
-  /// The current version of `code` for a user who may change it.
+  /// The current version of `code` for a user who may change it: one who holds the data access
+  /// group of every version it has had (a version in a group the user does not hold is hidden from
+  /// them on PostgreSQL, and acting without it would, say, cancel without reversing its premium).
   func currentPolicy(_ code: String, for user: User) throws -> StoredPolicy {
     guard let stored = try currentPolicy(code) else { throw StoreError(.notFound, "No policy with code '\(code)'.") }
     try requireAccess(user, to: stored)
+    guard !user.isAdmin else { return stored }
+    let groups = try db.query(
+      db.dialect == .postgres
+        ? "SELECT g FROM policyflow_version_groups(?) g"
+        : "SELECT DISTINCT access_group FROM policy WHERE gid = ? AND access_group IS NOT NULL",
+      [.text(stored.policy.gid)]
+    ) { try $0.string(at: 0) }
+    if let missing = groups.sorted().first(where: { !user.groups.contains($0) }) {
+      throw StoreError(
+        .notPermitted,
+        "User '\(user.name)' may not act on policy \(code): a version of it is in data access group '\(missing)', "
+          + "which the user does not hold; a user who holds every group it has been in, or an administrator, may.")
+    }
     return stored
+  }
+
+  /// What the server would record of this connection's login with a link it writes
+  /// (`trusted`, `worker` or `operator`, schema 18); nil on SQLite, which has no logins.
+  public func linkWriterJudgment() throws -> String? {
+    guard db.dialect == .postgres else { return nil }
+    return try db.queryOne("SELECT policyflow_link_writer()") { try $0.string(at: 0) }
   }
 }

@@ -48,6 +48,42 @@ extension StoreSchema {
     $function$;
     REVOKE ALL ON FUNCTION policyflow_link_writer() FROM PUBLIC;
     ALTER TABLE audit_link ALTER COLUMN written_as SET DEFAULT policyflow_link_writer();
+
+    -- A worker's login that holds policyflow_worker through another role is a worker too (schema
+    -- 10 asked for a direct grant, and such a worker silently passed over every grouped policy).
+    -- And the groups every version of a policy has been in, past the row-level security that hides
+    -- the versions in groups the login does not hold: a person acts on a policy only when they hold
+    -- them all (a cancellation that could not see the version in force reversed nothing).
+    DO $functions$
+    BEGIN
+      EXECUTE format($may_see$
+        CREATE OR REPLACE FUNCTION policyflow_may_see(access_group text) RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $body$
+          SELECT access_group IS NULL
+            OR pg_has_role(session_user, to_regrole('policyflow_worker'), 'MEMBER')
+            OR EXISTS (
+              SELECT 1 FROM app_user u
+              WHERE u.name = session_user
+                AND (u.is_admin = 1 OR jsonb_exists(CAST(u.groups AS jsonb), access_group)))
+        $body$
+      $may_see$, current_schema());
+      IF EXISTS (
+        SELECT 1 FROM pg_catalog.pg_proc f
+        WHERE f.proname = 'policyflow_version_groups' AND f.pronamespace = current_schema()::regnamespace
+          AND f.proowner <> (SELECT relowner FROM pg_catalog.pg_class WHERE oid = 'policy'::regclass))
+      THEN
+        RAISE EXCEPTION 'a function policyflow_version_groups() that the store''s owner does not own is in schema '
+          '%: it was not made by PolicyFlow; drop it, then open the store again', current_schema();
+      END IF;
+      EXECUTE format($groups$
+        CREATE OR REPLACE FUNCTION policyflow_version_groups(policy_gid text) RETURNS SETOF text
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $body$
+          SELECT DISTINCT access_group FROM policy WHERE gid = policy_gid AND access_group IS NOT NULL
+        $body$
+      $groups$, current_schema());
+    END
+    $functions$;
+    REVOKE ALL ON FUNCTION policyflow_version_groups(text) FROM PUBLIC;
     \#(postgresVersion18Grants)
     """#
 
@@ -65,6 +101,7 @@ extension StoreSchema {
       FOREACH role IN ARRAY ARRAY['policyflow_worker', 'policyflow_operator', 'policyflow_admin'] LOOP
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role) THEN
           EXECUTE format('GRANT EXECUTE ON FUNCTION policyflow_link_writer() TO %I', role);
+          EXECUTE format('GRANT EXECUTE ON FUNCTION policyflow_version_groups(text) TO %I', role);
         END IF;
       END LOOP;
       -- The engine never changes nor removes a catalog snapshot: operators only add them.
