@@ -32,3 +32,27 @@ extension AuditTests {
     #expect(try store.verify().exitCode == 1, "and verify names the change")
   }
 }
+
+/// The data access group a policy row is kept in (what row-level security and the rights read)
+/// is its chained document's: a group cleared or changed with SQL, which showed the policy to
+/// everyone, is named (PostgreSQL team trial).
+extension AuditTests {
+  @Test(arguments: TestStore.all) func aGroupChangedBehindTheEnginesBackIsNamed(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    let (path, code) = try store.writeExample("health-approved.json") { $0.set(path: "accessGroup", to: "north") }
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    #expect(try store.verify().exitCode == 0)
+    let id = try store.count("SELECT id FROM policy WHERE code = '\(code)'")
+    for (group, shown) in [("NULL", "none"), ("'south'", "'south'")] {
+      try store.tamper("UPDATE policy SET access_group = \(group) WHERE code = '\(code)'")
+      let result = try store.verify()
+      #expect(result.exitCode == 1)
+      #expect(
+        result.stdout.contains(
+          "policy row \(id) (version 1) is in data access group \(shown), but its chained document's is 'north': the "
+            + "group was changed behind the engine's back"),
+        "\(result.stdout)")
+    }
+  }
+}

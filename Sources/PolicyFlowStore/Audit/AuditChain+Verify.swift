@@ -281,6 +281,21 @@ extension AuditChain {
         "policy row \(row.key) (version \(policy.version)) has the code \(policy.code), but its chained document's is "
           + "\(code): the code was changed behind the engine's back")
     }
+    // The group a row is kept in (which row-level security and the rights read) is its chained
+    // document's: a group cleared or changed by hand would show the policy to others.
+    for row in rows where row.table == documentTable {
+      guard let policy = versions.rows[row.key], case .text(let text) = row.values[2] else { continue }
+      if let group = policy.accessGroup, Self.holdsMember(text, name: "accessGroup", value: group) { continue }
+      if policy.accessGroup == nil, !text.utf8.contains(Array("\"accessGroup\"".utf8)) { continue }
+      guard let document = try? JSON(parsingDeferred: text) else { continue }
+      let chained = document[path: "accessGroup"]?.stringValue
+      guard chained != policy.accessGroup else { continue }
+      let name = { (group: String?) in group.map { "'\($0)'" } ?? "none" }
+      problem(
+        key: row.key, expected: name(chained), found: name(policy.accessGroup),
+        "policy row \(row.key) (version \(policy.version)) is in data access group \(name(policy.accessGroup)), but its "
+          + "chained document's is \(name(chained)): the group was changed behind the engine's back")
+    }
     let current = versions.rows.filter(\.value.isCurrent)
     if let latest = versions.rows.max(by: { $0.value.version < $1.value.version }),
       current.count != 1 || current.first?.key != latest.key
@@ -306,8 +321,8 @@ extension AuditChain {
   struct Versions: Sendable {
     var code: String
     var statuses: [Int: String] = [:]
-    /// Each policy row's code and whether it is marked current, by id.
-    var rows: [Int64: (version: Int, code: String, isCurrent: Bool)] = [:]
+    /// Each policy row's code, whether it is marked current and its data access group, by id.
+    var rows: [Int64: (version: Int, code: String, isCurrent: Bool, accessGroup: String?)] = [:]
     /// The policy's row with the smallest id, which its chain is kept under: version 1's.
     var firstRow: (id: Int64, version: Int)?
   }

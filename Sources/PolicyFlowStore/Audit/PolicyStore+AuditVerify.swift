@@ -207,7 +207,7 @@ extension PolicyStore {
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
     try db.forEachRow(
       """
-      SELECT gid, code, version, status, id, is_current FROM policy
+      SELECT gid, code, version, status, id, is_current, access_group FROM policy
       WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?"))
       ORDER BY version
       """,
@@ -218,7 +218,7 @@ extension PolicyStore {
       versions[gid, default: AuditChain.Versions(code: "")].code = try row.string(at: 1)
       versions[gid, default: AuditChain.Versions(code: "")].statuses[version] = try row.string(at: 3)
       if id < versions[gid]?.firstRow?.id ?? Int64.max { versions[gid]?.firstRow = (id, version) }
-      versions[gid]?.rows[id] = (version, try row.string(at: 1), try row.int(at: 5) != 0)
+      versions[gid]?.rows[id] = (version, try row.string(at: 1), try row.int(at: 5) != 0, try row.optionalString(at: 6))
     }
     return versions
   }

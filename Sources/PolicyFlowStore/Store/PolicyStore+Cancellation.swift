@@ -60,6 +60,7 @@ extension PolicyStore {
     try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
+      try requireEveryVersion(user, of: stored, toDo: "cancel")
       let transition = try decide(stored, previousVersionStatus: try previousVersionStatus(of: stored), .cancel)
       let now = clock()
       // The settlement is computed from a document: the one chained, not one changed since.
@@ -117,6 +118,7 @@ extension PolicyStore {
     try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
+      try requireEveryVersion(user, of: stored, toDo: "decline")
       let transition = try decide(stored, previousVersionStatus: try previousVersionStatus(of: stored), .decline)
       let now = clock()
       try requireUnchanged("policy_data", keys: [stored.id])

@@ -113,6 +113,7 @@ extension PolicyStore {
     try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
+      try requireEveryVersion(user, of: stored, toDo: "revert")
       let previous = try db.queryOne(
         "\(StoredPolicy.select) WHERE gid = ? AND version = ?",
         [.text(stored.policy.gid), .integer(Int64(stored.policy.version - 1))], row: { try StoredPolicy(row: $0) })

@@ -23,13 +23,7 @@ extension PolicyStore {
       var seen = Set<String>()
       for pend in try openPends(filter, readBy: actor) where seen.insert(pend.policy).inserted {
         guard !skipping.contains(pend.policy) else { continue }
-        // A policy the user may not act on (a version in a group they do not hold) is passed over.
-        let stored: StoredPolicy
-        do {
-          stored = try currentPolicy(pend.policy, for: user)
-        } catch let error as StoreError where error.kind == .notPermitted {
-          continue
-        }
+        let stored = try currentPolicy(pend.policy, for: user)
         let held = try db.queryOne(
           "SELECT 1 FROM pend_claim WHERE policy_id = ?", [.integer(stored.id)], row: { _ in true })
         guard held == nil else { continue }

@@ -92,13 +92,20 @@ extension PolicyStore {
     }
   }
 
-  /// The current version of `code` for a user who may change it: one who holds the data access
-  /// group of every version it has had (a version in a group the user does not hold is hidden from
-  /// them on PostgreSQL, and acting without it would, say, cancel without reversing its premium).
+  /// The current version of `code` for a user who may change it.
   func currentPolicy(_ code: String, for user: User) throws -> StoredPolicy {
     guard let stored = try currentPolicy(code) else { throw StoreError(.notFound, "No policy with code '\(code)'.") }
     try requireAccess(user, to: stored)
-    guard !user.isAdmin else { return stored }
+    return stored
+  }
+
+  /// Refuses unless `user` holds the data access group of every version `stored` has had, for the
+  /// acts that read the versions before it (a cancellation reverses the premium in force, which an
+  /// earlier version holds; a revert or decline reads the previous version's status). On
+  /// PostgreSQL the versions in groups the user does not hold are hidden from them: a cancellation
+  /// reversed nothing, and a revert crashed (PostgreSQL team trial).
+  func requireEveryVersion(_ user: User, of stored: StoredPolicy, toDo action: String) throws {
+    guard !user.isAdmin else { return }
     let groups = try db.query(
       db.dialect == .postgres
         ? "SELECT g FROM policyflow_version_groups(?) g"
@@ -108,10 +115,10 @@ extension PolicyStore {
     if let missing = groups.sorted().first(where: { !user.groups.contains($0) }) {
       throw StoreError(
         .notPermitted,
-        "User '\(user.name)' may not act on policy \(code): a version of it is in data access group '\(missing)', "
-          + "which the user does not hold; a user who holds every group it has been in, or an administrator, may.")
+        "User '\(user.name)' may not \(action) policy \(stored.policy.code): an earlier version of it is in data access "
+          + "group '\(missing)', which the user does not hold; a user who holds every group it has been in, or an "
+          + "administrator, may.")
     }
-    return stored
   }
 
   /// What the server would record of this connection's login with a link it writes
