@@ -75,6 +75,27 @@ extension AuditTests {
     #expect(found.allSatisfy { $0[path: "kind"] == "broken-link" }, "\(found)")
   }
 
+  /// A premium taken out of force with SQL and listed again by a forged link: the change is one the
+  /// engine makes (in_force 1 → 0), but only in an approval or a cancellation, which records a new
+  /// result or a cancellation in the same link (PostgreSQL team trial).
+  @Test(arguments: TestStore.all) func aResultTakenOutOfForceByAForgedLinkIsNamed(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let gid = try store.gid(Self.resolved)
+    let premium = try #require(
+      try store.query("SELECT id FROM calculation WHERE gid = '\(gid)' AND in_force = 1") { try $0.int(at: 0) }.first)
+    try relistForged(
+      store, Self.resolved, table: "calculation", key: premium,
+      after: "UPDATE calculation SET in_force = 0 WHERE id = \(premium)")
+    let seq = try #require(try store.links(gid).last?.seq)
+    let caught = try store.verify()
+    #expect(caught.exitCode == 1, "\(caught.stdout)")
+    #expect(
+      caught.stdout.contains(
+        "link \(seq) lists calculation row \(premium) again with another hash, but records no new result nor a "
+          + "cancellation: the engine takes a result out of force only in an approval or a cancellation"),
+      "\(caught.stdout)")
+  }
+
   /// Rows deleted behind the engine's back and a link appended that lists them as removed: the
   /// engine removes only a version's document and cancellation record, in a revert.
   @Test(arguments: TestStore.all) func aRowRemovedAndListedAsRemovedByAForgedLinkIsNamed(_ kind: TestStore) throws {

@@ -81,7 +81,12 @@ extension AuditChain {
     var removesDocument: Set<Int> = []
     var recordsStatus: Set<Int> = []
     var documentsReplaced: [(seq: Int, key: Int64)] = []
+    // And a result taken out of force comes with a new result (an approval's premium, a
+    // cancellation's reversal) or a cancellation.
+    var recordsResultOrCancellation: Set<Int> = []
+    var resultsReplaced: [(seq: Int, key: Int64)] = []
     let (documentTable, statusTable) = (tableIndex("policy_data"), tableIndex("status_history"))
+    let (resultTable, cancellationTable) = (tableIndex("calculation"), tableIndex("cancellation"))
     for link in links.sorted(by: { $0.seq < $1.seq }) {
       // A link written for another policy, moved under this chain: its rows are that policy's.
       guard link.gid == gid else {
@@ -145,6 +150,13 @@ extension AuditChain {
         }
         if entry.table == statusTable, entry.hash != nil, latest[entry.table]?[entry.key] == nil {
           recordsStatus.insert(link.seq)
+        }
+        if entry.table == resultTable || entry.table == cancellationTable, entry.hash != nil {
+          if let earlier = latest[entry.table]?[entry.key] {
+            if entry.table == resultTable, earlier.hash != entry.hash { resultsReplaced.append((link.seq, entry.key)) }
+          } else {
+            recordsResultOrCancellation.insert(link.seq)
+          }
         }
         latest[entry.table, default: [:]][entry.key] = (link.seq, entry.hash)
         if let hash = entry.hash {
@@ -220,6 +232,16 @@ extension AuditChain {
         "link \(replaced.seq) lists the document of policy row \(replaced.key) again with another hash, but records no "
           + "status change: the engine replaces a document only in an edit or a processing cycle, which record one, so "
           + "the link was forged")
+    }
+    // (A change named already, as one the engine never makes, is not named twice.)
+    for replaced in resultsReplaced where !recordsResultOrCancellation.contains(replaced.seq) {
+      guard !problems.contains(where: { $0.table == "calculation" && $0.key == replaced.key && $0.seq == replaced.seq })
+      else { continue }
+      problem(
+        .brokenLink, table: "calculation", key: replaced.key, seq: replaced.seq,
+        "link \(replaced.seq) lists calculation row \(replaced.key) again with another hash, but records no new result "
+          + "nor a cancellation: the engine takes a result out of force only in an approval or a cancellation, which "
+          + "record one, so the link was forged")
     }
     // A document is removed only with its version, in a revert.
     for (key, listed) in latest[documentTable ?? -1] ?? [:] where listed.hash == nil {
