@@ -78,7 +78,7 @@ public final class PostgresConnection: DatabaseConnection {
     guard libpq.status(handle) == PQ.connectionOK else {
       let reason = PostgresURI.scrub(Self.message(libpq.errorMessage(handle)), passwordsOf: uri)
       libpq.finish(handle)
-      throw PostgresError(sqlState: "08001", message: "cannot connect to \(location): \(reason)")
+      throw PostgresError(sqlState: Self.refusalState(reason), message: "cannot connect to \(location): \(reason)")
     }
     self.handle = handle
     // From here on a thrown error releases self, and deinit closes the handle.
@@ -141,6 +141,22 @@ public final class PostgresConnection: DatabaseConnection {
   }
 
   /// A message from libpq without its trailing newline.
+  /// The SQLSTATE for a connection the server refused, read from libpq's sentence (libpq gives
+  /// no code before a session exists): a login refused (28P01 a password, 28000 a login or a
+  /// pg_hba.conf entry) or a database that does not exist (3D000) are not waited out, as a server
+  /// that cannot be reached yet (08001) is.
+  static func refusalState(_ reason: String) -> String {
+    if reason.contains("password authentication failed") { return "28P01" }
+    if reason.contains("no pg_hba.conf entry")
+      || reason.range(of: #"role "[^"]*" does not exist"#, options: .regularExpression) != nil
+      || reason.contains("authentication failed")
+    {
+      return "28000"
+    }
+    if reason.range(of: #"database "[^"]*" does not exist"#, options: .regularExpression) != nil { return "3D000" }
+    return "08001"
+  }
+
   static func message(_ text: UnsafePointer<CChar>?) -> String {
     guard let text else { return "" }
     var message = String(cString: text)

@@ -1,6 +1,7 @@
-import PolicyFlowStore
 import PolicyFlowTestSupport
 import Testing
+
+@testable import PolicyFlowStore
 
 @Suite(.needsPostgres)
 struct PostgresConnectionTests {
@@ -84,6 +85,19 @@ struct PostgresConnectionTests {
     #expect(!error.description.contains("POL-1"))
   }
 
+  /// A login the server refuses is not a server that cannot be reached yet: a worker stops at
+  /// once instead of retrying for a minute, and the advice is about the login.
+  @Test func aRefusedLoginIsNotTransient() throws {
+    let server = try #require(ThrowawayPostgres.shared)
+    let uri = server.uri(database: "postgres").replacing(
+      "user=postgres", with: "user=nobody_\(UInt32.random(in: 0...UInt32.max))")
+    let error = try #require(throws: PostgresError.self) { try PostgresConnection(uri: uri) }
+    #expect(error.sqlState == "28000", "\(error)")
+    #expect(!error.isTransient)
+    #expect(PostgresConnection.refusalState("FATAL:  password authentication failed for user \"uma\"") == "28P01")
+    #expect(PostgresConnection.refusalState("could not connect to server: No such file or directory") == "08001")
+  }
+
   @Test func textWithNULIsRefusedRatherThanCutShort() throws {
     let connection = try newPostgresConnection()
     let error = try #require(throws: PostgresError.self) {
@@ -96,7 +110,8 @@ struct PostgresConnectionTests {
     let server = try #require(ThrowawayPostgres.shared)
     let uri = "postgresql://postgres:hunter2@/no_such_database?host=\(server.directory)&password=hunter3"
     let error = try #require(throws: PostgresError.self) { try PostgresConnection(uri: uri) }
-    #expect(error.sqlState == "08001")
+    #expect(error.sqlState == "3D000", "a database that does not exist is not waited out")
+    #expect(!error.isTransient)
     #expect(error.message.contains("no_such_database"))
     #expect(!error.description.contains("hunter"))
     let connection = try PostgresConnection(
