@@ -199,4 +199,23 @@ struct DatabaseLoginTests {
     #expect(refused.stderr.contains("The login \(person) is an operator's, not a worker's"), "\(refused.stderr)")
     #expect(try store.snapshot() == before, "nothing was claimed")
   }
+
+  /// A code taken by a policy in a group the login cannot see: refused in the engine's words, with
+  /// nothing imported (it was the server's raw unique-constraint error, "This is unexpected").
+  @Test func importingACodeTakenInAGroupOneCannotSeeIsRefusedPlainly() throws {
+    let (store, person, _) = try storeWithLogins()
+    let (grouped, code) = try store.writeExample("health-approved.json") {
+      $0.set(path: "code", to: "N-001")
+      $0.set(path: "accessGroup", to: "north")
+    }
+    try store.succeed(["policies", "import", grouped, "--as", "tester"])
+    let (mine, _) = try store.writeExample("health-approved.json") { $0.set(path: "code", to: .string(code)) }
+    let before = try store.count("SELECT count(*) FROM policy")
+    let refused = try PolicyFlowBinary.run(["policies", "import", mine, "--db", uri(store, as: person)])
+    #expect(refused.exitCode == 65, "\(refused.stderr)")
+    #expect(
+      refused.stderr.contains("is taken by a policy already in the store, in a data access group you do not hold"))
+    #expect(!refused.stderr.contains("unexpected"), "\(refused.stderr)")
+    #expect(try store.count("SELECT count(*) FROM policy") == before)
+  }
 }

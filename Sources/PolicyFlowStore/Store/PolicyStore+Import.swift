@@ -95,6 +95,15 @@ extension PolicyStore {
             if findings.isEmpty && fileFindings.isEmpty && outsideGroups.isEmpty && !batch.badRecordsSoFar {
               try create(fresh)
             }
+          } catch let error as PostgresError where error.sqlState == "23505" && error.message.contains("policy_code") {
+            // A code taken by a policy that row-level security hides from this login: the check of
+            // codes new to the store could not see it, and the server's constraint refused it.
+            failure = StoreError(
+              .invalidInput,
+              "A code in \(name) is taken by a policy already in the store, in a data access group you do not hold "
+                + "(so it cannot be named here); nothing was imported. An administrator's 'policyflow policies list' "
+                + "shows it.")
+            read.batches.cancel()
           } catch {
             failure = error
             read.batches.cancel()
