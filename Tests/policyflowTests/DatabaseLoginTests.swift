@@ -164,6 +164,10 @@ struct DatabaseLoginTests {
     #expect(drained.exitCode == 0, "\(drained.stderr)")
     #expect(try store.count("SELECT count(*) FROM policy WHERE status = 'In Process'") == 0)
     #expect(try store.count("SELECT count(*) FROM activity") == 0)
+    // A person's command through a worker's login: refused, with what each login is for.
+    let explained = try PolicyFlowBinary.run(["policies", "explain", codes[0], "--db", uri(store, as: worker)])
+    #expect(explained.exitCode == 77, "\(explained.stderr)")
+    #expect(explained.stderr.contains("a worker's login runs only 'policyflow worker'"), "\(explained.stderr)")
     let asWorker = try TestStore.connect(uri(store, as: worker))
     #expect {
       try asWorker.execute("INSERT INTO app_user (name, created_at) VALUES ('intruder', 'now')")
