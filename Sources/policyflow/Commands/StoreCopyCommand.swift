@@ -51,7 +51,9 @@ enum StoreCopyCommand {
       Terminal.out(json.serialized(pretty: true))
     } else if !invocation.flag("--quiet") {
       for table in report.tables {
-        Terminal.out("  \(table.name): \(table.rows) rows, checksum \(table.checksum.prefix(16))… verified")
+        Terminal.out(
+          "  \(table.name): \(table.rows) row\(table.rows == 1 ? "" : "s"), checksum \(table.checksum.prefix(16))… verified"
+        )
       }
       let rows = report.tables.reduce(0) { $0 + $1.rows }
       Terminal.out(
