@@ -24,13 +24,17 @@ extension StoreSchema {
     BEGIN
       -- One of that name that the tables' owner does not own was planted (in a schema everyone may
       -- write to, PostgreSQL 14 and older): replacing it would leave it its planter's.
+      -- Schema 15 made policyflow_lock_chains with CREATE OR REPLACE as well: one planted before it
+      -- would be its planter's still, and is refused here too.
       IF EXISTS (
         SELECT 1 FROM pg_catalog.pg_proc f
-        WHERE f.proname = 'policyflow_link_writer' AND f.pronamespace = current_schema()::regnamespace
+        WHERE f.proname IN ('policyflow_link_writer', 'policyflow_lock_chains')
+          AND f.pronamespace = current_schema()::regnamespace
           AND f.proowner <> (SELECT relowner FROM pg_catalog.pg_class WHERE oid = 'audit_link'::regclass))
       THEN
-        RAISE EXCEPTION 'a function policyflow_link_writer() that the store''s owner does not own is in schema %: '
-          'it was not made by PolicyFlow; drop it, then open the store again', current_schema();
+        RAISE EXCEPTION 'a function policyflow_link_writer() or policyflow_lock_chains() that the store''s owner '
+          'does not own is in schema %: it was not made by PolicyFlow; drop it, then open the store again',
+          current_schema();
       END IF;
       EXECUTE format($create$
         CREATE OR REPLACE FUNCTION policyflow_link_writer() RETURNS text
