@@ -159,9 +159,7 @@ extension AuditTests {
     let opened = try store.run(["policies", "list", "--as", "tester"])
     #expect(opened.exitCode == 1)
     #expect(
-      opened.stderr.contains(
-        "a function policyflow_link_writer() or policyflow_lock_chains() that the store's owner does not own is in "
-          + "schema"),
+      opened.stderr.contains("a function policyflow_link_writer() that the store's owner does not own is in schema"),
       "\(opened.stderr)")
     #expect(try store.count("SELECT max(version) FROM schema_migrations") == 17)
   }

@@ -21,20 +21,20 @@ extension StoreSchema {
   static let postgresVersion18 = #"""
     ALTER TABLE audit_link ADD COLUMN written_as text COLLATE "C";
     DO $function$
+    DECLARE
+      planted text;
     BEGIN
-      -- One of that name that the tables' owner does not own was planted (in a schema everyone may
-      -- write to, PostgreSQL 14 and older): replacing it would leave it its planter's.
-      -- Schema 15 made policyflow_lock_chains with CREATE OR REPLACE as well: one planted before it
-      -- would be its planter's still, and is refused here too.
-      IF EXISTS (
-        SELECT 1 FROM pg_catalog.pg_proc f
-        WHERE f.proname IN ('policyflow_link_writer', 'policyflow_lock_chains')
-          AND f.pronamespace = current_schema()::regnamespace
-          AND f.proowner <> (SELECT relowner FROM pg_catalog.pg_class WHERE oid = 'audit_link'::regclass))
-      THEN
-        RAISE EXCEPTION 'a function policyflow_link_writer() or policyflow_lock_chains() that the store''s owner '
-          'does not own is in schema %: it was not made by PolicyFlow; drop it, then open the store again',
-          current_schema();
+      -- A function of one of these names that the tables' owner does not own was planted (in a
+      -- schema everyone may write to, PostgreSQL 14 and older): CREATE OR REPLACE would leave it its
+      -- planter's. Schema 15 made policyflow_lock_chains with CREATE OR REPLACE too.
+      SELECT f.proname INTO planted FROM pg_catalog.pg_proc f
+      WHERE f.proname IN ('policyflow_link_writer', 'policyflow_lock_chains', 'policyflow_version_groups')
+        AND f.pronamespace = current_schema()::regnamespace
+        AND f.proowner <> (SELECT relowner FROM pg_catalog.pg_class WHERE oid = 'audit_link'::regclass)
+      LIMIT 1;
+      IF planted IS NOT NULL THEN
+        RAISE EXCEPTION 'a function %() that the store''s owner does not own is in schema %: it was not made by '
+          'PolicyFlow; drop it, then open the store again', planted, current_schema();
       END IF;
       EXECUTE format($create$
         CREATE OR REPLACE FUNCTION policyflow_link_writer() RETURNS text
@@ -71,14 +71,6 @@ extension StoreSchema {
                 AND (u.is_admin = 1 OR jsonb_exists(CAST(u.groups AS jsonb), access_group)))
         $body$
       $may_see$, current_schema());
-      IF EXISTS (
-        SELECT 1 FROM pg_catalog.pg_proc f
-        WHERE f.proname = 'policyflow_version_groups' AND f.pronamespace = current_schema()::regnamespace
-          AND f.proowner <> (SELECT relowner FROM pg_catalog.pg_class WHERE oid = 'policy'::regclass))
-      THEN
-        RAISE EXCEPTION 'a function policyflow_version_groups() that the store''s owner does not own is in schema '
-          '%: it was not made by PolicyFlow; drop it, then open the store again', current_schema();
-      END IF;
       EXECUTE format($groups$
         CREATE OR REPLACE FUNCTION policyflow_version_groups(policy_gid text) RETURNS SETOF text
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $body$
