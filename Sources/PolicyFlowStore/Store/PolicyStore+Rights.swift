@@ -121,10 +121,19 @@ extension PolicyStore {
     }
   }
 
-  /// What the server would record of this connection's login with a link it writes
-  /// (`trusted`, `worker` or `operator`, schema 18); nil on SQLite, which has no logins.
-  public func linkWriterJudgment() throws -> String? {
-    guard db.dialect == .postgres else { return nil }
-    return try db.queryOne("SELECT policyflow_link_writer()") { try $0.string(at: 0) }
+  /// Refuses a connection whose login may not record outcomes: on PostgreSQL, an operator's login
+  /// (schema 18's judgment of it, as the server would record it with a link). Its outcomes would
+  /// read as forged in `audit verify`, where only workers (and logins that may act for anyone)
+  /// record them. SQLite has no logins.
+  public func requireWorkerLogin() throws {
+    guard db.dialect == .postgres, let login = databaseLogin,
+      let judged = try db.queryOne("SELECT policyflow_link_writer()", row: { try $0.string(at: 0) }),
+      let writer = AuditChain.LinkWriter(recorded: judged), !writer.isTrusted, !writer.isWorker
+    else { return }
+    throw StoreError(
+      .notPermitted,
+      "The login \(login) is an operator's, not a worker's: outcomes it recorded would read as forged in "
+        + "'policyflow audit verify' (only workers record outcomes). Run workers with a login granted "
+        + "policyflow_worker, or the store owner's.")
   }
 }

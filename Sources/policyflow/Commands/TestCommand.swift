@@ -26,27 +26,31 @@ enum TestCommand {
     ],
     run: run)
 
+  /// Why the JUnit report cannot be written at `path` (a folder named, or one that is missing
+  /// or not writable), or nil.
+  static func reportProblem(_ path: String) -> String? {
+    let name = (path as NSString).deletingLastPathComponent
+    let folder = name.isEmpty ? "." : name
+    var isFolder: ObjCBool = false
+    if path.hasSuffix("/")
+      || (FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue)
+    {
+      let inside = path.hasSuffix("/") ? path : path + "/"
+      return "'--junit \(path)' names a folder; name the report's file, such as '\(inside)junit.xml'"
+    }
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+      return "The folder of '--junit \(path)' does not exist; create it or name a file in an existing folder."
+    }
+    guard access(folder, W_OK) == 0 else {
+      return "The folder of '--junit \(path)' is not writable by this user; name a file in a folder you may write to."
+    }
+    return nil
+  }
+
   static func run(_ invocation: Invocation) throws -> Int32 {
     // Before any test runs: a report that cannot be written is known now, not after the run.
-    if let junit = invocation.value("--junit") {
-      let folder = (junit as NSString).deletingLastPathComponent
-      var isFolder: ObjCBool = false
-      let problem: String? =
-        if junit.hasSuffix("/")
-          || (FileManager.default.fileExists(atPath: junit, isDirectory: &isFolder)
-            && isFolder.boolValue)
-        {
-          "'--junit \(junit)' names a folder; name the report's file, such as '\(junit.hasSuffix("/") ? junit : junit + "/")junit.xml'"
-        } else if !FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder)
-          || !isFolder.boolValue
-        {
-          "The folder of '--junit \(junit)' does not exist; create it or name a file in an existing folder."
-        } else if access(folder.isEmpty ? "." : folder, W_OK) != 0 {
-          "The folder of '--junit \(junit)' is not writable by this user; name a file in a folder you may write to."
-        } else {
-          nil
-        }
-      if let problem { throw UsageError(message: problem, commandPath: invocation.commandPath) }
+    if let junit = invocation.value("--junit"), let problem = reportProblem(junit) {
+      throw UsageError(message: problem, commandPath: invocation.commandPath)
     }
     let directory = CommonOptions.catalogDirectory(invocation)
     let catalog = try CatalogCommand.load(directory)

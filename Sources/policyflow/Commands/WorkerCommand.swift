@@ -74,15 +74,8 @@ enum WorkerCommand {
     guard let store = try waitingOutTheDatabase(log, { try StoreOptions.open(invocation, forPerson: false) }) else {
       return 0
     }
-    // An operator's login would record outcomes that `audit verify` must name as forged (only
-    // workers record them): refused before any work is claimed.
-    if let login = store.databaseLogin, try StoreCommand.run({ try store.linkWriterJudgment() }) == "operator" {
-      throw CommandFailure(
-        message: "The login \(login) is an operator's, not a worker's: outcomes it recorded would read as forged in "
-          + "'policyflow audit verify' (only workers record outcomes). Run workers with a login granted "
-          + "policyflow_worker, or the store owner's.",
-        exitCode: ExitCode.notPermitted)
-    }
+    // Before any work is claimed.
+    try StoreCommand.run { try store.requireWorkerLogin() }
     // The store's published catalog when there is one (every worker runs the same rules), else
     // the local files.
     let catalog: Catalog
