@@ -140,7 +140,7 @@ extension AuditTests {
     #expect(try store.verify([Self.canceled, "--since-seal", digest]).exitCode == 1)
   }
 
-  @Test(arguments: TestStore.all) func aPolicyRemovedWithItsWholeChainIsCaughtOnlyByTheSeal(_ kind: TestStore) throws {
+  @Test(arguments: TestStore.all) func aPolicyRemovedWithItsWholeChainIsCaughtByTheSeal(_ kind: TestStore) throws {
     let store = try twoPolicies(kind)
     let (digest, at, _) = try seal(store)
     let gid = try store.gid(Self.resolved)
@@ -150,7 +150,18 @@ extension AuditTests {
       (kind == .sqlite ? "PRAGMA foreign_keys = ON; " : "")
         + "DELETE FROM audit_link WHERE gid = '\(gid)'; DELETE FROM policy WHERE gid = '\(gid)';")
     #expect(try store.count("SELECT count(*) FROM status_history WHERE gid = '\(gid)'") == 0)
-    #expect(try store.verify().exitCode == 0, "nothing is left of it to check")
+    // Nothing is left of it to check but the heads the seal recorded: a plain verify names it by
+    // them, and the seal to compare with.
+    let plain = try store.verify()
+    #expect(plain.exitCode == 1, "\(plain.stdout)")
+    #expect(
+      plain.stdout.contains(
+        "BROKEN gid \(gid): the policy with gid \(gid) was in the store when it was sealed at \(at) (its chain ended "
+          + "at link \(head.seq)), and no policy has that gid now: it was removed, with its history and chain, behind "
+          + "the engine's back ('policyflow audit verify --since-seal \(digest.prefix(12))' checks every chain against "
+          + "that seal); expected \(head.link), found nothing\n"),
+      "\(plain.stdout)")
+    #expect(plain.stdout.hasSuffix("1 problem found.\n"), "\(plain.stdout)")
     let caught = try store.verify(["--since-seal", digest])
     #expect(caught.exitCode == 1, "\(caught.stdout)")
     #expect(
@@ -163,8 +174,12 @@ extension AuditTests {
     let (since, _, json) = try seal(store)
     #expect(json[path: "recordedHeads"] == 1, "the chain that is gone")
     #expect(json[path: "chains"] == 1)
-    let holds = try store.verify(["--since-seal", since])
-    #expect(holds.exitCode == 0, "\(holds.stdout)\(holds.stderr)")
+    // That seal holds; the removal before it is still named, by the seal that last had the policy.
+    let (holds, holdsExit) = try problems(store, ["--since-seal", since])
+    #expect(holdsExit == 1)
+    #expect(holds.count == 1, "\(holds)")
+    #expect(problem(holds, "removed")?[path: "gid"] == .string(gid), "\(holds)")
+    #expect(problem(holds, "seal") == nil, "\(holds)")
     #expect(try store.verify(["--since-seal", digest]).exitCode == 1)
 
     // Removing the seal itself does not help: the digest published outside no longer verifies.

@@ -60,6 +60,11 @@ extension PolicyStore {
       report.seal = seal
       report.problems += try sealProblems(seal, gids: codes.isEmpty ? nil : Set(gids))
     }
+    if codes.isEmpty {
+      // Named once: a seal given already says so of the chains it recorded.
+      let named = Set(report.problems.lazy.filter { $0.kind == .seal }.map(\.gid))
+      report.problems += try removedSealedPolicies().filter { !named.contains($0.gid) }
+    }
     if let sealGone { report.problems.append(sealGone) }
     report.problems.sort {
       ($0.code ?? $0.gid, $0.seq ?? 0, $0.table ?? "", $0.key ?? 0) < (
@@ -246,6 +251,34 @@ extension PolicyStore {
         message:
           "audit_link row \(id) (link \(seq) of gid \(gid)) is on no policy's chain: it was written behind the engine's back"
       )
+    }
+  }
+
+  /// Policies a seal recorded that have no row now: removed with their whole history and chain,
+  /// which leaves no row or link to check. Named by the latest seal that recorded each (its head
+  /// there); `--since-seal` with that seal's digest shows what else changed since it.
+  private func removedSealedPolicies() throws -> [AuditProblem] {
+    // Each recorded head is looked up once (the policy's gid is indexed); the few left over are
+    // kept by their latest seal here, not by a lookup per head among the heads.
+    var latest: [String: (seal: Int64, seq: Int, link: String, at: String, digest: String)] = [:]
+    try db.forEachRow(
+      """
+      SELECT h.gid, h.seal, h.seq, h.link, s.at, s.digest FROM audit_seal_head h JOIN audit_seal s ON s.id = h.seal
+      WHERE h.link IS NOT NULL AND NOT EXISTS (SELECT 1 FROM policy p WHERE p.gid = h.gid)
+      """, []
+    ) { row in
+      let (gid, seal) = (try row.string(at: 0), try row.int64(at: 1))
+      guard seal > latest[gid]?.seal ?? 0 else { return }
+      latest[gid] = (seal, try row.int(at: 2), try row.string(at: 3), try row.string(at: 4), try row.string(at: 5))
+    }
+    return latest.sorted { $0.key < $1.key }.map { gid, head in
+      AuditProblem(
+        gid: gid, kind: .removed, seq: head.seq, expected: head.link,
+        message:
+          "the policy with gid \(gid) was in the store when it was sealed at \(head.at) (its chain ended at link "
+          + "\(head.seq)), and no policy has that gid now: it was removed, with its history and chain, behind the "
+          + "engine's back ('policyflow audit verify --since-seal \(head.digest.prefix(12))' checks every chain "
+          + "against that seal)")
     }
   }
 
