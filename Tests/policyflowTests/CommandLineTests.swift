@@ -83,6 +83,25 @@ struct CommandLineTests {
     #expect(result.stderr.hasPrefix("Error: Missing value for '--catalog <dir>'."))
   }
 
+  /// An option that takes one value, given two, is refused rather than filtering by the last
+  /// alone; the same value twice is harmless; an option that may be repeated keeps every value.
+  @Test func anOptionGivenTwoValuesIsAUsageError() throws {
+    let twice = try PolicyFlowBinary.run([
+      "logic", "eval", "--rule", "{\"var\": \"a\"}", "--data", "{}", "--data={\"a\": 1}",
+    ])
+    #expect(twice.exitCode == 64)
+    #expect(twice.stdout.isEmpty)
+    #expect(
+      twice.stderr.hasPrefix("Error: '--data' was given twice ('{}' and '{\"a\": 1}'); it takes one value.\n"),
+      "\(twice.stderr)")
+    #expect(twice.stderr.contains("Usage: policyflow logic eval"))
+    let same = try PolicyFlowBinary.run([
+      "logic", "eval", "--rule", "{\"var\": \"a\"}", "--data", "{\"a\": 2}", "--data", "{\"a\": 2}",
+    ])
+    #expect(same.exitCode == 0, "\(same.stderr)")
+    #expect(same.stdout == "2\n")
+  }
+
   @Test func optionValueMayFollowAnEqualsSign() throws {
     let result = try PolicyFlowBinary.run(["logic", "eval", "--rule={\"+\":[1,2]}"])
     #expect(result.exitCode == 0)

@@ -72,6 +72,13 @@ struct ArgumentParser {
         } else {
           throw UsageError(message: "Missing value for '\(option.synopsis)'.", commandPath: path)
         }
+        if case .value = option.kind, let earlier = invocation.values[name]?.first, earlier != value {
+          // Keeping the last would quietly drop a filter or a target the user meant.
+          throw UsageError(
+            message:
+              "'\(name)' was given twice (\(Excerpt.name(earlier)) and \(Excerpt.name(value))); it takes one value.",
+            commandPath: path)
+        }
         invocation.values[name, default: []].append(value)
       } else {
         if let inlineValue {
