@@ -112,6 +112,29 @@ import Testing
     let refused = try PolicyFlowBinary.run(["store", "copy", "--from", source.db, "--to", target, "--as", "carl"])
     #expect(refused.exitCode == 77)
     #expect(refused.stderr.contains("only administrators may"), "\(refused.stderr)")
-    #expect(try rows(target).values.allSatisfy(\.isEmpty), "nothing was copied")
+    #expect(!FileManager.default.fileExists(atPath: target), "the file the copy made is removed again")
+    // A file that was there before a refused copy stays (empty, as it was).
+    let made = try PolicyFlowBinary.run(["init", "--db", target, "--admin", "tester"])
+    #expect(made.exitCode == 0, "\(made.stderr)")
+    let again = try PolicyFlowBinary.run(["store", "copy", "--from", source.db, "--to", target, "--as", "carl"])
+    #expect(again.exitCode == 77)
+    #expect(try rows(target)["app_user"]?.count == 1, "its administrator only")
+  }
+
+  /// An administrator's own login (not the store owner's) copies a PostgreSQL store out: the
+  /// sequences' last ids are read with the right it has (USAGE), not as tables (SELECT).
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func anAdministratorsOwnLoginCopiesAPostgreSQLStoreOut() throws {
+    let source = try busyStore(.postgres)
+    let login = "boss_\(UInt32.random(in: 0...UInt32.max))"
+    try TestStore.connect(source.db).executeScript(
+      "CREATE ROLE \(login) LOGIN; GRANT policyflow_operator, policyflow_admin TO \(login);")
+    try source.succeed(["users", "add", login, "--admin", "--as", "tester"])
+    let asBoss = source.db.replacingOccurrences(of: "user=postgres", with: "user=\(login)")
+    #expect(asBoss != source.db)
+    let target = source.directory.appendingPathComponent("out.sqlite").path
+    let copied = try PolicyFlowBinary.run(["store", "copy", "--from", asBoss, "--to", target, "--quiet"])
+    #expect(copied.exitCode == 0, "\(copied.stderr)")
+    #expect(try rows(target) == rows(source.db), "every row, though the login is not the owner")
   }
 }

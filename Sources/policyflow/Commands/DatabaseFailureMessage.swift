@@ -63,7 +63,7 @@ enum DatabaseFailureMessage {
     case "42" where error.sqlState == "42501":
       return "Your database login lacks a privilege this needs. A person's login needs policyflow_operator, and "
         + "policyflow_admin too for what only administrators do (users, publishing a catalog, seals); a worker's "
-        + "login runs only 'policyflow worker'; 'store copy' runs as the store owner's login. The roles get their "
+        + "login runs only 'policyflow worker'; 'store copy' into PostgreSQL runs as the store owner's login. The roles get their "
         + "rights when the store's owner runs 'policyflow init' after they were created; ask the store's administrator."
     case "53": return "The server is out of a resource (connections, disk or memory); try again later."
     case "40": return "A concurrent change kept conflicting with this one; try again."

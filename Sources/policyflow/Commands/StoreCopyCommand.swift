@@ -1,3 +1,4 @@
+import Foundation
 import PolicyFlowCore
 import PolicyFlowStore
 
@@ -30,14 +31,23 @@ enum StoreCopyCommand {
       throw UsageError(message: "Give both --from and --to.", commandPath: invocation.commandPath)
     }
     let source = try StoreOptions.open(location: from, create: false)
-    let target = try StoreOptions.open(location: to, create: true)
+    // A file the copy creates is removed again when the copy fails: a refused copy leaves nothing.
+    let createsFile = !PostgresURI.isPostgres(to) && !FileManager.default.fileExists(atPath: to)
     let bar = invocation.flag("--quiet") ? nil : PercentBar()
     let started = StoreTime.now()
-    let report = try StoreCommand.run {
-      try source.copy(to: target, by: StoreOptions.actor(invocation)) { progress in
-        bar?.show("Copying \(progress.table)", done: progress.allCopied, total: progress.allRows)
+    let copied: (report: PolicyStore.CopyReport, target: String)
+    do {
+      copied = try copy(source, to: to, by: StoreOptions.actor(invocation), bar: bar)
+    } catch {
+      bar?.finish()
+      if createsFile {
+        for file in [to, to + "-wal", to + "-shm", to + "-journal"] {
+          try? FileManager.default.removeItem(atPath: file)
+        }
       }
+      throw error
     }
+    let report = copied.report
     bar?.finish()
     let tenths = (StoreTime.now().milliseconds - started.milliseconds + 50) / 100
     if invocation.flag("--json") {
@@ -45,7 +55,7 @@ enum StoreCopyCommand {
         ["table": .string(table.name), "rows": .int(table.rows), "checksum": .string(table.checksum)]
       }
       let json: JSON = [
-        "from": .string(source.path), "to": .string(target.path), "tables": .array(tables),
+        "from": .string(source.path), "to": .string(copied.target), "tables": .array(tables),
         "rows": .int(report.tables.reduce(0) { $0 + $1.rows }),
       ]
       Terminal.out(json.serialized(pretty: true))
@@ -57,9 +67,23 @@ enum StoreCopyCommand {
       }
       let rows = report.tables.reduce(0) { $0 + $1.rows }
       Terminal.out(
-        "Copied \(rows) rows from \(source.path) to \(target.path) in \(tenths / 10).\(tenths % 10) s; "
+        "Copied \(rows) rows from \(source.path) to \(copied.target) in \(tenths / 10).\(tenths % 10) s; "
           + "every table verified.")
     }
     return 0
+  }
+
+  /// Opens (creating when need be) the store at `location` and copies `source` into it; the target
+  /// is closed when this returns, so a file it created can be removed.
+  private static func copy(_ source: PolicyStore, to location: String, by actor: String, bar: PercentBar?) throws
+    -> (report: PolicyStore.CopyReport, target: String)
+  {
+    let target = try StoreOptions.open(location: location, create: true)
+    let report = try StoreCommand.run {
+      try source.copy(to: target, by: actor) { progress in
+        bar?.show("Copying \(progress.table)", done: progress.allCopied, total: progress.allRows)
+      }
+    }
+    return (report, target.path)
   }
 }
