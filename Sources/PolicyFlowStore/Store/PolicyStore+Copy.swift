@@ -176,9 +176,10 @@ extension PolicyStore {
       guard let sequence = try postgresSequence(of: table) else { return highestRow }
       // The function needs only USAGE of the sequence, which an administrator's login has; reading
       // the sequence as a table needs SELECT, which only the store's owner has. NULL: never used.
-      issued = try db.queryOne("SELECT pg_sequence_last_value(CAST(? AS regclass))", [.text(sequence)]) {
-        try $0.optionalInt64(at: 0)
-      } ?? nil
+      issued =
+        try db.queryOne("SELECT pg_sequence_last_value(CAST(? AS regclass))", [.text(sequence)]) {
+          try $0.optionalInt64(at: 0)
+        } ?? nil
     }
     return max(highestRow, issued ?? 0)
   }
