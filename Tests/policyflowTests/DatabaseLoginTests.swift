@@ -113,6 +113,38 @@ struct DatabaseLoginTests {
     #expect(!submitted.stderr.contains("--as"), "\(submitted.stderr)")
   }
 
+  /// PolicyFlow does not create logins: adding a user whose login is missing, cannot log in or
+  /// lacks its grants says which SQL makes it, with the name quoted where PostgreSQL would fold it
+  /// (an unquoted CREATE ROLE Eve makes the login eve, which is not the user Eve); that SQL works.
+  @Test func addingAUserNamesTheLoginSQLItStillNeeds() throws {
+    let (store, person, _) = try storeWithLogins()
+    let name = "Eve\(UInt32.random(in: 0...UInt32.max))"
+    let added = try PolicyFlowBinary.run([
+      "users", "add", name, "--roles", "underwriter", "--db", store.db, "--as", "tester",
+    ])
+    #expect(added.exitCode == 0, "\(added.stderr)")
+    let sql = "CREATE ROLE \"\(name)\" LOGIN; GRANT policyflow_operator TO \"\(name)\";"
+    #expect(
+      added.stderr
+        == "Note: \(name) acts through the database login of the same name, which does not exist yet; the database "
+        + "administrator runs: \(sql)\n")
+    try TestStore.connect(store.db).executeScript(sql)
+    let listed = try PolicyFlowBinary.run([
+      "policies", "list", "--db", store.db.replacingOccurrences(of: "user=postgres", with: "user=\(name)"),
+    ])
+    #expect(listed.exitCode == 0, "\(listed.stderr)")
+    #expect(listed.stderr.isEmpty, "the login is the user: \(listed.stderr)")
+    // An administrator needs the administrators' role too; a login with every grant needs nothing.
+    let admin = try PolicyFlowBinary.run([
+      "users", "add", "boss_\(name.lowercased())", "--admin", "--db", store.db, "--as", "tester",
+    ])
+    #expect(admin.stderr.contains("GRANT policyflow_operator, policyflow_admin TO boss_"), "\(admin.stderr)")
+    try store.succeed(["users", "remove", person, "--as", "tester"])
+    let ready = try PolicyFlowBinary.run(["users", "add", person, "--db", store.db, "--as", "tester"])
+    #expect(ready.exitCode == 0)
+    #expect(ready.stderr.isEmpty, "\(ready.stderr)")
+  }
+
   @Test func aPersonActsAsTheirLoginAndMayNotClaimAnotherName() throws {
     let (store, person, _) = try storeWithLogins()
     let mine = uri(store, as: person)

@@ -62,3 +62,36 @@ extension PolicyStore {
     return Self.postgresRoles.filter { !existing.contains($0) }
   }
 }
+
+extension PolicyStore {
+  /// On PostgreSQL, what the database still lacks for the user `name` to act: nil when a login of
+  /// that exact name exists and holds `policyflow_operator` (and `policyflow_admin` for an
+  /// administrator), else the SQL a database administrator runs (the name quoted where PostgreSQL
+  /// would fold it to lower case). Nil on SQLite.
+  public func missingLoginSQL(for name: String, isAdmin: Bool) throws -> String? {
+    guard db.dialect == .postgres else { return nil }
+    let roles = ["policyflow_operator"] + (isAdmin ? ["policyflow_admin"] : [])
+    let quoted = try db.queryOne("SELECT quote_ident(?)", [.text(name)]) { try $0.string(at: 0) } ?? name
+    let login = try db.queryOne("SELECT rolcanlogin FROM pg_roles WHERE rolname = ?", [.text(name)]) {
+      try $0.bool(at: 0)
+    }
+    var missing: [String] = []
+    for role in roles {
+      let held =
+        try login != nil
+        && db.queryOne(
+          "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?2) AND pg_has_role(?1, ?2, 'MEMBER')",
+          [.text(name), .text(role)]
+        ) { try $0.bool(at: 0) } == true
+      if !held { missing.append(role) }
+    }
+    var sql: [String] = []
+    switch login {
+    case nil: sql.append("CREATE ROLE \(quoted) LOGIN;")
+    case false?: sql.append("ALTER ROLE \(quoted) LOGIN;")
+    case true?: break
+    }
+    if !missing.isEmpty { sql.append("GRANT \(missing.joined(separator: ", ")) TO \(quoted);") }
+    return sql.isEmpty ? nil : sql.joined(separator: " ")
+  }
+}

@@ -74,6 +74,13 @@ enum Users {
     try StoreCommand.run { try store.addUser(user, by: StoreOptions.actor(invocation)) }
     Terminal.out(invocation.flag("--json") ? json(user).serialized(pretty: true) : "Added user \(user.name).")
     warnAboutUnknownRoles(user.roles, catalog: CommonOptions.catalogDirectory(invocation))
+    // On PostgreSQL the user acts through the login of the same name, which PolicyFlow does not
+    // create: an unquoted CREATE ROLE Eve makes the login eve, which is not the user Eve.
+    if let sql = try? store.missingLoginSQL(for: user.name, isAdmin: user.isAdmin) {
+      Terminal.error(
+        "Note: \(user.name) acts through the database login of the same name, which \(sql.hasPrefix("CREATE") ? "does not exist yet" : "cannot act yet"); "
+          + "the database administrator runs: \(sql)")
+    }
     return 0
   }
 
