@@ -208,6 +208,46 @@ extension AuditTests {
     #expect(short.stderr.contains("Give at least 8 digits of the seal's digest"), "\(short.stderr)")
   }
 
+  /// A plain verify checks the seals' own records too: removing a policy with the heads its seal
+  /// recorded, changing a seal's root, or changing a recorded head, each passed as intact before.
+  @Test(arguments: TestStore.all) func aPlainVerifyChecksTheSealsRecords(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    let (_, at, _) = try seal(store)
+    #expect(try store.verify().exitCode == 0)
+    let gid = try store.gid(Self.resolved)
+    try store.tamper(
+      (kind == .sqlite ? "PRAGMA foreign_keys = ON; " : "")
+        + "DELETE FROM audit_link WHERE gid = '\(gid)'; DELETE FROM policy WHERE gid = '\(gid)'; "
+        + "DELETE FROM audit_seal_head WHERE gid = '\(gid)';")
+    let removed = try store.verify()
+    #expect(removed.exitCode == 1, "\(removed.stdout)")
+    #expect(
+      removed.stdout.contains(
+        "BROKEN store: the chain heads recorded with the seal of \(at) (1 of 2) no longer give its root: they were "
+          + "changed behind the engine's back"), "\(removed.stdout)")
+    #expect(removed.stdout.contains("(2 chains then, 1 now)"), "\(removed.stdout)")
+
+    let other = try twoPolicies(kind)
+    let (_, otherAt, _) = try seal(other)
+    try other.tamper("UPDATE audit_seal SET root = 'ff' || substr(root, 3)")
+    let (rooted, rootedExit) = try problems(other, [])
+    #expect(rootedExit == 1)
+    #expect(rooted.count == 1, "\(rooted)")
+    #expect(
+      problem(rooted, "seal")?[path: "message"]?.stringValue?.hasPrefix(
+        "the record of the seal of \(otherAt) no longer gives its digest") == true, "\(rooted)")
+    let third = try twoPolicies(kind)
+    _ = try seal(third)
+    try third.tamper(
+      "UPDATE audit_seal_head SET link = '00' || substr(link, 3) WHERE id = (SELECT min(id) FROM audit_seal_head)")
+    let (headed, headedExit) = try problems(third, [])
+    #expect(headedExit == 1)
+    #expect(headed.count == 1, "only the recorded heads are wrong, not the chains: \(headed)")
+    #expect(
+      problem(headed, "seal")?[path: "message"]?.stringValue?.contains("(2 of 2) no longer give its root") == true,
+      "\(headed)")
+  }
+
   /// Anyone who can write the store can compute a link: a row sealed as it was is changed, and a
   /// link appended after the seal lists its new hash. The engine never changes a cycle row (a
   /// revert moves it, which the chain does not cover), so a later link that lists a sealed cycle

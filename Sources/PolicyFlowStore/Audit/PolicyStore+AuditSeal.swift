@@ -196,16 +196,7 @@ extension PolicyStore {
             "the record of the seal of \(seal.at) no longer says how many chain heads it recorded, though it was taken "
             + "after seals began recording them: it was changed behind the engine's back"))
     }
-    let fields = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: seal.chains, root: seal.root)
-    guard fields == seal.digest else {
-      let problem = AuditProblem(
-        gid: "", kind: .seal, expected: seal.digest, found: fields,
-        message:
-          "the record of the seal of \(seal.at) no longer gives its digest: its time, last link, number of chains or "
-          + "root was changed behind the engine's back, so the chains cannot be checked against it (check them "
-          + "against another seal whose record holds)")
-      return problems + [problem]
-    }
+    if let problem = Self.recordDigestProblem(seal) { return problems + [problem] }
     let recorded = try AuditChain.recordedHeads(db, asOf: seal.id)
     let root = AuditChain.merkleRoot(of: recorded)
     guard root == seal.root, recorded.count == seal.chains else {
@@ -246,6 +237,34 @@ extension PolicyStore {
         + (others == 1 ? "policy" : "policies") + " changed since it; 'policyflow audit verify --since-seal "
         + "\(seal.digest.prefix(12))' without codes names them")
     return problems + named + [problem]
+  }
+
+  /// The problem of a seal whose record no longer gives its digest; nil when it does.
+  private static func recordDigestProblem(_ seal: AuditSeal) -> AuditProblem? {
+    let fields = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: seal.chains, root: seal.root)
+    guard fields != seal.digest else { return nil }
+    return AuditProblem(
+      gid: "", kind: .seal, expected: seal.digest, found: fields,
+      message:
+        "the record of the seal of \(seal.at) no longer gives its digest: its time, last link, number of chains or "
+        + "root was changed behind the engine's back, so the chains cannot be checked against it (check them "
+        + "against another seal whose record holds)")
+  }
+
+  /// What a verification of the whole store without `--since-seal` checks of the seals it holds:
+  /// that each seal's record gives its digest, and that the heads the latest seal recorded (with
+  /// those before it) still give its root, so that the heads a removed policy left are not removed
+  /// with it unnoticed. Only when they do not are the chains compared with them
+  /// (``sealProblems(_:gids:)``, which names the suspects). A seal the store lost entirely is for
+  /// the digest published outside it.
+  func sealRecordProblems() throws -> [AuditProblem] {
+    let seals = try auditSeals()
+    let broken = seals.compactMap(Self.recordDigestProblem)
+    guard let latest = seals.last(where: { $0.recordedHeads != nil }), Self.recordDigestProblem(latest) == nil
+    else { return broken }
+    let recorded = try AuditChain.recordedHeads(db, asOf: latest.id)
+    guard AuditChain.merkleRoot(of: recorded) != latest.root || recorded.count != latest.chains else { return broken }
+    return broken + (try sealProblems(latest))
   }
 
   /// The one problem for the whole store when the chain heads `found` as of `seal` no longer give

@@ -40,10 +40,16 @@ extension PolicyStore {
     // The logins that wrote links, read once for every batch.
     let writers = try AuditChain.linkWriters(db)
     progress(AuditProgress(policies: 0, total: gids.count))
+    // The seals' own records, checked by this connection while the readers check the chains.
+    var sealRecords: [AuditProblem] = []
+    let checkSeals = codes.isEmpty && digest == nil
     if let connect, gids.count > AuditChain.gidsPerRead {
-      try verifyInParallel(gids, writers: writers, connect: connect, into: found, progress: progress)
+      try verifyInParallel(gids, writers: writers, connect: connect, into: found, progress: progress) {
+        if checkSeals { sealRecords = try sealRecordProblems() }
+      }
     } else {
       try verifyHere(gids, writers: writers, into: found, progress: progress)
+      if checkSeals { sealRecords = try sealRecordProblems() }
     }
     let tally = found.withLock { $0 }
     report.problems = tally.problems
@@ -60,6 +66,7 @@ extension PolicyStore {
       report.seal = seal
       report.problems += try sealProblems(seal, gids: codes.isEmpty ? nil : Set(gids))
     }
+    report.problems += sealRecords
     if codes.isEmpty {
       // Named once: a seal given already says so of the chains it recorded.
       let named = Set(report.problems.lazy.filter { $0.kind == .seal }.map(\.gid))
@@ -144,7 +151,7 @@ extension PolicyStore {
   private func verifyInParallel(
     _ gids: [String], writers: AuditChain.LinkWriters, connect: @escaping @Sendable () throws -> PolicyStore,
     into found: Locked<AuditTally>,
-    progress: (AuditProgress) -> Void
+    progress: (AuditProgress) -> Void, meanwhile: () throws -> Void
   ) throws {
     let next = Locked(0)
     let failure = Locked<(any Error)?>(nil)
@@ -171,6 +178,11 @@ extension PolicyStore {
           failure.withLock { $0 = $0 ?? error }
         }
       }
+    }
+    do {
+      try meanwhile()
+    } catch {
+      failure.withLock { $0 = $0 ?? error }
     }
     while group.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
       progress(AuditProgress(policies: found.withLock { $0.policies }, total: gids.count))
