@@ -29,6 +29,13 @@ import Testing
     let reports = try #require(JSON(parsing: result.stdout).arrayValue)
     #expect(reports.map { $0[path: "status"] } == ["Pended", "Approved"], "--file first, then the paths")
     #expect(reports.map { $0[path: "file"] } == [.string(Self.pended), .string(Self.approved)])
+    // As everywhere, what names a step has its name and display name (README, "Commands").
+    let reason = try #require(reports.first?[path: "pendReasons"]?.arrayValue?.first)
+    #expect(reason[path: "stepName"] == "underwriting", "\(reason)")
+    #expect(reason[path: "stepDisplayName"] == "Underwriting review")
+    let message = try #require(reports.first?[path: "messages"]?.arrayValue?.first)
+    #expect(message[path: "stepName"] == message[path: "step"], "\(message)")
+    #expect(message[path: "stepName"] != .null)
   }
 
   /// A file whose only record has one bad field: the finding on stderr and, so that a script

@@ -44,6 +44,19 @@ enum PoliciesValidate {
       let label = several && !document.file.hasSuffix(".json") ? "\(document.file):\(document.line)" : document.file
       if invocation.flag("--json") {
         var report = outcome.json
+        // Every object that names a step has its name as `stepName` too, as the stored outcomes'
+        // readers (show, history) give it; `step` stays the name, as the cycle wrote it.
+        for list in ["messages", "pendReasons"] {
+          guard let items = report[path: list]?.arrayValue else { continue }
+          report.set(
+            path: list,
+            to: .array(
+              items.map { item in
+                var item = item
+                item.set(path: "stepName", to: item[path: "step"] ?? .null)
+                return item
+              }))
+        }
         // The text output names the policy; so does the JSON.
         if let code = data[path: "code"] { report.set(path: "code", to: code) }
         report.set(path: "file", to: .string(document.file))
