@@ -806,7 +806,9 @@ import Testing
     let unknown = try store.verify(["HP-NOPE", Self.canceled, "HP-ALSO-NOT"])
     #expect(unknown.exitCode != 0)
     #expect(
-      unknown.stderr.contains("No policy has the codes 'HP-NOPE', 'HP-ALSO-NOT'; nothing was verified."),
+      unknown.stderr.contains(
+        "No policy has the codes 'HP-NOPE', 'HP-ALSO-NOT'; nothing was verified. A policy removed behind the engine's "
+          + "back is named by 'policyflow audit verify' of the whole store (without codes), when a seal recorded it."),
       "\(unknown.stderr)")
     let (twice, twiceExitCode) = try store.verifyReport([Self.canceled, Self.canceled])
     #expect(twiceExitCode == 0)

@@ -209,7 +209,10 @@ extension PolicyStore {
       guard unknown.isEmpty else {
         let named = unknown.map { "'\($0)'" }.joined(separator: ", ")
         throw StoreError(
-          .notFound, "No policy has the code\(unknown.count > 1 ? "s" : "") \(named); nothing was verified.")
+          .notFound,
+          "No policy has the code\(unknown.count > 1 ? "s" : "") \(named); nothing was verified. A policy removed "
+            + "behind the engine's back is named by 'policyflow audit verify' of the whole store (without codes), "
+            + "when a seal recorded it.")
       }
       return gids
     }
