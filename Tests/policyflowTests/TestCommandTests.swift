@@ -116,6 +116,45 @@ struct TestCommandTests {
     #expect(missing.stderr.hasPrefix("tests/nothing-here.json:1:1: error: no such test file or directory; "))
   }
 
+  /// A test file with an unknown key is still read for its other problems, all named at once (an
+  /// unknown key hid the rest); a value of the wrong kind is named once, not also as missing; a
+  /// case may not set a field reserved for the engine; `--json` gives the findings too.
+  @Test func everyProblemOfATestFileIsNamedAtOnce() throws {
+    let directory = try Self.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("tests/smoker.json")
+    try """
+    {
+      "policy": "../examples/policies/health-approved.json",
+      "cases": [
+        { "name": "a", "expect": { "stauts": "Edit", "messages": ["MSG_SMOKR"], "step": "fraud" } },
+        { "name": "b", "set": { "gid": "abc" }, "expect": { "status": "Edit" } },
+        { "name": "c", "expect": { "messages": "MSG_AGE_AT_START" } }
+      ]
+    }
+    """.write(to: file, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["test", "tests/smoker.json"], in: directory)
+    #expect(result.exitCode == 65)
+    let lines = result.stderr.split(separator: "\n").map(String.init)
+    #expect(lines.count == 6, "\(result.stderr)")
+    #expect(lines.first?.hasPrefix("tests/smoker.json:4:32: error: unknown key 'stauts' in expectation") == true)
+    #expect(lines.contains { $0.hasPrefix("tests/smoker.json:4:63: error: unknown message 'MSG_SMOKR'") })
+    #expect(lines.contains { $0.hasPrefix("tests/smoker.json:4:85: error: unknown step 'fraud'") })
+    #expect(
+      lines.contains(
+        "tests/smoker.json:5:29: error: cannot set 'gid': 'gid' is reserved for the engine (the engine issues it "
+          + "when the policy is created); remove it"), "\(result.stderr)")
+    #expect(
+      lines.contains("tests/smoker.json:6:44: error: 'messages' must be an array, found string \"MSG_AGE_AT_START\""),
+      "named once, not also as an expectation that checks nothing: \(result.stderr)")
+    #expect(lines.last == "Error: the tests have 5 problems; nothing was run.")
+    let json = try PolicyFlowBinary.run(["test", "tests/smoker.json", "--json"], in: directory)
+    #expect(json.exitCode == 65)
+    let report = try JSON(parsing: json.stdout)
+    #expect(report[path: "findings"]?.arrayValue?.count == 5, "\(json.stdout)")
+    #expect(report[path: "findings.0.line"] == 4)
+  }
+
   @Test func coverageListsEveryFlowAndStepInTextAndJSON() throws {
     let text = try PolicyFlowBinary.run(["test", "--coverage"])
     #expect(text.exitCode == 0)

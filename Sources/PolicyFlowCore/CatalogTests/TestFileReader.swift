@@ -15,19 +15,22 @@ struct TestFileReader {
   }
 
   mutating func read(_ file: String) {
+    let firstOfFile = findings.count
     guard let text = CatalogTestLoader.text(of: file, findings: &findings),
       let document = CatalogTestLoader.document(text, file: file, findings: &findings)
     else { return }
-    let schemaFindings = JSONSchema.test.validate(document, file: file)
-    findings += schemaFindings
-    guard schemaFindings.errors.isEmpty,
-      let root = ObjectReader(SourceDocument(path: file, document: document), document.root, at: "")
-    else { return }
-    let before = findings.count
+    // A file with an unknown key is still read for its other problems, each named at once, as a
+    // catalog file is; its tests are not run.
+    findings += JSONSchema.test.validate(document, file: file)
+    guard let root = ObjectReader(SourceDocument(path: file, document: document), document.root, at: "") else {
+      return
+    }
     var built: [CatalogTest] = []
     let base = policy(root)
     let at = time(root, default: now)
     switch (root.child("expect"), root.object["cases"]) {
+    case (nil, nil) where root.object["expect"] != nil:
+      break  // not an object: named by the schema
     case (nil, nil):
       findings.append(finding(root.site, "a test needs 'expect' (one test) or 'cases' (a table of them)"))
     case (.some, .some):
@@ -57,7 +60,7 @@ struct TestFileReader {
         }
       }
     }
-    if Array(findings[before...]).errors.isEmpty { tests += built }
+    if Array(findings[firstOfFile...]).errors.isEmpty { tests += built }
   }
 
   private func finding(_ site: DefinitionLocation, _ message: String) -> Finding {
@@ -118,6 +121,15 @@ struct TestFileReader {
     var policy = base
     var failed = false
     for (path, value) in item.child("set")?.object ?? JSONObject() {
+      let field = String(path.prefix { $0 != "." })
+      if let reserved = EngineFieldCheck.reservedFields.first(where: { $0.name == field }) {
+        // No document holds them; a value an import would refuse elsewhere may be set on purpose,
+        // to test the rules that guard against it.
+        findings.append(
+          finding(item.child("set")!.keySite(path), "cannot set '\(path)': '\(field)' \(reserved.sentence)"))
+        failed = true
+        continue
+      }
       if let problem = TestPolicyChanges.set(path, to: value, in: &policy) {
         findings.append(finding(item.child("set")!.keySite(path), "cannot set '\(path)': \(problem)"))
         failed = true

@@ -64,7 +64,7 @@ enum TestCommand {
       let count = findings.errors.count
       throw CommandFailure(
         message: "the tests have \(count) problem\(count == 1 ? "" : "s"); nothing was run.",
-        exitCode: ExitCode.invalidInput)
+        exitCode: ExitCode.invalidInput, details: ["findings": .array(findings.map(FindingOutput.json))])
     }
     var tests = loaded.tests
     if let filter = invocation.value("--filter") {
