@@ -74,7 +74,7 @@ extension AuditTests {
 
     // A forger who rewrites a chain and the head recorded for it to match is caught all the same,
     // by the digest; the policy cannot be named from recorded heads that were changed.
-    try rewriteChain(store, Self.canceled, row: try store.statusRow(Self.canceled, event: "cancel"))
+    try rewriteChain(store, Self.canceled, row: try store.statusRow(Self.canceled, event: "cancel"), sealsChanged: true)
     let head = try #require(try store.links(gid).last)
     try store.tamper("UPDATE audit_seal_head SET seq = \(head.seq), link = '\(head.link)' WHERE gid = '\(gid)'")
     let forged = try store.verify(["--since-seal", digest])

@@ -12,8 +12,11 @@ extension AuditTests {
   /// Someone who can write the store changes the actor of `code`'s status-history row `row` and
   /// rewrites the policy's chain from the first link that lists the row, by the README's rules:
   /// every chain checks out on its own, and only a seal taken before the change can tell.
+  ///
+  /// `sealsChanged`: the seals' records were changed before, which a plain verify names.
   func rewriteChain(
-    _ store: StoreFixture, _ code: String, row: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    _ store: StoreFixture, _ code: String, row: Int, sealsChanged: Bool = false,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
   ) throws {
     let gid = try store.gid(code)
     try store.tamper("UPDATE status_history SET actor = 'mallory' WHERE id = \(row)")
@@ -46,8 +49,12 @@ extension AuditTests {
     }
     let fooled = try store.verify()
     #expect(
-      fooled.exitCode == 0, "the rewritten chain checks out on its own: \(fooled.stdout)",
+      fooled.exitCode == (sealsChanged ? 1 : 0), "the rewritten chain checks out on its own: \(fooled.stdout)",
       sourceLocation: sourceLocation)
+    if sealsChanged {
+      #expect(
+        fooled.stdout.contains("suspect: "), "named from the seal: \(fooled.stdout)", sourceLocation: sourceLocation)
+    }
   }
 
   /// `audit seal --json`, as the administrator.

@@ -76,6 +76,8 @@ extension AuditChain {
     // Every listing of a row with a hash, for the rows listed more than once.
     var listings: [Int: [Int64: [(seq: Int, hash: String)]]] = [:]
     var next = 1
+    // The links found missing, as named: a row no link found lists may have been in one of them.
+    var missing: [String] = []
     // What the engine's changes come with in the same link: a revert removes a document, and every
     // edit and cycle records a status change.
     var removesDocument: Set<Int> = []
@@ -101,6 +103,7 @@ extension AuditChain {
       }
       // Named once per gap: the links after it are where they should be.
       if link.seq > next {
+        missing.append(link.seq - 1 > next ? "links \(next) to \(link.seq - 1)" : "link \(next)")
         let gap =
           link.seq - 1 > next ? "links \(next) to \(link.seq - 1) of the chain are" : "link \(next) of the chain is"
         problem(
@@ -172,7 +175,10 @@ extension AuditChain {
       guard let listed = latest[row.table]?[row.key] else {
         problem(
           .inserted, table: row.table, key: row.key, found: entry.hash,
-          "\(name) is in no link of the chain: it was written behind the engine's back")
+          missing.isEmpty
+            ? "\(name) is in no link of the chain: it was written behind the engine's back"
+            : "\(name) is in no link found of the chain: it was listed by a missing one (\(missing.joined(separator: ", "))), "
+              + "or written behind the engine's back")
         continue
       }
       guard let expected = listed.hash else {
