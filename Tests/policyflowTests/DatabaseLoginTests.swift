@@ -134,6 +134,15 @@ struct DatabaseLoginTests {
     ])
     #expect(listed.exitCode == 0, "\(listed.stderr)")
     #expect(listed.stderr.isEmpty, "the login is the user: \(listed.stderr)")
+    // An unquoted CREATE ROLE made the folded login: named as another.
+    let folded = "Bob\(UInt32.random(in: 0...UInt32.max))"
+    try TestStore.connect(store.db).executeScript("CREATE ROLE \(folded) LOGIN;")
+    let bob = try PolicyFlowBinary.run(["users", "add", folded, "--db", store.db, "--as", "tester"])
+    #expect(
+      bob.stderr.contains(
+        "which does not exist yet (the login \(folded.lowercased()) is another: PostgreSQL folds a name written "
+          + "without quotes to lower case); the database administrator runs: CREATE ROLE \"\(folded)\" LOGIN;"),
+      "\(bob.stderr)")
     // An administrator needs the administrators' role too; a login with every grant needs nothing.
     let admin = try PolicyFlowBinary.run([
       "users", "add", "boss_\(name.lowercased())", "--admin", "--db", store.db, "--as", "tester",
@@ -186,6 +195,56 @@ struct DatabaseLoginTests {
     }
     try store.succeed(["users", "update", person, "--groups", groups.joined(separator: ","), "--as", "tester"])
     #expect(try asPerson.queryOne("SELECT count(*) FROM policy") { try $0.int(at: 0) } == total)
+  }
+
+  /// The chains are history like the rest: an operator's login reads, and appends to, only those of
+  /// policies it may see. An operator could read every chain and append a correctly hashed link to
+  /// another group's policy listing its document with another hash, after which the engine refused
+  /// every change of that policy as tampered with. Its own work still chains; workers and
+  /// administrators see every chain.
+  @Test func anOperatorsLoginReadsAndExtendsOnlyTheChainsOfPoliciesItMaySee() throws {
+    let (store, person, worker) = try storeWithLogins()
+    let grouped = try #require(
+      try store.query("SELECT gid FROM policy WHERE access_group IS NOT NULL LIMIT 1") { try $0.string(at: 0) }.first)
+    let visible = try store.count(
+      "SELECT count(*) FROM audit_link a WHERE EXISTS (SELECT 1 FROM policy p WHERE p.gid = a.gid AND p.access_group IS NULL)"
+    )
+    let all = try store.count("SELECT count(*) FROM audit_link")
+    #expect(visible > 0 && visible < all)
+    let asPerson = try TestStore.connect(uri(store, as: person))
+    #expect(try asPerson.queryOne("SELECT count(*) FROM audit_link") { try $0.int(at: 0) } == visible)
+    #expect(
+      try asPerson.queryOne("SELECT count(*) FROM audit_link WHERE gid = ?", [.text(grouped)]) { try $0.int(at: 0) }
+        == 0)
+    #expect(throws: (any Error).self, "a link on a chain it may not see is refused") {
+      try asPerson.execute(
+        "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES "
+          + "((SELECT min(id) FROM policy WHERE gid = ?), ?, 99, '2026-01-01T00:00:00.000Z', '', ?)",
+        [.text(grouped), .text(grouped), .text(String(repeating: "0", count: 64))])
+    }
+    #expect(try store.count("SELECT count(*) FROM audit_link WHERE seq = 99") == 0)
+    // Its own work is chained as before; a worker's login and an administrator see every chain.
+    let submitted = try PolicyFlowBinary.run(["policies", "submit", "HP-2026-000101", "--db", uri(store, as: person)])
+    #expect(submitted.exitCode == 0, "\(submitted.stderr)")
+    #expect(try asPerson.queryOne("SELECT count(*) FROM audit_link") { try $0.int(at: 0) } == visible + 1)
+    let asWorker = try TestStore.connect(uri(store, as: worker))
+    #expect(try asWorker.queryOne("SELECT count(*) FROM audit_link") { try $0.int(at: 0) } == all + 1)
+    // The queue as an operator counts what the login may see, and says so; a worker's counts all.
+    let partial = try PolicyFlowBinary.run(["queue", "--db", uri(store, as: person)])
+    #expect(partial.exitCode == 0)
+    #expect(
+      partial.stderr
+        == "Note: these counts are of the policies your login '\(person)' may see (its data access groups); a "
+        + "worker's or an administrator's login counts the whole queue.\n")
+    let whole = try PolicyFlowBinary.run(["queue", "--db", uri(store, as: worker)])
+    #expect(whole.exitCode == 0)
+    #expect(whole.stderr.isEmpty, "\(whole.stderr)")
+    try store.succeed(["users", "update", person, "--admin", "--as", "tester"])
+    #expect(try asPerson.queryOne("SELECT count(*) FROM audit_link") { try $0.int(at: 0) } == all + 1)
+    #expect(try PolicyFlowBinary.run(["queue", "--db", uri(store, as: person)]).stderr.isEmpty)
+    let drained = try PolicyFlowBinary.run(["worker", "--drain", "--db", uri(store, as: worker)])
+    #expect(drained.exitCode == 0, "\(drained.stderr)")
+    #expect(try store.verify().exitCode == 0)
   }
 
   @Test func aWorkersLoginProcessesEveryPolicyButMayNotManageUsers() throws {

@@ -101,8 +101,7 @@ extension PolicyStore {
             failure = StoreError(
               .invalidInput,
               "A code in \(name) is taken by a policy already in the store, in a data access group you do not hold "
-                + "(so it cannot be named here); nothing was imported. An administrator's 'policyflow policies list' "
-                + "shows it.")
+                + "(so it cannot be named here). An administrator's 'policyflow policies list' shows it.")
             read.batches.cancel()
           } catch {
             failure = error

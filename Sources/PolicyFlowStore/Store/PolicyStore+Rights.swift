@@ -134,6 +134,6 @@ extension PolicyStore {
       .notPermitted,
       "The login \(login) is an operator's, not a worker's: outcomes it recorded would read as forged in "
         + "'policyflow audit verify' (only workers record outcomes). Run workers with a login granted "
-        + "policyflow_worker, or the store owner's.")
+        + "policyflow_worker, an administrator's, or the store owner's.")
   }
 }

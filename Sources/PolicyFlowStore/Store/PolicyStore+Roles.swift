@@ -5,7 +5,7 @@ extension StoreSchema {
   static let postgresGrants = [
     postgresVersion10TableGrants, postgresVersion10FunctionGrants, postgresVersion11Grants, postgresVersion12Grants,
     postgresVersion14Grants, postgresVersion15Grants, postgresVersion16Grants, postgresVersion17Grants,
-    postgresVersion18Grants, postgresSequencesNarrowed,
+    postgresVersion18Grants, postgresVersion19Grants, postgresSequencesNarrowed,
   ].joined(separator: "\n")
 
   /// Schemas 10 and 14 gave workers and operators the sequences of every table there was then;
@@ -93,5 +93,33 @@ extension PolicyStore {
     }
     if !missing.isEmpty { sql.append("GRANT \(missing.joined(separator: ", ")) TO \(quoted);") }
     return sql.isEmpty ? nil : sql.joined(separator: " ")
+  }
+}
+
+extension PolicyStore {
+  /// Whether the login `login` sees every policy's rows (row-level security filters none of them):
+  /// the tables' owner, a superuser, a worker's login, an administrator's. Always on SQLite.
+  public func mayCountWholeQueue(_ login: String) throws -> Bool {
+    guard db.dialect == .postgres, !loginOwnsStore else { return true }
+    let unfiltered = try db.queryOne(
+      """
+      SELECT coalesce(pg_has_role(session_user, to_regrole('policyflow_worker'), 'MEMBER'), false)
+        OR (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user)
+      """
+    ) { try $0.bool(at: 0) }
+    // A worker's login may not read the users: asked only of the others.
+    return try unfiltered == true || user(login)?.isAdmin == true
+  }
+}
+
+extension PolicyStore {
+  /// On PostgreSQL, the login an unquoted `CREATE ROLE Bob` made for the user `Bob` (`bob`), when
+  /// no login is named exactly `name` and that one exists; nil otherwise.
+  public func foldedLogin(of name: String) throws -> String? {
+    guard db.dialect == .postgres, name != name.lowercased() else { return nil }
+    let exists = { (role: String) in
+      try self.db.queryOne("SELECT 1 FROM pg_roles WHERE rolname = ?", [.text(role)], row: { _ in true }) == true
+    }
+    return try !exists(name) && exists(name.lowercased()) ? name.lowercased() : nil
   }
 }

@@ -32,6 +32,10 @@ public final class PolicyStore {
   /// anyway, so it may act as any user, as an administrator's login may.
   private(set) var loginOwnsStore = false
 
+  /// Whether this store is opened with the login that owns its tables (PostgreSQL), which may act
+  /// for anyone with `--as`.
+  public var isOwnersLogin: Bool { loginOwnsStore }
+
   /// Opens (creating when missing) and migrates the store at `path`: an SQLite file's path, or a
   /// PostgreSQL connection URI (`postgresql://…` or `postgres://…`). A store written by a newer
   /// PolicyFlow is refused and left untouched.

@@ -24,6 +24,7 @@ enum StoreSchema {
     Migration(version: 16, name: version16Name, sql: postgresVersion16),
     Migration(version: 17, name: version17Name, sql: postgresVersion17),
     Migration(version: 18, name: version18Name, sql: postgresVersion18),
+    Migration(version: 19, name: version19Name, sql: postgresVersion19),
   ]
 
   static let version10Name = "roles and row-level security for data access groups (PostgreSQL only)"
@@ -54,6 +55,7 @@ enum StoreSchema {
     Migration(version: 16, name: version16Name, sql: sqliteVersion16),
     Migration(version: 17, name: version17Name, sql: sqliteVersion17),
     Migration(version: 18, name: version18Name, sql: sqliteVersion18),
+    Migration(version: 19, name: version19Name, sql: sqliteVersion19),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker

@@ -24,7 +24,15 @@ enum QueueCommand {
     run: runRetry)
 
   static func show(_ invocation: Invocation) throws -> Int32 {
-    let status = try StoreOptions.open(invocation).queueStatus()
+    let store = try StoreOptions.open(invocation)
+    let status = try store.queueStatus()
+    // On PostgreSQL row-level security counts only what the login may see: a partial count
+    // that reads as the whole queue is said to be partial.
+    if store.dialect == .postgres, let login = store.databaseLogin, !(try store.mayCountWholeQueue(login)) {
+      Terminal.error(
+        "Note: these counts are of the policies your login '\(login)' may see (its data access groups); a worker's or "
+          + "an administrator's login counts the whole queue.")
+    }
     if invocation.flag("--json") {
       let failed = status.failed.map { item -> JSON in
         [

@@ -42,7 +42,7 @@ enum StoreOptions {
   static func reader(_ invocation: Invocation, of store: PolicyStore) throws -> String {
     let name = actor(invocation)
     guard try store.user(name) == nil else { return name }
-    if store.dialect == .postgres, store.databaseLogin == name {
+    if store.dialect == .postgres, store.databaseLogin == name, !store.isOwnersLogin {
       Terminal.error(
         "Note: '\(name)' is not a user of this store, so only policies outside data access groups are shown; "
           + "an administrator adds you with 'policyflow users add \(name) --groups …'.")

@@ -77,9 +77,13 @@ enum Users {
     // On PostgreSQL the user acts through the login of the same name, which PolicyFlow does not
     // create: an unquoted CREATE ROLE Eve makes the login eve, which is not the user Eve.
     if let sql = try? store.missingLoginSQL(for: user.name, isAdmin: user.isAdmin) {
+      let state = sql.hasPrefix("CREATE") ? "does not exist yet" : "cannot act yet"
+      let folded = (try? store.foldedLogin(of: user.name)).flatMap { $0 }.map {
+        " (the login \($0) is another: PostgreSQL folds a name written without quotes to lower case)"
+      }
       Terminal.error(
-        "Note: \(user.name) acts through the database login of the same name, which \(sql.hasPrefix("CREATE") ? "does not exist yet" : "cannot act yet"); "
-          + "the database administrator runs: \(sql)")
+        "Note: \(user.name) acts through the database login of the same name, which \(state)\(folded ?? ""); the "
+          + "database administrator runs: \(sql)")
     }
     return 0
   }
