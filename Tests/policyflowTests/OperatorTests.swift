@@ -575,6 +575,41 @@ import Testing
       try store.query("SELECT access_group FROM policy WHERE is_current = 1") { try $0.optionalString(at: 0) } == [nil])
   }
 
+  /// What runs today is the published catalog, when there is one: explain compares the outcome's
+  /// catalog with it, not with the files of whatever folder it was run from (a folder without a
+  /// catalog read as "does not load, so it was not compared").
+  @Test(arguments: TestStore.all) func explainComparesWithThePublishedCatalog(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
+    let catalog = store.directory.appendingPathComponent("catalog")
+    for folder in ["flows", "rules"] {
+      try FileManager.default.copyItem(
+        at: PolicyFlowBinary.packageRoot.appendingPathComponent(folder), to: catalog.appendingPathComponent(folder))
+    }
+    try store.succeed(["catalog", "publish", "--catalog", catalog.path, "--as", "tester"])
+    let file = Self.examples.appendingPathComponent("health-pended-sum-assured.json").path
+    try store.succeed(["policies", "import", file, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    let nowhere = store.directory.appendingPathComponent("elsewhere")
+    try FileManager.default.createDirectory(at: nowhere, withIntermediateDirectories: true)
+    let explain = ["policies", "explain", "HP-2026-000102", "--db", store.db, "--as", "tester"]
+    let same = try PolicyFlowBinary.run(explain, in: nowhere)
+    #expect(same.exitCode == 0, "\(same.stderr)")
+    #expect(!same.stdout.contains("does not load"), "\(same.stdout)")
+    #expect(!same.stdout.contains("has changed since"), "\(same.stdout)")
+    let rules = catalog.appendingPathComponent("rules/underwriting.json")
+    try String(contentsOf: rules, encoding: .utf8).replacingOccurrences(of: "50000000", with: "1")
+      .write(to: rules, atomically: true, encoding: .utf8)
+    let published = try JSON(
+      parsing: try store.succeed(["catalog", "publish", "--catalog", catalog.path, "--json", "--as", "tester"]).stdout)
+    let hash = try #require(published[path: "hash"]?.stringValue)
+    let changed = try PolicyFlowBinary.run(explain, in: nowhere)
+    #expect(
+      changed.stdout.contains("The catalog published in the store has changed since (\(hash)); this explains"),
+      "\(changed.stdout)")
+    let json = try JSON(parsing: try PolicyFlowBinary.run(explain + ["--json"], in: nowhere).stdout)
+    #expect(json[path: "currentCatalogDiffers"] == true)
+  }
+
   @Test(arguments: TestStore.all) func explainUsesTheSnapshotNotTodaysFiles(_ kind: TestStore) throws {
     let store = try storeWithUsers(kind)
     // Process with a copy of the catalog, then change the rule's description in the copy.

@@ -19,15 +19,17 @@ extension StoreSchema {
   static let postgresVersion19 = #"""
     DO $function$
     BEGIN
+      -- One the tables' owner does not own was planted (as schema 18 checks for its functions).
       IF EXISTS (
         SELECT 1 FROM pg_catalog.pg_proc f
         WHERE f.proname = 'policyflow_may_see_chain' AND f.pronamespace = current_schema()::regnamespace
+          AND f.proowner <> (SELECT relowner FROM pg_catalog.pg_class WHERE oid = 'audit_link'::regclass)
       ) THEN
-        RAISE EXCEPTION 'a function policyflow_may_see_chain() is in schema % already: it was not made by '
-          'PolicyFlow; drop it, then open the store again', current_schema();
+        RAISE EXCEPTION 'a function policyflow_may_see_chain() that the store''s owner does not own is in schema %: '
+          'it was not made by PolicyFlow; drop it, then open the store again', current_schema();
       END IF;
       EXECUTE format($create$
-        CREATE FUNCTION policyflow_may_see_chain(chain_gid text) RETURNS boolean
+        CREATE OR REPLACE FUNCTION policyflow_may_see_chain(chain_gid text) RETURNS boolean
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $body$
           SELECT EXISTS (SELECT 1 FROM app_user u WHERE u.name = session_user AND u.is_admin = 1)
             OR EXISTS (SELECT 1 FROM policy p WHERE p.gid = chain_gid AND policyflow_may_see(p.access_group))
@@ -37,6 +39,7 @@ extension StoreSchema {
     $function$;
     REVOKE ALL ON FUNCTION policyflow_may_see_chain(text) FROM PUBLIC;
     ALTER TABLE audit_link ENABLE ROW LEVEL SECURITY;
+    DROP POLICY IF EXISTS audit_link_by_access_group ON audit_link;
     CREATE POLICY audit_link_by_access_group ON audit_link USING (
       coalesce(pg_has_role(session_user, to_regrole('policyflow_worker'), 'MEMBER'), false)
       OR policyflow_may_see_chain(gid));
