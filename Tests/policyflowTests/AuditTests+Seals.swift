@@ -215,6 +215,29 @@ extension AuditTests {
     #expect(short.stderr.contains("Give at least 8 digits of the seal's digest"), "\(short.stderr)")
   }
 
+  /// A policy removed with its history but not its chain: named once, by its gid, with the links
+  /// left behind (each link was named as forged before, and the seal's check said the chain went
+  /// with it).
+  @Test(arguments: TestStore.all) func aPolicyRemovedWithoutItsChainIsNamedOnce(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    _ = try seal(store)
+    let gid = try store.gid(Self.resolved)
+    let links = try store.query("SELECT id FROM audit_link WHERE gid = '\(gid)' ORDER BY id") { try $0.int(at: 0) }
+    #expect(links.count > 1)
+    try store.tamper((kind == .sqlite ? "PRAGMA foreign_keys = ON; " : "") + "DELETE FROM policy WHERE gid = '\(gid)';")
+    let (found, exitCode) = try problems(store)
+    #expect(exitCode == 1)
+    #expect(found.count == 1, "\(found)")
+    #expect(found.first?[path: "kind"] == "removed")
+    #expect(found.first?[path: "gid"] == .string(gid))
+    #expect(
+      found.first?[path: "message"]
+        == .string(
+          "no policy has the gid \(gid), yet \(links.count) links of its chain are in the store (audit_link rows "
+            + "\(links.map(String.init).joined(separator: ", "))): the policy was removed behind the engine's back, "
+            + "or the links were written so"), "\(found)")
+  }
+
   /// A plain verify checks the seals' own records too: removing a policy with the heads its seal
   /// recorded, changing a seal's root, or changing a recorded head, each passed as intact before.
   @Test(arguments: TestStore.all) func aPlainVerifyChecksTheSealsRecords(_ kind: TestStore) throws {

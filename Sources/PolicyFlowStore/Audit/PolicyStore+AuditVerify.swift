@@ -69,7 +69,9 @@ extension PolicyStore {
     report.problems += sealRecords
     if codes.isEmpty {
       // Named once: a seal given already says so of the chains it recorded.
-      let named = Set(report.problems.lazy.filter { $0.kind == .seal }.map(\.gid))
+      let named = Set(
+        report.problems.lazy.filter { $0.kind == .seal || ($0.kind == .removed && $0.table == "audit_link") }.map(\.gid)
+      )
       report.problems += try removedSealedPolicies().filter { !named.contains($0.gid) }
     }
     if let sealGone { report.problems.append(sealGone) }
@@ -249,7 +251,10 @@ extension PolicyStore {
   /// Only the chains' keys
   /// are scanned (an index), not the links.
   private func strayLinks() throws -> [AuditProblem] {
-    try db.query(
+    var problems: [AuditProblem] = []
+    // The links of a gid no policy has: one problem for the whole chain, not one per link.
+    var orphaned: [String: (ids: [Int64], seqs: [Int])] = [:]
+    try db.forEachRow(
       """
       SELECT a.id, a.gid, a.seq, (SELECT min(q.code) FROM policy q WHERE q.gid = a.gid) FROM audit_link a
       WHERE a.chain IN (
@@ -257,16 +262,35 @@ extension PolicyStore {
         LEFT JOIN policy p ON p.id = c.chain
         WHERE p.id IS NULL OR NOT \(AuditChain.isChainRow))
       ORDER BY a.id
-      """
+      """, []
     ) { row in
       let (id, gid, seq) = (try row.int64(at: 0), try row.string(at: 1), try row.int(at: 2))
-      // Named by the policy of its gid when there is one: whose history it pretends to be.
-      return AuditProblem(
-        gid: gid, code: try row.optionalString(at: 3), kind: .inserted, table: "audit_link", key: id, seq: seq,
-        message:
-          "audit_link row \(id) (link \(seq) of gid \(gid)) is on no policy's chain: it was written behind the engine's back"
-      )
+      guard let code = try row.optionalString(at: 3) else {
+        orphaned[gid, default: ([], [])].ids.append(id)
+        orphaned[gid, default: ([], [])].seqs.append(seq)
+        return
+      }
+      // Named by the policy of its gid: whose history it pretends to be.
+      problems.append(
+        AuditProblem(
+          gid: gid, code: code, kind: .inserted, table: "audit_link", key: id, seq: seq,
+          message:
+            "audit_link row \(id) (link \(seq) of gid \(gid)) is on no policy's chain: it was written behind the engine's "
+            + "back"))
     }
+    for (gid, links) in orphaned.sorted(by: { $0.key < $1.key }) {
+      let count = links.ids.count
+      problems.append(
+        AuditProblem(
+          gid: gid, kind: .removed, table: "audit_link", key: links.ids.first, seq: links.seqs.max(),
+          expected: "a policy with this gid", found: "\(count) link\(count == 1 ? "" : "s") and no policy",
+          message:
+            "no policy has the gid \(gid), yet \(count) link\(count == 1 ? "" : "s") of its chain "
+            + "\(count == 1 ? "is" : "are") in the store (audit_link row\(count == 1 ? "" : "s") "
+            + "\(links.ids.map(String.init).joined(separator: ", "))): the policy was removed behind the engine's back, "
+            + "or the links were written so"))
+    }
+    return problems
   }
 
   /// Policies a seal recorded that have no row now: removed with their whole history and chain,
