@@ -100,10 +100,30 @@ struct FlowsCheckCompatibilityTests {
     try policy.write(to: clean, atomically: true, encoding: .utf8)
     let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path, "--sample", clean.path])
     #expect(result.exitCode == 0)
-    #expect(result.stderr.isEmpty, "\(result.stderr)")
+    // Only that the one sample lacks the path a rule reads: none of the three answers above.
+    #expect(
+      result.stderr.split(separator: "\n").map { $0.contains("rule STARTS_BEFORE_2027 reads 'startDate'") } == [true],
+      "\(result.stderr)")
     let json = try JSON(
       parsing: try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path, "--json"]).stdout)
     #expect(json[path: "warnings"] == 3)
     #expect(json[path: "findings.0.severity"] == "warning")
+  }
+
+  /// A path no sample policy has is most likely misspelt: it reads as null on every policy, so
+  /// its rule never fires. Warned at the rule, with the closest path the samples have.
+  @Test func aPathNoSampleHasIsWarnedWithTheClosestOne() throws {
+    let directory = try catalog()
+    let rules = directory.appendingPathComponent("rules/rules.json")
+    try Self.rules.replacingOccurrences(of: #"{ "var": "sumAssured" }"#, with: #"{ "var": "sumAssurred" }"#)
+      .write(to: rules, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(result.exitCode == 0, "a warning: \(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "\(directory.path)/rules/rules.json:22:15: warning: rule HIGH_SUM reads 'sumAssurred', which none of the 1 "
+          + "sample policy has (did you mean 'sumAssured'?): a misspelt path reads as null on every policy; add a "
+          + "sample that has it if it is right"), "\(result.stderr)")
+    #expect(result.stdout.contains("4 warnings."), "\(result.stdout)")
   }
 }

@@ -11,8 +11,9 @@ enum FlowsCheck {
       examples/policies): every expression of the rules that apply to a sample is evaluated on it, and a \
       warning names each one that fails (a policy like it would get a fatal RULE_ERROR) or whose answer \
       rests on JsonLogic that changed with the community semantics (an empty object is false, null == 0, \
-      a computed operand spread as arguments). Exit status: 0 when the catalog is valid (warnings \
-      allowed), 65 when it has errors.
+      a computed operand spread as arguments), and each rule that reads a path none of the samples has \
+      (most likely misspelt: it reads as null on every policy). Exit status: 0 when the catalog is valid \
+      (warnings allowed), 65 when it has errors.
       """,
     options: [
       CommonOptions.catalog,
@@ -28,6 +29,7 @@ enum FlowsCheck {
       let (samples, unread) = try CompatibilitySamples.load(invocation.all("--sample"), catalog: directory)
       let time = try PoliciesValidate.referenceTime(nil, commandPath: invocation.commandPath)
       result.findings += unread + CatalogCompatibility.findings(for: catalog, samples: samples, at: time)
+        + CatalogUnreadPaths.findings(for: catalog, samples: samples, at: time)
     }
     let errors = result.findings.errors.count
     let warnings = result.findings.warnings.count

@@ -1,0 +1,99 @@
+/// Paths the rules read that no sample policy has: a misspelt path (`medicalDeclaraton.smoker`)
+/// reads as null on every policy, so its rule silently never fires (or, under `missing`, always
+/// does), and nothing else would say so. `flows check` warns at the rule, with the closest path the
+/// samples do have.
+///
+/// Only literal paths are read from the rules' JsonLogic (`{"var": "a.b"}`, `{"var": ["a.b", 0]}`,
+/// `{"missing": ["a", "b"]}`, `missing_some`'s list), outside the bodies of `map`, `filter`, `all`,
+/// `none`, `some` and `reduce`, whose paths name the elements. A path counts as had when any sample,
+/// after a processing cycle (derived fields set), has a value there, null included.
+public enum CatalogUnreadPaths {
+  /// One warning per rule and path no sample has; none without samples.
+  public static func findings(for catalog: Catalog, samples: [CatalogCompatibility.Sample], at time: Timestamp)
+    -> [Finding]
+  {
+    guard !samples.isEmpty else { return [] }
+    let cycle = ProcessingCycle(catalog: catalog)
+    let documents = samples.map { cycle.run($0.data, at: time).data }
+    var had: Set<String> = []
+    for document in documents { collectPaths(document, prefix: "", into: &had) }
+    var findings: [Finding] = []
+    var reported: Set<String> = []
+    func check(_ expressions: [LogicExpression], rule: String, at location: DefinitionLocation?) {
+      guard let location else { return }
+      var paths: [String] = []
+      for expression in expressions { literalPaths(expression.source, into: &paths) }
+      for path in paths where !path.isEmpty && !had.contains(path) && reported.insert("\(rule) \(path)").inserted {
+        let closest = Suggestion.closest(to: path, among: had).map { " (did you mean '\($0)'?)" } ?? ""
+        findings.append(
+          Finding(
+            file: location.file, location: location.location, severity: .warning,
+            message:
+              "rule \(rule) reads '\(path)', which none of the \(samples.count) sample "
+              + "polic\(samples.count == 1 ? "y has" : "ies have")\(closest): a misspelt path reads as null on "
+              + "every policy; add a sample that has it if it is right"))
+      }
+    }
+    for rule in catalog.validationRules.values {
+      check([rule.condition] + rule.values + rule.derivations.map(\.value), rule: rule.code, at: rule.definedAt)
+    }
+    for rule in catalog.pendRules.values {
+      check(rule.condition.map { [$0] } ?? [], rule: rule.code, at: rule.definedAt)
+    }
+    return findings.sorted()
+  }
+
+  /// Every path of `value`'s members and array items (`policyholder`, `policyholder.name`,
+  /// `enrollments.0.role`).
+  private static func collectPaths(_ value: JSON, prefix: String, into paths: inout Set<String>) {
+    switch value {
+    case .object(let object):
+      for (name, member) in object {
+        let path = prefix.isEmpty ? name : "\(prefix).\(name)"
+        paths.insert(path)
+        collectPaths(member, prefix: path, into: &paths)
+      }
+    case .array(let items):
+      for (index, item) in items.enumerated() {
+        let path = prefix.isEmpty ? "\(index)" : "\(prefix).\(index)"
+        paths.insert(path)
+        collectPaths(item, prefix: path, into: &paths)
+      }
+    default:
+      return
+    }
+  }
+
+  /// The operators whose second argument runs once per element, with the element as its data.
+  private static let iterators: Set<String> = ["map", "filter", "all", "none", "some", "reduce"]
+
+  /// The literal data paths `source` reads, outside iteration bodies.
+  private static func literalPaths(_ source: JSON, into paths: inout [String]) {
+    switch source {
+    case .array(let items):
+      for item in items { literalPaths(item, into: &paths) }
+    case .object(let object) where object.count == 1:
+      guard let (op, argument) = object.makeIterator().next() else { return }
+      let arguments = argument.arrayValue ?? [argument]
+      switch op {
+      case "var":
+        if case .string(let path) = arguments.first { paths.append(path) }
+        for item in arguments.dropFirst() { literalPaths(item, into: &paths) }
+      case "missing":
+        for item in arguments {
+          if case .string(let path) = item { paths.append(path) } else { literalPaths(item, into: &paths) }
+        }
+      case "missing_some":
+        if arguments.count > 1, let list = arguments[1].arrayValue {
+          for case .string(let path) in list { paths.append(path) }
+        }
+      case _ where iterators.contains(op):
+        for (index, item) in arguments.enumerated() where index != 1 { literalPaths(item, into: &paths) }
+      default:
+        for item in arguments { literalPaths(item, into: &paths) }
+      }
+    default:
+      return
+    }
+  }
+}
