@@ -28,7 +28,8 @@ enum FlowsCheck {
     if let catalog = result.catalog {
       let (samples, unread) = try CompatibilitySamples.load(invocation.all("--sample"), catalog: directory)
       let time = try PoliciesValidate.referenceTime(nil, commandPath: invocation.commandPath)
-      result.findings += unread + CatalogCompatibility.findings(for: catalog, samples: samples, at: time)
+      result.findings +=
+        unread + CatalogCompatibility.findings(for: catalog, samples: samples, at: time)
         + CatalogUnreadPaths.findings(for: catalog, samples: samples, at: time)
     }
     let errors = result.findings.errors.count
