@@ -10,6 +10,29 @@ import Testing
     try JSON(parsing: result.stdout).arrayValue?.compactMap { $0[path: "code"]?.stringValue } ?? []
   }
 
+  /// A `--flow` that selects nothing and is no flow of the catalog is most likely misspelt: said,
+  /// with the flows there are; a flow that simply has no policies is not.
+  @Test func aFlowFilterNamingNoFlowSaysSo() throws {
+    let store = try StoreFixture()
+    try store.importCopies([(code: "P-1", group: nil)], submit: true)
+    #expect(try store.run(["worker", "--drain"]).exitCode == 0)
+    let misspelt = try store.run(["policies", "list", "--flow", "INDIVIDUAL_HEALT", "--as", "tester"])
+    #expect(misspelt.exitCode == 0)
+    #expect(misspelt.stdout == "No policies.\n")
+    #expect(
+      misspelt.stderr
+        == "Note: the catalog has no flow 'INDIVIDUAL_HEALT', so no policy was selected by it. Did you mean "
+        + "'INDIVIDUAL_HEALTH'? Its flows: EMPLOYER_GROUP, INDIVIDUAL_HEALTH.\n")
+    let none = try store.run(["policies", "list", "--flow", "EMPLOYER_GROUP", "--as", "tester"])
+    #expect(none.stdout == "No policies.\n")
+    #expect(none.stderr.isEmpty, "\(none.stderr)")
+    let replayed = try store.run([
+      "policies", "replay", "--catalog", PolicyFlowBinary.packageRoot.path, "--flow", "NOPE", "--as", "tester",
+    ])
+    #expect(replayed.exitCode == 0)
+    #expect(replayed.stderr.contains("Note: the catalog has no flow 'NOPE'"), "\(replayed.stderr)")
+  }
+
   @Test func pagesInTextSayHowToGetTheNextOne() throws {
     let store = try StoreFixture()
     try store.importCopies((1...5).map { (code: "P-\($0)", group: nil) }, submit: true)

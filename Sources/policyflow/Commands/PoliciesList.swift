@@ -54,6 +54,10 @@ enum PoliciesList {
       nextPage = "More policies follow: add --after \(policies[limit - 1].code) for the next page."
     }
     defer { if let nextPage { Terminal.error(nextPage) } }
+    if policies.isEmpty {
+      FlowFilterNote.noteIfUnknown(
+        invocation.value("--flow"), catalog: FlowFilterNote.currentCatalog(store, invocation))
+    }
     if invocation.flag("--json") {
       Terminal.out(
         JSON.array(

@@ -61,6 +61,11 @@ enum PoliciesReplay {
       return (report, try store.replayLeftOut(selection: selection, actor: actor))
     }
     progress?.finish()
+    // The flows a stored version can have are those it ran, today's among them.
+    if report.replayed == 0 {
+      FlowFilterNote.noteIfUnknown(
+        invocation.value("--flow"), catalog: FlowFilterNote.currentCatalog(store, invocation))
+    }
     if !leftOut.isEmpty {
       let total = leftOut.reduce(0) { $0 + $1.count }
       Terminal.error(
