@@ -164,6 +164,27 @@ extension AuditTests {
     #expect(try store.count("SELECT max(version) FROM schema_migrations") == 17)
   }
 
+  /// Schema 19's function, planted beforehand by a login that may create in the store's schema,
+  /// is not taken over: the upgrade stops and says so, and the store stays at schema 18.
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func aPlantedChainVisibilityFunctionStopsTheUpgrade() throws {
+    let store = try StoreFixture(.postgres)
+    let opal = try store.newLogin("opal", granted: "policyflow_operator")
+    try store.tamper(
+      "DROP POLICY audit_link_by_access_group ON audit_link; ALTER TABLE audit_link DISABLE ROW LEVEL SECURITY; "
+        + "DROP FUNCTION policyflow_may_see_chain(text); DELETE FROM schema_migrations WHERE version = 19; "
+        + "GRANT CREATE ON SCHEMA public TO \(opal);")
+    try store.tamper(
+      "CREATE FUNCTION public.policyflow_may_see_chain(chain_gid text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$",
+      as: opal)
+    let opened = try store.run(["policies", "list", "--as", "tester"])
+    #expect(opened.exitCode == 1)
+    #expect(
+      opened.stderr.contains("a function policyflow_may_see_chain() that the store's owner does not own is in schema"),
+      "\(opened.stderr)")
+    #expect(try store.count("SELECT max(version) FROM schema_migrations") == 18)
+  }
+
   /// A worker's login (a password kept on every worker server) forging a person's act: named.
   @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
   func aWorkersLoginCannotPassOffAPersonsAct() throws {
