@@ -172,15 +172,18 @@ extension AuditTests {
     let opal = try store.newLogin("opal", granted: "policyflow_operator")
     try store.tamper(
       "DROP POLICY audit_link_by_access_group ON audit_link; ALTER TABLE audit_link DISABLE ROW LEVEL SECURITY; "
-        + "DROP FUNCTION policyflow_may_see_chain(text); DELETE FROM schema_migrations WHERE version = 19; "
+        + "DROP FUNCTION policyflow_may_see_chain(bigint, text); DROP FUNCTION policyflow_chain_heads(jsonb); "
+        + "DELETE FROM schema_migrations WHERE version = 19; "
         + "GRANT CREATE ON SCHEMA public TO \(opal);")
     try store.tamper(
-      "CREATE FUNCTION public.policyflow_may_see_chain(chain_gid text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$",
+      "CREATE FUNCTION public.policyflow_may_see_chain(a bigint, b text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$",
       as: opal)
     let opened = try store.run(["policies", "list", "--as", "tester"])
     #expect(opened.exitCode == 1)
     #expect(
-      opened.stderr.contains("a function policyflow_may_see_chain() that the store's owner does not own is in schema"),
+      opened.stderr.contains(
+        "a function policyflow_may_see_chain() or policyflow_chain_heads() that the store's owner does not own is in "
+          + "schema"),
       "\(opened.stderr)")
     #expect(try store.count("SELECT max(version) FROM schema_migrations") == 18)
   }

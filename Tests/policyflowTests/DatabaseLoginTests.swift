@@ -247,6 +247,66 @@ struct DatabaseLoginTests {
     #expect(try store.verify().exitCode == 0)
   }
 
+  /// What acting on a policy takes decides whose chain a login sees: its current version. An
+  /// operator who held the group of an earlier version only neither reads nor extends the chain; a
+  /// link whose chain is another policy's is refused whatever gid it claims; and a link hidden from
+  /// an operator (written under a chain it does not belong to by a login that may) does not put the
+  /// operator's appends out of step.
+  @Test func aChainIsSeenByThoseWhoMayActOnTheCurrentVersion() throws {
+    let store = try StoreFixture(.postgres)
+    let (north, south) = (
+      try store.newLogin("north", granted: "policyflow_operator"),
+      try store.newLogin("south", granted: "policyflow_operator")
+    )
+    try store.succeed(["users", "add", north, "--roles", "policy-administrator", "--groups", "north", "--as", "tester"])
+    try store.succeed(["users", "add", south, "--roles", "policy-administrator", "--groups", "south", "--as", "tester"])
+    let (moved, movedCode) = try store.writeExample("health-approved.json") {
+      $0.set(path: "accessGroup", to: "north")
+    }
+    let (stays, staysCode) = try store.writeExample("health-pended-sum-assured.json") {
+      $0.set(path: "accessGroup", to: "south")
+    }
+    let (nearby, nearbyCode) = try store.writeExample("health-pended-manual-entry.json") {
+      $0.set(path: "accessGroup", to: "north")
+    }
+    try store.succeed(["policies", "import", moved, stays, nearby, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    // The administrator moves the approved policy to the south: version 2 is there.
+    try store.succeed(["policies", "edit", movedCode, "--set", "accessGroup=\"south\"", "--as", "tester"])
+    let movedGid = try store.gid(movedCode)
+    let asNorth = try TestStore.connect(store.uri(as: north))
+    #expect(
+      try asNorth.queryOne("SELECT count(*) FROM audit_link WHERE gid = ?", [.text(movedGid)]) { try $0.int(at: 0) }
+        == 0, "the north held version 1 only")
+    let zeros = DatabaseValue.text(String(repeating: "0", count: 64))
+    #expect(throws: (any Error).self) {
+      try asNorth.execute(
+        "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES "
+          + "((SELECT min(id) FROM policy WHERE gid = ?), ?, 97, '2026-01-01T00:00:00.000Z', '', ?)",
+        [.text(movedGid), .text(movedGid), zeros])
+    }
+    // Another policy's chain under a gid the login may see: refused too.
+    let (staysGid, nearbyGid) = (try store.gid(staysCode), try store.gid(nearbyCode))
+    #expect(throws: (any Error).self) {
+      try asNorth.execute(
+        "INSERT INTO audit_link (chain, gid, seq, at, entries, link) VALUES "
+          + "((SELECT min(id) FROM policy WHERE gid = ?), ?, 98, '2026-01-01T00:00:00.000Z', '', ?)",
+        [.text(staysGid), .text(nearbyGid), zeros])
+    }
+    #expect(try store.count("SELECT count(*) FROM audit_link WHERE seq IN (97, 98)") == 0)
+    // The south acts on both; a link hidden from it under one's chain does not stop it.
+    try store.tamper(
+      "INSERT INTO audit_link (chain, gid, seq, at, entries, link) SELECT min(id), '\(nearbyGid)', "
+        + "(SELECT max(seq) + 1 FROM audit_link WHERE chain = min(policy.id)), '2026-01-01T00:00:00.000Z', '', "
+        + "'\(String(repeating: "0", count: 64))' FROM policy WHERE gid = '\(staysGid)'")
+    for code in [movedCode, staysCode] {
+      let edited = try PolicyFlowBinary.run([
+        "policies", "edit", code, "--set", "policyholder.email=\"x@example.com\"", "--db", store.uri(as: south),
+      ])
+      #expect(edited.exitCode == 0, "\(code): \(edited.stderr)")
+    }
+  }
+
   @Test func aWorkersLoginProcessesEveryPolicyButMayNotManageUsers() throws {
     let (store, _, worker) = try storeWithLogins()
     let codes = try store.query("SELECT code FROM policy") { try $0.string(at: 0) }
