@@ -126,4 +126,24 @@ struct FlowsCheckCompatibilityTests {
           + "sample that has it if it is right"), "\(result.stderr)")
     #expect(result.stdout.contains("4 warnings."), "\(result.stdout)")
   }
+
+  /// Paths a rule expects may be absent are not warned about: a `var` with a default, and the
+  /// alternatives of `missing_some`; a path inside an iteration body names an element's field.
+  @Test func optionalPathsAreNotWarnedAbout() throws {
+    let directory = try catalog()
+    let rules = directory.appendingPathComponent("rules/rules.json")
+    let optional =
+      #"{ "and": [{ ">": [{ "var": "sumAssured" }, 100] }, { "var": ["discountCode", false] }, "#
+      + #"{ "missing_some": [1, ["phone", "email"]] }, { "some": [{ "var": "riders" }, { "var": "premiumRider" }] }] }"#
+    try Self.rules.replacingOccurrences(of: #"{ ">": [{ "var": "sumAssured" }, 100] }"#, with: optional)
+      .write(to: rules, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let unread = result.stderr.split(separator: "\n").filter { $0.contains(" reads '") }
+    #expect(
+      unread.map(String.init) == [
+        "\(directory.path)/rules/rules.json:22:15: warning: rule HIGH_SUM reads 'riders', which none of the 1 sample "
+          + "policy has: a misspelt path reads as null on every policy; add a sample that has it if it is right"
+      ], "only the array iterated over, not its elements' field: \(result.stderr)")
+  }
 }

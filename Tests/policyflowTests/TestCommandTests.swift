@@ -129,14 +129,18 @@ struct TestCommandTests {
       "cases": [
         { "name": "a", "expect": { "stauts": "Edit", "messages": ["MSG_SMOKR"], "step": "fraud" } },
         { "name": "b", "set": { "gid": "abc" }, "expect": { "status": "Edit" } },
-        { "name": "c", "expect": { "messages": "MSG_AGE_AT_START" } }
+        { "name": "c", "expect": { "messages": "MSG_AGE_AT_START" } },
+        { "name": "d", "expect": { "derived": {} } }
       ]
     }
     """.write(to: file, atomically: true, encoding: .utf8)
     let result = try PolicyFlowBinary.run(["test", "tests/smoker.json"], in: directory)
     #expect(result.exitCode == 65)
     let lines = result.stderr.split(separator: "\n").map(String.init)
-    #expect(lines.count == 6, "\(result.stderr)")
+    #expect(lines.count == 7, "\(result.stderr)")
+    #expect(
+      lines.contains { $0.hasPrefix("tests/smoker.json:7:30: error: the expectation checks nothing") },
+      "an expectation of known keys that checks nothing: \(result.stderr)")
     #expect(lines.first?.hasPrefix("tests/smoker.json:4:32: error: unknown key 'stauts' in expectation") == true)
     #expect(lines.contains { $0.hasPrefix("tests/smoker.json:4:63: error: unknown message 'MSG_SMOKR'") })
     #expect(lines.contains { $0.hasPrefix("tests/smoker.json:4:85: error: unknown step 'fraud'") })
@@ -147,11 +151,11 @@ struct TestCommandTests {
     #expect(
       lines.contains("tests/smoker.json:6:44: error: 'messages' must be an array, found string \"MSG_AGE_AT_START\""),
       "named once, not also as an expectation that checks nothing: \(result.stderr)")
-    #expect(lines.last == "Error: the tests have 5 problems; nothing was run.")
+    #expect(lines.last == "Error: the tests have 6 problems; nothing was run.")
     let json = try PolicyFlowBinary.run(["test", "tests/smoker.json", "--json"], in: directory)
     #expect(json.exitCode == 65)
     let report = try JSON(parsing: json.stdout)
-    #expect(report[path: "findings"]?.arrayValue?.count == 5, "\(json.stdout)")
+    #expect(report[path: "findings"]?.arrayValue?.count == 6, "\(json.stdout)")
     #expect(report[path: "findings.0.line"] == 4)
   }
 

@@ -3,9 +3,10 @@
 /// does), and nothing else would say so. `flows check` warns at the rule, with the closest path the
 /// samples do have.
 ///
-/// Only literal paths are read from the rules' JsonLogic (`{"var": "a.b"}`, `{"var": ["a.b", 0]}`,
-/// `{"missing": ["a", "b"]}`, `missing_some`'s list), outside the bodies of `map`, `filter`, `all`,
-/// `none`, `some` and `reduce`, whose paths name the elements. A path counts as had when any sample,
+/// Only literal paths are read from the rules' JsonLogic (`{"var": "a.b"}`, `{"missing": ["a", "b"]}`),
+/// outside the bodies of `map`, `filter`, `all`, `none`, `some` and `reduce`, whose paths name the
+/// elements; not a `var` with a default (the rule expects it may be absent) nor `missing_some`'s
+/// alternatives. A path counts as had when any sample,
 /// after a processing cycle (derived fields set), has a value there, null included.
 public enum CatalogUnreadPaths {
   /// One warning per rule and path no sample has; none without samples.
@@ -17,6 +18,13 @@ public enum CatalogUnreadPaths {
     let documents = samples.map { cycle.run($0.data, at: time).data }
     var had: Set<String> = []
     for document in documents { collectPaths(document, prefix: "", into: &had) }
+    // A field a rule derives is had, though the samples may all stop before its step.
+    for rule in catalog.validationRules.values {
+      for derivation in rule.derivations {
+        let segments = derivation.path.split(separator: ".", omittingEmptySubsequences: false)
+        for end in segments.indices { had.insert(segments[...end].joined(separator: ".")) }
+      }
+    }
     var findings: [Finding] = []
     var reported: Set<String> = []
     func check(_ expressions: [LogicExpression], rule: String, at location: DefinitionLocation?) {
@@ -77,16 +85,21 @@ public enum CatalogUnreadPaths {
       let arguments = argument.arrayValue ?? [argument]
       switch op {
       case "var":
-        if case .string(let path) = arguments.first { paths.append(path) }
+        // A path with a default is read as optional; a computed path is not a literal, but what it
+        // is computed from may be.
+        if case .string(let path) = arguments.first {
+          if arguments.count == 1 { paths.append(path) }
+        } else if let first = arguments.first {
+          literalPaths(first, into: &paths)
+        }
         for item in arguments.dropFirst() { literalPaths(item, into: &paths) }
       case "missing":
         for item in arguments {
           if case .string(let path) = item { paths.append(path) } else { literalPaths(item, into: &paths) }
         }
       case "missing_some":
-        if arguments.count > 1, let list = arguments[1].arrayValue {
-          for case .string(let path) in list { paths.append(path) }
-        }
+        // Alternatives: any one of them may be absent from every sample.
+        break
       case _ where iterators.contains(op):
         for (index, item) in arguments.enumerated() where index != 1 { literalPaths(item, into: &paths) }
       default:

@@ -23,7 +23,7 @@ struct Command: Sendable {
 /// A named option: `--catalog <dir>`, or a flag such as `--json`.
 struct Option: Sendable {
   enum Kind: Sendable {
-    /// Takes one value; given twice, the last one wins.
+    /// Takes one value; given twice with different values, a usage error.
     case value(placeholder: String)
     /// Takes one value each time it is given, collecting them all.
     case repeating(placeholder: String)
