@@ -112,7 +112,13 @@ import Testing
     let refused = try PolicyFlowBinary.run(["store", "copy", "--from", source.db, "--to", target, "--as", "carl"])
     #expect(refused.exitCode == 77)
     #expect(refused.stderr.contains("only administrators may"), "\(refused.stderr)")
-    #expect(!FileManager.default.fileExists(atPath: target), "the file the copy made is removed again")
+    #expect(!FileManager.default.fileExists(atPath: target), "refused before the target is made")
+    // A file that was there before is not the copy's to remove, a side file included.
+    try "".write(toFile: target + "-wal", atomically: true, encoding: .utf8)
+    let sideFile = try PolicyFlowBinary.run(["store", "copy", "--from", source.db, "--to", target, "--as", "carl"])
+    #expect(sideFile.exitCode == 77)
+    #expect(FileManager.default.fileExists(atPath: target + "-wal"))
+    try FileManager.default.removeItem(atPath: target + "-wal")
     // A file that was there before a refused copy stays (empty, as it was).
     let made = try PolicyFlowBinary.run(["init", "--db", target, "--admin", "tester"])
     #expect(made.exitCode == 0, "\(made.stderr)")

@@ -45,7 +45,7 @@ extension PolicyStore {
   public func copy(to target: PolicyStore, by actor: String, progress: (CopyProgress) -> Void = { _ in }) throws
     -> CopyReport
   {
-    try requireAdministrator(try knownUser(actor), toDo: "copy the store")
+    try requireMayCopy(by: actor)
     guard target.path != path else {
       throw StoreError(.invalidInput, "The source and the target are the same store (\(path)); nothing was copied.")
     }
@@ -96,6 +96,11 @@ extension PolicyStore {
         return report
       }
     }
+  }
+
+  /// Refuses `actor` the copy unless an administrator of this store: the copy holds every policy.
+  public func requireMayCopy(by actor: String) throws {
+    try requireAdministrator(try knownUser(actor), toDo: "copy the store")
   }
 
   /// Refuses a copy between stores whose tables are not those the copy knows.

@@ -31,8 +31,16 @@ enum StoreCopyCommand {
       throw UsageError(message: "Give both --from and --to.", commandPath: invocation.commandPath)
     }
     let source = try StoreOptions.open(location: from, create: false)
-    // A file the copy creates is removed again when the copy fails: a refused copy leaves nothing.
-    let createsFile = !PostgresURI.isPostgres(to) && !FileManager.default.fileExists(atPath: to)
+    // The files a copy into an SQLite file creates (the store and its side files) are removed
+    // again when the copy fails: a refused copy leaves nothing. Only those that were not there
+    // before, a symbolic link included (lstat does not follow it).
+    let created =
+      PostgresURI.isPostgres(to)
+      ? []
+      : [to, to + "-wal", to + "-shm", to + "-journal"].filter { path in
+        var status = stat()
+        return lstat(path, &status) != 0
+      }
     let bar = invocation.flag("--quiet") ? nil : PercentBar()
     let started = StoreTime.now()
     let copied: (report: PolicyStore.CopyReport, target: String)
@@ -40,11 +48,7 @@ enum StoreCopyCommand {
       copied = try copy(source, to: to, by: StoreOptions.actor(invocation), bar: bar)
     } catch {
       bar?.finish()
-      if createsFile {
-        for file in [to, to + "-wal", to + "-shm", to + "-journal"] {
-          try? FileManager.default.removeItem(atPath: file)
-        }
-      }
+      for file in created { try? FileManager.default.removeItem(atPath: file) }
       throw error
     }
     let report = copied.report
@@ -78,6 +82,8 @@ enum StoreCopyCommand {
   private static func copy(_ source: PolicyStore, to location: String, by actor: String, bar: PercentBar?) throws
     -> (report: PolicyStore.CopyReport, target: String)
   {
+    // Refused before the target is made or migrated.
+    try StoreCommand.run { try source.requireMayCopy(by: actor) }
     let target = try StoreOptions.open(location: location, create: true)
     let report = try StoreCommand.run {
       try source.copy(to: target, by: actor) { progress in
