@@ -273,6 +273,13 @@ extension AuditTests {
     let (headed, headedExit) = try problems(third, [])
     #expect(headedExit == 1)
     #expect(headed.count == 1, "only the recorded heads are wrong, not the chains: \(headed)")
+    // The latest seal's count of recorded heads removed: named, not passed over for an older seal.
+    let fourth = try twoPolicies(kind)
+    _ = try seal(fourth)
+    try fourth.tamper("UPDATE audit_seal SET recorded_heads = NULL")
+    let counted = try fourth.verify()
+    #expect(counted.exitCode == 1)
+    #expect(counted.stdout.contains("no longer says how many chain heads it recorded"), "\(counted.stdout)")
     #expect(
       problem(headed, "seal")?[path: "message"]?.stringValue?.contains("(2 of 2) no longer give its root") == true,
       "\(headed)")

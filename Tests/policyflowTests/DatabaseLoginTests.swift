@@ -117,7 +117,11 @@ struct DatabaseLoginTests {
   /// lacks its grants says which SQL makes it, with the name quoted where PostgreSQL would fold it
   /// (an unquoted CREATE ROLE Eve makes the login eve, which is not the user Eve); that SQL works.
   @Test func addingAUserNamesTheLoginSQLItStillNeeds() throws {
-    let (store, person, _) = try storeWithLogins()
+    let (store, person, worker) = try storeWithLogins()
+    // A worker's login is not told to take a person's role (its acts would read as a worker's).
+    let asWorker = try PolicyFlowBinary.run(["users", "add", worker, "--db", store.db, "--as", "tester"])
+    #expect(asWorker.exitCode == 0)
+    #expect(asWorker.stderr.isEmpty, "\(asWorker.stderr)")
     let name = "Eve\(UInt32.random(in: 0...UInt32.max))"
     let added = try PolicyFlowBinary.run([
       "users", "add", name, "--roles", "underwriter", "--db", store.db, "--as", "tester",

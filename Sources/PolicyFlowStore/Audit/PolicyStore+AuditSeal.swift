@@ -173,17 +173,7 @@ extension PolicyStore {
     let found = try AuditChain.heads(db, upTo: seal.lastLink)
     var problems: [AuditProblem] = []
     if seal.recordedHeads == nil {
-      // Seals taken since schema 16 always record their count; a seal without one taken after the
-      // store reached schema 16, or after another seal with one, or with heads recorded under it,
-      // had it removed.
-      let recordedSince = try db.queryOne(
-        """
-        SELECT count(*) FROM audit_seal s
-        WHERE (s.id < ?1 AND s.recorded_heads IS NOT NULL) OR EXISTS (SELECT 1 FROM audit_seal_head h WHERE h.seal = ?1)
-          OR (SELECT min(applied_at) FROM schema_migrations WHERE version = 16) <= ?2
-        """, [.integer(seal.id), .text(seal.at)]
-      ) { try $0.int(at: 0) }
-      guard recordedSince ?? 0 > 0 else {
+      guard try shouldHaveRecordedHeads(seal) else {
         return Self.digestProblems(
           seal, found: found,
           unnamed: "this seal was taken before seals recorded each chain's head (schema 16), so the policy cannot be "
@@ -239,6 +229,20 @@ extension PolicyStore {
     return problems + named + [problem]
   }
 
+  /// Whether `seal`, which has no count of recorded heads, should have one: seals taken since
+  /// schema 16 always record it, so a seal without one taken after the store reached schema 16,
+  /// or after another seal with one, or with heads recorded under it, had it removed.
+  private func shouldHaveRecordedHeads(_ seal: AuditSeal) throws -> Bool {
+    let recordedSince = try db.queryOne(
+      """
+      SELECT count(*) FROM audit_seal s
+      WHERE (s.id < ?1 AND s.recorded_heads IS NOT NULL) OR EXISTS (SELECT 1 FROM audit_seal_head h WHERE h.seal = ?1)
+        OR (SELECT min(applied_at) FROM schema_migrations WHERE version = 16) <= ?2
+      """, [.integer(seal.id), .text(seal.at)]
+    ) { try $0.int(at: 0) }
+    return recordedSince ?? 0 > 0
+  }
+
   /// The problem of a seal whose record no longer gives its digest; nil when it does.
   private static func recordDigestProblem(_ seal: AuditSeal) -> AuditProblem? {
     let fields = AuditChain.sealDigest(at: seal.at, lastLink: seal.lastLink, chains: seal.chains, root: seal.root)
@@ -260,8 +264,12 @@ extension PolicyStore {
   func sealRecordProblems() throws -> [AuditProblem] {
     let seals = try auditSeals()
     let broken = seals.compactMap(Self.recordDigestProblem)
-    guard let latest = seals.last(where: { $0.recordedHeads != nil }), Self.recordDigestProblem(latest) == nil
-    else { return broken }
+    guard let latest = seals.last, Self.recordDigestProblem(latest) == nil else { return broken }
+    // A latest seal without recorded heads is from before schema 16, or had its count removed
+    // (which the check against it names); not the cue to check an older seal instead.
+    guard latest.recordedHeads != nil else {
+      return broken + (try shouldHaveRecordedHeads(latest) ? try sealProblems(latest) : [])
+    }
     let recorded = try AuditChain.recordedHeads(db, asOf: latest.id)
     guard AuditChain.merkleRoot(of: recorded) != latest.root || recorded.count != latest.chains else { return broken }
     return broken + (try sealProblems(latest))

@@ -70,6 +70,16 @@ extension PolicyStore {
   /// would fold it to lower case). Nil on SQLite.
   public func missingLoginSQL(for name: String, isAdmin: Bool) throws -> String? {
     guard db.dialect == .postgres else { return nil }
+    // The tables' owner acts for anyone already; a worker's login granted a person's role would
+    // record that person's acts as a worker's: neither is given SQL to run.
+    let special = try db.queryOne(
+      """
+      SELECT pg_has_role(r.oid, (SELECT relowner FROM pg_class WHERE oid = 'audit_link'::regclass), 'MEMBER')
+        OR coalesce(pg_has_role(r.oid, to_regrole('policyflow_worker'), 'MEMBER'), false)
+      FROM pg_roles r WHERE r.rolname = ?
+      """, [.text(name)]
+    ) { try $0.bool(at: 0) }
+    if special == true { return nil }
     let roles = ["policyflow_operator"] + (isAdmin ? ["policyflow_admin"] : [])
     let quoted = try db.queryOne("SELECT quote_ident(?)", [.text(name)]) { try $0.string(at: 0) } ?? name
     let login = try db.queryOne("SELECT rolcanlogin FROM pg_roles WHERE rolname = ?", [.text(name)]) {
