@@ -52,13 +52,8 @@ enum PoliciesExplain {
     let hash = cycle[path: "catalogHash"]?.stringValue ?? ""
     let catalog = try store.snapshotCatalog(hash)
     // Today's catalog only tells whether the rules changed since; the explanation never uses it.
-    // Today's is the one the workers run: the published one, unless --catalog names another.
-    let published = invocation.value("--catalog") == nil ? try store.activeCatalogHash() : nil
-    let current =
-      published ?? CatalogLoader.load(directory: CommonOptions.catalogDirectory(invocation)).catalog?.hash
-    let currentName =
-      published != nil
-      ? "The catalog published in the store" : "The catalog in \(CommonOptions.catalogDirectory(invocation))"
+    let todays = try TodaysCatalog.of(store, invocation)
+    let current = todays.hash
     cycle = CycleOutcome.restoringConditions(in: cycle, from: catalog)
     for key in ["messages", "pendReasons"] {
       let items = (cycle[path: key]?.arrayValue ?? []).map { item -> JSON in
@@ -93,7 +88,7 @@ enum PoliciesExplain {
     }
     if let current, current != hash {
       lines.append(
-        "\(currentName) has changed since (\(current)); this explains the rules as they were."
+        "\(todays.name) has changed since (\(current)); this explains the rules as they were."
       )
     }
     if policy.status.rawValue != text(cycle, "status") {

@@ -56,7 +56,7 @@ enum PoliciesList {
     defer { if let nextPage { Terminal.error(nextPage) } }
     if policies.isEmpty {
       FlowFilterNote.noteIfUnknown(
-        invocation.value("--flow"), catalog: FlowFilterNote.currentCatalog(store, invocation))
+        invocation.value("--flow"), catalog: try TodaysCatalog.of(store, invocation).catalog(in: store))
     }
     if invocation.flag("--json") {
       Terminal.out(

@@ -64,7 +64,7 @@ enum PoliciesReplay {
     // The flows a stored version can have are those it ran, today's among them.
     if report.replayed == 0 {
       FlowFilterNote.noteIfUnknown(
-        invocation.value("--flow"), catalog: FlowFilterNote.currentCatalog(store, invocation))
+        invocation.value("--flow"), catalog: try TodaysCatalog.of(store, invocation).catalog(in: store))
     }
     if !leftOut.isEmpty {
       let total = leftOut.reduce(0) { $0 + $1.count }
