@@ -580,11 +580,7 @@ import Testing
   /// catalog read as "does not load, so it was not compared").
   @Test(arguments: TestStore.all) func explainComparesWithThePublishedCatalog(_ kind: TestStore) throws {
     let store = try storeWithUsers(kind)
-    let catalog = store.directory.appendingPathComponent("catalog")
-    for folder in ["flows", "rules"] {
-      try FileManager.default.copyItem(
-        at: PolicyFlowBinary.packageRoot.appendingPathComponent(folder), to: catalog.appendingPathComponent(folder))
-    }
+    let catalog = try store.copyOfShippedCatalog()
     try store.succeed(["catalog", "publish", "--catalog", catalog.path, "--as", "tester"])
     let file = Self.examples.appendingPathComponent("health-pended-sum-assured.json").path
     try store.succeed(["policies", "import", file, "--submit", "--as", "tester"])
@@ -613,11 +609,7 @@ import Testing
   @Test(arguments: TestStore.all) func explainUsesTheSnapshotNotTodaysFiles(_ kind: TestStore) throws {
     let store = try storeWithUsers(kind)
     // Process with a copy of the catalog, then change the rule's description in the copy.
-    let catalog = store.directory.appendingPathComponent("catalog")
-    for folder in ["flows", "rules"] {
-      try FileManager.default.copyItem(
-        at: PolicyFlowBinary.packageRoot.appendingPathComponent(folder), to: catalog.appendingPathComponent(folder))
-    }
+    let catalog = try store.copyOfShippedCatalog()
     let file = Self.examples.appendingPathComponent("health-pended-sum-assured.json").path
     #expect(try store.run(["policies", "import", file, "--submit", "--as", "tester"]).exitCode == 0)
     #expect(try store.run(["worker", "--drain", "--catalog", catalog.path]).exitCode == 0)

@@ -15,6 +15,17 @@ extension StoreFixture {
     return (file.path, policy[path: "code"]!.stringValue!)
   }
 
+  /// A copy of the shipped catalog (`flows/`, `rules/`) in the folder `catalog` beside the store,
+  /// for a test to publish or change.
+  func copyOfShippedCatalog() throws -> URL {
+    let catalog = directory.appendingPathComponent("catalog")
+    for folder in ["flows", "rules"] {
+      try FileManager.default.copyItem(
+        at: PolicyFlowBinary.packageRoot.appendingPathComponent(folder), to: catalog.appendingPathComponent(folder))
+    }
+    return catalog
+  }
+
   /// `audit export CODE --json` of a history as stored, whether it verifies (exit 0) or not
   /// (exit 1): what someone forging links reads to list rows as they now are.
   func exportAsStored(_ code: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> JSON {

@@ -109,7 +109,7 @@ extension PolicyStore {
 extension PolicyStore {
   /// Whether the login `login` sees every policy's rows (row-level security filters none of them):
   /// the tables' owner, a superuser, a worker's login, an administrator's. Always on SQLite.
-  public func mayCountWholeQueue(_ login: String) throws -> Bool {
+  public func seesEveryPolicy(_ login: String) throws -> Bool {
     guard db.dialect == .postgres, !loginOwnsStore else { return true }
     let unfiltered = try db.queryOne(
       """

@@ -28,7 +28,7 @@ enum QueueCommand {
     let status = try store.queueStatus()
     // On PostgreSQL row-level security counts only what the login may see: a partial count
     // that reads as the whole queue is said to be partial.
-    if store.dialect == .postgres, let login = store.databaseLogin, !(try store.mayCountWholeQueue(login)) {
+    if store.dialect == .postgres, let login = store.databaseLogin, !(try store.seesEveryPolicy(login)) {
       Terminal.error(
         "Note: these counts are of the policies your login '\(login)' may see (its data access groups); a worker's or "
           + "an administrator's login counts the whole queue.")
