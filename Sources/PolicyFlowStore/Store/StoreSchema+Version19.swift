@@ -77,18 +77,25 @@ extension StoreSchema {
   /// The grants of schema 19's migration, each applied only when its role exists: run by the
   /// migration, and again by `policyflow init` (``StoreSchema/postgresGrants``). A row-level
   /// security policy runs with the rights of the login it filters for.
-  static let postgresVersion19Grants = #"""
-    DO $execute$
-    DECLARE
-      role text;
-    BEGIN
-      FOREACH role IN ARRAY ARRAY['policyflow_worker', 'policyflow_operator', 'policyflow_admin'] LOOP
-        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role) THEN
-          EXECUTE format('GRANT EXECUTE ON FUNCTION policyflow_may_see_chain(bigint, text) TO %I', role);
-          EXECUTE format('GRANT EXECUTE ON FUNCTION policyflow_chain_heads(jsonb) TO %I', role);
-        END IF;
-      END LOOP;
-    END
-    $execute$;
-    """#
+  static let postgresVersion19Grants = executeGranted(
+    on: ["policyflow_may_see_chain(bigint, text)", "policyflow_chain_heads(jsonb)"])
+
+  /// SQL that grants EXECUTE on `functions` (with their argument types) to each of PolicyFlow's
+  /// roles that exists. Schemas 18 and before wrote the same loop out (they have shipped).
+  static func executeGranted(on functions: [String]) -> String {
+    let grants = functions.map { "EXECUTE format('GRANT EXECUTE ON FUNCTION \($0) TO %I', role);" }
+    return """
+      DO $execute$
+      DECLARE
+        role text;
+      BEGIN
+        FOREACH role IN ARRAY ARRAY['policyflow_worker', 'policyflow_operator', 'policyflow_admin'] LOOP
+          IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role) THEN
+            \(grants.joined(separator: "\n      "))
+          END IF;
+        END LOOP;
+      END
+      $execute$;
+      """
+  }
 }
