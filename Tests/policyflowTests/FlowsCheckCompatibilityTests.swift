@@ -146,4 +146,44 @@ struct FlowsCheckCompatibilityTests {
           + "policy has: a misspelt path reads as null on every policy; add a sample that has it if it is right"
       ], "only the array iterated over, not its elements' field: \(result.stderr)")
   }
+
+  /// A rule that runs before the rule deriving the field it reads reads what the document already
+  /// holds (a value an earlier cycle stored, an imported one): warned at the reading rule, with
+  /// the deriving one named; in the right order, nothing is said.
+  @Test func aFieldReadBeforeItsRuleDerivesItIsWarned() throws {
+    let directory = try catalog()
+    let rules = directory.appendingPathComponent("rules/rules.json")
+    let deriving =
+      #""message": "MSG_INFO", "derive": [{ "field": "derived.bigSum", "value": { ">": [{ "var": "sumAssured" }, 10] } }]"#
+    let derivedLater = Self.rules.replacingOccurrences(
+      of: #"{ "!": { "var": "extras" } }, "message": "MSG_INFO""#,
+      with: #"{ "var": "derived.bigSum" }, "message": "MSG_INFO""#
+    ).replacingOccurrences(
+      of: #"{ "==": [{ "var": "discount" }, 0] }, "message": "MSG_INFO""#,
+      with: #"{ "==": [{ "var": "discount" }, 0] }, "# + deriving)
+    try derivedLater.write(to: rules, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path, "--json"])
+    #expect(result.exitCode == 0, "a warning: \(result.stderr)")
+    let json = try JSON(parsing: result.stdout)
+    let findings = json[path: "findings"]?.arrayValue ?? []
+    let order: [String] = findings.compactMap { finding -> String? in
+      guard let message = finding[path: "message"]?.stringValue, message.contains("derives it") else { return nil }
+      return "\(finding[path: "line"].map { $0.serialized() } ?? "") \(message)"
+    }
+    let expected =
+      "12 rule NO_EXTRAS reads 'derived.bigSum' in flow MAIN, step 'checks', but rule NO_DISCOUNT derives it only "
+      + "later (further on in the same step): it reads whatever the document already holds (a value an earlier "
+      + "cycle stored, an imported one, or nothing); give NO_DISCOUNT an earlier place in the flow than NO_EXTRAS"
+    #expect(order == [expected], "\(result.stdout)")
+
+    // NO_DISCOUNT first: the read follows the derivation.
+    let flow = directory.appendingPathComponent("flows/main.json")
+    try Self.flow.replacingOccurrences(
+      of: #""sequence": 20, "rule": "NO_EXTRAS""#, with: #""sequence": 35, "rule": "NO_EXTRAS""#
+    )
+    .write(to: flow, atomically: true, encoding: .utf8)
+    let reordered = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(reordered.exitCode == 0)
+    #expect(!reordered.stderr.contains("derives it only later"), "\(reordered.stderr)")
+  }
 }

@@ -76,7 +76,7 @@ public enum CatalogUnreadPaths {
   private static let iterators: Set<String> = ["map", "filter", "all", "none", "some", "reduce"]
 
   /// The literal data paths `source` reads, outside iteration bodies.
-  private static func literalPaths(_ source: JSON, into paths: inout [String]) {
+  static func literalPaths(_ source: JSON, into paths: inout [String]) {
     switch source {
     case .array(let items):
       for item in items { literalPaths(item, into: &paths) }

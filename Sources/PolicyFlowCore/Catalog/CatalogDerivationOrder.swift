@@ -1,0 +1,81 @@
+/// Rules that read a field their flow derives only later. A cycle runs a flow's rules in order
+/// (steps by sequence; in a step, validation rules by rule-step sequence, then pend rules), and a
+/// derived field is set when its rule fires; a rule that runs before it reads what the document
+/// held already (the value an earlier cycle derived and stored, an imported one, or nothing), so
+/// its outcome differs from the one the author meant and `policies replay` of stored policies
+/// hides it. `flows check` warns at the reading rule, naming the rule that derives the field.
+///
+/// The paths are the literal ones ``CatalogUnreadPaths`` reads. A rule that reads the field it
+/// derives itself is not named (its condition deciding whether to set a missing field is a
+/// pattern, not a mistake).
+public enum CatalogDerivationOrder {
+  /// One warning per flow, reading rule and path; none when every read follows its derivation.
+  public static func findings(for catalog: Catalog) -> [Finding] {
+    var findings: [Finding] = []
+    for flow in catalog.flows.values.sorted(by: { $0.code < $1.code }) {
+      let order = ordered(flow)
+      var derivedBefore: Set<String> = []
+      var reported: Set<String> = []
+      for (index, entry) in order.enumerated() {
+        for path in entry.reads
+        where !derivedBefore.contains(where: { overlaps(path, $0) })
+          && reported.insert("\(entry.rule) \(path)").inserted
+        {
+          guard let location = entry.location,
+            let later = order[(index + 1)...].first(where: { later in
+              later.rule != entry.rule && later.derives.contains(where: { overlaps(path, $0) })
+            })
+          else { continue }
+          let sameStep = later.step == entry.step
+          findings.append(
+            Finding(
+              file: location.file, location: location.location, severity: .warning,
+              message:
+                "rule \(entry.rule) reads '\(path)' in flow \(flow.code), step '\(entry.step)', but rule \(later.rule) "
+                + "derives it only later (\(sameStep ? "further on in the same step" : "in step '\(later.step)'")): "
+                + "it reads whatever the document already holds (a value an earlier cycle stored, an imported one, "
+                + "or nothing); give \(later.rule) an earlier place in the flow than \(entry.rule)"))
+        }
+        derivedBefore.formUnion(entry.derives)
+      }
+    }
+    return findings.sorted()
+  }
+
+  /// A rule as a cycle of `flow` runs it: what it reads and derives, in order.
+  private struct Entry {
+    var rule: String
+    var step: String
+    var reads: [String]
+    var derives: [String]
+    var location: DefinitionLocation?
+  }
+
+  private static func ordered(_ flow: ProcessFlow) -> [Entry] {
+    var order: [Entry] = []
+    for step in flow.steps {
+      for rule in step.validationRules {
+        var reads: [String] = []
+        for expression in [rule.condition] + rule.values + rule.derivations.map(\.value) {
+          CatalogUnreadPaths.literalPaths(expression.source, into: &reads)
+        }
+        order.append(
+          Entry(
+            rule: rule.code, step: step.name, reads: reads, derives: rule.derivations.map(\.path),
+            location: rule.definedAt))
+      }
+      for rule in step.pendRules {
+        var reads: [String] = []
+        if let condition = rule.condition { CatalogUnreadPaths.literalPaths(condition.source, into: &reads) }
+        order.append(Entry(rule: rule.code, step: step.name, reads: reads, derives: [], location: rule.definedAt))
+      }
+    }
+    return order
+  }
+
+  /// Whether reading `read` reads what deriving `derived` sets: the same path, a member below it,
+  /// or an object that holds it.
+  private static func overlaps(_ read: String, _ derived: String) -> Bool {
+    read == derived || read.hasPrefix(derived + ".") || derived.hasPrefix(read + ".")
+  }
+}
