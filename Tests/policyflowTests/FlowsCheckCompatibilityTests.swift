@@ -186,4 +186,54 @@ struct FlowsCheckCompatibilityTests {
     #expect(reordered.exitCode == 0)
     #expect(!reordered.stderr.contains("derives it only later"), "\(reordered.stderr)")
   }
+
+  /// What the cycle refuses on a sample is warned too: a premium line that fails, on a sample the
+  /// cycle approved and on one it pended (an approval would calculate on its data), and a derived
+  /// value the engine refuses.
+  @Test func aFailingPremiumLineAndARefusedDeriveAreWarned() throws {
+    let directory = try catalog()
+    let calculation = """
+      "calculation": { "currency": "EUR", "lines": [
+        { "code": "BASE", "description": "Base premium", "amount": 1000 },
+        { "code": "RATED", "description": "Base at a rate", "amount": { "*": [{ "var": "lines.BASE" }, { "var": "brand" }] } }
+      ] },
+      "steps": [
+      """
+    try Self.flow.replacingOccurrences(of: #""steps": ["#, with: calculation)
+      .write(to: directory.appendingPathComponent("flows/main.json"), atomically: true, encoding: .utf8)
+    let rules = directory.appendingPathComponent("rules/rules.json")
+    try Self.rules.replacingOccurrences(of: "20270101", with: #""2027-01-01""#)
+      .write(to: rules, atomically: true, encoding: .utf8)
+    var samples: [String] = []
+    for sum in [50, 500] {
+      let sample = directory.appendingPathComponent("sum-\(sum).json")
+      try #"{"code": "P-\#(sum)", "lineOfBusiness": "health", "brand": "b", "extras": true, "sumAssured": \#(sum)}"#
+        .write(to: sample, atomically: true, encoding: .utf8)
+      samples += ["--sample", sample.path]
+    }
+    let calculated = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path] + samples)
+    #expect(calculated.exitCode == 0, "warnings: \(calculated.stderr)")
+    let premium = calculated.stderr.split(separator: "\n").filter { $0.contains("premium line") }
+    #expect(premium.count == 1, "one warning for both samples: \(calculated.stderr)")
+    #expect(
+      premium.first?.hasPrefix("\(directory.path)/flows/main.json:") == true
+        && premium.first?.contains(": warning: premium line RATED of flow MAIN fails: line RATED (Base at a rate): ")
+          == true
+        && premium.first?.hasSuffix(
+          "a policy like it gets a fatal CALCULATION_ERROR instead of its approval (sample \(directory.path)/sum-50.json, "
+            + "\(directory.path)/sum-500.json)") == true,
+      "\(calculated.stderr)")
+
+    try Self.rules.replacingOccurrences(
+      of: #"{ "==": [{ "var": "discount" }, 0] }, "message": "MSG_INFO""#,
+      with: #"true, "message": "MSG_INFO", "derive": [{ "field": "sumAssured", "value": "lots" }]"#
+    ).write(to: rules, atomically: true, encoding: .utf8)
+    let derived = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(derived.exitCode == 0, "warnings: \(derived.stderr)")
+    #expect(
+      derived.stderr.split(separator: "\n").contains {
+        $0.hasPrefix("\(directory.path)/rules/rules.json:16:15: warning: rule NO_DISCOUNT gives a fatal RULE_ERROR: ")
+          && $0.contains("its derived field 'sumAssured' would be \"lots\"")
+      }, "\(derived.stderr)")
+  }
 }

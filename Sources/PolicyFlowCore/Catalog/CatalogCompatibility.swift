@@ -9,7 +9,9 @@
 /// is evaluated on it, whether or not the cycle reached it. A warning is raised where an expression fails (a policy like the
 /// sample would get a fatal `RULE_ERROR`) or where its answer rests on a rule of the language
 /// whose answer changed (see ``LogicExpression/compatibilityReport(for:in:isCondition:)``).
-/// Premium calculation lines are not tried: they run on approval, over data a sample may lack.
+/// The cycle's own refusals are warned too: a derived value the engine refuses, and a premium line
+/// that fails (on a sample the cycle approved, or pended: its data is what an approval calculates
+/// on; not on one it sent back to Edit, which may lack what the lines read).
 public enum CatalogCompatibility {
   /// A policy document to try the catalog on, named (by its file) in the warnings.
   public struct Sample: Sendable {
@@ -100,6 +102,30 @@ public enum CatalogCompatibility {
         check(
           limit, "authority of role \(role) in step \(step.name)", at: step.definedAt, isCondition: true,
           whenItFails: refused)
+      }
+    }
+    // What the cycle refused that no expression above failed with: a derived value the engine
+    // refuses (`RULE_ERROR`), and the premium lines (`CALCULATION_ERROR`), tried also on a sample
+    // the cycle pended, whose data an approval would calculate on.
+    for message in outcome.messages where message.code == "RULE_ERROR" {
+      guard !problems.contains(where: { $0.subject.hasSuffix(" rule \(message.rule)") }) else { continue }
+      let at =
+        catalog.validationRules[message.rule]?.definedAt ?? catalog.pendRules[message.rule]?.definedAt ?? fallback
+      problems.append(
+        Problem(location: at, subject: "rule \(message.rule)", sentence: "gives a fatal RULE_ERROR: \(message.text)"))
+    }
+    let calculationFailed = outcome.messages.contains { $0.code == "CALCULATION_ERROR" }
+    if flow.calculation != nil, outcome.disposition == .pends || calculationFailed {
+      do {
+        _ = try PremiumCalculator.computePremium(for: outcome.data, flow: flow, at: time)
+      } catch {
+        let subject =
+          error.line.map { "premium line \($0.code) of flow \(flow.code)" } ?? "premium of flow \(flow.code)"
+        problems.append(
+          Problem(
+            location: error.line?.definedAt ?? fallback, subject: subject,
+            sentence: "fails: \(error.message); a policy like it gets a fatal CALCULATION_ERROR instead of its approval"
+          ))
       }
     }
     return problems

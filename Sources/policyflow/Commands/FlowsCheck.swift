@@ -11,8 +11,10 @@ enum FlowsCheck {
       examples/policies): every expression of the rules that apply to a sample is evaluated on it, and a \
       warning names each one that fails (a policy like it would get a fatal RULE_ERROR) or whose answer \
       rests on JsonLogic that changed with the community semantics (an empty object is false, null == 0, \
-      a computed operand spread as arguments), and each rule that reads a path none of the samples has \
-      (most likely misspelt: it reads as null on every policy). Exit status: 0 when the catalog is valid \
+      a computed operand spread as arguments), where the cycle itself refuses a sample (a derived value \
+      the engine refuses; a premium line that fails on a sample it approved or pended), and each rule that \
+      reads a path none of the samples has (most likely misspelt: it reads as null on every policy). A rule \
+      that reads a field its flow derives only later is warned without samples. Exit status: 0 when the catalog is valid \
       (warnings allowed), 65 when it has errors.
       """,
     options: [
