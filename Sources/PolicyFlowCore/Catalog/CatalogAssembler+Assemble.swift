@@ -50,6 +50,16 @@ extension CatalogAssembler {
         checkReference(reason, kind: "pend reason", in: reasonDrafts.keys, context: context)
       }
     }
+    // A code no message has can never be on a policy: the condition could never see it.
+    for read in messageReads where !hasUnreadableFile && messageDrafts[read.value] == nil {
+      let suggestion = Suggestion.closest(to: read.value, among: messageDrafts.keys).map {
+        "did you mean \(Excerpt.name($0))? "
+      }
+      laterCheck(
+        read.site,
+        "unknown message \(Excerpt.name(read.value)) in 'has_message': no rule can attach it, so the test is always "
+          + "false; \(suggestion ?? "")name a message of the catalog")
+    }
     for flow in flows {
       checkSteps(of: flow, ruleCodes: Set(ruleCodes.keys))
       checkAuthorityRoles(of: flow)

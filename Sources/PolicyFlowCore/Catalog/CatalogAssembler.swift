@@ -16,6 +16,8 @@ struct CatalogAssembler {
   /// have been stored (``laterCheck(_:_:)``) are warnings, so that an upgrade does not stop the
   /// workers, pends and cancellations that run on it. A directory is checked in full.
   var isStored = false
+  /// The message codes the rules' `has_message` names (constants), checked once every file is read.
+  var messageReads: [Located<String>] = []
 
   mutating func error(_ site: DefinitionLocation, _ message: String) {
     findings.append(Finding(file: site.file, location: site.location, message: message))
@@ -41,12 +43,37 @@ struct CatalogAssembler {
 
   mutating func compile(_ value: JSON, in source: SourceDocument, at pointer: String) -> LogicExpression? {
     do {
-      return try LogicExpression.compile(value)
+      let expression = try LogicExpression.compile(value)
+      collectMessageReads(value, in: source, at: pointer)
+      return expression
     } catch {
       for problem in error.problems {
         self.error(source.keySite(pointer + problem.pointer), problem.message)
       }
       return nil
+    }
+  }
+}
+
+extension CatalogAssembler {
+  /// Records each constant code of a `has_message` in `value`, at its place in `source`.
+  private mutating func collectMessageReads(_ value: JSON, in source: SourceDocument, at pointer: String) {
+    switch value {
+    case .array(let items):
+      for (index, item) in items.enumerated() { collectMessageReads(item, in: source, at: "\(pointer)/\(index)") }
+    case .object(let object):
+      for (key, member) in object {
+        let memberPointer = pointer + "/" + key.replacing("~", with: "~0").replacing("/", with: "~1")
+        if key == "has_message" {
+          let codes = member.arrayValue.map { items in items.indices.map { (items[$0], "\(memberPointer)/\($0)") } }
+          for (code, at) in codes ?? [(member, memberPointer)] {
+            if case .string(let text) = code { messageReads.append(Located(value: text, site: source.site(at))) }
+          }
+        }
+        collectMessageReads(member, in: source, at: memberPointer)
+      }
+    default:
+      return
     }
   }
 }
