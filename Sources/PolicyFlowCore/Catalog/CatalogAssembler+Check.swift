@@ -60,7 +60,12 @@ extension CatalogAssembler {
   mutating func checkSteps(of flow: FlowDraft, ruleCodes: Set<String>) {
     var stepSequences: [Int: StepDraft] = [:]
     var stepNames: [String: StepDraft] = [:]
+    var flowRules: [String: (step: String, site: DefinitionLocation)] = [:]
     for step in flow.steps {
+      // A step that repeats another's name or sequence is an error of its own; its rules are not
+      // said to be in two steps as well.
+      let repeatsAStep =
+        step.name.map { stepNames[$0] != nil } == true || step.sequence.map { stepSequences[$0.value] != nil } == true
       let stepName = step.name.map { "step \(Excerpt.name($0))" } ?? "this step"
       if let name = step.name {
         if let earlier = stepNames[name] {
@@ -103,6 +108,14 @@ extension CatalogAssembler {
             rule.site, "rule \(Excerpt.name(rule.value)) appears twice in \(stepName); first at \(earlier.location)")
         } else {
           rulesSeen[rule.value] = rule.site
+          if let other = flowRules[rule.value], !repeatsAStep {
+            warning(
+              rule.site,
+              "rule \(Excerpt.name(rule.value)) is also in \(other.step) of flow \(Excerpt.name(flow.code.value)) (at "
+                + "\(other.site.location)): it runs twice in a cycle, and attaches its message twice when it holds")
+          } else {
+            flowRules[rule.value] = (stepName, rule.site)
+          }
         }
       }
     }

@@ -34,8 +34,18 @@ extension CatalogAssembler {
         (path: derivation.string("field"), value: compile(derivation, "value"))
       }
       guard let code = item.located("code") else { continue }
+      var derivedFields: [String: DefinitionLocation] = [:]
       for derivation in item.objects("derive") {
-        guard let field = derivation.located("field"),
+        guard let field = derivation.located("field") else { continue }
+        if let earlier = derivedFields[field.value] {
+          laterCheck(
+            field.site,
+            "validation rule \(Excerpt.name(code.value)) derives \(Excerpt.name(field.value)) twice (first at "
+              + "\(earlier.location)): the later value silently replaces the earlier; derive each field once")
+        } else {
+          derivedFields[field.value] = field.site
+        }
+        guard let owner = EngineFieldCheck.engineField(of: field.value),
           let owner = EngineFieldCheck.engineField(of: field.value),
           EngineFieldCheck.underivableFields.contains(owner)
         else { continue }

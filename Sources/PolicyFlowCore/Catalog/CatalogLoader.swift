@@ -57,7 +57,7 @@ public enum CatalogLoader {
       }
     }
     let catalog = assembler.assemble(hash: contentHash(files), files: files)
-    if let catalog, !isStored { assembler.findings += CatalogDerivationOrder.findings(for: catalog) }
+    if let catalog, !isStored { assembler.findings += CatalogRuleOrder.findings(for: catalog) }
     return CatalogLoadResult(catalog: catalog, findings: assembler.findings.sorted())
   }
 

@@ -1,14 +1,17 @@
-/// Rules that read a field their flow derives only later. A cycle runs a flow's rules in order
-/// (steps by sequence; in a step, validation rules by rule-step sequence, then pend rules), and a
-/// derived field is set when its rule fires; a rule that runs before it reads what the document
-/// held already (the value an earlier cycle derived and stored, an imported one, or nothing), so
-/// its outcome differs from the one the author meant and `policies replay` of stored policies
-/// hides it. `flows check` warns at the reading rule, naming the rule that derives the field.
+/// What a flow's order of rules makes impossible or stale. A cycle runs a flow's rules in order
+/// (steps by sequence; in a step, validation rules by rule-step sequence, then pend rules), and
+/// `flows check` warns where that order defeats a rule:
 ///
-/// The paths are the literal ones ``CatalogUnreadPaths`` reads. A rule that reads the field it
-/// derives itself is not named (its condition deciding whether to set a missing field is a
-/// pattern, not a mistake).
-public enum CatalogDerivationOrder {
+/// - A rule that reads a field its flow derives only later reads what the document held already
+///   (the value an earlier cycle derived and stored, an imported one, or nothing), so its outcome
+///   differs from the one the author meant, and `policies replay` of stored policies hides it. The
+///   paths are the literal ones ``CatalogUnreadPaths`` reads. A rule that reads the field it
+///   derives itself is not named (its condition deciding whether to set a missing field is a
+///   pattern, not a mistake).
+/// - A pend rule that waits for messages (`whenMessages`, `whenMessageGroup`) that no rule of the
+///   flow attaches before it (a step ends on a fatal message, and a later step's rules have not
+///   run): it can never fire in that flow.
+public enum CatalogRuleOrder {
   /// One warning per flow, reading rule and path; none when every read follows its derivation.
   public static func findings(for catalog: Catalog) -> [Finding] {
     var findings: [Finding] = []
@@ -38,8 +41,37 @@ public enum CatalogDerivationOrder {
         }
         derivedBefore.formUnion(entry.derives)
       }
+      findings += unreachablePendRules(flow)
     }
     return findings.sorted()
+  }
+
+  /// The pend rules of `flow` that wait for messages no rule attaches before them.
+  private static func unreachablePendRules(_ flow: ProcessFlow) -> [Finding] {
+    var findings: [Finding] = []
+    var attachedBefore: Set<String> = []
+    for (index, step) in flow.steps.enumerated() {
+      attachedBefore.formUnion(step.validationRules.map(\.message.code))
+      for rule in step.pendRules {
+        guard let required = rule.requiredMessages, required.isDisjoint(with: attachedBefore),
+          let location = rule.definedAt
+        else { continue }
+        let later = flow.steps[(index + 1)...].first { step in
+          step.validationRules.contains { required.contains($0.message.code) }
+        }
+        let wanted = required.sorted().joined(separator: ", ")
+        let why =
+          later.map { "only the rules of step '\($0.name)', which runs after it, attach \(wanted)" }
+          ?? "no rule of the flow attaches \(wanted)"
+        findings.append(
+          Finding(
+            file: location.file, location: location.location, severity: .warning,
+            message:
+              "pend rule \(rule.code) in flow \(flow.code), step '\(step.name)' waits for a message, but \(why): it "
+              + "can never fire there; move it to a later step or the rules that attach the message to an earlier one"))
+      }
+    }
+    return findings
   }
 
   /// A rule as a cycle of `flow` runs it: what it reads and derives, in order.
