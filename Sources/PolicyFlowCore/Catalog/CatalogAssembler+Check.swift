@@ -44,6 +44,48 @@ extension CatalogAssembler {
         + "add a value for each placeholder from {3} in 'values'")
   }
 
+  /// Braces in a message text that look like a placeholder and are none, so the text would show
+  /// them as written: a number of more than one digit (`{10}`, `{03}`) is refused (placeholders are
+  /// `{0}`…`{9}`); a name (`{x}`, `{amount}`) and a `{` before a digit with no `}` after it are
+  /// warned about.
+  mutating func checkBraces(in text: String, of code: String, at site: DefinitionLocation) {
+    let characters = Array(text)
+    var index = 0
+    while index < characters.count {
+      defer { index += 1 }
+      guard characters[index] == "{" else { continue }
+      let rest = characters[(index + 1)...]
+      guard let close = rest.firstIndex(where: { $0 == "}" || $0 == "{" }), characters[close] == "}" else {
+        if let next = rest.first, next.isASCII, next.isNumber {
+          warning(
+            site,
+            "message \(Excerpt.name(code)) has '{' before \(next) with no '}' after it: the text shows it as written; "
+              + "write a placeholder as {\(next)}")
+        }
+        continue
+      }
+      let inside = String(characters[(index + 1)..<close])
+      guard
+        inside.count > 1 || (inside.count == 1 && !(inside.first?.isASCII == true && inside.first?.isNumber == true))
+      else { continue }
+      if !inside.isEmpty, inside.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        laterCheck(
+          site,
+          "message \(Excerpt.name(code)) has {\(inside)}, which is no placeholder: placeholders are {0} to {9}, one "
+            + "digit each ({3} is the rule's first value)")
+      } else if inside.count <= 40, inside.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }),
+        inside.first?.isLetter == true
+      {
+        warning(
+          site,
+          "message \(Excerpt.name(code)) has {\(inside)}, which is no "
+            + "placeholder and is shown as written: placeholders are numbered, {0} to {9} ({3} is the rule's first "
+            + "value)")
+      }
+      index = close
+    }
+  }
+
   /// The placeholder numbers `{0}`…`{9}` used in a message text.
   static func placeholders(in text: String) -> [Int] {
     let characters = Array(text)

@@ -9,6 +9,7 @@ extension CatalogAssembler {
         let text = item.string("text")
       {
         definition = MessageDefinition(code: code.value, severity: severity, text: text)
+        checkBraces(in: text, of: code.value, at: item.site("text"))
       }
       messages.append(MessageDraft(code: code, definition: definition))
     }

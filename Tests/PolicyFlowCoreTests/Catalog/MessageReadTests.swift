@@ -60,3 +60,28 @@ struct MessageReadTests {
     #expect(stored.findings.warnings.contains { $0.message.hasPrefix("unknown message 'MSG_GONE' in 'has_message'") })
   }
 }
+
+/// Braces in a message text that look like a placeholder and are none would be shown as written.
+struct MessageBraceTests {
+  @Test func aNumberOfTwoDigitsIsRefusedAndANameOrAnOpenBraceIsWarned() throws {
+    let rules = MessageReadTests.rules(condition: "true").replacingOccurrences(
+      of: #""text": "Smoker.""#, with: #""text": "Smoker {3} list {x} {03} {3. {10} {{3}} {}""#)
+    let result = CatalogLoader.load(
+      files: [
+        CatalogFile(path: "flows/main.json", contents: MessageReadTests.flow),
+        CatalogFile(path: "rules/rules.json", contents: rules),
+      ])
+    #expect(result.catalog == nil)
+    #expect(
+      Set(result.findings.map(\.message).filter { $0.contains(" has ") }) == [
+        "message 'MSG_SMOKER' has {x}, which is no placeholder and is shown as written: placeholders are numbered, "
+          + "{0} to {9} ({3} is the rule's first value)",
+        "message 'MSG_SMOKER' has {03}, which is no placeholder: placeholders are {0} to {9}, one digit each ({3} is "
+          + "the rule's first value)",
+        "message 'MSG_SMOKER' has '{' before 3 with no '}' after it: the text shows it as written; write a "
+          + "placeholder as {3}",
+        "message 'MSG_SMOKER' has {10}, which is no placeholder: placeholders are {0} to {9}, one digit each ({3} is "
+          + "the rule's first value)",
+      ], "\(result.findings)")
+  }
+}
