@@ -16,29 +16,38 @@ public struct ImportFinding: Sendable, Hashable, CustomStringConvertible {
   /// The record's policy code, when it could be read (a record whose JSON does not parse has
   /// none).
   public var code: String?
+  /// The line the record starts on, when the finding's ``line`` is that of a field further down
+  /// (a `.json` record over several lines); nil when they are the same.
+  public var recordLine: Int?
 
-  public init(file: String, line: Int, column: Int? = nil, field: String, sentence: String, code: String? = nil) {
+  public init(
+    file: String, line: Int, column: Int? = nil, field: String, sentence: String, code: String? = nil,
+    recordLine: Int? = nil
+  ) {
     self.file = file
     self.line = line
     self.column = column
     self.field = field
     self.sentence = sentence
     self.code = code
+    self.recordLine = recordLine == line ? nil : recordLine
   }
 
   /// `policies.csv:12: currency: 'EURO' is not an ISO 4217 currency code; …`, with the record's
   /// column after the line (`policies.json:1:58: …`) when records share the line.
-  public var description: String { "\(record): \(field): \(sentence)" }
+  public var description: String { "\(file):\(line)\(column.map { ":\($0)" } ?? ""): \(field): \(sentence)" }
 
-  /// The record the finding is about, as `FILE:LINE` or `FILE:LINE:COLUMN`.
-  public var record: String { "\(file):\(line)\(column.map { ":\($0)" } ?? "")" }
+  /// The record the finding is about, as `FILE:LINE` or `FILE:LINE:COLUMN` of where it starts.
+  public var record: String { "\(file):\(recordLine ?? line)\(column.map { ":\($0)" } ?? "")" }
 
-  /// `{"file", "line", "column", "code", "field", "message"}`, for `--json`; `column` is null
-  /// unless records share the line, `code` when the record's code could not be read.
+  /// `{"file", "line", "column", "recordLine", "code", "field", "message"}`, for `--json`: `line`
+  /// is the field's, `recordLine` the record's first; `column` is null unless records share the
+  /// line, `code` when the record's code could not be read.
   public var json: JSON {
     [
       "file": .string(file), "line": .int(line), "column": column.map { .int($0) } ?? .null,
-      "code": code.map { .string($0) } ?? .null, "field": .string(field), "message": .string(sentence),
+      "recordLine": .int(recordLine ?? line), "code": code.map { .string($0) } ?? .null, "field": .string(field),
+      "message": .string(sentence),
     ]
   }
 

@@ -43,14 +43,26 @@ extension PolicyImport {
       let starts = items.indices.map { document.location(of: "/\($0)") }
       var recordsOnLine: [Int: Int] = [:]
       for start in starts { recordsOnLine[start.line, default: 0] += 1 }
-      for (data, start) in zip(items, starts) {
+      for (index, (data, start)) in zip(items, starts).enumerated() {
         if collector.isStopped { break }
-        collector.add(data, line: start.line, column: recordsOnLine[start.line]! > 1 ? start.column : nil)
+        collector.add(
+          data, line: start.line, column: recordsOnLine[start.line]! > 1 ? start.column : nil,
+          fieldLine: { fieldLine(of: $0, in: document, record: "/\(index)") })
       }
     } else {
-      collector.add(document.root, line: document.location(of: "").line)
+      collector.add(
+        document.root, line: document.location(of: "").line, fieldLine: { fieldLine(of: $0, in: document, record: "") })
     }
     return collector.result
+  }
+
+  /// The line the member `field` (a dotted path) of the record at `record` is written on; the
+  /// record's (or the nearest enclosing value's) when the field is absent.
+  private static func fieldLine(of field: String, in document: JSONDocument, record: String) -> Int {
+    let pointer = field.split(separator: ".", omittingEmptySubsequences: false).map {
+      "/" + JSONDocument.escape(String($0))
+    }.joined()
+    return document.keyLocation(of: record + pointer).line
   }
 
   /// A `.jsonl` file: one policy per line; blank lines are skipped.

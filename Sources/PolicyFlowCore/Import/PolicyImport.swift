@@ -246,14 +246,18 @@ public enum PolicyImport {
 
     /// Adds the record `data`, which starts at `line` (and at `column`, given when another
     /// record starts on that line too, so that its findings say which record they are about).
-    mutating func add(_ data: JSON, line: Int, column: Int? = nil, text: String? = nil) {
+    /// `fieldLine` gives the line a field is written on, where a record spans lines (a `.json`
+    /// file): a finding names that line rather than the record's first.
+    mutating func add(
+      _ data: JSON, line: Int, column: Int? = nil, text: String? = nil, fieldLine: ((String) -> Int)? = nil
+    ) {
       let problems = engineFields.check(data)
       var document = Document(data: data, line: line, file: file, text: text)
       for problem in problems {
         result.rowFindings.append(
           ImportFinding(
-            file: file, line: line, column: column, field: problem.field, sentence: problem.sentence,
-            code: document.code))
+            file: file, line: fieldLine?(problem.field) ?? line, column: column, field: problem.field,
+            sentence: problem.sentence, code: document.code, recordLine: line))
       }
       document.column = column
       // A code seen before is a finding at the document's place, column included.

@@ -67,7 +67,10 @@ enum PoliciesValidate {
       }
     }
     // Records that share a line (a .json array on one line) are told apart by their column.
-    let refused = Dictionary(grouping: parsed.rowFindings) { Position(file: $0.file, line: $0.line, column: $0.column) }
+    // A record is where it starts: its findings may name the lines of its fields further down.
+    let refused = Dictionary(grouping: parsed.rowFindings) {
+      Position(file: $0.file, line: $0.recordLine ?? $0.line, column: $0.column)
+    }
     if invocation.flag("--json") {
       // One entry per record, in file order, however many the files hold: a record that cannot be
       // run carries its findings instead of an outcome, so a script that reads only stdout still

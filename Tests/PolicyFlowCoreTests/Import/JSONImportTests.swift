@@ -1,7 +1,8 @@
 import PolicyFlowCore
 import Testing
 
-/// `.json` and `.jsonl` imports report each policy at the line it starts on.
+/// `.json` and `.jsonl` imports report each policy at the line it starts on, and a field's problem
+/// at the line the field is written on.
 struct JSONImportTests {
   @Test func reportsEachArrayElementAtItsLine() {
     let text = """
@@ -16,10 +17,33 @@ struct JSONImportTests {
     let result = PolicyImport.parse(text, file: "p.json")
     #expect(
       result.rowFindings.map(\.description) == [
-        "p.json:4: currency: 'EURO' is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP",
+        "p.json:5: currency: 'EURO' is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP",
         "p.json:6: record: a policy must be a JSON object, found integer",
       ])
+    #expect(result.rowFindings.map(\.record) == ["p.json:4", "p.json:6"], "the records, where each starts")
+    #expect(result.rowFindings.map { $0.json[path: "recordLine"] } == [4, 6])
     #expect(result.documents.map(\.line) == [2])
+  }
+
+  /// A file of one pretty-printed policy: each problem at its field's line (the record's first
+  /// line told the user nothing).
+  @Test func aSinglePolicyNamesTheLinesOfItsFields() {
+    let text = """
+      {
+        "code": "HP-1", "lineOfBusiness": "health", "brand": "b",
+        "startDate": "2026-04-31",
+        "policyholder": {
+          "name": "Ann",
+          "country": "NL"
+        },
+        "currency": "EURO"
+      }
+      """
+    let result = PolicyImport.parse(text, file: "p.json")
+    #expect(
+      result.rowFindings.map { "\($0.line) \($0.field)" } == ["3 startDate", "8 currency"],
+      "\(result.rowFindings)")
+    #expect(Set(result.rowFindings.map(\.record)) == ["p.json:1"])
   }
 
   /// A `.json` array written on one line: each finding adds the column its record starts at, so
