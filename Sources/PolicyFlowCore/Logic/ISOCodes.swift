@@ -21,7 +21,8 @@ enum ISOCodes {
   ]
 
   /// ISO 4217 codes in the list of current currencies and funds (as amended to 2025: `XCG`
-  /// replaces `ANG`, `ZWG` replaces `ZWL`, `SLE` replaces `SLL`, `VED` added).
+  /// replaces `ANG`, `ZWG` replaces `ZWL`, `SLE` replaces `SLL`, `VED` added) that name money a
+  /// premium can be kept in: not the codes of ``notMoney``.
   static let currencies: Set<String> = [
     "AED", "AFN", "ALL", "AMD", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BHD", "BIF",
     "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHE", "CHF",
@@ -34,7 +35,14 @@ enum ISOCodes {
     "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE",
     "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD",
     "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV",
-    "WST", "XAF", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XCD", "XCG", "XDR", "XOF", "XPD", "XPF",
-    "XPT", "XSU", "XTS", "XUA", "XXX", "YER", "ZAR", "ZMW", "ZWG",
+    "WST", "XAF", "XCD", "XCG", "XOF", "XPF",
+    "YER", "ZAR", "ZMW", "ZWG",
+  ]
+
+  /// ISO 4217 codes that name no money a policy can be priced in: precious metals (`XAU`, `XAG`,
+  /// `XPT`, `XPD`), bond-market and other units of account (`XBA`…`XBD`, `XDR`, `XSU`, `XUA`),
+  /// and the codes for testing and for "no currency" (`XTS`, `XXX`).
+  static let notMoney: Set<String> = [
+    "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX",
   ]
 }

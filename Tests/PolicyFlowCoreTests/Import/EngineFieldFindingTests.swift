@@ -57,6 +57,11 @@ struct EngineFieldFindingTests {
       "p.csv:2: currency: 'EURO' is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP"
     ),
     (
+      ["currency": "XAU"],
+      "p.csv:2: currency: 'XAU' is an ISO 4217 code for no money a policy is priced in (a precious metal, a unit of "
+        + "account, testing or no currency); use the currency of the premium, such as EUR, USD or GBP"
+    ),
+    (
       ["currency": "eur"],
       "p.csv:2: currency: 'eur' is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP; "
         + "did you mean 'EUR'?"
