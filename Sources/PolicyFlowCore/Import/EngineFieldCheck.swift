@@ -188,7 +188,8 @@ struct EngineFieldCheck {
       problems.append(
         Problem(
           field: PremiumCalculator.calculateOnCancellationField,
-          sentence: "must be true or false, found \(Excerpt.found(value))"))
+          sentence: "must be true or false, found \(Excerpt.found(value))"
+            + (["true", "false"].contains(value.stringValue) ? Self.textNotBoolean : "")))
     }
     if case .string(let code)? = object[PolicyImport.codeKey], !code.isEmpty, !PolicyImport.isValidCode(code) {
       problems.append(
@@ -221,11 +222,13 @@ struct EngineFieldCheck {
         if field == "startDate" { start = date } else if field == "endDate" { end = date }
       } else {
         let found = Excerpt.found(value)
+        let why = value.stringValue.flatMap(Self.missingDay).map { " (\($0))" } ?? ""
         problems.append(
           Problem(
             field: field,
             sentence:
-              "\(found) is not an ISO 8601 date (2026-02-01) or date-time with an offset (2026-02-01T00:00:00+01:00)"
+              "\(found) is not an ISO 8601 date\(why); write a date (2026-02-01) or a date-time with an offset "
+              + "(2026-02-01T00:00:00+01:00)"
           ))
       }
     }
@@ -278,14 +281,50 @@ struct EngineFieldCheck {
             sentence: "\(Excerpt.name(text)) is too large for an amount in minor units (at most \(Int.max))"))
       default:
         let found = Excerpt.found(sum)
+        let currency = object[Self.currencyKey]?.stringValue.flatMap { ISOCodes.currencies.contains($0) ? $0 : nil }
         problems.append(
           Problem(
             field: "sumAssured",
             sentence: "\(found) is not an amount in minor units; write a whole number of the currency's minor "
-              + "units, e.g. 150000 for 1500.00 EUR"))
+              + "units, e.g. \(Self.example(in: currency ?? "EUR"))"))
       }
     }
     return problems
+  }
+
+  /// Said of the text `true` or `false` where a boolean belongs: how a CSV cell becomes one.
+  static let textNotBoolean =
+    " (text, not a boolean: a CSV cell is read as text unless its column is named with ':json', "
+    + "such as 'calculateOnCancellation:json')"
+
+  /// `150000 for 1500.00 EUR`: 1500 in `currency`'s minor units.
+  static func example(in currency: String) -> String {
+    let decimals = MinorUnits.decimals(of: currency)
+    var minor = 1500
+    for _ in 0..<decimals { minor *= 10 }
+    let shown = decimals == 0 ? "1500" : "1500." + String(repeating: "0", count: decimals)
+    return "\(minor) for \(shown) \(currency)"
+  }
+
+  /// Why `text`, written as a date, is none when its day is not in its month: `February 2026
+  /// has 28 days`; nil for any other text.
+  static func missingDay(_ text: String) -> String? {
+    let bytes = Array(text.utf8.prefix(10))
+    guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+    func number(_ range: Range<Int>) -> Int? {
+      guard bytes[range].allSatisfy({ (48...57).contains($0) }) else { return nil }
+      return bytes[range].reduce(0) { $0 * 10 + Int($1 - 48) }
+    }
+    guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month)
+    else { return nil }
+    let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    let days = [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    guard day > days else { return nil }
+    let months = [
+      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+      "December",
+    ]
+    return "\(months[month - 1]) \(year) has \(days) days"
   }
 
   /// The policy schema's violations as field problems. A missing `source` is not one: the

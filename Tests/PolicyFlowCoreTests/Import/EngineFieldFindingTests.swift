@@ -40,13 +40,13 @@ struct EngineFieldFindingTests {
     ),
     (
       ["startDate": "2026-02-30"],
-      "p.csv:2: startDate: '2026-02-30' is not an ISO 8601 date (2026-02-01) or date-time with an offset "
-        + "(2026-02-01T00:00:00+01:00)"
+      "p.csv:2: startDate: '2026-02-30' is not an ISO 8601 date (February 2026 has 28 days); write a date "
+        + "(2026-02-01) or a date-time with an offset (2026-02-01T00:00:00+01:00)"
     ),
     (
       ["endDate": "2026-12-31T10:00"],
-      "p.csv:2: endDate: '2026-12-31T10:00' is not an ISO 8601 date (2026-02-01) or date-time with an offset "
-        + "(2026-02-01T00:00:00+01:00)"
+      "p.csv:2: endDate: '2026-12-31T10:00' is not an ISO 8601 date; write a date (2026-02-01) or a date-time with "
+        + "an offset (2026-02-01T00:00:00+01:00)"
     ),
     (
       ["endDate": "2025-12-31"],
@@ -87,11 +87,34 @@ struct EngineFieldFindingTests {
       ["sumAssured": "-5"],
       "p.csv:2: sumAssured: -5 is negative; a sum assured is 0 or more, in minor units"
     ),
+    (
+      // The example is in the policy's own currency: yen have no minor unit, dinars three.
+      ["sumAssured": "1.5", "currency": "JPY"],
+      "p.csv:2: sumAssured: '1.5' is not an amount in minor units; write a whole number of the currency's minor "
+        + "units, e.g. 1500 for 1500 JPY"
+    ),
+    (
+      ["sumAssured": "1.5", "currency": "KWD"],
+      "p.csv:2: sumAssured: '1.5' is not an amount in minor units; write a whole number of the currency's minor "
+        + "units, e.g. 1500000 for 1500.000 KWD"
+    ),
   ])
   func reportsTheFieldAndASentence(changes: [String: String], expected: String) {
     let result = PolicyImport.parse("\(Self.header)\n\(row(changes))\n", file: "p.csv")
     #expect(result.rowFindings.map(\.description) == [expected])
     #expect(result.documents.isEmpty)
+  }
+
+  /// A CSV cell `false` is text unless its column says `:json`: the sentence says so, not only
+  /// that `false` is not false.
+  @Test func aBooleanWrittenAsCSVTextSaysHowToReadIt() {
+    let result = PolicyImport.parse(
+      "\(Self.header),calculateOnCancellation\n\(row([:])),false\n", file: "p.csv")
+    #expect(
+      result.rowFindings.map(\.description) == [
+        "p.csv:2: calculateOnCancellation: must be true or false, found 'false' (text, not a boolean: a CSV cell is "
+          + "read as text unless its column is named with ':json', such as 'calculateOnCancellation:json')"
+      ])
   }
 
   @Test func aMissingSourceIsLeftToTheCommand() {
@@ -108,8 +131,8 @@ struct EngineFieldFindingTests {
     #expect(
       result.rowFindings.map(\.description) == [
         "p.csv:2: currency: 'XXY' is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP",
-        "p.csv:4: startDate: 'tomorrow' is not an ISO 8601 date (2026-02-01) or date-time with an offset "
-          + "(2026-02-01T00:00:00+01:00)",
+        "p.csv:4: startDate: 'tomorrow' is not an ISO 8601 date; write a date (2026-02-01) or a date-time with an "
+          + "offset (2026-02-01T00:00:00+01:00)",
         "p.csv:5: code: 'HP-1' appears twice in this import (first on line 2); policy codes are unique",
       ])
     #expect(result.documents.map(\.line) == [3])
@@ -121,8 +144,8 @@ struct EngineFieldFindingTests {
       PolicyImport.parse(text, file: "p.jsonl").rowFindings.map(\.description) == [
         "p.jsonl:1: code: must be a string, found integer 5",
         "p.jsonl:1: lineOfBusiness: must not be empty",
-        "p.jsonl:1: startDate: integer 20260101 is not an ISO 8601 date (2026-02-01) or date-time with an offset "
-          + "(2026-02-01T00:00:00+01:00)",
+        "p.jsonl:1: startDate: integer 20260101 is not an ISO 8601 date; write a date (2026-02-01) or a date-time "
+          + "with an offset (2026-02-01T00:00:00+01:00)",
         "p.jsonl:1: sumAssured: number 12.5 is not an amount in minor units; write a whole number of the "
           + "currency's minor units, e.g. 150000 for 1500.00 EUR",
       ])
