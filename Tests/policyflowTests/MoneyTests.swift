@@ -55,7 +55,7 @@ import Testing
     let before = try store.ledger(code)
     let again = try store.run(["policies", "cancel", code, "--date", "2026-05-01", "--as", "tester"])
     #expect(again.exitCode == 1)
-    #expect(again.stderr.contains("edits a Canceled version, so nothing is in force"))
+    #expect(again.stderr.contains("edits a Canceled version: the policy is canceled already"))
     #expect(again.stderr.contains("policyflow policies revert \(code)"))
     #expect(try store.ledger(code) == before)
     #expect(try store.count("SELECT count(*) FROM cancellation") == 1)

@@ -121,7 +121,8 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
       return "\(subject): it is already canceled, so it cannot be \(verb) again. "
         + "Edit it to make version \(version + 1) if it should be in force again."
     case .nothingInForce:
-      return "\(subject) and edits a Canceled version, so nothing is in force and it cannot be \(verb). "
+      return "\(subject) and edits a Canceled version: the policy is canceled already (what stays in force is that "
+        + "cancellation's settlement), so it cannot be \(verb) again. "
         + "Throw the edit away with 'policyflow policies revert \(code)'\(revertFirst)."
     case .notAnApplication:
       let instead =

@@ -78,8 +78,8 @@ struct PolicyLifecycleTests {
     ),
     (
       .editV3OfCanceled, .cancel,
-      "Policy P-1 version 3 is Edit and edits a Canceled version, so nothing is in force and it cannot be "
-        + "canceled. Throw the edit away with 'policyflow policies revert P-1'."
+      "Policy P-1 version 3 is Edit and edits a Canceled version: the policy is canceled already (what stays in "
+        + "force is that cancellation's settlement), so it cannot be canceled again. Throw the edit away with 'policyflow policies revert P-1'."
     ),
     (
       .editV3OfCanceled, .decline,
@@ -89,8 +89,8 @@ struct PolicyLifecycleTests {
     // A Pended edit of a Canceled version is reverted only once edited back to Edit: the advice says so.
     (
       .pendedV3OfCanceled, .cancel,
-      "Policy P-1 version 3 is Pended and edits a Canceled version, so nothing is in force and it cannot be "
-        + "canceled. Throw the edit away with 'policyflow policies revert P-1' after editing it back to Edit (a "
+      "Policy P-1 version 3 is Pended and edits a Canceled version: the policy is canceled already (what stays in "
+        + "force is that cancellation's settlement), so it cannot be canceled again. Throw the edit away with 'policyflow policies revert P-1' after editing it back to Edit (a "
         + "Pended version cannot be reverted)."
     ),
     (
