@@ -165,7 +165,7 @@ import Testing
     try expectIntact("policies revert")
 
     let calculations = try store.count("SELECT count(*) FROM calculation")
-    try store.succeed(["policies", "cancel", Self.canceled, "--date", "2026-04-01", "--as", "carl"])
+    try store.succeed(["policies", "cancel", Self.canceled, "--date", "2026-04-01", "--reason", "test", "--as", "carl"])
     #expect(try store.count("SELECT count(*) FROM calculation") == calculations + 2, "a reversal and a settlement")
     try expectIntact("policies cancel with a recalculated premium")
 

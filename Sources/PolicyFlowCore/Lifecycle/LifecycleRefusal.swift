@@ -128,7 +128,7 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
       let instead =
         previousVersionStatus == .canceled && status != .approved
         ? "Throw the edit away with 'policyflow policies revert \(code)'\(revertFirst); the policy stays Canceled."
-        : "Cancel it instead: 'policyflow policies cancel \(code) --date YYYY-MM-DD'."
+        : "Cancel it instead: 'policyflow policies cancel \(code) --date YYYY-MM-DD --reason TEXT'."
       return "\(subject): only an application (version 1, never approved) is declined, so it cannot be \(verb). "
         + instead
     }

@@ -103,7 +103,7 @@ struct PolicyLifecycleTests {
       .approvedV3, .decline,
       "Policy P-1 version 3 is Approved: only an application (version 1, never approved) is declined, so it "
         + "cannot be declined. "
-        + "Cancel it instead: 'policyflow policies cancel P-1 --date YYYY-MM-DD'."
+        + "Cancel it instead: 'policyflow policies cancel P-1 --date YYYY-MM-DD --reason TEXT'."
     ),
     (
       .pendedV3, .submit,
