@@ -116,6 +116,32 @@ struct TestCommandTests {
     #expect(missing.stderr.hasPrefix("tests/nothing-here.json:1:1: error: no such test file or directory; "))
   }
 
+  /// A run that cannot start still writes its JUnit report, with an error per problem: CI that
+  /// publishes the report showed nothing (or the last run's) when the catalog or a test was broken.
+  @Test func aRunThatCannotStartWritesItsProblemsToTheJUnitReport() throws {
+    let directory = try Self.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Self.replace(
+      #""pendReasons": ["GROUP_SETUP_REVIEW"]"#, with: #""pendReasons": ["GROUP_SETUP_REVEIW"]"#,
+      in: directory.appendingPathComponent("tests/employer-group.json"))
+    let result = try PolicyFlowBinary.run(["test", "--junit", "report.xml"], in: directory)
+    #expect(result.exitCode == 65)
+    let xml = try String(contentsOf: directory.appendingPathComponent("report.xml"), encoding: .utf8)
+    #expect(xml.contains(#"<testsuites name="policyflow test" tests="1" failures="0" errors="1">"#), "\(xml)")
+    #expect(
+      xml.contains(
+        #"<testcase classname="tests/employer-group.json" name="tests/employer-group.json:93" "#
+          + #"file="tests/employer-group.json" line="93">"#), "\(xml)")
+    #expect(xml.contains(#"<error message="unknown pend reason &apos;GROUP_SETUP_REVEIW&apos; in the expectation"#))
+
+    let broken = CatalogCommandTests.fixtures.appendingPathComponent("unknown-rule").path
+    let invalidCatalog = try PolicyFlowBinary.run(
+      ["test", "--catalog", broken, "--junit", "catalog.xml"], in: directory)
+    #expect(invalidCatalog.exitCode == 65)
+    let catalogXML = try String(contentsOf: directory.appendingPathComponent("catalog.xml"), encoding: .utf8)
+    #expect(catalogXML.contains("<error message=\"unknown rule"), "\(catalogXML)")
+  }
+
   /// A test file with an unknown key is still read for its other problems, all named at once (an
   /// unknown key hid the rest); a value of the wrong kind is named once, not also as missing; a
   /// case may not set a field reserved for the engine; `--json` gives the findings too.

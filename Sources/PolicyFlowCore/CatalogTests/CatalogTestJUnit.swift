@@ -39,6 +39,27 @@ public enum CatalogTestJUnit {
     return xml
   }
 
+  /// The report of a run that could not start, for CI to show rather than find no file: one
+  /// `testcase` per problem (of the catalog or a test file), each with an `error`.
+  public static func xml(problems: [Finding], suiteName: String = "policyflow test") -> String {
+    let errors = problems.filter { $0.severity == .error }
+    var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    xml +=
+      "<testsuites name=\"\(escape(suiteName))\" tests=\"\(errors.count)\" failures=\"0\" errors=\"\(errors.count)\">\n"
+    xml +=
+      "  <testsuite name=\"nothing was run\" tests=\"\(errors.count)\" failures=\"0\" errors=\"\(errors.count)\">\n"
+    for finding in errors {
+      xml +=
+        "    <testcase classname=\"\(escape(finding.file))\" name=\"\(escape(finding.file)):\(finding.location.line)\" "
+        + "file=\"\(escape(finding.file))\" line=\"\(finding.location.line)\">\n"
+      xml +=
+        "      <error message=\"\(escape(finding.message))\" type=\"invalid\">\(escape(finding.description))</error>\n"
+      xml += "    </testcase>\n"
+    }
+    xml += "  </testsuite>\n</testsuites>\n"
+    return xml
+  }
+
   /// Text safe inside an XML attribute or element: the five predefined entities, and control
   /// characters XML 1.0 cannot carry replaced by a space.
   static func escape(_ text: String) -> String {

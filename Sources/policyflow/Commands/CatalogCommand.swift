@@ -4,7 +4,11 @@ import PolicyFlowCore
 enum CatalogCommand {
   /// The loaded catalog; on errors, prints every finding and fails with exit 65.
   static func load(_ directory: String) throws -> Catalog {
-    let result = CatalogLoader.load(directory: directory)
+    try catalog(of: CatalogLoader.load(directory: directory), in: directory)
+  }
+
+  /// The catalog `result` loaded from `directory`; else its findings printed, and the failure.
+  static func catalog(of result: CatalogLoadResult, in directory: String) throws -> Catalog {
     guard let catalog = result.catalog else {
       for finding in result.findings { Terminal.error(finding.description) }
       let errors = result.findings.errors.count

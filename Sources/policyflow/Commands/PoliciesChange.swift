@@ -41,7 +41,9 @@ enum PoliciesChange {
     options: [
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .value("--date", "yyyy-mm-dd", "The effective date of the cancellation.", required: true),
-      .value("--reason", "text", "Why it is canceled, for the history (an auditor asks who canceled and why).", required: true),
+      .value(
+        "--reason", "text", "Why it is canceled, for the history (an auditor asks who canceled and why).",
+        required: true),
       CommonOptions.json,
     ],
     run: runCancel)

@@ -53,7 +53,15 @@ enum TestCommand {
       throw UsageError(message: problem, commandPath: invocation.commandPath)
     }
     let directory = CommonOptions.catalogDirectory(invocation)
-    let catalog = try CatalogCommand.load(directory)
+    // A run that cannot start still writes its report, naming why: CI that publishes the report
+    // would otherwise show nothing, or the last run's.
+    let junit = invocation.value("--junit")
+    func reportNothingRan(_ problems: [Finding]) throws {
+      if let junit { try AtomicFile.write(CatalogTestJUnit.xml(problems: problems), to: junit) }
+    }
+    let loadedCatalog = CatalogLoader.load(directory: directory)
+    if loadedCatalog.catalog == nil { try reportNothingRan(loadedCatalog.findings) }
+    let catalog = try CatalogCommand.catalog(of: loadedCatalog, in: directory)
     let paths = invocation.positionals.isEmpty ? [testsDirectory(of: directory)] : invocation.positionals
     let (files, missing) = CatalogTestLoader.files(in: paths)
     let now = try PoliciesValidate.referenceTime(nil, commandPath: invocation.commandPath)
@@ -61,6 +69,7 @@ enum TestCommand {
     let findings = (missing + loaded.findings).sorted()
     for finding in findings { Terminal.error(finding.description) }
     if !findings.errors.isEmpty {
+      try reportNothingRan(findings)
       let count = findings.errors.count
       throw CommandFailure(
         message: "the tests have \(count) problem\(count == 1 ? "" : "s"); nothing was run.",
@@ -78,7 +87,7 @@ enum TestCommand {
     }
     let results = CatalogTestRunner(catalog: catalog).run(tests)
     let coverage = invocation.flag("--coverage") ? RuleCoverage(catalog: catalog, results: results) : nil
-    if let junit = invocation.value("--junit") {
+    if let junit {
       try AtomicFile.write(CatalogTestJUnit.xml(results), to: junit)
     }
     let failed = results.filter { !$0.passed }.count
