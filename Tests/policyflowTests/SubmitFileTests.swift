@@ -46,6 +46,20 @@ import Testing
     #expect(try statuses(store) == ["P-1 In Process", "P-2 In Process"])
   }
 
+  /// A code given twice in one command is submitted once: no "already submitted" row in its
+  /// history from the same command.
+  @Test func aCodeGivenTwiceIsSubmittedOnce() throws {
+    let store = try StoreFixture()
+    try store.importCopies([(code: "P-1", group: nil), (code: "P-2", group: nil)], submit: false)
+    let result = try store.run(["policies", "submit", "P-1", "--file", "-", "--as", "tester"], stdin: "P-2\nP-1\n")
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(result.stdout == "P-1: In Process, queued for a worker.\nP-2: In Process, queued for a worker.\n")
+    #expect(
+      try store.count("SELECT count(*) FROM status_history h JOIN policy p ON p.id = h.policy_id WHERE p.code = 'P-1'")
+        == 2, "created, then submitted once")
+    #expect(try store.count("SELECT count(*) FROM activity") == 2)
+  }
+
   /// An unknown code and a transition the lifecycle refuses, in the file and among the
   /// arguments: each named, nothing submitted, exit 1 as for one refused code.
   @Test func anyRefusedCodeSubmitsNothingAndEveryOneIsNamed() throws {

@@ -10,7 +10,8 @@ enum PoliciesSubmit {
       All the policies are submitted in one transaction, or none when one is refused: then every refused \
       code is named (FILE:LINE for a code from --file). A policy already In Process is recorded as \
       "already submitted" and not queued twice. --file reads codes one a line, skipping blank lines and \
-      lines starting with #; - reads them from stdin. Codes given as arguments come first.
+      lines starting with #; - reads them from stdin. Codes given as arguments come first; a code given \
+      twice is submitted once.
       """,
     arguments: [Positional(name: "code", help: "Policy codes.", isRepeating: true, isOptional: true)],
     options: [
@@ -30,6 +31,10 @@ enum PoliciesSubmit {
     }
     var requests: [Request] = invocation.positionals.map { ($0, nil) }
     for file in files { requests += try file.entries().map { ($0.code, $0.location) } }
+    // A code given twice (on the line and in a file, or twice in a list) is submitted once: its
+    // second submission would be recorded in its history as "already submitted".
+    var seen: Set<String> = []
+    requests = requests.filter { seen.insert($0.code).inserted }
     guard !requests.isEmpty else {
       Terminal.error("Nothing to submit: \(files.map(\.label).joined(separator: ", ")) holds no policy codes.")
       return 0
