@@ -50,4 +50,29 @@ import Testing
     let after = try JSON(parsing: try store.run(["queue", "--json", "--as", "tester"]).stdout)
     #expect(after[path: "workers"] == [], "a worker that stopped is not live")
   }
+
+  /// A worker of this machine that was killed (its row stays: it could not remove it) is not
+  /// listed as live, and is named as gone.
+  @Test func aKilledWorkerOfThisMachineIsNotListedAsLive() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(3)
+    let worker = try store.startWorker(["--poll-interval", "100"])
+    let owner = ":\(worker.process.processIdentifier)"
+    let deadline = Date().addingTimeInterval(20)
+    var live: JSON = []
+    while Date() < deadline {
+      live = try JSON(parsing: try store.run(["queue", "--json", "--as", "tester"]).stdout)[path: "workers"] ?? []
+      if live.arrayValue?.isEmpty == false { break }
+      usleep(100_000)
+    }
+    #expect(live[path: "0.owner"]?.stringValue?.hasSuffix(owner) == true, "\(live.serialized())")
+    worker.signal(SIGKILL)
+    _ = worker.wait(seconds: 10)
+    #expect(try store.count("SELECT count(*) FROM worker_heartbeat") == 1, "a killed worker leaves its row")
+    let after = try store.run(["queue", "--json", "--as", "tester"])
+    let report = try JSON(parsing: after.stdout)
+    #expect(report[path: "workers"] == [], "\(after.stdout)")
+    #expect(report[path: "goneWorkers.0"]?.stringValue?.hasSuffix(owner) == true)
+    #expect(after.stderr.contains("stopped without saying so (killed?): not listed as live"), "\(after.stderr)")
+  }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PolicyFlowCore
 import PolicyFlowStore
 
@@ -25,7 +26,16 @@ enum QueueCommand {
 
   static func show(_ invocation: Invocation) throws -> Int32 {
     let store = try StoreOptions.open(invocation)
-    let status = try store.queueStatus()
+    var status = try store.queueStatus()
+    // A worker of this machine whose process is gone was killed (a clean stop removes its row):
+    // it is not live, however lately it said it was.
+    let gone = status.workers.filter { WorkerOwner.isGoneFromThisMachine($0.owner) }
+    status.workers.removeAll { worker in gone.contains { $0.owner == worker.owner } }
+    if !gone.isEmpty {
+      Terminal.error(
+        "Note: \(gone.map(\.owner).joined(separator: ", ")) stopped without saying so (killed?): not listed as "
+          + "live; the leases it held expire and other workers take their work")
+    }
     // On PostgreSQL row-level security counts only what the login may see: a partial count
     // that reads as the whole queue is said to be partial.
     if store.dialect == .postgres, let login = store.databaseLogin, !(try store.seesEveryPolicy(login)) {
@@ -51,6 +61,7 @@ enum QueueCommand {
       let report: JSON = [
         "queued": .int(status.queued), "leased": .int(status.leased), "failed": .int(status.failed.count),
         "oldestReadySeconds": status.oldestReadySeconds.map(JSON.int) ?? .null, "workers": .array(workers),
+        "goneWorkers": .array(gone.map { .string($0.owner) }),
         "failedActivities": .array(failed),
       ]
       Terminal.out(report.serialized(pretty: true))
@@ -116,5 +127,19 @@ enum QueueCommand {
     } catch let error as StoreError {
       throw CommandFailure(message: error.message, exitCode: StoreFailure.exitCode(error))
     }
+  }
+}
+
+/// A worker's owner name, `HOST:PID`, as `policyflow worker` makes it.
+enum WorkerOwner {
+  /// This machine's part of an owner name.
+  static var thisHost: String { ProcessInfo.processInfo.hostName }
+
+  /// Whether `owner` names a process of this machine that no longer runs.
+  static func isGoneFromThisMachine(_ owner: String) -> Bool {
+    guard let colon = owner.lastIndex(of: ":"), owner[..<colon] == thisHost,
+      let pid = Int32(owner[owner.index(after: colon)...]), pid > 0
+    else { return false }
+    return kill(pid, 0) != 0 && errno == ESRCH
   }
 }

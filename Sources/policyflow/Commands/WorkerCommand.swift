@@ -38,7 +38,7 @@ enum WorkerCommand {
     run: run)
 
   static func run(_ invocation: Invocation) throws -> Int32 {
-    var configuration = WorkerConfiguration(owner: "\(ProcessInfo.processInfo.hostName):\(getpid())")
+    var configuration = WorkerConfiguration(owner: "\(WorkerOwner.thisHost):\(getpid())")
     configuration.batchSize = try positive(invocation, "--batch", "n") ?? configuration.batchSize
     let lease = try positive(invocation, "--lease", "seconds") ?? 30
     guard lease <= 86_400 else {
