@@ -109,6 +109,19 @@ struct JSONParser {
     return "byte 0x\(String(byte, radix: 16, uppercase: true))"
   }
 
+  /// What a person most likely wrote where a value or a name was expected, said plainly: a comma
+  /// before a closing bracket, a comment, single quotes. Empty otherwise.
+  func mistakeHint() -> String {
+    guard index < bytes.count else { return "" }
+    switch bytes[index] {
+    case UInt8(ascii: "]"), UInt8(ascii: "}"):
+      return " (a comma before it: JSON allows none after the last item; remove that comma)"
+    case UInt8(ascii: "/"): return " (JSON has no comments; remove the comment)"
+    case UInt8(ascii: "'"): return " (JSON strings and names are in double quotes)"
+    default: return ""
+    }
+  }
+
   private var pointer: String {
     path.isEmpty ? "" : "/" + path.joined(separator: "/")
   }
@@ -159,7 +172,8 @@ struct JSONParser {
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
     default:
       throw error(
-        "expected a JSON value (object, array, string, number, true, false or null), found \(describeCurrent())")
+        "expected a JSON value (object, array, string, number, true, false or null), found \(describeCurrent())"
+          + mistakeHint())
     }
   }
 
@@ -202,7 +216,7 @@ struct JSONParser {
     while true {
       skipWhitespace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-        throw error("expected a member name in double quotes, found \(describeCurrent())")
+        throw error("expected a member name in double quotes, found \(describeCurrent())" + mistakeHint())
       }
       let keyLocation = location
       let key = try parseKey()

@@ -85,4 +85,19 @@ struct JSONParserTests {
     }
     #expect(try JSON(parsing: "-9223372036854775809") == .double(-9_223_372_036_854_775_809))
   }
+
+  /// The mistakes people make writing JSON by hand are said plainly, in the full and the deferred
+  /// parse alike: a comma after the last item, a comment, single quotes.
+  @Test(arguments: [
+    (#"{"a": [1, 2,]}"#, "found ']' (a comma before it: JSON allows none after the last item; remove that comma)"),
+    (#"{"a": {"b": 1,}}"#, "found '}' (a comma before it: JSON allows none after the last item; remove that comma)"),
+    ("{\"a\": 1, // note\n}", "found '/' (JSON has no comments; remove the comment)"),
+    ("{'a': 1}", "found ''' (JSON strings and names are in double quotes)"),
+  ])
+  func commonMistakesAreNamed(_ text: String, _ ending: String) throws {
+    let full = try #require(throws: JSONParseError.self) { try JSON(parsing: text) }
+    #expect(full.message.hasSuffix(ending), "\(full.message)")
+    let deferred = try #require(throws: JSONParseError.self) { try JSON(parsingDeferred: text) }
+    #expect(deferred.message == full.message)
+  }
 }
