@@ -173,18 +173,30 @@ private struct Run {
           rule: rule.code, step: step, condition: rule.condition.source, trace: trace))
       context.messageCodes.insert(message.code)
     } catch {
-      attachRuleError(error, rule: rule.code, description: rule.description, step: step, condition: rule.condition)
+      // What the rule read up to the failure, for `explain` (a rule error is rare: evaluating
+      // again, with a trace, costs nothing that matters).
+      var trace = LogicTrace()
+      do throws(LogicError) {
+        if try rule.condition.evaluate(data, in: context, trace: &trace).isTruthy {
+          for value in rule.values + rule.derivations.map(\.value) {
+            _ = try value.evaluate(data, in: context, trace: &trace)
+          }
+        }
+      } catch {}
+      attachRuleError(
+        error, rule: rule.code, description: rule.description, step: step, condition: rule.condition, trace: trace)
     }
   }
 
   private mutating func attachRuleError(
-    _ error: LogicError, rule: String, description: String, step: StepReference, condition: LogicExpression?
+    _ error: LogicError, rule: String, description: String, step: StepReference, condition: LogicExpression?,
+    trace: LogicTrace = LogicTrace()
   ) {
     messages.append(
       AttachedMessage(
         code: "RULE_ERROR", severity: .fatal,
         text: "Rule \(rule) (\(description)) could not be evaluated: \(error.message)",
-        rule: rule, step: step, condition: condition?.source, trace: LogicTrace()))
+        rule: rule, step: step, condition: condition?.source, trace: trace))
   }
 
   private mutating func apply(_ rule: PendRule, in step: StepReference, holdsForDataOnly: Bool) {
@@ -201,7 +213,11 @@ private struct Run {
         guard try condition.isTrue(for: data, in: context) else { return }
         _ = try condition.evaluate(data, in: context, trace: &trace)
       } catch {
-        attachRuleError(error, rule: rule.code, description: rule.description, step: step, condition: condition)
+        // The reads up to the failure, for `explain`.
+        var failed = LogicTrace()
+        _ = try? condition.evaluate(data, in: context, trace: &failed)
+        attachRuleError(
+          error, rule: rule.code, description: rule.description, step: step, condition: condition, trace: failed)
         return
       }
     }

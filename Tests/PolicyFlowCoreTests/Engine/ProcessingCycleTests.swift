@@ -258,6 +258,9 @@ struct ProcessingCycleTests {
     #expect(message.code == "RULE_ERROR")
     #expect(message.rule == "R_DATES")
     #expect(message.text.contains("R_DATES"))
+    // What the rule read before it failed, for `explain`: the value that broke it.
+    #expect(message.trace.reads.map(\.path) == ["start"])
+    #expect(message.trace.reads.first?.value == "not a date")
   }
 
   /// The stricter comparisons of #19: a date string compared with a number fails loudly instead of
@@ -278,6 +281,7 @@ struct ProcessingCycleTests {
     #expect(outcome.messages.first?.rule == "R_START")
     #expect(outcome.messages.first?.text.contains("Rule R_START") == true)
     #expect(outcome.messages.first?.text.contains("is not a number") == true)
+    #expect(outcome.messages.first?.trace.reads.map(\.path) == ["start"])
   }
 
   // MARK: Flow selection
