@@ -27,7 +27,9 @@ public enum MinorUnits {
     default:
       throw LogicError(
         type: "Invalid Arguments",
-        message: "gave \(value.typeName) \(value.serialized()); an amount must be a number of minor units")
+        message:
+          "gave \(value == .null ? "null (a value it reads is missing?)" : "\(value.typeName) \(value.serialized())"); "
+          + "an amount must be a number of minor units")
     }
   }
 

@@ -58,7 +58,7 @@ struct CycleCalculationTests {
     #expect(message.rule == "(calculation BASE)")
     #expect(
       message.text
-        == "The premium of flow PRICED could not be calculated: line BASE (Base premium): gave null null; "
+        == "The premium of flow PRICED could not be calculated: line BASE (Base premium): gave null (a value it reads is missing?); "
         + "an amount must be a number of minor units")
     #expect(message.condition == ["var": "missing.field"])
   }
