@@ -17,7 +17,8 @@ extension AuditTests {
     try store.tamper("UPDATE policy SET status = 'Approved' WHERE code = '\(code)'")
     let before = try store.snapshot()
     for command in [
-      ["policies", "cancel", code, "--date", "2026-06-01", "--reason", "test"], ["policies", "edit", code, "--set", "maxUsers=3"],
+      ["policies", "cancel", code, "--date", "2026-06-01", "--reason", "test"],
+      ["policies", "edit", code, "--set", "maxUsers=3"],
       ["pends", "resolve", code, "--all", "--note", "n"], ["policies", "submit", code],
     ] {
       let refused = try store.run(command + ["--as", "tester"])

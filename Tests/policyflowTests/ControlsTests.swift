@@ -59,7 +59,8 @@ import Testing
     let notAnApplication = try store.run(["policies", "decline", approved, "--reason", "x", "--as", "tester"])
     #expect(notAnApplication.exitCode == 1)
     #expect(
-      notAnApplication.stderr.contains("Cancel it instead: 'policyflow policies cancel \(approved) --date YYYY-MM-DD --reason TEXT'"))
+      notAnApplication.stderr.contains(
+        "Cancel it instead: 'policyflow policies cancel \(approved) --date YYYY-MM-DD --reason TEXT'"))
   }
 
   /// The rights come from the snapshot of the catalog the policy was pended under: one whose
@@ -96,7 +97,9 @@ import Testing
     #expect(try store.status(code) == "Approved")
     try store.tamper("UPDATE catalog_snapshot SET files = replace(files, 'Underwriting', 'Overwriting')")
     let before = try store.count("SELECT count(*) FROM cancellation")
-    let refused = try store.run(["policies", "cancel", code, "--date", "2026-06-01", "--reason", "test", "--as", "tester"])
+    let refused = try store.run([
+      "policies", "cancel", code, "--date", "2026-06-01", "--reason", "test", "--as", "tester",
+    ])
     #expect(refused.exitCode == 1, "\(refused.stdout)")
     #expect(refused.stderr.contains("was changed behind the engine's back"), "\(refused.stderr)")
     #expect(try store.count("SELECT count(*) FROM cancellation") == before)
@@ -118,7 +121,8 @@ import Testing
     try store.succeed(["policies", "edit", code, "--set", #"accessGroup="north""#, "--as", "tester"])
     let before = try store.snapshot()
     for (command, action) in [
-      (["policies", "cancel", code, "--date", "2026-06-01", "--reason", "test"], "cancel"), (["policies", "revert", code], "revert"),
+      (["policies", "cancel", code, "--date", "2026-06-01", "--reason", "test"], "cancel"),
+      (["policies", "revert", code], "revert"),
     ] {
       let refused = try store.run(command + ["--as", "uma"])
       #expect(refused.exitCode == 77, "\(command): \(refused.stderr)")
@@ -132,7 +136,9 @@ import Testing
     // Acts on the version the person sees alone are theirs (a worker reads the rest).
     try store.succeed(["policies", "edit", code, "--set", "maxUsers=3", "--as", "uma"])
     // An administrator's cancellation reverses the premium in force.
-    let canceled = try store.succeed(["policies", "cancel", code, "--date", "2026-06-01", "--reason", "test", "--as", "tester"])
+    let canceled = try store.succeed([
+      "policies", "cancel", code, "--date", "2026-06-01", "--reason", "test", "--as", "tester",
+    ])
     #expect(canceled.stdout.contains("Reversed"), "\(canceled.stdout)")
   }
 

@@ -42,7 +42,9 @@ import Testing
     #expect(rows.last?[path: "total"] == 144_595)
     #expect(try store.ledger(code) == (144_595, 144_595), "only version 2's premium is in force")
 
-    let canceled = try store.succeed(["policies", "cancel", code, "--date", "2026-04-01", "--reason", "test", "--json", "--as", "tester"])
+    let canceled = try store.succeed([
+      "policies", "cancel", code, "--date", "2026-04-01", "--reason", "test", "--json", "--as", "tester",
+    ])
     let outcome = try JSON(parsing: canceled.stdout)
     #expect(outcome[path: "reversed"] == 144_595)
     let settlement = try #require(outcome[path: "settlement.total"]?.serialized()).flatMap { Int($0) }
@@ -53,7 +55,9 @@ import Testing
     // An edit of the Canceled version has nothing in force: canceling it is refused.
     try store.succeed(["policies", "edit", code, "--set", "sumAssured=1000", "--as", "tester"])
     let before = try store.ledger(code)
-    let again = try store.run(["policies", "cancel", code, "--date", "2026-05-01", "--reason", "test", "--as", "tester"])
+    let again = try store.run([
+      "policies", "cancel", code, "--date", "2026-05-01", "--reason", "test", "--as", "tester",
+    ])
     #expect(again.exitCode == 1)
     #expect(again.stderr.contains("edits a Canceled version: the policy is canceled already"))
     #expect(again.stderr.contains("policyflow policies revert \(code)"))
@@ -69,7 +73,9 @@ import Testing
     throws
   {
     let (store, code) = try approved { $0.set(path: "currency", to: .string(currency)) }
-    let canceled = try store.succeed(["policies", "cancel", code, "--date", "2026-04-01", "--reason", "test", "--as", "tester"])
+    let canceled = try store.succeed([
+      "policies", "cancel", code, "--date", "2026-04-01", "--reason", "test", "--as", "tester",
+    ])
     #expect(
       canceled.stdout
         == "\(code): Canceled as of 2026-04-01 (version 1). Reversed the \(reversed) \(currency) in force. "
@@ -118,7 +124,9 @@ import Testing
 
   @Test func thePolicysOwnCalculateOnCancellationDecides() throws {
     let (store, code) = try approved { $0.set(path: "calculateOnCancellation", to: false) }
-    let canceled = try store.succeed(["policies", "cancel", code, "--date", "2026-04-01", "--reason", "test", "--as", "tester"])
+    let canceled = try store.succeed([
+      "policies", "cancel", code, "--date", "2026-04-01", "--reason", "test", "--as", "tester",
+    ])
     #expect(canceled.stdout.contains("No settlement: calculateOnCancellation is false on the policy."))
     #expect(canceled.stdout.contains("Refund: 1799.88 EUR."))
     #expect(try store.ledger(code) == (0, 0))
@@ -154,7 +162,9 @@ import Testing
     #expect(try store.ledger(code) == (179_988, 179_988))
     #expect(try store.count("SELECT count(*) FROM calculation") == 1)
 
-    let flat = try store.succeed(["policies", "cancel", code, "--date", "2025-12-15", "--reason", "test", "--as", "tester"])
+    let flat = try store.succeed([
+      "policies", "cancel", code, "--date", "2025-12-15", "--reason", "test", "--as", "tester",
+    ])
     #expect(flat.stdout.contains("Canceled as of 2025-12-15 (version 1), from inception."))
     #expect(flat.stdout.contains("Refund: 1799.88 EUR."))
     #expect(try store.ledger(code) == (0, 0), "nothing earned, and the flow charges no fees from inception")

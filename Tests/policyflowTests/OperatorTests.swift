@@ -507,7 +507,9 @@ import Testing
   @Test(arguments: TestStore.all) func cancelRefusesADateThatIsNotOnTheCalendar(_ kind: TestStore) throws {
     let store = try storeWithUsers(kind)
     let code = try process(store, "health-approved.json")
-    let badDate = try store.run(["policies", "cancel", code, "--date", "2026-02-30", "--reason", "test", "--as", "clerk"])
+    let badDate = try store.run([
+      "policies", "cancel", code, "--date", "2026-02-30", "--reason", "test", "--as", "clerk",
+    ])
     #expect(badDate.exitCode == 64)
     #expect(try status(store, code) == "Approved")
   }
@@ -826,7 +828,9 @@ import Testing
         == ["code": .string(code), "status": "Edit", "version": 2, "newVersion": true, "withdrawnPendReasons": 0])
     let reverted = try store.run(["policies", "revert", code, "--json", "--as", "tester"])
     #expect(try JSON(parsing: reverted.stdout) == ["code": .string(code), "status": "Approved", "version": 1])
-    let cancelled = try store.run(["policies", "cancel", code, "--date", "2026-04-01", "--reason", "test", "--json", "--as", "tester"])
+    let cancelled = try store.run([
+      "policies", "cancel", code, "--date", "2026-04-01", "--reason", "test", "--json", "--as", "tester",
+    ])
     let canceled = try JSON(parsing: cancelled.stdout)
     #expect(canceled[path: "status"] == "Canceled")
     #expect(canceled[path: "version"] == 1)

@@ -37,7 +37,9 @@ import Testing
     let store = try StoreFixture()
     try store.importGenerated(1)
     #expect(try store.run(["worker", "--drain"]).exitCode == 0)
-    let canceled = try store.run(["policies", "cancel", "GEN-0", "--date", "2026-04-01", "--reason", "test", "--as", "tester"])
+    let canceled = try store.run([
+      "policies", "cancel", "GEN-0", "--date", "2026-04-01", "--reason", "test", "--as", "tester",
+    ])
     #expect(canceled.exitCode == 0, "\(canceled.stderr)")
     #expect(canceled.stdout.contains("Canceled"))
     #expect(canceled.stderr == "")

@@ -20,7 +20,9 @@ import Testing
     try store.succeed(["audit", "seal", "--as", "tester"])
     try store.succeed(["pends", "resolve", "HP-2026-000102", "--all", "--note", "seen", "--as", "uma"])
     try store.succeed(["worker", "--drain"])
-    try store.succeed(["policies", "cancel", "HP-2026-000101", "--date", "2026-04-01", "--reason", "test", "--as", "carl"])
+    try store.succeed([
+      "policies", "cancel", "HP-2026-000101", "--date", "2026-04-01", "--reason", "test", "--as", "carl",
+    ])
     try store.succeed([
       "policies", "edit", "HP-2026-000102", "--set", "policyholder.email=\"x@example.de\"", "--as", "carl",
     ])

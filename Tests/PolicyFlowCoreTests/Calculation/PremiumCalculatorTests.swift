@@ -89,7 +89,9 @@ struct PremiumCalculatorTests {
     #expect(
       throws: LogicError(
         type: "Invalid Arguments",
-        message: "line RATE (RATE description): gave null (a value it reads is missing?); an amount must be a number of minor units")
+        message:
+          "line RATE (RATE description): gave null (a value it reads is missing?); an amount must be a number of minor units"
+      )
     ) { try PremiumCalculator.premium(for: policy, flow: failing, at: noon) }
   }
 
