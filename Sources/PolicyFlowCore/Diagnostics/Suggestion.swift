@@ -13,9 +13,30 @@ public enum Suggestion {
       let distance = editDistance(lowered, Array(candidate.lowercased()))
       if distance < (best?.distance ?? .max) { best = (candidate, distance) }
     }
-    guard let best else { return nil }
     // Allow about one edit per three characters, at least one.
-    return best.distance <= max(1, min(word.count, best.name.count) / 3) ? best.name : nil
+    if let best, best.distance <= max(1, min(word.count, best.name.count) / 3) { return best.name }
+    return abbreviated(word, among: candidates)
+  }
+
+  /// The one candidate `word` abbreviates word by word (`HIGH_RISK_DEST_PEND` for
+  /// `HIGH_RISK_DESTINATION_PEND`): as many words, split at `_`, `.` and `-`, each a prefix of the
+  /// candidate's; nil when none or several are.
+  static func abbreviated(_ word: String, among candidates: some Sequence<String>) -> String? {
+    func words(_ text: String) -> [Substring] {
+      text.lowercased().split(omittingEmptySubsequences: false) { $0 == "_" || $0 == "." || $0 == "-" }.map {
+        Substring($0)
+      }
+    }
+    let parts = words(word)
+    guard parts.count > 1, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+    var found: String?
+    for candidate in candidates where candidate.utf8.count <= maximumWordLength && candidate != word {
+      let theirs = words(candidate)
+      guard theirs.count == parts.count, zip(parts, theirs).allSatisfy({ $1.hasPrefix($0) }) else { continue }
+      if found != nil { return nil }
+      found = candidate
+    }
+    return found
   }
 
   /// ` Did you mean 'x'?` when there is a close candidate, else the empty string.
