@@ -40,10 +40,23 @@ struct LogicCompiler {
     problems.append(LogicCompileFailure.Problem(pointer: pointer, message: message, type: type))
   }
 
+  /// Operators of other rule languages and their JsonLogic names, for the message about an
+  /// unknown one.
+  static let otherLanguages: [String: String] = [
+    "contains": "in", "includes": "in", "eq": "==", "equals": "==", "ne": "!=", "neq": "!=", "gt": ">",
+    "gte": ">=", "lt": "<", "lte": "<=", "not": "!", "concat": "cat", "sum": "+", "add": "+", "sub": "-",
+    "mul": "*", "div": "/", "mod": "%", "count": "length", "len": "length", "exists": "missing",
+  ]
+
   private mutating func compileOperation(named name: String, operand: JSON, at pointer: String) -> LogicNode {
     let memberPointer = "\(pointer)/\(JSONDocument.escape(name))"
     guard let op = LogicOperator.byName[name] else {
-      let suggestion = Suggestion.didYouMean(name, among: LogicOperator.allCases.map(\.rawValue))
+      var suggestion = Suggestion.didYouMean(name, among: LogicOperator.allCases.map(\.rawValue))
+      if suggestion.isEmpty {
+        suggestion =
+          Self.otherLanguages[name.lowercased()].map { " JsonLogic writes it '\($0)'." }
+          ?? " The README's JsonLogic section lists the operators."
+      }
       problem(
         memberPointer, "unknown operator \(Excerpt.name(name)).\(suggestion)", type: LogicError.unknownOperatorType)
       return ConstantNode(.null)

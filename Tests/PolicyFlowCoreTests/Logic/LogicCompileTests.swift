@@ -22,7 +22,13 @@ struct LogicCompileTests {
     #expect(problems[0].message == "'substr' takes 2 or 3 arguments, found 1")
     #expect(problems[1].message.hasPrefix("invalid regular expression \"(unclosed\""))
     #expect(problems[2].message.hasPrefix("unknown date unit \"weeks\""))
-    #expect(problems[3].message == "unknown operator 'frobnicate'.")
+    #expect(problems[3].message == "unknown operator 'frobnicate'. The README's JsonLogic section lists the operators.")
+  }
+
+  /// An operator of another rule language is answered with JsonLogic's name for it.
+  @Test func anOperatorOfAnotherLanguageIsNamedInJsonLogic() throws {
+    let problems = try compileProblems(#"{"contains": ["a", {"var": "s"}]}"#)
+    #expect(problems.map(\.message) == ["unknown operator 'contains'. JsonLogic writes it 'in'."])
   }
 
   @Test(arguments: [
