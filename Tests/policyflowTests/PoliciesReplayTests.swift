@@ -105,6 +105,41 @@ import Testing
     #expect(try everyRow(store) == before, "a replay writes nothing: no cycle, no history, no snapshot")
   }
 
+  /// A new fee moves no outcome, but what an approved policy costs: replay names each one with
+  /// its premium now and as the candidate would calculate it, and the difference in total.
+  @Test(arguments: TestStore.all) func aChangedFeeShowsWhatApprovedPoliciesWouldCost(_ kind: TestStore) throws {
+    let store = try book(kind)
+    let candidate = try TestCommandTests.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: candidate) }
+    try TestCommandTests.replace(
+      #""code": "POLICY_FEE", "description": "Policy fee", "amount": 2500"#,
+      with: #""code": "POLICY_FEE", "description": "Policy fee", "amount": 3000"#,
+      in: candidate.appendingPathComponent("flows/individual-health.json"))
+    let text = try store.succeed(["policies", "replay", "--catalog", candidate.path, "--as", "tester"]).stdout
+    #expect(text.contains(": 0 would change outcome."), "\(text)")
+    #expect(
+      text.contains(
+        """
+        1 approved policy would be priced differently (in total +6.04 EUR):
+        POLICY          VERSION  PREMIUM NOW  WOULD BE     DIFFERENCE
+        HP-2026-000101  1        1799.88 EUR  1805.92 EUR  +6.04 EUR
+        """), "the fee's 5.00 and the tax on it: \(text)")
+    let json = try JSON(
+      parsing: try store.succeed(["policies", "replay", "--catalog", candidate.path, "--json", "--as", "tester"])
+        .stdout)
+    #expect(json[path: "premiumChanged"] == 1)
+    #expect(json[path: "premiumDifference.EUR"] == 604)
+    #expect(json[path: "premiumChanges.0.code"] == "HP-2026-000101")
+    #expect(json[path: "premiumChanges.0.recorded"] == 179_988)
+    #expect(json[path: "premiumChanges.0.new"] == 180_592)
+
+    // The shipped catalog prices every policy as recorded.
+    let shipped = try TestCommandTests.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: shipped) }
+    let same = try store.succeed(["policies", "replay", "--catalog", shipped.path, "--json", "--as", "tester"]).stdout
+    #expect(try JSON(parsing: same)[path: "premiumChanged"] == 0)
+  }
+
   @Test(arguments: TestStore.all) func statusAndFlowSelectTheVersionsReplayed(_ kind: TestStore) throws {
     let store = try book(kind)
     let candidate = try lowerLimit()

@@ -44,6 +44,11 @@ public struct ReplayReport: Sendable {
   /// a record per policy when only the first few are shown.
   public var keptChanges = Int.max
   public var unreadable: [Unreadable] = []
+  /// How many versions approved before and again would be priced differently, the sum of the
+  /// differences per currency (minor units), and the first of them in code order.
+  public var premiumChanged = 0
+  public var premiumDifference: [String: Int] = [:]
+  public var premiumChanges: [ReplayPremiumChange] = []
 
   /// An empty report that keeps at most `keptChanges` changes (all when nil).
   public init(keptChanges: Int? = nil) {
@@ -66,6 +71,9 @@ public struct ReplayReport: Sendable {
     changed += other.changed
     changes += other.changes.prefix(max(0, keptChanges - changes.count))
     unreadable += other.unreadable
+    premiumChanged += other.premiumChanged
+    for (currency, difference) in other.premiumDifference { premiumDifference[currency, default: 0] += difference }
+    premiumChanges += other.premiumChanges.prefix(max(0, keptChanges - premiumChanges.count))
   }
 
   /// Counts one replayed version.
@@ -76,6 +84,7 @@ public struct ReplayReport: Sendable {
     let newRules = Self.rules(of: outcome)
     for rule in recordedRules { recordedFires[rule, default: 0] += 1 }
     for rule in newRules { newFires[rule, default: 0] += 1 }
+    if new == .approved { comparePremium(input, outcome: outcome) }
     guard let recorded = input.recorded, recorded != new else { return }
     changed += 1
     guard changes.count < keptChanges else { return }

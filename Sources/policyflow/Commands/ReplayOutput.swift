@@ -31,6 +31,7 @@ enum ReplayOutput {
       ["RULE", "NOW", "WOULD"],
       rules(report).map { [$0, String(report.recordedFires[$0] ?? 0), String(report.newFires[$0] ?? 0)] },
       empty: "No rule is on any outcome, recorded or new.")
+    printPremiums(report, limit: limit)
     guard changed > 0 else { return }
     Terminal.out("")
     Table.print(
@@ -41,6 +42,32 @@ enum ReplayOutput {
     if changed > limit {
       Terminal.out("(the first \(limit) of \(changed) by code; --limit N shows more, --json lists all)")
     }
+  }
+
+  /// The approved policies the candidate would price differently: how many, the difference per
+  /// currency, and the first `limit`.
+  static func printPremiums(_ report: ReplayReport, limit: Int) {
+    guard report.premiumChanged > 0 else { return }
+    let count = report.premiumChanged
+    let sums = report.premiumDifference.sorted { $0.key < $1.key }.map { signed($0.value, $0.key) }
+    Terminal.out("")
+    Terminal.out(
+      "\(count) approved \(count == 1 ? "policy" : "policies") would be priced differently"
+        + (sums.isEmpty ? "" : " (in total \(sums.joined(separator: ", ")))") + ":")
+    Table.print(
+      ["POLICY", "VERSION", "PREMIUM NOW", "WOULD BE", "DIFFERENCE"],
+      report.premiumChanges.prefix(limit).map {
+        [
+          $0.code, String($0.version), MinorUnits.format($0.recorded, currency: $0.currency) + " \($0.currency)",
+          MinorUnits.format($0.new, currency: $0.currency) + " \($0.currency)", signed($0.difference, $0.currency),
+        ]
+      }, empty: "")
+    if count > limit { Terminal.out("(the first \(limit) of \(count) by code; --json lists all)") }
+  }
+
+  /// `+12.50 EUR`, `-3 JPY`.
+  static func signed(_ amount: Int, _ currency: String) -> String {
+    (amount > 0 ? "+" : "") + MinorUnits.format(amount, currency: currency) + " \(currency)"
   }
 
   /// `replayed`, `changed`, `matrix` (recorded → new → count, `none` for never processed),
@@ -55,6 +82,10 @@ enum ReplayOutput {
     let rules = rules(report).map { rule -> JSON in
       ["rule": .string(rule), "now": .int(report.recordedFires[rule] ?? 0), "would": .int(report.newFires[rule] ?? 0)]
     }
+    var difference = JSONObject()
+    for (currency, amount) in report.premiumDifference.sorted(by: { $0.key < $1.key }) {
+      difference[currency] = .int(amount)
+    }
     let changes = report.changes.map { change -> JSON in
       [
         "code": .string(change.code), "version": .int(change.version), "status": .string(change.status),
@@ -67,6 +98,15 @@ enum ReplayOutput {
     return [
       "replayed": .int(report.replayed), "changed": .int(report.changed), "matrix": .object(matrix),
       "rules": .array(rules), "changes": .array(changes),
+      "premiumChanged": .int(report.premiumChanged),
+      "premiumDifference": .object(difference),
+      "premiumChanges": .array(
+        report.premiumChanges.map {
+          [
+            "code": .string($0.code), "version": .int($0.version), "currency": .string($0.currency),
+            "recorded": .int($0.recorded), "new": .int($0.new), "difference": .int($0.difference),
+          ] as JSON
+        }),
       "unreadable": .array(
         report.unreadable.map { ["code": .string($0.code), "version": .int($0.version), "error": .string($0.error)] }),
     ]

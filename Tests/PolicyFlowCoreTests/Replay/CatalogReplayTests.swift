@@ -27,6 +27,20 @@ struct CatalogReplayTests {
     #expect(scanned == ReplayReport.rules(of: outcome))
   }
 
+  /// The recorded premium a replay compares with is read by a scan of the stored outcome: the
+  /// same currency and total as the cycle calculated, none when it calculated none.
+  @Test(arguments: examples)
+  func theRecordedPremiumIsTheCalculatedOne(_ example: String) throws {
+    let outcome = ProcessingCycle(catalog: try Self.catalog()).run(
+      try JSON(parsing: try Self.text(example)), at: Self.at)
+    let premium = ReplayReport.recordedPremium(ofStored: outcome.storedText)
+    #expect(premium?.currency == outcome.calculation?.currency)
+    #expect(premium?.total == outcome.calculation?.total)
+    // A text the scan does not recognise is parsed: the same answer.
+    let spaced = outcome.storedJSON.serialized(pretty: true)
+    #expect(ReplayReport.recordedPremium(ofStored: spaced)?.total == outcome.calculation?.total)
+  }
+
   @Test func theScanLeavesWhatItDoesNotExpectToTheParser() {
     #expect(StoredOutcomeRules.scan(#"{"messages":[{"rule":"A\"B"}],"pendReasons":[]}"#) == nil)
     #expect(StoredOutcomeRules.scan(#"{"messages":[{"rule":"A"}"#) == nil)

@@ -1,0 +1,82 @@
+/// What a replay finds about premiums: a version approved before and again whose premium the
+/// candidate catalog would calculate differently (a new rate, a new line). Counted apart from
+/// changed outcomes: the policy stays Approved, but what it costs moves.
+public struct ReplayPremiumChange: Sendable, Hashable {
+  public var code: String
+  public var version: Int
+  public var currency: String
+  /// The total its recorded cycle calculated, and the candidate's, in minor units.
+  public var recorded: Int
+  public var new: Int
+
+  public var difference: Int { new - recorded }
+}
+
+extension ReplayReport {
+  /// Where the last `needle` starts in `bytes`.
+  private static func lastRange(of needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard bytes.count >= needle.count else { return nil }
+    var start = bytes.count - needle.count
+    while start >= 0 {
+      if bytes[start] == needle[0], bytes[start..<(start + needle.count)].elementsEqual(needle) { return start }
+      start -= 1
+    }
+    return nil
+  }
+
+  /// The recorded premium of a stored outcome (``CycleOutcome/storedText``): the currency and
+  /// total of its `calculation`; nil when it has none.
+  ///
+  /// Read by a scan where the text is as the engine writes it: `calculation` is the outcome's last
+  /// member and `total` its own, and no string of it holds an unescaped quote, so the last
+  /// `"total":` and `"currency":"` are the calculation's (a full parse of every approved version's
+  /// outcome would add a tenth to a replay). Else, parsed.
+  static func recordedPremium(ofStored text: String) -> (currency: String, total: Int)? {
+    if text.hasSuffix("\"calculation\":null}") { return nil }
+    var text = text
+    let scanned = text.withUTF8 { bytes -> (currency: String, total: Int)? in
+      guard let total = lastRange(of: Array("\"total\":".utf8), in: bytes),
+        let currency = lastRange(of: Array("\"currency\":\"".utf8), in: bytes), currency < total
+      else { return nil }
+      var index = total + 8
+      var isNegative = false
+      if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
+        isNegative = true
+        index += 1
+      }
+      var value = 0
+      var digits = 0
+      while index < bytes.count, (48...57).contains(bytes[index]), digits < 18 {
+        value = value * 10 + Int(bytes[index] - 48)
+        digits += 1
+        index += 1
+      }
+      guard digits > 0, bytes[index...].elementsEqual("}}".utf8) else { return nil }
+      let start = currency + 12
+      guard start + 4 <= bytes.count, bytes[start + 3] == UInt8(ascii: "\"") else { return nil }
+      return (String(decoding: bytes[start..<(start + 3)], as: UTF8.self), isNegative ? -value : value)
+    }
+    if let scanned { return scanned }
+    guard let stored = try? JSON(parsing: text), let calculation = stored[path: "calculation"],
+      let currency = calculation[path: "currency"]?.stringValue, case .int(let total)? = calculation[path: "total"]
+    else { return nil }
+    return (currency, total)
+  }
+
+  /// Counts the premium of a version approved before and by the candidate, when it differs.
+  mutating func comparePremium(_ input: ReplayInput, outcome: CycleOutcome) {
+    guard input.recorded == .approved, let calculation = outcome.calculation,
+      let text = input.recordedOutcomeText, let recorded = Self.recordedPremium(ofStored: text),
+      recorded.currency != calculation.currency || recorded.total != calculation.total
+    else { return }
+    premiumChanged += 1
+    if recorded.currency == calculation.currency {
+      premiumDifference[calculation.currency, default: 0] += calculation.total - recorded.total
+    }
+    guard premiumChanges.count < keptChanges else { return }
+    premiumChanges.append(
+      ReplayPremiumChange(
+        code: input.code, version: input.version, currency: calculation.currency, recorded: recorded.total,
+        new: calculation.total))
+  }
+}
