@@ -458,6 +458,11 @@ import Testing
     #expect(try codes(["--status", "Approved"]) == ["GP-2026-000201", "HP-2026-000101"])
     #expect(try codes(["--status", "Pended", "--flow", "INDIVIDUAL_HEALTH"]) == ["HP-2026-000102"])
     #expect(try codes(["--flow", "EMPLOYER_GROUP"]) == ["GP-2026-000201"])
+    // Several statuses list the policies of any of them, as replay's do.
+    #expect(
+      try codes(["--status", "Pended", "--status", "Approved"]) == [
+        "GP-2026-000201", "HP-2026-000101", "HP-2026-000102",
+      ])
     let bad = try store.run(["policies", "list", "--status", "Aproved"])
     #expect(bad.exitCode == 64)
     #expect(bad.stderr.contains("Did you mean 'Approved'?"))

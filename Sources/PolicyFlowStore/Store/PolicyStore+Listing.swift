@@ -36,12 +36,14 @@ extension PolicyStore {
       == 1
   }
 
-  /// Current versions the reader may see, optionally of one status or flow, in code order: a
+  /// Current versions the reader may see, optionally of some statuses (any of them) or one flow,
+  /// in code order: a
   /// page of at most `limit` (all when nil) whose codes come after `after`. The next page starts
   /// after the last code of this one, so pages stay consistent while policies are added, and
   /// each costs its own rows, not the rows before it.
   public func policySummaries(
-    status: String? = nil, flow: String? = nil, after: String? = nil, limit: Int? = nil, readBy reader: String? = nil
+    statuses: [String] = [], flow: String? = nil, after: String? = nil, limit: Int? = nil,
+    readBy reader: String? = nil
   ) throws -> [PolicySummary] {
     precondition(limit.map { $0 > 0 } ?? true, "a page holds at least one policy")
     let user: User? = try reader.map { try self.readingUser($0) } ?? nil
@@ -55,15 +57,15 @@ extension PolicyStore {
       SELECT code, version, status, listed_flow FROM (
         SELECT p.code, p.version, p.status, \(Self.policyFlow) AS listed_flow
         FROM policy p
-        WHERE p.is_current = 1 AND p.code > ?1 AND (CAST(?2 AS text) IS NULL OR p.status = ?2)
+        WHERE p.is_current = 1 AND p.code > ?1 AND (?2 = 0 OR \(db.dialect.isOneOfStrings("p.status", jsonArray: "?7")))
           AND \(visibleToUser(admin: "?4", groups: "?5"))
       ) AS listed
       WHERE CAST(?3 AS text) IS NULL OR listed_flow = ?3
       ORDER BY code LIMIT ?6
       """,
       [
-        .text(after ?? ""), DatabaseValue(status), DatabaseValue(flow), visibility.admin, visibility.groups,
-        .integer(Int64(limit ?? Int.max)),
+        .text(after ?? ""), .integer(statuses.isEmpty ? 0 : 1), DatabaseValue(flow), visibility.admin,
+        visibility.groups, .integer(Int64(limit ?? Int.max)), .text(JSON.array(statuses.map(JSON.string)).serialized()),
       ]
     ) { row in
       PolicySummary(

@@ -13,7 +13,7 @@ enum PoliciesList {
       """,
     options: [
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
-      .value("--status", "status", "Edit, \"In Process\", Pended, Approved or Canceled."),
+      .repeating("--status", "status", "Edit, \"In Process\", Pended, Approved or Canceled (repeat for several)."),
       .value("--flow", "flow", "A flow code."), limit,
       .value("--after", "code", "List only policies whose code sorts after this one (the last of the previous page)."),
       CommonOptions.json,
@@ -34,8 +34,8 @@ enum PoliciesList {
     run: runShow)
 
   static func runList(_ invocation: Invocation) throws -> Int32 {
-    let status = invocation.value("--status")
-    if let status, PolicyStatus(rawValue: status) == nil {
+    let statuses = invocation.all("--status")
+    for status in statuses where PolicyStatus(rawValue: status) == nil {
       let names = PolicyStatus.allCases.map(\.rawValue)
       throw UsageError(
         message:
@@ -46,7 +46,7 @@ enum PoliciesList {
     let store = try StoreOptions.open(invocation)
     // One more than the page, to know whether another page follows.
     var policies = try store.policySummaries(
-      status: status, flow: invocation.value("--flow"), after: invocation.value("--after"),
+      statuses: statuses, flow: invocation.value("--flow"), after: invocation.value("--after"),
       limit: limit.map { $0 < Int.max ? $0 + 1 : $0 }, readBy: StoreOptions.reader(invocation, of: store))
     var nextPage: String?
     if let limit, policies.count > limit {

@@ -44,7 +44,7 @@ struct ReplayPagingTests {
   {
     try withTemporaryStore(kind) { path in
       let (store, catalog) = try book(path)
-      #expect(try store.policySummaries(status: "Approved").count == 8, "3 approvable, 5 resolved and approved")
+      #expect(try store.policySummaries(statuses: ["Approved"]).count == 8, "3 approvable, 5 resolved and approved")
       let replay = CatalogReplay(catalog: catalog, at: store.clock().timestamp)
       var seen: [Int] = []
       let whole = try store.replay(replay, selection: .init(), actor: "tester")
