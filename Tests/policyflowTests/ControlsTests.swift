@@ -38,6 +38,16 @@ import Testing
         in: .whitespacesAndNewlines) == "[]")
     let shown = try store.show(code)
     #expect(shown[path: "pendHistory.0.withdrawnAt"]?.stringValue != nil, "withdrawn, and kept in history")
+    // Explain says what became of the cycle it explains: the decline, with its reason, and the
+    // pend reason withdrawn by it.
+    let explained = try store.succeed(["policies", "explain", code, "--as", "tester"]).stdout
+    #expect(explained.contains("Since then:\n  "), "\(explained)")
+    #expect(explained.contains("decline → Canceled by uw"), "\(explained)")
+    #expect(explained.contains("risk declined"), "\(explained)")
+    #expect(explained.contains("SUM_ASSURED_REVIEW: "), "\(explained)")
+    #expect(explained.contains("\n    withdrawn at "), "\(explained)")
+    let json = try JSON(parsing: try store.succeed(["policies", "explain", code, "--json", "--as", "tester"]).stdout)
+    #expect(json[path: "since.0.event"] == "decline")
     #expect(shown[path: "pendHistory.0.withdrawnBy"] == "uw", "who withdrew it: the one who declined")
     let history = try store.succeed(["policies", "history", code, "--as", "tester"]).stdout
     #expect(history.contains("SUM_ASSURED_REVIEW in "), "\(history)")

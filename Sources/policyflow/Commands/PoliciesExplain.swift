@@ -65,9 +65,14 @@ enum PoliciesExplain {
       }
       cycle.set(path: key, to: .array(items))
     }
+    // What happened to the version after that cycle: its status-history rows after the last one
+    // the worker wrote (a cancellation with its date and reason, an edit, a decline).
+    let lastProcessed = details.statusHistory.lastIndex { $0[path: "event"]?.stringValue == "processed" }
+    let since = lastProcessed.map { Array(details.statusHistory[($0 + 1)...]) } ?? []
     if invocation.flag("--json") {
       var report: JSON = [
         "code": .string(code), "version": .int(policy.version), "status": .string(policy.status.rawValue),
+        "since": .array(since),
       ]
       report.set(path: "snapshotAvailable", to: .bool(catalog != nil))
       report.set(path: "currentCatalogDiffers", to: current.map { .bool($0 != hash) } ?? .null)
@@ -91,7 +96,17 @@ enum PoliciesExplain {
         "\(todays.name) has changed since (\(current)); this explains the rules as they were."
       )
     }
-    if policy.status.rawValue != text(cycle, "status") {
+    if !since.isEmpty {
+      lines.append("Since then:")
+      for row in since {
+        let note = row[path: "note"]?.stringValue.map { ": \($0)" } ?? ""
+        lines.append(
+          "  \(text(row, "at"))  \(text(row, "event")) → \(text(row, "status")) by \(text(row, "actor"))\(note)")
+      }
+      if details.cancellation != nil, policy.status == .canceled {
+        lines.append("  (the settlement of the cancellation: policyflow policies show \(code))")
+      }
+    } else if policy.status.rawValue != text(cycle, "status") {
       lines.append("Since then the policy moved on; its status history says how (policyflow policies show \(code)).")
     }
     for (key, title) in [("messages", "Messages"), ("pendReasons", "Pend reasons")] {
@@ -104,6 +119,9 @@ enum PoliciesExplain {
           ? "\(text(item, "severity").uppercased()) \(text(item, "code")): \(text(item, "text"))"
           : "\(text(item, "code")): \(text(item, "description"))"
         lines.append("  \(head)")
+        if key == "pendReasons", let state = Self.pendState(of: text(item, "code"), in: details.pendHistory) {
+          lines.append("    \(state)")
+        }
         lines.append(
           "    rule \(text(item, "rule"))" + (item[path: "ruleDescription"]?.stringValue.map { " — \($0)" } ?? ""))
         lines.append(
@@ -125,4 +143,18 @@ enum PoliciesExplain {
   }
 
   static func text(_ object: JSON, _ key: String) -> String { PoliciesList.text(object, key) }
+
+  /// What became of the pend reason `code` the last cycle attached, by its latest pend-history
+  /// row: resolved (by whom, when), withdrawn (an edit or a cancellation), or nil while open.
+  static func pendState(of code: String, in history: [JSON]) -> String? {
+    guard let row = history.last(where: { $0[path: "reason"]?.stringValue == code }) else { return nil }
+    if let by = row[path: "resolvedBy"]?.stringValue {
+      let note = row[path: "note"]?.stringValue.map { ": \($0)" } ?? ""
+      return "resolved by \(by) at \(text(row, "resolvedAt"))\(note)"
+    }
+    if let at = row[path: "withdrawnAt"]?.stringValue {
+      return "withdrawn at \(at)" + (row[path: "withdrawnBy"]?.stringValue.map { " by \($0)" } ?? "")
+    }
+    return nil
+  }
 }
