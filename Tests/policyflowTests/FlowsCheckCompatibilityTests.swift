@@ -236,4 +236,42 @@ struct FlowsCheckCompatibilityTests {
           && $0.contains("its derived field 'sumAssured' would be \"lots\"")
       }, "\(derived.stderr)")
   }
+
+  /// Samples speak only for the flows they run: a rule of another product's flow is not said to
+  /// read a path they lack. One expression failing on several samples, each on its own value, is
+  /// one warning naming them all.
+  @Test func samplesSpeakForTheirFlowsAndOneFailureIsOneWarning() throws {
+    let directory = try catalog()
+    let other = """
+      {
+        "code": "TRAVEL", "description": "Travel.", "lineOfBusiness": "travel", "default": true, "active": true,
+        "steps": [
+          { "sequence": 10, "name": "trip", "displayName": "Trip", "resolvers": { "roles": ["administrator"] },
+            "rules": [{ "sequence": 10, "rule": "LONG_TRIP" }] }
+        ]
+      }
+      """
+    try other.write(to: directory.appendingPathComponent("flows/travel.json"), atomically: true, encoding: .utf8)
+    try Self.rules.replacingOccurrences(
+      of: #""validationRules": ["#,
+      with: #""validationRules": [{ "code": "LONG_TRIP", "description": "Long.", "level": "policy", "#
+        + #""condition": { ">": [{ "var": "tripDays" }, 90] }, "message": "MSG_INFO" },"#
+    ).write(to: directory.appendingPathComponent("rules/rules.json"), atomically: true, encoding: .utf8)
+    var samples: [String] = []
+    for day in 1...3 {
+      let sample = directory.appendingPathComponent("s\(day).json")
+      try
+        #"{"code": "P-\#(day)", "lineOfBusiness": "health", "brand": "b", "startDate": "2026-01-0\#(day)", "extras": true, "discount": 1, "sumAssured": 5}"#
+        .write(to: sample, atomically: true, encoding: .utf8)
+      samples += ["--sample", sample.path]
+    }
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path] + samples)
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(!result.stderr.contains("LONG_TRIP"), "no sample runs TRAVEL: \(result.stderr)")
+    let failures = result.stderr.split(separator: "\n").filter { $0.contains("STARTS_BEFORE_2027 fails") }
+    #expect(failures.count == 1, "\(result.stderr)")
+    #expect(
+      failures.first?.hasSuffix(
+        "(sample \(directory.path)/s1.json, \(directory.path)/s2.json, \(directory.path)/s3.json)") == true)
+  }
 }

@@ -25,18 +25,26 @@ public enum CatalogCompatibility {
   }
 
   /// One warning per expression and problem, at the rule (or step) that holds the expression,
-  /// naming the samples it showed on; sorted by location.
+  /// naming the samples it showed on; sorted by location. A failure is one problem whatever the
+  /// values it failed on: the first sample's sentence is shown, and every sample named (or counted).
   public static func findings(for catalog: Catalog, samples: [Sample], at time: Timestamp) -> [Finding] {
     var problems: [Problem: [String]] = [:]
     var order: [Problem] = []
+    var first: [Problem: Problem] = [:]
     for sample in samples {
-      for problem in check(sample, in: catalog, at: time) {
-        if problems[problem] == nil { order.append(problem) }
-        if problems[problem]?.contains(sample.name) != true { problems[problem, default: []].append(sample.name) }
+      for found in check(sample, in: catalog, at: time) {
+        var key = found
+        for kind in ["fails", "gives a fatal RULE_ERROR"] where found.sentence.hasPrefix(kind) { key.sentence = kind }
+        if first[key] == nil {
+          first[key] = found
+          order.append(key)
+        }
+        if problems[key]?.contains(sample.name) != true { problems[key, default: []].append(sample.name) }
       }
     }
-    return order.map { problem in
-      let names = problems[problem] ?? []
+    return order.map { key in
+      let problem = first[key] ?? key
+      let names = problems[key] ?? []
       let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
       return Finding(
         file: problem.location.file, location: problem.location.location, severity: .warning,

@@ -7,7 +7,8 @@
 /// outside the bodies of `map`, `filter`, `all`, `none`, `some` and `reduce`, whose paths name the
 /// elements; not a `var` with a default (the rule expects it may be absent) nor `missing_some`'s
 /// alternatives. A path counts as had when any sample,
-/// after a processing cycle (derived fields set), has a value there, null included.
+/// after a processing cycle (derived fields set), has a value there, null included. Only the rules
+/// of the flows the samples run are checked: a sample of another product says nothing of them.
 public enum CatalogUnreadPaths {
   /// One warning per rule and path no sample has; none without samples.
   public static func findings(for catalog: Catalog, samples: [CatalogCompatibility.Sample], at time: Timestamp)
@@ -15,7 +16,17 @@ public enum CatalogUnreadPaths {
   {
     guard !samples.isEmpty else { return [] }
     let cycle = ProcessingCycle(catalog: catalog)
-    let documents = samples.map { cycle.run($0.data, at: time).data }
+    let outcomes = samples.map { cycle.run($0.data, at: time) }
+    let documents = outcomes.map(\.data)
+    // Only the rules of flows some sample runs: a sample of another product tells nothing of them.
+    let flowsRun = Set(outcomes.compactMap(\.flowCode))
+    var rulesRun: Set<String> = []
+    for code in flowsRun {
+      for step in catalog.flows[code]?.steps ?? [] {
+        rulesRun.formUnion(step.validationRules.map(\.code))
+        rulesRun.formUnion(step.pendRules.map(\.code))
+      }
+    }
     var had: Set<String> = []
     for document in documents { collectPaths(document, prefix: "", into: &had) }
     // A field a rule derives is had, though the samples may all stop before its step.
@@ -28,7 +39,7 @@ public enum CatalogUnreadPaths {
     var findings: [Finding] = []
     var reported: Set<String> = []
     func check(_ expressions: [LogicExpression], rule: String, at location: DefinitionLocation?) {
-      guard let location else { return }
+      guard let location, rulesRun.contains(rule) else { return }
       var paths: [String] = []
       for expression in expressions { literalPaths(expression.source, into: &paths) }
       for path in paths where !path.isEmpty && !had.contains(path) && reported.insert("\(rule) \(path)").inserted {
