@@ -93,7 +93,9 @@ public enum PremiumCalculator {
   ) throws(CalculationFailure) -> CalculationResult? {
     guard let calculation = flow.calculation else { return nil }
     let context = LogicContext(now: time, exactIntegers: true)
-    let currency = try currency(of: calculation, for: data, in: context)
+    // A premium approved in a code that names no money (before such codes were refused) is still
+    // settled in it: refusing would leave the policy in force with no way out.
+    let currency = try currency(of: calculation, for: data, in: context, settlingIn: true)
     let chargesFees = !period.isFromInception || calculation.feesFromInception
     var input = data
     input.set([linesSegment], to: .object(JSONObject(minimumCapacity: calculation.lines.count)))
@@ -131,20 +133,26 @@ public enum PremiumCalculator {
   }
 
   /// The calculation's ISO 4217 currency for `data`.
-  private static func currency(of calculation: CalculationDefinition, for data: JSON, in context: LogicContext)
-    throws(CalculationFailure) -> String
-  {
+  private static func currency(
+    of calculation: CalculationDefinition, for data: JSON, in context: LogicContext, settlingIn: Bool = false
+  ) throws(CalculationFailure) -> String {
     let currencyValue: JSON
     do {
       currencyValue = try calculation.currency.evaluate(data, in: context)
     } catch {
       throw CalculationFailure(line: nil, source: calculation.currency.source, error: error)
     }
-    guard let currency = currencyValue.stringValue, ISOCodes.currencies.contains(currency) else {
+    guard let currency = currencyValue.stringValue,
+      ISOCodes.currencies.contains(currency) || (settlingIn && ISOCodes.notMoney.contains(currency))
+    else {
+      let why =
+        currencyValue.stringValue.map { ISOCodes.notMoney.contains($0) } == true
+        ? "an ISO 4217 code for no money a policy is priced in (a precious metal, a unit of account, testing or no "
+          + "currency); it must be the currency of the premium, such as \"EUR\""
+        : "it must be an ISO 4217 currency code such as \"EUR\""
       throw CalculationFailure(
         line: nil, source: calculation.currency.source,
-        error: LogicError.invalidArguments(
-          "the currency gave \(currencyValue.serialized()); it must be an ISO 4217 code such as \"EUR\""))
+        error: LogicError.invalidArguments("the currency gave \(currencyValue.serialized()); \(why)"))
     }
     return currency
   }

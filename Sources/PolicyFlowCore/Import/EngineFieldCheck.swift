@@ -244,7 +244,7 @@ struct EngineFieldCheck {
       } else {
         let found = Excerpt.found(currency)
         var sentence = "\(found) is not an ISO 4217 currency code; use three capital letters such as EUR, USD or GBP"
-        if let text = currency.stringValue, ISOCodes.notMoney.contains(text) {
+        if let text = currency.stringValue, ISOCodes.notMoney.contains(text.uppercased()) {
           sentence =
             "'\(text)' is an ISO 4217 code for no money a policy is priced in (a precious metal, a unit of account, "
             + "testing or no currency); use the currency of the premium, such as EUR, USD or GBP"

@@ -330,10 +330,11 @@ extension PolicyImport {
   /// The problems of an edit that turns `earlier` into `data`: those of `data`, except a reserved
   /// field that `earlier` already held unchanged (a store written before such fields were
   /// refused may hold one; an edit need not remove it, but may not add or change one).
-  public static func fieldProblems(in data: JSON, besides earlier: JSON) -> [String] {
+  /// Each as its field and its sentence.
+  public static func fieldProblems(in data: JSON, besides earlier: JSON) -> [(field: String, sentence: String)] {
     EngineFieldCheck().check(data).filter { problem in
       !EngineFieldCheck.reservedFields.contains { $0.name == problem.field }
         || data[path: problem.field] != earlier[path: problem.field]
-    }.map { "\($0.field): \($0.sentence)" }
+    }.map { ($0.field, $0.sentence) }
   }
 }

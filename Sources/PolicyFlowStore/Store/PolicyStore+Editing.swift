@@ -14,10 +14,13 @@ extension PolicyStore {
   /// replaces the whole document (`--data`). Engine fields `code` and `gid` cannot change.
   /// An edit is a person's change, so the policy's source becomes `manual`.
   ///
-  /// - Parameter origin: where `replacement` was read (`FILE:LINE`), which each problem names.
+  /// - Parameters:
+  ///   - origin: where `replacement` was read (`FILE:LINE`), which each problem names.
+  ///   - fieldOrigin: where a field of `replacement` is written (`FILE:LINE`), named instead of
+  ///     `origin` by its problem when known.
   public func edit(
     _ code: String, changes: [(path: String, value: JSON)] = [], replacement: JSON? = nil, origin: String? = nil,
-    actor: String
+    fieldOrigin: (String) -> String? = { _ in nil }, actor: String
   ) throws -> EditResult {
     try writing {
       let user = try knownUser(actor)
@@ -49,7 +52,9 @@ extension PolicyStore {
         throw StoreError(
           .invalidInput,
           "The edit would leave policy \(code) invalid, so nothing was changed:\n  "
-            + problems.map { (origin.map { "\($0): " } ?? "") + $0 }.joined(separator: "\n  "))
+            + problems.map { problem in
+              ((fieldOrigin(problem.field) ?? origin).map { "\($0): " } ?? "") + "\(problem.field): \(problem.sentence)"
+            }.joined(separator: "\n  "))
       }
       // Moving a policy between groups needs both groups; clearing its group opens it to every
       // user, so only an administrator may. Decided before anything is written: on PostgreSQL the

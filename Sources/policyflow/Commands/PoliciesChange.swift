@@ -84,7 +84,7 @@ enum PoliciesChange {
     let result = try StoreCommand.run {
       try store.edit(
         code, changes: changes, replacement: replacement, origin: try dataFile.map(PolicyFiles.origin),
-        actor: StoreOptions.actor(invocation))
+        fieldOrigin: try dataFile.map(PolicyFiles.fieldOrigins) ?? { _ in nil }, actor: StoreOptions.actor(invocation))
     }
     if invocation.flag("--json") {
       printJSON(

@@ -110,6 +110,19 @@ enum PolicyFiles {
     }
   }
 
+  /// `FILE:LINE` of each field of the document in `file` (a dotted path, `policyholder.country`):
+  /// the line its name is written on; nil for a field the document does not hold.
+  static func fieldOrigins(_ file: String) throws -> (String) -> String? {
+    let document = try JSONDocument(parsing: try readText(file))
+    return { field in
+      let pointer = field.split(separator: ".", omittingEmptySubsequences: false).map {
+        "/" + JSONDocument.escape(String($0))
+      }.joined()
+      guard document.root[path: field] != nil else { return nil }
+      return "\(file):\(document.keyLocation(of: pointer).line)"
+    }
+  }
+
   /// `FILE:LINE` of the document in `file`: the line where its first value starts.
   static func origin(_ file: String) throws -> String {
     let text = try readText(file)

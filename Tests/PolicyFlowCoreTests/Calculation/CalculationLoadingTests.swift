@@ -62,7 +62,7 @@ struct CalculationLoadingTests {
   @Test(arguments: [
     (
       #"{"currency": "EUR", "lines": [{"code": "BASE", "description": "Base", "amount": {"times": [1, 2]}}]}"#,
-      "flows/main.json:6:99: error: unknown operator 'times'."
+      "flows/main.json:6:99: error: unknown operator 'times'. The README's JsonLogic section lists the operators."
     ),
     (
       #"{"currency": {"var": "currency"}, "lines": [{"code": "BASE", "description": "Base", "amount": 1}, {"code": "BASE", "description": "Again", "amount": 2}]}"#,

@@ -150,6 +150,23 @@ struct PremiumCalculatorTests {
     #expect(settlement.total == 1_000 + 1_000 + 200 + 1_375 + 39_050)
   }
 
+  /// A code that names no money is refused for a new premium, but a policy approved in one before
+  /// such codes were refused is still settled in it: else it could never be canceled.
+  @Test func aCodeOfNoMoneyIsNoPremiumButStillSettles() throws {
+    var old = policy
+    old.set(path: "currency", to: "XXX")
+    let priced = flow([Self.line("BASE", "36500")])
+    let refused = try #require(throws: LogicError.self) {
+      try PremiumCalculator.premium(for: old, flow: priced, at: noon)
+    }
+    #expect(refused.message.contains("no money a policy is priced in"), "\(refused.message)")
+    let settlement = try #require(
+      try PremiumCalculator.settlement(
+        of: old, flow: priced, premiumPaid: 36_500, period: period("2026-01-11"), at: noon))
+    #expect(settlement.currency == "XXX")
+    #expect(settlement.total == 1_000)
+  }
+
   @Test func aCancellationFromInceptionChargesNothingUnlessTheFlowSaysFeesApply() throws {
     var priced = flow(
       [Self.line("BASE", "36500"), Self.line("FEE", "1000", refundable: false)], fees: [Self.line("ADMIN", "500")])
