@@ -4,12 +4,15 @@
 public struct ReplayPremiumChange: Sendable, Hashable {
   public var code: String
   public var version: Int
+  /// The currency of the recorded premium, and of the candidate's.
+  public var recordedCurrency: String
   public var currency: String
   /// The total its recorded cycle calculated, and the candidate's, in minor units.
   public var recorded: Int
   public var new: Int
 
-  public var difference: Int { new - recorded }
+  /// The new total less the recorded one; nil when the currency changed (they do not subtract).
+  public var difference: Int? { recordedCurrency == currency ? new - recorded : nil }
 }
 
 extension ReplayReport {
@@ -76,7 +79,7 @@ extension ReplayReport {
     guard premiumChanges.count < keptChanges else { return }
     premiumChanges.append(
       ReplayPremiumChange(
-        code: input.code, version: input.version, currency: calculation.currency, recorded: recorded.total,
-        new: calculation.total))
+        code: input.code, version: input.version, recordedCurrency: recorded.currency, currency: calculation.currency,
+        recorded: recorded.total, new: calculation.total))
   }
 }

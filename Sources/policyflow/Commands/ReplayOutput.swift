@@ -56,10 +56,13 @@ enum ReplayOutput {
         + (sums.isEmpty ? "" : " (in total \(sums.joined(separator: ", ")))") + ":")
     Table.print(
       ["POLICY", "VERSION", "PREMIUM NOW", "WOULD BE", "DIFFERENCE"],
-      report.premiumChanges.prefix(limit).map {
-        [
-          $0.code, String($0.version), MinorUnits.format($0.recorded, currency: $0.currency) + " \($0.currency)",
-          MinorUnits.format($0.new, currency: $0.currency) + " \($0.currency)", signed($0.difference, $0.currency),
+      report.premiumChanges.prefix(limit).map { change -> [String] in
+        let now = MinorUnits.format(change.recorded, currency: change.recordedCurrency)
+        let then = MinorUnits.format(change.new, currency: change.currency)
+        let difference = change.difference.map { signed($0, change.currency) } ?? "(currency changed)"
+        return [
+          change.code, String(change.version), "\(now) \(change.recordedCurrency)", "\(then) \(change.currency)",
+          difference,
         ]
       }, empty: "")
     if count > limit { Terminal.out("(the first \(limit) of \(count) by code; --json lists all)") }
@@ -103,8 +106,9 @@ enum ReplayOutput {
       "premiumChanges": .array(
         report.premiumChanges.map {
           [
-            "code": .string($0.code), "version": .int($0.version), "currency": .string($0.currency),
-            "recorded": .int($0.recorded), "new": .int($0.new), "difference": .int($0.difference),
+            "code": .string($0.code), "version": .int($0.version), "recordedCurrency": .string($0.recordedCurrency),
+            "currency": .string($0.currency), "recorded": .int($0.recorded), "new": .int($0.new),
+            "difference": $0.difference.map(JSON.int) ?? .null,
           ] as JSON
         }),
       "unreadable": .array(

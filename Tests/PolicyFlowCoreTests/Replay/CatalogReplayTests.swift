@@ -41,6 +41,25 @@ struct CatalogReplayTests {
     #expect(ReplayReport.recordedPremium(ofStored: spaced)?.total == outcome.calculation?.total)
   }
 
+  /// A premium whose currency the candidate changes is listed in both currencies, with no
+  /// difference (amounts in two currencies do not subtract) and nothing added to the totals.
+  @Test func aChangedCurrencyIsListedWithoutADifference() throws {
+    let outcome = ProcessingCycle(catalog: try Self.catalog()).run(
+      try JSON(parsing: try Self.text("health-approved.json")), at: Self.at)
+    let calculation = try #require(outcome.calculation)
+    let recorded = outcome.storedText.replacingOccurrences(
+      of: #""currency":"\#(calculation.currency)""#, with: #""currency":"JPY""#)
+    let input = ReplayInput(
+      code: "P-1", version: 1, status: "Approved", dataText: "{}", recorded: .approved, recordedOutcomeText: recorded)
+    var report = ReplayReport()
+    report.add(input, outcome: outcome, recordedRules: [])
+    #expect(report.premiumChanged == 1)
+    #expect(report.premiumChanges.first?.recordedCurrency == "JPY")
+    #expect(report.premiumChanges.first?.currency == calculation.currency)
+    #expect(report.premiumChanges.first?.difference == nil)
+    #expect(report.premiumDifference.isEmpty)
+  }
+
   @Test func theScanLeavesWhatItDoesNotExpectToTheParser() {
     #expect(StoredOutcomeRules.scan(#"{"messages":[{"rule":"A\"B"}],"pendReasons":[]}"#) == nil)
     #expect(StoredOutcomeRules.scan(#"{"messages":[{"rule":"A"}"#) == nil)
