@@ -153,18 +153,15 @@ private struct Run {
       for value in rule.values {
         placeholders.append(MessageText.display(try value.evaluate(data, in: context)))
       }
-      for derivation in rule.derivations {
-        let value = try derivation.value.evaluate(data, in: context)
-        // A derive into an engine field keeps only what an import would accept (a stored catalog
-        // may predate the check that refuses the field outright).
-        if derivation.writesEngineField,
-          let problem = EngineFieldCheck.problem(deriving: derivation.path, value, into: data)
-        {
-          throw LogicError.invalidArguments(
-            "its derived field '\(derivation.path)' would be \(Excerpt.json(value)), which the engine refuses "
-              + "(\(problem)); nothing was derived")
-        }
-        data.set(derivation.target[...], to: value)
+      // A rule's derivations are all set or none: one that fails leaves the document as the rule
+      // found it. Each reads those before it, so several are set on a copy first; one alone is
+      // set in place (a copy would cost every cycle that derives a field).
+      if rule.derivations.count == 1, let derivation = rule.derivations.first {
+        try Self.derive(derivation, into: &data, in: context)
+      } else if !rule.derivations.isEmpty {
+        var derived = data
+        for derivation in rule.derivations { try Self.derive(derivation, into: &derived, in: context) }
+        data = derived
       }
       let message = rule.message
       messages.append(
@@ -186,6 +183,23 @@ private struct Run {
       attachRuleError(
         error, rule: rule.code, description: rule.description, step: step, condition: rule.condition, trace: trace)
     }
+  }
+
+  /// Sets the field `derivation` derives in `data`, from `data`.
+  private static func derive(_ derivation: Derivation, into data: inout JSON, in context: LogicContext)
+    throws(LogicError)
+  {
+    let value = try derivation.value.evaluate(data, in: context)
+    // A derive into an engine field keeps only what an import would accept (a stored catalog may
+    // predate the check that refuses the field outright).
+    if derivation.writesEngineField,
+      let problem = EngineFieldCheck.problem(deriving: derivation.path, value, into: data)
+    {
+      throw LogicError.invalidArguments(
+        "its derived field '\(derivation.path)' would be \(Excerpt.json(value)), which the engine refuses "
+          + "(\(problem)); nothing was derived")
+    }
+    data.set(derivation.target[...], to: value)
   }
 
   private mutating func attachRuleError(

@@ -239,6 +239,33 @@ struct ProcessingCycleTests {
     #expect(run(catalog, "{}").pendReasons.map(\.code) == ["SEEN"])
   }
 
+  /// A rule's derivations are all set or none: the second failing leaves the first unset, and
+  /// the RULE_ERROR's trace reads the document as the rule found it. Each reads those before it.
+  @Test func aRuleWhoseDerivationFailsDerivesNothing() {
+    let catalog = B.catalog(
+      B.flow(
+        "F",
+        [
+          B.step(
+            1, "only",
+            validations: [
+              B.validation(
+                "R_FLAG", when: #"{"!": {"var": "derived.flag"}}"#, message: B.message("M"),
+                derive: [
+                  ("derived.flag", "true"), ("derived.copy", #"{"var": "derived.flag"}"#),
+                  ("derived.boom", #"{"+": [{"var": "start"}, 1]}"#),
+                ])
+            ])
+        ], isDefault: true))
+    let failed = run(catalog, #"{"start": "2026-01-01"}"#)
+    #expect(failed.messages.map(\.code) == ["RULE_ERROR"])
+    #expect(failed.data[path: "derived"] == nil, "nothing derived: \(failed.data.serialized())")
+    #expect(failed.messages.first?.trace.reads.first { $0.path == "derived.flag" }?.value == nil)
+    let derived = run(catalog, #"{"start": 5}"#)
+    #expect(derived.data[path: "derived.copy"] == true, "a derivation reads those before it")
+    #expect(derived.data[path: "derived.boom"] == 6)
+  }
+
   @Test func ruleErrorsBecomeAFatalMessageNamingTheRule() {
     let catalog = B.catalog(
       B.flow(
