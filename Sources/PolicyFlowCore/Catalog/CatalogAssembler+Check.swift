@@ -154,7 +154,8 @@ extension CatalogAssembler {
             warning(
               rule.site,
               "rule \(Excerpt.name(rule.value)) is also in \(other.step) of flow \(Excerpt.name(flow.code.value)) (at "
-                + "\(other.site.location)): it runs twice in a cycle, and attaches its message twice when it holds")
+                + "\(other.site.location)): it runs twice in a cycle (a validation rule attaches its message twice when it holds)"
+            )
           } else {
             flowRules[rule.value] = (stepName, rule.site)
           }

@@ -50,19 +50,23 @@ public enum CatalogRuleOrder {
   private static func unreachablePendRules(_ flow: ProcessFlow) -> [Finding] {
     var findings: [Finding] = []
     var attachedBefore: Set<String> = []
+    // A fatal message ends the cycle at its step's end, pend reasons of that step dropped: only
+    // informative messages can be waited for.
+    func attaches(_ step: ProcessStep) -> [String] {
+      step.validationRules.filter { runs($0.filter, in: flow.code) && $0.message.severity == .informative }.map(
+        \.message.code)
+    }
     for (index, step) in flow.steps.enumerated() {
-      attachedBefore.formUnion(step.validationRules.map(\.message.code))
-      for rule in step.pendRules {
+      attachedBefore.formUnion(attaches(step))
+      for rule in step.pendRules where runs(rule.filter, in: flow.code) {
         guard let required = rule.requiredMessages, required.isDisjoint(with: attachedBefore),
           let location = rule.definedAt
         else { continue }
-        let later = flow.steps[(index + 1)...].first { step in
-          step.validationRules.contains { required.contains($0.message.code) }
-        }
+        let later = flow.steps[(index + 1)...].first { !required.isDisjoint(with: attaches($0)) }
         let wanted = required.sorted().joined(separator: ", ")
         let why =
           later.map { "only the rules of step '\($0.name)', which runs after it, attach \(wanted)" }
-          ?? "no rule of the flow attaches \(wanted)"
+          ?? "no rule of the flow attaches \(wanted) as an informative message (a fatal one ends the cycle)"
         findings.append(
           Finding(
             file: location.file, location: location.location, severity: .warning,
@@ -83,10 +87,15 @@ public enum CatalogRuleOrder {
     var location: DefinitionLocation?
   }
 
+  /// Whether a rule with `filter` can run in the flow `code`: enabled, and not kept to other flows.
+  private static func runs(_ filter: RuleFilter, in code: String) -> Bool {
+    filter.enabled && filter.flows.map { $0.contains(code) } != false
+  }
+
   private static func ordered(_ flow: ProcessFlow) -> [Entry] {
     var order: [Entry] = []
     for step in flow.steps {
-      for rule in step.validationRules {
+      for rule in step.validationRules where runs(rule.filter, in: flow.code) {
         var reads: [String] = []
         for expression in [rule.condition] + rule.values + rule.derivations.map(\.value) {
           CatalogUnreadPaths.literalPaths(expression.source, into: &reads)
@@ -96,7 +105,7 @@ public enum CatalogRuleOrder {
             rule: rule.code, step: step.name, reads: reads, derives: rule.derivations.map(\.path),
             location: rule.definedAt))
       }
-      for rule in step.pendRules {
+      for rule in step.pendRules where runs(rule.filter, in: flow.code) {
         var reads: [String] = []
         if let condition = rule.condition { CatalogUnreadPaths.literalPaths(condition.source, into: &reads) }
         order.append(Entry(rule: rule.code, step: step.name, reads: reads, derives: [], location: rule.definedAt))

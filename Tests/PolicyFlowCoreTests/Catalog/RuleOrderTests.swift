@@ -65,8 +65,8 @@ struct RuleOrderTests {
     #expect(twice.catalog != nil)
     #expect(
       twice.findings.warnings.map(\.message) == [
-        "rule 'SMOKER' is also in step 'first' of flow 'MAIN' (at 5:43): it runs twice in a cycle, and attaches its "
-          + "message twice when it holds"
+        "rule 'SMOKER' is also in step 'first' of flow 'MAIN' (at 5:43): it runs twice in a cycle (a validation rule "
+          + "attaches its message twice when it holds)"
       ])
   }
 
@@ -84,5 +84,24 @@ struct RuleOrderTests {
         "validation rule 'SMOKER' derives 'derived.risk' twice (first at 6:54): the later value silently replaces the "
           + "earlier; derive each field once"
       ])
+  }
+
+  /// A pend rule waiting for a fatal message can never pend (the cycle ends at that step, its
+  /// pend reasons dropped); a disabled rule attaches nothing, and is not checked itself.
+  @Test func fatalMessagesAndDisabledRulesAttachNothingAPendRuleCanWaitFor() throws {
+    let fatal = Self.rules.replacingOccurrences(of: #""severity": "informative""#, with: #""severity": "fatal""#)
+    let ordered = Self.flow(
+      first: #"{ "sequence": 10, "rule": "SMOKER" }"#, second: #"{ "sequence": 10, "rule": "REVIEW_SMOKER" }"#)
+    #expect(
+      Self.load(flow: ordered, rules: fatal).findings.warnings.map(\.message) == [
+        "pend rule REVIEW_SMOKER in flow MAIN, step 'second' waits for a message, but no rule of the flow attaches "
+          + "MSG_SMOKER as an informative message (a fatal one ends the cycle): it can never fire there; move it to "
+          + "a later step or the rules that attach the message to an earlier one"
+      ])
+    let disabled = Self.rules.replacingOccurrences(
+      of: #""code": "REVIEW_SMOKER","#, with: #""code": "REVIEW_SMOKER", "enabled": false,"#)
+    let early = Self.flow(
+      first: #"{ "sequence": 10, "rule": "REVIEW_SMOKER" }"#, second: #"{ "sequence": 10, "rule": "SMOKER" }"#)
+    #expect(Self.load(flow: early, rules: disabled).findings.warnings.isEmpty, "a disabled rule never runs")
   }
 }
