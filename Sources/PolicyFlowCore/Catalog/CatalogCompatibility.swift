@@ -34,7 +34,10 @@ public enum CatalogCompatibility {
     for sample in samples {
       for found in check(sample, in: catalog, at: time) {
         var key = found
-        for kind in ["fails", "gives a fatal RULE_ERROR"] where found.sentence.hasPrefix(kind) { key.sentence = kind }
+        // A failure of one kind (`fails with NaN`) is one problem whatever the values it failed on.
+        for kind in ["fails", "gives a fatal RULE_ERROR"] where found.sentence.hasPrefix(kind) {
+          key.sentence = String(found.sentence.prefix { $0 != ":" })
+        }
         if first[key] == nil {
           first[key] = found
           order.append(key)
@@ -116,14 +119,19 @@ public enum CatalogCompatibility {
     // refuses (`RULE_ERROR`), and the premium lines (`CALCULATION_ERROR`), tried also on a sample
     // the cycle pended, whose data an approval would calculate on.
     for message in outcome.messages where message.code == "RULE_ERROR" {
-      guard !problems.contains(where: { $0.subject.hasSuffix(" rule \(message.rule)") }) else { continue }
+      guard
+        !problems.contains(where: { $0.subject.hasSuffix(" rule \(message.rule)") && $0.sentence.hasPrefix("fails") })
+      else { continue }
       let at =
         catalog.validationRules[message.rule]?.definedAt ?? catalog.pendRules[message.rule]?.definedAt ?? fallback
       problems.append(
         Problem(location: at, subject: "rule \(message.rule)", sentence: "gives a fatal RULE_ERROR: \(message.text)"))
     }
     let calculationFailed = outcome.messages.contains { $0.code == "CALCULATION_ERROR" }
-    if flow.calculation != nil, outcome.disposition == .pends || calculationFailed {
+    // A sample pended before the last step has not had the later steps' derivations an approval
+    // would calculate on: only one pended at the last step is priced.
+    let pendedAtTheEnd = outcome.disposition == .pends && outcome.stepsRun.count == flow.steps.count
+    if flow.calculation != nil, pendedAtTheEnd || calculationFailed {
       do {
         _ = try PremiumCalculator.computePremium(for: outcome.data, flow: flow, at: time)
       } catch {

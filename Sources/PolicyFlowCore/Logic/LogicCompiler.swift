@@ -43,20 +43,22 @@ struct LogicCompiler {
   /// Operators of other rule languages and their JsonLogic names, for the message about an
   /// unknown one.
   static let otherLanguages: [String: String] = [
-    "contains": "in", "includes": "in", "eq": "==", "equals": "==", "ne": "!=", "neq": "!=", "gt": ">",
-    "gte": ">=", "lt": "<", "lte": "<=", "not": "!", "concat": "cat", "sum": "+", "add": "+", "sub": "-",
-    "mul": "*", "div": "/", "mod": "%", "count": "length", "len": "length", "exists": "missing",
+    "contains": "'in', with the value first: {\"in\": [value, list or text]}",
+    "includes": "'in', with the value first: {\"in\": [value, list or text]}", "eq": "'=='", "equals": "'=='",
+    "ne": "'!='", "neq": "'!='", "gt": "'>'", "gte": "'>='", "lt": "'<'", "lte": "'<='", "not": "'!'",
+    "concat": "'cat'", "sum": "'+'", "add": "'+'", "sub": "'-'", "mul": "'*'", "div": "'/'", "mod": "'%'",
+    "count": "'length'", "len": "'length'",
   ]
 
   private mutating func compileOperation(named name: String, operand: JSON, at pointer: String) -> LogicNode {
     let memberPointer = "\(pointer)/\(JSONDocument.escape(name))"
     guard let op = LogicOperator.byName[name] else {
-      var suggestion = Suggestion.didYouMean(name, among: LogicOperator.allCases.map(\.rawValue))
-      if suggestion.isEmpty {
-        suggestion =
-          Self.otherLanguages[name.lowercased()].map { " JsonLogic writes it '\($0)'." }
-          ?? " The README's JsonLogic section lists the operators."
-      }
+      // Another rule language's name first: its edit distance to a JsonLogic one ('not', 'now')
+      // would suggest the wrong operator.
+      var suggestion =
+        Self.otherLanguages[name.lowercased()].map { " JsonLogic writes it \($0)." }
+        ?? Suggestion.didYouMean(name, among: LogicOperator.allCases.map(\.rawValue))
+      if suggestion.isEmpty { suggestion = " The README's JsonLogic section lists the operators." }
       problem(
         memberPointer, "unknown operator \(Excerpt.name(name)).\(suggestion)", type: LogicError.unknownOperatorType)
       return ConstantNode(.null)

@@ -27,8 +27,14 @@ struct LogicCompileTests {
 
   /// An operator of another rule language is answered with JsonLogic's name for it.
   @Test func anOperatorOfAnotherLanguageIsNamedInJsonLogic() throws {
+    // Before the closest JsonLogic name by spelling ('now' for 'not').
+    #expect(
+      try compileProblems(#"{"not": true}"#).map(\.message) == ["unknown operator 'not'. JsonLogic writes it '!'."])
     let problems = try compileProblems(#"{"contains": ["a", {"var": "s"}]}"#)
-    #expect(problems.map(\.message) == ["unknown operator 'contains'. JsonLogic writes it 'in'."])
+    #expect(
+      problems.map(\.message) == [
+        "unknown operator 'contains'. JsonLogic writes it 'in', with the value first: {\"in\": [value, list or text]}."
+      ])
   }
 
   @Test(arguments: [
