@@ -231,14 +231,22 @@ import Testing
     #expect(edit.exitCode == 65)
     #expect(edit.stderr.contains("version: is reserved for the engine"))
     #expect(try store.show(code)[path: "data.version"] == nil)
-    // A whole document given with --data is named by its file and line.
+    // A whole document given with --data is named by its file and the field's own line.
     var document = try #require(try store.show(code)[path: "data"])
     document.set(path: "status", to: "Approved")
     let file = store.directory.appendingPathComponent("replacement.json")
-    try ("\n" + document.serialized(pretty: true)).write(to: file, atomically: true, encoding: .utf8)
+    let text = "\n" + document.serialized(pretty: true)
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let line =
+      try #require(
+        text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
+          $0.contains(#""status""#)
+        }) + 1
+    #expect(line > 2, "the field is further down than the document's first line")
     let replaced = try store.run(["policies", "edit", code, "--data", file.path, "--as", "tester"])
     #expect(replaced.exitCode == 65)
-    #expect(replaced.stderr.contains("\n  \(file.path):2: status: is reserved for the engine"))
+    #expect(
+      replaced.stderr.contains("\n  \(file.path):\(line): status: is reserved for the engine"), "\(replaced.stderr)")
   }
 
   @Test(arguments: TestStore.all) func historyShowsEveryCycleWithItsMessagesAndPendReasons(_ kind: TestStore) throws {

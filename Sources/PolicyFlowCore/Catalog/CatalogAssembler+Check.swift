@@ -44,10 +44,9 @@ extension CatalogAssembler {
         + "add a value for each placeholder from {3} in 'values'")
   }
 
-  /// Braces in a message text that look like a placeholder and are none, so the text would show
-  /// them as written: a number of more than one digit (`{10}`, `{03}`) is refused (placeholders are
-  /// `{0}`…`{9}`); a name (`{x}`, `{amount}`) and a `{` before a digit with no `}` after it are
-  /// warned about.
+  /// Braces in a message text that look like a placeholder and are none, so the text shows them
+  /// as written: a number of more than one digit (`{10}`, `{03}`; placeholders are `{0}`…`{9}`), a
+  /// name (`{x}`, `{amount}`) and a `{` before a digit with no `}` after it are warned about.
   mutating func checkBraces(in text: String, of code: String, at site: DefinitionLocation) {
     let characters = Array(text)
     var index = 0
@@ -69,7 +68,8 @@ extension CatalogAssembler {
         inside.count > 1 || (inside.count == 1 && !(inside.first?.isASCII == true && inside.first?.isNumber == true))
       else { continue }
       if !inside.isEmpty, inside.allSatisfy({ $0.isASCII && $0.isNumber }) {
-        laterCheck(
+        // A warning: the text may mean it (a pattern such as [0-9]{10}).
+        warning(
           site,
           "message \(Excerpt.name(code)) has {\(inside)}, which is no placeholder: placeholders are {0} to {9}, one "
             + "digit each ({3} is the rule's first value)")

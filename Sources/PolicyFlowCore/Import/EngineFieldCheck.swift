@@ -189,7 +189,7 @@ struct EngineFieldCheck {
         Problem(
           field: PremiumCalculator.calculateOnCancellationField,
           sentence: "must be true or false, found \(Excerpt.found(value))"
-            + (["true", "false"].contains(value.stringValue) ? Self.textNotBoolean : "")))
+            + (["true", "false"].contains(value.stringValue?.lowercased()) ? Self.textNotBoolean : "")))
     }
     if case .string(let code)? = object[PolicyImport.codeKey], !code.isEmpty, !PolicyImport.isValidCode(code) {
       problems.append(
@@ -294,8 +294,8 @@ struct EngineFieldCheck {
 
   /// Said of the text `true` or `false` where a boolean belongs: how a CSV cell becomes one.
   static let textNotBoolean =
-    " (text, not a boolean: a CSV cell is read as text unless its column is named with ':json', "
-    + "such as 'calculateOnCancellation:json')"
+    " (text, not a boolean: write true or false without quotes; a CSV cell is read as text unless its column is "
+    + "named with ':json', such as 'calculateOnCancellation:json')"
 
   /// `150000 for 1500.00 EUR`: 1500 in `currency`'s minor units.
   static func example(in currency: String) -> String {

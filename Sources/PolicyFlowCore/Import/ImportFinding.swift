@@ -35,7 +35,10 @@ public struct ImportFinding: Sendable, Hashable, CustomStringConvertible {
 
   /// `policies.csv:12: currency: 'EURO' is not an ISO 4217 currency code; …`, with the record's
   /// column after the line (`policies.json:1:58: …`) when records share the line.
-  public var description: String { "\(file):\(line)\(column.map { ":\($0)" } ?? ""): \(field): \(sentence)" }
+  /// The column is the record's, so it is given only on the record's own line.
+  public var description: String {
+    "\(file):\(line)\((recordLine == nil ? column : nil).map { ":\($0)" } ?? ""): \(field): \(sentence)"
+  }
 
   /// The record the finding is about, as `FILE:LINE` or `FILE:LINE:COLUMN` of where it starts.
   public var record: String { "\(file):\(recordLine ?? line)\(column.map { ":\($0)" } ?? "")" }

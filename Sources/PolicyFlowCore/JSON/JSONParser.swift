@@ -115,6 +115,10 @@ struct JSONParser {
     guard index < bytes.count else { return "" }
     switch bytes[index] {
     case UInt8(ascii: "]"), UInt8(ascii: "}"):
+      // Only where a comma is what came before: `{"a": }` lacks a value instead.
+      var before = index - 1
+      while before >= 0, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[before]) { before -= 1 }
+      guard before >= 0, bytes[before] == UInt8(ascii: ",") else { return "" }
       return " (a comma before it: JSON allows none after the last item; remove that comma)"
     case UInt8(ascii: "/"): return " (JSON has no comments; remove the comment)"
     case UInt8(ascii: "'"): return " (JSON strings and names are in double quotes)"

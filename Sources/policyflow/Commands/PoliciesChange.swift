@@ -119,11 +119,16 @@ enum PoliciesChange {
         commandPath: invocation.commandPath)
     }
     _ = time
+    guard let reason = invocation.value("--reason"), !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw UsageError(
+        message: "Give a reason with --reason, e.g. --reason 'customer moved abroad'.",
+        commandPath: invocation.commandPath)
+    }
     let store = try StoreOptions.open(invocation)
     let code = invocation.positionals[0]
     let outcome = try StoreCommand.run {
       try store.cancel(
-        code, effectiveDate: date, reason: invocation.value("--reason"), actor: StoreOptions.actor(invocation))
+        code, effectiveDate: date, reason: reason, actor: StoreOptions.actor(invocation))
     }
     let record = outcome.record
     if invocation.flag("--json") {

@@ -119,7 +119,11 @@ enum PoliciesExplain {
           ? "\(text(item, "severity").uppercased()) \(text(item, "code")): \(text(item, "text"))"
           : "\(text(item, "code")): \(text(item, "description"))"
         lines.append("  \(head)")
-        if key == "pendReasons", let state = Self.pendState(of: text(item, "code"), in: details.pendHistory) {
+        if key == "pendReasons",
+          let state = Self.pendState(
+            of: text(item, "code"),
+            in: details.pendHistory.filter { $0[path: "version"] == .int(policy.version) })
+        {
           lines.append("    \(state)")
         }
         lines.append(

@@ -5,7 +5,7 @@ import PolicyFlowStore
 enum PoliciesList {
   static let list = Command(
     name: "list",
-    abstract: "List current policy versions, optionally of one status or flow.",
+    abstract: "List current policy versions, optionally of some statuses or one flow.",
     discussion: """
       Policies are listed in code order. For a large store, --limit N lists a page of N; when more \
       follow, stderr says which --after CODE gives the next page (with --json too, whose output stays an \

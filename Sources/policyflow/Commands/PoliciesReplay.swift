@@ -17,8 +17,9 @@ enum PoliciesReplay {
       document as stored, at the reference time, with the pend reasons resolved on it as the worker would) \
       and compares each outcome with the one its last cycle recorded (none when never processed). Prints a \
       matrix of recorded outcome → new outcome with counts, how many policies each rule is on the outcome \
-      of now (recorded cycles) and would be (the candidate), and the policies whose outcome would change, \
-      in code order. Nothing is written: no cycle, no history, no catalog snapshot. Policies in data access \
+      of now (recorded cycles) and would be (the candidate), the policies whose outcome would change, in \
+      code order, and the approved ones the candidate would price differently (premium now, as it would \
+      be, the difference, and the total per currency). Nothing is written: no cycle, no history, no catalog snapshot. Policies in data access \
       groups you do not hold are left out, and stderr says how many. Progress is shown on a terminal.
       """,
     options: [

@@ -79,6 +79,11 @@ enum TestCommand {
     if let filter = invocation.value("--filter") {
       tests = tests.filter { $0.name.lowercased().contains(filter.lowercased()) }
       if tests.isEmpty {
+        try reportNothingRan([
+          Finding(
+            file: "--filter", location: SourceLocation(line: 1, column: 1),
+            message: "no test matches --filter '\(filter)'")
+        ])
         throw UsageError(
           message: "No test matches --filter '\(filter)' among the \(loaded.tests.count) tests of \(files.count) "
             + "file\(files.count == 1 ? "" : "s") (the filter is a part of a test's name, in any case).",

@@ -112,8 +112,9 @@ struct EngineFieldFindingTests {
       "\(Self.header),calculateOnCancellation\n\(row([:])),false\n", file: "p.csv")
     #expect(
       result.rowFindings.map(\.description) == [
-        "p.csv:2: calculateOnCancellation: must be true or false, found 'false' (text, not a boolean: a CSV cell is "
-          + "read as text unless its column is named with ':json', such as 'calculateOnCancellation:json')"
+        "p.csv:2: calculateOnCancellation: must be true or false, found 'false' (text, not a boolean: write true or "
+          + "false without quotes; a CSV cell is read as text unless its column is named with ':json', such as "
+          + "'calculateOnCancellation:json')"
       ])
   }
 

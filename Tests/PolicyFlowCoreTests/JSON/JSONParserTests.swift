@@ -100,4 +100,10 @@ struct JSONParserTests {
     let deferred = try #require(throws: JSONParseError.self) { try JSON(parsingDeferred: text) }
     #expect(deferred.message == full.message)
   }
+
+  /// A closing bracket where a value is missing is no trailing comma.
+  @Test func aMissingValueIsNotCalledATrailingComma() throws {
+    let error = try #require(throws: JSONParseError.self) { try JSON(parsing: #"{"a": }"#) }
+    #expect(!error.message.contains("comma"), "\(error.message)")
+  }
 }
