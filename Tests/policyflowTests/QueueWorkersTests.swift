@@ -69,7 +69,13 @@ import Testing
     worker.signal(SIGKILL)
     _ = worker.wait(seconds: 10)
     #expect(try store.count("SELECT count(*) FROM worker_heartbeat") == 1, "a killed worker leaves its row")
-    let after = try store.run(["queue", "--json", "--as", "tester"])
+    // Gone once it has not been seen for a few seconds (a live one says so every second).
+    var after = try store.run(["queue", "--json", "--as", "tester"])
+    let gone = Date().addingTimeInterval(10)
+    while Date() < gone, try JSON(parsing: after.stdout)[path: "workers"] != [] {
+      usleep(200_000)
+      after = try store.run(["queue", "--json", "--as", "tester"])
+    }
     let report = try JSON(parsing: after.stdout)
     #expect(report[path: "workers"] == [], "\(after.stdout)")
     #expect(report[path: "goneWorkers.0"]?.stringValue?.hasSuffix(owner) == true)

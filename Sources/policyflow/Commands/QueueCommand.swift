@@ -29,7 +29,9 @@ enum QueueCommand {
     var status = try store.queueStatus()
     // A worker of this machine whose process is gone was killed (a clean stop removes its row):
     // it is not live, however lately it said it was.
-    let gone = status.workers.filter { WorkerOwner.isGoneFromThisMachine($0.owner) }
+    // Not seen for a few seconds too (a live worker says so every second): a worker in another
+    // PID namespace of a host of the same name has a pid this one cannot see.
+    let gone = status.workers.filter { $0.seenSecondsAgo >= 3 && WorkerOwner.isGoneFromThisMachine($0.owner) }
     status.workers.removeAll { worker in gone.contains { $0.owner == worker.owner } }
     if !gone.isEmpty {
       Terminal.error(
