@@ -1,3 +1,4 @@
+import PolicyFlowTestSupport
 import Testing
 
 /// `users add|update|remove` say what went wrong with the same exit codes as the rest of the
@@ -14,6 +15,18 @@ import Testing
     #expect(again.stdout == "")
     #expect(
       again.stderr == "Error: User 'uw' already exists; 'policyflow users update' changes roles and groups.\n")
+    #expect(try store.snapshot() == before)
+  }
+
+  /// A name that differs from a user's only in case would be one person under two names, who
+  /// could check their own work (maker-checker compares names): refused, nothing written.
+  @Test(arguments: TestStore.all) func aNameDifferingOnlyInCaseIsTaken(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    try store.addUsers([("pat", ["--roles", "underwriter"])])
+    let before = try store.snapshot()
+    let twin = try store.run(["users", "add", "Pat", "--roles", "underwriter", "--as", "tester"])
+    #expect(twin.exitCode == 65)
+    #expect(twin.stderr.hasPrefix("Error: User 'pat' already exists, a name that differs from 'Pat' only in case"))
     #expect(try store.snapshot() == before)
   }
 

@@ -78,6 +78,16 @@ extension PolicyStore {
         throw StoreError(
           .alreadyExists, "User '\(user.name)' already exists; 'policyflow users update' changes roles and groups.")
       }
+      // Names that differ only in case would be one person under two names to maker-checker.
+      let folded = try db.query("SELECT name FROM app_user WHERE lower(name) = lower(?)", [.text(user.name)]) {
+        try $0.string(at: 0)
+      }
+      if let existing = folded.first {
+        throw StoreError(
+          .alreadyExists,
+          "User '\(existing)' already exists, a name that differs from '\(user.name)' only in case; one person "
+            + "with two names would check their own work. Use '\(existing)', or choose a name that differs in letters.")
+      }
       try db.execute(
         "INSERT INTO app_user (name, roles, groups, is_admin, created_at) VALUES (?, ?, ?, ?, ?)",
         [
