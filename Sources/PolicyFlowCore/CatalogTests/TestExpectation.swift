@@ -26,13 +26,17 @@ public struct TestExpectation: Sendable {
   public var pendReasons: Member<[String]>?
   /// Fields of the data after derivations: dotted path → value (null: absent or null).
   public var derived: [(path: String, value: Member<JSON>)] = []
+  /// Members of the premium calculated on approval: `total`, `currency`, `lines.CODE` → value;
+  /// ``expectsNoPremium`` when the test wants none.
+  public var premium: [(path: String, value: Member<JSON>)] = []
+  public var expectsNoPremium: Member<Bool>?
 
   public init() {}
 
   /// Whether the expectation checks anything at all; a test that cannot fail is refused.
   public var isEmpty: Bool {
     status == nil && step == nil && messages == nil && absentMessages == nil && pendReasons == nil
-      && derived.isEmpty
+      && derived.isEmpty && premium.isEmpty && expectsNoPremium == nil
   }
 
   /// How `outcome` departs from the expectation, in the order the members are listed above; empty
@@ -85,6 +89,31 @@ public struct TestExpectation: Sendable {
             member: path, expected: expected.value.serialized(), actual: actual?.serialized() ?? "absent",
             at: expected))
       }
+    }
+    found += premiumDifferences(from: outcome)
+    return found
+  }
+
+  /// The premium's members that differ, as `premium.total`, `premium.lines.BASE`.
+  private func premiumDifferences(from outcome: CycleOutcome) -> [TestDifference] {
+    var found: [TestDifference] = []
+    let calculated: JSON? = outcome.calculation.map { calculation in
+      var lines = JSONObject()
+      for line in calculation.lines { lines[line.code] = .int(line.amount) }
+      return ["total": .int(calculation.total), "currency": .string(calculation.currency), "lines": .object(lines)]
+    }
+    if let expectsNoPremium, let calculated {
+      found.append(
+        .init(
+          member: "premium", expected: "none", actual: calculated[path: "total"]?.serialized() ?? "",
+          at: expectsNoPremium))
+    }
+    for (path, expected) in premium {
+      let actual = calculated?[path: path]
+      guard actual != expected.value else { continue }
+      let shown =
+        calculated == nil ? "no premium (the cycle did not approve the policy)" : actual?.serialized() ?? "absent"
+      found.append(.init(member: "premium.\(path)", expected: expected.value.serialized(), actual: shown, at: expected))
     }
     return found
   }

@@ -38,6 +38,18 @@ extension TestFileReader {
         expectation.derived.append((path, .init(value, at: derived.site(path).location)))
       }
     }
+    if reader.object["premium"] == .null {
+      expectation.expectsNoPremium = .init(true, at: reader.site("premium").location)
+    } else if let premium = reader.child("premium") {
+      for (name, value) in premium.object where name != "lines" {
+        expectation.premium.append((name, .init(value, at: premium.site(name).location)))
+      }
+      if let lines = premium.child("lines") {
+        for (code, amount) in lines.object {
+          expectation.premium.append(("lines.\(code)", .init(amount, at: lines.site(code).location)))
+        }
+      }
+    }
     // A key unknown, or known with a value of the wrong kind, was named by the schema already; an
     // expectation of known keys that checks nothing (`"derived": {}`) is named here.
     if expectation.isEmpty, !reader.object.names.contains(where: { !Self.expectationKeyHolds($0, reader.object[$0]) }) {
@@ -45,7 +57,7 @@ extension TestFileReader {
         Finding(
           file: reader.source.path, location: reader.site.location,
           message: "the expectation checks nothing; give at least one of status, step, messages, absentMessages, "
-            + "pendReasons or derived"))
+            + "pendReasons, derived or premium"))
     }
     return expectation
   }
@@ -81,6 +93,7 @@ extension TestFileReader {
     switch (key, value) {
     case ("status", .string?), ("step", .string?), ("messagesExactly", .bool?): true
     case ("messages", .array?), ("absentMessages", .array?), ("pendReasons", .array?), ("derived", .object?): true
+    case ("premium", .null?), ("premium", .object?): true
     default: false
     }
   }

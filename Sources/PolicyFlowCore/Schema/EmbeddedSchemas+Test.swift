@@ -112,6 +112,16 @@ extension EmbeddedSchemas {
             "derived": {
               "description": "Fields of the policy data after the cycle's derivations: dotted path (derived.ageAtStart) → expected JSON value; null expects the field absent or null.",
               "type": "object"
+            },
+            "premium": {
+              "description": "The premium the cycle calculates when it approves the policy, in integer minor units: any of its total, currency and lines (line code → amount). null expects no premium.",
+              "type": ["object", "null"],
+              "additionalProperties": false,
+              "properties": {
+                "total": { "type": "integer" },
+                "currency": { "type": "string" },
+                "lines": { "type": "object" }
+              }
             }
           }
         }

@@ -56,7 +56,7 @@ struct CatalogTestLoaderTests {
     #expect(
       fixture.describe(result.findings) == [
         "typo.json:3:15: error: unknown key 'stauts' in expectation; did you mean 'status'? Allowed keys: status, step, "
-          + "messages, messagesExactly, absentMessages, pendReasons, derived"
+          + "messages, messagesExactly, absentMessages, pendReasons, derived, premium"
       ])
   }
 
@@ -95,7 +95,7 @@ struct CatalogTestLoaderTests {
         "refs.json:6:101: error: unknown pend reason 'NOPE' in the expectation; the catalog defines "
           + "GROUP_SETUP_REVIEW, MANUAL_ENTRY_REVIEW, SUM_ASSURED_REVIEW, UNDERWRITER_REFERRAL",
         "refs.json:7:30: error: the expectation checks nothing; give at least one of status, step, messages, "
-          + "absentMessages, pendReasons or derived",
+          + "absentMessages, pendReasons, derived or premium",
         "refs.json:7:51: error: 'messagesExactly' needs 'messages', the list the attached messages must equal",
       ])
   }

@@ -48,6 +48,28 @@ struct CatalogTestRunnerTests {
     #expect(result.firedRules.contains(FiredRule(step: "underwriting", rule: "UNDERWRITER_REFERRAL")))
   }
 
+  /// A premium expectation checks the total, currency and lines calculated on approval, each at
+  /// its place in the file; null expects none, and a cycle that does not approve has none.
+  @Test func aPremiumExpectationChecksTheCalculation() {
+    var young = Self.senior
+    young.set(path: "policyholder.dateOfBirth", to: "2000-01-01")
+    var expectation = TestExpectation()
+    expectation.premium = [
+      ("total", .init(127_050, at: SourceLocation(line: 4, column: 30))),
+      ("lines.BASE", .init(100_000, at: SourceLocation(line: 4, column: 60))),
+    ]
+    let runner = CatalogTestRunner(catalog: CatalogTestFixture.catalog)
+    let result = runner.run(Self.test(young, expectation))
+    #expect(
+      result.differences.map(\.description) == [
+        "premium.lines.BASE: expected 100000, got 102500"
+      ], "250,000.00 at the youngest band's 410 per 100,000: 102,500; the total holds")
+    var none = TestExpectation()
+    none.expectsNoPremium = .init(true, at: SourceLocation(line: 5, column: 20))
+    #expect(!runner.run(Self.test(young, none)).passed, "approved: it has a premium")
+    #expect(runner.run(Self.test(Self.senior, none)).passed, "pended: no premium")
+  }
+
   @Test func exactMessagesAndAbsentMessagesCatchExtraOnes() {
     var expectation = TestExpectation()
     expectation.messages = .init(["MSG_AGE_AT_START"], at: SourceLocation(line: 2, column: 1))
