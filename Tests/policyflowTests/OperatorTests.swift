@@ -518,8 +518,8 @@ import Testing
     #expect(badDate.exitCode == 64)
     // A cancellation says why: a blank reason is refused, as a missing one is.
     let blank = try store.run(["policies", "cancel", code, "--date", "2026-06-01", "--reason", "  ", "--as", "clerk"])
-    #expect(blank.exitCode == 64)
-    #expect(blank.stderr.hasPrefix("Error: Give a reason with --reason"), "\(blank.stderr)")
+    #expect(blank.exitCode == 65)
+    #expect(blank.stderr.hasPrefix("Error: A cancellation needs a reason; give one"), "\(blank.stderr)")
     #expect(try status(store, code) == "Approved")
   }
 

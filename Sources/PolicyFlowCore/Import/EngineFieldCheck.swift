@@ -317,8 +317,7 @@ struct EngineFieldCheck {
     }
     guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month)
     else { return nil }
-    let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-    let days = [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    let days = CivilDate.daysInMonth(month, of: year)
     guard day > days else { return nil }
     let months = [
       "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",

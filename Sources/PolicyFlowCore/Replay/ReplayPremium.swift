@@ -16,17 +16,6 @@ public struct ReplayPremiumChange: Sendable, Hashable {
 }
 
 extension ReplayReport {
-  /// Where the last `needle` starts in `bytes`.
-  private static func lastRange(of needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-    guard bytes.count >= needle.count else { return nil }
-    var start = bytes.count - needle.count
-    while start >= 0 {
-      if bytes[start] == needle[0], bytes[start..<(start + needle.count)].elementsEqual(needle) { return start }
-      start -= 1
-    }
-    return nil
-  }
-
   /// The recorded premium of a stored outcome (``CycleOutcome/storedText``): the currency and
   /// total of its `calculation`; nil when it has none.
   ///
@@ -38,8 +27,8 @@ extension ReplayReport {
     if text.hasSuffix("\"calculation\":null}") { return nil }
     var text = text
     let scanned = text.withUTF8 { bytes -> (currency: String, total: Int)? in
-      guard let total = lastRange(of: Array("\"total\":".utf8), in: bytes),
-        let currency = lastRange(of: Array("\"currency\":\"".utf8), in: bytes), currency < total
+      guard let total = ByteSearch.lastOffset(of: Array("\"total\":".utf8), in: bytes),
+        let currency = ByteSearch.lastOffset(of: Array("\"currency\":\"".utf8), in: bytes), currency < total
       else { return nil }
       var index = total + 8
       var isNegative = false

@@ -1,11 +1,5 @@
 import PolicyFlowCore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 extension AuditChain {
   /// A link as stored.
   struct StoredLink: Sendable {
@@ -320,7 +314,7 @@ extension AuditChain {
     for row in rows where row.table == documentTable {
       guard let policy = versions.rows[row.key], case .text(let text) = row.values[2] else { continue }
       if let group = policy.accessGroup, Self.holdsMember(text, name: "accessGroup", value: group) { continue }
-      if policy.accessGroup == nil, !Self.holdsBytes(text, Array("\"accessGroup\"".utf8)) { continue }
+      if policy.accessGroup == nil, !ByteSearch.contains(Array("\"accessGroup\"".utf8), in: text) { continue }
       guard let document = try? JSON(parsingDeferred: text) else { continue }
       let chained = document[path: "accessGroup"]?.stringValue
       guard chained != policy.accessGroup else { continue }
@@ -347,32 +341,7 @@ extension AuditChain {
   /// it: a search of the bytes, which spares parsing every document of the store when the code is
   /// there (a miss is parsed to be sure).
   static func holdsMember(_ text: String, name: String, value: String) -> Bool {
-    holdsBytes(text, Array("\"\(name)\":".utf8) + Array(JSON.string(value).serialized().utf8))
-  }
-
-  /// Whether `text`'s UTF-8 holds `needle`: `memchr` to each candidate first byte, then `memcmp`.
-  /// The standard library's `firstRange(of:)` and `contains(_:)` over bytes were a third of
-  /// `audit verify`'s time (`policyflow-bench audit`: a generic searcher that looked up type
-  /// metadata at every comparison).
-  static func holdsBytes(_ text: String, _ needle: [UInt8]) -> Bool {
-    guard let first = needle.first else { return true }
-    var text = text
-    return text.withUTF8 { haystack in
-      needle.withUnsafeBufferPointer { needle in
-        guard let base = haystack.baseAddress, let wanted = needle.baseAddress, haystack.count >= needle.count else {
-          return false
-        }
-        var start = 0
-        let lastStart = haystack.count - needle.count
-        while start <= lastStart {
-          guard let found = memchr(base + start, Int32(first), lastStart - start + 1) else { return false }
-          let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-          if memcmp(base + offset, wanted, needle.count) == 0 { return true }
-          start = offset + 1
-        }
-        return false
-      }
-    }
+    ByteSearch.contains(Array("\"\(name)\":".utf8) + Array(JSON.string(value).serialized().utf8), in: text)
   }
 
   struct Versions: Sendable {

@@ -54,10 +54,12 @@ extension PolicyStore {
   /// cancellation applies (the in-force version's `calculateOnCancellation`, else its flow's),
   /// the flow's lines are computed again for the cover up to that date and stored as the
   /// settlement in force. A date after the cover's end is refused.
-  public func cancel(_ code: String, effectiveDate: String, reason: String?, actor: String) throws
+  /// The reason is required, as it is to decline: the history records who canceled and why.
+  public func cancel(_ code: String, effectiveDate: String, reason: String, actor: String) throws
     -> CancellationOutcome
   {
-    try writing {
+    try Self.requireReason(reason, for: "cancellation", example: "customer moved abroad")
+    return try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
       try requireEveryVersion(user, of: stored, toDo: "cancel")
@@ -96,7 +98,7 @@ extension PolicyStore {
       }
       try carryOut(
         transition, on: VersionRow(stored), actor: actor, at: now, setsMaker: true,
-        note: "canceled as of \(effectiveDate)" + (reason.map { ": \($0)" } ?? ""), reversing: reverse)
+        note: "canceled as of \(effectiveDate): \(reason)", reversing: reverse)
       let reversedTotal = reversed.reduce(0) { $0 + $1.result.total }
       let record = CancellationRecord(
         kind: .cancel, version: stored.policy.version, effectiveDate: effectiveDate, reason: reason, actor: actor,
@@ -115,7 +117,8 @@ extension PolicyStore {
   /// force, so nothing is reversed. The user needs the rights to resolve every open pend reason
   /// (role, authority and maker-checker of its step), or, when none is open, access to the policy.
   public func decline(_ code: String, reason: String, actor: String) throws -> CancellationRecord {
-    try writing {
+    try Self.requireReason(reason, for: "decline", example: "risk declined by underwriting")
+    return try writing {
       let user = try knownUser(actor)
       let stored = try currentPolicy(code, for: user)
       try requireEveryVersion(user, of: stored, toDo: "decline")
@@ -198,5 +201,14 @@ extension PolicyStore {
         .refused, "The results in force cannot be settled: the catalog that computed them is not in the store.")
     }
     return (data, flow)
+  }
+}
+
+extension PolicyStore {
+  /// Refuses a blank reason: a cancellation or decline records who acted and why.
+  static func requireReason(_ reason: String, for what: String, example: String) throws {
+    guard reason.contains(where: { !$0.isWhitespace }) else {
+      throw StoreError(.invalidInput, "A \(what) needs a reason; give one, e.g. --reason '\(example)'.")
+    }
   }
 }

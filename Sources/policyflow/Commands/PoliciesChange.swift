@@ -119,11 +119,7 @@ enum PoliciesChange {
         commandPath: invocation.commandPath)
     }
     _ = time
-    guard let reason = invocation.value("--reason"), !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-      throw UsageError(
-        message: "Give a reason with --reason, e.g. --reason 'customer moved abroad'.",
-        commandPath: invocation.commandPath)
-    }
+    let reason = invocation.value("--reason") ?? ""
     let store = try StoreOptions.open(invocation)
     let code = invocation.positionals[0]
     let outcome = try StoreCommand.run {

@@ -21,12 +21,7 @@ enum PoliciesDecline {
     run: run)
 
   static func run(_ invocation: Invocation) throws -> Int32 {
-    let reason = invocation.value("--reason")!
-    guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-      throw UsageError(
-        message: "Give a reason with --reason, e.g. --reason 'risk declined by underwriting'.",
-        commandPath: invocation.commandPath)
-    }
+    let reason = invocation.value("--reason") ?? ""
     let store = try StoreOptions.open(invocation)
     let code = invocation.positionals[0]
     let record = try StoreCommand.run { try store.decline(code, reason: reason, actor: StoreOptions.actor(invocation)) }

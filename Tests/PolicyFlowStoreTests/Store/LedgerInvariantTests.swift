@@ -102,7 +102,7 @@ struct LedgerInvariantTests {
       _ = try store.resolve(code, reasons: nil, note: "checked", actor: "checker")
     case .cancel:
       _ = try store.cancel(
-        code, effectiveDate: Self.cancellationDates.randomElement(using: &random)!, reason: nil, actor: "tester")
+        code, effectiveDate: Self.cancellationDates.randomElement(using: &random)!, reason: "test", actor: "tester")
     case .revert:
       _ = try store.revert(code, actor: "tester")
     case .decline:
