@@ -28,26 +28,16 @@ public enum CatalogCompatibility {
   /// naming the samples it showed on; sorted by location. A failure is one problem whatever the
   /// values it failed on: the first sample's sentence is shown, and every sample named (or counted).
   public static func findings(for catalog: Catalog, samples: [Sample], at time: Timestamp) -> [Finding] {
-    var problems: [Problem: [String]] = [:]
-    var order: [Problem] = []
-    var first: [Problem: Problem] = [:]
+    var samplesOf: [Problem.Key: [String]] = [:]
+    var first: [Problem] = []
     for sample in samples {
       for found in check(sample, in: catalog, at: time) {
-        var key = found
-        // A failure of one kind (`fails with NaN`) is one problem whatever the values it failed on.
-        for kind in ["fails", "gives a fatal RULE_ERROR"] where found.sentence.hasPrefix(kind) {
-          key.sentence = String(found.sentence.prefix { $0 != ":" })
-        }
-        if first[key] == nil {
-          first[key] = found
-          order.append(key)
-        }
-        if problems[key]?.contains(sample.name) != true { problems[key, default: []].append(sample.name) }
+        if samplesOf[found.key] == nil { first.append(found) }
+        if samplesOf[found.key]?.contains(sample.name) != true { samplesOf[found.key, default: []].append(sample.name) }
       }
     }
-    return order.map { key in
-      let problem = first[key] ?? key
-      let names = problems[key] ?? []
+    return first.map { problem in
+      let names = samplesOf[problem.key] ?? []
       let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
       return Finding(
         file: problem.location.file, location: problem.location.location, severity: .warning,
@@ -56,11 +46,25 @@ public enum CatalogCompatibility {
   }
 
   /// An expression's problem on a sample, without the sample.
-  private struct Problem: Hashable {
+  private struct Problem {
     var location: DefinitionLocation
     /// `condition of rule AGE_RANGE`.
     var subject: String
     var sentence: String
+    /// What samples showing it are grouped by: the kind of failure (`NaN`, whatever the values it
+    /// failed on), or the semantics note itself.
+    var kind: String
+    /// The rule whose expression it is, when it failed (the cycle's own RULE_ERROR of that rule
+    /// then says nothing more).
+    var failedRule: String? = nil
+
+    struct Key: Hashable {
+      var location: DefinitionLocation
+      var subject: String
+      var kind: String
+    }
+
+    var key: Key { Key(location: location, subject: subject, kind: kind) }
   }
 
   private static func check(_ sample: Sample, in catalog: Catalog, at time: Timestamp) -> [Problem] {
@@ -73,18 +77,19 @@ public enum CatalogCompatibility {
     /// Whether the expression held (for a condition); false when it failed.
     @discardableResult
     func check(
-      _ expression: LogicExpression, _ subject: String, at location: DefinitionLocation?, isCondition: Bool,
-      whenItFails consequence: String = "a policy like it gets a fatal RULE_ERROR"
+      _ expression: LogicExpression, _ subject: String, of rule: String? = nil, at location: DefinitionLocation?,
+      isCondition: Bool, whenItFails consequence: String = "a policy like it gets a fatal RULE_ERROR"
     ) -> Bool {
       let report = expression.compatibilityReport(for: outcome.data, in: context, isCondition: isCondition)
       let at = location ?? fallback
       if case .failure(let error) = report.result {
         let sentence = "fails with \(error.type): \(error.message); \(consequence)"
-        problems.append(Problem(location: at, subject: subject, sentence: sentence))
+        problems.append(
+          Problem(location: at, subject: subject, sentence: sentence, kind: "fails \(error.type)", failedRule: rule))
       }
       for change in report.changes {
         let sentence = "rests on JsonLogic whose answer changed (#19): \(change)"
-        problems.append(Problem(location: at, subject: subject, sentence: sentence))
+        problems.append(Problem(location: at, subject: subject, sentence: sentence, kind: sentence))
       }
       return (try? report.result.get().isTruthy) ?? false
     }
@@ -92,17 +97,23 @@ public enum CatalogCompatibility {
       for rule in step.validationRules where facts.admits(rule.filter, flowCode: flow.code) {
         let at = rule.definedAt ?? step.definedAt
         // Values and derived fields are computed only when the condition holds, as in a cycle.
-        guard check(rule.condition, "condition of rule \(rule.code)", at: at, isCondition: true) else { continue }
+        guard check(rule.condition, "condition of rule \(rule.code)", of: rule.code, at: at, isCondition: true) else {
+          continue
+        }
         for (i, value) in rule.values.enumerated() {
-          check(value, "message value {\(i + 3)} of rule \(rule.code)", at: at, isCondition: false)
+          check(value, "message value {\(i + 3)} of rule \(rule.code)", of: rule.code, at: at, isCondition: false)
         }
         for derivation in rule.derivations {
-          check(derivation.value, "derived field \(derivation.path) of rule \(rule.code)", at: at, isCondition: false)
+          check(
+            derivation.value, "derived field \(derivation.path) of rule \(rule.code)", of: rule.code, at: at,
+            isCondition: false)
         }
       }
       for rule in step.pendRules where facts.admits(rule.filter, flowCode: flow.code) {
         guard let condition = rule.condition else { continue }
-        check(condition, "condition of pend rule \(rule.code)", at: rule.definedAt ?? step.definedAt, isCondition: true)
+        check(
+          condition, "condition of pend rule \(rule.code)", of: rule.code, at: rule.definedAt ?? step.definedAt,
+          isCondition: true)
       }
       // A limit of authority that fails refuses the resolver, as one that does not hold.
       let refused = "no one bound by it may resolve a pend of a policy like it"
@@ -119,13 +130,13 @@ public enum CatalogCompatibility {
     // refuses (`RULE_ERROR`), and the premium lines (`CALCULATION_ERROR`), tried also on a sample
     // the cycle pended, whose data an approval would calculate on.
     for message in outcome.messages where message.code == "RULE_ERROR" {
-      guard
-        !problems.contains(where: { $0.subject.hasSuffix(" rule \(message.rule)") && $0.sentence.hasPrefix("fails") })
-      else { continue }
+      guard !problems.contains(where: { $0.failedRule == message.rule }) else { continue }
       let at =
         catalog.validationRules[message.rule]?.definedAt ?? catalog.pendRules[message.rule]?.definedAt ?? fallback
       problems.append(
-        Problem(location: at, subject: "rule \(message.rule)", sentence: "gives a fatal RULE_ERROR: \(message.text)"))
+        Problem(
+          location: at, subject: "rule \(message.rule)", sentence: "gives a fatal RULE_ERROR: \(message.text)",
+          kind: "RULE_ERROR"))
     }
     let calculationFailed = outcome.messages.contains { $0.code == "CALCULATION_ERROR" }
     // A sample pended before the last step has not had the later steps' derivations an approval
@@ -140,8 +151,9 @@ public enum CatalogCompatibility {
         problems.append(
           Problem(
             location: error.line?.definedAt ?? fallback, subject: subject,
-            sentence: "fails: \(error.message); a policy like it gets a fatal CALCULATION_ERROR instead of its approval"
-          ))
+            sentence:
+              "fails: \(error.message); a policy like it gets a fatal CALCULATION_ERROR instead of its approval",
+            kind: "fails \(error.error.type)"))
       }
     }
     return problems
