@@ -83,7 +83,8 @@ public final class Worker {
       onEvent(.stopping)
       return
     }
-    listening = try configuration.wakesOnNotification && retrying { try store.listenForWork() }
+    // A server restarting now is waited out, as the claims that follow would wait it out.
+    listening = try configuration.wakesOnNotification && untilStopped({ try store.listenForWork() }) == true
     beat()
     // Gone from the live workers when it stops, however it stops (short of being killed).
     defer { try? store.removeHeartbeat(owner: configuration.owner) }

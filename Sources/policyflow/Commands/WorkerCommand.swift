@@ -71,17 +71,21 @@ enum WorkerCommand {
     let notifier = ServiceNotifier()
     defer { notifier?.stopping(status: "stopped") }
     installSignalHandlers()
-    guard let store = try waitingOutTheDatabase(log, { try StoreOptions.open(invocation, forPerson: false) }) else {
-      return 0
-    }
-    // Before any work is claimed.
-    try StoreCommand.run { try store.requireWorkerLogin() }
+    // Opening the store, checking the login (before any work is claimed) and reading the
+    // published catalog all wait out a server restarting meanwhile: a worker restarted by its
+    // supervisor while the server restarted died between the open and the login check.
+    guard
+      let (store, active) = try StoreCommand.run({
+        try waitingOutTheDatabase(log) {
+          let store = try StoreOptions.open(invocation, forPerson: false)
+          try store.requireWorkerLogin()
+          return (store, try store.activeCatalog())
+        }
+      })
+    else { return 0 }
     // The store's published catalog when there is one (every worker runs the same rules), else
     // the local files.
     let catalog: Catalog
-    guard let active = try StoreCommand.run({ try waitingOutTheDatabase(log, { try store.activeCatalog() }) }) else {
-      return 0
-    }
     if let published = active {
       catalog = published
       log.line(
