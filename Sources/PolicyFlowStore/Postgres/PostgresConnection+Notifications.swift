@@ -13,6 +13,8 @@ extension PostgresConnection {
   /// a reconnect.
   public func listen(_ channel: String) throws {
     precondition(channel.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "a channel is an identifier")
+    // As every statement: a LISTEN sent on a session known to be lost failed for good.
+    try reconnectIfLost()
     try command("LISTEN \(channel)")
     listening.insert(channel)
   }

@@ -129,7 +129,7 @@ extension PostgresConnection {
 
   /// Reconnects a connection libpq knows to be lost, before anything is sent on it; inside a
   /// transaction, whose work the lost session took with it, throws instead.
-  private func reconnectIfLost() throws {
+  func reconnectIfLost() throws {
     guard !isConnected else { return }
     guard !isRunningTransaction else {
       throw PostgresError(

@@ -161,6 +161,20 @@ struct PostgresTransactionTests {
     #expect(try count(connection) == 2)
   }
 
+  /// LISTEN on a connection whose session was lost reconnects first, as every statement does:
+  /// it was sent on the dead connection again and again ("no connection to the server"), and a
+  /// worker whose session was cut as it started listening never started.
+  @Test func listeningAfterALostSessionReconnects() throws {
+    let uri = try newCounter()
+    let connection = try PostgresConnection(uri: uri)
+    try terminateSession(of: connection, uri: uri)
+    // The first statement meets the lost session (libpq only learns of it then).
+    #expect(throws: PostgresError.self) { try connection.listen("pf_test_work") }
+    try connection.listen("pf_test_work")
+    try PostgresConnection(uri: uri).notify("pf_test_work")
+    #expect(try connection.awaitNotification(milliseconds: 5_000))
+  }
+
   private func terminateSession(of connection: PostgresConnection, uri: String) throws {
     let pid = try #require(try connection.queryOne("SELECT pg_backend_pid()") { try $0.int64(at: 0) })
     let admin = try PostgresConnection(uri: uri)
