@@ -43,4 +43,26 @@ struct CatalogDiffCommandTests {
     #expect(usage.exitCode == 64)
     #expect(usage.stderr.hasPrefix("Error: Missing expected argument '--to <dir|hash>'."))
   }
+
+  /// A side that is neither a directory nor a hash says both (it read as a catalog directory's one
+  /// error, with advice to run flows check on it); a hash with no store says why a store was wanted.
+  @Test func aSideThatIsNoDirectoryNorHashSaysWhatWouldBeAccepted() throws {
+    let typo = try PolicyFlowBinary.run(["catalog", "diff", "--from", "zzzz", "--to", "."])
+    #expect(typo.exitCode == 65)
+    #expect(
+      typo.stderr.hasPrefix(
+        "Error: --from 'zzzz' is neither a directory (there is none at that path, from "), "\(typo.stderr)")
+    #expect(typo.stderr.contains("nor a catalog snapshot's hash (hexadecimal digits"))
+    #expect(!typo.stderr.contains("flows check"))
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let hash = try PolicyFlowBinary.run([
+      "catalog", "diff", "--from", ".", "--to", "abcd", "--db", directory.appendingPathComponent("none.sqlite").path,
+    ])
+    #expect(hash.exitCode != 0)
+    #expect(
+      hash.stderr.hasPrefix(
+        "Error: --to 'abcd' is no directory here, so it names a catalog snapshot in the store; there is no store at "),
+      "\(hash.stderr)")
+  }
 }

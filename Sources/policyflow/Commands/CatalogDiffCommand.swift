@@ -1,3 +1,4 @@
+import Foundation
 import PolicyFlowCore
 import PolicyFlowStore
 
@@ -37,8 +38,30 @@ enum CatalogDiffCommand {
     var store: PolicyStore?
     func side(_ option: String) throws -> (catalog: Catalog, label: String, directory: String?) {
       let text = invocation.value(option)!
-      guard isHash(text) else { return (try CatalogCommand.load(text), text, text) }
-      if store == nil { store = try StoreOptions.open(invocation) }
+      guard isHash(text) else {
+        // A typo of either kind: said as both, not as a catalog directory's one error.
+        guard access(text, F_OK) == 0 else {
+          throw CommandFailure(
+            message:
+              "\(option) \(Excerpt.name(text)) is neither a directory (there is none at that path, from "
+              + "\(FileManager.default.currentDirectoryPath)) nor a catalog snapshot's hash (hexadecimal digits, or "
+              + "'sha256:' and them: 'policyflow catalog list' shows the published ones).",
+            exitCode: ExitCode.invalidInput)
+        }
+        return (try CatalogCommand.load(text), text, text)
+      }
+      if store == nil {
+        do {
+          store = try StoreOptions.open(invocation)
+        } catch let failure as CommandFailure {
+          // "No store" alone did not say why a store was wanted.
+          throw CommandFailure(
+            message:
+              "\(option) \(Excerpt.name(text)) is no directory here, so it names a catalog snapshot in the store; "
+              + failure.message.prefix(1).lowercased() + failure.message.dropFirst(),
+            exitCode: failure.exitCode, details: failure.details)
+        }
+      }
       let catalog = try snapshot(text, in: store!)
       return (catalog, "sha256:" + catalog.hash.dropFirst("sha256:".count).prefix(12), nil)
     }
