@@ -25,6 +25,8 @@ public enum Excerpt {
     switch value {
     case .string(let text): name(text)
     case .null: "null"
+    // Written with a point (`1.0`): quoted as `1`, it read as the whole number it was refused for.
+    case .double(let number) where number.rounded() == number && abs(number) < 1e15: "number \(number)"
     default: "\(value.typeName) \(json(value))"
     }
   }

@@ -122,7 +122,8 @@ struct JSONImportTests {
     // 1e400 would be written back as null, 20000000000170001.0 as …170000.
     let numbers = PolicyImport.parse(
       #"{"code": "HP-11", "lineOfBusiness": "health", "brand": "b", "n": 1e400}"# + "\n"
-        + #"{"code": "HP-12", "lineOfBusiness": "health", "brand": "b", "sumAssured": 20000000000170001.0}"#,
+        + #"{"code": "HP-12", "lineOfBusiness": "health", "brand": "b", "sumAssured": 20000000000170001.0}"# + "\n"
+        + #"{"code": "HP-13", "lineOfBusiness": "health", "brand": "b", "sumAssured": 1.0}"#,
       file: "p.jsonl")
     #expect(
       numbers.rowFindings.map(\.description) == [
@@ -130,6 +131,9 @@ struct JSONImportTests {
           + "number is exact only below 2^53); write it as an integer of up to 64 bits, or as a string",
         "p.jsonl:2: sumAssured: 20000000000170001.0 is not an amount in minor units; write a whole number of the "
           + "currency's minor units",
+        // Quoted as written: "number 1" read as the whole number it was refused for.
+        "p.jsonl:3: sumAssured: number 1.0 is not an amount in minor units; write a whole number of the currency's "
+          + "minor units, e.g. 150000 for 1500.00 EUR",
       ])
     // Elsewhere (rules, catalogs, --data) JSON keeps its usual reading.
     #expect((try? JSON(parsing: #"{"a": 1, "a": 2, "n": 12345678901234567890123}"#)) != nil)
