@@ -47,7 +47,6 @@ extension CatalogAssembler {
           derivedFields[field.value] = field.site
         }
         guard let owner = EngineFieldCheck.engineField(of: field.value),
-          let owner = EngineFieldCheck.engineField(of: field.value),
           EngineFieldCheck.underivableFields.contains(owner)
         else { continue }
         let what = owner == field.value ? "" : ", which writes into '\(owner)'"
