@@ -60,14 +60,18 @@ extension PolicyStore {
       }
       // Queued work is read in id order through the index of queued activities: it stops after
       // `limit` rows and never steps over parked or in-flight activities (SQLite would rather
-      // read the whole table in id order than sort, hence the named index).
+      // read the whole table in id order than sort, hence the named index). The batch is read
+      // once, in a materialized WITH: as a subquery of the UPDATE, PostgreSQL's plan could run
+      // it again for each row updated, each run skipping the rows a claim beside it had locked
+      // and taking others, and one claim of 25 took 975.
       let rows = try db.query(
         """
-        UPDATE activity SET state = 'leased', lease_owner = ?1, lease_token = ?2, lease_expires_ms = ?3,
-          attempts = attempts + 1
-        WHERE id IN (
+        WITH batch AS MATERIALIZED (
           SELECT id FROM activity INDEXED BY activity_queued
           WHERE state = 'queued' AND available_ms <= ?4 ORDER BY id LIMIT ?5 \(db.dialect.lockingSkipLocked))
+        UPDATE activity SET state = 'leased', lease_owner = ?1, lease_token = ?2, lease_expires_ms = ?3,
+          attempts = attempts + 1
+        WHERE id IN (SELECT id FROM batch)
         RETURNING id, policy_id, attempts, expired_leases
         """,
         [
