@@ -143,6 +143,21 @@ import Testing
         "\(command): \(refused.stderr)")
     }
     #expect(try store.snapshot() == before, "nothing was written")
+    // The history leaves the version out on both stores, and says so (PostgreSQL hid it without
+    // a word; SQLite showed it).
+    let history = try store.succeed(["policies", "history", code, "--as", "uma"])
+    #expect(!history.stdout.contains("v1 "), "\(history.stdout)")
+    #expect(history.stdout.contains("v2  edit"), "\(history.stdout)")
+    #expect(
+      history.stderr
+        == "Note: 1 version of policy \(code) was written in a data access group you do not hold, and is left out; "
+        + "an administrator, or a user who holds every group it has been in, sees its whole history.\n")
+    let json = try JSON(parsing: try store.succeed(["policies", "history", code, "--json", "--as", "uma"]).stdout)
+    #expect(json[path: "hiddenVersions"] == 1)
+    #expect(json[path: "cycles"]?.arrayValue?.isEmpty == true, "the only cycle ran on version 1")
+    let whole = try JSON(parsing: try store.succeed(["policies", "history", code, "--json", "--as", "tester"]).stdout)
+    #expect(whole[path: "hiddenVersions"] == 0)
+    #expect(whole[path: "cycles"]?.arrayValue?.count == 1)
     // Acts on the version the person sees alone are theirs (a worker reads the rest).
     try store.succeed(["policies", "edit", code, "--set", "maxUsers=3", "--as", "uma"])
     // An administrator's cancellation reverses the premium in force.

@@ -5,13 +5,23 @@ extension PolicyStore {
   /// `policies history`: `{"code", "gid", "statusHistory": [...], "cycles": [...]}`. A cycle has
   /// its version, time, status, worker, catalog hash and flow, its messages and the pend
   /// reasons it attached with what became of each.
+  ///
+  /// The versions written in a data access group the reader does not hold (before the policy
+  /// moved to one of theirs) are left out, on both stores, and counted in `hiddenVersions`: on
+  /// PostgreSQL row-level security hid them without a word, while SQLite showed them.
   public func history(_ code: String, readBy reader: String? = nil) throws -> JSON {
-    let gid = try readablePolicy(code, version: nil, readBy: reader).policy.gid
+    let stored = try readablePolicy(code, version: nil, readBy: reader)
+    let gid = stored.policy.gid
+    let (admin, groups) =
+      try reader.map { Self.visibilityArguments(try user($0)) } ?? (.integer(1), .text("[]"))
+    let arguments: [DatabaseValue] = [.text(gid), admin, groups]
+    let visible = "SELECT p.id FROM policy p WHERE p.gid = ?1 AND \(visibleToUser(admin: "?2", groups: "?3"))"
+    let seen = try db.queryOne("SELECT count(*) FROM (\(visible)) v", arguments) { try $0.int(at: 0) } ?? 0
     let statusRows = try db.query(
       """
       SELECT version, event, status, at, actor, note FROM status_history
-      WHERE policy_id IN (SELECT id FROM policy WHERE gid = ?) ORDER BY id
-      """, [.text(gid)]
+      WHERE policy_id IN (\(visible)) ORDER BY id
+      """, arguments
     ) { row -> JSON in
       func text(_ index: Int) throws -> JSON { try row.optionalString(at: index).map(JSON.string) ?? .null }
       return try [
@@ -24,8 +34,8 @@ extension PolicyStore {
       """
       SELECT cycle_id, reason, description, step_display_name, resolved_by, resolved_at, withdrawn_at, note,
         \(Self.withdrawal("actor")), \(Self.withdrawal("event")), step, rule, pended_at
-      FROM pend_history ph WHERE gid = ? AND cycle_id IS NOT NULL ORDER BY id
-      """, [.text(gid)],
+      FROM pend_history ph WHERE ph.policy_id IN (\(visible)) AND cycle_id IS NOT NULL ORDER BY id
+      """, arguments,
       row: { row -> (Int64, JSON) in
         func text(_ index: Int) throws -> JSON { try row.optionalString(at: index).map(JSON.string) ?? .null }
         return (
@@ -43,8 +53,8 @@ extension PolicyStore {
     let cycles = try db.query(
       """
       SELECT c.id, c.version, c.at, c.status, c.worker, c.catalog_hash, c.flow, c.outcome
-      FROM cycle c JOIN policy p ON p.id = c.policy_id WHERE p.gid = ? ORDER BY c.id
-      """, [.text(gid)]
+      FROM cycle c WHERE c.policy_id IN (\(visible)) ORDER BY c.id
+      """, arguments
     ) { row -> JSON in
       [
         "version": .int(try row.int(at: 1)), "at": .string(try row.string(at: 2)),
@@ -55,7 +65,10 @@ extension PolicyStore {
         "pendReasons": .array(reasonsByCycle[try row.int64(at: 0)] ?? []),
       ]
     }
-    return ["code": .string(code), "gid": .string(gid), "statusHistory": .array(statusRows), "cycles": .array(cycles)]
+    return [
+      "code": .string(code), "gid": .string(gid), "statusHistory": .array(statusRows), "cycles": .array(cycles),
+      "hiddenVersions": .int(max(0, stored.policy.version - seen)),
+    ]
   }
 
   /// SQL for a column (`actor`, `event`) of the status change that withdrew the pend reason `ph`:

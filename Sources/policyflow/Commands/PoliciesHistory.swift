@@ -9,7 +9,9 @@ enum PoliciesHistory {
     discussion: """
       Each cycle shows its version, time, outcome, the worker that ran it and the catalog hash it ran, \
       with its messages and the pend reasons it attached (and who resolved or withdrew them). \
-      'policies explain' shows why the last cycle ended as it did.
+      'policies explain' shows why the last cycle ended as it did. Versions written in a data access group \
+      you do not hold (before the policy moved to one of yours) are left out, and stderr says how many \
+      ('hiddenVersions' in --json).
       """,
     arguments: [Positional(name: "code", help: "The policy code.")],
     options: [StoreOptions.db, StoreOptions.actor, CommonOptions.json],
@@ -19,6 +21,12 @@ enum PoliciesHistory {
     let store = try StoreOptions.open(invocation)
     let code = invocation.positionals[0]
     let history = try StoreCommand.run { try store.history(code, readBy: StoreOptions.actor(invocation)) }
+    if let hidden = history[path: "hiddenVersions"]?.number.map(Int.init), hidden > 0 {
+      Terminal.error(
+        "Note: \(hidden) \(hidden == 1 ? "version" : "versions") of policy \(code) \(hidden == 1 ? "was" : "were") "
+          + "written in a data access group you do not hold, and \(hidden == 1 ? "is" : "are") left out; an "
+          + "administrator, or a user who holds every group it has been in, sees its whole history.")
+    }
     if invocation.flag("--json") {
       Terminal.out(history.serialized(pretty: true))
       return 0
