@@ -55,9 +55,13 @@ extension ReplayReport {
     return (currency, total)
   }
 
-  /// Counts the premium of a version approved before and by the candidate, when it differs.
+  /// Counts the premium of a version approved before and by the candidate, when it differs. Only
+  /// of a version Approved now: a canceled one's premium in force is its settlement, not the
+  /// premium its cycle calculated (a replay counted canceled policies as priced differently, with
+  /// the full term's premium as theirs now; audit trial).
   mutating func comparePremium(_ input: ReplayInput, outcome: CycleOutcome) {
-    guard input.recorded == .approved, let calculation = outcome.calculation,
+    guard input.recorded == .approved, input.status == PolicyStatus.approved.rawValue,
+      let calculation = outcome.calculation,
       let text = input.recordedOutcomeText, let recorded = Self.recordedPremium(ofStored: text),
       recorded.currency != calculation.currency || recorded.total != calculation.total
     else { return }

@@ -58,6 +58,13 @@ struct CatalogReplayTests {
     #expect(report.premiumChanges.first?.currency == calculation.currency)
     #expect(report.premiumChanges.first?.difference == nil)
     #expect(report.premiumDifference.isEmpty)
+    // Canceled since: its premium in force is the settlement, not what the cycle calculated.
+    var canceled = input
+    canceled.status = "Canceled"
+    var later = ReplayReport()
+    later.add(canceled, outcome: outcome, recordedRules: [])
+    #expect(later.premiumChanged == 0)
+    #expect(later.premiumChanges.isEmpty)
   }
 
   @Test func theScanLeavesWhatItDoesNotExpectToTheParser() {
