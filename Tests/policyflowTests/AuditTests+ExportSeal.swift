@@ -65,7 +65,7 @@ extension AuditTests {
     let gids = try [Self.canceled, Self.resolved, code].map { Array(try store.gid($0).utf8) }
     let position = gids.sorted { $0.lexicographicallyPrecedes($1) }.firstIndex(of: gids[1])
     #expect(latest[path: "seal"]?[path: "proof"]?.arrayValue?.count == (position == 2 ? 1 : 2), "\(latest)")
-    let (earlier, _) = try export(store, Self.resolved, ["--seal", String(first.digest.prefix(12))])
+    let (earlier, _) = try export(store, Self.resolved, ["--seal", first.digest])
     let earlierSeal = try #require(earlier[path: "seal"])
     #expect(earlierSeal[path: "digest"] == .string(first.digest))
     let links = earlier[path: "links"]?.arrayValue ?? []
@@ -106,7 +106,7 @@ extension AuditTests {
     let (document, note) = try export(store, Self.canceled)
     #expect(document[path: "seal"] == .null)
     #expect(
-      note.contains("no longer give its root") && note.contains("--since-seal \(sealed.digest.prefix(12))"), "\(note)")
+      note.contains("no longer give its root") && note.contains("--since-seal \(sealed.digest)"), "\(note)")
   }
 
   /// A head removed from those a seal recorded: the heads no longer give its root, which the

@@ -82,7 +82,7 @@ extension PolicyStore {
         "the chain heads of the seal of \(seal.at)"
           + (seal.recordedHeads == nil ? ", as this store shows them to you," : " it recorded")
           + " no longer give its root, so there is no proof to give; 'policyflow audit verify --since-seal "
-          + "\(seal.digest.prefix(12))' (an administrator) says why", []
+          + "\(seal.digest)' (an administrator) says why", []
       )
     }
     // The chain as of the seal: its last link up to the seal's last one.

@@ -139,7 +139,9 @@ extension PolicyStore {
     }
   }
 
-  /// The seal whose digest is `digest` or starts with it (at least 8 hexadecimal digits).
+  /// The seal whose digest is `digest`, whole: a seal forged after the fact, its time tried until
+  /// its digest starts as wanted, could match a shorter part (an audit trial matched 24 bits in
+  /// 2.5 million tries; the 12 digits `audit seal` used to suggest are 48).
   func findSeal(_ digest: String) throws -> AuditSeal {
     let digest = digest.lowercased()
     guard !digest.isEmpty, digest.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
@@ -147,22 +149,21 @@ extension PolicyStore {
         .invalidInput,
         "'\(digest)' is not a seal's digest: give the hexadecimal digits (0-9, a-f) `audit seal` printed.")
     }
-    guard digest.count >= 8 else {
-      throw StoreError(.invalidInput, "Give at least 8 digits of the seal's digest (not '\(digest)').")
+    guard digest.count == 64 else {
+      throw StoreError(
+        .invalidInput,
+        "Give the seal's whole digest, the 64 hexadecimal digits `audit seal` printed and you published (not "
+          + "'\(digest)', \(digest.count) digits): a seal forged after the fact can be made to start with a shorter part."
+      )
     }
-    let matches = try auditSeals().filter { $0.digest.hasPrefix(digest) }
-    guard matches.count == 1 else {
+    guard let seal = try auditSeals().first(where: { $0.digest == digest }) else {
       throw StoreError(
         .notFound,
-        matches.count > 1
-          ? "Several seals start with '\(digest)'; give more of the digest."
-          : (digest.count == 64
-            ? "No seal of this store has the digest '\(digest)'."
-            : "No seal of this store has a digest that starts with '\(digest)'.")
-            + " If `audit seal` printed it for this store, the seal's record was removed from the store since, which "
-            + "is itself a change behind the engine's back; 'policyflow audit verify' still checks every chain.")
+        "No seal of this store has the digest '\(digest)'. If `audit seal` printed it for this store, the seal's "
+          + "record was removed from the store since, which is itself a change behind the engine's back; "
+          + "'policyflow audit verify --since-seal' with it checks every chain all the same and reports it.")
     }
-    return matches[0]
+    return seal
   }
 
   /// Whether the chains as of `seal` still end where they did: one problem per policy whose chain
@@ -225,7 +226,7 @@ extension PolicyStore {
       message:
         "the seal of \(seal.at) no longer holds: the chains of \(others) other "
         + (others == 1 ? "policy" : "policies") + " changed since it; 'policyflow audit verify --since-seal "
-        + "\(seal.digest.prefix(12))' without codes names them")
+        + "\(seal.digest)' without codes names them")
     return problems + named + [problem]
   }
 
@@ -250,9 +251,10 @@ extension PolicyStore {
     return AuditProblem(
       gid: "", kind: .seal, expected: seal.digest, found: fields,
       message:
-        "the record of the seal of \(seal.at) no longer gives its digest: its time, last link, number of chains or "
-        + "root was changed behind the engine's back, so the chains cannot be checked against it (check them "
-        + "against another seal whose record holds)")
+        "the record of the seal of \(seal.at) does not hold together: its time, last link, number of chains and root "
+        + "give the digest found, not the digest it records (expected), so the digest or those fields were changed "
+        + "behind the engine's back; the digest published when it was sealed tells which, and the chains cannot be "
+        + "checked against this seal (check them against another seal whose record holds)")
   }
 
   /// What a verification of the whole store without `--since-seal` checks of the seals it holds:

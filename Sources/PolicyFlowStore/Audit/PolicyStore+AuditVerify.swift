@@ -20,12 +20,12 @@ extension PolicyStore {
     try requireAdministrator(actor, to: "verify the store's history")
     var report = AuditReport()
     // A whole digest no seal has: the seal's record is gone or changed (or the digest is another
-    // store's). Every chain is still checked, and the report says so; a prefix may be a typo.
+    // store's). Every chain is still checked, and the report says so.
     var sealGone: AuditProblem?
     let seal: AuditSeal?
     do {
       seal = try digest.map { try findSeal($0) }
-    } catch let error as StoreError where error.kind == .notFound && digest?.count == 64 {
+    } catch let error as StoreError where error.kind == .notFound {
       seal = nil
       sealGone = AuditProblem(
         gid: "", kind: .seal, expected: digest?.lowercased(),
@@ -316,7 +316,7 @@ extension PolicyStore {
         message:
           "the policy with gid \(gid) was in the store when it was sealed at \(head.at) (its chain ended at link "
           + "\(head.seq)), and no policy has that gid now: it was removed, with its history and chain, behind the "
-          + "engine's back ('policyflow audit verify --since-seal \(head.digest.prefix(12))' checks every chain "
+          + "engine's back ('policyflow audit verify --since-seal \(head.digest)' checks every chain "
           + "against that seal)")
     }
   }

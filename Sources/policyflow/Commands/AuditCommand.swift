@@ -37,7 +37,8 @@ enum AuditCommand {
       StoreOptions.db, StoreOptions.actor,
       .value(
         "--since-seal", "digest",
-        "Also check that the chains as of this seal still end where it recorded, naming each one that does not."),
+        "Also check that the chains as of this seal (its whole digest, as published) still end where it recorded, "
+          + "naming each one that does not."),
       CommonOptions.json, .flag("--quiet", "Print no progress bar."),
     ],
     run: runVerify)
@@ -50,7 +51,7 @@ enum AuditCommand {
       StoreOptions.db, StoreOptions.actor,
       .value(
         "--seal", "digest",
-        "Prove the chain is under this seal (at least 8 digits of its digest); by default the latest seal."),
+        "Prove the chain is under this seal (its whole digest, as published); by default the latest seal."),
       CommonOptions.json,
     ],
     run: runExport)
@@ -69,7 +70,8 @@ enum AuditCommand {
       Terminal.out(seal.digest)
       Terminal.out(
         "Sealed \(seal.chains) policy chains at \(seal.at) (links up to \(seal.lastLink)). Publish the digest above "
-          + "outside the store; `policyflow audit verify --since-seal \(seal.digest.prefix(12))` checks it later.")
+          + "outside the store, whole (all 64 digits; keep every one); `policyflow audit verify --since-seal DIGEST` "
+          + "with it checks later that the history it covers is unchanged.")
     }
     return 0
   }
