@@ -136,4 +136,18 @@ extension AuditTests {
     #expect(exported.stderr.contains("it was rewritten after the seal"), "\(exported.stderr)")
     #expect(try JSON(parsing: exported.stdout)[path: "code"] == .string(Self.canceled), "still the evidence")
   }
+
+  /// The policy row's status changed behind the engine's back (the chain does not cover it, its
+  /// status history does): the export says it does not verify and exits 1, as `audit verify CODE`
+  /// does; it exited 0 (audit trial).
+  @Test(arguments: TestStore.all) func anExportOfAPolicyWhoseStatusWasChangedDoesNotVerify(_ kind: TestStore) throws {
+    let store = try twoPolicies(kind)
+    try store.tamper("UPDATE policy SET status = 'Approved' WHERE code = '\(Self.canceled)' AND is_current = 1")
+    let verified = try store.verify([Self.canceled])
+    #expect(verified.exitCode == 1, "\(verified.stdout)")
+    let exported = try store.run(["audit", "export", Self.canceled, "--json", "--as", "tester"])
+    #expect(exported.exitCode == 1, "\(exported.stderr)")
+    #expect(exported.stderr.contains("does not verify"), "\(exported.stderr)")
+    #expect(exported.stderr.contains("but its status history ends in Canceled"), "\(exported.stderr)")
+  }
 }

@@ -24,7 +24,7 @@ extension PolicyStore {
       let links = (try AuditChain.storedLinks(db, of: [gid])[gid] ?? []).sorted { $0.seq < $1.seq }
       let rows = (try AuditChain.rawRows(db, gids: [gid])[gid] ?? []).sorted { ($0.table, $0.key) < ($1.table, $1.key) }
       var problems =
-        AuditChain.verify(gid: gid, versions: nil, links: links, rows: rows)
+        AuditChain.verify(gid: gid, versions: try versions(of: [gid])[gid], links: links, rows: rows)
         + AuditChain.loginProblems(
           gid: gid, code: code, links: links, rows: rows, writers: try AuditChain.linkWriters(db))
       let (sealProof, sealNote, sealProblems) = try sealProof(of: code, gid: gid, links: links, digest: sealDigest)
