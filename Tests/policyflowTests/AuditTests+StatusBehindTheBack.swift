@@ -32,6 +32,33 @@ extension AuditTests {
     #expect(try store.snapshot() == before, "nothing was written")
     #expect(try store.verify().exitCode == 1, "and verify names the change")
   }
+
+  /// A premium whose total (or a line) was changed with SQL is not shown or acted on as if it
+  /// were the engine's: `show` printed the lines' total while the column said another, and a
+  /// changed line made `show` and `cancel` fail with "a calculation result it cannot read" (exit
+  /// 65), naming nothing (audit trial).
+  @Test(arguments: TestStore.all) func aPremiumChangedBehindTheEnginesBackIsNamedNotShown(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    let (path, code) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    let row = try store.count("SELECT id FROM calculation WHERE in_force = 1")
+    try store.tamper("UPDATE calculation SET total = total - 100")
+    let before = try store.snapshot()
+    for command in [
+      ["policies", "show", code], ["policies", "cancel", code, "--date", "2026-06-01", "--reason", "test"],
+    ] {
+      let refused = try store.run(command + ["--as", "tester"])
+      #expect(refused.exitCode == 1, "\(command): \(refused.stderr)")
+      #expect(
+        refused.stderr.contains(
+          "Calculation row \(row) of this policy is not as the engine writes one (its lines, its total and its "
+            + "currency disagree): it was changed behind the engine's back"),
+        "\(command): \(refused.stderr)")
+    }
+    #expect(try store.snapshot() == before, "nothing was written")
+    #expect(try store.verify().exitCode == 1, "and verify names the change")
+  }
 }
 
 /// The data access group a policy row is kept in (what row-level security and the rights read)

@@ -62,14 +62,25 @@ extension PolicyStore {
     ]
   }
 
-  private static let calculationColumns = "id, lines, version, at, in_force, reverses"
+  private static let calculationColumns = "id, lines, version, at, in_force, reverses, total, currency"
 
+  /// A stored result, read from its lines; refused, naming the row, when they do not add up to
+  /// the total they give or to the row's `total` and `currency` columns (the engine writes all
+  /// three from one result: a difference was made behind its back, and `show` printed the lines'
+  /// total while the column said another).
   private static func calculation(_ row: any DatabaseRow) throws -> StoredCalculation {
-    guard let result = CalculationResult(json: try JSON(parsing: try row.string(at: 1))) else {
-      throw StoreError(.invalidInput, "The store holds a calculation result it cannot read.")
+    let id = try row.int64(at: 0)
+    guard let result = CalculationResult(json: try JSON(parsing: try row.string(at: 1))),
+      result.total == (try row.int(at: 6)), result.currency == (try row.string(at: 7))
+    else {
+      throw StoreError(
+        .damaged,
+        "Calculation row \(id) of this policy is not as the engine writes one (its lines, its total and its currency "
+          + "disagree): it was changed behind the engine's back, and nothing is done with it; 'policyflow audit "
+          + "verify' names the change.")
     }
     return StoredCalculation(
-      id: try row.int64(at: 0), result: result, version: row.isNull(at: 2) ? 0 : try row.int(at: 2),
+      id: id, result: result, version: row.isNull(at: 2) ? 0 : try row.int(at: 2),
       at: try row.string(at: 3),
       isInForce: try row.int(at: 4) != 0, reverses: try row.optionalInt64(at: 5))
   }
@@ -91,7 +102,7 @@ extension PolicyStore {
       """
       SELECT \(Self.calculationColumns), policy_id FROM calculation INDEXED BY calculation_in_force
       WHERE gid = ? AND in_force = 1 ORDER BY id
-      """, [.text(gid)], row: { (try PolicyStore.calculation($0), try $0.int64(at: 6)) })
+      """, [.text(gid)], row: { (try PolicyStore.calculation($0), try $0.int64(at: 8)) })
   }
 
   /// Reverses every result in force for the owner's gid, each once, on the owner's row; returns
