@@ -163,6 +163,23 @@ struct DatabaseLoginTests {
       "users", "add", "boss_\(name.lowercased())", "--admin", "--db", store.db, "--as", "tester",
     ])
     #expect(admin.stderr.contains("GRANT policyflow_operator, policyflow_admin TO boss_"), "\(admin.stderr)")
+    // Made an administrator later, the same: the login needs the administrators' role too (an
+    // update said nothing); made no administrator again, the role is to be taken back.
+    let promoted = try PolicyFlowBinary.run(["users", "update", name, "--admin", "--db", store.db, "--as", "tester"])
+    #expect(promoted.exitCode == 0, "\(promoted.stderr)")
+    #expect(
+      promoted.stderr
+        == "Note: \(name) acts through the database login of the same name, which cannot act yet; the database "
+        + "administrator runs: GRANT policyflow_admin TO \"\(name)\";\n")
+    try TestStore.connect(store.db).executeScript("GRANT policyflow_admin TO \"\(name)\";")
+    let demoted = try PolicyFlowBinary.run(["users", "update", name, "--no-admin", "--db", store.db, "--as", "tester"])
+    #expect(
+      demoted.stderr
+        == "Note: \(name)'s database login still holds policyflow_admin, with which it may act for anyone; the "
+        + "database administrator runs: REVOKE policyflow_admin FROM \"\(name)\";\n")
+    try TestStore.connect(store.db).executeScript("REVOKE policyflow_admin FROM \"\(name)\";")
+    let settled = try PolicyFlowBinary.run(["users", "update", name, "--no-admin", "--db", store.db, "--as", "tester"])
+    #expect(settled.stderr.isEmpty, "\(settled.stderr)")
     try store.succeed(["users", "remove", person, "--as", "tester"])
     let ready = try PolicyFlowBinary.run(["users", "add", person, "--db", store.db, "--as", "tester"])
     #expect(ready.exitCode == 0)

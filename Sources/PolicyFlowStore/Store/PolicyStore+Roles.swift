@@ -104,6 +104,24 @@ extension PolicyStore {
     if !missing.isEmpty { sql.append("GRANT \(missing.joined(separator: ", ")) TO \(quoted);") }
     return sql.isEmpty ? nil : sql.joined(separator: " ")
   }
+
+  /// The SQL that takes the administrators' role from the login `name`, when it has it and the
+  /// user `name` is no administrator any more; nil otherwise, and on SQLite. The store's right
+  /// alone is taken by `users update --no-admin`: the login's role still let it act for anyone.
+  public func excessLoginSQL(for name: String) throws -> String? {
+    guard db.dialect == .postgres else { return nil }
+    // Granted directly, which is what REVOKE takes (a superuser is a member of every role).
+    let held = try db.queryOne(
+      """
+      SELECT EXISTS (
+        SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+        WHERE r.rolname = 'policyflow_admin' AND u.rolname = ?)
+      """, [.text(name)]
+    ) { try $0.bool(at: 0) }
+    guard held == true else { return nil }
+    let quoted = try db.queryOne("SELECT quote_ident(?)", [.text(name)]) { try $0.string(at: 0) } ?? name
+    return "REVOKE policyflow_admin FROM \(quoted);"
+  }
 }
 
 extension PolicyStore {

@@ -74,8 +74,14 @@ enum Users {
     try StoreCommand.run { try store.addUser(user, by: StoreOptions.actor(invocation)) }
     Terminal.out(invocation.flag("--json") ? json(user).serialized(pretty: true) : "Added user \(user.name).")
     warnAboutUnknownRoles(user.roles, catalog: CommonOptions.catalogDirectory(invocation))
-    // On PostgreSQL the user acts through the login of the same name, which PolicyFlow does not
-    // create: an unquoted CREATE ROLE Eve makes the login eve, which is not the user Eve.
+    noteLoginSQL(for: user, in: store)
+    return 0
+  }
+
+  /// On PostgreSQL the user acts through the login of the same name, which PolicyFlow does not
+  /// create or grant: the SQL the database administrator still runs for it, on stderr (an
+  /// unquoted CREATE ROLE Eve makes the login eve, which is not the user Eve).
+  private static func noteLoginSQL(for user: PolicyStore.User, in store: PolicyStore) {
     if let sql = try? store.missingLoginSQL(for: user.name, isAdmin: user.isAdmin) {
       let state = sql.hasPrefix("CREATE") ? "does not exist yet" : "cannot act yet"
       let folded = (try? store.foldedLogin(of: user.name)).flatMap { $0 }.map {
@@ -84,8 +90,11 @@ enum Users {
       Terminal.error(
         "Note: \(user.name) acts through the database login of the same name, which \(state)\(folded ?? ""); the "
           + "database administrator runs: \(sql)")
+    } else if !user.isAdmin, let sql = try? store.excessLoginSQL(for: user.name) {
+      Terminal.error(
+        "Note: \(user.name)'s database login still holds policyflow_admin, with which it may act for anyone; the "
+          + "database administrator runs: \(sql)")
     }
-    return 0
   }
 
   static func runUpdate(_ invocation: Invocation) throws -> Int32 {
@@ -114,6 +123,9 @@ enum Users {
           + (user.isAdmin ? "; administrator." : "."))
     }
     if let roles { warnAboutUnknownRoles(roles, catalog: CommonOptions.catalogDirectory(invocation)) }
+    // The login's grants follow the store's right only when the database administrator changes
+    // them: said as `users add` says it (an update to administrator said nothing; PostgreSQL trial).
+    if isAdmin != nil { noteLoginSQL(for: user, in: store) }
     return 0
   }
 
