@@ -20,7 +20,8 @@ enum PoliciesReplay {
       of now (recorded cycles) and would be (the candidate), the policies whose outcome would change, in \
       code order, and the approved ones the candidate would price differently (premium now, as it would \
       be, the difference, and the total per currency). Nothing is written: no cycle, no history, no catalog snapshot. Policies in data access \
-      groups you do not hold are left out, and stderr says how many. Progress is shown on a terminal.
+      groups you do not hold are left out, and stderr says how many (on PostgreSQL, where the server hides \
+      them from your login, that they were; 'hiddenFromLogin' in --json). Progress is shown on a terminal.
       """,
     options: [
       StoreOptions.db, StoreOptions.actor,
@@ -73,6 +74,18 @@ enum PoliciesReplay {
         "Note: left out \(total) \(total == 1 ? "policy" : "policies") in data access groups '\(actor)' does not "
           + "hold: \(leftOut.map { "\($0.group) (\($0.count))" }.joined(separator: ", ")).")
     }
+    // On PostgreSQL row-level security hides the other groups' policies from the login itself: the
+    // replay neither sees nor can count them, and said nothing (PostgreSQL trial).
+    var hiddenFromLogin = false
+    if store.dialect == .postgres, let login = store.databaseLogin {
+      hiddenFromLogin = !(try store.seesEveryPolicy(login))
+    }
+    if hiddenFromLogin {
+      Terminal.error(
+        "Note: the policies in data access groups your login '\(store.databaseLogin ?? actor)' may not see are hidden "
+          + "from it by the server's row-level security: they were not replayed, and cannot be counted here; a "
+          + "worker's or an administrator's login replays them all.")
+    }
     for unreadable in report.unreadable {
       Terminal.error(
         "Warning: policy \(unreadable.code) version \(unreadable.version) was not replayed: its stored document "
@@ -85,6 +98,7 @@ enum PoliciesReplay {
       json.set(
         path: "leftOut",
         to: .array(leftOut.map { ["group": .string($0.group), "policies": .int($0.count)] as JSON }))
+      json.set(path: "hiddenFromLogin", to: .bool(hiddenFromLogin))
       Terminal.out(json.serialized(pretty: true))
     } else {
       ReplayOutput.print(report, catalog: "\(directory) (\(catalog.hash))", at: at, limit: limit)
