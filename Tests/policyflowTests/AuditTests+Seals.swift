@@ -369,3 +369,24 @@ extension AuditTests {
       "\(sealed.stdout)")
   }
 }
+
+extension AuditTests {
+  /// A plain verify says on stderr what it cannot see, where an auditor reads its verdict: with no
+  /// seal, a removal of the newest history; with seals, that only the published digest of the
+  /// latest shows a removal since or a store put back whole (audit trial). With the digest, or
+  /// --quiet, nothing.
+  @Test func aPlainVerifySaysWhatOnlyAPublishedSealShows() throws {
+    let store = try twoPolicies(.sqlite)
+    let unsealed = try store.run(["audit", "verify", "--as", "tester"])
+    #expect(unsealed.exitCode == 0)
+    #expect(unsealed.stderr.contains("Note: the store has no seal yet"), "\(unsealed.stderr)")
+    let (digest, _, _) = try seal(store)
+    let sealed = try store.run(["audit", "verify", "--as", "tester"])
+    #expect(
+      sealed.stderr.contains("is seen only with --since-seal and the digest of the latest seal"), "\(sealed.stderr)")
+    let since = try store.run(["audit", "verify", "--since-seal", digest, "--as", "tester"])
+    #expect(since.exitCode == 0)
+    #expect(!since.stderr.contains("Note:"), "\(since.stderr)")
+    #expect(try store.verify().stderr.isEmpty, "--quiet")
+  }
+}

@@ -119,6 +119,15 @@ enum AuditCommand {
         + (report.seal.map { ", and the seal of \($0.at)" } ?? "") + " in \(tenths / 10).\(tenths % 10) s"
       if report.problems.isEmpty {
         Terminal.out("Verified \(checked): every chain is intact.")
+        if !invocation.flag("--quiet") && invocation.value("--since-seal") == nil {
+          // What a plain verify cannot see, said where an auditor reads its verdict (audit trial).
+          Terminal.error(
+            (try store.auditSeals().isEmpty)
+              ? "Note: the store has no seal yet, so a removal of the newest history, or of a policy with its "
+                + "whole history, is not seen; 'policyflow audit seal' records one, whose digest you publish."
+              : "Note: the newest history removed since the last seal, or the whole store put back to an older "
+                + "copy, is seen only with --since-seal and the digest of the latest seal, as you published it.")
+        }
       } else {
         Terminal.out(
           "Checked \(checked): \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") found.")
