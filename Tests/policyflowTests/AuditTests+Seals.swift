@@ -390,3 +390,24 @@ extension AuditTests {
     #expect(try store.verify().stderr.isEmpty, "--quiet")
   }
 }
+
+extension AuditTests {
+  /// A seal removed with `sqlite3` (foreign keys off, its default) leaves the heads it recorded:
+  /// a plain verify names the removal (it passed; audit trial).
+  @Test func aSealRemovedBehindTheEnginesBackIsNamedByItsHeadsLeftBehind() throws {
+    let store = try twoPolicies(.sqlite)
+    _ = try seal(store)
+    try store.succeed([
+      "policies", "edit", Self.resolved, "--set", #"policyholder.email="s@example.de""#, "--as", "tester",
+    ])
+    _ = try seal(store)
+    #expect(try store.verify().exitCode == 0)
+    try store.tamper("DELETE FROM audit_seal WHERE id = (SELECT max(id) FROM audit_seal)")
+    let verified = try store.verify()
+    #expect(verified.exitCode == 1)
+    #expect(
+      verified.stdout.contains(
+        "BROKEN store: 1 seal recorded chain heads that the store still holds but is no longer in it: seals were "
+          + "removed behind the engine's back"), "\(verified.stdout)")
+  }
+}

@@ -265,7 +265,23 @@ extension PolicyStore {
   /// the digest published outside it.
   func sealRecordProblems() throws -> [AuditProblem] {
     let seals = try auditSeals()
-    let broken = seals.compactMap(Self.recordDigestProblem)
+    var broken = seals.compactMap(Self.recordDigestProblem)
+    // The engine never removes a seal; one removed with `sqlite3` (whose foreign keys are off by
+    // default) leaves the heads it recorded behind it (audit trial).
+    let removed =
+      try db.queryOne(
+        "SELECT count(DISTINCT h.seal) FROM audit_seal_head h WHERE NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.id = h.seal)"
+      ) { try $0.int(at: 0) } ?? 0
+    if removed > 0 {
+      broken.append(
+        AuditProblem(
+          gid: "", kind: .seal, expected: "a seal for every recorded head",
+          found: "\(removed) seal\(removed == 1 ? "" : "s") gone",
+          message:
+            "\(removed) seal\(removed == 1 ? "" : "s") recorded chain heads that the store still holds but "
+            + "\(removed == 1 ? "is" : "are") no longer in it: seals were removed behind the engine's back; check the "
+            + "chains with --since-seal and the digest you published"))
+    }
     guard let latest = seals.last, Self.recordDigestProblem(latest) == nil else { return broken }
     // A latest seal without recorded heads is from before schema 16, or had its count removed
     // (which the check against it names); not the cue to check an older seal instead.
