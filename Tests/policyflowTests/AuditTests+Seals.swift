@@ -197,8 +197,8 @@ extension AuditTests {
     #expect(
       unknown.stdout.contains(
         "BROKEN store: no seal of this store has the digest \(digest): if `audit seal` printed it for this store, the "
-          + "seal's record was removed or changed behind the engine's back; the chains were checked without it; "
-          + "expected \(digest), found nothing"),
+          + "seal's record was removed or changed behind the engine's back, or the whole store was put back to a copy "
+          + "older than the seal; the chains were checked without it; expected \(digest), found nothing"),
       "\(unknown.stdout)")
     let (gone, goneExit) = try problems(store, ["--since-seal", digest])
     #expect(goneExit == 1)

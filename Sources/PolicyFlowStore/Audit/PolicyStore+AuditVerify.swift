@@ -31,8 +31,8 @@ extension PolicyStore {
         gid: "", kind: .seal, expected: digest?.lowercased(),
         message:
           "no seal of this store has the digest \(digest?.lowercased() ?? ""): if `audit seal` printed it for this "
-          + "store, the seal's record was removed or changed behind the engine's back; the chains were checked "
-          + "without it")
+          + "store, the seal's record was removed or changed behind the engine's back, or the whole store was put "
+          + "back to a copy older than the seal; the chains were checked without it")
     }
     let gids = try auditedGids(codes: codes)
     report.policies = gids.count
