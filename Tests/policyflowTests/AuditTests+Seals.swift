@@ -196,7 +196,8 @@ extension AuditTests {
     #expect(unknown.exitCode == 1)
     #expect(
       unknown.stdout.contains(
-        "BROKEN store: no seal of this store has the digest \(digest): if `audit seal` printed it for this store, the "
+        "BROKEN store: no seal of this store has the digest \(digest) (compare it with the one published: a mistyped "
+          + "digit gives this too): if `audit seal` printed it for this store, the "
           + "seal's record was removed or changed behind the engine's back, or the whole store was put back to a copy "
           + "older than the seal; the chains were checked without it; expected \(digest), found nothing"),
       "\(unknown.stdout)")
@@ -383,7 +384,8 @@ extension AuditTests {
     let (digest, _, _) = try seal(store)
     let sealed = try store.run(["audit", "verify", "--as", "tester"])
     #expect(
-      sealed.stderr.contains("is seen only with --since-seal and the digest of the latest seal"), "\(sealed.stderr)")
+      sealed.stderr.contains("is seen only with --since-seal and that seal's digest as you published it"),
+      "\(sealed.stderr)")
     let since = try store.run(["audit", "verify", "--since-seal", digest, "--as", "tester"])
     #expect(since.exitCode == 0)
     #expect(!since.stderr.contains("Note:"), "\(since.stderr)")
@@ -407,7 +409,7 @@ extension AuditTests {
     #expect(verified.exitCode == 1)
     #expect(
       verified.stdout.contains(
-        "BROKEN store: 1 seal recorded chain heads that the store still holds but is no longer in it: seals were "
-          + "removed behind the engine's back"), "\(verified.stdout)")
+        "BROKEN store: the store holds chain heads recorded by 1 seal it no longer has: seals were removed behind the "
+          + "engine's back"), "\(verified.stdout)")
   }
 }

@@ -44,10 +44,8 @@ extension AuditTests {
     try store.succeed(["worker", "--drain"])
     let row = try store.count("SELECT id FROM calculation WHERE in_force = 1")
     try store.tamper("UPDATE calculation SET total = total - 100")
-    let before = try store.snapshot()
-    for command in [
-      ["policies", "show", code], ["policies", "cancel", code, "--date", "2026-06-01", "--reason", "test"],
-    ] {
+    var before = try store.snapshot()
+    func refused(_ command: [String]) throws {
       let refused = try store.run(command + ["--as", "tester"])
       #expect(refused.exitCode == 1, "\(command): \(refused.stderr)")
       #expect(
@@ -56,8 +54,16 @@ extension AuditTests {
             + "currency disagree): it was changed behind the engine's back"),
         "\(command): \(refused.stderr)")
     }
+    let cancel = ["policies", "cancel", code, "--date", "2026-06-01", "--reason", "test"]
+    for command in [["policies", "show", code], cancel] { try refused(command) }
     #expect(try store.snapshot() == before, "nothing was written")
     #expect(try store.verify().exitCode == 1, "and verify names the change")
+    // The total put back, a line changed instead: its lines no longer add up to their total.
+    try store.tamper(
+      "UPDATE calculation SET total = total + 100, lines = replace(lines, '\"amount\":2500', '\"amount\":2400')")
+    before = try store.snapshot()
+    for command in [["policies", "show", code], cancel] { try refused(command) }
+    #expect(try store.snapshot() == before, "nothing was written")
   }
 }
 

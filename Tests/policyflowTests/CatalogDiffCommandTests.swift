@@ -51,9 +51,14 @@ struct CatalogDiffCommandTests {
     #expect(typo.exitCode == 65)
     #expect(
       typo.stderr.hasPrefix(
-        "Error: --from 'zzzz' is neither a directory (there is none at that path, from "), "\(typo.stderr)")
+        "Error: --from 'zzzz' is neither a catalog directory (there is none at that path, from "), "\(typo.stderr)")
     #expect(typo.stderr.contains("nor a catalog snapshot's hash (hexadecimal digits"))
     #expect(!typo.stderr.contains("flows check"))
+    let file = try PolicyFlowBinary.run(["catalog", "diff", "--from", "README.md", "--to", "."])
+    #expect(file.exitCode == 65)
+    #expect(
+      file.stderr.hasPrefix("Error: --from 'README.md' is neither a catalog directory (it is a file) nor"),
+      "\(file.stderr)")
     let directory = try PolicyFlowBinary.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let hash = try PolicyFlowBinary.run([

@@ -158,6 +158,13 @@ import Testing
     let whole = try JSON(parsing: try store.succeed(["policies", "history", code, "--json", "--as", "tester"]).stdout)
     #expect(whole[path: "hiddenVersions"] == 0)
     #expect(whole[path: "cycles"]?.arrayValue?.count == 1)
+    // Nor is an export of it theirs, on either store (SQLite exported what PostgreSQL refused).
+    let exported = try store.run(["audit", "export", code, "--as", "uma"])
+    #expect(exported.exitCode == 77, "\(exported.stderr)")
+    #expect(
+      exported.stderr.contains(
+        "1 of the 2 versions of policy \(code) was written in a data access group you may not see"),
+      "\(exported.stderr)")
     // Acts on the version the person sees alone are theirs (a worker reads the rest).
     try store.succeed(["policies", "edit", code, "--set", "maxUsers=3", "--as", "uma"])
     // An administrator's cancellation reverses the premium in force.

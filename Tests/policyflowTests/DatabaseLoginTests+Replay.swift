@@ -21,13 +21,13 @@ extension DatabaseLoginTests {
     #expect(hidden.exitCode == 0, "\(hidden.stderr)")
     #expect(
       hidden.stderr.contains(
-        "Note: the policies in data access groups your login '\(person)' may not see are hidden from it by the "
-          + "server's row-level security: they were not replayed"), "\(hidden.stderr)")
+        "Note: your login '\(person)' sees only the policies of its data access groups (the server's row-level "
+          + "security): any in other groups were not replayed"), "\(hidden.stderr)")
     let report = try JSON(parsing: hidden.stdout)
-    #expect(report[path: "hiddenFromLogin"] == true)
+    #expect(report[path: "loginSeesOnlyItsGroups"] == true)
     let whole = try store.succeed(["policies", "replay", "--catalog", catalog, "--json", "--as", "tester"])
     #expect(!whole.stderr.contains("row-level security"), "\(whole.stderr)")
-    #expect(try JSON(parsing: whole.stdout)[path: "hiddenFromLogin"] == false)
+    #expect(try JSON(parsing: whole.stdout)[path: "loginSeesOnlyItsGroups"] == false)
     #expect(
       (try JSON(parsing: whole.stdout)[path: "replayed"]?.number ?? 0) > (report[path: "replayed"]?.number ?? 0),
       "the owner's login replays the hidden policy too")

@@ -175,8 +175,9 @@ struct DatabaseLoginTests {
     let demoted = try PolicyFlowBinary.run(["users", "update", name, "--no-admin", "--db", store.db, "--as", "tester"])
     #expect(
       demoted.stderr
-        == "Note: \(name)'s database login still holds policyflow_admin, with which it may act for anyone; the "
-        + "database administrator runs: REVOKE policyflow_admin FROM \"\(name)\";\n")
+        == "Note: \(name)'s database login still holds policyflow_admin, with which it may change the users (and "
+        + "make itself an administrator again); the database administrator runs: REVOKE policyflow_admin FROM "
+        + "\"\(name)\";\n")
     try TestStore.connect(store.db).executeScript("REVOKE policyflow_admin FROM \"\(name)\";")
     let settled = try PolicyFlowBinary.run(["users", "update", name, "--no-admin", "--db", store.db, "--as", "tester"])
     #expect(settled.stderr.isEmpty, "\(settled.stderr)")

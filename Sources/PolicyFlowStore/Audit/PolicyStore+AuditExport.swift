@@ -20,7 +20,7 @@ extension PolicyStore {
       // data access groups.
       let stored = try readablePolicy(code, version: nil, readBy: actor)
       let gid = stored.policy.gid
-      try requireWholeHistory(of: stored)
+      try requireWholeHistory(of: stored, readBy: actor)
       let links = (try AuditChain.storedLinks(db, of: [gid])[gid] ?? []).sorted { $0.seq < $1.seq }
       let rows = (try AuditChain.rawRows(db, gids: [gid])[gid] ?? []).sorted { ($0.table, $0.key) < ($1.table, $1.key) }
       var problems =
@@ -112,15 +112,12 @@ extension PolicyStore {
     return (sealJSON, nil, problems)
   }
 
-  /// Refuses an export the person cannot see all of: on PostgreSQL, row-level security hides the
-  /// versions of a policy written in a data access group the person is not in (before the policy
-  /// moved to theirs), with their history rows, and an export without them would not verify.
-  /// A policy's versions are numbered from 1 with no gap (a revert removes the latest).
-  private func requireWholeHistory(of stored: StoredPolicy) throws {
-    let seen = try db.queryOne("SELECT count(*) FROM policy WHERE gid = ?", [.text(stored.policy.gid)]) {
-      try $0.int(at: 0)
-    }
-    let hidden = stored.policy.version - (seen ?? 0)
+  /// Refuses an export the person cannot see all of: the versions of a policy written in a data
+  /// access group the person is not in (before the policy moved to theirs) are hidden from them,
+  /// as `policies history` hides them (on PostgreSQL row-level security hides their rows), and an
+  /// export without them would not verify.
+  private func requireWholeHistory(of stored: StoredPolicy, readBy reader: String) throws {
+    let hidden = try hiddenVersions(of: stored, readBy: reader)
     guard hidden > 0 else { return }
     let verb = hidden == 1 ? "was" : "were"
     throw StoreError(

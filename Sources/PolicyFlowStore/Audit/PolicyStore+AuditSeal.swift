@@ -278,9 +278,9 @@ extension PolicyStore {
           gid: "", kind: .seal, expected: "a seal for every recorded head",
           found: "\(removed) seal\(removed == 1 ? "" : "s") gone",
           message:
-            "\(removed) seal\(removed == 1 ? "" : "s") recorded chain heads that the store still holds but "
-            + "\(removed == 1 ? "is" : "are") no longer in it: seals were removed behind the engine's back; check the "
-            + "chains with --since-seal and the digest you published"))
+            "the store holds chain heads recorded by \(removed) seal\(removed == 1 ? "" : "s") it no longer has: "
+            + "seals were removed behind the engine's back; check the chains with --since-seal and the digest you "
+            + "published (a removed seal that recorded no heads leaves no trace)"))
     }
     guard let latest = seals.last, Self.recordDigestProblem(latest) == nil else { return broken }
     // A latest seal without recorded heads is from before schema 16, or had its count removed

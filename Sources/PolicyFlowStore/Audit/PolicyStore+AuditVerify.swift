@@ -30,7 +30,8 @@ extension PolicyStore {
       sealGone = AuditProblem(
         gid: "", kind: .seal, expected: digest?.lowercased(),
         message:
-          "no seal of this store has the digest \(digest?.lowercased() ?? ""): if `audit seal` printed it for this "
+          "no seal of this store has the digest \(digest?.lowercased() ?? "") (compare it with the one published: a "
+          + "mistyped digit gives this too): if `audit seal` printed it for this "
           + "store, the seal's record was removed or changed behind the engine's back, or the whole store was put "
           + "back to a copy older than the seal; the chains were checked without it")
     }

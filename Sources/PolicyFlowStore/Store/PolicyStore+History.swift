@@ -12,11 +12,7 @@ extension PolicyStore {
   public func history(_ code: String, readBy reader: String? = nil) throws -> JSON {
     let stored = try readablePolicy(code, version: nil, readBy: reader)
     let gid = stored.policy.gid
-    let (admin, groups) =
-      try reader.map { Self.visibilityArguments(try user($0)) } ?? (.integer(1), .text("[]"))
-    let arguments: [DatabaseValue] = [.text(gid), admin, groups]
-    let visible = "SELECT p.id FROM policy p WHERE p.gid = ?1 AND \(visibleToUser(admin: "?2", groups: "?3"))"
-    let seen = try db.queryOne("SELECT count(*) FROM (\(visible)) v", arguments) { try $0.int(at: 0) } ?? 0
+    let (visible, arguments) = try visibleVersions(of: gid, readBy: reader)
     let statusRows = try db.query(
       """
       SELECT version, event, status, at, actor, note FROM status_history
@@ -67,8 +63,28 @@ extension PolicyStore {
     }
     return [
       "code": .string(code), "gid": .string(gid), "statusHistory": .array(statusRows), "cycles": .array(cycles),
-      "hiddenVersions": .int(max(0, stored.policy.version - seen)),
+      "hiddenVersions": .int(try hiddenVersions(of: stored, readBy: reader)),
     ]
+  }
+
+  /// The policy rows (versions) of `gid` that `reader` may see, as SQL selecting their ids, with
+  /// its arguments: those in no group or in one of the reader's, or all for an administrator or
+  /// no reader; on PostgreSQL also only those row-level security shows the login.
+  func visibleVersions(of gid: String, readBy reader: String?) throws -> (sql: String, arguments: [DatabaseValue]) {
+    let (admin, groups) =
+      try reader.map { Self.visibilityArguments(try user($0)) } ?? (.integer(1), .text("[]"))
+    return (
+      "SELECT p.id FROM policy p WHERE p.gid = ?1 AND \(visibleToUser(admin: "?2", groups: "?3"))",
+      [.text(gid), admin, groups]
+    )
+  }
+
+  /// How many versions of `stored`'s policy `reader` may not see (``visibleVersions(of:readBy:)``):
+  /// a policy's versions are numbered from 1 with no gap (a revert removes the latest).
+  func hiddenVersions(of stored: StoredPolicy, readBy reader: String?) throws -> Int {
+    let (visible, arguments) = try visibleVersions(of: stored.policy.gid, readBy: reader)
+    let seen = try db.queryOne("SELECT count(*) FROM (\(visible)) v", arguments) { try $0.int(at: 0) } ?? 0
+    return max(0, stored.policy.version - seen)
   }
 
   /// SQL for a column (`actor`, `event`) of the status change that withdrew the pend reason `ph`:

@@ -111,16 +111,20 @@ extension PolicyStore {
   public func excessLoginSQL(for name: String) throws -> String? {
     guard db.dialect == .postgres else { return nil }
     // Granted directly, which is what REVOKE takes (a superuser is a member of every role).
-    let held = try db.queryOne(
-      """
-      SELECT EXISTS (
-        SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
-        WHERE r.rolname = 'policyflow_admin' AND u.rolname = ?)
-      """, [.text(name)]
-    ) { try $0.bool(at: 0) }
-    guard held == true else { return nil }
+    func granted(_ role: String) throws -> Bool {
+      try db.queryOne(
+        """
+        SELECT EXISTS (
+          SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+          WHERE r.rolname = ? AND u.rolname = ?)
+        """, [.text(role), .text(name)]
+      ) { try $0.bool(at: 0) } == true
+    }
+    guard try granted("policyflow_admin") else { return nil }
     let quoted = try db.queryOne("SELECT quote_ident(?)", [.text(name)]) { try $0.string(at: 0) } ?? name
+    // The administrators' role holds the operators': a login granted it alone needs that one.
     return "REVOKE policyflow_admin FROM \(quoted);"
+      + (try granted("policyflow_operator") ? "" : " GRANT policyflow_operator TO \(quoted);")
   }
 }
 

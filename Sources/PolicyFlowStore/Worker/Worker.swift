@@ -83,8 +83,15 @@ public final class Worker {
       onEvent(.stopping)
       return
     }
-    // A server restarting now is waited out, as the claims that follow would wait it out.
-    listening = try configuration.wakesOnNotification && untilStopped({ try store.listenForWork() }) == true
+    // A server restarting now is waited out, as the claims that follow would wait it out; a stop
+    // meanwhile ends the start, as above.
+    if configuration.wakesOnNotification {
+      guard let listens = try untilStopped({ try store.listenForWork() }) else {
+        onEvent(.stopping)
+        return
+      }
+      listening = listens
+    }
     beat()
     // Gone from the live workers when it stops, however it stops (short of being killed).
     defer { try? store.removeHeartbeat(owner: configuration.owner) }

@@ -39,7 +39,7 @@ enum AuditCommand {
         "--since-seal", "digest",
         "Also check that the chains as of this seal (its whole digest, as published) still end where it recorded, "
           + "naming each one that does not."),
-      CommonOptions.json, .flag("--quiet", "Print no progress bar."),
+      CommonOptions.json, .flag("--quiet", "Print no progress bar, nor the note of what only a published seal shows."),
     ],
     run: runVerify)
 
@@ -125,8 +125,9 @@ enum AuditCommand {
             (try store.auditSeals().isEmpty)
               ? "Note: the store has no seal yet, so a removal of the newest history, or of a policy with its "
                 + "whole history, is not seen; 'policyflow audit seal' records one, whose digest you publish."
-              : "Note: the newest history removed since the last seal, or the whole store put back to an older "
-                + "copy, is seen only with --since-seal and the digest of the latest seal, as you published it.")
+              : "Note: history the latest seal covers that was removed since, or the whole store put back to an "
+                + "older copy, is seen only with --since-seal and that seal's digest as you published it; history "
+                + "newer than the latest seal is covered by none until the next.")
         }
       } else {
         Terminal.out(

@@ -40,12 +40,16 @@ enum CatalogDiffCommand {
       let text = invocation.value(option)!
       guard isHash(text) else {
         // A typo of either kind: said as both, not as a catalog directory's one error.
-        guard access(text, F_OK) == 0 else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory), isDirectory.boolValue else {
+          let found =
+            access(text, F_OK) == 0
+            ? "it is a file" : "there is none at that path, from \(FileManager.default.currentDirectoryPath)"
           throw CommandFailure(
             message:
-              "\(option) \(Excerpt.name(text)) is neither a directory (there is none at that path, from "
-              + "\(FileManager.default.currentDirectoryPath)) nor a catalog snapshot's hash (hexadecimal digits, or "
-              + "'sha256:' and them: 'policyflow catalog list' shows the published ones).",
+              "\(option) \(Excerpt.name(text)) is neither a catalog directory (\(found)) nor a catalog snapshot's "
+              + "hash (hexadecimal digits, or 'sha256:' and them: 'policyflow catalog list' shows the published "
+              + "ones; a catalog a worker ran is stored too).",
             exitCode: ExitCode.invalidInput)
         }
         return (try CatalogCommand.load(text), text, text)

@@ -21,7 +21,8 @@ enum PoliciesReplay {
       code order, and the approved ones the candidate would price differently (premium now, as it would \
       be, the difference, and the total per currency). Nothing is written: no cycle, no history, no catalog snapshot. Policies in data access \
       groups you do not hold are left out, and stderr says how many (on PostgreSQL, where the server hides \
-      them from your login, that they were; 'hiddenFromLogin' in --json). Progress is shown on a terminal.
+      them from a person's login, that they may have been; 'loginSeesOnlyItsGroups' in --json). Progress is \
+      shown on a terminal.
       """,
     options: [
       StoreOptions.db, StoreOptions.actor,
@@ -76,14 +77,14 @@ enum PoliciesReplay {
     }
     // On PostgreSQL row-level security hides the other groups' policies from the login itself: the
     // replay neither sees nor can count them, and said nothing (PostgreSQL trial).
-    var hiddenFromLogin = false
+    var seesOnlyItsGroups = false
     if store.dialect == .postgres, let login = store.databaseLogin {
-      hiddenFromLogin = !(try store.seesEveryPolicy(login))
+      seesOnlyItsGroups = !(try store.seesEveryPolicy(login))
     }
-    if hiddenFromLogin {
+    if seesOnlyItsGroups {
       Terminal.error(
-        "Note: the policies in data access groups your login '\(store.databaseLogin ?? actor)' may not see are hidden "
-          + "from it by the server's row-level security: they were not replayed, and cannot be counted here; a "
+        "Note: your login '\(store.databaseLogin ?? actor)' sees only the policies of its data access groups (the "
+          + "server's row-level security): any in other groups were not replayed, and cannot be counted here; a "
           + "worker's or an administrator's login replays them all.")
     }
     for unreadable in report.unreadable {
@@ -98,7 +99,7 @@ enum PoliciesReplay {
       json.set(
         path: "leftOut",
         to: .array(leftOut.map { ["group": .string($0.group), "policies": .int($0.count)] as JSON }))
-      json.set(path: "hiddenFromLogin", to: .bool(hiddenFromLogin))
+      json.set(path: "loginSeesOnlyItsGroups", to: .bool(seesOnlyItsGroups))
       Terminal.out(json.serialized(pretty: true))
     } else {
       ReplayOutput.print(report, catalog: "\(directory) (\(catalog.hash))", at: at, limit: limit)

@@ -92,8 +92,8 @@ enum Users {
           + "database administrator runs: \(sql)")
     } else if !user.isAdmin, let sql = try? store.excessLoginSQL(for: user.name) {
       Terminal.error(
-        "Note: \(user.name)'s database login still holds policyflow_admin, with which it may act for anyone; the "
-          + "database administrator runs: \(sql)")
+        "Note: \(user.name)'s database login still holds policyflow_admin, with which it may change the users (and "
+          + "make itself an administrator again); the database administrator runs: \(sql)")
     }
   }
 
