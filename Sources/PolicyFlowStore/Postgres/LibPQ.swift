@@ -19,6 +19,9 @@ struct LibPQ: @unchecked Sendable {
   typealias NoticeProcessor = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Void
 
   let connectdb: @convention(c) (UnsafePointer<CChar>) -> Connection?
+  let connectStart: @convention(c) (UnsafePointer<CChar>) -> Connection?
+  let connectPoll: @convention(c) (Connection) -> Int32
+  let setErrorVerbosity: @convention(c) (Connection, Int32) -> Int32
   let status: @convention(c) (Connection) -> Int32
   let errorMessage: @convention(c) (Connection) -> UnsafePointer<CChar>?
   let finish: @convention(c) (Connection) -> Void
@@ -98,6 +101,9 @@ struct LibPQ: @unchecked Sendable {
       return unsafeBitCast(address, to: F.self)
     }
     connectdb = try symbol("PQconnectdb")
+    connectStart = try symbol("PQconnectStart")
+    connectPoll = try symbol("PQconnectPoll")
+    setErrorVerbosity = try symbol("PQsetErrorVerbosity")
     status = try symbol("PQstatus")
     errorMessage = try symbol("PQerrorMessage")
     finish = try symbol("PQfinish")
@@ -132,6 +138,13 @@ struct LibPQ: @unchecked Sendable {
 enum PQ {
   /// `ConnStatusType`.
   static let connectionOK: Int32 = 0
+  static let connectionBad: Int32 = 1
+  /// `PostgresPollingStatusType`.
+  static let pollingFailed: Int32 = 0
+  static let pollingReading: Int32 = 1
+  static let pollingWriting: Int32 = 2
+  /// `PGVerbosity`: messages with their SQLSTATE.
+  static let errorsVerbose: Int32 = 2
   /// `ExecStatusType`.
   static let emptyQuery: Int32 = 0
   static let commandOK: Int32 = 1

@@ -78,7 +78,8 @@ public final class PostgresConnection: DatabaseConnection {
     guard libpq.status(handle) == PQ.connectionOK else {
       let reason = PostgresURI.scrub(Self.message(libpq.errorMessage(handle)), passwordsOf: uri)
       libpq.finish(handle)
-      throw PostgresError(sqlState: Self.refusalState(reason), message: "cannot connect to \(location): \(reason)")
+      let sqlState = Self.refusalCode(uri, libpq: libpq, after: reason) ?? Self.refusalState(reason)
+      throw PostgresError(sqlState: sqlState, message: "cannot connect to \(location): \(reason)")
     }
     self.handle = handle
     // From here on a thrown error releases self, and deinit closes the handle.

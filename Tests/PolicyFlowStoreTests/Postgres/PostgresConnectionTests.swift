@@ -98,6 +98,25 @@ struct PostgresConnectionTests {
     #expect(PostgresConnection.refusalState("could not connect to server: No such file or directory") == "08001")
   }
 
+  /// The refusal's kind comes from the server's SQLSTATE, asked again with verbose errors, not
+  /// from its English words: a server whose messages are in German refused a password as a
+  /// server that cannot be reached (a worker waited a minute; exit 1, not 77).
+  @Test func aRefusalIsKnownByItsSQLStateInAnyLanguage() throws {
+    let server = try #require(ThrowawayPostgres.shared)
+    let uri = server.uri(database: "postgres").replacing(
+      "user=postgres", with: "user=nobody_\(UInt32.random(in: 0...UInt32.max))")
+    let libpq = try LibPQ.library()
+    // Whatever the words, the server is asked again and its code read.
+    #expect(PostgresConnection.refusalCode(uri, libpq: libpq, after: "FATAL:  Rolle existiert nicht") == "28000")
+    // libpq's own failure (no server at that socket) is not the server's answer: not asked again.
+    #expect(PostgresConnection.refusalCode(uri, libpq: libpq, after: "No such file or directory") == nil)
+    #expect(
+      PostgresConnection.sqlState(
+        inVerbose: "Verbindung zum Server auf Socket »/tmp/x« fehlgeschlagen: FATAL:  28P01: "
+          + "Passwort-Authentifizierung für Benutzer »uma« fehlgeschlagen") == "28P01")
+    #expect(PostgresConnection.sqlState(inVerbose: "FATAL:  password authentication failed for user \"uma\"") == nil)
+  }
+
   @Test func textWithNULIsRefusedRatherThanCutShort() throws {
     let connection = try newPostgresConnection()
     let error = try #require(throws: PostgresError.self) {
