@@ -9,14 +9,14 @@ import Testing
 
 /// A worker on PostgreSQL whose sessions are cut (an administrator terminating backends, a
 /// server restarting) keeps going: it reconnects and processes everything once the cuts stop.
-@Suite(.serialized) struct WorkerConnectionCutTests {
+@Suite(.serialized, .enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+struct WorkerConnectionCutTests {
   /// Every session of the worker is terminated as soon as it appears, for three seconds from its
   /// start: at any point of its start-up (the open, the login check, the catalog, the listen)
   /// and of its first claims. A worker restarted by its supervisor while the server restarted
   /// died between opening the store and checking its login ("Reading the store failed: server
   /// closed the connection unexpectedly", exit 1) in the fault drill.
   @Test func aWorkerWhoseSessionsAreCutAsItStartsWaitsAndThenProcessesEverything() throws {
-    guard TestStore.all.contains(.postgres) else { return }
     let store = try StoreFixture(.postgres)
     try store.importGenerated(40)
     let admin = try TestStore.connect(store.db)

@@ -105,9 +105,10 @@ extension PolicyStore {
     return sql.isEmpty ? nil : sql.joined(separator: " ")
   }
 
-  /// The SQL that takes the administrators' role from the login `name`, when it has it and the
-  /// user `name` is no administrator any more; nil otherwise, and on SQLite. The store's right
-  /// alone is taken by `users update --no-admin`: the login's role still let it act for anyone.
+  /// The SQL that takes the administrators' role from the login `name`, when it was granted it
+  /// and the user `name` is no administrator any more; nil otherwise, and on SQLite. The store's
+  /// right alone is taken by `users update --no-admin`: with the role the login may still change
+  /// the users, and so make itself an administrator again.
   public func excessLoginSQL(for name: String) throws -> String? {
     guard db.dialect == .postgres else { return nil }
     // Granted directly, which is what REVOKE takes (a superuser is a member of every role).
