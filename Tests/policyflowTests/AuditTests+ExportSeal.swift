@@ -31,6 +31,24 @@ extension AuditTests {
     let (noSeal, quiet) = try export(store, Self.canceled)
     #expect(noSeal[path: "seal"] == .null, "no seal yet")
     #expect(quiet == "", "no seal was looked for, so nothing to say: \(quiet)")
+    // The rules that decided, carried with their hash (the one `policies explain` shows).
+    let hash = try #require(try store.query("SELECT hash FROM catalog_snapshot") { try $0.string(at: 0) }.first)
+    let catalogs = noSeal[path: "catalogs"]?.arrayValue ?? []
+    #expect(catalogs.map { $0[path: "hash"] } == [.string(hash)], "\(catalogs)")
+    let files = catalogs.first?[path: "files"]?.arrayValue ?? []
+    #expect(files.contains { $0[path: "path"] == "flows/individual-health.json" }, "\(files.count) files")
+    let plain = try store.succeed(["audit", "export", Self.canceled, "--as", "tester"])
+    #expect(plain.stdout.contains("catalog \(hash): \(files.count) files"), "\(plain.stdout)")
+    // A rule changed in the export, and a catalog left out of it: neither checks.
+    var reworded = noSeal
+    let contents = try #require(files.first?[path: "contents"]?.stringValue)
+    reworded.set(path: "catalogs.0.files.0.contents", to: .string(contents.replacingOccurrences(of: "\"", with: "'")))
+    let rewordedRefused = try #require(try verifyWithPython(store, reworded, "reworded.json"))
+    #expect(rewordedRefused.stderr.contains("AssertionError: ('catalog', '\(hash)')"), "\(rewordedRefused.stderr)")
+    var withoutCatalogs = noSeal
+    withoutCatalogs.set(path: "catalogs", to: [])
+    let leftOut = try #require(try verifyWithPython(store, withoutCatalogs, "no-catalogs.json"))
+    #expect(leftOut.stderr.contains("catalogs missing from the export"), "\(leftOut.stderr)")
 
     let first = try seal(store)
     for code in [Self.canceled, Self.resolved] {

@@ -804,7 +804,7 @@ import Testing
             + store.count(
               "SELECT count(*) FROM policy_data d JOIN policy p ON p.id = d.policy_id WHERE p.gid = '\(gid)'")
             + store.count("SELECT count(*) FROM cycle c JOIN policy p ON p.id = c.policy_id WHERE p.gid = '\(gid)'")))
-    #expect(report[path: "catalogs"] == 0, "catalog snapshots are checked with the whole store")
+    #expect(report[path: "catalogs"] == 1, "the catalog its outcomes were computed with")
 
     let unknown = try store.verify(["HP-NOPE", Self.canceled, "HP-ALSO-NOT"])
     #expect(unknown.exitCode != 0)
@@ -1000,7 +1000,18 @@ import Testing
     let (found, _) = try problems(store)
     #expect(found.count == 1, "\(found)")
     #expect(problem(found, "catalog", table: "catalog_snapshot")?[path: "expected"] == .string(hash), "\(found)")
-    #expect(try store.verify([Self.resolved]).exitCode == 0, "catalogs are checked with the whole store only")
+    // A policy's verify checks the catalog its outcomes were computed with, and its export, which
+    // carries the files, does not verify.
+    let one = try store.verify([Self.resolved])
+    #expect(one.exitCode == 1, "\(one.stdout)")
+    #expect(one.stdout.contains("the catalog snapshot \(hash) no longer holds the files of that hash"), "\(one.stdout)")
+    let exported = try store.run(["audit", "export", Self.resolved, "--json", "--as", "tester"])
+    #expect(exported.exitCode == 1)
+    #expect(exported.stderr.contains("the catalog snapshot \(hash) no longer holds the files"), "\(exported.stderr)")
+    let document = try JSON(parsing: exported.stdout)
+    let checked = try #require(try verifyWithPython(store, document, "changed-catalog.json"))
+    #expect(checked.exitCode != 0)
+    #expect(checked.stderr.contains("AssertionError: ('catalog', '\(hash)')"), "\(checked.stderr)")
   }
 
   /// The outcomes link to the catalog that produced them by its hash; the snapshot gone, the
@@ -1014,6 +1025,13 @@ import Testing
     let result = try store.verify()
     #expect(result.exitCode == 1, "\(result.stdout)")
     #expect(result.stdout.contains(hash), "\(result.stdout)")
+    let one = try store.verify([Self.canceled])
+    #expect(one.exitCode == 1, "\(one.stdout)")
+    #expect(
+      one.stdout.contains("the catalog snapshot \(hash), which outcomes were computed with, is gone"), "\(one.stdout)")
+    let exported = try store.run(["audit", "export", Self.canceled, "--as", "tester"])
+    #expect(exported.exitCode == 1)
+    #expect(exported.stdout.contains("catalog \(hash): no snapshot in the store"), "\(exported.stdout)")
   }
 
   @Test func aCatalogSnapshotThatIsNotJSONIsNamedNotAborted() throws {

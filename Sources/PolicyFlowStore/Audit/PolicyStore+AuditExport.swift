@@ -2,8 +2,9 @@ public import PolicyFlowCore
 
 extension PolicyStore {
   /// One policy's whole history with its chain, in a document that verifies on its own (the
-  /// README shows a short program that checks it): the links as stored, and each history row as
-  /// the chain covers it, digested columns with their text.
+  /// README shows a short program that checks it): the links as stored, each history row as the
+  /// chain covers it, digested columns with their text, and the files of each catalog its
+  /// outcomes were computed with (the rules that decided them).
   ///
   /// `problems` are what `audit verify` would name in this policy's chain: an export of a changed
   /// history is still given (it is the evidence), and the caller says it does not verify.
@@ -29,9 +30,21 @@ extension PolicyStore {
           gid: gid, code: code, links: links, rows: rows, writers: try AuditChain.linkWriters(db))
       let (sealProof, sealNote, sealProblems) = try sealProof(of: code, gid: gid, links: links, digest: sealDigest)
       problems += sealProblems
+      // The catalogs the outcomes name (as their chained rows give them), with their files.
+      let catalogs = try Self.catalogHashes(in: rows).map(checkedSnapshot)
+      problems += catalogs.compactMap(\.problem)
       let document: JSON = [
         "format": .string(AuditChain.format), "code": .string(code), "gid": .string(gid),
         "seal": sealProof,
+        "catalogs": .array(
+          catalogs.map { catalog in
+            [
+              "hash": .string(catalog.hash),
+              "files": catalog.files.map { files in
+                .array(files.map { ["path": .string($0.path), "contents": .string($0.contents)] })
+              } ?? .null,
+            ]
+          }),
         "links": .array(
           links.map {
             ["seq": .int($0.seq), "at": .string($0.at), "entries": .string($0.entries), "link": .string($0.link)]
@@ -125,6 +138,18 @@ extension PolicyStore {
       "\(hidden) of the \(stored.policy.version) versions of policy \(stored.policy.code) \(verb) written in a "
         + "data access group you may not see, and its export would not verify without their history. An "
         + "administrator, or someone who may see every group the policy has been in, can export it.")
+  }
+
+  /// The catalog hashes the cycle rows among `rows` name, each once, in order.
+  private static func catalogHashes(in rows: [AuditChain.RawRow]) -> [String] {
+    guard let cycle = AuditChain.tableIndex("cycle"),
+      let column = AuditChain.tables[cycle].columns.firstIndex(of: "t.catalog_hash")
+    else { return [] }
+    let hashes = rows.compactMap { row -> String? in
+      guard row.table == cycle, case .text(let hash) = row.values[column] else { return nil }
+      return hash
+    }
+    return Set(hashes).sorted()
   }
 
   private static func json(_ value: DatabaseValue) -> JSON {

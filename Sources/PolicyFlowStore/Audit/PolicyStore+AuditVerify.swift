@@ -59,10 +59,11 @@ extension PolicyStore {
     if codes.isEmpty {
       report.problems += try orphanRows()
       report.problems += try strayLinks()
-      let catalogs = try catalogProblems()
-      report.catalogs = catalogs.count
-      report.problems += catalogs.problems
     }
+    // Every snapshot, or those the policies' outcomes were computed with.
+    let catalogs = try catalogProblems(of: codes.isEmpty ? nil : gids)
+    report.catalogs = catalogs.count
+    report.problems += catalogs.problems
     if let seal {
       report.seal = seal
       report.problems += try sealProblems(seal, gids: codes.isEmpty ? nil : Set(gids))
@@ -338,37 +339,6 @@ extension PolicyStore {
       }
     }
     return problems
-  }
-
-  /// Catalog snapshots whose files do not hash to the name outcomes link to, and catalogs an
-  /// outcome links to that have no snapshot.
-  private func catalogProblems() throws -> (count: Int, problems: [AuditProblem]) {
-    var problems: [AuditProblem] = []
-    let hashes = try snapshotHashes().map(\.hash)
-    for hash in hashes {
-      let computed: String
-      do {
-        computed = CatalogLoader.contentHash(try snapshotFiles(hash) ?? [])
-      } catch {
-        computed = "files that cannot be read"
-      }
-      if computed != hash {
-        problems.append(
-          AuditProblem(
-            gid: "", kind: .catalog, table: "catalog_snapshot", expected: hash, found: computed,
-            message: "the catalog snapshot \(hash) no longer holds the files of that hash: it was changed"))
-      }
-    }
-    let missing = try db.query(
-      "SELECT DISTINCT catalog_hash FROM cycle WHERE catalog_hash NOT IN (SELECT hash FROM catalog_snapshot)"
-    ) { try $0.string(at: 0) }
-    for hash in missing.sorted() {
-      problems.append(
-        AuditProblem(
-          gid: "", kind: .catalog, table: "catalog_snapshot", expected: hash,
-          message: "the catalog snapshot \(hash), which outcomes were computed with, is gone: it was removed"))
-    }
-    return (hashes.count, problems)
   }
 
 }

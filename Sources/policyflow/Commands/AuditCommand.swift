@@ -170,6 +170,12 @@ enum AuditCommand {
       Terminal.out("link \(seq) at \(link[path: "at"]?.stringValue ?? ""): \(link[path: "link"]?.stringValue ?? "")")
       for line in (link[path: "entries"]?.stringValue ?? "").split(separator: "\n") { Terminal.out("  \(line)") }
     }
+    for catalog in document[path: "catalogs"]?.arrayValue ?? [] {
+      let files = catalog[path: "files"]?.arrayValue
+      Terminal.out(
+        "catalog \(catalog[path: "hash"]?.stringValue ?? ""): "
+          + (files.map { "\($0.count) file\($0.count == 1 ? "" : "s")" } ?? "no snapshot in the store"))
+    }
     Terminal.out("Use --json for the document that verifies on its own (the README shows how).")
     return exitCode
   }
