@@ -49,6 +49,8 @@ import Testing
       "catalog", "publish", "--catalog", PolicyFlowBinary.packageRoot.path, "--as", "tester", "--json",
     ])
     #expect(shipped.exitCode == 0, "\(shipped.stderr)")
+    #expect(shipped.stderr == "", "the shipped catalog is clean on its samples")
+    #expect(try JSON(parsing: shipped.stdout)[path: "warnings"] == 0)
     let shippedHash = try #require(try JSON(parsing: shipped.stdout)[path: "hash"]?.stringValue)
     let strict = try store.run(["catalog", "publish", "--catalog", try strictCatalog(in: store), "--as", "tester"])
     #expect(strict.exitCode == 0, "\(strict.stderr)")
@@ -88,6 +90,31 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM catalog_publication") == rows)
     let changed = try store.run(["catalog", "activate", strictHash, "--as", "tester", "--json"])
     #expect(try JSON(parsing: changed.stdout)[path: "changed"] == true)
+  }
+
+  /// A publication puts the catalog before every worker: what `flows check` would warn of (here a
+  /// rule that compares a date with a number, a fatal RULE_ERROR on every sample) is printed, and
+  /// the catalog is published all the same, as `flows check` passes it.
+  @Test func publishingSaysWhatFlowsCheckWouldWarnOf() throws {
+    let store = try StoreFixture(.sqlite)
+    let directory = try strictCatalog(in: store)
+    try FileManager.default.copyItem(
+      atPath: PolicyFlowBinary.packageRoot.appendingPathComponent("examples").path, toPath: directory + "/examples")
+    let rules = directory + "/rules/underwriting.json"
+    let text = try String(contentsOfFile: rules, encoding: .utf8)
+    let limit = #"{ ">": [{ "var": "sumAssured" }, 10000] }"#
+    #expect(text.contains(limit))
+    try text.replacingOccurrences(of: limit, with: #"{ ">": [{ "var": "startDate" }, 10000] }"#)
+      .write(toFile: rules, atomically: true, encoding: .utf8)
+    let published = try store.run(["catalog", "publish", "--catalog", directory, "--as", "tester", "--json"])
+    #expect(published.exitCode == 0, "\(published.stderr)")
+    #expect(published.stderr.contains("SUM_ASSURED_ABOVE_LIMIT fails with NaN"), "\(published.stderr)")
+    #expect(published.stderr.contains("Warning: the catalog was published with "), "\(published.stderr)")
+    let output = try JSON(parsing: published.stdout)
+    #expect(output[path: "changed"] == true)
+    let findings = output[path: "findings"]?.arrayValue ?? []
+    #expect(output[path: "warnings"] == .int(findings.count))
+    #expect(findings.contains { ($0[path: "message"]?.stringValue ?? "").contains("fails with NaN") }, "\(findings)")
   }
 
   /// Publishing the active catalog again still stores its snapshot: the repair for an active

@@ -7,9 +7,11 @@ enum CatalogPublishCommand {
     name: "publish",
     abstract: "Check the catalog, store it, and make it the one every worker runs.",
     discussion: """
-      A catalog with errors is refused with its findings (exit 65). Workers switch to the published catalog at \
-      their next batch, within seconds, and log the switch; a worker started later runs it without reading its \
-      own files. Only administrators may publish.
+      A catalog with errors is refused with its findings (exit 65). Its warnings, with what trying it on the \
+      catalog's sample policies finds (as 'flows check' does: a rule that would fail with a fatal RULE_ERROR, a \
+      path no sample has), are printed on stderr (`warnings` and `findings` in --json) and do not stop the \
+      publication. Workers switch to the published catalog at their next batch, within seconds, and log the \
+      switch; a worker started later runs it without reading its own files. Only administrators may publish.
       """,
     options: [StoreOptions.db, StoreOptions.actor, CommonOptions.catalog, CommonOptions.json],
     run: runPublish)
@@ -29,10 +31,22 @@ enum CatalogPublishCommand {
 
   static func runPublish(_ invocation: Invocation) throws -> Int32 {
     let directory = CommonOptions.catalogDirectory(invocation)
-    let catalog = try CatalogCommand.load(directory)
+    let loaded = CatalogLoader.load(directory: directory)
+    let catalog = try CatalogCommand.catalog(of: loaded, in: directory)
     let store = try StoreOptions.open(invocation)
+    // What `flows check` would warn of: a publication puts the catalog before every worker.
+    let warnings =
+      loaded.findings
+      + (try FlowsCheck.sampleFindings(catalog, in: directory, samples: [], commandPath: invocation.commandPath))
     let publication = try StoreCommand.run { try store.publish(catalog, by: StoreOptions.actor(invocation)) }
-    print(publication, json: invocation.flag("--json"), verb: "Published the catalog in \(directory)")
+    for warning in warnings { Terminal.error(warning.description) }
+    if !warnings.isEmpty {
+      Terminal.error(
+        "Warning: the catalog was published with \(warnings.count) warning\(warnings.count == 1 ? "" : "s") "
+          + "(above); 'policyflow flows check --catalog \(directory)' shows the same.")
+    }
+    print(
+      publication, warnings: warnings, json: invocation.flag("--json"), verb: "Published the catalog in \(directory)")
     return 0
   }
 
@@ -66,10 +80,16 @@ enum CatalogPublishCommand {
   }
 
   /// The publication, and whether this command changed which catalog is active.
-  private static func print(_ publication: PolicyStore.Publication, json asJSON: Bool, verb: String) {
+  private static func print(
+    _ publication: PolicyStore.Publication, warnings: [Finding]? = nil, json asJSON: Bool, verb: String
+  ) {
     if asJSON {
       var output = json(publication)
       output.set(path: "changed", to: .bool(publication.changed))
+      if let warnings {
+        output.set(path: "warnings", to: .int(warnings.count))
+        output.set(path: "findings", to: .array(warnings.map(FindingOutput.json)))
+      }
       Terminal.out(output.serialized(pretty: true))
     } else if !publication.changed {
       Terminal.out(

@@ -28,11 +28,8 @@ enum FlowsCheck {
     let directory = CommonOptions.catalogDirectory(invocation)
     var result = CatalogLoader.load(directory: directory)
     if let catalog = result.catalog {
-      let (samples, unread) = try CompatibilitySamples.load(invocation.all("--sample"), catalog: directory)
-      let time = try PoliciesValidate.referenceTime(nil, commandPath: invocation.commandPath)
-      result.findings +=
-        unread + CatalogCompatibility.findings(for: catalog, samples: samples, at: time)
-        + CatalogUnreadPaths.findings(for: catalog, samples: samples, at: time)
+      result.findings += try sampleFindings(
+        catalog, in: directory, samples: invocation.all("--sample"), commandPath: invocation.commandPath)
     }
     let errors = result.findings.errors.count
     let warnings = result.findings.warnings.count
@@ -64,6 +61,19 @@ enum FlowsCheck {
       }
     }
     return result.catalog == nil ? ExitCode.invalidInput : 0
+  }
+}
+
+extension FlowsCheck {
+  /// What trying a valid catalog on sample policies finds (`samples`, else the catalog's
+  /// `examples/policies`): the checks `flows check` runs after loading, and `catalog publish` too.
+  static func sampleFindings(_ catalog: Catalog, in directory: String, samples paths: [String], commandPath: [String])
+    throws -> [Finding]
+  {
+    let (samples, unread) = try CompatibilitySamples.load(paths, catalog: directory)
+    let time = try PoliciesValidate.referenceTime(nil, commandPath: commandPath)
+    return unread + CatalogCompatibility.findings(for: catalog, samples: samples, at: time)
+      + CatalogUnreadPaths.findings(for: catalog, samples: samples, at: time)
   }
 }
 
