@@ -669,6 +669,21 @@ import Testing
 
   /// A policy no flow has run on: explain says what would run it, from where it stands, and
   /// never suggests a submit that would be refused.
+  /// A policy no flow applies to comes back to Edit with FLOW_NOT_CHOSEN, a message of no step:
+  /// explain says so in words (it printed `flow null` and `step null (null, sequence null)`).
+  @Test func explainOfAPolicyNoFlowAppliesToSaysSoInWords() throws {
+    let store = try StoreFixture()
+    let (path, code) = try store.writeExample("health-approved.json") {
+      $0.set(path: "lineOfBusiness", to: "helth")
+    }
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain"])
+    let explained = try store.succeed(["policies", "explain", code, "--as", "tester"])
+    #expect(explained.stdout.contains(" reached Edit with no flow chosen (no step ran).\n"), "\(explained.stdout)")
+    #expect(explained.stdout.contains("FATAL FLOW_NOT_CHOSEN: No process flow applies"), "\(explained.stdout)")
+    #expect(!explained.stdout.contains("null"), "\(explained.stdout)")
+  }
+
   @Test func explainOfAPolicyNeverProcessedSaysWhatWouldRunIt() throws {
     let store = try StoreFixture()
     let (path, code) = try store.writeExample("health-approved.json")

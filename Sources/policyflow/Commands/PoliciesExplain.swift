@@ -80,10 +80,12 @@ enum PoliciesExplain {
       Terminal.out(report.serialized(pretty: true))
       return 0
     }
+    let stepsRun = (cycle[path: "stepsRun"]?.arrayValue ?? []).map(MessageTextDisplay.plain)
     var lines = [
       "\(code) version \(policy.version) is \(policy.status.rawValue).",
-      "Last cycle at \(text(cycle, "at")) reached \(text(cycle, "status")) in flow \(text(cycle, "flow")) "
-        + "(steps run: \((cycle[path: "stepsRun"]?.arrayValue ?? []).map(MessageTextDisplay.plain).joined(separator: ", "))).",
+      "Last cycle at \(text(cycle, "at")) reached \(text(cycle, "status")) "
+        + (cycle[path: "flow"]?.stringValue.map { "in flow \($0) " } ?? "with no flow chosen ")
+        + (stepsRun.isEmpty ? "(no step ran)." : "(steps run: \(stepsRun.joined(separator: ", ")))."),
       "Catalog \(hash)" + (catalog == nil ? " (snapshot missing from the store)" : " (snapshot in the store)") + ".",
     ]
     if current == nil {
@@ -128,8 +130,11 @@ enum PoliciesExplain {
         }
         lines.append(
           "    rule \(text(item, "rule"))" + (item[path: "ruleDescription"]?.stringValue.map { " — \($0)" } ?? ""))
-        lines.append(
-          "    step \(text(item, "stepDisplayName")) (\(text(item, "step")), sequence \(text(item, "stepSequence")))")
+        // A message of the flow's choice (FLOW_NOT_CHOSEN) comes from no step.
+        if item[path: "step"]?.stringValue != nil {
+          lines.append(
+            "    step \(text(item, "stepDisplayName")) (\(text(item, "step")), sequence \(text(item, "stepSequence")))")
+        }
         if let condition = item[path: "condition"], condition != .null {
           lines.append("    condition \(condition.serialized())")
         }
