@@ -66,15 +66,33 @@ import Testing
   }
 
   /// Amounts are shown in their currency's own unit: yen have no minor unit, dinars three
-  /// decimals. The stored minor units are the worked example's either way; they were shown as if
+  /// decimals (with a catalog that prices them). The stored minor units are the worked example's either way; they were shown as if
   /// every currency had cents (179988 yen as "1799.88 JPY").
   @Test(arguments: [("JPY", "179988", "51660", "128328"), ("KWD", "179.988", "51.660", "128.328")])
   func amountsAreShownInTheirCurrencysUnit(_ currency: String, _ reversed: String, _ settled: String, _ refund: String)
     throws
   {
-    let (store, code) = try approved { $0.set(path: "currency", to: .string(currency)) }
+    // The shipped catalog's fees are cents of EUR or GBP, and it refuses other currencies
+    // (POLICY_CURRENCY_NOT_PRICED); a copy that prices these two in the same minor units.
+    let store = try StoreFixture()
+    let catalog = store.directory.appendingPathComponent("priced").path
+    for folder in ["flows", "rules", "schemas"] {
+      try FileManager.default.copyItem(
+        atPath: PolicyFlowBinary.packageRoot.appendingPathComponent(folder).path, toPath: catalog + "/" + folder)
+    }
+    let rules = catalog + "/rules/policy-data.json"
+    let text = try String(contentsOfFile: rules, encoding: .utf8)
+    #expect(text.contains(#"["EUR", "GBP"]"#))
+    try text.replacingOccurrences(of: #"["EUR", "GBP"]"#, with: #"["EUR", "GBP", "\#(currency)"]"#)
+      .write(toFile: rules, atomically: true, encoding: .utf8)
+    let (path, code) = try store.writeExample("health-approved.json") {
+      $0.set(path: "currency", to: .string(currency))
+    }
+    try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
+    try store.succeed(["worker", "--drain", "--catalog", catalog])
+    #expect(try store.status(code) == "Approved")
     let canceled = try store.succeed([
-      "policies", "cancel", code, "--date", "2026-04-01", "--reason", "test", "--as", "tester",
+      "policies", "cancel", code, "--date", "2026-04-01", "--reason", "test", "--as", "tester", "--catalog", catalog,
     ])
     #expect(
       canceled.stdout
@@ -83,6 +101,20 @@ import Testing
     #expect(try store.ledger(code) == (51_660, 51_660), "the same minor units as in euros")
     let shown = try store.succeed(["policies", "show", code, "--as", "tester"]).stdout
     #expect(shown.contains("in force: \(settled) \(currency) (cancellation of version 1)"), "\(shown)")
+  }
+
+  /// The shipped cancellation fee: none within the first 14 days of cover (a cancellation as of
+  /// the 15th covered days 1–14), then 50.00. The 14th day charged the fee.
+  @Test(arguments: [("2026-01-14", 13, 0), ("2026-01-15", 14, 0), ("2026-01-16", 15, 5000)])
+  func noCancellationFeeWithinTheFirstFourteenDays(_ date: String, _ days: Int, _ fee: Int) throws {
+    let (store, code) = try approved()
+    try store.succeed(["policies", "cancel", code, "--date", date, "--reason", "cooling off", "--as", "tester"])
+    let settlement = try #require(try store.show(code)[path: "calculations"]?.arrayValue?.last)
+    let lines = settlement[path: "lines"]?.arrayValue ?? []
+    #expect(lines.first { $0[path: "code"] == "CANCELLATION_FEE" }?[path: "amount"] == .int(fee), "\(lines)")
+    #expect(
+      lines.first { $0[path: "code"] == "BASE" }?[path: "description"]?.stringValue?.hasSuffix(
+        "earned \(days) of 365 days") == true, "\(lines)")
   }
 
   /// examples/README.md's worked example, to the cent, end to end.

@@ -188,7 +188,7 @@ struct TestCommandTests {
   @Test func coverageListsEveryFlowAndStepInTextAndJSON() throws {
     let text = try PolicyFlowBinary.run(["test", "--coverage"])
     #expect(text.exitCode == 0)
-    #expect(text.stdout.contains("INDIVIDUAL_HEALTH\n  10 data-quality: 10 of 10 rules fired"))
+    #expect(text.stdout.contains("INDIVIDUAL_HEALTH\n  10 data-quality: 11 of 11 rules fired"))
     #expect(
       text.stdout.contains("    fired in every test: AGE_AT_START_RECORDED (validation rule, rules/underwriting.json:"))
     #expect(text.stdout.contains("rules fired in some test; 0 never fired in a step"))

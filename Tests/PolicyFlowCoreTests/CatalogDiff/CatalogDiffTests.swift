@@ -46,7 +46,7 @@ struct CatalogDiffTests {
     let changes = CatalogDiff(from: Self.shipped, in: "old", to: flow, in: "new").changes
     #expect(
       changes.map(\.description) == [
-        "new/flows/individual-health.json:27:5: changed step INDIVIDUAL_HEALTH underwriting: displayName, "
+        "new/flows/individual-health.json:28:5: changed step INDIVIDUAL_HEALTH underwriting: displayName, "
           + "rules (-UNDERWRITER_REFERRAL)"
       ])
     #expect(changes.first?.json[path: "rulesRemoved"] == ["UNDERWRITER_REFERRAL"])
