@@ -91,9 +91,10 @@ import Testing
         [
           "code": "HP-2026-000101", "version": 1, "status": "Approved", "recorded": "Approved", "new": "Pended",
           "flow": "INDIVIDUAL_HEALTH", "recordedRules": ["AGE_AT_START_RECORDED"],
-          "newRules": ["AGE_AT_START_RECORDED", "SUM_ASSURED_ABOVE_LIMIT"],
+          "newRules": ["AGE_AT_START_RECORDED", "SUM_ASSURED_ABOVE_LIMIT"], "failingRules": [],
         ]
       ])
+    #expect(json[path: "failingRules"] == [])
     #expect(json[path: "leftOut"] == [])
     #expect(json[path: "unreadable"] == [])
 
@@ -103,6 +104,43 @@ import Testing
     #expect(same[path: "changed"] == 0)
     #expect(same[path: "matrix.Approved"] == ["Approved": 2, "Pended": 0, "Edit": 0])
     #expect(try everyRow(store) == before, "a replay writes nothing: no cycle, no history, no snapshot")
+  }
+
+  /// A rule that cannot be evaluated sends policies to Edit with a fatal RULE_ERROR naming it: the
+  /// replay lists it apart, with its error, rather than as the rule firing on them.
+  @Test(arguments: TestStore.all) func aRuleThatFailsIsListedApartWithItsError(_ kind: TestStore) throws {
+    let store = try book(kind)
+    let candidate = try TestCommandTests.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: candidate) }
+    try TestCommandTests.replace(
+      #"{ ">": [{ "var": "sumAssured" }, 50000000] }"#, with: #"{ ">": [{ "var": "startDate" }, 50000000] }"#,
+      in: candidate.appendingPathComponent("rules/underwriting.json"))
+    let text = try store.succeed(["policies", "replay", "--catalog", candidate.path, "--as", "tester"]).stdout
+    let lines = text.split(separator: "\n").map(String.init)
+    #expect(lines.contains { $0.wholeMatch(of: /SUM_ASSURED_ABOVE_LIMIT +1 +0/) != nil }, "\(text)")
+    let failing = try #require(
+      lines.firstIndex(of: "Rules of the candidate that fail (a fatal RULE_ERROR sends the policy to Edit):"), "\(text)"
+    )
+    #expect(lines[failing + 1].hasPrefix("  SUM_ASSURED_ABOVE_LIMIT on "), "\(text)")
+    #expect(lines[failing + 1].contains("cannot compare"), "\(text)")
+    let json = try JSON(
+      parsing: try store.succeed(["policies", "replay", "--catalog", candidate.path, "--json", "--as", "tester"])
+        .stdout)
+    let failure = try #require(json[path: "failingRules.0"])
+    #expect(failure[path: "rule"] == "SUM_ASSURED_ABOVE_LIMIT")
+    #expect(failure[path: "error"]?.stringValue?.contains("cannot compare") == true, "\(failure)")
+    let changes = json[path: "changes"]?.arrayValue ?? []
+    #expect(!changes.isEmpty)
+    for change in changes {
+      #expect(change[path: "new"] == "Edit", "\(change)")
+      #expect(change[path: "failingRules"] == ["SUM_ASSURED_ABOVE_LIMIT"], "\(change)")
+      #expect(change[path: "newRules"]?.arrayValue?.contains("SUM_ASSURED_ABOVE_LIMIT") == false, "\(change)")
+    }
+    guard case .int(let failed)? = failure[path: "would"] else {
+      Issue.record("no count: \(failure)")
+      return
+    }
+    #expect(failed >= changes.count, "every changed policy failed on the rule")
   }
 
   /// A new fee moves no outcome, but what an approved policy costs: replay names each one with

@@ -15,9 +15,20 @@ public struct ReplayReport: Sendable {
     public var new: ReplayOutcome
     /// The flow the candidate ran it through (nil when none could be chosen).
     public var flow: String?
-    /// The rules on its recorded outcome, and on the candidate's, sorted.
+    /// The rules on its recorded outcome, and on the candidate's, sorted; the candidate's rules
+    /// that failed on it (a RULE_ERROR) are not among `newRules` but in `failingRules`.
     public var recordedRules: [String]
     public var newRules: [String]
+    public var failingRules: [String] = []
+  }
+
+  /// A rule of the candidate that fails (a fatal `RULE_ERROR`) where it should decide: on how
+  /// many replayed versions, and the first of them in code order with the error's sentence.
+  public struct RuleFailure: Sendable, Hashable {
+    public var versions: Int
+    public var code: String
+    public var version: Int
+    public var text: String
   }
 
   /// A stored document that does not parse: it cannot be replayed (nor processed).
@@ -35,6 +46,9 @@ public struct ReplayReport: Sendable {
   /// attached, a pend reason it raised), and on the candidate's.
   public var recordedFires: [String: Int] = [:]
   public var newFires: [String: Int] = [:]
+  /// Per rule of the candidate that fails on some versions: a rule that cannot be evaluated is
+  /// not a rule that fires, though its RULE_ERROR names it (and sends the policy to Edit).
+  public var newFailures: [String: RuleFailure] = [:]
   /// How many versions' outcome would change; never-processed versions are not changes (they
   /// have no outcome to change), and count in the matrix's `none` row.
   public var changed = 0
@@ -68,6 +82,13 @@ public struct ReplayReport: Sendable {
     }
     for (rule, count) in other.recordedFires { recordedFires[rule, default: 0] += count }
     for (rule, count) in other.newFires { newFires[rule, default: 0] += count }
+    for (rule, failure) in other.newFailures {
+      guard let first = newFailures[rule] else {
+        newFailures[rule] = failure
+        continue
+      }
+      newFailures[rule]?.versions = first.versions + failure.versions
+    }
     changed += other.changed
     changes += other.changes.prefix(max(0, keptChanges - changes.count))
     unreadable += other.unreadable
@@ -83,7 +104,14 @@ public struct ReplayReport: Sendable {
     matrix[input.recorded, default: [:]][new, default: 0] += 1
     let newRules = Self.rules(of: outcome)
     for rule in recordedRules { recordedFires[rule, default: 0] += 1 }
-    for rule in newRules { newFires[rule, default: 0] += 1 }
+    var failing = Set<String>()
+    for message in outcome.messages where message.code == Self.ruleError && failing.insert(message.rule).inserted {
+      let failure = newFailures[message.rule]
+      newFailures[message.rule] = RuleFailure(
+        versions: (failure?.versions ?? 0) + 1, code: failure?.code ?? input.code,
+        version: failure?.version ?? input.version, text: failure?.text ?? message.text)
+    }
+    for rule in newRules.subtracting(failing) { newFires[rule, default: 0] += 1 }
     if new == .approved { comparePremium(input, outcome: outcome) }
     guard let recorded = input.recorded, recorded != new else { return }
     changed += 1
@@ -91,8 +119,12 @@ public struct ReplayReport: Sendable {
     changes.append(
       Change(
         code: input.code, version: input.version, status: input.status, recorded: recorded, new: new,
-        flow: outcome.flowCode, recordedRules: recordedRules.sorted(), newRules: newRules.sorted()))
+        flow: outcome.flowCode, recordedRules: recordedRules.sorted(), newRules: newRules.subtracting(failing).sorted(),
+        failingRules: failing.sorted()))
   }
+
+  /// The code of the message a rule that cannot be evaluated attaches.
+  static let ruleError = "RULE_ERROR"
 
   /// The rules on an outcome: each message's and pend reason's (engine problems name theirs in
   /// parentheses, `(flow)`, `(calculation TAX)`).

@@ -31,6 +31,7 @@ enum ReplayOutput {
       ["RULE", "NOW", "WOULD"],
       rules(report).map { [$0, String(report.recordedFires[$0] ?? 0), String(report.newFires[$0] ?? 0)] },
       empty: "No rule is on any outcome, recorded or new.")
+    printFailures(report)
     printPremiums(report, limit: limit)
     guard changed > 0 else { return }
     Terminal.out("")
@@ -41,6 +42,20 @@ enum ReplayOutput {
       }, empty: "")
     if changed > limit {
       Terminal.out("(the first \(limit) of \(changed) by code; --limit N shows more, --json lists all)")
+    }
+  }
+
+  /// The candidate's rules that cannot be evaluated on some versions: each sends them to Edit
+  /// with a fatal RULE_ERROR, which reads in the tables above as the rule firing.
+  static func printFailures(_ report: ReplayReport) {
+    guard !report.newFailures.isEmpty else { return }
+    Terminal.out("")
+    Terminal.out("Rules of the candidate that fail (a fatal RULE_ERROR sends the policy to Edit):")
+    for (rule, failure) in report.newFailures.sorted(by: { $0.key < $1.key }) {
+      let count = failure.versions
+      Terminal.out(
+        "  \(rule) on \(count) \(count == 1 ? "policy" : "policies"), first \(failure.code) version "
+          + "\(failure.version): \(failure.text)")
     }
   }
 
@@ -74,7 +89,8 @@ enum ReplayOutput {
   }
 
   /// `replayed`, `changed`, `matrix` (recorded → new → count, `none` for never processed),
-  /// `rules` (each with `now` and `would`), `changes` (every one) and `unreadable`.
+  /// `rules` (each with `now` and `would`), `failingRules` (each rule of the candidate that fails,
+  /// on how many versions, the first and its error), `changes` (every one) and `unreadable`.
   static func json(_ report: ReplayReport) -> JSON {
     var matrix = JSONObject()
     for recorded in recordedRows {
@@ -96,11 +112,20 @@ enum ReplayOutput {
         "flow": change.flow.map(JSON.string) ?? .null,
         "recordedRules": .array(change.recordedRules.map(JSON.string)),
         "newRules": .array(change.newRules.map(JSON.string)),
+        "failingRules": .array(change.failingRules.map(JSON.string)),
       ]
     }
     return [
       "replayed": .int(report.replayed), "changed": .int(report.changed), "matrix": .object(matrix),
-      "rules": .array(rules), "changes": .array(changes),
+      "rules": .array(rules),
+      "failingRules": .array(
+        report.newFailures.sorted(by: { $0.key < $1.key }).map { rule, failure in
+          [
+            "rule": .string(rule), "would": .int(failure.versions), "code": .string(failure.code),
+            "version": .int(failure.version), "error": .string(failure.text),
+          ] as JSON
+        }),
+      "changes": .array(changes),
       "premiumChanged": .int(report.premiumChanged),
       "premiumDifference": .object(difference),
       "premiumChanges": .array(
