@@ -92,6 +92,26 @@ struct FlowsCheckCompatibilityTests {
     #expect(lines.count == 3, "HIGH_SUM compares numbers as before: no warning")
   }
 
+  /// Without samples the rules are tried on nothing: the same catalog passes clean, and the check
+  /// says what it could not do (it printed "valid" and nothing else).
+  @Test func aCatalogWithoutSamplesIsSaidToBeUntried() throws {
+    let directory = try catalog()
+    try FileManager.default.removeItem(at: directory.appendingPathComponent("examples"))
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(result.exitCode == 0)
+    #expect(
+      result.stderr
+        == "Note: no sample policy was tried (none in \(directory.path)/examples/policies, no --sample): a rule that "
+        + "fails on every policy, or reads a misspelt path, is not found without them.\n")
+    let json = try JSON(
+      parsing: try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path, "--json"]).stdout)
+    #expect(json[path: "samples"] == 0)
+    #expect(json[path: "warnings"] == 0)
+    let tried = try JSON(
+      parsing: try PolicyFlowBinary.run(["flows", "check", "--catalog", try catalog().path, "--json"]).stdout)
+    #expect(tried[path: "samples"] == 1)
+  }
+
   @Test func samplesNamedOnTheCommandLineReplaceTheExamples() throws {
     let directory = try catalog()
     let clean = directory.appendingPathComponent("clean.json")

@@ -35,11 +35,11 @@ enum CatalogPublishCommand {
     let catalog = try CatalogCommand.catalog(of: loaded, in: directory)
     let store = try StoreOptions.open(invocation)
     // What `flows check` would warn of: a publication puts the catalog before every worker.
-    let warnings =
-      loaded.findings
-      + (try FlowsCheck.sampleFindings(catalog, in: directory, samples: [], commandPath: invocation.commandPath))
+    let tried = try FlowsCheck.sampleFindings(catalog, in: directory, samples: [], commandPath: invocation.commandPath)
+    let warnings = loaded.findings + tried.findings
     let publication = try StoreCommand.run { try store.publish(catalog, by: StoreOptions.actor(invocation)) }
     for warning in warnings { Terminal.error(warning.description) }
+    if tried.samples == 0 { Terminal.error(FlowsCheck.noSamplesNote(directory)) }
     if !warnings.isEmpty {
       Terminal.error(
         "Warning: the catalog was published with \(warnings.count) warning\(warnings.count == 1 ? "" : "s") "

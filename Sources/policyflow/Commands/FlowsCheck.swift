@@ -8,7 +8,9 @@ enum FlowsCheck {
     discussion: """
       Each problem is printed as FILE:LINE:COLUMN: error: SENTENCE on stderr. Unused definitions are \
       warnings. A valid catalog is then tried on sample policies (--sample, else the catalog's \
-      examples/policies): every expression of the rules that apply to a sample is evaluated on it, and a \
+      examples/policies): every condition, message value, derived field and limit of authority of the rules \
+      that apply to a sample is evaluated on it, as a cycle evaluates it (an operand of and, or and if that \
+      the sample's data does not reach is not evaluated: only samples that reach it try it), and a \
       warning names each one that fails (a policy like it would get a fatal RULE_ERROR) or whose answer \
       rests on JsonLogic that changed with the community semantics (an empty object is false, null == 0, \
       a computed operand spread as arguments), where the cycle itself refuses a sample (a derived value \
@@ -27,9 +29,12 @@ enum FlowsCheck {
   static func run(_ invocation: Invocation) throws -> Int32 {
     let directory = CommonOptions.catalogDirectory(invocation)
     var result = CatalogLoader.load(directory: directory)
+    var samples: Int?
     if let catalog = result.catalog {
-      result.findings += try sampleFindings(
+      let tried = try sampleFindings(
         catalog, in: directory, samples: invocation.all("--sample"), commandPath: invocation.commandPath)
+      result.findings += tried.findings
+      samples = tried.samples
     }
     let errors = result.findings.errors.count
     let warnings = result.findings.warnings.count
@@ -39,6 +44,7 @@ enum FlowsCheck {
         "errors": .int(errors),
         "warnings": .int(warnings),
         "findings": .array(result.findings.map(FindingOutput.json)),
+        "samples": samples.map(JSON.int) ?? .null,
       ]
       if let catalog = result.catalog {
         report.set(path: "hash", to: .string(catalog.hash))
@@ -47,6 +53,7 @@ enum FlowsCheck {
       Terminal.out(report.serialized(pretty: true))
     } else {
       for finding in result.findings { Terminal.error(finding.description) }
+      if samples == 0 { Terminal.error(noSamplesNote(directory)) }
       if let catalog = result.catalog {
         let rules = catalog.validationRules.count + catalog.pendRules.count
         Terminal.out(
@@ -67,13 +74,23 @@ enum FlowsCheck {
 extension FlowsCheck {
   /// What trying a valid catalog on sample policies finds (`samples`, else the catalog's
   /// `examples/policies`): the checks `flows check` runs after loading, and `catalog publish` too.
+  /// How many samples were tried comes with them: with none, a rule that fails on every policy
+  /// passes, and the caller says so.
   static func sampleFindings(_ catalog: Catalog, in directory: String, samples paths: [String], commandPath: [String])
-    throws -> [Finding]
+    throws -> (findings: [Finding], samples: Int)
   {
     let (samples, unread) = try CompatibilitySamples.load(paths, catalog: directory)
     let time = try PoliciesValidate.referenceTime(nil, commandPath: commandPath)
-    return unread + CatalogCompatibility.findings(for: catalog, samples: samples, at: time)
+    let findings =
+      unread + CatalogCompatibility.findings(for: catalog, samples: samples, at: time)
       + CatalogUnreadPaths.findings(for: catalog, samples: samples, at: time)
+    return (findings, samples.count)
+  }
+
+  /// What a check without samples did not do, for stderr.
+  static func noSamplesNote(_ directory: String) -> String {
+    "Note: no sample policy was tried (none in \(directory == "." ? "" : directory + "/")examples/policies, no "
+      + "--sample): a rule that fails on every policy, or reads a misspelt path, is not found without them."
   }
 }
 
