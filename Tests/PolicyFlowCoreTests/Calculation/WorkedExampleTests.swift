@@ -52,6 +52,25 @@ struct WorkedExampleTests {
     #expect(recalculated.lines[0].description.hasSuffix(", earned 90 of 365 days"))
   }
 
+  /// A half year's cover is charged its 181 days of 365, and earned pro rata over those 181 days:
+  /// a cover of 90 days earns the same base premium as 90 days of the year's cover.
+  @Test func aShorterTermIsChargedProRataAndEarnedOverItsOwnDays() throws {
+    var data = try JSON(parsing: CatalogTestPaths.read("examples/policies/health-approved.json"))
+    data.set(path: "endDate", to: "2026-06-30")
+    let half = ProcessingCycle(catalog: catalog).run(data, at: Timestamp(iso8601: "2026-11-22T12:00:00Z")!)
+    let premium = try #require(half.calculation)
+    // 250,000.00 × 585 × 181 / (100,000 × 365) = 72,523.97…; 21% of 750.24 = 157.5504.
+    #expect(premium.lines.map(\.amount) == [72_524, 2_500, 15_755])
+    let settled = try #require(
+      try PremiumCalculator.settlement(
+        of: half.data, flow: flow, premiumPaid: premium.total,
+        period: CancellationPeriod(policy: half.data, effectiveDate: "2026-04-01"),
+        at: Timestamp(iso8601: "2026-04-01T09:00:00Z")!))
+    // 72,524 × 90 / 181 = 36,061.66: within a cent of the year's cover's 36,062.
+    #expect(settled.lines.first?.amount == 36_062)
+    #expect(settled.lines.first?.description.hasSuffix(", earned 90 of 181 days") == true)
+  }
+
   @Test func aCancellationFromInceptionRefundsEverything() throws {
     let recalculated = try settlement(asOf: "2026-01-01")
     #expect(recalculated.lines.map(\.amount) == [0, 0, 0])
