@@ -62,6 +62,24 @@ struct CatalogCommandTests {
     #expect(unknown.stderr.contains("Did you mean 'INDIVIDUAL_HEALTH'?"))
   }
 
+  /// The text says what an approval would charge, line by line, as `--json`'s `calculation` does
+  /// (it said nothing of the premium).
+  @Test func validateShowsThePremiumAnApprovalWouldCharge() throws {
+    let path = "examples/policies/health-approved.json"
+    let result = try PolicyFlowBinary.run(["policies", "validate", "--file", path, "--at", "2026-11-22"])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    let premium = try #require(lines.firstIndex(of: "  Premium: total 1799.88 EUR"), "\(result.stdout)")
+    #expect(
+      lines[premium + 1].hasPrefix("    BASE                            1462.50  Base premium: "), "\(result.stdout)")
+    #expect(lines[premium + 2].hasPrefix("    POLICY_FEE                        25.00  Policy fee"), "\(result.stdout)")
+    #expect(lines[premium + 3].hasPrefix("    PREMIUM_TAX                      312.38  "), "\(result.stdout)")
+    let pended = try PolicyFlowBinary.run([
+      "policies", "validate", "--file", "examples/policies/health-pended-sum-assured.json", "--at", "2026-11-22",
+    ])
+    #expect(!pended.stdout.contains("Premium:"), "only an approval charges: \(pended.stdout)")
+  }
+
   /// Every example reaches the outcome its name says, in the JSON shape the issue promises.
   @Test(
     arguments: try FileManager.default.contentsOfDirectory(

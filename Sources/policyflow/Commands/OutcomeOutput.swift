@@ -22,6 +22,16 @@ enum OutcomeOutput {
         lines.append("      rule \(reason.rule) in step \(reason.step.name)\(because(reason.trace))")
       }
     }
+    // The premium an approval would put in force, as `policies show` lists a calculation.
+    if let premium = outcome.calculation {
+      lines.append(
+        "  Premium: total \(MinorUnits.format(premium.total, currency: premium.currency)) \(premium.currency)")
+      for line in premium.lines {
+        lines.append(
+          "    " + line.code.padding(24) + " "
+            + MinorUnits.format(line.amount, currency: premium.currency).leftPadded(14) + "  " + line.description)
+      }
+    }
     return lines.joined(separator: "\n")
   }
 
