@@ -360,6 +360,35 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM policy WHERE code = '\(code)'") == 1)
   }
 
+  /// An edit that gives every field the value it has does nothing (it made version 2 of an
+  /// approved policy, to be approved again, and made its source manual); a path set twice is a
+  /// usage error, as a member given twice is refused by an import.
+  @Test(arguments: TestStore.all) func anEditThatChangesNothingDoesNothing(_ kind: TestStore) throws {
+    let store = try storeWithUsers(kind)
+    let code = try process(store, "health-approved.json")
+    let before = try dump(store)
+    let currency = try #require(try store.show(code)[path: "data.currency"]?.stringValue)
+    let same = try store.run(["policies", "edit", code, "--set", "currency=\"\(currency)\"", "--as", "clerk"])
+    #expect(same.exitCode == 0, "\(same.stderr)")
+    #expect(
+      same.stdout
+        == "\(code): nothing changed: the edit gives every field the value it has; the policy stays Approved, version 1.\n"
+    )
+    let json = try store.run(["policies", "edit", code, "--set", "currency=\"\(currency)\"", "--as", "clerk", "--json"])
+    #expect(
+      try JSON(parsing: json.stdout) == [
+        "code": .string(code), "status": "Approved", "version": 1, "changed": false, "newVersion": false,
+        "withdrawnPendReasons": 0,
+      ])
+    #expect(try dump(store) == before, "nothing written")
+    let twice = try store.run([
+      "policies", "edit", code, "--set", #"currency="JPY""#, "--set", "currency=\"\(currency)\"", "--as", "clerk",
+    ])
+    #expect(twice.exitCode == 64)
+    #expect(twice.stderr.hasPrefix("Error: 'currency' is set twice; give each path one --set."), "\(twice.stderr)")
+    #expect(try dump(store) == before)
+  }
+
   /// MANUAL_ENTRY_REVIEW reattaches: resolving it lets the policy through on that data, and an
   /// edit brings it back.
   @Test(arguments: TestStore.all) func reattachingReasonHoldsForTheDataItWasResolvedOnAndReturnsAfterAnEdit(
@@ -478,6 +507,12 @@ import Testing
     #expect(try status(store, code) == "Edit")
     #expect(try store.count("SELECT count(*) FROM pend_history WHERE is_open = 0 AND withdrawn_at IS NOT NULL") == 1)
     #expect(try store.count("SELECT count(*) FROM policy") == 1)
+    // Show says who withdrew it and by which act, as history does.
+    let shown = try store.succeed(["policies", "show", code, "--as", "clerk"]).stdout
+    #expect(shown.contains(" by clerk (edit)\n"), "\(shown)")
+    let json = try store.show(code)
+    #expect(json[path: "pendHistory.0.withdrawnBy"] == "clerk")
+    #expect(json[path: "pendHistory.0.withdrawnByEvent"] == "edit", "\(json)")
   }
 
   @Test(arguments: [
@@ -849,7 +884,10 @@ import Testing
     ])
     #expect(
       try JSON(parsing: edited.stdout)
-        == ["code": .string(code), "status": "Edit", "version": 2, "newVersion": true, "withdrawnPendReasons": 0])
+        == [
+          "code": .string(code), "status": "Edit", "version": 2, "changed": true, "newVersion": true,
+          "withdrawnPendReasons": 0,
+        ])
     let reverted = try store.run(["policies", "revert", code, "--json", "--as", "tester"])
     #expect(try JSON(parsing: reverted.stdout) == ["code": .string(code), "status": "Approved", "version": 1])
     let cancelled = try store.run([

@@ -75,7 +75,8 @@ extension PolicyStore {
       pendHistory: try db.query(
         """
         SELECT reason, description, step_display_name, step_sequence, pended_at, resolved_by, resolved_at, note,
-          withdrawn_at, version, status_history_id, resolved_version, \(Self.withdrawal("actor")), step
+          withdrawn_at, version, status_history_id, resolved_version, \(Self.withdrawal("actor")), step,
+          \(Self.withdrawal("event"))
         FROM pend_history ph WHERE gid = ? ORDER BY version, id
         """, [.text(stored.policy.gid)]
       ) { row in
@@ -86,7 +87,7 @@ extension PolicyStore {
           "version": row.isNull(at: 9) ? .null : .int(try row.int(at: 9)),
           "statusHistoryRow": row.isNull(at: 10) ? .null : .int(try row.int(at: 10)),
           "resolvedOnVersion": row.isNull(at: 11) ? .null : .int(try row.int(at: 11)), "withdrawnBy": text(12),
-          "stepName": text(13), "stepDisplayName": text(2),
+          "stepName": text(13), "stepDisplayName": text(2), "withdrawnByEvent": text(14),
         ]
       },
       calculations: try calculations(gid: stored.policy.gid), cancellation: try cancellation(policyID: stored.id),

@@ -8,6 +8,10 @@ extension PolicyStore {
     public var isNewVersion: Bool
     /// Open pend reasons the edit withdrew (kept in pend history).
     public var withdrawnPendReasons: Int
+    /// False when the edit gave every field the value it had: nothing was written (no new
+    /// version, no status change, no pend withdrawn). `status` is the policy's, then, as it was.
+    public var isChanged = true
+    public var status = PolicyStatus.edit
   }
 
   /// Changes a policy's data: `changes` maps dotted paths to values (`--set`), or `replacement`
@@ -47,6 +51,15 @@ extension PolicyStore {
           "The data's code \(newCode.serialized()) differs from '\(code)'; the code of a policy cannot change.")
       }
       data.set(path: "source", to: .string(PolicySource.manual.rawValue))
+      // An edit that changes nothing would make a version (or withdraw pends, or send an approved
+      // policy back through its flow) for nothing: nothing is done, and the caller says so.
+      var unchanged = stored.policy.data
+      unchanged.set(path: "source", to: .string(PolicySource.manual.rawValue))
+      if data == unchanged {
+        return EditResult(
+          version: stored.policy.version, isNewVersion: false, withdrawnPendReasons: 0, isChanged: false,
+          status: stored.policy.status)
+      }
       let problems = PolicyImport.fieldProblems(in: data, besides: stored.policy.data)
       if !problems.isEmpty {
         throw StoreError(

@@ -56,6 +56,7 @@ enum PoliciesChange {
         message: "Give either --set PATH=JSON_VALUE (one or more) or --data FILE.", commandPath: invocation.commandPath)
     }
     var changes: [(path: String, value: JSON)] = []
+    var paths: Set<String> = []
     for assignment in sets {
       guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
         throw UsageError(
@@ -65,6 +66,11 @@ enum PoliciesChange {
       }
       let path = String(assignment[..<equals])
       let text = String(assignment[assignment.index(after: equals)...])
+      // As an import refuses a member given twice: one of the two values would be lost unseen.
+      guard paths.insert(path).inserted else {
+        throw UsageError(
+          message: "'\(path)' is set twice; give each path one --set.", commandPath: invocation.commandPath)
+      }
       // Read as an import reads a policy: a number beyond 64 bits or a name given twice would be
       // stored as something else than what was typed.
       do {
@@ -88,8 +94,17 @@ enum PoliciesChange {
     }
     if invocation.flag("--json") {
       printJSON(
-        code, status: "Edit", version: result.version,
-        ["newVersion": .bool(result.isNewVersion), "withdrawnPendReasons": .int(result.withdrawnPendReasons)])
+        code, status: result.status.rawValue, version: result.version,
+        [
+          "changed": .bool(result.isChanged), "newVersion": .bool(result.isNewVersion),
+          "withdrawnPendReasons": .int(result.withdrawnPendReasons),
+        ])
+      return 0
+    }
+    guard result.isChanged else {
+      Terminal.out(
+        "\(code): nothing changed: the edit gives every field the value it has; the policy stays "
+          + "\(result.status.rawValue), version \(result.version).")
       return 0
     }
     var line = "\(code): Edit, version \(result.version)" + (result.isNewVersion ? " (new version)" : "")

@@ -131,7 +131,10 @@ enum PoliciesList {
         if let by = p[path: "resolvedBy"]?.stringValue {
           line += "; resolved by \(by) at \(text(p, "resolvedAt")): \(text(p, "note"))"
         } else if let at = p[path: "withdrawnAt"]?.stringValue {
-          line += "; withdrawn at \(at)"
+          // Said as `policies history` says it: who withdrew it, by which act.
+          line +=
+            "; withdrawn at \(at)" + (p[path: "withdrawnBy"]?.stringValue.map { " by \($0)" } ?? "")
+            + (p[path: "withdrawnByEvent"]?.stringValue.map { " (\($0))" } ?? "")
         } else {
           line += "; open"
         }
