@@ -147,6 +147,27 @@ struct FlowsCheckCompatibilityTests {
     #expect(result.stdout.contains("4 warnings."), "\(result.stdout)")
   }
 
+  /// The community's `val` (a path as its segments) and `exists` read paths too: misspelt, they
+  /// read as null (or false) on every policy as a misspelt `var` does.
+  @Test(arguments: [#"{ "val": ["sumAssurred"] }"#, #"{ "val": "sumAssurred" }"#])
+  func aMisspeltValOrExistsPathIsWarned(_ read: String) throws {
+    let directory = try catalog()
+    let rules = directory.appendingPathComponent("rules/rules.json")
+    try Self.rules.replacingOccurrences(of: #"{ "var": "sumAssured" }"#, with: read)
+      .replacingOccurrences(of: #"{ "!": { "var": "extras" } }"#, with: #"{ "exists": ["extra"] }"#)
+      .write(to: rules, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(result.exitCode == 0, "a warning: \(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "rule HIGH_SUM reads 'sumAssurred', which none of the 1 sample policy has (did you mean 'sumAssured'?)"),
+      "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "rule NO_EXTRAS reads 'extra', which none of the 1 sample policy has (did you mean 'extras'?)"),
+      "\(result.stderr)")
+  }
+
   /// Paths a rule expects may be absent are not warned about: a `var` with a default, and the
   /// alternatives of `missing_some`; a path inside an iteration body names an element's field.
   @Test func optionalPathsAreNotWarnedAbout() throws {

@@ -3,7 +3,8 @@
 /// does), and nothing else would say so. `flows check` warns at the rule, with the closest path the
 /// samples do have.
 ///
-/// Only literal paths are read from the rules' JsonLogic (`{"var": "a.b"}`, `{"missing": ["a", "b"]}`),
+/// Only literal paths are read from the rules' JsonLogic (`{"var": "a.b"}`, `{"missing": ["a", "b"]}`,
+/// `{"val": ["a", "b"]}`, `{"exists": "a"}`),
 /// outside the bodies of `map`, `filter`, `all`, `none`, `some` and `reduce`, whose paths name the
 /// elements; not a `var` with a default (the rule expects it may be absent) nor `missing_some`'s
 /// alternatives. A path counts as had when any sample,
@@ -108,6 +109,11 @@ public enum CatalogUnreadPaths {
         for item in arguments {
           if case .string(let path) = item { paths.append(path) } else { literalPaths(item, into: &paths) }
         }
+      case "val", "exists":
+        // The community's path as its segments (`{"val": ["policyholder", "email"]}`) or one
+        // name; one that climbs scopes (`[[1], "x"]`) names no document path.
+        let segments = arguments.compactMap(\.stringValue)
+        if !segments.isEmpty, segments.count == arguments.count { paths.append(segments.joined(separator: ".")) }
       case "missing_some":
         // Alternatives: any one of them may be absent from every sample.
         break
