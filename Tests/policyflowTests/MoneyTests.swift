@@ -154,6 +154,26 @@ import Testing
     #expect(try store.show(code)[path: "cancellation"] == .null)
   }
 
+  /// An edit never approved is canceled with the policy, but the settlement is of the terms in
+  /// force (version 1's currency and flag): the cancellation says so, where it read as if the
+  /// edit's data had been settled.
+  @Test func cancelingAnEditNeverApprovedSettlesTheTermsInForceAndSaysSo() throws {
+    let (store, code) = try approved()
+    try store.succeed([
+      "policies", "edit", code, "--set", #"currency="GBP""#, "--set", "calculateOnCancellation=false", "--as",
+      "tester",
+    ])
+    let canceled = try store.succeed([
+      "policies", "cancel", code, "--date", "2026-04-01", "--reason", "test", "--as", "tester",
+    ])
+    #expect(
+      canceled.stdout
+        == "\(code): Canceled as of 2026-04-01 (version 2). Reversed the 1799.88 EUR in force. "
+        + "Settlement for the cover used: 516.60 EUR. Refund: 1283.28 EUR. Settled on the terms of version 1, the "
+        + "one in force: the changes of version 2 were never approved.\n")
+    #expect(try store.ledger(code) == (51_660, 51_660))
+  }
+
   @Test func thePolicysOwnCalculateOnCancellationDecides() throws {
     let (store, code) = try approved { $0.set(path: "calculateOnCancellation", to: false) }
     let canceled = try store.succeed([

@@ -42,6 +42,10 @@ public struct CancellationOutcome: Sendable {
   public var reversedTotal: Int
   /// The settlement now in force, when calculation on cancellation applied.
   public var settlement: CalculationResult?
+  /// The version whose terms (document and flow) were settled: the one the results in force
+  /// belong to, which is not the canceled version when that is an edit never approved. Nil when
+  /// nothing was in force.
+  public var termsVersion: Int? = nil
 
   /// What the policyholder gets back (negative) or owes (positive): the settlement less what
   /// was in force.
@@ -68,7 +72,7 @@ extension PolicyStore {
       // The settlement is computed from a document: the one chained, not one changed since.
       try requireUnchanged("policy_data", keys: [stored.id])
       let owner = ResultOwner(policyID: stored.id, gid: stored.policy.gid, version: stored.policy.version)
-      let terms = try termsInForce(gid: stored.policy.gid) ?? (data: stored.policy.data, flow: nil)
+      let terms = try termsInForce(gid: stored.policy.gid) ?? (data: stored.policy.data, flow: nil, version: nil)
       let period: CancellationPeriod?
       do {
         period =
@@ -108,7 +112,7 @@ extension PolicyStore {
       return CancellationOutcome(
         policy: try currentPolicy(code)!, record: record,
         currency: settlement?.currency ?? reversed.first?.result.currency,
-        reversedTotal: reversedTotal, settlement: settlement)
+        reversedTotal: reversedTotal, settlement: settlement, termsVersion: terms.version)
     }
   }
 
@@ -186,8 +190,9 @@ extension PolicyStore {
   /// The terms of the results in force: the document of the version they belong to and its flow,
   /// from the catalog snapshot of the cycle that approved it (the terms in force, not today's
   /// files). Nil when nothing is in force.
-  private func termsInForce(gid: String) throws -> (data: JSON, flow: ProcessFlow?)? {
-    guard let policyID = try resultsInForce(gid: gid).last?.policyID else { return nil }
+  private func termsInForce(gid: String) throws -> (data: JSON, flow: ProcessFlow?, version: Int?)? {
+    guard let last = try resultsInForce(gid: gid).last else { return nil }
+    let policyID = last.policyID
     guard
       let data = try db.queryOne(
         "SELECT data FROM policy_data WHERE policy_id = ?", [.integer(policyID)],
@@ -200,7 +205,7 @@ extension PolicyStore {
       throw StoreError(
         .refused, "The results in force cannot be settled: the catalog that computed them is not in the store.")
     }
-    return (data, flow)
+    return (data, flow, last.stored.version)
   }
 }
 

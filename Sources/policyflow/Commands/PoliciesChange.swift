@@ -148,7 +148,7 @@ enum PoliciesChange {
         [
           "cancellation": record.json, "currency": outcome.currency.map(JSON.string) ?? .null,
           "reversed": .int(outcome.reversedTotal), "settlement": outcome.settlement?.json ?? .null,
-          "balance": .int(outcome.balance),
+          "balance": .int(outcome.balance), "termsVersion": outcome.termsVersion.map(JSON.int) ?? .null,
         ])
       return 0
     }
@@ -168,6 +168,13 @@ enum PoliciesChange {
       text +=
         outcome.balance <= 0
         ? " Refund: \(money(-outcome.balance))." : " Amount owed: \(money(outcome.balance))."
+    }
+    // An edit never approved is canceled with the rest, but what was in force is another
+    // version's: its data and flow are what was settled, whatever the edit says.
+    if let terms = outcome.termsVersion, terms != outcome.policy.policy.version {
+      text +=
+        " Settled on the terms of version \(terms), the one in force: the changes of version "
+        + "\(outcome.policy.policy.version) were never approved."
     }
     Terminal.out(text)
     return 0
