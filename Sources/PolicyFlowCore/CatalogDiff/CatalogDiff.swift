@@ -23,6 +23,16 @@ public struct CatalogDiff: Sendable {
     /// For a changed step whose rules changed, the rules it runs now and did not, and the reverse.
     public var rulesAdded: [String] = []
     public var rulesRemoved: [String] = []
+    /// For a changed step, the rules it runs before and now at another sequence (the order a
+    /// step's rules run in decides which fires first, and whether a later one runs at all).
+    public var rulesResequenced: [Resequenced] = []
+
+    /// A rule a step runs at another sequence than before.
+    public struct Resequenced: Sendable, Hashable {
+      public var rule: String
+      public var from: Int
+      public var to: Int
+    }
   }
 
   /// Sorted by kind (flows first), then name.
@@ -45,10 +55,16 @@ public struct CatalogDiff: Sendable {
       var change = Change(
         change: .changed, kind: definition.kind, name: definition.name, site: definition.site, members: differing)
       if definition.kind == .step, differing.contains("rules") {
-        let was = Self.ruleCodes(previous.members["rules"])
-        let now = Self.ruleCodes(definition.members["rules"])
-        change.rulesAdded = now.filter { !was.contains($0) }
-        change.rulesRemoved = was.filter { !now.contains($0) }
+        let was = Self.ruleSteps(previous.members["rules"])
+        let now = Self.ruleSteps(definition.members["rules"])
+        let sequenceWas = Dictionary(was.map { ($0.rule, $0.sequence) }, uniquingKeysWith: { first, _ in first })
+        let codesNow = Set(now.map(\.rule))
+        change.rulesAdded = now.map(\.rule).filter { sequenceWas[$0] == nil }
+        change.rulesRemoved = was.map(\.rule).filter { !codesNow.contains($0) }
+        change.rulesResequenced = now.compactMap { step in
+          guard let from = sequenceWas[step.rule], from != step.sequence else { return nil }
+          return Change.Resequenced(rule: step.rule, from: from, to: step.sequence)
+        }
       }
       changes.append(change)
     }
@@ -59,9 +75,13 @@ public struct CatalogDiff: Sendable {
     self.changes = changes.sorted { ($0.kind, $0.name) < ($1.kind, $1.name) }
   }
 
-  /// The rule codes of a step's canonical `rules` member, in rule-step order.
-  private static func ruleCodes(_ canonical: String?) -> [String] {
+  /// The rule codes of a step's canonical `rules` member with their sequences, in rule-step order.
+  private static func ruleSteps(_ canonical: String?) -> [(rule: String, sequence: Int)] {
     guard let canonical, let steps = try? JSON(parsing: canonical).arrayValue else { return [] }
-    return steps.compactMap { $0.objectValue?["rule"]?.stringValue }
+    return steps.compactMap { step in
+      guard let rule = step.objectValue?["rule"]?.stringValue else { return nil }
+      guard case .int(let sequence)? = step.objectValue?["sequence"] else { return (rule, 0) }
+      return (rule, sequence)
+    }
   }
 }

@@ -34,6 +34,27 @@ struct CatalogDiffTests {
       ])
   }
 
+  /// Running a step's rules in another order can change which fires first: the rules moved are
+  /// named with their sequences (the diff said only "rules", with none added or removed).
+  @Test func rulesRunInAnotherOrderAreNamedWithTheirSequences() throws {
+    let flow = try Self.edited("flows/individual-health.json") {
+      $0.replacingOccurrences(
+        of: #"{ "sequence": 10, "rule": "POLICYHOLDER_AGE_OUT_OF_RANGE" }"#,
+        with: #"{ "sequence": 65, "rule": "POLICYHOLDER_AGE_OUT_OF_RANGE" }"#)
+    }
+    let changes = CatalogDiff(from: Self.shipped, in: "old", to: flow, in: "new").changes
+    #expect(
+      changes.map(\.description) == [
+        "new/flows/individual-health.json:28:5: changed step INDIVIDUAL_HEALTH underwriting: "
+          + "rules (POLICYHOLDER_AGE_OUT_OF_RANGE 10→65)"
+      ])
+    #expect(
+      changes.first?.json[path: "rulesResequenced"] == [
+        ["rule": "POLICYHOLDER_AGE_OUT_OF_RANGE", "from": 10, "to": 65]
+      ])
+    #expect(changes.first?.json[path: "rulesAdded"] == [])
+  }
+
   @Test func addedRemovedAndMovedDefinitionsAreEachListedInKindOrder() throws {
     let flow = try Self.edited("flows/individual-health.json") {
       $0.replacingOccurrences(of: #"        { "sequence": 60, "rule": "UNDERWRITER_REFERRAL" }"#, with: "")
