@@ -185,6 +185,24 @@ struct TestCommandTests {
     #expect(report[path: "findings.0.line"] == 4)
   }
 
+  /// Tests named by their path from outside their catalog: the catalog is still read from
+  /// --catalog (the current directory), and the error says where the tests' catalog is.
+  @Test func testsRunFromOutsideTheirCatalogSayWhichCatalogTheyAreIn() throws {
+    let directory = try Self.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let outside = directory.deletingLastPathComponent()
+    let name = directory.lastPathComponent
+    let result = try PolicyFlowBinary.run(["test", "\(name)/tests/employer-group.json"], in: outside)
+    #expect(result.exitCode == 65)
+    #expect(
+      result.stderr.contains(
+        "Note: the catalog is read from --catalog (here .), not from where the tests are; the tests given are in the "
+          + "catalog \(name): 'policyflow test --catalog \(name)'."), "\(result.stderr)")
+    let right = try PolicyFlowBinary.run(
+      ["test", "--catalog", name, "\(name)/tests/employer-group.json"], in: outside)
+    #expect(right.exitCode == 0, "\(right.stderr)")
+  }
+
   @Test func coverageListsEveryFlowAndStepInTextAndJSON() throws {
     let text = try PolicyFlowBinary.run(["test", "--coverage"])
     #expect(text.exitCode == 0)

@@ -47,6 +47,31 @@ enum TestCommand {
     return nil
   }
 
+  /// The catalog directory the test files `paths` are in (`CATALOG/tests/…` where `CATALOG/flows`
+  /// exists), when they are all in one.
+  static func catalogOfTests(_ paths: [String]) -> String? {
+    let catalogs = Set(
+      paths.map { path -> String? in
+        var url = URL(fileURLWithPath: path)
+        while url.pathComponents.count > 1 {
+          url.deleteLastPathComponent()
+          if url.lastPathComponent == "tests" {
+            let catalog = url.deletingLastPathComponent()
+            guard FileManager.default.fileExists(atPath: catalog.appendingPathComponent("flows").path) else {
+              return nil
+            }
+            let relative =
+              catalog.path.hasPrefix(FileManager.default.currentDirectoryPath + "/")
+              ? String(catalog.path.dropFirst(FileManager.default.currentDirectoryPath.count + 1)) : catalog.path
+            return relative
+          }
+        }
+        return nil
+      })
+    guard catalogs.count == 1, let only = catalogs.first else { return nil }
+    return only
+  }
+
   static func run(_ invocation: Invocation) throws -> Int32 {
     // Before any test runs: a report that cannot be written is known now, not after the run.
     if let junit = invocation.value("--junit"), let problem = reportProblem(junit) {
@@ -60,7 +85,14 @@ enum TestCommand {
       if let junit { try AtomicFile.write(CatalogTestJUnit.xml(problems: problems), to: junit) }
     }
     let loadedCatalog = CatalogLoader.load(directory: directory)
-    if loadedCatalog.catalog == nil { try reportNothingRan(loadedCatalog.findings) }
+    if loadedCatalog.catalog == nil {
+      try reportNothingRan(loadedCatalog.findings)
+      if let elsewhere = catalogOfTests(invocation.positionals), elsewhere != directory {
+        Terminal.error(
+          "Note: the catalog is read from --catalog (here \(directory)), not from where the tests are; the tests "
+            + "given are in the catalog \(elsewhere): 'policyflow test --catalog \(elsewhere)'.")
+      }
+    }
     let catalog = try CatalogCommand.catalog(of: loadedCatalog, in: directory)
     let paths = invocation.positionals.isEmpty ? [testsDirectory(of: directory)] : invocation.positionals
     let (files, missing) = CatalogTestLoader.files(in: paths)
