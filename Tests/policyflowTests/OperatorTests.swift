@@ -495,6 +495,9 @@ import Testing
     let bad = try store.run(["policies", "list", "--status", "Aproved"])
     #expect(bad.exitCode == 64)
     #expect(bad.stderr.contains("Did you mean 'Approved'?"))
+    // A status is a name: any case will do (it was refused, with the right suggestion).
+    #expect(try codes(["--status", "approved"]) == ["GP-2026-000201", "HP-2026-000101"])
+    #expect(try codes(["--status", "PENDED"]) == ["HP-2026-000102"])
   }
 
   @Test(arguments: TestStore.all) func editOfAPendedPolicyWithdrawsItsPendsAndKeepsTheVersion(_ kind: TestStore) throws

@@ -33,15 +33,23 @@ enum PoliciesList {
     ],
     run: runShow)
 
-  static func runList(_ invocation: Invocation) throws -> Int32 {
-    let statuses = invocation.all("--status")
-    for status in statuses where PolicyStatus(rawValue: status) == nil {
+  /// The statuses `--status` names, each as the store writes it: given in any case (`approved`,
+  /// `in process`), since a status is a name, not a code to type exactly.
+  static func statuses(_ invocation: Invocation) throws -> [String] {
+    try invocation.all("--status").map { status in
       let names = PolicyStatus.allCases.map(\.rawValue)
-      throw UsageError(
-        message:
-          "Invalid value \(Excerpt.name(status)) for '--status <status>'.\(Suggestion.didYouMean(status, among: names)) "
-          + "Expected one of: \(names.joined(separator: ", ")).", commandPath: invocation.commandPath)
+      guard let name = names.first(where: { $0.lowercased() == status.lowercased() }) else {
+        throw UsageError(
+          message:
+            "Invalid value \(Excerpt.name(status)) for '--status <status>'.\(Suggestion.didYouMean(status, among: names)) "
+            + "Expected one of: \(names.joined(separator: ", ")).", commandPath: invocation.commandPath)
+      }
+      return name
     }
+  }
+
+  static func runList(_ invocation: Invocation) throws -> Int32 {
+    let statuses = try statuses(invocation)
     let limit = try invocation.positiveInteger(Self.limit)
     let store = try StoreOptions.open(invocation)
     // One more than the page, to know whether another page follows.

@@ -41,14 +41,7 @@ enum PoliciesReplay {
     "--limit", "n", "List at most n changed policies in text (--json lists all).", default: "20")
 
   static func run(_ invocation: Invocation) throws -> Int32 {
-    let statuses = invocation.all("--status")
-    for status in statuses where PolicyStatus(rawValue: status) == nil {
-      let names = PolicyStatus.allCases.map(\.rawValue)
-      throw UsageError(
-        message:
-          "Invalid value \(Excerpt.name(status)) for '--status <status>'.\(Suggestion.didYouMean(status, among: names)) "
-          + "Expected one of: \(names.joined(separator: ", ")).", commandPath: invocation.commandPath)
-    }
+    let statuses = try PoliciesList.statuses(invocation)
     let limit = try invocation.positiveInteger(Self.limit) ?? 20
     let at = try PoliciesValidate.referenceTime(invocation.value("--at"), commandPath: invocation.commandPath)
     let directory = invocation.value("--catalog")!
