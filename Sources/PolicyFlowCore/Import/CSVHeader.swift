@@ -45,6 +45,20 @@ struct CSVHeader {
     return fields
   }()
 
+  /// The fields the engine reads at the top of a policy, for misspelt header columns.
+  static let engineFields: Set<String> = EngineFieldCheck.underivableFields.union(EngineFieldCheck.checkedFields)
+
+  /// The engine field a top-level column name misspells, or nil: one that differs from it in case
+  /// alone (`Source`, `startdate`), or a long one by one letter (`sumAsured`, `lineOfBusines`). A
+  /// header is typed by a person, and such a near miss is a typo; a shorter name one letter off
+  /// (`band`, `node`, `guid`) is as likely a field of its own, and is left alone.
+  static func misspeltEngineField(_ name: String) -> String? {
+    guard !engineFields.contains(name) else { return nil }
+    if let field = engineFields.first(where: { $0.lowercased() == name.lowercased() }) { return field }
+    guard name.count >= 8 else { return nil }
+    return engineFields.first { Suggestion.editDistance(Array(name.lowercased()), Array($0.lowercased())) == 1 }
+  }
+
   init(names: [String]) {
     let tree = Builder()
     var problems: [(String, String)] = []
@@ -82,6 +96,16 @@ struct CSVHeader {
           (
             fullName.isEmpty ? "column \(column + 1)" : name,
             "is not a field path; name the field, with dots between levels (policyholder.country)"
+          ))
+        continue
+      }
+      if let field = Self.misspeltEngineField(String(components[0])) {
+        problems.append(
+          (
+            name,
+            "names '\(components[0])', which is not a field the engine reads but is close to '\(field)', which it "
+              + "does: did you mean '\(field)'? (the policy would be imported without it, and could not be imported "
+              + "again to mend it)"
           ))
         continue
       }

@@ -19,11 +19,15 @@ public struct ImportFinding: Sendable, Hashable, CustomStringConvertible {
   /// The line the record starts on, when the finding's ``line`` is that of a field further down
   /// (a `.json` record over several lines); nil when they are the same.
   public var recordLine: Int?
+  /// A problem of a CSV header (`field` is `header`, or the column's name): the file's, not a
+  /// record's.
+  public var isHeader: Bool
 
   public init(
     file: String, line: Int, column: Int? = nil, field: String, sentence: String, code: String? = nil,
-    recordLine: Int? = nil
+    recordLine: Int? = nil, isHeader: Bool = false
   ) {
+    self.isHeader = isHeader || field == "header"
     self.file = file
     self.line = line
     self.column = column

@@ -9,12 +9,22 @@ extension PolicyImport {
       collector.report(line: 1, field: "header", "the file is empty; the first row must name the fields")
       return collector.result
     }
-    let header = CSVHeader(names: scanner.cells.map(scanner.string))
+    let names = scanner.cells.map(scanner.string)
+    // Lines that end with a carriage return alone (classic Mac OS, Excel's "CSV (Macintosh)"):
+    // the whole file reads as one row, and its names as repeated. Said once, as what it is.
+    if names.contains(where: { $0.utf8.contains(UInt8(ascii: "\r")) }) {
+      collector.report(
+        line: headerRecord.line, field: "header",
+        "the lines end with a carriage return alone (\\r, classic Mac OS line endings), so the file reads as one "
+          + "row; save it with LF or CRLF line endings (\"CSV UTF-8\" in Excel)")
+      return collector.result
+    }
+    let header = CSVHeader(names: names)
     if let problem = headerRecord.problem {
       collector.report(line: headerRecord.line, field: "header", describe(problem, header: header))
     }
     for problem in header.problems {
-      collector.report(line: headerRecord.line, field: problem.name, problem.sentence)
+      collector.report(line: headerRecord.line, field: problem.name, problem.sentence, isHeader: true)
     }
     guard collector.result.rowFindings.isEmpty else { return collector.result }
     // A header with no line break after it and nothing more: the file was cut short, or is

@@ -303,8 +303,9 @@ public enum PolicyImport {
       }
     }
 
-    mutating func report(line: Int, field: String, _ sentence: String, code: String? = nil) {
-      result.rowFindings.append(ImportFinding(file: file, line: line, field: field, sentence: sentence, code: code))
+    mutating func report(line: Int, field: String, _ sentence: String, code: String? = nil, isHeader: Bool = false) {
+      result.rowFindings.append(
+        ImportFinding(file: file, line: line, field: field, sentence: sentence, code: code, isHeader: isHeader))
     }
   }
 

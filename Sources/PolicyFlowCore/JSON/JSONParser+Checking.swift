@@ -99,7 +99,9 @@ extension JSONParser {
       if state == name {
         guard i < count, base[i] == UInt8(ascii: "\"") else { return nil }
         let nameStart = i + 1
-        guard let end = stringEnd(base, count, from: nameStart, canonical: &canonical) else { return nil }
+        guard let end = stringEnd(base, count, from: nameStart, canonical: &canonical, isStrict: isStrict) else {
+          return nil
+        }
         if level == 0 { members += 1 }
         // Names the parser interns as Swift strings, which are equal when their characters are
         // (U+03A9 and U+2126, a composed and a decomposed é): bytes alone cannot tell such names
@@ -138,7 +140,9 @@ extension JSONParser {
         let byte = base[i]
         switch byte {
         case UInt8(ascii: "\""):
-          guard let end = stringEnd(base, count, from: i + 1, canonical: &canonical) else { return nil }
+          guard let end = stringEnd(base, count, from: i + 1, canonical: &canonical, isStrict: isStrict) else {
+            return nil
+          }
           i = end
         case UInt8(ascii: "{"), UInt8(ascii: "["):
           level += 1
@@ -231,10 +235,10 @@ extension JSONParser {
 
   /// The offset just after the closing quote of the string whose text starts at `start`, with
   /// the checks of ``parseString()``: escapes from the JSON set, four hex digits after `\u`, a
-  /// low surrogate escaped after a high one, no control characters. An escape makes the text
-  /// not canonical.
+  /// low surrogate escaped after a high one, no control characters; strict, no half of a
+  /// surrogate pair alone either. An escape makes the text not canonical.
   @inline(__always) private static func stringEnd(
-    _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int, canonical: inout Bool
+    _ base: UnsafePointer<UInt8>, _ count: Int, from start: Int, canonical: inout Bool, isStrict: Bool
   ) -> Int? {
     var i = start
     while true {
@@ -264,6 +268,8 @@ extension JSONParser {
           {
             guard let low = hex4(base, count, at: i + 2), (0xDC00..<0xE000).contains(low) else { return nil }
             i += 6
+          } else if isStrict, (0xD800..<0xE000).contains(code) {
+            return nil
           }
         default: return nil
         }

@@ -55,6 +55,15 @@ extension JSONParser {
               throw error("a high surrogate \\u escape must be followed by a low surrogate")
             }
           }
+          // Half a pair alone is no character: read as U+FFFD, it would be stored as the text
+          // escaped and read back as another (an import refuses it).
+          if isStrict, Unicode.Scalar(code) == nil {
+            var refused = error(
+              "\\u\(String(code, radix: 16, uppercase: true)) is half of a UTF-16 surrogate pair without its other "
+                + "half: it is no character; write the character itself, or both halves of its pair")
+            refused.isValidJSON = true
+            throw refused
+          }
           let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
           scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
         default:

@@ -136,8 +136,8 @@ enum ImportFiles {
         if let access { Terminal.error(access.message) }
       }
       // A CSV header's problem is the file's, not a record's (an empty file has no record).
-      let inRecords = refusal.findings.filter { $0.field != "header" }
-      let headers = Set(refusal.findings.filter { $0.field == "header" }.map(\.file)).sorted()
+      let inRecords = refusal.findings.filter { !$0.isHeader }
+      let headers = Set(refusal.findings.filter { $0.isHeader }.map(\.file)).sorted()
       let records = Set(inRecords.map(\.record)).count
       var parts: [String] = []
       if !inRecords.isEmpty {

@@ -100,8 +100,8 @@ enum PoliciesValidate {
     }
     guard refused.isEmpty else {
       // A CSV header's problem is the file's, not a record's (an empty file has no record).
-      let headers = Set(parsed.rowFindings.filter { $0.field == "header" }.map(\.file)).sorted()
-      let count = Set(parsed.rowFindings.filter { $0.field != "header" }.map(\.record)).count
+      let headers = Set(parsed.rowFindings.filter { $0.isHeader }.map(\.file)).sorted()
+      let count = Set(parsed.rowFindings.filter { !$0.isHeader }.map(\.record)).count
       var parts: [String] = []
       if count > 0 { parts.append(count == 1 ? "1 record could not be run" : "\(count) records could not be run") }
       if !headers.isEmpty { parts.append("the header of \(headers.joined(separator: ", ")) is not usable") }
