@@ -65,3 +65,32 @@ extension ImportTests {
     #expect(one == 1)
   }
 }
+
+extension ImportTests {
+  /// A file that is not UTF-8 text is a finding like a bad row's, in `--json` too, and the other
+  /// files are still checked: one run names every problem (it stopped at the byte, alone).
+  @Test func aFileNotInUTF8IsAFindingAndTheOtherFilesAreStillChecked() throws {
+    let store = try StoreFixture()
+    let latin = store.directory.appendingPathComponent("latin.csv")
+    try (Data("code,lineOfBusiness,brand,source,policyholder.name\nL-1,health,b,integration,Jos".utf8) + [0xE9, 0x0A])
+      .write(to: latin)
+    let other = store.directory.appendingPathComponent("other.jsonl")
+    try #"{"code": "Z-1", "lineOfBusiness": "", "brand": "b", "source": "integration"}"#.write(
+      to: other, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(
+      ["policies", "import", "latin.csv", "other.jsonl", "--as", "tester", "--db", store.db], in: store.directory)
+    #expect(result.exitCode == 65)
+    #expect(
+      result.stderr
+        == "latin.csv:2:29: encoding: the file is not UTF-8 text from here on (byte 0xE9); save it as UTF-8 and try again\n"
+        + "other.jsonl:1: lineOfBusiness: must not be empty\n"
+        + "Error: 1 problem in 1 record and the file latin.csv is not UTF-8 text; nothing was imported.\n")
+    let json = try PolicyFlowBinary.run(
+      ["policies", "import", "latin.csv", "--as", "tester", "--db", store.db, "--json"], in: store.directory)
+    let findings = try JSON(parsing: json.stdout)[path: "findings"]?.arrayValue ?? []
+    #expect(findings.map { $0[path: "field"] } == ["encoding"], "\(json.stdout)")
+    #expect(findings.first?[path: "line"] == 2)
+    #expect(findings.first?[path: "column"] == 29)
+    #expect(try store.count("SELECT count(*) FROM policy") == 0)
+  }
+}

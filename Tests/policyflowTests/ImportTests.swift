@@ -118,9 +118,12 @@ import Testing
     try Data([0xFF, 0x7B, 0x7D]).write(to: binary)
     let unreadable = try store.run(["policies", "import", binary.path, "--json", "--as", "tester"])
     #expect(unreadable.exitCode == 65)
+    // Bytes that are not UTF-8 are a finding, as a bad row's, with its line and column.
     let error = try JSON(parsing: unreadable.stdout)
-    #expect(error[path: "exitCode"] == 65)
-    #expect(error[path: "error"]?.stringValue?.hasPrefix("\(binary.path):1:1: error: ") == true, "\(error)")
+    #expect(error[path: "imported"] == 0)
+    #expect(error[path: "findings.0.file"] == .string(binary.path), "\(error)")
+    #expect(error[path: "findings.0.field"] == "encoding")
+    #expect(error[path: "findings.0.column"] == 1)
     // The command's own JSON on failure is not followed by a second document.
     let bad = store.directory.appendingPathComponent("bad.jsonl")
     try #"{"code": "B-1", "lineOfBusiness": "health"}"#.write(to: bad, atomically: true, encoding: .utf8)

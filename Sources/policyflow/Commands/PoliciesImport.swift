@@ -113,13 +113,31 @@ enum ImportFiles {
     _ files: [String], into store: PolicyStore, source: PolicySource, actor: String, submit: Bool,
     showProgress: Bool, refusalsAsJSON: Bool = false
   ) throws -> Int {
-    let texts = try files.map { (name: $0, text: try PolicyFiles.readText($0)) }
+    // A file that is not UTF-8 text is a finding like a bad row's, and the other files are still
+    // checked: a migration mends every problem in one pass, not one run per bad byte.
+    var texts: [(name: String, text: String)] = []
+    var unreadable: [String: ImportFinding] = [:]
+    for file in files {
+      do {
+        texts.append((file, try PolicyFiles.readText(file)))
+      } catch let error as FindingError {
+        let finding = error.finding
+        unreadable[file] = ImportFinding(
+          file: finding.file, line: finding.location.line, column: finding.location.column, field: "encoding",
+          sentence: finding.message)
+      }
+    }
     var bars: [String: ProgressBar] = [:]
     if showProgress {
       for (name, text) in texts { bars[name] = ProgressBar(label: name, size: text.utf8.count) }
     }
     defer { for bar in bars.values { bar.finish() } }
     do {
+      if !unreadable.isEmpty {
+        let parsed = PolicyImport.combine(texts.map { PolicyImport.parse($0.text, file: $0.name) }).rowFindings
+        throw ImportRefusal(
+          findings: files.flatMap { file in unreadable[file].map { [$0] } ?? parsed.filter { $0.file == file } })
+      }
       return try store.importPolicies(texts, source: source, actor: actor, submit: submit) { name, fraction in
         bars[name]?.show(fraction)
       }
@@ -135,9 +153,11 @@ enum ImportFiles {
         for finding in refusal.findings { Terminal.error(finding.description) }
         if let access { Terminal.error(access.message) }
       }
-      // A CSV header's problem is the file's, not a record's (an empty file has no record).
-      let inRecords = refusal.findings.filter { !$0.isHeader }
+      // A CSV header's problem is the file's, not a record's (an empty file has no record), as is
+      // its encoding.
+      let inRecords = refusal.findings.filter { !$0.isHeader && $0.field != "encoding" }
       let headers = Set(refusal.findings.filter { $0.isHeader }.map(\.file)).sorted()
+      let encodings = Set(refusal.findings.filter { $0.field == "encoding" }.map(\.file)).sorted()
       let records = Set(inRecords.map(\.record)).count
       var parts: [String] = []
       if !inRecords.isEmpty {
@@ -145,6 +165,11 @@ enum ImportFiles {
         parts.append("\(count) problem\(count == 1 ? "" : "s") in \(records) record\(records == 1 ? "" : "s")")
       }
       if !headers.isEmpty { parts.append("the header of \(headers.joined(separator: ", ")) is not usable") }
+      if !encodings.isEmpty {
+        parts.append(
+          "the file\(encodings.count == 1 ? "" : "s") \(encodings.joined(separator: ", ")) "
+            + "\(encodings.count == 1 ? "is" : "are") not UTF-8 text")
+      }
       if let access {
         let count = access.records.count
         parts.append("\(count) record\(count == 1 ? "" : "s") outside your data access groups")
