@@ -10,8 +10,8 @@ import Testing
 @Suite(.serialized) struct CatalogPublishTests {
   /// A copy of the shipped catalog whose automatic acceptance limit is 100.00 instead of
   /// 500,000.00, so that the approvable example pends.
-  func strictCatalog(in store: StoreFixture) throws -> String {
-    let directory = store.directory.appendingPathComponent("strict").path
+  func strictCatalog(in store: StoreFixture, name: String = "strict") throws -> String {
+    let directory = store.directory.appendingPathComponent(name).path
     let root = PolicyFlowBinary.packageRoot
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     for folder in ["flows", "rules", "schemas"] {
@@ -106,15 +106,24 @@ import Testing
     #expect(text.contains(limit))
     try text.replacingOccurrences(of: limit, with: #"{ ">": [{ "var": "startDate" }, 10000] }"#)
       .write(toFile: rules, atomically: true, encoding: .utf8)
-    let published = try store.run(["catalog", "publish", "--catalog", directory, "--as", "tester", "--json"])
-    #expect(published.exitCode == 0, "\(published.stderr)")
-    #expect(published.stderr.contains("SUM_ASSURED_ABOVE_LIMIT fails with NaN"), "\(published.stderr)")
-    #expect(published.stderr.contains("Warning: the catalog was published with "), "\(published.stderr)")
-    let output = try JSON(parsing: published.stdout)
+    let withWarnings = try store.run(["catalog", "publish", "--catalog", directory, "--as", "tester", "--json"])
+    #expect(withWarnings.exitCode == 0, "\(withWarnings.stderr)")
+    #expect(withWarnings.stderr.contains("SUM_ASSURED_ABOVE_LIMIT fails with NaN"), "\(withWarnings.stderr)")
+    #expect(withWarnings.stderr.contains("Warning: the catalog was published with "), "\(withWarnings.stderr)")
+    let output = try JSON(parsing: withWarnings.stdout)
     #expect(output[path: "changed"] == true)
     let findings = output[path: "findings"]?.arrayValue ?? []
-    #expect(output[path: "warnings"] == .int(findings.count))
+    #expect(!findings.isEmpty)
+    #expect(output[path: "samples"] == 13, "the shipped examples")
     #expect(findings.contains { ($0[path: "message"]?.stringValue ?? "").contains("fails with NaN") }, "\(findings)")
+
+    // Samples that cannot be read are a warning, never a reason to refuse: a folder of none.
+    let empty = try strictCatalog(in: store, name: "empty-samples")
+    try FileManager.default.createDirectory(atPath: empty + "/examples/policies", withIntermediateDirectories: true)
+    let published = try store.run(["catalog", "publish", "--catalog", empty, "--as", "tester"])
+    #expect(published.exitCode == 0, "\(published.stderr)")
+    #expect(published.stderr.contains("warning: the sample policies were not tried: "), "\(published.stderr)")
+    #expect(published.stdout.contains("is the active catalog"))
   }
 
   /// Publishing the active catalog again still stores its snapshot: the repair for an active

@@ -74,7 +74,7 @@ public enum CatalogLoader {
   }
 
   /// `directory` joined with `relative`, dropping `./` so paths read as the user typed them.
-  static func displayPath(_ directory: String, _ relative: String) -> String {
+  public static func displayPath(_ directory: String, _ relative: String) -> String {
     var base = directory
     while base.hasPrefix("./") { base.removeFirst(2) }
     while base.count > 1, base.hasSuffix("/") { base.removeLast() }

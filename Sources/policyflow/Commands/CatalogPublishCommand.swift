@@ -35,18 +35,34 @@ enum CatalogPublishCommand {
     let catalog = try CatalogCommand.catalog(of: loaded, in: directory)
     let store = try StoreOptions.open(invocation)
     // What `flows check` would warn of: a publication puts the catalog before every worker.
-    let tried = try FlowsCheck.sampleFindings(catalog, in: directory, samples: [], commandPath: invocation.commandPath)
+    // Samples that cannot be read (an empty examples folder, a file in another encoding) are a
+    // warning, never a reason to refuse the publication.
+    let tried: (findings: [Finding], samples: Int)
+    do {
+      tried = try FlowsCheck.sampleFindings(catalog, in: directory, samples: [], commandPath: invocation.commandPath)
+    } catch {
+      let reason = (error as? FindingError)?.finding.description ?? "\(error)"
+      tried = (
+        [
+          Finding(
+            file: CatalogLoader.displayPath(directory, "examples/policies"),
+            location: SourceLocation(line: 1, column: 1),
+            severity: .warning, message: "the sample policies were not tried: \(reason)")
+        ], 0
+      )
+    }
     let warnings = loaded.findings + tried.findings
     let publication = try StoreCommand.run { try store.publish(catalog, by: StoreOptions.actor(invocation)) }
     for warning in warnings { Terminal.error(warning.description) }
-    if tried.samples == 0 { Terminal.error(FlowsCheck.noSamplesNote(directory)) }
+    if tried.samples == 0, tried.findings.isEmpty { Terminal.error(FlowsCheck.noSamplesNote(directory)) }
     if !warnings.isEmpty {
       Terminal.error(
         "Warning: the catalog was published with \(warnings.count) warning\(warnings.count == 1 ? "" : "s") "
           + "(above); 'policyflow flows check --catalog \(directory)' shows the same.")
     }
     print(
-      publication, warnings: warnings, json: invocation.flag("--json"), verb: "Published the catalog in \(directory)")
+      publication, warnings: warnings, samples: tried.samples, json: invocation.flag("--json"),
+      verb: "Published the catalog in \(directory)")
     return 0
   }
 
@@ -81,12 +97,14 @@ enum CatalogPublishCommand {
 
   /// The publication, and whether this command changed which catalog is active.
   private static func print(
-    _ publication: PolicyStore.Publication, warnings: [Finding]? = nil, json asJSON: Bool, verb: String
+    _ publication: PolicyStore.Publication, warnings: [Finding]? = nil, samples: Int = 0, json asJSON: Bool,
+    verb: String
   ) {
     if asJSON {
       var output = json(publication)
       output.set(path: "changed", to: .bool(publication.changed))
       if let warnings {
+        output.set(path: "samples", to: .int(samples))
         output.set(path: "warnings", to: .int(warnings.count))
         output.set(path: "findings", to: .array(warnings.map(FindingOutput.json)))
       }

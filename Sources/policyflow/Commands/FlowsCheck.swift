@@ -53,7 +53,7 @@ enum FlowsCheck {
       Terminal.out(report.serialized(pretty: true))
     } else {
       for finding in result.findings { Terminal.error(finding.description) }
-      if samples == 0 { Terminal.error(noSamplesNote(directory)) }
+      if samples == 0 { Terminal.error(noSamplesNote(directory, samples: invocation.all("--sample"))) }
       if let catalog = result.catalog {
         let rules = catalog.validationRules.count + catalog.pendRules.count
         Terminal.out(
@@ -87,10 +87,15 @@ extension FlowsCheck {
     return (findings, samples.count)
   }
 
-  /// What a check without samples did not do, for stderr.
-  static func noSamplesNote(_ directory: String) -> String {
-    "Note: no sample policy was tried (none in \(directory == "." ? "" : directory + "/")examples/policies, no "
-      + "--sample): a rule that fails on every policy, or reads a misspelt path, is not found without them."
+  /// What a check without samples did not do, for stderr: `samples` are the `--sample` paths given
+  /// (which held none), else the catalog's examples were looked for.
+  static func noSamplesNote(_ directory: String, samples: [String] = []) -> String {
+    let looked =
+      samples.isEmpty
+      ? "none in \(CatalogLoader.displayPath(directory, "examples/policies")), no --sample"
+      : "the --sample files hold none"
+    return "Note: no sample policy was tried (\(looked)): a rule that fails on every policy, or reads a misspelt "
+      + "path, is not found without them."
   }
 }
 
