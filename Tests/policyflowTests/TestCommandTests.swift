@@ -101,7 +101,7 @@ struct TestCommandTests {
     #expect(result.stdout.isEmpty)
     #expect(
       result.stderr == """
-        tests/employer-group.json:93:25: error: unknown pend reason 'GROUP_SETUP_REVEIW' in the expectation; did \
+        tests/employer-group.json:98:25: error: unknown pend reason 'GROUP_SETUP_REVEIW' in the expectation; did \
         you mean 'GROUP_SETUP_REVIEW'?
         Error: the tests have 1 problem; nothing was run.
 
@@ -130,8 +130,8 @@ struct TestCommandTests {
     #expect(xml.contains(#"<testsuites name="policyflow test" tests="1" failures="0" errors="1">"#), "\(xml)")
     #expect(
       xml.contains(
-        #"<testcase classname="tests/employer-group.json" name="tests/employer-group.json:93" "#
-          + #"file="tests/employer-group.json" line="93">"#), "\(xml)")
+        #"<testcase classname="tests/employer-group.json" name="tests/employer-group.json:98" "#
+          + #"file="tests/employer-group.json" line="98">"#), "\(xml)")
     #expect(xml.contains(#"<error message="unknown pend reason &apos;GROUP_SETUP_REVEIW&apos; in the expectation"#))
 
     let broken = CatalogCommandTests.fixtures.appendingPathComponent("unknown-rule").path
