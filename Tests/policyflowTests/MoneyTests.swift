@@ -169,8 +169,12 @@ import Testing
     #expect(
       canceled.stdout
         == "\(code): Canceled as of 2026-04-01 (version 2). Reversed the 1799.88 EUR in force. "
-        + "Settlement for the cover used: 516.60 EUR. Refund: 1283.28 EUR. Settled on the terms of version 1, the "
-        + "one in force: the changes of version 2 were never approved.\n")
+        + "Settlement for the cover used: 516.60 EUR. Refund: 1283.28 EUR. Canceled on the terms of version 1, the "
+        + "one in force (its data and flow decided the above): the changes of version 2 were never approved.\n")
+    let json = try store.succeed([
+      "policies", "show", code, "--as", "tester", "--json",
+    ])
+    #expect(try JSON(parsing: json.stdout)[path: "data.currency"] == "GBP", "the edit's data stays the version's")
     #expect(try store.ledger(code) == (51_660, 51_660))
   }
 

@@ -360,9 +360,10 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM policy WHERE code = '\(code)'") == 1)
   }
 
-  /// An edit that gives every field the value it has does nothing (it made version 2 of an
-  /// approved policy, to be approved again, and made its source manual); a path set twice is a
-  /// usage error, as a member given twice is refused by an import.
+  /// An edit of an Approved (or Edit) version that gives every field the value it has does
+  /// nothing (it made version 2 of an approved policy, to be approved again, and made its source
+  /// manual); of a Pended one it still sends it back to Edit. A path set twice, or inside another
+  /// set whole, is a usage error, as a member given twice is refused by an import.
   @Test(arguments: TestStore.all) func anEditThatChangesNothingDoesNothing(_ kind: TestStore) throws {
     let store = try storeWithUsers(kind)
     let code = try process(store, "health-approved.json")
@@ -386,7 +387,23 @@ import Testing
     ])
     #expect(twice.exitCode == 64)
     #expect(twice.stderr.hasPrefix("Error: 'currency' is set twice; give each path one --set."), "\(twice.stderr)")
+    let overlapping = try store.run([
+      "policies", "edit", code, "--set", #"policyholder={"name": "A"}"#, "--set", #"policyholder.email="a@b.c""#,
+      "--as", "clerk",
+    ])
+    #expect(overlapping.exitCode == 64)
+    #expect(overlapping.stderr.contains("'policyholder.email' and 'policyholder' overlap"), "\(overlapping.stderr)")
     #expect(try dump(store) == before)
+
+    // Of a Pended policy the same edit is a transition of its own: back to Edit, its pends withdrawn.
+    let pended = try process(store, "health-pended-sum-assured.json")
+    let sum = try #require(try store.show(pended)[path: "data.sumAssured"])
+    let back = try store.run([
+      "policies", "edit", pended, "--set", "sumAssured=\(sum.serialized())", "--as", "clerk", "--json",
+    ])
+    #expect(back.exitCode == 0, "\(back.stderr)")
+    #expect(try JSON(parsing: back.stdout)[path: "changed"] == true)
+    #expect(try status(store, pended) == "Edit")
   }
 
   /// MANUAL_ENTRY_REVIEW reattaches: resolving it lets the policy through on that data, and an
@@ -705,8 +722,6 @@ import Testing
     #expect(older[path: "cycle.pendReasons.0.condition"] == ["old": 1])
   }
 
-  /// A policy no flow has run on: explain says what would run it, from where it stands, and
-  /// never suggests a submit that would be refused.
   /// A policy no flow applies to comes back to Edit with FLOW_NOT_CHOSEN, a message of no step:
   /// explain says so in words (it printed `flow null` and `step null (null, sequence null)`).
   @Test func explainOfAPolicyNoFlowAppliesToSaysSoInWords() throws {
@@ -717,11 +732,13 @@ import Testing
     try store.succeed(["policies", "import", path, "--submit", "--as", "tester"])
     try store.succeed(["worker", "--drain"])
     let explained = try store.succeed(["policies", "explain", code, "--as", "tester"])
-    #expect(explained.stdout.contains(" reached Edit with no flow chosen (no step ran).\n"), "\(explained.stdout)")
+    #expect(explained.stdout.contains(" reached Edit before any flow ran (no step ran).\n"), "\(explained.stdout)")
     #expect(explained.stdout.contains("FATAL FLOW_NOT_CHOSEN: No process flow applies"), "\(explained.stdout)")
     #expect(!explained.stdout.contains("null"), "\(explained.stdout)")
   }
 
+  /// A policy no flow has run on: explain says what would run it, from where it stands, and
+  /// never suggests a submit that would be refused.
   @Test func explainOfAPolicyNeverProcessedSaysWhatWouldRunIt() throws {
     let store = try StoreFixture()
     let (path, code) = try store.writeExample("health-approved.json")

@@ -51,11 +51,15 @@ extension PolicyStore {
           "The data's code \(newCode.serialized()) differs from '\(code)'; the code of a policy cannot change.")
       }
       data.set(path: "source", to: .string(PolicySource.manual.rawValue))
-      // An edit that changes nothing would make a version (or withdraw pends, or send an approved
-      // policy back through its flow) for nothing: nothing is done, and the caller says so.
+      // An edit that changes nothing of an Edit or Approved version would write a version (or send
+      // an approved policy back through its flow) for nothing: nothing is done, and the caller
+      // says so. Of a Pended or Canceled one it is a transition of its own (back to Edit, its
+      // pends withdrawn; a canceled policy re-issued as it was), and is made. Compared as text:
+      // `==` on texts is Unicode equivalence, and a composed accent replacing a decomposed one
+      // is a change of the document.
       var unchanged = stored.policy.data
       unchanged.set(path: "source", to: .string(PolicySource.manual.rawValue))
-      if data == unchanged {
+      if [.edit, .approved].contains(stored.policy.status), data.serialized() == unchanged.serialized() {
         return EditResult(
           version: stored.policy.version, isNewVersion: false, withdrawnPendReasons: 0, isChanged: false,
           status: stored.policy.status)

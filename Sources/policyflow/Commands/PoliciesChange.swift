@@ -66,10 +66,16 @@ enum PoliciesChange {
       }
       let path = String(assignment[..<equals])
       let text = String(assignment[assignment.index(after: equals)...])
-      // As an import refuses a member given twice: one of the two values would be lost unseen.
+      // As an import refuses a member given twice: one of the two values would be lost unseen, as
+      // would a field set inside another set whole (`policyholder` and `policyholder.name`).
       guard paths.insert(path).inserted else {
         throw UsageError(
           message: "'\(path)' is set twice; give each path one --set.", commandPath: invocation.commandPath)
+      }
+      if let other = paths.first(where: { $0.hasPrefix(path + ".") || path.hasPrefix($0 + ".") }) {
+        throw UsageError(
+          message: "'\(path)' and '\(other)' overlap: one would overwrite the other; set the outer one whole, or "
+            + "only the fields inside it.", commandPath: invocation.commandPath)
       }
       // Read as an import reads a policy: a number beyond 64 bits or a name given twice would be
       // stored as something else than what was typed.
@@ -173,8 +179,8 @@ enum PoliciesChange {
     // version's: its data and flow are what was settled, whatever the edit says.
     if let terms = outcome.termsVersion, terms != outcome.policy.policy.version {
       text +=
-        " Settled on the terms of version \(terms), the one in force: the changes of version "
-        + "\(outcome.policy.policy.version) were never approved."
+        " Canceled on the terms of version \(terms), the one in force (its data and flow decided the above): the "
+        + "changes of version \(outcome.policy.policy.version) were never approved."
     }
     Terminal.out(text)
     return 0

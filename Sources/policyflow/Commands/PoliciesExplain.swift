@@ -84,7 +84,7 @@ enum PoliciesExplain {
     var lines = [
       "\(code) version \(policy.version) is \(policy.status.rawValue).",
       "Last cycle at \(text(cycle, "at")) reached \(text(cycle, "status")) "
-        + (cycle[path: "flow"]?.stringValue.map { "in flow \($0) " } ?? "with no flow chosen ")
+        + (cycle[path: "flow"]?.stringValue.map { "in flow \($0) " } ?? "before any flow ran ")
         + (stepsRun.isEmpty ? "(no step ran)." : "(steps run: \(stepsRun.joined(separator: ", ")))."),
       "Catalog \(hash)" + (catalog == nil ? " (snapshot missing from the store)" : " (snapshot in the store)") + ".",
     ]
