@@ -94,7 +94,7 @@ import Testing
           "newRules": ["AGE_AT_START_RECORDED", "SUM_ASSURED_ABOVE_LIMIT"], "failingRules": [],
         ]
       ])
-    #expect(json[path: "failingRules"] == [])
+    #expect(json[path: "ruleErrors"] == [])
     #expect(json[path: "leftOut"] == [])
     #expect(json[path: "unreadable"] == [])
 
@@ -126,7 +126,7 @@ import Testing
     let json = try JSON(
       parsing: try store.succeed(["policies", "replay", "--catalog", candidate.path, "--json", "--as", "tester"])
         .stdout)
-    let failure = try #require(json[path: "failingRules.0"])
+    let failure = try #require(json[path: "ruleErrors.0"])
     #expect(failure[path: "rule"] == "SUM_ASSURED_ABOVE_LIMIT")
     #expect(failure[path: "error"]?.stringValue?.contains("cannot compare") == true, "\(failure)")
     let changes = json[path: "changes"]?.arrayValue ?? []

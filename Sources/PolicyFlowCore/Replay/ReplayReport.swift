@@ -132,7 +132,8 @@ public struct ReplayReport: Sendable {
     Set(outcome.messages.map(\.rule)).union(outcome.pendReasons.map(\.rule))
   }
 
-  /// The rules on a stored outcome (``CycleOutcome/storedText``), read the same way: by
+  /// The rules on a stored outcome (``CycleOutcome/storedText``) that fired, read the same way
+  /// (a rule whose RULE_ERROR the outcome carries failed, and is not counted): by
   /// ``StoredOutcomeRules``' scan, and by a full parse when the scan cannot tell.
   static func rules(ofStored text: String) -> Set<String> {
     if let rules = StoredOutcomeRules.scan(text) { return rules }
@@ -144,7 +145,7 @@ public struct ReplayReport: Sendable {
     guard let stored = try? JSON(parsing: text) else { return [] }
     var rules = Set<String>()
     for key in ["messages", "pendReasons"] {
-      for item in stored[path: key]?.arrayValue ?? [] {
+      for item in stored[path: key]?.arrayValue ?? [] where item[path: "code"]?.stringValue != ruleError {
         if let rule = item[path: "rule"]?.stringValue { rules.insert(rule) }
       }
     }

@@ -10,7 +10,8 @@
 /// to find the `rule` of each message and pend reason was 15% of `policies replay`'s CPU time
 /// (perf, 50,000 generated policies, `policyflow-bench replay`), more than parsing the policies
 /// themselves. The scan builds nothing: it follows strings and brackets, and reads the string
-/// value of `rule` in the objects of the top-level `messages` and `pendReasons` arrays.
+/// value of `rule` in the objects of the top-level `messages` and `pendReasons` arrays, but for
+/// a message whose `code` is `RULE_ERROR` (the rule failed: it did not fire).
 ///
 /// Stored outcomes are written by ``CycleOutcome`` and are JSON by construction; for anything
 /// the scan does not expect (an escape in a rule's name, an unterminated string, unbalanced
@@ -23,7 +24,8 @@ enum StoredOutcomeRules {
 
   private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), colon = UInt8(ascii: ":")
   private static let messages = Array("messages".utf8), pendReasons = Array("pendReasons".utf8)
-  private static let rule = Array("rule".utf8)
+  private static let rule = Array("rule".utf8), code = Array("code".utf8)
+  private static let ruleError = Array(ReplayReport.ruleError.utf8)
 
   private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Set<String>? {
     var rules = Set<String>()
@@ -32,6 +34,10 @@ enum StoredOutcomeRules {
     open.reserveCapacity(8)
     var inRuleArray = false
     var isRuleKey = false
+    var isCodeKey = false
+    // The item being read: its rule, and whether it is a failed rule's RULE_ERROR.
+    var itemRule: String?
+    var itemIsRuleError = false
     var index = 0
     while index < bytes.count {
       let byte = bytes[index]
@@ -55,24 +61,32 @@ enum StoredOutcomeRules {
         let isKey = next < bytes.count && bytes[next] == colon
         if isKey {
           if open.count == 1 { inRuleArray = string.elementsEqual(messages) || string.elementsEqual(pendReasons) }
-          if open.count == 3 { isRuleKey = string.elementsEqual(rule) }
-        } else if isRuleKey, open.count == 3, inRuleArray,
+          if open.count == 3 {
+            isRuleKey = string.elementsEqual(rule)
+            isCodeKey = string.elementsEqual(code)
+          }
+        } else if isRuleKey || isCodeKey, open.count == 3, inRuleArray,
           open == [UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "{")]
         {
           guard !escaped else { return nil }
-          rules.insert(String(decoding: string, as: UTF8.self))
-          isRuleKey = false
+          if isRuleKey {
+            itemRule = String(decoding: string, as: UTF8.self)
+          } else {
+            itemIsRuleError = string.elementsEqual(ruleError)
+          }
+          (isRuleKey, isCodeKey) = (false, false)
         }
         continue
       case UInt8(ascii: "{"), UInt8(ascii: "["):
         open.append(byte)
-        if open.count == 3 { isRuleKey = false }
+        if open.count == 3 { (isRuleKey, isCodeKey, itemRule, itemIsRuleError) = (false, false, nil, false) }
       case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        if open.count == 3, inRuleArray, let rule = itemRule, !itemIsRuleError { rules.insert(rule) }
         guard open.popLast() != nil else { return nil }
-        if open.count < 3 { isRuleKey = false }
+        if open.count < 3 { (isRuleKey, isCodeKey, itemRule) = (false, false, nil) }
       default:
-        // A value after `"rule":` that is not a string ends the member.
-        if open.count == 3, byte == UInt8(ascii: ",") { isRuleKey = false }
+        // A value after `"rule":` or `"code":` that is not a string ends the member.
+        if open.count == 3, byte == UInt8(ascii: ",") { (isRuleKey, isCodeKey) = (false, false) }
       }
       index += 1
     }

@@ -89,8 +89,9 @@ enum ReplayOutput {
   }
 
   /// `replayed`, `changed`, `matrix` (recorded → new → count, `none` for never processed),
-  /// `rules` (each with `now` and `would`), `failingRules` (each rule of the candidate that fails,
-  /// on how many versions, the first and its error), `changes` (every one) and `unreadable`.
+  /// `rules` (each with `now` and `would`), `ruleErrors` (each rule of the candidate that fails,
+  /// on how many versions, the first and its error), `changes` (every one, each with its
+  /// `failingRules`) and `unreadable`.
   static func json(_ report: ReplayReport) -> JSON {
     var matrix = JSONObject()
     for recorded in recordedRows {
@@ -118,7 +119,7 @@ enum ReplayOutput {
     return [
       "replayed": .int(report.replayed), "changed": .int(report.changed), "matrix": .object(matrix),
       "rules": .array(rules),
-      "failingRules": .array(
+      "ruleErrors": .array(
         report.newFailures.sorted(by: { $0.key < $1.key }).map { rule, failure in
           [
             "rule": .string(rule), "would": .int(failure.versions), "code": .string(failure.code),

@@ -76,6 +76,17 @@ struct CatalogReplayTests {
       ) == ["A", "B"])
   }
 
+  /// A stored RULE_ERROR names the rule that failed: the rule did not fire, on the recorded side
+  /// as on the candidate's, whichever member comes first; scan and parse agree.
+  @Test(arguments: [
+    #"{"messages":[{"code":"RULE_ERROR","rule":"A"},{"rule":"B","code":"MSG_B"}],"pendReasons":[]}"#,
+    #"{"messages":[{"rule":"A","code":"RULE_ERROR"},{"code":"MSG_B","rule":"B"}],"pendReasons":[]}"#,
+  ])
+  func aRecordedRuleErrorIsNotTheRuleFiring(_ stored: String) {
+    #expect(StoredOutcomeRules.scan(stored) == ["B"])
+    #expect(ReplayReport.parsedRules(ofStored: stored) == ["B"])
+  }
+
   @Test func aReplayCountsEachPolicyOnceAndListsOnlyChangedOutcomesOfProcessedOnes() throws {
     let catalog = try Self.catalog()
     let cycle = ProcessingCycle(catalog: catalog)
