@@ -149,6 +149,26 @@ struct FlowsCheckCompatibilityTests {
 
   /// The community's `val` (a path as its segments) and `exists` read paths too: misspelt, they
   /// read as null (or false) on every policy as a misspelt `var` does.
+  /// `val` takes a path as its segments: one segment with a dot reads a member with a dot in its
+  /// name, null on every policy, where a dotted `var` reads the nested field.
+  @Test func aValPathWithADotIsWarnedAsTheSegmentsItShouldBe() throws {
+    let directory = try catalog()
+    let rules = directory.appendingPathComponent("rules/rules.json")
+    try Self.rules.replacingOccurrences(of: #"{ "var": "sumAssured" }"#, with: #"{ "val": "policyholder.name" }"#)
+      .write(to: rules, atomically: true, encoding: .utf8)
+    let sample = directory.appendingPathComponent("examples/policies/sample.json")
+    let text = try String(contentsOf: sample, encoding: .utf8)
+    try text.replacingOccurrences(of: #""sumAssured": 50"#, with: #""policyholder": {"name": "A"}"#)
+      .write(to: sample, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(result.exitCode == 0, "a warning: \(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "warning: rule HIGH_SUM reads the member named 'policyholder.name' with val or exists, which do not split a "
+          + #"path on dots: it reads null on every policy; give the path as its segments, ["policyholder", "name"]"#),
+      "\(result.stderr)")
+  }
+
   @Test(arguments: [#"{ "val": ["sumAssurred"] }"#, #"{ "val": "sumAssurred" }"#])
   func aMisspeltValOrExistsPathIsWarned(_ read: String) throws {
     let directory = try catalog()

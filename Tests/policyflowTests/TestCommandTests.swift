@@ -198,9 +198,18 @@ struct TestCommandTests {
       result.stderr.contains(
         "Note: the catalog is read from --catalog (here .), not from where the tests are; the tests given are in the "
           + "catalog \(name): 'policyflow test --catalog \(name)'."), "\(result.stderr)")
+    let folder = try PolicyFlowBinary.run(["test", "\(name)/tests"], in: outside)
+    #expect(folder.stderr.contains("'policyflow test --catalog \(name)'"), "a folder of tests: \(folder.stderr)")
     let right = try PolicyFlowBinary.run(
       ["test", "--catalog", name, "\(name)/tests/employer-group.json"], in: outside)
     #expect(right.exitCode == 0, "\(right.stderr)")
+    // The catalog given is the tests' own, broken: no hint to give it again.
+    try "{".write(to: directory.appendingPathComponent("flows/employer-group.json"), atomically: true, encoding: .utf8)
+    let broken = try PolicyFlowBinary.run(
+      ["test", "--catalog", "./\(name)", "\(name)/tests/employer-group.json"], in: outside)
+    #expect(broken.exitCode == 65)
+    #expect(broken.stderr.contains("flows/employer-group.json:"), "the catalog is broken: \(broken.stderr)")
+    #expect(!broken.stderr.contains("Note: the catalog is read from"), "\(broken.stderr)")
   }
 
   @Test func coverageListsEveryFlowAndStepInTextAndJSON() throws {

@@ -42,7 +42,23 @@ public enum CatalogUnreadPaths {
     func check(_ expressions: [LogicExpression], rule: String, at location: DefinitionLocation?) {
       guard let location, rulesRun.contains(rule) else { return }
       var paths: [String] = []
-      for expression in expressions { literalPaths(expression.source, into: &paths) }
+      var dotted: [String] = []
+      for expression in expressions {
+        literalPaths(expression.source, into: &paths)
+        dottedSegments(expression.source, into: &dotted)
+      }
+      // Warned unless some sample has a member named so (with the dot) at its top.
+      let named = { (segment: String) in documents.contains { $0.objectValue?[JSONKey(segment)] != nil } }
+      for segment in dotted where !named(segment) && reported.insert("\(rule) \(segment)").inserted {
+        let parts = segment.split(separator: ".", omittingEmptySubsequences: false).map { "\"\($0)\"" }
+        findings.append(
+          Finding(
+            file: location.file, location: location.location, severity: .warning,
+            message:
+              "rule \(rule) reads the member named '\(segment)' with val or exists, which do not split a path on "
+              + "dots: it reads null on every policy; give the path as its segments, [\(parts.joined(separator: ", "))]"
+          ))
+      }
       for path in paths where !path.isEmpty && !had.contains(path) && reported.insert("\(rule) \(path)").inserted {
         let closest = Suggestion.closest(to: path, among: had).map { " (did you mean '\($0)'?)" } ?? ""
         findings.append(
@@ -87,6 +103,25 @@ public enum CatalogUnreadPaths {
   /// The operators whose second argument runs once per element, with the element as its data.
   private static let iterators: Set<String> = ["map", "filter", "all", "none", "some", "reduce"]
 
+  /// The `val` and `exists` segments of `source` that hold a dot (`{"val": "policyholder.email"}`):
+  /// they do not split on dots, so each reads one member named with the dot, which is rarely what
+  /// was meant.
+  static func dottedSegments(_ source: JSON, into found: inout [String]) {
+    switch source {
+    case .array(let items):
+      for item in items { dottedSegments(item, into: &found) }
+    case .object(let object) where object.count == 1:
+      guard let (op, argument) = object.makeIterator().next() else { return }
+      let arguments = argument.arrayValue ?? [argument]
+      if op == "val" || op == "exists" {
+        found += arguments.compactMap(\.stringValue).filter { $0.contains(".") }
+      }
+      for item in arguments { dottedSegments(item, into: &found) }
+    default:
+      return
+    }
+  }
+
   /// The literal data paths `source` reads, outside iteration bodies.
   static func literalPaths(_ source: JSON, into paths: inout [String]) {
     switch source {
@@ -112,8 +147,11 @@ public enum CatalogUnreadPaths {
       case "val", "exists":
         // The community's path as its segments (`{"val": ["policyholder", "email"]}`) or one
         // name; one that climbs scopes (`[[1], "x"]`) names no document path.
+        // A segment with a dot names a member with a dot in its name (``dottedSegments(_:into:)``).
         let segments = arguments.compactMap(\.stringValue)
-        if !segments.isEmpty, segments.count == arguments.count { paths.append(segments.joined(separator: ".")) }
+        if !segments.isEmpty, segments.count == arguments.count, !segments.contains(where: { $0.contains(".") }) {
+          paths.append(segments.joined(separator: "."))
+        }
       case "missing_some":
         // Alternatives: any one of them may be absent from every sample.
         break

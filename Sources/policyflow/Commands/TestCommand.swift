@@ -47,29 +47,29 @@ enum TestCommand {
     return nil
   }
 
-  /// The catalog directory the test files `paths` are in (`CATALOG/tests/…` where `CATALOG/flows`
-  /// exists), when they are all in one.
-  static func catalogOfTests(_ paths: [String]) -> String? {
+  /// The catalog directory the test files or folders `paths` are in (`CATALOG/tests/…` where
+  /// `CATALOG/flows` exists), when they are all in one, as the user would type it for --catalog.
+  static func catalogOfTests(_ paths: [String]) -> URL? {
     let catalogs = Set(
-      paths.map { path -> String? in
-        var url = URL(fileURLWithPath: path)
+      paths.map { path -> URL? in
+        var url = URL(fileURLWithPath: path).standardizedFileURL
         while url.pathComponents.count > 1 {
-          url.deleteLastPathComponent()
           if url.lastPathComponent == "tests" {
             let catalog = url.deletingLastPathComponent()
-            guard FileManager.default.fileExists(atPath: catalog.appendingPathComponent("flows").path) else {
-              return nil
-            }
-            let relative =
-              catalog.path.hasPrefix(FileManager.default.currentDirectoryPath + "/")
-              ? String(catalog.path.dropFirst(FileManager.default.currentDirectoryPath.count + 1)) : catalog.path
-            return relative
+            return FileManager.default.fileExists(atPath: catalog.appendingPathComponent("flows").path) ? catalog : nil
           }
+          url.deleteLastPathComponent()
         }
         return nil
       })
     guard catalogs.count == 1, let only = catalogs.first else { return nil }
     return only
+  }
+
+  /// `url` relative to the current directory when it is under it.
+  static func typed(_ url: URL) -> String {
+    let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+    return url.path.hasPrefix(here + "/") ? String(url.path.dropFirst(here.count + 1)) : url.path
   }
 
   static func run(_ invocation: Invocation) throws -> Int32 {
@@ -87,10 +87,13 @@ enum TestCommand {
     let loadedCatalog = CatalogLoader.load(directory: directory)
     if loadedCatalog.catalog == nil {
       try reportNothingRan(loadedCatalog.findings)
-      if let elsewhere = catalogOfTests(invocation.positionals), elsewhere != directory {
+      // Compared as places, not as typed (`.`, `./cat` and an absolute path may name one folder).
+      if let elsewhere = catalogOfTests(invocation.positionals),
+        elsewhere != URL(fileURLWithPath: directory).standardizedFileURL
+      {
         Terminal.error(
           "Note: the catalog is read from --catalog (here \(directory)), not from where the tests are; the tests "
-            + "given are in the catalog \(elsewhere): 'policyflow test --catalog \(elsewhere)'.")
+            + "given are in the catalog \(typed(elsewhere)): 'policyflow test --catalog \(typed(elsewhere))'.")
       }
     }
     let catalog = try CatalogCommand.catalog(of: loadedCatalog, in: directory)
