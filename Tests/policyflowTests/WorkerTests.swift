@@ -261,6 +261,20 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM activity WHERE state = 'queued'") == 200 - 50 * claims)
   }
 
+  /// A closed terminal or ssh session (SIGHUP) stops the worker as SIGTERM does: it exited 129 with
+  /// its batches leased until the lease ran out.
+  @Test func sighupStopsTheWorkerAsSigtermDoes() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(100)
+    let worker = try store.startWorker(
+      ["--batch", "50", "--poll-interval", "50"], environment: ["POLICYFLOW_TEST_COMMIT_DELAY_MS": "2000"])
+    #expect(worker.waitForLog("claimed 50 activities"))
+    worker.signal(SIGHUP)
+    #expect(worker.wait() == 0, "\(worker.log)")
+    #expect(worker.log.contains("stop requested"))
+    #expect(try store.count("SELECT count(*) FROM activity WHERE state = 'leased'") == 0, "no lease left behind")
+  }
+
   /// A worker started while its database cannot be reached (a PostgreSQL server restarting, here
   /// a socket directory with no server) waits for it, saying so, rather than exit at once; a stop
   /// ends the wait.

@@ -4,7 +4,7 @@ import PolicyFlowCore
 import PolicyFlowStore
 import Synchronization
 
-/// Set by SIGTERM/SIGINT; the worker commits the batches in hand and exits 0.
+/// Set by SIGTERM, SIGINT or SIGHUP; the worker commits the batches in hand and exits 0.
 private let stopRequested = Atomic<Bool>(false)
 
 /// `policyflow worker`: the daemon that processes submitted policies.
@@ -15,8 +15,9 @@ enum WorkerCommand {
     discussion: """
       Claims batches under a lease, runs each policy's cycle against the catalog (snapshotted in the store \
       by hash), and commits each batch in one transaction; the next batch's cycles run on a second \
-      thread while one commits. SIGTERM or SIGINT: nothing more is claimed, the batches in hand are \
-      committed, then the worker exits 0. Several workers may share one store. Under systemd \
+      thread while one commits. SIGTERM, SIGINT or SIGHUP: nothing more is claimed, the batches in hand are \
+      committed, then the worker exits 0 (a log reader that goes away does not stop it). Several workers \
+      may share one store. Under systemd \
       (NOTIFY_SOCKET set) it reports READY=1 once the store and catalog are open, STOPPING=1 when it \
       stops, and WATCHDOG=1 at half of WATCHDOG_USEC; when stderr is the journal, log lines carry their \
       priority instead of a time stamp.
@@ -212,8 +213,12 @@ enum WorkerCommand {
 
   nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
 
+  /// SIGTERM, SIGINT and SIGHUP (a closed terminal or ssh session) stop the worker cleanly; a
+  /// log reader that goes away (SIGPIPE: `| head`, a dead `| logger`) costs the log, not the
+  /// batches in hand (writes to it fail and are dropped).
   private static func installSignalHandlers() {
-    for number in [SIGTERM, SIGINT] {
+    signal(SIGPIPE, SIG_IGN)
+    for number in [SIGTERM, SIGINT, SIGHUP] {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler { stopRequested.store(true, ordering: .relaxed) }
