@@ -304,6 +304,28 @@ import Testing
     #expect(text.contains(#"status="Approved"} 30"#))
     #expect(text.contains(#"policyflow_queue_depth{state="queued"} 0"#))
     #expect(text.contains("policyflow_cycle_latency_seconds_count"))
+    #expect(text.contains("policyflow_queue_oldest_ready_seconds 0"), "nothing due is 0, not an absent series")
+    #expect(text.contains(#"policyflow_worker_info{worker=""#) && text.contains("} 0\n"), "a stopped worker: \(text)")
+  }
+
+  /// The file is written when the worker starts and while it waits, not only after a commit: it
+  /// was empty until the first batch, and kept the counts of the batch before the last ones.
+  @Test func anIdleWorkersMetricsFileShowsWhatItDid() throws {
+    let store = try StoreFixture()
+    let metrics = store.directory.appendingPathComponent("idle.prom").path
+    let worker = try store.startWorker(["--metrics-file", metrics, "--poll-interval", "50"])
+    #expect(worker.waitForLog("started with catalog"), "\(worker.log)")
+    func text() -> String { (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "" }
+    func waitFor(_ wanted: String) -> Bool {
+      for _ in 0..<100 where !text().contains(wanted) { Thread.sleep(forTimeInterval: 0.05) }
+      return text().contains(wanted)
+    }
+    #expect(waitFor("policyflow_worker_info{"), "written at start: \(text())")
+    try store.importGenerated(7)
+    #expect(waitFor(#"status="Approved"} 7"#), "every batch counted while the worker idles after it: \(text())")
+    #expect(text().contains(#"policyflow_queue_depth{state="queued"} 0"#))
+    worker.signal(SIGTERM)
+    #expect(worker.wait() == 0, "\(worker.log)")
   }
 
   @Test(arguments: TestStore.all) func queueShowsAndRetriesFailedActivities(_ kind: TestStore) throws {

@@ -1,8 +1,10 @@
 /// Prometheus text exposition of a worker's totals (node_exporter textfile collector format).
 public enum WorkerMetrics {
-  public static func render(_ totals: WorkerTotals, queue: QueueStatus?, owner: String, catalogHash: String = "")
-    -> String
-  {
+  /// `isRunning` false for the last write, when the worker has stopped: its info gauge is 0 then,
+  /// so a file left behind does not read as a live worker.
+  public static func render(
+    _ totals: WorkerTotals, queue: QueueStatus?, owner: String, catalogHash: String = "", isRunning: Bool = true
+  ) -> String {
     let worker = "worker=\"\(escape(owner))\""
     var lines: [String] = []
     func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) {
@@ -26,17 +28,16 @@ public enum WorkerMetrics {
       "policyflow_leases_lost_total", "counter", "Activities whose lease another worker took over before commit.",
       [(worker, String(totals.leasesLost))])
     metric(
-      "policyflow_worker_info", "gauge", "The catalog the worker runs (1 while it runs).",
-      [("\(worker),catalog=\"\(escape(catalogHash))\"", "1")])
+      "policyflow_worker_info", "gauge", "The catalog the worker runs (1 while it runs, 0 once it has stopped).",
+      [("\(worker),catalog=\"\(escape(catalogHash))\"", isRunning ? "1" : "0")])
     if let queue {
       let held = queue.workers.first { $0.owner == owner }?.claimed ?? 0
       metric(
         "policyflow_worker_leased", "gauge", "Activities this worker's live leases hold.", [(worker, String(held))])
-      if let oldest = queue.oldestReadySeconds {
-        metric(
-          "policyflow_queue_oldest_ready_seconds", "gauge", "How long the oldest activity due has waited.",
-          [("", String(oldest))])
-      }
+      // 0 when nothing is due: an absent series reads as a broken exporter, not an empty queue.
+      metric(
+        "policyflow_queue_oldest_ready_seconds", "gauge", "How long the oldest activity due has waited (0: none).",
+        [("", String(queue.oldestReadySeconds ?? 0))])
       metric(
         "policyflow_queue_depth", "gauge", "Activities in the queue, by state.",
         [

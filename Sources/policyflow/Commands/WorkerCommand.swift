@@ -108,14 +108,16 @@ enum WorkerCommand {
     }
     var lastMetrics = 0 as Int64
     var worker: Worker!
-    func writeMetrics(force: Bool) {
+    // Written at start, after commits and while idle (at most once a second), and at exit with
+    // the worker no longer running: the file never stops at the last batch but one.
+    func writeMetrics(force: Bool, isRunning: Bool = true) {
       guard let metricsFile else { return }
       let now = StoreTime.now().milliseconds
       guard force || now - lastMetrics >= 1000 else { return }
       lastMetrics = now
       let text = WorkerMetrics.render(
         worker.totals, queue: try? store.queueStatus(), owner: configuration.owner,
-        catalogHash: worker.cycle.catalog.hash)
+        catalogHash: worker.cycle.catalog.hash, isRunning: isRunning)
       do {
         try AtomicFile.write(text, to: metricsFile)
       } catch {
@@ -129,7 +131,9 @@ enum WorkerCommand {
       onEvent: { event in
         log.record(event)
         switch event {
-        case .started(let owner, let hash): notifier?.ready(status: "worker \(owner) ready with catalog \(hash)")
+        case .started(let owner, let hash):
+          notifier?.ready(status: "worker \(owner) ready with catalog \(hash)")
+          writeMetrics(force: true)
         case .committed: writeMetrics(force: false)
         case .drained: notifier?.stopping(status: "queue drained")
         default: break
@@ -137,8 +141,10 @@ enum WorkerCommand {
         notifier?.pingIfDue(now: StoreTime.now().milliseconds)
       },
       shouldStop: {
-        // Polled between batches and while idle: the loop's heartbeat for the watchdog.
+        // Polled between batches and while idle: the loop's heartbeat for the watchdog, and
+        // the metrics' (an idle worker's file still shows the queue as it is).
         notifier?.pingIfDue(now: StoreTime.now().milliseconds)
+        writeMetrics(force: false)
         guard stopRequested.load(ordering: .relaxed) else { return false }
         notifier?.stopping(status: "stop requested; committing the batches in hand")
         return true
@@ -162,13 +168,13 @@ enum WorkerCommand {
       try worker.run()
     } catch let error as any DatabaseFailure {
       // Said in one line by the runner, the SQL only with --verbose.
-      writeMetrics(force: true)
+      writeMetrics(force: true, isRunning: false)
       throw error
     } catch {
-      writeMetrics(force: true)
+      writeMetrics(force: true, isRunning: false)
       throw CommandFailure(message: "the worker stopped: \(error)")
     }
-    writeMetrics(force: true)
+    writeMetrics(force: true, isRunning: false)
     log.summary(worker.totals)
     return 0
   }
