@@ -62,6 +62,22 @@ struct StoreFileTests {
     #expect(!FileManager.default.fileExists(atPath: folder))
   }
 
+  /// A store shared with operators through its group (the systemd unit's UMask=0007) is theirs
+  /// to write: SQLite made it 0644 whatever the umask, so operators could not import, and the
+  /// -wal and -shm files an operator's read left (with the store's mode) locked the workers out.
+  @Test(arguments: [("0007", 0o660), ("0022", 0o644)])
+  func aNewStoreIsAsWritableAsTheUmaskAllows(_ mask: String, _ mode: Int) throws {
+    let directory = try PolicyFlowBinary.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = directory.appendingPathComponent("store.sqlite").path
+    let result = try PolicyFlowBinary.run(
+      ["-c", "umask \(mask) && exec \"$0\" init --db \"$1\" --admin tester", PolicyFlowBinary.executable.path, store],
+      program: URL(fileURLWithPath: "/bin/sh"))
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let attributes = try FileManager.default.attributesOfItem(atPath: store)
+    #expect((attributes[.posixPermissions] as? Int) == mode)
+  }
+
   @Test func anEmptyStoreLocationIsAUsageError() throws {
     let result = try PolicyFlowBinary.run(["policies", "list", "--db", ""])
     #expect(result.exitCode == 64)

@@ -148,8 +148,22 @@ public final class PolicyStore {
       throw StoreError(.damaged, "The store at \(location) could not be created: \(reason); nothing was created.")
     }
     guard access(partial + "-wal", F_OK) != 0 else {
-      throw StoreError(.damaged, "The new store at \(location) could not be closed cleanly; nothing was created.")
+      // A checkpoint that could not write: most often a full disk, which SQLite does not say here.
+      var space = statvfs()
+      let isFull = statvfs(directory, &space) == 0 && UInt64(space.f_bavail) * UInt64(space.f_frsize) < 1 << 20
+      throw StoreError(
+        .damaged,
+        "The new store at \(location) could not be closed cleanly"
+          + (isFull ? ": the disk holding \(directory) is full (less than 1 MB free); free some space" : "")
+          + "; nothing was created.")
     }
+    // Group-writable when the umask allows it (SQLite makes 0644): a store shared with operators
+    // through its group (the systemd unit's UMask=0007) is theirs to write too, and SQLite gives
+    // its -wal and -shm files the store's mode, so an operator's read leaves none the workers
+    // cannot open.
+    let mask = umask(0)
+    umask(mask)
+    chmod(partial, 0o666 & ~mask)
     guard link(partial, location) == 0 else { return }
     // The new name is on disk once the directory is: else a power cut could leave no store
     // behind an init that said it made one.
