@@ -49,6 +49,19 @@ import Testing
     return tables
   }
 
+  /// A copy into a database that does not exist says to create it, and not to init it first (the
+  /// hint led to an init, and the copy then refused the database as not empty).
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func aCopyIntoADatabaseThatDoesNotExistSaysToCreateItOnly() throws {
+    let source = try StoreFixture()
+    let server = try #require(ThrowawayPostgres.shared)
+    let missing = server.uri(database: "pf_nosuch_\(UInt32.random(in: 0...UInt32.max))")
+    let copy = try PolicyFlowBinary.run(["store", "copy", "--from", source.db, "--to", missing, "--as", "tester"])
+    #expect(copy.exitCode == 1)
+    #expect(copy.stderr.contains("The database does not exist; create it (createdb NAME)"), "\(copy.stderr)")
+    #expect(copy.stderr.contains("(without init first: a copy goes into an empty database)"), "\(copy.stderr)")
+  }
+
   @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
   func aStoreMovedToPostgreSQLAndBackKeepsEveryRow() throws {
     let source = try busyStore(.sqlite)

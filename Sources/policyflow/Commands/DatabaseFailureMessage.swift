@@ -59,7 +59,10 @@ enum DatabaseFailureMessage {
     switch error.sqlState.prefix(2) {
     case "08": return "The connection to the server was lost; check that it is running and reachable, then try again."
     case "28": return "The server refused the login; check the user and password (or .pgpass) in the URI."
-    case "3D": return "The database does not exist; create it (createdb NAME), then run 'policyflow init --db URI'."
+    case "3D":
+      return "The database does not exist; create it (createdb NAME), then 'policyflow init --db URI --admin NAME' "
+        + "makes a new store in it, or 'policyflow store copy --to URI' copies a store into it as it is (without init "
+        + "first: a copy goes into an empty database)."
     case "42" where error.sqlState == "42501":
       return "Your database login lacks a privilege this needs. A person's login needs policyflow_operator, and "
         + "policyflow_admin too for what only administrators do (users, publishing a catalog, seals); a worker's "
