@@ -49,6 +49,22 @@ import Testing
     return tables
   }
 
+  /// A copy reads one snapshot: with a worker live on the source it says what the copy will miss
+  /// (it copied in silence, and the copy listed the source's worker as live).
+  @Test func aCopyOfAStoreAWorkerRunsOnWarnsOfWhatItMisses() throws {
+    let source = try StoreFixture()
+    try TestStore.connect(source.db).executeScript(
+      "INSERT INTO worker_heartbeat (owner, catalog_hash, started_at, seen_ms) VALUES ('vm:4242', 'sha256:x', "
+        + "'2026-01-01T00:00:00.000Z', \(StoreTime.now().milliseconds))")
+    let target = source.directory.appendingPathComponent("copy.sqlite").path
+    let copy = try PolicyFlowBinary.run(["store", "copy", "--from", source.db, "--to", target, "--as", "tester"])
+    #expect(copy.exitCode == 0, "\(copy.stderr)")
+    #expect(
+      copy.stderr.hasPrefix(
+        "Warning: 1 worker is running on \(source.db) (vm:4242): what it commits after the copy reads the store is "
+          + "not in the copy"), "\(copy.stderr)")
+  }
+
   /// A copy into a database that does not exist says to create it, and not to init it first (the
   /// hint led to an init, and the copy then refused the database as not empty).
   @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))

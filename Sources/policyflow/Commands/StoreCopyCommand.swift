@@ -31,6 +31,13 @@ enum StoreCopyCommand {
       throw UsageError(message: "Give both --from and --to.", commandPath: invocation.commandPath)
     }
     let source = try StoreOptions.open(location: from, create: false)
+    // The copy reads one snapshot: what a live worker commits after it is not in the copy.
+    if let live = try? source.queueStatus().workers, !live.isEmpty {
+      Terminal.error(
+        "Warning: \(live.count) worker\(live.count == 1 ? " is" : "s are") running on \(from) ("
+          + live.map(\.owner).joined(separator: ", ") + "): what \(live.count == 1 ? "it commits" : "they commit")"
+          + " after the copy reads the store is not in the copy; stop the workers before copying a store to move it.")
+    }
     // The files a copy into an SQLite file creates (the store and its side files) are removed
     // again when the copy fails: a refused copy leaves nothing. Only those that were not there
     // before, a symbolic link included (lstat does not follow it).
