@@ -261,6 +261,23 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM activity WHERE state = 'queued'") == 200 - 50 * claims)
   }
 
+  /// A store file removed or replaced under a running worker (a restore from a backup): the worker
+  /// says so and stops with a failure, where it went on with the deleted file while new work
+  /// waited in the one now at its path.
+  @Test func aWorkerWhoseStoreFileIsReplacedStopsAndSaysSo() throws {
+    let store = try StoreFixture()
+    let worker = try store.startWorker(["--poll-interval", "50"])
+    #expect(worker.waitForLog("started with catalog"), "\(worker.log)")
+    let moved = store.db + ".old"
+    #expect(rename(store.db, moved) == 0)
+    try FileManager.default.copyItem(atPath: moved, toPath: store.db)
+    #expect(worker.wait(seconds: 15) == 1, "\(worker.log)")
+    #expect(
+      worker.log.contains(
+        "the store file \(store.db) was replaced by another file; stopping: start the worker again to work on the "
+          + "store now at that path"), "\(worker.log)")
+  }
+
   /// A closed terminal or ssh session (SIGHUP) stops the worker as SIGTERM does: it exited 129 with
   /// its batches leased until the lease ran out.
   @Test func sighupStopsTheWorkerAsSigtermDoes() throws {

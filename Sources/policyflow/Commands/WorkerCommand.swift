@@ -96,6 +96,10 @@ enum WorkerCommand {
       catalog = try CatalogCommand.load(CommonOptions.catalogDirectory(invocation))
     }
     log.queueDepth = { try? store.queueStatus().pending }
+    // An SQLite file removed or replaced under a running worker (a restore from a backup) would
+    // be worked on as it was, deleted, while new work waits in the file now at its path.
+    let storeFile = StoreFileWatch(path: PostgresURI.isPostgres(store.path) ? nil : store.path)
+    var storeFileGone: String?
     let metricsFile = invocation.value("--metrics-file")
     if let metricsFile {
       // Fail now rather than log the same error after every batch.
@@ -145,6 +149,13 @@ enum WorkerCommand {
         // the metrics' (an idle worker's file still shows the queue as it is).
         notifier?.pingIfDue(now: StoreTime.now().milliseconds)
         writeMetrics(force: false)
+        if storeFileGone == nil, let gone = storeFile.change() {
+          storeFileGone = gone
+          log.line(
+            gone + "; stopping: start the worker again to work on the store now at that path",
+            fields: ["event": "store-file-gone"], priority: .error)
+          return true
+        }
         guard stopRequested.load(ordering: .relaxed) else { return false }
         notifier?.stopping(status: "stop requested; committing the batches in hand")
         return true
@@ -176,6 +187,9 @@ enum WorkerCommand {
     }
     writeMetrics(force: true, isRunning: false)
     log.summary(worker.totals)
+    if let storeFileGone {
+      throw CommandFailure(message: "the worker stopped: \(storeFileGone).")
+    }
     return 0
   }
 
@@ -231,6 +245,36 @@ enum WorkerCommand {
       source.resume()
       signalSources.append(source)
     }
+  }
+}
+
+/// Whether the SQLite file a worker opened is still the one at its path: looked at no more than
+/// every two seconds (a `stat`).
+final class StoreFileWatch {
+  private let path: String?
+  private let identity: (device: UInt64, inode: UInt64)?
+  private var lastLook = StoreTime.now().milliseconds
+
+  init(path: String?) {
+    self.path = path
+    identity = path.flatMap(Self.identity)
+  }
+
+  private static func identity(_ path: String) -> (device: UInt64, inode: UInt64)? {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    return (UInt64(status.st_dev), UInt64(status.st_ino))
+  }
+
+  /// What became of the file, when it is no longer the one opened; nil while it is.
+  func change() -> String? {
+    guard let path, let identity else { return nil }
+    let now = StoreTime.now().milliseconds
+    guard now - lastLook >= 2_000 else { return nil }
+    lastLook = now
+    guard let current = Self.identity(path) else { return "the store file \(path) was removed" }
+    guard current == identity else { return "the store file \(path) was replaced by another file" }
+    return nil
   }
 }
 
