@@ -356,7 +356,10 @@ public final class Worker {
     totals.latency.record(seconds: Double(elapsed) / 1000, times: report.committed.count)
     if !report.lostLease.isEmpty {
       totals.leasesLost += report.lostLease.count
-      onEvent(.leaseLost(activityIDs: report.lostLease))
+      onEvent(
+        .leaseLost(
+          activityIDs: report.lostLease, heldMilliseconds: elapsed,
+          leaseMilliseconds: configuration.leaseMilliseconds))
     }
     onEvent(.committed(count: report.committed.count, byStatus: byStatus, milliseconds: Int(elapsed)))
     lastCommitAt = StoreTime.now()

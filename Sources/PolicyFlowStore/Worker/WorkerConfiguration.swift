@@ -48,7 +48,9 @@ public enum WorkerEvent: Sendable {
   /// (up to `expiredLeases` times): claimed apart, in a smaller group, with nothing else in hand.
   case claimedApart(count: Int, expiredLeases: Int)
   case committed(count: Int, byStatus: [String: Int], milliseconds: Int)
-  case leaseLost(activityIDs: [Int64])
+  /// Activities whose lease expired before the commit: `heldMilliseconds` after their claim, with
+  /// leases of `leaseMilliseconds` (held longer than that: the worker itself was too slow).
+  case leaseLost(activityIDs: [Int64], heldMilliseconds: Int64, leaseMilliseconds: Int64)
   case retrying(attempt: Int, delayMilliseconds: Int64, error: String)
   case released(activityIDs: [Int64], error: String)
   case parked(activityID: Int64, policy: String, error: String)

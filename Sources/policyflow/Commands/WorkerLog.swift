@@ -49,11 +49,17 @@ final class WorkerLog {
       for (status, n) in byStatus { fields.set(path: "byStatus.\(status)", to: .int(n)) }
       line("committed \(count) in \(milliseconds) ms (\(mix))", fields: fields)
       showRate()
-    case .leaseLost(let ids):
+    case .leaseLost(let ids, let held, let lease):
+      // Held past the lease by this worker itself: a commit slower than the lease loses every
+      // batch, and the policies end up parked as if their worker had crashed.
+      let slow =
+        held >= lease
+        ? "; this worker held them \(held / 1000) s, longer than the lease (--lease \(lease / 1000)): if this repeats, "
+          + "the store is too slow for the lease, so raise --lease" : ""
       line(
         "lease lost on \(ids.count) activit\(ids.count == 1 ? "y" : "ies") (\(ids.map(String.init).joined(separator: ", "))): "
           + "their lease expired before the commit (a stall, or another worker took them over); "
-          + "nothing of them was applied",
+          + "nothing of them was applied" + slow,
         fields: ["event": "lease-lost", "activities": .array(ids.map { .int(Int($0)) })], priority: .warning)
     case .retrying(let attempt, let delay, let error):
       line(
