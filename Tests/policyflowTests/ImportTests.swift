@@ -198,6 +198,25 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM policy") == 1, "CSV-2 was not imported either")
   }
 
+  /// Re-running a migration the store has already: the first hundred problems are printed and
+  /// the rest counted (a line per record drowned the summary), `--json` keeps every one.
+  @Test func aRefusalOfManyRecordsPrintsTheFirstHundredAndCountsTheRest() throws {
+    let store = try StoreFixture()
+    let file = store.directory.appendingPathComponent("many.csv")
+    try ([ImportTests.header] + (0..<150).map(ImportTests.row)).joined(separator: "\n").write(
+      to: file, atomically: true, encoding: .utf8)
+    try store.succeed(["policies", "import", file.path, "--as", "tester"])
+    let again = try store.run(["policies", "import", file.path, "--as", "tester"])
+    #expect(again.exitCode == 65)
+    let lines = again.stderr.split(separator: "\n").map(String.init)
+    #expect(lines.count == 102, "\(lines.suffix(3))")
+    #expect(lines[99].hasPrefix("\(file.path):101: code: 'CSV-99' already exists in the store"))
+    #expect(lines[100] == "… and 50 more problems (--json lists every one)")
+    #expect(lines[101] == "Error: 150 problems in 150 records; nothing was imported.")
+    let json = try store.run(["policies", "import", file.path, "--as", "tester", "--json"])
+    #expect(try JSON(parsing: json.stdout)[path: "findings"]?.arrayValue?.count == 150)
+  }
+
   @Test func jsonLinesKeepTheirTextAndGainASourceOnlyWhenTheyHaveNone() throws {
     let store = try StoreFixture()
     let file = store.directory.appendingPathComponent("two.jsonl")

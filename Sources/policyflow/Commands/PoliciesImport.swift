@@ -107,6 +107,9 @@ enum StoreFailure {
 /// failure (exit 65), and nothing imported from files with a bad row; records in data access
 /// groups the user does not hold are named too (alone: exit 77).
 enum ImportFiles {
+  /// How many findings a refused import prints on stderr before it counts the rest.
+  static let printedFindings = 100
+
   /// Reads `files` and creates their policies in `store`, all or none (see
   /// ``PolicyStore/importPolicies(_:source:actor:submit:progress:)``).
   static func importAll(
@@ -150,7 +153,13 @@ enum ImportFiles {
         // For scripts: every finding on stdout, the summary below on stderr as always.
         Terminal.out(report(findings: refusal.findings, outside: access).serialized(pretty: true))
       } else {
-        for finding in refusal.findings { Terminal.error(finding.description) }
+        // A re-run of a migration whose codes the store has already would print a line per
+        // record: the first ones say what is wrong, the count the rest, --json every one.
+        for finding in refusal.findings.prefix(Self.printedFindings) { Terminal.error(finding.description) }
+        if refusal.findings.count > Self.printedFindings {
+          let more = refusal.findings.count - Self.printedFindings
+          Terminal.error("… and \(more) more problem\(more == 1 ? "" : "s") (--json lists every one)")
+        }
         if let access { Terminal.error(access.message) }
       }
       // A CSV header's problem is the file's, not a record's (an empty file has no record), as is
