@@ -40,8 +40,14 @@ enum CatalogPublishCommand {
     let tried: (findings: [Finding], samples: Int)
     do {
       tried = try FlowsCheck.sampleFindings(catalog, in: directory, samples: [], commandPath: invocation.commandPath)
+    } catch let error as FindingError {
+      // A sample that is not UTF-8 text: named at its place.
+      var warning = error.finding
+      warning.severity = .warning
+      warning.message = "the sample policies were not tried: " + warning.message
+      tried = ([warning], 0)
     } catch {
-      let reason = (error as? FindingError)?.finding.description ?? "\(error)"
+      let reason = (error as? CommandFailure)?.message ?? "\(error)"
       tried = (
         [
           Finding(
