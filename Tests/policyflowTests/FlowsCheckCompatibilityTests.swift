@@ -68,6 +68,13 @@ struct FlowsCheckCompatibilityTests {
     return directory
   }
 
+  /// `flows check` of `directory` (a ``catalog()``) with its rules changed by `change`.
+  private func check(_ directory: URL, rules change: (String) -> String) throws -> PolicyFlowBinary.Result {
+    try change(Self.rules).write(
+      to: directory.appendingPathComponent("rules/rules.json"), atomically: true, encoding: .utf8)
+    return try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+  }
+
   @Test func warnsAboutEveryConditionThatFailsOrChangedOnTheExamples() throws {
     let directory = try catalog().path
     let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory])
@@ -134,10 +141,9 @@ struct FlowsCheckCompatibilityTests {
   /// its rule never fires. Warned at the rule, with the closest path the samples have.
   @Test func aPathNoSampleHasIsWarnedWithTheClosestOne() throws {
     let directory = try catalog()
-    let rules = directory.appendingPathComponent("rules/rules.json")
-    try Self.rules.replacingOccurrences(of: #"{ "var": "sumAssured" }"#, with: #"{ "var": "sumAssurred" }"#)
-      .write(to: rules, atomically: true, encoding: .utf8)
-    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    let result = try check(directory) {
+      $0.replacingOccurrences(of: #"{ "var": "sumAssured" }"#, with: #"{ "var": "sumAssurred" }"#)
+    }
     #expect(result.exitCode == 0, "a warning: \(result.stderr)")
     #expect(
       result.stderr.contains(
@@ -147,20 +153,17 @@ struct FlowsCheckCompatibilityTests {
     #expect(result.stdout.contains("4 warnings."), "\(result.stdout)")
   }
 
-  /// The community's `val` (a path as its segments) and `exists` read paths too: misspelt, they
-  /// read as null (or false) on every policy as a misspelt `var` does.
   /// `val` takes a path as its segments: one segment with a dot reads a member with a dot in its
   /// name, null on every policy, where a dotted `var` reads the nested field.
   @Test func aValPathWithADotIsWarnedAsTheSegmentsItShouldBe() throws {
     let directory = try catalog()
-    let rules = directory.appendingPathComponent("rules/rules.json")
-    try Self.rules.replacingOccurrences(of: #"{ "var": "sumAssured" }"#, with: #"{ "val": "policyholder.name" }"#)
-      .write(to: rules, atomically: true, encoding: .utf8)
     let sample = directory.appendingPathComponent("examples/policies/sample.json")
     let text = try String(contentsOf: sample, encoding: .utf8)
     try text.replacingOccurrences(of: #""sumAssured": 50"#, with: #""policyholder": {"name": "A"}"#)
       .write(to: sample, atomically: true, encoding: .utf8)
-    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    let result = try check(directory) {
+      $0.replacingOccurrences(of: #"{ "var": "sumAssured" }"#, with: #"{ "val": "policyholder.name" }"#)
+    }
     #expect(result.exitCode == 0, "a warning: \(result.stderr)")
     #expect(
       result.stderr.contains(
@@ -169,14 +172,14 @@ struct FlowsCheckCompatibilityTests {
       "\(result.stderr)")
   }
 
+  /// The community's `val` (a path as its segments) and `exists` read paths too: misspelt, they
+  /// read as null (or false) on every policy as a misspelt `var` does.
   @Test(arguments: [#"{ "val": ["sumAssurred"] }"#, #"{ "val": "sumAssurred" }"#])
   func aMisspeltValOrExistsPathIsWarned(_ read: String) throws {
-    let directory = try catalog()
-    let rules = directory.appendingPathComponent("rules/rules.json")
-    try Self.rules.replacingOccurrences(of: #"{ "var": "sumAssured" }"#, with: read)
-      .replacingOccurrences(of: #"{ "!": { "var": "extras" } }"#, with: #"{ "exists": ["extra"] }"#)
-      .write(to: rules, atomically: true, encoding: .utf8)
-    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    let result = try check(try catalog()) {
+      $0.replacingOccurrences(of: #"{ "var": "sumAssured" }"#, with: read)
+        .replacingOccurrences(of: #"{ "!": { "var": "extras" } }"#, with: #"{ "exists": ["extra"] }"#)
+    }
     #expect(result.exitCode == 0, "a warning: \(result.stderr)")
     #expect(
       result.stderr.contains(
