@@ -239,6 +239,11 @@ extension AuditTests {
             + "or the links were written so"), "\(found)")
   }
 
+  /// SQL for a hex digest `column` with its first byte changed, whatever that byte was.
+  static func firstByteChanged(_ column: String) -> String {
+    "CASE WHEN substr(\(column), 1, 2) = '00' THEN 'ff' ELSE '00' END || substr(\(column), 3)"
+  }
+
   /// A plain verify checks the seals' own records too: removing a policy with the heads its seal
   /// recorded, changing a seal's root, or changing a recorded head, each passed as intact before.
   @Test(arguments: TestStore.all) func aPlainVerifyChecksTheSealsRecords(_ kind: TestStore) throws {
@@ -260,7 +265,9 @@ extension AuditTests {
 
     let other = try twoPolicies(kind)
     let (_, otherAt, _) = try seal(other)
-    try other.tamper("UPDATE audit_seal SET root = 'ff' || substr(root, 3)")
+    // The first byte flipped to another value: a root or link that already begins with the
+    // value written would pass unchanged (1 run in 256 did).
+    try other.tamper("UPDATE audit_seal SET root = \(Self.firstByteChanged("root"))")
     let (rooted, rootedExit) = try problems(other, [])
     #expect(rootedExit == 1)
     #expect(rooted.count == 1, "\(rooted)")
@@ -270,7 +277,8 @@ extension AuditTests {
     let third = try twoPolicies(kind)
     _ = try seal(third)
     try third.tamper(
-      "UPDATE audit_seal_head SET link = '00' || substr(link, 3) WHERE id = (SELECT min(id) FROM audit_seal_head)")
+      "UPDATE audit_seal_head SET link = \(Self.firstByteChanged("link")) "
+        + "WHERE id = (SELECT min(id) FROM audit_seal_head)")
     let (headed, headedExit) = try problems(third, [])
     #expect(headedExit == 1)
     #expect(headed.count == 1, "only the recorded heads are wrong, not the chains: \(headed)")
