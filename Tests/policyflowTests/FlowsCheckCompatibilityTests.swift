@@ -119,6 +119,42 @@ struct FlowsCheckCompatibilityTests {
     #expect(tried[path: "samples"] == 1)
   }
 
+  /// Samples that cannot be read are the samples' problem, not the catalog's: a catalog whose
+  /// examples folder holds no policy file, or a sample in another encoding beside a good one,
+  /// is valid (exit 0), with a warning at the place and the readable samples still tried. The
+  /// check failed with 65 on both, while `catalog publish` of the same catalog only warned.
+  @Test func samplesThatCannotBeReadAreWarningsAndTheOthersAreTried() throws {
+    let directory = try catalog()
+    let examples = directory.appendingPathComponent("examples/policies")
+    try Data([0x7B, 0x22, 0x63, 0xE9, 0x22, 0x7D]).write(to: examples.appendingPathComponent("latin1.json"))
+    let mixed = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path, "--json"])
+    #expect(mixed.exitCode == 0, "\(mixed.stderr)")
+    let json = try JSON(parsing: mixed.stdout)
+    #expect(json[path: "valid"] == true)
+    #expect(json[path: "samples"] == 1, "the good sample is still tried")
+    let unread = json[path: "findings"]?.arrayValue?.filter {
+      $0[path: "file"]?.stringValue == examples.appendingPathComponent("latin1.json").path
+    }
+    #expect(unread?.count == 1, "\(json)")
+    #expect(unread?.first?[path: "severity"] == "warning")
+    #expect(unread?.first?[path: "column"] == 4, "the byte that is not UTF-8")
+    #expect(unread?.first?[path: "message"]?.stringValue?.hasPrefix("sample policy not used: ") == true)
+
+    for file in try FileManager.default.contentsOfDirectory(atPath: examples.path) {
+      try FileManager.default.removeItem(at: examples.appendingPathComponent(file))
+    }
+    let empty = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(empty.exitCode == 0, "\(empty.stderr)")
+    #expect(
+      empty.stderr.contains(
+        "\(examples.path):1:1: warning: the sample policies were not tried: The directory '\(examples.path)' holds no "
+      ), "\(empty.stderr)")
+    #expect(empty.stdout.contains("is valid"))
+    // A --sample the user names that holds nothing is still the user's error.
+    let named = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path, "--sample", examples.path])
+    #expect(named.exitCode == 65, "\(named.stderr)")
+  }
+
   @Test func samplesNamedOnTheCommandLineReplaceTheExamples() throws {
     let directory = try catalog()
     let clean = directory.appendingPathComponent("clean.json")

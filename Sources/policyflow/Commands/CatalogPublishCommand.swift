@@ -35,28 +35,9 @@ enum CatalogPublishCommand {
     let catalog = try CatalogCommand.catalog(of: loaded, in: directory)
     let store = try StoreOptions.open(invocation)
     // What `flows check` would warn of: a publication puts the catalog before every worker.
-    // Samples that cannot be read (an empty examples folder, a file in another encoding) are a
-    // warning, never a reason to refuse the publication.
-    let tried: (findings: [Finding], samples: Int)
-    do {
-      tried = try FlowsCheck.sampleFindings(catalog, in: directory, samples: [], commandPath: invocation.commandPath)
-    } catch let error as FindingError {
-      // A sample that is not UTF-8 text: named at its place.
-      var warning = error.finding
-      warning.severity = .warning
-      warning.message = "the sample policies were not tried: " + warning.message
-      tried = ([warning], 0)
-    } catch {
-      let reason = (error as? CommandFailure)?.message ?? "\(error)"
-      tried = (
-        [
-          Finding(
-            file: CatalogLoader.displayPath(directory, "examples/policies"),
-            location: SourceLocation(line: 1, column: 1),
-            severity: .warning, message: "the sample policies were not tried: \(reason)")
-        ], 0
-      )
-    }
+    // Samples that cannot be read (an empty examples folder, a file in another encoding) are
+    // warnings of their own, never a reason to refuse the publication.
+    let tried = try FlowsCheck.sampleFindings(catalog, in: directory, samples: [], commandPath: invocation.commandPath)
     let warnings = loaded.findings + tried.findings
     let publication = try StoreCommand.run { try store.publish(catalog, by: StoreOptions.actor(invocation)) }
     for warning in warnings { Terminal.error(warning.description) }

@@ -5,28 +5,53 @@ import PolicyFlowCore
 enum CompatibilitySamples {
   /// The files named with `--sample` (a policy file or a directory of them), else the catalog's
   /// own examples (`<catalog>/examples/policies`) when it has them; read as import reads them.
-  /// A sample that cannot be read is a warning: the catalog is not at fault.
+  /// A sample that cannot be read is a warning at its place and the others are still tried: the
+  /// catalog is not at fault. So is a catalog's examples folder that holds no policy file (only a
+  /// path given with `--sample` that does not exist or holds none is the caller's error).
   static func load(_ paths: [String], catalog directory: String) throws -> (
     samples: [CatalogCompatibility.Sample], findings: [Finding]
   ) {
-    var paths = paths
+    let files: [String]
     if paths.isEmpty {
       let examples = directory == "." ? "examples/policies" : directory + "/examples/policies"
       guard FileManager.default.fileExists(atPath: examples) else { return ([], []) }
-      paths = [examples]
+      do {
+        files = try PolicyFiles.expand([examples])
+      } catch let failure as CommandFailure {
+        let folder = CatalogLoader.displayPath(directory, "examples/policies")
+        let warning = Finding(
+          file: folder, location: SourceLocation(line: 1, column: 1), severity: .warning,
+          message: "the sample policies were not tried: " + failure.message)
+        return ([], [warning])
+      }
+    } else {
+      files = try PolicyFiles.expand(paths)
     }
-    let files = try PolicyFiles.expand(paths)
-    let parsed = PolicyImport.combine(try files.map { PolicyImport.parse(try PolicyFiles.readText($0), file: $0) })
+    var unread: [Finding] = []
+    var parses: [PolicyImport.Result] = []
+    for file in files {
+      do {
+        parses.append(PolicyImport.parse(try PolicyFiles.readText(file), file: file))
+      } catch let error as FindingError {
+        unread.append(notUsed(error.finding))
+      } catch let failure as CommandFailure {
+        unread.append(
+          notUsed(Finding(file: file, location: SourceLocation(line: 1, column: 1), message: failure.message)))
+      }
+    }
+    let parsed = PolicyImport.combine(parses)
     let samples = parsed.documents.map { document in
       let name = document.file.hasSuffix(".json") ? document.file : "\(document.file):\(document.line)"
       return CatalogCompatibility.Sample(name: name, data: document.data)
     }
-    let findings = parsed.findings.map { finding in
-      var warning = finding
-      warning.severity = .warning
-      warning.message = "sample policy not used: " + finding.message
-      return warning
-    }
-    return (samples, findings)
+    return (samples, unread + parsed.findings.map(notUsed))
+  }
+
+  /// A problem with a sample, as the warning that it was not tried.
+  private static func notUsed(_ finding: Finding) -> Finding {
+    var warning = finding
+    warning.severity = .warning
+    warning.message = "sample policy not used: " + finding.message
+    return warning
   }
 }
