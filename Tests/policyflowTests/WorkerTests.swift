@@ -263,6 +263,36 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM activity WHERE state = 'queued'") == 200 - 50 * claims)
   }
 
+  /// A stop is said at once, though the batches in hand take their time (a commit held 5 s here;
+  /// a full disk's retries took close to a minute, with nothing in the log), and a second signal
+  /// exits there and then: nothing of the batch is committed, and its policies are processed by
+  /// the next worker once the lease ends, each exactly once.
+  @Test func aSecondStopSignalExitsAtOnceAndTheBatchIsTakenAfterTheLease() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(50)
+    let worker = try store.startWorker(
+      ["--batch", "50", "--lease", "2", "--poll-interval", "50"],
+      environment: ["POLICYFLOW_TEST_COMMIT_DELAY_MS": "5000"])
+    #expect(worker.waitForLog("test hook: holding the commit"), "\(worker.log)")
+    worker.signal(SIGTERM)
+    #expect(
+      worker.waitForLog(
+        "stop requested (SIGTERM): claiming nothing more, committing the batches in hand, then exiting; a second "
+          + "signal exits at once", seconds: 3), "said while the commit is held: \(worker.log)")
+    worker.signal(SIGINT)
+    #expect(worker.wait(seconds: 3) == 128 + SIGINT, "\(worker.log)")
+    #expect(
+      worker.log.contains(
+        "second stop signal (SIGINT): exiting at once without committing the batches in hand; their policies go back "
+          + "to the queue when the lease ends (--lease 2 s)"), "\(worker.log)")
+    #expect(!worker.log.contains("committed 50"))
+    #expect(try store.count("SELECT count(*) FROM cycle") == 0)
+    #expect(try store.count("SELECT count(*) FROM activity WHERE state = 'leased'") == 50)
+    let rescuer = try store.startWorker(["--drain", "--lease", "2"])
+    #expect(rescuer.wait(seconds: 120) == 0, "\(rescuer.log)")
+    try store.expectEveryPolicyProcessedExactlyOnce(50)
+  }
+
   /// A store file removed or replaced under a running worker (a restore from a backup): the worker
   /// says so and stops with a failure, where it went on with the deleted file while new work
   /// waited in the one now at its path.

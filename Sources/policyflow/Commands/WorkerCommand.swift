@@ -6,6 +6,8 @@ import Synchronization
 
 /// Set by SIGTERM, SIGINT or SIGHUP; the worker commits the batches in hand and exits 0.
 private let stopRequested = Atomic<Bool>(false)
+/// How many of those signals came: a second one exits at once.
+private let stopSignals = Atomic<Int>(0)
 
 /// `policyflow worker`: the daemon that processes submitted policies.
 enum WorkerCommand {
@@ -16,7 +18,9 @@ enum WorkerCommand {
       Claims batches under a lease, runs each policy's cycle against the catalog (snapshotted in the store \
       by hash), and commits each batch in one transaction; the next batch's cycles run on a second \
       thread while one commits. SIGTERM, SIGINT or SIGHUP: nothing more is claimed, the batches in hand are \
-      committed, then the worker exits 0 (a log reader that goes away does not stop it). Several workers \
+      committed, then the worker exits 0 (a log reader that goes away does not stop it); a second such signal \
+      exits at once (128 + the signal's number) without committing them: their policies go back to the queue \
+      when the lease ends, as if the worker had been killed. Several workers \
       may share one store. Under systemd \
       (NOTIFY_SOCKET set) it reports READY=1 once the store and catalog are open, STOPPING=1 when it \
       stops, and WATCHDOG=1 at half of WATCHDOG_USEC; when stderr is the journal, log lines carry their \
@@ -71,7 +75,7 @@ enum WorkerCommand {
     log.draining = configuration.drain
     let notifier = ServiceNotifier()
     defer { notifier?.stopping(status: "stopped") }
-    installSignalHandlers()
+    installSignalHandlers(log.format, leaseSeconds: lease)
     // Opening the store, checking the login (before any work is claimed) and reading the
     // published catalog all wait out a server restarting meanwhile: a worker restarted by its
     // supervisor while the server restarted died between the open and the login check.
@@ -233,15 +237,37 @@ enum WorkerCommand {
 
   nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
 
-  /// SIGTERM, SIGINT and SIGHUP (a closed terminal or ssh session) stop the worker cleanly; a
-  /// log reader that goes away (SIGPIPE: `| head`, a dead `| logger`) costs the log, not the
-  /// batches in hand (writes to it fail and are dropped).
-  private static func installSignalHandlers() {
+  /// SIGTERM, SIGINT and SIGHUP (a closed terminal or ssh session) stop the worker cleanly, said
+  /// at once (the batches in hand may take a while: a commit retried on a full disk); a second one
+  /// exits there and then. A log reader that goes away (SIGPIPE: `| head`, a dead `| logger`)
+  /// costs the log, not the batches in hand (writes to it fail and are dropped).
+  private static func installSignalHandlers(_ format: WorkerLogFormat, leaseSeconds: Int) {
     signal(SIGPIPE, SIG_IGN)
-    for number in [SIGTERM, SIGINT, SIGHUP] {
+    for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")] {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler { stopRequested.store(true, ordering: .relaxed) }
+      source.setEventHandler {
+        let count = stopSignals.add(1, ordering: .relaxed).newValue
+        if count == 1 {
+          stopRequested.store(true, ordering: .relaxed)
+          let text =
+            "stop requested (\(name)): claiming nothing more, committing the batches in hand, then exiting; "
+            + "a second signal exits at once"
+          if let line = format.render(text, fields: ["event": "stop-requested", "signal": .string(name)]) {
+            Terminal.error(line)
+          }
+          return
+        }
+        let text =
+          "second stop signal (\(name)): exiting at once without committing the batches in hand; their policies "
+          + "go back to the queue when the lease ends (--lease \(leaseSeconds) s) and a worker takes them again"
+        if let line = format.render(
+          text, fields: ["event": "stopped-at-once", "signal": .string(name)], priority: .warning)
+        {
+          Terminal.error(line)
+        }
+        _exit(128 + number)
+      }
       source.resume()
       signalSources.append(source)
     }

@@ -88,7 +88,7 @@ final class WorkerLog {
     case .drained:
       line("queue drained; exiting", fields: ["event": "drained"])
     case .stopping:
-      line("stop requested; the batches in hand are committed; exiting", fields: ["event": "stopping"])
+      line("the batches in hand are committed; exiting", fields: ["event": "stopping"])
     }
   }
 
@@ -114,23 +114,11 @@ final class WorkerLog {
   }
 
   func line(_ text: String, fields: JSON, priority: JournalStream.Priority = .info) {
-    if quiet, priority == .info || priority == .notice { return }
-    // One line per event: a driver's message may hold line breaks (libpq's "…\n\tIs the server
-    // running…"), which would split an event in the human log and the journal.
-    let text = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(
-      separator: " ")
-    let time = StoreTime.now().iso8601
-    if json {
-      var object = fields
-      object.set(path: "time", to: .string(time))
-      object.set(path: "message", to: .string(text))
-      Terminal.error(object.serialized())
-    } else if journal {
-      Terminal.error(JournalStream.line(text, priority: priority))
-    } else {
-      Terminal.error((live ? "\r\u{1B}[K" : "") + "\(time) \(text)")
-    }
+    if let rendered = format.render(text, fields: fields, priority: priority) { Terminal.error(rendered) }
   }
+
+  /// How lines are written, as a value that another thread (a signal's handler) may use.
+  var format: WorkerLogFormat { WorkerLogFormat(json: json, journal: journal, live: live, quiet: quiet) }
 
   private func showRate() {
     guard live, !json else { return }
@@ -148,5 +136,35 @@ final class WorkerLog {
     }
     let depth = lastDepth.value.map { ", queue depth \($0)" } ?? ""
     Terminal.write("processed \(processed) (\(rate))\(depth)", to: 2)
+  }
+}
+
+/// How the worker's log writes a line: JSON, the journal's priority prefix or a time stamp, and
+/// whether warnings and errors only.
+struct WorkerLogFormat: Sendable {
+  let json: Bool
+  let journal: Bool
+  /// A live rate line is on the terminal: a line first clears it.
+  let live: Bool
+  let quiet: Bool
+
+  /// The line to write for an event, nil when `quiet` drops it.
+  func render(_ text: String, fields: JSON, priority: JournalStream.Priority = .info) -> String? {
+    if quiet, priority == .info || priority == .notice { return nil }
+    // One line per event: a driver's message may hold line breaks (libpq's "…\n\tIs the server
+    // running…"), which would split an event in the human log and the journal.
+    let text = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(
+      separator: " ")
+    let time = StoreTime.now().iso8601
+    if json {
+      var object = fields
+      object.set(path: "time", to: .string(time))
+      object.set(path: "message", to: .string(text))
+      return object.serialized()
+    } else if journal {
+      return JournalStream.line(text, priority: priority)
+    } else {
+      return (live ? "\r\u{1B}[K" : "") + "\(time) \(text)"
+    }
   }
 }
