@@ -11,7 +11,9 @@ import Testing
 extension AuditTests {
   /// Someone who can write the store changes the actor of `code`'s status-history row `row` and
   /// rewrites the policy's chain from the first link that lists the row, by the README's rules:
-  /// every chain checks out on its own, and only a seal taken before the change can tell.
+  /// every chain checks out on its own, and only a seal taken before the change can tell, as a
+  /// plain verify does from the head the store's latest seal recorded (it said every chain was
+  /// intact, while an export of the policy said it did not verify).
   ///
   /// `sealsChanged`: the seals' records were changed before, which a plain verify names.
   func rewriteChain(
@@ -47,13 +49,24 @@ extension AuditTests {
         "UPDATE audit_link SET entries = '\(entries)', link = '\(hash)' WHERE gid = '\(gid)' AND seq = \(link.seq)")
       previous = hash
     }
-    let fooled = try store.verify()
-    #expect(
-      fooled.exitCode == (sealsChanged ? 1 : 0), "the rewritten chain checks out on its own: \(fooled.stdout)",
-      sourceLocation: sourceLocation)
+    // Every chain checks out on its own; the head the latest seal recorded for it does not.
+    let caught = try store.verify()
+    #expect(caught.exitCode == 1, "\(caught.stdout)", sourceLocation: sourceLocation)
     if sealsChanged {
       #expect(
-        fooled.stdout.contains("suspect: "), "named from the seal: \(fooled.stdout)", sourceLocation: sourceLocation)
+        caught.stdout.contains("suspect: "), "named from the seal: \(caught.stdout)", sourceLocation: sourceLocation)
+    } else {
+      #expect(
+        caught.stdout.hasPrefix("BROKEN policy \(code) (gid \(gid)): the chain of \(code) as sealed at "),
+        "\(caught.stdout)", sourceLocation: sourceLocation)
+      #expect(caught.stdout.contains("it was rewritten after the seal"), sourceLocation: sourceLocation)
+      #expect(caught.stdout.hasSuffix("1 problem found.\n"), "\(caught.stdout)", sourceLocation: sourceLocation)
+      // Verified by its code alone too: the export of it said it did not verify, and pointed here.
+      let alone = try store.verify([code])
+      #expect(alone.exitCode == 1, "\(alone.stdout)", sourceLocation: sourceLocation)
+      #expect(alone.stdout.contains("it was rewritten after the seal"), sourceLocation: sourceLocation)
+      let other = [Self.canceled, Self.resolved].first { $0 != code }!
+      #expect(try store.verify([other]).exitCode == 0, "another policy's chain is not its business")
     }
   }
 

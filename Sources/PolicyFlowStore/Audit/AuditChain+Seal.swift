@@ -30,6 +30,24 @@ extension AuditChain {
     try db.query(headsSQL, [.integer(lastLink)], row: SealedHead.init)
   }
 
+  /// The heads of the chains of `gids` as of the link `lastLink`, as ``heads(_:upTo:)`` reads
+  /// them, and the heads the seals up to `seal` recorded for them (``recordedHeads(_:asOf:)``).
+  static func heads(_ db: any DatabaseConnection, of gids: [String], upTo lastLink: Int64, recordedAsOf seal: Int64)
+    throws -> (found: [SealedHead], recorded: [SealedHead])
+  {
+    let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
+    let found = try db.query(
+      "SELECT * FROM (\(headsSQL)) c WHERE \(db.dialect.isOneOfStrings("c.gid", jsonArray: "?2"))",
+      [.integer(lastLink), list], row: SealedHead.init)
+    let recorded = try db.query(
+      """
+      SELECT h.chain, h.gid, h.seq, h.link FROM audit_seal_head h
+      WHERE h.link IS NOT NULL AND \(isLastRecorded("h", chain: "h.chain", upTo: "?1"))
+        AND \(db.dialect.isOneOfStrings("h.gid", jsonArray: "?2"))
+      """, [.integer(seal), list], row: SealedHead.init)
+    return (found, recorded)
+  }
+
   /// The heads as of the link `?1`, as ``heads(_:upTo:)`` reads them: chain, gid, seq, link.
   private static let headsSQL = """
     SELECT a.chain, p.gid, a.seq, a.link FROM audit_link a

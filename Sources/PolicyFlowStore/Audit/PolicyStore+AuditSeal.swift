@@ -293,6 +293,25 @@ extension PolicyStore {
     return broken + (try sealProblems(latest))
   }
 
+  /// The chains (of `gids`, else every one) that no longer end where the latest seal recorded,
+  /// for a verify without `--since-seal`: a chain rewritten after a seal with links recomputed to
+  /// match passes every check of its own, and the store still holds the head it had. Nothing when
+  /// the latest seal recorded no heads or its record does not hold together (the whole store's
+  /// verify names that, and compares the chains when its recorded heads no longer give its root).
+  func latestSealChainProblems(of gids: [String]?) throws -> [AuditProblem] {
+    guard let latest = try auditSeals().last, latest.recordedHeads != nil, Self.recordDigestProblem(latest) == nil
+    else { return [] }
+    let (found, recorded) =
+      try gids.map { try AuditChain.heads(db, of: $0, upTo: latest.lastLink, recordedAsOf: latest.id) }
+      ?? (try AuditChain.heads(db, upTo: latest.lastLink), try AuditChain.recordedHeads(db, asOf: latest.id))
+    if gids == nil {
+      guard AuditChain.merkleRoot(of: recorded) == latest.root, recorded.count == latest.chains else { return [] }
+    }
+    return try AuditChain.sealedHeadProblems(
+      AuditChain.HeadComparison(recorded: recorded, found: found), sealedAt: latest.at
+    ) { try versions(of: Array($0)).mapValues(\.code) }
+  }
+
   /// The one problem for the whole store when the chain heads `found` as of `seal` no longer give
   /// its digest; `unnamed` says why the policy is not named, when the reason is not a problem of
   /// its own.
