@@ -109,6 +109,11 @@ public struct LifecycleRefusal: Error, Sendable, Hashable {
     case .noPreviousVersion:
       return "\(subject): there is no earlier version to go back to, so it cannot be \(verb). "
         + "Edit it again or submit it."
+    case .notAnEditVersion where version == 1 && status == .pended:
+      // Editing it first, as a later version is told, withdrew the pend and still left nothing
+      // to go back to.
+      return "\(subject): there is no earlier version to go back to, so it cannot be \(verb). "
+        + "Resolve its pend reasons, or close the application: 'policyflow policies decline \(code) --reason TEXT'."
     case .notAnEditVersion:
       return "\(subject): only a new version still in Edit can be thrown away, so it cannot be \(verb). "
         + (status == .pended

@@ -116,6 +116,12 @@ struct PolicyLifecycleTests {
         + "reverted. Edit it first (withdrawing its pend reasons), then revert it."
     ),
     (
+      // Not "edit it first, then revert it": that withdrew the pend and left no earlier version.
+      .pendedV1, .revert,
+      "Policy P-1 version 1 is Pended: there is no earlier version to go back to, so it cannot be reverted. "
+        + "Resolve its pend reasons, or close the application: 'policyflow policies decline P-1 --reason TEXT'."
+    ),
+    (
       .approvedV2Old, .edit,
       "Policy P-1 version 2 is Approved but a later version exists, so it cannot be edited. "
         + "Work on the latest version instead."
