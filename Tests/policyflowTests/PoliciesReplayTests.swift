@@ -218,6 +218,45 @@ import Testing
     #expect(missing.stderr.hasPrefix("Error: Missing expected argument '--catalog <dir>'."))
   }
 
+  /// A Canceled version is not processed again unless edited: a declined application whose pend
+  /// the candidate would not raise was counted as an outcome the candidate changes (auditor
+  /// trial). Left out by default, said on stderr, and replayed when asked for.
+  @Test(arguments: TestStore.all) func canceledVersionsAreLeftOutUnlessAskedFor(_ kind: TestStore) throws {
+    let store = try book(kind)
+    let candidate = try TestCommandTests.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: candidate) }
+    try TestCommandTests.replace(
+      #"{ ">": [{ "var": "sumAssured" }, 50000000] }"#, with: #"{ ">": [{ "var": "sumAssured" }, 90000000000] }"#,
+      in: candidate.appendingPathComponent("rules/underwriting.json"))
+    func replay(_ options: [String] = []) throws -> (json: JSON, stderr: String) {
+      let result = try store.succeed(
+        ["policies", "replay", "--catalog", candidate.path, "--json", "--as", "tester"] + options)
+      return (try JSON(parsing: result.stdout), result.stderr)
+    }
+    let open = try replay()
+    let codes = (open.json[path: "changes"]?.arrayValue ?? []).compactMap { $0[path: "code"]?.stringValue }
+    #expect(codes.contains("HP-2026-000102"), "pended for its sum only: \(codes)")
+    #expect(open.json[path: "canceledLeftOut"] == 0)
+    #expect(!open.stderr.contains("Canceled"), "\(open.stderr)")
+
+    try store.succeed(["users", "add", "uw", "--roles", "underwriter", "--as", "tester"])
+    try store.succeed(["policies", "decline", "HP-2026-000102", "--reason", "risk declined", "--as", "uw"])
+    let declined = try replay()
+    #expect(declined.json[path: "replayed"] == .int((open.json[path: "replayed"]?.number).map { Int($0) - 1 } ?? 0))
+    #expect(
+      !(declined.json[path: "changes"]?.arrayValue ?? []).contains { $0[path: "code"] == "HP-2026-000102" },
+      "\(declined.json)")
+    #expect(declined.json[path: "canceledLeftOut"] == 1)
+    #expect(
+      declined.stderr.contains(
+        "Note: left out 1 Canceled version: none is processed again unless edited (a new version); "
+          + "'--status Canceled' replays them."), "\(declined.stderr)")
+    let asked = try replay(["--status", "Canceled"])
+    #expect(asked.json[path: "replayed"] == 1)
+    #expect(asked.json[path: "changes.0.code"] == "HP-2026-000102")
+    #expect(!asked.stderr.contains("left out"), "\(asked.stderr)")
+  }
+
   @Test(arguments: TestStore.all) func aUserReplaysOnlyThePoliciesOfItsGroups(_ kind: TestStore) throws {
     let store = try book(kind)
     try store.importCopies(

@@ -70,6 +70,16 @@ extension PolicyStore {
     ) { (try $0.string(at: 0), try $0.int(at: 1)) }
   }
 
+  /// How many current versions with the status `status` `actor` may see (a replay that leaves
+  /// them out says how many).
+  public func currentVersionCount(status: String, actor: String) throws -> Int {
+    let user = try knownUser(actor)
+    return try db.queryOne(
+      "SELECT count(*) FROM policy p WHERE p.is_current = 1 AND p.status = ?1 AND \(visibleToUser(admin: "?2", groups: "?3"))",
+      [.text(status), Self.visibilityArguments(user).admin, Self.visibilityArguments(user).groups]
+    ) { try $0.int(at: 0) } ?? 0
+  }
+
   /// How many current versions the store holds (for a progress line's total).
   public func currentVersionCount() throws -> Int {
     try db.queryOne("SELECT count(*) FROM policy WHERE is_current = 1") { try $0.int(at: 0) } ?? 0

@@ -13,7 +13,8 @@ enum PoliciesReplay {
     name: "replay",
     abstract: "Run a candidate catalog on the stored policies, read-only, and show whose outcome would change.",
     discussion: """
-      Runs one processing cycle with the catalog in --catalog on each current version you may see (its \
+      Runs one processing cycle with the catalog in --catalog on each current version you may see that is not \
+      Canceled (--status Canceled replays those: none is processed again unless edited) (its \
       document as stored, at the reference time, with the pend reasons resolved on it as the worker would) \
       and compares each outcome with the one its last cycle recorded (none when never processed). Prints a \
       matrix of recorded outcome → new outcome with counts, how many policies each rule is on the outcome \
@@ -48,13 +49,17 @@ enum PoliciesReplay {
     let catalog = try CatalogCommand.load(directory)
     let store = try StoreOptions.open(invocation)
     let actor = StoreOptions.actor(invocation)
-    let selection = PolicyStore.ReplaySelection(statuses: statuses, flow: invocation.value("--flow"))
+    // A Canceled version is not processed again unless edited (which makes a new version): counted
+    // by default, a declined application read as an outcome the candidate would change.
+    let replayed = statuses.isEmpty ? PolicyStatus.allCases.filter { $0 != .canceled }.map(\.rawValue) : statuses
+    let selection = PolicyStore.ReplaySelection(statuses: replayed, flow: invocation.value("--flow"))
     let progress = try ReplayProgress(total: isatty(2) == 1 ? store.currentVersionCount() : nil)
-    let (report, leftOut) = try StoreCommand.run {
+    let (report, leftOut, canceled) = try StoreCommand.run {
       let report = try store.replay(
         CatalogReplay(catalog: catalog, at: at, keptChanges: invocation.flag("--json") ? nil : limit),
         selection: selection, actor: actor, progress: progress?.show)
-      return (report, try store.replayLeftOut(selection: selection, actor: actor))
+      let canceled = statuses.isEmpty ? try store.currentVersionCount(status: "Canceled", actor: actor) : 0
+      return (report, try store.replayLeftOut(selection: selection, actor: actor), canceled)
     }
     progress?.finish()
     // The flows a stored version can have are those it ran, today's among them.
@@ -80,6 +85,11 @@ enum PoliciesReplay {
           + "server's row-level security): any in other groups were not replayed, and cannot be counted here; a "
           + "worker's or an administrator's login replays them all.")
     }
+    if canceled > 0 {
+      Terminal.error(
+        "Note: left out \(canceled) Canceled version\(canceled == 1 ? "" : "s"): none is processed again unless "
+          + "edited (a new version); '--status Canceled' replays them.")
+    }
     for unreadable in report.unreadable {
       Terminal.error(
         "Warning: policy \(unreadable.code) version \(unreadable.version) was not replayed: its stored document "
@@ -93,6 +103,8 @@ enum PoliciesReplay {
         path: "leftOut",
         to: .array(leftOut.map { ["group": .string($0.group), "policies": .int($0.count)] as JSON }))
       json.set(path: "loginSeesOnlyItsGroups", to: .bool(seesOnlyItsGroups))
+      json.set(path: "statuses", to: .array(replayed.map(JSON.string)))
+      json.set(path: "canceledLeftOut", to: .int(canceled))
       Terminal.out(json.serialized(pretty: true))
     } else {
       ReplayOutput.print(report, catalog: "\(directory) (\(catalog.hash))", at: at, limit: limit)
