@@ -6,7 +6,8 @@ enum PoliciesExplain {
   static let command = Command(
     name: "explain",
     abstract:
-      "Explain a policy's status: each message and pend reason with its rule, step, catalog and the values it read.",
+      "Explain a policy's status: each message and pend reason with its rule, step, catalog and the values it read, "
+      + "and each line of the premium with the values it read.",
     discussion: """
       The explanation comes from the last processing cycle as it was recorded, with the rules of the \
       catalog snapshot that produced it (not today's files).
@@ -65,6 +66,7 @@ enum PoliciesExplain {
       }
       cycle.set(path: key, to: .array(items))
     }
+    let premium = Self.premium(of: cycle, data: policy.data, catalog: catalog)
     // What happened to the version after that cycle: its status-history rows after the last one
     // the worker wrote (a cancellation with its date and reason, an edit, a decline).
     let lastProcessed = details.statusHistory.lastIndex { $0[path: "event"]?.stringValue == "processed" }
@@ -77,6 +79,7 @@ enum PoliciesExplain {
       report.set(path: "snapshotAvailable", to: .bool(catalog != nil))
       report.set(path: "currentCatalogDiffers", to: current.map { .bool($0 != hash) } ?? .null)
       report.set(path: "cycle", to: cycle)
+      report.set(path: "premium", to: premium.map(Self.json) ?? .null)
       Terminal.out(report.serialized(pretty: true))
       return 0
     }
@@ -147,6 +150,7 @@ enum PoliciesExplain {
     if (cycle[path: "messages"]?.arrayValue ?? []).isEmpty && (cycle[path: "pendReasons"]?.arrayValue ?? []).isEmpty {
       lines.append("\nNo rule attached a message or pend reason: every step passed.")
     }
+    if let premium { lines += Self.text(premium, recorded: cycle[path: "calculation"] ?? .null) }
     Terminal.out(lines.joined(separator: "\n"))
     return 0
   }
