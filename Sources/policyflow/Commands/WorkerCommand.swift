@@ -6,8 +6,9 @@ import Synchronization
 
 /// Set by SIGTERM, SIGINT or SIGHUP; the worker commits the batches in hand and exits 0.
 private let stopRequested = Atomic<Bool>(false)
-/// How many of those signals came: a second one exits at once.
-private let stopSignals = Atomic<Int>(0)
+/// When the first of those signals came (milliseconds since the epoch; 0 before any): one a
+/// second or more later exits at once.
+private let firstStopSignal = Atomic<Int64>(0)
 
 /// `policyflow worker`: the daemon that processes submitted policies.
 enum WorkerCommand {
@@ -19,7 +20,7 @@ enum WorkerCommand {
       by hash), and commits each batch in one transaction; the next batch's cycles run on a second \
       thread while one commits. SIGTERM, SIGINT or SIGHUP: nothing more is claimed, the batches in hand are \
       committed, then the worker exits 0 (a log reader that goes away does not stop it); a second such signal \
-      exits at once (128 + the signal's number) without committing them: their policies go back to the queue \
+      a second or more later exits at once (128 + the signal's number) without committing them: their policies go back to the queue \
       when the lease ends, as if the worker had been killed. Several workers \
       may share one store. Under systemd \
       (NOTIFY_SOCKET set) it reports READY=1 once the store and catalog are open, STOPPING=1 when it \
@@ -247,8 +248,9 @@ enum WorkerCommand {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
-        let count = stopSignals.add(1, ordering: .relaxed).newValue
-        if count == 1 {
+        let now = StoreTime.now().milliseconds
+        let (isFirst, first) = firstStopSignal.compareExchange(expected: 0, desired: now, ordering: .relaxed)
+        if isFirst {
           stopRequested.store(true, ordering: .relaxed)
           let text =
             "stop requested (\(name)): claiming nothing more, committing the batches in hand, then exiting; "
@@ -258,6 +260,10 @@ enum WorkerCommand {
           }
           return
         }
+        // One act can send two signals at once (Ctrl-C under a process runner that passes SIGTERM
+        // on too; a hangup sent by the shell and the kernel): only a second signal a second or
+        // more after the first is someone insisting.
+        guard now - first >= 1_000 else { return }
         let text =
           "second stop signal (\(name)): exiting at once without committing the batches in hand; their policies "
           + "go back to the queue when the lease ends (--lease \(leaseSeconds) s) and a worker takes them again"
