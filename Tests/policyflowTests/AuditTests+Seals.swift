@@ -295,6 +295,11 @@ extension AuditTests {
     let (headed, headedExit) = try problems(third, [])
     #expect(headedExit == 1)
     #expect(headed.count == 1, "only the recorded heads are wrong, not the chains: \(headed)")
+    // A verify of one policy checks the recorded heads against the root too: a head changed with
+    // its chain would pass it otherwise.
+    let one = try third.verify([Self.resolved])
+    #expect(one.exitCode == 1, "\(one.stdout)")
+    #expect(one.stdout.contains("no longer give its root"), "\(one.stdout)")
     // The latest seal's count of recorded heads removed: named, not passed over for an older seal.
     let fourth = try twoPolicies(kind)
     _ = try seal(fourth)

@@ -31,21 +31,29 @@ extension AuditChain {
   }
 
   /// The heads of the chains of `gids` as of the link `lastLink`, as ``heads(_:upTo:)`` reads
-  /// them, and the heads the seals up to `seal` recorded for them (``recordedHeads(_:asOf:)``).
-  static func heads(_ db: any DatabaseConnection, of gids: [String], upTo lastLink: Int64, recordedAsOf seal: Int64)
-    throws -> (found: [SealedHead], recorded: [SealedHead])
-  {
+  /// them but only those chains' links (through the index of `(chain, seq)`): a verify of one
+  /// policy reads its chain, not every link up to the seal.
+  static func heads(_ db: any DatabaseConnection, of gids: [String], upTo lastLink: Int64) throws -> [SealedHead] {
     let list = DatabaseValue.text(JSON.array(gids.map { .string($0) }).serialized())
-    let found = try db.query(
-      "SELECT * FROM (\(headsSQL)) c WHERE \(db.dialect.isOneOfStrings("c.gid", jsonArray: "?2"))",
-      [.integer(lastLink), list], row: SealedHead.init)
-    let recorded = try db.query(
+    return try db.query(
       """
-      SELECT h.chain, h.gid, h.seq, h.link FROM audit_seal_head h
-      WHERE h.link IS NOT NULL AND \(isLastRecorded("h", chain: "h.chain", upTo: "?1"))
-        AND \(db.dialect.isOneOfStrings("h.gid", jsonArray: "?2"))
-      """, [.integer(seal), list], row: SealedHead.init)
-    return (found, recorded)
+      SELECT a.chain, p.gid, a.seq, a.link FROM audit_link a
+      JOIN (
+        SELECT chain, max(seq) AS seq FROM audit_link
+        WHERE id <= ?1 AND \(db.dialect.isOneOfIntegers("chain", jsonArray: "?2"))
+        GROUP BY chain) h
+        ON h.chain = a.chain AND h.seq = a.seq
+      JOIN policy p ON p.id = a.chain
+      WHERE \(isChainRow)
+      """, [.integer(lastLink), .text(try chainRows(db, of: list))], row: SealedHead.init)
+  }
+
+  /// The chains (each policy's first row) of the gids in the JSON array `list`, as a JSON array.
+  private static func chainRows(_ db: any DatabaseConnection, of list: DatabaseValue) throws -> String {
+    let rows = try db.query(
+      "SELECT min(id) FROM policy WHERE \(db.dialect.isOneOfStrings("gid", jsonArray: "?")) GROUP BY gid", [list]
+    ) { JSON.int(Int(try $0.int64(at: 0))) }
+    return JSON.array(rows).serialized()
   }
 
   /// The heads as of the link `?1`, as ``heads(_:upTo:)`` reads them: chain, gid, seq, link.

@@ -297,16 +297,28 @@ extension PolicyStore {
   /// for a verify without `--since-seal`: a chain rewritten after a seal with links recomputed to
   /// match passes every check of its own, and the store still holds the head it had. Nothing when
   /// the latest seal recorded no heads or its record does not hold together (the whole store's
-  /// verify names that, and compares the chains when its recorded heads no longer give its root).
+  /// verify names that). The recorded heads are checked against the seal's root first, as the
+  /// whole store's verify checks them (which then names the suspects): for `gids`, a root they
+  /// no longer give is one problem, since a head changed with the chain would pass unseen.
   func latestSealChainProblems(of gids: [String]?) throws -> [AuditProblem] {
     guard let latest = try auditSeals().last, latest.recordedHeads != nil, Self.recordDigestProblem(latest) == nil
     else { return [] }
-    let (found, recorded) =
-      try gids.map { try AuditChain.heads(db, of: $0, upTo: latest.lastLink, recordedAsOf: latest.id) }
-      ?? (try AuditChain.heads(db, upTo: latest.lastLink), try AuditChain.recordedHeads(db, asOf: latest.id))
-    if gids == nil {
-      guard AuditChain.merkleRoot(of: recorded) == latest.root, recorded.count == latest.chains else { return [] }
+    let every = try AuditChain.recordedHeads(db, asOf: latest.id)
+    guard AuditChain.merkleRoot(of: every) == latest.root, every.count == latest.chains else {
+      guard gids != nil else { return [] }
+      return [
+        AuditProblem(
+          gid: "", kind: .seal, expected: latest.root, found: AuditChain.merkleRoot(of: every),
+          message:
+            "the chain heads recorded with the seal of \(latest.at) no longer give its root: they were changed behind "
+            + "the engine's back, so these policies' chains cannot be compared with them; 'policyflow audit verify' "
+            + "of the whole store names the suspects")
+      ]
     }
+    let recorded = gids.map { Set($0) }.map { wanted in every.filter { wanted.contains($0.gid) } } ?? every
+    let found =
+      try gids.map { try AuditChain.heads(db, of: $0, upTo: latest.lastLink) }
+      ?? AuditChain.heads(db, upTo: latest.lastLink)
     return try AuditChain.sealedHeadProblems(
       AuditChain.HeadComparison(recorded: recorded, found: found), sealedAt: latest.at
     ) { try versions(of: Array($0)).mapValues(\.code) }
