@@ -31,7 +31,8 @@ enum PoliciesReplay {
         "--catalog", "dir", "The candidate catalog directory, holding flows/ and rules/.", required: true),
       .repeating(
         "--status", "status",
-        "Only versions whose status is now this one: Edit, \"In Process\", Pended, Approved or Canceled."),
+        "Only versions whose status is now this one: Edit, \"In Process\", Pended, Approved or Canceled (without it, "
+          + "every status but Canceled)."),
       .value("--flow", "flow", "Only versions of this flow (their last cycle's, else the one they name)."),
       .value("--at", "time", "The reference time of the cycles (ISO 8601).", default: "now"),
       limit, CommonOptions.json,
@@ -49,16 +50,13 @@ enum PoliciesReplay {
     let catalog = try CatalogCommand.load(directory)
     let store = try StoreOptions.open(invocation)
     let actor = StoreOptions.actor(invocation)
-    // A Canceled version is not processed again unless edited (which makes a new version): counted
-    // by default, a declined application read as an outcome the candidate would change.
-    let replayed = statuses.isEmpty ? PolicyStatus.allCases.filter { $0 != .canceled }.map(\.rawValue) : statuses
-    let selection = PolicyStore.ReplaySelection(statuses: replayed, flow: invocation.value("--flow"))
+    let selection = PolicyStore.ReplaySelection(statuses: statuses, flow: invocation.value("--flow"))
     let progress = try ReplayProgress(total: isatty(2) == 1 ? store.currentVersionCount() : nil)
     let (report, leftOut, canceled) = try StoreCommand.run {
       let report = try store.replay(
         CatalogReplay(catalog: catalog, at: at, keptChanges: invocation.flag("--json") ? nil : limit),
         selection: selection, actor: actor, progress: progress?.show)
-      let canceled = statuses.isEmpty ? try store.currentVersionCount(status: "Canceled", actor: actor) : 0
+      let canceled = statuses.isEmpty ? try store.canceledVersionCount(flow: selection.flow, actor: actor) : 0
       return (report, try store.replayLeftOut(selection: selection, actor: actor), canceled)
     }
     progress?.finish()
@@ -103,7 +101,7 @@ enum PoliciesReplay {
         path: "leftOut",
         to: .array(leftOut.map { ["group": .string($0.group), "policies": .int($0.count)] as JSON }))
       json.set(path: "loginSeesOnlyItsGroups", to: .bool(seesOnlyItsGroups))
-      json.set(path: "statuses", to: .array(replayed.map(JSON.string)))
+      json.set(path: "statuses", to: .array(selection.replayedStatuses.map(JSON.string)))
       json.set(path: "canceledLeftOut", to: .int(canceled))
       Terminal.out(json.serialized(pretty: true))
     } else {
