@@ -33,13 +33,17 @@ extension PremiumCalculator {
       return nil
     }
     let context = LogicContext(now: time, exactIntegers: true)
+    // The input as the premium's own evaluation lays it out (``evaluate(_:on:in:)``).
     var input = data
-    input.set([linesSegment], to: .object(JSONObject(minimumCapacity: calculation.lines.count)))
+    if input.objectValue?[linesSegment.key]?.objectValue == nil {
+      input.set([linesSegment], to: .object(JSONObject(minimumCapacity: calculation.lines.count)))
+    }
     var lines: [PremiumExplanation.Line] = []
-    // The premium above already evaluated every line: none fails here.
+    // The premium above already evaluated every line: none fails here, and each gives its amount.
     for (definition, line) in zip(calculation.lines, premium.lines) {
       var trace = LogicTrace()
       let unrounded = try definition.amount.evaluate(input, in: context, trace: &trace)
+      guard try MinorUnits.amount(unrounded) == line.amount else { return nil }
       lines.append(
         PremiumExplanation.Line(
           code: definition.code, description: definition.description, amount: line.amount, unrounded: unrounded,

@@ -21,10 +21,14 @@ extension PoliciesExplain {
       explained.currency == recorded.currency,
       explained.lines.map({ [$0.code: $0.amount] }) == recorded.lines.map({ [$0.code: $0.amount] })
     else {
+      // An approved version's document is not changed by the engine (an edit makes a new
+      // version); the snapshot's flow, or an older engine's answers, may differ.
       return (
         nil,
-        "the version's document no longer gives the premium its cycle recorded (it was changed since): the values "
-          + "read are not shown"
+        "computed again from the version's document with the flow of the catalog snapshot, it does not give the "
+          + "lines its cycle recorded (the document, the snapshot or the engine's arithmetic differs from that "
+          + "cycle's; 'policyflow audit verify' checks the document against its history), so the values read are "
+          + "not shown"
       )
     }
     return (explained, nil)
@@ -65,7 +69,7 @@ extension PoliciesExplain {
     for line in explanation.lines {
       lines.append(
         "  \(line.code)  \(MinorUnits.format(line.amount, currency: explanation.currency))  \(line.description)")
-      if case .double = line.unrounded {
+      if case .double(let value) = line.unrounded, value.rounded() != value {
         lines.append("    = \(line.unrounded.serialized()) before rounding, \(line.amount) after")
       }
       for read in line.reads {
