@@ -17,11 +17,13 @@ enum CompatibilitySamples {
       guard FileManager.default.fileExists(atPath: examples) else { return ([], []) }
       do {
         files = try PolicyFiles.expand([examples])
-      } catch let failure as CommandFailure {
+      } catch {
+        // A folder of no policy file, or one that cannot be read (its permissions).
         let folder = CatalogLoader.displayPath(directory, "examples/policies")
+        let reason = (error as? CommandFailure)?.message ?? "it cannot be read (\(error.localizedDescription))"
         let warning = Finding(
           file: folder, location: SourceLocation(line: 1, column: 1), severity: .warning,
-          message: "the sample policies were not tried: " + failure.message)
+          message: "the sample policies were not tried: " + reason)
         return ([], [warning])
       }
     } else {
@@ -34,9 +36,9 @@ enum CompatibilitySamples {
         parses.append(PolicyImport.parse(try PolicyFiles.readText(file), file: file))
       } catch let error as FindingError {
         unread.append(notUsed(error.finding))
-      } catch let failure as CommandFailure {
-        unread.append(
-          notUsed(Finding(file: file, location: SourceLocation(line: 1, column: 1), message: failure.message)))
+      } catch {
+        let reason = (error as? CommandFailure)?.message ?? "'\(file)' cannot be read (\(error.localizedDescription))"
+        unread.append(notUsed(Finding(file: file, location: SourceLocation(line: 1, column: 1), message: reason)))
       }
     }
     let parsed = PolicyImport.combine(parses)
