@@ -1,5 +1,6 @@
 import Foundation
 import PolicyFlowCore
+import PolicyFlowTestSupport
 import Testing
 
 /// `policyflow policies import` end to end.
@@ -215,6 +216,72 @@ import Testing
     #expect(lines[101] == "Error: 150 problems in 150 records; nothing was imported.")
     let json = try store.run(["policies", "import", file.path, "--as", "tester", "--json"])
     #expect(try JSON(parsing: json.stdout)[path: "findings"]?.arrayValue?.count == 150)
+  }
+
+  /// A migration run again after it landed, or a feed that repeats records: `--skip-existing`
+  /// leaves out the codes the store has (their policies untouched, not submitted) and names them;
+  /// a code given twice in the import is still refused.
+  @Test(arguments: TestStore.all) func skipExistingLeavesOutTheCodesTheStoreHas(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    let file = store.directory.appendingPathComponent("feed.csv")
+    try ([ImportTests.header] + (0..<3).map(ImportTests.row)).joined(separator: "\n").write(
+      to: file, atomically: true, encoding: .utf8)
+    try store.succeed(["policies", "import", file.path, "--as", "tester"])
+    try ([ImportTests.header] + (0..<5).map(ImportTests.row)).joined(separator: "\n").write(
+      to: file, atomically: true, encoding: .utf8)
+    let text = try store.succeed(["policies", "import", file.path, "--skip-existing", "--submit", "--as", "tester"])
+    #expect(
+      text.stdout == "Imported 2 policies and submitted them; left out 3 the store already has (--skip-existing).\n")
+    #expect(text.stderr == "Note: left out, already in the store: CSV-0, CSV-1, CSV-2.\n")
+    #expect(try store.count("SELECT count(*) FROM policy") == 5)
+    #expect(try store.count("SELECT count(*) FROM policy WHERE status = 'Edit' AND version = 1") == 3, "untouched")
+    #expect(try store.count("SELECT count(*) FROM activity") == 2, "only the new ones submitted")
+
+    try ([ImportTests.header] + (0..<6).map(ImportTests.row)).joined(separator: "\n").write(
+      to: file, atomically: true, encoding: .utf8)
+    let json = try JSON(
+      parsing: try store.succeed(["policies", "import", file.path, "--skip-existing", "--json", "--as", "tester"])
+        .stdout)
+    #expect(json[path: "imported"] == 1)
+    #expect(json[path: "skipped"] == 5)
+    #expect(json[path: "skippedCodes"] == ["CSV-0", "CSV-1", "CSV-2", "CSV-3", "CSV-4"])
+
+    try ([ImportTests.header, ImportTests.row(9), ImportTests.row(9)]).joined(separator: "\n").write(
+      to: file, atomically: true, encoding: .utf8)
+    let twice = try store.run(["policies", "import", file.path, "--skip-existing", "--as", "tester"])
+    #expect(twice.exitCode == 65, "\(twice.stderr)")
+    #expect(try store.count("SELECT count(*) FROM policy") == 6)
+  }
+
+  /// `-` reads standard input (a pipe from an extract, `curl …`), whose text says its format:
+  /// JSON Lines, a JSON array, a policy written over several lines, CSV. A bad record is named
+  /// at its line of `/dev/stdin`.
+  @Test func aDashImportsStandardInputInTheFormatItsTextHas() throws {
+    let store = try StoreFixture()
+    let line = { (code: String) in #"{"code": "\#(code)", "lineOfBusiness": "health", "brand": "northstar"}"# }
+    let inputs: [(name: String, text: String, codes: [String])] = [
+      ("JSON Lines", line("IN-1") + "\n" + line("IN-2") + "\n", ["IN-1", "IN-2"]),
+      ("a JSON array", "[\n  " + line("IN-3") + ",\n  " + line("IN-4") + "\n]\n", ["IN-3", "IN-4"]),
+      (
+        "one policy over several lines",
+        "{\n  \"code\": \"IN-5\",\n  \"lineOfBusiness\": \"health\",\n  \"brand\": \"northstar\"\n}\n", ["IN-5"]
+      ),
+      ("CSV", [ImportTests.header, ImportTests.row(7)].joined(separator: "\n") + "\n", ["CSV-7"]),
+    ]
+    for input in inputs {
+      let result = try store.run(["policies", "import", "-", "--as", "tester"], stdin: input.text)
+      #expect(result.exitCode == 0, "\(input.name): \(result.stderr)")
+      #expect(
+        result.stdout == "Imported \(input.codes.count) polic\(input.codes.count == 1 ? "y" : "ies").\n",
+        "\(input.name)")
+      for code in input.codes {
+        #expect(try store.count("SELECT count(*) FROM policy WHERE code = '\(code)'") == 1, "\(input.name)")
+      }
+    }
+    let bad = try store.run(
+      ["policies", "import", "-", "--as", "tester"], stdin: line("IN-8") + "\n" + #"{"code": "IN 9"}"# + "\n")
+    #expect(bad.exitCode == 65)
+    #expect(bad.stderr.contains("/dev/stdin:2: code: "), "\(bad.stderr)")
   }
 
   @Test func jsonLinesKeepTheirTextAndGainASourceOnlyWhenTheyHaveNone() throws {

@@ -34,6 +34,22 @@ public enum PolicyImport {
       self = format
     }
 
+    /// The format of a text that came without a file name's extension (standard input, a pipe):
+    /// a JSON array, or an object over several lines, is `.json`; an object whose first line is
+    /// a whole document followed by more is JSON Lines; anything else is CSV (its header row).
+    public init(text: String) {
+      let body = text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }
+      switch body.first {
+      case "[": self = .json
+      case "{":
+        let firstLine = body.prefix { $0 != "\n" && $0 != "\r" }
+        let rest = body.dropFirst(firstLine.count)
+        let isWholeDocument = (try? JSON(parsing: String(firstLine))) != nil
+        self = isWholeDocument && rest.contains { !$0.isWhitespace } ? .lines : .json
+      default: self = .csv
+      }
+    }
+
     /// Every extension an import reads.
     public static var allExtensions: [String] { allCases.flatMap(\.extensions) }
   }
@@ -149,8 +165,9 @@ public enum PolicyImport {
     -> Result
   {
     var result: Result
-    // A name without a known extension (a pipe, say) is read as JSON.
-    switch Format(fileName: file) ?? .json {
+    // A name without a known extension (standard input, a pipe) says nothing of the format: the
+    // text does.
+    switch Format(fileName: file) ?? Format(text: text) {
     case .csv: result = parseCSV(text, file: file, progress: progress, collector: collector)
     case .lines: result = parseLines(text, file: file, progress: progress, collector: collector)
     case .json: result = parseJSON(text, file: file, collector: collector)

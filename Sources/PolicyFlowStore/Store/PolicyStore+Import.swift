@@ -54,6 +54,9 @@ extension PolicyStore {
   ///
   /// - Parameters:
   ///   - files: each file's name (its extension picks the format) and text, in import order.
+  ///   - skippingExisting: when given, a record whose code the store already has is not a
+  ///     finding: it is left out, the policy in the store untouched, and its code handed here
+  ///     (a migration run again after it landed, a daily feed that repeats yesterday's records).
   ///   - progress: called now and then, on this thread, with the file being read and the
   ///     fraction read (0…1).
   /// - Returns: how many policies were created.
@@ -62,7 +65,7 @@ extension PolicyStore {
   ///   records; or a ``StoreError``.
   public func importPolicies(
     _ files: [(name: String, text: String)], source: PolicySource, actor: String, submit: Bool = false,
-    progress: ((_ file: String, _ fraction: Double) -> Void)? = nil
+    progress: ((_ file: String, _ fraction: Double) -> Void)? = nil, skippingExisting: ((_ code: String) -> Void)? = nil
   ) throws -> Int {
     var findings: [ImportFinding] = []
     // Records in data access groups the user does not hold: a matter of rights, not of the
@@ -82,7 +85,9 @@ extension PolicyStore {
           progress?(name, batch.fraction)
           guard !batch.documents.isEmpty else { continue }
           do {
-            let fresh = try newDocuments(batch.documents, codes: &codes, findings: &fileFindings).filter { document in
+            let fresh = try newDocuments(
+              batch.documents, codes: &codes, findings: &fileFindings, skippingExisting: skippingExisting
+            ).filter { document in
               guard let group = document.string(Self.accessGroupKey), !Self.mayAccess(user, accessGroup: group) else {
                 return true
               }
@@ -155,9 +160,10 @@ extension PolicyStore {
   }
 
   /// The documents of `batch` whose codes are new to the import and to the store; the others
-  /// become findings.
+  /// become findings (those the store has go to `skippingExisting` instead, when given).
   private func newDocuments(
-    _ batch: [PolicyImport.Document], codes: inout PolicyImport.CodeRegistry, findings: inout [ImportFinding]
+    _ batch: [PolicyImport.Document], codes: inout PolicyImport.CodeRegistry, findings: inout [ImportFinding],
+    skippingExisting: ((String) -> Void)?
   ) throws -> [PolicyImport.Document] {
     var fresh: [PolicyImport.Document] = []
     for document in batch {
@@ -167,6 +173,10 @@ extension PolicyStore {
     guard !existing.isEmpty else { return fresh }
     return fresh.filter { document in
       guard let code = document.code, existing.contains(code) else { return true }
+      if let skippingExisting {
+        skippingExisting(code)
+        return false
+      }
       findings.append(
         ImportFinding(
           file: document.file, line: document.line, column: document.column, field: "code",

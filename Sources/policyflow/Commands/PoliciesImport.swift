@@ -15,12 +15,19 @@ enum PoliciesImport {
       """,
     arguments: [
       Positional(
-        name: "file", help: "A .json, .jsonl, .ndjson or .csv file, or a directory of them (its files in name order).",
+        name: "file",
+        help:
+          "A .json, .jsonl, .ndjson or .csv file, a directory of them (its files in name order), or - for standard "
+          + "input (a JSON array or object, JSON Lines or CSV, told by its text).",
         isRepeating: true)
     ],
     options: [
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .flag("--submit", "Submit the imported policies for processing."),
+      .flag(
+        "--skip-existing",
+        "Leave out records whose code the store already has (their policies untouched; the codes are listed) "
+          + "instead of refusing the import: a migration run again, a feed that repeats records."),
       .value(
         "--source", "source", "How records that carry no source entered: integration or manual (a record's own wins).",
         default: "integration"),
@@ -41,21 +48,33 @@ enum PoliciesImport {
     let json = invocation.flag("--json")
     do {
       let files = try PolicyFiles.expand(invocation.positionals)
+      var skipped: [String] = []
       let count = try ImportFiles.importAll(
         files, into: store, source: source, actor: StoreOptions.actor(invocation), submit: submit,
-        showProgress: !invocation.flag("--quiet"), refusalsAsJSON: json)
+        showProgress: !invocation.flag("--quiet"), refusalsAsJSON: json,
+        skippingExisting: invocation.flag("--skip-existing") ? { skipped.append($0) } : nil)
       // All or nothing: had any file a record, good or bad, the count would not be 0 here.
-      if count == 0 {
+      if count == 0, skipped.isEmpty {
         let named = files.map { "'\($0)'" }.joined(separator: ", ")
         Terminal.error("Note: \(named) \(files.count == 1 ? "holds" : "hold") no policy records.")
       }
       if json {
-        let summary: JSON = ["imported": .int(count), "submitted": .bool(submit)]
+        var summary: JSON = ["imported": .int(count), "submitted": .bool(submit)]
+        if invocation.flag("--skip-existing") {
+          summary.set(path: "skipped", to: .int(skipped.count))
+          summary.set(path: "skippedCodes", to: .array(skipped.map(JSON.string)))
+        }
         Terminal.out(summary.serialized(pretty: true))
       } else if !invocation.flag("--quiet") {
         Terminal.out(
-          "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? (count == 1 ? " and submitted it" : " and submitted them") : "")."
-        )
+          "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? (count == 1 ? " and submitted it" : " and submitted them") : "")"
+            + (skipped.isEmpty ? "." : "; left out \(skipped.count) the store already has (--skip-existing)."))
+        if !skipped.isEmpty {
+          let shown = skipped.prefix(10).joined(separator: ", ")
+          Terminal.error(
+            "Note: left out, already in the store: \(shown)"
+              + (skipped.count > 10 ? " and \(skipped.count - 10) more (--json lists every one)" : "") + ".")
+        }
       }
       return 0
     } catch let error as StoreError {
@@ -114,7 +133,7 @@ enum ImportFiles {
   /// ``PolicyStore/importPolicies(_:source:actor:submit:progress:)``).
   static func importAll(
     _ files: [String], into store: PolicyStore, source: PolicySource, actor: String, submit: Bool,
-    showProgress: Bool, refusalsAsJSON: Bool = false
+    showProgress: Bool, refusalsAsJSON: Bool = false, skippingExisting: ((String) -> Void)? = nil
   ) throws -> Int {
     // A file that is not UTF-8 text is a finding like a bad row's, and the other files are still
     // checked: a migration mends every problem in one pass, not one run per bad byte.
@@ -141,9 +160,9 @@ enum ImportFiles {
         throw ImportRefusal(
           findings: files.flatMap { file in unreadable[file].map { [$0] } ?? parsed.filter { $0.file == file } })
       }
-      return try store.importPolicies(texts, source: source, actor: actor, submit: submit) { name, fraction in
-        bars[name]?.show(fraction)
-      }
+      return try store.importPolicies(
+        texts, source: source, actor: actor, submit: submit,
+        progress: { name, fraction in bars[name]?.show(fraction) }, skippingExisting: skippingExisting)
     } catch let refusal as ImportAccessRefusal {
       if refusalsAsJSON { Terminal.out(report(findings: nil, outside: refusal).serialized(pretty: true)) }
       throw CommandFailure(message: refusal.message + "Nothing was imported.", exitCode: ExitCode.notPermitted)

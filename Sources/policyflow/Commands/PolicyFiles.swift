@@ -15,6 +15,11 @@ enum PolicyFiles {
     let extensions = PolicyImport.Format.allExtensions
     var files: [String] = []
     for path in paths {
+      // Standard input, read to its end; its text says its format.
+      if path == "-" {
+        files.append("/dev/stdin")
+        continue
+      }
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw CommandFailure(message: "No such file or directory: '\(path)'.", exitCode: ExitCode.invalidInput)
