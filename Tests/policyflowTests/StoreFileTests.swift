@@ -78,6 +78,38 @@ struct StoreFileTests {
     #expect((attributes[.posixPermissions] as? Int) == mode)
   }
 
+  /// A store its user may only read (a shared store whose group lacks write access) names the
+  /// file and its folder, and says that reading commands need to write too: the message named
+  /// neither. Run as `nobody` when the tests run as root, whom permissions do not stop.
+  @Test func aReadOnlyStoreNamesItsFileAndFolder() throws {
+    // Under /tmp, which every user may enter: `nobody` is refused by the store's permissions, not
+    // by a private temporary folder's.
+    let directory = URL(fileURLWithPath: "/tmp/policyflow-readonly-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+    defer {
+      try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+      try? FileManager.default.removeItem(at: directory)
+    }
+    let store = directory.appendingPathComponent("store.sqlite").path
+    let made = try PolicyFlowBinary.run(["init", "--admin", "tester", "--db", store])
+    #expect(made.exitCode == 0, "\(made.stderr)")
+    for (path, mode) in [(store, 0o444), (directory.path, 0o555)] {
+      try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+    }
+    let arguments = ["policies", "list", "--db", store, "--as", "tester"]
+    let result =
+      getuid() == 0
+      ? try PolicyFlowBinary.run(
+        ["-c", "exec runuser -u nobody -- \"$@\"", "sh", PolicyFlowBinary.executable.path] + arguments,
+        program: URL(fileURLWithPath: "/bin/sh"))
+      : try PolicyFlowBinary.run(arguments)
+    #expect(result.exitCode == 1, "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "The store file \(store), or its folder \(directory.path), is read-only for you; every command, reading ones "
+          + "too, needs to write both"), "\(result.stderr)")
+  }
+
   @Test func anEmptyStoreLocationIsAUsageError() throws {
     let result = try PolicyFlowBinary.run(["policies", "list", "--db", ""])
     #expect(result.exitCode == 64)

@@ -1,3 +1,4 @@
+import Foundation
 import PolicyFlowStore
 
 /// A database failure as the user reads it: one line that says what failed and what to do; the
@@ -16,6 +17,22 @@ enum DatabaseFailureMessage {
       "\(action(error.sql)) failed: \(error.message) (PostgreSQL error \(error.sqlState)). \(advice(error))"
     default: "The store failed: \(error.message)"
     }
+  }
+
+  /// An SQLite store that cannot be opened for want of a permission (read-only, or not to be
+  /// opened at all), with the file and the folder named: the message named neither, and a
+  /// shared store's group lacking write access to one of them is the usual cause.
+  static func opening(_ error: SQLiteError, path: String) -> String {
+    let file = URL(fileURLWithPath: path).standardizedFileURL
+    let folder = file.deletingLastPathComponent().path
+    let what =
+      error.primaryCode == 8
+      ? "The store file \(file.path), or its folder \(folder), is read-only for you"
+      : "The store file \(file.path) cannot be opened: check that the path is right and the permissions of the file "
+        + "and its folder \(folder)"
+    return "Opening the store failed: \(error.message) (SQLite error \(error.code)). \(what); every command, reading "
+      + "ones too, needs to write both (SQLite keeps its -wal and -shm files in the folder). 'ls -ld \(folder) "
+      + "\(file.path)' shows their owners and permissions; the group that shares a store needs write access to both."
   }
 
   /// The line `--verbose` adds: the statement that failed, on one line.

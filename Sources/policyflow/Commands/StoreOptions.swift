@@ -90,6 +90,8 @@ enum StoreOptions {
       return store
     } catch let error as StoreError {
       throw CommandFailure(message: error.message)
+    } catch let error as SQLiteError where [8, 14].contains(error.primaryCode) {
+      throw CommandFailure(message: DatabaseFailureMessage.opening(error, path: path))
     } catch let error as any DatabaseFailure {
       throw error
     } catch {
