@@ -15,18 +15,22 @@
 /// Integers stay exact: `Int` with `Int` gives an `Int` when the result is exact (`/` only when it
 /// divides evenly) and falls back to `Double` on overflow; a `Double` operand gives a `Double`.
 /// With ``LogicContext/exactIntegers`` (calculation lines, money) every operand must be a whole
-/// number and every result exact: an overflow is an error, and a fraction (a division that does
-/// not come out whole) may be a line's amount but no operand (see ``combineExactly(_:_:_:)``).
+/// number (null, what a missing value reads as, is refused rather than taken as 0) and every
+/// result exact: an overflow is an error, and a fraction (a division that does not come out whole)
+/// may be a line's amount but no operand (see ``combineExactly(_:_:_:)``).
 extension LogicEvaluator {
   func arithmetic(_ op: LogicOperator, _ values: [JSON]) throws(LogicError) -> JSON {
     guard op.arity.contains(values.count) else {
       throw LogicError.invalidArguments("\(op.arityDescription), found \(values.count)")
     }
     if op == .max || op == .min { return try Self.extreme(op, values) }
+    let exact = context.exactIntegers
     var numbers: [JSON] = []
     numbers.reserveCapacity(values.count)
-    for value in values { numbers.append(try Self.number(value, for: op)) }
-    let exact = context.exactIntegers
+    for value in values {
+      if exact { try Self.requirePresent(value, for: op) }
+      numbers.append(try Self.number(value, for: op))
+    }
     switch op {
     case .add:
       var sum = JSON.int(0)
@@ -68,11 +72,27 @@ extension LogicEvaluator {
   /// `+`, `-`, `*`, `/` or `%` of exactly two operands: what ``arithmetic(_:_:)`` gives for
   /// `[a, b]`, without an argument array.
   static func arithmetic(_ op: LogicOperator, _ a: JSON, _ b: JSON, exact: Bool) throws(LogicError) -> JSON {
+    if exact {
+      try requirePresent(a, for: op)
+      try requirePresent(b, for: op)
+    }
     let x = try number(a, for: op)
     let y = try number(b, for: op)
     // `+` folds from 0 as the general case does (0 + -0.0 is 0.0 in floating point).
     if op == .add { return try combine(try combine(.int(0), x, op, exact: exact), y, op, exact: exact) }
     return try combine(x, y, op, exact: exact)
+  }
+
+  /// In money's arithmetic (``LogicContext/exactIntegers``) null is no operand: it is what a
+  /// missing value reads as, and taken as 0 a misspelt path priced a policy at its fees alone
+  /// (rule author trial). A value that may be absent says so with a default (`{"var": [path, 0]}`).
+  static func requirePresent(_ value: JSON, for op: LogicOperator) throws(LogicError) {
+    guard case .null = value else { return }
+    throw LogicError(
+      type: "Invalid Arguments",
+      message:
+        "'\(op.rawValue)' of null: a value it reads is missing (a misspelt path?), and an amount is never guessed; "
+        + "give a value that may be absent a default, {\"var\": [\"path\", 0]}")
   }
 
   /// The operand as a number (`.int` or a finite `.double`), or a NaN error naming it.

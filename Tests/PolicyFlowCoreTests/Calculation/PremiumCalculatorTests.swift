@@ -95,6 +95,22 @@ struct PremiumCalculatorTests {
     ) { try PremiumCalculator.premium(for: policy, flow: failing, at: noon) }
   }
 
+  /// A missing value is no operand of money's arithmetic: a misspelt path read as 0 priced a
+  /// policy at its fees alone. A value that may be absent takes a default; rules that are not
+  /// money keep JsonLogic's null as 0.
+  @Test func aMissingValueIsNoOperandOfAnAmount() throws {
+    for amount in [#"{"*": [{"var": "sumAssurd"}, 410]}"#, #"{"+": [{"var": "sum"}, {"var": "loading"}, 1]}"#] {
+      let refused = #expect(throws: LogicError.self) {
+        try PremiumCalculator.premium(for: policy, flow: flow([Self.line("BASE", amount)]), at: noon)
+      }
+      #expect(refused?.message.hasPrefix("line BASE (BASE description): '") == true, "\(String(describing: refused))")
+      #expect(refused?.message.contains("of null: a value it reads is missing (a misspelt path?)") == true)
+    }
+    let defaulted = flow([Self.line("BASE", #"{"+": [{"var": "sum"}, {"var": ["loading", 0]}]}"#)])
+    #expect(try PremiumCalculator.premium(for: policy, flow: defaulted, at: noon)?.total == 1_000_001)
+    #expect(try B.logic(#"{"*": [{"var": "nope"}, 410]}"#).evaluate(.null) == .int(0))
+  }
+
   @Test func refusesACurrencyThatIsNotISO4217() {
     #expect(throws: LogicError.self) {
       try PremiumCalculator.premium(for: policy, flow: flow([Self.line("BASE", "1")], currency: #""euro""#), at: noon)
