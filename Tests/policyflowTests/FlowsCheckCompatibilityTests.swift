@@ -119,6 +119,37 @@ struct FlowsCheckCompatibilityTests {
     #expect(tried[path: "samples"] == 1)
   }
 
+  /// A misspelt path in a limit of authority or a premium line is warned as a rule's is: the
+  /// limit compared null (every underwriter was within it, whatever the sum) and the line priced
+  /// a policy at its fees alone, and the check said the catalog was valid with nothing more
+  /// (rule author trial).
+  @Test func aMisspeltPathInALimitOfAuthorityOrAPremiumLineIsWarned() throws {
+    let directory = try TestCommandTests.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let flow = directory.appendingPathComponent("flows/individual-health.json")
+    try TestCommandTests.replace(
+      #""underwriter": { "<=": [{ "var": "sumAssured" }, 200000000] }"#,
+      with: #""underwriter": { "<=": [{ "var": "sumAssurd" }, 200000000] }"#, in: flow)
+    let text = try String(contentsOf: flow, encoding: .utf8)
+    let line = try #require(text.range(of: #"                    { "var": "sumAssured" },"#))
+    try text.replacingCharacters(in: line, with: #"                    { "var": "sumAssurd" },"#)
+      .write(to: flow, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(result.exitCode == 0, "warnings: \(result.stderr)")
+    let lines = result.stderr.split(separator: "\n").map(String.init)
+    #expect(
+      lines.contains {
+        $0.contains("warning: the limit of authority of step underwriting reads 'sumAssurd', which none of the ")
+          && $0.contains("(did you mean 'sumAssured'?)")
+      }, "\(lines)")
+    #expect(
+      lines.contains {
+        $0.contains("warning: premium line BASE reads 'sumAssurd', which none of the ")
+          && $0.contains("(did you mean 'sumAssured'?)")
+      }, "\(lines)")
+    #expect(!lines.contains { $0.contains("reads 'lines.") }, "the lines above are the engine's: \(lines)")
+  }
+
   /// Samples that cannot be read are the samples' problem, not the catalog's: a catalog whose
   /// examples folder holds no policy file, or a sample in another encoding beside a good one,
   /// is valid (exit 0), with a warning at the place and the readable samples still tried. The

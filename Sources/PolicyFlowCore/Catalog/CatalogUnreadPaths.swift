@@ -1,7 +1,8 @@
-/// Paths the rules read that no sample policy has: a misspelt path (`medicalDeclaraton.smoker`)
-/// reads as null on every policy, so its rule silently never fires (or, under `missing`, always
-/// does), and nothing else would say so. `flows check` warns at the rule, with the closest path the
-/// samples do have.
+/// Paths the rules, the steps' limits of authority and the premium lines read that no sample
+/// policy has: a misspelt path (`medicalDeclaraton.smoker`) reads as null on every policy, so its
+/// rule silently never fires (or, under `missing`, always does), a limit of authority holds for
+/// any sum, and nothing else would say so. `flows check` warns where it is read, with the closest
+/// path the samples do have.
 ///
 /// Only literal paths are read from the rules' JsonLogic (`{"var": "a.b"}`, `{"missing": ["a", "b"]}`,
 /// `{"val": ["a", "b"]}`, `{"exists": "a"}`),
@@ -9,7 +10,8 @@
 /// elements; not a `var` with a default (the rule expects it may be absent) nor `missing_some`'s
 /// alternatives. A path counts as had when any sample,
 /// after a processing cycle (derived fields set), has a value there, null included. Only the rules
-/// of the flows the samples run are checked: a sample of another product says nothing of them.
+/// of the flows the samples run are checked, and those flows' limits and lines: a sample of another
+/// product says nothing of them.
 public enum CatalogUnreadPaths {
   /// One warning per rule and path no sample has; none without samples.
   public static func findings(for catalog: Catalog, samples: [CatalogCompatibility.Sample], at time: Timestamp)
@@ -39,8 +41,13 @@ public enum CatalogUnreadPaths {
     }
     var findings: [Finding] = []
     var reported: Set<String> = []
-    func check(_ expressions: [LogicExpression], rule: String, at location: DefinitionLocation?) {
-      guard let location, rulesRun.contains(rule) else { return }
+    // `subject` names what reads the paths in the warning: "rule X", a step's limit of authority,
+    // a premium line; `ignoring` are the prefixes of names the engine lays over the data.
+    func check(
+      _ expressions: [LogicExpression], subject: String, at location: DefinitionLocation?, ignoring: [String] = []
+    ) {
+      guard let location else { return }
+      let rule = subject
       var paths: [String] = []
       var dotted: [String] = []
       for expression in expressions {
@@ -55,26 +62,46 @@ public enum CatalogUnreadPaths {
           Finding(
             file: location.file, location: location.location, severity: .warning,
             message:
-              "rule \(rule) reads the member named '\(segment)' with val or exists, which do not split a path on "
+              "\(subject) reads the member named '\(segment)' with val or exists, which do not split a path on "
               + "dots: it reads null on every policy; give the path as its segments, [\(parts.joined(separator: ", "))]"
           ))
       }
-      for path in paths where !path.isEmpty && !had.contains(path) && reported.insert("\(rule) \(path)").inserted {
+      let laidOver = { (path: String) in ignoring.contains { path == $0 || path.hasPrefix($0 + ".") } }
+      for path in paths
+      where !path.isEmpty && !had.contains(path) && !laidOver(path) && reported.insert("\(rule) \(path)").inserted {
         let closest = Suggestion.closest(to: path, among: had).map { " (did you mean '\($0)'?)" } ?? ""
         findings.append(
           Finding(
             file: location.file, location: location.location, severity: .warning,
             message:
-              "rule \(rule) reads '\(path)', which none of the \(samples.count) sample "
+              "\(subject) reads '\(path)', which none of the \(samples.count) sample "
               + "polic\(samples.count == 1 ? "y has" : "ies have")\(closest): a misspelt path reads as null on "
               + "every policy; add a sample that has it if it is right"))
       }
     }
-    for rule in catalog.validationRules.values {
-      check([rule.condition] + rule.values + rule.derivations.map(\.value), rule: rule.code, at: rule.definedAt)
+    for rule in catalog.validationRules.values where rulesRun.contains(rule.code) {
+      check(
+        [rule.condition] + rule.values + rule.derivations.map(\.value), subject: "rule \(rule.code)", at: rule.definedAt
+      )
     }
-    for rule in catalog.pendRules.values {
-      check(rule.condition.map { [$0] } ?? [], rule: rule.code, at: rule.definedAt)
+    for rule in catalog.pendRules.values where rulesRun.contains(rule.code) {
+      check(rule.condition.map { [$0] } ?? [], subject: "rule \(rule.code)", at: rule.definedAt)
+    }
+    // A limit of authority that reads a misspelt path compares null, which `<=` takes as 0: every
+    // resolver of the role was within it, whatever the sum; a premium line's misspelt path failed
+    // the cycle only since money refuses null, and priced the policy at its other lines before.
+    for flow in flowsRun.sorted().compactMap({ catalog.flows[$0] }) {
+      for step in flow.steps {
+        let limits = [step.resolvers.authority].compactMap { $0 } + step.resolvers.authorityByRole.values
+        check(limits, subject: "the limit of authority of step \(step.name)", at: step.definedAt ?? flow.definedAt)
+      }
+      guard let calculation = flow.calculation else { continue }
+      check([calculation.currency], subject: "the currency of flow \(flow.code)", at: flow.definedAt)
+      for line in calculation.lines + calculation.cancellationLines {
+        check(
+          [line.amount], subject: "premium line \(line.code)", at: line.definedAt ?? flow.definedAt,
+          ignoring: ["lines", "cancellation"])
+      }
     }
     return findings.sorted()
   }

@@ -14,8 +14,9 @@ enum FlowsCheck {
       warning names each one that fails (a policy like it would get a fatal RULE_ERROR) or whose answer \
       rests on JsonLogic that changed with the community semantics (an empty object is false, null == 0, \
       a computed operand spread as arguments), where the cycle itself refuses a sample (a derived value \
-      the engine refuses; a premium line that fails on a sample it approved or pended), and each rule that \
-      reads a path none of the samples has (most likely misspelt: it reads as null on every policy). A rule \
+      the engine refuses; a premium line that fails on a sample it approved or pended), and each rule, limit \
+      of authority or premium line that reads a path none of the samples has (most likely misspelt: it reads as \
+      null on every policy, and a limit then holds for any sum). A rule \
       that reads a field its flow derives only later is warned without samples. Exit status: 0 when the catalog is valid \
       (warnings allowed), 65 when it has errors.
       """,
