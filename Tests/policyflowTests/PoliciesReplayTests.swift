@@ -119,7 +119,9 @@ import Testing
     let lines = text.split(separator: "\n").map(String.init)
     #expect(lines.contains { $0.wholeMatch(of: /SUM_ASSURED_ABOVE_LIMIT +1 +0/) != nil }, "\(text)")
     let failing = try #require(
-      lines.firstIndex(of: "Rules of the candidate that fail (a fatal RULE_ERROR sends the policy to Edit):"), "\(text)"
+      lines.firstIndex(
+        of: "Rules of the candidate that fail (a fatal RULE_ERROR or CALCULATION_ERROR sends the policy to Edit):"),
+      "\(text)"
     )
     #expect(lines[failing + 1].hasPrefix("  SUM_ASSURED_ABOVE_LIMIT on "), "\(text)")
     #expect(lines[failing + 1].contains("cannot compare"), "\(text)")
@@ -141,6 +143,32 @@ import Testing
       return
     }
     #expect(failed >= changes.count, "every changed policy failed on the rule")
+  }
+
+  /// A premium line of the candidate that cannot be evaluated (a CALCULATION_ERROR) is listed
+  /// with the rules that fail: it was counted as a rule that fires, its error nowhere (rule
+  /// author trial).
+  @Test func aPremiumLineThatFailsIsListedApartWithItsError() throws {
+    let store = try book(.sqlite)
+    let candidate = try TestCommandTests.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: candidate) }
+    try TestCommandTests.replace(
+      #""amount": 2500, "refundable": false"#,
+      with: #""amount": { "*": [{ "var": "policyFee" }, 1] }, "refundable": false"#,
+      in: candidate.appendingPathComponent("flows/individual-health.json"))
+    let json = try JSON(
+      parsing: try store.succeed(["policies", "replay", "--catalog", candidate.path, "--json", "--as", "tester"])
+        .stdout)
+    let failure = try #require(json[path: "ruleErrors.0"], "\(json)")
+    #expect(failure[path: "rule"] == "(calculation POLICY_FEE)")
+    #expect(failure[path: "error"]?.stringValue?.contains("POLICY_FEE") == true, "\(failure)")
+    for change in json[path: "changes"]?.arrayValue ?? [] {
+      #expect(change[path: "failingRules"] == ["(calculation POLICY_FEE)"], "\(change)")
+      #expect(change[path: "newRules"]?.arrayValue?.contains("(calculation POLICY_FEE)") == false, "\(change)")
+    }
+    let fee = json[path: "rules"]?.arrayValue?.first { $0[path: "rule"] == "(calculation POLICY_FEE)" }
+    #expect(fee == nil || fee?[path: "would"] == 0, "not a rule that fires: \(String(describing: fee))")
+    #expect(json[path: "changed"]?.number ?? 0 > 0, "the approved health policies go to Edit")
   }
 
   /// A new fee moves no outcome, but what an approved policy costs: replay names each one with

@@ -105,7 +105,7 @@ public struct ReplayReport: Sendable {
     let newRules = Self.rules(of: outcome)
     for rule in recordedRules { recordedFires[rule, default: 0] += 1 }
     var failing = Set<String>()
-    for message in outcome.messages where message.code == Self.ruleError && failing.insert(message.rule).inserted {
+    for message in outcome.messages where Self.isFailure(message.code) && failing.insert(message.rule).inserted {
       let failure = newFailures[message.rule]
       newFailures[message.rule] = RuleFailure(
         versions: (failure?.versions ?? 0) + 1, code: failure?.code ?? input.code,
@@ -125,6 +125,12 @@ public struct ReplayReport: Sendable {
 
   /// The code of the message a rule that cannot be evaluated attaches.
   static let ruleError = "RULE_ERROR"
+  /// The code of the message a premium line that cannot be evaluated attaches (its rule is
+  /// `(calculation CODE)`): a failure too, not a rule that fires.
+  static let calculationError = "CALCULATION_ERROR"
+
+  /// Whether a message of `code` says its rule failed rather than fired.
+  static func isFailure(_ code: String) -> Bool { code == ruleError || code == calculationError }
 
   /// The rules on an outcome: each message's and pend reason's (engine problems name theirs in
   /// parentheses, `(flow)`, `(calculation TAX)`).
@@ -145,7 +151,7 @@ public struct ReplayReport: Sendable {
     guard let stored = try? JSON(parsing: text) else { return [] }
     var rules = Set<String>()
     for key in ["messages", "pendReasons"] {
-      for item in stored[path: key]?.arrayValue ?? [] where item[path: "code"]?.stringValue != ruleError {
+      for item in stored[path: key]?.arrayValue ?? [] where !isFailure(item[path: "code"]?.stringValue ?? "") {
         if let rule = item[path: "rule"]?.stringValue { rules.insert(rule) }
       }
     }

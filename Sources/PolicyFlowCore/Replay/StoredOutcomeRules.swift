@@ -11,7 +11,8 @@
 /// (perf, 50,000 generated policies, `policyflow-bench replay`), more than parsing the policies
 /// themselves. The scan builds nothing: it follows strings and brackets, and reads the string
 /// value of `rule` in the objects of the top-level `messages` and `pendReasons` arrays, but for
-/// a message whose `code` is `RULE_ERROR` (the rule failed: it did not fire).
+/// a message whose `code` is `RULE_ERROR` or `CALCULATION_ERROR` (the rule or premium line failed: it
+/// did not fire).
 ///
 /// Stored outcomes are written by ``CycleOutcome`` and are JSON by construction; for anything
 /// the scan does not expect (an escape in a rule's name, an unterminated string, unbalanced
@@ -26,6 +27,7 @@ enum StoredOutcomeRules {
   private static let messages = Array("messages".utf8), pendReasons = Array("pendReasons".utf8)
   private static let rule = Array("rule".utf8), code = Array("code".utf8)
   private static let ruleError = Array(ReplayReport.ruleError.utf8)
+  private static let calculationError = Array(ReplayReport.calculationError.utf8)
 
   private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Set<String>? {
     var rules = Set<String>()
@@ -72,7 +74,7 @@ enum StoredOutcomeRules {
           if isRuleKey {
             itemRule = String(decoding: string, as: UTF8.self)
           } else {
-            itemIsRuleError = string.elementsEqual(ruleError)
+            itemIsRuleError = string.elementsEqual(ruleError) || string.elementsEqual(calculationError)
           }
           (isRuleKey, isCodeKey) = (false, false)
         }

@@ -50,7 +50,7 @@ enum ReplayOutput {
   static func printFailures(_ report: ReplayReport) {
     guard !report.newFailures.isEmpty else { return }
     Terminal.out("")
-    Terminal.out("Rules of the candidate that fail (a fatal RULE_ERROR sends the policy to Edit):")
+    Terminal.out("Rules of the candidate that fail (a fatal RULE_ERROR or CALCULATION_ERROR sends the policy to Edit):")
     for (rule, failure) in report.newFailures.sorted(by: { $0.key < $1.key }) {
       let count = failure.versions
       Terminal.out(
