@@ -52,6 +52,21 @@ struct TestCommandTests {
   }
 
   /// The issue's story: a threshold changes, the tests say which case broke and how.
+  /// A test sent to Edit by a rule the change made fail says which fatal messages sent it there
+  /// and the first one's sentence: it said "got Edit" and nothing of why (rule author trial).
+  @Test func aFailureThatEndsInEditNamesTheFatalMessages() throws {
+    let directory = try Self.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Self.replace(
+      #"{ ">=": [{ "age_at": [{ "var": "policyholder.dateOfBirth" }, { "var": "startDate" }] }, 65] }"#,
+      with: #"{ ">=": [{ "var": "policyholder.dateOfBirth" }, 65] }"#,
+      in: directory.appendingPathComponent("rules/underwriting.json"))
+    let result = try PolicyFlowBinary.run(["test"], in: directory)
+    #expect(result.exitCode == 1)
+    let failure = try #require(result.stdout.split(separator: "\n").first { $0.contains("FAIL") }, "\(result.stdout)")
+    #expect(failure.contains("got Edit (fatal RULE_ERROR of SENIOR_APPLICANT: "), "\(failure)")
+  }
+
   @Test func aChangedThresholdFailsTheBoundaryCaseWithADiff() throws {
     let directory = try Self.catalogCopy()
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -45,8 +45,15 @@ public struct TestExpectation: Sendable {
     var found: [TestDifference] = []
     let attached = outcome.messages.map(\.code)
     if let status, status.value != outcome.status {
-      found.append(
-        .init(member: "status", expected: status.value.rawValue, actual: outcome.status.rawValue, at: status))
+      // Sent back to Edit: by which fatal messages, and the first one's sentence (a rule the
+      // change made fail says so only there; the test said "got Edit" and nothing of why).
+      var actual = outcome.status.rawValue
+      let fatal = outcome.messages.filter { $0.severity == .fatal }
+      if outcome.status == .edit, let first = fatal.first {
+        actual +=
+          " (fatal \(fatal.map { "\($0.code) of \($0.rule)" }.joined(separator: ", ")): \(first.text))"
+      }
+      found.append(.init(member: "status", expected: status.value.rawValue, actual: actual, at: status))
     }
     if let step, outcome.stepsRun.last != step.value {
       found.append(.init(member: "step", expected: step.value, actual: outcome.stepsRun.last ?? "none", at: step))
