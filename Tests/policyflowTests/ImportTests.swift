@@ -237,14 +237,18 @@ import Testing
     #expect(try store.count("SELECT count(*) FROM policy WHERE status = 'Edit' AND version = 1") == 3, "untouched")
     #expect(try store.count("SELECT count(*) FROM activity") == 2, "only the new ones submitted")
 
-    try ([ImportTests.header] + (0..<6).map(ImportTests.row)).joined(separator: "\n").write(
-      to: file, atomically: true, encoding: .utf8)
+    // CSV-1 comes again with another sum assured: left out too, and named as a change not applied.
+    let changedRow = ImportTests.row(1).replacingOccurrences(of: ",25000000,", with: ",99000000,")
+    try ([ImportTests.header] + [ImportTests.row(0), changedRow] + (2..<6).map(ImportTests.row)).joined(separator: "\n")
+      .write(to: file, atomically: true, encoding: .utf8)
     let json = try JSON(
       parsing: try store.succeed(["policies", "import", file.path, "--skip-existing", "--json", "--as", "tester"])
         .stdout)
     #expect(json[path: "imported"] == 1)
     #expect(json[path: "skipped"] == 5)
     #expect(json[path: "skippedCodes"] == ["CSV-0", "CSV-1", "CSV-2", "CSV-3", "CSV-4"])
+    #expect(json[path: "skippedChangedCodes"] == ["CSV-1"])
+    #expect(try store.count("SELECT count(*) FROM policy WHERE code = 'CSV-1' AND version = 1") == 1, "not applied")
 
     try ([ImportTests.header, ImportTests.row(9), ImportTests.row(9)]).joined(separator: "\n").write(
       to: file, atomically: true, encoding: .utf8)
@@ -267,6 +271,8 @@ import Testing
         "{\n  \"code\": \"IN-5\",\n  \"lineOfBusiness\": \"health\",\n  \"brand\": \"northstar\"\n}\n", ["IN-5"]
       ),
       ("CSV", [ImportTests.header, ImportTests.row(7)].joined(separator: "\n") + "\n", ["CSV-7"]),
+      // A Windows extract: read as one line (`\r\n` is one character to Swift), it was refused.
+      ("JSON Lines with CRLF", line("IN-10") + "\r\n" + line("IN-11") + "\r\n", ["IN-10", "IN-11"]),
     ]
     for input in inputs {
       let result = try store.run(["policies", "import", "-", "--as", "tester"], stdin: input.text)
@@ -282,6 +288,37 @@ import Testing
       ["policies", "import", "-", "--as", "tester"], stdin: line("IN-8") + "\n" + #"{"code": "IN 9"}"# + "\n")
     #expect(bad.exitCode == 65)
     #expect(bad.stderr.contains("/dev/stdin:2: code: "), "\(bad.stderr)")
+    // A day with nothing to load is no failure of the feed.
+    let empty = try store.run(["policies", "import", "-", "--as", "tester"], stdin: "")
+    #expect(empty.exitCode == 0, "\(empty.stderr)")
+    #expect(empty.stdout == "Imported 0 policies.\n")
+    let twice = try store.run(["policies", "import", "-", "-", "--as", "tester"], stdin: line("IN-12"))
+    #expect(twice.exitCode == 64)
+    #expect(twice.stderr.contains("'-' (standard input) is named twice"), "\(twice.stderr)")
+  }
+
+  /// Header mistakes a spreadsheet makes are the header's findings: white space around a name
+  /// (it made a member named with the spaces beside the one meant, and imported), and a file
+  /// separated by semicolons or tabs (each row was refused for every engine field).
+  @Test func aSpacedOrOtherwiseSeparatedHeaderIsNamedAsSuch() throws {
+    let store = try StoreFixture()
+    let spaced = ImportTests.header.replacingOccurrences(of: ",policyholder.name,", with: ", policyholder.name ,")
+    let one = try store.run(
+      ["policies", "import", "-", "--as", "tester"], stdin: [spaced, ImportTests.row(1)].joined(separator: "\n"))
+    #expect(one.exitCode == 65)
+    #expect(
+      one.stderr.contains("/dev/stdin:1:  policyholder.name : has white space around 'policyholder'"), "\(one.stderr)")
+    for (separator, name) in [(";", "semicolons"), ("\t", "tabs")] {
+      let header = ImportTests.header.replacingOccurrences(of: ",", with: separator)
+      let result = try store.run(
+        ["policies", "import", "-", "--as", "tester"], stdin: header + "\nS1" + separator + "health\n")
+      #expect(result.exitCode == 65)
+      #expect(
+        result.stderr.hasPrefix(
+          "/dev/stdin:1: header: the header is one column holding \(name), so the file seems separated by \(name)"),
+        "\(result.stderr)")
+    }
+    #expect(try store.count("SELECT count(*) FROM policy") == 0)
   }
 
   @Test func jsonLinesKeepTheirTextAndGainASourceOnlyWhenTheyHaveNone() throws {

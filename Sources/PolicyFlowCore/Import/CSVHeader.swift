@@ -91,6 +91,17 @@ struct CSVHeader {
           (name, "has \(components.count) levels; a field path has at most \(PolicyImport.maximumDepth)"))
         continue
       }
+      // White space at either end of a level (`policyholder.name ` from a spreadsheet) made a
+      // member named with it, beside the one meant, and the import went through.
+      if let spaced = components.first(where: { $0.first?.isWhitespace == true || $0.last?.isWhitespace == true }) {
+        problems.append(
+          (
+            name,
+            "has white space around '\(String(spaced.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()))'; a field's name has none (the "
+              + "policy would get a member named with the spaces beside the one meant): remove it"
+          ))
+        continue
+      }
       if components.contains(where: \.isEmpty) {
         problems.append(
           (

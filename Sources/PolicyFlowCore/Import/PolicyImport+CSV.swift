@@ -19,6 +19,19 @@ extension PolicyImport {
           + "row; save it with LF or CRLF line endings (\"CSV UTF-8\" in Excel)")
       return collector.result
     }
+    // One column whose name holds another separator: a spreadsheet saved with semicolons (as
+    // European Excel does) or tabs read as one field per row, each refused for every engine field.
+    if names.count == 1,
+      let separator = [(";", "semicolons"), ("\t", "tabs"), ("|", "bars")].first(where: {
+        names[0].contains($0.0)
+      })
+    {
+      collector.report(
+        line: headerRecord.line, field: "header",
+        "the header is one column holding \(separator.1), so the file seems separated by \(separator.1); only commas "
+          + "separate columns here: save it as CSV with commas (\"CSV UTF-8 (Comma delimited)\" in Excel)")
+      return collector.result
+    }
     let header = CSVHeader(names: names)
     if let problem = headerRecord.problem {
       collector.report(line: headerRecord.line, field: "header", describe(problem, header: header))

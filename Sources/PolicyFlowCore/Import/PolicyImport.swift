@@ -37,15 +37,19 @@ public enum PolicyImport {
     /// The format of a text that came without a file name's extension (standard input, a pipe):
     /// a JSON array, or an object over several lines, is `.json`; an object whose first line is
     /// a whole document followed by more is JSON Lines; anything else is CSV (its header row).
+    /// Nothing but white space is JSON Lines of no record (an empty feed imports nothing, as an
+    /// empty `.jsonl` file does). Lines are told apart by their bytes: `\r\n` is one character to
+    /// Swift, and a Windows extract read as one line was refused as one document.
     public init(text: String) {
-      let body = text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }
+      let body = text.unicodeScalars.drop { $0 == "\u{FEFF}" || $0.properties.isWhitespace }
       switch body.first {
+      case nil: self = .lines
       case "[": self = .json
       case "{":
         let firstLine = body.prefix { $0 != "\n" && $0 != "\r" }
         let rest = body.dropFirst(firstLine.count)
-        let isWholeDocument = (try? JSON(parsing: String(firstLine))) != nil
-        self = isWholeDocument && rest.contains { !$0.isWhitespace } ? .lines : .json
+        let isWholeDocument = (try? JSON(parsing: String(String.UnicodeScalarView(firstLine)))) != nil
+        self = isWholeDocument && rest.contains { !$0.properties.isWhitespace } ? .lines : .json
       default: self = .csv
       }
     }

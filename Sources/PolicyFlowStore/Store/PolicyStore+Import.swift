@@ -56,7 +56,9 @@ extension PolicyStore {
   ///   - files: each file's name (its extension picks the format) and text, in import order.
   ///   - skippingExisting: when given, a record whose code the store already has is not a
   ///     finding: it is left out, the policy in the store untouched, and its code handed here
-  ///     (a migration run again after it landed, a daily feed that repeats yesterday's records).
+  ///     (a migration run again after it landed, a daily feed that repeats yesterday's records),
+  ///     with whether the record differs from the policy's current version in a value it gives
+  ///     (a feed's change, which this does not apply: members the engine adds are not compared).
   ///   - progress: called now and then, on this thread, with the file being read and the
   ///     fraction read (0…1).
   /// - Returns: how many policies were created.
@@ -65,7 +67,8 @@ extension PolicyStore {
   ///   records; or a ``StoreError``.
   public func importPolicies(
     _ files: [(name: String, text: String)], source: PolicySource, actor: String, submit: Bool = false,
-    progress: ((_ file: String, _ fraction: Double) -> Void)? = nil, skippingExisting: ((_ code: String) -> Void)? = nil
+    progress: ((_ file: String, _ fraction: Double) -> Void)? = nil,
+    skippingExisting: ((_ code: String, _ differs: Bool) -> Void)? = nil
   ) throws -> Int {
     var findings: [ImportFinding] = []
     // Records in data access groups the user does not hold: a matter of rights, not of the
@@ -163,7 +166,7 @@ extension PolicyStore {
   /// become findings (those the store has go to `skippingExisting` instead, when given).
   private func newDocuments(
     _ batch: [PolicyImport.Document], codes: inout PolicyImport.CodeRegistry, findings: inout [ImportFinding],
-    skippingExisting: ((String) -> Void)?
+    skippingExisting: ((String, Bool) -> Void)?
   ) throws -> [PolicyImport.Document] {
     var fresh: [PolicyImport.Document] = []
     for document in batch {
@@ -171,10 +174,11 @@ extension PolicyStore {
     }
     let existing = try existingCodes(among: fresh.compactMap(\.code))
     guard !existing.isEmpty else { return fresh }
+    let stored = skippingExisting == nil ? [:] : try currentDocuments(of: Array(existing))
     return fresh.filter { document in
       guard let code = document.code, existing.contains(code) else { return true }
       if let skippingExisting {
-        skippingExisting(code)
+        skippingExisting(code, stored[code].map { !Self.holds($0, document.data) } ?? true)
         return false
       }
       findings.append(
@@ -182,6 +186,33 @@ extension PolicyStore {
           file: document.file, line: document.line, column: document.column, field: "code",
           sentence: "'\(code)' already exists in the store; edit it instead of importing it again", code: code))
       return false
+    }
+  }
+
+  /// The current version's document of each of `codes` the store has.
+  private func currentDocuments(of codes: [String]) throws -> [String: JSON] {
+    var documents: [String: JSON] = [:]
+    try db.forEachRow(
+      """
+      SELECT p.code, d.data FROM policy p JOIN policy_data d ON d.policy_id = p.id
+      WHERE p.is_current = 1 AND \(db.dialect.isOneOfStrings("p.code", jsonArray: "?"))
+      """, [.text(JSON.array(codes.map(JSON.string)).serialized())]
+    ) { row in
+      documents[try row.string(at: 0)] = try JSON(parsing: try row.string(at: 1))
+    }
+    return documents
+  }
+
+  /// Whether `stored` has every value `record` gives, at the same place: the members the engine
+  /// adds (`source`, derived fields) are not the record's to compare.
+  static func holds(_ stored: JSON, _ record: JSON) -> Bool {
+    switch (stored, record) {
+    case (.object(let kept), .object(let given)):
+      return given.allSatisfy { name, value in kept[name].map { holds($0, value) } ?? false }
+    case (.array(let kept), .array(let given)):
+      return kept.count == given.count && zip(kept, given).allSatisfy { holds($0, $1) }
+    default:
+      return stored == record
     }
   }
 }

@@ -48,38 +48,53 @@ enum PoliciesImport {
     let json = invocation.flag("--json")
     do {
       let files = try PolicyFiles.expand(invocation.positionals)
-      var skipped: [String] = []
+      var skipped: [(code: String, differs: Bool)] = []
       let count = try ImportFiles.importAll(
         files, into: store, source: source, actor: StoreOptions.actor(invocation), submit: submit,
         showProgress: !invocation.flag("--quiet"), refusalsAsJSON: json,
-        skippingExisting: invocation.flag("--skip-existing") ? { skipped.append($0) } : nil)
+        skippingExisting: invocation.flag("--skip-existing") ? { skipped.append(($0, $1)) } : nil)
       // All or nothing: had any file a record, good or bad, the count would not be 0 here.
       if count == 0, skipped.isEmpty {
         let named = files.map { "'\($0)'" }.joined(separator: ", ")
         Terminal.error("Note: \(named) \(files.count == 1 ? "holds" : "hold") no policy records.")
       }
+      let changed = skipped.filter(\.differs).map(\.code)
       if json {
-        var summary: JSON = ["imported": .int(count), "submitted": .bool(submit)]
+        var summary: JSON = ["imported": .int(count), "submitted": .bool(submit && count > 0)]
         if invocation.flag("--skip-existing") {
           summary.set(path: "skipped", to: .int(skipped.count))
-          summary.set(path: "skippedCodes", to: .array(skipped.map(JSON.string)))
+          summary.set(path: "skippedCodes", to: .array(skipped.map { .string($0.code) }))
+          summary.set(path: "skippedChangedCodes", to: .array(changed.map(JSON.string)))
         }
         Terminal.out(summary.serialized(pretty: true))
       } else if !invocation.flag("--quiet") {
+        let submitted = submit && count > 0 ? (count == 1 ? " and submitted it" : " and submitted them") : ""
         Terminal.out(
-          "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submit ? (count == 1 ? " and submitted it" : " and submitted them") : "")"
+          "Imported \(count) polic\(count == 1 ? "y" : "ies")\(submitted)"
             + (skipped.isEmpty ? "." : "; left out \(skipped.count) the store already has (--skip-existing)."))
         if !skipped.isEmpty {
-          let shown = skipped.prefix(10).joined(separator: ", ")
-          Terminal.error(
-            "Note: left out, already in the store: \(shown)"
-              + (skipped.count > 10 ? " and \(skipped.count - 10) more (--json lists every one)" : "") + ".")
+          Terminal.error("Note: left out, already in the store: \(Self.listed(skipped.map(\.code))).")
         }
+      }
+      if !changed.isEmpty {
+        // Said even with --quiet: a feed's changes that were not applied are not a detail.
+        Terminal.error(
+          "Warning: \(changed.count) of the records left out give\(changed.count == 1 ? "s" : "") other values than the "
+            + "policy in the store, which were not applied: \(Self.listed(changed)). 'policyflow policies edit CODE "
+            + "--data FILE' applies a record to its policy.")
       }
       return 0
     } catch let error as StoreError {
       throw CommandFailure(message: "\(error.message) Nothing was imported.", exitCode: StoreFailure.exitCode(error))
     }
+  }
+}
+
+extension PoliciesImport {
+  /// The first ten codes, and how many more (--json lists every one).
+  static func listed(_ codes: [String]) -> String {
+    codes.prefix(10).joined(separator: ", ")
+      + (codes.count > 10 ? " and \(codes.count - 10) more (--json lists every one)" : "")
   }
 }
 
@@ -133,7 +148,7 @@ enum ImportFiles {
   /// ``PolicyStore/importPolicies(_:source:actor:submit:progress:)``).
   static func importAll(
     _ files: [String], into store: PolicyStore, source: PolicySource, actor: String, submit: Bool,
-    showProgress: Bool, refusalsAsJSON: Bool = false, skippingExisting: ((String) -> Void)? = nil
+    showProgress: Bool, refusalsAsJSON: Bool = false, skippingExisting: ((String, Bool) -> Void)? = nil
   ) throws -> Int {
     // A file that is not UTF-8 text is a finding like a bad row's, and the other files are still
     // checked: a migration mends every problem in one pass, not one run per bad byte.

@@ -13,6 +13,11 @@ enum PolicyFiles {
   /// too, unless it is a pipe or device (`validate --file <(…)`), which is read as JSON.
   static func expand(_ paths: [String]) throws -> [String] {
     let extensions = PolicyImport.Format.allExtensions
+    guard paths.filter({ $0 == "-" }).count < 2 else {
+      throw CommandFailure(
+        message: "'-' (standard input) is named twice; it can be read once: name it once.",
+        exitCode: Runner.usageExitCode)
+    }
     var files: [String] = []
     for path in paths {
       // Standard input, read to its end; its text says its format.
