@@ -47,7 +47,6 @@ public enum CatalogUnreadPaths {
       _ expressions: [LogicExpression], subject: String, at location: DefinitionLocation?, ignoring: [String] = []
     ) {
       guard let location else { return }
-      let rule = subject
       var paths: [String] = []
       var dotted: [String] = []
       for expression in expressions {
@@ -56,7 +55,7 @@ public enum CatalogUnreadPaths {
       }
       // Warned unless some sample has a member named so (with the dot) at its top.
       let named = { (segment: String) in documents.contains { $0.objectValue?[JSONKey(segment)] != nil } }
-      for segment in dotted where !named(segment) && reported.insert("\(rule) \(segment)").inserted {
+      for segment in dotted where !named(segment) && reported.insert("\(subject) \(segment)").inserted {
         let parts = segment.split(separator: ".", omittingEmptySubsequences: false).map { "\"\($0)\"" }
         findings.append(
           Finding(
@@ -68,7 +67,7 @@ public enum CatalogUnreadPaths {
       }
       let laidOver = { (path: String) in ignoring.contains { path == $0 || path.hasPrefix($0 + ".") } }
       for path in paths
-      where !path.isEmpty && !had.contains(path) && !laidOver(path) && reported.insert("\(rule) \(path)").inserted {
+      where !path.isEmpty && !had.contains(path) && !laidOver(path) && reported.insert("\(subject) \(path)").inserted {
         let closest = Suggestion.closest(to: path, among: had).map { " (did you mean '\($0)'?)" } ?? ""
         findings.append(
           Finding(

@@ -41,16 +41,22 @@ extension PolicyStore {
     // The logins that wrote links, read once for every batch.
     let writers = try AuditChain.linkWriters(db)
     progress(AuditProgress(policies: 0, total: gids.count))
-    // The seals' own records, checked by this connection while the readers check the chains.
+    // The seals' own records, and the chains against the latest seal's heads, checked by this
+    // connection while the readers check the chains.
     var sealRecords: [AuditProblem] = []
+    var latestSeal: [AuditProblem] = []
     let checkSeals = codes.isEmpty && digest == nil
+    let checkStoreSeals = {
+      guard checkSeals else { return }
+      sealRecords = try self.sealRecordProblems()
+      latestSeal = try self.latestSealChainProblems(of: nil)
+    }
     if let connect, gids.count > AuditChain.gidsPerRead {
-      try verifyInParallel(gids, writers: writers, connect: connect, into: found, progress: progress) {
-        if checkSeals { sealRecords = try sealRecordProblems() }
-      }
+      try verifyInParallel(
+        gids, writers: writers, connect: connect, into: found, progress: progress, meanwhile: checkStoreSeals)
     } else {
       try verifyHere(gids, writers: writers, into: found, progress: progress)
-      if checkSeals { sealRecords = try sealRecordProblems() }
+      try checkStoreSeals()
     }
     let tally = found.withLock { $0 }
     report.problems = tally.problems
@@ -81,7 +87,8 @@ extension PolicyStore {
       // recorded for each: a rewrite with every link recomputed (an export of it said so, and
       // a plain verify that every chain was intact).
       let named = Set(report.problems.map(\.gid))
-      report.problems += try latestSealChainProblems(of: codes.isEmpty ? nil : gids).filter { !named.contains($0.gid) }
+      let compared = codes.isEmpty ? latestSeal : try latestSealChainProblems(of: gids)
+      report.problems += compared.filter { !named.contains($0.gid) }
     }
     if let sealGone { report.problems.append(sealGone) }
     report.problems.sort {
