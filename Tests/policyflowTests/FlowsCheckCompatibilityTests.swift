@@ -318,6 +318,43 @@ struct FlowsCheckCompatibilityTests {
     #expect(!reordered.stderr.contains("derives it only later"), "\(reordered.stderr)")
   }
 
+  /// A field derived from its own value compounds on every cycle (a loading of 10% grew each time
+  /// a pend was resolved), and two rules deriving from each other have no right order (the
+  /// warning advised a swap that only mirrored it): both are named (rule author trial).
+  @Test func aFieldDerivedFromItselfOrTwoDerivedFromEachOtherAreWarned() throws {
+    let directory = try catalog()
+    let rules = directory.appendingPathComponent("rules/rules.json")
+    let selfDerived = Self.rules.replacingOccurrences(
+      of: #"{ "==": [{ "var": "discount" }, 0] }, "message": "MSG_INFO""#,
+      with: #"{ "==": [{ "var": "discount" }, 0] }, "message": "MSG_INFO", "derive": [{ "field": "sumAssured", "#
+        + #""value": { "/": [{ "*": [{ "var": "sumAssured" }, 110] }, 100] } }]"#)
+    try selfDerived.write(to: rules, atomically: true, encoding: .utf8)
+    let compounding = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(compounding.exitCode == 0, "a warning: \(compounding.stderr)")
+    #expect(
+      compounding.stderr.contains(
+        "warning: rule NO_DISCOUNT derives 'sumAssured' in flow MAIN from 'sumAssured', its own value: every cycle "
+          + "derives it again"), "\(compounding.stderr)")
+
+    let mutual = Self.rules.replacingOccurrences(
+      of: #"{ "!": { "var": "extras" } }, "message": "MSG_INFO""#,
+      with: #"{ "!": { "var": "extras" } }, "message": "MSG_INFO", "derive": [{ "field": "derived.a", "#
+        + #""value": { "+": [{ "var": "derived.b" }, 1] } }]"#
+    ).replacingOccurrences(
+      of: #"{ "==": [{ "var": "discount" }, 0] }, "message": "MSG_INFO""#,
+      with: #"{ "==": [{ "var": "discount" }, 0] }, "message": "MSG_INFO", "derive": [{ "field": "derived.b", "#
+        + #""value": { "+": [{ "var": "derived.a" }, 1] } }]"#)
+    try mutual.write(to: rules, atomically: true, encoding: .utf8)
+    let circular = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(circular.exitCode == 0, "a warning: \(circular.stderr)")
+    #expect(
+      circular.stderr.contains(
+        "warning: rules NO_EXTRAS and NO_DISCOUNT derive from each other in flow MAIN (NO_EXTRAS reads 'derived.b', "
+          + "which NO_DISCOUNT derives, and NO_DISCOUNT reads 'derived.a', which NO_EXTRAS derives)"),
+      "\(circular.stderr)")
+    #expect(!circular.stderr.contains("give NO_DISCOUNT an earlier place"), "no swap advised: \(circular.stderr)")
+  }
+
   /// What the cycle refuses on a sample is warned too: a premium line that fails, on a sample the
   /// cycle approved and on one it pended (an approval would calculate on its data), and a derived
   /// value the engine refuses.

@@ -8,6 +8,8 @@
 ///   paths are the literal ones ``CatalogUnreadPaths`` reads. A rule that reads the field it
 ///   derives itself is not named (its condition deciding whether to set a missing field is a
 ///   pattern, not a mistake).
+/// - A derivation whose value reads the field it sets compounds on every cycle, and two rules that
+///   derive from each other have no right order: both are named.
 /// - A pend rule that waits for messages (`whenMessages`, `whenMessageGroup`) that no rule of the
 ///   flow attaches before it (a step ends on a fatal message, and a later step's rules have not
 ///   run): it can never fire in that flow.
@@ -30,6 +32,18 @@ public enum CatalogRuleOrder {
             })
           else { continue }
           let sameStep = later.step == entry.step
+          // Each derives from the other: no order of the two is right, and each cycle changes both.
+          if let back = later.reads.first(where: { read in entry.derives.contains { overlaps(read, $0) } }) {
+            findings.append(
+              Finding(
+                file: location.file, location: location.location, severity: .warning,
+                message:
+                  "rules \(entry.rule) and \(later.rule) derive from each other in flow \(flow.code) (\(entry.rule) reads "
+                  + "'\(path)', which \(later.rule) derives, and \(later.rule) reads '\(back)', which \(entry.rule) "
+                  + "derives): whichever runs first reads the other's stored value, so both change on every cycle (a "
+                  + "resolved pend or an edit runs the flow again); derive one of them from fields neither derives"))
+            continue
+          }
           findings.append(
             Finding(
               file: location.file, location: location.location, severity: .warning,
@@ -40,10 +54,29 @@ public enum CatalogRuleOrder {
                 + "or nothing); give \(later.rule) an earlier place in the flow than \(entry.rule)"))
         }
         derivedBefore.formUnion(entry.derives)
+        findings += compounding(entry, in: flow)
       }
       findings += unreachablePendRules(flow)
     }
     return findings.sorted()
+  }
+
+  /// A derivation whose value reads the field it sets (`sumAssured` from `sumAssured × 110 / 100`):
+  /// the next cycle derives it again from the value this one stored, so it compounds on every
+  /// cycle (a rule author's loading grew 10% each time a pend was resolved). Its condition reading
+  /// the field is a pattern (set it when missing), not this.
+  private static func compounding(_ entry: Entry, in flow: ProcessFlow) -> [Finding] {
+    guard let location = entry.location else { return [] }
+    return entry.derivations.compactMap { derivation in
+      guard let read = derivation.reads.first(where: { overlaps($0, derivation.path) }) else { return nil }
+      return Finding(
+        file: location.file, location: location.location, severity: .warning,
+        message:
+          "rule \(entry.rule) derives '\(derivation.path)' in flow \(flow.code) from '\(read)', its own value: every "
+          + "cycle derives it again from what the cycle before stored (a resolved pend or an edit runs the flow "
+          + "again), so unless the derivation gives the same value on its own result it compounds; derive the result "
+          + "into a field of its own")
+    }
   }
 
   /// The pend rules of `flow` that wait for messages no rule attaches before them.
@@ -85,6 +118,8 @@ public enum CatalogRuleOrder {
     var reads: [String]
     var derives: [String]
     var location: DefinitionLocation?
+    /// Each derivation's path and what its value reads.
+    var derivations: [(path: String, reads: [String])] = []
   }
 
   /// Whether a rule with `filter` can run in the flow `code`: enabled, and not kept to other flows.
@@ -100,10 +135,15 @@ public enum CatalogRuleOrder {
         for expression in [rule.condition] + rule.values + rule.derivations.map(\.value) {
           CatalogUnreadPaths.literalPaths(expression.source, into: &reads)
         }
+        let derivations = rule.derivations.map { derivation in
+          var reads: [String] = []
+          CatalogUnreadPaths.literalPaths(derivation.value.source, into: &reads)
+          return (path: derivation.path, reads: reads)
+        }
         order.append(
           Entry(
             rule: rule.code, step: step.name, reads: reads, derives: rule.derivations.map(\.path),
-            location: rule.definedAt))
+            location: rule.definedAt, derivations: derivations))
       }
       for rule in step.pendRules where runs(rule.filter, in: flow.code) {
         var reads: [String] = []
