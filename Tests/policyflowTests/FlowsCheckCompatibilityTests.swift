@@ -355,6 +355,29 @@ struct FlowsCheckCompatibilityTests {
     #expect(!circular.stderr.contains("give NO_DISCOUNT an earlier place"), "no swap advised: \(circular.stderr)")
   }
 
+  /// A condition that tests has_message for a message only a later rule attaches is false on every
+  /// cycle: named, with the rule to move (a new rule never fired, and nothing said why).
+  @Test func aMessageTestedBeforeAnyRuleAttachesItIsWarned() throws {
+    let directory = try catalog()
+    let rules = directory.appendingPathComponent("rules/rules.json")
+    try Self.rules.replacingOccurrences(
+      of: #"{ "<": [{ "var": "startDate" }, 20270101] }"#, with: #"{ "has_message": "MSG_INFO" }"#
+    ).write(to: rules, atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(result.exitCode == 0, "a warning: \(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "warning: rule STARTS_BEFORE_2027 tests has_message MSG_INFO in flow MAIN, but rule NO_EXTRAS, which runs "
+          + "after it, attaches it: the test is false on every cycle; give NO_EXTRAS an earlier place in the flow "
+          + "than STARTS_BEFORE_2027"), "\(result.stderr)")
+    // Tested after a rule attaches it: nothing said.
+    try Self.rules.replacingOccurrences(
+      of: #"{ "==": [{ "var": "discount" }, 0] }"#, with: #"{ "has_message": "MSG_INFO" }"#
+    ).write(to: rules, atomically: true, encoding: .utf8)
+    let after = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(!after.stderr.contains("tests has_message"), "\(after.stderr)")
+  }
+
   /// What the cycle refuses on a sample is warned too: a premium line that fails, on a sample the
   /// cycle approved and on one it pended (an approval would calculate on its data), and a derived
   /// value the engine refuses.

@@ -10,6 +10,8 @@
 ///   pattern, not a mistake).
 /// - A derivation whose value reads the field it sets compounds on every cycle, and two rules that
 ///   derive from each other have no right order: both are named.
+/// - A rule whose condition tests `has_message` only for messages rules after it attach never
+///   fires.
 /// - A pend rule that waits for messages (`whenMessages`, `whenMessageGroup`) that no rule of the
 ///   flow attaches before it (a step ends on a fatal message, and a later step's rules have not
 ///   run): it can never fire in that flow.
@@ -55,6 +57,7 @@ public enum CatalogRuleOrder {
         }
         derivedBefore.formUnion(entry.derives)
         findings += compounding(entry, in: flow)
+        findings += messageTestedTooEarly(entry, at: index, of: order, in: flow)
       }
       findings += unreachablePendRules(flow)
     }
@@ -76,6 +79,49 @@ public enum CatalogRuleOrder {
           + "cycle derives it again from what the cycle before stored (a resolved pend or an edit runs the flow "
           + "again), so unless the derivation gives the same value on its own result it compounds; derive the result "
           + "into a field of its own")
+    }
+  }
+
+  /// A rule whose condition tests `has_message` only for messages that rules after it attach: the
+  /// test is false on every cycle, so the rule never fires (a rule author's new rule did not, and
+  /// nothing said why). Not named when some rule before it attaches one of them, nor when no rule of
+  /// the flow attaches any (an engine message, or a message of another flow).
+  private static func messageTestedTooEarly(_ entry: Entry, at index: Int, of order: [Entry], in flow: ProcessFlow)
+    -> [Finding]
+  {
+    guard !entry.testsMessages.isEmpty, let location = entry.location else { return [] }
+    let before = Set(order[..<index].compactMap(\.attaches))
+    guard entry.testsMessages.allSatisfy({ !before.contains($0) }),
+      let later = order[(index + 1)...].first(where: { $0.attaches.map(entry.testsMessages.contains) == true }),
+      let message = later.attaches
+    else { return [] }
+    return [
+      Finding(
+        file: location.file, location: location.location, severity: .warning,
+        message:
+          "rule \(entry.rule) tests has_message \(message) in flow \(flow.code), but rule \(later.rule), which runs "
+          + "after it, attaches it: the test is false on every cycle; give \(later.rule) an earlier place in the flow "
+          + "than \(entry.rule)")
+    ]
+  }
+
+  /// The message codes `source` tests with `has_message` (literal codes only).
+  static func testedMessages(_ source: JSON, into codes: inout [String]) {
+    switch source {
+    case .array(let items):
+      for item in items { testedMessages(item, into: &codes) }
+    case .object(let object) where object.count == 1:
+      guard let (op, argument) = object.makeIterator().next() else { return }
+      let arguments = argument.arrayValue ?? [argument]
+      if op == "has_message" {
+        for item in arguments {
+          if case .string(let code) = item { codes.append(code) }
+          codes += item.arrayValue?.compactMap(\.stringValue) ?? []
+        }
+      }
+      for item in arguments { testedMessages(item, into: &codes) }
+    default:
+      return
     }
   }
 
@@ -120,6 +166,9 @@ public enum CatalogRuleOrder {
     var location: DefinitionLocation?
     /// Each derivation's path and what its value reads.
     var derivations: [(path: String, reads: [String])] = []
+    /// The message a validation rule attaches, and the codes its condition tests with `has_message`.
+    var attaches: String? = nil
+    var testsMessages: [String] = []
   }
 
   /// Whether a rule with `filter` can run in the flow `code`: enabled, and not kept to other flows.
@@ -140,15 +189,24 @@ public enum CatalogRuleOrder {
           CatalogUnreadPaths.literalPaths(derivation.value.source, into: &reads)
           return (path: derivation.path, reads: reads)
         }
+        var tested: [String] = []
+        testedMessages(rule.condition.source, into: &tested)
         order.append(
           Entry(
             rule: rule.code, step: step.name, reads: reads, derives: rule.derivations.map(\.path),
-            location: rule.definedAt, derivations: derivations))
+            location: rule.definedAt, derivations: derivations, attaches: rule.message.code, testsMessages: tested))
       }
       for rule in step.pendRules where runs(rule.filter, in: flow.code) {
         var reads: [String] = []
-        if let condition = rule.condition { CatalogUnreadPaths.literalPaths(condition.source, into: &reads) }
-        order.append(Entry(rule: rule.code, step: step.name, reads: reads, derives: [], location: rule.definedAt))
+        var tested: [String] = []
+        if let condition = rule.condition {
+          CatalogUnreadPaths.literalPaths(condition.source, into: &reads)
+          testedMessages(condition.source, into: &tested)
+        }
+        order.append(
+          Entry(
+            rule: rule.code, step: step.name, reads: reads, derives: [], location: rule.definedAt, testsMessages: tested
+          ))
       }
     }
     return order

@@ -18,7 +18,8 @@ enum FlowsCheck {
       of authority or premium line that reads a path none of the samples has (most likely misspelt: it reads as \
       null on every policy, and a limit then holds for any sum). A rule \
       that reads a field its flow derives only later, a field derived from its own value (it compounds on every \
-      cycle) and two rules that derive from each other are warned without samples. Exit status: 0 when the catalog is valid \
+      cycle), two rules that derive from each other and a has_message test of a message only a later rule \
+      attaches are warned without samples. Exit status: 0 when the catalog is valid \
       (warnings allowed), 65 when it has errors.
       """,
     options: [
