@@ -318,16 +318,23 @@ struct FlowsCheckCompatibilityTests {
     #expect(!reordered.stderr.contains("derives it only later"), "\(reordered.stderr)")
   }
 
+  /// `rules` with the rule whose condition is `condition` deriving `field` as `value` too.
+  static func deriving(_ rules: String, after condition: String, _ field: String, _ value: String) -> String {
+    let rule = condition + #", "message": "MSG_INFO""#
+    #expect(rules.contains(rule))
+    return rules.replacingOccurrences(
+      of: rule, with: rule + #", "derive": [{ "field": ""# + field + #"", "value": "# + value + " }]")
+  }
+
   /// A field derived from its own value compounds on every cycle (a loading of 10% grew each time
   /// a pend was resolved), and two rules deriving from each other have no right order (the
   /// warning advised a swap that only mirrored it): both are named (rule author trial).
   @Test func aFieldDerivedFromItselfOrTwoDerivedFromEachOtherAreWarned() throws {
     let directory = try catalog()
     let rules = directory.appendingPathComponent("rules/rules.json")
-    let selfDerived = Self.rules.replacingOccurrences(
-      of: #"{ "==": [{ "var": "discount" }, 0] }, "message": "MSG_INFO""#,
-      with: #"{ "==": [{ "var": "discount" }, 0] }, "message": "MSG_INFO", "derive": [{ "field": "sumAssured", "#
-        + #""value": { "/": [{ "*": [{ "var": "sumAssured" }, 110] }, 100] } }]"#)
+    let selfDerived = Self.deriving(
+      Self.rules, after: #"{ "==": [{ "var": "discount" }, 0] }"#, "sumAssured",
+      #"{ "/": [{ "*": [{ "var": "sumAssured" }, 110] }, 100] }"#)
     try selfDerived.write(to: rules, atomically: true, encoding: .utf8)
     let compounding = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
     #expect(compounding.exitCode == 0, "a warning: \(compounding.stderr)")
@@ -336,14 +343,10 @@ struct FlowsCheckCompatibilityTests {
         "warning: rule NO_DISCOUNT derives 'sumAssured' in flow MAIN from 'sumAssured', its own value: every cycle "
           + "derives it again"), "\(compounding.stderr)")
 
-    let mutual = Self.rules.replacingOccurrences(
-      of: #"{ "!": { "var": "extras" } }, "message": "MSG_INFO""#,
-      with: #"{ "!": { "var": "extras" } }, "message": "MSG_INFO", "derive": [{ "field": "derived.a", "#
-        + #""value": { "+": [{ "var": "derived.b" }, 1] } }]"#
-    ).replacingOccurrences(
-      of: #"{ "==": [{ "var": "discount" }, 0] }, "message": "MSG_INFO""#,
-      with: #"{ "==": [{ "var": "discount" }, 0] }, "message": "MSG_INFO", "derive": [{ "field": "derived.b", "#
-        + #""value": { "+": [{ "var": "derived.a" }, 1] } }]"#)
+    let mutual = Self.deriving(
+      Self.deriving(
+        Self.rules, after: #"{ "!": { "var": "extras" } }"#, "derived.a", #"{ "+": [{ "var": "derived.b" }, 1] }"#),
+      after: #"{ "==": [{ "var": "discount" }, 0] }"#, "derived.b", #"{ "+": [{ "var": "derived.a" }, 1] }"#)
     try mutual.write(to: rules, atomically: true, encoding: .utf8)
     let circular = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
     #expect(circular.exitCode == 0, "a warning: \(circular.stderr)")

@@ -107,21 +107,12 @@ public enum CatalogRuleOrder {
 
   /// The message codes `source` tests with `has_message` (literal codes only).
   static func testedMessages(_ source: JSON, into codes: inout [String]) {
-    switch source {
-    case .array(let items):
-      for item in items { testedMessages(item, into: &codes) }
-    case .object(let object) where object.count == 1:
-      guard let (op, argument) = object.makeIterator().next() else { return }
-      let arguments = argument.arrayValue ?? [argument]
-      if op == "has_message" {
-        for item in arguments {
-          if case .string(let code) = item { codes.append(code) }
-          codes += item.arrayValue?.compactMap(\.stringValue) ?? []
-        }
+    CatalogUnreadPaths.forEachOperation(source) { op, arguments in
+      guard op == "has_message" else { return }
+      for item in arguments {
+        if case .string(let code) = item { codes.append(code) }
+        codes += item.arrayValue?.compactMap(\.stringValue) ?? []
       }
-      for item in arguments { testedMessages(item, into: &codes) }
-    default:
-      return
     }
   }
 

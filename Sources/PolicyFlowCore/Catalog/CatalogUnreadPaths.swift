@@ -129,22 +129,29 @@ public enum CatalogUnreadPaths {
   /// The operators whose second argument runs once per element, with the element as its data.
   private static let iterators: Set<String> = ["map", "filter", "all", "none", "some", "reduce"]
 
+  /// Calls `visit` with each operation of `source` (its operator and arguments), every level
+  /// down, iteration bodies included: what a search for one operator's literal arguments walks.
+  static func forEachOperation(_ source: JSON, _ visit: (_ op: String, _ arguments: [JSON]) -> Void) {
+    switch source {
+    case .array(let items):
+      for item in items { forEachOperation(item, visit) }
+    case .object(let object) where object.count == 1:
+      guard let (op, argument) = object.makeIterator().next() else { return }
+      let arguments = argument.arrayValue ?? [argument]
+      visit(op, arguments)
+      for item in arguments { forEachOperation(item, visit) }
+    default:
+      return
+    }
+  }
+
   /// The `val` and `exists` segments of `source` that hold a dot (`{"val": "policyholder.email"}`):
   /// they do not split on dots, so each reads one member named with the dot, which is rarely what
   /// was meant.
   static func dottedSegments(_ source: JSON, into found: inout [String]) {
-    switch source {
-    case .array(let items):
-      for item in items { dottedSegments(item, into: &found) }
-    case .object(let object) where object.count == 1:
-      guard let (op, argument) = object.makeIterator().next() else { return }
-      let arguments = argument.arrayValue ?? [argument]
-      if op == "val" || op == "exists" {
-        found += arguments.compactMap(\.stringValue).filter { $0.contains(".") }
-      }
-      for item in arguments { dottedSegments(item, into: &found) }
-    default:
-      return
+    forEachOperation(source) { op, arguments in
+      guard op == "val" || op == "exists" else { return }
+      found += arguments.compactMap(\.stringValue).filter { $0.contains(".") }
     }
   }
 
