@@ -13,22 +13,42 @@ struct StoreFileTests {
     return (directory, url.path)
   }
 
-  @Test(arguments: [
-    ("empty.sqlite", [UInt8](), "is an empty file, not a store"),
-    ("notes.sqlite", Array("policy notes, not a database\n".utf8), "is not a store (it is not an SQLite database)"),
-  ])
-  func anExistingFileThatIsNotAStoreIsRefused(_ name: String, _ bytes: [UInt8], _ reason: String) throws {
-    let (directory, path) = try Self.file(name, bytes)
+  @Test func anExistingFileThatIsNotAStoreIsRefused() throws {
+    let bytes = Array("policy notes, not a database\n".utf8)
+    let (directory, path) = try Self.file("notes.sqlite", bytes)
     defer { try? FileManager.default.removeItem(at: directory) }
     for command in [["policies", "list"], ["init", "--admin", "tester"]] {
       let result = try PolicyFlowBinary.run(command + ["--db", path])
       #expect(result.exitCode == 1, "\(command)")
       #expect(
         result.stderr
-          == "Error: '\(path)' \(reason); point --db at a store, or create one at a new path with "
-          + "'policyflow init --db PATH'.\n")
+          == "Error: '\(path)' is not a store (it is not an SQLite database); point --db at a store, or create one "
+          + "at a new path with 'policyflow init --db PATH'.\n")
     }
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes), "the file is left as it was")
+  }
+
+  /// An empty file (what `mktemp` makes) is no store, and a command other than `init` leaves it
+  /// as it is and says how to make one in it; `init` makes the store there (it refused, and its
+  /// advice named a new path).
+  @Test func initMakesTheStoreInAnEmptyFile() throws {
+    let (directory, path) = try Self.file("empty.sqlite", [])
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let listed = try PolicyFlowBinary.run(["policies", "list", "--db", path])
+    #expect(listed.exitCode == 1)
+    #expect(
+      listed.stderr
+        == "Error: '\(path)' is an empty file, not a store; point --db at a store, or make one in this file with "
+        + "'policyflow init --db \(path)'.\n")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)).isEmpty, "the file is left as it was")
+
+    let made = try PolicyFlowBinary.run(["init", "--db", path, "--admin", "tester"])
+    #expect(made.exitCode == 0, "\(made.stderr)")
+    #expect(made.stdout.contains("Store \(path) is ready"), "\(made.stdout)")
+    let users = try PolicyFlowBinary.run(["users", "list", "--db", path, "--as", "tester"])
+    #expect(users.exitCode == 0, "\(users.stderr)")
+    #expect(users.stdout.contains("tester"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["empty.sqlite"])
   }
 
   /// A directory given as --db is named as one, with the file it may have meant; SQLite's own

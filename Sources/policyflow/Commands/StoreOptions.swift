@@ -73,7 +73,7 @@ enum StoreOptions {
           + "PostgreSQL URI (postgresql://…).",
         exitCode: Runner.usageExitCode)
     }
-    if let refusal = refusal(path) { throw CommandFailure(message: refusal) }
+    if let refusal = refusal(path, creating: create) { throw CommandFailure(message: refusal) }
     // PostgreSQL writers wait only for the rows they share: the setting is SQLite's alone.
     let lockWait = try forPerson && !PostgresURI.isPostgres(path) ? self.lockWait() : nil
     do {
@@ -114,8 +114,9 @@ enum StoreOptions {
   /// Why an existing file at `path` is not a store, checked before SQLite opens it: opening
   /// would make an empty file, or a database of something else, into a store without a word.
   /// An empty file is never a store being made by another process (a new store appears whole,
-  /// see `PolicyStore.createWhole`), so it is refused at once.
-  static func refusal(_ path: String) -> String? {
+  /// see `PolicyStore.createWhole`), so it is refused at once, except by `init` (`creating`),
+  /// which makes the store in it: `mktemp` makes such a file.
+  static func refusal(_ path: String, creating: Bool = false) -> String? {
     if PostgresURI.isPostgres(path) { return nil }
     let remedy = "point --db at a store, or create one at a new path with 'policyflow init --db PATH'."
     var status = stat()
@@ -124,7 +125,9 @@ enum StoreOptions {
       return "'\(path)' is a directory, not a store; --db names the store's file (such as '\(inside)')."
     }
     switch SQLiteFile.inspect(path) {
-    case .empty?: return "'\(path)' is an empty file, not a store; \(remedy)"
+    case .empty? where !creating:
+      return "'\(path)' is an empty file, not a store; point --db at a store, or make one in this file with "
+        + "'policyflow init --db \(path)'."
     case .notSQLite?: return "'\(path)' is not a store (it is not an SQLite database); \(remedy)"
     case .database(let tables)? where !tables.isEmpty && !tables.contains("schema_migrations"):
       return "'\(path)' is an SQLite database but not a store (it has none of the store's tables); \(remedy)"
