@@ -53,4 +53,27 @@ struct EditPathTests {
     #expect(twice.stderr.contains("appears twice"), "\(twice.stderr)")
     #expect(try store.show(code) == before)
   }
+
+  /// `--data -` reads the document from standard input (it was "Cannot read '-': there is no
+  /// such file"), and its problems name the line of standard input they are on.
+  @Test func anEditReadsTheDocumentFromStandardInput() throws {
+    let store = try StoreFixture()
+    let (path, code) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", path, "--as", "tester"])
+    var data = try #require(try store.show(code)[path: "data"])
+    data.set(path: "policyholder.email", to: .string("new@example.de"))
+    let edited = try store.run(
+      ["policies", "edit", code, "--data", "-", "--as", "tester"], stdin: data.serialized(pretty: true))
+    #expect(edited.exitCode == 0, "\(edited.stderr)")
+    #expect(edited.stdout == "\(code): Edit, version 1.\n")
+    #expect(try store.show(code)[path: "data.policyholder.email"] == .string("new@example.de"))
+
+    data.set(path: "startDate", to: .string("someday"))
+    let refused = try store.run(
+      ["policies", "edit", code, "--data", "-", "--as", "tester"], stdin: data.serialized(pretty: true))
+    #expect(refused.exitCode == 65)
+    #expect(refused.stderr.contains("/dev/stdin:"), "\(refused.stderr)")
+    #expect(refused.stderr.contains("startDate: "), "\(refused.stderr)")
+    #expect(try store.show(code)[path: "data.startDate"] != .string("someday"))
+  }
 }

@@ -9,14 +9,15 @@ enum PoliciesChange {
     abstract: "Change a policy's data (Approved or Canceled policies get a new version in Edit).",
     discussion: """
       --set PATH=JSON_VALUE sets one field (dotted path; the value is JSON, so quote strings: \
-      --set 'policyholder.country="NL"'). --data FILE replaces the whole document. A Pended policy returns \
+      --set 'policyholder.country="NL"'). --data FILE replaces the whole document \
+      ('-' reads it from standard input). A Pended policy returns \
       to Edit and its open pend reasons are withdrawn (kept in pend history).
       """,
     arguments: [Positional(name: "code", help: "The policy code.")],
     options: [
       StoreOptions.db, StoreOptions.actor, CommonOptions.catalog,
       .repeating("--set", "path=json", "Set the field at a dotted path to a JSON value."),
-      .value("--data", "file", "A JSON file with the whole new document."),
+      .value("--data", "file", "A JSON file with the whole new document ('-': standard input)."),
       CommonOptions.json,
     ],
     run: runEdit)
@@ -90,13 +91,13 @@ enum PoliciesChange {
           commandPath: invocation.commandPath)
       }
     }
-    let replacement = try dataFile.map { try PolicyFiles.read($0) }
+    let replacement = try dataFile.map(PolicyFiles.document)
     let store = try StoreOptions.open(invocation)
     let code = invocation.positionals[0]
     let result = try StoreCommand.run {
       try store.edit(
-        code, changes: changes, replacement: replacement, origin: try dataFile.map(PolicyFiles.origin),
-        fieldOrigin: try dataFile.map(PolicyFiles.fieldOrigins) ?? { _ in nil }, actor: StoreOptions.actor(invocation))
+        code, changes: changes, replacement: replacement?.data, origin: replacement?.origin,
+        fieldOrigin: replacement?.fieldOrigin ?? { _ in nil }, actor: StoreOptions.actor(invocation))
     }
     if invocation.flag("--json") {
       printJSON(

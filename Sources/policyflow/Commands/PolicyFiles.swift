@@ -102,28 +102,38 @@ enum PolicyFiles {
     throw FindingError(finding: Finding(file: file, location: location, message: UTF8Text.problem(byte)))
   }
 
-  /// One policy document; malformed JSON or a non-object is a finding at its location, as are
-  /// what an import refuses too (a number beyond 64 bits, a name given twice in an object).
-  static func read(_ file: String) throws -> JSON {
+  /// One policy document as `policies edit --data` reads it, read once (`-` is standard input):
+  /// the document, where it starts (`FILE:LINE`) and where each of its fields is written
+  /// (``fieldOrigins(in:of:)``). Malformed JSON or a non-object is a finding at its location, as
+  /// are what an import refuses too (a number beyond 64 bits, a name given twice in an object).
+  static func document(_ path: String) throws -> (data: JSON, origin: String, fieldOrigin: (String) -> String?) {
+    let file = path == "-" ? "/dev/stdin" : path
     let text = try readText(file)
+    let data = try parsed(text, of: file)
+    guard case .object = data else {
+      throw FindingError(
+        finding: Finding(
+          file: file, location: SourceLocation(line: 1, column: 1),
+          message: "a policy must be a JSON object, found \(data.typeName)"))
+    }
+    let start = text.firstIndex { !$0.isWhitespace } ?? text.endIndex
+    let origin = "\(file):\(text[..<start].filter(\.isNewline).count + 1)"
+    return (data, origin, try fieldOrigins(in: text, of: file))
+  }
+
+  /// `text` parsed as an import parses it; a problem is a finding in `file`.
+  private static func parsed(_ text: String, of file: String) throws -> JSON {
     do {
-      let data = try JSON.parsingStrictly(text)
-      guard case .object = data else {
-        throw FindingError(
-          finding: Finding(
-            file: file, location: SourceLocation(line: 1, column: 1),
-            message: "a policy must be a JSON object, found \(data.typeName)"))
-      }
-      return data
+      return try JSON.parsingStrictly(text)
     } catch let error as JSONParseError {
       throw FindingError(finding: Finding(file: file, location: error.location, message: error.message))
     }
   }
 
-  /// `FILE:LINE` of each field of the document in `file` (a dotted path, `policyholder.country`):
-  /// the line its name is written on; nil for a field the document does not hold.
-  static func fieldOrigins(_ file: String) throws -> (String) -> String? {
-    let document = try JSONDocument(parsing: try readText(file))
+  /// `FILE:LINE` of each field of the document `text` read from `file` (a dotted path,
+  /// `policyholder.country`): the line its name is written on; nil for a field it does not hold.
+  private static func fieldOrigins(in text: String, of file: String) throws -> (String) -> String? {
+    let document = try JSONDocument(parsing: text)
     return { field in
       let pointer = field.split(separator: ".", omittingEmptySubsequences: false).map {
         "/" + JSONDocument.escape(String($0))
@@ -131,12 +141,5 @@ enum PolicyFiles {
       guard document.root[path: field] != nil else { return nil }
       return "\(file):\(document.keyLocation(of: pointer).line)"
     }
-  }
-
-  /// `FILE:LINE` of the document in `file`: the line where its first value starts.
-  static func origin(_ file: String) throws -> String {
-    let text = try readText(file)
-    let start = text.firstIndex { !$0.isWhitespace } ?? text.endIndex
-    return "\(file):\(text[..<start].filter(\.isNewline).count + 1)"
   }
 }
