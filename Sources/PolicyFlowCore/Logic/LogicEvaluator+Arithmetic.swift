@@ -112,7 +112,7 @@ extension LogicEvaluator {
   }
 
   private static func combine(_ a: JSON, _ b: JSON, _ op: LogicOperator, exact: Bool) throws(LogicError) -> JSON {
-    if exact { return try combineExactly(try wholeNumber(a, op), try wholeNumber(b, op), op) }
+    if exact { return try combineExactly(try wholeNumber(a, op, of: (a, b)), try wholeNumber(b, op, of: (a, b)), op) }
     if case .int(let x) = a, case .int(let y) = b {
       let (result, overflow): (Int, Bool)
       switch op {
@@ -153,14 +153,18 @@ extension LogicEvaluator {
 
   /// A calculation line's operand: a whole number (a `Double` that holds one exactly stands for
   /// it); a fraction is refused, since arithmetic on it would be rounded in binary floating point.
-  private static func wholeNumber(_ value: JSON, _ op: LogicOperator) throws(LogicError) -> Int {
+  /// The refusal names both `operands`, so that the line's author can tell which value it is.
+  private static func wholeNumber(_ value: JSON, _ op: LogicOperator, of operands: (JSON, JSON)) throws(LogicError)
+    -> Int
+  {
     switch value {
     case .int(let whole): return whole
     case .double(let number) where number.rounded() == number && number.magnitude < 0x1p53: return Int(number)
     default:
       throw LogicError.invalidArguments(
-        "'\(op.rawValue)' of \(value.serialized()): a calculation line computes with whole numbers, exactly; write a "
-          + "rate as integers and divide last, e.g. {\"/\": [{\"*\": [amount, 725]}, 10000]} for 7.25%")
+        "'\(op.rawValue)' of \(operands.0.serialized()) and \(operands.1.serialized()): \(value.serialized()) is not "
+          + "a whole number, and a calculation line computes with whole numbers, exactly; write a rate as integers and "
+          + "divide last, e.g. {\"/\": [{\"*\": [amount, 725]}, 10000]} for 7.25%")
     }
   }
 

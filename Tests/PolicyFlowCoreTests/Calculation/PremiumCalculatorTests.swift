@@ -68,12 +68,17 @@ struct PremiumCalculatorTests {
     // A fraction is no operand: divided first and multiplied after, 38620 ÷ 1000 × 825 is
     // 31861.5 exactly but 31861.499999999996 in floating point, and a rate written as a decimal
     // is rounded in binary before it is used.
-    for amount in [#"{"*": [{"/": [{"var": "sum"}, 1000]}, 825]}"#, #"{"*": [{"var": "sum"}, 0.0725]}"#] {
+    // The refusal names both operands and which is the fraction.
+    for (amount, operands) in [
+      (#"{"*": [{"/": [{"var": "sum"}, 1000]}, 825]}"#, "'*' of 38.62 and 825: 38.62 is not a whole number"),
+      (#"{"*": [{"var": "sum"}, 0.0725]}"#, "'*' of 38620 and 0.0725: 0.0725 is not a whole number"),
+    ] {
       var small = policy
       small.set(path: "sum", to: 38620)
       let refused = #expect(throws: LogicError.self) {
         try PremiumCalculator.premium(for: small, flow: flow([Self.line("BASE", amount)]), at: noon)
       }
+      #expect(refused?.message.contains(operands) == true, "\(String(describing: refused?.message))")
       #expect(refused?.message.contains("a calculation line computes with whole numbers, exactly") == true, "\(amount)")
     }
     // Rules that are not money keep JsonLogic's floating point.
