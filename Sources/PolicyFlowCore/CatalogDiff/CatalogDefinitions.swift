@@ -18,10 +18,29 @@ enum CatalogDefinitions {
 
   private static func flowDefinitions(_ root: ObjectReader) -> [CatalogDefinition] {
     guard let code = root.string("code") else { return [] }
-    var found = [definition(.flow, code, root, leaving: ["$schema", "steps"])]
+    var found = [definition(.flow, code, root, leaving: ["$schema", "steps", "calculation"])]
     for step in root.objects("steps") {
       guard let name = step.string("name") else { continue }
       found.append(definition(.step, "\(code) \(name)", step, leaving: []))
+    }
+    // Each line of money is a definition of its own: "calculation" alone did not say which line
+    // changed, nor that a line was added or removed.
+    if let calculation = root.child("calculation") {
+      var settings = definition(.calculation, code, calculation, leaving: ["lines"])
+      let cancellation = calculation.child("cancellation")
+      if let cancellation {
+        var members = definition(.calculation, code, cancellation, leaving: ["lines"]).members
+        members = Dictionary(uniqueKeysWithValues: members.map { ("cancellation.\($0.key)", $0.value) })
+        settings.members.removeValue(forKey: "cancellation")
+        settings.members.merge(members) { _, new in new }
+      }
+      found.append(settings)
+      for (kind, owner) in [(CatalogDefinition.Kind.premiumLine, calculation), (.cancellationLine, cancellation)] {
+        for line in owner?.objects("lines") ?? [] {
+          guard let lineCode = line.string("code") else { continue }
+          found.append(definition(kind, "\(code) \(lineCode)", line, leaving: []))
+        }
+      }
     }
     return found
   }

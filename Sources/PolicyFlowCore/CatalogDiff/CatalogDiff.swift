@@ -1,5 +1,6 @@
-/// What changed between two catalogs: flows, steps, rules, messages, message groups and pend
-/// reasons added, removed or changed, each with where it is written.
+/// What changed between two catalogs: flows, steps, calculations and their premium and
+/// cancellation lines, rules, messages, message groups and pend reasons added, removed or
+/// changed, each with where it is written.
 ///
 /// Definitions are compared member by member as canonical JSON, so reordering keys or
 /// reformatting a file is no change, while any change of meaning is, down to the member that

@@ -13,7 +13,7 @@ import PolicyFlowStore
 enum CatalogDiffCommand {
   static let command = Command(
     name: "diff",
-    abstract: "List the flows, steps, rules, messages and pend reasons added, removed or changed.",
+    abstract: "List the flows, steps, premium lines, rules, messages and pend reasons added, removed or changed.",
     discussion: """
       Compares two catalogs definition by definition (as canonical JSON: key order and layout are no \
       change) and prints one line per difference, FILE:LINE:COLUMN: added|removed|changed KIND NAME, with \

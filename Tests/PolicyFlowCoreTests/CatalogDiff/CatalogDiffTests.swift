@@ -34,6 +34,32 @@ struct CatalogDiffTests {
       ])
   }
 
+  /// Each line of money is a definition: a flow's diff said only "calculation" changed, not
+  /// which line, nor that one was added; the calculation's own settings are listed apart.
+  @Test func premiumAndCancellationLinesAreEachADefinition() throws {
+    let new = try Self.edited("flows/individual-health.json") {
+      $0.replacingOccurrences(
+        of: #"{ "code": "POLICY_FEE", "description": "Policy fee", "amount": 2500, "refundable": false },"#,
+        with: #"{ "code": "POLICY_FEE", "description": "Policy fee", "amount": 3000, "refundable": false }, "#
+          + #"{ "code": "LEVY", "description": "Levy", "amount": 100 },"#
+      )
+      .replacingOccurrences(of: #""calculateOnCancellation": true,"#, with: #""calculateOnCancellation": false,"#)
+      .replacingOccurrences(
+        of: #"{ "<=": [{ "var": "cancellation.daysCovered" }, 14] }, 0,"#,
+        with: #"{ "<=": [{ "var": "cancellation.daysCovered" }, 30] }, 0,"#)
+    }
+    let changes = CatalogDiff(from: Self.shipped, in: "old", to: new, in: "new").changes
+    #expect(
+      changes.map { "\($0.change.rawValue) \($0.kind.noun) \($0.name) \($0.members)" } == [
+        "changed calculation INDIVIDUAL_HEALTH [\"calculateOnCancellation\"]",
+        "added premium line INDIVIDUAL_HEALTH LEVY []",
+        "changed premium line INDIVIDUAL_HEALTH POLICY_FEE [\"amount\"]",
+        "changed cancellation line INDIVIDUAL_HEALTH CANCELLATION_FEE [\"amount\"]",
+      ])
+    #expect(changes.map(\.site.location.line) == [50, 104, 104, 114])
+    #expect(changes.map { $0.json[path: "kind"] } == ["calculation", "premiumLine", "premiumLine", "cancellationLine"])
+  }
+
   /// Running a step's rules in another order can change which fires first: the rules moved are
   /// named with their sequences (the diff said only "rules", with none added or removed).
   @Test func rulesRunInAnotherOrderAreNamedWithTheirSequences() throws {
