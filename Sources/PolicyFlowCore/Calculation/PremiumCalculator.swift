@@ -40,9 +40,10 @@ public enum PremiumCalculator {
   ///
   /// The premium lines are computed in declaration order, each seeing the earned amounts above
   /// it as `lines.CODE`:
+  /// - a line declared `refundable: false` (a policy fee) is earned in full: its amount for the
+  ///   whole term, as the premium has it, even when it reads lines above it;
   /// - a line that reads lines above it (a tax, a discount) is computed again from their earned
   ///   amounts, so tax is charged on what is actually charged;
-  /// - a line declared `refundable: false` (a policy fee) is earned in full;
   /// - any other line is a term amount, earned pro rata by ``CancellationPeriod`` days.
   ///
   /// A cancellation from inception (no day of cover used) earns nothing, and charges the fees
@@ -99,17 +100,24 @@ public enum PremiumCalculator {
     let chargesFees = !period.isFromInception || calculation.feesFromInception
     var input = data
     input.set([linesSegment], to: .object(JSONObject(minimumCapacity: calculation.lines.count)))
+    // The lines as the premium has them, for the whole term: what a line not refundable charges
+    // in full, even when it reads lines above it (a fee of 2% of the base premium was charged on
+    // the earned base, refunding most of it).
+    var wholeTerm = input
     var lines: [CalculationLine] = []
     for definition in calculation.lines {
-      let full = try amount(of: definition, on: input, in: context)
+      let full = try amount(of: definition, on: wholeTerm, in: context)
+      wholeTerm.set(definition.linePath[...], to: .int(full))
       let (amount, description): (Int, String)
-      if definition.readsEarlierLines {
-        (amount, description) = (full, "\(definition.description), on the amounts charged")
-      } else if !definition.refundable {
+      if !definition.refundable {
         (amount, description) =
           chargesFees
           ? (full, "\(definition.description) (not refundable)")
           : (0, "\(definition.description) (not charged from inception)")
+      } else if definition.readsEarlierLines {
+        (amount, description) = (
+          try self.amount(of: definition, on: input, in: context), "\(definition.description), on the amounts charged"
+        )
       } else {
         (amount, description) = (
           MinorUnits.prorate(full, period.daysCovered, period.daysInTerm),

@@ -171,6 +171,25 @@ struct PremiumCalculatorTests {
     #expect(settlement.total == 1_000 + 1_000 + 200 + 1_375 + 39_050)
   }
 
+  /// A line not refundable is charged its whole term's amount even when it reads a line above it:
+  /// a fee of 2% of the base premium was computed again on the earned base, refunding most of a
+  /// fee the schema says is charged in full (money trial). A tax below it sees the fee charged.
+  @Test func aFeeNotRefundableThatReadsALineIsChargedInFull() throws {
+    let priced = flow([
+      Self.line("BASE", "36500"),
+      Self.line("ADMIN_FEE", #"{"/": [{"*": [{"var": "lines.BASE"}, 2]}, 100]}"#, refundable: false),
+      Self.line("TAX", #"{"/": [{"*": [{"+": [{"var": "lines.BASE"}, {"var": "lines.ADMIN_FEE"}]}, 10]}, 100]}"#),
+    ])
+    let premium = try #require(try PremiumCalculator.premium(for: policy, flow: priced, at: noon))
+    #expect(premium.lines.map(\.amount) == [36_500, 730, 3_723])
+    let settlement = try #require(
+      try PremiumCalculator.settlement(
+        of: policy, flow: priced, premiumPaid: premium.total, period: period("2026-01-11"), at: noon))
+    // 10 of 365 days: BASE 1,000; ADMIN_FEE 730 in full (not 2% of 1,000); TAX 10% of 1,730.
+    #expect(settlement.lines.map { "\($0.code) \($0.amount)" } == ["BASE 1000", "ADMIN_FEE 730", "TAX 173"])
+    #expect(settlement.lines[1].description.hasSuffix("(not refundable)"))
+  }
+
   /// A code that names no money is refused for a new premium, but a policy approved in one before
   /// such codes were refused is still settled in it: else it could never be canceled.
   @Test func aCodeOfNoMoneyIsNoPremiumButStillSettles() throws {
