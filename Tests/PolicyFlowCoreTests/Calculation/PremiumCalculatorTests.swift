@@ -171,6 +171,27 @@ struct PremiumCalculatorTests {
     #expect(settlement.total == 1_000 + 1_000 + 200 + 1_375 + 39_050)
   }
 
+  /// A fraction may be negated (exactly: its sign flips), so a discount written as the negative
+  /// of a share of the base prices a policy and also settles its cancellation pro rata, where
+  /// the earned base makes the share a fraction (money trial: the policy could not be canceled).
+  @Test func aDiscountOfAFractionIsNegatedExactly() throws {
+    let priced = flow([
+      Self.line("BASE", "36500"), Self.line("DISCOUNT", #"{"-": [{"/": [{"var": "lines.BASE"}, 8]}]}"#),
+    ])
+    // −4562.5 and −187.5 round half to even.
+    let premium = try #require(try PremiumCalculator.premium(for: policy, flow: priced, at: noon))
+    #expect(premium.lines.map(\.amount) == [36_500, -4_562])
+    let settlement = try #require(
+      try PremiumCalculator.settlement(
+        of: policy, flow: priced, premiumPaid: premium.total, period: period("2026-01-16"), at: noon))
+    #expect(settlement.lines.map(\.amount) == [1_500, -188])
+    // A negated fraction still is no operand of more arithmetic.
+    let further = flow([
+      Self.line("BASE", "36500"), Self.line("D", #"{"*": [{"-": [{"/": [{"var": "lines.BASE"}, 8]}]}, 2]}"#),
+    ])
+    #expect(throws: LogicError.self) { try PremiumCalculator.premium(for: policy, flow: further, at: noon) }
+  }
+
   /// A line not refundable is charged its whole term's amount even when it reads a line above it:
   /// a fee of 2% of the base premium was computed again on the earned base, refunding most of a
   /// fee the schema says is charged in full (money trial). A tax below it sees the fee charged.
