@@ -197,6 +197,35 @@ import Testing
     try store.succeed(["pends", "resolve", code, "--all", "--note", "checked", "--as", "checker"])
   }
 
+  /// A version starts from the one before it: a change canceled before it was approved came
+  /// back in the next version, edited by someone else, and its maker then approved it (money
+  /// trial). The makers of versions never approved stay makers, back to the last approved one;
+  /// the makers of the approved version do not.
+  @Test(arguments: TestStore.all) func aMakersChangeCarriedIntoALaterVersionStaysTheirs(_ kind: TestStore) throws {
+    let store = try StoreFixture(kind)
+    let roles = ["--roles", "policy-administrator,underwriter"]
+    try store.addUsers(["pat", "carl", "uma"].map { ($0, roles) })
+    let (path, code) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", path, "--submit", "--as", "pat"])
+    try store.succeed(["worker", "--drain"])
+    #expect(try store.status(code) == "Approved")
+    try store.succeed(["policies", "edit", code, "--set", "sumAssured=75000000", "--as", "carl"])
+    try store.succeed(["policies", "cancel", code, "--date", "2026-01-01", "--reason", "test", "--as", "carl"])
+    try store.succeed(["policies", "edit", code, "--set", #"policyholder.email="n@example.org""#, "--as", "uma"])
+    try store.succeed(["policies", "submit", code, "--as", "uma"])
+    try store.succeed(["worker", "--drain"])
+    #expect(try store.status(code) == "Pended")
+    #expect(try store.show(code)[path: "version"] == 3)
+    let refused = try store.run(["pends", "resolve", code, "--all", "--note", "fine", "--as", "carl"])
+    #expect(refused.exitCode == 77)
+    #expect(
+      refused.stderr.contains(
+        "'carl' created, imported, edited or submitted the data of version 2, never approved, whose changes version 3 "
+          + "carries."), "\(refused.stderr)")
+    // pat imported version 1, which was approved: its data was checked, so pat may check version 3.
+    try store.succeed(["pends", "resolve", code, "--all", "--note", "checked", "--as", "pat"])
+  }
+
   /// A resolution within an underwriter's authority holds for the sum it was given on: a later
   /// version with a larger sum pends again, whatever `reattach` says, and goes to the role whose
   /// authority covers it.

@@ -157,15 +157,47 @@ extension PolicyStore {
   /// user to change it (all that a store written before events were recorded knows). A submit of
   /// a policy already In Process is recorded as ``StatusHistoryRow/submitAgain``: it changed
   /// nothing, so it makes no maker.
-  func makers(of policy: StoredPolicy) throws -> Set<String> {
-    var makers = Set(
+  ///
+  /// A version starts from the data of the one before it, so the makers of earlier versions that
+  /// were never approved are this one's too, back to the last version approved: a change
+  /// canceled unapproved came back in the next version with its maker free to approve it
+  /// (money trial).
+  /// Each maker is given with the latest version they made.
+  func makers(of policy: StoredPolicy) throws -> [String: Int] {
+    var makers: [String: Int] = [:]
+    let add = { (names: Set<String>, version: Int) in
+      for name in names where makers[name] == nil { makers[name] = version }
+    }
+    add(try madeBy(version: policy.policy.version, row: policy.id), policy.policy.version)
+    if let last = policy.lastChangedBy { add([last], policy.policy.version) }
+    let earlier = try db.query(
+      """
+      SELECT p.id, p.version, p.last_changed_by,
+        CASE WHEN EXISTS (SELECT 1 FROM status_history s WHERE s.policy_id = p.id AND s.status = 'Approved')
+          THEN 1 ELSE 0 END
+      FROM policy p WHERE p.gid = ? AND p.version < ? ORDER BY p.version DESC
+      """, [.text(policy.policy.gid), .integer(Int64(policy.policy.version))]
+    ) {
+      (
+        id: try $0.int64(at: 0), version: try $0.int(at: 1), last: try $0.optionalString(at: 2),
+        approved: try $0.int(at: 3)
+      )
+    }
+    for version in earlier {
+      guard version.approved == 0 else { break }
+      add(try madeBy(version: version.version, row: version.id).union(version.last.map { [$0] } ?? []), version.version)
+    }
+    return makers
+  }
+
+  /// Who created or imported, edited or submitted version `version`, whose policy row is `row`.
+  private func madeBy(version: Int, row: Int64) throws -> Set<String> {
+    Set(
       try db.query(
         """
         SELECT DISTINCT actor FROM status_history
         WHERE policy_id = ? AND version = ? AND event IN ('create', 'edit', 'submit')
-        """, [.integer(policy.id), .integer(Int64(policy.policy.version))], row: { try $0.string(at: 0) }))
-    if let last = policy.lastChangedBy { makers.insert(last) }
-    return makers
+        """, [.integer(row), .integer(Int64(version))], row: { try $0.string(at: 0) }))
   }
 
   /// Why `user` may not resolve `pend`, or nil when they may.
@@ -190,11 +222,14 @@ extension PolicyStore {
         + "'\(step.displayName)': \(beyond)"
         + (others.isEmpty ? "." : "; a user with the role \(others.joined(separator: " or ")) may.")
     }
-    if resolvers.makerChecker, try makers(of: policy).contains(user.name) {
+    if resolvers.makerChecker, let made = try makers(of: policy)[user.name] {
+      let carried =
+        made == policy.policy.version
+        ? "" : ", never approved, whose changes version \(policy.policy.version) carries"
       return
         "User '\(user.name)' may not resolve '\(pend.reason)' on policy \(policy.policy.code): step '\(step.displayName)' "
         + "requires a second person (maker-checker), and '\(user.name)' created, imported, edited or submitted the "
-        + "data of version \(policy.policy.version)."
+        + "data of version \(made)\(carried)."
     }
     return nil
   }
