@@ -212,8 +212,8 @@ import Testing
     #expect(
       late.stderr
         == "Error: Policy \(code) cannot be canceled as of 2027-01-01: the cancellation date 2027-01-01 is after the "
-        + "cover's end (2026-12-31); give a date from 2026-01-01 to 2026-12-31, or one before 2026-01-01 to cancel "
-        + "from inception.\n")
+        + "cover's end (2026-12-31); give a date up to 2026-12-31, the first day no longer covered (2026-01-01 or "
+        + "earlier cancels from inception).\n")
     #expect(try store.status(code) == "Approved")
     #expect(try store.ledger(code) == (179_988, 179_988))
     #expect(try store.count("SELECT count(*) FROM calculation") == 1)
