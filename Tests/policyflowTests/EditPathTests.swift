@@ -76,4 +76,20 @@ struct EditPathTests {
     #expect(refused.stderr.contains("startDate: "), "\(refused.stderr)")
     #expect(try store.show(code)[path: "data.startDate"] != .string("someday"))
   }
+
+  /// `--set` with a path close to a field the engine reads is refused as an import refuses it:
+  /// `sumAsured` set a member beside `sumAssured`, and the edit went through.
+  @Test func anEditOfAMisspeltEngineFieldIsRefused() throws {
+    let store = try StoreFixture()
+    let (path, code) = try store.writeExample("health-approved.json")
+    try store.succeed(["policies", "import", path, "--as", "tester"])
+    let before = try store.show(code)
+    let refused = try store.run(["policies", "edit", code, "--set", "sumAsured=5", "--as", "tester"])
+    #expect(refused.exitCode == 65)
+    #expect(
+      refused.stderr.contains(
+        "sumAsured: is not a field the engine reads but is close to 'sumAssured', which it does: did you mean "
+          + "'sumAssured'?"), "\(refused.stderr)")
+    #expect(try store.show(code) == before)
+  }
 }

@@ -120,6 +120,15 @@ struct EngineFieldCheck {
   private final class Patterns {
     var regexes: [String: Regex<AnyRegexOutput>] = [:]
     var matched: Set<String> = []
+    /// Each top-level member name met, with the engine field it misspells, if any.
+    var misspelt: [String: String?] = [:]
+
+    func misspeltEngineField(_ name: String) -> String? {
+      if let known = misspelt[name] { return known }
+      let field = CSVHeader.misspeltEngineField(name)
+      if misspelt.count < 1024 { misspelt[name] = field }
+      return field
+    }
 
     func matches(_ text: String, _ pattern: String) -> Bool {
       let key = pattern + "\u{0}" + text
@@ -166,6 +175,12 @@ struct EngineFieldCheck {
     return (passesFastPath(object) ? [] : schemaProblems(data)) + fieldProblems(object)
   }
 
+  /// Why a top-level member named close to the engine's `field` is refused.
+  static func misspelling(of field: String) -> String {
+    "is not a field the engine reads but is close to '\(field)', which it does: did you mean '\(field)'? (the "
+      + "policy would be kept without it)"
+  }
+
   /// Whether a policy whose top level is `topLevel` plainly has no problem, where the objects
   /// and arrays inside `topLevel` may stand in empty (``JSON/topLevel(parsing:)``). True only
   /// when ``check(_:)`` of the whole document finds nothing: neither the fast path nor the field
@@ -181,6 +196,13 @@ struct EngineFieldCheck {
   /// The problems of the checks a schema cannot express, in field order.
   private func fieldProblems(_ object: JSONObject) -> [Problem] {
     var problems: [Problem] = []
+    // As a CSV header's column: `calculateOnCancelation: false` imported without a word, and the
+    // policy was settled on cancellation as its flow says (money trial).
+    for index in 0..<object.count {
+      let name = object.key(at: index).name
+      guard let field = patterns.misspeltEngineField(name) else { continue }
+      problems.append(Problem(field: name, sentence: Self.misspelling(of: field)))
+    }
     for reserved in Self.reservedFields where object[reserved.key] != nil {
       problems.append(Problem(field: reserved.name, sentence: reserved.sentence))
     }

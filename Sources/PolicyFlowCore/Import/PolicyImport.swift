@@ -350,12 +350,13 @@ extension PolicyImport {
   }
 
   /// The problems of an edit that turns `earlier` into `data`: those of `data`, except a reserved
-  /// field that `earlier` already held unchanged (a store written before such fields were
-  /// refused may hold one; an edit need not remove it, but may not add or change one).
-  /// Each as its field and its sentence.
+  /// field, or a member named close to an engine field, that `earlier` already held unchanged (a
+  /// store written before such fields were refused may hold one; an edit need not remove it, but
+  /// may not add or change one). Each as its field and its sentence.
   public static func fieldProblems(in data: JSON, besides earlier: JSON) -> [(field: String, sentence: String)] {
     EngineFieldCheck().check(data).filter { problem in
-      !EngineFieldCheck.reservedFields.contains { $0.name == problem.field }
+      !(EngineFieldCheck.reservedFields.contains { $0.name == problem.field }
+        || CSVHeader.misspeltEngineField(problem.field) != nil)
         || data[path: problem.field] != earlier[path: problem.field]
     }.map { ($0.field, $0.sentence) }
   }

@@ -25,6 +25,28 @@ struct JSONImportTests {
     #expect(result.documents.map(\.line) == [2])
   }
 
+  /// A member named close to a field the engine reads is refused, as a CSV header's column is:
+  /// `calculateOnCancelation: false` imported without a word and the policy was settled on
+  /// cancellation as its flow said (money trial). A short name one letter off is a field of its
+  /// own, and a .jsonl record is checked alike.
+  @Test func aMemberNamedCloseToAnEngineFieldIsRefused() {
+    let text = """
+      {"code": "HP-1", "lineOfBusiness": "health", "brand": "b", "band": "A",
+       "calculateOnCancelation": false, "Currency": "EUR"}
+      """
+    for (name, shown) in [("p.json", "p.json:2"), ("p.jsonl", "p.jsonl:1")] {
+      let result = PolicyImport.parse(name.hasSuffix("l") ? text.replacing("\n", with: "") : text, file: name)
+      #expect(
+        result.rowFindings.map(\.description) == [
+          "\(shown): calculateOnCancelation: is not a field the engine reads but is close to 'calculateOnCancellation', "
+            + "which it does: did you mean 'calculateOnCancellation'? (the policy would be kept without it)",
+          "\(shown): Currency: is not a field the engine reads but is close to 'currency', which it does: did you mean "
+            + "'currency'? (the policy would be kept without it)",
+        ])
+      #expect(result.documents.isEmpty)
+    }
+  }
+
   /// A file of one pretty-printed policy: each problem at its field's line (the record's first
   /// line told the user nothing).
   @Test func aSinglePolicyNamesTheLinesOfItsFields() {
