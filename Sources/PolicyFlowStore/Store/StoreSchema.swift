@@ -25,6 +25,7 @@ enum StoreSchema {
     Migration(version: 17, name: version17Name, sql: postgresVersion17),
     Migration(version: 18, name: version18Name, sql: postgresVersion18),
     Migration(version: 19, name: version19Name, sql: postgresVersion19),
+    Migration(version: 20, name: version20Name, sql: postgresVersion20),
   ]
 
   static let version10Name = "roles and row-level security for data access groups (PostgreSQL only)"
@@ -56,6 +57,7 @@ enum StoreSchema {
     Migration(version: 17, name: version17Name, sql: sqliteVersion17),
     Migration(version: 18, name: version18Name, sql: sqliteVersion18),
     Migration(version: 19, name: version19Name, sql: sqliteVersion19),
+    Migration(version: 20, name: version20Name, sql: sqliteVersion20),
   ]
 
   /// Times written for people (`*_at` text columns) are ISO 8601 UTC; queue times the worker
