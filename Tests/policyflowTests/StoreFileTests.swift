@@ -1,6 +1,7 @@
 import Foundation
 import PolicyFlowCore
 import PolicyFlowStore
+import PolicyFlowTestSupport
 import Testing
 
 /// What `--db` may name: an existing file that is not a store is refused before SQLite touches
@@ -178,5 +179,29 @@ struct StoreFileTests {
     #expect(lines.count == 2)
     #expect(lines.first.map(String.init) == quiet.stderr.trimmingCharacters(in: .newlines))
     #expect(lines.last?.hasPrefix("  SQL: ") == true)
+  }
+}
+
+/// A PostgreSQL database that holds no store is refused by every command but `init`, as a
+/// missing SQLite file is: any command made the store there, with no administrator.
+struct EmptyPostgresDatabaseTests {
+  @Test(.enabled(if: TestStore.all.contains(.postgres), "the tests' PostgreSQL server is not running"))
+  func aCommandOtherThanInitMakesNoStoreInAnEmptyDatabase() throws {
+    let server = try #require(ThrowawayPostgres.shared)
+    let uri = try server.newDatabase()
+    for command in [["policies", "list"], ["worker", "--drain"]] {
+      let result = try PolicyFlowBinary.run(command + ["--db", uri])
+      #expect(result.exitCode == 1, "\(command)")
+      #expect(
+        result.stderr.hasPrefix("Error: There is no store in the database at "), "\(command): \(result.stderr)")
+      #expect(result.stderr.contains("create one with 'policyflow init --db "), "\(result.stderr)")
+    }
+    let tables = try TestStore.connect(uri).queryOne(
+      "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", row: { try $0.int(at: 0) })
+    #expect(tables == 0)
+    let made = try PolicyFlowBinary.run(["init", "--db", uri, "--admin", "tester"])
+    #expect(made.exitCode == 0, "\(made.stderr)")
+    let listed = try PolicyFlowBinary.run(["policies", "list", "--db", uri, "--as", "tester"])
+    #expect(listed.exitCode == 0, "\(listed.stderr)")
   }
 }

@@ -86,7 +86,7 @@ public final class PolicyStore {
       (connection as? SQLiteConnection)?.waitForLocks(
         upTo: lockWait.limit, noticeAfter: lockWait.noticeAfter, notice: lockWait.notice)
     }
-    try self.init(connection: connection, migrations: migrations, upgradeProgress: upgradeProgress)
+    try self.init(connection: connection, migrations: migrations, create: create, upgradeProgress: upgradeProgress)
   }
 
   /// Opens the connection `location` names.
@@ -200,10 +200,25 @@ public final class PolicyStore {
     }
   }
 
-  /// Migrates the database `connection` opened and keeps the connection.
-  init(connection: any DatabaseConnection, migrations: [Migration], upgradeProgress: ((String) -> Void)?) throws {
+  /// Migrates the database `connection` opened and keeps the connection. Without `create`, a
+  /// PostgreSQL database that holds no store is refused, as a missing SQLite file is: any command
+  /// made the store in an empty database (with no administrator), and a login that may not
+  /// create it was told it lacked a privilege (SRE trial).
+  init(
+    connection: any DatabaseConnection, migrations: [Migration], create: Bool = true,
+    upgradeProgress: ((String) -> Void)?
+  ) throws {
     db = connection
     path = connection.location
+    if !create, connection.dialect == .postgres,
+      try connection.queryOne("SELECT to_regclass('schema_migrations') IS NULL", row: { try $0.bool(at: 0) }) == true
+    {
+      let location = PostgresURI.redacted(connection.location)
+      throw StoreError(
+        .notFound,
+        "There is no store in the database at \(location); create one with 'policyflow init --db \(location) "
+          + "--admin YOUR_NAME' on the login that is to own it, or point --db (or POLICYFLOW_DB) at an existing store.")
+    }
     let started = StoreTime.now()
     // The migrator says which migrations upgrade an existing store (not the ones creating one).
     var upgraded = false
