@@ -407,11 +407,19 @@ extension AuditTests {
     let unsealed = try store.run(["audit", "verify", "--as", "tester"])
     #expect(unsealed.exitCode == 0)
     #expect(unsealed.stderr.contains("Note: the store has no seal yet"), "\(unsealed.stderr)")
+    #expect(
+      try JSON(parsing: store.succeed(["audit", "verify", "--json", "--as", "tester"]).stdout)[path: "seal"] == .null)
     let (digest, _, _) = try seal(store)
     let sealed = try store.run(["audit", "verify", "--as", "tester"])
     #expect(
-      sealed.stderr.contains("is seen only with --since-seal and that seal's digest as you published it"),
+      sealed.stderr.contains(
+        "Note: the chains were compared with the heads the latest seal recorded; a store put back to an older copy, "
+          + "or whose seals were rewritten with its history, is seen only with --since-seal"),
       "\(sealed.stderr)")
+    #expect(sealed.stdout.contains(", and the seal of "), "\(sealed.stdout)")
+    // The seal a plain verify compared the chains with is named in --json too (it said null).
+    let json = try JSON(parsing: store.succeed(["audit", "verify", "--json", "--as", "tester"]).stdout)
+    #expect(json[path: "seal.digest"] == .string(digest), "\(json)")
     let since = try store.run(["audit", "verify", "--since-seal", digest, "--as", "tester"])
     #expect(since.exitCode == 0)
     #expect(!since.stderr.contains("Note:"), "\(since.stderr)")

@@ -52,7 +52,8 @@ extension PolicyStore {
     public var rows = 0
     public var catalogs = 0
     public var problems: [AuditProblem] = []
-    /// The seal checked with `--since-seal`, when one was.
+    /// The seal the chains were checked against: the one `--since-seal` names, else the latest
+    /// (whose recorded heads a plain verify compares the chains with); nil when there is none.
     public var seal: AuditSeal?
   }
 

@@ -83,6 +83,8 @@ extension PolicyStore {
       report.problems += try removedSealedPolicies().filter { !named.contains($0.gid) }
     }
     if digest == nil {
+      // Named in the report as the seal checked against (it said none on a sealed store).
+      report.seal = try auditSeals().last
       // The chains the checks above found nothing wrong with, against the head the latest seal
       // recorded for each: a rewrite with every link recomputed (an export of it said so, and
       // a plain verify that every chain was intact).

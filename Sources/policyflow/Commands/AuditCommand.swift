@@ -125,9 +125,10 @@ enum AuditCommand {
             (try store.auditSeals().isEmpty)
               ? "Note: the store has no seal yet, so a removal of the newest history, or of a policy with its "
                 + "whole history, is not seen; 'policyflow audit seal' records one, whose digest you publish."
-              : "Note: history the latest seal covers that was removed since, or the whole store put back to an "
-                + "older copy, is seen only with --since-seal and that seal's digest as you published it; history "
-                + "newer than the latest seal is covered by none until the next.")
+              : "Note: the chains were compared with the heads the latest seal recorded; a store put back to an "
+                + "older copy, or whose seals were rewritten with its history, is seen only with --since-seal and "
+                + "a digest as you published it; history newer than the latest seal is covered by none until the "
+                + "next.")
         }
       } else {
         Terminal.out(
