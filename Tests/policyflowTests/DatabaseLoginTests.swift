@@ -272,6 +272,11 @@ struct DatabaseLoginTests {
     let whole = try PolicyFlowBinary.run(["queue", "--db", uri(store, as: worker)])
     #expect(whole.exitCode == 0)
     #expect(whole.stderr.isEmpty, "\(whole.stderr)")
+    // And --json says so to a script, which does not read the note (SRE trial).
+    for (login, part) in [(person, true), (worker, false)] {
+      let report = try PolicyFlowBinary.run(["queue", "--json", "--db", uri(store, as: login)])
+      #expect(try JSON(parsing: report.stdout)[path: "loginSeesOnlyItsGroups"] == .bool(part), "\(login)")
+    }
     try store.succeed(["users", "update", person, "--admin", "--as", "tester"])
     #expect(try asPerson.queryOne("SELECT count(*) FROM audit_link") { try $0.int(at: 0) } == all + 1)
     #expect(try PolicyFlowBinary.run(["queue", "--db", uri(store, as: person)]).stderr.isEmpty)

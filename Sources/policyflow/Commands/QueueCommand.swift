@@ -40,7 +40,9 @@ enum QueueCommand {
     }
     // On PostgreSQL row-level security counts only what the login may see: a partial count
     // that reads as the whole queue is said to be partial.
-    if store.dialect == .postgres, let login = store.databaseLogin, !(try store.seesEveryPolicy(login)) {
+    let seesOnlyItsGroups =
+      try store.dialect == .postgres && store.databaseLogin.map { !(try store.seesEveryPolicy($0)) } ?? false
+    if seesOnlyItsGroups, let login = store.databaseLogin {
       Terminal.error(
         "Note: these counts are of the policies your login '\(login)' may see (its data access groups); a worker's or "
           + "an administrator's login counts the whole queue.")
@@ -65,6 +67,8 @@ enum QueueCommand {
         "oldestReadySeconds": status.oldestReadySeconds.map(JSON.int) ?? .null, "workers": .array(workers),
         "goneWorkers": .array(gone.map { .string($0.owner) }),
         "failedActivities": .array(failed),
+        // A script cannot read the note on stderr: counts of a part read as the whole queue.
+        "loginSeesOnlyItsGroups": .bool(seesOnlyItsGroups),
       ]
       Terminal.out(report.serialized(pretty: true))
       return 0
