@@ -52,6 +52,18 @@ struct StoreFileTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["empty.sqlite"])
   }
 
+  /// A libpq key=value connection string is not a file to make a store in: the advice was to
+  /// `init` an SQLite file of that name (SRE trial).
+  @Test func aKeywordConnectionStringIsRefusedWithTheURIForm() throws {
+    let result = try PolicyFlowBinary.run(["policies", "list", "--db", "host=/tmp/pg dbname=policyflow user=alice"])
+    #expect(result.exitCode == 1)
+    #expect(
+      result.stderr
+        == "Error: --db takes a PostgreSQL URI, not a key=value connection string; write it as "
+        + "postgresql://USER@HOST:5432/DATABASE (a socket folder as postgresql://USER@/DATABASE?host=/run/postgresql).\n"
+    )
+  }
+
   /// A directory given as --db is named as one, with the file it may have meant; SQLite's own
   /// words were "unable to open database file".
   @Test(arguments: [["policies", "list"], ["init", "--admin", "tester"]])

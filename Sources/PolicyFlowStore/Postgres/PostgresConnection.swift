@@ -60,7 +60,8 @@ public final class PostgresConnection: DatabaseConnection {
   /// - Throws: ``PostgresError`` when libpq is not installed, `uri` is not a PostgreSQL URI, or the
   ///   server cannot be reached or refuses the login (the message names the URI without its
   ///   password, and libpq's reason).
-  public init(uri: String, relaxedDurability: Bool = false) throws {
+  public init(uri given: String, relaxedDurability: Bool = false) throws {
+    let uri = PostgresURI.withLowercaseScheme(given)
     self.uri = uri
     libpq = try LibPQ.library()
     secrets = PostgresURI.passwords(in: uri)
@@ -147,7 +148,9 @@ public final class PostgresConnection: DatabaseConnection {
   /// pg_hba.conf entry) or a database that does not exist (3D000) are not waited out, as a server
   /// that cannot be reached yet (08001) is.
   static func refusalState(_ reason: String) -> String {
-    if reason.contains("password authentication failed") { return "28P01" }
+    // libpq's own words when the server asks for a password and none is given (no .pgpass line,
+    // or a .pgpass it ignores for its permissions): a login to mend, not a server to wait for.
+    if reason.contains("password authentication failed") || reason.contains("no password supplied") { return "28P01" }
     if reason.contains("no pg_hba.conf entry")
       || reason.range(of: #"role "[^"]*" does not exist"#, options: .regularExpression) != nil
       || reason.contains("authentication failed")

@@ -10,6 +10,21 @@ public enum PostgresURI {
     return lowered.hasPrefix("postgresql://") || lowered.hasPrefix("postgres://")
   }
 
+  /// `uri` with its scheme in lower case, as libpq reads it: `PostgreSQL://…` was taken for a
+  /// PostgreSQL URI here and refused by libpq as `invalid connection option` (SRE trial).
+  static func withLowercaseScheme(_ uri: String) -> String {
+    guard isPostgres(uri), let scheme = uri.range(of: "://") else { return uri }
+    return uri[..<scheme.lowerBound].lowercased() + uri[scheme.lowerBound...]
+  }
+
+  /// Whether `text` is written as libpq's `key=value` connection string (`host=/tmp dbname=x`),
+  /// which `--db` does not take: it was taken for an SQLite file of that name.
+  public static func isKeywordConnectionString(_ text: String) -> Bool {
+    let keywords = ["host", "hostaddr", "port", "dbname", "user", "password", "sslmode", "service", "passfile"]
+    let first = text.drop(while: \.isWhitespace).prefix { $0 != "=" && !$0.isWhitespace }
+    return text.contains("=") && keywords.contains(first.lowercased())
+  }
+
   /// `uri` safe to print: `postgresql://user:secret@host/db?password=x&sslmode=require` becomes
   /// `postgresql://user@host/db?sslmode=require`. Everything else is kept as written.
   public static func redacted(_ uri: String) -> String {

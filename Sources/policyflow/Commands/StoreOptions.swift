@@ -118,6 +118,11 @@ enum StoreOptions {
   /// which makes the store in it: `mktemp` makes such a file.
   static func refusal(_ path: String, creating: Bool = false) -> String? {
     if PostgresURI.isPostgres(path) { return nil }
+    if PostgresURI.isKeywordConnectionString(path) {
+      // Not quoted: it may hold a password.
+      return "--db takes a PostgreSQL URI, not a key=value connection string; write it as "
+        + "postgresql://USER@HOST:5432/DATABASE (a socket folder as postgresql://USER@/DATABASE?host=/run/postgresql)."
+    }
     let remedy = "point --db at a store, or create one at a new path with 'policyflow init --db PATH'."
     var status = stat()
     if stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {

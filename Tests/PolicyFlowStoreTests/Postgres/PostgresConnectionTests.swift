@@ -95,6 +95,12 @@ struct PostgresConnectionTests {
     #expect(error.sqlState == "28000", "\(error)")
     #expect(!error.isTransient)
     #expect(PostgresConnection.refusalState("FATAL:  password authentication failed for user \"uma\"") == "28P01")
+    // libpq's own words when no password is at hand (no .pgpass line): a worker waited a minute
+    // for a server that was there, then blamed the URI (SRE trial).
+    #expect(
+      PostgresConnection.refusalState(
+        "connection to server on socket \"/tmp/pg/.s.PGSQL.5432\" failed: fe_sendauth: no password supplied")
+        == "28P01")
     #expect(PostgresConnection.refusalState("could not connect to server: No such file or directory") == "08001")
   }
 

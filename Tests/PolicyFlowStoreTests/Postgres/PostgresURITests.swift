@@ -11,6 +11,17 @@ struct PostgresURITests {
     #expect(PostgresURI.isPostgres(text) == isPostgres)
   }
 
+  /// libpq reads only a scheme in lower case: `PostgreSQL://…` was refused by it as an "invalid
+  /// connection option". A libpq key=value string is told apart from a file name (SRE trial).
+  @Test func aSchemeInAnyCaseReachesLibpqInLowerCaseAndKeywordStringsAreKnown() {
+    #expect(PostgresURI.withLowercaseScheme("PostgreSQL://Ann@DB/Pf?host=/X") == "postgresql://Ann@DB/Pf?host=/X")
+    #expect(PostgresURI.withLowercaseScheme("store.sqlite") == "store.sqlite")
+    #expect(PostgresURI.isKeywordConnectionString("host=/tmp/pg dbname=policyflow user=alice"))
+    #expect(PostgresURI.isKeywordConnectionString(" dbname = pf"))
+    #expect(!PostgresURI.isKeywordConnectionString("./a=b.sqlite"))
+    #expect(!PostgresURI.isKeywordConnectionString("policyflow.sqlite"))
+  }
+
   @Test(arguments: [
     ("postgresql://ann:s3cret@db.example.com:5432/pf", "postgresql://ann@db.example.com:5432/pf"),
     ("postgresql://ann@db/pf?password=s3cret&sslmode=require", "postgresql://ann@db/pf?sslmode=require"),
