@@ -11,10 +11,17 @@ extension Worker {
   /// work here): a stop used to wait out the busy timeout, five seconds, behind an import.
   func untilStopped<T>(_ body: () throws -> T) throws -> T? {
     var attempt = 1
+    let started = StoreTime.now().milliseconds
     while !shouldStop() {
       do {
-        guard let connection = store.db as? SQLiteConnection else { return try body() }
-        return try connection.givingUpWaits(when: shouldStop, body)
+        let result: T
+        if let connection = store.db as? SQLiteConnection {
+          result = try connection.givingUpWaits(when: shouldStop, body)
+        } else {
+          result = try body()
+        }
+        recovered(after: attempt, since: started)
+        return result
       } catch let error as any DatabaseFailure where error.isTransient {
         if shouldStop() { return nil }
         let delay = configuration.backoff(attempt: attempt)
@@ -35,9 +42,12 @@ extension Worker {
   /// Runs `body`, retrying transient failures with backoff up to `maxAttempts` times.
   func retrying<T>(_ body: () throws -> T) throws -> T {
     var attempt = 1
+    let started = StoreTime.now().milliseconds
     while true {
       do {
-        return try body()
+        let result = try body()
+        recovered(after: attempt, since: started)
+        return result
       } catch let error as any DatabaseFailure where error.isTransient && attempt < configuration.maxAttempts {
         let delay = configuration.backoff(attempt: attempt)
         totals.retries += 1
@@ -46,6 +56,14 @@ extension Worker {
         attempt += 1
       }
     }
+  }
+
+  /// Says that an operation went through after `attempts` tries, when it took more than one:
+  /// an outage's last line was a retry, and a worker that recovered (an idle one above all) said
+  /// nothing more (SRE trial).
+  private func recovered(after attempts: Int, since started: Int64) {
+    guard attempts > 1 else { return }
+    onEvent(.recovered(attempts: attempts, milliseconds: StoreTime.now().milliseconds - started))
   }
 
   /// Waits `milliseconds`, through interruptions by signals.

@@ -52,6 +52,9 @@ public enum WorkerEvent: Sendable {
   /// leases of `leaseMilliseconds` (held longer than that: the worker itself was too slow).
   case leaseLost(activityIDs: [Int64], heldMilliseconds: Int64, leaseMilliseconds: Int64)
   case retrying(attempt: Int, delayMilliseconds: Int64, error: String)
+  /// An operation retried after transient failures went through (the database reachable again
+  /// after an outage): `attempts` tries over `milliseconds`.
+  case recovered(attempts: Int, milliseconds: Int64)
   case released(activityIDs: [Int64], error: String)
   case parked(activityID: Int64, policy: String, error: String)
   /// A batch runs without its policies' documents and results checked against their chains

@@ -67,6 +67,12 @@ final class WorkerLog {
         fields: [
           "event": "retrying", "attempt": .int(attempt), "delayMilliseconds": .int(Int(delay)), "error": .string(error),
         ], priority: .notice)
+    case .recovered(let attempts, let milliseconds):
+      line(
+        "recovered: the retried operation went through at attempt \(attempts), "
+          + "\(milliseconds / 1000).\((milliseconds % 1000) / 100) s after its first try",
+        fields: ["event": "recovered", "attempts": .int(attempts), "milliseconds": .int(Int(milliseconds))],
+        priority: .notice)
     case .released(let ids, let error):
       line(
         "gave back \(ids.count) activit\(ids.count == 1 ? "y" : "ies") for a later retry: \(error)",

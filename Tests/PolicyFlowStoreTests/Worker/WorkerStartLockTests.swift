@@ -41,6 +41,12 @@ struct WorkerStartLockTests {
     #expect(worker.totals.retries >= 10, "it waited past its two tries")
     #expect(worker.totals.processed == 3)
     #expect(try scenario.count("SELECT count(*) FROM activity") == 0)
+    // Said once the wait is over: the last line of an outage was a retry, and a worker that had
+    // recovered said nothing more (SRE trial).
+    let recovered = scenario.events.compactMap { event -> Int? in
+      if case .recovered(let attempts, _) = event { attempts } else { nil }
+    }
+    #expect(recovered.count == 1 && recovered[0] > 10, "\(recovered)")
   }
 
   @Test func aStopWhileItWaitsForTheLockEndsItWithNothingDone() throws {
