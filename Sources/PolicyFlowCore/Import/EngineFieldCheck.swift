@@ -301,6 +301,15 @@ struct EngineFieldCheck {
           Problem(
             field: "sumAssured",
             sentence: "\(Excerpt.name(text)) is too large for an amount in minor units (at most \(Int.max))"))
+      // A whole number written with a point or an exponent (`2.5e7`, `25000000.0`) is read as a
+      // floating-point number: said so, with the digits to write (the sentence said to write a
+      // whole number, of a value that was one).
+      case .double(let number) where number.rounded() == number && number.magnitude < 0x1p63:
+        problems.append(
+          Problem(
+            field: "sumAssured",
+            sentence: "\(Excerpt.found(sum)) is written with a decimal point or an exponent (2.5e7), which makes it a "
+              + "floating-point number, not an amount in minor units; write it in digits alone: \(Int(number))"))
       default:
         let found = Excerpt.found(sum)
         let currency = object[Self.currencyKey]?.stringValue.flatMap { ISOCodes.currencies.contains($0) ? $0 : nil }

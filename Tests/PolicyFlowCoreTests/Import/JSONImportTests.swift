@@ -145,7 +145,8 @@ struct JSONImportTests {
     let numbers = PolicyImport.parse(
       #"{"code": "HP-11", "lineOfBusiness": "health", "brand": "b", "n": 1e400}"# + "\n"
         + #"{"code": "HP-12", "lineOfBusiness": "health", "brand": "b", "sumAssured": 20000000000170001.0}"# + "\n"
-        + #"{"code": "HP-13", "lineOfBusiness": "health", "brand": "b", "sumAssured": 1.0}"#,
+        + #"{"code": "HP-13", "lineOfBusiness": "health", "brand": "b", "sumAssured": 1.0}"# + "\n"
+        + #"{"code": "HP-14", "lineOfBusiness": "health", "brand": "b", "sumAssured": 2.5e7}"#,
       file: "p.jsonl")
     #expect(
       numbers.rowFindings.map(\.description) == [
@@ -153,9 +154,12 @@ struct JSONImportTests {
           + "number is exact only below 2^53); write it as an integer of up to 64 bits, or as a string",
         "p.jsonl:2: sumAssured: 20000000000170001.0 is not an amount in minor units; write a whole number of the "
           + "currency's minor units",
-        // Quoted as written: "number 1" read as the whole number it was refused for.
-        "p.jsonl:3: sumAssured: number 1.0 is not an amount in minor units; write a whole number of the currency's "
-          + "minor units, e.g. 150000 for 1500.00 EUR",
+        // A whole number written with a point or an exponent: said so, with the digits to write
+        // (it was told to write a whole number; money trial).
+        "p.jsonl:3: sumAssured: number 1.0 is written with a decimal point or an exponent (2.5e7), which makes it a "
+          + "floating-point number, not an amount in minor units; write it in digits alone: 1",
+        "p.jsonl:4: sumAssured: number 25000000.0 is written with a decimal point or an exponent (2.5e7), which makes "
+          + "it a floating-point number, not an amount in minor units; write it in digits alone: 25000000",
       ])
     // Elsewhere (rules, catalogs, --data) JSON keeps its usual reading.
     #expect((try? JSON(parsing: #"{"a": 1, "a": 2, "n": 12345678901234567890123}"#)) != nil)
