@@ -15,13 +15,13 @@ public enum MinorUnits {
       // The same bound as for doubles: far above any premium, and low enough that a result's
       // lines can be summed and negated without overflowing.
       guard amount.magnitude < 9_000_000_000_000_000 else {
-        throw LogicError.notANumber("\(amount) is too large to be an amount in minor units")
+        throw LogicError.notANumber("\(amount) is too large to be an amount in minor units\(Self.bound)")
       }
       return amount
     case .double(let number):
       let rounded = number.rounded(.toNearestOrEven)
       guard rounded.isFinite, abs(rounded) < 9.0e15 else {
-        throw LogicError.notANumber("\(value.serialized()) is too large to be an amount in minor units")
+        throw LogicError.notANumber("\(value.serialized()) is too large to be an amount in minor units\(Self.bound)")
       }
       return Int(rounded)
     default:
@@ -32,6 +32,9 @@ public enum MinorUnits {
           + "an amount must be a number of minor units")
     }
   }
+
+  /// The largest amount a line may give, said with its refusal (it was said nowhere).
+  static let bound = " (a line's amount is below 9,000,000,000,000,000 minor units)"
 
   /// `amount × numerator ÷ denominator`, rounded half to even, in exact integer arithmetic (the
   /// product is held in 128 bits, so it cannot overflow). Used to pro-rate a premium by days.
