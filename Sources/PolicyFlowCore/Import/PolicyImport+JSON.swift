@@ -29,6 +29,10 @@ extension PolicyImport {
   static func parseJSON(_ text: String, file: String, collector: Collector) -> Result {
     var collector = collector
     let document: JSONDocument
+    // The record the strict parser refused, when the text is JSON all the same (a number it
+    // cannot keep, a name given twice): the rest is checked as the lenient parser reads it, so
+    // that one such number does not hide every other problem of the file (money trial).
+    var refused: (element: Int?, field: String, sentence: String, line: Int)?
     do {
       document = try JSONDocument(parsing: text, isStrict: true)
     } catch {
@@ -36,19 +40,36 @@ extension PolicyImport {
       let isArray = text.utf8.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "[")
       let element = isArray ? Array(error.path.prefix(1)) : []
       let (field, sentence) = Self.refusal(error, recordAt: element)
-      collector.report(line: error.location.line, field: field, sentence)
-      return collector.result
+      guard error.isValidJSON, let lenient = try? JSONDocument(parsing: text, isStrict: false) else {
+        collector.report(line: error.location.line, field: field, sentence)
+        return collector.result
+      }
+      document = lenient
+      refused = (element.first.flatMap { Int($0) }, field, sentence, error.location.line)
     }
     if case .array(let items) = document.root {
       let starts = items.indices.map { document.location(of: "/\($0)") }
       var recordsOnLine: [Int: Int] = [:]
       for start in starts { recordsOnLine[start.line, default: 0] += 1 }
+      var refusalReported = false
       for (index, (data, start)) in zip(items, starts).enumerated() {
         if collector.isStopped { break }
+        let lines = { (field: String) in fieldLine(of: field, in: document, record: "/\(index)") }
+        if let refused, refused.element == index {
+          collector.reportRefused(
+            (refused.field, refused.sentence), line: refused.line, lenient: data, recordLine: start.line,
+            fieldLine: lines)
+          refusalReported = true
+          continue
+        }
         collector.add(
-          data, line: start.line, column: recordsOnLine[start.line]! > 1 ? start.column : nil,
-          fieldLine: { fieldLine(of: $0, in: document, record: "/\(index)") })
+          data, line: start.line, column: recordsOnLine[start.line]! > 1 ? start.column : nil, fieldLine: lines)
       }
+      if let refused, !refusalReported { collector.report(line: refused.line, field: refused.field, refused.sentence) }
+    } else if let refused {
+      collector.reportRefused(
+        (refused.field, refused.sentence), line: refused.line, lenient: document.root,
+        recordLine: document.location(of: "").line, fieldLine: { fieldLine(of: $0, in: document, record: "") })
     } else {
       collector.add(
         document.root, line: document.location(of: "").line, fieldLine: { fieldLine(of: $0, in: document, record: "") })
@@ -96,8 +117,8 @@ extension PolicyImport {
           do throws(JSONParseError) {
             try collector.add(record: record, line: number)
           } catch {
-            let (field, sentence) = Self.refusal(error)
-            collector.report(line: number, field: field, sentence)
+            collector.reportRefused(
+              Self.refusal(error), line: number, lenient: error.isValidJSON ? try? JSON(parsing: record) : nil)
           }
         }
         start = feed + 1

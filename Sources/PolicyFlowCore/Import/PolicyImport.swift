@@ -324,6 +324,27 @@ public enum PolicyImport {
       }
     }
 
+    /// Reports a record the strict parser refused (`refusal`, a number it cannot keep or a name
+    /// given twice, at `line`), together with the engine fields' problems of the record as the
+    /// lenient parser reads it (`lenient`, nil when it cannot): one unkeepable number hid every
+    /// other problem of its record (money trial). The refused field is not reported twice.
+    mutating func reportRefused(
+      _ refusal: (field: String, sentence: String), line: Int, lenient: JSON?, recordLine: Int? = nil,
+      fieldLine: ((String) -> Int)? = nil
+    ) {
+      report(line: line, field: refusal.field, refusal.sentence)
+      guard refusal.field != "record", let lenient else { return }
+      let code = lenient[path: "code"]?.stringValue
+      for problem in engineFields.check(lenient)
+      where problem.field != refusal.field && !refusal.field.hasPrefix(problem.field + ".") {
+        let start = recordLine ?? line
+        result.rowFindings.append(
+          ImportFinding(
+            file: file, line: fieldLine?(problem.field) ?? start, field: problem.field, sentence: problem.sentence,
+            code: code, recordLine: start))
+      }
+    }
+
     mutating func report(line: Int, field: String, _ sentence: String, code: String? = nil, isHeader: Bool = false) {
       result.rowFindings.append(
         ImportFinding(file: file, line: line, field: field, sentence: sentence, code: code, isHeader: isHeader))

@@ -47,6 +47,27 @@ struct JSONImportTests {
     }
   }
 
+  /// A number the strict parser cannot keep hid every other problem: of its record, and of every
+  /// other record of a `.json` array (money trial). The rest is checked as the lenient parser
+  /// reads it, and the refused field is named once.
+  @Test func anUnkeepableNumberHidesNoOtherProblem() {
+    let text = """
+      [
+        {"code": "HP-1", "lineOfBusiness": "health", "brand": "b", "currency": "eur",
+         "premium": {"annualAmount": 1e400}},
+        {"code": "HP-2", "lineOfBusiness": "health", "brand": "b", "currency": "EURO"}
+      ]
+      """
+    let result = PolicyImport.parse(text, file: "p.json")
+    #expect(
+      result.rowFindings.map { "\($0.line) \($0.field)" } == ["3 premium.annualAmount", "2 currency", "4 currency"],
+      "\(result.rowFindings.map(\.description))")
+    #expect(result.documents.isEmpty)
+    let lines = PolicyImport.parse(
+      #"{"code": "HP-3", "lineOfBusiness": "health", "brand": "b", "currency": "eur", "n": 1e400}"#, file: "p.jsonl")
+    #expect(lines.rowFindings.map(\.field) == ["n", "currency"], "\(lines.rowFindings.map(\.description))")
+  }
+
   /// A file of one pretty-printed policy: each problem at its field's line (the record's first
   /// line told the user nothing).
   @Test func aSinglePolicyNamesTheLinesOfItsFields() {
