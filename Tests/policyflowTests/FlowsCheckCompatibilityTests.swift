@@ -258,6 +258,20 @@ struct FlowsCheckCompatibilityTests {
       "\(result.stderr)")
   }
 
+  /// A path read with a default may be absent from every sample, but one close to a path they
+  /// have is most likely misspelt: it takes its default on every policy (two travellers priced as
+  /// one; rule author trial).
+  @Test func aMisspeltPathWithADefaultIsWarned() throws {
+    let result = try check(try catalog()) {
+      $0.replacingOccurrences(of: #"{ "var": "sumAssured" }"#, with: #"{ "var": ["sumAssurred", 0] }"#)
+    }
+    #expect(result.exitCode == 0, "a warning: \(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "warning: rule HIGH_SUM reads 'sumAssurred' with a default, and none of the 1 sample policy has it (did you "
+          + "mean 'sumAssured'?): a misspelt path takes its default on every policy"), "\(result.stderr)")
+  }
+
   /// Paths a rule expects may be absent are not warned about: a `var` with a default, and the
   /// alternatives of `missing_some`; a path inside an iteration body names an element's field.
   @Test func optionalPathsAreNotWarnedAbout() throws {
@@ -356,6 +370,15 @@ struct FlowsCheckCompatibilityTests {
           + "which NO_DISCOUNT derives, and NO_DISCOUNT reads 'derived.a', which NO_EXTRAS derives)"),
       "\(circular.stderr)")
     #expect(!circular.stderr.contains("give NO_DISCOUNT an earlier place"), "no swap advised: \(circular.stderr)")
+
+    // Read with a default, the fields are read all the same (neither was warned of).
+    try mutual.replacingOccurrences(of: #"{ "var": "derived.b" }"#, with: #"{ "var": ["derived.b", 0] }"#)
+      .replacingOccurrences(of: #"{ "var": "derived.a" }"#, with: #"{ "var": ["derived.a", 0] }"#)
+      .write(to: rules, atomically: true, encoding: .utf8)
+    let defaulted = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(
+      defaulted.stderr.contains("warning: rules NO_EXTRAS and NO_DISCOUNT derive from each other in flow MAIN"),
+      "\(defaulted.stderr)")
   }
 
   /// A condition that tests has_message for a message only a later rule attaches is false on every

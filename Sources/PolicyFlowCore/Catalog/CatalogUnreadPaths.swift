@@ -7,8 +7,8 @@
 /// Only literal paths are read from the rules' JsonLogic (`{"var": "a.b"}`, `{"missing": ["a", "b"]}`,
 /// `{"val": ["a", "b"]}`, `{"exists": "a"}`),
 /// outside the bodies of `map`, `filter`, `all`, `none`, `some` and `reduce`, whose paths name the
-/// elements; not a `var` with a default (the rule expects it may be absent) nor `missing_some`'s
-/// alternatives. A path counts as had when any sample,
+/// elements; a `var` with a default (the rule expects it may be absent) only when a path the
+/// samples have is close to it, and not `missing_some`'s alternatives. A path counts as had when any sample,
 /// after a processing cycle (derived fields set), has a value there, null included. Only the rules
 /// of the flows the samples run are checked, and those flows' limits and lines: a sample of another
 /// product says nothing of them.
@@ -48,9 +48,10 @@ public enum CatalogUnreadPaths {
     ) {
       guard let location else { return }
       var paths: [String] = []
+      var defaulted: [String] = []
       var dotted: [String] = []
       for expression in expressions {
-        literalPaths(expression.source, into: &paths)
+        literalPaths(expression.source, into: &paths, defaulted: &defaulted)
         dottedSegments(expression.source, into: &dotted)
       }
       // Warned unless some sample has a member named so (with the dot) at its top.
@@ -76,6 +77,20 @@ public enum CatalogUnreadPaths {
               "\(subject) reads '\(path)', which none of the \(samples.count) sample "
               + "polic\(samples.count == 1 ? "y has" : "ies have")\(closest): a misspelt path reads as null on "
               + "every policy; add a sample that has it if it is right"))
+      }
+      // A path read with a default may be absent from every sample; one that is close to a path
+      // they have is most likely misspelt, and takes its default on every policy (two travellers
+      // priced as one; rule author trial).
+      for path in defaulted
+      where !path.isEmpty && !had.contains(path) && !laidOver(path) && reported.insert("\(subject) \(path)").inserted {
+        guard let closest = Suggestion.closest(to: path, among: had) else { continue }
+        findings.append(
+          Finding(
+            file: location.file, location: location.location, severity: .warning,
+            message:
+              "\(subject) reads '\(path)' with a default, and none of the \(samples.count) sample "
+              + "polic\(samples.count == 1 ? "y has" : "ies have") it (did you mean '\(closest)'?): a misspelt path "
+              + "takes its default on every policy; add a sample that has it if it is right"))
       }
     }
     for rule in catalog.validationRules.values where rulesRun.contains(rule.code) {
@@ -155,27 +170,42 @@ public enum CatalogUnreadPaths {
     }
   }
 
-  /// The literal data paths `source` reads, outside iteration bodies.
+  /// The literal data paths `source` reads, outside iteration bodies, but for those read with a
+  /// default (`{"var": ["discount", 0]}`), which the rule expects may be absent; `defaulted`
+  /// gets those.
+  static func literalPaths(_ source: JSON, into paths: inout [String], defaulted: inout [String]) {
+    forEachLiteralPath(source) { path, hasDefault in
+      if hasDefault { defaulted.append(path) } else { paths.append(path) }
+    }
+  }
+
+  /// Every literal data path `source` reads, outside iteration bodies, with a default or not:
+  /// what decides the order rules must run in.
   static func literalPaths(_ source: JSON, into paths: inout [String]) {
+    forEachLiteralPath(source) { path, _ in paths.append(path) }
+  }
+
+  /// Calls `found` with each literal data path `source` reads outside iteration bodies, and
+  /// whether it is read with a default.
+  private static func forEachLiteralPath(_ source: JSON, _ found: (_ path: String, _ hasDefault: Bool) -> Void) {
     switch source {
     case .array(let items):
-      for item in items { literalPaths(item, into: &paths) }
+      for item in items { forEachLiteralPath(item, found) }
     case .object(let object) where object.count == 1:
       guard let (op, argument) = object.makeIterator().next() else { return }
       let arguments = argument.arrayValue ?? [argument]
       switch op {
       case "var":
-        // A path with a default is read as optional; a computed path is not a literal, but what it
-        // is computed from may be.
+        // A computed path is not a literal, but what it is computed from may be.
         if case .string(let path) = arguments.first {
-          if arguments.count == 1 { paths.append(path) }
+          found(path, arguments.count > 1)
         } else if let first = arguments.first {
-          literalPaths(first, into: &paths)
+          forEachLiteralPath(first, found)
         }
-        for item in arguments.dropFirst() { literalPaths(item, into: &paths) }
+        for item in arguments.dropFirst() { forEachLiteralPath(item, found) }
       case "missing":
         for item in arguments {
-          if case .string(let path) = item { paths.append(path) } else { literalPaths(item, into: &paths) }
+          if case .string(let path) = item { found(path, false) } else { forEachLiteralPath(item, found) }
         }
       case "val", "exists":
         // The community's path as its segments (`{"val": ["policyholder", "email"]}`) or one
@@ -183,15 +213,15 @@ public enum CatalogUnreadPaths {
         // A segment with a dot names a member with a dot in its name (``dottedSegments(_:into:)``).
         let segments = arguments.compactMap(\.stringValue)
         if !segments.isEmpty, segments.count == arguments.count, !segments.contains(where: { $0.contains(".") }) {
-          paths.append(segments.joined(separator: "."))
+          found(segments.joined(separator: "."), false)
         }
       case "missing_some":
         // Alternatives: any one of them may be absent from every sample.
         break
       case _ where iterators.contains(op):
-        for (index, item) in arguments.enumerated() where index != 1 { literalPaths(item, into: &paths) }
+        for (index, item) in arguments.enumerated() where index != 1 { forEachLiteralPath(item, found) }
       default:
-        for item in arguments { literalPaths(item, into: &paths) }
+        for item in arguments { forEachLiteralPath(item, found) }
       }
     default:
       return
