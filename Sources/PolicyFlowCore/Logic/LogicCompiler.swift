@@ -48,6 +48,10 @@ struct LogicCompiler {
     "ne": "'!='", "neq": "'!='", "gt": "'>'", "gte": "'>='", "lt": "'<'", "lte": "'<='", "not": "'!'",
     "concat": "'cat'", "sum": "'+'", "add": "'+'", "sub": "'-'", "mul": "'*'", "div": "'/'", "mod": "'%'",
     "count": "'length'", "len": "'length'",
+    // Comparisons written backwards or as one sign: their edit distance suggested '==' for '=>',
+    // turning a threshold into an equality (rule author trial).
+    "=>": "'>='", "=<": "'<='", "=!": "'!='", "<>": "'!='", "≥": "'>='", "≤": "'<='", "≠": "'!='",
+    "=": "'==' (or '===')",
   ]
 
   private mutating func compileOperation(named name: String, operand: JSON, at pointer: String) -> LogicNode {

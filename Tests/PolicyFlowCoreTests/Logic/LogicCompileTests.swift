@@ -35,6 +35,13 @@ struct LogicCompileTests {
       problems.map(\.message) == [
         "unknown operator 'contains'. JsonLogic writes it 'in', with the value first: {\"in\": [value, list or text]}."
       ])
+    // A comparison written backwards or as one sign: '==' was suggested for '=>' (rule author trial).
+    for (written, meant) in [("=>", ">="), ("=<", "<="), ("≥", ">="), ("≠", "!=")] {
+      #expect(
+        try compileProblems(#"{""# + written + #"": [1, 2]}"#).map(\.message) == [
+          "unknown operator '\(written)'. JsonLogic writes it '\(meant)'."
+        ])
+    }
   }
 
   @Test(arguments: [
