@@ -17,7 +17,8 @@
 /// With ``LogicContext/exactIntegers`` (calculation lines, money) every operand must be a whole
 /// number (null, what a missing value reads as, is refused rather than taken as 0) and every
 /// result exact: an overflow is an error, and a fraction (a division that does not come out whole)
-/// may be a line's amount, negated, but no operand (see ``combineExactly(_:_:_:)``).
+/// may be a line's amount, negated or not (``negatedQuotient(_:_:_:)``), but no operand (see
+/// ``combineExactly(_:_:_:)``).
 extension LogicEvaluator {
   func arithmetic(_ op: LogicOperator, _ values: [JSON]) throws(LogicError) -> JSON {
     guard op.arity.contains(values.count) else {
@@ -41,9 +42,6 @@ extension LogicEvaluator {
       for n in numbers.dropFirst() { product = try Self.combine(product, n, op, exact: exact) }
       return product
     case .subtract where numbers.count == 1:
-      // Negating a fraction is exact (its sign flips), so money may: a discount line,
-      // `{"-": [10% of the base]}`, priced a policy and then refused its pro rata cancellation.
-      if exact, case .double(let fraction) = numbers[0], fraction.rounded() != fraction { return .double(-fraction) }
       return try Self.combine(.int(0), numbers[0], op, exact: exact)
     case .divide where numbers.count == 1:
       return try Self.combine(.int(1), numbers[0], op, exact: exact)
@@ -52,6 +50,21 @@ extension LogicEvaluator {
       for n in numbers.dropFirst() { result = try Self.combine(result, n, op, exact: exact) }
       return result
     }
+  }
+
+  /// `{"-": [{"/": [a, b]}]}` in money's arithmetic: the quotient negated, a fraction included,
+  /// which is exact (its sign flips): a discount line, `{"-": [10% of the base]}`, priced a policy
+  /// and then refused its pro rata cancellation (money trial). Only a quotient's fraction: a
+  /// decimal the data holds (`49.99`) stays refused, as in every other operation.
+  func negatedQuotient(_ division: LogicNode, _ data: JSON, _ scope: LogicScope?) throws(LogicError) -> JSON {
+    let quotient = try evaluate(division, data, scope)
+    if case .double(let fraction) = quotient, fraction.rounded() != fraction { return .double(-fraction) }
+    return try arithmetic(.subtract, [quotient])
+  }
+
+  /// Whether `node` divides: the operand whose fraction ``negatedQuotient(_:_:_:)`` may negate.
+  static func isDivision(_ node: LogicNode) -> Bool {
+    (node as? ArithmeticNode)?.op == .divide || (node as? CallNode)?.op == .divide
   }
 
   /// `max` or `min` of numbers.

@@ -111,6 +111,8 @@ struct LogicEvaluator {
       // machine-read. A traced evaluation shows what the argument read.
       return try evaluate(args[0], data, scope)
     case .map, .filter, .all, .none, .some, .reduce: return try iterate(op, args, data, scope)
+    case .subtract where args.count == 1 && contextPointer.pointee.exactIntegers && Self.isDivision(args[0]):
+      return try negatedQuotient(args[0], data, scope)
     case .add, .subtract, .multiply, .divide, .remainder, .max, .min:
       return try arithmetic(op, try values(args, data, scope))
     case .merge, .contains, .cat, .substr:

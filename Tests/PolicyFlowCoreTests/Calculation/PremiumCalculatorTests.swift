@@ -185,6 +185,16 @@ struct PremiumCalculatorTests {
       try PremiumCalculator.settlement(
         of: policy, flow: priced, premiumPaid: premium.total, period: period("2026-01-16"), at: noon))
     #expect(settlement.lines.map(\.amount) == [1_500, -188])
+    // Only a quotient's fraction: a decimal the data holds, or a numeric string, is refused
+    // negated as everywhere else (a discount written in major units priced at 1/100; review).
+    for discount in [JSON.double(49.99), .string("49.99")] {
+      var decimal = policy
+      decimal.set(path: "discount", to: discount)
+      let negated = flow([Self.line("BASE", "36500"), Self.line("D", #"{"-": [{"var": "discount"}]}"#)])
+      #expect(throws: LogicError.self, "\(discount)") {
+        try PremiumCalculator.premium(for: decimal, flow: negated, at: noon)
+      }
+    }
     // A negated fraction still is no operand of more arithmetic.
     let further = flow([
       Self.line("BASE", "36500"), Self.line("D", #"{"*": [{"-": [{"/": [{"var": "lines.BASE"}, 8]}]}, 2]}"#),
