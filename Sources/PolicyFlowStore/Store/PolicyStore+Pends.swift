@@ -172,20 +172,18 @@ extension PolicyStore {
     if let last = policy.lastChangedBy { add([last], policy.policy.version) }
     let earlier = try db.query(
       """
-      SELECT p.id, p.version, p.last_changed_by,
+      SELECT p.id, p.version,
         CASE WHEN EXISTS (SELECT 1 FROM status_history s WHERE s.policy_id = p.id AND s.status = 'Approved')
           THEN 1 ELSE 0 END
       FROM policy p WHERE p.gid = ? AND p.version < ? ORDER BY p.version DESC
       """, [.text(policy.policy.gid), .integer(Int64(policy.policy.version))]
-    ) {
-      (
-        id: try $0.int64(at: 0), version: try $0.int(at: 1), last: try $0.optionalString(at: 2),
-        approved: try $0.int(at: 3)
-      )
-    }
+    ) { (id: try $0.int64(at: 0), version: try $0.int(at: 1), approved: try $0.int(at: 2)) }
+    // Their makers by their events alone: the last to change an earlier version may have canceled
+    // or reverted it, which makes no data (a reviewer who canceled a bad change could not check
+    // the next version; review).
     for version in earlier {
       guard version.approved == 0 else { break }
-      add(try madeBy(version: version.version, row: version.id).union(version.last.map { [$0] } ?? []), version.version)
+      add(try madeBy(version: version.version, row: version.id), version.version)
     }
     return makers
   }
