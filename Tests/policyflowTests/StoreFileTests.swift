@@ -43,13 +43,20 @@ struct StoreFileTests {
         + "'policyflow init --db \(path)'.\n")
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)).isEmpty, "the file is left as it was")
 
-    let made = try PolicyFlowBinary.run(["init", "--db", path, "--admin", "tester"])
+    // In place: its mode (mktemp's 0600) and a link to it are kept (review).
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    let link = directory.appendingPathComponent("link.sqlite").path
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+    let made = try PolicyFlowBinary.run(["init", "--db", link, "--admin", "tester"])
     #expect(made.exitCode == 0, "\(made.stderr)")
-    #expect(made.stdout.contains("Store \(path) is ready"), "\(made.stdout)")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == path)
+    #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+    #expect(made.stdout.contains("Store \(link) is ready"), "\(made.stdout)")
     let users = try PolicyFlowBinary.run(["users", "list", "--db", path, "--as", "tester"])
     #expect(users.exitCode == 0, "\(users.stderr)")
     #expect(users.stdout.contains("tester"))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["empty.sqlite"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["empty.sqlite", "link.sqlite"])
   }
 
   /// A libpq key=value connection string is not a file to make a store in: the advice was to

@@ -118,9 +118,9 @@ public final class PolicyStore {
     let slash = location.lastIndex(of: "/")
     let directory = slash.map { $0 == location.startIndex ? "/" : String(location[..<$0]) } ?? "."
     let name = slash.map { String(location[location.index(after: $0)...]) } ?? location
-    // An empty file (`mktemp`'s) holds nothing to lose: the store replaces it whole.
-    let replacesEmptyFile = isEmptyRegularFile(location)
-    guard !name.isEmpty, replacesEmptyFile || access(location, F_OK) != 0 else { return }
+    // A file there (an empty one `init` was given: `mktemp`'s) is made a store in place, keeping
+    // its mode, owner and any link to it.
+    guard !name.isEmpty, access(location, F_OK) != 0 else { return }
     // A folder that is not there, or not writable, is named as such (SQLite says only that it is
     // "unable to open database file").
     var folder = stat()
@@ -166,12 +166,7 @@ public final class PolicyStore {
     let mask = umask(0)
     umask(mask)
     chmod(partial, 0o666 & ~mask)
-    if replacesEmptyFile {
-      // Only while it is still empty: a store another init put there meanwhile stays.
-      guard isEmptyRegularFile(location), rename(partial, location) == 0 else { return }
-    } else {
-      guard link(partial, location) == 0 else { return }
-    }
+    guard link(partial, location) == 0 else { return }
     // The new name is on disk once the directory is: else a power cut could leave no store
     // behind an init that said it made one.
     let handle = open(directory, O_RDONLY)
@@ -179,12 +174,6 @@ public final class PolicyStore {
       fsync(handle)
       close(handle)
     }
-  }
-
-  /// Whether `path` is a regular file of no bytes.
-  static func isEmptyRegularFile(_ path: String) -> Bool {
-    var status = stat()
-    return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG && status.st_size == 0
   }
 
   /// Removes the hidden files an `init` of `name` left when it was killed while it made the store
