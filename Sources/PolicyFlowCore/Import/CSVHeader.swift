@@ -45,8 +45,12 @@ struct CSVHeader {
     return fields
   }()
 
-  /// The fields the engine reads at the top of a policy, for misspelt header columns.
+  /// The fields the engine reads at the top of a policy, for misspelt header columns and members:
+  /// not the names it keeps for itself (`status`, `version`), which a record may not give at all,
+  /// so that "did you mean 'status'?" was advice to write what is refused next (`Status` from a
+  /// feed; review).
   static let engineFields: Set<String> = EngineFieldCheck.underivableFields.union(EngineFieldCheck.checkedFields)
+    .subtracting(EngineFieldCheck.reservedFields.map(\.name))
 
   /// The engine field a top-level column name misspells, or nil: one that differs from it in case
   /// alone (`Source`, `startdate`), or a long one by one letter (`sumAsured`, `lineOfBusines`). A

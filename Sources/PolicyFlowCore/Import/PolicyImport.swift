@@ -376,9 +376,13 @@ extension PolicyImport {
   /// may not add or change one). Each as its field and its sentence.
   public static func fieldProblems(in data: JSON, besides earlier: JSON) -> [(field: String, sentence: String)] {
     EngineFieldCheck().check(data).filter { problem in
-      !(EngineFieldCheck.reservedFields.contains { $0.name == problem.field }
+      // Top-level members by name: a dotted path would split a name with a dot in it (`sumAssured.`),
+      // which then read as absent from both and passed as held unchanged (review).
+      let key = JSONKey(problem.field)
+      return
+        !(EngineFieldCheck.reservedFields.contains { $0.name == problem.field }
         || CSVHeader.misspeltEngineField(problem.field) != nil)
-        || data[path: problem.field] != earlier[path: problem.field]
+        || data.objectValue?[key] != earlier.objectValue?[key]
     }.map { ($0.field, $0.sentence) }
   }
 }
