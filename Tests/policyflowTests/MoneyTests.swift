@@ -212,7 +212,7 @@ import Testing
     #expect(
       late.stderr
         == "Error: Policy \(code) cannot be canceled as of 2027-01-01: the cancellation date 2027-01-01 is after the "
-        + "cover's end (2026-12-31); give a date up to 2026-12-31, the first day no longer covered (2026-01-01 or "
+        + "cover's end (2026-12-31); give the first day no longer covered, 2026-12-31 at the latest (2026-01-01 or "
         + "earlier cancels from inception).\n")
     #expect(try store.status(code) == "Approved")
     #expect(try store.ledger(code) == (179_988, 179_988))

@@ -29,8 +29,8 @@ public struct CancellationPeriod: Sendable, Hashable {
     }
     guard effective.daysSinceEpoch <= end.daysSinceEpoch else {
       throw LogicError.invalidArguments(
-        "the cancellation date \(effective.iso8601) is after the cover's end (\(end.iso8601)); give a date up to "
-          + "\(end.iso8601), the first day no longer covered (\(start.iso8601) or earlier cancels from inception)")
+        "the cancellation date \(effective.iso8601) is after the cover's end (\(end.iso8601)); give the first day "
+          + "no longer covered, \(end.iso8601) at the latest (\(start.iso8601) or earlier cancels from inception)")
     }
     self.effectiveDate = effective.iso8601
     daysInTerm = term

@@ -73,7 +73,7 @@ extension EmbeddedSchemas {
               "items": { "$ref": "#/$defs/calculationLine" }
             },
             "calculateOnCancellation": {
-              "description": "The default of the policy attribute calculateOnCancellation (a policy's own true or false wins). When it applies, a cancellation reverses the results in force and computes the lines again for the cover up to the cancellation date: lines that read lines above them (taxes) from the earned amounts, refundable: false lines in full, every other line pro rata by days; then the cancellation lines. The settlement's total is what is charged for the cover used. Otherwise (default false) canceling only reverses.",
+              "description": "The default of the policy attribute calculateOnCancellation (a policy's own true or false wins). When it applies, a cancellation reverses the results in force and computes the lines again for the cover up to the cancellation date: refundable: false lines in full (their whole term's amount, even when they read lines above them), other lines that read lines above them (taxes) from the earned amounts, every other line pro rata by days; then the cancellation lines. The settlement's total is what is charged for the cover used. Otherwise (default false) canceling only reverses.",
               "type": "boolean",
               "default": false
             },

@@ -33,8 +33,8 @@ struct CancellationPeriodTests {
       try CancellationPeriod(policy: Self.year2026, effectiveDate: date)
     } throws: { error in
       (error as? LogicError)?.message
-        == "the cancellation date \(date) is after the cover's end (2026-12-31); give a date up to 2026-12-31, the "
-        + "first day no longer covered (2026-01-01 or earlier cancels from inception)"
+        == "the cancellation date \(date) is after the cover's end (2026-12-31); give the first day no longer "
+        + "covered, 2026-12-31 at the latest (2026-01-01 or earlier cancels from inception)"
     }
   }
 
