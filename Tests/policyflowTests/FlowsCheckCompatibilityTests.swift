@@ -404,6 +404,31 @@ struct FlowsCheckCompatibilityTests {
     #expect(!after.stderr.contains("tests has_message"), "\(after.stderr)")
   }
 
+  /// A line that reads a field a rule derives with a fraction prices a value computed in floating
+  /// point: 100150 × 0.07 is 7010.500000000001, rounded up where 7010.5 rounds to even (rule
+  /// author trial). Warned at the line, with the rule and the fraction.
+  @Test func aLineReadingAFieldDerivedWithAFractionIsWarned() throws {
+    let directory = try catalog()
+    let calculation = """
+      "calculation": { "currency": "EUR", "lines": [
+        { "code": "COVER", "description": "Cover", "amount": { "var": "derived.surcharge" } }
+      ] },
+      "steps": [
+      """
+    try Self.flow.replacingOccurrences(of: #""steps": ["#, with: calculation)
+      .write(to: directory.appendingPathComponent("flows/main.json"), atomically: true, encoding: .utf8)
+    try Self.deriving(
+      Self.rules, after: #"{ "==": [{ "var": "discount" }, 0] }"#, "derived.surcharge",
+      #"{ "*": [{ "var": "sumAssured" }, 0.07] }"#
+    ).write(to: directory.appendingPathComponent("rules/rules.json"), atomically: true, encoding: .utf8)
+    let result = try PolicyFlowBinary.run(["flows", "check", "--catalog", directory.path])
+    #expect(result.exitCode == 0, "a warning: \(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "warning: line COVER reads 'derived.surcharge', which rule NO_DISCOUNT derives with the fraction 0.07: "
+          + "computed in floating point, its amount may be a minor unit off"), "\(result.stderr)")
+  }
+
   /// What the cycle refuses on a sample is warned too: a premium line that fails, on a sample the
   /// cycle approved and on one it pended (an approval would calculate on its data), and a derived
   /// value the engine refuses.

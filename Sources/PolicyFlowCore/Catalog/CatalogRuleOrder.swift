@@ -60,8 +60,46 @@ public enum CatalogRuleOrder {
         findings += messageTestedTooEarly(entry, at: index, of: order, in: flow)
       }
       findings += unreachablePendRules(flow)
+      findings += inexactDerivationsPriced(flow)
     }
     return findings.sorted()
+  }
+
+  /// A premium or cancellation line that reads a field a rule derives with a fraction (`× 0.07`):
+  /// the field is computed in binary floating point, outside money's exact arithmetic, and its
+  /// amount may be a minor unit off (7010.500000000001 rounded up where 7010.5 rounds to even;
+  /// rule author trial), where the line itself writing the fraction is warned of.
+  private static func inexactDerivationsPriced(_ flow: ProcessFlow) -> [Finding] {
+    guard let calculation = flow.calculation else { return [] }
+    var inexact: [String: (rule: String, fraction: JSON)] = [:]
+    for step in flow.steps {
+      for rule in step.validationRules where runs(rule.filter, in: flow.code) {
+        for derivation in rule.derivations where inexact[derivation.path] == nil {
+          if let fraction = CatalogAssembler.firstFraction(in: derivation.value.source) {
+            inexact[derivation.path] = (rule.code, fraction)
+          }
+        }
+      }
+    }
+    guard !inexact.isEmpty else { return [] }
+    var findings: [Finding] = []
+    for line in calculation.lines + calculation.cancellationLines {
+      guard let location = line.definedAt ?? flow.definedAt else { continue }
+      var reads: [String] = []
+      CatalogUnreadPaths.literalPaths(line.amount.source, into: &reads)
+      for path in Set(reads).sorted() {
+        guard let (rule, fraction) = inexact.first(where: { overlaps(path, $0.key) })?.value else { continue }
+        findings.append(
+          Finding(
+            file: location.file, location: location.location, severity: .warning,
+            message:
+              "line \(line.code) reads '\(path)', which rule \(rule) derives with the fraction "
+              + "\(fraction.serialized()): computed in floating point, its amount may be a minor unit off; write the "
+              + "rate as integers and divide last, in the line or the derivation ({\"/\": [{\"*\": [amount, 7]}, 100]} "
+              + "for 7%)"))
+      }
+    }
+    return findings
   }
 
   /// A derivation whose value reads the field it sets (`sumAssured` from `sumAssured × 110 / 100`):
