@@ -64,6 +64,7 @@ extension CatalogAssembler {
       checkSteps(of: flow, ruleCodes: Set(ruleCodes.keys))
       checkAuthorityRoles(of: flow)
       checkUnlimitedRoles(of: flow)
+      checkSomeRoleResolvesAnyAmount(of: flow)
       for step in flow.steps { usedRules.formUnion(step.rules.compactMap(\.rule?.value)) }
     }
     // A flow whose code is a duplicate is already reported; it does not compete as a default.

@@ -249,6 +249,22 @@ extension CatalogAssembler {
     }
   }
 
+  /// A step whose every role has a limit of authority (none given `true`, or left without one):
+  /// a pend on a policy beyond all of them can be resolved by no one, nor declined, since a
+  /// decline takes the rights to resolve (rule author trial: the policy stayed Pended for good).
+  mutating func checkSomeRoleResolvesAnyAmount(of flow: FlowDraft) {
+    for step in flow.steps {
+      guard let roles = step.roles, !roles.isEmpty, step.rules.contains(where: { $0.rule != nil }) else { continue }
+      let limits = roles.map { role in step.authorityByRole.first { $0.role.value == role }?.limit ?? step.authority }
+      guard limits.allSatisfy({ $0 != nil && $0?.source != .bool(true) }) else { continue }
+      warning(
+        step.authorityByRole.first?.role.site ?? step.site,
+        "every role of step '\(step.name ?? "")' (\(roles.joined(separator: ", "))) has a limit of authority: a pend "
+          + "on a policy beyond all of them can be resolved by no one, nor declined; give one role no limit (true), as "
+          + "a senior underwriter has")
+    }
+  }
+
   /// A step that gives some roles a limit in `authorityByRole` and no `authority` for the rest
   /// leaves the rest unlimited: likely an oversight when a role is added to the step.
   mutating func checkUnlimitedRoles(of flow: FlowDraft) {

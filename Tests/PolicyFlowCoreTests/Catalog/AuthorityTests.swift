@@ -67,7 +67,32 @@ struct AuthorityTests {
           with: #""resolvers": { "roles": ["administrator"], "authority": { "<": [{ "var": "sumAssured" }, 1000] } }"#)
       }, rules: neverReattaches)
     #expect(limited.catalog != nil)
-    #expect(limited.findings.isEmpty)
+    #expect(!limited.findings.contains { $0.message.contains("reattach") }, "\(limited.findings)")
+  }
+
+  /// A step whose every role has a limit leaves a policy beyond all of them with no one who may
+  /// resolve or decline its pend: it stayed Pended for good (rule author trial). One role with no
+  /// limit (true) is someone for every amount.
+  @Test func warnsWhenEveryRoleOfAStepHasALimit() throws {
+    let limited = try load(flow: {
+      $0.replacingOccurrences(
+        of: #""resolvers": { "roles": ["administrator"] }"#,
+        with: #""resolvers": { "roles": ["administrator", "junior"], "authorityByRole": { "administrator": "#
+          + #"{ "<": [{ "var": "sumAssured" }, 1000] }, "junior": false } }"#)
+    })
+    #expect(limited.catalog != nil, "a warning, not an error")
+    #expect(
+      limited.findings.map(\.message) == [
+        "every role of step 'checks' (administrator, junior) has a limit of authority: a pend on a policy beyond all "
+          + "of them can be resolved by no one, nor declined; give one role no limit (true), as a senior underwriter has"
+      ])
+    let someone = try load(flow: {
+      $0.replacingOccurrences(
+        of: #""resolvers": { "roles": ["administrator"] }"#,
+        with: #""resolvers": { "roles": ["administrator", "junior"], "authorityByRole": { "administrator": true, "#
+          + #""junior": { "<": [{ "var": "sumAssured" }, 1000] } } }"#)
+    })
+    #expect(someone.findings.isEmpty, "\(someone.findings)")
   }
 
   @Test func warnsAboutARoleLeftWithoutALimit() throws {
