@@ -19,6 +19,21 @@ struct CatalogCommandTests {
     #expect(json[path: "errors"] == 0)
     #expect(json[path: "warnings"] == 0)
     #expect(json[path: "flows"] == ["EMPLOYER_GROUP", "INDIVIDUAL_HEALTH"])
+    #expect(json[path: "unsampledFlows"] == [])
+  }
+
+  /// A flow no sample runs (a new product's) passed every check on samples unseen: a note names
+  /// it, and `unsampledFlows` in --json (rule author trial).
+  @Test func aFlowNoSampleRunsIsNamed() throws {
+    let sample = StoreFixture.examples.appendingPathComponent("health-approved.json").path
+    let result = try PolicyFlowBinary.run(["flows", "check", "--sample", sample])
+    #expect(result.exitCode == 0)
+    #expect(
+      result.stderr
+        == "Note: no sample runs the flow EMPLOYER_GROUP: its rules, limits of authority and premium lines were tried "
+        + "on none; add a sample policy of it (--sample FILE).\n")
+    let json = try JSON(parsing: try PolicyFlowBinary.run(["flows", "check", "--sample", sample, "--json"]).stdout)
+    #expect(json[path: "unsampledFlows"] == ["EMPLOYER_GROUP"])
   }
 
   @Test func brokenCatalogReportsEveryProblemWithItsLocationAndExits65() throws {

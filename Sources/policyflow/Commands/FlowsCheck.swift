@@ -33,11 +33,13 @@ enum FlowsCheck {
     let directory = CommonOptions.catalogDirectory(invocation)
     var result = CatalogLoader.load(directory: directory)
     var samples: Int?
+    var unsampled: [String] = []
     if let catalog = result.catalog {
       let tried = try sampleFindings(
         catalog, in: directory, samples: invocation.all("--sample"), commandPath: invocation.commandPath)
       result.findings += tried.findings
       samples = tried.samples
+      unsampled = tried.unsampledFlows
     }
     let errors = result.findings.errors.count
     let warnings = result.findings.warnings.count
@@ -48,6 +50,7 @@ enum FlowsCheck {
         "warnings": .int(warnings),
         "findings": .array(result.findings.map(FindingOutput.json)),
         "samples": samples.map(JSON.int) ?? .null,
+        "unsampledFlows": .array(unsampled.map(JSON.string)),
       ]
       if let catalog = result.catalog {
         report.set(path: "hash", to: .string(catalog.hash))
@@ -56,7 +59,15 @@ enum FlowsCheck {
       Terminal.out(report.serialized(pretty: true))
     } else {
       for finding in result.findings { Terminal.error(finding.description) }
-      if samples == 0 { Terminal.error(noSamplesNote(directory, samples: invocation.all("--sample"))) }
+      if samples == 0 {
+        Terminal.error(noSamplesNote(directory, samples: invocation.all("--sample")))
+      } else if !unsampled.isEmpty {
+        // A new product's flow that no sample reaches passed every check on samples unseen.
+        Terminal.error(
+          "Note: no sample runs the flow\(unsampled.count == 1 ? "" : "s") \(unsampled.joined(separator: ", ")): "
+            + "\(unsampled.count == 1 ? "its" : "their") rules, limits of authority and premium lines were tried on "
+            + "none; add a sample policy of \(unsampled.count == 1 ? "it" : "each") (--sample FILE).")
+      }
       if let catalog = result.catalog {
         let rules = catalog.validationRules.count + catalog.pendRules.count
         Terminal.out(
@@ -79,15 +90,23 @@ extension FlowsCheck {
   /// `examples/policies`): the checks `flows check` runs after loading, and `catalog publish` too.
   /// How many samples were tried comes with them: with none, a rule that fails on every policy
   /// passes, and the caller says so.
+  /// The active flows none of the samples runs come with them too (rule author trial).
   static func sampleFindings(_ catalog: Catalog, in directory: String, samples paths: [String], commandPath: [String])
-    throws -> (findings: [Finding], samples: Int)
+    throws -> (findings: [Finding], samples: Int, unsampledFlows: [String])
   {
     let (samples, unread) = try CompatibilitySamples.load(paths, catalog: directory)
     let time = try PoliciesValidate.referenceTime(nil, commandPath: commandPath)
     let findings =
       unread + CatalogCompatibility.findings(for: catalog, samples: samples, at: time)
       + CatalogUnreadPaths.findings(for: catalog, samples: samples, at: time)
-    return (findings, samples.count)
+    let run = Set(
+      samples.compactMap { sample in
+        catalog.flowCode(
+          explicit: sample.data[path: "processFlow"]?.stringValue,
+          lineOfBusiness: sample.data[path: "lineOfBusiness"]?.stringValue)
+      })
+    let unsampled = catalog.flows.values.filter { $0.isActive && !run.contains($0.code) }.map(\.code).sorted()
+    return (findings, samples.count, unsampled)
   }
 
   /// What a check without samples did not do, for stderr: `samples` are the `--sample` paths given
