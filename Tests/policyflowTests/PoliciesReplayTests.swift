@@ -187,8 +187,8 @@ import Testing
       text.contains(
         """
         1 approved policy would be priced differently (in total +6.04 EUR):
-        POLICY          VERSION  PREMIUM NOW  WOULD BE     DIFFERENCE
-        HP-2026-000101  1        1799.88 EUR  1805.92 EUR  +6.04 EUR
+        POLICY          VERSION  PREMIUM NOW  WOULD BE     DIFFERENCE  LINES
+        HP-2026-000101  1        1799.88 EUR  1805.92 EUR  +6.04 EUR   POLICY_FEE, PREMIUM_TAX
         """), "the fee's 5.00 and the tax on it: \(text)")
     let json = try JSON(
       parsing: try store.succeed(["policies", "replay", "--catalog", candidate.path, "--json", "--as", "tester"])
@@ -198,6 +198,20 @@ import Testing
     #expect(json[path: "premiumChanges.0.code"] == "HP-2026-000101")
     #expect(json[path: "premiumChanges.0.recorded"] == 179_988)
     #expect(json[path: "premiumChanges.0.new"] == 180_592)
+    #expect(json[path: "premiumChanges.0.lines"] == ["POLICY_FEE", "PREMIUM_TAX"])
+
+    // The same total from other lines (the fee under another code) is listed too, with no
+    // difference: replay said nothing of lines whose total stayed (rule author trial).
+    let renamed = try TestCommandTests.catalogCopy()
+    defer { try? FileManager.default.removeItem(at: renamed) }
+    let flow = renamed.appendingPathComponent("flows/individual-health.json")
+    try String(contentsOf: flow, encoding: .utf8).replacingOccurrences(of: "POLICY_FEE", with: "ADMIN_FEE")
+      .write(to: flow, atomically: true, encoding: .utf8)
+    let moved = try JSON(
+      parsing: try store.succeed(["policies", "replay", "--catalog", renamed.path, "--json", "--as", "tester"]).stdout)
+    #expect(moved[path: "premiumChanged"] == 1, "\(moved)")
+    #expect(moved[path: "premiumChanges.0.difference"] == 0)
+    #expect(moved[path: "premiumChanges.0.lines"] == ["ADMIN_FEE", "POLICY_FEE"])
 
     // The shipped catalog prices every policy as recorded.
     let shipped = try TestCommandTests.catalogCopy()

@@ -10,6 +10,9 @@ public struct ReplayPremiumChange: Sendable, Hashable {
   /// The total its recorded cycle calculated, and the candidate's, in minor units.
   public var recorded: Int
   public var new: Int
+  /// The codes of the lines whose amount differs, with those added or removed, in the
+  /// candidate's order then the recorded one's: a tax moved between lines changes no total.
+  public var lines: [String] = []
 
   /// The new total less the recorded one; nil when the currency changed (they do not subtract).
   public var difference: Int? { recordedCurrency == currency ? new - recorded : nil }
@@ -59,12 +62,19 @@ extension ReplayReport {
   /// of a version Approved now: a canceled one's premium in force is its settlement, not the
   /// premium its cycle calculated (a replay counted canceled policies as priced differently, with
   /// the full term's premium as theirs now; audit trial).
+  ///
+  /// A premium of the same total counts too when its lines differ (a tax moved from one line to
+  /// another, which replay did not show): told by the recorded calculation's text, which the
+  /// engine writes as it writes the candidate's, and parsed only when the two differ.
   mutating func comparePremium(_ input: ReplayInput, outcome: CycleOutcome) {
     guard input.recorded == .approved, input.status == PolicyStatus.approved.rawValue,
       let calculation = outcome.calculation,
-      let text = input.recordedOutcomeText, let recorded = Self.recordedPremium(ofStored: text),
-      recorded.currency != calculation.currency || recorded.total != calculation.total
+      let text = input.recordedOutcomeText, let recorded = Self.recordedPremium(ofStored: text)
     else { return }
+    let sameTotal = recorded.currency == calculation.currency && recorded.total == calculation.total
+    if sameTotal, text.hasSuffix("\"calculation\":" + calculation.json.serialized() + "}") { return }
+    let lines = Self.changedLines(ofStored: text, calculation)
+    guard !sameTotal || !lines.isEmpty else { return }
     premiumChanged += 1
     if recorded.currency == calculation.currency {
       premiumDifference[calculation.currency, default: 0] += calculation.total - recorded.total
@@ -73,6 +83,25 @@ extension ReplayReport {
     premiumChanges.append(
       ReplayPremiumChange(
         code: input.code, version: input.version, recordedCurrency: recorded.currency, currency: calculation.currency,
-        recorded: recorded.total, new: calculation.total))
+        recorded: recorded.total, new: calculation.total, lines: lines))
+  }
+
+  /// The codes of the lines whose amount differs between the stored outcome `text`'s
+  /// calculation and `calculation`, with lines only one of them has. The stored calculation is
+  /// the outcome's last member, and `"calculation":{` cannot occur unescaped inside a string.
+  static func changedLines(ofStored text: String, _ calculation: CalculationResult) -> [String] {
+    guard let start = text.range(of: "\"calculation\":{", options: .backwards),
+      let stored = try? JSON(parsing: String(text[text.index(before: start.upperBound)...].dropLast()))
+    else { return calculation.lines.map(\.code) }
+    var recorded: [String: Int] = [:]
+    var order: [String] = []
+    for line in stored[path: "lines"]?.arrayValue ?? [] {
+      guard let code = line[path: "code"]?.stringValue, case .int(let amount)? = line[path: "amount"] else { continue }
+      recorded[code] = amount
+      order.append(code)
+    }
+    let now = Dictionary(calculation.lines.map { ($0.code, $0.amount) }) { first, _ in first }
+    return calculation.lines.filter { recorded[$0.code] != $0.amount }.map(\.code)
+      + order.filter { now[$0] == nil }
   }
 }

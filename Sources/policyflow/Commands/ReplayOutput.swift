@@ -70,14 +70,14 @@ enum ReplayOutput {
       "\(count) approved \(count == 1 ? "policy" : "policies") would be priced differently"
         + (sums.isEmpty ? "" : " (in total \(sums.joined(separator: ", ")))") + ":")
     Table.print(
-      ["POLICY", "VERSION", "PREMIUM NOW", "WOULD BE", "DIFFERENCE"],
+      ["POLICY", "VERSION", "PREMIUM NOW", "WOULD BE", "DIFFERENCE", "LINES"],
       report.premiumChanges.prefix(limit).map { change -> [String] in
         let now = MinorUnits.format(change.recorded, currency: change.recordedCurrency)
         let then = MinorUnits.format(change.new, currency: change.currency)
         let difference = change.difference.map { signed($0, change.currency) } ?? "(currency changed)"
         return [
           change.code, String(change.version), "\(now) \(change.recordedCurrency)", "\(then) \(change.currency)",
-          difference,
+          difference, change.lines.joined(separator: ", "),
         ]
       }, empty: "")
     if count > limit { Terminal.out("(the first \(limit) of \(count) by code; --json lists all)") }
@@ -134,7 +134,7 @@ enum ReplayOutput {
           [
             "code": .string($0.code), "version": .int($0.version), "recordedCurrency": .string($0.recordedCurrency),
             "currency": .string($0.currency), "recorded": .int($0.recorded), "new": .int($0.new),
-            "difference": $0.difference.map(JSON.int) ?? .null,
+            "difference": $0.difference.map(JSON.int) ?? .null, "lines": .array($0.lines.map(JSON.string)),
           ] as JSON
         }),
       "unreadable": .array(
