@@ -67,30 +67,24 @@ public enum CatalogUnreadPaths {
           ))
       }
       let laidOver = { (path: String) in ignoring.contains { path == $0 || path.hasPrefix($0 + ".") } }
-      for path in paths
+      // A path read with a default may be absent from every sample: warned only when one they have
+      // is close to it, most likely misspelt, which takes its default on every policy (two
+      // travellers priced as one; rule author trial).
+      let reads = paths.map { ($0, false) } + defaulted.map { ($0, true) }
+      for (path, hasDefault) in reads
       where !path.isEmpty && !had.contains(path) && !laidOver(path) && reported.insert("\(subject) \(path)").inserted {
-        let closest = Suggestion.closest(to: path, among: had).map { " (did you mean '\($0)'?)" } ?? ""
+        let closest = Suggestion.closest(to: path, among: had)
+        guard closest != nil || !hasDefault else { continue }
+        let policies = "none of the \(samples.count) sample polic\(samples.count == 1 ? "y has" : "ies have")"
+        let meant = closest.map { " (did you mean '\($0)'?)" } ?? ""
+        let read =
+          hasDefault
+          ? "reads '\(path)' with a default, and \(policies) it\(meant): a misspelt path takes its default"
+          : "reads '\(path)', which \(policies)\(meant): a misspelt path reads as null"
         findings.append(
           Finding(
             file: location.file, location: location.location, severity: .warning,
-            message:
-              "\(subject) reads '\(path)', which none of the \(samples.count) sample "
-              + "polic\(samples.count == 1 ? "y has" : "ies have")\(closest): a misspelt path reads as null on "
-              + "every policy; add a sample that has it if it is right"))
-      }
-      // A path read with a default may be absent from every sample; one that is close to a path
-      // they have is most likely misspelt, and takes its default on every policy (two travellers
-      // priced as one; rule author trial).
-      for path in defaulted
-      where !path.isEmpty && !had.contains(path) && !laidOver(path) && reported.insert("\(subject) \(path)").inserted {
-        guard let closest = Suggestion.closest(to: path, among: had) else { continue }
-        findings.append(
-          Finding(
-            file: location.file, location: location.location, severity: .warning,
-            message:
-              "\(subject) reads '\(path)' with a default, and none of the \(samples.count) sample "
-              + "polic\(samples.count == 1 ? "y has" : "ies have") it (did you mean '\(closest)'?): a misspelt path "
-              + "takes its default on every policy; add a sample that has it if it is right"))
+            message: "\(subject) \(read) on every policy; add a sample that has it if it is right"))
       }
     }
     for rule in catalog.validationRules.values where rulesRun.contains(rule.code) {
