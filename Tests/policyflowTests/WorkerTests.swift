@@ -316,6 +316,28 @@ import Testing
           + "store now at that path"), "\(worker.log)")
   }
 
+  /// A backup put back under a worker with work in hand: the worker stops, and the store put back
+  /// opens whole. It went on (only its first look at the file was heeded), and the write-ahead log
+  /// it left at the store's path was read by the file put back as its own: "database disk image
+  /// is malformed" at the next command (operator trial).
+  @Test func aBackupPutBackUnderABusyWorkerOpensWhole() throws {
+    let store = try StoreFixture()
+    try store.importGenerated(100)
+    let backup = store.db + ".backup"
+    try TestStore.connect(store.db).executeScript("VACUUM INTO '\(backup)'")
+    let worker = try store.startWorker(
+      ["--batch", "50", "--poll-interval", "50"], environment: ["POLICYFLOW_TEST_COMMIT_DELAY_MS": "1000"])
+    #expect(worker.waitForLog("claimed 50 activities"), "\(worker.log)")
+    #expect(rename(backup, store.db) == 0)
+    #expect(worker.wait(seconds: 20) == 1, "\(worker.log)")
+    #expect(worker.log.contains("was replaced by another file"), "\(worker.log)")
+    let checked = try TestStore.connect(store.db).queryOne("PRAGMA integrity_check", row: { try $0.string(at: 0) })
+    #expect(checked == "ok")
+    let listed = try store.run(["policies", "list", "--as", "tester"])
+    #expect(listed.exitCode == 0, "\(listed.stderr)")
+    #expect(try store.count("SELECT count(*) FROM activity") == 100, "the queue as the backup holds it")
+  }
+
   /// A closed terminal or ssh session (SIGHUP) stops the worker as SIGTERM does: it exited 129 with
   /// its batches leased until the lease ran out.
   @Test func sighupStopsTheWorkerAsSigtermDoes() throws {
@@ -360,6 +382,11 @@ import Testing
     #expect(text.contains(#"policyflow_queue_depth{state="queued"} 0"#))
     #expect(text.contains("policyflow_cycle_latency_seconds_count"))
     #expect(text.contains("policyflow_queue_oldest_ready_seconds 0"), "nothing due is 0, not an absent series")
+    #expect(text.contains(#"policyflow_store_reachable{worker=""#) && text.contains("\"} 1\n"), "\(text)")
+    // A store that cannot be read is said so, not only by the queue's series gone (SRE trial).
+    let unreachable = WorkerMetrics.render(WorkerTotals(), queue: nil, owner: "w:1")
+    #expect(unreachable.contains(#"policyflow_store_reachable{worker="w:1"} 0"#))
+    #expect(!unreachable.contains("policyflow_queue_depth"))
     #expect(text.contains(#"policyflow_worker_info{worker=""#) && text.contains("} 0\n"), "a stopped worker: \(text)")
   }
 

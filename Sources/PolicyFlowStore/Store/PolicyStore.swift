@@ -234,6 +234,14 @@ public final class PolicyStore {
     }
   }
 
+  /// Folds an SQLite store's write-ahead log into the file this store opened and empties it, for
+  /// a worker whose file was replaced at its path (a store put back from a backup): the log left
+  /// there would be read by the new file as its own. Nothing on PostgreSQL.
+  public func emptyWriteAheadLog() throws {
+    guard db.dialect == .sqlite else { return }
+    try db.executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
+  }
+
   /// How hard a commit waits for the disk.
   public enum Durability: Sendable {
     /// A commit that returned survives a power cut (`synchronous=FULL`; PostgreSQL's

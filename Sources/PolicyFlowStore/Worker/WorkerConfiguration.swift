@@ -78,6 +78,8 @@ public struct WorkerTotals: Sendable {
   public var latency = LatencyHistogram()
 
   public var processed: Int { processedByStatus.values.reduce(0, +) }
+
+  public init() {}
 }
 
 /// A Prometheus-style cumulative histogram of claim-to-commit latency.

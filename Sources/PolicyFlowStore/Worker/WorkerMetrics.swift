@@ -30,6 +30,12 @@ public enum WorkerMetrics {
     metric(
       "policyflow_worker_info", "gauge", "The catalog the worker runs (1 while it runs, 0 once it has stopped).",
       [("\(worker),catalog=\"\(escape(catalogHash))\"", isRunning ? "1" : "0")])
+    // Said outright: the queue's gauges are left out while the store cannot be read, and an
+    // outage showed only as series gone (SRE trial).
+    metric(
+      "policyflow_store_reachable", "gauge",
+      "Whether the worker read the queue when it wrote this file (0: the store could not be read).",
+      [(worker, queue == nil ? "0" : "1")])
     if let queue {
       let held = queue.workers.first { $0.owner == owner }?.claimed ?? 0
       metric(

@@ -154,7 +154,12 @@ enum WorkerCommand {
         // the metrics' (an idle worker's file still shows the queue as it is).
         notifier?.pingIfDue(now: StoreTime.now().milliseconds)
         writeMetrics(force: false)
-        if storeFileGone == nil, let gone = storeFile.change() {
+        // Said once, and answered every time after: a loop that polls more than once (idle, then
+        // between batches) took the first answer alone, and a worker with work in hand went on
+        // with the replaced file's write-ahead log, which then damaged the store put back there
+        // (operator trial).
+        if storeFileGone != nil { return true }
+        if let gone = storeFile.change() {
           storeFileGone = gone
           log.line(
             gone + "; stopping: start the worker again to work on the store now at that path",
@@ -193,6 +198,11 @@ enum WorkerCommand {
     writeMetrics(force: true, isRunning: false)
     log.summary(worker.totals)
     if let storeFileGone {
+      // The write-ahead log the worker wrote is still at the store's path (the process ends
+      // without closing its connections), and the file put back there would read its frames as
+      // its own: the restored store was damaged at its next open (operator trial). Checkpointed
+      // into the replaced file and emptied, it holds none.
+      try? store.emptyWriteAheadLog()
       throw CommandFailure(message: "the worker stopped: \(storeFileGone).")
     }
     return 0
