@@ -28,6 +28,12 @@ import Testing
     #expect(twin.exitCode == 65)
     #expect(twin.stderr.hasPrefix("Error: User 'pat' already exists, a name that differs from 'Pat' only in case"))
     #expect(try store.snapshot() == before)
+    // Acting as such a name is answered with the user meant: the advice was to add it, which the
+    // store refuses (operator trial).
+    let acting = try store.run(["policies", "submit", "NOPE-1", "--as", "Pat"])
+    #expect(acting.exitCode == 77)
+    #expect(
+      acting.stderr.hasPrefix("Error: User 'Pat' is not known to this store; did you mean 'pat'?"), "\(acting.stderr)")
   }
 
   /// A blank name in a list of roles or groups is a name left out: refused as a usage error, not

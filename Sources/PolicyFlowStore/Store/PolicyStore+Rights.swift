@@ -6,6 +6,16 @@ extension PolicyStore {
     try requireActing(as: name)
     guard let user = try user(name) else {
       let hasUsers = try db.queryOne("SELECT 1 FROM app_user LIMIT 1", row: { _ in true }) ?? false
+      // A name that differs from a user's only in case is that user mistyped: adding it is refused
+      // (one person under two names to maker-checker), so it was advice that could not be taken.
+      if let same = try db.queryOne(
+        "SELECT name FROM app_user WHERE lower(name) = lower(?) LIMIT 1", [.text(name)], row: { try $0.string(at: 0) })
+      {
+        throw StoreError(
+          .notPermitted,
+          "User '\(name)' is not known to this store; did you mean '\(same)'? (names are compared exactly, and one that "
+            + "differs from a user's only in case cannot be added)")
+      }
       // The name may be the login's, taken for want of --as: say how to name a user, for reading too.
       // On PostgreSQL a login acts as itself (--as is an administrator's), so that is not offered.
       let actsAsLogin = databaseLogin == name && !loginOwnsStore
