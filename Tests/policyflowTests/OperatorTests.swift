@@ -834,8 +834,12 @@ import Testing
     #expect(typo.stderr.hasPrefix("Warning: the catalog in '"))
     #expect(typo.stderr.hasSuffix("' has no pend reason 'SUM_ASURED_REVIEW'. Did you mean 'SUM_ASSURED_REVIEW'?\n"))
     let known = try store.run(["pends", "list", "--reason", "UNDERWRITER_REFERRAL", "--as", "tester"])
-    #expect(known.stdout == "No open pend reasons.\n")
+    #expect(known.stdout == "No open pend reasons for reason UNDERWRITER_REFERRAL.\n")
     #expect(known.stderr.isEmpty, "a known reason with no open pends is no mistake")
+    // The empty answer says what the list was kept to: "No open pend reasons." read as an empty
+    // queue with one open (operator trial).
+    let young = try store.run(["pends", "list", "--older-than", "2d", "--as", "tester"])
+    #expect(young.stdout == "No open pend reasons older than 2d.\n")
   }
 
   /// Listing as a name the store does not know (the login name, when neither --as nor

@@ -71,8 +71,20 @@ enum Pends {
     Table.print(
       ["POLICY", "VERSION", "REASON", "STEP", "PENDED AT", "DESCRIPTION"],
       pends.map { [$0.policy, String($0.version), $0.reason, $0.step, $0.pendedAt, $0.description] },
-      empty: "No open pend reasons.")
+      empty: "No open pend reasons\(Self.selection(invocation)).")
     return 0
+  }
+
+  /// What a list was kept to, for its empty answer: "No open pend reasons." under a filter read
+  /// as an empty queue (operator trial, `--older-than 2d` with younger ones open).
+  private static func selection(_ invocation: Invocation) -> String {
+    let parts = [
+      invocation.value("--older-than").map { "older than \($0)" },
+      invocation.value("--reason").map { "for reason \($0)" },
+      invocation.value("--step").map { "in step \($0)" },
+      invocation.value("--flow").map { "in flow \($0)" },
+    ].compactMap { $0 }
+    return parts.isEmpty ? "" : " " + parts.joined(separator: ", ")
   }
 
   /// An empty list for a filter the catalog does not know is usually a typo: said on stderr,
