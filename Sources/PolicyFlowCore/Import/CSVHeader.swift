@@ -83,7 +83,9 @@ struct CSVHeader {
       let pathText = String(path)
       paths.append(pathText)
       let components = path.split(separator: ".", omittingEmptySubsequences: false)
-      if let first = firstColumn[pathText] {
+      // Empty columns (a spreadsheet leaves them at the end) are each named as such below, not as
+      // a name given twice: ": appears twice" named no field (operator trial).
+      if !pathText.isEmpty, let first = firstColumn[pathText] {
         problems.append(
           (name, "appears twice in the header (columns \(first + 1) and \(column + 1)); name each field once"))
         continue

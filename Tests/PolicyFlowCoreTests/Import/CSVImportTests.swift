@@ -113,6 +113,14 @@ struct CSVImportTests {
         "p.csv:1: policyholder.country: clashes with column 'policyholder', which holds a value, not fields",
         "p.csv:1: a..b: is not a field path; name the field, with dots between levels (policyholder.country)",
       ])
+    // Empty columns at the end (a spreadsheet's) are each named by number, not as a name given
+    // twice with no name (operator trial).
+    let trailing = parse("code,brand,,\nHP-1,x,,\n")
+    #expect(
+      trailing.rowFindings.map(\.description) == [
+        "p.csv:1: column 3: is not a field path; name the field, with dots between levels (policyholder.country)",
+        "p.csv:1: column 4: is not a field path; name the field, with dots between levels (policyholder.country)",
+      ])
   }
 
   /// Items numbered with a gap would move up into indexes the header does not name (item 2's
