@@ -236,10 +236,15 @@ public final class PolicyStore {
 
   /// Folds an SQLite store's write-ahead log into the file this store opened and empties it, for
   /// a worker whose file was replaced at its path (a store put back from a backup): the log left
-  /// there would be read by the new file as its own. Nothing on PostgreSQL.
-  public func emptyWriteAheadLog() throws {
-    guard db.dialect == .sqlite else { return }
-    try db.executeScript("PRAGMA wal_checkpoint(TRUNCATE)")
+  /// there would be read by the new file as its own. False when the log could not be emptied
+  /// whole (another process reading the store holds frames of it; SQLite answers so in a row,
+  /// not an error). True on PostgreSQL, which has no such file.
+  public func emptyWriteAheadLog() throws -> Bool {
+    guard db.dialect == .sqlite else { return true }
+    let result = try db.queryOne("PRAGMA wal_checkpoint(TRUNCATE)") {
+      (busy: try $0.int(at: 0), frames: try $0.int(at: 1), folded: try $0.int(at: 2))
+    }
+    return result.map { $0.busy == 0 && $0.frames == $0.folded } ?? false
   }
 
   /// How hard a commit waits for the disk.

@@ -202,8 +202,14 @@ enum WorkerCommand {
       // without closing its connections), and the file put back there would read its frames as
       // its own: the restored store was damaged at its next open (operator trial). Checkpointed
       // into the replaced file and emptied, it holds none.
-      try? store.emptyWriteAheadLog()
-      throw CommandFailure(message: "the worker stopped: \(storeFileGone).")
+      let emptied = (try? store.emptyWriteAheadLog()) ?? false
+      throw CommandFailure(
+        message: "the worker stopped: \(storeFileGone)."
+          + (emptied
+            ? ""
+            : " Its write-ahead log (\(store.path)-wal) could not be emptied, as another process still reads the "
+              + "store: stop every process that has it open before any opens the file now at that path, which would "
+              + "read that log as its own."))
     }
     return 0
   }
