@@ -72,8 +72,16 @@ extension ReplayReport {
       let text = input.recordedOutcomeText, let recorded = Self.recordedPremium(ofStored: text)
     else { return }
     let sameTotal = recorded.currency == calculation.currency && recorded.total == calculation.total
-    if sameTotal, text.hasSuffix("\"calculation\":" + calculation.json.serialized() + "}") { return }
-    let lines = Self.changedLines(ofStored: text, calculation)
+    // Compared as UTF-8 bytes from the end (a Unicode-aware suffix test costs more).
+    if sameTotal,
+      text.utf8.reversed().starts(with: ("\"calculation\":" + calculation.json.serialized() + "}").utf8.reversed())
+    {
+      return
+    }
+    // The lines of a changed total are named only for the changes kept (a rate changed on every
+    // version need not parse each one's calculation).
+    let lines =
+      sameTotal || premiumChanges.count < keptChanges ? Self.changedLines(ofStored: text, calculation) : []
     guard !sameTotal || !lines.isEmpty else { return }
     premiumChanged += 1
     if recorded.currency == calculation.currency {
@@ -90,9 +98,13 @@ extension ReplayReport {
   /// calculation and `calculation`, with lines only one of them has. The stored calculation is
   /// the outcome's last member, and `"calculation":{` cannot occur unescaped inside a string.
   static func changedLines(ofStored text: String, _ calculation: CalculationResult) -> [String] {
-    guard let start = text.range(of: "\"calculation\":{", options: .backwards),
-      let stored = try? JSON(parsing: String(text[text.index(before: start.upperBound)...].dropLast()))
-    else { return calculation.lines.map(\.code) }
+    var text = text
+    let member = Array("\"calculation\":".utf8)
+    let object = text.withUTF8 { bytes -> String? in
+      guard let start = ByteSearch.lastOffset(of: member + [UInt8(ascii: "{")], in: bytes) else { return nil }
+      return String(decoding: bytes[(start + member.count)..<(bytes.count - 1)], as: UTF8.self)
+    }
+    guard let object, let stored = try? JSON(parsing: object) else { return calculation.lines.map(\.code) }
     var recorded: [String: Int] = [:]
     var order: [String] = []
     for line in stored[path: "lines"]?.arrayValue ?? [] {
