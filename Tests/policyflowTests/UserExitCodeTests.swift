@@ -34,6 +34,21 @@ import Testing
     #expect(acting.exitCode == 77)
     #expect(
       acting.stderr.hasPrefix("Error: User 'Pat' is not known to this store; did you mean 'pat'?"), "\(acting.stderr)")
+    // A PostgreSQL login acts as itself and cannot take that advice: its name is to be mended.
+    guard kind == .postgres else { return }
+    let login = "Pat_\(UInt32.random(in: 0...UInt32.max))"
+    try TestStore.connect(store.db).executeScript(
+      "CREATE ROLE \"\(login)\" LOGIN; GRANT policyflow_operator TO \"\(login)\";")
+    try store.addUsers([(login.lowercased(), ["--roles", "underwriter"])])
+    let asLogin = try PolicyFlowBinary.run(
+      [
+        "policies", "submit", "NOPE-1", "--db",
+        store.db.replacingOccurrences(of: "user=postgres", with: "user=\(login)"),
+      ])
+    #expect(
+      asLogin.stderr.contains(
+        "the store's user is '\(login.lowercased())', and this login '\(login)' acts as itself: the database "
+          + "administrator renames the login to match"), "\(asLogin.stderr)")
   }
 
   /// A blank name in a list of roles or groups is a name left out: refused as a usage error, not

@@ -11,10 +11,14 @@ extension PolicyStore {
       if let same = try db.queryOne(
         "SELECT name FROM app_user WHERE lower(name) = lower(?) LIMIT 1", [.text(name)], row: { try $0.string(at: 0) })
       {
-        throw StoreError(
-          .notPermitted,
-          "User '\(name)' is not known to this store; did you mean '\(same)'? (names are compared exactly, and one that "
-            + "differs from a user's only in case cannot be added)")
+        // A PostgreSQL login acts as itself (--as is an administrator's): it cannot take the advice.
+        let advice =
+          databaseLogin == name && !loginOwnsStore
+          ? "the store's user is '\(same)', and this login '\(name)' acts as itself: the database administrator "
+            + "renames the login to match (ALTER ROLE \"\(name)\" RENAME TO \"\(same)\")"
+          : "did you mean '\(same)'? (names are compared exactly, and one that differs from a user's only in case "
+            + "cannot be added)"
+        throw StoreError(.notPermitted, "User '\(name)' is not known to this store; \(advice)")
       }
       // The name may be the login's, taken for want of --as: say how to name a user, for reading too.
       // On PostgreSQL a login acts as itself (--as is an administrator's), so that is not offered.
