@@ -172,7 +172,10 @@ public enum PremiumCalculator {
     do {
       return try MinorUnits.amount(definition.amount.evaluate(input, in: context))
     } catch {
-      throw CalculationFailure(line: definition, source: definition.amount.source, error: error)
+      // What the line read, for `explain`: evaluated again with a trace, on this error path only.
+      var trace = LogicTrace()
+      _ = try? definition.amount.evaluate(input, in: context, trace: &trace)
+      throw CalculationFailure(line: definition, source: definition.amount.source, error: error, trace: trace)
     }
   }
 
@@ -200,6 +203,8 @@ struct CalculationFailure: Error {
   /// The expression that failed, for `explain`.
   var source: JSON?
   var error: LogicError
+  /// What the failing line read before it failed, for `explain` (a failing line showed none).
+  var trace = LogicTrace()
 
   /// "line TAX (Insurance premium tax): …" or just the error's message.
   var message: String {

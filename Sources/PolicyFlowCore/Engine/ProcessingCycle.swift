@@ -104,7 +104,7 @@ private struct Run {
           code: "CALCULATION_ERROR", severity: .fatal,
           text: "The premium of flow \(flow.code) could not be calculated: \(error.message)",
           rule: error.line.map { "(calculation \($0.code))" } ?? "(calculation)", step: nil, condition: error.source,
-          trace: LogicTrace()))
+          trace: error.trace))
       return finish(.fatal, flowCode: flow.code)
     }
   }

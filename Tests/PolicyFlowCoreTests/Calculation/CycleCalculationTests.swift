@@ -61,6 +61,8 @@ struct CycleCalculationTests {
         == "The premium of flow PRICED could not be calculated: line BASE (Base premium): gave null (a value it reads is missing?); "
         + "an amount must be a number of minor units")
     #expect(message.condition == ["var": "missing.field"])
+    // What the failing line read, for `explain`: it showed nothing (rule author trial).
+    #expect(message.trace.reads.map(\.path) == ["missing.field"], "\(message.trace.reads)")
   }
 
   @Test func flowWithoutCalculationApprovesWithoutOne() {
