@@ -27,6 +27,19 @@ public enum CatalogCompatibility {
   /// One warning per expression and problem, at the rule (or step) that holds the expression,
   /// naming the samples it showed on; sorted by location. A failure is one problem whatever the
   /// values it failed on: the first sample's sentence is shown, and every sample named (or counted).
+  /// The active flows none of `samples` runs (by its `processFlow`, else its line of business's
+  /// default): every check on samples passes them unseen (a new product's flow; rule author
+  /// trial). Sorted by code.
+  public static func unsampledFlows(of catalog: Catalog, samples: [Sample]) -> [String] {
+    let run = Set(
+      samples.compactMap { sample in
+        catalog.flowCode(
+          explicit: sample.data[path: "processFlow"]?.stringValue,
+          lineOfBusiness: sample.data[path: "lineOfBusiness"]?.stringValue)
+      })
+    return catalog.flows.values.filter { $0.isActive && !run.contains($0.code) }.map(\.code).sorted()
+  }
+
   public static func findings(for catalog: Catalog, samples: [Sample], at time: Timestamp) -> [Finding] {
     var samplesOf: [Problem.Key: [String]] = [:]
     var first: [Problem] = []

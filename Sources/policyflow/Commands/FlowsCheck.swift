@@ -99,14 +99,7 @@ extension FlowsCheck {
     let findings =
       unread + CatalogCompatibility.findings(for: catalog, samples: samples, at: time)
       + CatalogUnreadPaths.findings(for: catalog, samples: samples, at: time)
-    let run = Set(
-      samples.compactMap { sample in
-        catalog.flowCode(
-          explicit: sample.data[path: "processFlow"]?.stringValue,
-          lineOfBusiness: sample.data[path: "lineOfBusiness"]?.stringValue)
-      })
-    let unsampled = catalog.flows.values.filter { $0.isActive && !run.contains($0.code) }.map(\.code).sorted()
-    return (findings, samples.count, unsampled)
+    return (findings, samples.count, CatalogCompatibility.unsampledFlows(of: catalog, samples: samples))
   }
 
   /// What a check without samples did not do, for stderr: `samples` are the `--sample` paths given
